@@ -1,0 +1,139 @@
+import { type Env, readVariables } from './load-config';
+import type { AppName } from './variables';
+
+const BASE = [
+  'NODE_ENV',
+  'LOG_LEVEL',
+  'HOST',
+  'PORT',
+  'SHUTDOWN_GRACE_MS',
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_TOPIC_PREFIX',
+  'KAFKA_TOPIC_PARTITIONS',
+  'KAFKA_CONSUMER_MAX_WAIT_MS',
+  'MONGODB_URI',
+  'RELAY_POLL_MS',
+] as const;
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  partitions: number;
+  consumerMaxWaitMs: number;
+}
+
+export interface BaseConfig {
+  app: AppName;
+  environment: 'development' | 'production' | 'test';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  http: { host: string; port: number };
+  shutdownGraceMs: number;
+  kafka: KafkaConfig;
+  mongo: { uri: string };
+  relay: { pollMs: number };
+}
+
+export interface GatewayConfig extends BaseConfig {
+  app: 'gateway';
+  services: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number };
+  auth: { jwtSecret: string };
+  cors: { origins: string[] };
+  publicBaseUrl: string;
+}
+
+export interface NotificationsConfig extends BaseConfig {
+  app: 'notifications';
+  smtp: { url: string; from: string };
+  tokens: { secret: string };
+  publicBaseUrl: string;
+}
+
+export interface PostsConfig extends BaseConfig {
+  app: 'posts';
+}
+
+export interface CommentsConfig extends BaseConfig {
+  app: 'comments';
+}
+
+export interface AppConfigs {
+  gateway: GatewayConfig;
+  posts: PostsConfig;
+  comments: CommentsConfig;
+  notifications: NotificationsConfig;
+}
+
+type BaseValues = ReturnType<typeof readVariables<typeof BASE>>;
+
+function base(app: AppName, v: BaseValues): BaseConfig {
+  return {
+    app,
+    environment: v.NODE_ENV,
+    logLevel: v.LOG_LEVEL,
+    http: { host: v.HOST, port: v.PORT },
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    kafka: {
+      brokers: v.KAFKA_BROKERS,
+      clientId: v.KAFKA_CLIENT_ID,
+      topicPrefix: v.KAFKA_TOPIC_PREFIX,
+      partitions: v.KAFKA_TOPIC_PARTITIONS,
+      consumerMaxWaitMs: v.KAFKA_CONSUMER_MAX_WAIT_MS,
+    },
+    mongo: { uri: v.MONGODB_URI },
+    relay: { pollMs: v.RELAY_POLL_MS },
+  };
+}
+
+/**
+ * Reads and validates the configuration of one app. Throws a ConfigError that
+ * names every bad or missing variable; callers print it and stop the process.
+ */
+export function loadConfig<A extends AppName>(app: A, env: Env = process.env): AppConfigs[A] {
+  return builders[app](env) as AppConfigs[A];
+}
+
+const GATEWAY = [
+  ...BASE,
+  'POSTS_URL',
+  'COMMENTS_URL',
+  'NOTIFICATIONS_URL',
+  'SERVICE_TIMEOUT_MS',
+  'JWT_SECRET',
+  'CORS_ORIGINS',
+  'PUBLIC_BASE_URL',
+] as const;
+
+const NOTIFICATIONS = [...BASE, 'SMTP_URL', 'MAIL_FROM', 'TOKEN_SECRET', 'PUBLIC_BASE_URL'] as const;
+
+const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
+  gateway: (env) => {
+    const v = readVariables('gateway', GATEWAY, env);
+    return {
+      ...base('gateway', v),
+      app: 'gateway',
+      services: {
+        postsUrl: v.POSTS_URL,
+        commentsUrl: v.COMMENTS_URL,
+        notificationsUrl: v.NOTIFICATIONS_URL,
+        timeoutMs: v.SERVICE_TIMEOUT_MS,
+      },
+      auth: { jwtSecret: v.JWT_SECRET },
+      cors: { origins: v.CORS_ORIGINS },
+      publicBaseUrl: v.PUBLIC_BASE_URL,
+    };
+  },
+  posts: (env) => ({ ...base('posts', readVariables('posts', BASE, env)), app: 'posts' }),
+  comments: (env) => ({ ...base('comments', readVariables('comments', BASE, env)), app: 'comments' }),
+  notifications: (env) => {
+    const v = readVariables('notifications', NOTIFICATIONS, env);
+    return {
+      ...base('notifications', v),
+      app: 'notifications',
+      smtp: { url: v.SMTP_URL, from: v.MAIL_FROM },
+      tokens: { secret: v.TOKEN_SECRET },
+      publicBaseUrl: v.PUBLIC_BASE_URL,
+    };
+  },
+};

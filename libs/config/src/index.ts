@@ -1,0 +1,4 @@
+export * from './variables';
+export * from './load-config';
+export * from './app-config';
+export * from './config-table';

@@ -1,0 +1,69 @@
+import { ConfigError, loadConfig } from './index';
+
+const SECRET = 'x'.repeat(32);
+
+const valid = {
+  KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/parley_posts',
+};
+
+function problemsOf(action: () => unknown): Record<string, string> {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return Object.fromEntries(error.problems.map((p) => [p.variable, p.reason]));
+    }
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('builds a typed, nested configuration with defaults', () => {
+    const config = loadConfig('posts', valid);
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+    expect(config.kafka.partitions).toBe(12);
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 3001 });
+    expect(config.mongo.uri).toBe(valid.MONGODB_URI);
+  });
+
+  it('names every missing variable at once', () => {
+    const problems = problemsOf(() => loadConfig('notifications', {}));
+    expect(Object.keys(problems).sort()).toEqual(['KAFKA_BROKERS', 'MONGODB_URI', 'SMTP_URL', 'TOKEN_SECRET']);
+    expect(problems.KAFKA_BROKERS).toMatch(/required/);
+  });
+
+  it('names a bad value and says why, without echoing secrets', () => {
+    const problems = problemsOf(() =>
+      loadConfig('gateway', {
+        ...valid,
+        PORT: 'eighty',
+        KAFKA_BROKERS: 'localhost',
+        MONGODB_URI: 'mongodb://127.0.0.1:27017',
+        POSTS_URL: 'http://posts:3001',
+        COMMENTS_URL: 'ftp://comments',
+        NOTIFICATIONS_URL: 'http://notifications:3003',
+        JWT_SECRET: 'short-secret-value',
+      }),
+    );
+    expect(Object.keys(problems).sort()).toEqual(['COMMENTS_URL', 'JWT_SECRET', 'KAFKA_BROKERS', 'MONGODB_URI', 'PORT']);
+    expect(problems.KAFKA_BROKERS).toMatch(/host:port/);
+    expect(problems.MONGODB_URI).toMatch(/database/);
+    expect(problems.JWT_SECRET).toMatch(/at least 32/);
+    expect(problems.JWT_SECRET).not.toContain('short-secret-value');
+  });
+
+  it('accepts a complete gateway configuration', () => {
+    const config = loadConfig('gateway', {
+      ...valid,
+      POSTS_URL: 'http://posts:3001',
+      COMMENTS_URL: 'http://comments:3002',
+      NOTIFICATIONS_URL: 'http://notifications:3003',
+      JWT_SECRET: SECRET,
+      CORS_ORIGINS: 'https://blog.example, https://www.blog.example',
+    });
+    expect(config.services.commentsUrl).toBe('http://comments:3002');
+    expect(config.cors.origins).toEqual(['https://blog.example', 'https://www.blog.example']);
+  });
+});

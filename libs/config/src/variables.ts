@@ -1,0 +1,187 @@
+import { z } from 'zod';
+
+export type AppName = 'gateway' | 'posts' | 'comments' | 'notifications';
+export const APP_NAMES: readonly AppName[] = ['gateway', 'posts', 'comments', 'notifications'];
+
+const DEFAULT_PORTS: Record<AppName, number> = {
+  gateway: 3000,
+  posts: 3001,
+  comments: 3002,
+  notifications: 3003,
+};
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const secret = z.string().min(32, 'must be at least 32 characters');
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+
+const brokerList = list.pipe(
+  z
+    .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
+    .min(1, 'at least one broker'),
+);
+
+const mongoUri = z
+  .string()
+  .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI')
+  .refine((uri) => /^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(uri), 'must name a database (…/parley_posts)');
+
+const smtpUrl = z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL');
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export interface VariableSpec {
+  readonly schema: z.ZodType;
+  readonly description: string;
+  /** Shown in the documentation; undefined means the variable is required. */
+  readonly defaultValue?: string | ((app: AppName) => string);
+  readonly apps: readonly AppName[];
+}
+
+const ALL = APP_NAMES;
+const SERVICES: readonly AppName[] = ['posts', 'comments', 'notifications'];
+
+/** Every environment variable Parley reads, in one place. */
+export const VARIABLES = {
+  NODE_ENV: {
+    schema: z.enum(['development', 'production', 'test']),
+    description: 'Runtime environment.',
+    defaultValue: 'development',
+    apps: ALL,
+  },
+  LOG_LEVEL: {
+    schema: logLevel,
+    description: 'Minimum level of the JSON log lines written to stdout.',
+    defaultValue: 'info',
+    apps: ALL,
+  },
+  HOST: {
+    schema: z.string().min(1),
+    description: 'Address the HTTP server listens on.',
+    defaultValue: '0.0.0.0',
+    apps: ALL,
+  },
+  PORT: {
+    schema: port,
+    description: 'Port the HTTP server listens on.',
+    defaultValue: (app: AppName) => String(DEFAULT_PORTS[app]),
+    apps: ALL,
+  },
+  SHUTDOWN_GRACE_MS: {
+    schema: positiveInt,
+    description:
+      'Time given to in-flight requests and consumers to finish after SIGTERM before the process exits.',
+    defaultValue: '20000',
+    apps: ALL,
+  },
+  KAFKA_BROKERS: {
+    schema: brokerList,
+    description: 'Comma-separated Kafka bootstrap brokers (host:port).',
+    apps: ALL,
+  },
+  KAFKA_CLIENT_ID: {
+    schema: z.string().min(1),
+    description: 'Kafka client id; consumer group names are derived from it.',
+    defaultValue: (app: AppName) => `parley-${app}`,
+    apps: ALL,
+  },
+  KAFKA_TOPIC_PREFIX: {
+    schema: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+    description: 'Prefix added to every topic name (for shared clusters and isolated test runs).',
+    defaultValue: '',
+    apps: ALL,
+  },
+  KAFKA_TOPIC_PARTITIONS: {
+    schema: positiveInt.max(1000),
+    description:
+      'Partitions of the topics a service creates at boot; the ceiling for consumer replicas of one group.',
+    defaultValue: '12',
+    apps: ALL,
+  },
+  KAFKA_CONSUMER_MAX_WAIT_MS: {
+    schema: positiveInt.max(5000),
+    description: 'Longest time a fetch waits for new messages; low values keep notification latency low.',
+    defaultValue: '20',
+    apps: ALL,
+  },
+  MONGODB_URI: {
+    schema: mongoUri,
+    description: "MongoDB connection string including the service's own database name.",
+    apps: ALL,
+  },
+  POSTS_URL: {
+    schema: httpUrl,
+    description: 'Internal base URL of the posts service.',
+    apps: ['gateway'],
+  },
+  COMMENTS_URL: {
+    schema: httpUrl,
+    description: 'Internal base URL of the comments service.',
+    apps: ['gateway'],
+  },
+  NOTIFICATIONS_URL: {
+    schema: httpUrl,
+    description: 'Internal base URL of the notifications service.',
+    apps: ['gateway'],
+  },
+  SERVICE_TIMEOUT_MS: {
+    schema: positiveInt.max(60000),
+    description: 'Timeout of every internal call from the gateway to a service.',
+    defaultValue: '5000',
+    apps: ['gateway'],
+  },
+  JWT_SECRET: {
+    schema: secret,
+    description: 'HMAC key that signs access tokens.',
+    apps: ['gateway'],
+  },
+  CORS_ORIGINS: {
+    schema: list,
+    description: 'Comma-separated origins allowed to call the API from a browser.',
+    defaultValue: '',
+    apps: ['gateway'],
+  },
+  PUBLIC_BASE_URL: {
+    schema: httpUrl,
+    description: 'Public URL of the site, used in links sent by email.',
+    defaultValue: 'http://localhost:3000',
+    apps: ['gateway', 'notifications'],
+  },
+  TOKEN_SECRET: {
+    schema: secret,
+    description: 'HMAC key that signs confirmation, unsubscribe and subscription-management links.',
+    apps: ['notifications'],
+  },
+  SMTP_URL: {
+    schema: smtpUrl,
+    description: 'SMTP server that notification mail is sent through.',
+    apps: ['notifications'],
+  },
+  MAIL_FROM: {
+    schema: z.string().min(3),
+    description: 'From address of notification mail.',
+    defaultValue: 'Parley <notifications@parley.localhost>',
+    apps: ['notifications'],
+  },
+  RELAY_POLL_MS: {
+    schema: positiveInt.max(60000),
+    description:
+      'Fallback poll of the outbox relay; appends in the same process wake it at once.',
+    defaultValue: '50',
+    apps: ALL,
+  },
+} satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+export const SERVICE_APPS = SERVICES;
+
+export function defaultFor(name: VariableName, app: AppName): string | undefined {
+  const spec: VariableSpec = VARIABLES[name];
+  if (spec.defaultValue === undefined) return undefined;
+  return typeof spec.defaultValue === 'function' ? spec.defaultValue(app) : spec.defaultValue;
+}

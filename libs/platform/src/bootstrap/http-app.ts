@@ -1,0 +1,100 @@
+import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { CORRELATION_HEADER, correlationIdFrom, runWithCorrelation } from '../correlation/correlation-context';
+import { ProblemFilter } from '../http/problem.filter';
+import { ProblemValidationPipe } from '../http/validation';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  host: string;
+  port: number;
+  /** Largest accepted request body in bytes; larger ones get 413. */
+  bodyLimit?: number;
+  /** Paths whose requests are not logged (health probes, metrics scrapes). */
+  quietPaths?: string[];
+}
+
+/** Nest's own messages (module init, route map) through the service's pino logger. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}
+
+export interface RunningHttpApp {
+  app: NestFastifyApplication;
+  /** Base URL the app answers on, e.g. http://127.0.0.1:3001 */
+  url: string;
+}
+
+/**
+ * Creates a Nest application on Fastify with Parley's HTTP conventions: correlation ids,
+ * one log line per request, problem+json errors, schema validation, body limits.
+ */
+export async function createHttpApp(
+  module: Type<unknown> | DynamicModule,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      correlationIdFrom(req.headers[CORRELATION_HEADER]),
+    requestIdHeader: false,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new PinoNestLogger(options.logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const quiet = new Set(options.quietPaths ?? ['/health/live', '/health/ready', '/metrics']);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+    runWithCorrelation({ correlationId: String(request.id) }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    if (!quiet.has(path)) {
+      options.logger.info(
+        {
+          correlationId: request.id,
+          method: request.method,
+          path,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'http request',
+      );
+    }
+    done();
+  });
+  app.useGlobalFilters(new ProblemFilter(options.logger));
+  app.useGlobalPipes(new ProblemValidationPipe());
+  return app;
+}
+
+export async function listen(app: NestFastifyApplication, host: string, port: number): Promise<RunningHttpApp> {
+  await app.listen(port, host);
+  const address = app.getHttpServer().address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return { app, url: `http://${shownHost}:${actualPort}` };
+}
+
+export type AnyNestApp = INestApplication;

@@ -1,0 +1,107 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { PROBLEM_CONTENT_TYPE, ProblemException, kebabCode } from './problem';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable',
+  429: 'too-many-requests',
+  502: 'bad-gateway',
+  503: 'service-unavailable',
+  504: 'gateway-timeout',
+};
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+function fromFastifyError(error: FastifyLikeError): ProblemException | undefined {
+  const status = error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+    return new ProblemException({
+      status: 400,
+      code: 'malformed-json',
+      title: 'The request body is not valid JSON',
+      detail: error.message ?? 'malformed JSON',
+    });
+  }
+  if (status === 413) {
+    return new ProblemException({
+      status,
+      code: 'payload-too-large',
+      title: 'The request body is too large',
+      detail: error.message ?? 'body too large',
+    });
+  }
+  return new ProblemException({
+    status,
+    code: STATUS_CODES[status] ?? 'bad-request',
+    title: error.message ?? 'Bad request',
+  });
+}
+
+function fromHttpException(exception: HttpException): ProblemException {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const message =
+    typeof response === 'string'
+      ? response
+      : typeof response === 'object' && response !== null && 'message' in response
+        ? String((response as { message: unknown }).message)
+        : exception.message;
+  return new ProblemException({
+    status,
+    code: STATUS_CODES[status] ?? kebabCode(exception.name.replace(/Exception$/, '')),
+    title: status === 404 ? 'Not found' : message,
+    ...(status === 404 ? { detail: message } : {}),
+  });
+}
+
+/** Every error leaves as application/problem+json with a stable type and the correlation id. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const problem = this.toProblem(exception);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, status: problem.status, code: problem.code }, 'request failed');
+    }
+    const path = request.url.split('?')[0];
+    void reply
+      .status(problem.status)
+      .headers(problem.headers)
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send(problem.toDocument(path, String(request.id)));
+  }
+
+  private toProblem(exception: unknown): ProblemException {
+    if (exception instanceof ProblemException) return exception;
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    if (typeof exception === 'object' && exception !== null) {
+      const fromFastify = fromFastifyError(exception as FastifyLikeError);
+      if (fromFastify) return fromFastify;
+    }
+    return new ProblemException({
+      status: 500,
+      code: 'internal-error',
+      title: 'Something went wrong on our side',
+      detail: 'The error was logged with the correlation id of this request.',
+    });
+  }
+}

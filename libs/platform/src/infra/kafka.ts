@@ -1,0 +1,65 @@
+import { type Admin, Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { ReadinessCheck } from '../health/readiness.service';
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through the service's pino logger, as one JSON line each. */
+function logCreator(logger: Logger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry): void => {
+      const { message, timestamp: _timestamp, logger: _name, ...rest } = log;
+      const method = LEVELS[level] ?? 'info';
+      logger[method]({ kafka: namespace, ...rest }, message);
+    };
+}
+
+export function createKafka(
+  options: { clientId: string; brokers: string[] },
+  logger: Logger,
+  overrides: Partial<KafkaConfig> = {},
+): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: logCreator(logger.child({ component: 'kafkajs' })),
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
+    ...overrides,
+  });
+}
+
+/** Readiness of the broker: one metadata round trip on a dedicated, non-retrying admin client. */
+export function kafkaReadiness(options: { clientId: string; brokers: string[] }, logger: Logger): ReadinessCheck & { close(): Promise<void> } {
+  const kafka = createKafka({ clientId: `${options.clientId}-health`, brokers: options.brokers }, logger, {
+    retry: { retries: 0 },
+    logLevel: KafkaLogLevel.NOTHING,
+  });
+  let admin: Admin | undefined;
+  return {
+    name: 'kafka',
+    async check() {
+      admin ??= kafka.admin();
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+      } catch (error) {
+        // A fresh client next time: kafkajs clients do not always recover from a lost broker.
+        const stale = admin;
+        admin = undefined;
+        await stale.disconnect().catch(() => undefined);
+        throw error;
+      }
+    },
+    async close() {
+      await admin?.disconnect().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+let counter = 0;
+
+export interface TestInfra {
+  kafkaBrokers: string[];
+  /** A connection string for a database of its own, named after the test run and the given label. */
+  mongoUri(label: string): string;
+}
+
+export function infraUnavailableReason(): string | undefined {
+  const reason = process.env.PARLEY_INFRA_UNAVAILABLE;
+  return reason && reason.length > 0 ? reason : undefined;
+}
+
+/** The real Kafka broker and Mongo-compatible server of this test run. */
+export function testInfra(): TestInfra {
+  const reason = infraUnavailableReason();
+  const brokers = process.env.KAFKA_BROKERS;
+  const mongo = process.env.MONGODB_URI;
+  if (reason || !brokers || !mongo) {
+    throw new Error(`Infrastructure unavailable: ${reason ?? 'KAFKA_BROKERS / MONGODB_URI not set'}`);
+  }
+  return {
+    kafkaBrokers: brokers.split(',').map((b) => b.trim()),
+    mongoUri: (label) => withDatabase(mongo, uniqueName(label).replace(/[^a-zA-Z0-9_]/g, '_')),
+  };
+}
+
+function withDatabase(uri: string, database: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A name no other test in this run (or an earlier run) uses: for topics, databases, groups. */
+export function uniqueName(label: string): string {
+  counter += 1;
+  const run = process.env.PARLEY_TEST_RUN_ID ?? `r${Date.now().toString(36)}`;
+  return `${run}-${process.pid.toString(36)}-${counter}-${label}`;
+}
+
+/**
+ * `describe` for tests that need the real infrastructure. Under CI=true the global
+ * setup guarantees the infrastructure, so nothing skips; elsewhere the suite is
+ * skipped with the reason when Java, Maven or Go are missing.
+ */
+export function describeInfra(title: string, body: () => void): void {
+  const reason = infraUnavailableReason();
+  if (reason && process.env.CI !== 'true') {
+    describe.skip(`${title} (skipped: ${reason})`, body);
+    return;
+  }
+  describe(title, body);
+}
+
+/** Polls until `probe` returns a value (not undefined) or throws its last error at the deadline. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 10_000, intervalMs = 25, message = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      if (lastError instanceof Error) throw lastError;
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${message}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A Kafka broker of the test's own, on its own port, that the test may stop and start. */
+export class PrivateKafka {
+  constructor(
+    readonly instance: string,
+    readonly port: number,
+  ) {}
+
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.port}`];
+  }
+
+  start(): void {
+    this.run('start');
+  }
+
+  stop(): void {
+    this.run('stop');
+  }
+
+  private run(action: string): void {
+    execFileSync('bash', [join(ROOT, 'scripts', 'infra', 'kafka.sh'), action], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        KAFKA_INSTANCE: this.instance,
+        KAFKA_PORT: String(this.port),
+        KAFKA_CONTROLLER_PORT: String(this.port + 1),
+      },
+    });
+  }
+}
+
+/** A Mongo-compatible server of the test's own, on its own port, that the test may stop and start. */
+export class PrivateMongo {
+  constructor(
+    readonly instance: string,
+    readonly port: number,
+  ) {}
+
+  uri(database: string): string {
+    return `mongodb://127.0.0.1:${this.port}/${database}`;
+  }
+
+  start(): void {
+    this.run('start');
+  }
+
+  stop(): void {
+    this.run('stop');
+  }
+
+  private run(action: string): void {
+    execFileSync('bash', [join(ROOT, 'scripts', 'infra', 'ferretdb.sh'), action], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, FERRETDB_INSTANCE: this.instance, FERRETDB_PORT: String(this.port) },
+    });
+  }
+}

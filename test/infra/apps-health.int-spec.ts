@@ -1,0 +1,89 @@
+import { type AppName, APP_NAMES } from '@parley/config';
+import { type BootedService, bootService, createLogger } from '@parley/platform';
+import { PrivateKafka, describeInfra, eventually, testInfra } from '@parley/testing';
+import { CommentsAppModule } from '../../apps/comments/src/comments-app.module';
+import { GatewayAppModule } from '../../apps/gateway/src/gateway-app.module';
+import { NotificationsAppModule } from '../../apps/notifications/src/notifications-app.module';
+import { PostsAppModule } from '../../apps/posts/src/posts-app.module';
+
+const SECRET = 'test-secret-test-secret-test-secret-0123';
+
+function envFor(app: AppName, brokers: string[]): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    KAFKA_BROKERS: brokers.join(','),
+    MONGODB_URI: testInfra().mongoUri(`health_${app}`),
+    POSTS_URL: 'http://127.0.0.1:1',
+    COMMENTS_URL: 'http://127.0.0.1:1',
+    NOTIFICATIONS_URL: 'http://127.0.0.1:1',
+    JWT_SECRET: SECRET,
+    TOKEN_SECRET: SECRET,
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+  };
+}
+
+async function boot(app: AppName, brokers: string[]): Promise<BootedService<AppName>> {
+  const logger = createLogger(app, 'silent');
+  const env = envFor(app, brokers);
+  switch (app) {
+    case 'gateway':
+      return bootService('gateway', (c, l) => GatewayAppModule.forRoot(c, l), env, logger);
+    case 'posts':
+      return bootService('posts', (c, l) => PostsAppModule.forRoot(c, l), env, logger);
+    case 'comments':
+      return bootService('comments', (c, l) => CommentsAppModule.forRoot(c, l), env, logger);
+    case 'notifications':
+      return bootService('notifications', (c, l) => NotificationsAppModule.forRoot(c, l), env, logger);
+  }
+}
+
+async function readiness(url: string): Promise<{ status: number; body: { checks: Record<string, string> } }> {
+  const response = await fetch(`${url}/health/ready`);
+  return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
+}
+
+describeInfra('every app against the real Kafka and Mongo-compatible server', () => {
+  it.each(APP_NAMES)('%s boots and reports ready', async (app) => {
+    const booted = await boot(app, testInfra().kafkaBrokers);
+    try {
+      const ready = await readiness(booted.url);
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks).toEqual({ mongo: 'up', kafka: 'up' });
+      const live = await fetch(`${booted.url}/health/live`);
+      expect(live.status).toBe(200);
+    } finally {
+      await booted.app.close();
+    }
+  });
+
+  describe('when the broker goes down', () => {
+    const kafka = new PrivateKafka('health-probe', 19192);
+
+    beforeAll(() => kafka.start());
+    afterAll(() => kafka.stop());
+
+    it('readiness answers 503 naming Kafka, and 200 again once it is back', async () => {
+      const booted = await boot('comments', kafka.brokers);
+      try {
+        expect((await readiness(booted.url)).status).toBe(200);
+
+        kafka.stop();
+        const down = await eventually(async () => {
+          const r = await readiness(booted.url);
+          return r.status === 503 ? r : undefined;
+        }, { timeoutMs: 15_000 });
+        expect(down.body.checks.kafka).toMatch(/^down: /);
+        expect(down.body.checks.mongo).toBe('up');
+
+        kafka.start();
+        await eventually(async () => ((await readiness(booted.url)).status === 200 ? true : undefined), {
+          timeoutMs: 30_000,
+        });
+      } finally {
+        await booted.app.close();
+      }
+    }, 90_000);
+  });
+});
