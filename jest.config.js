@@ -26,6 +26,7 @@ const common = {
 
 module.exports = {
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   projects: [
@@ -37,7 +38,10 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts', '<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs,test}/**/*.int-spec.ts',
+        '<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts',
+      ],
       slowTestThreshold: 30,
     },
   ],

@@ -1,7 +1,15 @@
 // Compiles apps/ and libs/ to dist/ with swc, copies static assets, and makes the
 // @parley/* libraries resolvable from dist/ the way Node resolves any package.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,12 +20,33 @@ const swc = join(root, 'node_modules', '.bin', 'swc');
 rmSync(dist, { recursive: true, force: true });
 const result = spawnSync(
   swc,
-  ['apps', 'libs', '-d', 'dist', '--config-file', '.swcrc', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts', '--quiet'],
+  [
+    'apps',
+    'libs',
+    '-d',
+    'dist',
+    '--config-file',
+    '.swcrc',
+    '--ignore',
+    '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts',
+    '--quiet',
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 if (result.status !== 0) process.exit(result.status ?? 1);
 
-const assetExtensions = new Set(['.html', '.css', '.hbs', '.txt', '.svg', '.json', '.md', '.js', '.ico', '.png']);
+const assetExtensions = new Set([
+  '.html',
+  '.css',
+  '.hbs',
+  '.txt',
+  '.svg',
+  '.json',
+  '.md',
+  '.js',
+  '.ico',
+  '.png',
+]);
 function copyAssets(dir) {
   for (const entry of readdirSync(dir)) {
     const from = join(dir, entry);
@@ -45,6 +74,10 @@ for (const lib of readdirSync(join(root, 'libs'))) {
   mkdirSync(shim, { recursive: true });
   writeFileSync(
     join(shim, 'package.json'),
-    JSON.stringify({ name: `@parley/${lib}`, private: true, main: `../../../libs/${lib}/src/index.js` }, null, 2),
+    JSON.stringify(
+      { name: `@parley/${lib}`, private: true, main: `../../../libs/${lib}/src/index.js` },
+      null,
+      2,
+    ),
   );
 }

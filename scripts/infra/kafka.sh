@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local Apache Kafka (one KRaft broker+controller node) for development and tests.
-# Usage: scripts/infra/kafka.sh start|stop|status|restart
+# Usage: scripts/infra/kafka.sh fetch|start|stop|status|restart
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_INSTANCE (main), KAFKA_HEAP (512m)
 set -euo pipefail
 SERVICE_NAME=kafka
@@ -110,10 +110,11 @@ start() {
 }
 
 case "${1:-}" in
+  fetch) resolve_jars ;;
   start) start ;;
   stop) stop_pid "$PIDFILE" 30 ;;
   restart) stop_pid "$PIDFILE" 30; start ;;
   status)
     if pid_alive "$PIDFILE"; then say "running (pid $(cat "$PIDFILE")) on 127.0.0.1:$PORT"; else say "not running"; exit 3; fi ;;
-  *) echo "usage: $0 start|stop|status|restart" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|status|restart" >&2; exit 2 ;;
 esac

@@ -35,13 +35,23 @@ async function boot(app: AppName, brokers: string[]): Promise<BootedService<AppN
     case 'comments':
       return bootService('comments', (c, l) => CommentsAppModule.forRoot(c, l), env, logger);
     case 'notifications':
-      return bootService('notifications', (c, l) => NotificationsAppModule.forRoot(c, l), env, logger);
+      return bootService(
+        'notifications',
+        (c, l) => NotificationsAppModule.forRoot(c, l),
+        env,
+        logger,
+      );
   }
 }
 
-async function readiness(url: string): Promise<{ status: number; body: { checks: Record<string, string> } }> {
+async function readiness(
+  url: string,
+): Promise<{ status: number; body: { checks: Record<string, string> } }> {
   const response = await fetch(`${url}/health/ready`);
-  return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { checks: Record<string, string> },
+  };
 }
 
 describeInfra('every app against the real Kafka and Mongo-compatible server', () => {
@@ -70,17 +80,23 @@ describeInfra('every app against the real Kafka and Mongo-compatible server', ()
         expect((await readiness(booted.url)).status).toBe(200);
 
         kafka.stop();
-        const down = await eventually(async () => {
-          const r = await readiness(booted.url);
-          return r.status === 503 ? r : undefined;
-        }, { timeoutMs: 15_000 });
+        const down = await eventually(
+          async () => {
+            const r = await readiness(booted.url);
+            return r.status === 503 ? r : undefined;
+          },
+          { timeoutMs: 15_000 },
+        );
         expect(down.body.checks.kafka).toMatch(/^down: /);
         expect(down.body.checks.mongo).toBe('up');
 
         kafka.start();
-        await eventually(async () => ((await readiness(booted.url)).status === 200 ? true : undefined), {
-          timeoutMs: 30_000,
-        });
+        await eventually(
+          async () => ((await readiness(booted.url)).status === 200 ? true : undefined),
+          {
+            timeoutMs: 30_000,
+          },
+        );
       } finally {
         await booted.app.close();
       }

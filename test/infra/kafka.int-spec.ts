@@ -2,7 +2,11 @@ import { describeInfra, testInfra, uniqueName, eventually } from '@parley/testin
 import { Kafka, logLevel } from 'kafkajs';
 
 describeInfra('the real Kafka broker', () => {
-  const kafka = new Kafka({ clientId: 'smoke', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'smoke',
+    brokers: testInfra().kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true });
   const topic = uniqueName('smoke').replace(/[^a-zA-Z0-9._-]/g, '-');
@@ -34,7 +38,9 @@ describeInfra('the real Kafka broker', () => {
 
     await eventually(() => (received.length === 20 ? true : undefined), { timeoutMs: 20_000 });
     for (const key of ['k0', 'k1', 'k2', 'k3']) {
-      const values = received.filter((r) => r.startsWith(`${key}:`)).map((r) => Number(r.split(':')[1]));
+      const values = received
+        .filter((r) => r.startsWith(`${key}:`))
+        .map((r) => Number(r.split(':')[1]));
       expect(values).toEqual([...values].sort((a, b) => a - b));
       expect(values).toHaveLength(5);
     }

@@ -19,7 +19,10 @@ describeInfra('the real Mongo-compatible server', () => {
   });
 
   it('writes and reads documents through mongoose', async () => {
-    const Things = connection.model<Thing>('Thing', new Schema<Thing>({ slug: String, title: String }));
+    const Things = connection.model<Thing>(
+      'Thing',
+      new Schema<Thing>({ slug: String, title: String }),
+    );
     await Things.create({ slug: 'her', title: 'Her' });
     const found = await Things.findOne({ slug: 'her' }).lean();
     expect(found?.title).toBe('Her');

@@ -10,11 +10,17 @@ function has(command: string): boolean {
 }
 
 function runScript(script: string, action: string): void {
-  execFileSync('bash', [join(root, 'scripts', 'infra', script), action], { stdio: 'inherit', cwd: root });
+  execFileSync('bash', [join(root, 'scripts', 'infra', script), action], {
+    stdio: 'inherit',
+    cwd: root,
+  });
 }
 
 function running(script: string): boolean {
-  return spawnSync('bash', [join(root, 'scripts', 'infra', script), 'status'], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('bash', [join(root, 'scripts', 'infra', script), 'status'], { stdio: 'ignore' })
+      .status === 0
+  );
 }
 
 /**

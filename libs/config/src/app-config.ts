@@ -91,7 +91,7 @@ function base(app: AppName, v: BaseValues): BaseConfig {
  * names every bad or missing variable; callers print it and stop the process.
  */
 export function loadConfig<A extends AppName>(app: A, env: Env = process.env): AppConfigs[A] {
-  return builders[app](env) as AppConfigs[A];
+  return builders[app](env);
 }
 
 const GATEWAY = [
@@ -105,7 +105,13 @@ const GATEWAY = [
   'PUBLIC_BASE_URL',
 ] as const;
 
-const NOTIFICATIONS = [...BASE, 'SMTP_URL', 'MAIL_FROM', 'TOKEN_SECRET', 'PUBLIC_BASE_URL'] as const;
+const NOTIFICATIONS = [
+  ...BASE,
+  'SMTP_URL',
+  'MAIL_FROM',
+  'TOKEN_SECRET',
+  'PUBLIC_BASE_URL',
+] as const;
 
 const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
   gateway: (env) => {
@@ -125,7 +131,10 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
     };
   },
   posts: (env) => ({ ...base('posts', readVariables('posts', BASE, env)), app: 'posts' }),
-  comments: (env) => ({ ...base('comments', readVariables('comments', BASE, env)), app: 'comments' }),
+  comments: (env) => ({
+    ...base('comments', readVariables('comments', BASE, env)),
+    app: 'comments',
+  }),
   notifications: (env) => {
     const v = readVariables('notifications', NOTIFICATIONS, env);
     return {

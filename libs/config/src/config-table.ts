@@ -1,4 +1,10 @@
-import { VARIABLES, type VariableName, type VariableSpec, APP_NAMES, defaultFor } from './variables';
+import {
+  VARIABLES,
+  type VariableName,
+  type VariableSpec,
+  APP_NAMES,
+  defaultFor,
+} from './variables';
 
 /** The configuration reference as a Markdown table, generated from the schema. */
 export function configTableMarkdown(): string {
@@ -12,5 +18,7 @@ export function configTableMarkdown(): string {
     const apps = spec.apps.length === APP_NAMES.length ? 'all' : spec.apps.join(', ');
     return `| \`${name}\` | ${apps} | ${shownDefault} | ${spec.description} |`;
   });
-  return ['| Variable | Apps | Default | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| Variable | Apps | Default | Meaning |', '| --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }

@@ -30,7 +30,12 @@ describe('loadConfig', () => {
 
   it('names every missing variable at once', () => {
     const problems = problemsOf(() => loadConfig('notifications', {}));
-    expect(Object.keys(problems).sort()).toEqual(['KAFKA_BROKERS', 'MONGODB_URI', 'SMTP_URL', 'TOKEN_SECRET']);
+    expect(Object.keys(problems).sort()).toEqual([
+      'KAFKA_BROKERS',
+      'MONGODB_URI',
+      'SMTP_URL',
+      'TOKEN_SECRET',
+    ]);
     expect(problems.KAFKA_BROKERS).toMatch(/required/);
   });
 
@@ -47,7 +52,13 @@ describe('loadConfig', () => {
         JWT_SECRET: 'short-secret-value',
       }),
     );
-    expect(Object.keys(problems).sort()).toEqual(['COMMENTS_URL', 'JWT_SECRET', 'KAFKA_BROKERS', 'MONGODB_URI', 'PORT']);
+    expect(Object.keys(problems).sort()).toEqual([
+      'COMMENTS_URL',
+      'JWT_SECRET',
+      'KAFKA_BROKERS',
+      'MONGODB_URI',
+      'PORT',
+    ]);
     expect(problems.KAFKA_BROKERS).toMatch(/host:port/);
     expect(problems.MONGODB_URI).toMatch(/database/);
     expect(problems.JWT_SECRET).toMatch(/at least 32/);

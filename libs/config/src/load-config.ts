@@ -1,5 +1,11 @@
-import { z } from 'zod';
-import { type AppName, VARIABLES, type VariableName, type VariableSpec, defaultFor } from './variables';
+import { type z } from 'zod';
+import {
+  type AppName,
+  VARIABLES,
+  type VariableName,
+  type VariableSpec,
+  defaultFor,
+} from './variables';
 
 type Values = { [K in VariableName]: z.output<(typeof VARIABLES)[K]['schema']> };
 

@@ -12,12 +12,14 @@ const DEFAULT_PORTS: Record<AppName, number> = {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const nonNegativeInt = z.coerce.number().int().min(0);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const secret = z.string().min(32, 'must be at least 32 characters');
-const list = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 
 const brokerList = list.pipe(
   z
@@ -28,7 +30,10 @@ const brokerList = list.pipe(
 const mongoUri = z
   .string()
   .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI')
-  .refine((uri) => /^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(uri), 'must name a database (…/parley_posts)');
+  .refine(
+    (uri) => /^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(uri),
+    'must name a database (…/parley_posts)',
+  );
 
 const smtpUrl = z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL');
 
@@ -104,7 +109,8 @@ export const VARIABLES = {
   },
   KAFKA_CONSUMER_MAX_WAIT_MS: {
     schema: positiveInt.max(5000),
-    description: 'Longest time a fetch waits for new messages; low values keep notification latency low.',
+    description:
+      'Longest time a fetch waits for new messages; low values keep notification latency low.',
     defaultValue: '20',
     apps: ALL,
   },
@@ -169,8 +175,7 @@ export const VARIABLES = {
   },
   RELAY_POLL_MS: {
     schema: positiveInt.max(60000),
-    description:
-      'Fallback poll of the outbox relay; appends in the same process wake it at once.',
+    description: 'Fallback poll of the outbox relay; appends in the same process wake it at once.',
     defaultValue: '50',
     apps: ALL,
   },

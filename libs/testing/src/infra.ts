@@ -21,7 +21,9 @@ export function testInfra(): TestInfra {
   const brokers = process.env.KAFKA_BROKERS;
   const mongo = process.env.MONGODB_URI;
   if (reason || !brokers || !mongo) {
-    throw new Error(`Infrastructure unavailable: ${reason ?? 'KAFKA_BROKERS / MONGODB_URI not set'}`);
+    throw new Error(
+      `Infrastructure unavailable: ${reason ?? 'KAFKA_BROKERS / MONGODB_URI not set'}`,
+    );
   }
   return {
     kafkaBrokers: brokers.split(',').map((b) => b.trim()),

@@ -2,7 +2,11 @@ import type { DynamicModule, INestApplication, LoggerService, Type } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { CORRELATION_HEADER, correlationIdFrom, runWithCorrelation } from '../correlation/correlation-context';
+import {
+  CORRELATION_HEADER,
+  correlationIdFrom,
+  runWithCorrelation,
+} from '../correlation/correlation-context';
 import { ProblemFilter } from '../http/problem.filter';
 import { ProblemValidationPipe } from '../http/validation';
 
@@ -89,7 +93,11 @@ export async function createHttpApp(
   return app;
 }
 
-export async function listen(app: NestFastifyApplication, host: string, port: number): Promise<RunningHttpApp> {
+export async function listen(
+  app: NestFastifyApplication,
+  host: string,
+  port: number,
+): Promise<RunningHttpApp> {
   await app.listen(port, host);
   const address = app.getHttpServer().address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -7,7 +7,10 @@ import { createLogger } from '../logging/logger';
 import { installGracefulShutdown } from './graceful-shutdown';
 import { createHttpApp, listen } from './http-app';
 
-export type AppModuleFactory<A extends AppName> = (config: AppConfigs[A], logger: Logger) => DynamicModule;
+export type AppModuleFactory<A extends AppName> = (
+  config: AppConfigs[A],
+  logger: Logger,
+) => DynamicModule;
 
 export interface BootedService<A extends AppName> {
   app: NestFastifyApplication;
@@ -35,7 +38,10 @@ export async function bootService<A extends AppName>(
 }
 
 /** Entry point of a service process: boot, or stop with a message that names the bad variable. */
-export async function runService<A extends AppName>(name: A, moduleFactory: AppModuleFactory<A>): Promise<void> {
+export async function runService<A extends AppName>(
+  name: A,
+  moduleFactory: AppModuleFactory<A>,
+): Promise<void> {
   let booted: BootedService<A>;
   try {
     booted = await bootService(name, moduleFactory);
@@ -44,7 +50,9 @@ export async function runService<A extends AppName>(name: A, moduleFactory: AppM
       process.stderr.write(`${error.message}\n`);
       process.exit(78);
     }
-    process.stderr.write(`${name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   }
   installGracefulShutdown({

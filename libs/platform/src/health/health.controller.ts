@@ -19,6 +19,9 @@ export class HealthController {
     await reply
       .status(report.ready ? 200 : 503)
       .header('cache-control', 'no-store')
-      .send({ status: report.ready ? 'ok' : report.draining ? 'draining' : 'unavailable', checks: report.checks });
+      .send({
+        status: report.ready ? 'ok' : report.draining ? 'draining' : 'unavailable',
+        checks: report.checks,
+      });
   }
 }

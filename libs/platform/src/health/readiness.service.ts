@@ -10,7 +10,8 @@ export interface ReadinessCheck {
 export interface ReadinessReport {
   ready: boolean;
   draining: boolean;
-  checks: Record<string, 'up' | string>;
+  /** 'up', or 'down: <reason>'. */
+  checks: Record<string, string>;
 }
 
 export const READINESS_TIMEOUT_MS = 2000;
@@ -44,7 +45,10 @@ export class ReadinessService {
           await withTimeout(c.check(), READINESS_TIMEOUT_MS);
           return [c.name, 'up'] as const;
         } catch (error) {
-          return [c.name, `down: ${error instanceof Error ? error.message : String(error)}`] as const;
+          return [
+            c.name,
+            `down: ${error instanceof Error ? error.message : String(error)}`,
+          ] as const;
         }
       }),
     );

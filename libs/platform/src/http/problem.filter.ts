@@ -29,7 +29,11 @@ interface FastifyLikeError {
 function fromFastifyError(error: FastifyLikeError): ProblemException | undefined {
   const status = error.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+  if (
+    error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    error instanceof SyntaxError
+  ) {
     return new ProblemException({
       status: 400,
       code: 'malformed-json',
@@ -59,7 +63,7 @@ function fromHttpException(exception: HttpException): ProblemException {
     typeof response === 'string'
       ? response
       : typeof response === 'object' && response !== null && 'message' in response
-        ? String((response as { message: unknown }).message)
+        ? String(response.message)
         : exception.message;
   return new ProblemException({
     status,
@@ -80,7 +84,10 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, status: problem.status, code: problem.code }, 'request failed');
+      this.logger.error(
+        { err: exception, status: problem.status, code: problem.code },
+        'request failed',
+      );
     }
     const path = request.url.split('?')[0];
     void reply
@@ -94,7 +101,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof ProblemException) return exception;
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (typeof exception === 'object' && exception !== null) {
-      const fromFastify = fromFastifyError(exception as FastifyLikeError);
+      const fromFastify = fromFastifyError(exception);
       if (fromFastify) return fromFastify;
     }
     return new ProblemException({

@@ -1,4 +1,10 @@
-import { type DynamicModule, Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { BaseConfig } from '@parley/config';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';

@@ -1,4 +1,10 @@
-import { type Admin, Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import {
+  type Admin,
+  Kafka,
+  type KafkaConfig,
+  logLevel as KafkaLogLevel,
+  type LogEntry,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../health/readiness.service';
 
@@ -37,11 +43,18 @@ export function createKafka(
 }
 
 /** Readiness of the broker: one metadata round trip on a dedicated, non-retrying admin client. */
-export function kafkaReadiness(options: { clientId: string; brokers: string[] }, logger: Logger): ReadinessCheck & { close(): Promise<void> } {
-  const kafka = createKafka({ clientId: `${options.clientId}-health`, brokers: options.brokers }, logger, {
-    retry: { retries: 0 },
-    logLevel: KafkaLogLevel.NOTHING,
-  });
+export function kafkaReadiness(
+  options: { clientId: string; brokers: string[] },
+  logger: Logger,
+): ReadinessCheck & { close(): Promise<void> } {
+  const kafka = createKafka(
+    { clientId: `${options.clientId}-health`, brokers: options.brokers },
+    logger,
+    {
+      retry: { retries: 0 },
+      logLevel: KafkaLogLevel.NOTHING,
+    },
+  );
   let admin: Admin | undefined;
   return {
     name: 'kafka',
