@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import {
+  displayNameSchema,
+  emailSchema,
+  idSchema,
+  isoTimeSchema,
+  roleSchema,
+} from './common.schemas';
+
+export const accountEvents = {
+  'parley.account.registered.v1': z.object({
+    accountId: idSchema,
+    email: emailSchema,
+    displayName: displayNameSchema,
+    roles: z.array(roleSchema),
+    registeredAt: isoTimeSchema,
+  }),
+  'parley.account.email-verified.v1': z.object({
+    accountId: idSchema,
+    email: emailSchema,
+    verifiedAt: isoTimeSchema,
+  }),
+  'parley.account.display-name-changed.v1': z.object({
+    accountId: idSchema,
+    displayName: displayNameSchema,
+    changedAt: isoTimeSchema,
+  }),
+  'parley.account.roles-changed.v1': z.object({
+    accountId: idSchema,
+    roles: z.array(roleSchema),
+    changedBy: idSchema,
+    changedAt: isoTimeSchema,
+  }),
+};
+
+/** Kept inside the gateway's identity store: never published. */
+export const accountPrivateEvents = {
+  'parley.credentials.password-set.v1': z.object({
+    accountId: idSchema,
+    passwordHash: z.string().min(1),
+    setAt: isoTimeSchema,
+  }),
+  'parley.session.started.v1': z.object({
+    sessionId: idSchema,
+    accountId: idSchema,
+    refreshTokenHash: z.string().min(1),
+    startedAt: isoTimeSchema,
+    expiresAt: isoTimeSchema,
+  }),
+  'parley.session.refreshed.v1': z.object({
+    sessionId: idSchema,
+    refreshTokenHash: z.string().min(1),
+    refreshedAt: isoTimeSchema,
+    expiresAt: isoTimeSchema,
+  }),
+  'parley.session.ended.v1': z.object({
+    sessionId: idSchema,
+    reason: z.enum(['logout', 'reuse-detected', 'expired']),
+    endedAt: isoTimeSchema,
+  }),
+};

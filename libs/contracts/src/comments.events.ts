@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { displayNameSchema, emailSchema, idSchema, isoTimeSchema } from './common.schemas';
+
+export const COMMENT_STATUSES = ['pending', 'approved', 'spam', 'trash'] as const;
+export const commentStatusSchema = z.enum(COMMENT_STATUSES);
+export type CommentStatus = z.infer<typeof commentStatusSchema>;
+
+export const commentAuthorSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('account'),
+    accountId: idSchema,
+    displayName: displayNameSchema,
+  }),
+  z.object({
+    kind: z.literal('guest'),
+    /** Stable pseudonymous id of the guest: a keyed hash of the lower-cased email. */
+    guestId: idSchema,
+    name: displayNameSchema,
+    email: emailSchema,
+    url: z.url().nullable(),
+  }),
+]);
+export type CommentAuthor = z.infer<typeof commentAuthorSchema>;
+
+export const notifyChoiceSchema = z.enum(['none', 'replies', 'all']);
+export type NotifyChoice = z.infer<typeof notifyChoiceSchema>;
+
+const ref = { commentId: idSchema, postId: idSchema };
+const byModerator = { by: idSchema, at: isoTimeSchema };
+
+export const commentEvents = {
+  'parley.comment.posted.v1': z.object({
+    ...ref,
+    parentId: idSchema.nullable(),
+    /** Every ancestor, the thread's root first and the parent last: no lookup needed downstream. */
+    ancestorIds: z.array(idSchema),
+    /** Authors of the ancestors, in the same order, so reply notifications need no lookup. */
+    ancestorAuthorIds: z.array(idSchema.nullable()),
+    /** Display depth from 1; a reply below the blog's maximum depth is shown at the maximum. */
+    depth: z.number().int().positive(),
+    author: commentAuthorSchema,
+    body: z.string(),
+    html: z.string(),
+    status: z.enum(['approved', 'pending', 'spam']),
+    /** Why a comment was held or marked spam (the moderation rule), null when approved. */
+    moderationReason: z.string().nullable(),
+    notify: notifyChoiceSchema,
+    postAuthorId: idSchema.nullable(),
+    postTitle: z.string(),
+    postSlug: z.string(),
+    /** Hash of the token a guest presents to see their own held comment. */
+    viewerTokenHash: z.string().nullable(),
+    postedAt: isoTimeSchema,
+  }),
+  'parley.comment.approved.v1': z.object({ ...ref, ...byModerator }),
+  'parley.comment.unapproved.v1': z.object({ ...ref, ...byModerator }),
+  'parley.comment.marked-spam.v1': z.object({ ...ref, ...byModerator }),
+  'parley.comment.trashed.v1': z.object({ ...ref, ...byModerator }),
+  'parley.comment.restored.v1': z.object({
+    ...ref,
+    ...byModerator,
+    status: z.enum(['pending', 'approved']),
+  }),
+  'parley.comment.edited.v1': z.object({
+    ...ref,
+    body: z.string(),
+    html: z.string(),
+    editedBy: idSchema,
+    byModerator: z.boolean(),
+    editedAt: isoTimeSchema,
+  }),
+  'parley.comment.deleted.v1': z.object({ ...ref, deletedBy: idSchema, deletedAt: isoTimeSchema }),
+  'parley.comment.liked.v1': z.object({ ...ref, accountId: idSchema, likedAt: isoTimeSchema }),
+  'parley.comment.unliked.v1': z.object({ ...ref, accountId: idSchema, unlikedAt: isoTimeSchema }),
+  'parley.comment-settings.changed.v1': z.object({
+    threadDepth: z.number().int().min(1).max(10),
+    editWindowMinutes: z.number().int().min(0).max(10080),
+    requireApproval: z.boolean(),
+    requirePreviouslyApproved: z.object({ guests: z.boolean(), accounts: z.boolean() }),
+    maxLinks: z.number().int().min(0).max(100),
+    holdWords: z.array(z.string().min(1)),
+    spamWords: z.array(z.string().min(1)),
+    floodSeconds: z.number().int().min(0).max(3600),
+    commentsPerPage: z.number().int().min(1).max(500),
+    defaultOrder: z.enum(['oldest', 'newest']),
+    changedBy: idSchema,
+    changedAt: isoTimeSchema,
+  }),
+};

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import {
+  channelSchema,
+  displayNameSchema,
+  emailSchema,
+  frequencySchema,
+  idSchema,
+  isoTimeSchema,
+} from './common.schemas';
+
+export const SUBSCRIPTION_KINDS = ['replies', 'branch', 'post', 'blog'] as const;
+export const subscriptionKindSchema = z.enum(SUBSCRIPTION_KINDS);
+export type SubscriptionKind = z.infer<typeof subscriptionKindSchema>;
+
+/** Why someone was notified, most specific first. */
+export const NOTIFICATION_REASONS = [
+  'reply',
+  'branch',
+  'post',
+  'post-author',
+  'blog',
+  'moderation',
+] as const;
+export const notificationReasonSchema = z.enum(NOTIFICATION_REASONS);
+export type NotificationReason = z.infer<typeof notificationReasonSchema>;
+
+export const subscriberRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('account'), accountId: idSchema }),
+  z.object({ kind: z.literal('email'), email: emailSchema }),
+]);
+
+export const notificationSubjectSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('comment'),
+    commentId: idSchema,
+    postId: idSchema,
+    postTitle: z.string(),
+    postSlug: z.string(),
+    authorName: displayNameSchema,
+    excerpt: z.string(),
+    parentId: idSchema.nullable(),
+  }),
+  z.object({
+    kind: z.literal('post'),
+    postId: idSchema,
+    title: z.string(),
+    slug: z.string(),
+    authorName: displayNameSchema,
+    excerpt: z.string(),
+  }),
+]);
+export type NotificationSubject = z.infer<typeof notificationSubjectSchema>;
+
+const subscriber = { subscriberId: idSchema };
+
+export const notificationEvents = {
+  'parley.subscriber.subscribed.v1': z.object({
+    ...subscriber,
+    subscriptionId: idSchema,
+    subscriber: subscriberRefSchema,
+    kind: subscriptionKindSchema,
+    /** The post (post), the comment (branch); null for replies and blog. */
+    targetId: idSchema.nullable(),
+    channels: z.array(channelSchema),
+    frequency: frequencySchema,
+    subscribedAt: isoTimeSchema,
+  }),
+  'parley.subscriber.confirmation-requested.v1': z.object({
+    ...subscriber,
+    email: emailSchema,
+    requestedAt: isoTimeSchema,
+  }),
+  'parley.subscriber.confirmed.v1': z.object({ ...subscriber, confirmedAt: isoTimeSchema }),
+  'parley.subscriber.preferences-changed.v1': z.object({
+    ...subscriber,
+    subscriptionId: idSchema,
+    channels: z.array(channelSchema),
+    frequency: frequencySchema,
+    changedAt: isoTimeSchema,
+  }),
+  'parley.subscriber.unsubscribed.v1': z.object({
+    ...subscriber,
+    subscriptionId: idSchema,
+    via: z.enum(['one-click', 'manage', 'api']),
+    unsubscribedAt: isoTimeSchema,
+  }),
+  'parley.subscriber.paused.v1': z.object({
+    ...subscriber,
+    until: isoTimeSchema,
+    pausedAt: isoTimeSchema,
+  }),
+  'parley.subscriber.resumed.v1': z.object({ ...subscriber, resumedAt: isoTimeSchema }),
+  'parley.subscriber.webhook-registered.v1': z.object({
+    ...subscriber,
+    webhookId: idSchema,
+    url: z.url(),
+    registeredAt: isoTimeSchema,
+  }),
+  'parley.subscriber.webhook-removed.v1': z.object({
+    ...subscriber,
+    webhookId: idSchema,
+    removedAt: isoTimeSchema,
+  }),
+  'parley.notification.created.v1': z.object({
+    notificationId: idSchema,
+    recipient: z.object({
+      subscriberId: idSchema,
+      accountId: idSchema.nullable(),
+      displayName: z.string().nullable(),
+    }),
+    reason: notificationReasonSchema,
+    /** The subscription (or rule) that made this person a recipient. */
+    subscriptionId: idSchema.nullable(),
+    subject: notificationSubjectSchema,
+    /** The event that caused the notification (comment visible, post published). */
+    causeEventId: idSchema,
+    channels: z.array(channelSchema),
+    frequency: frequencySchema,
+    createdAt: isoTimeSchema,
+  }),
+  'parley.notification.delivered.v1': z.object({
+    notificationId: idSchema,
+    channel: channelSchema,
+    /** SMTP Message-ID or webhook delivery id. */
+    messageId: z.string().nullable(),
+    deliveredAt: isoTimeSchema,
+  }),
+  'parley.notification.delivery-failed.v1': z.object({
+    notificationId: idSchema,
+    channel: channelSchema,
+    attempt: z.number().int().positive(),
+    error: z.string(),
+    permanent: z.boolean(),
+    failedAt: isoTimeSchema,
+  }),
+  'parley.notification.suppressed.v1': z.object({
+    notificationId: idSchema,
+    channel: channelSchema,
+    reason: z.string(),
+    suppressedAt: isoTimeSchema,
+  }),
+  'parley.notification.batched.v1': z.object({
+    notificationId: idSchema,
+    channel: channelSchema,
+    digestId: idSchema,
+    batchedAt: isoTimeSchema,
+  }),
+  'parley.notification.read.v1': z.object({ notificationId: idSchema, readAt: isoTimeSchema }),
+};
+
+/** Kept inside the notifications store: signing secrets never leave it. */
+export const notificationPrivateEvents = {
+  'parley.webhook-secret.issued.v1': z.object({
+    webhookId: idSchema,
+    secret: z.string().min(32),
+    issuedAt: isoTimeSchema,
+  }),
+};
