@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { accountEvents, accountPrivateEvents } from './accounts.events';
 import { commentEvents } from './comments.events';
 import { type EnvelopeAttributes, type EventEnvelope } from './envelope';
