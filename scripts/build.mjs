@@ -28,7 +28,7 @@ const result = spawnSync(
     '--config-file',
     '.swcrc',
     '--ignore',
-    '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts',
+    '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/testing/**,libs/testing/**',
     '--quiet',
   ],
   { cwd: root, stdio: 'inherit' },

@@ -1,5 +1,6 @@
 import { type AppName, APP_NAMES } from '@parley/config';
-import { type BootedService, bootService, createLogger } from '@parley/platform';
+import { createLogger } from '@parley/observability';
+import { type BootedService, bootService } from '@parley/platform';
 import { PrivateKafka, describeInfra, eventually, testInfra } from '@parley/testing';
 import { CommentsAppModule } from '../../apps/comments/src/comments-app.module';
 import { GatewayAppModule } from '../../apps/gateway/src/gateway-app.module';

@@ -1,5 +1,3 @@
-export * from './correlation/correlation-context';
-export * from './logging/logger';
 export * from './http/problem';
 export * from './http/problem.filter';
 export * from './http/validation';

@@ -2,11 +2,7 @@ import type { DynamicModule, INestApplication, LoggerService, Type } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import {
-  CORRELATION_HEADER,
-  correlationIdFrom,
-  runWithCorrelation,
-} from '../correlation/correlation-context';
+import { CORRELATION_HEADER, correlationIdFrom, runWithCorrelation } from '@parley/observability';
 import { ProblemFilter } from '../http/problem.filter';
 import { ProblemValidationPipe } from '../http/validation';
 

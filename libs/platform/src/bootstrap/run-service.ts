@@ -3,7 +3,7 @@ import { type AppConfigs, type AppName, ConfigError, type Env, loadConfig } from
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { ReadinessService } from '../health/readiness.service';
-import { createLogger } from '../logging/logger';
+import { createLogger } from '@parley/observability';
 import { installGracefulShutdown } from './graceful-shutdown';
 import { createHttpApp, listen } from './http-app';
 

@@ -1,5 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import { currentCorrelation } from '../correlation/correlation-context';
+import { currentCorrelation } from './correlation-context';
 
 export type { Logger } from 'pino';
 

@@ -1,0 +1,51 @@
+import type { AnyEvent, DomainEvent } from '@parley/contracts';
+import { type Decider, type DomainError, fold, isDomainError } from './decider';
+import { type AppendContext, ConcurrencyError, type EventStore } from './event-store.port';
+
+export interface HandleOptions {
+  /** How often to reload and decide again when another writer got there first; 0 fails at once. */
+  retriesOnConflict?: number;
+  now?: () => Date;
+}
+
+export type CommandOutcome<S, Err extends DomainError> =
+  | {
+      ok: true;
+      /** The events this command appended; empty when its outcome was already there. */
+      events: AnyEvent[];
+      state: S;
+      version: number;
+    }
+  | { ok: false; error: Err };
+
+/**
+ * Loads a stream, folds it with `evolve`, lets `decide` answer the command and appends
+ * what it decided. A ConcurrencyError is retried from the start when the caller allows it,
+ * otherwise it propagates (and the edge answers 409).
+ */
+export async function handleCommand<S, C, E extends DomainEvent, Err extends DomainError>(
+  store: EventStore,
+  decider: Decider<S, C, E, Err>,
+  streamId: string,
+  command: C,
+  context: AppendContext,
+  options: HandleOptions = {},
+): Promise<CommandOutcome<S, Err>> {
+  const retries = options.retriesOnConflict ?? 3;
+  const now = options.now ?? (() => new Date());
+  for (let attempt = 0; ; attempt++) {
+    const stream = await store.readStream(streamId);
+    const state = fold(decider, stream.events as unknown as E[]);
+    const decision = decider.decide(command, state, now());
+    if (isDomainError(decision)) return { ok: false, error: decision };
+    const events = decision;
+    if (events.length === 0) return { ok: true, events: [], state, version: stream.version };
+    try {
+      const appended = await store.append(streamId, stream.version, events, context);
+      const after = events.reduce((s, e) => decider.evolve(s, e), state);
+      return { ok: true, events: appended.events, state: after, version: appended.version };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= retries) throw error;
+    }
+  }
+}

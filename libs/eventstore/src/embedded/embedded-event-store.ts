@@ -1,0 +1,130 @@
+import type { AnyEvent, DomainEvent } from '@parley/contracts';
+import { reviveEnvelope, toEnvelopes } from '../envelopes';
+import {
+  type AppendContext,
+  type AppendResult,
+  type Commit,
+  ConcurrencyError,
+  type EventStore,
+  type StreamSlice,
+  commitId,
+} from '../event-store.port';
+import { AppendLog } from './append-log';
+
+type LogRecord =
+  | { t: 'commit'; c: Omit<Commit, 'committedAt'> & { committedAt: string } }
+  | { t: 'published'; ids: string[] };
+
+/**
+ * The event store of embedded mode: every commit is a line of a JSON-lines file,
+ * synced to disk before the append resolves, and the whole log is held in memory.
+ * Without a path it keeps nothing on disk (fast unit tests).
+ */
+export class EmbeddedEventStore implements EventStore {
+  private readonly streams = new Map<string, Commit[]>();
+  /** Durable commits waiting for the relay, in append order. */
+  private readonly unpublished = new Map<string, Commit>();
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(
+    readonly source: string,
+    private readonly log: AppendLog | undefined,
+    private readonly clock: () => Date,
+  ) {}
+
+  static async open(
+    source: string,
+    path?: string,
+    clock: () => Date = () => new Date(),
+  ): Promise<EmbeddedEventStore> {
+    if (!path) return new EmbeddedEventStore(source, undefined, clock);
+    const { log, records } = await AppendLog.open<LogRecord>(path);
+    const store = new EmbeddedEventStore(source, log, clock);
+    for (const record of records) {
+      if (record.t === 'commit') {
+        const commit: Commit = { ...record.c, committedAt: new Date(record.c.committedAt) };
+        store.remember(commit);
+        store.unpublished.set(commit.id, commit);
+      } else {
+        for (const id of record.ids) store.unpublished.delete(id);
+      }
+    }
+    return store;
+  }
+
+  async readStream(streamId: string): Promise<StreamSlice> {
+    const commits = this.streams.get(streamId) ?? [];
+    return {
+      version: commits.at(-1)?.lastVersion ?? 0,
+      events: commits.flatMap((c) => c.events.map(reviveEnvelope)),
+    };
+  }
+
+  async append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly DomainEvent[],
+    context: AppendContext,
+  ): Promise<AppendResult> {
+    if (events.length === 0) return { version: expectedVersion, events: [] };
+    const current = this.streams.get(streamId)?.at(-1)?.lastVersion ?? 0;
+    if (current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
+    const version = expectedVersion + 1;
+    const committedAt = this.clock();
+    const envelopes: AnyEvent[] = toEnvelopes(
+      this.source,
+      streamId,
+      version,
+      events,
+      context,
+      committedAt,
+    );
+    const commit: Commit = {
+      id: commitId(streamId, version),
+      streamId,
+      version,
+      lastVersion: expectedVersion + events.length,
+      events: envelopes,
+      committedAt,
+    };
+    // Claimed synchronously so a racing append sees the new version; a failed write stops the log for good.
+    this.remember(commit);
+    await this.log?.append({
+      t: 'commit',
+      c: { ...commit, committedAt: committedAt.toISOString() },
+    });
+    this.unpublished.set(commit.id, commit);
+    for (const listener of this.listeners) listener();
+    return { version: commit.lastVersion, events: envelopes };
+  }
+
+  async readUnpublished(limit: number): Promise<Commit[]> {
+    const result: Commit[] = [];
+    for (const commit of this.unpublished.values()) {
+      if (result.length >= limit) break;
+      result.push(commit);
+    }
+    return result;
+  }
+
+  async markPublished(commitIds: readonly string[]): Promise<void> {
+    if (commitIds.length === 0) return;
+    await this.log?.append({ t: 'published', ids: commitIds });
+    for (const id of commitIds) this.unpublished.delete(id);
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.log?.close();
+  }
+
+  private remember(commit: Commit): void {
+    const commits = this.streams.get(commit.streamId);
+    if (commits) commits.push(commit);
+    else this.streams.set(commit.streamId, [commit]);
+  }
+}

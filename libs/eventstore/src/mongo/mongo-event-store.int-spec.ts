@@ -1,0 +1,28 @@
+import { describeInfra, testInfra } from '@parley/testing';
+import mongoose, { type Connection } from 'mongoose';
+import { eventStoreContract } from '../testing/event-store.contract';
+import { MongoEventStore } from './mongo-event-store';
+import { MongoLeaseStore } from './mongo-lease-store';
+
+describeInfra('MongoEventStore on the real Mongo-compatible server', () => {
+  eventStoreContract('mongo (one document per commit)', async () => {
+    const connection: Connection = await mongoose
+      .createConnection(testInfra().mongoUri('eventstore'))
+      .asPromise();
+    const store = new MongoEventStore(connection, '/parley/test');
+    await store.init();
+    return {
+      store,
+      leases: new MongoLeaseStore(connection),
+      async reopen() {
+        const reopened = new MongoEventStore(connection, '/parley/test');
+        await reopened.init();
+        return reopened;
+      },
+      async close() {
+        await connection.dropDatabase().catch(() => undefined);
+        await connection.close();
+      },
+    };
+  });
+});

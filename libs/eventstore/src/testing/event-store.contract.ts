@@ -1,0 +1,314 @@
+import type { DomainEvent } from '@parley/contracts';
+import type { MessagePublisher, OutgoingMessage, TopicBatch } from '@parley/messaging';
+import { handleCommand } from '../command-handler';
+import { type Decider, domainError, type DomainError } from '../decider';
+import { ConcurrencyError, type EventStore } from '../event-store.port';
+import type { LeaseStore } from '../lease.port';
+import { Relay } from '../relay';
+
+export interface EventStoreHarness {
+  store: EventStore;
+  leases: LeaseStore;
+  /** A new store instance over the same storage, as after a restart. */
+  reopen(): Promise<EventStore>;
+  close(): Promise<void>;
+}
+
+type Liked = DomainEvent<'parley.post.liked.v1'>;
+
+let counter = 0;
+const uniqueStream = (label: string) =>
+  `post-${label}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+const context = { correlationId: 'corr-contract', causationId: null };
+
+function liked(postId: string, accountId: string): Liked {
+  return {
+    type: 'parley.post.liked.v1',
+    data: {
+      postId,
+      accountId,
+      displayName: `Reader ${accountId}`,
+      likedAt: '2026-11-24T12:00:00.000Z',
+    },
+  };
+}
+
+/** A decider that appends one like per command: a counter that must never lose an increment. */
+const likeCounter: Decider<number, { postId: string; accountId: string }, Liked, DomainError> = {
+  initialState: 0,
+  evolve: (count) => count + 1,
+  decide: (command, count) =>
+    count >= 1000
+      ? domainError('TooManyLikes', 'enough')
+      : [liked(command.postId, command.accountId)],
+};
+
+class CapturingPublisher implements MessagePublisher {
+  readonly messages: (OutgoingMessage & { topic: string })[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+
+  async publish(batches: TopicBatch[]): Promise<void> {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    for (const b of batches)
+      for (const m of b.messages) this.messages.push({ ...m, topic: b.topic });
+    this.inFlight -= 1;
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The behaviour every EventStore adapter must have, run against each of them. */
+export function eventStoreContract(adapter: string, open: () => Promise<EventStoreHarness>): void {
+  describe(`EventStore contract: ${adapter}`, () => {
+    let harness: EventStoreHarness;
+    let store: EventStore;
+
+    beforeEach(async () => {
+      harness = await open();
+      store = harness.store;
+    });
+
+    afterEach(async () => {
+      await harness.close();
+    });
+
+    it('appends events and reads them back in order, wrapped in envelopes', async () => {
+      const stream = uniqueStream('read');
+      const first = await store.append(stream, 0, [liked('p1', 'a'), liked('p1', 'b')], context);
+      expect(first.version).toBe(2);
+      const second = await store.append(stream, 2, [liked('p1', 'c')], {
+        correlationId: 'corr-2',
+        causationId: 'cause-1',
+      });
+      expect(second.version).toBe(3);
+
+      const slice = await store.readStream(stream);
+      expect(slice.version).toBe(3);
+      expect(slice.events.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+      expect(slice.events.map((e) => (e.data as { accountId: string }).accountId)).toEqual([
+        'a',
+        'b',
+        'c',
+      ]);
+      const last = slice.events[2];
+      expect(last).toMatchObject({
+        specversion: '1.0',
+        source: store.source,
+        type: 'parley.post.liked.v1',
+        subject: stream,
+        datacontenttype: 'application/json',
+        correlationId: 'corr-2',
+        causationId: 'cause-1',
+      });
+      expect(new Set(slice.events.map((e) => e.id)).size).toBe(3);
+      expect((await store.readStream(uniqueStream('empty'))).version).toBe(0);
+    });
+
+    it('refuses an append at a stale version, or beyond the head, with a ConcurrencyError', async () => {
+      const stream = uniqueStream('stale');
+      await store.append(stream, 0, [liked('p', 'a')], context);
+      await store.append(stream, 1, [liked('p', 'b')], context);
+      await expect(store.append(stream, 1, [liked('p', 'c')], context)).rejects.toBeInstanceOf(
+        ConcurrencyError,
+      );
+      await expect(store.append(stream, 0, [liked('p', 'c')], context)).rejects.toMatchObject({
+        actualVersion: 2,
+      });
+      await expect(store.append(stream, 5, [liked('p', 'c')], context)).rejects.toBeInstanceOf(
+        ConcurrencyError,
+      );
+      expect((await store.readStream(stream)).version).toBe(2);
+    });
+
+    it('lets exactly one of many racing appends at the same version win', async () => {
+      const stream = uniqueStream('race');
+      await store.append(stream, 0, [liked('p', 'seed')], context);
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          store.append(stream, 1, [liked('p', `w${i}`), liked('p', `w${i}-2`)], context),
+        ),
+      );
+      const winners = results.filter((r) => r.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      expect(
+        results
+          .filter((r) => r.status === 'rejected')
+          .every((r) => r.reason instanceof ConcurrencyError),
+      ).toBe(true);
+      const slice = await store.readStream(stream);
+      expect(slice.events.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+    });
+
+    it('loses no increment when many writers race through the command handler', async () => {
+      const stream = uniqueStream('counter');
+      const writers = 12;
+      await Promise.all(
+        Array.from({ length: writers }, (_, i) =>
+          handleCommand(store, likeCounter, stream, { postId: 'p', accountId: `a${i}` }, context, {
+            retriesOnConflict: 50,
+          }),
+        ),
+      );
+      const slice = await store.readStream(stream);
+      expect(slice.version).toBe(writers);
+      expect(slice.events.map((e) => e.streamVersion)).toEqual(
+        Array.from({ length: writers }, (_, i) => i + 1),
+      );
+    });
+
+    it('returns a domain error as a value and appends nothing', async () => {
+      const refuse: Decider<number, null, Liked, DomainError<'Nope'>> = {
+        initialState: 0,
+        evolve: (s) => s,
+        decide: () => domainError('Nope', 'not allowed'),
+      };
+      const stream = uniqueStream('refused');
+      const outcome = await handleCommand(store, refuse, stream, null, context);
+      expect(outcome).toEqual({
+        ok: false,
+        error: { kind: 'domain-error', code: 'Nope', message: 'not allowed' },
+      });
+      expect((await store.readStream(stream)).version).toBe(0);
+    });
+
+    it('refuses events that do not match their schema, before anything is written', async () => {
+      const stream = uniqueStream('invalid');
+      const bad = { type: 'parley.post.liked.v1', data: { postId: 'p' } } as unknown as Liked;
+      await expect(store.append(stream, 0, [bad], context)).rejects.toThrow(
+        /does not match its schema/,
+      );
+      expect((await store.readStream(stream)).version).toBe(0);
+    });
+
+    it('lists unpublished commits in stream order until they are marked published', async () => {
+      const a = uniqueStream('pub-a');
+      const b = uniqueStream('pub-b');
+      await store.append(a, 0, [liked('p', '1')], context);
+      await store.append(b, 0, [liked('p', '2')], context);
+      await store.append(a, 1, [liked('p', '3'), liked('p', '4')], context);
+      const mine = (await store.readUnpublished(1000)).filter(
+        (c) => c.streamId === a || c.streamId === b,
+      );
+      const ofA = mine.filter((c) => c.streamId === a);
+      expect(ofA.map((c) => [c.version, c.lastVersion])).toEqual([
+        [1, 1],
+        [2, 3],
+      ]);
+      await store.markPublished(ofA.map((c) => c.id));
+      const left = (await store.readUnpublished(1000)).filter(
+        (c) => c.streamId === a || c.streamId === b,
+      );
+      expect(left.map((c) => c.streamId)).toEqual([b]);
+    });
+
+    it('keeps every commit and the published marks across a restart', async () => {
+      const stream = uniqueStream('restart');
+      await store.append(stream, 0, [liked('p', 'a')], context);
+      const [commit] = (await store.readUnpublished(1000)).filter((c) => c.streamId === stream);
+      await store.markPublished([commit!.id]);
+      await store.append(stream, 1, [liked('p', 'b')], context);
+
+      const reopened = await harness.reopen();
+      const slice = await reopened.readStream(stream);
+      expect(slice.events.map((e) => (e.data as { accountId: string }).accountId)).toEqual([
+        'a',
+        'b',
+      ]);
+      const unpublished = (await reopened.readUnpublished(1000)).filter(
+        (c) => c.streamId === stream,
+      );
+      expect(unpublished.map((c) => c.version)).toEqual([2]);
+      await expect(reopened.append(stream, 1, [liked('p', 'c')], context)).rejects.toBeInstanceOf(
+        ConcurrencyError,
+      );
+    });
+
+    it('gives a lease to one owner at a time, and to another once it expires or is released', async () => {
+      const name = uniqueStream('lease');
+      expect(await harness.leases.tryAcquire(name, 'one', 60_000)).toBe(true);
+      expect(await harness.leases.tryAcquire(name, 'two', 60_000)).toBe(false);
+      expect(await harness.leases.tryAcquire(name, 'one', 60_000)).toBe(true);
+      const racers = await Promise.all(
+        ['x', 'y', 'z'].map((o) => harness.leases.tryAcquire(`${name}-race`, o, 60_000)),
+      );
+      expect(racers.filter(Boolean)).toHaveLength(1);
+      await harness.leases.release(name, 'one');
+      expect(await harness.leases.tryAcquire(name, 'two', 50)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await harness.leases.tryAcquire(name, 'three', 60_000)).toBe(true);
+    });
+
+    it('publishes each commit once and in stream order with two relays on one store', async () => {
+      const publisher = new CapturingPublisher();
+      const prefix = uniqueStream('relay');
+      const relayOptions = {
+        name: `relay-${prefix}`,
+        topicFor: () => 'parley.posts',
+        pollMs: 20,
+        leaseTtlMs: 2_000,
+      };
+      const relays = [
+        new Relay(store, publisher, harness.leases, relayOptions),
+        new Relay(store, publisher, harness.leases, relayOptions),
+      ];
+      relays.forEach((r) => r.start());
+      const streams = Array.from({ length: 5 }, (_, i) => `${prefix}-s${i}`);
+      await Promise.all(
+        streams.map(async (stream) => {
+          for (let v = 0; v < 10; v++)
+            await store.append(stream, v, [liked(stream, `a${v}`)], context);
+        }),
+      );
+      const mine = () => publisher.messages.filter((m) => m.key.startsWith(prefix));
+      await waitUntil(() => mine().length >= 50);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await Promise.all(relays.map((r) => r.stop()));
+
+      const messages = mine();
+      expect(messages).toHaveLength(50);
+      expect(new Set(messages.map((m) => m.headers.ce_id)).size).toBe(50);
+      for (const stream of streams) {
+        const versions = messages
+          .filter((m) => m.key === stream)
+          .map((m) => Number(m.headers.ce_streamversion));
+        expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      }
+      expect(publisher.maxInFlight).toBe(1);
+      expect(relays.filter((r) => r.stats().commitsPublished > 0)).toHaveLength(1);
+    });
+
+    it('hands publishing over when the leading relay stops', async () => {
+      const publisher = new CapturingPublisher();
+      const stream = uniqueStream('failover');
+      const relayOptions = {
+        name: `relay-${stream}`,
+        topicFor: () => 'parley.posts',
+        pollMs: 20,
+        leaseTtlMs: 300,
+      };
+      const first = new Relay(store, publisher, harness.leases, relayOptions);
+      first.start();
+      await store.append(stream, 0, [liked('p', 'a')], context);
+      await waitUntil(() => publisher.messages.some((m) => m.key === stream));
+      await first.stop();
+
+      const second = new Relay(store, publisher, harness.leases, relayOptions);
+      second.start();
+      await store.append(stream, 1, [liked('p', 'b')], context);
+      await waitUntil(() => publisher.messages.filter((m) => m.key === stream).length === 2);
+      await second.stop();
+      expect(
+        publisher.messages.filter((m) => m.key === stream).map((m) => m.headers.ce_streamversion),
+      ).toEqual(['1', '2']);
+    });
+  });
+}

@@ -1,0 +1,396 @@
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppendLog } from '@parley/eventstore';
+import type { Logger } from 'pino';
+import type {
+  ConsumeOptions,
+  IncomingMessage,
+  MessageBus,
+  MessageConsumer,
+  MessagePublisher,
+  PartitionOffsets,
+  TopicBatch,
+  TopicSpec,
+} from '../message';
+import { retryUntilStopped } from '../retry';
+
+interface StoredMessage {
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+interface TopicRecord {
+  p: number;
+  k: string | null;
+  v: string;
+  h: Record<string, string>;
+  ts: number;
+}
+
+/** A stable partitioner: the same key always lands on the same partition. */
+export function partitionOf(key: string | null, partitions: number): number {
+  if (key === null) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}
+
+class EmbeddedTopic {
+  readonly partitions: StoredMessage[][];
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    readonly name: string,
+    partitionCount: number,
+    readonly log: AppendLog | undefined,
+  ) {
+    this.partitions = Array.from({ length: partitionCount }, () => []);
+  }
+
+  push(partition: number, message: StoredMessage): void {
+    this.partitions[partition]?.push(message);
+  }
+
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves when a message is published or `wake` is called from outside. */
+  waitForMore(): { promise: Promise<void>; cancel: () => void } {
+    let wake!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    this.waiters.push(wake);
+    return { promise, cancel: wake };
+  }
+}
+
+type PartitionKey = `${string}:${number}`;
+
+class EmbeddedGroup {
+  readonly members: EmbeddedMember[] = [];
+  readonly committed = new Map<PartitionKey, number>();
+  private persistTimer: NodeJS.Timeout | undefined;
+  private rebalancing: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    private readonly file: string | undefined,
+  ) {}
+
+  static async load(id: string, file: string | undefined): Promise<EmbeddedGroup> {
+    const group = new EmbeddedGroup(id, file);
+    if (!file) return group;
+    try {
+      const saved = JSON.parse(await readFile(file, 'utf8')) as Record<PartitionKey, number>;
+      for (const [key, offset] of Object.entries(saved))
+        group.committed.set(key as PartitionKey, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    return group;
+  }
+
+  commit(key: PartitionKey, offset: number): void {
+    this.committed.set(key, offset);
+    if (!this.file || this.persistTimer) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.persist();
+    }, 100);
+  }
+
+  async persist(): Promise<void> {
+    if (!this.file) return;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    const tmp = `${this.file}.tmp`;
+    await writeFile(tmp, JSON.stringify(Object.fromEntries(this.committed)));
+    await rename(tmp, this.file);
+  }
+
+  /** Pauses every member, commits, splits the partitions anew among them and resumes. */
+  rebalance(topics: Map<string, EmbeddedTopic>): Promise<void> {
+    this.rebalancing = this.rebalancing.then(async () => {
+      await Promise.all(this.members.map((m) => m.pause()));
+      const members = this.members.filter((m) => m.active);
+      const assignments = new Map<EmbeddedMember, PartitionKey[]>(members.map((m) => [m, []]));
+      let next = 0;
+      const topicNames = [...new Set(members.flatMap((m) => m.topics))].sort();
+      for (const name of topicNames) {
+        const topic = topics.get(name);
+        if (!topic) continue;
+        for (let p = 0; p < topic.partitions.length; p++) {
+          const candidates = members.filter((m) => m.topics.includes(name));
+          const member = candidates[next++ % candidates.length];
+          if (member) assignments.get(member)?.push(`${name}:${p}`);
+        }
+      }
+      for (const [member, keys] of assignments) member.resume(keys);
+    });
+    return this.rebalancing;
+  }
+}
+
+/**
+ * The message bus of embedded mode: topics are in-process logs (kept on disk as JSON
+ * lines when a directory is given), consumer groups keep their own offsets and split
+ * partitions among their members, as Kafka does.
+ */
+export class EmbeddedMessageBus implements MessageBus {
+  readonly kind = 'embedded' as const;
+  private readonly topics = new Map<string, EmbeddedTopic>();
+  private readonly groups = new Map<string, Promise<EmbeddedGroup>>();
+  private readonly members = new Set<EmbeddedMember>();
+
+  private constructor(
+    private readonly dir: string | undefined,
+    readonly logger?: Logger,
+  ) {}
+
+  static async open(options: { dir?: string; logger?: Logger } = {}): Promise<EmbeddedMessageBus> {
+    const bus = new EmbeddedMessageBus(options.dir, options.logger);
+    if (!options.dir) return bus;
+    await mkdir(join(options.dir, 'topics'), { recursive: true });
+    await mkdir(join(options.dir, 'groups'), { recursive: true });
+    for (const file of await readdir(join(options.dir, 'topics'))) {
+      const match = /^(.+)\.(\d+)\.jsonl$/.exec(file);
+      if (!match?.[1] || !match[2]) continue;
+      await bus.openTopic(match[1], Number(match[2]));
+    }
+    return bus;
+  }
+
+  publisher(): MessagePublisher {
+    return { publish: (batches) => this.publish(batches) };
+  }
+
+  consumer(options: ConsumeOptions): MessageConsumer {
+    const member = new EmbeddedMember(this, options);
+    this.members.add(member);
+    return member;
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    for (const spec of specs) {
+      if (!this.topics.has(spec.name)) await this.openTopic(spec.name, spec.partitions);
+    }
+  }
+
+  async topicOffsets(topicName: string): Promise<PartitionOffsets[]> {
+    const topic = this.requireTopic(topicName);
+    return topic.partitions.map((messages, partition) => ({
+      partition,
+      high: String(messages.length),
+    }));
+  }
+
+  async groupOffsets(groupId: string, topicName: string): Promise<PartitionOffsets[]> {
+    const topic = this.requireTopic(topicName);
+    const group = await this.group(groupId, false);
+    return topic.partitions.map((_, partition) => ({
+      partition,
+      high: String(group.committed.get(`${topicName}:${partition}`) ?? -1),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.members].map((m) => m.stop()));
+    for (const topic of this.topics.values()) await topic.log?.close();
+    for (const group of this.groups.values()) await (await group).persist();
+  }
+
+  requireTopic(name: string): EmbeddedTopic {
+    const topic = this.topics.get(name);
+    if (!topic) throw new Error(`Unknown topic ${name}: create it with ensureTopics first`);
+    return topic;
+  }
+
+  group(id: string, volatile: boolean): Promise<EmbeddedGroup> {
+    let group = this.groups.get(id);
+    if (!group) {
+      const file =
+        this.dir && !volatile
+          ? join(this.dir, 'groups', `${encodeURIComponent(id)}.json`)
+          : undefined;
+      group = EmbeddedGroup.load(id, file);
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+
+  topicMap(): Map<string, EmbeddedTopic> {
+    return this.topics;
+  }
+
+  forget(member: EmbeddedMember): void {
+    this.members.delete(member);
+  }
+
+  private async openTopic(name: string, partitions: number): Promise<void> {
+    let log: AppendLog | undefined;
+    let records: TopicRecord[] = [];
+    if (this.dir) {
+      const opened = await AppendLog.open<TopicRecord>(
+        join(this.dir, 'topics', `${name}.${partitions}.jsonl`),
+      );
+      log = opened.log;
+      records = opened.records;
+    }
+    const topic = new EmbeddedTopic(name, partitions, log);
+    for (const r of records)
+      topic.push(r.p, { key: r.k, value: r.v, headers: r.h, timestamp: r.ts });
+    this.topics.set(name, topic);
+  }
+
+  private async publish(batches: TopicBatch[]): Promise<void> {
+    const staged = batches.map((batch) => {
+      const topic = this.requireTopic(batch.topic);
+      const now = Date.now();
+      const records: TopicRecord[] = batch.messages.map((m) => ({
+        p: partitionOf(m.key, topic.partitions.length),
+        k: m.key,
+        v: m.value,
+        h: m.headers,
+        ts: now,
+      }));
+      return { topic, records };
+    });
+    // Durable first, visible second: consumers never see a message a crash could take back.
+    await Promise.all(
+      staged.flatMap(({ topic, records }) =>
+        records.map((r) => (topic.log ? topic.log.append(r) : Promise.resolve())),
+      ),
+    );
+    for (const { topic, records } of staged) {
+      for (const r of records)
+        topic.push(r.p, { key: r.k, value: r.v, headers: r.h, timestamp: r.ts });
+      topic.notify();
+    }
+  }
+}
+
+class EmbeddedMember implements MessageConsumer {
+  active = false;
+  private group: EmbeddedGroup | undefined;
+  private partitions: PartitionKey[] = [];
+  private loops: Promise<void>[] = [];
+  private generation = 0;
+  private readonly cancelWaits = new Set<() => void>();
+  private aborting = false;
+  private readonly startOffsets = new Map<PartitionKey, number>();
+
+  constructor(
+    private readonly bus: EmbeddedMessageBus,
+    private readonly options: ConsumeOptions,
+  ) {}
+
+  get topics(): string[] {
+    return this.options.topics;
+  }
+
+  async start(): Promise<void> {
+    for (const name of this.options.topics) this.bus.requireTopic(name);
+    this.group = await this.bus.group(this.options.groupId, this.options.volatileOffsets ?? false);
+    for (const name of this.options.topics) {
+      const topic = this.bus.requireTopic(name);
+      topic.partitions.forEach((messages, p) =>
+        this.startOffsets.set(`${name}:${p}`, this.options.fromBeginning ? 0 : messages.length),
+      );
+    }
+    this.active = true;
+    this.group.members.push(this);
+    await this.group.rebalance(this.bus.topicMap());
+  }
+
+  assignment(): Record<string, number[]> {
+    const result: Record<string, number[]> = {};
+    for (const key of this.partitions) {
+      const at = key.lastIndexOf(':');
+      (result[key.slice(0, at)] ??= []).push(Number(key.slice(at + 1)));
+    }
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    await this.leave(false);
+  }
+
+  async abort(): Promise<void> {
+    await this.leave(true);
+  }
+
+  /** Lets the messages in hand finish and stops the partition loops (rebalance). */
+  async pause(): Promise<void> {
+    this.generation += 1;
+    for (const cancel of this.cancelWaits) cancel();
+    this.cancelWaits.clear();
+    await Promise.all(this.loops);
+    this.loops = [];
+    this.partitions = [];
+  }
+
+  resume(partitions: PartitionKey[]): void {
+    this.partitions = partitions;
+    const generation = this.generation;
+    this.loops = partitions.map((key) => this.consume(key, generation));
+  }
+
+  private async leave(aborting: boolean): Promise<void> {
+    if (!this.active || !this.group) return;
+    this.aborting = aborting;
+    this.active = false;
+    await this.pause();
+    const group = this.group;
+    group.members.splice(group.members.indexOf(this), 1);
+    this.bus.forget(this);
+    if (!aborting) await group.persist();
+    await group.rebalance(this.bus.topicMap());
+  }
+
+  private async consume(key: PartitionKey, generation: number): Promise<void> {
+    const group = this.group;
+    if (!group) return;
+    const at = key.lastIndexOf(':');
+    const topic = this.bus.requireTopic(key.slice(0, at));
+    const partition = Number(key.slice(at + 1));
+    const messages = topic.partitions[partition] ?? [];
+    const live = () => this.active && this.generation === generation;
+    let position = group.committed.get(key) ?? this.startOffsets.get(key) ?? 0;
+    while (live()) {
+      const message = messages[position];
+      if (!message) {
+        const wait = topic.waitForMore();
+        this.cancelWaits.add(wait.cancel);
+        if (messages[position] === undefined && live()) await wait.promise;
+        this.cancelWaits.delete(wait.cancel);
+        continue;
+      }
+      const incoming: IncomingMessage = {
+        topic: topic.name,
+        partition,
+        offset: String(position),
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+        timestamp: message.timestamp,
+      };
+      const done = await retryUntilStopped(
+        () => this.options.handler(incoming),
+        live,
+        this.bus.logger,
+      );
+      if (!done || this.aborting) return;
+      position += 1;
+      group.commit(key, position);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { type AnyEvent, headersToAttributes, parseEvent } from '@parley/contracts';
+import { PermanentError } from './errors';
+import type { IncomingMessage } from './message';
+
+/** Reads a Parley event from a message and validates it; a message that is not one is permanent poison. */
+export function decodeEvent(message: IncomingMessage): AnyEvent {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.value);
+  } catch (error) {
+    throw new PermanentError(
+      `Message at ${message.topic}/${message.partition}@${message.offset} is not JSON`,
+      { cause: error },
+    );
+  }
+  let attributes;
+  try {
+    attributes = headersToAttributes(message.headers);
+  } catch (error) {
+    throw new PermanentError(
+      `Message at ${message.topic}/${message.partition}@${message.offset} has no valid CloudEvents headers`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return parseEvent(attributes, data);
+}

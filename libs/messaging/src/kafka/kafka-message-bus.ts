@@ -1,0 +1,294 @@
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from 'pino';
+import type {
+  ConsumeOptions,
+  IncomingMessage,
+  MessageBus,
+  MessageConsumer,
+  MessagePublisher,
+  PartitionOffsets,
+  TopicBatch,
+  TopicSpec,
+} from '../message';
+import { retryUntilStopped } from '../retry';
+
+export interface KafkaBusOptions {
+  /** Longest time a fetch waits for new data: low values keep end-to-end latency low. */
+  consumerMaxWaitMs: number;
+  /** Commit handled offsets at least this often while a batch is being worked through. */
+  commitIntervalMs?: number;
+  logger?: Logger;
+}
+
+function headersOf(message: KafkaMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return headers;
+}
+
+function nextOffset(offset: string): string {
+  return (BigInt(offset) + 1n).toString();
+}
+
+/** Kafka through kafkajs: an idempotent producer with acks from all replicas, and consumer groups. */
+export class KafkaMessageBus implements MessageBus {
+  readonly kind = 'kafka' as const;
+  private producer: Promise<Producer> | undefined;
+  private admin: Promise<Admin> | undefined;
+  private readonly members = new Set<KafkaGroupMember>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: KafkaBusOptions,
+  ) {}
+
+  publisher(): MessagePublisher {
+    return {
+      publish: async (batches: TopicBatch[]) => {
+        if (batches.length === 0) return;
+        const producer = await this.connectedProducer();
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: batches.map((b) => ({
+            topic: b.topic,
+            messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+          })),
+        });
+      },
+    };
+  }
+
+  consumer(options: ConsumeOptions): MessageConsumer {
+    const member = new KafkaGroupMember(this.kafka, options, this.options, () =>
+      this.members.delete(member),
+    );
+    this.members.add(member);
+    return member;
+  }
+
+  async ensureTopics(topics: TopicSpec[]): Promise<void> {
+    if (topics.length === 0) return;
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          configEntries: [{ name: 'retention.ms', value: String(t.retentionMs ?? -1) }],
+        })),
+      });
+    } catch (error) {
+      // Another replica created them at the same moment.
+      if (!String((error as Error).message).includes('already exists')) throw error;
+    }
+  }
+
+  async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const admin = await this.connectedAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets
+      .map((o) => ({ partition: o.partition, high: o.high }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async groupOffsets(groupId: string, topic: string): Promise<PartitionOffsets[]> {
+    const admin = await this.connectedAdmin();
+    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (result?.partitions ?? [])
+      .map((p) => ({ partition: p.partition, high: p.offset }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.members].map((m) => m.stop()));
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
+    this.admin = undefined;
+    await (await producer?.catch(() => undefined))?.disconnect();
+    await (await admin?.catch(() => undefined))?.disconnect();
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      return producer;
+    })().catch((error: unknown) => {
+      this.producer = undefined;
+      throw error;
+    });
+    return this.producer;
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error: unknown) => {
+      this.admin = undefined;
+      throw error;
+    });
+    return this.admin;
+  }
+}
+
+/**
+ * One member of a consumer group. Each partition's messages are handled in order; an
+ * offset is committed after its handler resolved (at the end of every batch, and every
+ * `commitIntervalMs` within long ones), so a crash redelivers at most what was in hand.
+ */
+class KafkaGroupMember implements MessageConsumer {
+  private consumer: Consumer | undefined;
+  private readonly handled = new Map<
+    string,
+    { topic: string; partition: number; offset: string }
+  >();
+  private readonly committed = new Map<string, string>();
+  private assigned: Record<string, number[]> = {};
+  private lastCommit = Date.now();
+  private committing: Promise<void> = Promise.resolve();
+  private running = false;
+  private aborting = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: ConsumeOptions,
+    private readonly busOptions: KafkaBusOptions,
+    private readonly onGone: () => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      maxWaitTimeInMs: this.busOptions.consumerMaxWaitMs,
+      minBytes: 1,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.assigned = Object.fromEntries(
+        Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => [
+          topic,
+          [...partitions].sort((a, b) => a - b),
+        ]),
+      );
+    });
+    this.consumer = consumer;
+    this.running = true;
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 4,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  assignment(): Record<string, number[]> {
+    return this.running ? this.assigned : {};
+  }
+
+  async stop(): Promise<void> {
+    if (!this.consumer) return;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    this.running = false;
+    // stop() lets the batch in hand finish (it commits at its end), then leaves the group.
+    await consumer.stop().catch(() => undefined);
+    await consumer.disconnect().catch(() => undefined);
+    this.assigned = {};
+    this.onGone();
+  }
+
+  async abort(): Promise<void> {
+    this.aborting = true;
+    await this.stop();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const key = `${batch.topic}:${batch.partition}`;
+    const live = () => this.running && payload.isRunning() && !payload.isStale();
+    for (const message of batch.messages) {
+      if (!live()) break;
+      const incoming: IncomingMessage = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString() : null,
+        value: message.value ? message.value.toString() : '',
+        headers: headersOf(message),
+        timestamp: Number(message.timestamp),
+      };
+      const done = await retryUntilStopped(
+        () => this.options.handler(incoming),
+        live,
+        this.busOptions.logger,
+      );
+      // A crash between the effect and the commit: the message comes again after restart.
+      if (!done || this.aborting) return;
+      payload.resolveOffset(message.offset);
+      this.handled.set(key, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: nextOffset(message.offset),
+      });
+      await payload.heartbeat().catch(() => undefined);
+      if (Date.now() - this.lastCommit >= (this.busOptions.commitIntervalMs ?? 250))
+        await this.commit();
+    }
+    if (!this.aborting) await this.commit();
+  }
+
+  /** Commits handled offsets; serialized, since partitions are worked on concurrently. */
+  private commit(): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      const consumer = this.consumer;
+      if (!consumer) return;
+      const pending = [...this.handled.entries()].filter(
+        ([k, v]) => this.committed.get(k) !== v.offset,
+      );
+      if (pending.length === 0) return;
+      this.lastCommit = Date.now();
+      try {
+        await consumer.commitOffsets(pending.map(([, v]) => v));
+        for (const [k, v] of pending) this.committed.set(k, v.offset);
+      } catch (error) {
+        // Partitions moved in a rebalance: their new owner starts from the last commit.
+        this.busOptions.logger?.debug(
+          { err: error, groupId: this.options.groupId },
+          'offset commit refused',
+        );
+      }
+    });
+    return this.committing;
+  }
+}

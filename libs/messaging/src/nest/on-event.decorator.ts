@@ -1,0 +1,17 @@
+import { EventPattern } from '@nestjs/microservices';
+import type { EventOf, EventType } from '@parley/contracts';
+
+/**
+ * `@EventPattern` with the payload typed by the event type:
+ *
+ *   @OnEvent('parley.comment.posted.v1', THREAD)
+ *   async onPosted(event: EventOf<'parley.comment.posted.v1'>) { … }
+ */
+export function OnEvent<T extends EventType>(type: T, group: symbol) {
+  const decorator: MethodDecorator = EventPattern<string>(type, group);
+  return decorator as (
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<(event: EventOf<T>, ...rest: never[]) => unknown>,
+  ) => void;
+}
