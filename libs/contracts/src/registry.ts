@@ -41,7 +41,9 @@ export type DomainEvent<T extends EventType = EventType> = {
   [K in T]: { type: K; data: EventData<K> };
 }[T];
 
-export type TopicEventType<K extends TopicKey> = keyof (typeof PUBLIC_EVENTS)[K] & EventType;
+export type TopicEventType<K extends TopicKey> = K extends TopicKey
+  ? keyof (typeof PUBLIC_EVENTS)[K] & EventType
+  : never;
 export type TopicEvent<K extends TopicKey> = {
   [T in TopicEventType<K>]: EventOf<T>;
 }[TopicEventType<K>];

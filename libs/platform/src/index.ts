@@ -10,3 +10,7 @@ export * from './infra/tokens';
 export * from './infra/mongo';
 export * from './infra/kafka';
 export * from './infra/distributed-infrastructure.module';
+export * from './service/tokens';
+export * from './service/service-infrastructure';
+export * from './service/service-runtime.module';
+export * from './service/start-service';

@@ -34,14 +34,12 @@ describe('EmbeddedMessageBus on disk', () => {
     const dir = await mkdtemp(join(tmpdir(), 'parley-bus-'));
     const first = await EmbeddedMessageBus.open({ dir });
     await first.ensureTopics([{ name: 'parley.posts', partitions: 2 }]);
-    await first
-      .publisher()
-      .publish([
-        {
-          topic: 'parley.posts',
-          messages: ['a', 'b', 'c'].map((v) => ({ key: v, value: v, headers: {} })),
-        },
-      ]);
+    await first.publisher().publish([
+      {
+        topic: 'parley.posts',
+        messages: ['a', 'b', 'c'].map((v) => ({ key: v, value: v, headers: {} })),
+      },
+    ]);
     const seen: string[] = [];
     const durable = first.consumer({
       groupId: 'durable',

@@ -9,9 +9,9 @@ import type { EventOf, EventType } from '@parley/contracts';
  */
 export function OnEvent<T extends EventType>(type: T, group: symbol) {
   const decorator: MethodDecorator = EventPattern<string>(type, group);
-  return decorator as (
+  return decorator as <M extends (event: EventOf<T>, ...rest: never[]) => unknown>(
     target: object,
     key: string | symbol,
-    descriptor: TypedPropertyDescriptor<(event: EventOf<T>, ...rest: never[]) => unknown>,
+    descriptor: TypedPropertyDescriptor<M>,
   ) => void;
 }

@@ -186,16 +186,14 @@ export function messageBusContract(adapter: string, open: () => Promise<BusHarne
         },
       );
       await consume(group, [topic], handler).start();
-      await h.bus
-        .publisher()
-        .publish([
-          {
-            topic,
-            messages: ['ok-1', 'poison', 'flaky', 'broken', 'ok-2'].map((v) =>
-              message('same-key', v),
-            ),
-          },
-        ]);
+      await h.bus.publisher().publish([
+        {
+          topic,
+          messages: ['ok-1', 'poison', 'flaky', 'broken', 'ok-2'].map((v) =>
+            message('same-key', v),
+          ),
+        },
+      ]);
       await waitUntil(() => handled.includes('ok-2'), 'the message after the poison');
       expect(handled).toEqual(['ok-1', 'flaky', 'ok-2']);
       expect(attemptsOf.get('poison')).toBe(1);

@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import type { BaseConfig } from '@parley/config';
+import { type TopicKey, topicName } from '@parley/contracts';
+import {
+  EmbeddedEventStore,
+  EmbeddedLeaseStore,
+  type EventStore,
+  type LeaseStore,
+  MongoEventStore,
+  MongoLeaseStore,
+} from '@parley/eventstore';
+import { EmbeddedMessageBus, KafkaMessageBus, type MessageBus } from '@parley/messaging';
+import {
+  type DocumentStore,
+  LiveReadModels,
+  MemoryDocumentStore,
+  MongoDocumentStore,
+} from '@parley/readmodel';
+import type { Logger } from 'pino';
+import type { ReadinessCheck } from '../health/readiness.service';
+import { createKafka, kafkaReadiness } from '../infra/kafka';
+import { connectMongo, mongoReadiness } from '../infra/mongo';
+
+export type Clock = () => Date;
+
+/** Everything a service needs from the outside world, the same shape in both modes. */
+export interface ServiceInfrastructure {
+  readonly mode: 'distributed' | 'embedded';
+  readonly service: string;
+  readonly eventStore: EventStore;
+  readonly leases: LeaseStore;
+  readonly bus: MessageBus;
+  readonly documents: DocumentStore;
+  readonly readModels: LiveReadModels;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly partitions: number;
+  readonly relayPollMs: number;
+  readonly readiness: ReadinessCheck[];
+  topicName(key: TopicKey): string;
+  close(): Promise<void>;
+}
+
+/** Kafka and MongoDB: a service running as its own process. */
+export async function createDistributedInfrastructure(
+  config: BaseConfig,
+  logger: Logger,
+  clock: Clock = () => new Date(),
+): Promise<ServiceInfrastructure> {
+  const mongo = await connectMongo(config.mongo.uri);
+  const kafkaOptions = { clientId: config.kafka.clientId, brokers: config.kafka.brokers };
+  const kafka = createKafka(kafkaOptions, logger);
+  const eventStore = new MongoEventStore(mongo, `/parley/${config.app}`, 'commits', clock);
+  await eventStore.init();
+  const bus = new KafkaMessageBus(kafka, {
+    consumerMaxWaitMs: config.kafka.consumerMaxWaitMs,
+    logger,
+  });
+  const documents = new MongoDocumentStore(mongo);
+  const kafkaCheck = kafkaReadiness(kafkaOptions, logger);
+  return {
+    mode: 'distributed',
+    service: config.app,
+    eventStore,
+    leases: new MongoLeaseStore(mongo, clock),
+    bus,
+    documents,
+    readModels: new LiveReadModels(documents),
+    clock,
+    logger,
+    partitions: config.kafka.partitions,
+    relayPollMs: config.relay.pollMs,
+    readiness: [mongoReadiness(mongo), kafkaCheck],
+    topicName: (key) => topicName(key, config.kafka.topicPrefix),
+    async close() {
+      await bus.close();
+      await kafkaCheck.close();
+      await mongo.close();
+    },
+  };
+}
+
+/** What the services of one embedded process share: the bus and the leases. */
+export interface EmbeddedPlatform {
+  bus: EmbeddedMessageBus;
+  leases: EmbeddedLeaseStore;
+  /** Where event logs and topics are kept; undefined keeps everything in memory. */
+  dataDir: string | undefined;
+  partitions: number;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+export async function openEmbeddedPlatform(
+  options: { dataDir?: string; partitions?: number; clock?: Clock; logger?: Logger } = {},
+): Promise<EmbeddedPlatform> {
+  const bus = await EmbeddedMessageBus.open({
+    ...(options.dataDir ? { dir: join(options.dataDir, 'bus') } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const clock = options.clock ?? (() => new Date());
+  return {
+    bus,
+    leases: new EmbeddedLeaseStore(clock),
+    dataDir: options.dataDir,
+    partitions: options.partitions ?? 8,
+    clock,
+    close: () => bus.close(),
+  };
+}
+
+/** One service of an embedded process: its own event log on disk and read models in memory. */
+export async function createEmbeddedInfrastructure(
+  platform: EmbeddedPlatform,
+  service: string,
+  logger: Logger,
+): Promise<ServiceInfrastructure> {
+  const eventStore = await EmbeddedEventStore.open(
+    `/parley/${service}`,
+    platform.dataDir ? join(platform.dataDir, service, 'events.jsonl') : undefined,
+    platform.clock,
+  );
+  const documents = new MemoryDocumentStore();
+  return {
+    mode: 'embedded',
+    service,
+    eventStore,
+    leases: platform.leases,
+    bus: platform.bus,
+    documents,
+    readModels: new LiveReadModels(documents),
+    clock: platform.clock,
+    logger,
+    partitions: platform.partitions,
+    relayPollMs: 250,
+    readiness: [],
+    topicName: (key) => topicName(key),
+    close: () => eventStore.close(),
+  };
+}

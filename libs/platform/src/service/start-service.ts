@@ -1,0 +1,110 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { dlqOf, type TopicKey } from '@parley/contracts';
+import { EventBusServer } from '@parley/messaging';
+import { type Projection, ProjectionServer } from '@parley/readmodel';
+import { createHttpApp, listen } from '../bootstrap/http-app';
+import type { ServiceInfrastructure } from './service-infrastructure';
+
+/** A group of `@OnEvent` handlers that share one consumer group (a policy, a live feed). */
+export interface ConsumerGroupDefinition {
+  name: string;
+  transportId: symbol;
+  topics: readonly TopicKey[];
+  /** New groups start at the oldest event (true) or only see new ones (false). */
+  fromBeginning?: boolean;
+  /** Each process of the service gets every event (a live feed), not a share of them. */
+  perInstance?: boolean;
+}
+
+/** What a service is made of, for both modes. */
+export interface ServiceDefinition {
+  name: string;
+  produces: readonly TopicKey[];
+  projections: readonly Projection[];
+  consumers: readonly ConsumerGroupDefinition[];
+  module(infra: ServiceInfrastructure): DynamicModule;
+  bodyLimit?: number;
+}
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  url: string;
+  infra: ServiceInfrastructure;
+}
+
+function topicsOf(definition: ServiceDefinition): TopicKey[] {
+  return [
+    ...new Set<TopicKey>([
+      ...definition.produces,
+      ...definition.projections.flatMap((p) => p.topics),
+      ...definition.consumers.flatMap((c) => c.topics),
+    ]),
+  ];
+}
+
+let instanceCounter = 0;
+
+/**
+ * Boots a service: creates the topics it touches, builds its Nest app, connects its
+ * projections and consumer groups as microservices, starts them and listens.
+ */
+export async function startService(
+  definition: ServiceDefinition,
+  infra: ServiceInfrastructure,
+  http: { host: string; port: number },
+): Promise<RunningService> {
+  const topics = topicsOf(definition).flatMap((key) => {
+    const name = infra.topicName(key);
+    return [
+      { name, partitions: infra.partitions, retentionMs: -1 },
+      { name: dlqOf(name), partitions: 1, retentionMs: -1 },
+    ];
+  });
+  await infra.bus.ensureTopics(topics);
+
+  const app = await createHttpApp(definition.module(infra), {
+    logger: infra.logger,
+    host: http.host,
+    port: http.port,
+    ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
+  });
+  for (const projection of definition.projections) {
+    app.connectMicroservice(
+      {
+        strategy: new ProjectionServer({
+          service: definition.name,
+          projection,
+          bus: infra.bus,
+          readModels: infra.readModels,
+          topicName: (key) => infra.topicName(key),
+          logger: infra.logger,
+        }),
+      },
+      { inheritAppConfig: true },
+    );
+  }
+  for (const group of definition.consumers) {
+    instanceCounter += 1;
+    const groupId = group.perInstance
+      ? `parley-${definition.name}.${group.name}.${process.pid}-${instanceCounter}-${Date.now().toString(36)}`
+      : `parley-${definition.name}.${group.name}`;
+    app.connectMicroservice(
+      {
+        strategy: new EventBusServer({
+          transportId: group.transportId,
+          groupId,
+          topics: group.topics.map((key) => infra.topicName(key)),
+          bus: infra.bus,
+          fromBeginning: group.fromBeginning ?? true,
+          ...(group.perInstance ? { volatileOffsets: true } : {}),
+          logger: infra.logger,
+        }),
+      },
+      { inheritAppConfig: true },
+    );
+  }
+  await app.startAllMicroservices();
+  const running = await listen(app, http.host, http.port);
+  return { app, url: running.url, infra };
+}

@@ -1,0 +1,79 @@
+import type { TopicEvent, TopicKey } from '@parley/contracts';
+import type { Document, DocumentCollection, DocumentStore, IndexSpec } from './document-store.port';
+
+/** The collections a projection writes, by logical name. */
+export interface ProjectionDb {
+  collection<T extends Document>(logical: string): DocumentCollection<T>;
+}
+
+/**
+ * A read model: the topics it reads and how one event changes its documents.
+ * `apply` is idempotent (an event applied twice, or events of different streams in
+ * another order, leave the same documents) and deterministic (a rebuild of the same
+ * log gives the same documents), so it may be replayed at any time.
+ */
+export interface Projection<K extends TopicKey = TopicKey> {
+  readonly name: string;
+  readonly topics: readonly K[];
+  readonly collections: Readonly<Record<string, readonly IndexSpec[]>>;
+  apply(event: TopicEvent<K>, db: ProjectionDb): Promise<void>;
+}
+
+/** Physical name of a logical collection in one generation of a projection. */
+export function physicalName(logical: string, generation: number): string {
+  return `${logical}_g${generation}`;
+}
+
+/** The collections of one generation of a projection. */
+export class GenerationDb implements ProjectionDb {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly projection: Pick<Projection, 'name' | 'collections'>,
+    readonly generation: number,
+  ) {}
+
+  collection<T extends Document>(logical: string): DocumentCollection<T> {
+    const indexes = this.projection.collections[logical];
+    if (!indexes)
+      throw new Error(`Projection ${this.projection.name} declares no collection ${logical}`);
+    return this.store.collection<T>(physicalName(logical, this.generation), indexes);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    for (const [logical, indexes] of Object.entries(this.projection.collections)) {
+      await this.store.ensureIndexes(physicalName(logical, this.generation), indexes);
+    }
+  }
+
+  async drop(): Promise<void> {
+    for (const logical of Object.keys(this.projection.collections)) {
+      await this.store.dropCollection(physicalName(logical, this.generation));
+    }
+  }
+}
+
+interface GenerationDoc extends Document {
+  generation: number;
+  switchedAt: string;
+}
+
+/** Which generation of each projection is live; a rebuild moves it on. */
+export class ProjectionGenerations {
+  private readonly docs: DocumentCollection<GenerationDoc>;
+
+  constructor(store: DocumentStore) {
+    this.docs = store.collection<GenerationDoc>('projection_generations');
+  }
+
+  async current(projection: string): Promise<number> {
+    return (await this.docs.findOne({ _id: projection }))?.generation ?? 1;
+  }
+
+  async switchTo(projection: string, generation: number, at: Date): Promise<void> {
+    await this.docs.replaceOne(
+      { _id: projection },
+      { _id: projection, generation, switchedAt: at.toISOString() },
+      { upsert: true },
+    );
+  }
+}

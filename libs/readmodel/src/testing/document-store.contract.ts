@@ -1,0 +1,187 @@
+import { type DocumentStore, DuplicateKeyError } from '../document-store.port';
+
+interface Post {
+  _id: string;
+  slug: string;
+  title: string;
+  tags: string[];
+  publishedAt: string | null;
+  likes: number;
+  author: { id: string; name: string };
+  _v: number;
+}
+
+let n = 0;
+
+function post(id: string, overrides: Partial<Post> = {}): Post {
+  return {
+    _id: id,
+    slug: id,
+    title: `Post ${id}`,
+    tags: [],
+    publishedAt: null,
+    likes: 0,
+    author: { id: 'amy', name: 'Amy' },
+    _v: 1,
+    ...overrides,
+  };
+}
+
+/** The behaviour every DocumentStore adapter must have, run against each of them. */
+export function documentStoreContract(
+  adapter: string,
+  open: () => Promise<{ store: DocumentStore; close(): Promise<void> }>,
+): void {
+  describe(`DocumentStore contract: ${adapter}`, () => {
+    let store: DocumentStore;
+    let harness: { store: DocumentStore; close(): Promise<void> };
+    const collection = () =>
+      store.collection<Post>(`posts_${n}`, [
+        { keys: { slug: 1 }, unique: true },
+        { keys: { publishedAt: -1 } },
+      ]);
+
+    beforeEach(async () => {
+      n += 1;
+      harness = await open();
+      store = harness.store;
+      await store.ensureIndexes(`posts_${n}`, [
+        { keys: { slug: 1 }, unique: true },
+        { keys: { publishedAt: -1 } },
+      ]);
+    });
+
+    afterEach(async () => {
+      await harness.close();
+    });
+
+    it('finds with filters, sorts, skips and limits like MongoDB', async () => {
+      const posts = collection();
+      await posts.insertOne(
+        post('a', { tags: ['film', 'quote'], publishedAt: '2026-01-03T00:00:00.000Z', likes: 3 }),
+      );
+      await posts.insertOne(
+        post('b', { tags: ['film'], publishedAt: '2026-01-02T00:00:00.000Z', likes: 10 }),
+      );
+      await posts.insertOne(
+        post('c', { tags: ['music'], publishedAt: '2026-01-01T00:00:00.000Z' }),
+      );
+      await posts.insertOne(post('d', { author: { id: 'bo', name: 'Bo' } }));
+
+      expect(
+        (await posts.find({ tags: 'film' }, { sort: { publishedAt: -1 } })).map((p) => p._id),
+      ).toEqual(['a', 'b']);
+      expect(
+        (
+          await posts.find(
+            { publishedAt: { $ne: null } },
+            { sort: { publishedAt: -1 }, skip: 1, limit: 1 },
+          )
+        ).map((p) => p._id),
+      ).toEqual(['b']);
+      expect(
+        (
+          await posts.find(
+            { $or: [{ likes: { $gte: 10 } }, { 'author.id': 'bo' }] },
+            { sort: { _id: 1 } },
+          )
+        ).map((p) => p._id),
+      ).toEqual(['b', 'd']);
+      expect(
+        (await posts.find({ _id: { $in: ['c', 'a', 'zz'] } }, { sort: { _id: 1 } })).map(
+          (p) => p._id,
+        ),
+      ).toEqual(['a', 'c']);
+      expect(await posts.count({ publishedAt: { $lt: '2026-01-03T00:00:00.000Z' } })).toBe(2);
+      expect((await posts.findOne({ slug: 'c' }))?.title).toBe('Post c');
+      expect(await posts.findOne({ slug: 'nope' })).toBeNull();
+    });
+
+    it('returns copies: changing a result changes nothing stored', async () => {
+      const posts = collection();
+      await posts.insertOne(post('a'));
+      const found = await posts.findOne({ _id: 'a' });
+      found!.title = 'changed';
+      expect((await posts.findOne({ _id: 'a' }))?.title).toBe('Post a');
+    });
+
+    it('refuses a duplicate id or unique key', async () => {
+      const posts = collection();
+      await posts.insertOne(post('a', { slug: 'her' }));
+      await expect(posts.insertOne(post('a', { slug: 'other' }))).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      await expect(posts.insertOne(post('b', { slug: 'her' }))).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      expect(await posts.count({})).toBe(1);
+    });
+
+    it('replaces only when the guard in the filter matches (versioned writes)', async () => {
+      const posts = collection();
+      await posts.insertOne(post('a', { _v: 3 }));
+      expect(
+        await posts.replaceOne({ _id: 'a', _v: 2 }, post('a', { _v: 4, title: 'stale' })),
+      ).toBe(0);
+      expect(
+        await posts.replaceOne({ _id: 'a', _v: 3 }, post('a', { _v: 4, title: 'fresh' })),
+      ).toBe(1);
+      expect((await posts.findOne({ _id: 'a' }))?.title).toBe('fresh');
+      expect(await posts.replaceOne({ _id: 'new' }, post('new'), { upsert: true })).toBe(0);
+      expect(await posts.count({ _id: 'new' })).toBe(1);
+    });
+
+    it('updates with $set, $inc, $unset, $max and $addToSet, and upserts from the filter', async () => {
+      const posts = collection();
+      await posts.insertOne(post('a', { likes: 1 }));
+      expect(
+        await posts.updateOne(
+          { _id: 'a' },
+          { $inc: { likes: 2 }, $set: { 'author.name': 'Amy P.' }, $addToSet: { tags: 'film' } },
+        ),
+      ).toBe(1);
+      await posts.updateOne({ _id: 'a' }, { $addToSet: { tags: 'film' }, $max: { _v: 7 } });
+      const a = await posts.findOne({ _id: 'a' });
+      expect(a).toMatchObject({
+        likes: 3,
+        author: { id: 'amy', name: 'Amy P.' },
+        tags: ['film'],
+        _v: 7,
+      });
+
+      expect(
+        await posts.updateOne(
+          { _id: 'counter' },
+          { $inc: { likes: 1 }, $set: { slug: 'counter' } },
+          { upsert: true },
+        ),
+      ).toBe(0);
+      await posts.updateOne({ _id: 'counter' }, { $inc: { likes: 1 } }, { upsert: true });
+      expect((await posts.findOne({ _id: 'counter' }))?.likes).toBe(2);
+      expect(await posts.updateOne({ _id: 'missing' }, { $set: { title: 'x' } })).toBe(0);
+      expect(await posts.count({ _id: 'missing' })).toBe(0);
+      await posts.updateOne({ _id: 'a' }, { $unset: { tags: '' } });
+      expect((await posts.findOne({ _id: 'a' })) as unknown).not.toHaveProperty('tags');
+    });
+
+    it('updates and deletes many', async () => {
+      const posts = collection();
+      for (const id of ['a', 'b', 'c'])
+        await posts.insertOne(post(id, { author: { id: id === 'c' ? 'bo' : 'amy', name: 'x' } }));
+      expect(
+        await posts.updateMany({ 'author.id': 'amy' }, { $set: { 'author.name': 'Amy' } }),
+      ).toBe(2);
+      expect(await posts.count({ 'author.name': 'Amy' })).toBe(2);
+      expect(await posts.deleteMany({ 'author.id': 'amy' })).toBe(2);
+      expect((await posts.find({})).map((p) => p._id)).toEqual(['c']);
+    });
+
+    it('drops a collection', async () => {
+      const posts = collection();
+      await posts.insertOne(post('a'));
+      expect(await store.listCollections()).toContain(posts.name);
+      await store.dropCollection(posts.name);
+      expect(await store.collection<Post>(posts.name).count({})).toBe(0);
+    });
+  });
+}

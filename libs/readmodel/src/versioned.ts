@@ -1,0 +1,54 @@
+import type { AnyEvent } from '@parley/contracts';
+import { type Document, type DocumentCollection, DuplicateKeyError } from './document-store.port';
+
+/** A read-model document owned by one stream: `_v` is the version of the last event applied. */
+export interface Versioned extends Document {
+  _v: number;
+}
+
+export type Evolve<T extends Versioned> = (current: T | null) => Omit<T, '_v'> | null;
+
+/**
+ * Applies one event to the document its stream owns, exactly once: an event at or below
+ * the document's version (a redelivery, a replay) changes nothing. `evolve` returns the
+ * next document, or null to leave it as it is. Documents are never removed here (a
+ * deletion is a flag), so their version survives and an old event cannot bring them back.
+ */
+export async function applyToOwnedDocument<T extends Versioned>(
+  collection: DocumentCollection<T>,
+  id: string,
+  event: Pick<AnyEvent, 'streamVersion'>,
+  evolve: Evolve<T>,
+): Promise<'applied' | 'skipped'> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await collection.findOne({ _id: id });
+    if (current && current._v >= event.streamVersion) return 'skipped';
+    const next = evolve(current);
+    if (next === null) {
+      if (!current) return 'skipped';
+      // Nothing to change, but the version moves on so the event counts as applied.
+      if (
+        (await collection.updateOne(
+          { _id: id, _v: current._v },
+          { $set: { _v: event.streamVersion } },
+        )) === 1
+      )
+        return 'applied';
+      continue;
+    }
+    const doc = { ...next, _id: id, _v: event.streamVersion } as T;
+    if (current) {
+      if ((await collection.replaceOne({ _id: id, _v: current._v }, doc)) === 1) return 'applied';
+      continue;
+    }
+    try {
+      await collection.insertOne(doc);
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    }
+  }
+  throw new Error(
+    `Could not apply version ${event.streamVersion} to ${collection.name}/${id}: it keeps changing`,
+  );
+}
