@@ -23,6 +23,7 @@ const result = spawnSync(
   [
     'apps',
     'libs',
+    'bench',
     '-d',
     'dist',
     '--config-file',

@@ -64,8 +64,8 @@ export interface EventStore {
   /** Commits not yet published, each stream's in version order. */
   readUnpublished(limit: number): Promise<Commit[]>;
   markPublished(commitIds: readonly string[]): Promise<void>;
-  /** Called after every append in this process, so the relay publishes at once. */
-  onAppended(listener: () => void): () => void;
+  /** Called with every commit appended in this process, so the relay publishes it at once. */
+  onAppended(listener: (commit: Commit) => void): () => void;
 }
 
 export function commitId(streamId: string, version: number): string {

@@ -39,9 +39,14 @@ export function eventToMessage(event: AnyEvent): OutgoingMessage {
 }
 
 /**
- * Publishes committed events to Kafka (or the embedded bus) in stream order,
- * at least once. Appends in this process wake it at once; the poll picks up the rest.
- * A lease makes one relay per store the publisher, so two never publish one commit together.
+ * Publishes committed events to Kafka (or the embedded bus) in stream order, at least once.
+ *
+ * Commits appended in this process reach the relay with the append itself and are
+ * published at once, without a query, when the stream's previous commit is known to be
+ * published (or the commit starts the stream). Everything else (commits of other
+ * processes, gaps, failures) is found by the fallback scan of unpublished commits.
+ * "Published" marks are written in batches off the latency path. A lease makes one relay
+ * per store the publisher, so two never publish one commit together.
  */
 export class Relay {
   private readonly owner: string;
@@ -52,9 +57,17 @@ export class Relay {
   private lastAttempt = 0;
   private running: Promise<void> | undefined;
   private again = false;
+  private scanDue = true;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private fastQueue: Commit[] = [];
+  /** Last version published per stream (bounded), to keep the fast path in stream order. */
+  private readonly publishedVersion = new Map<string, number>();
+  /** Published commits whose mark is not written yet: the scan must not publish them again. */
+  private readonly unmarked = new Set<string>();
+  private marking: Promise<void> = Promise.resolve();
+  private markTimer: NodeJS.Timeout | undefined;
   private readonly counters: RelayStats = {
     commitsPublished: 0,
     eventsPublished: 0,
@@ -78,19 +91,27 @@ export class Relay {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.unsubscribe = this.store.onAppended(() => this.wake());
-    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.unsubscribe = this.store.onAppended((commit) => {
+      this.fastQueue.push(commit);
+      this.wake();
+    });
+    this.timer = setInterval(() => {
+      this.scanDue = true;
+      this.wake();
+    }, this.options.pollMs);
     this.timer.unref();
+    this.scanDue = true;
     this.wake();
   }
 
-  /** Publishes what is pending, then stops and hands the lease back. */
+  /** Publishes what is pending, writes the marks, and hands the lease back. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
     this.unsubscribe?.();
     await this.running;
+    await this.flushMarks();
     if (this.counters.leader) {
       await this.leases.release(this.options.name, this.owner).catch(() => undefined);
       this.counters.leader = false;
@@ -102,11 +123,13 @@ export class Relay {
     return { ...this.counters };
   }
 
-  /** Runs until nothing is left to publish (for shutdown and tests). */
+  /** Runs until nothing is left to publish and every mark is written (for shutdown and tests). */
   async flush(): Promise<void> {
     await this.running;
     this.lastAttempt = 0;
+    this.scanDue = true;
     await this.publishPending();
+    await this.flushMarks();
   }
 
   private wake(): void {
@@ -127,6 +150,7 @@ export class Relay {
         await this.publishPending();
       } catch (error) {
         this.counters.failures += 1;
+        this.scanDue = true;
         this.options.logger?.warn(
           { err: error, relay: this.options.name },
           'relay could not publish; will retry',
@@ -136,16 +160,103 @@ export class Relay {
   }
 
   private async publishPending(): Promise<void> {
+    if (!(await this.holdLease())) {
+      // Not the publisher: the leader finds these commits with its scan.
+      this.fastQueue = [];
+      return;
+    }
+    await this.publishFast();
+    if (!this.scanDue) return;
+    this.scanDue = false;
     for (;;) {
       if (!(await this.holdLease())) return;
-      const commits = await this.store.readUnpublished(this.batchSize);
-      if (commits.length === 0) return;
-      const batches = this.toBatches(commits);
-      if (batches.length > 0) await this.publisher.publish(batches);
-      await this.store.markPublished(commits.map((c) => c.id));
-      this.record(commits);
-      if (commits.length < this.batchSize) return;
+      const found = await this.store.readUnpublished(this.batchSize);
+      // Sorted by stream and version, and complete up to the batch limit: publishable as it comes.
+      const fresh = found.filter((c) => !this.unmarked.has(c.id) && !this.alreadyPublished(c));
+      if (fresh.length > 0) await this.publish(fresh);
+      if (found.length < this.batchSize || fresh.length === 0) return;
     }
+  }
+
+  /** Publishes the commits handed over by appends, each stream's in order; the rest waits for the scan. */
+  private async publishFast(): Promise<void> {
+    while (this.fastQueue.length > 0) {
+      const queued = this.fastQueue;
+      this.fastQueue = [];
+      const blocked = new Set<string>();
+      const ready: Commit[] = [];
+      for (const commit of queued) {
+        if (this.unmarked.has(commit.id) || this.alreadyPublished(commit)) continue;
+        if (!blocked.has(commit.streamId) && this.follows(commit, ready)) ready.push(commit);
+        else {
+          blocked.add(commit.streamId);
+          this.scanDue = true;
+        }
+      }
+      if (ready.length > 0) await this.publish(ready);
+    }
+  }
+
+  private alreadyPublished(commit: Commit): boolean {
+    return (this.publishedVersion.get(commit.streamId) ?? 0) >= commit.lastVersion;
+  }
+
+  /** True when the commit starts its stream or comes right after the last one published. */
+  private follows(commit: Commit, before: readonly Commit[] = []): boolean {
+    if (commit.version === 1) return true;
+    const earlier = [...before].reverse().find((c) => c.streamId === commit.streamId);
+    const last = earlier ? earlier.lastVersion : this.publishedVersion.get(commit.streamId);
+    return last === commit.version - 1;
+  }
+
+  private async publish(commits: Commit[]): Promise<void> {
+    const batches = this.toBatches(commits);
+    if (batches.length > 0) await this.publisher.publish(batches);
+    for (const commit of commits) {
+      this.publishedVersion.delete(commit.streamId);
+      this.publishedVersion.set(commit.streamId, commit.lastVersion);
+      this.unmarked.add(commit.id);
+    }
+    while (this.publishedVersion.size > 50_000) {
+      const oldest = this.publishedVersion.keys().next().value;
+      if (oldest === undefined) break;
+      this.publishedVersion.delete(oldest);
+    }
+    this.record(commits);
+    this.scheduleMarks();
+  }
+
+  private scheduleMarks(): void {
+    if (this.unmarked.size >= 500) {
+      void this.flushMarks();
+      return;
+    }
+    if (this.markTimer) return;
+    this.markTimer = setTimeout(() => {
+      this.markTimer = undefined;
+      void this.flushMarks();
+    }, 100);
+  }
+
+  private flushMarks(): Promise<void> {
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    this.marking = this.marking.then(async () => {
+      const ids = [...this.unmarked];
+      if (ids.length === 0) return;
+      try {
+        await this.store.markPublished(ids);
+        for (const id of ids) this.unmarked.delete(id);
+      } catch (error) {
+        // Kept in `unmarked`: the next flush tries again; a restart republishes them (at least once).
+        this.options.logger?.warn(
+          { err: error, relay: this.options.name },
+          'relay could not mark commits published',
+        );
+        this.scheduleMarks();
+      }
+    });
+    return this.marking;
   }
 
   private async holdLease(): Promise<boolean> {
@@ -155,8 +266,12 @@ export class Relay {
     if (!this.counters.leader && now - this.lastAttempt < this.ttlMs / 4) return false;
     this.lastAttempt = now;
     const acquired = await this.leases.tryAcquire(this.options.name, this.owner, this.ttlMs);
-    if (acquired && !this.counters.leader)
+    if (acquired && !this.counters.leader) {
       this.options.logger?.info({ relay: this.options.name }, 'relay leads');
+      // Another relay may have published in between: trust only the store from here on.
+      this.publishedVersion.clear();
+      this.scanDue = true;
+    }
     this.counters.leader = acquired;
     this.leaseUntil = acquired ? now + this.ttlMs : 0;
     return acquired;

@@ -24,7 +24,7 @@ export class EmbeddedEventStore implements EventStore {
   private readonly streams = new Map<string, Commit[]>();
   /** Durable commits waiting for the relay, in append order. */
   private readonly unpublished = new Map<string, Commit>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(commit: Commit) => void>();
 
   private constructor(
     readonly source: string,
@@ -94,7 +94,7 @@ export class EmbeddedEventStore implements EventStore {
       c: { ...commit, committedAt: committedAt.toISOString() },
     });
     this.unpublished.set(commit.id, commit);
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) listener(commit);
     return { version: commit.lastVersion, events: envelopes };
   }
 
@@ -113,7 +113,7 @@ export class EmbeddedEventStore implements EventStore {
     for (const id of commitIds) this.unpublished.delete(id);
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (commit: Commit) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

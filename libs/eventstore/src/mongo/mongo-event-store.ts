@@ -56,7 +56,7 @@ function isDuplicateKey(error: unknown): boolean {
  */
 export class MongoEventStore implements EventStore {
   private readonly commits: Model<CommitDocument>;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(commit: Commit) => void>();
 
   constructor(
     connection: Connection,
@@ -96,12 +96,20 @@ export class MongoEventStore implements EventStore {
     const version = expectedVersion + 1;
     const committedAt = this.clock();
     const envelopes = toEnvelopes(this.source, streamId, version, events, context, committedAt);
+    const commit: Commit = {
+      id: commitId(streamId, version),
+      streamId,
+      version,
+      lastVersion: expectedVersion + events.length,
+      events: envelopes,
+      committedAt,
+    };
     try {
       await this.commits.insertOne({
-        _id: commitId(streamId, version),
+        _id: commit.id,
         streamId,
         version,
-        lastVersion: expectedVersion + events.length,
+        lastVersion: commit.lastVersion,
         events: envelopes,
         committedAt,
         published: false,
@@ -112,8 +120,8 @@ export class MongoEventStore implements EventStore {
       }
       throw error;
     }
-    for (const listener of this.listeners) listener();
-    return { version: expectedVersion + events.length, events: envelopes };
+    for (const listener of this.listeners) listener(commit);
+    return { version: commit.lastVersion, events: envelopes };
   }
 
   async readUnpublished(limit: number): Promise<Commit[]> {
@@ -143,7 +151,7 @@ export class MongoEventStore implements EventStore {
       .exec();
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (commit: Commit) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

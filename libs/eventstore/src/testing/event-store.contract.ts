@@ -286,6 +286,26 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       expect(relays.filter((r) => r.stats().commitsPublished > 0)).toHaveLength(1);
     });
 
+    it('publishes commits left from before it started ahead of new ones of the same stream', async () => {
+      const publisher = new CapturingPublisher();
+      const stream = uniqueStream('backlog');
+      await store.append(stream, 0, [liked('p', 'a')], context);
+      await store.append(stream, 1, [liked('p', 'b')], context);
+      const relay = new Relay(store, publisher, harness.leases, {
+        name: `relay-${stream}`,
+        topicFor: () => 'parley.posts',
+        pollMs: 10_000,
+      });
+      relay.start();
+      await store.append(stream, 2, [liked('p', 'c')], context);
+      await waitUntil(() => publisher.messages.filter((m) => m.key === stream).length === 3);
+      await relay.stop();
+      expect(
+        publisher.messages.filter((m) => m.key === stream).map((m) => m.headers.ce_streamversion),
+      ).toEqual(['1', '2', '3']);
+      expect((await store.readUnpublished(1000)).filter((c) => c.streamId === stream)).toEqual([]);
+    });
+
     it('hands publishing over when the leading relay stops', async () => {
       const publisher = new CapturingPublisher();
       const stream = uniqueStream('failover');

@@ -103,9 +103,12 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
 
   private match(filter: Filter): T[] {
     const id = filter._id;
-    if (typeof id === 'string' && Object.keys(filter).length === 1) {
+    if (typeof id === 'string') {
+      // Looked up by id first, like an index would, then tested against the rest of the filter.
       const doc = this.docs.get(id);
-      return doc ? [doc] : [];
+      if (!doc) return [];
+      if (Object.keys(filter).length === 1) return [doc];
+      return new Query(filter).test(doc as unknown as Record<string, unknown>) ? [doc] : [];
     }
     const query = new Query(filter);
     return [...this.docs.values()].filter((doc) =>
