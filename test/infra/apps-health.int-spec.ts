@@ -1,11 +1,17 @@
-import { type AppName, APP_NAMES } from '@parley/config';
+import type { INestApplication } from '@nestjs/common';
+import { type AppName, APP_NAMES, loadConfig } from '@parley/config';
 import { createLogger } from '@parley/observability';
-import { type BootedService, bootService } from '@parley/platform';
+import {
+  bootService,
+  createDistributedInfrastructure,
+  type ServiceDefinition,
+  startService,
+} from '@parley/platform';
 import { PrivateKafka, describeInfra, eventually, testInfra } from '@parley/testing';
-import { CommentsAppModule } from '../../apps/comments/src/comments-app.module';
+import { commentsService } from '../../apps/comments/src/comments.service';
 import { GatewayAppModule } from '../../apps/gateway/src/gateway-app.module';
-import { NotificationsAppModule } from '../../apps/notifications/src/notifications-app.module';
-import { PostsAppModule } from '../../apps/posts/src/posts-app.module';
+import { notificationsService } from '../../apps/notifications/src/notifications.service';
+import { postsService } from '../../apps/posts/src/posts.service';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
 
@@ -25,24 +31,25 @@ function envFor(app: AppName, brokers: string[]): Record<string, string> {
   };
 }
 
-async function boot(app: AppName, brokers: string[]): Promise<BootedService<AppName>> {
+const SERVICES: Record<Exclude<AppName, 'gateway'>, () => ServiceDefinition> = {
+  posts: () => postsService(),
+  comments: () => commentsService(),
+  notifications: () => notificationsService(),
+};
+
+/** Boots an app the way its main.ts does, against the given brokers. */
+async function boot(
+  app: AppName,
+  brokers: string[],
+): Promise<{ app: INestApplication; url: string }> {
   const logger = createLogger(app, 'silent');
   const env = envFor(app, brokers);
-  switch (app) {
-    case 'gateway':
-      return bootService('gateway', (c, l) => GatewayAppModule.forRoot(c, l), env, logger);
-    case 'posts':
-      return bootService('posts', (c, l) => PostsAppModule.forRoot(c, l), env, logger);
-    case 'comments':
-      return bootService('comments', (c, l) => CommentsAppModule.forRoot(c, l), env, logger);
-    case 'notifications':
-      return bootService(
-        'notifications',
-        (c, l) => NotificationsAppModule.forRoot(c, l),
-        env,
-        logger,
-      );
+  if (app === 'gateway') {
+    return bootService('gateway', (c, l) => GatewayAppModule.forRoot(c, l), env, logger);
   }
+  const config = loadConfig(app, env);
+  const infra = await createDistributedInfrastructure(config, logger);
+  return startService(SERVICES[app](), infra, config.http);
 }
 
 async function readiness(

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@parley/platform';
-import { CommentsAppModule } from './comments-app.module';
+import { runServiceProcess } from '@parley/platform';
+import { commentsService } from './comments.service';
 
-void runService('comments', (config, logger) => CommentsAppModule.forRoot(config, logger));
+void runServiceProcess('comments', (config) => commentsService(config));

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@parley/platform';
-import { NotificationsAppModule } from './notifications-app.module';
+import { runServiceProcess } from '@parley/platform';
+import { notificationsService } from './notifications.service';
 
-void runService('notifications', (config, logger) =>
-  NotificationsAppModule.forRoot(config, logger),
-);
+void runServiceProcess('notifications', (config) => notificationsService(config));

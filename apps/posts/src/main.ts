@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@parley/platform';
-import { PostsAppModule } from './posts-app.module';
+import { runServiceProcess } from '@parley/platform';
+import { postsService } from './posts.service';
 
-void runService('posts', (config, logger) => PostsAppModule.forRoot(config, logger));
+void runServiceProcess('posts', (config) => postsService(config));

@@ -14,3 +14,5 @@ export * from './service/tokens';
 export * from './service/service-infrastructure';
 export * from './service/service-runtime.module';
 export * from './service/start-service';
+export * from './http/actor';
+export * from './service/run-service-process';

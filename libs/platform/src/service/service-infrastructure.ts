@@ -46,11 +46,12 @@ export async function createDistributedInfrastructure(
   config: BaseConfig,
   logger: Logger,
   clock: Clock = () => new Date(),
+  service: string = config.app,
 ): Promise<ServiceInfrastructure> {
   const mongo = await connectMongo(config.mongo.uri);
   const kafkaOptions = { clientId: config.kafka.clientId, brokers: config.kafka.brokers };
   const kafka = createKafka(kafkaOptions, logger);
-  const eventStore = new MongoEventStore(mongo, `/parley/${config.app}`, 'commits', clock);
+  const eventStore = new MongoEventStore(mongo, `/parley/${service}`, 'commits', clock);
   await eventStore.init();
   const bus = new KafkaMessageBus(kafka, {
     consumerMaxWaitMs: config.kafka.consumerMaxWaitMs,
@@ -60,7 +61,7 @@ export async function createDistributedInfrastructure(
   const kafkaCheck = kafkaReadiness(kafkaOptions, logger);
   return {
     mode: 'distributed',
-    service: config.app,
+    service,
     eventStore,
     leases: new MongoLeaseStore(mongo, clock),
     bus,
