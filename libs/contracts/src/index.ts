@@ -7,3 +7,6 @@ export * from './comments.events';
 export * from './notifications.events';
 export * from './registry';
 export * from './asyncapi';
+export * from './http/posts.api';
+export * from './http/comments.api';
+export * from './http/notifications.api';
