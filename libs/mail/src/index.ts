@@ -1,0 +1,3 @@
+export * from './mailer.port';
+export * from './smtp-mailer';
+export * from './memory-mailbox';
