@@ -38,9 +38,11 @@ export interface BaseConfig {
 export interface GatewayConfig extends BaseConfig {
   app: 'gateway';
   services: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number };
-  auth: { jwtSecret: string };
+  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlDays: number };
   cors: { origins: string[] };
   publicBaseUrl: string;
+  smtp: { url: string; from: string };
+  rateLimits: { perMinute: number; writesPerMinute: number };
 }
 
 export interface NotificationsConfig extends BaseConfig {
@@ -103,6 +105,12 @@ const GATEWAY = [
   'JWT_SECRET',
   'CORS_ORIGINS',
   'PUBLIC_BASE_URL',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'ACCESS_TOKEN_TTL_SECONDS',
+  'REFRESH_TOKEN_TTL_DAYS',
+  'RATE_LIMIT_PER_MINUTE',
+  'RATE_LIMIT_WRITES_PER_MINUTE',
 ] as const;
 
 const NOTIFICATIONS = [
@@ -125,9 +133,18 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
         notificationsUrl: v.NOTIFICATIONS_URL,
         timeoutMs: v.SERVICE_TIMEOUT_MS,
       },
-      auth: { jwtSecret: v.JWT_SECRET },
+      auth: {
+        jwtSecret: v.JWT_SECRET,
+        accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
+        refreshTtlDays: v.REFRESH_TOKEN_TTL_DAYS,
+      },
       cors: { origins: v.CORS_ORIGINS },
       publicBaseUrl: v.PUBLIC_BASE_URL,
+      smtp: { url: v.SMTP_URL, from: v.MAIL_FROM },
+      rateLimits: {
+        perMinute: v.RATE_LIMIT_PER_MINUTE,
+        writesPerMinute: v.RATE_LIMIT_WRITES_PER_MINUTE,
+      },
     };
   },
   posts: (env) => ({ ...base('posts', readVariables('posts', BASE, env)), app: 'posts' }),

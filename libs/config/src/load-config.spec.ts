@@ -58,6 +58,7 @@ describe('loadConfig', () => {
       'KAFKA_BROKERS',
       'MONGODB_URI',
       'PORT',
+      'SMTP_URL',
     ]);
     expect(problems.KAFKA_BROKERS).toMatch(/host:port/);
     expect(problems.MONGODB_URI).toMatch(/database/);
@@ -72,6 +73,7 @@ describe('loadConfig', () => {
       COMMENTS_URL: 'http://comments:3002',
       NOTIFICATIONS_URL: 'http://notifications:3003',
       JWT_SECRET: SECRET,
+      SMTP_URL: 'smtp://mail:1025',
       CORS_ORIGINS: 'https://blog.example, https://www.blog.example',
     });
     expect(config.services.commentsUrl).toBe('http://comments:3002');

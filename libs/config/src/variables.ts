@@ -164,14 +164,39 @@ export const VARIABLES = {
   },
   SMTP_URL: {
     schema: smtpUrl,
-    description: 'SMTP server that notification mail is sent through.',
-    apps: ['notifications'],
+    description:
+      'SMTP server that mail is sent through (notifications; address verification from the gateway).',
+    apps: ['gateway', 'notifications'],
   },
   MAIL_FROM: {
     schema: z.string().min(3),
-    description: 'From address of notification mail.',
+    description: 'From address of the mail Parley sends.',
     defaultValue: 'Parley <notifications@parley.localhost>',
-    apps: ['notifications'],
+    apps: ['gateway', 'notifications'],
+  },
+  ACCESS_TOKEN_TTL_SECONDS: {
+    schema: positiveInt.max(86400),
+    description: 'Lifetime of an access token (JWT); role changes take effect at the next refresh.',
+    defaultValue: '900',
+    apps: ['gateway'],
+  },
+  REFRESH_TOKEN_TTL_DAYS: {
+    schema: positiveInt.max(365),
+    description: 'Lifetime of a refresh token; every refresh rotates it.',
+    defaultValue: '30',
+    apps: ['gateway'],
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    schema: positiveInt,
+    description: 'Requests a client (by IP, and by account when logged in) may make per minute.',
+    defaultValue: '600',
+    apps: ['gateway'],
+  },
+  RATE_LIMIT_WRITES_PER_MINUTE: {
+    schema: positiveInt,
+    description: 'Comments posted and authentication attempts a client may make per minute.',
+    defaultValue: '20',
+    apps: ['gateway'],
   },
   RELAY_POLL_MS: {
     schema: positiveInt.max(60000),

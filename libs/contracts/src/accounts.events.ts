@@ -35,6 +35,12 @@ export const accountEvents = {
 
 /** Kept inside the gateway's identity store: never published. */
 export const accountPrivateEvents = {
+  /** A key that belongs to one account for ever: an email address (hashed), the first-admin seat. */
+  'parley.identity.reserved.v1': z.object({
+    key: z.string().min(1),
+    accountId: idSchema,
+    reservedAt: isoTimeSchema,
+  }),
   'parley.credentials.password-set.v1': z.object({
     accountId: idSchema,
     passwordHash: z.string().min(1),

@@ -1,0 +1,157 @@
+import type { DomainEvent, Role } from '@parley/contracts';
+import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
+
+export type AccountEvent = DomainEvent<
+  | 'parley.account.registered.v1'
+  | 'parley.credentials.password-set.v1'
+  | 'parley.account.email-verified.v1'
+  | 'parley.account.display-name-changed.v1'
+  | 'parley.account.roles-changed.v1'
+>;
+
+export interface Account {
+  exists: boolean;
+  accountId: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  emailVerified: boolean;
+  passwordHash: string;
+  registeredAt: string;
+}
+
+export type AccountCommand =
+  | {
+      type: 'Register';
+      accountId: string;
+      email: string;
+      displayName: string;
+      passwordHash: string;
+      roles: Role[];
+    }
+  | { type: 'VerifyEmail'; email: string }
+  | { type: 'ChangeDisplayName'; displayName: string }
+  | { type: 'SetRoles'; roles: Role[]; by: { accountId: string; roles: Role[] } }
+  | { type: 'SetPassword'; passwordHash: string };
+
+export type AccountError = DomainError<
+  'AccountExists' | 'AccountNotFound' | 'EmailMismatch' | 'NotAllowed' | 'CannotDemoteSelf'
+>;
+
+const initial: Account = {
+  exists: false,
+  accountId: '',
+  email: '',
+  displayName: '',
+  roles: [],
+  emailVerified: false,
+  passwordHash: '',
+  registeredAt: '',
+};
+
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/** An account of the blog: identity, credentials, verified address, display name and roles. */
+export const accountDecider: Decider<Account, AccountCommand, AccountEvent, AccountError> = {
+  initialState: initial,
+  evolve(state, event) {
+    switch (event.type) {
+      case 'parley.account.registered.v1':
+        return {
+          ...state,
+          exists: true,
+          accountId: event.data.accountId,
+          email: event.data.email,
+          displayName: event.data.displayName,
+          roles: event.data.roles,
+          registeredAt: event.data.registeredAt,
+        };
+      case 'parley.credentials.password-set.v1':
+        return { ...state, passwordHash: event.data.passwordHash };
+      case 'parley.account.email-verified.v1':
+        return { ...state, emailVerified: true };
+      case 'parley.account.display-name-changed.v1':
+        return { ...state, displayName: event.data.displayName };
+      case 'parley.account.roles-changed.v1':
+        return { ...state, roles: event.data.roles };
+      default:
+        return assertNever(event, 'account event');
+    }
+  },
+  decide(command, state, now) {
+    const at = now.toISOString();
+    if (command.type === 'Register') {
+      if (state.exists) return domainError('AccountExists', 'This account exists already');
+      return [
+        {
+          type: 'parley.account.registered.v1',
+          data: {
+            accountId: command.accountId,
+            email: command.email,
+            displayName: command.displayName,
+            roles: command.roles,
+            registeredAt: at,
+          },
+        },
+        {
+          type: 'parley.credentials.password-set.v1',
+          data: { accountId: command.accountId, passwordHash: command.passwordHash, setAt: at },
+        },
+      ];
+    }
+    if (!state.exists) return domainError('AccountNotFound', 'There is no such account');
+    switch (command.type) {
+      case 'VerifyEmail':
+        if (command.email !== state.email) {
+          return domainError(
+            'EmailMismatch',
+            'This link was sent to an address the account no longer has',
+          );
+        }
+        if (state.emailVerified) return [];
+        return [
+          {
+            type: 'parley.account.email-verified.v1',
+            data: { accountId: state.accountId, email: state.email, verifiedAt: at },
+          },
+        ];
+      case 'ChangeDisplayName':
+        if (command.displayName === state.displayName) return [];
+        return [
+          {
+            type: 'parley.account.display-name-changed.v1',
+            data: { accountId: state.accountId, displayName: command.displayName, changedAt: at },
+          },
+        ];
+      case 'SetRoles':
+        if (!command.by.roles.includes('admin'))
+          return domainError('NotAllowed', 'Only an admin grants roles');
+        if (command.by.accountId === state.accountId && !command.roles.includes('admin')) {
+          return domainError('CannotDemoteSelf', 'An admin cannot take their own admin role away');
+        }
+        if (sameRoles(command.roles, state.roles)) return [];
+        return [
+          {
+            type: 'parley.account.roles-changed.v1',
+            data: {
+              accountId: state.accountId,
+              roles: command.roles,
+              changedBy: command.by.accountId,
+              changedAt: at,
+            },
+          },
+        ];
+      case 'SetPassword':
+        return [
+          {
+            type: 'parley.credentials.password-set.v1',
+            data: { accountId: state.accountId, passwordHash: command.passwordHash, setAt: at },
+          },
+        ];
+      default:
+        return assertNever(command, 'account command');
+    }
+  },
+};
