@@ -10,3 +10,4 @@ export * from './asyncapi';
 export * from './http/posts.api';
 export * from './http/comments.api';
 export * from './http/notifications.api';
+export * from './http/identity.api';

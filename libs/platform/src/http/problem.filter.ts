@@ -73,6 +73,49 @@ function fromHttpException(exception: HttpException): ProblemException {
   });
 }
 
+/** Any error as the problem a client sees; unknown errors become a 500 that reveals nothing. */
+export function problemFromError(exception: unknown): ProblemException {
+  if (exception instanceof ProblemException) return exception;
+  if (exception instanceof HttpException) {
+    // Nest wraps Fastify's own errors (body parsing, limits); their code says more.
+    const cause = exception.cause;
+    const fromCause =
+      typeof cause === 'object' && cause !== null
+        ? fromFastifyError(cause)
+        : undefined;
+    return fromCause ?? fromHttpException(exception);
+  }
+  if (typeof exception === 'object' && exception !== null) {
+    const fromFastify = fromFastifyError(exception);
+    if (fromFastify) return fromFastify;
+  }
+  return new ProblemException({
+    status: 500,
+    code: 'internal-error',
+    title: 'Something went wrong on our side',
+    detail: 'The error was logged with the correlation id of this request.',
+  });
+}
+
+/** Writes an error to the reply as application/problem+json with the correlation id. */
+export function sendProblem(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
+  const problem = problemFromError(exception);
+  if (problem.status >= 500) {
+    logger.error({ err: exception, status: problem.status, code: problem.code }, 'request failed');
+  }
+  const path = request.url.split('?')[0];
+  void reply
+    .status(problem.status)
+    .headers(problem.headers)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(problem.toDocument(path, String(request.id)));
+}
+
 /** Every error leaves as application/problem+json with a stable type and the correlation id. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -80,35 +123,11 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const problem = this.toProblem(exception);
-    if (problem.status >= 500) {
-      this.logger.error(
-        { err: exception, status: problem.status, code: problem.code },
-        'request failed',
-      );
-    }
-    const path = request.url.split('?')[0];
-    void reply
-      .status(problem.status)
-      .headers(problem.headers)
-      .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send(problem.toDocument(path, String(request.id)));
-  }
-
-  private toProblem(exception: unknown): ProblemException {
-    if (exception instanceof ProblemException) return exception;
-    if (exception instanceof HttpException) return fromHttpException(exception);
-    if (typeof exception === 'object' && exception !== null) {
-      const fromFastify = fromFastifyError(exception);
-      if (fromFastify) return fromFastify;
-    }
-    return new ProblemException({
-      status: 500,
-      code: 'internal-error',
-      title: 'Something went wrong on our side',
-      detail: 'The error was logged with the correlation id of this request.',
-    });
+    sendProblem(
+      exception,
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      this.logger,
+    );
   }
 }

@@ -233,6 +233,30 @@ export function coreScenario(
       expect(problem.errors.map((e) => e.field).sort()).toEqual(['accountId', 'body']);
     });
 
+    it('answers malformed JSON with 400, an oversized body with 413 and an unknown route with 404, all problem+json', async () => {
+      const malformed = await fetch(`${running.url}/likes/p1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"accountId": ',
+      });
+      expect(malformed.status).toBe(400);
+      expect(((await malformed.json()) as { code: string }).code).toBe('malformed-json');
+
+      const huge = await fetch(`${running.url}/likes/p1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accountId: 'x'.repeat(300 * 1024) }),
+      });
+      expect(huge.status).toBe(413);
+      expect(huge.headers.get('content-type')).toContain('application/problem+json');
+
+      const missing = await fetch(`${running.url}/nowhere`);
+      expect(missing.status).toBe(404);
+      const problem = (await missing.json()) as { code: string; correlationId: string };
+      expect(problem.code).toBe('not-found');
+      expect(problem.correlationId).toBe(missing.headers.get('x-correlation-id'));
+    });
+
     it('dead-letters a poison message and keeps projecting what follows it', async () => {
       const topic = running.infra.topicName('posts');
       const post = `poison-${Date.now().toString(36)}`;

@@ -1,0 +1,132 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Role } from '@parley/contracts';
+import { SignJWT, jwtVerify } from 'jose';
+
+// OWASP's recommended argon2id parameters: 19 MiB, 2 passes, 1 lane.
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, ARGON2);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Verifies a password; without a hash it still spends the same time, so timing tells nothing. */
+export async function verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
+  if (!hash) {
+    dummyHash ??= hashPassword('parley-no-such-account');
+    await argon2.verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return argon2.verify(hash, password).catch(() => false);
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** `<sessionId>.<secret>`: the session names the stream, the secret proves possession. */
+export function newRefreshToken(sessionId: string): { token: string; hash: string } {
+  const secret = randomBytes(32).toString('base64url');
+  return { token: `${sessionId}.${secret}`, hash: sha256(secret) };
+}
+
+export function parseRefreshToken(token: string): { sessionId: string; hash: string } | null {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot === token.length - 1) return null;
+  return { sessionId: token.slice(0, dot), hash: sha256(token.slice(dot + 1)) };
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface AccessClaims {
+  accountId: string;
+  displayName: string;
+  roles: Role[];
+}
+
+/** Short-lived access tokens and single-purpose tokens (address verification), signed HS256. */
+export class TokenSigner {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly accessTtlSeconds: number,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  get accessTokenTtl(): number {
+    return this.accessTtlSeconds;
+  }
+
+  async access(claims: AccessClaims, now: Date): Promise<string> {
+    return new SignJWT({ name: claims.displayName, roles: claims.roles, use: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.accountId)
+      .setIssuer('parley')
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + this.accessTtlSeconds)
+      .sign(this.key);
+  }
+
+  /** The account of a valid access token, or null. */
+  async verifyAccess(token: string, now: Date): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: 'parley',
+        currentDate: now,
+        algorithms: ['HS256'],
+      });
+      if (payload.use !== 'access' || typeof payload.sub !== 'string') return null;
+      return {
+        accountId: payload.sub,
+        displayName: typeof payload.name === 'string' ? payload.name : '',
+        roles: Array.isArray(payload.roles) ? (payload.roles as Role[]) : [],
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  async emailVerification(accountId: string, email: string, now: Date): Promise<string> {
+    return new SignJWT({ email, use: 'verify-email' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(accountId)
+      .setIssuer('parley')
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 7 * 24 * 3600)
+      .sign(this.key);
+  }
+
+  async verifyEmailToken(
+    token: string,
+    now: Date,
+  ): Promise<{ accountId: string; email: string } | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: 'parley',
+        currentDate: now,
+        algorithms: ['HS256'],
+      });
+      if (
+        payload.use !== 'verify-email' ||
+        typeof payload.sub !== 'string' ||
+        typeof payload.email !== 'string'
+      )
+        return null;
+      return { accountId: payload.sub, email: payload.email };
+    } catch {
+      return null;
+    }
+  }
+}

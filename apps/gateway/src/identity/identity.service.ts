@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AccountView, Role, TokensResponse } from '@parley/contracts';
+import {
+  type AppendContext,
+  type DomainError,
+  type EventStore,
+  domainError,
+  fold,
+  handleCommand,
+} from '@parley/eventstore';
+import type { Mailer } from '@parley/mail';
+import { currentCorrelation } from '@parley/observability';
+import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
+import type { Logger } from 'pino';
+import { type Account, type AccountEvent, accountDecider } from './account.decider';
+import {
+  TokenSigner,
+  hashPassword,
+  newRefreshToken,
+  normalizeEmail,
+  parseRefreshToken,
+  sha256,
+  verifyPassword,
+} from './credentials';
+import { type Reserved, reservationDecider } from './reservation.decider';
+import { sessionDecider } from './session.decider';
+
+export const IDENTITY_OPTIONS = Symbol('IDENTITY_OPTIONS');
+
+export interface IdentityOptions {
+  jwtSecret: string;
+  accessTtlSeconds: number;
+  refreshTtlDays: number;
+  publicBaseUrl: string;
+  mailer: Mailer;
+  mailFrom: string;
+}
+
+export type IdentityErrorCode =
+  | 'EmailTaken'
+  | 'InvalidCredentials'
+  | 'InvalidToken'
+  | 'AccountNotFound'
+  | 'NotAllowed'
+  | 'CannotDemoteSelf'
+  | 'EmailMismatch';
+
+export type IdentityError = DomainError<IdentityErrorCode>;
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: IdentityError };
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const fail = <T>(code: IdentityErrorCode, message: string): Outcome<T> => ({
+  ok: false,
+  error: domainError(code, message),
+});
+
+const FIRST_ADMIN_STREAM = 'identity-first-admin';
+const accountStream = (id: string) => `account-${id}`;
+const emailStream = (email: string) => `identity-email-${sha256(email)}`;
+const sessionStream = (id: string) => `session-${id}`;
+
+export function accountView(account: Account): AccountView {
+  return {
+    id: account.accountId,
+    email: account.email,
+    displayName: account.displayName,
+    roles: account.roles,
+    emailVerified: account.emailVerified,
+    registeredAt: account.registeredAt,
+  };
+}
+
+/** Accounts, logins and sessions: the gateway's own event-sourced aggregate family. */
+@Injectable()
+export class IdentityService {
+  readonly tokens: TokenSigner;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {
+    this.tokens = new TokenSigner(options.jwtSecret, options.accessTtlSeconds);
+  }
+
+  async register(input: {
+    email: string;
+    password: string;
+    displayName: string;
+  }): Promise<Outcome<TokensResponse>> {
+    const email = normalizeEmail(input.email);
+    const reservation = await this.reservation(emailStream(email));
+    let accountId: string;
+    if (reservation) {
+      // An address whose account exists is taken; one left by a crash mid-registration is resumed.
+      if ((await this.account(reservation)).exists)
+        return fail('EmailTaken', 'An account with this email address exists already');
+      accountId = reservation;
+    } else {
+      accountId = randomUUID();
+      const reserved = await this.reserve(emailStream(email), `email:${sha256(email)}`, accountId);
+      if (!reserved) return fail('EmailTaken', 'An account with this email address exists already');
+    }
+    const firstAdmin = await this.reserve(FIRST_ADMIN_STREAM, 'first-admin', accountId);
+    const roles: Role[] = firstAdmin ? ['admin'] : ['reader'];
+    const registered = await handleCommand(
+      this.store,
+      accountDecider,
+      accountStream(accountId),
+      {
+        type: 'Register',
+        accountId,
+        email,
+        displayName: input.displayName,
+        passwordHash: await hashPassword(input.password),
+        roles,
+      },
+      this.context(),
+      { now: this.clock },
+    );
+    if (!registered.ok)
+      return fail('EmailTaken', 'An account with this email address exists already');
+    await this.sendVerification(registered.state);
+    return ok(await this.startSession(registered.state));
+  }
+
+  async login(input: { email: string; password: string }): Promise<Outcome<TokensResponse>> {
+    const email = normalizeEmail(input.email);
+    const accountId = await this.reservation(emailStream(email));
+    const account = accountId ? await this.account(accountId) : undefined;
+    const valid = await verifyPassword(
+      account?.exists ? account.passwordHash : undefined,
+      input.password,
+    );
+    // The same answer for an unknown address and a wrong password.
+    if (!valid || !account)
+      return fail('InvalidCredentials', 'The email address or the password is not right');
+    return ok(await this.startSession(account));
+  }
+
+  async refresh(refreshToken: string): Promise<Outcome<TokensResponse>> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) return fail('InvalidToken', 'This refresh token is not valid');
+    const next = newRefreshToken(parsed.sessionId);
+    const outcome = await handleCommand(
+      this.store,
+      sessionDecider,
+      sessionStream(parsed.sessionId),
+      {
+        type: 'Refresh',
+        presentedHash: parsed.hash,
+        nextHash: next.hash,
+        expiresAt: this.refreshExpiry(),
+      },
+      this.context(),
+      { now: this.clock },
+    );
+    if (!outcome.ok || outcome.state.ended)
+      return fail('InvalidToken', 'This refresh token is not valid; log in again');
+    const account = await this.account(outcome.state.accountId);
+    if (!account.exists)
+      return fail('InvalidToken', 'This refresh token is not valid; log in again');
+    return ok(await this.tokensFor(account, next.token));
+  }
+
+  async logout(refreshToken: string): Promise<Outcome<null>> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) return fail('InvalidToken', 'This refresh token is not valid');
+    const outcome = await handleCommand(
+      this.store,
+      sessionDecider,
+      sessionStream(parsed.sessionId),
+      { type: 'End', presentedHash: parsed.hash },
+      this.context(),
+      { now: this.clock },
+    );
+    return outcome.ok ? ok(null) : fail('InvalidToken', 'This refresh token is not valid');
+  }
+
+  async me(accountId: string): Promise<Outcome<AccountView>> {
+    const account = await this.account(accountId);
+    return account.exists
+      ? ok(accountView(account))
+      : fail('AccountNotFound', 'There is no such account');
+  }
+
+  async changeDisplayName(accountId: string, displayName: string): Promise<Outcome<AccountView>> {
+    return this.command(accountId, { type: 'ChangeDisplayName', displayName });
+  }
+
+  async verifyEmail(token: string): Promise<Outcome<AccountView>> {
+    const claims = await this.tokens.verifyEmailToken(token, this.clock());
+    if (!claims) return fail('InvalidToken', 'This verification link is not valid or has expired');
+    return this.command(claims.accountId, { type: 'VerifyEmail', email: claims.email });
+  }
+
+  async resendVerification(accountId: string): Promise<Outcome<null>> {
+    const account = await this.account(accountId);
+    if (!account.exists) return fail('AccountNotFound', 'There is no such account');
+    if (!account.emailVerified) await this.sendVerification(account);
+    return ok(null);
+  }
+
+  async setRoles(
+    by: { accountId: string; roles: Role[] },
+    accountId: string,
+    roles: Role[],
+  ): Promise<Outcome<AccountView>> {
+    return this.command(accountId, { type: 'SetRoles', roles, by });
+  }
+
+  private async command(
+    accountId: string,
+    command: Parameters<typeof accountDecider.decide>[0],
+  ): Promise<Outcome<AccountView>> {
+    const outcome = await handleCommand(
+      this.store,
+      accountDecider,
+      accountStream(accountId),
+      command,
+      this.context(),
+      { now: this.clock },
+    );
+    if (!outcome.ok) {
+      const code = outcome.error.code === 'AccountExists' ? 'NotAllowed' : outcome.error.code;
+      return fail(code, outcome.error.message);
+    }
+    return ok(accountView(outcome.state));
+  }
+
+  private async startSession(account: Account): Promise<TokensResponse> {
+    const sessionId = randomUUID();
+    const refresh = newRefreshToken(sessionId);
+    await handleCommand(
+      this.store,
+      sessionDecider,
+      sessionStream(sessionId),
+      {
+        type: 'Start',
+        sessionId,
+        accountId: account.accountId,
+        refreshTokenHash: refresh.hash,
+        expiresAt: this.refreshExpiry(),
+      },
+      this.context(),
+      { now: this.clock },
+    );
+    return this.tokensFor(account, refresh.token);
+  }
+
+  private async tokensFor(account: Account, refreshToken: string): Promise<TokensResponse> {
+    const accessToken = await this.tokens.access(
+      { accountId: account.accountId, displayName: account.displayName, roles: account.roles },
+      this.clock(),
+    );
+    return {
+      tokenType: 'Bearer',
+      accessToken,
+      expiresIn: this.tokens.accessTokenTtl,
+      refreshToken,
+      account: accountView(account),
+    };
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(this.clock().getTime() + this.options.refreshTtlDays * 24 * 3600 * 1000);
+  }
+
+  private async account(accountId: string): Promise<Account> {
+    const stream = await this.store.readStream(accountStream(accountId));
+    return fold(accountDecider, stream.events as unknown as AccountEvent[]);
+  }
+
+  private async reservation(streamId: string): Promise<string | null> {
+    const stream = await this.store.readStream(streamId);
+    return fold(reservationDecider, stream.events as unknown as Reserved[]).accountId;
+  }
+
+  /** True when the key is (now) this account's. */
+  private async reserve(streamId: string, key: string, accountId: string): Promise<boolean> {
+    const outcome = await handleCommand(
+      this.store,
+      reservationDecider,
+      streamId,
+      { key, accountId, now: this.clock() },
+      this.context(),
+      {
+        now: this.clock,
+      },
+    );
+    return outcome.ok;
+  }
+
+  private async sendVerification(account: Account): Promise<void> {
+    const token = await this.tokens.emailVerification(
+      account.accountId,
+      account.email,
+      this.clock(),
+    );
+    const link = `${this.options.publicBaseUrl}/api/v1/auth/verify-email?token=${encodeURIComponent(token)}`;
+    try {
+      await this.options.mailer.send({
+        from: this.options.mailFrom,
+        to: account.email,
+        subject: 'Confirm your email address',
+        text: `Hello ${account.displayName},\n\nPlease confirm your email address for your Parley account:\n\n${link}\n\nUntil you do, we send you no email (you can comment already). The link is valid for 7 days.\n`,
+        html: `<p>Hello ${escapeHtml(account.displayName)},</p><p>Please confirm your email address for your Parley account:</p><p><a href="${escapeHtml(link)}">Confirm my address</a></p><p>Until you do, we send you no email (you can comment already). The link is valid for 7 days.</p>`,
+      });
+    } catch (error) {
+      // The account works without it; the reader can ask for another link.
+      this.logger.warn({ err: error, accountId: account.accountId }, 'verification mail not sent');
+    }
+  }
+
+  private context(): AppendContext {
+    return {
+      correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
+      causationId: null,
+    };
+  }
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
