@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { displayNameSchema, emailSchema, roleSchema } from '../common.schemas';
 
+/** An address as people type it: surrounding spaces and capitals do not matter. */
+const typedEmailSchema = z.string().trim().toLowerCase().pipe(emailSchema);
+
 // Request and response schemas of the gateway's identity API.
 
 export const registerRequestSchema = z
   .object({
-    email: emailSchema,
+    email: typedEmailSchema,
     password: z.string().min(10, 'must be at least 10 characters').max(200),
     displayName: displayNameSchema,
   })
@@ -13,7 +16,10 @@ export const registerRequestSchema = z
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
 export const loginRequestSchema = z
-  .object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) })
+  .object({
+    email: z.string().trim().toLowerCase().min(1).max(254),
+    password: z.string().min(1).max(200),
+  })
   .strict();
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 

@@ -80,9 +80,7 @@ export function problemFromError(exception: unknown): ProblemException {
     // Nest wraps Fastify's own errors (body parsing, limits); their code says more.
     const cause = exception.cause;
     const fromCause =
-      typeof cause === 'object' && cause !== null
-        ? fromFastifyError(cause)
-        : undefined;
+      typeof cause === 'object' && cause !== null ? fromFastifyError(cause) : undefined;
     return fromCause ?? fromHttpException(exception);
   }
   if (typeof exception === 'object' && exception !== null) {

@@ -25,6 +25,8 @@ export interface ServiceDefinition {
   consumers: readonly ConsumerGroupDefinition[];
   module(infra: ServiceInfrastructure): DynamicModule;
   bodyLimit?: number;
+  /** Last touches to the app before it listens (HTTP plugins, documentation). */
+  configure?(app: NestFastifyApplication, infra: ServiceInfrastructure): Promise<void>;
 }
 
 export interface RunningService {
@@ -104,6 +106,7 @@ export async function startService(
       { inheritAppConfig: true },
     );
   }
+  await definition.configure?.(app, infra);
   await app.startAllMicroservices();
   const running = await listen(app, http.host, http.port);
   return { app, url: running.url, infra };

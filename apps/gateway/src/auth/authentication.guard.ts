@@ -1,0 +1,98 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+  applyDecorators,
+  createParamDecorator,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { Actor, Role } from '@parley/contracts';
+import { CLOCK, type Clock, ProblemException } from '@parley/platform';
+import type { FastifyRequest } from 'fastify';
+import { IdentityService } from '../identity/identity.service';
+
+const REQUIRED = 'parley:authentication';
+
+interface Requirement {
+  roles: readonly Role[];
+}
+
+type WithCaller = FastifyRequest & { caller?: Actor | null };
+
+/** The route needs a logged-in caller, with one of the roles when any are given (admin has them all). */
+export function Authenticated(...roles: Role[]) {
+  return applyDecorators(SetMetadata(REQUIRED, { roles } satisfies Requirement), ApiBearerAuth());
+}
+
+/** The logged-in account making the request, or null for a guest. */
+export const Caller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Actor | null => {
+    return context.switchToHttp().getRequest<WithCaller>().caller ?? null;
+  },
+);
+
+export function callerOf(request: FastifyRequest): Actor | null {
+  return (request as WithCaller).caller ?? null;
+}
+
+const unauthenticated = (detail: string) =>
+  new ProblemException({
+    status: 401,
+    code: 'unauthenticated',
+    title: 'You need to be logged in to do this',
+    detail,
+    headers: { 'www-authenticate': 'Bearer' },
+  });
+
+/**
+ * Reads the bearer token of every request: a valid one makes the caller known, an
+ * invalid or expired one is refused (never silently treated as a guest).
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly identity: IdentityService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<WithCaller>();
+    request.caller = await this.authenticate(request);
+    const requirement = this.reflector.getAllAndOverride<Requirement | undefined>(REQUIRED, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!requirement) return true;
+    if (!request.caller)
+      throw unauthenticated('Send an access token: Authorization: Bearer <token>');
+    const { roles } = requirement;
+    if (
+      roles.length > 0 &&
+      !request.caller.roles.includes('admin') &&
+      !roles.some((r) => request.caller?.roles.includes(r))
+    ) {
+      throw new ProblemException({
+        status: 403,
+        code: 'forbidden',
+        title: 'Your account may not do this',
+        detail: `This needs one of the roles: ${roles.join(', ')}`,
+      });
+    }
+    return true;
+  }
+
+  private async authenticate(request: FastifyRequest): Promise<Actor | null> {
+    const header = request.headers.authorization;
+    if (!header) return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+    const claims = await this.identity.tokens.verifyAccess(match[1], this.clock());
+    if (!claims) throw unauthenticated('The access token is not valid or has expired; refresh it');
+    return { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles };
+  }
+}

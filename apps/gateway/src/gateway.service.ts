@@ -1,0 +1,114 @@
+import helmet from '@fastify/helmet';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Mailer } from '@parley/mail';
+import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { type RateLimits, registerRateLimits } from './http/rate-limits';
+import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
+import { AuthController } from './identity/auth.controller';
+import {
+  IDENTITY_OPTIONS,
+  type IdentityOptions,
+  IdentityService,
+} from './identity/identity.service';
+
+export interface GatewayOptions {
+  services: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number };
+  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlDays: number };
+  publicBaseUrl: string;
+  mail: { mailer: Mailer; from: string };
+  cors: { origins: string[] };
+  rateLimits: RateLimits;
+}
+
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+
+/** The OpenAPI description of the public API, built from the routes and their schemas. */
+export function buildOpenApiDocument(app: NestFastifyApplication) {
+  const config = new DocumentBuilder()
+    .setTitle('Parley API')
+    .setDescription(
+      'The public API of Parley: identity, posts, threaded comments, likes, moderation, notifications and subscriptions. ' +
+        'Errors are RFC 9457 application/problem+json. Every POST accepts an Idempotency-Key header.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** The gateway: the one public door. Identity lives here; everything else is forwarded to the services. */
+export function gatewayService(options: GatewayOptions): ServiceDefinition {
+  const identityOptions: IdentityOptions = {
+    jwtSecret: options.auth.jwtSecret,
+    accessTtlSeconds: options.auth.accessTtlSeconds,
+    refreshTtlDays: options.auth.refreshTtlDays,
+    publicBaseUrl: options.publicBaseUrl,
+    mailer: options.mail.mailer,
+    mailFrom: options.mail.from,
+  };
+  return {
+    name: 'gateway',
+    produces: ['accounts'],
+    projections: [ACCOUNTS_DIRECTORY],
+    consumers: [],
+    bodyLimit: 64 * 1024,
+    module: (infra): DynamicModule => {
+      @Module({
+        imports: [ServiceRuntimeModule.forRoot(infra)],
+        controllers: [AuthController],
+        providers: [
+          { provide: IDENTITY_OPTIONS, useValue: identityOptions },
+          { provide: GATEWAY_OPTIONS, useValue: options },
+          IdentityService,
+          { provide: APP_GUARD, useClass: AuthenticationGuard },
+        ],
+      })
+      class GatewayModule {}
+      return { module: GatewayModule };
+    },
+    async configure(app, infra) {
+      await app.register(helmet, {
+        contentSecurityPolicy: {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'", "'unsafe-inline'"],
+            imgSrc: ["'self'", 'data:'],
+            connectSrc: ["'self'"],
+            frameAncestors: ["'none'"],
+            formAction: ["'self'"],
+          },
+        },
+        crossOriginEmbedderPolicy: false,
+      });
+      app.enableCors({
+        origin: options.cors.origins.length > 0 ? options.cors.origins : false,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowedHeaders: [
+          'authorization',
+          'content-type',
+          'idempotency-key',
+          'last-event-id',
+          'x-correlation-id',
+        ],
+        exposedHeaders: ['x-correlation-id', 'retry-after', 'location'],
+        maxAge: 600,
+      });
+      await registerRateLimits(
+        app,
+        options.rateLimits,
+        app.get(IdentityService).tokens,
+        infra.clock,
+      );
+      const document = buildOpenApiDocument(app);
+      SwaggerModule.setup('api/docs', app, document, {
+        jsonDocumentUrl: 'api/openapi.json',
+        yamlDocumentUrl: 'api/openapi.yaml',
+      });
+    },
+  };
+}

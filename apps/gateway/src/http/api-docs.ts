@@ -1,0 +1,74 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { z } from 'zod';
+
+type JsonSchema = Record<string, unknown>;
+
+/** A zod schema as an OpenAPI 3.0 schema object. */
+export function openApiSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'output',
+    unrepresentable: 'any',
+  }) as JsonSchema;
+  return rest;
+}
+
+export const problemSchema = z.object({
+  type: z.string().describe('Stable URI of the kind of problem, urn:parley:problem:<code>'),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  code: z.string().describe('The last segment of type, for programs'),
+  correlationId: z.string().optional().describe('Also in the logs and the x-correlation-id header'),
+  errors: z
+    .array(z.object({ field: z.string(), reason: z.string() }))
+    .optional()
+    .describe('One entry per invalid field'),
+});
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'The request does not match the documented schema (each field and why), or its body is not JSON.',
+  401: 'No valid access token (or refresh token).',
+  403: 'The account may not do this.',
+  404: 'No such resource.',
+  409: 'The request conflicts with the current state (a newer revision, a closed post, a duplicate).',
+  410: 'The resource is gone.',
+  413: 'The request body is too large.',
+  415: 'The body must be application/json.',
+  422: 'The request is well-formed but breaks a rule (its reason is in the problem).',
+  429: 'Too many requests: wait for the Retry-After header.',
+  502: 'A service behind the gateway answered with an error.',
+  503: 'A service behind the gateway is unavailable.',
+  504: 'A service behind the gateway did not answer in time.',
+};
+
+const COMMON = [400, 429, 502, 503, 504];
+
+/** A JSON response of the given schema. */
+export function ApiJson(status: number, schema: z.ZodType, description: string) {
+  return ApiResponse({
+    status,
+    description,
+    content: { 'application/json': { schema: openApiSchema(schema) } },
+  });
+}
+
+/** The problem+json answers a route can give, besides the ones every route can give. */
+export function ApiProblems(...statuses: number[]) {
+  const all = [...new Set([...COMMON, ...statuses])].sort();
+  return applyDecorators(
+    ...all.map((status) =>
+      ApiResponse({
+        status,
+        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+        content: { 'application/problem+json': { schema: openApiSchema(problemSchema) } },
+      }),
+    ),
+  );
+}
+
+export function ApiNoContent(description: string) {
+  return ApiResponse({ status: 204, description });
+}

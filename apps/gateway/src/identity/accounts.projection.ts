@@ -1,0 +1,38 @@
+import type { Role } from '@parley/contracts';
+import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+
+export interface AccountDirectoryEntry extends Versioned {
+  displayName: string;
+  roles: Role[];
+  emailVerified: boolean;
+  registeredAt: string;
+}
+
+/** The accounts of the blog for admins (no addresses): projected from parley.accounts. */
+export const ACCOUNTS_DIRECTORY: Projection<'accounts'> = {
+  name: 'accounts-directory',
+  topics: ['accounts'],
+  collections: { accounts: [{ keys: { registeredAt: -1 } }] },
+  async apply(event, db) {
+    const accounts = db.collection<AccountDirectoryEntry>('accounts');
+    const id = event.data.accountId;
+    await applyToOwnedDocument<AccountDirectoryEntry>(accounts, id, event, (current) => {
+      switch (event.type) {
+        case 'parley.account.registered.v1':
+          return {
+            _id: id,
+            displayName: event.data.displayName,
+            roles: event.data.roles,
+            emailVerified: false,
+            registeredAt: event.data.registeredAt,
+          };
+        case 'parley.account.email-verified.v1':
+          return current && { ...current, emailVerified: true };
+        case 'parley.account.display-name-changed.v1':
+          return current && { ...current, displayName: event.data.displayName };
+        case 'parley.account.roles-changed.v1':
+          return current && { ...current, roles: event.data.roles };
+      }
+    });
+  },
+};

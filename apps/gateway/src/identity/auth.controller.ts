@@ -1,0 +1,221 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  type Actor,
+  type AccountSummary,
+  type AccountView,
+  type TokensResponse,
+  accountSummarySchema,
+  accountViewSchema,
+  loginRequestSchema,
+  refreshRequestSchema,
+  registerRequestSchema,
+  setRolesRequestSchema,
+  tokensResponseSchema,
+  updateMeRequestSchema,
+  verifyEmailRequestSchema,
+} from '@parley/contracts';
+import { READ_MODELS, domainProblem } from '@parley/platform';
+import type { LiveReadModels } from '@parley/readmodel';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { Authenticated, Caller } from '../auth/authentication.guard';
+import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
+import { WRITE_LIMIT, RateLimited } from '../http/rate-limits';
+import { ACCOUNTS_DIRECTORY, type AccountDirectoryEntry } from './accounts.projection';
+import { type IdentityErrorCode, IdentityService, type Outcome } from './identity.service';
+
+const STATUS: Record<IdentityErrorCode, number> = {
+  EmailTaken: 409,
+  InvalidCredentials: 401,
+  InvalidToken: 401,
+  AccountNotFound: 404,
+  NotAllowed: 403,
+  CannotDemoteSelf: 409,
+  EmailMismatch: 409,
+};
+
+function unwrap<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok)
+    throw domainProblem(outcome.error, (code) => STATUS[code as IdentityErrorCode] ?? 400);
+  return outcome.value;
+}
+
+const accountIdParam = z.string().min(1).max(100);
+
+@ApiTags('Identity')
+@Controller('api/v1')
+export class AuthController {
+  constructor(
+    private readonly identity: IdentityService,
+    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+  ) {}
+
+  @Post('auth/register')
+  @RateLimited(WRITE_LIMIT)
+  @ApiOperation({
+    summary:
+      'Create an account; the first account of the blog is its admin. Sends a verification mail.',
+  })
+  @ApiJson(201, tokensResponseSchema, 'The account and its first tokens')
+  @ApiProblems(409)
+  async register(
+    @Body({ schema: registerRequestSchema }) body: z.infer<typeof registerRequestSchema>,
+  ): Promise<TokensResponse> {
+    return unwrap(await this.identity.register(body));
+  }
+
+  @Post('auth/login')
+  @HttpCode(200)
+  @RateLimited(WRITE_LIMIT)
+  @ApiOperation({
+    summary:
+      'Log in with email and password. The answer is the same for an unknown address and a wrong password.',
+  })
+  @ApiJson(200, tokensResponseSchema, 'Tokens for the account')
+  @ApiProblems(401)
+  async login(
+    @Body({ schema: loginRequestSchema }) body: z.infer<typeof loginRequestSchema>,
+  ): Promise<TokensResponse> {
+    return unwrap(await this.identity.login(body));
+  }
+
+  @Post('auth/refresh')
+  @HttpCode(200)
+  @RateLimited(WRITE_LIMIT)
+  @ApiOperation({
+    summary:
+      'Trade a refresh token for new tokens; the old refresh token stops working (rotation).',
+  })
+  @ApiJson(200, tokensResponseSchema, 'New tokens')
+  @ApiProblems(401)
+  async refresh(
+    @Body({ schema: refreshRequestSchema }) body: z.infer<typeof refreshRequestSchema>,
+  ): Promise<TokensResponse> {
+    return unwrap(await this.identity.refresh(body.refreshToken));
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the session of a refresh token.' })
+  @ApiNoContent('The session has ended')
+  @ApiProblems(401)
+  async logout(
+    @Body({ schema: refreshRequestSchema }) body: z.infer<typeof refreshRequestSchema>,
+  ): Promise<void> {
+    unwrap(await this.identity.logout(body.refreshToken));
+  }
+
+  @Post('auth/verify-email')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm the email address with the token from the verification mail.' })
+  @ApiJson(200, accountViewSchema, 'The account, now verified')
+  @ApiProblems(401, 404, 409)
+  async verifyEmail(
+    @Body({ schema: verifyEmailRequestSchema }) body: z.infer<typeof verifyEmailRequestSchema>,
+  ): Promise<AccountView> {
+    return unwrap(await this.identity.verifyEmail(body.token));
+  }
+
+  @Get('auth/verify-email')
+  @ApiOperation({
+    summary:
+      'The link in the verification mail: confirms the address and sends the browser to the blog.',
+  })
+  @ApiProblems(401, 404, 409)
+  async verifyEmailLink(
+    @Query({ schema: verifyEmailRequestSchema }) query: z.infer<typeof verifyEmailRequestSchema>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    unwrap(await this.identity.verifyEmail(query.token));
+    await reply.status(303).header('location', '/?email-verified=1').send();
+  }
+
+  @Post('auth/resend-verification')
+  @HttpCode(202)
+  @Authenticated()
+  @RateLimited(WRITE_LIMIT)
+  @ApiOperation({
+    summary: 'Send the verification mail again (nothing happens once the address is verified).',
+  })
+  @ApiNoContent('Accepted')
+  @ApiProblems(401, 404)
+  async resendVerification(@Caller() caller: Actor): Promise<void> {
+    unwrap(await this.identity.resendVerification(caller.accountId));
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The logged-in account.' })
+  @ApiJson(200, accountViewSchema, 'The account')
+  @ApiProblems(401, 404)
+  async me(@Caller() caller: Actor): Promise<AccountView> {
+    return unwrap(await this.identity.me(caller.accountId));
+  }
+
+  @Patch('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'Change the display name; it reaches the comments already written.' })
+  @ApiJson(200, accountViewSchema, 'The account')
+  @ApiProblems(401, 404)
+  async updateMe(
+    @Caller() caller: Actor,
+    @Body({ schema: updateMeRequestSchema }) body: z.infer<typeof updateMeRequestSchema>,
+  ): Promise<AccountView> {
+    return unwrap(await this.identity.changeDisplayName(caller.accountId, body.displayName));
+  }
+
+  @Get('accounts')
+  @Authenticated('admin')
+  @ApiOperation({ summary: 'The accounts of the blog, newest first (admins).' })
+  @ApiJson(200, z.object({ items: z.array(accountSummarySchema) }), 'Accounts')
+  @ApiProblems(401, 403)
+  async accounts(): Promise<{ items: AccountSummary[] }> {
+    const entries = await this.readModels
+      .db(ACCOUNTS_DIRECTORY.name)
+      .collection<AccountDirectoryEntry>('accounts')
+      .find({}, { sort: { registeredAt: -1 }, limit: 500 });
+    return {
+      items: entries.map((entry) => ({
+        id: entry._id,
+        displayName: entry.displayName,
+        roles: entry.roles,
+        emailVerified: entry.emailVerified,
+        registeredAt: entry.registeredAt,
+      })),
+    };
+  }
+
+  @Put('accounts/:id/roles')
+  @Authenticated('admin')
+  @ApiOperation({
+    summary: 'Set the roles of an account (admins). Effective at its next token refresh.',
+  })
+  @ApiJson(200, accountViewSchema, 'The account')
+  @ApiProblems(401, 403, 404, 409)
+  async setRoles(
+    @Caller() caller: Actor,
+    @Param('id', { schema: accountIdParam }) accountId: string,
+    @Body({ schema: setRolesRequestSchema }) body: z.infer<typeof setRolesRequestSchema>,
+  ): Promise<AccountView> {
+    return unwrap(
+      await this.identity.setRoles(
+        { accountId: caller.accountId, roles: caller.roles },
+        accountId,
+        body.roles,
+      ),
+    );
+  }
+}

@@ -1,0 +1,290 @@
+import type { TokensResponse } from '@parley/contracts';
+import { MemoryMailbox } from '@parley/mail';
+import {
+  type HarnessMode,
+  type ServiceHarness,
+  describeInfra,
+  eventually,
+  startServiceHarness,
+} from '@parley/testing';
+import { gatewayService } from '../gateway.service';
+
+const PASSWORD = 'correct horse battery staple';
+
+function identityScenario(mode: HarnessMode): void {
+  describe(`identity through the gateway (${mode})`, () => {
+    let gateway: ServiceHarness;
+    const mailbox = new MemoryMailbox();
+
+    beforeAll(async () => {
+      gateway = await startServiceHarness(
+        gatewayService({
+          services: {
+            postsUrl: 'http://127.0.0.1:1',
+            commentsUrl: 'http://127.0.0.1:1',
+            notificationsUrl: 'http://127.0.0.1:1',
+            timeoutMs: 1000,
+          },
+          auth: {
+            jwtSecret: 'a-test-secret-of-at-least-thirty-two-chars',
+            accessTtlSeconds: 900,
+            refreshTtlDays: 30,
+          },
+          publicBaseUrl: 'https://blog.example',
+          mail: { mailer: mailbox, from: 'Parley <accounts@blog.example>' },
+          cors: { origins: ['https://blog.example'] },
+          rateLimits: { perMinute: 1000, writesPerMinute: 30 },
+        }),
+        mode,
+      );
+    });
+
+    afterAll(async () => {
+      await gateway.close();
+    });
+
+    const post = <T>(path: string, body: unknown, token?: string) =>
+      fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({
+        status: r.status,
+        headers: r.headers,
+        body: (r.status === 204 ? undefined : await r.json()) as T,
+      }));
+    const get = <T>(path: string, token?: string) =>
+      fetch(`${gateway.url}${path}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        redirect: 'manual',
+      }).then(async (r) => ({
+        status: r.status,
+        headers: r.headers,
+        body: (r.headers.get('content-type')?.includes('json')
+          ? await r.json()
+          : await r.text()) as T,
+      }));
+
+    let admin: TokensResponse;
+    let reader: TokensResponse;
+
+    it('makes the first account the admin and later ones readers, and mails a verification link', async () => {
+      const first = await post<TokensResponse>('/api/v1/auth/register', {
+        email: 'Admin@Blog.Example ',
+        password: PASSWORD,
+        displayName: 'Boots',
+      });
+      expect(first.status).toBe(201);
+      admin = first.body;
+      expect(admin.account).toMatchObject({
+        email: 'admin@blog.example',
+        displayName: 'Boots',
+        roles: ['admin'],
+        emailVerified: false,
+      });
+      const second = await post<TokensResponse>('/api/v1/auth/register', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+        displayName: 'Amy',
+      });
+      expect(second.status).toBe(201);
+      reader = second.body;
+      expect(reader.account.roles).toEqual(['reader']);
+
+      const mail = mailbox.messages().find((m) => m.to === 'amy@example.com');
+      expect(mail?.subject).toMatch(/confirm your email/i);
+      const link = /https:\/\/blog\.example(\/api\/v1\/auth\/verify-email\?token=[^\s"<]+)/.exec(
+        mail?.text ?? '',
+      )?.[1];
+      expect(link).toBeDefined();
+      const verified = await get<string>(link!);
+      expect(verified.status).toBe(303);
+      const me = await get<{ emailVerified: boolean }>('/api/v1/me', reader.accessToken);
+      expect(me.body.emailVerified).toBe(true);
+    });
+
+    it('refuses a second account for the same address, whatever its case', async () => {
+      const again = await post<{ code: string }>('/api/v1/auth/register', {
+        email: 'AMY@example.com',
+        password: PASSWORD,
+        displayName: 'Other Amy',
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('email-taken');
+    });
+
+    it('answers a wrong password and an unknown address the same way', async () => {
+      const wrong = await post<{ code: string; title: string }>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: 'not the password',
+      });
+      const unknown = await post<{ code: string; title: string }>('/api/v1/auth/login', {
+        email: 'nobody@example.com',
+        password: 'whatever it is',
+      });
+      expect(wrong.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      expect({ code: wrong.body.code, title: wrong.body.title }).toEqual({
+        code: unknown.body.code,
+        title: unknown.body.title,
+      });
+      const good = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      expect(good.status).toBe(200);
+      expect(good.body.account.displayName).toBe('Amy');
+    });
+
+    it('rotates refresh tokens and ends the session when an old one comes back', async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      const first = login.body.refreshToken;
+      const rotated = await post<TokensResponse>('/api/v1/auth/refresh', { refreshToken: first });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.refreshToken).not.toBe(first);
+
+      const replayed = await post<{ code: string }>('/api/v1/auth/refresh', {
+        refreshToken: first,
+      });
+      expect(replayed.status).toBe(401);
+      // The theft ends the session: the newest token is refused too.
+      const newest = await post<{ code: string }>('/api/v1/auth/refresh', {
+        refreshToken: rotated.body.refreshToken,
+      });
+      expect(newest.status).toBe(401);
+    });
+
+    it('logs out', async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      expect(
+        (await post('/api/v1/auth/logout', { refreshToken: login.body.refreshToken })).status,
+      ).toBe(204);
+      expect(
+        (await post('/api/v1/auth/refresh', { refreshToken: login.body.refreshToken })).status,
+      ).toBe(401);
+    });
+
+    it('needs a valid access token for /me and refuses a forged one', async () => {
+      expect((await get('/api/v1/me')).status).toBe(401);
+      const forged = await get<{ code: string }>(
+        '/api/v1/me',
+        `${reader.accessToken.slice(0, -4)}abcd`,
+      );
+      expect(forged.status).toBe(401);
+      expect(forged.headers.get('www-authenticate')).toBe('Bearer');
+    });
+
+    it('lets an admin grant roles, and nobody else', async () => {
+      const byReader = await fetch(`${gateway.url}/api/v1/accounts/${admin.account.id}/roles`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${reader.accessToken}`,
+        },
+        body: JSON.stringify({ roles: ['reader'] }),
+      });
+      expect(byReader.status).toBe(403);
+      const byAdmin = await fetch(`${gateway.url}/api/v1/accounts/${reader.account.id}/roles`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${admin.accessToken}`,
+        },
+        body: JSON.stringify({ roles: ['reader', 'author'] }),
+      });
+      expect(byAdmin.status).toBe(200);
+      const refreshed = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      expect(refreshed.body.account.roles).toEqual(['reader', 'author']);
+      const listed = await eventually(async () => {
+        const list = await get<{ items: { id: string; roles: string[] }[] }>(
+          '/api/v1/accounts',
+          admin.accessToken,
+        );
+        const amy = list.body.items.find((a) => a.id === reader.account.id);
+        return amy?.roles.includes('author') ? list.body : undefined;
+      });
+      expect(listed.items.map((a) => a.id)).toContain(admin.account.id);
+      expect(JSON.stringify(listed)).not.toContain('@');
+    });
+
+    it('changes the display name', async () => {
+      const response = await fetch(`${gateway.url}/api/v1/me`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${reader.accessToken}`,
+        },
+        body: JSON.stringify({ displayName: 'Amy P.' }),
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { displayName: string }).displayName).toBe('Amy P.');
+    });
+
+    it('validates bodies field by field and rejects unknown fields', async () => {
+      const bad = await post<{ code: string; errors: { field: string }[] }>(
+        '/api/v1/auth/register',
+        {
+          email: 'not-an-address',
+          password: 'short',
+          displayName: '',
+          isAdmin: true,
+        },
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e) => e.field).sort()).toEqual([
+        'body',
+        'displayName',
+        'email',
+        'password',
+      ]);
+    });
+
+    it('documents every identity route in the OpenAPI document', async () => {
+      const doc = await get<{
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      }>('/api/openapi.json');
+      expect(doc.status).toBe(200);
+      for (const path of [
+        '/api/v1/auth/register',
+        '/api/v1/auth/login',
+        '/api/v1/auth/refresh',
+        '/api/v1/auth/logout',
+        '/api/v1/me',
+      ]) {
+        expect(doc.body.paths[path]).toBeDefined();
+      }
+      expect(Object.keys(doc.body.paths['/api/v1/auth/login']?.post?.responses ?? {})).toEqual(
+        expect.arrayContaining(['200', '400', '401', '429']),
+      );
+      expect((await get<string>('/api/docs')).status).toBe(200);
+    });
+
+    it('limits authentication attempts with 429 and Retry-After', async () => {
+      let limited: { status: number; headers: Headers; body: { code: string } } | undefined;
+      for (let i = 0; i < 60 && !limited; i++) {
+        const attempt = await post<{ code: string }>('/api/v1/auth/login', {
+          email: 'amy@example.com',
+          password: 'wrong password here',
+        });
+        if (attempt.status === 429) limited = attempt;
+      }
+      expect(limited?.body.code).toBe('rate-limited');
+      expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+  });
+}
+
+identityScenario('embedded');
+describeInfra('identity on the real infrastructure', () => identityScenario('distributed'));
