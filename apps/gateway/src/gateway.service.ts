@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Mailer } from '@parley/mail';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { registerIdempotency } from './http/idempotency';
 import { type RateLimits, registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { AuthController } from './identity/auth.controller';
@@ -71,6 +72,9 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
       return { module: GatewayModule };
     },
     async configure(app, infra) {
+      const tokens = app.get(IdentityService).tokens;
+      // Root hooks first: plugins registered before them would not see them.
+      registerIdempotency(app, infra.documents, tokens, infra.clock, infra.logger);
       await app.register(helmet, {
         contentSecurityPolicy: {
           directives: {

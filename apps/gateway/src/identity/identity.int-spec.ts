@@ -116,6 +116,29 @@ function identityScenario(mode: HarnessMode): void {
       expect(again.body.code).toBe('email-taken');
     });
 
+    it('runs a POST with an Idempotency-Key once and replays its answer', async () => {
+      const send = (body: unknown) =>
+        fetch(`${gateway.url}/api/v1/auth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'register-bo-1' },
+          body: JSON.stringify(body),
+        });
+      const body = { email: 'bo@example.com', password: PASSWORD, displayName: 'Bo' };
+      const first = await send(body);
+      const again = await send(body);
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      const [a, b] = [
+        (await first.json()) as TokensResponse,
+        (await again.json()) as TokensResponse,
+      ];
+      expect(b.account.id).toBe(a.account.id);
+      const other = await send({ ...body, displayName: 'Someone else' });
+      expect(other.status).toBe(422);
+      expect(((await other.json()) as { code: string }).code).toBe('idempotency-key-reused');
+    });
+
     it('answers a wrong password and an unknown address the same way', async () => {
       const wrong = await post<{ code: string; title: string }>('/api/v1/auth/login', {
         email: 'amy@example.com',
