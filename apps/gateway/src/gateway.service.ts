@@ -10,6 +10,10 @@ import { registerIdempotency } from './http/idempotency';
 import { type RateLimits, registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { AuthController } from './identity/auth.controller';
+import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
+import { LiveHub } from './live/live-hub';
+import { LiveController } from './live/live.controller';
+import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import {
   IDENTITY_OPTIONS,
   type IdentityOptions,
@@ -55,16 +59,30 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
     name: 'gateway',
     produces: ['accounts'],
     projections: [ACCOUNTS_DIRECTORY],
-    consumers: [],
+    consumers: [
+      // Every gateway instance needs every live event for the streams it holds open.
+      {
+        name: 'live',
+        transportId: LIVE,
+        topics: ['comments', 'notifications'],
+        perInstance: true,
+        fromBeginning: false,
+      },
+    ],
     bodyLimit: 64 * 1024,
     module: (infra): DynamicModule => {
       @Module({
         imports: [ServiceRuntimeModule.forRoot(infra)],
-        controllers: [AuthController],
+        controllers: [AuthController, LiveController, LiveFeedConsumer],
         providers: [
           { provide: IDENTITY_OPTIONS, useValue: identityOptions },
           { provide: GATEWAY_OPTIONS, useValue: options },
+          {
+            provide: SERVICE_CLIENTS,
+            useValue: createServiceClients(options.services, infra.logger),
+          },
           IdentityService,
+          LiveHub,
           { provide: APP_GUARD, useClass: AuthenticationGuard },
         ],
       })

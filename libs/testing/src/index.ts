@@ -1,2 +1,4 @@
 export * from './infra';
 export * from './service-harness';
+export * from './sse';
+export * from './events';

@@ -1,0 +1,107 @@
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CLOCK, type Clock, ProblemException } from '@parley/platform';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { ApiProblems } from '../http/api-docs';
+import type { AccessClaims } from '../identity/credentials';
+import { IdentityService } from '../identity/identity.service';
+import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
+import { type LiveEvent, LiveHub } from './live-hub';
+import { notificationEventId, parseNotificationEventId } from './live-feed.consumer';
+
+const streamQuery = z.object({ access_token: z.string().min(1).max(4000).optional() }).strict();
+
+interface InboxItem {
+  id: string;
+  reason: string;
+  subject: unknown;
+  createdAt: string;
+}
+
+@ApiTags('Live')
+@Controller('api/v1')
+export class LiveController {
+  constructor(
+    private readonly hub: LiveHub,
+    private readonly identity: IdentityService,
+    @Inject(SERVICE_CLIENTS) private readonly services: ServiceClients,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('posts/:id/comments/stream')
+  @ApiOperation({
+    summary:
+      'Server-sent events: comments of the post as they become visible (event "comment", or "comment-approved").',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'An event stream (heartbeats every 15 s)' })
+  @ApiProblems(404)
+  async comments(
+    @Param('id', { schema: z.string().min(1).max(200) }) postId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    this.hub.open(`post:${postId}`, reply);
+  }
+
+  @Get('notifications/stream')
+  @ApiOperation({
+    summary:
+      'Server-sent events: the caller\'s new in-app notifications (event "notification"). Send Last-Event-ID to resume without gaps. ' +
+      'Authenticate with the Authorization header, or access_token in the query (EventSource cannot send headers).',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'An event stream (heartbeats every 15 s)' })
+  @ApiProblems(401)
+  async notifications(
+    @Query({ schema: streamQuery }) query: z.infer<typeof streamQuery>,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const token = authorization?.startsWith('Bearer ')
+      ? authorization.slice(7)
+      : query.access_token;
+    const claims = token ? await this.identity.tokens.verifyAccess(token, this.clock()) : null;
+    if (!claims) {
+      throw new ProblemException({
+        status: 401,
+        code: 'unauthenticated',
+        title: 'You need to be logged in to do this',
+        headers: { 'www-authenticate': 'Bearer' },
+      });
+    }
+    const backlog = await this.missed(claims, parseNotificationEventId(lastEventId));
+    this.hub.open(`account:${claims.accountId}`, reply, backlog);
+  }
+
+  /** What a reconnecting client missed since its Last-Event-ID, oldest first. */
+  private async missed(
+    claims: AccessClaims,
+    since: { createdAt: string; notificationId: string } | null,
+  ): Promise<LiveEvent[]> {
+    if (!since) return [];
+    const inbox = await this.services.notifications.call<{ items: InboxItem[] }>({
+      method: 'GET',
+      path: '/v1/notifications',
+      query: { limit: 100, since: since.createdAt },
+      actor: { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles },
+    });
+    return inbox.body.items
+      .filter(
+        (n) =>
+          n.createdAt > since.createdAt ||
+          (n.createdAt === since.createdAt && n.id > since.notificationId),
+      )
+      .sort((a, b) =>
+        a.createdAt === b.createdAt
+          ? a.id.localeCompare(b.id)
+          : a.createdAt.localeCompare(b.createdAt),
+      )
+      .map((n) => ({
+        id: notificationEventId(n.createdAt, n.id),
+        type: 'notification',
+        data: { id: n.id, reason: n.reason, subject: n.subject, createdAt: n.createdAt },
+      }));
+  }
+}
