@@ -1,15 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { type AppName, APP_NAMES, loadConfig } from '@parley/config';
 import { createLogger } from '@parley/observability';
+import { MemoryMailbox } from '@parley/mail';
 import {
-  bootService,
   createDistributedInfrastructure,
   type ServiceDefinition,
   startService,
 } from '@parley/platform';
 import { PrivateKafka, describeInfra, eventually, testInfra } from '@parley/testing';
 import { commentsService } from '../../apps/comments/src/comments.service';
-import { GatewayAppModule } from '../../apps/gateway/src/gateway-app.module';
+import { gatewayService } from '../../apps/gateway/src/gateway.service';
 import { notificationsService } from '../../apps/notifications/src/notifications.service';
 import { postsService } from '../../apps/posts/src/posts.service';
 
@@ -45,7 +45,20 @@ async function boot(
   const logger = createLogger(app, 'silent');
   const env = envFor(app, brokers);
   if (app === 'gateway') {
-    return bootService('gateway', (c, l) => GatewayAppModule.forRoot(c, l), env, logger);
+    const config = loadConfig('gateway', env);
+    const definition = gatewayService({
+      services: config.services,
+      auth: config.auth,
+      publicBaseUrl: config.publicBaseUrl,
+      mail: { mailer: new MemoryMailbox(), from: config.smtp.from },
+      cors: config.cors,
+      rateLimits: config.rateLimits,
+    });
+    return startService(
+      definition,
+      await createDistributedInfrastructure(config, logger),
+      config.http,
+    );
   }
   const config = loadConfig(app, env);
   const infra = await createDistributedInfrastructure(config, logger);

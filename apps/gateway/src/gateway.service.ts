@@ -3,9 +3,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Mailer } from '@parley/mail';
+import type { Mailer, MemoryMailbox } from '@parley/mail';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
 import { registerIdempotency } from './http/idempotency';
 import { type RateLimits, registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   mail: { mailer: Mailer; from: string };
   cors: { origins: string[] };
   rateLimits: RateLimits;
+  /** Embedded mode's in-memory mailbox, shown at /dev/mailbox. */
+  devMailbox?: MemoryMailbox;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
@@ -73,10 +76,16 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
     module: (infra): DynamicModule => {
       @Module({
         imports: [ServiceRuntimeModule.forRoot(infra)],
-        controllers: [AuthController, LiveController, LiveFeedConsumer],
+        controllers: [
+          AuthController,
+          LiveController,
+          LiveFeedConsumer,
+          ...(options.devMailbox ? [DevMailboxController] : []),
+        ],
         providers: [
           { provide: IDENTITY_OPTIONS, useValue: identityOptions },
           { provide: GATEWAY_OPTIONS, useValue: options },
+          ...(options.devMailbox ? [{ provide: DEV_MAILBOX, useValue: options.devMailbox }] : []),
           {
             provide: SERVICE_CLIENTS,
             useValue: createServiceClients(options.services, infra.logger),

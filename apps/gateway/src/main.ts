@@ -1,5 +1,15 @@
 import 'reflect-metadata';
-import { runService } from '@parley/platform';
-import { GatewayAppModule } from './gateway-app.module';
+import { SmtpMailer } from '@parley/mail';
+import { runServiceProcess } from '@parley/platform';
+import { gatewayService } from './gateway.service';
 
-void runService('gateway', (config, logger) => GatewayAppModule.forRoot(config, logger));
+void runServiceProcess('gateway', (config) =>
+  gatewayService({
+    services: config.services,
+    auth: config.auth,
+    publicBaseUrl: config.publicBaseUrl,
+    mail: { mailer: new SmtpMailer(config.smtp.url), from: config.smtp.from },
+    cors: config.cors,
+    rateLimits: config.rateLimits,
+  }),
+);

@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { type Mailer, MemoryMailbox, SmtpMailer } from '@parley/mail';
+import { createLogger } from '@parley/observability';
+import {
+  type RunningService,
+  type ServiceDefinition,
+  createEmbeddedInfrastructure,
+  openEmbeddedPlatform,
+  startService,
+} from '@parley/platform';
+import { commentsService } from '../../../comments/src/comments.service';
+import { notificationsService } from '../../../notifications/src/notifications.service';
+import { postsService } from '../../../posts/src/posts.service';
+import { gatewayService } from '../gateway.service';
+import { loadOrCreateSecrets } from './secrets';
+
+export interface EmbeddedOptions {
+  /** Event logs, topics and secrets live here; undefined keeps everything in memory. */
+  dataDir?: string;
+  host: string;
+  port: number;
+  logLevel: string;
+  smtpUrl?: string;
+  publicBaseUrl?: string;
+}
+
+export interface EmbeddedParley {
+  url: string;
+  gateway: RunningService;
+  services: RunningService[];
+  mailbox: MemoryMailbox;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole platform in one process: the same four services, deciders, policies and HTTP
+ * surfaces, on the embedded adapters (event logs on disk, one in-process bus, read models
+ * in memory rebuilt at start). The services listen on loopback ports of their own; the
+ * gateway is the only door.
+ */
+export async function startEmbeddedParley(options: EmbeddedOptions): Promise<EmbeddedParley> {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const logger = createLogger('parley', options.logLevel);
+  const secrets = dataDir
+    ? await loadOrCreateSecrets(dataDir)
+    : {
+        jwtSecret: `${Math.random().toString(36)}-embedded-in-memory-secret-key`,
+        tokenSecret: `${Math.random().toString(36)}-embedded-token-secret-key`,
+      };
+  const mailbox = new MemoryMailbox();
+  const mailer: Mailer = options.smtpUrl ? new SmtpMailer(options.smtpUrl) : mailbox;
+  const platform = await openEmbeddedPlatform({ ...(dataDir ? { dataDir } : {}), logger });
+  const publicBaseUrl = options.publicBaseUrl ?? `http://localhost:${options.port}`;
+
+  const services: RunningService[] = [];
+  const start = async (definition: ServiceDefinition, host: string, port: number) => {
+    const infra = await createEmbeddedInfrastructure(
+      platform,
+      definition.name,
+      logger.child({ app: definition.name }),
+    );
+    const running = await startService(definition, infra, { host, port });
+    services.push(running);
+    return running;
+  };
+  try {
+    const posts = await start(postsService(), '127.0.0.1', 0);
+    const comments = await start(commentsService(), '127.0.0.1', 0);
+    const notifications = await start(notificationsService(), '127.0.0.1', 0);
+    const gateway = await start(
+      gatewayService({
+        services: {
+          postsUrl: posts.url,
+          commentsUrl: comments.url,
+          notificationsUrl: notifications.url,
+          timeoutMs: 5000,
+        },
+        auth: { jwtSecret: secrets.jwtSecret, accessTtlSeconds: 900, refreshTtlDays: 30 },
+        publicBaseUrl,
+        mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
+        cors: { origins: [] },
+        rateLimits: { perMinute: 1200, writesPerMinute: 30 },
+        ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
+      }),
+      options.host,
+      options.port,
+    );
+    return {
+      url: gateway.url,
+      gateway,
+      services: services.filter((s) => s !== gateway),
+      mailbox,
+      async close() {
+        // The door first, then what stands behind it, then what they share.
+        for (const running of [...services].reverse()) await running.app.close();
+        await mailer.close();
+        await platform.close();
+      },
+    };
+  } catch (error) {
+    for (const running of services.reverse()) await running.app.close().catch(() => undefined);
+    await platform.close().catch(() => undefined);
+    throw error;
+  }
+}

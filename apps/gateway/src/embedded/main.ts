@@ -1,0 +1,75 @@
+import 'reflect-metadata';
+import { z } from 'zod';
+import { startEmbeddedParley } from './embedded-platform';
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+});
+
+async function main(): Promise<void> {
+  const parsed = environment.safeParse(
+    Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')),
+  );
+  if (!parsed.success) {
+    process.stderr.write(
+      `Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
+    );
+    process.exit(78);
+  }
+  const env = parsed.data;
+  const started = Date.now();
+  const parley = await startEmbeddedParley({
+    dataDir: env.DATA_DIR,
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+    ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+  });
+  const url = parley.url.replace('127.0.0.1', 'localhost');
+  process.stdout.write(
+    [
+      '',
+      `  Parley is running on ${url}  (embedded mode, started in ${Date.now() - started} ms)`,
+      `  API docs:  ${url}/api/docs`,
+      env.SMTP_URL
+        ? `  Mail:      sent through ${env.SMTP_URL.replace(/\/\/[^@]*@/, '//')}`
+        : `  Mailbox:   ${url}/dev/mailbox`,
+      `  Data:      ${env.DATA_DIR}/`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n  ${signal}: stopping Parley…\n`);
+    const deadline = setTimeout(() => process.exit(1), 20_000);
+    deadline.unref();
+    parley.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(
+    `Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
