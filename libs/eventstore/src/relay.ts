@@ -19,6 +19,8 @@ export interface RelayOptions {
   clock?: () => Date;
   /** Adds headers to each outgoing message (trace context). */
   decorate?: (event: AnyEvent, headers: Record<string, string>) => void;
+  /** Told after every batch published: how many events, and the age of the oldest commit. */
+  onPublished?: (events: number, lagMs: number) => void;
 }
 
 export interface RelayStats {
@@ -298,5 +300,9 @@ export class Relay {
     this.counters.commitsPublished += commits.length;
     this.counters.eventsPublished += commits.reduce((n, c) => n + c.events.length, 0);
     this.counters.lastLagMs = Math.max(...commits.map((c) => now - c.committedAt.getTime()));
+    this.options.onPublished?.(
+      commits.reduce((n, c) => n + c.events.length, 0),
+      this.counters.lastLagMs,
+    );
   }
 }

@@ -1,2 +1,3 @@
 export * from './correlation-context';
 export * from './logger';
+export * from './metrics';

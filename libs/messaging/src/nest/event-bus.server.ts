@@ -19,7 +19,7 @@ export interface EventConsumerOptions {
   volatileOffsets?: boolean;
   logger?: Logger;
   onDeadLetter?: (message: IncomingMessage, error: unknown) => void;
-  onHandled?: (event: AnyEvent, ms: number) => void;
+  onHandled?: (event: AnyEvent, ms: number, message: IncomingMessage) => void;
 }
 
 /** What a handler receives besides the event: where it came from. */
@@ -94,6 +94,6 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
         await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
       },
     );
-    this.options.onHandled?.(event, performance.now() - started);
+    this.options.onHandled?.(event, performance.now() - started, message);
   }
 }

@@ -2,11 +2,19 @@ import type { DynamicModule, INestApplication, LoggerService, Type } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { CORRELATION_HEADER, correlationIdFrom, runWithCorrelation } from '@parley/observability';
+import {
+  CORRELATION_HEADER,
+  correlationIdFrom,
+  metrics,
+  routeLabel,
+  runWithCorrelation,
+} from '@parley/observability';
 import { ProblemFilter } from '../http/problem.filter';
 import { ProblemValidationPipe } from '../http/validation';
 
 export interface HttpAppOptions {
+  /** The service name in metrics. */
+  service: string;
   logger: Logger;
   host: string;
   port: number;
@@ -70,6 +78,15 @@ export async function createHttpApp(
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0] ?? request.url;
+    metrics.httpDuration.observe(
+      {
+        service: options.service,
+        method: request.method,
+        route: routeLabel(request.routeOptions.url),
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime,
+    );
     if (!quiet.has(path)) {
       options.logger.info(
         {

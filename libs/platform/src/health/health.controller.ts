@@ -1,4 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { registry } from '@parley/observability';
 import type { FastifyReply } from 'fastify';
 import { ReadinessService } from './readiness.service';
 
@@ -23,5 +24,14 @@ export class HealthController {
         status: report.ready ? 'ok' : report.draining ? 'draining' : 'unavailable',
         checks: report.checks,
       });
+  }
+}
+
+@Controller()
+export class MetricsController {
+  /** Prometheus metrics of the process. */
+  @Get('metrics')
+  async metrics(@Res() reply: FastifyReply): Promise<void> {
+    await reply.header('content-type', registry.contentType).send(await registry.metrics());
   }
 }

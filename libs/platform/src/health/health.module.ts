@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { HealthController } from './health.controller';
+import { HealthController, MetricsController } from './health.controller';
 import { ReadinessService } from './readiness.service';
 
 @Global()
 @Module({
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
   providers: [ReadinessService],
   exports: [ReadinessService],
 })

@@ -12,6 +12,11 @@ describeInfra('the core on Kafka and the Mongo-compatible server', () => {
       KAFKA_TOPIC_PREFIX: uniqueName('core').replace(/[^a-zA-Z0-9._-]/g, '-'),
       KAFKA_TOPIC_PARTITIONS: '3',
     });
-    return createDistributedInfrastructure(config, createLogger('likes', 'silent'));
+    return createDistributedInfrastructure(
+      config,
+      createLogger('likes', 'silent'),
+      undefined,
+      'likes',
+    );
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { topicOfType } from '@parley/contracts';
 import { Relay } from '@parley/eventstore';
+import { metrics } from '@parley/observability';
 import { HealthModule } from '../health/health.module';
 import { ReadinessService } from '../health/readiness.service';
 import { APP_LOGGER } from '../infra/tokens';
@@ -41,8 +42,18 @@ export class ServiceLifecycle
       pollMs: infra.relayPollMs,
       logger: infra.logger,
       clock: infra.clock,
+      onPublished: (events, lagMs) => {
+        metrics.relayPublished.inc({ service: infra.service }, events);
+        metrics.relayLag.set({ service: infra.service }, lagMs);
+      },
+    });
+    this.stopCounting = infra.eventStore.onAppended((commit) => {
+      for (const event of commit.events)
+        metrics.eventsAppended.inc({ service: infra.service, type: event.type });
     });
   }
+
+  private readonly stopCounting: () => void;
 
   onModuleInit(): void {
     for (const check of this.infra.readiness) this.readiness.register(check);
@@ -56,6 +67,7 @@ export class ServiceLifecycle
     // Consumers have drained by now (Nest closes microservices first); publish what they appended.
     await this.relay.flush().catch(() => undefined);
     await this.relay.stop();
+    this.stopCounting();
     await this.infra.close();
   }
 }

@@ -1,8 +1,9 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { dlqOf, type TopicKey } from '@parley/contracts';
-import { EventBusServer } from '@parley/messaging';
-import { type Projection, ProjectionServer } from '@parley/readmodel';
+import { EventBusServer, type IncomingMessage, type MessageBus } from '@parley/messaging';
+import { metrics } from '@parley/observability';
+import { type Projection, ProjectionServer, projectionGroupId } from '@parley/readmodel';
 import { createHttpApp, listen } from '../bootstrap/http-app';
 import type { ServiceInfrastructure } from './service-infrastructure';
 
@@ -33,6 +34,53 @@ export interface RunningService {
   app: NestFastifyApplication;
   url: string;
   infra: ServiceInfrastructure;
+  /** Consumer groups of this instance, with their topics (for lag and operations). */
+  groups: { groupId: string; topics: string[] }[];
+}
+
+function recorder(service: string, groupId: string) {
+  return {
+    onHandled: (_subject: unknown, ms: number, message: IncomingMessage) => {
+      const labels = { service, group: groupId, topic: message.topic };
+      metrics.consumerProcessing.observe(labels, ms);
+      metrics.consumerDelay.observe(labels, Math.max(0, Date.now() - message.timestamp));
+    },
+    onDeadLetter: (message: IncomingMessage) => {
+      metrics.deadLetters.inc({ service, group: groupId, topic: message.topic });
+    },
+  };
+}
+
+/** Samples each group's lag (messages not yet handled) every 15 s into the consumer-lag gauge. */
+function monitorLag(
+  service: string,
+  bus: MessageBus,
+  groups: RunningService['groups'],
+): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    void (async () => {
+      for (const { groupId, topics } of groups) {
+        for (const topic of topics) {
+          try {
+            const [ends, committed] = await Promise.all([
+              bus.topicOffsets(topic),
+              bus.groupOffsets(groupId, topic),
+            ]);
+            const lag = ends.reduce(
+              (sum, end, i) =>
+                sum + Math.max(0, Number(end.high) - Math.max(0, Number(committed[i]?.high ?? 0))),
+              0,
+            );
+            metrics.consumerLag.set({ service, group: groupId, topic }, lag);
+          } catch {
+            // The broker may be away for a moment; the next sample will tell.
+          }
+        }
+      }
+    })();
+  }, 15_000);
+  timer.unref();
+  return timer;
 }
 
 function topicsOf(definition: ServiceDefinition): TopicKey[] {
@@ -66,15 +114,20 @@ export async function startService(
   await infra.bus.ensureTopics(topics);
 
   const app = await createHttpApp(definition.module(infra), {
+    service: definition.name,
     logger: infra.logger,
     host: http.host,
     port: http.port,
     ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
   });
+  const groups: RunningService['groups'] = [];
   for (const projection of definition.projections) {
+    const groupId = projectionGroupId(definition.name, projection.name, 1);
+    groups.push({ groupId, topics: projection.topics.map((key) => infra.topicName(key)) });
     app.connectMicroservice(
       {
         strategy: new ProjectionServer({
+          ...recorder(definition.name, groupId),
           service: definition.name,
           projection,
           bus: infra.bus,
@@ -91,9 +144,11 @@ export async function startService(
     const groupId = group.perInstance
       ? `parley-${definition.name}.${group.name}.${process.pid}-${instanceCounter}-${Date.now().toString(36)}`
       : `parley-${definition.name}.${group.name}`;
+    groups.push({ groupId, topics: group.topics.map((key) => infra.topicName(key)) });
     app.connectMicroservice(
       {
         strategy: new EventBusServer({
+          ...recorder(definition.name, groupId),
           transportId: group.transportId,
           groupId,
           topics: group.topics.map((key) => infra.topicName(key)),
@@ -109,5 +164,7 @@ export async function startService(
   await definition.configure?.(app, infra);
   await app.startAllMicroservices();
   const running = await listen(app, http.host, http.port);
-  return { app, url: running.url, infra };
+  const lagTimer = monitorLag(definition.name, infra.bus, groups);
+  app.getHttpServer().once('close', () => clearInterval(lagTimer));
+  return { app, url: running.url, infra, groups };
 }

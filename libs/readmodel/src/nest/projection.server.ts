@@ -22,7 +22,7 @@ export interface ProjectionServerOptions {
   logger?: Logger;
   /** How often to look for a generation switched by a rebuild. */
   generationPollMs?: number;
-  onHandled?: (projection: string, ms: number) => void;
+  onHandled?: (projection: string, ms: number, message: IncomingMessage) => void;
   onDeadLetter?: (message: IncomingMessage, error: unknown) => void;
 }
 
@@ -130,6 +130,6 @@ export class ProjectionServer extends Server implements CustomTransportStrategy 
     await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, () =>
       this.options.projection.apply(event as TopicEvent<TopicKey>, db),
     );
-    this.options.onHandled?.(this.options.projection.name, performance.now() - started);
+    this.options.onHandled?.(this.options.projection.name, performance.now() - started, message);
   }
 }

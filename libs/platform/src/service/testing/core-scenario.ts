@@ -292,6 +292,23 @@ export function coreScenario(
       );
     });
 
+    it('exposes Prometheus metrics: requests, events appended and published, consumer timings', async () => {
+      const text = await (await fetch(`${running.url}/metrics`)).text();
+      expect(text).toMatch(
+        /parley_http_request_duration_ms_count\{service="likes",method="POST",route="\/likes\/:postId",status="201"\} \d+/,
+      );
+      expect(text).toMatch(
+        /parley_events_appended_total\{service="likes",type="parley.post.liked.v1"\} [1-9]/,
+      );
+      expect(text).toMatch(/parley_relay_events_published_total\{service="likes"\} [1-9]/);
+      expect(text).toMatch(
+        /parley_consumer_processing_ms_count\{service="likes",group="parley-likes.audit"/,
+      );
+      expect(text).toMatch(
+        /parley_dead_letters_total\{service="likes",group="parley-likes.like-counts.g1"/,
+      );
+    });
+
     it('rebuilds the read model from the log into a new generation with the same documents, and swaps it in', async () => {
       const post = `rebuild-${Date.now().toString(36)}`;
       for (const reader of ['a', 'b', 'c']) expect((await like(post, reader)).status).toBe(201);
