@@ -14,6 +14,8 @@ const postContent = {
   title: z.string().min(1).max(300),
   body: z.string(),
   excerpt: z.string(),
+  /** True when the excerpt was cut from the body (it then follows the body on later edits). */
+  autoExcerpt: z.boolean().optional(),
   categories: z.array(z.string().min(1).max(60)),
   tags: z.array(z.string().min(1).max(60)),
   series: z.string().min(1).max(120).nullable(),

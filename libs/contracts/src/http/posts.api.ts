@@ -1,2 +1,186 @@
+import { z } from 'zod';
+import { displayNameSchema, idSchema, isoTimeSchema } from '../common.schemas';
+import { commentSettingsSchema } from '../posts.events';
+
 // Request and response schemas of the posts service's internal HTTP API, shared with the gateway.
 export const POSTS_API_VERSION = 'v1';
+
+/** The largest Markdown body a post may have, in UTF-8 bytes (a longer one is a 422). */
+export const POST_BODY_MAX_BYTES = 200 * 1024;
+
+/** How many likers' names a post carries for "Boots, Amy and 10 others like this". */
+export const POST_LIKERS_SHOWN = 3;
+
+const taxonomyTerm = z.string().trim().min(1).max(60);
+const categoriesSchema = z.array(taxonomyTerm).max(20);
+const tagsSchema = z.array(taxonomyTerm).max(50);
+const seriesSchema = z.string().trim().min(1).max(120).nullable();
+/** Blank titles pass here and are refused by the post's rules (422), with the reason. */
+const titleSchema = z.string().max(300);
+/** null (or leaving it out when drafting) cuts the excerpt from the body. */
+const excerptSchema = z.string().trim().max(1000).nullable();
+
+/** `open`, `closed`, or `auto-close` with the number of days after the first publication. */
+export const commentSettingsInputSchema = z
+  .object({
+    mode: z.enum(['open', 'closed', 'auto-close']),
+    autoCloseDays: z.number().int().positive().max(3650).nullable().optional(),
+  })
+  .strict()
+  .superRefine((settings, context) => {
+    if (settings.mode === 'auto-close' && settings.autoCloseDays == null) {
+      context.addIssue({
+        code: 'custom',
+        path: ['autoCloseDays'],
+        message: 'auto-close needs the number of days',
+      });
+    }
+    if (settings.mode !== 'auto-close' && settings.autoCloseDays != null) {
+      context.addIssue({
+        code: 'custom',
+        path: ['autoCloseDays'],
+        message: `${settings.mode} takes no number of days`,
+      });
+    }
+  })
+  .transform((settings) => ({
+    mode: settings.mode,
+    autoCloseDays: settings.mode === 'auto-close' ? (settings.autoCloseDays ?? null) : null,
+  }));
+export type CommentSettingsInput = z.output<typeof commentSettingsInputSchema>;
+
+export const createPostRequestSchema = z
+  .object({
+    title: titleSchema,
+    /** Markdown. */
+    body: z.string(),
+    excerpt: excerptSchema.optional(),
+    categories: categoriesSchema.default([]),
+    tags: tagsSchema.default([]),
+    /** A series the post belongs to, such as "Movie Quote Monday". */
+    series: seriesSchema.default(null),
+    /** The blog's default when left out. */
+    commentSettings: commentSettingsInputSchema.optional(),
+  })
+  .strict();
+export type CreatePostRequest = z.output<typeof createPostRequestSchema>;
+
+export const updatePostRequestSchema = z
+  .object({
+    title: titleSchema.optional(),
+    body: z.string().optional(),
+    excerpt: excerptSchema.optional(),
+    categories: categoriesSchema.optional(),
+    tags: tagsSchema.optional(),
+    series: seriesSchema.optional(),
+    commentSettings: commentSettingsInputSchema.optional(),
+    /** The revision the editor started from; a save over a newer revision is a 409. */
+    expectedRevision: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine(
+    (changes) =>
+      Object.entries(changes).some(
+        ([key, value]) => key !== 'expectedRevision' && value !== undefined,
+      ),
+    'give at least one field to change',
+  );
+export type UpdatePostRequest = z.output<typeof updatePostRequestSchema>;
+
+export const schedulePostRequestSchema = z.object({ publishAt: isoTimeSchema }).strict();
+export type SchedulePostRequest = z.output<typeof schedulePostRequestSchema>;
+
+export const postIdParamSchema = idSchema;
+/** A post's id, its current slug, or any slug it had before. */
+export const postIdOrSlugParamSchema = z.string().min(1).max(200);
+
+const cursorSchema = z.string().min(1).max(500);
+
+export const POST_LIST_STATUSES = ['published', 'draft', 'scheduled'] as const;
+
+export const listPostsQuerySchema = z
+  .object({
+    cursor: cursorSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(10),
+    category: taxonomyTerm.optional(),
+    tag: taxonomyTerm.optional(),
+    series: z.string().trim().min(1).max(120).optional(),
+    /** An author's account id. */
+    author: idSchema.optional(),
+    /** Drafts and scheduled posts are listed for their author (all of them for an admin). */
+    status: z.enum(POST_LIST_STATUSES).default('published'),
+  })
+  .strict();
+export type ListPostsQuery = z.output<typeof listPostsQuerySchema>;
+
+export const listLikesQuerySchema = z
+  .object({
+    cursor: cursorSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export type ListLikesQuery = z.output<typeof listLikesQuerySchema>;
+
+export const postStatusSchema = z.enum(['draft', 'scheduled', 'published']);
+export type PostStatusView = z.infer<typeof postStatusSchema>;
+
+export const postSummarySchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  excerpt: z.string(),
+  categories: z.array(z.string()),
+  tags: z.array(z.string()),
+  series: z.string().nullable(),
+  author: z.object({ id: z.string(), displayName: z.string() }),
+  status: postStatusSchema,
+  /** Bumped by every edit; send it back as `expectedRevision` to save without losing an edit. */
+  revision: z.number().int().positive(),
+  /** When a scheduled post goes out; null otherwise. */
+  publishAt: z.string().nullable(),
+  /** The post's date: its first publication (republishing keeps it); null before it. */
+  publishedAt: z.string().nullable(),
+  /** The last change of the post's content. */
+  updatedAt: z.string(),
+  commentSettings: commentSettingsSchema,
+  /** Whether the post takes comments right now. */
+  commentsOpen: z.boolean(),
+  /** When an auto-closing post stops taking comments; null when it does not close by itself. */
+  commentsCloseAt: z.string().nullable(),
+  /** Approved comments only. */
+  commentCount: z.number().int().min(0),
+  likeCount: z.number().int().min(0),
+  /** Display names of the first few people who liked the post. */
+  likers: z.array(z.string()),
+});
+export type PostSummary = z.infer<typeof postSummarySchema>;
+
+export const postViewSchema = postSummarySchema.extend({
+  /** Markdown. */
+  body: z.string(),
+  draftedAt: z.string(),
+});
+export type PostView = z.infer<typeof postViewSchema>;
+
+export const postPageSchema = z.object({
+  items: z.array(postSummarySchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type PostPage = z.infer<typeof postPageSchema>;
+
+export const likeStateSchema = z.object({ postId: z.string(), liked: z.boolean() });
+export type LikeState = z.infer<typeof likeStateSchema>;
+
+export const likersPageSchema = z.object({
+  items: z.array(z.object({ displayName: displayNameSchema, likedAt: z.string() })),
+  total: z.number().int().min(0),
+  nextCursor: z.string().nullable(),
+});
+export type LikersPage = z.infer<typeof likersPageSchema>;
+
+export const schedulerPassSchema = z.object({
+  /** Ids of the posts this pass published. */
+  published: z.array(z.string()),
+});
+export type SchedulerPass = z.infer<typeof schedulerPassSchema>;
