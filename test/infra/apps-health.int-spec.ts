@@ -34,7 +34,13 @@ function envFor(app: AppName, brokers: string[]): Record<string, string> {
 const SERVICES: Record<Exclude<AppName, 'gateway'>, () => ServiceDefinition> = {
   posts: () => postsService(),
   comments: () => commentsService(),
-  notifications: () => notificationsService(),
+  notifications: () =>
+    notificationsService({
+      mailer: new MemoryMailbox(),
+      from: 'Parley <notifications@parley.localhost>',
+      tokenSecret: SECRET,
+      publicBaseUrl: 'http://localhost:3000',
+    }),
 };
 
 /** Boots an app the way its main.ts does, against the given brokers. */

@@ -1,5 +1,15 @@
 import 'reflect-metadata';
+import { SmtpMailer } from '@parley/mail';
 import { runServiceProcess } from '@parley/platform';
+import { mailDomainOf } from './notifications.options';
 import { notificationsService } from './notifications.service';
 
-void runServiceProcess('notifications', (config) => notificationsService(config));
+void runServiceProcess('notifications', (config) =>
+  notificationsService({
+    mailer: new SmtpMailer(config.smtp.url, mailDomainOf(config.smtp.from)),
+    from: config.smtp.from,
+    tokenSecret: config.tokens.secret,
+    publicBaseUrl: config.publicBaseUrl,
+    clock: () => new Date(),
+  }),
+);

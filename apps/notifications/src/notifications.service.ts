@@ -1,16 +1,82 @@
-import type { NotificationsConfig } from '@parley/config';
+import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
+import type { FastifyInstance } from 'fastify';
+import { DeliveryController, DELIVERY } from './delivery/delivery.controller';
+import { DeliveryScheduler } from './delivery/delivery-scheduler';
+import { DeliveryService } from './delivery/delivery.service';
+import { MailboxController } from './dev/mailbox.controller';
+import { directoryProjection } from './directory/directory.projection';
+import { InboxController } from './inbox/inbox.controller';
+import { inboxProjection } from './inbox/inbox.projection';
+import { InboxService } from './inbox/inbox.service';
+import {
+  NOTIFICATIONS_OPTIONS,
+  type NotificationsOptions,
+  resolveOptions,
+} from './notifications.options';
+import { POLICY, PolicyController } from './policy/policy.controller';
+import { PolicyService } from './policy/policy.service';
+import { linksProvider } from './shared/runtime';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { subscriptionsProjection } from './subscriptions/subscriptions.projection';
+import { SubscriptionsService } from './subscriptions/subscriptions.service';
+import { WebhooksController } from './subscriptions/webhooks.controller';
 
-/** The notifications service: what it publishes, its read models, its consumers and its HTTP surface. */
-export function notificationsService(_config?: NotificationsConfig): ServiceDefinition {
+export type { NotificationsOptions } from './notifications.options';
+
+/** Mail clients POST `List-Unsubscribe=One-Click` as a form (RFC 8058): accept it as text. */
+@Injectable()
+class OneClickForms implements OnModuleInit {
+  constructor(private readonly host: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    if (!fastify.hasContentTypeParser('application/x-www-form-urlencoded')) {
+      fastify.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string', bodyLimit: 1024 },
+        (_request, body, done) => done(null, body),
+      );
+    }
+  }
+}
+
+/** The notifications service: subscriptions, the who-is-notified policy, delivery and the inbox. */
+export function notificationsService(options: NotificationsOptions): ServiceDefinition {
   return {
     name: 'notifications',
     produces: ['notifications'],
-    projections: [],
-    consumers: [],
-    module: (infra) => ({
-      module: class NotificationsServiceModule {},
-      imports: [ServiceRuntimeModule.forRoot(infra)],
-    }),
+    projections: [directoryProjection, subscriptionsProjection, inboxProjection],
+    consumers: [
+      { name: 'policy', transportId: POLICY, topics: ['comments', 'posts'] },
+      { name: 'delivery', transportId: DELIVERY, topics: ['notifications'] },
+    ],
+    bodyLimit: 64 * 1024,
+    module: (infra): DynamicModule => {
+      @Module({
+        imports: [ServiceRuntimeModule.forRoot(infra)],
+        controllers: [
+          SubscriptionsController,
+          WebhooksController,
+          InboxController,
+          MailboxController,
+          PolicyController,
+          DeliveryController,
+        ],
+        providers: [
+          { provide: NOTIFICATIONS_OPTIONS, useValue: resolveOptions(options, infra.clock) },
+          linksProvider,
+          SubscriptionsService,
+          PolicyService,
+          DeliveryService,
+          DeliveryScheduler,
+          InboxService,
+          OneClickForms,
+        ],
+      })
+      class NotificationsServiceModule {}
+      return { module: NotificationsServiceModule };
+    },
   };
 }

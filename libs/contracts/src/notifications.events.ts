@@ -64,6 +64,8 @@ export const notificationEvents = {
     channels: z.array(channelSchema),
     frequency: frequencySchema,
     subscribedAt: isoTimeSchema,
+    /** The comment whose "notify me" choice made this subscription, when one did. */
+    viaCommentId: idSchema.optional(),
   }),
   'parley.subscriber.confirmation-requested.v1': z.object({
     ...subscriber,
@@ -154,5 +156,25 @@ export const notificationPrivateEvents = {
     webhookId: idSchema,
     secret: z.string().min(32),
     issuedAt: isoTimeSchema,
+  }),
+  /**
+   * Written before a mail or webhook leaves: a restart that finds an attempt without an
+   * outcome knows the message may have gone out already, and does not send a second mail.
+   */
+  'parley.notification.delivery-started.v1': z.object({
+    notificationId: idSchema,
+    channel: channelSchema,
+    attempt: z.number().int().positive(),
+    /** Who started it: the consumer of new notifications, or the retry and digest scheduler. */
+    by: z.enum(['delivery', 'scheduler']),
+    messageId: z.string().nullable(),
+    startedAt: isoTimeSchema,
+  }),
+  /** The confirmation mail for one request went out (a redelivered request sends none). */
+  'parley.subscriber.confirmation-mailed.v1': z.object({
+    subscriberId: idSchema,
+    requestedAt: isoTimeSchema,
+    messageId: z.string(),
+    mailedAt: isoTimeSchema,
   }),
 };

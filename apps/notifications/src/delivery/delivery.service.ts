@@ -1,0 +1,445 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Channel, EventOf, SubscriptionKind } from '@parley/contracts';
+import { type EventStore, fold, handleCommand } from '@parley/eventstore';
+import { MailDeliveryError, type MailMessage } from '@parley/mail';
+import { APP_LOGGER, EVENT_STORE, READ_MODELS } from '@parley/platform';
+import type { LiveReadModels } from '@parley/readmodel';
+import type { Logger } from 'pino';
+import { type AccountEntry, DIRECTORY } from '../directory/directory.projection';
+import { INBOX, type NotificationEntry } from '../inbox/inbox.projection';
+import {
+  type NotificationCommand,
+  type NotificationData,
+  type NotificationEvent,
+  type NotificationState,
+  type Worker,
+  notificationDecider,
+} from '../inbox/notification.decider';
+import type { Links } from '../links/links';
+import {
+  NOTIFICATIONS_OPTIONS,
+  type ResolvedNotificationsOptions,
+  retryDelayMs,
+} from '../notifications.options';
+import { NotYetProjected } from '../policy/policy.service';
+import { digestOf } from '../shared/digest-period';
+import { notificationStream } from '../shared/ids';
+import { LINKS, appendContext } from '../shared/runtime';
+import type { Subscriber } from '../subscriptions/subscriber.decider';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service';
+import { type ItemLinks, confirmationMail, digestMail, notificationMail } from './mail-templates';
+import { WebhookDeliveryError, postWebhook } from './webhook-sender';
+
+type Target =
+  | { kind: 'suppress'; reason: string }
+  | { kind: 'email'; to: string }
+  | { kind: 'webhook'; url: string; secret: string };
+
+const PUSH_CHANNELS = ['email', 'webhook'] as const;
+
+/**
+ * Sends what the policy decided, keyed by (notification, channel): the notification's
+ * stream is checked and an attempt recorded before anything leaves, and the outcome right
+ * after, so a redelivered event, a crash, a replay or a rebuild never mails twice.
+ */
+@Injectable()
+export class DeliveryService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    @Inject(NOTIFICATIONS_OPTIONS) private readonly options: ResolvedNotificationsOptions,
+    @Inject(LINKS) private readonly links: Links,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly subscriptions: SubscriptionsService,
+  ) {}
+
+  /** A new notification: every push channel still queued (or cut off by a crash of this consumer). */
+  async deliver(notificationId: string): Promise<void> {
+    const state = await this.load(notificationId);
+    for (const channel of PUSH_CHANNELS) {
+      const status = state.channels[channel];
+      if (!status) continue;
+      if (
+        status.status === 'queued' ||
+        (status.status === 'sending' && status.startedBy === 'delivery')
+      )
+        await this.deliverChannel(state, channel, 'delivery');
+    }
+  }
+
+  /** Failed sends whose backoff is over, tried again by the scheduler. */
+  async retryDue(now: Date): Promise<number> {
+    const waiting = await this.inbox().find({ retrying: true }, { limit: 200 });
+    let tried = 0;
+    for (const entry of waiting) {
+      const state = await this.load(entry._id);
+      for (const channel of PUSH_CHANNELS) {
+        const status = state.channels[channel];
+        if (!status) continue;
+        const due =
+          status.status === 'retrying' &&
+          Date.parse(status.updatedAt) +
+            retryDelayMs(status.attempts, this.options.retryBaseDelayMs) <=
+            now.getTime();
+        const interrupted = status.status === 'sending' && status.startedBy === 'scheduler';
+        if (!due && !interrupted) continue;
+        tried += 1;
+        await this.deliverChannel(state, channel, 'scheduler');
+      }
+    }
+    return tried;
+  }
+
+  /** Digests whose period is over: one mail per subscriber and period. */
+  async sendDueDigests(now: Date): Promise<number> {
+    const due = await this.inbox().find(
+      { digestDueAt: { $lte: now.toISOString() } },
+      { limit: 500, sort: { digestDueAt: 1 } },
+    );
+    const byDigest = new Map<string, NotificationEntry[]>();
+    for (const entry of due) {
+      const digestId = entry.ledger.find((c) => c.channel === 'email')?.digestId;
+      if (!digestId) continue;
+      byDigest.set(digestId, [...(byDigest.get(digestId) ?? []), entry]);
+    }
+    let sent = 0;
+    for (const [digestId, entries] of byDigest) {
+      if (
+        await this.sendDigest(
+          digestId,
+          entries.map((e) => e._id),
+        )
+      )
+        sent += 1;
+    }
+    return sent;
+  }
+
+  /** Double opt-in: the confirmation mail of one request, once. */
+  async mailConfirmation(
+    event: EventOf<'parley.subscriber.confirmation-requested.v1'>,
+  ): Promise<void> {
+    const { subscriberId, email, requestedAt } = event.data;
+    const state = await this.subscriptions.load(subscriberId);
+    if (state.confirmed || state.confirmationsMailed.includes(requestedAt)) return;
+    // A newer request sends its own mail.
+    if (state.confirmationRequestedAt !== requestedAt) return;
+    const now = this.options.clock();
+    const mail = confirmationMail(this.links.confirm(subscriberId, email, now));
+    const messageId = `<confirm-${createHash('sha256').update(`${subscriberId}|${requestedAt}`).digest('hex').slice(0, 32)}@${this.options.mailDomain}>`;
+    try {
+      await this.options.mailer.send({
+        from: this.options.from,
+        to: email,
+        ...mail,
+        messageId,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+    } catch (error) {
+      if (error instanceof MailDeliveryError && error.permanent) {
+        this.logger.warn({ subscriberId, code: error.responseCode }, 'confirmation mail refused');
+        return;
+      }
+      throw error;
+    }
+    const who = await this.subscriptions.whoOf(subscriberId);
+    if (!who.ok) return;
+    await this.subscriptions.execute({
+      type: 'RecordConfirmationMailed',
+      who: who.value,
+      requestedAt,
+      messageId,
+    });
+  }
+
+  private async deliverChannel(
+    state: NotificationState,
+    channel: (typeof PUSH_CHANNELS)[number],
+    by: Worker,
+  ): Promise<void> {
+    const n = state.notification;
+    const status = state.channels[channel];
+    if (!n || !status) return;
+    const now = this.options.clock();
+    const subscriber = await this.subscriptions.load(n.recipient.subscriberId);
+    // A mail whose send was cut off is not sent again: the decider records it as such.
+    const target: Target =
+      status.status === 'sending' && channel === 'email'
+        ? { kind: 'email', to: '' }
+        : await this.target(n, subscriber, channel, now);
+    if (target.kind === 'suppress') {
+      if (status.status === 'sending')
+        await this.record(n.notificationId, {
+          type: 'RecordFailure',
+          channel,
+          error: target.reason,
+          permanent: true,
+          maxAttempts: this.options.maxAttempts,
+        });
+      else
+        await this.record(n.notificationId, { type: 'Suppress', channel, reason: target.reason });
+      return;
+    }
+    if (channel === 'email' && status.status === 'queued' && n.frequency !== 'immediate') {
+      const { digestId } = digestOf(n.recipient.subscriberId, n.frequency, n.createdAt);
+      await this.record(n.notificationId, { type: 'Batch', channel, digestId });
+      return;
+    }
+    const messageId =
+      channel === 'email' ? `<${n.notificationId}@${this.options.mailDomain}>` : n.notificationId;
+    if (!(await this.start(n.notificationId, channel, by, messageId))) return;
+    try {
+      if (target.kind === 'email')
+        await this.options.mailer.send(this.message(n, subscriber, target.to, now));
+      else if (target.kind === 'webhook')
+        await postWebhook({
+          url: target.url,
+          secret: target.secret,
+          deliveryId: n.notificationId,
+          body: JSON.stringify({
+            id: n.notificationId,
+            type: 'notification.created',
+            notification: n,
+          }),
+          now,
+          timeoutMs: this.options.webhookTimeoutMs,
+        });
+    } catch (error) {
+      await this.recordFailure(n.notificationId, channel, error);
+      return;
+    }
+    await this.record(n.notificationId, { type: 'RecordDelivered', channel, messageId });
+  }
+
+  private async sendDigest(digestId: string, notificationIds: string[]): Promise<boolean> {
+    const now = this.options.clock();
+    const states = await Promise.all(notificationIds.map((id) => this.load(id)));
+    const waiting = states.filter(
+      (s) =>
+        s.notification !== null &&
+        ((s.channels.email?.status === 'batched' && s.channels.email.digestId === digestId) ||
+          (s.channels.email?.status === 'sending' && s.channels.email.startedBy === 'scheduler')),
+    );
+    const first = waiting[0]?.notification;
+    if (!first || first.frequency === 'immediate') return false;
+    const frequency = first.frequency;
+    const subscriberId = first.recipient.subscriberId;
+    const subscriber = await this.subscriptions.load(subscriberId);
+    const messageId = `<${digestId}@${this.options.mailDomain}>`;
+    const items: { notification: NotificationData; links: ItemLinks }[] = [];
+    let to = '';
+    for (const state of waiting) {
+      const n = state.notification;
+      if (!n) continue;
+      if (state.channels.email?.status === 'sending') {
+        // Cut off while the digest was being sent: recorded, not sent again.
+        await this.start(n.notificationId, 'email', 'scheduler', messageId);
+        continue;
+      }
+      const target = await this.target(n, subscriber, 'email', now);
+      if (target.kind === 'suppress') {
+        await this.record(n.notificationId, {
+          type: 'Suppress',
+          channel: 'email',
+          reason: target.reason,
+        });
+        continue;
+      }
+      if (target.kind !== 'email') continue;
+      if (!(await this.start(n.notificationId, 'email', 'scheduler', messageId))) continue;
+      to = target.to;
+      items.push({ notification: n, links: this.itemLinks(n, subscriber) });
+    }
+    if (items.length === 0) return false;
+    const mail = digestMail(items, frequency, {
+      manage: this.links.manage(subscriberId, now),
+      unsubscribe: this.links.unsubscribeDigest(subscriberId, frequency),
+    });
+    try {
+      await this.options.mailer.send({
+        from: this.options.from,
+        to,
+        ...mail,
+        messageId,
+        headers: this.listHeaders(this.links.unsubscribeDigest(subscriberId, frequency)),
+      });
+    } catch (error) {
+      for (const { notification } of items)
+        await this.recordFailure(notification.notificationId, 'email', error);
+      return false;
+    }
+    for (const { notification } of items)
+      await this.record(notification.notificationId, {
+        type: 'RecordDelivered',
+        channel: 'email',
+        messageId,
+      });
+    return true;
+  }
+
+  /** Where a channel goes for this recipient now, or why it must not. */
+  private async target(
+    n: NotificationData,
+    subscriber: Subscriber,
+    channel: Channel,
+    now: Date,
+  ): Promise<Target> {
+    const subscription = n.subscriptionId ? subscriber.subscriptions[n.subscriptionId] : undefined;
+    if (subscription && !subscription.active) return { kind: 'suppress', reason: 'unsubscribed' };
+    if (subscription && !subscription.channels.includes(channel))
+      return { kind: 'suppress', reason: 'channel-turned-off' };
+    if (subscriber.pausedUntil !== null && Date.parse(subscriber.pausedUntil) > now.getTime())
+      return { kind: 'suppress', reason: 'paused' };
+    if (channel === 'webhook') {
+      const hook = subscriber.webhook;
+      if (!hook || hook.secret === null) return { kind: 'suppress', reason: 'no-webhook' };
+      return { kind: 'webhook', url: hook.url, secret: hook.secret };
+    }
+    const accountId = n.recipient.accountId;
+    if (accountId === null) {
+      if (subscriber.ref?.kind !== 'email') return { kind: 'suppress', reason: 'no-address' };
+      // Double opt-in: an unconfirmed address gets the confirmation mail and nothing else.
+      if (!subscriber.confirmed) return { kind: 'suppress', reason: 'email-unconfirmed' };
+      return { kind: 'email', to: subscriber.ref.email };
+    }
+    const account = await this.readModels
+      .db(DIRECTORY)
+      .collection<AccountEntry>('accounts')
+      .findOne({ _id: accountId });
+    if (!account) throw new NotYetProjected(`Account ${accountId}`);
+    if (!account.emailVerified) return { kind: 'suppress', reason: 'email-unverified' };
+    return { kind: 'email', to: account.email };
+  }
+
+  private itemLinks(n: NotificationData, subscriber: Subscriber): ItemLinks {
+    const s = n.subject;
+    return {
+      item:
+        s.kind === 'comment'
+          ? this.links.comment(s.postSlug, s.commentId)
+          : this.links.post(s.slug),
+      reply: s.kind === 'comment' ? this.links.reply(s.postSlug, s.commentId) : null,
+      unsubscribe: this.unsubscribeLink(n, subscriber),
+    };
+  }
+
+  /** The one-click link of the subscription that caused the notification. */
+  private unsubscribeLink(n: NotificationData, subscriber: Subscriber): string {
+    const subscriberId = n.recipient.subscriberId;
+    if (n.subscriptionId === null) return this.links.unsubscribeDigest(subscriberId, n.frequency);
+    const known = subscriber.subscriptions[n.subscriptionId];
+    if (known) return this.links.unsubscribe(subscriberId, known);
+    const postId = n.subject.postId;
+    const implicit: { kind: SubscriptionKind; targetId: string | null } =
+      n.reason === 'reply'
+        ? { kind: 'replies', targetId: null }
+        : n.reason === 'blog'
+          ? { kind: 'blog', targetId: null }
+          : { kind: 'post', targetId: postId };
+    return this.links.unsubscribe(subscriberId, { id: n.subscriptionId, ...implicit });
+  }
+
+  private listHeaders(unsubscribe: string): Record<string, string> {
+    return {
+      'List-Unsubscribe': `<${unsubscribe}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Auto-Submitted': 'auto-generated',
+    };
+  }
+
+  private message(n: NotificationData, subscriber: Subscriber, to: string, now: Date): MailMessage {
+    const links = this.itemLinks(n, subscriber);
+    const mail = notificationMail(n, {
+      ...links,
+      manage: this.links.manage(n.recipient.subscriberId, now),
+    });
+    // Every notification about one post threads under the post in mail clients.
+    const thread = `<post-${n.subject.postId}@${this.options.mailDomain}>`;
+    return {
+      from: this.options.from,
+      to,
+      ...mail,
+      messageId: `<${n.notificationId}@${this.options.mailDomain}>`,
+      inReplyTo: thread,
+      references: [thread],
+      headers: this.listHeaders(links.unsubscribe),
+    };
+  }
+
+  /** Records the attempt before anything leaves; false when another worker has it or it is done. */
+  private async start(
+    notificationId: string,
+    channel: (typeof PUSH_CHANNELS)[number],
+    by: Worker,
+    messageId: string,
+  ): Promise<boolean> {
+    const events = await this.record(notificationId, {
+      type: 'StartDelivery',
+      channel,
+      by,
+      messageId,
+      resendAfterInterruption: channel === 'webhook',
+    });
+    return events.some(
+      (e) => e.type === 'parley.notification.delivery-started.v1' && e.data.by === by,
+    );
+  }
+
+  private async recordFailure(
+    notificationId: string,
+    channel: Channel,
+    error: unknown,
+  ): Promise<void> {
+    const permanent =
+      (error instanceof MailDeliveryError || error instanceof WebhookDeliveryError) &&
+      error.permanent;
+    const message =
+      error instanceof MailDeliveryError && error.responseCode
+        ? `SMTP ${error.responseCode}: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    this.logger.warn({ notificationId, channel, permanent }, 'delivery failed');
+    await this.record(notificationId, {
+      type: 'RecordFailure',
+      channel,
+      error: message,
+      permanent,
+      maxAttempts: this.options.maxAttempts,
+    });
+  }
+
+  /** Appends to the ledger, riding out a short outage: an outcome that is known must be kept. */
+  private async record(
+    notificationId: string,
+    command: NotificationCommand,
+  ): Promise<NotificationEvent[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await handleCommand(
+          this.store,
+          notificationDecider,
+          notificationStream(notificationId),
+          command,
+          appendContext(),
+          { now: this.options.clock, retriesOnConflict: 5 },
+        );
+        if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
+        return outcome.events as unknown as NotificationEvent[];
+      } catch (error) {
+        if (attempt >= 8) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  async load(notificationId: string): Promise<NotificationState> {
+    const stream = await this.store.readStream(notificationStream(notificationId));
+    return fold(notificationDecider, stream.events as unknown as NotificationEvent[]);
+  }
+
+  private inbox() {
+    return this.readModels.db(INBOX).collection<NotificationEntry>('notifications');
+  }
+}

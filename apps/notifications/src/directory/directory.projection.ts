@@ -1,0 +1,192 @@
+import type { NotifyChoice, Role } from '@parley/contracts';
+import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+
+/** What the policy needs of an account: where to write, whether it may, what to call it. */
+export interface AccountEntry extends Versioned {
+  email: string;
+  emailVerified: boolean;
+  displayName: string;
+  roles: Role[];
+}
+
+export interface PostEntry extends Versioned {
+  authorId: string | null;
+  title: string;
+  slug: string;
+  published: boolean;
+  deleted: boolean;
+}
+
+export type CommentAuthorEntry =
+  | { kind: 'account'; accountId: string; name: string }
+  | { kind: 'guest'; email: string; name: string };
+
+/** What the policy needs of a comment once its posted event is gone by: enough to notify on approval. */
+export interface CommentEntry extends Versioned {
+  postId: string;
+  parentId: string | null;
+  ancestorIds: string[];
+  ancestorAuthorIds: (string | null)[];
+  author: CommentAuthorEntry;
+  status: 'approved' | 'pending' | 'spam' | 'trash';
+  deleted: boolean;
+  excerpt: string;
+  notify: NotifyChoice;
+  postAuthorId: string | null;
+  postTitle: string;
+  postSlug: string;
+  postedAt: string;
+}
+
+export const DIRECTORY = 'directory';
+
+/** A comment's text as a short plain excerpt for mail and the inbox. */
+export function excerptOf(body: string, length = 280): string {
+  const plain = body.replace(/\s+/g, ' ').trim();
+  return plain.length <= length ? plain : `${plain.slice(0, length - 1).trimEnd()}…`;
+}
+
+/** Accounts, posts and comments as far as notifications need them, from the other services' topics. */
+export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> = {
+  name: DIRECTORY,
+  topics: ['accounts', 'posts', 'comments'],
+  collections: {
+    accounts: [{ keys: { roles: 1 } }],
+    posts: [],
+    comments: [{ keys: { postId: 1 } }],
+  },
+  async apply(event, db) {
+    switch (event.type) {
+      case 'parley.account.registered.v1':
+      case 'parley.account.email-verified.v1':
+      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.roles-changed.v1': {
+        const id = event.data.accountId;
+        await applyToOwnedDocument<AccountEntry>(
+          db.collection('accounts'),
+          id,
+          event,
+          (current) => {
+            switch (event.type) {
+              case 'parley.account.registered.v1':
+                return {
+                  _id: id,
+                  email: event.data.email,
+                  emailVerified: false,
+                  displayName: event.data.displayName,
+                  roles: event.data.roles,
+                };
+              case 'parley.account.email-verified.v1':
+                return current && { ...current, email: event.data.email, emailVerified: true };
+              case 'parley.account.display-name-changed.v1':
+                return current && { ...current, displayName: event.data.displayName };
+              case 'parley.account.roles-changed.v1':
+                return current && { ...current, roles: event.data.roles };
+            }
+          },
+        );
+        return;
+      }
+      case 'parley.post.drafted.v1':
+      case 'parley.post.edited.v1':
+      case 'parley.post.published.v1':
+      case 'parley.post.unpublished.v1':
+      case 'parley.post.deleted.v1': {
+        const id = event.data.postId;
+        await applyToOwnedDocument<PostEntry>(db.collection('posts'), id, event, (current) => {
+          const base: Omit<PostEntry, '_v'> = current ?? {
+            _id: id,
+            authorId: null,
+            title: '',
+            slug: '',
+            published: false,
+            deleted: false,
+          };
+          switch (event.type) {
+            case 'parley.post.drafted.v1':
+              return {
+                ...base,
+                authorId: event.data.authorId,
+                title: event.data.title,
+                slug: event.data.slug,
+              };
+            case 'parley.post.edited.v1':
+              return { ...base, title: event.data.title, slug: event.data.slug };
+            case 'parley.post.published.v1':
+              return {
+                ...base,
+                authorId: event.data.authorId,
+                title: event.data.title,
+                slug: event.data.slug,
+                published: true,
+              };
+            case 'parley.post.unpublished.v1':
+              return { ...base, published: false };
+            case 'parley.post.deleted.v1':
+              return { ...base, published: false, deleted: true };
+          }
+        });
+        return;
+      }
+      case 'parley.comment.posted.v1':
+      case 'parley.comment.approved.v1':
+      case 'parley.comment.unapproved.v1':
+      case 'parley.comment.marked-spam.v1':
+      case 'parley.comment.trashed.v1':
+      case 'parley.comment.restored.v1':
+      case 'parley.comment.edited.v1':
+      case 'parley.comment.deleted.v1': {
+        const id = event.data.commentId;
+        await applyToOwnedDocument<CommentEntry>(
+          db.collection('comments'),
+          id,
+          event,
+          (current) => {
+            if (event.type === 'parley.comment.posted.v1') {
+              const d = event.data;
+              return {
+                _id: id,
+                postId: d.postId,
+                parentId: d.parentId,
+                ancestorIds: d.ancestorIds,
+                ancestorAuthorIds: d.ancestorAuthorIds,
+                author:
+                  d.author.kind === 'account'
+                    ? { kind: 'account', accountId: d.author.accountId, name: d.author.displayName }
+                    : { kind: 'guest', email: d.author.email, name: d.author.name },
+                status: d.status,
+                deleted: false,
+                excerpt: excerptOf(d.body),
+                notify: d.notify,
+                postAuthorId: d.postAuthorId,
+                postTitle: d.postTitle,
+                postSlug: d.postSlug,
+                postedAt: d.postedAt,
+              };
+            }
+            if (!current) return null;
+            switch (event.type) {
+              case 'parley.comment.approved.v1':
+                return { ...current, status: 'approved' };
+              case 'parley.comment.unapproved.v1':
+                return { ...current, status: 'pending' };
+              case 'parley.comment.marked-spam.v1':
+                return { ...current, status: 'spam' };
+              case 'parley.comment.trashed.v1':
+                return { ...current, status: 'trash' };
+              case 'parley.comment.restored.v1':
+                return { ...current, status: event.data.status };
+              case 'parley.comment.edited.v1':
+                return { ...current, excerpt: excerptOf(event.data.body) };
+              case 'parley.comment.deleted.v1':
+                return { ...current, deleted: true };
+            }
+          },
+        );
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};

@@ -1,0 +1,143 @@
+import type {
+  Channel,
+  ChannelLedger,
+  NotificationReason,
+  NotificationSubject,
+} from '@parley/contracts';
+import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+import { digestOf } from '../shared/digest-period';
+
+export interface NotificationEntry extends Versioned {
+  subscriberId: string;
+  accountId: string | null;
+  reason: NotificationReason;
+  subscriptionId: string | null;
+  subject: NotificationSubject;
+  causeEventId: string;
+  createdAt: string;
+  readAt: string | null;
+  /** In an account's inbox (the in-app channel). */
+  inApp: boolean;
+  ledger: ChannelLedger[];
+  /** A channel failed and will be tried again (the scheduler looks for these). */
+  retrying: boolean;
+  /** When the digest holding this notification's mail is due; null when none waits. */
+  digestDueAt: string | null;
+}
+
+export const INBOX = 'inbox';
+
+function updateChannel(
+  entry: Omit<NotificationEntry, '_v'>,
+  channel: Channel,
+  change: Partial<ChannelLedger> & { updatedAt: string },
+): Omit<NotificationEntry, '_v'> {
+  const ledger = entry.ledger.map((c) => (c.channel === channel ? { ...c, ...change } : c));
+  const digestWaits = ledger.some((c) => c.channel === 'email' && c.state === 'batched');
+  return {
+    ...entry,
+    ledger,
+    retrying: ledger.some((c) => c.state === 'retrying'),
+    digestDueAt: digestWaits ? entry.digestDueAt : null,
+  };
+}
+
+/** Every notification with its delivery ledger: the inbox of accounts and "why was I notified?". */
+export const inboxProjection: Projection<'notifications'> = {
+  name: INBOX,
+  topics: ['notifications'],
+  collections: {
+    notifications: [
+      { keys: { accountId: 1, createdAt: -1 } },
+      { keys: { accountId: 1, readAt: 1 } },
+      { keys: { retrying: 1 } },
+      { keys: { digestDueAt: 1 } },
+    ],
+  },
+  async apply(event, db) {
+    const notifications = db.collection<NotificationEntry>('notifications');
+    switch (event.type) {
+      case 'parley.notification.created.v1': {
+        const d = event.data;
+        await applyToOwnedDocument<NotificationEntry>(
+          notifications,
+          d.notificationId,
+          event,
+          () => ({
+            _id: d.notificationId,
+            subscriberId: d.recipient.subscriberId,
+            accountId: d.recipient.accountId,
+            reason: d.reason,
+            subscriptionId: d.subscriptionId,
+            subject: d.subject,
+            causeEventId: d.causeEventId,
+            createdAt: d.createdAt,
+            readAt: null,
+            inApp: d.channels.includes('in-app') && d.recipient.accountId !== null,
+            ledger: d.channels.map((channel) => ({
+              channel,
+              state: 'queued',
+              reason: null,
+              attempts: 0,
+              messageId: null,
+              digestId: null,
+              updatedAt: d.createdAt,
+            })),
+            retrying: false,
+            digestDueAt: null,
+          }),
+        );
+        return;
+      }
+      case 'parley.notification.delivered.v1':
+      case 'parley.notification.delivery-failed.v1':
+      case 'parley.notification.suppressed.v1':
+      case 'parley.notification.batched.v1':
+      case 'parley.notification.read.v1': {
+        const id = event.data.notificationId;
+        await applyToOwnedDocument<NotificationEntry>(notifications, id, event, (current) => {
+          if (!current) return null;
+          switch (event.type) {
+            case 'parley.notification.delivered.v1':
+              return updateChannel(current, event.data.channel, {
+                state: 'sent',
+                reason: null,
+                messageId: event.data.messageId,
+                updatedAt: event.data.deliveredAt,
+              });
+            case 'parley.notification.delivery-failed.v1':
+              return updateChannel(current, event.data.channel, {
+                state: event.data.permanent ? 'failed' : 'retrying',
+                reason: event.data.error,
+                attempts: event.data.attempt,
+                updatedAt: event.data.failedAt,
+              });
+            case 'parley.notification.suppressed.v1':
+              return updateChannel(current, event.data.channel, {
+                state: 'suppressed',
+                reason: event.data.reason,
+                updatedAt: event.data.suppressedAt,
+              });
+            case 'parley.notification.batched.v1': {
+              const frequency = event.data.digestId.startsWith('dg-daily') ? 'daily' : 'hourly';
+              const batched = updateChannel(current, event.data.channel, {
+                state: 'batched',
+                digestId: event.data.digestId,
+                updatedAt: event.data.batchedAt,
+              });
+              return {
+                ...batched,
+                digestDueAt: digestOf(current.subscriberId, frequency, current.createdAt).dueAt,
+              };
+            }
+            case 'parley.notification.read.v1':
+              return { ...current, readAt: event.data.readAt };
+          }
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};

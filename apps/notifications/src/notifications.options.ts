@@ -1,0 +1,68 @@
+import type { Mailer } from '@parley/mail';
+import type { Clock } from '@parley/platform';
+
+/** What the notifications service is given, in a process of its own or embedded. */
+export interface NotificationsOptions {
+  mailer: Mailer;
+  /** From address of every mail, e.g. `Parley <notifications@blog.example>`. */
+  from: string;
+  /** HMAC key of confirmation, unsubscribe and manage links. */
+  tokenSecret: string;
+  /** Public URL of the site: links in mail point there (the gateway serves them). */
+  publicBaseUrl: string;
+  /** Defaults to the infrastructure's clock. */
+  clock?: Clock;
+  delivery?: {
+    /** Sends of one channel before a failure counts as permanent. */
+    maxAttempts?: number;
+    /** First retry delay; each further one doubles. */
+    retryBaseDelayMs?: number;
+    /** How often the scheduler looks for due retries and digests. */
+    schedulerIntervalMs?: number;
+    webhookTimeoutMs?: number;
+  };
+}
+
+export interface ResolvedNotificationsOptions {
+  mailer: Mailer;
+  from: string;
+  tokenSecret: string;
+  publicBaseUrl: string;
+  clock: Clock;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  schedulerIntervalMs: number;
+  webhookTimeoutMs: number;
+  /** Domain of Message-IDs: the from address's. */
+  mailDomain: string;
+}
+
+export const NOTIFICATIONS_OPTIONS = Symbol('NOTIFICATIONS_OPTIONS');
+
+export function mailDomainOf(from: string): string {
+  const match = /@([^>\s]+)>?\s*$/.exec(from);
+  return match?.[1] ?? 'parley.localhost';
+}
+
+export function resolveOptions(
+  options: NotificationsOptions,
+  fallbackClock: Clock,
+): ResolvedNotificationsOptions {
+  return {
+    mailer: options.mailer,
+    from: options.from,
+    tokenSecret: options.tokenSecret,
+    publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, ''),
+    clock: options.clock ?? fallbackClock,
+    maxAttempts: options.delivery?.maxAttempts ?? 8,
+    retryBaseDelayMs: options.delivery?.retryBaseDelayMs ?? 60_000,
+    schedulerIntervalMs: options.delivery?.schedulerIntervalMs ?? 5_000,
+    webhookTimeoutMs: options.delivery?.webhookTimeoutMs ?? 5_000,
+    mailDomain: mailDomainOf(options.from),
+  };
+}
+
+/** Delay before attempt n+1 after n failed ones: base, 2×base, 4×base… up to a day. */
+export function retryDelayMs(failedAttempts: number, baseMs: number): number {
+  return Math.min(86_400_000, baseMs * 2 ** Math.max(0, failedAttempts - 1));
+}

@@ -1,0 +1,364 @@
+import { deciderSpec } from '@parley/eventstore';
+import { subscriptionIdOf } from '../shared/ids';
+import {
+  CONFIRMATION_COOLDOWN_MS,
+  type SubscriberEvent,
+  type Who,
+  subscriberDecider,
+} from './subscriber.decider';
+
+const NOW = new Date('2026-11-24T12:00:00.000Z');
+const at = NOW.toISOString();
+const spec = deciderSpec(subscriberDecider, () => NOW);
+
+const guest: Who = {
+  subscriberId: 'subscriber-guest-abc',
+  ref: { kind: 'email', email: 'gus@example.com' },
+};
+const amy: Who = { subscriberId: 'subscriber-amy', ref: { kind: 'account', accountId: 'amy' } };
+const postSub = subscriptionIdOf(guest.subscriberId, 'post', 'p1');
+const amyReplies = subscriptionIdOf(amy.subscriberId, 'replies', null);
+
+function subscribed(
+  who: Who,
+  subscriptionId: string,
+  overrides: Partial<
+    Extract<SubscriberEvent, { type: 'parley.subscriber.subscribed.v1' }>['data']
+  > = {},
+): SubscriberEvent {
+  return {
+    type: 'parley.subscriber.subscribed.v1',
+    data: {
+      subscriberId: who.subscriberId,
+      subscriptionId,
+      subscriber: who.ref,
+      kind: 'post',
+      targetId: 'p1',
+      channels: who.ref.kind === 'account' ? ['email', 'in-app'] : ['email'],
+      frequency: 'immediate',
+      subscribedAt: at,
+      ...overrides,
+    },
+  };
+}
+
+const requested = (requestedAt = at): SubscriberEvent => ({
+  type: 'parley.subscriber.confirmation-requested.v1',
+  data: { subscriberId: guest.subscriberId, email: 'gus@example.com', requestedAt },
+});
+
+describe('the subscriber', () => {
+  describe('double opt-in for guests', () => {
+    it('asks an unconfirmed address to confirm when it subscribes', () => {
+      spec
+        .given([])
+        .when({
+          type: 'Subscribe',
+          who: guest,
+          subscriptionId: postSub,
+          kind: 'post',
+          targetId: 'p1',
+        })
+        .then([subscribed(guest, postSub), requested()]);
+    });
+
+    it('sends no second confirmation within the cool-down', () => {
+      const earlier = new Date(NOW.getTime() - CONFIRMATION_COOLDOWN_MS + 1000).toISOString();
+      spec
+        .given([subscribed(guest, postSub), requested(earlier)])
+        .when({
+          type: 'Subscribe',
+          who: guest,
+          subscriptionId: subscriptionIdOf(guest.subscriberId, 'blog', null),
+          kind: 'blog',
+          targetId: null,
+        })
+        .then([
+          subscribed(guest, subscriptionIdOf(guest.subscriberId, 'blog', null), {
+            kind: 'blog',
+            targetId: null,
+          }),
+        ]);
+    });
+
+    it('asks again once the cool-down is over', () => {
+      const earlier = new Date(NOW.getTime() - CONFIRMATION_COOLDOWN_MS - 1000).toISOString();
+      spec
+        .given([subscribed(guest, postSub), requested(earlier)])
+        .when({
+          type: 'Subscribe',
+          who: guest,
+          subscriptionId: postSub,
+          kind: 'post',
+          targetId: 'p1',
+        })
+        .then([requested()]);
+    });
+
+    it('never asks a confirmed address or an account', () => {
+      spec
+        .given([
+          subscribed(guest, postSub),
+          requested(),
+          {
+            type: 'parley.subscriber.confirmed.v1',
+            data: { subscriberId: guest.subscriberId, confirmedAt: at },
+          },
+        ])
+        .when({
+          type: 'Subscribe',
+          who: guest,
+          subscriptionId: subscriptionIdOf(guest.subscriberId, 'blog', null),
+          kind: 'blog',
+          targetId: null,
+        })
+        .then([
+          subscribed(guest, subscriptionIdOf(guest.subscriberId, 'blog', null), {
+            kind: 'blog',
+            targetId: null,
+          }),
+        ]);
+      const amyPost = subscriptionIdOf(amy.subscriberId, 'post', 'p1');
+      spec
+        .given([])
+        .when({
+          type: 'Subscribe',
+          who: amy,
+          subscriptionId: amyPost,
+          kind: 'post',
+          targetId: 'p1',
+        })
+        .then([subscribed(amy, amyPost)]);
+    });
+
+    it('confirms once', () => {
+      const confirmed: SubscriberEvent = {
+        type: 'parley.subscriber.confirmed.v1',
+        data: { subscriberId: guest.subscriberId, confirmedAt: at },
+      };
+      spec
+        .given([subscribed(guest, postSub), requested()])
+        .when({ type: 'Confirm', who: guest })
+        .then([confirmed]);
+      spec
+        .given([subscribed(guest, postSub), requested(), confirmed])
+        .when({ type: 'Confirm', who: guest })
+        .then([]);
+    });
+
+    it('offers guests email only', () => {
+      spec
+        .given([])
+        .when({
+          type: 'Subscribe',
+          who: guest,
+          subscriptionId: postSub,
+          kind: 'post',
+          targetId: 'p1',
+          channels: ['in-app'],
+        })
+        .thenError('ChannelNotAvailable');
+    });
+  });
+
+  describe('subscribing from a comment', () => {
+    it('applies a comment\'s "notify me" choice once, even after an unsubscribe', () => {
+      const via = subscribed(guest, postSub, { viaCommentId: 'c1:post' });
+      const unsubscribed: SubscriberEvent = {
+        type: 'parley.subscriber.unsubscribed.v1',
+        data: {
+          subscriberId: guest.subscriberId,
+          subscriptionId: postSub,
+          via: 'one-click',
+          unsubscribedAt: at,
+        },
+      };
+      spec
+        .given([via, requested(), unsubscribed])
+        .when({
+          type: 'Subscribe',
+          who: guest,
+          subscriptionId: postSub,
+          kind: 'post',
+          targetId: 'p1',
+          viaCommentId: 'c1:post',
+        })
+        .then([]);
+    });
+  });
+
+  describe('implicit subscriptions of accounts', () => {
+    it('materializes the replies subscription when an account first turns it off', () => {
+      spec
+        .given([])
+        .when({
+          type: 'Unsubscribe',
+          who: amy,
+          subscriptionId: amyReplies,
+          via: 'one-click',
+          implicit: { kind: 'replies', targetId: null },
+        })
+        .then([
+          subscribed(amy, amyReplies, { kind: 'replies', targetId: null }),
+          {
+            type: 'parley.subscriber.unsubscribed.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              subscriptionId: amyReplies,
+              via: 'one-click',
+              unsubscribedAt: at,
+            },
+          },
+        ]);
+    });
+
+    it('unsubscribes once and refuses an unknown subscription', () => {
+      const sub = subscribed(amy, amyReplies, { kind: 'replies', targetId: null });
+      const off: SubscriberEvent = {
+        type: 'parley.subscriber.unsubscribed.v1',
+        data: {
+          subscriberId: amy.subscriberId,
+          subscriptionId: amyReplies,
+          via: 'api',
+          unsubscribedAt: at,
+        },
+      };
+      spec
+        .given([sub, off])
+        .when({ type: 'Unsubscribe', who: amy, subscriptionId: amyReplies, via: 'api' })
+        .then([]);
+      spec
+        .given([])
+        .when({ type: 'Unsubscribe', who: amy, subscriptionId: 'sub-nope', via: 'api' })
+        .thenError('SubscriptionNotFound');
+    });
+
+    it('changes preferences, and decides nothing when they are the same', () => {
+      const sub = subscribed(amy, amyReplies, { kind: 'replies', targetId: null });
+      spec
+        .given([sub])
+        .when({
+          type: 'ChangePreferences',
+          who: amy,
+          subscriptionId: amyReplies,
+          frequency: 'daily',
+        })
+        .then([
+          {
+            type: 'parley.subscriber.preferences-changed.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              subscriptionId: amyReplies,
+              channels: ['email', 'in-app'],
+              frequency: 'daily',
+              changedAt: at,
+            },
+          },
+        ]);
+      spec
+        .given([sub])
+        .when({
+          type: 'ChangePreferences',
+          who: amy,
+          subscriptionId: amyReplies,
+          channels: ['in-app', 'email'],
+        })
+        .then([]);
+    });
+  });
+
+  describe('pause, digests and webhooks', () => {
+    it('pauses for N days and resumes once', () => {
+      spec
+        .given([])
+        .when({ type: 'Pause', who: amy, days: 3 })
+        .then([
+          {
+            type: 'parley.subscriber.paused.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              until: '2026-11-27T12:00:00.000Z',
+              pausedAt: at,
+            },
+          },
+        ]);
+      spec.given([]).when({ type: 'Resume', who: amy }).then([]);
+    });
+
+    it("one-click on a digest stops every subscription of the digest's frequency", () => {
+      const daily = subscribed(guest, postSub, { frequency: 'daily' });
+      const blog = subscriptionIdOf(guest.subscriberId, 'blog', null);
+      const immediate = subscribed(guest, blog, { kind: 'blog', targetId: null });
+      spec
+        .given([daily, immediate])
+        .when({ type: 'UnsubscribeDigest', who: guest, frequency: 'daily', via: 'one-click' })
+        .then([
+          {
+            type: 'parley.subscriber.unsubscribed.v1',
+            data: {
+              subscriberId: guest.subscriberId,
+              subscriptionId: postSub,
+              via: 'one-click',
+              unsubscribedAt: at,
+            },
+          },
+        ]);
+    });
+
+    it('keeps one webhook per account: registering replaces it, with a new secret kept private', () => {
+      const registered: SubscriberEvent[] = [
+        {
+          type: 'parley.subscriber.webhook-registered.v1',
+          data: {
+            subscriberId: amy.subscriberId,
+            webhookId: 'wh-1',
+            url: 'https://a.example/hook',
+            registeredAt: at,
+          },
+        },
+        {
+          type: 'parley.webhook-secret.issued.v1',
+          data: { webhookId: 'wh-1', secret: 's'.repeat(40), issuedAt: at },
+        },
+      ];
+      spec
+        .given(registered)
+        .when({
+          type: 'RegisterWebhook',
+          who: amy,
+          webhookId: 'wh-2',
+          url: 'https://b.example/hook',
+          secret: 't'.repeat(40),
+        })
+        .then([
+          {
+            type: 'parley.subscriber.webhook-removed.v1',
+            data: { subscriberId: amy.subscriberId, webhookId: 'wh-1', removedAt: at },
+          },
+          {
+            type: 'parley.subscriber.webhook-registered.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              webhookId: 'wh-2',
+              url: 'https://b.example/hook',
+              registeredAt: at,
+            },
+          },
+          {
+            type: 'parley.webhook-secret.issued.v1',
+            data: { webhookId: 'wh-2', secret: 't'.repeat(40), issuedAt: at },
+          },
+        ]);
+      spec
+        .given([])
+        .when({
+          type: 'RegisterWebhook',
+          who: guest,
+          webhookId: 'wh-3',
+          url: 'https://c.example',
+          secret: 'x'.repeat(40),
+        })
+        .thenError('WebhookNeedsAccount');
+    });
+  });
+});

@@ -1,0 +1,496 @@
+import type { Channel, DomainEvent, Frequency, SubscriptionKind } from '@parley/contracts';
+import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
+
+export type SubscriberEvent = DomainEvent<
+  | 'parley.subscriber.subscribed.v1'
+  | 'parley.subscriber.confirmation-requested.v1'
+  | 'parley.subscriber.confirmed.v1'
+  | 'parley.subscriber.preferences-changed.v1'
+  | 'parley.subscriber.unsubscribed.v1'
+  | 'parley.subscriber.paused.v1'
+  | 'parley.subscriber.resumed.v1'
+  | 'parley.subscriber.webhook-registered.v1'
+  | 'parley.subscriber.webhook-removed.v1'
+  | 'parley.webhook-secret.issued.v1'
+  | 'parley.subscriber.confirmation-mailed.v1'
+>;
+
+/** Who a subscriber is: an account (its verified address), or a guest's email address. */
+export type SubscriberRef =
+  { kind: 'account'; accountId: string } | { kind: 'email'; email: string };
+
+export interface Who {
+  subscriberId: string;
+  ref: SubscriberRef;
+}
+
+export interface SubscriptionState {
+  id: string;
+  kind: SubscriptionKind;
+  targetId: string | null;
+  channels: Channel[];
+  frequency: Frequency;
+  active: boolean;
+  subscribedAt: string;
+}
+
+export interface WebhookState {
+  id: string;
+  url: string;
+  registeredAt: string;
+  secret: string | null;
+}
+
+export interface Subscriber {
+  subscriberId: string | null;
+  ref: SubscriberRef | null;
+  subscriptions: Record<string, SubscriptionState>;
+  /** Guests: the address answered the confirmation mail (double opt-in). */
+  confirmed: boolean;
+  confirmationRequestedAt: string | null;
+  /** Confirmation requests (by their time) whose mail went out. */
+  confirmationsMailed: string[];
+  pausedUntil: string | null;
+  webhook: WebhookState | null;
+  /** Comments whose "notify me" choice was applied already: a redelivery changes nothing. */
+  viaComments: string[];
+}
+
+/** A subscription an account has without asking for it, materialized when it is first changed. */
+export interface ImplicitSubscription {
+  kind: SubscriptionKind;
+  targetId: string | null;
+}
+
+export type SubscriberCommand =
+  | {
+      type: 'Subscribe';
+      who: Who;
+      subscriptionId: string;
+      kind: SubscriptionKind;
+      targetId: string | null;
+      channels?: Channel[];
+      frequency?: Frequency;
+      viaCommentId?: string;
+    }
+  | { type: 'Confirm'; who: Who }
+  | {
+      type: 'ChangePreferences';
+      who: Who;
+      subscriptionId: string;
+      channels?: Channel[];
+      frequency?: Frequency;
+      implicit?: ImplicitSubscription;
+    }
+  | {
+      type: 'Unsubscribe';
+      who: Who;
+      subscriptionId: string;
+      via: 'one-click' | 'manage' | 'api';
+      implicit?: ImplicitSubscription;
+    }
+  | { type: 'UnsubscribeDigest'; who: Who; frequency: Frequency; via: 'one-click' | 'manage' }
+  | { type: 'Pause'; who: Who; days: number }
+  | { type: 'Resume'; who: Who }
+  | { type: 'RegisterWebhook'; who: Who; webhookId: string; url: string; secret: string }
+  | { type: 'RemoveWebhook'; who: Who; webhookId: string }
+  | { type: 'RecordConfirmationMailed'; who: Who; requestedAt: string; messageId: string };
+
+export type SubscriberErrorCode =
+  | 'SubscriptionNotFound'
+  | 'ChannelNotAvailable'
+  | 'NotAGuest'
+  | 'WebhookNotFound'
+  | 'WebhookNeedsAccount';
+export type SubscriberError = DomainError<SubscriberErrorCode>;
+
+/** A second confirmation mail is not sent to the same address within this time. */
+export const CONFIRMATION_COOLDOWN_MS = 15 * 60 * 1000;
+
+export function defaultChannels(ref: SubscriberRef): Channel[] {
+  return ref.kind === 'account' ? ['email', 'in-app'] : ['email'];
+}
+
+export const initialSubscriber: Subscriber = {
+  subscriberId: null,
+  ref: null,
+  subscriptions: {},
+  confirmed: false,
+  confirmationRequestedAt: null,
+  confirmationsMailed: [],
+  pausedUntil: null,
+  webhook: null,
+  viaComments: [],
+};
+
+function sameChannels(a: readonly Channel[], b: readonly Channel[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/** True when a guest's address still has to be confirmed before anything is mailed to it. */
+export function needsConfirmation(state: Subscriber, ref: SubscriberRef): boolean {
+  return ref.kind === 'email' && !state.confirmed;
+}
+
+function confirmationRequest(state: Subscriber, who: Who, now: Date): SubscriberEvent[] {
+  if (who.ref.kind !== 'email' || state.confirmed) return [];
+  const last = state.confirmationRequestedAt ? Date.parse(state.confirmationRequestedAt) : null;
+  if (last !== null && now.getTime() - last < CONFIRMATION_COOLDOWN_MS) return [];
+  return [
+    {
+      type: 'parley.subscriber.confirmation-requested.v1',
+      data: {
+        subscriberId: who.subscriberId,
+        email: who.ref.email,
+        requestedAt: now.toISOString(),
+      },
+    },
+  ];
+}
+
+function subscribed(
+  who: Who,
+  subscriptionId: string,
+  kind: SubscriptionKind,
+  targetId: string | null,
+  channels: Channel[],
+  frequency: Frequency,
+  at: string,
+  viaCommentId?: string,
+): SubscriberEvent {
+  return {
+    type: 'parley.subscriber.subscribed.v1',
+    data: {
+      subscriberId: who.subscriberId,
+      subscriptionId,
+      subscriber: who.ref,
+      kind,
+      targetId,
+      channels,
+      frequency,
+      subscribedAt: at,
+      ...(viaCommentId !== undefined ? { viaCommentId } : {}),
+    },
+  };
+}
+
+/** The subscription a command is about: an existing one, or an implicit one made explicit. */
+function resolve(
+  state: Subscriber,
+  who: Who,
+  subscriptionId: string,
+  implicit: ImplicitSubscription | undefined,
+  at: string,
+): { subscription: SubscriptionState; materialize: SubscriberEvent[] } | SubscriberError {
+  const existing = state.subscriptions[subscriptionId];
+  if (existing) return { subscription: existing, materialize: [] };
+  if (!implicit || who.ref.kind !== 'account')
+    return domainError('SubscriptionNotFound', 'There is no such subscription');
+  const channels = defaultChannels(who.ref);
+  const event = subscribed(
+    who,
+    subscriptionId,
+    implicit.kind,
+    implicit.targetId,
+    channels,
+    'immediate',
+    at,
+  );
+  return {
+    subscription: {
+      id: subscriptionId,
+      kind: implicit.kind,
+      targetId: implicit.targetId,
+      channels,
+      frequency: 'immediate',
+      active: true,
+      subscribedAt: at,
+    },
+    materialize: [event],
+  };
+}
+
+function isError<T>(value: T | SubscriberError): value is SubscriberError {
+  return (value as { kind?: unknown }).kind === 'domain-error';
+}
+
+/** A subscriber: their subscriptions and preferences, double opt-in, pause, and webhook. */
+export const subscriberDecider: Decider<
+  Subscriber,
+  SubscriberCommand,
+  SubscriberEvent,
+  SubscriberError
+> = {
+  initialState: initialSubscriber,
+  evolve(state, event) {
+    switch (event.type) {
+      case 'parley.subscriber.subscribed.v1': {
+        const d = event.data;
+        return {
+          ...state,
+          subscriberId: d.subscriberId,
+          ref: d.subscriber,
+          subscriptions: {
+            ...state.subscriptions,
+            [d.subscriptionId]: {
+              id: d.subscriptionId,
+              kind: d.kind,
+              targetId: d.targetId,
+              channels: d.channels,
+              frequency: d.frequency,
+              active: true,
+              subscribedAt: d.subscribedAt,
+            },
+          },
+          viaComments:
+            d.viaCommentId !== undefined
+              ? [...state.viaComments, d.viaCommentId]
+              : state.viaComments,
+        };
+      }
+      case 'parley.subscriber.confirmation-requested.v1':
+        return { ...state, confirmationRequestedAt: event.data.requestedAt };
+      case 'parley.subscriber.confirmed.v1':
+        return { ...state, confirmed: true };
+      case 'parley.subscriber.preferences-changed.v1': {
+        const current = state.subscriptions[event.data.subscriptionId];
+        if (!current) return state;
+        return {
+          ...state,
+          subscriptions: {
+            ...state.subscriptions,
+            [current.id]: {
+              ...current,
+              channels: event.data.channels,
+              frequency: event.data.frequency,
+            },
+          },
+        };
+      }
+      case 'parley.subscriber.unsubscribed.v1': {
+        const current = state.subscriptions[event.data.subscriptionId];
+        if (!current) return state;
+        return {
+          ...state,
+          subscriptions: { ...state.subscriptions, [current.id]: { ...current, active: false } },
+        };
+      }
+      case 'parley.subscriber.paused.v1':
+        return { ...state, pausedUntil: event.data.until };
+      case 'parley.subscriber.resumed.v1':
+        return { ...state, pausedUntil: null };
+      case 'parley.subscriber.webhook-registered.v1':
+        return {
+          ...state,
+          webhook: {
+            id: event.data.webhookId,
+            url: event.data.url,
+            registeredAt: event.data.registeredAt,
+            secret: null,
+          },
+        };
+      case 'parley.webhook-secret.issued.v1':
+        return state.webhook?.id === event.data.webhookId
+          ? { ...state, webhook: { ...state.webhook, secret: event.data.secret } }
+          : state;
+      case 'parley.subscriber.webhook-removed.v1':
+        return state.webhook?.id === event.data.webhookId ? { ...state, webhook: null } : state;
+      case 'parley.subscriber.confirmation-mailed.v1':
+        return {
+          ...state,
+          confirmationsMailed: [...state.confirmationsMailed, event.data.requestedAt],
+        };
+      default:
+        return assertNever(event, 'subscriber event');
+    }
+  },
+  decide(command, state, now) {
+    const at = now.toISOString();
+    const { who } = command;
+    switch (command.type) {
+      case 'Subscribe': {
+        if (command.viaCommentId !== undefined && state.viaComments.includes(command.viaCommentId))
+          return [];
+        const channels = command.channels ?? defaultChannels(who.ref);
+        if (who.ref.kind === 'email' && channels.some((c) => c !== 'email'))
+          return domainError(
+            'ChannelNotAvailable',
+            'Without an account, notifications can only be sent by email',
+          );
+        const frequency = command.frequency ?? 'immediate';
+        const existing = state.subscriptions[command.subscriptionId];
+        const events: SubscriberEvent[] = [];
+        if (!existing || !existing.active) {
+          events.push(
+            subscribed(
+              who,
+              command.subscriptionId,
+              command.kind,
+              command.targetId,
+              channels,
+              frequency,
+              at,
+              command.viaCommentId,
+            ),
+          );
+        } else if (
+          (command.channels && !sameChannels(command.channels, existing.channels)) ||
+          (command.frequency && command.frequency !== existing.frequency)
+        ) {
+          events.push({
+            type: 'parley.subscriber.preferences-changed.v1',
+            data: {
+              subscriberId: who.subscriberId,
+              subscriptionId: existing.id,
+              channels,
+              frequency,
+              changedAt: at,
+            },
+          });
+        }
+        return [...events, ...confirmationRequest(state, who, now)];
+      }
+      case 'Confirm':
+        if (who.ref.kind !== 'email')
+          return domainError('NotAGuest', 'Accounts have a verified address already');
+        if (state.confirmed) return [];
+        return [
+          {
+            type: 'parley.subscriber.confirmed.v1',
+            data: { subscriberId: who.subscriberId, confirmedAt: at },
+          },
+        ];
+      case 'ChangePreferences': {
+        const resolved = resolve(state, who, command.subscriptionId, command.implicit, at);
+        if (isError(resolved)) return resolved;
+        const { subscription, materialize } = resolved;
+        if (!subscription.active)
+          return domainError('SubscriptionNotFound', 'There is no such subscription');
+        const channels = command.channels ?? subscription.channels;
+        const frequency = command.frequency ?? subscription.frequency;
+        if (who.ref.kind === 'email' && channels.some((c) => c !== 'email'))
+          return domainError(
+            'ChannelNotAvailable',
+            'Without an account, notifications can only be sent by email',
+          );
+        if (sameChannels(channels, subscription.channels) && frequency === subscription.frequency)
+          return materialize;
+        return [
+          ...materialize,
+          {
+            type: 'parley.subscriber.preferences-changed.v1',
+            data: {
+              subscriberId: who.subscriberId,
+              subscriptionId: subscription.id,
+              channels,
+              frequency,
+              changedAt: at,
+            },
+          },
+        ];
+      }
+      case 'Unsubscribe': {
+        const resolved = resolve(state, who, command.subscriptionId, command.implicit, at);
+        if (isError(resolved)) return resolved;
+        if (!resolved.subscription.active) return [];
+        return [
+          ...resolved.materialize,
+          {
+            type: 'parley.subscriber.unsubscribed.v1',
+            data: {
+              subscriberId: who.subscriberId,
+              subscriptionId: resolved.subscription.id,
+              via: command.via,
+              unsubscribedAt: at,
+            },
+          },
+        ];
+      }
+      case 'UnsubscribeDigest':
+        return Object.values(state.subscriptions)
+          .filter((s) => s.active && s.frequency === command.frequency)
+          .map((s) => ({
+            type: 'parley.subscriber.unsubscribed.v1' as const,
+            data: {
+              subscriberId: who.subscriberId,
+              subscriptionId: s.id,
+              via: command.via,
+              unsubscribedAt: at,
+            },
+          }));
+      case 'Pause': {
+        const until = new Date(now.getTime() + command.days * 86_400_000).toISOString();
+        return [
+          {
+            type: 'parley.subscriber.paused.v1',
+            data: { subscriberId: who.subscriberId, until, pausedAt: at },
+          },
+        ];
+      }
+      case 'Resume':
+        if (state.pausedUntil === null) return [];
+        return [
+          {
+            type: 'parley.subscriber.resumed.v1',
+            data: { subscriberId: who.subscriberId, resumedAt: at },
+          },
+        ];
+      case 'RegisterWebhook': {
+        if (who.ref.kind !== 'account')
+          return domainError('WebhookNeedsAccount', 'Webhooks are for accounts');
+        const removed: SubscriberEvent[] = state.webhook
+          ? [
+              {
+                type: 'parley.subscriber.webhook-removed.v1',
+                data: {
+                  subscriberId: who.subscriberId,
+                  webhookId: state.webhook.id,
+                  removedAt: at,
+                },
+              },
+            ]
+          : [];
+        return [
+          ...removed,
+          {
+            type: 'parley.subscriber.webhook-registered.v1',
+            data: {
+              subscriberId: who.subscriberId,
+              webhookId: command.webhookId,
+              url: command.url,
+              registeredAt: at,
+            },
+          },
+          {
+            type: 'parley.webhook-secret.issued.v1',
+            data: { webhookId: command.webhookId, secret: command.secret, issuedAt: at },
+          },
+        ];
+      }
+      case 'RemoveWebhook':
+        if (state.webhook?.id !== command.webhookId)
+          return domainError('WebhookNotFound', 'There is no such webhook');
+        return [
+          {
+            type: 'parley.subscriber.webhook-removed.v1',
+            data: { subscriberId: who.subscriberId, webhookId: command.webhookId, removedAt: at },
+          },
+        ];
+      case 'RecordConfirmationMailed':
+        if (state.confirmationsMailed.includes(command.requestedAt)) return [];
+        return [
+          {
+            type: 'parley.subscriber.confirmation-mailed.v1',
+            data: {
+              subscriberId: who.subscriberId,
+              requestedAt: command.requestedAt,
+              messageId: command.messageId,
+              mailedAt: at,
+            },
+          },
+        ];
+      default:
+        return assertNever(command, 'subscriber command');
+    }
+  },
+};

@@ -1,0 +1,141 @@
+import type { Channel, Frequency, SubscriptionKind } from '@parley/contracts';
+import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+
+export interface SubscriberEntry extends Versioned {
+  kind: 'account' | 'guest';
+  accountId: string | null;
+  /** Guests only: accounts' addresses live in the account directory. */
+  email: string | null;
+  confirmed: boolean;
+  pausedUntil: string | null;
+  webhook: { id: string; url: string; registeredAt: string } | null;
+}
+
+export interface SubscriptionEntry extends Versioned {
+  subscriberId: string;
+  accountId: string | null;
+  email: string | null;
+  kind: SubscriptionKind;
+  targetId: string | null;
+  channels: Channel[];
+  frequency: Frequency;
+  active: boolean;
+  subscribedAt: string;
+}
+
+export const SUBSCRIPTIONS = 'subscriptions';
+
+function blankSubscriber(id: string): Omit<SubscriberEntry, '_v'> {
+  const guest = id.startsWith('subscriber-guest-');
+  return {
+    _id: id,
+    kind: guest ? 'guest' : 'account',
+    accountId: guest ? null : id.slice('subscriber-'.length),
+    email: null,
+    confirmed: !guest,
+    pausedUntil: null,
+    webhook: null,
+  };
+}
+
+/** Who follows what, and each subscriber's confirmation, pause and webhook. */
+export const subscriptionsProjection: Projection<'notifications'> = {
+  name: SUBSCRIPTIONS,
+  topics: ['notifications'],
+  collections: {
+    subscribers: [],
+    subscriptions: [{ keys: { kind: 1, targetId: 1 } }, { keys: { subscriberId: 1 } }],
+  },
+  async apply(event, db) {
+    const subscribers = db.collection<SubscriberEntry>('subscribers');
+    const subscriptions = db.collection<SubscriptionEntry>('subscriptions');
+    switch (event.type) {
+      case 'parley.subscriber.subscribed.v1': {
+        const d = event.data;
+        await applyToOwnedDocument<SubscriberEntry>(
+          subscribers,
+          d.subscriberId,
+          event,
+          (current) => ({
+            ...(current ?? blankSubscriber(d.subscriberId)),
+            ...(d.subscriber.kind === 'email' ? { email: d.subscriber.email } : {}),
+          }),
+        );
+        await applyToOwnedDocument<SubscriptionEntry>(
+          subscriptions,
+          d.subscriptionId,
+          event,
+          () => ({
+            _id: d.subscriptionId,
+            subscriberId: d.subscriberId,
+            accountId: d.subscriber.kind === 'account' ? d.subscriber.accountId : null,
+            email: d.subscriber.kind === 'email' ? d.subscriber.email : null,
+            kind: d.kind,
+            targetId: d.targetId,
+            channels: d.channels,
+            frequency: d.frequency,
+            active: true,
+            subscribedAt: d.subscribedAt,
+          }),
+        );
+        return;
+      }
+      case 'parley.subscriber.preferences-changed.v1':
+        await applyToOwnedDocument<SubscriptionEntry>(
+          subscriptions,
+          event.data.subscriptionId,
+          event,
+          (current) =>
+            current && {
+              ...current,
+              channels: event.data.channels,
+              frequency: event.data.frequency,
+            },
+        );
+        return;
+      case 'parley.subscriber.unsubscribed.v1':
+        await applyToOwnedDocument<SubscriptionEntry>(
+          subscriptions,
+          event.data.subscriptionId,
+          event,
+          (current) => current && { ...current, active: false },
+        );
+        return;
+      case 'parley.subscriber.confirmation-requested.v1':
+      case 'parley.subscriber.confirmed.v1':
+      case 'parley.subscriber.paused.v1':
+      case 'parley.subscriber.resumed.v1':
+      case 'parley.subscriber.webhook-registered.v1':
+      case 'parley.subscriber.webhook-removed.v1': {
+        const id = event.data.subscriberId;
+        await applyToOwnedDocument<SubscriberEntry>(subscribers, id, event, (current) => {
+          const base = current ?? blankSubscriber(id);
+          switch (event.type) {
+            case 'parley.subscriber.confirmation-requested.v1':
+              return { ...base, email: event.data.email };
+            case 'parley.subscriber.confirmed.v1':
+              return { ...base, confirmed: true };
+            case 'parley.subscriber.paused.v1':
+              return { ...base, pausedUntil: event.data.until };
+            case 'parley.subscriber.resumed.v1':
+              return { ...base, pausedUntil: null };
+            case 'parley.subscriber.webhook-registered.v1':
+              return {
+                ...base,
+                webhook: {
+                  id: event.data.webhookId,
+                  url: event.data.url,
+                  registeredAt: event.data.registeredAt,
+                },
+              };
+            case 'parley.subscriber.webhook-removed.v1':
+              return base.webhook?.id === event.data.webhookId ? { ...base, webhook: null } : base;
+          }
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
