@@ -14,6 +14,7 @@ import { AuthController } from './identity/auth.controller';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
+import { PostsController } from './posts/posts.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import {
   IDENTITY_OPTIONS,
@@ -78,6 +79,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         imports: [ServiceRuntimeModule.forRoot(infra)],
         controllers: [
           AuthController,
+          PostsController,
           LiveController,
           LiveFeedConsumer,
           ...(options.devMailbox ? [DevMailboxController] : []),

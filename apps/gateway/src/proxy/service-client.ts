@@ -69,8 +69,12 @@ export class ServiceClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      // Checked by name: the abort reason is a DOMException, not always an Error of this realm.
+      const timedOut = [error, (error as { cause?: unknown }).cause].some((e) => {
+        const name =
+          typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined;
+        return name === 'TimeoutError' || name === 'AbortError';
+      });
       this.logger.warn(
         { err: error, service: this.name, path: url.pathname },
         timedOut ? 'service call timed out' : 'service unreachable',
