@@ -66,7 +66,16 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
   try {
     const posts = await start(postsService(), '127.0.0.1', 0);
     const comments = await start(commentsService(), '127.0.0.1', 0);
-    const notifications = await start(notificationsService(), '127.0.0.1', 0);
+    const notifications = await start(
+      notificationsService({
+        mailer,
+        from: 'Parley <notifications@parley.localhost>',
+        tokenSecret: secrets.tokenSecret,
+        publicBaseUrl,
+      }),
+      '127.0.0.1',
+      0,
+    );
     const gateway = await start(
       gatewayService({
         services: {
