@@ -1,0 +1,156 @@
+import { type AppName, APP_NAMES, ConfigError, loadConfig } from '@parley/config';
+import type { K8sObject } from './kustomize';
+import { render } from './kustomize';
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string };
+    configMapKeyRef?: { name: string; key: string };
+  };
+}
+
+interface Container {
+  name: string;
+  env?: EnvVar[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  readinessProbe?: { httpGet?: { path: string } };
+  livenessProbe?: { httpGet?: { path: string } };
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
+  securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean };
+}
+
+interface DeploymentSpec {
+  selector: { matchLabels: Record<string, string> };
+  template: {
+    metadata: { labels: Record<string, string> };
+    spec: {
+      terminationGracePeriodSeconds?: number;
+      securityContext?: { runAsNonRoot?: boolean };
+      topologySpreadConstraints?: unknown[];
+      containers: Container[];
+    };
+  };
+}
+
+/** Secrets are not in the manifests: stand-ins of the right shape, to check the rest. */
+const SECRET_STAND_INS: Record<string, string> = {
+  'jwt-secret': 'x'.repeat(40),
+  'token-secret': 'y'.repeat(40),
+  'smtp-url': 'smtp://mail.example:587',
+};
+
+function secretStandIn(key: string): string {
+  if (key.startsWith('mongodb-uri-'))
+    return `mongodb://mongo:27017/parley_${key.slice('mongodb-uri-'.length)}`;
+  const value = SECRET_STAND_INS[key];
+  if (!value) throw new Error(`unknown secret key ${key}`);
+  return value;
+}
+
+async function validate(object: K8sObject): Promise<void> {
+  const [group, version] = object.apiVersion.includes('/')
+    ? object.apiVersion.split('/')
+    : ['', object.apiVersion];
+  const path =
+    group === 'keda.sh'
+      ? `@kubernetes-models/keda/keda.sh/${version}/${object.kind}`
+      : `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
+  const module = (await import(path)) as Record<
+    string,
+    new (data: unknown) => { validate(): void }
+  >;
+  const Model = module[object.kind];
+  if (!Model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
+  new Model(object).validate();
+}
+
+describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
+  const objects = render(overlay);
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+  const deployments = byKind('Deployment') as (K8sObject & { spec: DeploymentSpec })[];
+
+  it('renders one Deployment, Service and PodDisruptionBudget per app', () => {
+    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget']) {
+      expect(
+        byKind(kind)
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual([...APP_NAMES].sort());
+    }
+  });
+
+  it('passes the Kubernetes schemas, object by object', async () => {
+    for (const object of objects) await expect(validate(object)).resolves.toBeUndefined();
+  });
+
+  it.each(APP_NAMES)(
+    'runs %s as non-root with probes, resources and a drain that fits the grace period',
+    (app) => {
+      const deployment = deployments.find((d) => d.metadata.name === app)!;
+      const pod = deployment.spec.template.spec;
+      const container = pod.containers[0]!;
+      expect(pod.securityContext?.runAsNonRoot).toBe(true);
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+      });
+      expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
+      expect(container.resources?.requests).toEqual(
+        expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+      );
+      expect(container.resources?.limits).toEqual(
+        expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+      );
+      expect(pod.topologySpreadConstraints?.length).toBeGreaterThan(0);
+
+      const configMap = byKind('ConfigMap').find((c) => c.metadata.name === 'parley-config')!;
+      const preStopSeconds = Number(container.lifecycle?.preStop?.exec?.command.at(-1) ?? 0);
+      const graceMs = Number(configMap.data?.SHUTDOWN_GRACE_MS);
+      expect(preStopSeconds * 1000 + graceMs).toBeLessThan(
+        (pod.terminationGracePeriodSeconds ?? 30) * 1000,
+      );
+
+      const pdb = byKind('PodDisruptionBudget').find(
+        (p) => p.metadata.name === app,
+      ) as K8sObject & {
+        spec: { selector: { matchLabels: Record<string, string> } };
+      };
+      for (const [label, value] of Object.entries(pdb.spec.selector.matchLabels)) {
+        expect(deployment.spec.template.metadata.labels[label]).toBe(value);
+      }
+    },
+  );
+
+  it.each(APP_NAMES)(
+    'gives %s every variable its configuration requires, with valid values',
+    (app: AppName) => {
+      const deployment = deployments.find((d) => d.metadata.name === app)!;
+      const container = deployment.spec.template.spec.containers[0]!;
+      const env: Record<string, string> = {};
+      for (const from of container.envFrom ?? []) {
+        const configMap = byKind('ConfigMap').find(
+          (c) => c.metadata.name === from.configMapRef?.name,
+        );
+        expect(configMap).toBeDefined();
+        Object.assign(env, configMap?.data ?? {});
+      }
+      for (const variable of container.env ?? []) {
+        if (variable.value !== undefined) env[variable.name] = variable.value;
+        else if (variable.valueFrom?.secretKeyRef)
+          env[variable.name] = secretStandIn(variable.valueFrom.secretKeyRef.key);
+      }
+      let problems: string[] = [];
+      try {
+        loadConfig(app, env);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems = error.problems.map((p) => `${p.variable}: ${p.reason}`);
+      }
+      expect(problems).toEqual([]);
+    },
+  );
+});
