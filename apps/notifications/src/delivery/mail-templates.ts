@@ -46,7 +46,8 @@ function headline(n: NotificationData): string {
       return `${s.authorName} commented on your post "${s.postTitle}"`;
     case 'moderation':
       return `A comment by ${s.authorName} on "${s.postTitle}" awaits moderation`;
-    default:
+    case 'post':
+    case 'blog':
       return `${s.authorName} commented on "${s.postTitle}"`;
   }
 }

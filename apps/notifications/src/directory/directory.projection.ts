@@ -185,7 +185,13 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
         );
         return;
       }
-      default:
+      case 'parley.post.scheduled.v1':
+      case 'parley.post.comment-settings-changed.v1':
+      case 'parley.post.liked.v1':
+      case 'parley.post.unliked.v1':
+      case 'parley.comment.liked.v1':
+      case 'parley.comment.unliked.v1':
+      case 'parley.comment-settings.changed.v1':
         return;
     }
   },

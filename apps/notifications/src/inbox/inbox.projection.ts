@@ -136,7 +136,15 @@ export const inboxProjection: Projection<'notifications'> = {
         });
         return;
       }
-      default:
+      case 'parley.subscriber.subscribed.v1':
+      case 'parley.subscriber.confirmation-requested.v1':
+      case 'parley.subscriber.confirmed.v1':
+      case 'parley.subscriber.preferences-changed.v1':
+      case 'parley.subscriber.unsubscribed.v1':
+      case 'parley.subscriber.paused.v1':
+      case 'parley.subscriber.resumed.v1':
+      case 'parley.subscriber.webhook-registered.v1':
+      case 'parley.subscriber.webhook-removed.v1':
         return;
     }
   },

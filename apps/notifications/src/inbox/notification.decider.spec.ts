@@ -144,7 +144,7 @@ describe('a notification and its delivery ledger', () => {
         messageId: 'ntf-1',
         resendAfterInterruption: true,
       })
-      .then([{ ...hookStarted, data: { ...hookStarted.data, attempt: 2 } } as NotificationEvent]);
+      .then([{ ...hookStarted, data: { ...hookStarted.data, attempt: 2 } }]);
   });
 
   it('leaves an attempt of the scheduler to the scheduler', () => {

@@ -1,5 +1,5 @@
 import type { Frequency, SubscriptionKind } from '@parley/contracts';
-import { CONFIRMATION_TTL_MS, LinkTokens, MANAGE_TTL_MS } from './link-tokens';
+import { CONFIRMATION_TTL_MS, type LinkTokens, MANAGE_TTL_MS } from './link-tokens';
 
 /** The public URLs in mail: pages of the site, and the gateway's signed-link endpoints. */
 export class Links {

@@ -134,7 +134,12 @@ export const subscriptionsProjection: Projection<'notifications'> = {
         });
         return;
       }
-      default:
+      case 'parley.notification.created.v1':
+      case 'parley.notification.delivered.v1':
+      case 'parley.notification.delivery-failed.v1':
+      case 'parley.notification.suppressed.v1':
+      case 'parley.notification.batched.v1':
+      case 'parley.notification.read.v1':
         return;
     }
   },

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   Actor,
-  Frequency,
   SubscribeRequest,
   SubscriberView,
   SubscriptionList,
@@ -40,9 +39,14 @@ import {
   type SubscriptionState,
   type Who,
   defaultChannels,
+  initialSubscriber,
   subscriberDecider,
 } from './subscriber.decider';
-import { SUBSCRIPTIONS, type SubscriptionEntry } from './subscriptions.projection';
+import {
+  SUBSCRIPTIONS,
+  type SubscriberEntry,
+  type SubscriptionEntry,
+} from './subscriptions.projection';
 
 export type SubscriptionsErrorCode =
   SubscriberErrorCode | 'InvalidToken' | 'TokenExpired' | 'EmailRequired' | 'EmailNotExpected';
@@ -178,26 +182,41 @@ export class SubscriptionsService {
     if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
   }
 
+  /** From the read model: what the policy sees is what the subscriber is shown. */
   async list(who: Who): Promise<SubscriptionList> {
-    const state = await this.load(who.subscriberId);
-    const known = await this.readModels
-      .db(SUBSCRIPTIONS)
-      .collection<SubscriptionEntry>('subscriptions')
-      .find({ subscriberId: who.subscriberId, active: true }, { sort: { subscribedAt: 1 } });
-    // The stream is the truth; the read model only says which ones to show, in order.
-    const items: SubscriptionView[] = [];
-    const seen = new Set<string>();
-    for (const s of [
-      ...known.map((k) => state.subscriptions[k._id]),
-      ...Object.values(state.subscriptions),
-    ]) {
-      if (!s || seen.has(s.id) || !s.active) continue;
-      seen.add(s.id);
-      items.push(view(s, state, false));
-    }
+    const db = this.readModels.db(SUBSCRIPTIONS);
+    const [entry, known] = await Promise.all([
+      db.collection<SubscriberEntry>('subscribers').findOne({ _id: who.subscriberId }),
+      db
+        .collection<SubscriptionEntry>('subscriptions')
+        .find({ subscriberId: who.subscriberId }, { sort: { subscribedAt: 1, _id: 1 } }),
+    ]);
+    const state: Subscriber = {
+      ...initialSubscriber,
+      ref: who.ref,
+      confirmed: entry?.confirmed ?? false,
+      pausedUntil: entry?.pausedUntil ?? null,
+    };
+    const items = known
+      .filter((s) => s.active)
+      .map((s) =>
+        view(
+          {
+            id: s._id,
+            kind: s.kind,
+            targetId: s.targetId,
+            channels: s.channels,
+            frequency: s.frequency,
+            active: s.active,
+            subscribedAt: s.subscribedAt,
+          },
+          state,
+          false,
+        ),
+      );
     if (who.ref.kind === 'account') {
       const repliesId = subscriptionIdOf(who.subscriberId, 'replies', null);
-      if (!state.subscriptions[repliesId]) {
+      if (!known.some((s) => s._id === repliesId)) {
         items.unshift(
           view(
             {
@@ -346,7 +365,7 @@ export class SubscriptionsService {
           kind: grant.kind,
           targetId: grant.targetId,
           channels,
-          frequency: 'immediate' as Frequency,
+          frequency: 'immediate',
           active: who.ref.kind === 'account',
           subscribedAt: '',
         },

@@ -1,0 +1,181 @@
+import type { DomainEvent, NotifyChoice, Role, TopicKey } from '@parley/contracts';
+import { eventToMessage, toEnvelopes } from '@parley/eventstore';
+import type { MessageBus, OutgoingMessage } from '@parley/messaging';
+
+export interface CommentRef {
+  id: string;
+  postId: string;
+  ancestorIds: string[];
+  ancestorAuthorIds: (string | null)[];
+  authorId: string | null;
+}
+
+type Author = { accountId: string } | { guest: { name: string; email: string } };
+
+const SOURCES: Record<TopicKey, string> = {
+  accounts: '/parley/gateway',
+  posts: '/parley/posts',
+  comments: '/parley/comments',
+  notifications: '/parley/notifications',
+};
+
+/**
+ * The other services of a blog, as far as notifications can tell: their events on their
+ * topics, built the way their relays build them.
+ */
+export class Blog {
+  private readonly versions = new Map<string, number>();
+  private readonly posts = new Map<string, { authorId: string; title: string }>();
+  private sequence = 0;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly topicName: (key: TopicKey) => string,
+    private readonly run = Date.now().toString(36),
+  ) {}
+
+  id(prefix: string): string {
+    this.sequence += 1;
+    return `${prefix}-${this.run}-${this.sequence}`;
+  }
+
+  /** The messages of some events, to publish (and publish again, as a redelivery would). */
+  messages(topic: TopicKey, streamId: string, events: readonly DomainEvent[]): OutgoingMessage[] {
+    const from = (this.versions.get(streamId) ?? 0) + 1;
+    this.versions.set(streamId, from + events.length - 1);
+    const envelopes = toEnvelopes(
+      SOURCES[topic],
+      streamId,
+      from,
+      events,
+      { correlationId: `blog-${this.run}`, causationId: null },
+      new Date(),
+    );
+    return envelopes.map(eventToMessage);
+  }
+
+  async send(topic: TopicKey, messages: OutgoingMessage[]): Promise<void> {
+    await this.bus.publisher().publish([{ topic: this.topicName(topic), messages }]);
+  }
+
+  async account(
+    accountId: string,
+    options: { verified?: boolean; roles?: Role[]; name?: string } = {},
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    const email = `${accountId}@example.com`;
+    const events: DomainEvent[] = [
+      {
+        type: 'parley.account.registered.v1',
+        data: {
+          accountId,
+          email,
+          displayName: options.name ?? accountId,
+          roles: options.roles ?? ['reader'],
+          registeredAt: at,
+        },
+      },
+    ];
+    if (options.verified ?? true)
+      events.push({
+        type: 'parley.account.email-verified.v1',
+        data: { accountId, email, verifiedAt: at },
+      });
+    await this.send('accounts', this.messages('accounts', `account-${accountId}`, events));
+  }
+
+  async publishPost(postId: string, authorId: string, title = 'A post'): Promise<void> {
+    this.posts.set(postId, { authorId, title });
+    await this.send(
+      'posts',
+      this.messages('posts', `post-${postId}`, [
+        {
+          type: 'parley.post.published.v1',
+          data: {
+            postId,
+            slug: postId,
+            title,
+            excerpt: `About ${title}`,
+            authorId,
+            authorName: authorId,
+            firstPublication: true,
+            publishedAt: new Date().toISOString(),
+            publishedBy: authorId,
+          },
+        },
+      ]),
+    );
+  }
+
+  async comment(input: {
+    postId: string;
+    author: Author;
+    parent?: CommentRef;
+    status?: 'approved' | 'pending' | 'spam';
+    notify?: NotifyChoice;
+    body?: string;
+  }): Promise<CommentRef> {
+    const id = this.id('c');
+    const post = this.posts.get(input.postId);
+    const authorId = 'accountId' in input.author ? input.author.accountId : null;
+    const ref: CommentRef = {
+      id,
+      postId: input.postId,
+      ancestorIds: input.parent ? [...input.parent.ancestorIds, input.parent.id] : [],
+      ancestorAuthorIds: input.parent
+        ? [...input.parent.ancestorAuthorIds, input.parent.authorId]
+        : [],
+      authorId,
+    };
+    await this.send(
+      'comments',
+      this.messages('comments', `comment-${id}`, [
+        {
+          type: 'parley.comment.posted.v1',
+          data: {
+            commentId: id,
+            postId: input.postId,
+            parentId: input.parent?.id ?? null,
+            ancestorIds: ref.ancestorIds,
+            ancestorAuthorIds: ref.ancestorAuthorIds,
+            depth: ref.ancestorIds.length + 1,
+            author:
+              'accountId' in input.author
+                ? {
+                    kind: 'account',
+                    accountId: input.author.accountId,
+                    displayName: input.author.accountId,
+                  }
+                : {
+                    kind: 'guest',
+                    guestId: `g-${input.author.guest.email}`,
+                    name: input.author.guest.name,
+                    email: input.author.guest.email,
+                    url: null,
+                  },
+            body: input.body ?? `Comment ${id}`,
+            html: `<p>${input.body ?? `Comment ${id}`}</p>`,
+            status: input.status ?? 'approved',
+            moderationReason: input.status === 'pending' ? 'held for review' : null,
+            notify: input.notify ?? 'none',
+            postAuthorId: post?.authorId ?? null,
+            postTitle: post?.title ?? 'A post',
+            postSlug: input.postId,
+            viewerTokenHash: null,
+            postedAt: new Date().toISOString(),
+          },
+        },
+      ]),
+    );
+    return ref;
+  }
+
+  approvedMessages(comment: CommentRef, by = 'moderator'): OutgoingMessage[] {
+    return this.messages('comments', `comment-${comment.id}`, [
+      {
+        type: 'parley.comment.approved.v1',
+        data: { commentId: comment.id, postId: comment.postId, by, at: new Date().toISOString() },
+      },
+    ]);
+  }
+}

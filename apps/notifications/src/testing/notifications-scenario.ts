@@ -1,0 +1,449 @@
+import type {
+  Actor,
+  InboxResponse,
+  NotificationWhy,
+  SubscriptionList,
+  SubscriptionView,
+} from '@parley/contracts';
+import { SmtpMailer } from '@parley/mail';
+import {
+  type HarnessMode,
+  type ServiceHarness,
+  eventually,
+  sleep,
+  startServiceHarness,
+} from '@parley/testing';
+import { notificationsService } from '../notifications.service';
+import { Blog, type CommentRef } from './blog';
+import { type CaughtMail, MailCatcher } from './mail-catcher';
+
+const actor = (accountId: string): Actor => ({
+  accountId,
+  displayName: accountId,
+  roles: ['reader'],
+});
+const email = (accountId: string) => `${accountId}@example.com`;
+
+/** How long to keep watching for a mail that must not come. */
+const QUIET_MS = 1_500;
+
+/**
+ * The notifications service on a bus, a store and a real SMTP server: who is mailed for a
+ * reply, held comments, double opt-in, one-click unsubscribe, digests, retries, the inbox.
+ */
+export function notificationsScenario(mode: HarnessMode): void {
+  describe(`notifications (${mode})`, () => {
+    let smtp: MailCatcher;
+    let harness: ServiceHarness;
+    let blog: Blog;
+    let offsetMs = 0;
+    const clock = () => new Date(Date.now() + offsetMs);
+
+    beforeAll(async () => {
+      smtp = await new MailCatcher().start();
+      harness = await startServiceHarness(
+        notificationsService({
+          mailer: new SmtpMailer(smtp.url, 'blog.example'),
+          from: 'Parley <notifications@blog.example>',
+          tokenSecret: 'scenario-token-secret-0123456789',
+          publicBaseUrl: 'https://blog.example',
+          delivery: { schedulerIntervalMs: 150, retryBaseDelayMs: 200, maxAttempts: 4 },
+        }),
+        mode,
+        { clock },
+      );
+      blog = new Blog(harness.infra.bus, (key) => harness.infra.topicName(key));
+    });
+
+    afterAll(async () => {
+      await harness?.close();
+      await smtp?.stop();
+    });
+
+    const subscribe = async (who: string, body: Record<string, unknown>) => {
+      const response = await harness.request<SubscriptionView>(
+        'POST',
+        '/v1/subscriptions',
+        body,
+        actor(who),
+      );
+      expect(response.status).toBe(201);
+      return response.body;
+    };
+    /** Waits until the policy's read model lists the subscription. */
+    const listed = (who: string, id: string) =>
+      eventually(async () => {
+        const list = await harness.request<SubscriptionList>(
+          'GET',
+          '/v1/subscriptions',
+          undefined,
+          actor(who),
+        );
+        return list.body.items.find((s) => s.id === id);
+      });
+    const mailsTo = (account: string, comment: CommentRef) =>
+      smtp.about(comment.id).filter((m) => m.to.includes(email(account)));
+    const recipientsOf = (comment: CommentRef) =>
+      smtp
+        .about(comment.id)
+        .flatMap((m) => m.to)
+        .sort();
+
+    let post: string;
+    const people = ['a', 'b', 'c', 'd', 'e', 'm'].map((p) => `${p}-${Date.now().toString(36)}`);
+    const [A, B, C, D, E, M] = people as [string, string, string, string, string, string];
+    let c1: CommentRef;
+    let c2: CommentRef;
+    let c3: CommentRef;
+
+    it('(a) mails exactly the parent author, the post follower and the post author after a reply, once each', async () => {
+      for (const person of [A, B, C, D, E]) await blog.account(person);
+      await blog.account(M, { roles: ['moderator'] });
+      post = blog.id('post');
+      await blog.publishPost(post, E, 'Reply notifications');
+      const follow = await subscribe(D, { kind: 'post', targetId: post });
+      await listed(D, follow.id);
+
+      c1 = await blog.comment({ postId: post, author: { accountId: A } });
+      c2 = await blog.comment({ postId: post, author: { accountId: B }, parent: c1 });
+      await eventually(() => (mailsTo(A, c2).length === 1 ? true : undefined));
+      c3 = await blog.comment({
+        postId: post,
+        author: { accountId: C },
+        parent: c2,
+        body: 'C answers B',
+      });
+
+      await eventually(() => (recipientsOf(c3).length >= 3 ? true : undefined), {
+        timeoutMs: 15_000,
+      });
+      await sleep(QUIET_MS);
+      expect(recipientsOf(c3)).toEqual([email(B), email(D), email(E)].sort());
+
+      const toB = mailsTo(B, c3)[0] as CaughtMail;
+      expect(toB.headers.subject).toContain('replied to your comment');
+      expect(toB.text).toContain('C answers B');
+      expect(toB.text).toContain(`https://blog.example/posts/${post}?replyTo=${c3.id}#respond`);
+      expect(toB.headers['list-unsubscribe']).toMatch(
+        /^<https:\/\/blog\.example\/api\/v1\/unsubscribe\?token=.+>$/,
+      );
+      expect(toB.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+      expect(toB.headers['in-reply-to']).toBe(`<post-${post}@blog.example>`);
+      expect(toB.headers['message-id']).toMatch(/^<ntf-[0-9a-f]{32}@blog\.example>$/);
+      expect(toB.raw).toContain('Content-Type: text/html');
+    });
+
+    it('(a) mails the root author of the thread as well once they follow the branch', async () => {
+      const branch = await subscribe(A, { kind: 'branch', targetId: c1.id });
+      await listed(A, branch.id);
+      const c4 = await blog.comment({ postId: post, author: { accountId: D }, parent: c2 });
+      await eventually(() => (recipientsOf(c4).length >= 3 ? true : undefined), {
+        timeoutMs: 15_000,
+      });
+      await sleep(QUIET_MS);
+      expect(recipientsOf(c4)).toEqual([email(A), email(B), email(E)].sort());
+      expect(mailsTo(A, c4)[0]?.headers.subject).toContain('in a thread you follow');
+    });
+
+    it('shows the notification in the inbox, says why it was sent, and marks it read', async () => {
+      const inbox = await eventually(async () => {
+        const r = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(B),
+        );
+        return r.body.items.some(
+          (i) => i.subject.kind === 'comment' && i.subject.commentId === c3.id,
+        )
+          ? r.body
+          : undefined;
+      });
+      const item = inbox.items.find(
+        (i) => i.subject.kind === 'comment' && i.subject.commentId === c3.id,
+      );
+      expect(item?.reason).toBe('reply');
+      expect(inbox.unreadCount).toBeGreaterThanOrEqual(1);
+
+      const why = await harness.request<NotificationWhy>(
+        'GET',
+        `/v1/notifications/${item?.id}/why`,
+        undefined,
+        actor(B),
+      );
+      expect(why.status).toBe(200);
+      expect(why.body.subscription?.kind).toBe('replies');
+      expect(why.body.channels.find((c) => c.channel === 'email')).toMatchObject({
+        state: 'sent',
+        attempts: 1,
+      });
+      expect(why.body.channels.find((c) => c.channel === 'in-app')?.state).toBe('sent');
+      const stranger = await harness.request(
+        'GET',
+        `/v1/notifications/${item?.id}/why`,
+        undefined,
+        actor(C),
+      );
+      expect(stranger.status).toBe(404);
+
+      expect(
+        (await harness.request('POST', `/v1/notifications/${item?.id}/read`, undefined, actor(B)))
+          .status,
+      ).toBe(204);
+      await eventually(async () => {
+        const r = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications?unread=true',
+          undefined,
+          actor(B),
+        );
+        return r.body.items.every((i) => i.id !== item?.id) ? true : undefined;
+      });
+      const all = await harness.request<{ marked: number }>(
+        'POST',
+        '/v1/notifications/read-all',
+        undefined,
+        actor(B),
+      );
+      expect(all.status).toBe(200);
+      await eventually(async () => {
+        const r = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(B),
+        );
+        return r.body.unreadCount === 0 ? true : undefined;
+      });
+    });
+
+    it('(b) mails nobody for a held reply until it is approved, then once, even when the approval comes twice', async () => {
+      const held = await blog.comment({
+        postId: post,
+        author: { accountId: C },
+        parent: c1,
+        status: 'pending',
+      });
+      const moderation = await eventually(async () => {
+        const r = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(M),
+        );
+        return r.body.items.find(
+          (i) => i.subject.kind === 'comment' && i.subject.commentId === held.id,
+        );
+      });
+      expect(moderation.reason).toBe('moderation');
+      await sleep(QUIET_MS);
+      expect(recipientsOf(held)).toEqual([]);
+
+      const approval = blog.approvedMessages(held);
+      await blog.send('comments', approval);
+      await eventually(() => (recipientsOf(held).length >= 3 ? true : undefined), {
+        timeoutMs: 15_000,
+      });
+      await blog.send('comments', approval);
+      await sleep(QUIET_MS);
+      expect(recipientsOf(held)).toEqual([email(A), email(D), email(E)].sort());
+    });
+
+    it('(d) sends a guest who never confirmed nothing but the confirmation', async () => {
+      const guest = `gus-${Date.now().toString(36)}@example.net`;
+      const g1 = await blog.comment({
+        postId: post,
+        author: { guest: { name: 'Gus', email: guest } },
+        parent: c1,
+        notify: 'all',
+      });
+      const confirmation = await eventually(() => smtp.to(guest)[0]);
+      expect(confirmation.headers.subject).toBe('Confirm your subscription');
+
+      const replyToGuest = await blog.comment({
+        postId: post,
+        author: { accountId: B },
+        parent: g1,
+      });
+      const another = await blog.comment({ postId: post, author: { accountId: C } });
+      await eventually(() =>
+        mailsTo(E, another).length === 1 && mailsTo(E, replyToGuest).length === 1
+          ? true
+          : undefined,
+      );
+      await sleep(QUIET_MS);
+      expect(smtp.to(guest)).toHaveLength(1);
+
+      const link = /https:\/\/blog\.example\/api\/v1\/subscriptions\/confirm\?token=(\S+)/.exec(
+        confirmation.text,
+      );
+      const confirmed = await harness.request(
+        'GET',
+        `/v1/subscriptions/confirm?token=${link?.[1]}`,
+      );
+      expect(confirmed.status).toBe(200);
+      const afterConfirming = await blog.comment({
+        postId: post,
+        author: { accountId: C },
+        parent: g1,
+      });
+      await eventually(() =>
+        smtp.about(afterConfirming.id).some((m) => m.to.includes(guest)) ? true : undefined,
+      );
+      expect(smtp.to(guest)).toHaveLength(2);
+    });
+
+    it('(e) stops the next notification after a one-click unsubscribe by POST', async () => {
+      const toD = mailsTo(D, c3)[0] as CaughtMail;
+      const url = /^<https:\/\/blog\.example\/api(\/v1\/unsubscribe\?token=.+)>$/.exec(
+        toD.headers['list-unsubscribe'] ?? '',
+      )?.[1];
+      const page = await fetch(`${harness.url}${url}`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<form method="post">');
+
+      const oneClick = await fetch(`${harness.url}${url}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(oneClick.status).toBe(200);
+      expect(((await oneClick.json()) as { unsubscribed: boolean }).unsubscribed).toBe(true);
+
+      const next = await blog.comment({ postId: post, author: { accountId: C } });
+      await eventually(() => (mailsTo(E, next).length === 1 ? true : undefined));
+      await sleep(QUIET_MS);
+      expect(mailsTo(D, next)).toEqual([]);
+      const forged = await fetch(`${harness.url}${url?.slice(0, -3)}abc`, { method: 'POST' });
+      expect(forged.status).toBe(403);
+    });
+
+    it('batches an hourly subscription into one digest mail per period', async () => {
+      const hourly = await subscribe(C, { kind: 'post', targetId: post, frequency: 'hourly' });
+      await listed(C, hourly.id);
+      const first = await blog.comment({
+        postId: post,
+        author: { accountId: A },
+        body: 'first of the hour',
+      });
+      const second = await blog.comment({
+        postId: post,
+        author: { accountId: B },
+        body: 'second of the hour',
+      });
+      await eventually(() =>
+        mailsTo(E, first).length === 1 && mailsTo(E, second).length === 1 ? true : undefined,
+      );
+      await sleep(QUIET_MS);
+      expect(smtp.to(email(C)).filter((m) => m.headers.subject?.includes('digest'))).toEqual([]);
+
+      offsetMs += 3_600_000;
+      const digest = await eventually(
+        () => smtp.to(email(C)).find((m) => m.headers.subject?.includes('digest')),
+        { timeoutMs: 15_000 },
+      );
+      expect(digest.headers.subject).toBe('Your hourly digest: 2 new notifications');
+      expect(digest.text).toContain(`#comment-${first.id}`);
+      expect(digest.text).toContain(`#comment-${second.id}`);
+      expect(digest.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+      await sleep(QUIET_MS);
+      expect(smtp.to(email(C)).filter((m) => m.headers.subject?.includes('digest'))).toHaveLength(
+        1,
+      );
+    });
+
+    it('retries a refused mail (4xx) with backoff and records a permanent refusal (5xx) without retrying', async () => {
+      smtp.refuseWith = 451;
+      const retried = await blog.comment({
+        postId: post,
+        author: { accountId: A },
+        body: 'greylisted',
+      });
+      const waiting = await eventually(async () => {
+        const r = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(E),
+        );
+        return r.body.items.find(
+          (i) => i.subject.kind === 'comment' && i.subject.commentId === retried.id,
+        );
+      });
+      const failedOnce = await eventually(async () => {
+        const r = await harness.request<NotificationWhy>(
+          'GET',
+          `/v1/notifications/${waiting.id}/why`,
+          undefined,
+          actor(E),
+        );
+        const mail = r.body.channels.find((c) => c.channel === 'email');
+        return mail?.state === 'retrying' ? mail : undefined;
+      });
+      expect(failedOnce.reason).toContain('451');
+      smtp.refuseWith = undefined;
+      await eventually(() => (mailsTo(E, retried).length === 1 ? true : undefined), {
+        timeoutMs: 15_000,
+      });
+      await sleep(QUIET_MS);
+      expect(mailsTo(E, retried)).toHaveLength(1);
+
+      smtp.refuseWith = 550;
+      const refused = await blog.comment({
+        postId: post,
+        author: { accountId: A },
+        body: 'refused',
+      });
+      const inbox = await eventually(async () => {
+        const r = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(E),
+        );
+        return r.body.items.find(
+          (i) => i.subject.kind === 'comment' && i.subject.commentId === refused.id,
+        );
+      });
+      const why = await eventually(async () => {
+        const r = await harness.request<NotificationWhy>(
+          'GET',
+          `/v1/notifications/${inbox.id}/why`,
+          undefined,
+          actor(E),
+        );
+        const mail = r.body.channels.find((c) => c.channel === 'email');
+        return mail?.state === 'failed' ? mail : undefined;
+      });
+      expect(why.reason).toContain('550');
+      expect(why.attempts).toBe(1);
+      smtp.refuseWith = undefined;
+      await sleep(QUIET_MS);
+      expect(mailsTo(E, refused)).toEqual([]);
+    });
+
+    it('answers bad input with problem+json naming the field', async () => {
+      const missing = await harness.request<{ errors: { field: string }[] }>(
+        'POST',
+        '/v1/subscriptions',
+        { kind: 'post', extra: 1 },
+        actor(A),
+      );
+      expect(missing.status).toBe(400);
+      expect(missing.body.errors.map((e) => e.field)).toContain('body');
+      const noTarget = await harness.request<{ errors: { field: string }[] }>(
+        'POST',
+        '/v1/subscriptions',
+        { kind: 'post' },
+        actor(A),
+      );
+      expect(noTarget.status).toBe(400);
+      expect(noTarget.body.errors.map((e) => e.field)).toEqual(['targetId']);
+      const guestWithoutEmail = await harness.request('POST', '/v1/subscriptions', {
+        kind: 'blog',
+      });
+      expect(guestWithoutEmail.status).toBe(422);
+      expect((await harness.request('GET', '/v1/notifications')).status).toBe(401);
+    });
+  });
+}
