@@ -1,16 +1,48 @@
 import type { PostsConfig } from '@parley/config';
+import { type PostCommentSettings, commentSettingsInputSchema } from '@parley/contracts';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
+import { LikesModule } from './likes/likes.module';
+import type { PostsOptions } from './posts/post-use-cases';
+import { PostsModule, PostsOptionsModule } from './posts/posts.module';
+import { postsProjection } from './read-model/posts.projection';
+import { SchedulerModule } from './scheduler/scheduler.module';
+
+export interface PostsServiceOptions {
+  /** The blog's comment settings for posts drafted without their own; open by default. */
+  defaultCommentSettings?: PostCommentSettings;
+  /** How often the scheduler looks for posts whose time has come; every second by default. */
+  schedulerIntervalMs?: number;
+}
+
+/** Room for the largest post body (200 kB of Markdown) in JSON, so a longer one gets its 422. */
+const BODY_LIMIT = 1024 * 1024;
 
 /** The posts service: what it publishes, its read models, its consumers and its HTTP surface. */
-export function postsService(_config?: PostsConfig): ServiceDefinition {
+export function postsService(
+  _config?: PostsConfig,
+  options: PostsServiceOptions = {},
+): ServiceDefinition {
+  const resolved: PostsOptions = {
+    defaultCommentSettings: commentSettingsInputSchema.parse(
+      options.defaultCommentSettings ?? { mode: 'open' },
+    ),
+    schedulerIntervalMs: options.schedulerIntervalMs ?? 1000,
+  };
   return {
     name: 'posts',
     produces: ['posts'],
-    projections: [],
+    projections: [postsProjection],
     consumers: [],
+    bodyLimit: BODY_LIMIT,
     module: (infra) => ({
       module: class PostsServiceModule {},
-      imports: [ServiceRuntimeModule.forRoot(infra)],
+      imports: [
+        ServiceRuntimeModule.forRoot(infra),
+        PostsOptionsModule.forRoot(resolved),
+        PostsModule,
+        LikesModule,
+        SchedulerModule,
+      ],
     }),
   };
 }

@@ -90,7 +90,8 @@ export type UpdatePostRequest = z.output<typeof updatePostRequestSchema>;
 export const schedulePostRequestSchema = z.object({ publishAt: isoTimeSchema }).strict();
 export type SchedulePostRequest = z.output<typeof schedulePostRequestSchema>;
 
-export const postIdParamSchema = idSchema;
+/** Post ids are UUIDs (version 7, so they sort by creation time). */
+export const postIdParamSchema = z.uuid();
 /** A post's id, its current slug, or any slug it had before. */
 export const postIdOrSlugParamSchema = z.string().min(1).max(200);
 

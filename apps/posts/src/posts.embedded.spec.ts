@@ -1,0 +1,3 @@
+import { postsScenario } from './testing/posts-scenario';
+
+postsScenario('embedded');

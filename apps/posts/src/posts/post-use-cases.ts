@@ -1,0 +1,205 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Actor, PostCommentSettings } from '@parley/contracts';
+import {
+  type AppendContext,
+  ConcurrencyError,
+  type DomainError,
+  type EventStore,
+  domainError,
+  handleCommand,
+  isDomainError,
+} from '@parley/eventstore';
+import { currentCorrelation, newCorrelationId } from '@parley/observability';
+import { CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
+import { newPostId } from './post-id';
+import {
+  type Editor,
+  type Post,
+  type PostCommand,
+  type PostContent,
+  type PostErrorCode,
+  initialPost,
+  postDecider,
+} from './post.decider';
+import { loadPost, postStream } from './post-stream';
+import { slugCandidate, slugify } from './slug';
+import { slugReservationDecider, slugStream } from './slug-reservation.decider';
+
+export const POSTS_OPTIONS = Symbol('POSTS_OPTIONS');
+
+export interface PostsOptions {
+  /** The blog's comment settings for a post drafted without its own. */
+  defaultCommentSettings: PostCommentSettings;
+  /** How often the scheduler looks for posts whose time has come. */
+  schedulerIntervalMs: number;
+}
+
+/** Codes of the errors a posts use case can answer with. */
+export type PostsErrorCode = PostErrorCode | 'PostNotPublished' | 'ConcurrentChange';
+export type PostsError = DomainError<PostsErrorCode>;
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: PostsError };
+
+/** How many numbered slugs (`her-2`, `her-3`, …) to try before one made unique by the id. */
+const SLUG_ATTEMPTS = 25;
+
+export function editorOf(actor: Actor): Editor {
+  return { accountId: actor.accountId, roles: actor.roles };
+}
+
+export function commandContext(): AppendContext {
+  const correlation = currentCorrelation();
+  return {
+    correlationId: correlation?.correlationId ?? newCorrelationId(),
+    causationId: correlation?.causationId ?? null,
+  };
+}
+
+export interface DraftInput {
+  content: PostContent;
+  commentSettings?: PostCommentSettings | undefined;
+}
+
+export interface EditInput {
+  changes: Partial<PostContent>;
+  commentSettings?: PostCommentSettings | undefined;
+  expectedRevision?: number | undefined;
+}
+
+/** The posts' write side: each use case runs the post's decider on its stream. */
+@Injectable()
+export class PostUseCases {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(POSTS_OPTIONS) private readonly options: PostsOptions,
+  ) {}
+
+  load(postId: string): Promise<Post> {
+    return loadPost(this.store, postId);
+  }
+
+  async draft(actor: Actor, input: DraftInput): Promise<Outcome<Post>> {
+    const postId = newPostId(this.clock());
+    const command = {
+      type: 'DraftPost' as const,
+      postId,
+      author: { ...editorOf(actor), displayName: actor.displayName },
+      slug: '',
+      content: input.content,
+      commentSettings: input.commentSettings ?? this.options.defaultCommentSettings,
+    };
+    // Refused drafts (a reader, a blank title) reserve no slug.
+    const refusal = this.refusal(command, initialPost);
+    if (refusal) return { ok: false, error: refusal };
+    const slug = await this.reserveSlug(input.content.title, postId);
+    return this.run(postId, { ...command, slug });
+  }
+
+  async edit(actor: Actor, postId: string, input: EditInput): Promise<Outcome<Post>> {
+    const current = await this.load(postId);
+    const command: Extract<PostCommand, { type: 'EditPost' }> = {
+      type: 'EditPost',
+      by: editorOf(actor),
+      changes: input.changes,
+      ...(input.expectedRevision !== undefined ? { expectedRevision: input.expectedRevision } : {}),
+    };
+    const refusal = this.refusal(command, current);
+    if (refusal) return { ok: false, error: refusal };
+    let slug: string | undefined;
+    const title = input.changes.title;
+    // Before the first publication the slug follows the title; a change only of case or
+    // punctuation keeps it.
+    if (
+      current.firstPublishedAt === null &&
+      title !== undefined &&
+      slugify(title) !== slugify(current.title)
+    )
+      slug = await this.reserveSlug(title, postId);
+    let outcome = await this.run(postId, { ...command, ...(slug !== undefined ? { slug } : {}) });
+    if (outcome.ok && input.commentSettings !== undefined) {
+      outcome = await this.run(postId, {
+        type: 'ChangeCommentSettings',
+        by: command.by,
+        commentSettings: input.commentSettings,
+      });
+    }
+    return outcome;
+  }
+
+  publish(actor: Actor, postId: string): Promise<Outcome<Post>> {
+    return this.run(postId, { type: 'PublishPost', by: editorOf(actor) });
+  }
+
+  schedule(actor: Actor, postId: string, publishAt: Date): Promise<Outcome<Post>> {
+    return this.run(postId, { type: 'SchedulePost', by: editorOf(actor), publishAt });
+  }
+
+  unpublish(actor: Actor, postId: string): Promise<Outcome<Post>> {
+    return this.run(postId, { type: 'UnpublishPost', by: editorOf(actor) });
+  }
+
+  delete(actor: Actor, postId: string): Promise<Outcome<Post>> {
+    return this.run(postId, { type: 'DeletePost', by: editorOf(actor) });
+  }
+
+  /** The scheduler's command: true when this call published the post. */
+  async publishDue(postId: string): Promise<boolean> {
+    const outcome = await handleCommand(
+      this.store,
+      postDecider,
+      postStream(postId),
+      { type: 'PublishDuePost' },
+      commandContext(),
+      { now: this.clock },
+    );
+    return outcome.ok && outcome.events.length > 0;
+  }
+
+  private refusal(command: PostCommand, state: Post): PostsError | undefined {
+    const decision = postDecider.decide(command, state, this.clock());
+    return isDomainError(decision) ? decision : undefined;
+  }
+
+  private async run(postId: string, command: PostCommand): Promise<Outcome<Post>> {
+    try {
+      const outcome = await handleCommand(
+        this.store,
+        postDecider,
+        postStream(postId),
+        command,
+        commandContext(),
+        { now: this.clock },
+      );
+      return outcome.ok ? { ok: true, value: outcome.state } : outcome;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      return {
+        ok: false,
+        error: domainError('ConcurrentChange', 'The post kept changing while saving; try again'),
+      };
+    }
+  }
+
+  /**
+   * Reserves the first free slug for a title: `her`, then `her-2`, `her-3`, … A slug the
+   * post holds already is its own again. After a run of taken ones, the post's id makes it
+   * unique.
+   */
+  private async reserveSlug(title: string, postId: string): Promise<string> {
+    const base = slugify(title);
+    for (let attempt = 1; attempt <= SLUG_ATTEMPTS + 1; attempt++) {
+      const slug =
+        attempt <= SLUG_ATTEMPTS ? slugCandidate(base, attempt) : `${base}-${postId.slice(-12)}`;
+      const outcome = await handleCommand(
+        this.store,
+        slugReservationDecider,
+        slugStream(slug),
+        { slug, postId },
+        commandContext(),
+        { now: this.clock },
+      );
+      if (outcome.ok) return slug;
+    }
+    throw new Error(`No free slug for post ${postId}`);
+  }
+}

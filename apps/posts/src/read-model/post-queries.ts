@@ -1,0 +1,184 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  Actor,
+  LikersPage,
+  ListLikesQuery,
+  ListPostsQuery,
+  PostPage,
+  PostView,
+} from '@parley/contracts';
+import type { EventStore } from '@parley/eventstore';
+import { CLOCK, type Clock, EVENT_STORE, READ_MODELS, validationProblem } from '@parley/platform';
+import type { Filter, LiveReadModels } from '@parley/readmodel';
+import { canWrite, mayChange } from '../posts/post.decider';
+import { loadPost } from '../posts/post-stream';
+import {
+  NO_FIGURES,
+  type PostFigures,
+  type VisiblePost,
+  isVisible,
+  postSummary,
+  postView,
+} from './post-view';
+import {
+  COLLECTIONS,
+  type LikeDocument,
+  POSTS_PROJECTION,
+  type PostDocument,
+  type PostStatsDocument,
+  postFromDocument,
+  termKey,
+} from './posts.projection';
+
+/** An opaque position in a list: the sort value and the id of the last item shown. */
+function encodeCursor(sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string'
+    )
+      return [parsed[0], parsed[1]];
+  } catch {
+    // Reported below.
+  }
+  throw validationProblem([{ field: 'query.cursor', reason: 'is not a cursor of this list' }]);
+}
+
+/** Items after the cursor in a list sorted on (field, _id), both in the given direction. */
+function after(field: string, cursor: string | undefined, direction: 1 | -1): Filter {
+  if (!cursor) return {};
+  const [value, id] = decodeCursor(cursor);
+  const beyond = direction === 1 ? '$gt' : '$lt';
+  return { $or: [{ [field]: { [beyond]: value } }, { [field]: value, _id: { [beyond]: id } }] };
+}
+
+/** What readers and authors ask of the posts read model. */
+@Injectable()
+export class PostQueries {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  private get db() {
+    return this.readModels.db(POSTS_PROJECTION);
+  }
+
+  private get posts() {
+    return this.db.collection<PostDocument>(COLLECTIONS.posts);
+  }
+
+  async figures(postIds: readonly string[]): Promise<Map<string, PostFigures>> {
+    if (postIds.length === 0) return new Map();
+    const docs = await this.db
+      .collection<PostStatsDocument>(COLLECTIONS.stats)
+      .find({ _id: { $in: [...postIds] } });
+    return new Map(docs.map((doc) => [doc._id, doc]));
+  }
+
+  async figuresOf(postId: string): Promise<PostFigures> {
+    return (await this.figures([postId])).get(postId) ?? NO_FIGURES;
+  }
+
+  /** A post with its figures, as its author sees it. */
+  async view(post: VisiblePost): Promise<PostView> {
+    return postView(post, await this.figuresOf(post.postId), this.clock());
+  }
+
+  /**
+   * Published posts newest first, or (for their author, or an admin) drafts and scheduled
+   * posts, filtered by category, tag, series and author.
+   */
+  async list(query: ListPostsQuery, actor: Actor | null): Promise<PostPage> {
+    const filter: Filter = { status: query.status };
+    // Other people's drafts stay private; an admin (the blog's editor) sees them all.
+    if (query.status !== 'published' && !actor?.roles.includes('admin'))
+      filter.authorId = actor?.accountId ?? null;
+    if (query.author !== undefined) {
+      if (filter.authorId !== undefined && filter.authorId !== query.author)
+        return { items: [], nextCursor: null };
+      filter.authorId = query.author;
+    }
+    if (query.category !== undefined) filter.categoryKeys = termKey(query.category);
+    if (query.tag !== undefined) filter.tagKeys = termKey(query.tag);
+    if (query.series !== undefined) filter.seriesKey = termKey(query.series);
+
+    const docs = await this.posts.find(
+      { ...filter, ...after('sortAt', query.cursor, -1) },
+      { sort: { sortAt: -1, _id: -1 }, limit: query.limit + 1 },
+    );
+    const page = docs.slice(0, query.limit);
+    const figures = await this.figures(page.map((doc) => doc._id));
+    const now = this.clock();
+    const last = page.at(-1);
+    return {
+      items: page.flatMap((doc) => {
+        const post = postFromDocument(doc);
+        return isVisible(post) ? [postSummary(post, figures.get(doc._id) ?? NO_FIGURES, now)] : [];
+      }),
+      nextCursor: docs.length > query.limit && last ? encodeCursor(last.sortAt, last._id) : null,
+    };
+  }
+
+  /**
+   * A post by id or by any slug it has had. Readers see published posts; the author and
+   * admins also see drafts and scheduled posts, read from the post's stream so that the
+   * revision they edit from is the latest.
+   */
+  async get(idOrSlug: string, actor: Actor | null): Promise<PostView | null> {
+    const doc = await this.posts.findOne({ $or: [{ _id: idOrSlug }, { slugs: idOrSlug }] });
+    if (actor && canWrite(actor)) {
+      const post = await loadPost(this.store, doc?._id ?? idOrSlug);
+      if (post.exists && isVisible(post) && mayChange(actor, post)) return this.view(post);
+    }
+    if (!doc || doc.status !== 'published') return null;
+    const post = postFromDocument(doc);
+    return isVisible(post) ? this.view(post) : null;
+  }
+
+  /** Whether the actor may see the post at all: published, or theirs to change. */
+  async visibleTo(postId: string, actor: Actor | null): Promise<boolean> {
+    const doc = await this.posts.findOne({ _id: postId });
+    if (doc?.status === 'published') return true;
+    if (!actor || !canWrite(actor)) return false;
+    const post = await loadPost(this.store, postId);
+    return post.exists && isVisible(post) && mayChange(actor, post);
+  }
+
+  /** Who likes a post, first likers first: display names only. */
+  async likers(postId: string, query: ListLikesQuery): Promise<LikersPage> {
+    const likes = this.db.collection<LikeDocument>(COLLECTIONS.likes);
+    const filter = { postId, liked: true };
+    const [docs, total] = await Promise.all([
+      likes.find(
+        { ...filter, ...after('likedAt', query.cursor, 1) },
+        { sort: { likedAt: 1, _id: 1 }, limit: query.limit + 1 },
+      ),
+      likes.count(filter),
+    ]);
+    const page = docs.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((like) => ({ displayName: like.displayName, likedAt: like.likedAt })),
+      total,
+      nextCursor: docs.length > query.limit && last ? encodeCursor(last.likedAt, last._id) : null,
+    };
+  }
+
+  /** Scheduled posts whose time has come, oldest first. */
+  async due(now: Date, limit: number): Promise<string[]> {
+    const docs = await this.posts.find(
+      { status: 'scheduled', publishAt: { $lte: now.toISOString() } },
+      { sort: { publishAt: 1, _id: 1 }, limit },
+    );
+    return docs.map((doc) => doc._id);
+  }
+}

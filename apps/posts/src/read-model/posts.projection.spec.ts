@@ -1,0 +1,259 @@
+import type { AnyEvent, DomainEvent, TopicEvent } from '@parley/contracts';
+import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
+import type { PostEvent } from '../posts/post.decider';
+import {
+  StreamWriter,
+  commentDeleted,
+  commentModerated,
+  commentPosted,
+  commentRestored,
+  displayNameChanged,
+} from '../testing/events';
+import {
+  COLLECTIONS,
+  type PostDocument,
+  type PostStatsDocument,
+  postsProjection,
+} from './posts.projection';
+
+type Fed = TopicEvent<'posts' | 'comments' | 'accounts'>;
+
+function drafted(postId: string, authorId = 'amy'): PostEvent {
+  return {
+    type: 'parley.post.drafted.v1',
+    data: {
+      postId,
+      authorId,
+      authorName: 'Amy',
+      slug: postId,
+      title: 'Her',
+      body: 'Body',
+      excerpt: 'Body',
+      autoExcerpt: true,
+      categories: ['Movies', 'Movie Reviews'],
+      tags: ['Spike Jonze'],
+      series: 'Movie Quote Monday',
+      commentSettings: { mode: 'open', autoCloseDays: null },
+      draftedAt: '2026-11-20T08:00:00.000Z',
+    },
+  };
+}
+
+function published(postId: string, publishedAt: string, first: boolean): PostEvent {
+  return {
+    type: 'parley.post.published.v1',
+    data: {
+      postId,
+      slug: postId,
+      title: 'Her',
+      excerpt: 'Body',
+      authorId: 'amy',
+      authorName: 'Amy',
+      firstPublication: first,
+      publishedAt,
+      publishedBy: 'amy',
+    },
+  };
+}
+
+const unpublished = (postId: string): PostEvent => ({
+  type: 'parley.post.unpublished.v1',
+  data: { postId, unpublishedBy: 'amy', unpublishedAt: '2026-11-22T00:00:00.000Z' },
+});
+
+const liked = (postId: string, accountId: string, displayName: string, likedAt: string) => ({
+  type: 'parley.post.liked.v1' as const,
+  data: { postId, accountId, displayName, likedAt },
+});
+
+describe('the posts projection', () => {
+  let store: MemoryDocumentStore;
+  let db: GenerationDb;
+
+  beforeEach(() => {
+    store = new MemoryDocumentStore();
+    db = new GenerationDb(store, postsProjection, 1);
+  });
+
+  const feed = async (events: readonly AnyEvent[]) => {
+    for (const event of events) await postsProjection.apply(event as Fed, db);
+  };
+  const post = (postId: string) =>
+    db.collection<PostDocument>(COLLECTIONS.posts).findOne({ _id: postId });
+  const stats = (postId: string) =>
+    db.collection<PostStatsDocument>(COLLECTIONS.stats).findOne({ _id: postId });
+  const postStream = (postId: string) => new StreamWriter(`post-${postId}`, '/parley/posts');
+  const comment = (commentId: string) =>
+    new StreamWriter(`comment-${commentId}`, '/parley/comments');
+  const like = (postId: string, accountId: string) =>
+    new StreamWriter(`post-like-${postId}-${accountId}`, '/parley/posts');
+
+  it('follows a post through its lifecycle, keeping its first publication as its date', async () => {
+    const stream = postStream('p1');
+    await feed(stream.next(drafted('p1')));
+    expect(await post('p1')).toMatchObject({
+      status: 'draft',
+      revision: 1,
+      categoryKeys: ['movies', 'movie reviews'],
+      tagKeys: ['spike jonze'],
+      seriesKey: 'movie quote monday',
+      sortAt: '2026-11-20T08:00:00.000Z',
+    });
+    await feed(stream.next(published('p1', '2026-11-21T09:00:00.000Z', true)));
+    expect(await post('p1')).toMatchObject({
+      status: 'published',
+      firstPublishedAt: '2026-11-21T09:00:00.000Z',
+      sortAt: '2026-11-21T09:00:00.000Z',
+    });
+    await feed(stream.next(unpublished('p1')));
+    expect((await post('p1'))?.status).toBe('draft');
+    await feed(stream.next(published('p1', '2026-11-23T09:00:00.000Z', false)));
+    expect(await post('p1')).toMatchObject({
+      status: 'published',
+      publishedAt: '2026-11-23T09:00:00.000Z',
+      sortAt: '2026-11-21T09:00:00.000Z',
+    });
+  });
+
+  it('applies a redelivered event once', async () => {
+    const stream = postStream('p1');
+    const first = stream.next(drafted('p1'));
+    const edit: PostEvent = {
+      type: 'parley.post.edited.v1',
+      data: {
+        postId: 'p1',
+        revision: 2,
+        slug: 'her-2013',
+        title: 'Her (2013)',
+        body: 'Body',
+        excerpt: 'Body',
+        autoExcerpt: true,
+        categories: [],
+        tags: [],
+        series: null,
+        editedBy: 'amy',
+        editedAt: '2026-11-20T09:00:00.000Z',
+      },
+    };
+    const second = stream.next(edit);
+    await feed([...first, ...second, ...first, ...second]);
+    expect(await post('p1')).toMatchObject({
+      revision: 2,
+      title: 'Her (2013)',
+      slug: 'her-2013',
+      slugs: ['p1', 'her-2013'],
+    });
+  });
+
+  it('counts approved comments only, following moderation and deletion', async () => {
+    await feed(postStream('p1').next(drafted('p1')));
+    const [c1, c2, c3] = [comment('c1'), comment('c2'), comment('c3')];
+    const count = async () => (await stats('p1'))?.commentCount;
+
+    await feed(c1.next(commentPosted('p1', 'c1', 'approved')));
+    await feed(c2.next(commentPosted('p1', 'c2', 'pending')));
+    await feed(c3.next(commentPosted('p1', 'c3', 'spam')));
+    expect(await count()).toBe(1);
+
+    await feed(c2.next(commentModerated('parley.comment.approved.v1', 'p1', 'c2')));
+    expect(await count()).toBe(2);
+    await feed(c1.next(commentModerated('parley.comment.trashed.v1', 'p1', 'c1')));
+    expect(await count()).toBe(1);
+    await feed(c1.next(commentRestored('p1', 'c1', 'approved')));
+    expect(await count()).toBe(2);
+    await feed(c2.next(commentModerated('parley.comment.unapproved.v1', 'p1', 'c2')));
+    expect(await count()).toBe(1);
+    await feed(c1.next(commentDeleted('p1', 'c1')));
+    expect(await count()).toBe(0);
+    await feed(c3.next(commentModerated('parley.comment.approved.v1', 'p1', 'c3')));
+    expect(await count()).toBe(1);
+  });
+
+  it('does not count a redelivered comment event twice', async () => {
+    const posted = comment('c1').next(commentPosted('p1', 'c1', 'approved'));
+    await feed([...posted, ...posted, ...posted]);
+    expect((await stats('p1'))?.commentCount).toBe(1);
+  });
+
+  it('counts likes and names the first few likers, and takes an unlike back', async () => {
+    await feed(postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)));
+    const likers = ['Boots', 'Amy', 'Cy', 'Dee', 'Eve'].map((name, i) => ({
+      name,
+      stream: like('p1', `a${i}`),
+      at: `2026-11-24T12:0${i}:00.000Z`,
+    }));
+    for (const l of [...likers].reverse())
+      await feed(l.stream.next(liked('p1', l.stream.streamId.slice(-2), l.name, l.at)));
+    expect(await stats('p1')).toMatchObject({ likeCount: 5, likers: ['Boots', 'Amy', 'Cy'] });
+
+    await feed(
+      like('p1', 'a1').next(liked('p1', 'a1', 'Amy', '2026-11-24T12:01:00.000Z'), {
+        type: 'parley.post.unliked.v1',
+        data: { postId: 'p1', accountId: 'a1', unlikedAt: '2026-11-24T13:00:00.000Z' },
+      }),
+    );
+    expect(await stats('p1')).toMatchObject({ likeCount: 4, likers: ['Boots', 'Cy', 'Dee'] });
+  });
+
+  it('shows the current display name of likers and authors, whichever event comes first', async () => {
+    await feed(postStream('p1').next(drafted('p1', 'amy')));
+    await feed(like('p1', 'bo').next(liked('p1', 'bo', 'Bo', '2026-11-24T12:00:00.000Z')));
+    await feed(
+      new StreamWriter('account-bo', '/parley/gateway').next(displayNameChanged('bo', 'Boots')),
+    );
+    expect((await stats('p1'))?.likers).toEqual(['Boots']);
+
+    await feed(
+      new StreamWriter('account-amy', '/parley/gateway').next(displayNameChanged('amy', 'Amy P.')),
+    );
+    expect((await post('p1'))?.authorName).toBe('Amy P.');
+    await feed(postStream('p2').next(drafted('p2', 'amy')));
+    expect((await post('p2'))?.authorName).toBe('Amy P.');
+  });
+
+  it('gives the same documents whatever the order of events of different streams', async () => {
+    const streams = {
+      post: postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)),
+      c1: comment('c1').next(
+        commentPosted('p1', 'c1', 'pending'),
+        commentModerated('parley.comment.approved.v1', 'p1', 'c1'),
+      ),
+      c2: comment('c2').next(commentPosted('p1', 'c2', 'approved')),
+      like: like('p1', 'bo').next(liked('p1', 'bo', 'Bo', '2026-11-24T12:00:00.000Z')),
+      rename: new StreamWriter('account-bo', '/parley/gateway').next(
+        displayNameChanged('bo', 'Boots'),
+      ),
+    };
+    const snapshot = async () =>
+      Promise.all(
+        Object.values(COLLECTIONS).map((name) =>
+          db.collection(name).find({}, { sort: { _id: 1 } }),
+        ),
+      );
+
+    await feed([...streams.post, ...streams.c1, ...streams.c2, ...streams.like, ...streams.rename]);
+    const inOrder = await snapshot();
+
+    store = new MemoryDocumentStore();
+    db = new GenerationDb(store, postsProjection, 1);
+    await feed([...streams.rename, ...streams.like, ...streams.c2, ...streams.c1, ...streams.post]);
+    expect(await snapshot()).toEqual(inOrder);
+    expect(await stats('p1')).toEqual({
+      _id: 'p1',
+      commentCount: 2,
+      likeCount: 1,
+      likers: ['Boots'],
+    });
+  });
+
+  it('ignores events it has no use for', async () => {
+    const ignored: DomainEvent[] = [
+      {
+        type: 'parley.comment.liked.v1',
+        data: { postId: 'p1', commentId: 'c1', accountId: 'a', likedAt: '2026-11-24T12:00:00Z' },
+      },
+    ];
+    await feed(comment('c1').next(...ignored));
+    expect(await db.collection(COLLECTIONS.comments).count({})).toBe(0);
+  });
+});

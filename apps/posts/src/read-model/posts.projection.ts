@@ -1,0 +1,340 @@
+import {
+  type AnyEvent,
+  type CommentStatus,
+  type EventType,
+  POST_LIKERS_SHOWN,
+} from '@parley/contracts';
+import {
+  type Document,
+  DuplicateKeyError,
+  type Projection,
+  type ProjectionDb,
+  type Versioned,
+  applyToOwnedDocument,
+} from '@parley/readmodel';
+import { assertNever } from '@parley/eventstore';
+import { type Post, type PostEvent, initialPost, postDecider } from '../posts/post.decider';
+
+export const POSTS_PROJECTION = 'posts';
+
+/** The envelopes of some event types, as a union a switch can narrow. */
+type Envelope<T extends EventType> = Extract<AnyEvent, { type: T }>;
+
+/** A post as the decider folds it, with the keys its lists filter and sort on. */
+export interface PostDocument extends Versioned, Omit<Post, 'exists'> {
+  categoryKeys: string[];
+  tagKeys: string[];
+  seriesKey: string | null;
+  /** What lists sort on: the first publication, the scheduled time, or the last edit of a draft. */
+  sortAt: string;
+}
+
+/** One reader's like of one post, owned by the like's stream. */
+export interface LikeDocument extends Versioned {
+  postId: string;
+  accountId: string;
+  displayName: string;
+  liked: boolean;
+  likedAt: string;
+}
+
+/** Whether one comment counts: owned by the comment's stream. */
+export interface CommentDocument extends Versioned {
+  postId: string;
+  commentId: string;
+  status: CommentStatus;
+  deleted: boolean;
+}
+
+/** The current display name of an account, for likers and authors who renamed themselves. */
+export interface AccountNameDocument extends Versioned {
+  displayName: string;
+}
+
+/** Figures that span many streams, recounted from the documents above. */
+export interface PostStatsDocument extends Document {
+  commentCount: number;
+  likeCount: number;
+  likers: string[];
+}
+
+export const COLLECTIONS = {
+  posts: 'posts',
+  likes: 'post_likes',
+  comments: 'post_comments',
+  accounts: 'account_names',
+  stats: 'post_stats',
+} as const;
+
+export function termKey(term: string): string {
+  return term.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function sortKeyOf(post: Post): string {
+  switch (post.status) {
+    case 'published':
+      return post.firstPublishedAt ?? post.updatedAt;
+    case 'scheduled':
+      return post.publishAt ?? post.updatedAt;
+    case 'draft':
+    case 'deleted':
+      return post.updatedAt;
+    default:
+      return assertNever(post.status, 'post status');
+  }
+}
+
+export function postDocument(post: Post): Omit<PostDocument, '_v'> {
+  const { exists: _exists, ...fields } = post;
+  return {
+    _id: post.postId,
+    ...fields,
+    categoryKeys: post.categories.map(termKey),
+    tagKeys: post.tags.map(termKey),
+    seriesKey: post.series === null ? null : termKey(post.series),
+    sortAt: sortKeyOf(post),
+  };
+}
+
+export function postFromDocument(doc: PostDocument): Post {
+  const {
+    _id: _ignoredId,
+    _v: _ignoredVersion,
+    categoryKeys: _c,
+    tagKeys: _t,
+    seriesKey: _s,
+    sortAt: _sort,
+    ...fields
+  } = doc;
+  return { exists: true, ...fields };
+}
+
+async function accountName(db: ProjectionDb, accountId: string): Promise<string | undefined> {
+  return (
+    await db.collection<AccountNameDocument>(COLLECTIONS.accounts).findOne({ _id: accountId })
+  )?.displayName;
+}
+
+/**
+ * Recounts a post's comments and likes from the per-comment and per-like documents. A
+ * recount racing another one may write an older figure, so it counts again after writing
+ * and writes again until the figure holds: the last writer always wrote what it last saw.
+ */
+export async function recountPost(db: ProjectionDb, postId: string): Promise<void> {
+  const comments = db.collection<CommentDocument>(COLLECTIONS.comments);
+  const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
+  const stats = db.collection<PostStatsDocument>(COLLECTIONS.stats);
+  const measure = async (): Promise<PostStatsDocument> => {
+    const [commentCount, likeCount, first] = await Promise.all([
+      comments.count({ postId, status: 'approved', deleted: false }),
+      likes.count({ postId, liked: true }),
+      likes.find(
+        { postId, liked: true },
+        { sort: { likedAt: 1, _id: 1 }, limit: POST_LIKERS_SHOWN },
+      ),
+    ]);
+    return {
+      _id: postId,
+      commentCount,
+      likeCount,
+      likers: first.map((like) => like.displayName),
+    };
+  };
+  let figures = await measure();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      await stats.replaceOne({ _id: postId }, figures, { upsert: true });
+    } catch (error) {
+      // Two first recounts of one post raced to insert its document: count and write again.
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    }
+    const again = await measure();
+    if (JSON.stringify(again) === JSON.stringify(figures)) return;
+    figures = again;
+  }
+  throw new Error(`The figures of post ${postId} keep changing`);
+}
+
+async function applyPostEvent(event: Envelope<PostEvent['type']>, db: ProjectionDb) {
+  const posts = db.collection<PostDocument>(COLLECTIONS.posts);
+  const postId = event.data.postId;
+  const authorId =
+    event.type === 'parley.post.drafted.v1'
+      ? event.data.authorId
+      : (await posts.findOne({ _id: postId }))?.authorId;
+  const renamed = authorId === undefined ? undefined : await accountName(db, authorId);
+  await applyToOwnedDocument<PostDocument>(posts, postId, event, (current) => {
+    // Without its drafted event (dead-lettered) there is nothing to build the post on.
+    if (!current && event.type !== 'parley.post.drafted.v1') return null;
+    const post = postDecider.evolve(current ? postFromDocument(current) : initialPost, event);
+    return postDocument(renamed === undefined ? post : { ...post, authorName: renamed });
+  });
+  // A rename applied while this event was being applied must not be lost.
+  if (authorId !== undefined) {
+    const latest = await accountName(db, authorId);
+    if (latest !== undefined && latest !== renamed)
+      await posts.updateOne({ _id: postId }, { $set: { authorName: latest } });
+  }
+}
+
+async function applyLikeEvent(
+  event: Envelope<'parley.post.liked.v1'> | Envelope<'parley.post.unliked.v1'>,
+  db: ProjectionDb,
+) {
+  const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
+  const { postId, accountId } = event.data;
+  const renamed = await accountName(db, accountId);
+  await applyToOwnedDocument<LikeDocument>(likes, event.subject, event, (current) =>
+    event.type === 'parley.post.liked.v1'
+      ? {
+          _id: event.subject,
+          postId,
+          accountId,
+          displayName: renamed ?? event.data.displayName,
+          liked: true,
+          likedAt: event.data.likedAt,
+        }
+      : current && { ...current, liked: false },
+  );
+  const latest = await accountName(db, accountId);
+  if (latest !== undefined && latest !== renamed)
+    await likes.updateOne({ _id: event.subject }, { $set: { displayName: latest } });
+  await recountPost(db, postId);
+}
+
+type CommentVisibilityEvent = Envelope<
+  | 'parley.comment.posted.v1'
+  | 'parley.comment.approved.v1'
+  | 'parley.comment.unapproved.v1'
+  | 'parley.comment.marked-spam.v1'
+  | 'parley.comment.trashed.v1'
+  | 'parley.comment.restored.v1'
+  | 'parley.comment.deleted.v1'
+>;
+
+function statusAfter(event: CommentVisibilityEvent, current: CommentStatus): CommentStatus {
+  switch (event.type) {
+    case 'parley.comment.posted.v1':
+      return event.data.status;
+    case 'parley.comment.approved.v1':
+      return 'approved';
+    case 'parley.comment.unapproved.v1':
+      return 'pending';
+    case 'parley.comment.marked-spam.v1':
+      return 'spam';
+    case 'parley.comment.trashed.v1':
+      return 'trash';
+    case 'parley.comment.restored.v1':
+      return event.data.status;
+    case 'parley.comment.deleted.v1':
+      return current;
+  }
+}
+
+async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb) {
+  const { postId, commentId } = event.data;
+  await applyToOwnedDocument<CommentDocument>(
+    db.collection<CommentDocument>(COLLECTIONS.comments),
+    event.subject,
+    event,
+    (current) => ({
+      _id: event.subject,
+      postId,
+      commentId,
+      // A comment whose posted event is missing counts once a moderator approves it.
+      status: statusAfter(event, current?.status ?? 'pending'),
+      deleted: (current?.deleted ?? false) || event.type === 'parley.comment.deleted.v1',
+    }),
+  );
+  await recountPost(db, postId);
+}
+
+async function applyAccountEvent(
+  event: Envelope<'parley.account.registered.v1' | 'parley.account.display-name-changed.v1'>,
+  db: ProjectionDb,
+) {
+  const { accountId, displayName } = event.data;
+  const outcome = await applyToOwnedDocument<AccountNameDocument>(
+    db.collection<AccountNameDocument>(COLLECTIONS.accounts),
+    accountId,
+    event,
+    () => ({ _id: accountId, displayName }),
+  );
+  if (outcome === 'skipped') return;
+  const current = await accountName(db, accountId);
+  if (current === undefined) return;
+  await db.collection<PostDocument>(COLLECTIONS.posts).updateMany(
+    { authorId: accountId, authorName: { $ne: current } },
+    {
+      $set: { authorName: current },
+    },
+  );
+  const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
+  const stale = await likes.find({ accountId, displayName: { $ne: current } });
+  if (stale.length === 0) return;
+  await likes.updateMany({ accountId }, { $set: { displayName: current } });
+  for (const postId of new Set(stale.map((like) => like.postId))) await recountPost(db, postId);
+}
+
+/**
+ * The blog's posts for readers and their authors: every post as its stream folds it, with
+ * its approved-comment count, like count and first likers, and the likers of each post.
+ */
+export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
+  name: POSTS_PROJECTION,
+  topics: ['posts', 'comments', 'accounts'],
+  collections: {
+    [COLLECTIONS.posts]: [
+      { keys: { status: 1, sortAt: -1, _id: -1 } },
+      { keys: { categoryKeys: 1, status: 1, sortAt: -1, _id: -1 } },
+      { keys: { tagKeys: 1, status: 1, sortAt: -1, _id: -1 } },
+      { keys: { seriesKey: 1, status: 1, sortAt: -1, _id: -1 } },
+      { keys: { authorId: 1, status: 1, sortAt: -1, _id: -1 } },
+      { keys: { slugs: 1 } },
+      { keys: { status: 1, publishAt: 1 } },
+    ],
+    [COLLECTIONS.likes]: [
+      { keys: { postId: 1, liked: 1, likedAt: 1, _id: 1 } },
+      { keys: { accountId: 1 } },
+    ],
+    [COLLECTIONS.comments]: [{ keys: { postId: 1, status: 1, deleted: 1 } }],
+    [COLLECTIONS.accounts]: [],
+    [COLLECTIONS.stats]: [],
+  },
+  async apply(event, db) {
+    switch (event.type) {
+      case 'parley.post.drafted.v1':
+      case 'parley.post.edited.v1':
+      case 'parley.post.published.v1':
+      case 'parley.post.scheduled.v1':
+      case 'parley.post.unpublished.v1':
+      case 'parley.post.deleted.v1':
+      case 'parley.post.comment-settings-changed.v1':
+        return applyPostEvent(event, db);
+      case 'parley.post.liked.v1':
+      case 'parley.post.unliked.v1':
+        return applyLikeEvent(event, db);
+      case 'parley.comment.posted.v1':
+      case 'parley.comment.approved.v1':
+      case 'parley.comment.unapproved.v1':
+      case 'parley.comment.marked-spam.v1':
+      case 'parley.comment.trashed.v1':
+      case 'parley.comment.restored.v1':
+      case 'parley.comment.deleted.v1':
+        return applyCommentEvent(event, db);
+      case 'parley.account.registered.v1':
+      case 'parley.account.display-name-changed.v1':
+        return applyAccountEvent(event, db);
+      case 'parley.comment.edited.v1':
+      case 'parley.comment.liked.v1':
+      case 'parley.comment.unliked.v1':
+      case 'parley.comment-settings.changed.v1':
+      case 'parley.account.email-verified.v1':
+      case 'parley.account.roles-changed.v1':
+        // Nothing a post shows depends on these.
+        return;
+      default:
+        return assertNever(event, 'event of the posts projection');
+    }
+  },
+};

@@ -1,0 +1,101 @@
+import type { AnyEvent, DomainEvent, EventData } from '@parley/contracts';
+import { toEnvelopes } from '@parley/eventstore';
+
+/** Envelopes for events of one stream, as the owning service's store would append them. */
+export class StreamWriter {
+  private version = 0;
+
+  constructor(
+    readonly streamId: string,
+    private readonly source: string,
+    private readonly time: () => Date = () => new Date('2026-11-24T12:00:00.000Z'),
+  ) {}
+
+  next(...events: DomainEvent[]): AnyEvent[] {
+    const envelopes = toEnvelopes(
+      this.source,
+      this.streamId,
+      this.version + 1,
+      events,
+      { correlationId: 'test', causationId: null },
+      this.time(),
+    );
+    this.version += events.length;
+    return envelopes;
+  }
+}
+
+/** A comment as the comments service posts it, with what a post's figures need. */
+export function commentPosted(
+  postId: string,
+  commentId: string,
+  status: 'approved' | 'pending' | 'spam',
+  at = '2026-11-24T12:00:00.000Z',
+): DomainEvent<'parley.comment.posted.v1'> {
+  const data: EventData<'parley.comment.posted.v1'> = {
+    commentId,
+    postId,
+    parentId: null,
+    ancestorIds: [],
+    ancestorAuthorIds: [],
+    depth: 1,
+    author: { kind: 'account', accountId: `reader-${commentId}`, displayName: 'A reader' },
+    body: 'Lovely post',
+    html: '<p>Lovely post</p>',
+    status,
+    moderationReason: status === 'approved' ? null : 'held for review',
+    notify: 'none',
+    postAuthorId: null,
+    postTitle: 'A post',
+    postSlug: 'a-post',
+    viewerTokenHash: null,
+    postedAt: at,
+  };
+  return { type: 'parley.comment.posted.v1', data };
+}
+
+type ModerationType =
+  | 'parley.comment.approved.v1'
+  | 'parley.comment.unapproved.v1'
+  | 'parley.comment.marked-spam.v1'
+  | 'parley.comment.trashed.v1';
+
+export function commentModerated(
+  type: ModerationType,
+  postId: string,
+  commentId: string,
+  at = '2026-11-24T12:00:00.000Z',
+): DomainEvent<ModerationType> {
+  return { type, data: { postId, commentId, by: 'moderator', at } };
+}
+
+export function commentRestored(
+  postId: string,
+  commentId: string,
+  status: 'pending' | 'approved',
+): DomainEvent<'parley.comment.restored.v1'> {
+  return {
+    type: 'parley.comment.restored.v1',
+    data: { postId, commentId, by: 'moderator', at: '2026-11-24T12:00:00.000Z', status },
+  };
+}
+
+export function commentDeleted(
+  postId: string,
+  commentId: string,
+): DomainEvent<'parley.comment.deleted.v1'> {
+  return {
+    type: 'parley.comment.deleted.v1',
+    data: { postId, commentId, deletedBy: 'someone', deletedAt: '2026-11-24T12:00:00.000Z' },
+  };
+}
+
+export function displayNameChanged(
+  accountId: string,
+  displayName: string,
+): DomainEvent<'parley.account.display-name-changed.v1'> {
+  return {
+    type: 'parley.account.display-name-changed.v1',
+    data: { accountId, displayName, changedAt: '2026-11-24T12:00:00.000Z' },
+  };
+}
