@@ -1,2 +1,237 @@
+import { z } from 'zod';
+import { displayNameSchema, emailSchema, idSchema } from '../common.schemas';
+import { commentStatusSchema, notifyChoiceSchema } from '../comments.events';
+
 // Request and response schemas of the comments service's internal HTTP API, shared with the gateway.
 export const COMMENTS_API_VERSION = 'v1';
+
+/** Shortest and longest comment body, in characters (Unicode code points, after trimming). */
+export const COMMENT_BODY_MIN_CHARS = 1;
+export const COMMENT_BODY_MAX_CHARS = 10_000;
+
+/** What the thread shows in place of a deleted comment that still has replies. */
+export const DELETED_COMMENT_MESSAGE = 'This comment was deleted';
+/** What the author of a held comment is told, at posting and in the thread. */
+export const AWAITING_MODERATION_MESSAGE = 'Your comment is awaiting moderation';
+
+/** Longer bodies than the rule allows pass here and are refused by the comment's rules (422). */
+const bodyInputSchema = z.string().max(COMMENT_BODY_MAX_CHARS * 4);
+
+const guestUrlSchema = z
+  .string()
+  .trim()
+  .max(500)
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }));
+
+/** A guest's name, email (never shown) and optional website. */
+export const guestAuthorInputSchema = z
+  .object({
+    name: displayNameSchema,
+    email: z.string().trim().toLowerCase().pipe(emailSchema),
+    url: z
+      .union([z.literal(''), guestUrlSchema])
+      .optional()
+      .transform((url) => (url ? url : null)),
+  })
+  .strict();
+export type GuestAuthorInput = z.output<typeof guestAuthorInputSchema>;
+
+export const postCommentRequestSchema = z
+  .object({
+    /** Markdown subset: emphasis, links, code, quotes, lists. */
+    body: bodyInputSchema,
+    /** The comment this one answers; left out for a new top-level comment. */
+    parentId: idSchema.nullable().optional(),
+    /** Required from guests (no account), refused from accounts. */
+    author: guestAuthorInputSchema.optional(),
+    notify: notifyChoiceSchema.default('none'),
+  })
+  .strict();
+export type PostCommentRequest = z.output<typeof postCommentRequestSchema>;
+
+export const editCommentRequestSchema = z.object({ body: bodyInputSchema }).strict();
+export type EditCommentRequest = z.output<typeof editCommentRequestSchema>;
+
+export const moderateCommentRequestSchema = z.object({ status: commentStatusSchema }).strict();
+export type ModerateCommentRequest = z.output<typeof moderateCommentRequestSchema>;
+
+export const commentIdParamSchema = idSchema;
+export const commentPostIdParamSchema = idSchema;
+
+const pageSchema = z.coerce.number().int().min(1).max(100_000).default(1);
+
+/** One or more viewer tokens (comma-separated) returned to a guest at posting. */
+const viewerTokensSchema = z
+  .string()
+  .max(2000)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token.length > 0),
+  )
+  .pipe(z.array(z.string().min(16).max(200)).max(20));
+
+export const threadQuerySchema = z
+  .object({
+    page: pageSchema,
+    /** The blog's default order when left out. */
+    order: z.enum(['oldest', 'newest']).optional(),
+    /** `moderation` (moderators and the post's author) includes held and spam comments. */
+    view: z.enum(['public', 'moderation']).default('public'),
+    viewerToken: viewerTokensSchema.optional(),
+  })
+  .strict();
+export type ThreadQuery = z.output<typeof threadQuerySchema>;
+
+export const commentQuerySchema = z.object({ viewerToken: viewerTokensSchema.optional() }).strict();
+export type CommentQuery = z.output<typeof commentQuerySchema>;
+
+export const moderationQueueQuerySchema = z
+  .object({
+    /** `held` lists pending and spam together. */
+    status: z.enum(['pending', 'spam', 'held']).default('pending'),
+    postId: idSchema.optional(),
+    page: pageSchema,
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export type ModerationQueueQuery = z.output<typeof moderationQueueQuerySchema>;
+
+const wordListSchema = z.array(z.string().trim().min(1).max(100)).max(500);
+
+/** The blog's comment settings; PUT takes any of them and keeps the others. */
+export const blogCommentSettingsInputSchema = z
+  .object({
+    threadDepth: z.number().int().min(1).max(10),
+    editWindowMinutes: z.number().int().min(0).max(10080),
+    requireApproval: z.boolean(),
+    requirePreviouslyApproved: z
+      .object({ guests: z.boolean(), accounts: z.boolean() })
+      .strict()
+      .partial(),
+    maxLinks: z.number().int().min(0).max(100),
+    holdWords: wordListSchema,
+    spamWords: wordListSchema,
+    floodSeconds: z.number().int().min(0).max(3600),
+    commentsPerPage: z.number().int().min(1).max(500),
+    defaultOrder: z.enum(['oldest', 'newest']),
+  })
+  .strict()
+  .partial()
+  .refine((changes) => Object.values(changes).some((v) => v !== undefined), {
+    message: 'give at least one setting to change',
+  });
+export type BlogCommentSettingsInput = z.output<typeof blogCommentSettingsInputSchema>;
+
+export const commentSettingsViewSchema = z.object({
+  threadDepth: z.number().int(),
+  editWindowMinutes: z.number().int(),
+  requireApproval: z.boolean(),
+  requirePreviouslyApproved: z.object({ guests: z.boolean(), accounts: z.boolean() }),
+  maxLinks: z.number().int(),
+  holdWords: z.array(z.string()),
+  spamWords: z.array(z.string()),
+  floodSeconds: z.number().int(),
+  commentsPerPage: z.number().int(),
+  defaultOrder: z.enum(['oldest', 'newest']),
+  /** When they last changed; null while the defaults apply. */
+  changedAt: z.string().nullable(),
+});
+export type CommentSettingsView = z.infer<typeof commentSettingsViewSchema>;
+
+/** Who wrote a comment, as anyone may see it: never the guest's email. */
+export const publicCommentAuthorSchema = z.object({
+  kind: z.enum(['account', 'guest']),
+  accountId: z.string().nullable(),
+  name: z.string(),
+  url: z.string().nullable(),
+  /** A stable seed for an avatar picture (it reveals nothing about the author). */
+  avatarSeed: z.string(),
+});
+export type PublicCommentAuthor = z.infer<typeof publicCommentAuthorSchema>;
+
+/** A comment as the write endpoints answer it. */
+export const commentViewSchema = z.object({
+  id: z.string(),
+  postId: z.string(),
+  parentId: z.string().nullable(),
+  /** Display depth from 1 (a top-level comment). */
+  depth: z.number().int().positive(),
+  /** null for a deleted comment shown as a tombstone. */
+  author: publicCommentAuthorSchema.nullable(),
+  /** Markdown as written; empty when deleted. */
+  body: z.string(),
+  /** Sanitized HTML to show; empty when deleted. */
+  html: z.string(),
+  status: commentStatusSchema,
+  postedAt: z.string(),
+  edited: z.boolean(),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+});
+export type CommentView = z.infer<typeof commentViewSchema>;
+
+/** A comment in its thread, in display order. */
+export const threadItemSchema = commentViewSchema.extend({
+  /** 1, 2, 3 … for top-level comments in display order; null for replies. */
+  number: z.number().int().positive().nullable(),
+  /** Replies shown right below it (tombstones not counted). */
+  replyCount: z.number().int().min(0),
+  likeCount: z.number().int().min(0),
+  likedByViewer: z.boolean(),
+  /** "This comment was deleted" or "Your comment is awaiting moderation", else null. */
+  message: z.string().nullable(),
+  /** Why a comment was held or marked spam: moderation view only, else null. */
+  moderationReason: z.string().nullable(),
+});
+export type ThreadItem = z.infer<typeof threadItemSchema>;
+
+export const threadPageSchema = z.object({
+  postId: z.string(),
+  order: z.enum(['oldest', 'newest']),
+  view: z.enum(['public', 'moderation']),
+  page: z.number().int().positive(),
+  /** Top-level threads per page; all replies of a thread are on its page. */
+  perPage: z.number().int().positive(),
+  threadDepth: z.number().int().positive(),
+  /** Whether the post takes comments right now. */
+  commentsOpen: z.boolean(),
+  totals: z.object({
+    /** Approved comments of the post ("12 Comments"). */
+    comments: z.number().int().min(0),
+    /** Top-level threads shown in this view. */
+    threads: z.number().int().min(0),
+    pages: z.number().int().positive(),
+  }),
+  items: z.array(threadItemSchema),
+});
+export type ThreadPage = z.infer<typeof threadPageSchema>;
+
+export const postCommentResponseSchema = z.object({
+  id: z.string(),
+  status: z.enum(['approved', 'pending', 'spam']),
+  /** "Your comment is awaiting moderation" when it is not shown yet. */
+  message: z.string().optional(),
+  /** Guests only: present it as `viewerToken` to see the held comment in the thread. */
+  viewerToken: z.string().optional(),
+  comment: commentViewSchema,
+});
+export type PostCommentResponse = z.infer<typeof postCommentResponseSchema>;
+
+export const commentLikeStateSchema = z.object({ commentId: z.string(), liked: z.boolean() });
+export type CommentLikeState = z.infer<typeof commentLikeStateSchema>;
+
+export const moderationQueueItemSchema = commentViewSchema.extend({
+  moderationReason: z.string().nullable(),
+  post: z.object({ id: z.string(), title: z.string(), slug: z.string() }),
+});
+export type ModerationQueueItem = z.infer<typeof moderationQueueItemSchema>;
+
+export const moderationQueuePageSchema = z.object({
+  items: z.array(moderationQueueItemSchema),
+  total: z.number().int().min(0),
+  page: z.number().int().positive(),
+  pages: z.number().int().positive(),
+});
+export type ModerationQueuePage = z.infer<typeof moderationQueuePageSchema>;

@@ -1,0 +1,446 @@
+import type {
+  Actor,
+  CommentAuthor,
+  CommentStatus,
+  DomainEvent,
+  NotifyChoice,
+} from '@parley/contracts';
+import { assertNever, type Decider, type DomainError, domainError } from '@parley/eventstore';
+import { type PostFacts, refusalOf } from '../post-status/post-facts';
+import type { CommentSettings } from '../settings/comment-settings.decider';
+import { bodyLengthProblem, normalizeCommentBody, renderCommentBody } from './comment-body';
+import { contentRules, moderationAtPosting } from './moderation-rules';
+
+export const commentStream = (commentId: string): string => `comment-${commentId}`;
+
+export type CommentEvent = DomainEvent<
+  | 'parley.comment.posted.v1'
+  | 'parley.comment.approved.v1'
+  | 'parley.comment.unapproved.v1'
+  | 'parley.comment.marked-spam.v1'
+  | 'parley.comment.trashed.v1'
+  | 'parley.comment.restored.v1'
+  | 'parley.comment.edited.v1'
+  | 'parley.comment.deleted.v1'
+>;
+
+export interface Comment {
+  commentId: string;
+  postId: string;
+  parentId: string | null;
+  ancestorIds: string[];
+  ancestorAuthorIds: (string | null)[];
+  depth: number;
+  author: CommentAuthor;
+  postAuthorId: string | null;
+  body: string;
+  html: string;
+  status: CommentStatus;
+  /** Where a restore returns a comment taken to spam or trash. */
+  statusBeforeRemoval: 'approved' | 'pending';
+  deleted: boolean;
+  postedAt: string;
+  editedAt: string | null;
+}
+
+/** A comment stream folds to the comment, or null before it is posted. */
+export type CommentState = Comment | null;
+
+/** Who writes a comment: an account (with its roles) or a guest (name, email, website). */
+export type CommentWriter =
+  | { kind: 'account'; accountId: string; displayName: string; roles: Actor['roles'] }
+  | { kind: 'guest'; guestId: string; name: string; email: string; url: string | null };
+
+/** What the read models know of the writer, passed in so the rules stay pure. */
+export interface WriterHistory {
+  /** The writer has a comment approved before (for "previously approved" rules). */
+  hasApprovedComment: boolean;
+  /** When the writer last posted a comment anywhere (flood control). */
+  lastPostedAt: Date | null;
+  /** The writer already posted this same text on this post. */
+  sameTextOnPost: boolean;
+}
+
+export interface PostComment {
+  type: 'PostComment';
+  commentId: string;
+  postId: string;
+  /** The post as the comments service knows it; null when it has never heard of it. */
+  post: PostFacts | null;
+  /** The comment answered, folded from its stream; absent for a top-level comment. */
+  parent?: { id: string; state: CommentState };
+  writer: CommentWriter;
+  body: string;
+  notify: NotifyChoice;
+  viewerTokenHash: string | null;
+  settings: CommentSettings;
+  history: WriterHistory;
+}
+
+export interface EditComment {
+  type: 'EditComment';
+  by: Actor;
+  body: string;
+  settings: CommentSettings;
+}
+
+export interface DeleteComment {
+  type: 'DeleteComment';
+  by: Actor;
+}
+
+export type ModerationAction = 'approve' | 'unapprove' | 'spam' | 'trash' | 'restore';
+
+export interface ModerateComment {
+  type: 'ModerateComment';
+  by: Actor;
+  action: ModerationAction;
+}
+
+export type CommentCommand = PostComment | EditComment | DeleteComment | ModerateComment;
+
+export type CommentErrorCode =
+  | 'PostNotFound'
+  | 'PostNotPublished'
+  | 'CommentsClosed'
+  | 'CommentEmpty'
+  | 'CommentTooLong'
+  | 'ParentNotFound'
+  | 'ParentOnAnotherPost'
+  | 'ParentDeleted'
+  | 'ParentAwaitingModeration'
+  | 'DuplicateComment'
+  | 'CommentFlood'
+  | 'CommentAlreadyExists'
+  | 'CommentNotFound'
+  | 'CommentDeleted'
+  | 'CommentNotEditable'
+  | 'EditWindowClosed'
+  | 'NotAllowed';
+export type CommentError = DomainError<CommentErrorCode>;
+
+const REFUSALS = {
+  PostNotFound: 'There is no such post',
+  PostNotPublished: 'This post is not published, so it takes no comments',
+  CommentsClosed: 'Comments are closed on this post',
+} as const;
+
+function accountIdOf(author: CommentAuthor): string | null {
+  return author.kind === 'account' ? author.accountId : null;
+}
+
+function isModeratorRole(actor: Pick<Actor, 'roles'>): boolean {
+  return actor.roles.includes('moderator') || actor.roles.includes('admin');
+}
+
+/** Moderators and admins moderate every comment; a post's author the comments on their post. */
+export function mayModerate(actor: Actor, postAuthorId: string | null): boolean {
+  return isModeratorRole(actor) || (postAuthorId !== null && actor.accountId === postAuthorId);
+}
+
+function authorOf(writer: CommentWriter): CommentAuthor {
+  return writer.kind === 'account'
+    ? { kind: 'account', accountId: writer.accountId, displayName: writer.displayName }
+    : {
+        kind: 'guest',
+        guestId: writer.guestId,
+        name: writer.name,
+        email: writer.email,
+        url: writer.url,
+      };
+}
+
+function lengthError(body: string): CommentError | null {
+  switch (bodyLengthProblem(body)) {
+    case 'empty':
+      return domainError('CommentEmpty', 'Write something before posting');
+    case 'too-long':
+      return domainError('CommentTooLong', 'This comment is too long (10,000 characters at most)');
+    case null:
+      return null;
+  }
+}
+
+function decidePost(
+  command: PostComment,
+  state: CommentState,
+  now: Date,
+): readonly CommentEvent[] | CommentError {
+  if (state) return domainError('CommentAlreadyExists', 'This comment exists already');
+  const post = command.post;
+  const refusal = refusalOf(post, now);
+  if (refusal || !post) {
+    const code = refusal ?? 'PostNotFound';
+    return domainError(code, REFUSALS[code]);
+  }
+  const body = normalizeCommentBody(command.body);
+  const tooShortOrLong = lengthError(body);
+  if (tooShortOrLong) return tooShortOrLong;
+
+  const writer = command.writer;
+  const byModerator = writer.kind === 'account' && mayModerate(writer, post.authorId);
+
+  let lineage = {
+    parentId: null as string | null,
+    ancestorIds: [] as string[],
+    ancestorAuthorIds: [] as (string | null)[],
+    depth: 1,
+  };
+  if (command.parent) {
+    const parent = command.parent.state;
+    if (!parent || parent.status === 'spam' || parent.status === 'trash')
+      return domainError('ParentNotFound', 'The comment you reply to does not exist');
+    if (parent.postId !== post.postId)
+      return domainError('ParentOnAnotherPost', 'The comment you reply to is on another post');
+    if (parent.deleted) return domainError('ParentDeleted', 'The comment you reply to was deleted');
+    if (parent.status === 'pending' && !byModerator)
+      return domainError(
+        'ParentAwaitingModeration',
+        'The comment you reply to is awaiting moderation',
+      );
+    lineage = {
+      parentId: parent.commentId,
+      ancestorIds: [...parent.ancestorIds, parent.commentId],
+      ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
+      // A reply below the deepest level is shown at its parent's level, right after it.
+      depth: parent.depth >= command.settings.threadDepth ? parent.depth : parent.depth + 1,
+    };
+  }
+
+  if (command.history.sameTextOnPost)
+    return domainError(
+      'DuplicateComment',
+      'Duplicate comment: it looks as though you have already said that',
+    );
+
+  const { floodSeconds } = command.settings;
+  const last = command.history.lastPostedAt;
+  if (!byModerator && floodSeconds > 0 && last) {
+    const waitMs = last.getTime() + floodSeconds * 1000 - now.getTime();
+    if (waitMs > 0) {
+      const retryAfterSeconds = Math.ceil(waitMs / 1000);
+      return domainError(
+        'CommentFlood',
+        `You are posting comments too quickly: try again in ${retryAfterSeconds} s`,
+        { retryAfterSeconds, retryAt: new Date(now.getTime() + waitMs).toISOString() },
+      );
+    }
+  }
+
+  const author = authorOf(writer);
+  const html = renderCommentBody(body);
+  const outcome = moderationAtPosting({ author, body, html }, command.settings, {
+    byModerator,
+    hasApprovedComment: command.history.hasApprovedComment,
+  });
+  return [
+    {
+      type: 'parley.comment.posted.v1',
+      data: {
+        commentId: command.commentId,
+        postId: post.postId,
+        ...lineage,
+        author,
+        body,
+        html,
+        status: outcome.status,
+        moderationReason: outcome.reason,
+        notify: command.notify,
+        postAuthorId: post.authorId,
+        postTitle: post.title,
+        postSlug: post.slug,
+        viewerTokenHash: command.viewerTokenHash,
+        postedAt: now.toISOString(),
+      },
+    },
+  ];
+}
+
+function decideEdit(
+  command: EditComment,
+  comment: Comment,
+  now: Date,
+): readonly CommentEvent[] | CommentError {
+  const { by } = command;
+  const byModerator = mayModerate(by, comment.postAuthorId);
+  const ownComment = comment.author.kind === 'account' && comment.author.accountId === by.accountId;
+  if (!byModerator) {
+    if (!ownComment) return domainError('NotAllowed', 'You may edit only your own comments');
+    if (comment.status === 'spam' || comment.status === 'trash')
+      return domainError('CommentNotEditable', 'This comment was removed by a moderator');
+    const windowMs = command.settings.editWindowMinutes * 60_000;
+    if (now.getTime() - Date.parse(comment.postedAt) >= windowMs)
+      return domainError(
+        'EditWindowClosed',
+        `Comments can be edited for ${command.settings.editWindowMinutes} minutes after posting`,
+        { editWindowMinutes: command.settings.editWindowMinutes },
+      );
+  }
+  const body = normalizeCommentBody(command.body);
+  const tooShortOrLong = lengthError(body);
+  if (tooShortOrLong) return tooShortOrLong;
+  if (body === comment.body) return [];
+
+  const html = renderCommentBody(body);
+  const ref = { commentId: comment.commentId, postId: comment.postId };
+  const events: CommentEvent[] = [
+    {
+      type: 'parley.comment.edited.v1',
+      data: {
+        ...ref,
+        body,
+        html,
+        editedBy: by.accountId,
+        byModerator: byModerator && !ownComment,
+        editedAt: now.toISOString(),
+      },
+    },
+  ];
+  // An approved comment edited by its author goes through the content rules again.
+  if (!byModerator && comment.status === 'approved') {
+    const outcome = contentRules({ author: comment.author, body, html }, command.settings);
+    const moderation = { ...ref, by: by.accountId, at: now.toISOString() };
+    if (outcome?.status === 'spam')
+      events.push({ type: 'parley.comment.marked-spam.v1', data: moderation });
+    else if (outcome?.status === 'pending')
+      events.push({ type: 'parley.comment.unapproved.v1', data: moderation });
+  }
+  return events;
+}
+
+function decideDelete(command: DeleteComment, comment: Comment, now: Date) {
+  const ownComment =
+    comment.author.kind === 'account' && comment.author.accountId === command.by.accountId;
+  if (!ownComment && !mayModerate(command.by, comment.postAuthorId))
+    return domainError('NotAllowed', 'You may delete only your own comments');
+  if (comment.deleted) return [];
+  return [
+    {
+      type: 'parley.comment.deleted.v1' as const,
+      data: {
+        commentId: comment.commentId,
+        postId: comment.postId,
+        deletedBy: command.by.accountId,
+        deletedAt: now.toISOString(),
+      },
+    },
+  ];
+}
+
+function decideModeration(
+  command: ModerateComment,
+  comment: Comment,
+  now: Date,
+): readonly CommentEvent[] | CommentError {
+  if (!mayModerate(command.by, comment.postAuthorId))
+    return domainError('NotAllowed', 'Only moderators and the post’s author moderate comments');
+  if (comment.deleted) return domainError('CommentDeleted', 'This comment was deleted');
+  const data = {
+    commentId: comment.commentId,
+    postId: comment.postId,
+    by: command.by.accountId,
+    at: now.toISOString(),
+  };
+  const { status } = comment;
+  const removed = status === 'spam' || status === 'trash';
+  switch (command.action) {
+    case 'approve':
+      if (status === 'approved') return [];
+      if (status === 'trash')
+        return [{ type: 'parley.comment.restored.v1', data: { ...data, status: 'approved' } }];
+      return [{ type: 'parley.comment.approved.v1', data }];
+    case 'unapprove':
+      if (status === 'pending') return [];
+      if (removed)
+        return [{ type: 'parley.comment.restored.v1', data: { ...data, status: 'pending' } }];
+      return [{ type: 'parley.comment.unapproved.v1', data }];
+    case 'spam':
+      return status === 'spam' ? [] : [{ type: 'parley.comment.marked-spam.v1', data }];
+    case 'trash':
+      return status === 'trash' ? [] : [{ type: 'parley.comment.trashed.v1', data }];
+    case 'restore':
+      if (!removed) return [];
+      return [
+        {
+          type: 'parley.comment.restored.v1',
+          data: { ...data, status: comment.statusBeforeRemoval },
+        },
+      ];
+    default:
+      return assertNever(command.action, 'moderation action');
+  }
+}
+
+function remember(comment: Comment): Comment['statusBeforeRemoval'] {
+  return comment.status === 'approved' || comment.status === 'pending'
+    ? comment.status
+    : comment.statusBeforeRemoval;
+}
+
+function evolve(state: CommentState, event: CommentEvent): CommentState {
+  if (event.type === 'parley.comment.posted.v1') {
+    const d = event.data;
+    return {
+      commentId: d.commentId,
+      postId: d.postId,
+      parentId: d.parentId,
+      ancestorIds: d.ancestorIds,
+      ancestorAuthorIds: d.ancestorAuthorIds,
+      depth: d.depth,
+      author: d.author,
+      postAuthorId: d.postAuthorId,
+      body: d.body,
+      html: d.html,
+      status: d.status,
+      statusBeforeRemoval: 'pending',
+      deleted: false,
+      postedAt: d.postedAt,
+      editedAt: null,
+    };
+  }
+  if (!state) return state;
+  switch (event.type) {
+    case 'parley.comment.approved.v1':
+      return { ...state, status: 'approved' };
+    case 'parley.comment.unapproved.v1':
+      return { ...state, status: 'pending' };
+    case 'parley.comment.marked-spam.v1':
+      return { ...state, statusBeforeRemoval: remember(state), status: 'spam' };
+    case 'parley.comment.trashed.v1':
+      return { ...state, statusBeforeRemoval: remember(state), status: 'trash' };
+    case 'parley.comment.restored.v1':
+      return { ...state, status: event.data.status };
+    case 'parley.comment.edited.v1':
+      return {
+        ...state,
+        body: event.data.body,
+        html: event.data.html,
+        editedAt: event.data.editedAt,
+      };
+    case 'parley.comment.deleted.v1':
+      return { ...state, deleted: true };
+    default:
+      return assertNever(event, 'comment event');
+  }
+}
+
+/** The Comment aggregate: posting with the moderation rules, editing, deleting, moderating. */
+export const commentDecider: Decider<CommentState, CommentCommand, CommentEvent, CommentError> = {
+  initialState: null,
+  evolve,
+  decide(command, state, now) {
+    if (command.type === 'PostComment') return decidePost(command, state, now);
+    if (!state) return domainError('CommentNotFound', 'There is no such comment');
+    switch (command.type) {
+      case 'EditComment':
+        if (state.deleted) return domainError('CommentDeleted', 'This comment was deleted');
+        return decideEdit(command, state, now);
+      case 'DeleteComment':
+        return decideDelete(command, state, now);
+      case 'ModerateComment':
+        return decideModeration(command, state, now);
+      default:
+        return assertNever(command, 'comment command');
+    }
+  },
+};
