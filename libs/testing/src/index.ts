@@ -2,3 +2,4 @@ export * from './infra';
 export * from './service-harness';
 export * from './sse';
 export * from './events';
+export * from './service-process';

@@ -1,0 +1,88 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..', '..', '..');
+let built = false;
+
+/** Compiles the apps to dist/ once per test process (`node scripts/build.mjs`). */
+export function buildApps(): void {
+  if (built) return;
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  built = true;
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** The HTTP address the service logged when it started listening. */
+  readonly url: string;
+  /** Ends the process at once, as a crash would: no drain, no offset commit. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait: the graceful shutdown. */
+  stop(): Promise<void>;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Runs an app's compiled main (dist/apps/<app>/src/main.js) as a real child process with
+ * the given environment, and resolves once it logs that it listens.
+ */
+export async function spawnServiceProcess(
+  app: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  buildApps();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${app} did not start in ${timeoutMs} ms: ${stderr.join('').slice(-2000)}`));
+    }, timeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { url?: unknown; msg?: unknown };
+        if (typeof entry.url === 'string' && entry.msg === `${app} listening`) {
+          clearTimeout(timer);
+          resolve(entry.url);
+        }
+      } catch {
+        // Not a log line of ours.
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `${app} exited (${code ?? signal}) before listening: ${stderr.join('').slice(-2000)}`,
+        ),
+      );
+    });
+  });
+  return {
+    child,
+    url,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+    },
+  };
+}
