@@ -14,6 +14,7 @@ const BASE = [
   'KAFKA_CONSUMER_MAX_WAIT_MS',
   'MONGODB_URI',
   'RELAY_POLL_MS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
 ] as const;
 
 export interface KafkaConfig {
@@ -33,6 +34,7 @@ export interface BaseConfig {
   kafka: KafkaConfig;
   mongo: { uri: string };
   relay: { pollMs: number };
+  tracing: { otlpEndpoint: string | undefined };
 }
 
 export interface GatewayConfig extends BaseConfig {
@@ -85,6 +87,7 @@ function base(app: AppName, v: BaseValues): BaseConfig {
     },
     mongo: { uri: v.MONGODB_URI },
     relay: { pollMs: v.RELAY_POLL_MS },
+    tracing: { otlpEndpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT || undefined },
   };
 }
 

@@ -198,6 +198,13 @@ export const VARIABLES = {
     defaultValue: '20',
     apps: ['gateway'],
   },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: z.union([z.literal(''), httpUrl]),
+    description:
+      'OTLP/HTTP collector that traces are exported to; empty keeps them in the process (the context still propagates).',
+    defaultValue: '',
+    apps: ALL,
+  },
   RELAY_POLL_MS: {
     schema: positiveInt.max(60000),
     description: 'Fallback poll of the outbox relay; appends in the same process wake it at once.',

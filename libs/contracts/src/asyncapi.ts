@@ -55,6 +55,9 @@ function headersSchema(): JsonObject {
       [CE_HEADERS.streamVersion]: stringHeader('Position of the event in its stream, from 1.'),
       [CE_HEADERS.correlationId]: stringHeader('Id shared by all work that one request started.'),
       [CE_HEADERS.causationId]: stringHeader('Id of the event or request that caused this event.'),
+      [CE_HEADERS.traceparent]: stringHeader(
+        'W3C trace context of the work that appended the event (distributed tracing extension).',
+      ),
       [CE_HEADERS.datacontenttype]: { type: 'string', const: 'application/json' },
     },
   };

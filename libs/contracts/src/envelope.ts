@@ -20,6 +20,8 @@ export interface EventEnvelope<T extends string = string, D = unknown> {
   correlationId: string;
   /** Id of the event or request that caused this one; null for a user's own request. */
   causationId: string | null;
+  /** W3C trace context of the work that appended the event (CloudEvents distributed tracing extension). */
+  traceparent?: string;
   data: D;
 }
 
@@ -34,6 +36,10 @@ export const envelopeAttributesSchema = z.object({
   streamVersion: z.number().int().positive(),
   correlationId: z.string().min(1),
   causationId: z.string().min(1).nullable(),
+  traceparent: z
+    .string()
+    .regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/)
+    .optional(),
 });
 
 export type EnvelopeAttributes = z.infer<typeof envelopeAttributesSchema>;
@@ -49,6 +55,7 @@ export const CE_HEADERS = {
   streamVersion: 'ce_streamversion',
   correlationId: 'ce_correlationid',
   causationId: 'ce_causationid',
+  traceparent: 'ce_traceparent',
   datacontenttype: 'content-type',
 } as const;
 
@@ -65,6 +72,7 @@ export function envelopeToHeaders(envelope: EventEnvelope): Record<string, strin
     [CE_HEADERS.datacontenttype]: envelope.datacontenttype,
   };
   if (envelope.causationId !== null) headers[CE_HEADERS.causationId] = envelope.causationId;
+  if (envelope.traceparent) headers[CE_HEADERS.traceparent] = envelope.traceparent;
   return headers;
 }
 
@@ -83,5 +91,6 @@ export function headersToAttributes(
     streamVersion: Number(headers[CE_HEADERS.streamVersion]),
     correlationId: headers[CE_HEADERS.correlationId],
     causationId: headers[CE_HEADERS.causationId] ?? null,
+    ...(headers[CE_HEADERS.traceparent] ? { traceparent: headers[CE_HEADERS.traceparent] } : {}),
   });
 }

@@ -7,6 +7,7 @@ import {
   isEventType,
   parseEvent,
 } from '@parley/contracts';
+import { currentTraceparent } from '@parley/observability';
 import type { AppendContext } from './event-store.port';
 
 /** Wraps a decider's events in envelopes: ids, time, stream versions, correlation. */
@@ -20,6 +21,7 @@ export function toEnvelopes(
 ): AnyEvent[] {
   const time = now.toISOString();
   for (const event of events) assertValid(event);
+  const traceparent = currentTraceparent();
   return events.map(
     (event, index) =>
       ({
@@ -33,6 +35,7 @@ export function toEnvelopes(
         streamVersion: fromVersion + index,
         correlationId: context.correlationId,
         causationId: context.causationId,
+        ...(traceparent ? { traceparent } : {}),
         data: event.data,
       }) as AnyEvent,
   );

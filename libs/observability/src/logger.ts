@@ -1,5 +1,6 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import { currentCorrelation } from './correlation-context';
+import { currentTraceId } from './tracing';
 
 export type { Logger } from 'pino';
 
@@ -34,7 +35,8 @@ export function loggerOptions(app: string, level: string): LoggerOptions {
     formatters: { level: (label) => ({ level: label }) },
     mixin() {
       const correlation = currentCorrelation();
-      return correlation ? { ...correlation } : {};
+      const traceId = currentTraceId();
+      return { ...(correlation ?? {}), ...(traceId ? { traceId } : {}) };
     },
   };
 }

@@ -52,7 +52,7 @@ export async function spawnServiceProcess(
       child.kill('SIGKILL');
       reject(new Error(`${app} did not start in ${timeoutMs} ms: ${stderr.join('').slice(-2000)}`));
     }, timeoutMs);
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { url?: unknown; msg?: unknown };

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { z } from 'zod';
+import { initTracing } from '@parley/observability';
 import { startEmbeddedParley } from './embedded-platform';
 
 const environment = z.object({
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const env = parsed.data;
+  initTracing({ serviceName: 'parley-embedded' });
   const started = Date.now();
   const parley = await startEmbeddedParley({
     dataDir: env.DATA_DIR,

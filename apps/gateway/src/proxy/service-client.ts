@@ -1,5 +1,5 @@
 import type { Actor } from '@parley/contracts';
-import { CORRELATION_HEADER, currentCorrelation } from '@parley/observability';
+import { CORRELATION_HEADER, currentCorrelation, injectTraceHeaders } from '@parley/observability';
 import { ACTOR_HEADER, type FieldError, ProblemException, encodeActor } from '@parley/platform';
 import type { Logger } from 'pino';
 
@@ -59,6 +59,7 @@ export class ServiceClient {
     if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
     if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    injectTraceHeaders(headers);
 
     let response: Response;
     try {

@@ -1,6 +1,11 @@
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { AnyEvent } from '@parley/contracts';
-import { runWithCorrelation } from '@parley/observability';
+import {
+  SpanKind,
+  contextFromTraceparent,
+  inSpan,
+  runWithCorrelation,
+} from '@parley/observability';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { decodeEvent } from '../event-codec';
@@ -87,12 +92,20 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
     const handler = this.getHandlerByPattern(event.type);
     if (!handler) return;
     const started = performance.now();
-    await runWithCorrelation(
-      { correlationId: event.correlationId, causationId: event.id },
-      async () => {
-        const result: unknown = await handler(event, new EventContext(message));
-        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      },
+    await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, () =>
+      inSpan(
+        `process ${event.type}`,
+        SpanKind.CONSUMER,
+        contextFromTraceparent(event.traceparent),
+        {
+          'messaging.destination.name': message.topic,
+          'messaging.consumer.group.name': this.options.groupId,
+        },
+        async () => {
+          const result: unknown = await handler(event, new EventContext(message));
+          await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        },
+      ),
     );
     this.options.onHandled?.(event, performance.now() - started, message);
   }

@@ -2,12 +2,18 @@ import type { DynamicModule, INestApplication, LoggerService, Type } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import type { Span } from '@opentelemetry/api';
 import {
   CORRELATION_HEADER,
+  SpanKind,
+  contextFromHeaders,
   correlationIdFrom,
+  markSpanError,
   metrics,
   routeLabel,
+  runInSpan,
   runWithCorrelation,
+  startSpan,
 } from '@parley/observability';
 import { ProblemFilter } from '../http/problem.filter';
 import { ProblemValidationPipe } from '../http/validation';
@@ -72,11 +78,30 @@ export async function createHttpApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   const quiet = new Set(options.quietPaths ?? ['/health/live', '/health/ready', '/metrics']);
+  const spans = new WeakMap<object, Span>();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, request.id);
-    runWithCorrelation({ correlationId: String(request.id) }, done);
+    const parent = contextFromHeaders(request.headers);
+    const span = startSpan(
+      `${request.method} ${routeLabel(request.routeOptions.url)}`,
+      SpanKind.SERVER,
+      parent,
+      {
+        'http.request.method': request.method,
+        'http.route': routeLabel(request.routeOptions.url),
+        'parley.correlation_id': String(request.id),
+      },
+    );
+    spans.set(request, span);
+    runInSpan(span, parent, () => runWithCorrelation({ correlationId: String(request.id) }, done));
   });
   fastify.addHook('onResponse', (request, reply, done) => {
+    const span = spans.get(request);
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) markSpanError(span);
+      span.end();
+    }
     const path = request.url.split('?')[0] ?? request.url;
     metrics.httpDuration.observe(
       {

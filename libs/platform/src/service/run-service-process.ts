@@ -1,5 +1,5 @@
 import { type AppConfigs, type AppName, ConfigError, loadConfig } from '@parley/config';
-import { createLogger } from '@parley/observability';
+import { createLogger, initTracing } from '@parley/observability';
 import { installGracefulShutdown } from '../bootstrap/graceful-shutdown';
 import { ReadinessService } from '../health/readiness.service';
 import { createDistributedInfrastructure } from './service-infrastructure';
@@ -21,6 +21,10 @@ export async function runServiceProcess<A extends AppName>(
     throw error;
   }
   const logger = createLogger(name, config.logLevel);
+  initTracing({
+    serviceName: `parley-${name}`,
+    ...(config.tracing.otlpEndpoint ? { otlpEndpoint: config.tracing.otlpEndpoint } : {}),
+  });
   try {
     const infra = await createDistributedInfrastructure(config, logger);
     const running = await startService(define(config), infra, config.http);

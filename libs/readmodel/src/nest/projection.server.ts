@@ -8,7 +8,12 @@ import {
   type MessageConsumer,
   reliable,
 } from '@parley/messaging';
-import { runWithCorrelation } from '@parley/observability';
+import {
+  SpanKind,
+  contextFromTraceparent,
+  inSpan,
+  runWithCorrelation,
+} from '@parley/observability';
 import type { Logger } from 'pino';
 import type { LiveReadModels } from '../live-read-models';
 import { type GenerationDb, type Projection, ProjectionGenerations } from '../projection';
@@ -128,7 +133,16 @@ export class ProjectionServer extends Server implements CustomTransportStrategy 
     if (!this.types.has(event.type)) return;
     const started = performance.now();
     await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, () =>
-      this.options.projection.apply(event as TopicEvent<TopicKey>, db),
+      inSpan(
+        `project ${event.type}`,
+        SpanKind.CONSUMER,
+        contextFromTraceparent(event.traceparent),
+        {
+          'messaging.destination.name': message.topic,
+          'parley.projection': this.options.projection.name,
+        },
+        () => this.options.projection.apply(event as TopicEvent<TopicKey>, db),
+      ),
     );
     this.options.onHandled?.(this.options.projection.name, performance.now() - started, message);
   }
