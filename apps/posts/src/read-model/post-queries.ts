@@ -7,6 +7,7 @@ import type {
   PostPage,
   PostView,
 } from '@parley/contracts';
+import { postIdParamSchema } from '@parley/contracts';
 import type { EventStore } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE, READ_MODELS, validationProblem } from '@parley/platform';
 import type { Filter, LiveReadModels } from '@parley/readmodel';
@@ -135,8 +136,10 @@ export class PostQueries {
    */
   async get(idOrSlug: string, actor: Actor | null): Promise<PostView | null> {
     const doc = await this.posts.findOne({ $or: [{ _id: idOrSlug }, { slugs: idOrSlug }] });
-    if (actor && canWrite(actor)) {
-      const post = await loadPost(this.store, doc?._id ?? idOrSlug);
+    // Only a post id names a post's stream; a slug not projected yet is not looked for there.
+    const postId = doc?._id ?? (postIdParamSchema.safeParse(idOrSlug).success ? idOrSlug : null);
+    if (actor && canWrite(actor) && postId !== null) {
+      const post = await loadPost(this.store, postId);
       if (post.exists && isVisible(post) && mayChange(actor, post)) return this.view(post);
     }
     if (!doc || doc.status !== 'published') return null;

@@ -425,6 +425,9 @@ export function postsScenario(mode: HarnessMode): void {
       ).toBe(200);
       expect((await call('PUT', `/v1/posts/${created.id}/like`, null)).status).toBe(401);
 
+      // A slug that happens to name a like's stream is just a slug nobody has.
+      expect((await call('GET', `/v1/posts/like-${created.id}-reader-1`, amy)).status).toBe(404);
+
       const { post } = await seen(created.id, (p) => p?.likeCount === 5);
       expect(post?.likers).toEqual(['Boots', 'Amy', 'Cy']);
 

@@ -1,0 +1,3 @@
+import { restartScenario } from './testing/restart-scenario';
+
+restartScenario('embedded');
