@@ -14,6 +14,7 @@ import { AuthController } from './identity/auth.controller';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
+import { NotificationsController } from './notifications/notifications.controller';
 import { PostsController } from './posts/posts.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import {
@@ -80,6 +81,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         controllers: [
           AuthController,
           PostsController,
+          NotificationsController,
           LiveController,
           LiveFeedConsumer,
           ...(options.devMailbox ? [DevMailboxController] : []),

@@ -84,7 +84,7 @@ export class LiveController {
     const inbox = await this.services.notifications.call<{ items: InboxItem[] }>({
       method: 'GET',
       path: '/v1/notifications',
-      query: { limit: 100, since: since.createdAt },
+      query: { limit: 100 },
       actor: { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles },
     });
     return inbox.body.items

@@ -118,6 +118,56 @@ export class ServiceClient {
     return { status: response.status, body: body as T, headers: response.headers };
   }
 
+  /** Like `call`, for answers that are not JSON (an HTML page): the text and its content type. */
+  async callRaw(
+    request: ServiceRequest & { accept: string; contentType?: string; rawBody?: string },
+  ): Promise<{
+    status: number;
+    contentType: string;
+    text: string;
+  }> {
+    const url = new URL(request.path, this.baseUrl);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined && value !== null && value !== '')
+        url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: request.accept };
+    const correlation = currentCorrelation();
+    if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
+    if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
+    if (request.rawBody !== undefined)
+      headers['content-type'] = request.contentType ?? 'text/plain';
+    injectTraceHeaders(headers);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        ...(request.rawBody !== undefined ? { body: request.rawBody } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch {
+      throw new ProblemException({
+        status: 503,
+        code: 'service-unavailable',
+        title: `The ${this.name} service is unavailable`,
+        headers: { 'retry-after': '5' },
+      });
+    }
+    if (response.status >= 500) {
+      throw new ProblemException({
+        status: 502,
+        code: 'service-error',
+        title: `The ${this.name} service failed`,
+      });
+    }
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? 'text/plain',
+      text: await response.text(),
+    };
+  }
+
   private problemOf(response: Response, body: ProblemBody | undefined): ProblemException {
     const headers: Record<string, string> = {};
     for (const name of PASSED_HEADERS) {
