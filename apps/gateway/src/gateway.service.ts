@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Mailer, MemoryMailbox } from '@parley/mail';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { CommentsController } from './comments/comments.controller';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
 import { registerIdempotency } from './http/idempotency';
 import { type RateLimits, registerRateLimits } from './http/rate-limits';
@@ -81,6 +82,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         controllers: [
           AuthController,
           PostsController,
+          CommentsController,
           NotificationsController,
           LiveController,
           LiveFeedConsumer,

@@ -1,0 +1,308 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  type Actor,
+  blogCommentSettingsInputSchema,
+  commentIdParamSchema,
+  commentLikeStateSchema,
+  commentPostIdParamSchema,
+  commentQuerySchema,
+  commentSettingsViewSchema,
+  commentViewSchema,
+  editCommentRequestSchema,
+  moderateCommentRequestSchema,
+  moderationQueuePageSchema,
+  moderationQueueQuerySchema,
+  postCommentRequestSchema,
+  postCommentResponseSchema,
+  threadPageSchema,
+  threadQuerySchema,
+} from '@parley/contracts';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { Authenticated, Caller } from '../auth/authentication.guard';
+import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
+import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
+import { passThrough } from '../proxy/service-client';
+import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
+
+/** The viewer tokens travel on as the comma-separated list the service reads. */
+function withTokens<T extends { viewerToken?: string[] | undefined }>(
+  query: T,
+): Omit<T, 'viewerToken'> & { viewerToken?: string } {
+  const { viewerToken, ...rest } = query;
+  return viewerToken && viewerToken.length > 0
+    ? { ...rest, viewerToken: viewerToken.join(',') }
+    : rest;
+}
+
+@ApiTags('Comments')
+@Controller('api/v1')
+export class CommentsController {
+  constructor(@Inject(SERVICE_CLIENTS) private readonly services: ServiceClients) {}
+
+  private get comments() {
+    return this.services.comments;
+  }
+
+  @Get('posts/:id/comments')
+  @ApiOperation({
+    summary:
+      'The thread of a post in display order: top-level numbering, nesting to the blog depth, reply and like counts, paginated by top-level thread. ' +
+      'view=moderation (moderators and the post author) includes held and spam comments; a guest sees their own held comment with viewerToken.',
+  })
+  @ApiJson(200, threadPageSchema, 'A page of the thread')
+  @ApiProblems(401, 403, 404)
+  async thread(
+    @Caller() caller: Actor | null,
+    @Param('id', { schema: commentPostIdParamSchema }) postId: string,
+    @Query({ schema: threadQuerySchema }) query: z.output<typeof threadQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'GET',
+        path: `/v1/posts/${encodeURIComponent(postId)}/comments`,
+        query: withTokens(query),
+        actor: caller,
+      }),
+    );
+  }
+
+  @Post('posts/:id/comments')
+  @RateLimited(WRITE_LIMIT)
+  @ApiOperation({
+    summary:
+      'Post a comment or a reply (parentId). Logged in, or as a guest with author {name, email, url?}; the email is never shown. ' +
+      'The answer says what happened: approved, or pending ("Your comment is awaiting moderation"). Posting again within the flood interval is a 429.',
+  })
+  @ApiJson(201, postCommentResponseSchema, 'The comment and its status')
+  @ApiProblems(401, 404, 409, 422)
+  async post(
+    @Caller() caller: Actor | null,
+    @Param('id', { schema: commentPostIdParamSchema }) postId: string,
+    @Body({ schema: postCommentRequestSchema }) body: z.output<typeof postCommentRequestSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'POST',
+        path: `/v1/posts/${encodeURIComponent(postId)}/comments`,
+        body,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Get('comments/:id')
+  @ApiOperation({
+    summary: 'One comment (its author sees it while it is held; guests with their viewerToken).',
+  })
+  @ApiJson(200, commentViewSchema, 'The comment')
+  @ApiProblems(404)
+  async get(
+    @Caller() caller: Actor | null,
+    @Param('id', { schema: commentIdParamSchema }) id: string,
+    @Query({ schema: commentQuerySchema }) query: z.output<typeof commentQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'GET',
+        path: `/v1/comments/${encodeURIComponent(id)}`,
+        query: withTokens(query),
+        actor: caller,
+      }),
+    );
+  }
+
+  @Patch('comments/:id')
+  @Authenticated()
+  @ApiOperation({
+    summary:
+      'Edit your own comment within the edit window; moderators edit any. The comment shows it was edited.',
+  })
+  @ApiJson(200, commentViewSchema, 'The comment')
+  @ApiProblems(401, 403, 404, 409, 422)
+  async edit(
+    @Caller() caller: Actor,
+    @Param('id', { schema: commentIdParamSchema }) id: string,
+    @Body({ schema: editCommentRequestSchema }) body: z.output<typeof editCommentRequestSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'PATCH',
+        path: `/v1/comments/${encodeURIComponent(id)}`,
+        body,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Delete('comments/:id')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({
+    summary:
+      'Delete your own comment: with replies it stays as "This comment was deleted", otherwise it disappears.',
+  })
+  @ApiNoContent('Deleted')
+  @ApiProblems(401, 403, 404)
+  async remove(
+    @Caller() caller: Actor,
+    @Param('id', { schema: commentIdParamSchema }) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'DELETE',
+        path: `/v1/comments/${encodeURIComponent(id)}`,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Put('comments/:id/like')
+  @Authenticated()
+  @ApiOperation({ summary: 'Like a comment (liking twice changes nothing).' })
+  @ApiJson(200, commentLikeStateSchema, 'Liked')
+  @ApiProblems(401, 404, 409)
+  async like(
+    @Caller() caller: Actor,
+    @Param('id', { schema: commentIdParamSchema }) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'PUT',
+        path: `/v1/comments/${encodeURIComponent(id)}/like`,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Delete('comments/:id/like')
+  @Authenticated()
+  @ApiOperation({ summary: 'Take a like back.' })
+  @ApiJson(200, commentLikeStateSchema, 'Not liked')
+  @ApiProblems(401, 404)
+  async unlike(
+    @Caller() caller: Actor,
+    @Param('id', { schema: commentIdParamSchema }) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'DELETE',
+        path: `/v1/comments/${encodeURIComponent(id)}/like`,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Get('moderation/queue')
+  @Authenticated()
+  @ApiOperation({
+    summary:
+      'Held comments awaiting a decision (moderators: every post; authors: their posts), newest first.',
+  })
+  @ApiJson(200, moderationQueuePageSchema, 'A page of the queue')
+  @ApiProblems(401, 403)
+  async queue(
+    @Caller() caller: Actor,
+    @Query({ schema: moderationQueueQuerySchema })
+    query: z.output<typeof moderationQueueQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'GET',
+        path: '/v1/moderation/queue',
+        query,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Post('comments/:id/moderation')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({
+    summary:
+      'Approve, hold (pending), mark spam or trash a comment; restore by setting pending or approved again.',
+  })
+  @ApiJson(200, commentViewSchema, 'The comment')
+  @ApiProblems(401, 403, 404, 409)
+  async moderate(
+    @Caller() caller: Actor,
+    @Param('id', { schema: commentIdParamSchema }) id: string,
+    @Body({ schema: moderateCommentRequestSchema })
+    body: z.output<typeof moderateCommentRequestSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'POST',
+        path: `/v1/comments/${encodeURIComponent(id)}/moderation`,
+        body,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Get('settings/comments')
+  @ApiOperation({ summary: "The blog's comment settings (depth, edit window, moderation rules)." })
+  @ApiJson(200, commentSettingsViewSchema, 'The settings')
+  @ApiProblems()
+  async settings(
+    @Caller() caller: Actor | null,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({ method: 'GET', path: '/v1/settings', actor: caller }),
+    );
+  }
+
+  @Put('settings/comments')
+  @Authenticated('admin')
+  @ApiOperation({
+    summary: "Change the blog's comment settings (admins); the others stay as they are.",
+  })
+  @ApiJson(200, commentSettingsViewSchema, 'The settings')
+  @ApiProblems(401, 403)
+  async changeSettings(
+    @Caller() caller: Actor,
+    @Body({ schema: blogCommentSettingsInputSchema })
+    body: z.output<typeof blogCommentSettingsInputSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({ method: 'PUT', path: '/v1/settings', body, actor: caller }),
+    );
+  }
+}
