@@ -1,5 +1,9 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type {
   Actor,
+  WebhookCreated,
   InboxResponse,
   NotificationWhy,
   SubscriptionList,
@@ -420,6 +424,74 @@ export function notificationsScenario(mode: HarnessMode): void {
       smtp.refuseWith = undefined;
       await sleep(QUIET_MS);
       expect(mailsTo(E, refused)).toEqual([]);
+    });
+
+    it('posts a signed webhook to an account that turned the webhook channel on', async () => {
+      const received: { headers: Record<string, string | string[] | undefined>; body: string }[] =
+        [];
+      const server = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          received.push({ headers: request.headers, body });
+          response.writeHead(received.length === 1 ? 503 : 204).end();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+        const hook = await harness.request<WebhookCreated>(
+          'POST',
+          '/v1/webhooks',
+          { url },
+          actor(B),
+        );
+        expect(hook.status).toBe(201);
+        const replies = (
+          await harness.request<SubscriptionList>('GET', '/v1/subscriptions', undefined, actor(B))
+        ).body.items.find((s) => s.kind === 'replies');
+        const changed = await harness.request<SubscriptionView>(
+          'PATCH',
+          `/v1/subscriptions/${replies?.id}`,
+          { channels: ['in-app', 'webhook'] },
+          actor(B),
+        );
+        expect(changed.status).toBe(200);
+        await eventually(async () => {
+          const list = await harness.request<SubscriptionList>(
+            'GET',
+            '/v1/subscriptions',
+            undefined,
+            actor(B),
+          );
+          return list.body.items.some((s) => s.id === replies?.id && s.channels.includes('webhook'))
+            ? true
+            : undefined;
+        });
+
+        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: c2 });
+        // The first delivery is answered 503: it is tried again, with the same id, and signed anew.
+        await eventually(() => (received.length >= 2 ? true : undefined), { timeoutMs: 15_000 });
+        const delivery = received[1]!;
+        const timestamp = String(delivery.headers['x-parley-webhook-timestamp']);
+        const expected = createHmac('sha256', hook.body.secret)
+          .update(`${timestamp}.${delivery.body}`)
+          .digest('hex');
+        expect(delivery.headers['x-parley-webhook-signature']).toBe(`v1=${expected}`);
+        expect(delivery.headers['x-parley-webhook-id']).toBe(
+          received[0]?.headers['x-parley-webhook-id'],
+        );
+        const payload = JSON.parse(delivery.body) as {
+          notification: { subject: { commentId: string }; reason: string };
+        };
+        expect(payload.notification.subject.commentId).toBe(reply.id);
+        expect(payload.notification.reason).toBe('reply');
+        await sleep(QUIET_MS);
+        expect(received).toHaveLength(2);
+        expect(mailsTo(B, reply)).toEqual([]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
 
     it('answers bad input with problem+json naming the field', async () => {
