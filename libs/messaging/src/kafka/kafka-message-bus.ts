@@ -26,6 +26,11 @@ export interface KafkaBusOptions {
   /** Commit handled offsets at least this often while a batch is being worked through. */
   commitIntervalMs?: number;
   logger?: Logger;
+  /**
+   * Put before every consumer group id. Runs whose topics carry a prefix on a shared cluster
+   * give it here too, so that one service's groups in two runs never share members.
+   */
+  groupPrefix?: string;
 }
 
 function headersOf(message: KafkaMessage): Record<string, string> {
@@ -70,8 +75,11 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   consumer(options: ConsumeOptions): MessageConsumer {
-    const member = new KafkaGroupMember(this.kafka, options, this.options, () =>
-      this.members.delete(member),
+    const member = new KafkaGroupMember(
+      this.kafka,
+      { ...options, groupId: this.groupId(options.groupId) },
+      this.options,
+      () => this.members.delete(member),
     );
     this.members.add(member);
     return member;
@@ -108,7 +116,7 @@ export class KafkaMessageBus implements MessageBus {
 
   async groupOffsets(groupId: string, topic: string): Promise<PartitionOffsets[]> {
     const admin = await this.connectedAdmin();
-    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [result] = await admin.fetchOffsets({ groupId: this.groupId(groupId), topics: [topic] });
     return (result?.partitions ?? [])
       .map((p) => ({ partition: p.partition, high: p.offset }))
       .sort((a, b) => a.partition - b.partition);
@@ -122,6 +130,10 @@ export class KafkaMessageBus implements MessageBus {
     this.admin = undefined;
     await (await producer?.catch(() => undefined))?.disconnect();
     await (await admin?.catch(() => undefined))?.disconnect();
+  }
+
+  private groupId(groupId: string): string {
+    return this.options.groupPrefix ? `${this.options.groupPrefix}.${groupId}` : groupId;
   }
 
   private connectedProducer(): Promise<Producer> {

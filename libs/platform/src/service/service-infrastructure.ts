@@ -56,6 +56,7 @@ export async function createDistributedInfrastructure(
   const bus = new KafkaMessageBus(kafka, {
     consumerMaxWaitMs: config.kafka.consumerMaxWaitMs,
     logger,
+    groupPrefix: config.kafka.topicPrefix,
   });
   const documents = new MongoDocumentStore(mongo);
   const kafkaCheck = kafkaReadiness(kafkaOptions, logger);
