@@ -3,7 +3,7 @@ import type { Actor } from '@parley/contracts';
 import { type EventStore, handleCommand } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import { loadPost } from '../posts/post-stream';
-import { type Outcome, commandContext } from '../posts/post-use-cases';
+import { type Outcome, commandContext, runCommand } from '../posts/post-use-cases';
 import { likeDecider, likeStream } from './like.decider';
 
 /** Readers' likes: one stream per reader and post. */
@@ -16,32 +16,36 @@ export class LikeUseCases {
 
   async like(actor: Actor, postId: string): Promise<Outcome<boolean>> {
     const post = await loadPost(this.store, postId);
-    const outcome = await handleCommand(
-      this.store,
-      likeDecider,
-      likeStream(postId, actor.accountId),
-      {
-        type: 'LikePost',
-        postId,
-        accountId: actor.accountId,
-        displayName: actor.displayName,
-        post: { exists: post.exists, status: post.status },
-      },
-      commandContext(),
-      { now: this.clock },
+    const outcome = await runCommand(() =>
+      handleCommand(
+        this.store,
+        likeDecider,
+        likeStream(postId, actor.accountId),
+        {
+          type: 'LikePost',
+          postId,
+          accountId: actor.accountId,
+          displayName: actor.displayName,
+          post: { exists: post.exists, status: post.status },
+        },
+        commandContext(),
+        { now: this.clock },
+      ),
     );
-    return outcome.ok ? { ok: true, value: outcome.state.liked } : outcome;
+    return outcome.ok ? { ok: true, value: outcome.value.liked } : outcome;
   }
 
   async unlike(actor: Actor, postId: string): Promise<Outcome<boolean>> {
-    const outcome = await handleCommand(
-      this.store,
-      likeDecider,
-      likeStream(postId, actor.accountId),
-      { type: 'UnlikePost', postId, accountId: actor.accountId },
-      commandContext(),
-      { now: this.clock },
+    const outcome = await runCommand(() =>
+      handleCommand(
+        this.store,
+        likeDecider,
+        likeStream(postId, actor.accountId),
+        { type: 'UnlikePost', postId, accountId: actor.accountId },
+        commandContext(),
+        { now: this.clock },
+      ),
     );
-    return outcome.ok ? { ok: true, value: outcome.state.liked } : outcome;
+    return outcome.ok ? { ok: true, value: outcome.value.liked } : outcome;
   }
 }

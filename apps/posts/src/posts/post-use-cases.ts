@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, PostCommentSettings } from '@parley/contracts';
 import {
   type AppendContext,
+  type CommandOutcome,
   ConcurrencyError,
   type DomainError,
   type EventStore,
@@ -52,6 +53,22 @@ export function commandContext(): AppendContext {
     correlationId: correlation?.correlationId ?? newCorrelationId(),
     causationId: correlation?.causationId ?? null,
   };
+}
+
+/** Runs a command; a conflict that outlasts the retries is an error to answer, not a crash. */
+export async function runCommand<S>(
+  work: () => Promise<CommandOutcome<S, PostsError>>,
+): Promise<Outcome<S>> {
+  try {
+    const outcome = await work();
+    return outcome.ok ? { ok: true, value: outcome.state } : outcome;
+  } catch (error) {
+    if (!(error instanceof ConcurrencyError)) throw error;
+    return {
+      ok: false,
+      error: domainError('ConcurrentChange', 'It kept changing while saving; try again'),
+    };
+  }
 }
 
 export interface DraftInput {
@@ -160,24 +177,12 @@ export class PostUseCases {
     return isDomainError(decision) ? decision : undefined;
   }
 
-  private async run(postId: string, command: PostCommand): Promise<Outcome<Post>> {
-    try {
-      const outcome = await handleCommand(
-        this.store,
-        postDecider,
-        postStream(postId),
-        command,
-        commandContext(),
-        { now: this.clock },
-      );
-      return outcome.ok ? { ok: true, value: outcome.state } : outcome;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-      return {
-        ok: false,
-        error: domainError('ConcurrentChange', 'The post kept changing while saving; try again'),
-      };
-    }
+  private run(postId: string, command: PostCommand): Promise<Outcome<Post>> {
+    return runCommand(() =>
+      handleCommand(this.store, postDecider, postStream(postId), command, commandContext(), {
+        now: this.clock,
+      }),
+    );
   }
 
   /**
