@@ -430,7 +430,7 @@ describe('the Comment aggregate', () => {
             spec
               .given([])
               .when(reply({ settings: settings({ threadDepth }) }, second))
-              .decision() as { data: Posted }[]
+              .decision() as unknown as { data: Posted }[]
           )[0]?.data.depth;
         expect(decide(2)).toBe(2);
         expect(decide(3)).toBe(3);

@@ -1,0 +1,3 @@
+import { commentsScenario } from './testing/comments-scenario';
+
+commentsScenario('embedded');

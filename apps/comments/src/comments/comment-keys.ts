@@ -1,0 +1,47 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { CommentAuthor } from '@parley/contracts';
+import { v7 as uuidv7 } from 'uuid';
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A new comment id: a UUID v7, so ids sort by posting time and sort keys need no lookup. */
+export function newCommentId(now: Date): string {
+  return uuidv7({ msecs: now.getTime() });
+}
+
+/** A guest is known by their address, whatever its capitals, without keeping it readable. */
+export function guestIdOf(email: string): string {
+  return sha256(`parley-guest:${email.trim().toLowerCase()}`);
+}
+
+/** One key per person who writes: an account or a guest's address. */
+export function authorKeyOf(
+  author: { kind: 'account'; accountId: string } | { kind: 'guest'; guestId: string },
+): string {
+  return author.kind === 'account' ? `account:${author.accountId}` : `guest:${author.guestId}`;
+}
+
+export function authorKeyOfComment(author: CommentAuthor): string {
+  return authorKeyOf(author);
+}
+
+/** Seeds an avatar picture: stable per author, and it tells nothing about them. */
+export function avatarSeedOf(authorKey: string): string {
+  return sha256(`parley-avatar:${authorKey}`).slice(0, 16);
+}
+
+/** What makes two comments "the same text": case and spacing kept, runs of blank space folded. */
+export function textKeyOf(body: string): string {
+  return sha256(body.trim().replace(/\s+/g, ' '));
+}
+
+/** A token that lets a guest see their own held comment; only its hash is kept. */
+export function newViewerToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function viewerTokenHashOf(token: string): string {
+  return sha256(`parley-viewer:${token}`);
+}

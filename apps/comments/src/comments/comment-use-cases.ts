@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type Actor,
+  AWAITING_MODERATION_MESSAGE,
+  type CommentView,
+  type GuestAuthorInput,
+  type PostCommentRequest,
+  type PostCommentResponse,
+} from '@parley/contracts';
+import { type EventStore, fold, handleCommand } from '@parley/eventstore';
+import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, validationProblem } from '@parley/platform';
+import type { Logger } from 'pino';
+import { commandContext, runCommand } from '../command-context';
+import { PostStatusQueries } from '../post-status/post-status.queries';
+import { SettingsService } from '../settings/settings.service';
+import { ThreadQueries } from '../thread/thread.queries';
+import { normalizeCommentBody } from './comment-body';
+import {
+  type Comment,
+  type CommentCommand,
+  type CommentEvent,
+  type CommentState,
+  type CommentWriter,
+  commentDecider,
+  commentStream,
+  type ModerationAction,
+} from './comment.decider';
+import {
+  authorKeyOf,
+  avatarSeedOf,
+  guestIdOf,
+  newCommentId,
+  newViewerToken,
+  textKeyOf,
+  viewerTokenHashOf,
+} from './comment-keys';
+import { RecentWriters } from './recent-writers';
+
+/** Who writes: the calling account, or the guest who gave a name and an email. */
+export function writerOf(actor: Actor | null, guest: GuestAuthorInput | undefined): CommentWriter {
+  if (actor) {
+    if (guest)
+      throw validationProblem([{ field: 'author', reason: 'only guests give a name and email' }]);
+    return { kind: 'account', ...actor };
+  }
+  if (!guest)
+    throw validationProblem([{ field: 'author', reason: 'guests give a name and an email' }]);
+  return {
+    kind: 'guest',
+    guestId: guestIdOf(guest.email),
+    name: guest.name,
+    email: guest.email,
+    url: guest.url,
+  };
+}
+
+/** A comment as the write endpoints answer it, from its own stream. */
+export function commentView(comment: Comment): CommentView {
+  const { author } = comment;
+  const authorKey = authorKeyOf(author);
+  return {
+    id: comment.commentId,
+    postId: comment.postId,
+    parentId: comment.parentId,
+    depth: comment.depth,
+    author:
+      author.kind === 'account'
+        ? {
+            kind: 'account',
+            accountId: author.accountId,
+            name: author.displayName,
+            url: null,
+            avatarSeed: avatarSeedOf(authorKey),
+          }
+        : {
+            kind: 'guest',
+            accountId: null,
+            name: author.name,
+            url: author.url,
+            avatarSeed: avatarSeedOf(authorKey),
+          },
+    body: comment.deleted ? '' : comment.body,
+    html: comment.deleted ? '' : comment.html,
+    status: comment.status,
+    postedAt: comment.postedAt,
+    edited: comment.editedAt !== null,
+    editedAt: comment.editedAt,
+    deleted: comment.deleted,
+  };
+}
+
+/** Posting, editing, deleting and moderating comments. */
+@Injectable()
+export class CommentUseCases {
+  private readonly recent = new RecentWriters();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly settings: SettingsService,
+    private readonly posts: PostStatusQueries,
+    private readonly threads: ThreadQueries,
+  ) {}
+
+  /** The comment as its stream tells it: the latest, whatever the read model says yet. */
+  async load(commentId: string): Promise<CommentState> {
+    const stream = await this.store.readStream(commentStream(commentId));
+    return fold(commentDecider, stream.events as unknown as CommentEvent[]);
+  }
+
+  async post(
+    postId: string,
+    request: Omit<PostCommentRequest, 'author'>,
+    writer: CommentWriter,
+  ): Promise<PostCommentResponse> {
+    const now = this.clock();
+    const authorKey = authorKeyOf(writer);
+    const textKey = textKeyOf(normalizeCommentBody(request.body));
+    const parentId = request.parentId ?? null;
+    const [settings, post, parent, history] = await Promise.all([
+      this.settings.current(),
+      this.posts.find(postId),
+      parentId ? this.load(parentId) : Promise.resolve(null),
+      this.threads.writerHistory(authorKey, postId, textKey),
+    ]);
+    const viewerToken = writer.kind === 'guest' ? newViewerToken() : null;
+    const commentId = newCommentId(now);
+    const { state } = await runCommand(() =>
+      handleCommand(
+        this.store,
+        commentDecider,
+        commentStream(commentId),
+        {
+          type: 'PostComment',
+          commentId,
+          postId,
+          post,
+          ...(parentId ? { parent: { id: parentId, state: parent } } : {}),
+          writer,
+          body: request.body,
+          notify: request.notify,
+          viewerTokenHash: viewerToken ? viewerTokenHashOf(viewerToken) : null,
+          settings,
+          history: this.recent.complete(authorKey, postId, textKey, history, now),
+        },
+        commandContext(),
+        { now: () => now, retriesOnConflict: 0 },
+      ),
+    );
+    const comment = state!;
+    this.recent.record(authorKey, postId, textKey, now);
+    this.logger.info(
+      { commentId, postId, status: comment.status, reply: parentId !== null },
+      'comment posted',
+    );
+    const status = comment.status as PostCommentResponse['status'];
+    return {
+      id: commentId,
+      status,
+      ...(status === 'approved' ? {} : { message: AWAITING_MODERATION_MESSAGE }),
+      ...(viewerToken ? { viewerToken } : {}),
+      comment: commentView(comment),
+    };
+  }
+
+  async edit(commentId: string, body: string, by: Actor): Promise<CommentView> {
+    const settings = await this.settings.current();
+    return this.run(commentId, { type: 'EditComment', by, body, settings });
+  }
+
+  async remove(commentId: string, by: Actor): Promise<CommentView> {
+    return this.run(commentId, { type: 'DeleteComment', by });
+  }
+
+  async moderate(commentId: string, action: ModerationAction, by: Actor): Promise<CommentView> {
+    const view = await this.run(commentId, { type: 'ModerateComment', by, action });
+    this.logger.info({ commentId, action, status: view.status }, 'comment moderated');
+    return view;
+  }
+
+  private async run(commentId: string, command: CommentCommand): Promise<CommentView> {
+    const { state } = await runCommand(() =>
+      handleCommand(
+        this.store,
+        commentDecider,
+        commentStream(commentId),
+        command,
+        commandContext(),
+        { now: this.clock },
+      ),
+    );
+    return commentView(state!);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PostStatusModule } from '../post-status/post-status.module';
+import { SettingsModule } from '../settings/settings.module';
+import { ThreadModule } from '../thread/thread.module';
+import { CommentUseCases } from './comment-use-cases';
+import { CommentsController } from './comments.controller';
+
+@Module({
+  imports: [PostStatusModule, SettingsModule, ThreadModule],
+  controllers: [CommentsController],
+  providers: [CommentUseCases],
+  exports: [CommentUseCases],
+})
+export class CommentsModule {}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { CommentsModule } from '../comments/comments.module';
+import { ThreadModule } from '../thread/thread.module';
+import { ModerationController } from './moderation.controller';
+
+@Module({ imports: [CommentsModule, ThreadModule], controllers: [ModerationController] })
+export class ModerationModule {}

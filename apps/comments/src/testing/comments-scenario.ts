@@ -1,0 +1,525 @@
+import type {
+  Actor,
+  CommentSettingsView,
+  CommentView,
+  DomainEvent,
+  ModerationQueuePage,
+  PostCommentResponse,
+  ThreadItem,
+  ThreadPage,
+} from '@parley/contracts';
+import {
+  type HarnessMode,
+  type ServiceHarness,
+  eventually,
+  publishEvents,
+  startServiceHarness,
+} from '@parley/testing';
+import { commentsService } from '../comments.service';
+import { expectInert, XSS_CORPUS } from './xss-corpus';
+
+interface Problem {
+  status: number;
+  code: string;
+  title: string;
+  details?: Record<string, unknown>;
+  errors?: { field: string; reason: string }[];
+}
+
+const account = (accountId: string, roles: Actor['roles'] = ['reader']): Actor => ({
+  accountId,
+  displayName: accountId.charAt(0).toUpperCase() + accountId.slice(1),
+  roles,
+});
+
+const ann = account('ann', ['author']);
+const bea = account('bea');
+const cy = account('cy');
+const dee = account('dee');
+const mo = account('mo', ['moderator']);
+const root = account('root', ['admin']);
+const gus = { name: 'Gus', email: 'Gus@Example.com', url: 'https://gus.example' };
+
+function postDrafted(postId: string, title: string): DomainEvent<'parley.post.drafted.v1'> {
+  return {
+    type: 'parley.post.drafted.v1',
+    data: {
+      postId,
+      authorId: 'ann',
+      authorName: 'Ann',
+      slug: title.toLowerCase().replace(/\W+/g, '-'),
+      title,
+      body: 'The quote of the week.',
+      excerpt: 'The quote of the week.',
+      categories: [],
+      tags: [],
+      series: null,
+      commentSettings: { mode: 'open', autoCloseDays: null },
+      draftedAt: '2026-11-20T08:00:00.000Z',
+    },
+  };
+}
+
+function postPublished(postId: string, title: string): DomainEvent<'parley.post.published.v1'> {
+  return {
+    type: 'parley.post.published.v1',
+    data: {
+      postId,
+      slug: title.toLowerCase().replace(/\W+/g, '-'),
+      title,
+      excerpt: 'The quote of the week.',
+      authorId: 'ann',
+      authorName: 'Ann',
+      firstPublication: true,
+      publishedAt: '2026-11-20T09:00:00.000Z',
+      publishedBy: 'ann',
+    },
+  };
+}
+
+/**
+ * The comments service through its HTTP API, on the real broker and Mongo-compatible
+ * server or on the embedded adapters, with post and account events published on their
+ * topics as their services' relays would, and a clock the test moves.
+ */
+export function commentsScenario(mode: HarnessMode): void {
+  describe(`the comments service (${mode})`, () => {
+    jest.setTimeout(mode === 'distributed' ? 120_000 : 30_000);
+    const wait = { timeoutMs: mode === 'distributed' ? 30_000 : 10_000 };
+
+    let offsetMs = 0;
+    const clock = () => new Date(Date.now() + offsetMs);
+    /** Moves time on past the flood interval, as a reader pausing between comments would. */
+    const later = (seconds = 16) => {
+      offsetMs += seconds * 1000;
+    };
+    let service: ServiceHarness;
+    const run = Date.now().toString(36);
+    const postIdOf = (name: string) => `${name}-${run}`;
+
+    beforeAll(async () => {
+      service = await startServiceHarness(commentsService(), mode, { clock });
+    });
+
+    afterAll(async () => {
+      await service?.close();
+    });
+
+    async function publishPost(name: string, title = `Movie Quote Monday ${name}`) {
+      const postId = postIdOf(name);
+      await publishEvents(
+        service.infra.bus,
+        service.infra.topicName('posts'),
+        '/parley/posts',
+        `post-${postId}`,
+        [postDrafted(postId, title), postPublished(postId, title)],
+      );
+      await eventually(
+        async () =>
+          (await service.request('GET', `/v1/posts/${postId}/comments`)).status === 200 ||
+          undefined,
+        wait,
+      );
+      return postId;
+    }
+
+    const comment = <T = Problem>(
+      postId: string,
+      body: string,
+      as: Actor | null,
+      extra: Record<string, unknown> = {},
+    ) => {
+      later();
+      return service.request<T>('POST', `/v1/posts/${postId}/comments`, { body, ...extra }, as);
+    };
+
+    async function posted(
+      postId: string,
+      body: string,
+      as: Actor | null,
+      extra: Record<string, unknown> = {},
+    ): Promise<PostCommentResponse> {
+      const response = await comment<PostCommentResponse>(postId, body, as, extra);
+      expect(response.status).toBe(201);
+      return response.body;
+    }
+
+    const thread = (postId: string, query = '', as: Actor | null = null) =>
+      service.request<ThreadPage & Problem>(
+        'GET',
+        `/v1/posts/${postId}/comments${query}`,
+        undefined,
+        as,
+      );
+
+    /** Polls the thread until it shows what the test expects (projections are asynchronous). */
+    async function threadWhen(
+      postId: string,
+      ready: (page: ThreadPage) => boolean,
+      query = '',
+      as: Actor | null = null,
+    ): Promise<ThreadPage> {
+      return eventually(async () => {
+        const response = await thread(postId, query, as);
+        return response.status === 200 && ready(response.body) ? response.body : undefined;
+      }, wait);
+    }
+
+    const ids = (page: ThreadPage) => page.items.map((item) => item.id);
+    const item = (page: ThreadPage, id: string) => page.items.find((i) => i.id === id);
+
+    const moderate = (commentId: string, status: string, as: Actor) =>
+      service.request<CommentView>('POST', `/v1/comments/${commentId}/moderation`, { status }, as);
+
+    it('returns a real blog discussion in display order with its nesting and numbers', async () => {
+      const postId = await publishPost('discussion');
+      const a = await posted(postId, 'First! What a line.', bea);
+      const b = await posted(postId, 'I quote it every **Monday**.', null, { author: gus });
+      expect(b).toMatchObject({
+        status: 'pending',
+        message: 'Your comment is awaiting moderation',
+      });
+      expect(b.viewerToken?.length).toBeGreaterThanOrEqual(16);
+      expect((await moderate(b.id, 'approved', ann)).status).toBe(200);
+      const c = await posted(postId, 'Never seen the film, now I must.', cy);
+      const a1 = await posted(postId, 'Same here, it is a classic.', cy, { parentId: a.id });
+      const a2 = await posted(postId, 'The sequel is better 🎬', bea, { parentId: a1.id });
+      const a3 = await posted(postId, 'Strongly disagree!', dee, { parentId: a2.id });
+      const b1 = await posted(postId, 'Thanks Gus, glad you liked it.', ann, { parentId: b.id });
+      expect(a3.comment.depth).toBe(4);
+      expect(b1.status).toBe('approved');
+
+      const page = await threadWhen(
+        postId,
+        (p) => p.items.length === 7 && p.totals.comments === 7 && p.totals.threads === 3,
+      );
+      expect(ids(page)).toEqual([a.id, a1.id, a2.id, a3.id, b.id, b1.id, c.id]);
+      expect(page.items.map((i) => [i.depth, i.number, i.parentId])).toEqual([
+        [1, 1, null],
+        [2, null, a.id],
+        [3, null, a1.id],
+        [4, null, a2.id],
+        [1, 2, null],
+        [2, null, b.id],
+        [1, 3, null],
+      ]);
+      expect(page.items.map((i) => i.replyCount)).toEqual([1, 1, 1, 0, 1, 0, 0]);
+      expect(page.totals.pages).toBe(1);
+      expect(item(page, b.id)?.author).toMatchObject({ kind: 'guest', name: 'Gus', url: gus.url });
+      expect(item(page, b1.id)?.author).toMatchObject({ kind: 'account', accountId: 'ann' });
+      expect(item(page, a2.id)?.html).toBe('<p>The sequel is better 🎬</p>');
+      expect(JSON.stringify(page).toLowerCase()).not.toContain('gus@example.com');
+
+      const newest = (await thread(postId, '?order=newest')).body;
+      expect(ids(newest)).toEqual([c.id, b.id, b1.id, a.id, a1.id, a2.id, a3.id]);
+      expect(newest.items.filter((i) => i.number !== null).map((i) => i.number)).toEqual([1, 2, 3]);
+    });
+
+    it('pages by top-level thread and keeps every reply on its thread’s page', async () => {
+      const postId = await publishPost('pages');
+      expect(
+        (await service.request('PUT', '/v1/settings', { commentsPerPage: 2 }, root)).status,
+      ).toBe(200);
+      try {
+        const first = await posted(postId, 'one', bea);
+        const reply = await posted(postId, 'reply to one', cy, { parentId: first.id });
+        const second = await posted(postId, 'two', dee);
+        const third = await posted(postId, 'three', bea);
+        const one = await threadWhen(
+          postId,
+          (p) => p.totals.comments === 4 && p.totals.threads === 3,
+        );
+        expect(ids(one)).toEqual([first.id, reply.id, second.id]);
+        expect(one.totals).toEqual({ comments: 4, threads: 3, pages: 2 });
+        const two = (await thread(postId, '?page=2')).body;
+        expect(ids(two)).toEqual([third.id]);
+        expect(two.items[0]?.number).toBe(3);
+      } finally {
+        await service.request('PUT', '/v1/settings', { commentsPerPage: 50 }, root);
+      }
+    });
+
+    it('shows a held comment to its guest and moderators only, then after approval, and hides it once trashed', async () => {
+      const postId = await publishPost('held');
+      const shown = await posted(postId, 'Visible from the start', bea);
+      const held = await posted(postId, 'My first comment here', null, {
+        author: { name: 'Hal', email: 'hal@example.com' },
+      });
+      expect(held.status).toBe('pending');
+
+      await threadWhen(postId, (p) => p.items.length === 1);
+      const asGuest = await threadWhen(
+        postId,
+        (p) => p.items.length === 2,
+        `?viewerToken=${held.viewerToken}`,
+      );
+      expect(item(asGuest, held.id)).toMatchObject({
+        status: 'pending',
+        message: 'Your comment is awaiting moderation',
+      });
+      expect((await thread(postId, '?view=moderation', bea)).status).toBe(403);
+      const forModerators = (await thread(postId, '?view=moderation', mo)).body;
+      expect(item(forModerators, held.id)).toMatchObject({
+        status: 'pending',
+        moderationReason: 'first-comment',
+      });
+      const queue = await service.request<ModerationQueuePage>(
+        'GET',
+        `/v1/moderation/queue?postId=${postId}`,
+        undefined,
+        mo,
+      );
+      expect(queue.body.items.map((i) => i.id)).toEqual([held.id]);
+      expect(queue.body.items[0]?.post).toMatchObject({ id: postId });
+
+      expect((await moderate(held.id, 'approved', bea)).status).toBe(403);
+      expect((await moderate(held.id, 'approved', mo)).body.status).toBe('approved');
+      const approved = await threadWhen(postId, (p) => p.items.length === 2);
+      expect(ids(approved)).toEqual([shown.id, held.id]);
+      expect(item(approved, held.id)?.message).toBeNull();
+
+      expect((await moderate(held.id, 'trash', mo)).body.status).toBe('trash');
+      // Gone from the thread and from "N Comments".
+      const trashed = await threadWhen(
+        postId,
+        (p) => p.items.length === 1 && p.totals.comments === 1,
+      );
+      expect(ids(trashed)).toEqual([shown.id]);
+
+      const restored = await service.request<CommentView>(
+        'POST',
+        `/v1/comments/${held.id}/restore`,
+        undefined,
+        mo,
+      );
+      expect(restored.body.status).toBe('approved');
+      await threadWhen(postId, (p) => p.items.length === 2);
+    });
+
+    it('renders an XSS corpus inert', async () => {
+      const postId = await publishPost('xss');
+      const xena = account('xena', ['moderator']);
+      for (const body of XSS_CORPUS) await posted(postId, body, xena);
+      const page = await threadWhen(postId, (p) => p.items.length === XSS_CORPUS.length);
+      for (const shown of page.items) expectInert(shown.html);
+      expect(page.items.map((i) => i.body)).toEqual(XSS_CORPUS.map((b) => b.trim()));
+    });
+
+    it('lands every one of many concurrent replies to one comment', async () => {
+      const postId = await publishPost('concurrent');
+      const parent = await posted(postId, 'Reply to me, everyone', bea);
+      const readers = Array.from({ length: 8 }, (_, i) => account(`reader${i}`));
+      const replies = await Promise.all(
+        readers.map((reader) =>
+          service.request<PostCommentResponse>(
+            'POST',
+            `/v1/posts/${postId}/comments`,
+            { body: `Reply from ${reader.accountId}`, parentId: parent.id },
+            reader,
+          ),
+        ),
+      );
+      expect(replies.map((r) => r.status)).toEqual(readers.map(() => 201));
+      const page = await threadWhen(postId, (p) => p.items.length === 9);
+      expect(item(page, parent.id)?.replyCount).toBe(8);
+      expect(new Set(ids(page).slice(1))).toEqual(new Set(replies.map((r) => r.body.id)));
+      expect(page.items.slice(1).every((i) => i.parentId === parent.id && i.depth === 2)).toBe(
+        true,
+      );
+    });
+
+    it('edits within the window, leaves a tombstone for a deleted comment with replies, and counts likes', async () => {
+      const postId = await publishPost('editing');
+      const a = await posted(postId, 'Orignal text', bea);
+      const reply = await posted(postId, 'A reply', cy, { parentId: a.id });
+      const lonely = await posted(postId, 'Nobody answers me', dee);
+
+      const edited = await service.request<CommentView>(
+        'PATCH',
+        `/v1/comments/${a.id}`,
+        { body: 'Original text' },
+        bea,
+      );
+      expect(edited.body).toMatchObject({ edited: true, html: '<p>Original text</p>' });
+      const notHers = await service.request<Problem>(
+        'PATCH',
+        `/v1/comments/${a.id}`,
+        { body: 'Hacked' },
+        cy,
+      );
+      expect(notHers.status).toBe(403);
+      later(16 * 60);
+      const late = await service.request<Problem>(
+        'PATCH',
+        `/v1/comments/${a.id}`,
+        { body: 'Too late' },
+        bea,
+      );
+      expect(late.status).toBe(422);
+      expect(late.body.code).toBe('edit-window-closed');
+      expect(
+        (
+          await service.request<CommentView>(
+            'PATCH',
+            `/v1/comments/${reply.id}`,
+            { body: 'A reply (edited by a moderator)' },
+            mo,
+          )
+        ).body.edited,
+      ).toBe(true);
+
+      for (const liker of [cy, dee, cy])
+        expect(
+          (await service.request('PUT', `/v1/comments/${a.id}/like`, undefined, liker)).status,
+        ).toBe(200);
+      const liked = await threadWhen(postId, (p) => item(p, a.id)?.likeCount === 2, '', cy);
+      expect(item(liked, a.id)?.likedByViewer).toBe(true);
+      await service.request('DELETE', `/v1/comments/${a.id}/like`, undefined, cy);
+      await threadWhen(postId, (p) => item(p, a.id)?.likeCount === 1);
+
+      expect((await service.request('DELETE', `/v1/comments/${a.id}`, undefined, bea)).status).toBe(
+        204,
+      );
+      expect(
+        (await service.request('DELETE', `/v1/comments/${lonely.id}`, undefined, dee)).status,
+      ).toBe(204);
+      const after = await threadWhen(
+        postId,
+        (p) => p.items.length === 2 && item(p, a.id)?.deleted === true && p.totals.comments === 1,
+      );
+      expect(after.items.map((i) => [i.id, i.deleted, i.message])).toEqual([
+        [a.id, true, 'This comment was deleted'],
+        [reply.id, false, null],
+      ]);
+      expect(item(after, a.id)).toMatchObject({ author: null, body: '', html: '', number: 1 });
+      expect(item(after, reply.id)?.edited).toBe(true);
+    });
+
+    it('refuses floods with Retry-After, duplicates, closed posts and bad input, saying why', async () => {
+      const postId = await publishPost('rules');
+      await posted(postId, 'Hello there', bea);
+      const flood = await service.request<Problem>(
+        'POST',
+        `/v1/posts/${postId}/comments`,
+        { body: 'Hello again' },
+        bea,
+      );
+      expect(flood.status).toBe(429);
+      expect(flood.body.code).toBe('comment-flood');
+      const retryAfter = Number(flood.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(15);
+      expect(flood.body.details?.retryAfterSeconds).toBe(retryAfter);
+
+      const duplicate = await comment(postId, ' Hello   there ', bea);
+      expect(duplicate.status).toBe(409);
+      expect(duplicate.body.code).toBe('duplicate-comment');
+
+      expect((await comment(postIdOf('nowhere'), 'Hi', bea)).status).toBe(404);
+      const guestWithoutName = await comment(postId, 'Hi', null);
+      expect(guestWithoutName.status).toBe(400);
+      expect(guestWithoutName.body.errors?.map((e) => e.field)).toEqual(['author']);
+      const bad = await comment(postId, 'Hi', null, {
+        author: { name: '', email: 'not-an-email' },
+        extra: 1,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors?.map((e) => e.field).sort()).toEqual([
+        'author.email',
+        'author.name',
+        'body',
+      ]);
+
+      await publishEvents(
+        service.infra.bus,
+        service.infra.topicName('posts'),
+        '/parley/posts',
+        `post-${postId}`,
+        [
+          {
+            type: 'parley.post.comment-settings-changed.v1',
+            data: {
+              postId,
+              commentSettings: { mode: 'closed', autoCloseDays: null },
+              changedBy: 'ann',
+              changedAt: '2026-11-21T09:00:00.000Z',
+            },
+          },
+        ],
+        3,
+      );
+      await threadWhen(postId, (p) => !p.commentsOpen);
+      const closed = await comment(postId, 'Too late to the party', cy);
+      expect(closed.status).toBe(409);
+      expect(closed.body.code).toBe('comments-closed');
+    });
+
+    it('shows a new display name on comments already written', async () => {
+      const postId = await publishPost('renamed');
+      const written = await posted(postId, 'Signed with my old name', dee);
+      await publishEvents(
+        service.infra.bus,
+        service.infra.topicName('accounts'),
+        '/parley/gateway',
+        'account-dee',
+        [
+          {
+            type: 'parley.account.display-name-changed.v1',
+            data: { accountId: 'dee', displayName: 'Dee Dee', changedAt: clock().toISOString() },
+          },
+        ],
+        2,
+      );
+      const page = await threadWhen(postId, (p) => item(p, written.id)?.author?.name === 'Dee Dee');
+      expect(page.items).toHaveLength(1);
+    });
+
+    it('lets only admins read and change the comment settings', async () => {
+      const seen = await service.request<CommentSettingsView>(
+        'GET',
+        '/v1/settings',
+        undefined,
+        root,
+      );
+      expect(seen.body).toMatchObject({ threadDepth: 5, editWindowMinutes: 15, maxLinks: 2 });
+      expect((await service.request('GET', '/v1/settings', undefined, mo)).status).toBe(403);
+      expect((await service.request('PUT', '/v1/settings', { maxLinks: 3 }, mo)).status).toBe(403);
+      const invalid = await service.request<Problem>(
+        'PUT',
+        '/v1/settings',
+        { threadDepth: 11 },
+        root,
+      );
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.errors?.map((e) => e.field)).toEqual(['threadDepth']);
+    });
+
+    it('answers one comment to whoever may see it', async () => {
+      const postId = await publishPost('single');
+      const held = await posted(postId, 'Waiting for approval', null, {
+        author: { name: 'Ivy', email: 'ivy@example.com' },
+      });
+      await eventually(
+        async () =>
+          (
+            await service.request<ThreadItem>(
+              'GET',
+              `/v1/comments/${held.id}?viewerToken=${held.viewerToken}`,
+            )
+          ).status === 200 || undefined,
+        wait,
+      );
+      expect((await service.request('GET', `/v1/comments/${held.id}`)).status).toBe(404);
+      const forModerator = await service.request<ThreadItem>(
+        'GET',
+        `/v1/comments/${held.id}`,
+        undefined,
+        mo,
+      );
+      expect(forModerator.body).toMatchObject({
+        status: 'pending',
+        moderationReason: 'first-comment',
+      });
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import type { CommentStatus } from '@parley/contracts';
+import type { Document, Versioned } from '@parley/readmodel';
+
+export const THREAD_PROJECTION = 'thread';
+
+export const THREAD_COLLECTIONS = {
+  comments: 'comments',
+  threads: 'threads',
+  likes: 'comment_likes',
+  likeCounts: 'comment_like_counts',
+  authors: 'author_names',
+} as const;
+
+/** One comment, owned by its stream. The guest's email is not kept here. */
+export interface ThreadCommentDocument extends Versioned {
+  postId: string;
+  /** The top-level comment of its thread (itself for a top-level comment). */
+  rootId: string;
+  parentId: string | null;
+  ancestorIds: string[];
+  depth: number;
+  /** Ancestor ids root first, then its own: sorting on it gives the display order of a thread. */
+  sortKey: string;
+  author: {
+    kind: 'account' | 'guest';
+    accountId: string | null;
+    name: string;
+    url: string | null;
+  };
+  authorKey: string;
+  avatarSeed: string;
+  body: string;
+  /** Hash of the text, for duplicate detection. */
+  textKey: string;
+  html: string;
+  status: CommentStatus;
+  moderationReason: string | null;
+  viewerTokenHash: string | null;
+  postAuthorId: string | null;
+  postTitle: string;
+  postSlug: string;
+  postedAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+}
+
+/** What a top-level thread shows, recounted from its comments whenever one changes. */
+export interface ThreadDocument extends Document {
+  postId: string;
+  /** Shown to readers: the top-level comment is approved, or a tombstone with replies shown. */
+  listed: boolean;
+  /** Shown in the moderation view (held and spam comments too). */
+  listedForModeration: boolean;
+  /** Comments a reader sees in the thread (tombstones not counted). */
+  shownComments: number;
+}
+
+/** One account's like of one comment, owned by the like's stream. */
+export interface CommentLikeDocument extends Versioned {
+  commentId: string;
+  postId: string;
+  accountId: string;
+  liked: boolean;
+}
+
+export interface LikeCountDocument extends Document {
+  postId: string;
+  count: number;
+}
+
+/** An account's current display name, so a new name reaches comments already written. */
+export interface AuthorNameDocument extends Versioned {
+  displayName: string;
+}

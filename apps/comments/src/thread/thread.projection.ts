@@ -1,0 +1,240 @@
+import type { AnyEvent, EventType } from '@parley/contracts';
+import { assertNever } from '@parley/eventstore';
+import {
+  applyToOwnedDocument,
+  type Document,
+  type DocumentCollection,
+  DuplicateKeyError,
+  type Projection,
+  type ProjectionDb,
+} from '@parley/readmodel';
+import { authorKeyOfComment, avatarSeedOf, textKeyOf } from '../comments/comment-keys';
+import {
+  type AuthorNameDocument,
+  type CommentLikeDocument,
+  type LikeCountDocument,
+  THREAD_COLLECTIONS as C,
+  THREAD_PROJECTION,
+  type ThreadCommentDocument,
+  type ThreadDocument,
+} from './thread-documents';
+import { arrangeThreads, MODERATION_VIEWER, PUBLIC_VIEWER } from './thread-tree';
+
+type Envelope<T extends EventType> = Extract<AnyEvent, { type: T }>;
+type CommentStreamEvent = Envelope<
+  | 'parley.comment.posted.v1'
+  | 'parley.comment.approved.v1'
+  | 'parley.comment.unapproved.v1'
+  | 'parley.comment.marked-spam.v1'
+  | 'parley.comment.trashed.v1'
+  | 'parley.comment.restored.v1'
+  | 'parley.comment.edited.v1'
+  | 'parley.comment.deleted.v1'
+>;
+type Doc = Omit<ThreadCommentDocument, '_v'>;
+
+function evolveComment(
+  current: ThreadCommentDocument | null,
+  event: CommentStreamEvent,
+): Doc | null {
+  if (event.type === 'parley.comment.posted.v1') {
+    const d = event.data;
+    const authorKey = authorKeyOfComment(d.author);
+    return {
+      _id: d.commentId,
+      postId: d.postId,
+      rootId: d.ancestorIds[0] ?? d.commentId,
+      parentId: d.parentId,
+      ancestorIds: d.ancestorIds,
+      depth: d.depth,
+      sortKey: [...d.ancestorIds, d.commentId].join('/'),
+      author:
+        d.author.kind === 'account'
+          ? {
+              kind: 'account',
+              accountId: d.author.accountId,
+              name: d.author.displayName,
+              url: null,
+            }
+          : { kind: 'guest', accountId: null, name: d.author.name, url: d.author.url },
+      authorKey,
+      avatarSeed: avatarSeedOf(authorKey),
+      body: d.body,
+      textKey: textKeyOf(d.body),
+      html: d.html,
+      status: d.status,
+      moderationReason: d.moderationReason,
+      viewerTokenHash: d.viewerTokenHash,
+      postAuthorId: d.postAuthorId,
+      postTitle: d.postTitle,
+      postSlug: d.postSlug,
+      postedAt: d.postedAt,
+      editedAt: null,
+      deleted: false,
+    };
+  }
+  // Without its posted event (dead-lettered) there is no comment to change.
+  if (!current) return null;
+  const { _v, ...doc } = current;
+  switch (event.type) {
+    case 'parley.comment.approved.v1':
+      return { ...doc, status: 'approved', moderationReason: null };
+    case 'parley.comment.unapproved.v1':
+      return { ...doc, status: 'pending' };
+    case 'parley.comment.marked-spam.v1':
+      return { ...doc, status: 'spam' };
+    case 'parley.comment.trashed.v1':
+      return { ...doc, status: 'trash' };
+    case 'parley.comment.restored.v1':
+      return { ...doc, status: event.data.status };
+    case 'parley.comment.edited.v1':
+      return {
+        ...doc,
+        body: event.data.body,
+        textKey: textKeyOf(event.data.body),
+        html: event.data.html,
+        editedAt: event.data.editedAt,
+      };
+    case 'parley.comment.deleted.v1':
+      return { ...doc, deleted: true };
+    default:
+      return assertNever(event, 'comment event');
+  }
+}
+
+/**
+ * Writes a figure that depends on many streams. A recount racing another one may write an
+ * older figure, so it measures again after writing and writes again until the figure
+ * holds: the last writer always wrote what it last saw.
+ */
+async function recount<T extends Document>(
+  collection: DocumentCollection<T>,
+  measure: () => Promise<T>,
+): Promise<void> {
+  let figures = await measure();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      await collection.replaceOne({ _id: figures._id }, figures, { upsert: true });
+    } catch (error) {
+      // Two first recounts raced to insert the document: measure and write again.
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    }
+    const again = await measure();
+    if (JSON.stringify(again) === JSON.stringify(figures)) return;
+    figures = again;
+  }
+  throw new Error(`The figures of ${collection.name}/${figures._id} keep changing`);
+}
+
+export async function recountThread(db: ProjectionDb, postId: string, rootId: string) {
+  const comments = db.collection<ThreadCommentDocument>(C.comments);
+  await recount(db.collection<ThreadDocument>(C.threads), async () => {
+    const docs = await comments.find({ rootId });
+    const forReaders = arrangeThreads(docs, PUBLIC_VIEWER);
+    const forModerators = arrangeThreads(docs, MODERATION_VIEWER);
+    return {
+      _id: rootId,
+      postId,
+      listed: forReaders.some((c) => c.doc._id === rootId),
+      listedForModeration: forModerators.some((c) => c.doc._id === rootId),
+      shownComments: forReaders.filter((c) => !c.tombstone).length,
+    };
+  });
+}
+
+async function applyCommentEvent(event: CommentStreamEvent, db: ProjectionDb) {
+  const comments = db.collection<ThreadCommentDocument>(C.comments);
+  const { commentId } = event.data;
+  await applyToOwnedDocument<ThreadCommentDocument>(comments, commentId, event, (current) =>
+    evolveComment(current, event),
+  );
+  const doc = await comments.findOne({ _id: commentId });
+  if (doc) await recountThread(db, doc.postId, doc.rootId);
+}
+
+async function applyLikeEvent(
+  event: Envelope<'parley.comment.liked.v1' | 'parley.comment.unliked.v1'>,
+  db: ProjectionDb,
+) {
+  const likes = db.collection<CommentLikeDocument>(C.likes);
+  const { commentId, postId, accountId } = event.data;
+  await applyToOwnedDocument<CommentLikeDocument>(likes, event.subject, event, () => ({
+    _id: event.subject,
+    commentId,
+    postId,
+    accountId,
+    liked: event.type === 'parley.comment.liked.v1',
+  }));
+  await recount(db.collection<LikeCountDocument>(C.likeCounts), async () => ({
+    _id: commentId,
+    postId,
+    count: await likes.count({ commentId, liked: true }),
+  }));
+}
+
+async function applyAccountEvent(
+  event: Envelope<'parley.account.registered.v1' | 'parley.account.display-name-changed.v1'>,
+  db: ProjectionDb,
+) {
+  const { accountId, displayName } = event.data;
+  await applyToOwnedDocument<AuthorNameDocument>(
+    db.collection<AuthorNameDocument>(C.authors),
+    accountId,
+    event,
+    () => ({ _id: accountId, displayName }),
+  );
+}
+
+/**
+ * The threads of posts: every comment with its place in its thread, what each top-level
+ * thread shows to readers and moderators, comment likes and authors' current names.
+ */
+export const threadProjection: Projection<'comments' | 'accounts'> = {
+  name: THREAD_PROJECTION,
+  topics: ['comments', 'accounts'],
+  collections: {
+    [C.comments]: [
+      { keys: { rootId: 1, sortKey: 1 } },
+      { keys: { postId: 1, status: 1, deleted: 1 } },
+      { keys: { postId: 1, parentId: 1, status: 1 } },
+      { keys: { postId: 1, authorKey: 1, textKey: 1 } },
+      { keys: { authorKey: 1, _id: -1 } },
+      { keys: { authorKey: 1, status: 1 } },
+      { keys: { status: 1, _id: -1 } },
+      { keys: { postAuthorId: 1, status: 1, _id: -1 } },
+    ],
+    [C.threads]: [
+      { keys: { postId: 1, listed: 1, _id: 1 } },
+      { keys: { postId: 1, listedForModeration: 1, _id: 1 } },
+    ],
+    [C.likes]: [{ keys: { commentId: 1, liked: 1 } }, { keys: { accountId: 1, commentId: 1 } }],
+    [C.likeCounts]: [],
+    [C.authors]: [],
+  },
+  async apply(event, db) {
+    switch (event.type) {
+      case 'parley.comment.posted.v1':
+      case 'parley.comment.approved.v1':
+      case 'parley.comment.unapproved.v1':
+      case 'parley.comment.marked-spam.v1':
+      case 'parley.comment.trashed.v1':
+      case 'parley.comment.restored.v1':
+      case 'parley.comment.edited.v1':
+      case 'parley.comment.deleted.v1':
+        return applyCommentEvent(event, db);
+      case 'parley.comment.liked.v1':
+      case 'parley.comment.unliked.v1':
+        return applyLikeEvent(event, db);
+      case 'parley.account.registered.v1':
+      case 'parley.account.display-name-changed.v1':
+        return applyAccountEvent(event, db);
+      // Settings are read from their stream; addresses and roles do not show in threads.
+      case 'parley.comment-settings.changed.v1':
+      case 'parley.account.email-verified.v1':
+      case 'parley.account.roles-changed.v1':
+        return;
+      default:
+        return assertNever(event, 'thread projection event');
+    }
+  },
+};

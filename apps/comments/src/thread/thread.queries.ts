@@ -1,0 +1,301 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AWAITING_MODERATION_MESSAGE,
+  DELETED_COMMENT_MESSAGE,
+  type ModerationQueueItem,
+  type ModerationQueuePage,
+  type PublicCommentAuthor,
+  type ThreadItem,
+} from '@parley/contracts';
+import { READ_MODELS } from '@parley/platform';
+import type { Document, DocumentCollection, LiveReadModels } from '@parley/readmodel';
+import type { WriterHistory } from '../comments/comment.decider';
+import {
+  type AuthorNameDocument,
+  type CommentLikeDocument,
+  type LikeCountDocument,
+  THREAD_COLLECTIONS as C,
+  THREAD_PROJECTION,
+  type ThreadCommentDocument,
+  type ThreadDocument,
+} from './thread-documents';
+import { arrangeThreads, isOwn, type ShownComment, type ThreadViewer } from './thread-tree';
+
+export interface ThreadPageRequest {
+  postId: string;
+  viewer: ThreadViewer;
+  /** The viewing account, for the comments it liked. */
+  accountId: string | null;
+  page: number;
+  perPage: number;
+  order: 'oldest' | 'newest';
+}
+
+export interface ThreadPageResult {
+  items: ThreadItem[];
+  totals: { comments: number; threads: number; pages: number };
+}
+
+export interface QueueRequest {
+  statuses: ('pending' | 'spam')[];
+  postId?: string;
+  /** Only comments on this author's posts; undefined for moderators, who see all. */
+  postAuthorId?: string;
+  page: number;
+  limit: number;
+}
+
+/** Reads of the thread read model: a constant number of indexed queries per request. */
+@Injectable()
+export class ThreadQueries {
+  constructor(@Inject(READ_MODELS) private readonly readModels: LiveReadModels) {}
+
+  private collection<T extends Document>(name: string): DocumentCollection<T> {
+    return this.readModels.db(THREAD_PROJECTION).collection<T>(name);
+  }
+
+  private get comments() {
+    return this.collection<ThreadCommentDocument>(C.comments);
+  }
+
+  /** What the moderation rules need to know of a writer. */
+  async writerHistory(authorKey: string, postId: string, textKey: string): Promise<WriterHistory> {
+    const [approved, latest, same] = await Promise.all([
+      this.comments.findOne({ authorKey, status: 'approved' }),
+      this.comments.find({ authorKey }, { sort: { _id: -1 }, limit: 1 }),
+      this.comments.findOne({
+        postId,
+        authorKey,
+        textKey,
+        deleted: false,
+        status: { $ne: 'trash' },
+      }),
+    ]);
+    return {
+      hasApprovedComment: approved !== null,
+      lastPostedAt: latest[0] ? new Date(latest[0].postedAt) : null,
+      sameTextOnPost: same !== null,
+    };
+  }
+
+  async page(request: ThreadPageRequest): Promise<ThreadPageResult> {
+    const { postId, viewer, page, perPage, order } = request;
+    const threads = this.collection<ThreadDocument>(C.threads);
+    const listed: Record<string, unknown> =
+      viewer.view === 'moderation' ? { listedForModeration: true } : { listed: true };
+    // A reader's own held top-level comments start threads only they see.
+    const ownHeldRoots =
+      viewer.view === 'public' && (viewer.authorKey || viewer.viewerTokenHashes.length > 0)
+        ? (
+            await this.comments.find({
+              postId,
+              parentId: null,
+              status: 'pending',
+              deleted: false,
+              $or: [
+                ...(viewer.authorKey ? [{ authorKey: viewer.authorKey }] : []),
+                ...(viewer.viewerTokenHashes.length > 0
+                  ? [{ viewerTokenHash: { $in: viewer.viewerTokenHashes } }]
+                  : []),
+              ],
+            })
+          ).map((doc) => doc._id)
+        : [];
+    const filter =
+      ownHeldRoots.length > 0
+        ? { postId, $or: [listed, { _id: { $in: ownHeldRoots } }] }
+        : { postId, ...listed };
+    const skip = (page - 1) * perPage;
+    const [roots, threadCount, commentCount] = await Promise.all([
+      threads.find(filter, { sort: { _id: order === 'oldest' ? 1 : -1 }, skip, limit: perPage }),
+      threads.count(filter),
+      this.comments.count({ postId, status: 'approved', deleted: false }),
+    ]);
+    const totals = {
+      comments: commentCount,
+      threads: threadCount,
+      pages: Math.max(1, Math.ceil(threadCount / perPage)),
+    };
+    if (roots.length === 0) return { items: [], totals };
+
+    const docs = await this.comments.find(
+      { rootId: { $in: roots.map((r) => r._id) } },
+      { sort: { sortKey: 1 } },
+    );
+    const byRoot = new Map<string, ShownComment[]>();
+    for (const shown of arrangeThreads(docs, viewer)) {
+      const list = byRoot.get(shown.doc.rootId) ?? [];
+      list.push(shown);
+      byRoot.set(shown.doc.rootId, list);
+    }
+    const ordered: { shown: ShownComment; number: number | null }[] = [];
+    roots.forEach((root, index) => {
+      for (const shown of byRoot.get(root._id) ?? []) {
+        ordered.push({ shown, number: shown.doc.parentId === null ? skip + index + 1 : null });
+      }
+    });
+    const decorate = await this.decorations(
+      ordered.map((o) => o.shown.doc),
+      request.accountId,
+    );
+    return {
+      items: ordered.map(({ shown, number }) => toThreadItem(shown, number, viewer, decorate)),
+      totals,
+    };
+  }
+
+  /** One comment as the viewer may see it, or null. */
+  async comment(commentId: string, viewer: ThreadViewer, accountId: string | null) {
+    const doc = await this.comments.findOne({ _id: commentId });
+    if (!doc || doc.deleted) return null;
+    const visible =
+      doc.status === 'approved' ||
+      (viewer.view === 'moderation' && doc.status !== 'trash') ||
+      (doc.status === 'pending' && isOwn(doc, viewer));
+    if (!visible) return null;
+    const [decorate, replyCount] = await Promise.all([
+      this.decorations([doc], accountId),
+      this.comments.count({ parentId: commentId, status: 'approved', deleted: false }),
+    ]);
+    const shown: ShownComment = {
+      doc,
+      tombstone: false,
+      ownPending: doc.status === 'pending' && viewer.view === 'public',
+      replyCount,
+    };
+    return toThreadItem(shown, null, viewer, decorate);
+  }
+
+  async moderationQueue(request: QueueRequest): Promise<ModerationQueuePage> {
+    const filter: Record<string, unknown> = {
+      status: { $in: request.statuses },
+      deleted: false,
+      ...(request.postId ? { postId: request.postId } : {}),
+      ...(request.postAuthorId ? { postAuthorId: request.postAuthorId } : {}),
+    };
+    const [docs, total] = await Promise.all([
+      this.comments.find(filter, {
+        sort: { _id: -1 },
+        skip: (request.page - 1) * request.limit,
+        limit: request.limit,
+      }),
+      this.comments.count(filter),
+    ]);
+    const decorate = await this.decorations(docs, null);
+    return {
+      items: docs.map((doc): ModerationQueueItem => ({
+        ...commentFields(doc, decorate),
+        moderationReason: doc.moderationReason,
+        post: { id: doc.postId, title: doc.postTitle, slug: doc.postSlug },
+      })),
+      total,
+      page: request.page,
+      pages: Math.max(1, Math.ceil(total / request.limit)),
+    };
+  }
+
+  /** Like counts, the viewer's likes and authors' current names of many comments: three queries. */
+  private async decorations(
+    docs: readonly ThreadCommentDocument[],
+    accountId: string | null,
+  ): Promise<Decorations> {
+    const ids = docs.map((d) => d._id);
+    const accountIds = [
+      ...new Set(docs.flatMap((d) => (d.author.accountId ? [d.author.accountId] : []))),
+    ];
+    const [counts, liked, names] = await Promise.all([
+      ids.length > 0
+        ? this.collection<LikeCountDocument>(C.likeCounts).find({ _id: { $in: ids } })
+        : [],
+      accountId && ids.length > 0
+        ? this.collection<CommentLikeDocument>(C.likes).find({
+            accountId,
+            commentId: { $in: ids },
+            liked: true,
+          })
+        : [],
+      accountIds.length > 0
+        ? this.collection<AuthorNameDocument>(C.authors).find({ _id: { $in: accountIds } })
+        : [],
+    ]);
+    return {
+      likeCounts: new Map(counts.map((c) => [c._id, c.count])),
+      likedByViewer: new Set(liked.map((l) => l.commentId)),
+      names: new Map(names.map((n) => [n._id, n.displayName])),
+    };
+  }
+}
+
+interface Decorations {
+  likeCounts: Map<string, number>;
+  likedByViewer: Set<string>;
+  names: Map<string, string>;
+}
+
+function publicAuthor(doc: ThreadCommentDocument, names: Map<string, string>): PublicCommentAuthor {
+  const { author } = doc;
+  return {
+    kind: author.kind,
+    accountId: author.accountId,
+    name: (author.accountId ? names.get(author.accountId) : undefined) ?? author.name,
+    url: author.url,
+    avatarSeed: doc.avatarSeed,
+  };
+}
+
+function commentFields(doc: ThreadCommentDocument, decorate: Decorations) {
+  return {
+    id: doc._id,
+    postId: doc.postId,
+    parentId: doc.parentId,
+    depth: doc.depth,
+    author: publicAuthor(doc, decorate.names),
+    body: doc.body,
+    html: doc.html,
+    status: doc.status,
+    postedAt: doc.postedAt,
+    edited: doc.editedAt !== null,
+    editedAt: doc.editedAt,
+    deleted: false,
+  };
+}
+
+function toThreadItem(
+  shown: ShownComment,
+  number: number | null,
+  viewer: ThreadViewer,
+  decorate: Decorations,
+): ThreadItem {
+  const { doc } = shown;
+  const counts = {
+    number,
+    replyCount: shown.replyCount,
+    likeCount: decorate.likeCounts.get(doc._id) ?? 0,
+    likedByViewer: decorate.likedByViewer.has(doc._id),
+  };
+  if (shown.tombstone) {
+    return {
+      ...counts,
+      id: doc._id,
+      postId: doc.postId,
+      parentId: doc.parentId,
+      depth: doc.depth,
+      author: null,
+      body: '',
+      html: '',
+      status: doc.status,
+      postedAt: doc.postedAt,
+      edited: false,
+      editedAt: null,
+      deleted: true,
+      message: DELETED_COMMENT_MESSAGE,
+      moderationReason: null,
+    };
+  }
+  return {
+    ...commentFields(doc, decorate),
+    ...counts,
+    message: shown.ownPending ? AWAITING_MODERATION_MESSAGE : null,
+    moderationReason: viewer.view === 'moderation' ? doc.moderationReason : null,
+  };
+}
