@@ -10,6 +10,7 @@ import {
   displayNameChanged,
 } from '../testing/events';
 import {
+  type AccountNameDocument,
   COLLECTIONS,
   type PostDocument,
   type PostStatsDocument,
@@ -209,6 +210,19 @@ describe('the posts projection', () => {
     expect((await post('p1'))?.authorName).toBe('Amy P.');
     await feed(postStream('p2').next(drafted('p2', 'amy')));
     expect((await post('p2'))?.authorName).toBe('Amy P.');
+  });
+
+  it('finishes a rename on redelivery when the first delivery stopped halfway', async () => {
+    await feed(like('p1', 'bo').next(liked('p1', 'bo', 'Bo', '2026-11-24T12:00:00.000Z')));
+    const rename = new StreamWriter('account-bo', '/parley/gateway').next(
+      displayNameChanged('bo', 'Boots'),
+    );
+    // The name was stored, then the process stopped before the likes were updated.
+    await db
+      .collection<AccountNameDocument>(COLLECTIONS.accounts)
+      .insertOne({ _id: 'bo', _v: 1, displayName: 'Boots' });
+    await feed(rename);
+    expect((await stats('p1'))?.likers).toEqual(['Boots']);
   });
 
   it('gives the same documents whatever the order of events of different streams', async () => {

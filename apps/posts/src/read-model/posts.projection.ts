@@ -254,13 +254,13 @@ async function applyAccountEvent(
   db: ProjectionDb,
 ) {
   const { accountId, displayName } = event.data;
-  const outcome = await applyToOwnedDocument<AccountNameDocument>(
+  await applyToOwnedDocument<AccountNameDocument>(
     db.collection<AccountNameDocument>(COLLECTIONS.accounts),
     accountId,
     event,
     () => ({ _id: accountId, displayName }),
   );
-  if (outcome === 'skipped') return;
+  // Also on a redelivery: the first delivery may have stopped before reaching posts and likes.
   const current = await accountName(db, accountId);
   if (current === undefined) return;
   await db.collection<PostDocument>(COLLECTIONS.posts).updateMany(
