@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Channel, EventOf, SubscriptionKind } from '@parley/contracts';
-import { type EventStore, fold, handleCommand } from '@parley/eventstore';
+import {
+  ConcurrencyError,
+  type EventStore,
+  fold,
+  handleCommand,
+  isDomainError,
+} from '@parley/eventstore';
 import { MailDeliveryError, type MailMessage } from '@parley/mail';
 import { APP_LOGGER, EVENT_STORE, READ_MODELS } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
@@ -45,6 +51,8 @@ const PUSH_CHANNELS = ['email', 'webhook'] as const;
  */
 @Injectable()
 export class DeliveryService {
+  private readonly known = new Map<string, { state: NotificationState; version: number }>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
@@ -415,6 +423,34 @@ export class DeliveryService {
     notificationId: string,
     command: NotificationCommand,
   ): Promise<NotificationEvent[]> {
+    const known = this.known.get(notificationId);
+    if (known) {
+      // The stream was just read: decide on it and append at its version, without reading again.
+      const decision = notificationDecider.decide(command, known.state, this.options.clock());
+      if (!isDomainError(decision)) {
+        if (decision.length === 0) return [];
+        try {
+          const appended = await this.store.append(
+            notificationStream(notificationId),
+            known.version,
+            decision,
+            appendContext(),
+          );
+          this.remember(
+            notificationId,
+            decision.reduce(
+              (state, event) => notificationDecider.evolve(state, event),
+              known.state,
+            ),
+            appended.version,
+          );
+          return [...decision];
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+        }
+      }
+      this.known.delete(notificationId);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await handleCommand(
@@ -426,6 +462,7 @@ export class DeliveryService {
           { now: this.options.clock, retriesOnConflict: 5 },
         );
         if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
+        this.remember(notificationId, outcome.state, outcome.version);
         return outcome.events as unknown as NotificationEvent[];
       } catch (error) {
         if (attempt >= 8) throw error;
@@ -436,7 +473,19 @@ export class DeliveryService {
 
   async load(notificationId: string): Promise<NotificationState> {
     const stream = await this.store.readStream(notificationStream(notificationId));
-    return fold(notificationDecider, stream.events as unknown as NotificationEvent[]);
+    const state = fold(notificationDecider, stream.events as unknown as NotificationEvent[]);
+    this.remember(notificationId, state, stream.version);
+    return state;
+  }
+
+  /** The last state and version of streams this process read or wrote (bounded). */
+  private remember(notificationId: string, state: NotificationState, version: number): void {
+    this.known.delete(notificationId);
+    this.known.set(notificationId, { state, version });
+    if (this.known.size > 2_000) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
   }
 
   private inbox() {
