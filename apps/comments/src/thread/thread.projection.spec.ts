@@ -1,0 +1,326 @@
+import type { AnyEvent, DomainEvent, EventData, TopicEvent } from '@parley/contracts';
+import {
+  type Document,
+  type DocumentCollection,
+  type DocumentStore,
+  GenerationDb,
+  type IndexSpec,
+  LiveReadModels,
+  MemoryDocumentStore,
+} from '@parley/readmodel';
+import { authorKeyOf } from '../comments/comment-keys';
+import {
+  StreamWriter,
+  commentDeleted,
+  commentModerated,
+  commentPosted,
+  type PostedOptions,
+} from '../testing/events';
+import { THREAD_COLLECTIONS, type ThreadDocument } from './thread-documents';
+import { threadProjection } from './thread.projection';
+import { ThreadQueries, type ThreadPageRequest } from './thread.queries';
+import type { ThreadViewer } from './thread-tree';
+
+type Fed = TopicEvent<'comments' | 'accounts'>;
+
+/** A document store that counts the queries made through it. */
+class CountingStore implements DocumentStore {
+  readonly volatile = true;
+  queries = 0;
+  constructor(private readonly inner: MemoryDocumentStore) {}
+
+  collection<T extends Document>(name: string, indexes?: readonly IndexSpec[]) {
+    const collection = this.inner.collection<T>(name, indexes);
+    return new Proxy(collection, {
+      get: (target, key: keyof DocumentCollection<T>) => {
+        if (key === 'find' || key === 'findOne' || key === 'count') this.queries += 1;
+        const value = target[key];
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+  ensureIndexes(name: string, indexes: readonly IndexSpec[]) {
+    return this.inner.ensureIndexes(name, indexes);
+  }
+  dropCollection(name: string) {
+    return this.inner.dropCollection(name);
+  }
+  listCollections() {
+    return this.inner.listCollections();
+  }
+}
+
+function setup() {
+  const store = new MemoryDocumentStore();
+  const db = new GenerationDb(store, threadProjection, 1);
+  const live = new LiveReadModels(store);
+  live.use(threadProjection, 1);
+  const queries = new ThreadQueries(live);
+  const writers = new Map<string, StreamWriter>();
+  const envelopes = (streamId: string, ...events: DomainEvent[]) => {
+    const writer = writers.get(streamId) ?? new StreamWriter(streamId);
+    writers.set(streamId, writer);
+    return writer.next(...events);
+  };
+  const apply = async (events: readonly AnyEvent[]) => {
+    for (const event of events) await threadProjection.apply(event as Fed, db);
+  };
+  const posted = new Map<string, EventData<'parley.comment.posted.v1'>>();
+  /** Posts a comment (below `parent` when given) and returns its envelope. */
+  const post = (id: string, options: PostedOptions & { parentOf?: string } = {}) => {
+    const event = commentPosted(id, {
+      ...options,
+      ...(options.parentOf ? { parent: posted.get(options.parentOf) ?? null } : {}),
+    });
+    posted.set(id, event.data);
+    return envelopes(`comment-${id}`, event);
+  };
+  const page = (changes: Partial<ThreadPageRequest> = {}) =>
+    queries.page({
+      postId: 'post-1',
+      viewer: { view: 'public', authorKey: null, viewerTokenHashes: [] },
+      accountId: null,
+      page: 1,
+      perPage: 50,
+      order: 'oldest',
+      ...changes,
+    });
+  const dump = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.values(THREAD_COLLECTIONS).map(
+          async (name) => [name, await db.collection(name).find({}, { sort: { _id: 1 } })] as const,
+        ),
+      ),
+    );
+  return { store, db, queries, envelopes, apply, post, page, dump };
+}
+
+const shape = (items: { id: string; depth: number; parentId: string | null }[]) =>
+  items.map((i) => `${i.id}@${i.depth}<${i.parentId ?? '-'}`);
+
+describe('the thread read model', () => {
+  it('orders a thread by its ancestors, with a reply beyond the deepest level right after its parent', async () => {
+    const t = setup();
+    await t.apply([
+      ...t.post('c01'),
+      ...t.post('c02'),
+      ...t.post('c03', { parentOf: 'c01' }),
+      ...t.post('c04', { parentOf: 'c03', depth: 3 }),
+      ...t.post('c05', { parentOf: 'c01' }),
+      // c04 is at the deepest level (3 here): answers to it stay at 3, right below it.
+      ...t.post('c06', { parentOf: 'c04', depth: 3 }),
+      ...t.post('c07', { parentOf: 'c04', depth: 3 }),
+      ...t.post('c08', { parentOf: 'c02' }),
+    ]);
+    const { items, totals } = await t.page();
+    expect(shape(items)).toEqual([
+      'c01@1<-',
+      'c03@2<c01',
+      'c04@3<c03',
+      'c06@3<c04',
+      'c07@3<c04',
+      'c05@2<c01',
+      'c02@1<-',
+      'c08@2<c02',
+    ]);
+    expect(items.map((i) => i.number)).toEqual([1, null, null, null, null, null, 2, null]);
+    expect(items.map((i) => i.replyCount)).toEqual([2, 1, 2, 0, 0, 0, 1, 0]);
+    expect(totals).toEqual({ comments: 8, threads: 2, pages: 1 });
+
+    const newest = await t.page({ order: 'newest' });
+    expect(newest.items.map((i) => i.id)).toEqual([
+      'c02',
+      'c08',
+      'c01',
+      'c03',
+      'c04',
+      'c06',
+      'c07',
+      'c05',
+    ]);
+    expect(newest.items[0]?.number).toBe(1);
+  });
+
+  it('keeps a deleted comment with replies as a tombstone and drops one without', async () => {
+    const t = setup();
+    await t.apply([
+      ...t.post('c01'),
+      ...t.post('c02', { parentOf: 'c01' }),
+      ...t.post('c03'),
+      ...t.envelopes('comment-c01', commentDeleted('c01')),
+      ...t.envelopes('comment-c03', commentDeleted('c03')),
+    ]);
+    let { items, totals } = await t.page();
+    expect(items.map((i) => [i.id, i.deleted, i.message, i.author?.name ?? null])).toEqual([
+      ['c01', true, 'This comment was deleted', null],
+      ['c02', false, null, 'bea'],
+    ]);
+    expect(totals).toEqual({ comments: 1, threads: 1, pages: 1 });
+
+    // Once its last reply goes, the tombstone has nothing left to hold together.
+    await t.apply(t.envelopes('comment-c02', commentModerated('parley.comment.trashed.v1', 'c02')));
+    ({ items, totals } = await t.page());
+    expect(items).toEqual([]);
+    expect(totals).toEqual({ comments: 0, threads: 0, pages: 1 });
+  });
+
+  it('hides the replies of a comment taken to spam, and shows held ones to their author and moderators', async () => {
+    const t = setup();
+    const guestToken = 'token-hash-of-hal';
+    await t.apply([
+      ...t.post('c01'),
+      ...t.post('c02', { parentOf: 'c01', accountId: 'cy' }),
+      ...t.post('c03', {
+        status: 'pending',
+        guest: { name: 'Hal', email: 'hal@example.com' },
+        viewerTokenHash: guestToken,
+      }),
+      ...t.post('c04', { parentOf: 'c01', status: 'pending', accountId: 'dee' }),
+      ...t.envelopes('comment-c01', commentModerated('parley.comment.marked-spam.v1', 'c01')),
+    ]);
+    expect((await t.page()).items).toEqual([]);
+
+    const hal: ThreadViewer = { view: 'public', authorKey: null, viewerTokenHashes: [guestToken] };
+    const forHal = await t.page({ viewer: hal });
+    expect(forHal.items.map((i) => [i.id, i.status, i.message, i.number])).toEqual([
+      ['c03', 'pending', 'Your comment is awaiting moderation', 1],
+    ]);
+
+    const moderators: ThreadViewer = { view: 'moderation', authorKey: null, viewerTokenHashes: [] };
+    const forModerators = await t.page({ viewer: moderators });
+    expect(forModerators.items.map((i) => [i.id, i.status, i.moderationReason])).toEqual([
+      ['c01', 'spam', null],
+      ['c02', 'approved', null],
+      ['c04', 'pending', 'first-comment'],
+      ['c03', 'pending', 'first-comment'],
+    ]);
+
+    await t.apply(
+      t.envelopes('comment-c01', commentModerated('parley.comment.approved.v1', 'c01')),
+    );
+    const dee: ThreadViewer = {
+      view: 'public',
+      authorKey: authorKeyOf({ kind: 'account', accountId: 'dee' }),
+      viewerTokenHashes: [],
+    };
+    expect((await t.page()).items.map((i) => i.id)).toEqual(['c01', 'c02']);
+    expect((await t.page({ viewer: dee })).items.map((i) => i.id)).toEqual(['c01', 'c02', 'c04']);
+  });
+
+  it('counts likes once per account and shows who liked, and shows an author’s new name', async () => {
+    const t = setup();
+    const like = (accountId: string, type: 'liked' | 'unliked') =>
+      t.envelopes(`comment-like-c01-${accountId}`, {
+        type: `parley.comment.${type}.v1`,
+        data:
+          type === 'liked'
+            ? { commentId: 'c01', postId: 'post-1', accountId, likedAt: '2026-11-24T12:10:00.000Z' }
+            : {
+                commentId: 'c01',
+                postId: 'post-1',
+                accountId,
+                unlikedAt: '2026-11-24T12:11:00.000Z',
+              },
+      } as DomainEvent);
+    const cyLiked = like('cy', 'liked');
+    await t.apply([...t.post('c01'), ...cyLiked, ...cyLiked, ...like('dee', 'liked')]);
+    let item = (await t.page({ accountId: 'cy' })).items[0];
+    expect([item?.likeCount, item?.likedByViewer]).toEqual([2, true]);
+    await t.apply(like('cy', 'unliked'));
+    item = (await t.page({ accountId: 'cy' })).items[0];
+    expect([item?.likeCount, item?.likedByViewer]).toEqual([1, false]);
+
+    await t.apply(
+      t.envelopes(
+        'account-bea',
+        {
+          type: 'parley.account.registered.v1',
+          data: {
+            accountId: 'bea',
+            email: 'bea@example.com',
+            displayName: 'Bea',
+            roles: ['reader'],
+            registeredAt: '2026-11-01T00:00:00.000Z',
+          },
+        },
+        {
+          type: 'parley.account.display-name-changed.v1',
+          data: {
+            accountId: 'bea',
+            displayName: 'Beatrice',
+            changedAt: '2026-11-24T13:00:00.000Z',
+          },
+        },
+      ),
+    );
+    expect((await t.page()).items[0]?.author?.name).toBe('Beatrice');
+  });
+
+  it('ends with the same documents whatever the order across streams and however often events come', async () => {
+    const inOrder = setup();
+    const events = [
+      ...inOrder.post('c01'),
+      ...inOrder.post('c02', { parentOf: 'c01', status: 'pending' }),
+      ...inOrder.post('c03', { parentOf: 'c02' }),
+      ...inOrder.envelopes('comment-c02', commentModerated('parley.comment.approved.v1', 'c02')),
+      ...inOrder.envelopes('comment-c01', commentDeleted('c01')),
+      ...inOrder.post('c04'),
+    ];
+    await inOrder.apply(events);
+
+    const shuffled = setup();
+    const byStream = new Map<string, AnyEvent[]>();
+    for (const e of events) byStream.set(e.subject, [...(byStream.get(e.subject) ?? []), e]);
+    // Streams interleaved in reverse, each in its own order, every event delivered twice.
+    const streams = [...byStream.values()].reverse();
+    const replay: AnyEvent[] = [];
+    for (let i = 0; streams.some((s) => s.length > i); i++)
+      for (const stream of streams) if (stream[i]) replay.push(stream[i]!, stream[i]!);
+    await shuffled.apply(replay);
+
+    expect(await shuffled.dump()).toEqual(await inOrder.dump());
+    const threads = (await inOrder.dump())[THREAD_COLLECTIONS.threads] as ThreadDocument[];
+    expect(threads.map((d) => [d._id, d.listed, d.shownComments])).toEqual([
+      ['c01', true, 2],
+      ['c04', true, 1],
+    ]);
+  });
+
+  it('reads a page of a 1,000-comment thread with a constant number of queries', async () => {
+    const inner = new MemoryDocumentStore();
+    const counting = new CountingStore(inner);
+    const db = new GenerationDb(inner, threadProjection, 1);
+    const live = new LiveReadModels(counting);
+    live.use(threadProjection, 1);
+    const queries = new ThreadQueries(live);
+    const id = (n: number) => `c${String(n).padStart(4, '0')}`;
+    const parents = new Map<string, EventData<'parley.comment.posted.v1'>>();
+    for (let n = 1; n <= 1000; n++) {
+      // 20 threads of 50 comments, each reply answering one of the five before it.
+      const start = n - ((n - 1) % 50);
+      const parent = n === start ? null : parents.get(id(Math.max(start, n - 1 - (n % 5))));
+      const event = commentPosted(id(n), { parent: parent ?? null, accountId: `r${n % 7}` });
+      parents.set(id(n), event.data);
+      await threadProjection.apply(new StreamWriter(`comment-${id(n)}`).next(event)[0] as Fed, db);
+    }
+    const request: ThreadPageRequest = {
+      postId: 'post-1',
+      viewer: { view: 'public', authorKey: null, viewerTokenHashes: [] },
+      accountId: 'r1',
+      page: 1,
+      perPage: 50,
+      order: 'oldest',
+    };
+    const result = await queries.page(request);
+    expect(result.items).toHaveLength(1000);
+    expect(result.totals).toEqual({ comments: 1000, threads: 20, pages: 1 });
+    expect(counting.queries).toBeLessThanOrEqual(7);
+
+    counting.queries = 0;
+    const small = await queries.page({ ...request, perPage: 2, page: 3 });
+    expect(small.items.map((i) => i.number).filter((n) => n !== null)).toEqual([5, 6]);
+    expect(small.items).toHaveLength(100);
+    expect(counting.queries).toBeLessThanOrEqual(7);
+  });
+});
