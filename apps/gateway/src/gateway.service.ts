@@ -1,15 +1,16 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Mailer, MemoryMailbox } from '@parley/mail';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { CommentsController } from './comments/comments.controller';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
 import { registerIdempotency } from './http/idempotency';
-import { type RateLimits, registerRateLimits } from './http/rate-limits';
+import { registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { AuthController } from './identity/auth.controller';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
@@ -18,24 +19,15 @@ import { LiveController } from './live/live.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PostsController } from './posts/posts.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
+import { PublicApi } from './web/public-api';
+import { WebController } from './web/web.controller';
 import {
   IDENTITY_OPTIONS,
   type IdentityOptions,
   IdentityService,
 } from './identity/identity.service';
 
-export interface GatewayOptions {
-  services: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number };
-  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlDays: number };
-  publicBaseUrl: string;
-  mail: { mailer: Mailer; from: string };
-  cors: { origins: string[] };
-  rateLimits: RateLimits;
-  /** Embedded mode's in-memory mailbox, shown at /dev/mailbox. */
-  devMailbox?: MemoryMailbox;
-}
-
-export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+export { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 
 /** The OpenAPI description of the public API, built from the routes and their schemas. */
 export function buildOpenApiDocument(app: NestFastifyApplication) {
@@ -81,6 +73,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         imports: [ServiceRuntimeModule.forRoot(infra)],
         controllers: [
           AuthController,
+          WebController,
           PostsController,
           CommentsController,
           NotificationsController,
@@ -97,6 +90,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
             useValue: createServiceClients(options.services, infra.logger),
           },
           IdentityService,
+          PublicApi,
           LiveHub,
           { provide: APP_GUARD, useClass: AuthenticationGuard },
         ],
@@ -108,6 +102,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
       const tokens = app.get(IdentityService).tokens;
       // Root hooks first: plugins registered before them would not see them.
       registerIdempotency(app, infra.documents, tokens, infra.clock, infra.logger);
+      await app.register(cookie);
       await app.register(helmet, {
         contentSecurityPolicy: {
           directives: {

@@ -13,6 +13,7 @@ import type { Actor, Role } from '@parley/contracts';
 import { CLOCK, type Clock, ProblemException } from '@parley/platform';
 import type { FastifyRequest } from 'fastify';
 import { IdentityService } from '../identity/identity.service';
+import { COOKIES, CSRF_HEADER } from '../web/web-session';
 
 const REQUIRED = 'parley:authentication';
 
@@ -88,11 +89,34 @@ export class AuthenticationGuard implements CanActivate {
 
   private async authenticate(request: FastifyRequest): Promise<Actor | null> {
     const header = request.headers.authorization;
-    if (!header) return null;
+    if (!header) return this.fromCookie(request);
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>"');
     const claims = await this.identity.tokens.verifyAccess(match[1], this.clock());
     if (!claims) throw unauthenticated('The access token is not valid or has expired; refresh it');
     return { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles };
+  }
+
+  /**
+   * The reader page's session cookie. A change (any method but GET) must also carry the
+   * CSRF header matching the CSRF cookie, which other sites cannot read (double submit).
+   */
+  private async fromCookie(request: FastifyRequest): Promise<Actor | null> {
+    const token = request.cookies?.[COOKIES.access];
+    if (!token) return null;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const sent = request.headers[CSRF_HEADER];
+      const expected = request.cookies[COOKIES.csrf];
+      if (!expected || sent !== expected) {
+        throw new ProblemException({
+          status: 403,
+          code: 'csrf-failed',
+          title: 'This request did not come from the page',
+          detail: `Send the ${CSRF_HEADER} header with the value of the ${COOKIES.csrf} cookie.`,
+        });
+      }
+    }
+    const claims = await this.identity.tokens.verifyAccess(token, this.clock());
+    return claims ? { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles } : null;
   }
 }

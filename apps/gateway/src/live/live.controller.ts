@@ -1,7 +1,8 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CLOCK, type Clock, ProblemException } from '@parley/platform';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { COOKIES } from '../web/web-session';
 import { z } from 'zod';
 import { ApiProblems } from '../http/api-docs';
 import type { AccessClaims } from '../identity/credentials';
@@ -57,11 +58,12 @@ export class LiveController {
     @Query({ schema: streamQuery }) query: z.infer<typeof streamQuery>,
     @Headers('authorization') authorization: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const token = authorization?.startsWith('Bearer ')
       ? authorization.slice(7)
-      : query.access_token;
+      : (query.access_token ?? request.cookies[COOKIES.access]);
     const claims = token ? await this.identity.tokens.verifyAccess(token, this.clock()) : null;
     if (!claims) {
       throw new ProblemException({

@@ -247,9 +247,9 @@ export class PostsController {
     return passThrough(
       reply,
       await this.services.posts.call({
-        method: 'PUT',
-        path: `/v1/posts/${encodeURIComponent(id)}/comment-settings`,
-        body,
+        method: 'PATCH',
+        path: `/v1/posts/${encodeURIComponent(id)}`,
+        body: { commentSettings: body },
         actor: caller,
       }),
     );

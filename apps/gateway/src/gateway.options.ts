@@ -1,0 +1,17 @@
+import type { Mailer, MemoryMailbox } from '@parley/mail';
+import type { RateLimits } from './http/rate-limits';
+
+export interface GatewayOptions {
+  services: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number };
+  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlDays: number };
+  publicBaseUrl: string;
+  mail: { mailer: Mailer; from: string };
+  cors: { origins: string[] };
+  rateLimits: RateLimits;
+  /** The blog's name in the reader page. */
+  blogTitle?: string;
+  /** Embedded mode's in-memory mailbox, shown at /dev/mailbox. */
+  devMailbox?: MemoryMailbox;
+}
+
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');

@@ -1,0 +1,27 @@
+import { html, safeUrl, trusted } from './html';
+
+describe('html templates', () => {
+  it('escapes every interpolated value', () => {
+    const name = '<img src=x onerror="alert(1)">';
+    expect(html`<p title="${name}">${name}</p>`.value).toBe(
+      '<p title="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</p>',
+    );
+    expect(html`<a title='${"it's"}'>`.value).toBe('<a title=\'it&#39;s\'>');
+  });
+
+  it('keeps nested templates and trusted markup, joins arrays and drops empty values', () => {
+    const items = ['a<b', 'c'].map((x) => html`<li>${x}</li>`);
+    expect(html`<ul>${items}</ul>${null}${undefined}${false}${trusted('<em>ok</em>')}`.value).toBe('<ul><li>a&lt;b</li><li>c</li></ul><em>ok</em>');
+    expect(html`${0} ${'ÿ 🎬 日本'}`.value).toBe('0 ÿ 🎬 日本');
+  });
+
+  it('lets only safe URLs into links', () => {
+    expect(safeUrl('https://blog.example/a?b=1')).toBe('https://blog.example/a?b=1');
+    expect(safeUrl('/posts/her')).toBe('/posts/her');
+    expect(safeUrl('javascript:alert(1)')).toBe('#');
+    expect(safeUrl(' JavaScript:alert(1)')).toBe('#');
+    expect(safeUrl('data:text/html,x')).toBe('#');
+    expect(safeUrl('//evil.example')).toBe('#');
+    expect(safeUrl(null)).toBe('#');
+  });
+});

@@ -1,0 +1,391 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Actor, CommentView, PostCommentResponse, PostPage, PostView, ThreadItem, ThreadPage, TokensResponse } from '@parley/contracts';
+import type { FieldError } from '@parley/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import type { SafeHtml } from './html';
+import { identicon } from './identicon';
+import { renderPostBody } from './markdown';
+import { type ApiAnswer, PublicApi } from './public-api';
+import { type AccountFormState, loginPage, messagePage, registerPage } from './views/account-pages';
+import { type CommentFormState, emptyForm, formErrors } from './views/comment-form';
+import { frontPage } from './views/front-page';
+import { layout } from './views/layout';
+import { postPage } from './views/post-page';
+import { commentArticle } from './views/thread';
+import { COOKIES, csrfToken, rememberViewerToken, viewerTokens, clearSessionCookies } from './web-session';
+
+const ASSETS = join(__dirname, '..', '..', 'assets');
+const ASSET_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+interface Problem {
+  status?: number;
+  title?: string;
+  detail?: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+const text = z.string().max(100_000).optional();
+const commentFormSchema = z.object({
+  _csrf: z.string().optional(),
+  body: text,
+  parentId: text,
+  cpage: text,
+  name: text,
+  email: text,
+  url: text,
+  notifyComments: text,
+  notifyPosts: text,
+});
+const loginFormSchema = z.object({ _csrf: z.string().optional(), email: text, password: text, next: text, displayName: text });
+const simpleFormSchema = z.object({ _csrf: z.string().optional(), back: text, action: z.enum(['like', 'unlike']).optional() });
+
+/** Where a form may send the browser back to: a path of this site only. */
+function localPath(value: string | undefined, fallback = '/'): string {
+  return value && value.startsWith('/') && !value.startsWith('//') ? value : fallback;
+}
+
+function problemMessage(problem: Problem | undefined, fallback: string): string {
+  if (!problem) return fallback;
+  return problem.detail && problem.code !== 'validation-failed' ? `${problem.title ?? fallback} ${problem.detail}` : (problem.title ?? fallback);
+}
+
+/** The reader page: a blog post with its discussion, server-rendered, working without JavaScript. */
+@ApiExcludeController()
+@Controller()
+export class WebController {
+  private readonly blogTitle: string;
+
+  constructor(
+    private readonly api: PublicApi,
+    @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+  ) {
+    this.blogTitle = options.blogTitle ?? 'Parley';
+  }
+
+  private async page(request: FastifyRequest, reply: FastifyReply, title: string, main: SafeHtml, extra: { status?: number; notice?: string | null; dataset?: Record<string, string> } = {}): Promise<void> {
+    const viewer = await this.api.viewer(request, reply);
+    const csrf = csrfToken(request, reply);
+    const body = layout({
+      title: title === this.blogTitle ? title : `${title} · ${this.blogTitle}`,
+      blogTitle: this.blogTitle,
+      viewer: viewer ? { actor: viewer } : null,
+      csrf,
+      notice: extra.notice ?? null,
+      ...(extra.dataset ? { dataset: extra.dataset } : {}),
+      main,
+    });
+    await reply.status(extra.status ?? 200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body.value);
+  }
+
+  private checkCsrf(request: FastifyRequest, token: string | undefined): boolean {
+    const cookie = request.cookies[COOKIES.csrf];
+    return Boolean(cookie && token && cookie === token);
+  }
+
+  private async forbidden(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await this.page(request, reply, 'Please try again', messagePage('Please try again', 'This form was sent from somewhere else or has expired. Reload the page and send it again.'), { status: 403 });
+  }
+
+  @Get()
+  async front(
+    @Query({ schema: z.object({ cursor: text, tag: text, category: text, series: text, 'email-verified': text, 'subscription-confirmed': text }) }) query: Record<string, string | undefined>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.api.viewer(request, reply);
+    const posts = await this.api.call<PostPage>(request, {
+      method: 'GET',
+      path: '/api/v1/posts',
+      query: { cursor: query.cursor, tag: query.tag, category: query.category, series: query.series, limit: 10 },
+    });
+    const notice = query['email-verified'] ? 'Your email address is confirmed.' : query['subscription-confirmed'] ? 'Your subscription is confirmed.' : null;
+    const page = posts.status === 200 ? posts.body : { items: [], nextCursor: null };
+    const filter = { ...(query.tag ? { tag: query.tag } : {}), ...(query.category ? { category: query.category } : {}), ...(query.series ? { series: query.series } : {}) };
+    await this.page(request, reply, this.blogTitle, frontPage(page, filter), { notice });
+  }
+
+  @Get('posts/:slug')
+  async post(
+    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Query({ schema: z.object({ cpage: text, corder: text, replyTo: text, view: text }) }) query: Record<string, string | undefined>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.renderPost(request, reply, slug, query, emptyForm, 200);
+  }
+
+  private async renderPost(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    query: Record<string, string | undefined>,
+    form: CommentFormState,
+    status: number,
+  ): Promise<void> {
+    const viewer = await this.api.viewer(request, reply);
+    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(slug)}` });
+    if (post.status === 404) {
+      await this.page(request, reply, 'Not found', messagePage('Not found', 'There is no such post.', { href: '/', label: 'Back to the blog' }), { status: 404 });
+      return;
+    }
+    if (post.status !== 200) {
+      await this.page(request, reply, 'Unavailable', messagePage('Unavailable', problemMessage(post.body as unknown as Problem, 'The post cannot be shown right now.')), { status: post.status });
+      return;
+    }
+    if (post.body.slug !== slug && post.body.status === 'published') {
+      // An old slug: send the reader to the post's address.
+      await reply.status(301).header('location', `/posts/${encodeURIComponent(post.body.slug)}`).send();
+      return;
+    }
+    const moderator = Boolean(viewer && (viewer.roles.includes('admin') || viewer.roles.includes('moderator') || viewer.accountId === post.body.author.id));
+    const tokens = viewerTokens(request);
+    const page = Number(query.cpage);
+    const thread = await this.api.call<ThreadPage>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
+      query: {
+        page: Number.isInteger(page) && page > 0 ? page : undefined,
+        order: query.corder === 'newest' || query.corder === 'oldest' ? query.corder : undefined,
+        view: moderator && query.view === 'moderation' ? 'moderation' : undefined,
+        viewerToken: tokens.length > 0 ? tokens.join(',') : undefined,
+      },
+    });
+    const threadPage: ThreadPage =
+      thread.status === 200
+        ? thread.body
+        : { postId: post.body.id, order: 'oldest', view: 'public', page: 1, perPage: 50, threadDepth: 5, commentsOpen: false, totals: { comments: 0, threads: 0, pages: 1 }, items: [] };
+    const replyItem = query.replyTo ? threadPage.items.find((i) => i.id === query.replyTo) : undefined;
+    const liked = viewer ? post.body.likers.includes(viewer.displayName) : false;
+    const main = postPage({
+      post: post.body,
+      thread: threadPage,
+      viewer: viewer ? { actor: viewer } : null,
+      likedByViewer: liked,
+      csrf: csrfToken(request, reply),
+      replyTo: replyItem ? { id: replyItem.id, name: replyItem.author?.name ?? 'a comment' } : null,
+      form,
+    });
+    await this.page(request, reply, post.body.title, main, {
+      status,
+      dataset: {
+        'post-id': post.body.id,
+        'post-slug': post.body.slug,
+        'comments-stream': `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments/stream`,
+        ...(viewer ? { 'logged-in': 'true' } : {}),
+      },
+    });
+  }
+
+  @Post('posts/:slug/comments')
+  async postComment(
+    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Body({ schema: commentFormSchema }) form: z.infer<typeof commentFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const viewer = await this.api.viewer(request, reply);
+    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(slug)}` });
+    if (post.status !== 200) {
+      await this.page(request, reply, 'Not found', messagePage('Not found', 'There is no such post.'), { status: 404 });
+      return;
+    }
+    const values = {
+      body: form.body ?? '',
+      name: form.name ?? '',
+      email: form.email ?? '',
+      url: form.url ?? '',
+      notifyComments: form.notifyComments === '1',
+      notifyPosts: form.notifyPosts === '1',
+    };
+    const posted = await this.api.call<unknown>(request, {
+      method: 'POST',
+      path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
+      body: {
+        body: values.body,
+        ...(form.parentId ? { parentId: form.parentId } : {}),
+        ...(viewer ? {} : { author: { name: values.name, email: values.email, url: values.url } }),
+        notify: values.notifyComments ? 'all' : 'none',
+      },
+    });
+    if (posted.status !== 201) {
+      const problem = posted.body as Problem;
+      const errors = formErrors(problem.errors);
+      const formError = problem.code === 'validation-failed' ? 'Please correct the marked fields.' : problemMessage(problem, 'Your comment could not be posted.');
+      const retryAfter = posted.headers['retry-after'];
+      if (retryAfter) void reply.header('retry-after', String(retryAfter));
+      await this.renderPost(request, reply, slug, { replyTo: form.parentId, cpage: form.cpage }, { values, errors, formError }, posted.status);
+      return;
+    }
+    const created = posted.body as PostCommentResponse;
+    if (created.viewerToken) rememberViewerToken(request, reply, created.viewerToken);
+    if (values.notifyPosts) {
+      await this.api.call(request, { method: 'POST', path: '/api/v1/subscriptions', body: viewer ? { kind: 'blog' } : { kind: 'blog', email: values.email } });
+    }
+    const cpage = form.parentId ? Number(form.cpage) || 1 : undefined;
+    const target = cpage !== undefined ? `/posts/${encodeURIComponent(post.body.slug)}?cpage=${cpage}` : await this.lastPage(request, post.body);
+    await reply.status(303).header('location', `${target}#comment-${created.id}`).send();
+  }
+
+  /** A new top-level comment comes last (oldest first): the thread's last page. */
+  private async lastPage(request: FastifyRequest, post: PostView): Promise<string> {
+    const thread = await this.api.call<ThreadPage>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(post.id)}/comments` });
+    const base = `/posts/${encodeURIComponent(post.slug)}`;
+    if (thread.status !== 200 || thread.body.order === 'newest' || thread.body.totals.pages <= 1) return base;
+    return `${base}?cpage=${thread.body.totals.pages}`;
+  }
+
+  /** One comment's markup, for the script to put in place (a new comment, a live one). */
+  @Get('fragments/comments/:id')
+  async commentFragment(@Param('id', { schema: z.string().min(1).max(100) }) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const viewer = await this.api.viewer(request, reply);
+    const tokens = viewerTokens(request);
+    const comment = await this.api.call<CommentView>(request, { method: 'GET', path: `/api/v1/comments/${encodeURIComponent(id)}`, query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined } });
+    if (comment.status !== 200) {
+      await reply.status(comment.status).header('content-type', 'text/html; charset=utf-8').send('');
+      return;
+    }
+    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(comment.body.postId)}` });
+    const item: ThreadItem = {
+      ...comment.body,
+      number: null,
+      replyCount: 0,
+      likeCount: 0,
+      likedByViewer: false,
+      message: comment.body.status === 'approved' ? null : 'Your comment is awaiting moderation',
+      moderationReason: null,
+    };
+    const markup = commentArticle(item, {
+      slug: post.status === 200 ? post.body.slug : '',
+      csrf: csrfToken(request, reply),
+      viewerAccountId: viewer?.accountId ?? null,
+      canModerate: false,
+      page: 1,
+      order: 'oldest',
+    });
+    await reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(`<li id="comment-${item.id}" class="comment depth-${item.depth} ${item.status}" data-comment-id="${item.id}" data-depth="${item.depth}">${markup.value}</li>`);
+  }
+
+  @Post('posts/:slug/like')
+  async likePost(@Param('slug', { schema: z.string().min(1).max(200) }) slug: string, @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const viewer = await this.api.viewer(request, reply);
+    if (!viewer) {
+      await reply.status(303).header('location', `/login?next=${encodeURIComponent(`/posts/${slug}`)}`).send();
+      return;
+    }
+    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(slug)}` });
+    if (post.status === 200) {
+      await this.api.call(request, { method: form.action === 'unlike' ? 'DELETE' : 'PUT', path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like` });
+    }
+    await reply.status(303).header('location', `/posts/${encodeURIComponent(slug)}`).send();
+  }
+
+  @Post('comments/:id/like')
+  async likeComment(@Param('id', { schema: z.string().min(1).max(100) }) id: string, @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const back = localPath(form.back);
+    const viewer = await this.api.viewer(request, reply);
+    if (!viewer) {
+      await reply.status(303).header('location', `/login?next=${encodeURIComponent(back)}`).send();
+      return;
+    }
+    await this.api.call(request, { method: form.action === 'unlike' ? 'DELETE' : 'PUT', path: `/api/v1/comments/${encodeURIComponent(id)}/like` });
+    await reply.status(303).header('location', back).send();
+  }
+
+  @Post('comments/:id/delete')
+  async deleteComment(@Param('id', { schema: z.string().min(1).max(100) }) id: string, @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    await this.api.viewer(request, reply);
+    await this.api.call(request, { method: 'DELETE', path: `/api/v1/comments/${encodeURIComponent(id)}` });
+    await reply.status(303).header('location', localPath(form.back)).send();
+  }
+
+  @Get('login')
+  async loginForm(@Query({ schema: z.object({ next: text }) }) query: { next?: string }, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.page(request, reply, 'Log in', loginPage(csrfToken(request, reply), localPath(query.next), { values: {}, errors: {}, formError: null }));
+  }
+
+  @Post('login')
+  async login(@Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const answer = await this.api.call<TokensResponse & Problem>(request, { method: 'POST', path: '/api/v1/auth/login', body: { email: form.email ?? '', password: form.password ?? '' } });
+    if (answer.status !== 200) {
+      const problem = answer.body as Problem;
+      const state: AccountFormState = { values: { email: form.email ?? '' }, errors: formErrors(problem.errors), formError: problemMessage(problem, 'Could not log in.') };
+      await this.page(request, reply, 'Log in', loginPage(csrfToken(request, reply), localPath(form.next), state), { status: answer.status });
+      return;
+    }
+    this.api.startSession(request, reply, answer.body);
+    await reply.status(303).header('location', localPath(form.next)).send();
+  }
+
+  @Get('register')
+  async registerForm(@Query({ schema: z.object({ next: text }) }) query: { next?: string }, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.page(request, reply, 'Create an account', registerPage(csrfToken(request, reply), localPath(query.next), { values: {}, errors: {}, formError: null }));
+  }
+
+  @Post('register')
+  async register(@Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const answer = await this.api.call<TokensResponse & Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/register',
+      body: { email: form.email ?? '', password: form.password ?? '', displayName: form.displayName ?? '' },
+    });
+    if (answer.status !== 201) {
+      const problem = answer.body as Problem;
+      const state: AccountFormState = {
+        values: { email: form.email ?? '', displayName: form.displayName ?? '' },
+        errors: formErrors(problem.errors),
+        formError: problem.code === 'validation-failed' ? 'Please correct the marked fields.' : problemMessage(problem, 'Could not create the account.'),
+      };
+      await this.page(request, reply, 'Create an account', registerPage(csrfToken(request, reply), localPath(form.next), state), { status: answer.status });
+      return;
+    }
+    this.api.startSession(request, reply, answer.body);
+    await reply.status(303).header('location', localPath(form.next)).send();
+  }
+
+  @Post('logout')
+  async logout(@Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const refreshToken = request.cookies[COOKIES.refresh];
+    if (refreshToken) await this.api.call(request, { method: 'POST', path: '/api/v1/auth/logout', body: { refreshToken } });
+    clearSessionCookies(reply);
+    await reply.status(303).header('location', '/').send();
+  }
+
+  @Post('preview')
+  async preview(@Body({ schema: z.object({ body: z.string().max(300_000) }) }) body: { body: string }, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const viewer = await this.api.viewer(request, reply);
+    if (!viewer) {
+      await reply.status(401).send();
+      return;
+    }
+    await reply.header('content-type', 'text/html; charset=utf-8').send(renderPostBody(body.body));
+  }
+
+  @Get('avatars/:seed')
+  async avatar(@Param('seed', { schema: z.string().regex(/^[A-Za-z0-9_-]{1,128}\.svg$/) }) seed: string, @Res() reply: FastifyReply): Promise<void> {
+    await reply.header('content-type', 'image/svg+xml').header('cache-control', 'public, max-age=86400, immutable').send(identicon(seed.replace(/\.svg$/, '')));
+  }
+
+  @Get('assets/:file')
+  async asset(@Param('file', { schema: z.enum(['parley.css', 'parley.js']) }) file: string, @Res() reply: FastifyReply): Promise<void> {
+    const content = await readFile(join(ASSETS, file), 'utf8');
+    await reply.header('content-type', ASSET_TYPES[file.slice(file.lastIndexOf('.'))] ?? 'text/plain').header('cache-control', 'public, max-age=300').send(content);
+  }
+}
+
+export type { ApiAnswer, Actor };
