@@ -296,6 +296,35 @@ export function commentsScenario(mode: HarnessMode): void {
       await threadWhen(postId, (p) => p.items.length === 2);
     });
 
+    it('holds a comment with a hold word, shown only to its account until approved', async () => {
+      const postId = await publishPost('hold-words');
+      expect(
+        (await service.request('PUT', '/v1/settings', { holdWords: ['casino'] }, root)).status,
+      ).toBe(200);
+      try {
+        const held = await posted(postId, 'Come to my CASINO night', bea);
+        expect(held).toMatchObject({
+          status: 'pending',
+          message: 'Your comment is awaiting moderation',
+        });
+        expect(held.viewerToken).toBeUndefined();
+        const forBea = await threadWhen(postId, (p) => p.items.length === 1, '', bea);
+        expect(forBea.items[0]).toMatchObject({ id: held.id, status: 'pending' });
+        expect((await thread(postId, '', cy)).body.items).toEqual([]);
+        const queue = await service.request<ModerationQueuePage>(
+          'GET',
+          `/v1/moderation/queue?postId=${postId}`,
+          undefined,
+          ann,
+        );
+        expect(queue.body.items.map((i) => [i.id, i.moderationReason])).toEqual([
+          [held.id, 'hold-word'],
+        ]);
+      } finally {
+        await service.request('PUT', '/v1/settings', { holdWords: [] }, root);
+      }
+    });
+
     it('renders an XSS corpus inert', async () => {
       const postId = await publishPost('xss');
       const xena = account('xena', ['moderator']);
