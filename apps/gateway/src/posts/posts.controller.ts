@@ -255,6 +255,19 @@ export class PostsController {
     );
   }
 
+  @Get(':id/like')
+  @Authenticated()
+  @ApiOperation({ summary: 'Whether you like the post.' })
+  @ApiJson(200, likeStateSchema, 'Your like')
+  @ApiProblems(401, 404)
+  async likeState(
+    @Caller() caller: Actor,
+    @Param('id', { schema: postIdParamSchema }) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(reply, await this.services.posts.call({ method: 'GET', path: `/v1/posts/${encodeURIComponent(id)}/like`, actor: caller }));
+  }
+
   @Put(':id/like')
   @Authenticated()
   @ApiOperation({ summary: 'Like a published post (liking twice changes nothing).' })

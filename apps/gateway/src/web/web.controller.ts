@@ -161,7 +161,10 @@ export class WebController {
         ? thread.body
         : { postId: post.body.id, order: 'oldest', view: 'public', page: 1, perPage: 50, threadDepth: 5, commentsOpen: false, totals: { comments: 0, threads: 0, pages: 1 }, items: [] };
     const replyItem = query.replyTo ? threadPage.items.find((i) => i.id === query.replyTo) : undefined;
-    const liked = viewer ? post.body.likers.includes(viewer.displayName) : false;
+    const likeState = viewer
+      ? await this.api.call<{ liked: boolean }>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like` })
+      : null;
+    const liked = likeState?.status === 200 && likeState.body.liked;
     const main = postPage({
       post: post.body,
       thread: threadPage,

@@ -20,6 +20,17 @@ export class LikesController {
     private readonly queries: PostQueries,
   ) {}
 
+  /** Whether the caller likes the post. */
+  @Get('like')
+  async state(
+    @CurrentActor() actor: Actor | null,
+    @Param('id', { schema: postIdParamSchema }) id: string,
+  ): Promise<LikeState> {
+    const reader = requireActor(actor);
+    if (!(await this.queries.visibleTo(id, reader))) throw notFound();
+    return { postId: id, liked: await this.likes.likes(reader, id) };
+  }
+
   @Put('like')
   async like(
     @CurrentActor() actor: Actor | null,
