@@ -246,9 +246,16 @@ export class WebController {
 
   /** One comment's markup, for the script to put in place (a new comment, a live one). */
   @Get('fragments/comments/:id')
-  async commentFragment(@Param('id', { schema: z.string().min(1).max(100) }) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async commentFragment(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Query({ schema: z.object({ viewerToken: z.string().regex(/^[A-Za-z0-9_-]{16,200}$/).optional() }) }) query: { viewerToken?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const viewer = await this.api.viewer(request, reply);
-    const tokens = viewerTokens(request);
+    // A guest who just posted in place: keep their token so later page views show the held comment too.
+    if (query.viewerToken) rememberViewerToken(request, reply, query.viewerToken);
+    const tokens = [...new Set([...viewerTokens(request), ...(query.viewerToken ? [query.viewerToken] : [])])];
     const comment = await this.api.call<CommentView>(request, { method: 'GET', path: `/api/v1/comments/${encodeURIComponent(id)}`, query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined } });
     if (comment.status !== 200) {
       await reply.status(comment.status).header('content-type', 'text/html; charset=utf-8').send('');
