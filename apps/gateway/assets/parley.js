@@ -30,7 +30,9 @@
   }
 
   function fragment(id) {
-    return fetch('/fragments/comments/' + encodeURIComponent(id), { credentials: 'same-origin' }).then(function (r) {
+    return fetch('/fragments/comments/' + encodeURIComponent(id), {
+      credentials: 'same-origin',
+    }).then(function (r) {
       return r.ok ? r.text() : '';
     });
   }
@@ -113,8 +115,12 @@
       input.setAttribute('aria-describedby', p.id);
       input.insertAdjacentElement('afterend', p);
     });
-    var message = problem && problem.code === 'validation-failed' ? 'Please correct the marked fields.' : (problem && problem.title) || 'Your comment could not be posted.';
-    if (problem && problem.detail && problem.code !== 'validation-failed') message += ' ' + problem.detail;
+    var message =
+      problem && problem.code === 'validation-failed'
+        ? 'Please correct the marked fields.'
+        : (problem && problem.title) || 'Your comment could not be posted.';
+    if (problem && problem.detail && problem.code !== 'validation-failed')
+      message += ' ' + problem.detail;
     var retry = headers && headers.get('retry-after');
     if (retry && (!problem || !problem.detail)) message += ' Try again in ' + retry + ' seconds.';
     box.textContent = message;
@@ -155,7 +161,11 @@
       };
       if (elements.parentId.value) payload.parentId = elements.parentId.value;
       if (elements.email) {
-        payload.author = { name: elements.name.value, email: elements.email.value, url: elements.url.value };
+        payload.author = {
+          name: elements.name.value,
+          email: elements.email.value,
+          url: elements.url.value,
+        };
       }
       var button = form.querySelector('button[type="submit"]');
       button.disabled = true;
@@ -167,25 +177,36 @@
           }
           var created = answer.body;
           if (elements.notifyPosts.checked) {
-            api('POST', '/api/v1/subscriptions', elements.email ? { kind: 'blog', email: elements.email.value } : { kind: 'blog' });
+            api(
+              'POST',
+              '/api/v1/subscriptions',
+              elements.email ? { kind: 'blog', email: elements.email.value } : { kind: 'blog' },
+            );
           }
-          var url = '/fragments/comments/' + encodeURIComponent(created.id) + (created.viewerToken ? '?viewerToken=' + encodeURIComponent(created.viewerToken) : '');
-          return fetch(url, { credentials: 'same-origin' }).then(function (r) {
-            return r.text();
-          }).then(function (markup) {
-            var li = toElement(markup);
-            if (!li) return;
-            var parentId = payload.parentId;
-            setReplyTo(null, '');
-            place(li, parentId);
-            elements.body.value = '';
-            if (created.status === 'approved') bumpCount(1);
-            li.tabIndex = -1;
-            li.focus();
-          });
+          var url =
+            '/fragments/comments/' +
+            encodeURIComponent(created.id) +
+            (created.viewerToken ? '?viewerToken=' + encodeURIComponent(created.viewerToken) : '');
+          return fetch(url, { credentials: 'same-origin' })
+            .then(function (r) {
+              return r.text();
+            })
+            .then(function (markup) {
+              var li = toElement(markup);
+              if (!li) return;
+              var parentId = payload.parentId;
+              setReplyTo(null, '');
+              place(li, parentId);
+              elements.body.value = '';
+              if (created.status === 'approved') bumpCount(1);
+              li.tabIndex = -1;
+              li.focus();
+            });
         })
         .catch(function () {
-          showProblem({ title: 'Your comment could not be sent. Check your connection and try again.' });
+          showProblem({
+            title: 'Your comment could not be sent. Check your connection and try again.',
+          });
         })
         .then(function () {
           button.disabled = false;
@@ -215,22 +236,30 @@
     if (target.dataset.postLike) {
       event.preventDefault();
       var pressed = button.getAttribute('aria-pressed') === 'true';
-      api(pressed ? 'DELETE' : 'PUT', '/api/v1/posts/' + encodeURIComponent(target.dataset.postLike) + '/like').then(function (answer) {
+      api(
+        pressed ? 'DELETE' : 'PUT',
+        '/api/v1/posts/' + encodeURIComponent(target.dataset.postLike) + '/like',
+      ).then(function (answer) {
         if (!answer.ok) return;
         var liked = answer.body.liked;
         button.setAttribute('aria-pressed', liked ? 'true' : 'false');
         button.textContent = liked ? '★ Liked' : '☆ Like';
         target.elements.action.value = liked ? 'unlike' : 'like';
-        return api('GET', '/api/v1/posts/' + encodeURIComponent(target.dataset.postLike)).then(function (post) {
-          var line = document.querySelector('[data-likes-line]');
-          if (post.ok && line) line.textContent = likesLine(post.body);
-        });
+        return api('GET', '/api/v1/posts/' + encodeURIComponent(target.dataset.postLike)).then(
+          function (post) {
+            var line = document.querySelector('[data-likes-line]');
+            if (post.ok && line) line.textContent = likesLine(post.body);
+          },
+        );
       });
     }
     if (target.dataset.commentLike) {
       event.preventDefault();
       var likedNow = button.getAttribute('aria-pressed') === 'true';
-      api(likedNow ? 'DELETE' : 'PUT', '/api/v1/comments/' + encodeURIComponent(target.dataset.commentLike) + '/like').then(function (answer) {
+      api(
+        likedNow ? 'DELETE' : 'PUT',
+        '/api/v1/comments/' + encodeURIComponent(target.dataset.commentLike) + '/like',
+      ).then(function (answer) {
         if (!answer.ok) return;
         var liked = answer.body.liked;
         if (liked === likedNow) return;
@@ -249,8 +278,19 @@
     if (post.likeCount === 0) return 'Be the first to like this.';
     var names = post.likers.slice(0, 3);
     var others = post.likeCount - names.length;
-    var who = others > 0 ? names.join(', ') + ' and ' + others + (others === 1 ? ' other' : ' others') : names.length > 1 ? names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1] : names[0] || '';
-    return post.likeCount + (post.likeCount === 1 ? ' blogger likes' : ' bloggers like') + ' this: ' + who + '.';
+    var who =
+      others > 0
+        ? names.join(', ') + ' and ' + others + (others === 1 ? ' other' : ' others')
+        : names.length > 1
+          ? names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1]
+          : names[0] || '';
+    return (
+      post.likeCount +
+      (post.likeCount === 1 ? ' blogger likes' : ' bloggers like') +
+      ' this: ' +
+      who +
+      '.'
+    );
   }
 
   // ---- Live comments: a gentle marker, never a jump ----
@@ -261,9 +301,16 @@
     var stream = new EventSource(body.dataset.commentsStream);
     var arrived = function (event) {
       var data = JSON.parse(event.data);
-      if (document.getElementById('comment-' + data.commentId) || waiting.some(function (w) { return w.commentId === data.commentId; })) return;
+      if (
+        document.getElementById('comment-' + data.commentId) ||
+        waiting.some(function (w) {
+          return w.commentId === data.commentId;
+        })
+      )
+        return;
       waiting.push(data);
-      marker.textContent = waiting.length === 1 ? '1 new comment' : waiting.length + ' new comments';
+      marker.textContent =
+        waiting.length === 1 ? '1 new comment' : waiting.length + ' new comments';
       marker.hidden = false;
     };
     stream.addEventListener('comment', arrived);
@@ -273,11 +320,13 @@
     marker.addEventListener('click', function () {
       var batch = waiting.splice(0);
       marker.hidden = true;
-      Promise.all(batch.map(function (item) {
-        return fragment(item.commentId).then(function (markup) {
-          return { item: item, markup: markup };
-        });
-      })).then(function (results) {
+      Promise.all(
+        batch.map(function (item) {
+          return fragment(item.commentId).then(function (markup) {
+            return { item: item, markup: markup };
+          });
+        }),
+      ).then(function (results) {
         results.forEach(function (result) {
           if (!result.markup || document.getElementById('comment-' + result.item.commentId)) return;
           var li = toElement(result.markup);
@@ -301,7 +350,10 @@
     var setUnread = function (n) {
       badge.textContent = String(n);
       badge.hidden = n === 0;
-      badge.parentElement.setAttribute('aria-label', n === 0 ? 'Notifications' : 'Notifications, ' + n + ' unread');
+      badge.parentElement.setAttribute(
+        'aria-label',
+        n === 0 ? 'Notifications' : 'Notifications, ' + n + ' unread',
+      );
     };
     var unread = 0;
     api('GET', '/api/v1/notifications?limit=1').then(function (answer) {
@@ -326,12 +378,20 @@
     if (!button) return;
     event.preventDefault();
     var item = button.closest('[data-queue-item]');
-    api('POST', '/api/v1/comments/' + encodeURIComponent(item.dataset.queueItem) + '/moderation', { status: button.dataset.moderate }).then(function (answer) {
+    api('POST', '/api/v1/comments/' + encodeURIComponent(item.dataset.queueItem) + '/moderation', {
+      status: button.dataset.moderate,
+    }).then(function (answer) {
       if (!answer.ok) {
-        item.querySelector('[data-queue-error]').textContent = (answer.body && answer.body.title) || 'That did not work.';
+        item.querySelector('[data-queue-error]').textContent =
+          (answer.body && answer.body.title) || 'That did not work.';
         return;
       }
-      item.querySelector('[data-queue-status]').textContent = button.dataset.moderate === 'approved' ? 'Approved' : button.dataset.moderate === 'spam' ? 'Marked as spam' : 'Trashed';
+      item.querySelector('[data-queue-status]').textContent =
+        button.dataset.moderate === 'approved'
+          ? 'Approved'
+          : button.dataset.moderate === 'spam'
+            ? 'Marked as spam'
+            : 'Trashed';
       item.querySelectorAll('[data-moderate]').forEach(function (b) {
         b.disabled = true;
       });
@@ -351,12 +411,14 @@
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', 'x-parley-csrf': csrf },
         body: JSON.stringify({ body: source.value }),
-      }).then(function (r) {
-        return r.text();
-      }).then(function (markup) {
-        target.innerHTML = markup;
-        target.hidden = false;
-      });
+      })
+        .then(function (r) {
+          return r.text();
+        })
+        .then(function (markup) {
+          target.innerHTML = markup;
+          target.hidden = false;
+        });
     });
   }
 })();

@@ -20,6 +20,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { PostsController } from './posts/posts.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import { PublicApi } from './web/public-api';
+import { WebManageController } from './web/web-manage.controller';
 import { WebController } from './web/web.controller';
 import {
   IDENTITY_OPTIONS,
@@ -74,6 +75,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         controllers: [
           AuthController,
           WebController,
+          WebManageController,
           PostsController,
           CommentsController,
           NotificationsController,

@@ -117,6 +117,8 @@ export class AuthenticationGuard implements CanActivate {
       }
     }
     const claims = await this.identity.tokens.verifyAccess(token, this.clock());
-    return claims ? { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles } : null;
+    return claims
+      ? { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles }
+      : null;
   }
 }

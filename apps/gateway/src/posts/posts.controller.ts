@@ -265,7 +265,14 @@ export class PostsController {
     @Param('id', { schema: postIdParamSchema }) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    return passThrough(reply, await this.services.posts.call({ method: 'GET', path: `/v1/posts/${encodeURIComponent(id)}/like`, actor: caller }));
+    return passThrough(
+      reply,
+      await this.services.posts.call({
+        method: 'GET',
+        path: `/v1/posts/${encodeURIComponent(id)}/like`,
+        actor: caller,
+      }),
+    );
   }
 
   @Put(':id/like')

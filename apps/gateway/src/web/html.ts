@@ -7,9 +7,17 @@ export class SafeHtml {
   }
 }
 
-export type Renderable = SafeHtml | string | number | boolean | null | undefined | readonly Renderable[];
+export type Renderable =
+  SafeHtml | string | number | boolean | null | undefined | readonly Renderable[];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
@@ -44,7 +52,12 @@ export function trusted(markup: string): SafeHtml {
 export function safeUrl(url: string | null | undefined): string {
   if (!url) return '#';
   const trimmed = url.trim();
-  if (/^(https?:|mailto:)/i.test(trimmed) || (trimmed.startsWith('/') && !trimmed.startsWith('//')) || trimmed.startsWith('#') || trimmed.startsWith('?')) {
+  if (
+    /^(https?:|mailto:)/i.test(trimmed) ||
+    (trimmed.startsWith('/') && !trimmed.startsWith('//')) ||
+    trimmed.startsWith('#') ||
+    trimmed.startsWith('?')
+  ) {
     return trimmed;
   }
   return '#';

@@ -13,7 +13,8 @@ export function identicon(seed: string, size = 40): string {
     for (let col = 0; col < 3; col++) {
       const on = ((bytes[1 + row * 3 + col] ?? 0) & 1) === 1;
       if (!on) continue;
-      for (const x of new Set([col, 4 - col])) cells.push(`<rect x="${x}" y="${row}" width="1" height="1"/>`);
+      for (const x of new Set([col, 4 - col]))
+        cells.push(`<rect x="${x}" y="${row}" width="1" height="1"/>`);
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-0.5 -0.5 6 6" width="${size}" height="${size}" role="img" aria-hidden="true"><rect x="-0.5" y="-0.5" width="6" height="6" fill="#f0f0f0"/><g fill="${color}">${cells.join('')}</g></svg>`;

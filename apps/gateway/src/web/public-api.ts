@@ -13,7 +13,10 @@ export interface ApiAnswer<T> {
   headers: Record<string, string | string[] | number | undefined>;
 }
 
-type WebRequest = FastifyRequest & { parleyAccessToken?: string | null; parleyViewer?: Actor | null };
+type WebRequest = FastifyRequest & {
+  parleyAccessToken?: string | null;
+  parleyViewer?: Actor | null;
+};
 
 /**
  * The reader page reads and writes through the public API only: each call goes through
@@ -31,10 +34,20 @@ export class PublicApi {
 
   async call<T>(
     request: FastifyRequest,
-    input: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; query?: Record<string, string | number | undefined>; body?: unknown; headers?: Record<string, string> },
+    input: {
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      path: string;
+      query?: Record<string, string | number | undefined>;
+      body?: unknown;
+      headers?: Record<string, string>;
+    },
   ): Promise<ApiAnswer<T>> {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
-    const query = Object.fromEntries(Object.entries(input.query ?? {}).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
+    const query = Object.fromEntries(
+      Object.entries(input.query ?? {})
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => [k, String(v)]),
+    );
     const token = (request as WebRequest).parleyAccessToken;
     const response = await fastify.inject({
       method: input.method,
@@ -51,7 +64,10 @@ export class PublicApi {
       ...(input.body !== undefined ? { payload: JSON.stringify(input.body) } : {}),
     });
     const text = response.body;
-    const json = text && String(response.headers['content-type'] ?? '').includes('json') ? (JSON.parse(text) as T) : (undefined as T);
+    const json =
+      text && String(response.headers['content-type'] ?? '').includes('json')
+        ? (JSON.parse(text) as T)
+        : (undefined as T);
     return { status: response.statusCode, body: json, headers: response.headers };
   }
 
@@ -63,14 +79,22 @@ export class PublicApi {
     const claims = access ? await this.identity.tokens.verifyAccess(access, this.clock()) : null;
     if (claims && access) {
       web.parleyAccessToken = access;
-      web.parleyViewer = { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles };
+      web.parleyViewer = {
+        accountId: claims.accountId,
+        displayName: claims.displayName,
+        roles: claims.roles,
+      };
       return web.parleyViewer;
     }
     const refreshToken = request.cookies[COOKIES.refresh];
     web.parleyViewer = null;
     web.parleyAccessToken = null;
     if (!refreshToken) return null;
-    const refreshed = await this.call<TokensResponse>(request, { method: 'POST', path: '/api/v1/auth/refresh', body: { refreshToken } });
+    const refreshed = await this.call<TokensResponse>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/refresh',
+      body: { refreshToken },
+    });
     if (refreshed.status !== 200) {
       clearSessionCookies(reply);
       return null;
@@ -84,6 +108,10 @@ export class PublicApi {
     setSessionCookies(request, reply, tokens, this.options.auth.refreshTtlDays);
     const web = request as WebRequest;
     web.parleyAccessToken = tokens.accessToken;
-    web.parleyViewer = { accountId: tokens.account.id, displayName: tokens.account.displayName, roles: tokens.account.roles };
+    web.parleyViewer = {
+      accountId: tokens.account.id,
+      displayName: tokens.account.displayName,
+      roles: tokens.account.roles,
+    };
   }
 }

@@ -50,16 +50,27 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply): string 
   const token = randomBytes(18).toString('base64url');
   // One token per request: every form of the page and the cookie must agree.
   (request as FastifyRequest & { parleyCsrf?: string }).parleyCsrf = token;
-  void reply.setCookie(COOKIES.csrf, token, { path: '/', httpOnly: false, sameSite: 'lax', secure: secure(request) });
+  void reply.setCookie(COOKIES.csrf, token, {
+    path: '/',
+    httpOnly: false,
+    sameSite: 'lax',
+    secure: secure(request),
+  });
   return token;
 }
 
 /** Viewer tokens of a guest's held comments, so the guest keeps seeing them (never their email). */
 export function viewerTokens(request: FastifyRequest): string[] {
-  return (request.cookies[COOKIES.viewerTokens] ?? '').split(',').filter((t) => /^[A-Za-z0-9_-]{16,200}$/.test(t));
+  return (request.cookies[COOKIES.viewerTokens] ?? '')
+    .split(',')
+    .filter((t) => /^[A-Za-z0-9_-]{16,200}$/.test(t));
 }
 
-export function rememberViewerToken(request: FastifyRequest, reply: FastifyReply, token: string): void {
+export function rememberViewerToken(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+): void {
   const tokens = [...viewerTokens(request).filter((t) => t !== token), token].slice(-20);
   void reply.setCookie(COOKIES.viewerTokens, tokens.join(','), {
     path: '/',

@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Actor, CommentView, PostCommentResponse, PostPage, PostView, ThreadItem, ThreadPage, TokensResponse } from '@parley/contracts';
+import type {
+  Actor,
+  CommentView,
+  PostCommentResponse,
+  PostPage,
+  PostView,
+  ThreadItem,
+  ThreadPage,
+  TokensResponse,
+} from '@parley/contracts';
 import type { FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -17,10 +26,19 @@ import { frontPage } from './views/front-page';
 import { layout } from './views/layout';
 import { postPage } from './views/post-page';
 import { commentArticle } from './views/thread';
-import { COOKIES, csrfToken, rememberViewerToken, viewerTokens, clearSessionCookies } from './web-session';
+import {
+  COOKIES,
+  csrfToken,
+  rememberViewerToken,
+  viewerTokens,
+  clearSessionCookies,
+} from './web-session';
 
 const ASSETS = join(__dirname, '..', '..', 'assets');
-const ASSET_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+const ASSET_TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+};
 
 interface Problem {
   status?: number;
@@ -42,8 +60,18 @@ const commentFormSchema = z.object({
   notifyComments: text,
   notifyPosts: text,
 });
-const loginFormSchema = z.object({ _csrf: z.string().optional(), email: text, password: text, next: text, displayName: text });
-const simpleFormSchema = z.object({ _csrf: z.string().optional(), back: text, action: z.enum(['like', 'unlike']).optional() });
+const loginFormSchema = z.object({
+  _csrf: z.string().optional(),
+  email: text,
+  password: text,
+  next: text,
+  displayName: text,
+});
+const simpleFormSchema = z.object({
+  _csrf: z.string().optional(),
+  back: text,
+  action: z.enum(['like', 'unlike']).optional(),
+});
 
 /** Where a form may send the browser back to: a path of this site only. */
 function localPath(value: string | undefined, fallback = '/'): string {
@@ -52,7 +80,9 @@ function localPath(value: string | undefined, fallback = '/'): string {
 
 function problemMessage(problem: Problem | undefined, fallback: string): string {
   if (!problem) return fallback;
-  return problem.detail && problem.code !== 'validation-failed' ? `${problem.title ?? fallback} ${problem.detail}` : (problem.title ?? fallback);
+  return problem.detail && problem.code !== 'validation-failed'
+    ? `${problem.title ?? fallback} ${problem.detail}`
+    : (problem.title ?? fallback);
 }
 
 /** The reader page: a blog post with its discussion, server-rendered, working without JavaScript. */
@@ -68,7 +98,13 @@ export class WebController {
     this.blogTitle = options.blogTitle ?? 'Parley';
   }
 
-  private async page(request: FastifyRequest, reply: FastifyReply, title: string, main: SafeHtml, extra: { status?: number; notice?: string | null; dataset?: Record<string, string> } = {}): Promise<void> {
+  private async page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    title: string,
+    main: SafeHtml,
+    extra: { status?: number; notice?: string | null; dataset?: Record<string, string> } = {},
+  ): Promise<void> {
     const viewer = await this.api.viewer(request, reply);
     const csrf = csrfToken(request, reply);
     const body = layout({
@@ -80,7 +116,11 @@ export class WebController {
       ...(extra.dataset ? { dataset: extra.dataset } : {}),
       main,
     });
-    await reply.status(extra.status ?? 200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body.value);
+    await reply
+      .status(extra.status ?? 200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(body.value);
   }
 
   private checkCsrf(request: FastifyRequest, token: string | undefined): boolean {
@@ -89,12 +129,31 @@ export class WebController {
   }
 
   private async forbidden(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    await this.page(request, reply, 'Please try again', messagePage('Please try again', 'This form was sent from somewhere else or has expired. Reload the page and send it again.'), { status: 403 });
+    await this.page(
+      request,
+      reply,
+      'Please try again',
+      messagePage(
+        'Please try again',
+        'This form was sent from somewhere else or has expired. Reload the page and send it again.',
+      ),
+      { status: 403 },
+    );
   }
 
   @Get()
   async front(
-    @Query({ schema: z.object({ cursor: text, tag: text, category: text, series: text, 'email-verified': text, 'subscription-confirmed': text }) }) query: Record<string, string | undefined>,
+    @Query({
+      schema: z.object({
+        cursor: text,
+        tag: text,
+        category: text,
+        series: text,
+        'email-verified': text,
+        'subscription-confirmed': text,
+      }),
+    })
+    query: Record<string, string | undefined>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -102,18 +161,33 @@ export class WebController {
     const posts = await this.api.call<PostPage>(request, {
       method: 'GET',
       path: '/api/v1/posts',
-      query: { cursor: query.cursor, tag: query.tag, category: query.category, series: query.series, limit: 10 },
+      query: {
+        cursor: query.cursor,
+        tag: query.tag,
+        category: query.category,
+        series: query.series,
+        limit: 10,
+      },
     });
-    const notice = query['email-verified'] ? 'Your email address is confirmed.' : query['subscription-confirmed'] ? 'Your subscription is confirmed.' : null;
+    const notice = query['email-verified']
+      ? 'Your email address is confirmed.'
+      : query['subscription-confirmed']
+        ? 'Your subscription is confirmed.'
+        : null;
     const page = posts.status === 200 ? posts.body : { items: [], nextCursor: null };
-    const filter = { ...(query.tag ? { tag: query.tag } : {}), ...(query.category ? { category: query.category } : {}), ...(query.series ? { series: query.series } : {}) };
+    const filter = {
+      ...(query.tag ? { tag: query.tag } : {}),
+      ...(query.category ? { category: query.category } : {}),
+      ...(query.series ? { series: query.series } : {}),
+    };
     await this.page(request, reply, this.blogTitle, frontPage(page, filter), { notice });
   }
 
   @Get('posts/:slug')
   async post(
     @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
-    @Query({ schema: z.object({ cpage: text, corder: text, replyTo: text, view: text }) }) query: Record<string, string | undefined>,
+    @Query({ schema: z.object({ cpage: text, corder: text, replyTo: text, view: text }) })
+    query: Record<string, string | undefined>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -129,21 +203,50 @@ export class WebController {
     status: number,
   ): Promise<void> {
     const viewer = await this.api.viewer(request, reply);
-    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(slug)}` });
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    });
     if (post.status === 404) {
-      await this.page(request, reply, 'Not found', messagePage('Not found', 'There is no such post.', { href: '/', label: 'Back to the blog' }), { status: 404 });
+      await this.page(
+        request,
+        reply,
+        'Not found',
+        messagePage('Not found', 'There is no such post.', {
+          href: '/',
+          label: 'Back to the blog',
+        }),
+        { status: 404 },
+      );
       return;
     }
     if (post.status !== 200) {
-      await this.page(request, reply, 'Unavailable', messagePage('Unavailable', problemMessage(post.body as unknown as Problem, 'The post cannot be shown right now.')), { status: post.status });
+      await this.page(
+        request,
+        reply,
+        'Unavailable',
+        messagePage(
+          'Unavailable',
+          problemMessage(post.body as unknown as Problem, 'The post cannot be shown right now.'),
+        ),
+        { status: post.status },
+      );
       return;
     }
     if (post.body.slug !== slug && post.body.status === 'published') {
       // An old slug: send the reader to the post's address.
-      await reply.status(301).header('location', `/posts/${encodeURIComponent(post.body.slug)}`).send();
+      await reply
+        .status(301)
+        .header('location', `/posts/${encodeURIComponent(post.body.slug)}`)
+        .send();
       return;
     }
-    const moderator = Boolean(viewer && (viewer.roles.includes('admin') || viewer.roles.includes('moderator') || viewer.accountId === post.body.author.id));
+    const moderator = Boolean(
+      viewer &&
+      (viewer.roles.includes('admin') ||
+        viewer.roles.includes('moderator') ||
+        viewer.accountId === post.body.author.id),
+    );
     const tokens = viewerTokens(request);
     const page = Number(query.cpage);
     const thread = await this.api.call<ThreadPage>(request, {
@@ -159,10 +262,25 @@ export class WebController {
     const threadPage: ThreadPage =
       thread.status === 200
         ? thread.body
-        : { postId: post.body.id, order: 'oldest', view: 'public', page: 1, perPage: 50, threadDepth: 5, commentsOpen: false, totals: { comments: 0, threads: 0, pages: 1 }, items: [] };
-    const replyItem = query.replyTo ? threadPage.items.find((i) => i.id === query.replyTo) : undefined;
+        : {
+            postId: post.body.id,
+            order: 'oldest',
+            view: 'public',
+            page: 1,
+            perPage: 50,
+            threadDepth: 5,
+            commentsOpen: false,
+            totals: { comments: 0, threads: 0, pages: 1 },
+            items: [],
+          };
+    const replyItem = query.replyTo
+      ? threadPage.items.find((i) => i.id === query.replyTo)
+      : undefined;
     const likeState = viewer
-      ? await this.api.call<{ liked: boolean }>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like` })
+      ? await this.api.call<{ liked: boolean }>(request, {
+          method: 'GET',
+          path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
+        })
       : null;
     const liked = likeState?.status === 200 && likeState.body.liked;
     const main = postPage({
@@ -194,9 +312,18 @@ export class WebController {
   ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
     const viewer = await this.api.viewer(request, reply);
-    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(slug)}` });
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    });
     if (post.status !== 200) {
-      await this.page(request, reply, 'Not found', messagePage('Not found', 'There is no such post.'), { status: 404 });
+      await this.page(
+        request,
+        reply,
+        'Not found',
+        messagePage('Not found', 'There is no such post.'),
+        { status: 404 },
+      );
       return;
     }
     const values = {
@@ -220,27 +347,48 @@ export class WebController {
     if (posted.status !== 201) {
       const problem = posted.body as Problem;
       const errors = formErrors(problem.errors);
-      const formError = problem.code === 'validation-failed' ? 'Please correct the marked fields.' : problemMessage(problem, 'Your comment could not be posted.');
+      const formError =
+        problem.code === 'validation-failed'
+          ? 'Please correct the marked fields.'
+          : problemMessage(problem, 'Your comment could not be posted.');
       const retryAfter = posted.headers['retry-after'];
       if (retryAfter) void reply.header('retry-after', String(retryAfter));
-      await this.renderPost(request, reply, slug, { replyTo: form.parentId, cpage: form.cpage }, { values, errors, formError }, posted.status);
+      await this.renderPost(
+        request,
+        reply,
+        slug,
+        { replyTo: form.parentId, cpage: form.cpage },
+        { values, errors, formError },
+        posted.status,
+      );
       return;
     }
     const created = posted.body as PostCommentResponse;
     if (created.viewerToken) rememberViewerToken(request, reply, created.viewerToken);
     if (values.notifyPosts) {
-      await this.api.call(request, { method: 'POST', path: '/api/v1/subscriptions', body: viewer ? { kind: 'blog' } : { kind: 'blog', email: values.email } });
+      await this.api.call(request, {
+        method: 'POST',
+        path: '/api/v1/subscriptions',
+        body: viewer ? { kind: 'blog' } : { kind: 'blog', email: values.email },
+      });
     }
     const cpage = form.parentId ? Number(form.cpage) || 1 : undefined;
-    const target = cpage !== undefined ? `/posts/${encodeURIComponent(post.body.slug)}?cpage=${cpage}` : await this.lastPage(request, post.body);
+    const target =
+      cpage !== undefined
+        ? `/posts/${encodeURIComponent(post.body.slug)}?cpage=${cpage}`
+        : await this.lastPage(request, post.body);
     await reply.status(303).header('location', `${target}#comment-${created.id}`).send();
   }
 
   /** A new top-level comment comes last (oldest first): the thread's last page. */
   private async lastPage(request: FastifyRequest, post: PostView): Promise<string> {
-    const thread = await this.api.call<ThreadPage>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(post.id)}/comments` });
+    const thread = await this.api.call<ThreadPage>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(post.id)}/comments`,
+    });
     const base = `/posts/${encodeURIComponent(post.slug)}`;
-    if (thread.status !== 200 || thread.body.order === 'newest' || thread.body.totals.pages <= 1) return base;
+    if (thread.status !== 200 || thread.body.order === 'newest' || thread.body.totals.pages <= 1)
+      return base;
     return `${base}?cpage=${thread.body.totals.pages}`;
   }
 
@@ -248,20 +396,40 @@ export class WebController {
   @Get('fragments/comments/:id')
   async commentFragment(
     @Param('id', { schema: z.string().min(1).max(100) }) id: string,
-    @Query({ schema: z.object({ viewerToken: z.string().regex(/^[A-Za-z0-9_-]{16,200}$/).optional() }) }) query: { viewerToken?: string },
+    @Query({
+      schema: z.object({
+        viewerToken: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{16,200}$/)
+          .optional(),
+      }),
+    })
+    query: { viewerToken?: string },
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const viewer = await this.api.viewer(request, reply);
     // A guest who just posted in place: keep their token so later page views show the held comment too.
     if (query.viewerToken) rememberViewerToken(request, reply, query.viewerToken);
-    const tokens = [...new Set([...viewerTokens(request), ...(query.viewerToken ? [query.viewerToken] : [])])];
-    const comment = await this.api.call<CommentView>(request, { method: 'GET', path: `/api/v1/comments/${encodeURIComponent(id)}`, query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined } });
+    const tokens = [
+      ...new Set([...viewerTokens(request), ...(query.viewerToken ? [query.viewerToken] : [])]),
+    ];
+    const comment = await this.api.call<CommentView>(request, {
+      method: 'GET',
+      path: `/api/v1/comments/${encodeURIComponent(id)}`,
+      query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined },
+    });
     if (comment.status !== 200) {
-      await reply.status(comment.status).header('content-type', 'text/html; charset=utf-8').send('');
+      await reply
+        .status(comment.status)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send('');
       return;
     }
-    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(comment.body.postId)}` });
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(comment.body.postId)}`,
+    });
     const item: ThreadItem = {
       ...comment.body,
       number: null,
@@ -282,58 +450,127 @@ export class WebController {
     await reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(`<li id="comment-${item.id}" class="comment depth-${item.depth} ${item.status}" data-comment-id="${item.id}" data-depth="${item.depth}">${markup.value}</li>`);
+      .send(
+        `<li id="comment-${item.id}" class="comment depth-${item.depth} ${item.status}" data-comment-id="${item.id}" data-depth="${item.depth}">${markup.value}</li>`,
+      );
   }
 
   @Post('posts/:slug/like')
-  async likePost(@Param('slug', { schema: z.string().min(1).max(200) }) slug: string, @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async likePost(
+    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
     const viewer = await this.api.viewer(request, reply);
     if (!viewer) {
-      await reply.status(303).header('location', `/login?next=${encodeURIComponent(`/posts/${slug}`)}`).send();
+      await reply
+        .status(303)
+        .header('location', `/login?next=${encodeURIComponent(`/posts/${slug}`)}`)
+        .send();
       return;
     }
-    const post = await this.api.call<PostView>(request, { method: 'GET', path: `/api/v1/posts/${encodeURIComponent(slug)}` });
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    });
     if (post.status === 200) {
-      await this.api.call(request, { method: form.action === 'unlike' ? 'DELETE' : 'PUT', path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like` });
+      await this.api.call(request, {
+        method: form.action === 'unlike' ? 'DELETE' : 'PUT',
+        path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
+      });
     }
-    await reply.status(303).header('location', `/posts/${encodeURIComponent(slug)}`).send();
+    await reply
+      .status(303)
+      .header('location', `/posts/${encodeURIComponent(slug)}`)
+      .send();
   }
 
   @Post('comments/:id/like')
-  async likeComment(@Param('id', { schema: z.string().min(1).max(100) }) id: string, @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async likeComment(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
     const back = localPath(form.back);
     const viewer = await this.api.viewer(request, reply);
     if (!viewer) {
-      await reply.status(303).header('location', `/login?next=${encodeURIComponent(back)}`).send();
+      await reply
+        .status(303)
+        .header('location', `/login?next=${encodeURIComponent(back)}`)
+        .send();
       return;
     }
-    await this.api.call(request, { method: form.action === 'unlike' ? 'DELETE' : 'PUT', path: `/api/v1/comments/${encodeURIComponent(id)}/like` });
+    await this.api.call(request, {
+      method: form.action === 'unlike' ? 'DELETE' : 'PUT',
+      path: `/api/v1/comments/${encodeURIComponent(id)}/like`,
+    });
     await reply.status(303).header('location', back).send();
   }
 
   @Post('comments/:id/delete')
-  async deleteComment(@Param('id', { schema: z.string().min(1).max(100) }) id: string, @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async deleteComment(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
     await this.api.viewer(request, reply);
-    await this.api.call(request, { method: 'DELETE', path: `/api/v1/comments/${encodeURIComponent(id)}` });
+    await this.api.call(request, {
+      method: 'DELETE',
+      path: `/api/v1/comments/${encodeURIComponent(id)}`,
+    });
     await reply.status(303).header('location', localPath(form.back)).send();
   }
 
   @Get('login')
-  async loginForm(@Query({ schema: z.object({ next: text }) }) query: { next?: string }, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.page(request, reply, 'Log in', loginPage(csrfToken(request, reply), localPath(query.next), { values: {}, errors: {}, formError: null }));
+  async loginForm(
+    @Query({ schema: z.object({ next: text }) }) query: { next?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.page(
+      request,
+      reply,
+      'Log in',
+      loginPage(csrfToken(request, reply), localPath(query.next), {
+        values: {},
+        errors: {},
+        formError: null,
+      }),
+    );
   }
 
   @Post('login')
-  async login(@Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async login(
+    @Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
-    const answer = await this.api.call<TokensResponse & Problem>(request, { method: 'POST', path: '/api/v1/auth/login', body: { email: form.email ?? '', password: form.password ?? '' } });
+    const answer = await this.api.call<TokensResponse & Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      body: { email: form.email ?? '', password: form.password ?? '' },
+    });
     if (answer.status !== 200) {
       const problem = answer.body as Problem;
-      const state: AccountFormState = { values: { email: form.email ?? '' }, errors: formErrors(problem.errors), formError: problemMessage(problem, 'Could not log in.') };
-      await this.page(request, reply, 'Log in', loginPage(csrfToken(request, reply), localPath(form.next), state), { status: answer.status });
+      const state: AccountFormState = {
+        values: { email: form.email ?? '' },
+        errors: formErrors(problem.errors),
+        formError: problemMessage(problem, 'Could not log in.'),
+      };
+      await this.page(
+        request,
+        reply,
+        'Log in',
+        loginPage(csrfToken(request, reply), localPath(form.next), state),
+        { status: answer.status },
+      );
       return;
     }
     this.api.startSession(request, reply, answer.body);
@@ -341,26 +578,56 @@ export class WebController {
   }
 
   @Get('register')
-  async registerForm(@Query({ schema: z.object({ next: text }) }) query: { next?: string }, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.page(request, reply, 'Create an account', registerPage(csrfToken(request, reply), localPath(query.next), { values: {}, errors: {}, formError: null }));
+  async registerForm(
+    @Query({ schema: z.object({ next: text }) }) query: { next?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.page(
+      request,
+      reply,
+      'Create an account',
+      registerPage(csrfToken(request, reply), localPath(query.next), {
+        values: {},
+        errors: {},
+        formError: null,
+      }),
+    );
   }
 
   @Post('register')
-  async register(@Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async register(
+    @Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
     const answer = await this.api.call<TokensResponse & Problem>(request, {
       method: 'POST',
       path: '/api/v1/auth/register',
-      body: { email: form.email ?? '', password: form.password ?? '', displayName: form.displayName ?? '' },
+      body: {
+        email: form.email ?? '',
+        password: form.password ?? '',
+        displayName: form.displayName ?? '',
+      },
     });
     if (answer.status !== 201) {
       const problem = answer.body as Problem;
       const state: AccountFormState = {
         values: { email: form.email ?? '', displayName: form.displayName ?? '' },
         errors: formErrors(problem.errors),
-        formError: problem.code === 'validation-failed' ? 'Please correct the marked fields.' : problemMessage(problem, 'Could not create the account.'),
+        formError:
+          problem.code === 'validation-failed'
+            ? 'Please correct the marked fields.'
+            : problemMessage(problem, 'Could not create the account.'),
       };
-      await this.page(request, reply, 'Create an account', registerPage(csrfToken(request, reply), localPath(form.next), state), { status: answer.status });
+      await this.page(
+        request,
+        reply,
+        'Create an account',
+        registerPage(csrfToken(request, reply), localPath(form.next), state),
+        { status: answer.status },
+      );
       return;
     }
     this.api.startSession(request, reply, answer.body);
@@ -368,16 +635,29 @@ export class WebController {
   }
 
   @Post('logout')
-  async logout(@Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async logout(
+    @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
     const refreshToken = request.cookies[COOKIES.refresh];
-    if (refreshToken) await this.api.call(request, { method: 'POST', path: '/api/v1/auth/logout', body: { refreshToken } });
+    if (refreshToken)
+      await this.api.call(request, {
+        method: 'POST',
+        path: '/api/v1/auth/logout',
+        body: { refreshToken },
+      });
     clearSessionCookies(reply);
     await reply.status(303).header('location', '/').send();
   }
 
   @Post('preview')
-  async preview(@Body({ schema: z.object({ body: z.string().max(300_000) }) }) body: { body: string }, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async preview(
+    @Body({ schema: z.object({ body: z.string().max(300_000) }) }) body: { body: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const viewer = await this.api.viewer(request, reply);
     if (!viewer) {
       await reply.status(401).send();
@@ -387,14 +667,26 @@ export class WebController {
   }
 
   @Get('avatars/:seed')
-  async avatar(@Param('seed', { schema: z.string().regex(/^[A-Za-z0-9_-]{1,128}\.svg$/) }) seed: string, @Res() reply: FastifyReply): Promise<void> {
-    await reply.header('content-type', 'image/svg+xml').header('cache-control', 'public, max-age=86400, immutable').send(identicon(seed.replace(/\.svg$/, '')));
+  async avatar(
+    @Param('seed', { schema: z.string().regex(/^[A-Za-z0-9_-]{1,128}\.svg$/) }) seed: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await reply
+      .header('content-type', 'image/svg+xml')
+      .header('cache-control', 'public, max-age=86400, immutable')
+      .send(identicon(seed.replace(/\.svg$/, '')));
   }
 
   @Get('assets/:file')
-  async asset(@Param('file', { schema: z.enum(['parley.css', 'parley.js']) }) file: string, @Res() reply: FastifyReply): Promise<void> {
+  async asset(
+    @Param('file', { schema: z.enum(['parley.css', 'parley.js']) }) file: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const content = await readFile(join(ASSETS, file), 'utf8');
-    await reply.header('content-type', ASSET_TYPES[file.slice(file.lastIndexOf('.'))] ?? 'text/plain').header('cache-control', 'public, max-age=300').send(content);
+    await reply
+      .header('content-type', ASSET_TYPES[file.slice(file.lastIndexOf('.'))] ?? 'text/plain')
+      .header('cache-control', 'public, max-age=300')
+      .send(content);
   }
 }
 

@@ -3,7 +3,14 @@ import { type SafeHtml, html } from '../html';
 import type { Viewer } from './layout';
 
 export interface CommentFormState {
-  values: { body?: string; name?: string; email?: string; url?: string; notifyComments?: boolean; notifyPosts?: boolean };
+  values: {
+    body?: string;
+    name?: string;
+    email?: string;
+    url?: string;
+    notifyComments?: boolean;
+    notifyPosts?: boolean;
+  };
   /** Field errors from the problem, by field name. */
   errors: Record<string, string>;
   /** The problem's title when it is not about one field (flood, duplicate, closed). */
@@ -22,12 +29,27 @@ export function formErrors(errors: readonly FieldError[] | undefined): Record<st
   return out;
 }
 
-function field(name: string, label: string, type: string, value: string | undefined, errors: Record<string, string>, options: { required?: boolean; autocomplete?: string; help?: string } = {}): SafeHtml {
+function field(
+  name: string,
+  label: string,
+  type: string,
+  value: string | undefined,
+  errors: Record<string, string>,
+  options: { required?: boolean; autocomplete?: string; help?: string } = {},
+): SafeHtml {
   const error = errors[name];
-  return html`<label for="comment-${name}">${label}${options.required && html` <span aria-hidden="true">*</span>`}</label>
-<input id="comment-${name}" name="${name}" type="${type}" value="${value ?? ''}"${options.required && html` required`}${options.autocomplete && html` autocomplete="${options.autocomplete}"`}${error && html` aria-invalid="true" aria-describedby="comment-${name}-error"`}>
-${options.help && html`<span class="muted">${options.help}</span>`}
-${error && html`<p class="field-error" id="comment-${name}-error">${error}</p>`}`;
+  return html`<label for="comment-${name}"
+      >${label}${options.required && html` <span aria-hidden="true">*</span>`}</label
+    >
+    <input
+      id="comment-${name}"
+      name="${name}"
+      type="${type}"
+      value="${value ?? ''}"
+      ${options.required && html` required`}${options.autocomplete && html` autocomplete="${options.autocomplete}"`}${error && html` aria-invalid="true" aria-describedby="comment-${name}-error"`}
+    />
+    ${options.help && html`<span class="muted">${options.help}</span>`}
+    ${error && html`<p class="field-error" id="comment-${name}-error">${error}</p>`}`;
 }
 
 /** "Leave a Reply": under the thread, and moved under a comment when replying (by the script or ?replyTo=). */
@@ -46,26 +68,66 @@ export function commentForm(input: {
   }
   const { values, errors } = input.state;
   return html`<div id="respond" class="respond">
-<h3 id="reply-title">${input.replyTo ? html`Reply to ${input.replyTo.name} <a href="/posts/${input.slug}#respond" class="cancel-reply" data-cancel-reply>Cancel reply</a>` : 'Leave a Reply'}</h3>
-<form method="post" action="/posts/${input.slug}/comments" class="stacked comment-form" data-post-id="${input.postId}" novalidate>
-  <input type="hidden" name="_csrf" value="${input.csrf}">
-  <input type="hidden" name="parentId" value="${input.replyTo?.id ?? ''}">
-  <input type="hidden" name="cpage" value="${input.page}">
-  <div class="form-error" role="alert" data-form-error${input.state.formError ? html`` : html` hidden`}>${input.state.formError ?? ''}</div>
-  <label for="comment-body">Comment <span aria-hidden="true">*</span></label>
-  <textarea id="comment-body" name="body" required placeholder="Wade in…"${errors.body && html` aria-invalid="true" aria-describedby="comment-body-error"`}>${values.body ?? ''}</textarea>
-  ${errors.body && html`<p class="field-error" id="comment-body-error">${errors.body}</p>`}
-  ${
-    input.viewer
-      ? html`<p class="muted">Logged in as ${input.viewer.actor.displayName}.</p>`
-      : html`<p class="muted">Your email address will not be published. Or <a href="/login?next=/posts/${input.slug}%23respond">log in</a>.</p>
-  ${field('name', 'Name', 'text', values.name, errors, { required: true, autocomplete: 'name' })}
-  ${field('email', 'Email', 'email', values.email, errors, { required: true, autocomplete: 'email' })}
-  ${field('url', 'Website', 'url', values.url, errors, { autocomplete: 'url' })}`
-  }
-  <div class="check"><input type="checkbox" id="notify-comments" name="notifyComments" value="1"${values.notifyComments && html` checked`}><label for="notify-comments">Notify me of new comments via email.</label></div>
-  <div class="check"><input type="checkbox" id="notify-posts" name="notifyPosts" value="1"${values.notifyPosts && html` checked`}><label for="notify-posts">Notify me of new posts via email.</label></div>
-  <div class="actions"><button type="submit">Post Comment</button></div>
-</form>
-</div>`;
+    <h3 id="reply-title">
+      ${input.replyTo ? html`Reply to ${input.replyTo.name} <a href="/posts/${input.slug}#respond" class="cancel-reply" data-cancel-reply>Cancel reply</a>` : 'Leave a Reply'}
+    </h3>
+    <form
+      method="post"
+      action="/posts/${input.slug}/comments"
+      class="stacked comment-form"
+      data-post-id="${input.postId}"
+      novalidate
+    >
+      <input type="hidden" name="_csrf" value="${input.csrf}" />
+      <input type="hidden" name="parentId" value="${input.replyTo?.id ?? ''}" />
+      <input type="hidden" name="cpage" value="${input.page}" />
+      <div
+        class="form-error"
+        role="alert"
+        data-form-error${input.state.formError ? html`` : html` hidden`}
+      >
+        ${input.state.formError ?? ''}
+      </div>
+      <label for="comment-body">Comment <span aria-hidden="true">*</span></label>
+      <textarea
+        id="comment-body"
+        name="body"
+        required
+        placeholder="Wade in…"
+        ${errors.body && html` aria-invalid="true" aria-describedby="comment-body-error"`}
+      >
+${values.body ?? ''}</textarea>
+      ${errors.body && html`<p class="field-error" id="comment-body-error">${errors.body}</p>`}
+      ${
+        input.viewer
+          ? html`<p class="muted">Logged in as ${input.viewer.actor.displayName}.</p>`
+          : html`<p class="muted">
+                Your email address will not be published. Or
+                <a href="/login?next=/posts/${input.slug}%23respond">log in</a>.
+              </p>
+              ${field('name', 'Name', 'text', values.name, errors, { required: true, autocomplete: 'name' })}
+              ${field('email', 'Email', 'email', values.email, errors, { required: true, autocomplete: 'email' })}
+              ${field('url', 'Website', 'url', values.url, errors, { autocomplete: 'url' })}`
+      }
+      <div class="check">
+        <input
+          type="checkbox"
+          id="notify-comments"
+          name="notifyComments"
+          value="1"
+          ${values.notifyComments && html` checked`}
+        /><label for="notify-comments">Notify me of new comments via email.</label>
+      </div>
+      <div class="check">
+        <input
+          type="checkbox"
+          id="notify-posts"
+          name="notifyPosts"
+          value="1"
+          ${values.notifyPosts && html` checked`}
+        /><label for="notify-posts">Notify me of new posts via email.</label>
+      </div>
+      <div class="actions"><button type="submit">Post Comment</button></div>
+    </form>
+  </div>`;
 }

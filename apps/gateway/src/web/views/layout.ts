@@ -22,13 +22,17 @@ function roleLinks(viewer: Viewer | null): SafeHtml {
   if (!viewer) return html``;
   const roles = viewer.actor.roles;
   const admin = roles.includes('admin');
-  return html`${(admin || roles.includes('author')) && html`<li><a href="/write">Write</a></li>`}${(admin || roles.includes('moderator') || roles.includes('author')) &&
-  html`<li><a href="/moderation">Moderation</a></li>`}`;
+  return html`${(admin || roles.includes('author')) && html`<li><a href="/write">Write</a></li>`}${
+    (admin || roles.includes('moderator') || roles.includes('author')) &&
+    html`<li><a href="/moderation">Moderation</a></li>`
+  }`;
 }
 
 /** The frame of every page: header with the account links and the bell, main content, footer. */
 export function layout(page: PageShell): SafeHtml {
-  const data = Object.entries(page.dataset ?? {}).map(([key, value]) => html` data-${key}="${value}"`);
+  const data = Object.entries(page.dataset ?? {}).map(
+    ([key, value]) => html` data-${key}="${value}"`,
+  );
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -36,7 +40,7 @@ export function layout(page: PageShell): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="csrf-token" content="${page.csrf}">
-${page.description && html`<meta name="description" content="${page.description}">`}
+${page.description && html`<meta name="description" content="${page.description}" />`}
 <title>${page.title}</title>
 <link rel="stylesheet" href="/assets/parley.css">
 <script src="/assets/parley.js" defer></script>
@@ -50,10 +54,25 @@ ${page.description && html`<meta name="description" content="${page.description}
       ${roleLinks(page.viewer)}
       ${
         page.viewer
-          ? html`<li><a href="/notifications" class="bell" aria-label="Notifications"><span aria-hidden="true">🔔</span><span class="bell-count" data-unread hidden>0</span></a></li>
-      <li><span class="who">${page.viewer.actor.displayName}</span></li>
-      <li><form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${page.csrf}"><button type="submit" class="link">Log out</button></form></li>`
-          : html`<li><a href="/login">Log in</a></li><li><a href="/register">Register</a></li>`
+          ? html`<li>
+                <a href="/notifications" class="bell" aria-label="Notifications"
+                  ><span aria-hidden="true">🔔</span
+                  ><span class="bell-count" data-unread hidden>0</span></a
+                >
+              </li>
+              <li><span class="who">${page.viewer.actor.displayName}</span></li>
+              <li>
+                <form method="post" action="/logout" class="inline">
+                  <input type="hidden" name="_csrf" value="${page.csrf}" /><button
+                    type="submit"
+                    class="link"
+                  >
+                    Log out
+                  </button>
+                </form>
+              </li>`
+          : html`<li><a href="/login">Log in</a></li>
+              <li><a href="/register">Register</a></li>`
       }
     </ul>
   </nav>

@@ -42,28 +42,40 @@ export function postPage(input: {
       ? html`<strong aria-current="true">${label}</strong>`
       : html`<a href="/posts/${post.slug}?corder=${order}#comments">${label}</a>`;
   return html`<article class="post" data-post-id="${post.id}">
-  <header>
-    ${meta && html`<p class="post-meta">${meta}</p>`}
-    <h1>${post.title}</h1>
-    <p class="byline">By ${post.author.displayName}${post.publishedAt && html` · <time datetime="${post.publishedAt}">${formatDate(post.publishedAt)}</time>`}${post.status !== 'published' && html` · <strong>${post.status}</strong>`}</p>
-  </header>
-  <div class="post-body">${trusted(renderPostBody(post.body))}</div>
-  ${post.tags.length > 0 && html`<p class="tags">Tags: ${post.tags.map((t) => html`<a href="/?tag=${encodeURIComponent(t)}">#${t}</a>`)}</p>`}
-</article>
-<section class="likes" aria-label="Likes">
-  <form method="post" action="/posts/${post.slug}/like" class="inline" data-post-like="${post.id}">
-    <input type="hidden" name="_csrf" value="${input.csrf}">
-    <input type="hidden" name="action" value="${input.likedByViewer ? 'unlike' : 'like'}">
-    <button type="submit" aria-pressed="${input.likedByViewer ? 'true' : 'false'}">${input.likedByViewer ? '★ Liked' : '☆ Like'}</button>
-  </form>
-  <p data-likes-line>${likesLine(post)}</p>
-</section>
-<section id="comments" class="comments" aria-labelledby="comments-title">
-  <h2 id="comments-title"><span data-comment-count>${thread.totals.comments}</span> ${thread.totals.comments === 1 ? 'Comment' : 'Comments'}</h2>
-  ${thread.items.length > 0 && html`<p class="thread-order">${orderLink('oldest', 'Oldest first')} · ${orderLink('newest', 'Newest first')}</p>`}
-  <button type="button" class="new-comments secondary" data-new-comments hidden></button>
-  ${threadList(thread.items, ctx)}
-  ${threadPagination(thread, post.slug)}
-  ${commentForm({ postId: post.id, slug: post.slug, csrf: input.csrf, viewer, replyTo: input.replyTo, open: thread.commentsOpen, page: thread.page, state: input.form })}
-</section>`;
+      <header>
+        ${meta && html`<p class="post-meta">${meta}</p>`}
+        <h1>${post.title}</h1>
+        <p class="byline">
+          By
+          ${post.author.displayName}${post.publishedAt && html` · <time datetime="${post.publishedAt}">${formatDate(post.publishedAt)}</time>`}${post.status !== 'published' && html` · <strong>${post.status}</strong>`}
+        </p>
+      </header>
+      <div class="post-body">${trusted(renderPostBody(post.body))}</div>
+      ${post.tags.length > 0 && html`<p class="tags">Tags: ${post.tags.map((t) => html`<a href="/?tag=${encodeURIComponent(t)}">#${t}</a>`)}</p>`}
+    </article>
+    <section class="likes" aria-label="Likes">
+      <form
+        method="post"
+        action="/posts/${post.slug}/like"
+        class="inline"
+        data-post-like="${post.id}"
+      >
+        <input type="hidden" name="_csrf" value="${input.csrf}" />
+        <input type="hidden" name="action" value="${input.likedByViewer ? 'unlike' : 'like'}" />
+        <button type="submit" aria-pressed="${input.likedByViewer ? 'true' : 'false'}">
+          ${input.likedByViewer ? '★ Liked' : '☆ Like'}
+        </button>
+      </form>
+      <p data-likes-line>${likesLine(post)}</p>
+    </section>
+    <section id="comments" class="comments" aria-labelledby="comments-title">
+      <h2 id="comments-title">
+        <span data-comment-count>${thread.totals.comments}</span>
+        ${thread.totals.comments === 1 ? 'Comment' : 'Comments'}
+      </h2>
+      ${thread.items.length > 0 && html`<p class="thread-order">${orderLink('oldest', 'Oldest first')} · ${orderLink('newest', 'Newest first')}</p>`}
+      <button type="button" class="new-comments secondary" data-new-comments hidden></button>
+      ${threadList(thread.items, ctx)} ${threadPagination(thread, post.slug)}
+      ${commentForm({ postId: post.id, slug: post.slug, csrf: input.csrf, viewer, replyTo: input.replyTo, open: thread.commentsOpen, page: thread.page, state: input.form })}
+    </section>`;
 }

@@ -3,8 +3,14 @@ import { type SafeHtml, html, safeUrl, trusted } from '../html';
 
 export function formatDate(iso: string): string {
   const date = new Date(iso);
-  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) +
-    ` at ${date.toISOString().slice(11, 16)}`;
+  return (
+    date.toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }) + ` at ${date.toISOString().slice(11, 16)}`
+  );
 }
 
 export interface CommentRenderContext {
@@ -20,9 +26,17 @@ export interface CommentRenderContext {
 function author(item: ThreadItem): SafeHtml {
   if (!item.author) return html`<span class="author muted">Deleted</span>`;
   const name = item.author.url
-    ? html`<a href="${safeUrl(item.author.url)}" rel="nofollow ugc external">${item.author.name}</a>`
+    ? html`<a href="${safeUrl(item.author.url)}" rel="nofollow ugc external"
+        >${item.author.name}</a
+      >`
     : html`${item.author.name}`;
-  return html`<img class="avatar" src="/avatars/${item.author.avatarSeed}.svg" alt="" width="40" height="40"><span class="author">${name}</span>`;
+  return html`<img
+      class="avatar"
+      src="/avatars/${item.author.avatarSeed}.svg"
+      alt=""
+      width="40"
+      height="40"
+    /><span class="author">${name}</span>`;
 }
 
 /** One comment, without its replies: the same markup for the page and for in-place updates. */
@@ -30,28 +44,49 @@ export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): Saf
   const mine = ctx.viewerAccountId !== null && item.author?.accountId === ctx.viewerAccountId;
   const replyHref = `/posts/${encodeURIComponent(ctx.slug)}?replyTo=${encodeURIComponent(item.id)}${ctx.page > 1 ? `&cpage=${ctx.page}` : ''}#respond`;
   return html`<article aria-labelledby="comment-${item.id}-by">
-  <header id="comment-${item.id}-by">
-    ${author(item)}
-    <span class="comment-meta"><a class="permalink" href="#comment-${item.id}"><time datetime="${item.postedAt}">${formatDate(item.postedAt)}</time></a>${item.edited && html` · <span class="edited">edited</span>`}</span>
-    ${item.number !== null && html`<span class="number" aria-label="Comment ${item.number}">#${item.number}</span>`}
-  </header>
-  <div class="comment-body">${item.deleted ? item.message : trusted(item.html)}</div>
-  ${!item.deleted && item.message && html`<p class="moderation-notice" role="status">${item.message}</p>`}
-  ${ctx.canModerate && item.moderationReason && html`<p class="muted">Held: ${item.moderationReason}</p>`}
-  ${
-    !item.deleted &&
-    html`<footer>
-    <form method="post" action="/comments/${item.id}/like" class="inline like-form" data-comment-like="${item.id}">
-      <input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="back" value="/posts/${ctx.slug}#comment-${item.id}">
-      <input type="hidden" name="action" value="${item.likedByViewer ? 'unlike' : 'like'}">
-      <button type="submit" class="link" aria-pressed="${item.likedByViewer ? 'true' : 'false'}">${item.likedByViewer ? 'Liked' : 'Like'}</button>
-      <span class="like-count" data-count="${item.likeCount}">${item.likeCount > 0 ? `${item.likeCount} ${item.likeCount === 1 ? 'like' : 'likes'}` : ''}</span>
-    </form>
-    ${item.status === 'approved' && html`<a class="reply-link" href="${replyHref}" data-reply-to="${item.id}" data-reply-name="${item.author?.name ?? ''}">Reply</a>`}
-    ${mine && html`<form method="post" action="/comments/${item.id}/delete" class="inline" data-confirm="Delete this comment?"><input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="back" value="/posts/${ctx.slug}"><button type="submit" class="link">Delete</button></form>`}
-  </footer>`
-  }
-</article>`;
+    <header id="comment-${item.id}-by">
+      ${author(item)}
+      <span class="comment-meta"
+        ><a class="permalink" href="#comment-${item.id}"
+          ><time datetime="${item.postedAt}">${formatDate(item.postedAt)}</time></a
+        >${item.edited && html` · <span class="edited">edited</span>`}</span
+      >
+      ${item.number !== null && html`<span class="number" aria-label="Comment ${item.number}">#${item.number}</span>`}
+    </header>
+    <div class="comment-body">${item.deleted ? item.message : trusted(item.html)}</div>
+    ${!item.deleted && item.message && html`<p class="moderation-notice" role="status">${item.message}</p>`}
+    ${ctx.canModerate && item.moderationReason && html`<p class="muted">Held: ${item.moderationReason}</p>`}
+    ${
+      !item.deleted &&
+      html`<footer>
+        <form
+          method="post"
+          action="/comments/${item.id}/like"
+          class="inline like-form"
+          data-comment-like="${item.id}"
+        >
+          <input type="hidden" name="_csrf" value="${ctx.csrf}" /><input
+            type="hidden"
+            name="back"
+            value="/posts/${ctx.slug}#comment-${item.id}"
+          />
+          <input type="hidden" name="action" value="${item.likedByViewer ? 'unlike' : 'like'}" />
+          <button
+            type="submit"
+            class="link"
+            aria-pressed="${item.likedByViewer ? 'true' : 'false'}"
+          >
+            ${item.likedByViewer ? 'Liked' : 'Like'}
+          </button>
+          <span class="like-count" data-count="${item.likeCount}"
+            >${item.likeCount > 0 ? `${item.likeCount} ${item.likeCount === 1 ? 'like' : 'likes'}` : ''}</span
+          >
+        </form>
+        ${item.status === 'approved' && html`<a class="reply-link" href="${replyHref}" data-reply-to="${item.id}" data-reply-name="${item.author?.name ?? ''}">Reply</a>`}
+        ${mine && html`<form method="post" action="/comments/${item.id}/delete" class="inline" data-confirm="Delete this comment?"><input type="hidden" name="_csrf" value="${ctx.csrf}" /><input type="hidden" name="back" value="/posts/${ctx.slug}" /><button type="submit" class="link">Delete</button></form>`}
+      </footer>`
+    }
+  </article>`;
 }
 
 /**
@@ -71,8 +106,15 @@ export function threadList(items: readonly ThreadItem[], ctx: CommentRenderConte
       out += '</ol></li>'.repeat(depth - d);
     }
     depth = d;
-    const classes = ['comment', `depth-${d}`, item.status, item.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
-    out += html`<li id="comment-${item.id}" class="${classes}" data-comment-id="${item.id}" data-depth="${d}">`.value;
+    const classes = ['comment', `depth-${d}`, item.status, item.deleted ? 'deleted' : '']
+      .filter(Boolean)
+      .join(' ');
+    out += html`<li
+      id="comment-${item.id}"
+      class="${classes}"
+      data-comment-id="${item.id}"
+      data-depth="${d}"
+    ></li>`.value;
     out += commentArticle(item, ctx).value;
     open = true;
   }
@@ -83,10 +125,11 @@ export function threadList(items: readonly ThreadItem[], ctx: CommentRenderConte
 
 export function threadPagination(thread: ThreadPage, slug: string): SafeHtml {
   if (thread.totals.pages <= 1) return html``;
-  const link = (page: number) => `/posts/${encodeURIComponent(slug)}?cpage=${page}${thread.order === 'newest' ? '&corder=newest' : ''}#comments`;
+  const link = (page: number) =>
+    `/posts/${encodeURIComponent(slug)}?cpage=${page}${thread.order === 'newest' ? '&corder=newest' : ''}#comments`;
   return html`<nav class="pagination" aria-label="Comment pages">
-  ${thread.page > 1 ? html`<a href="${link(thread.page - 1)}" rel="prev">← Older comments</a>` : html`<span></span>`}
-  <span class="muted">Page ${thread.page} of ${thread.totals.pages}</span>
-  ${thread.page < thread.totals.pages ? html`<a href="${link(thread.page + 1)}" rel="next">Newer comments →</a>` : html`<span></span>`}
-</nav>`;
+    ${thread.page > 1 ? html`<a href="${link(thread.page - 1)}" rel="prev">← Older comments</a>` : html`<span></span>`}
+    <span class="muted">Page ${thread.page} of ${thread.totals.pages}</span>
+    ${thread.page < thread.totals.pages ? html`<a href="${link(thread.page + 1)}" rel="next">Newer comments →</a>` : html`<span></span>`}
+  </nav>`;
 }

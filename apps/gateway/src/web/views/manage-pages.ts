@@ -1,0 +1,248 @@
+import type {
+  InboxResponse,
+  ModerationQueuePage,
+  NotificationWhy,
+  PostView,
+  SubscriptionList,
+} from '@parley/contracts';
+import { type SafeHtml, html, trusted } from '../html';
+import { formatDate } from './thread';
+
+const REASONS: Record<string, string> = {
+  reply: 'replied to you',
+  branch: 'commented in a discussion you follow',
+  post: 'commented on a post you follow',
+  'post-author': 'commented on your post',
+  blog: 'published a new post',
+  moderation: 'left a comment awaiting moderation',
+};
+
+function subjectLine(subject: NotificationWhy['subject']): SafeHtml {
+  return subject.kind === 'comment'
+    ? html`<a href="/posts/${subject.postSlug}#comment-${subject.commentId}"
+        >${subject.authorName} on “${subject.postTitle}”</a
+      >`
+    : html`<a href="/posts/${subject.slug}">“${subject.title}” by ${subject.authorName}</a>`;
+}
+
+export function inboxPage(inbox: InboxResponse, csrf: string): SafeHtml {
+  return html`<h1>Notifications</h1>
+    <p class="muted">${inbox.unreadCount} unread.</p>
+    ${inbox.unreadCount > 0 && html`<form method="post" action="/notifications/read-all"><input type="hidden" name="_csrf" value="${csrf}" /><button type="submit" class="secondary">Mark all read</button></form>`}
+    <ul class="inbox">
+      ${inbox.items.map(
+        (n) =>
+          html`<li class="${n.readAt ? '' : 'unread'}">
+            ${subjectLine(n.subject)} — ${n.subject.authorName} ${REASONS[n.reason] ?? n.reason}.
+            <span class="muted"
+              ><time datetime="${n.createdAt}">${formatDate(n.createdAt)}</time> ·
+              <a href="/notifications/${n.id}/why">Why was I notified?</a></span
+            >
+          </li>`,
+      )}
+    </ul>
+    ${inbox.items.length === 0 && html`<p>Nothing yet. Replies to your comments will show here.</p>`}`;
+}
+
+export function whyPage(why: NotificationWhy): SafeHtml {
+  return html`<h1>Why was I notified?</h1>
+    <p>
+      ${subjectLine(why.subject)}: ${why.subject.authorName} ${REASONS[why.reason] ?? why.reason}.
+    </p>
+    <p>${why.explanation}</p>
+    <table class="plain">
+      <thead>
+        <tr>
+          <th>Channel</th>
+          <th>What happened</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${why.channels.map(
+          (c) =>
+            html`<tr>
+              <td>${c.channel}</td>
+              <td>${c.state}${c.reason && html` — ${c.reason}`}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <p><a href="/notifications">Back to notifications</a></p>`;
+}
+
+const KINDS: Record<string, string> = {
+  replies: 'Replies to my comments',
+  branch: 'A discussion I follow',
+  post: 'New comments on a post',
+  blog: 'New posts of the blog',
+};
+
+export function manageSubscriptionsPage(
+  list: SubscriptionList,
+  csrf: string,
+  token: string | null,
+): SafeHtml {
+  const tokenField = token ? html`<input type="hidden" name="token" value="${token}" />` : html``;
+  return html`<h1>Your subscriptions</h1>
+    ${list.subscriber.pausedUntil ? html`<p class="notice">Paused until ${formatDate(list.subscriber.pausedUntil)}.</p>` : ''}
+    <ul class="inbox">
+      ${list.items.map(
+        (s) =>
+          html`<li>
+            <strong>${KINDS[s.kind] ?? s.kind}</strong
+            >${s.implicit && html` <span class="muted">(always on for accounts)</span>`}
+            <span class="muted">(${s.status}, ${s.frequency}, ${s.channels.join(', ')})</span>
+            ${
+              s.status !== 'unsubscribed' &&
+              !s.implicit &&
+              html`<form method="post" action="/subscriptions/manage/${s.id}" class="stacked">
+                ${tokenField}<input type="hidden" name="_csrf" value="${csrf}" />
+                <label for="frequency-${s.id}">How often</label>
+                <select id="frequency-${s.id}" name="frequency">
+                  ${['immediate', 'hourly', 'daily'].map((f) => html`<option value="${f}" ${s.frequency === f && html` selected`}>${f === 'immediate' ? 'Right away' : f === 'hourly' ? 'Hourly digest' : 'Daily digest'}</option>`)}
+                </select>
+                <div class="actions">
+                  <button type="submit" name="do" value="save">Save</button
+                  ><button type="submit" name="do" value="unsubscribe" class="secondary">
+                    Unsubscribe
+                  </button>
+                </div>
+              </form>`
+            }
+          </li>`,
+      )}
+    </ul>
+    ${list.items.length === 0 && html`<p>You have no subscriptions.</p>`}
+    <form method="post" action="/subscriptions/manage/pause" class="stacked">
+      ${tokenField}<input type="hidden" name="_csrf" value="${csrf}" />
+      <label for="pause-days">Pause everything for</label>
+      <select id="pause-days" name="days">
+        <option value="1">1 day</option>
+        <option value="7" selected>7 days</option>
+        <option value="30">30 days</option>
+      </select>
+      <div class="actions"><button type="submit" class="secondary">Pause</button></div>
+    </form>`;
+}
+
+export function moderationPage(queue: ModerationQueuePage): SafeHtml {
+  return html`<h1>Moderation</h1>
+    <p class="muted">${queue.total} comment${queue.total === 1 ? '' : 's'} awaiting a decision.</p>
+    <ul class="queue">
+      ${queue.items.map(
+        (c) =>
+          html`<li data-queue-item="${c.id}">
+            <p class="comment-meta">
+              <strong>${c.author?.name ?? 'Unknown'}</strong> on
+              <a href="/posts/${c.post.slug}">${c.post.title}</a> ·
+              <time datetime="${c.postedAt}">${formatDate(c.postedAt)}</time> ·
+              <span data-queue-status>${c.status}</span
+              >${c.moderationReason && html` · held: ${c.moderationReason}`}
+            </p>
+            <div class="comment-body">${trusted(c.html)}</div>
+            <form method="post" action="/moderation/${c.id}" class="actions">
+              <button type="submit" name="status" value="approved" data-moderate="approved">
+                Approve
+              </button>
+              <button
+                type="submit"
+                name="status"
+                value="spam"
+                data-moderate="spam"
+                class="secondary"
+              >
+                Spam
+              </button>
+              <button
+                type="submit"
+                name="status"
+                value="trash"
+                data-moderate="trash"
+                class="secondary"
+              >
+                Trash
+              </button>
+            </form>
+            <p class="field-error" data-queue-error role="alert"></p>
+          </li>`,
+      )}
+    </ul>
+    ${queue.items.length === 0 && html`<p>Nothing to moderate.</p>`}`;
+}
+
+export interface EditorState {
+  values: {
+    title?: string;
+    body?: string;
+    tags?: string;
+    categories?: string;
+    series?: string;
+    publishAt?: string;
+  };
+  errors: Record<string, string>;
+  formError: string | null;
+  preview: string | null;
+}
+
+export function editorPage(post: PostView | null, state: EditorState, csrf: string): SafeHtml {
+  const v = {
+    title: state.values.title ?? post?.title ?? '',
+    body: state.values.body ?? post?.body ?? '',
+    tags: state.values.tags ?? post?.tags.join(', ') ?? '',
+    categories: state.values.categories ?? post?.categories.join(', ') ?? '',
+    series: state.values.series ?? post?.series ?? '',
+  };
+  const err = (name: string) =>
+    state.errors[name] && html`<p class="field-error" id="${name}-error">${state.errors[name]}</p>`;
+  return html`<h1>${post ? html`Edit “${post.title}”` : 'Write a post'}</h1>
+    ${post && html`<p class="muted">Status: ${post.status}${post.publishAt && html` (goes out ${formatDate(post.publishAt)})`} · revision ${post.revision} · <a href="/posts/${post.slug}">view</a></p>`}
+    ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
+    <form method="post" action="${post ? `/posts/${post.slug}/edit` : '/write'}" class="stacked">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      ${post && html`<input type="hidden" name="revision" value="${post.revision}" />`}
+      <label for="title">Title</label>
+      <input
+        id="title"
+        name="title"
+        type="text"
+        value="${v.title}"
+        required${state.errors.title && html` aria-invalid="true" aria-describedby="title-error"`}
+      />${err('title')}
+      <label for="body">Body (Markdown)</label>
+      <textarea
+        id="body"
+        name="body"
+        rows="14"
+        ${state.errors.body && html` aria-invalid="true" aria-describedby="body-error"`}
+      >
+${v.body}</textarea
+      >${err('body')} <label for="categories">Categories (comma-separated)</label
+      ><input id="categories" name="categories" type="text" value="${v.categories}" />
+      <label for="tags">Tags (comma-separated)</label
+      ><input id="tags" name="tags" type="text" value="${v.tags}" />
+      <label for="series">Series</label
+      ><input id="series" name="series" type="text" value="${v.series}" />
+      <label for="publishAt">Publish at (for scheduling, UTC)</label
+      ><input
+        id="publishAt"
+        name="publishAt"
+        type="datetime-local"
+        value="${state.values.publishAt ?? ''}"
+      />${err('publishAt')}
+      <div class="actions">
+        <button type="submit" name="do" value="save">Save draft</button>
+        <button type="submit" name="do" value="preview" class="secondary" data-preview="body">
+          Preview
+        </button>
+        <button type="submit" name="do" value="publish">Publish</button>
+        <button type="submit" name="do" value="schedule" class="secondary">Schedule</button>
+        ${post?.status === 'published' && html`<button type="submit" name="do" value="unpublish" class="secondary">Unpublish</button>`}
+      </div>
+    </form>
+    <div
+      class="preview post-body"
+      data-preview-target${state.preview === null ? html` hidden` : html``}
+    >
+      ${state.preview === null ? '' : trusted(state.preview)}
+    </div>`;
+}

@@ -1,0 +1,495 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type {
+  InboxResponse,
+  ModerationQueuePage,
+  NotificationWhy,
+  PostView,
+  SubscriptionList,
+} from '@parley/contracts';
+import type { FieldError } from '@parley/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { SafeHtml } from './html';
+import { renderPostBody } from './markdown';
+import { PublicApi } from './public-api';
+import { messagePage } from './views/account-pages';
+import { formErrors } from './views/comment-form';
+import { layout } from './views/layout';
+import {
+  type EditorState,
+  editorPage,
+  inboxPage,
+  manageSubscriptionsPage,
+  moderationPage,
+  whyPage,
+} from './views/manage-pages';
+import { COOKIES, csrfToken } from './web-session';
+
+const text = z.string().max(300_000).optional();
+const tokenQuery = z.object({ token: z.string().min(16).max(2000).optional() });
+const manageForm = z.object({
+  _csrf: text,
+  token: text,
+  frequency: z.enum(['immediate', 'hourly', 'daily']).optional(),
+  do: z.enum(['save', 'unsubscribe']).optional(),
+  days: text,
+});
+const csrfForm = z.object({
+  _csrf: text,
+  status: z.enum(['approved', 'pending', 'spam', 'trash']).optional(),
+});
+const editorForm = z.object({
+  _csrf: text,
+  revision: text,
+  title: text,
+  body: text,
+  categories: text,
+  tags: text,
+  series: text,
+  publishAt: text,
+  do: z.enum(['save', 'preview', 'publish', 'schedule', 'unpublish']).optional(),
+});
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}
+
+/** The pages behind the account: notifications, subscriptions, writing and moderating. */
+@ApiExcludeController()
+@Controller()
+export class WebManageController {
+  constructor(private readonly api: PublicApi) {}
+
+  private async render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    title: string,
+    main: SafeHtml,
+    status = 200,
+    notice: string | null = null,
+  ): Promise<void> {
+    const viewer = await this.api.viewer(request, reply);
+    const page = layout({
+      title: `${title} · Parley`,
+      blogTitle: 'Parley',
+      viewer: viewer ? { actor: viewer } : null,
+      csrf: csrfToken(request, reply),
+      notice,
+      main,
+    });
+    await reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(page.value);
+  }
+
+  /** Pages that need a login send a guest to the login form and back. */
+  private async loggedIn(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    if (await this.api.viewer(request, reply)) return true;
+    await reply
+      .status(303)
+      .header('location', `/login?next=${encodeURIComponent(request.url)}`)
+      .send();
+    return false;
+  }
+
+  private csrfOk(request: FastifyRequest, token: string | undefined): boolean {
+    const cookie = request.cookies[COOKIES.csrf];
+    return Boolean(cookie && token === cookie);
+  }
+
+  private async refused(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await this.render(
+      request,
+      reply,
+      'Please try again',
+      messagePage('Please try again', 'This form has expired. Reload the page and send it again.'),
+      403,
+    );
+  }
+
+  @Get('notifications')
+  async inbox(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!(await this.loggedIn(request, reply))) return;
+    const inbox = await this.api.call<InboxResponse>(request, {
+      method: 'GET',
+      path: '/api/v1/notifications',
+      query: { limit: 50 },
+    });
+    const body =
+      inbox.status === 200 ? inbox.body : { items: [], unreadCount: 0, nextCursor: null };
+    await this.render(request, reply, 'Notifications', inboxPage(body, csrfToken(request, reply)));
+  }
+
+  @Post('notifications/read-all')
+  async readAll(
+    @Body({ schema: csrfForm }) form: z.infer<typeof csrfForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    await this.api.call(request, { method: 'POST', path: '/api/v1/notifications/read-all' });
+    await reply.status(303).header('location', '/notifications').send();
+  }
+
+  @Get('notifications/:id/why')
+  async why(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Query({ schema: tokenQuery }) query: z.infer<typeof tokenQuery>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!query.token && !(await this.loggedIn(request, reply))) return;
+    const why = await this.api.call<NotificationWhy>(request, {
+      method: 'GET',
+      path: `/api/v1/notifications/${encodeURIComponent(id)}/why`,
+      query: { token: query.token },
+    });
+    if (why.status !== 200) {
+      await this.render(
+        request,
+        reply,
+        'Not found',
+        messagePage('Not found', 'There is no such notification for you.'),
+        why.status,
+      );
+      return;
+    }
+    await this.api.call(request, {
+      method: 'POST',
+      path: `/api/v1/notifications/${encodeURIComponent(id)}/read`,
+    });
+    await this.render(request, reply, 'Why was I notified?', whyPage(why.body));
+  }
+
+  @Get('subscriptions/manage')
+  async manage(
+    @Query({ schema: tokenQuery }) query: z.infer<typeof tokenQuery>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!query.token && !(await this.loggedIn(request, reply))) return;
+    const subscriptions = await this.api.call<SubscriptionList & Problem>(request, {
+      method: 'GET',
+      path: '/api/v1/subscriptions',
+      query: { token: query.token },
+    });
+    if (subscriptions.status !== 200) {
+      const problem = subscriptions.body as Problem;
+      await this.render(
+        request,
+        reply,
+        'Subscriptions',
+        messagePage(
+          'This link does not work',
+          problem.title ?? 'The link is not valid or has expired. Use the link from a newer mail.',
+        ),
+        subscriptions.status,
+      );
+      return;
+    }
+    await this.render(
+      request,
+      reply,
+      'Your subscriptions',
+      manageSubscriptionsPage(subscriptions.body, csrfToken(request, reply), query.token ?? null),
+    );
+  }
+
+  @Post('subscriptions/manage/pause')
+  async pause(
+    @Body({ schema: manageForm }) form: z.infer<typeof manageForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    await this.api.viewer(request, reply);
+    await this.api.call(request, {
+      method: 'POST',
+      path: '/api/v1/subscriptions/pause',
+      query: { token: form.token },
+      body: { days: Number(form.days) || 7 },
+    });
+    await reply
+      .status(303)
+      .header(
+        'location',
+        `/subscriptions/manage${form.token ? `?token=${encodeURIComponent(form.token)}` : ''}`,
+      )
+      .send();
+  }
+
+  @Post('subscriptions/manage/:id')
+  async change(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Body({ schema: manageForm }) form: z.infer<typeof manageForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    await this.api.viewer(request, reply);
+    const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
+    if (form.do === 'unsubscribe')
+      await this.api.call(request, { method: 'DELETE', path, query: { token: form.token } });
+    else if (form.frequency)
+      await this.api.call(request, {
+        method: 'PATCH',
+        path,
+        query: { token: form.token },
+        body: { frequency: form.frequency },
+      });
+    await reply
+      .status(303)
+      .header(
+        'location',
+        `/subscriptions/manage${form.token ? `?token=${encodeURIComponent(form.token)}` : ''}`,
+      )
+      .send();
+  }
+
+  @Get('moderation')
+  async moderation(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!(await this.loggedIn(request, reply))) return;
+    const queue = await this.api.call<ModerationQueuePage & Problem>(request, {
+      method: 'GET',
+      path: '/api/v1/moderation/queue',
+      query: { status: 'held', limit: 50 },
+    });
+    if (queue.status !== 200) {
+      await this.render(
+        request,
+        reply,
+        'Moderation',
+        messagePage(
+          'Moderation',
+          (queue.body as Problem).title ?? 'You may not moderate comments.',
+        ),
+        queue.status,
+      );
+      return;
+    }
+    await this.render(request, reply, 'Moderation', moderationPage(queue.body));
+  }
+
+  @Post('moderation/:id')
+  async moderate(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Body({ schema: csrfForm }) form: z.infer<typeof csrfForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    await this.api.call(request, {
+      method: 'POST',
+      path: `/api/v1/comments/${encodeURIComponent(id)}/moderation`,
+      body: { status: form.status ?? 'approved' },
+    });
+    await reply.status(303).header('location', '/moderation').send();
+  }
+
+  @Get('write')
+  async write(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!(await this.loggedIn(request, reply))) return;
+    await this.render(
+      request,
+      reply,
+      'Write a post',
+      editorPage(
+        null,
+        { values: {}, errors: {}, formError: null, preview: null },
+        csrfToken(request, reply),
+      ),
+    );
+  }
+
+  @Post('write')
+  async create(
+    @Body({ schema: editorForm }) form: z.infer<typeof editorForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    if (form.do === 'preview')
+      return this.editor(request, reply, null, form, null, renderPostBody(form.body ?? ''));
+    const created = await this.api.call<PostView & Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/posts',
+      body: {
+        title: form.title ?? '',
+        body: form.body ?? '',
+        categories: list(form.categories),
+        tags: list(form.tags),
+        series: form.series?.trim() || null,
+      },
+    });
+    if (created.status !== 201)
+      return this.editor(request, reply, null, form, created.body, null, created.status);
+    await this.afterSave(request, reply, created.body, form);
+  }
+
+  @Get('posts/:slug/edit')
+  async edit(
+    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!(await this.loggedIn(request, reply))) return;
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    });
+    if (post.status !== 200) {
+      await this.render(
+        request,
+        reply,
+        'Not found',
+        messagePage('Not found', 'There is no such post.'),
+        404,
+      );
+      return;
+    }
+    await this.render(
+      request,
+      reply,
+      `Edit ${post.body.title}`,
+      editorPage(
+        post.body,
+        { values: {}, errors: {}, formError: null, preview: null },
+        csrfToken(request, reply),
+      ),
+    );
+  }
+
+  @Post('posts/:slug/edit')
+  async update(
+    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Body({ schema: editorForm }) form: z.infer<typeof editorForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    });
+    if (post.status !== 200) {
+      await this.render(
+        request,
+        reply,
+        'Not found',
+        messagePage('Not found', 'There is no such post.'),
+        404,
+      );
+      return;
+    }
+    if (form.do === 'preview')
+      return this.editor(request, reply, post.body, form, null, renderPostBody(form.body ?? ''));
+    const updated = await this.api.call<PostView & Problem>(request, {
+      method: 'PATCH',
+      path: `/api/v1/posts/${encodeURIComponent(post.body.id)}`,
+      headers: { 'if-match': `"${Number(form.revision) || post.body.revision}"` },
+      body: {
+        title: form.title ?? '',
+        body: form.body ?? '',
+        categories: list(form.categories),
+        tags: list(form.tags),
+        series: form.series?.trim() || null,
+      },
+    });
+    if (updated.status !== 200)
+      return this.editor(
+        request,
+        reply,
+        post.body,
+        form,
+        updated.body,
+        null,
+        updated.status,
+      );
+    await this.afterSave(request, reply, updated.body, form);
+  }
+
+  /** After saving: publish, schedule or unpublish as asked, then show the editor again. */
+  private async afterSave(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    post: PostView,
+    form: z.infer<typeof editorForm>,
+  ): Promise<void> {
+    const base = `/api/v1/posts/${encodeURIComponent(post.id)}`;
+    let answer: { status: number; body: unknown } | null = null;
+    if (form.do === 'publish')
+      answer = await this.api.call(request, { method: 'POST', path: `${base}/publish` });
+    if (form.do === 'unpublish')
+      answer = await this.api.call(request, { method: 'POST', path: `${base}/unpublish` });
+    if (form.do === 'schedule') {
+      const at = form.publishAt ? new Date(`${form.publishAt}Z`) : null;
+      answer = await this.api.call(request, {
+        method: 'POST',
+        path: `${base}/schedule`,
+        body: { publishAt: at && !Number.isNaN(at.getTime()) ? at.toISOString() : '' },
+      });
+    }
+    if (answer && answer.status !== 200)
+      return this.editor(request, reply, post, form, answer.body as Problem, null, answer.status);
+    const fresh = await this.api.call<PostView>(request, { method: 'GET', path: base });
+    await reply
+      .status(303)
+      .header(
+        'location',
+        `/posts/${encodeURIComponent(fresh.status === 200 ? fresh.body.slug : post.slug)}${form.do === 'publish' ? '' : '/edit'}`,
+      )
+      .send();
+  }
+
+  private async editor(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    post: PostView | null,
+    form: z.infer<typeof editorForm>,
+    problem: Problem | null,
+    preview: string | null,
+    status = 200,
+  ): Promise<void> {
+    const state: EditorState = {
+      values: {
+        title: form.title ?? '',
+        body: form.body ?? '',
+        tags: form.tags ?? '',
+        categories: form.categories ?? '',
+        series: form.series ?? '',
+        publishAt: form.publishAt ?? '',
+      },
+      errors: formErrors(problem?.errors),
+      formError: problem
+        ? problem.code === 'validation-failed'
+          ? 'Please correct the marked fields.'
+          : `${problem.title ?? 'That did not work.'}${problem.detail ? ` ${problem.detail}` : ''}`
+        : null,
+      preview,
+    };
+    await this.render(
+      request,
+      reply,
+      post ? `Edit ${post.title}` : 'Write a post',
+      editorPage(post, state, csrfToken(request, reply)),
+      status,
+    );
+  }
+}
