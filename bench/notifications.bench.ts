@@ -19,9 +19,15 @@ import { median, percentile, report, round } from './support';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const MONGO = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/parley';
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const RATE = Number(process.env.BENCH_RATE ?? 5);
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+/** A steady rate the dev stack keeps up with, and one past what FerretDB's scans sustain. */
+const LOADS = [
+  { rate: Number(process.env.BENCH_RATE ?? 1), samples: Number(process.env.BENCH_SAMPLES ?? 60) },
+  {
+    rate: Number(process.env.BENCH_HIGH_RATE ?? 5),
+    samples: Number(process.env.BENCH_HIGH_SAMPLES ?? 100),
+  },
+];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,7 +50,7 @@ function commentOf(raw: string): string | undefined {
   return /#comment-(c-[a-z0-9-]+)/.exec(raw.replace(/=\r\n/g, ''))?.[1];
 }
 
-async function run(index: number): Promise<number[]> {
+async function run(index: number, RATE: number, SAMPLES: number): Promise<number[]> {
   const tag = `${Date.now().toString(36)}${index}`;
   const prefix = `bench-ntf-${tag}`;
   const acceptedAt = new Map<string, number>();
@@ -195,32 +201,39 @@ async function run(index: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const p50: number[] = [];
-  const p99: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const latencies = await run(i);
-    p50.push(percentile(latencies, 50));
-    p99.push(percentile(latencies, 99));
+  const results = [];
+  for (const load of LOADS) {
+    const p50: number[] = [];
+    const p99: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const latencies = await run(i, load.rate, load.samples);
+      p50.push(percentile(latencies, 50));
+      p99.push(percentile(latencies, 99));
+    }
+    results.push({ ...load, p50: round(median(p50)), p99: round(median(p99)) });
   }
-  const data = {
-    runs: RUNS,
-    rate: RATE,
-    samples: SAMPLES,
-    latencyMs: { replyToSmtpAccepted: { p50: round(median(p50)), p99: round(median(p99)) } },
-  };
+  const data = { runs: RUNS, replyToSmtpAcceptedMs: results };
   report(
     'notifications',
     'Reply notifications: reply appended → mail accepted by the SMTP server',
     data,
     [
       ['Measure', 'Parley'],
-      [`Reply appended → SMTP accepted, p50 (${RATE} replies/s)`, `${round(median(p50), 1)} ms`],
-      [`Reply appended → SMTP accepted, p99 (${RATE} replies/s)`, `${round(median(p99), 1)} ms`],
+      ...results.flatMap((r) => [
+        [
+          `Reply appended → SMTP accepted, p50 (${r.rate} replies/s, ${r.samples} replies)`,
+          `${round(r.p50, 1)} ms`,
+        ],
+        [
+          `Reply appended → SMTP accepted, p99 (${r.rate} replies/s, ${r.samples} replies)`,
+          `${round(r.p99, 1)} ms`,
+        ],
+      ]),
     ],
     [
-      `Medians of ${RUNS} runs; ${SAMPLES} replies per run at ${RATE}/s, each to the post author's comment, so each mails the post author once.`,
+      `Medians of ${RUNS} run(s) per rate; every reply answers the post author's comment, so each mails the post author once.`,
       'Path: append to the comments store → relay → Kafka → policy consumer (subscriptions and directory read models) → notification appended → relay → Kafka → delivery consumer (ledger check, attempt recorded, SMTP send, outcome recorded) → accepted by a real SMTP server (smtp-server) on loopback.',
-      'Kafka 3.9 (one KRaft node) and FerretDB 1.24 (SQLite backend, no indexes used) on the same machine; the clock starts when the append is acknowledged.',
+      "Kafka 3.9 (one KRaft node) and FerretDB 1.24 (SQLite backend: every query scans its whole collection, no index is used) on one 2-core machine shared with other workloads; the clock starts when the append is acknowledged. Each reply costs about fifteen such scans (event streams, read models, relay), so the higher rate outruns the store and the figure there is mostly queueing.",
       'Command: `npm run bench -- notifications` (needs the local Kafka and FerretDB, or KAFKA_BROKERS / MONGODB_URI).',
     ],
   );
