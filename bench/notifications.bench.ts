@@ -233,7 +233,7 @@ async function main(): Promise<void> {
     [
       `Medians of ${RUNS} run(s) per rate; every reply answers the post author's comment, so each mails the post author once.`,
       'Path: append to the comments store → relay → Kafka → policy consumer (subscriptions and directory read models) → notification appended → relay → Kafka → delivery consumer (ledger check, attempt recorded, SMTP send, outcome recorded) → accepted by a real SMTP server (smtp-server) on loopback.',
-      "Kafka 3.9 (one KRaft node) and FerretDB 1.24 (SQLite backend: every query scans its whole collection, no index is used) on one 2-core machine shared with other workloads; the clock starts when the append is acknowledged. Each reply costs about fifteen such scans (event streams, read models, relay), so the higher rate outruns the store and the figure there is mostly queueing.",
+      'Kafka 3.9 (one KRaft node) and FerretDB 1.24 (SQLite backend: every query scans its whole collection, no index is used) on one 2-core machine shared with other workloads; the clock starts when the append is acknowledged. Each reply costs about fifteen such scans (event streams, read models, relay), so the higher rate outruns the store and the figure there is mostly queueing.',
       'Command: `npm run bench -- notifications` (needs the local Kafka and FerretDB, or KAFKA_BROKERS / MONGODB_URI).',
     ],
   );
