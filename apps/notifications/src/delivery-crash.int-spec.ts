@@ -45,7 +45,8 @@ describeInfra('a crash of the notifications process between SMTP and the offset 
         brokers: testInfra().kafkaBrokers,
         logLevel: logLevel.NOTHING,
       }),
-      { consumerMaxWaitMs: 20 },
+      // Group ids carry the topic prefix, as the service's own bus gives them.
+      { consumerMaxWaitMs: 20, groupPrefix: prefix },
     );
   });
 
@@ -57,6 +58,8 @@ describeInfra('a crash of the notifications process between SMTP and the offset 
 
   /** Per partition: how far the delivery group has committed, against the end of the topic. */
   async function deliveryLag(): Promise<number> {
+    if (service && service.child.exitCode !== null)
+      throw new Error(`the notifications process exited with ${service.child.exitCode}`);
     const topic = topicName('notifications', prefix);
     const [ends, committed] = await Promise.all([
       bus.topicOffsets(topic),

@@ -1,18 +1,27 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '..', '..', '..');
-let built = false;
+let built: string | undefined;
 
-/** Compiles the apps to dist/ once per test process (`node scripts/build.mjs`). */
-export function buildApps(): void {
-  if (built) return;
+/**
+ * Compiles the apps (`node scripts/build.mjs`) once per test process and keeps a copy of
+ * dist/ of its own, so that another build emptying dist/ cannot pull files from under a
+ * running child. Returns the copy's directory.
+ */
+export function buildApps(): string {
+  if (built) return built;
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  built = true;
+  const copy = mkdtempSync(join(tmpdir(), 'parley-dist-'));
+  cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+  built = copy;
+  return copy;
 }
 
 export interface ServiceProcess {
@@ -39,10 +48,11 @@ export async function spawnServiceProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<ServiceProcess> {
-  buildApps();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+  const dist = buildApps();
+  const child = spawn(process.execPath, [join(dist, 'apps', app, 'src', 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // The copy lives outside the repository: its packages are found through NODE_PATH.
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
