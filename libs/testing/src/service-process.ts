@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +20,7 @@ export function buildApps(): string {
   });
   const copy = mkdtempSync(join(tmpdir(), 'parley-dist-'));
   cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
   built = copy;
   return copy;
 }
