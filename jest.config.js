@@ -26,6 +26,8 @@ const common = {
 
 module.exports = {
   maxWorkers: 2,
+  // Infrastructure and browser tests wait for real brokers, servers and pages.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

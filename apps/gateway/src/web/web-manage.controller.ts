@@ -413,15 +413,7 @@ export class WebManageController {
       },
     });
     if (updated.status !== 200)
-      return this.editor(
-        request,
-        reply,
-        post.body,
-        form,
-        updated.body,
-        null,
-        updated.status,
-      );
+      return this.editor(request, reply, post.body, form, updated.body, null, updated.status);
     await this.afterSave(request, reply, updated.body, form);
   }
 

@@ -372,12 +372,41 @@ export class WebController {
         body: viewer ? { kind: 'blog' } : { kind: 'blog', email: values.email },
       });
     }
+    await this.visible(request, post.body.id, created.id);
     const cpage = form.parentId ? Number(form.cpage) || 1 : undefined;
     const target =
       cpage !== undefined
         ? `/posts/${encodeURIComponent(post.body.slug)}?cpage=${cpage}`
         : await this.lastPage(request, post.body);
     await reply.status(303).header('location', `${target}#comment-${created.id}`).send();
+  }
+
+  /**
+   * The thread is a read model a moment behind the write: wait briefly (bounded) until the
+   * new comment is in it, so the page the author lands on shows it.
+   */
+  private async visible(request: FastifyRequest, postId: string, commentId: string): Promise<void> {
+    const tokens = viewerTokens(request);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const found = await this.api.call(request, {
+        method: 'GET',
+        path: `/api/v1/comments/${encodeURIComponent(commentId)}`,
+        query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined },
+      });
+      const thread =
+        found.status === 200
+          ? await this.api.call<ThreadPage>(request, {
+              method: 'GET',
+              path: `/api/v1/posts/${encodeURIComponent(postId)}/comments`,
+              query: {
+                viewerToken: tokens.length > 0 ? tokens.join(',') : undefined,
+                order: 'newest',
+              },
+            })
+          : null;
+      if (thread?.status === 200 && thread.body.items.some((item) => item.id === commentId)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** A new top-level comment comes last (oldest first): the thread's last page. */

@@ -38,7 +38,8 @@ export class LikeUseCases {
   /** Whether the reader likes the post now, read from the like's own stream. */
   async likes(actor: Actor, postId: string): Promise<boolean> {
     const stream = await this.store.readStream(likeStream(postId, actor.accountId));
-    return fold(likeDecider, stream.events as unknown as Parameters<typeof likeDecider.evolve>[1][]).liked;
+    return fold(likeDecider, stream.events as unknown as Parameters<typeof likeDecider.evolve>[1][])
+      .liked;
   }
 
   async unlike(actor: Actor, postId: string): Promise<Outcome<boolean>> {

@@ -29,7 +29,8 @@ export const guestAuthorInputSchema = z
     name: displayNameSchema,
     email: z.string().trim().toLowerCase().pipe(emailSchema),
     url: z
-      .union([z.literal(''), guestUrlSchema])
+      // null too: the gateway validates first and forwards what this schema made of the input.
+      .union([z.literal(''), z.null(), guestUrlSchema])
       .optional()
       .transform((url) => (url ? url : null)),
   })

@@ -109,12 +109,10 @@ export function threadList(items: readonly ThreadItem[], ctx: CommentRenderConte
     const classes = ['comment', `depth-${d}`, item.status, item.deleted ? 'deleted' : '']
       .filter(Boolean)
       .join(' ');
-    out += html`<li
-      id="comment-${item.id}"
-      class="${classes}"
-      data-comment-id="${item.id}"
-      data-depth="${d}"
-    ></li>`.value;
+    // Left open: the item's replies go inside it; the next depth change closes it.
+    out +=
+      html`<li id="comment-${item.id}" class="${classes}" data-comment-id="${item.id}" data-depth="${d}">`
+        .value;
     out += commentArticle(item, ctx).value;
     open = true;
   }
