@@ -2,6 +2,7 @@ import type { Actor, InboxResponse, NotificationWhy } from '@parley/contracts';
 import { topicName } from '@parley/contracts';
 import { KafkaMessageBus } from '@parley/messaging';
 import {
+  MailCatcher,
   type ServiceProcess,
   describeInfra,
   eventually,
@@ -12,7 +13,6 @@ import {
 } from '@parley/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Blog } from './testing/blog';
-import { MailCatcher } from './testing/mail-catcher';
 
 jest.setTimeout(180_000);
 

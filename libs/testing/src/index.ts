@@ -3,3 +3,4 @@ export * from './service-harness';
 export * from './sse';
 export * from './events';
 export * from './service-process';
+export * from './mail-catcher';

@@ -51,6 +51,8 @@ async function upstream(
   };
 }
 
+const POST_ID = '0b9c6a51-6f3e-4c0e-9d53-2a8f1f0c7e11';
+
 describe('the gateway forwarding to a service', () => {
   let gateway: ServiceHarness;
   let posts: Awaited<ReturnType<typeof upstream>>;
@@ -159,7 +161,7 @@ describe('the gateway forwarding to a service', () => {
     behaviour = () => ({ status: 200, body: { id: 'p1' } });
     const response = await call(
       'PATCH',
-      '/api/v1/posts/p1',
+      `/api/v1/posts/${POST_ID}`,
       { title: 'Her (2013)' },
       { 'if-match': '"3"' },
     );
@@ -183,7 +185,7 @@ describe('the gateway forwarding to a service', () => {
     });
     const response = await call(
       'PATCH',
-      '/api/v1/posts/p1',
+      `/api/v1/posts/${POST_ID}`,
       { title: 'x' },
       { 'x-correlation-id': 'corr-forward-0002' },
     );

@@ -11,7 +11,9 @@ import type {
 } from '@parley/contracts';
 import { SmtpMailer } from '@parley/mail';
 import {
+  type CaughtMail,
   type HarnessMode,
+  MailCatcher,
   type ServiceHarness,
   eventually,
   sleep,
@@ -19,7 +21,6 @@ import {
 } from '@parley/testing';
 import { notificationsService } from '../notifications.service';
 import { Blog, type CommentRef } from './blog';
-import { type CaughtMail, MailCatcher } from './mail-catcher';
 
 const actor = (accountId: string): Actor => ({
   accountId,
