@@ -10,7 +10,7 @@ import {
   moderateCommentRequestSchema,
   moderationQueueQuerySchema,
 } from '@parley/contracts';
-import { CurrentActor, requireActor } from '@parley/platform';
+import { CurrentActor, ProblemException, requireActor } from '@parley/platform';
 import { CommentUseCases } from '../comments/comment-use-cases';
 import type { ModerationAction } from '../comments/comment.decider';
 import { ThreadQueries } from '../thread/thread.queries';
@@ -37,6 +37,12 @@ export class ModerationController {
   ): Promise<ModerationQueuePage> {
     const caller = requireActor(actor);
     const moderator = caller.roles.includes('moderator') || caller.roles.includes('admin');
+    if (!moderator && !caller.roles.includes('author'))
+      throw new ProblemException({
+        status: 403,
+        code: 'forbidden',
+        title: 'Only moderators and authors have a moderation queue',
+      });
     return this.queries.moderationQueue({
       statuses: query.status === 'held' ? ['pending', 'spam'] : [query.status],
       ...(query.postId ? { postId: query.postId } : {}),

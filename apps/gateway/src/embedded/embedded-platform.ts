@@ -22,6 +22,8 @@ export interface EmbeddedOptions {
   logLevel: string;
   smtpUrl?: string;
   publicBaseUrl?: string;
+  /** Requests per minute per client; writes are limited more tightly. */
+  rateLimits?: { perMinute: number; writesPerMinute: number };
 }
 
 export interface EmbeddedParley {
@@ -88,7 +90,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         publicBaseUrl,
         mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
         cors: { origins: [] },
-        rateLimits: { perMinute: 1200, writesPerMinute: 30 },
+        rateLimits: options.rateLimits ?? { perMinute: 1200, writesPerMinute: 30 },
         ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
       }),
       options.host,

@@ -1,0 +1,98 @@
+import { SmtpMailer } from '@parley/mail';
+import {
+  type HarnessMode,
+  type ServiceHarness,
+  startServiceHarness,
+  uniqueName,
+} from '@parley/testing';
+import { commentsService } from '../../apps/comments/src/comments.service';
+import { startEmbeddedParley } from '../../apps/gateway/src/embedded/embedded-platform';
+import { gatewayService } from '../../apps/gateway/src/gateway.service';
+import { notificationsService } from '../../apps/notifications/src/notifications.service';
+import { postsService } from '../../apps/posts/src/posts.service';
+
+/** Links in mail point here; tests follow them on the gateway. */
+export const PUBLIC_BASE_URL = 'https://blog.example';
+
+export interface ParleyStack {
+  /** The gateway: the only door. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  smtpUrl: string;
+  rateLimits?: { perMinute: number; writesPerMinute: number };
+}
+
+const JWT_SECRET = 'an-end-to-end-secret-of-at-least-32-chars';
+const TOKEN_SECRET = 'an-end-to-end-link-token-secret-32-chars';
+
+/**
+ * All four services, as operators run them: each its own service on the real Kafka broker and
+ * Mongo-compatible server with one topic prefix between them ('distributed'), or together in
+ * one process on the embedded adapters, as `npm start` runs them ('embedded').
+ */
+export async function startParleyStack(
+  mode: HarnessMode,
+  options: StackOptions,
+): Promise<ParleyStack> {
+  const rateLimits = options.rateLimits ?? { perMinute: 1000, writesPerMinute: 100 };
+  if (mode === 'embedded') {
+    const parley = await startEmbeddedParley({
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+      smtpUrl: options.smtpUrl,
+      publicBaseUrl: PUBLIC_BASE_URL,
+      rateLimits,
+    });
+    return { url: parley.url, close: () => parley.close() };
+  }
+  const topicPrefix = uniqueName('story').replace(/[^a-zA-Z0-9._-]/g, '-');
+  const started: ServiceHarness[] = [];
+  const start = async (definition: Parameters<typeof startServiceHarness>[0]) => {
+    const harness = await startServiceHarness(definition, 'distributed', { topicPrefix });
+    started.push(harness);
+    return harness;
+  };
+  const mailer = new SmtpMailer(options.smtpUrl);
+  try {
+    const posts = await start(postsService());
+    const comments = await start(commentsService());
+    const notifications = await start(
+      notificationsService({
+        mailer,
+        from: 'Parley <notifications@blog.example>',
+        tokenSecret: TOKEN_SECRET,
+        publicBaseUrl: PUBLIC_BASE_URL,
+      }),
+    );
+    const gateway = await start(
+      gatewayService({
+        services: {
+          postsUrl: posts.url,
+          commentsUrl: comments.url,
+          notificationsUrl: notifications.url,
+          timeoutMs: 5000,
+        },
+        auth: { jwtSecret: JWT_SECRET, accessTtlSeconds: 900, refreshTtlDays: 30 },
+        publicBaseUrl: PUBLIC_BASE_URL,
+        mail: { mailer, from: 'Parley <accounts@blog.example>' },
+        cors: { origins: [PUBLIC_BASE_URL] },
+        rateLimits,
+      }),
+    );
+    return {
+      url: gateway.url,
+      async close() {
+        for (const harness of [...started].reverse()) await harness.close();
+        await mailer.close();
+      },
+    };
+  } catch (error) {
+    for (const harness of started.reverse()) await harness.close().catch(() => undefined);
+    await mailer.close();
+    throw error;
+  }
+}
