@@ -11,3 +11,4 @@ export * from './http/posts.api';
 export * from './http/comments.api';
 export * from './http/notifications.api';
 export * from './http/identity.api';
+export * from './http/live.api';

@@ -30,7 +30,7 @@ export const problemSchema = z.object({
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'The request does not match the documented schema (each field and why), or its body is not JSON.',
-  401: 'No valid access token (or refresh token).',
+  401: 'No valid access token (or refresh token). A token that is sent must be valid, even where none is needed.',
   403: 'The account may not do this.',
   404: 'No such resource.',
   409: 'The request conflicts with the current state (a newer revision, a closed post, a duplicate).',
@@ -44,7 +44,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   504: 'A service behind the gateway did not answer in time.',
 };
 
-const COMMON = [400, 429, 502, 503, 504];
+const COMMON = [400, 401, 429, 502, 503, 504];
 
 /** A JSON response of the given schema. */
 export function ApiJson(status: number, schema: z.ZodType, description: string) {
@@ -71,4 +71,30 @@ export function ApiProblems(...statuses: number[]) {
 
 export function ApiNoContent(description: string) {
   return ApiResponse({ status: 204, description });
+}
+
+/** A server-sent event stream and the events it carries. */
+export function ApiEventStream(events: Record<string, z.ZodType>) {
+  const described = Object.entries(events)
+    .map(([name]) => `event: ${name}`)
+    .join(', ');
+  return ApiResponse({
+    status: 200,
+    description: `An event stream (${described}; a comment line as heartbeat every 15 s). Each event's id resumes the stream as Last-Event-ID.`,
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          description: 'Frames of `id:`, `event:` and `data:` lines; data is one JSON value.',
+        },
+      },
+      // The JSON carried in each event's data line, by event name.
+      ...Object.fromEntries(
+        Object.entries(events).map(([name, schema]) => [
+          `application/vnd.parley.event.${name}+json`,
+          { schema: openApiSchema(schema) },
+        ]),
+      ),
+    },
+  });
 }

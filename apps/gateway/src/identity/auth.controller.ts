@@ -11,7 +11,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type Actor,
   type AccountSummary,
@@ -134,6 +134,7 @@ export class AuthController {
     summary:
       'The link in the verification mail: confirms the address and sends the browser to the blog.',
   })
+  @ApiResponse({ status: 303, description: 'Verified: see the blog (Location)' })
   @ApiProblems(401, 404, 409)
   async verifyEmailLink(
     @Query({ schema: verifyEmailRequestSchema }) query: z.infer<typeof verifyEmailRequestSchema>,

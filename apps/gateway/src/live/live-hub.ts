@@ -1,12 +1,19 @@
+import type { LiveComment, LiveCommentApproved, LiveNotification } from '@parley/contracts';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
-export interface LiveEvent {
+interface Framed<Type extends string, Data> {
   /** Sent as the SSE id, so a reconnecting client can say where it stopped. */
   id: string;
-  type: string;
-  data: unknown;
+  type: Type;
+  data: Data;
 }
+
+/** What the live streams carry, by SSE event name. */
+export type LiveEvent =
+  | Framed<'comment', LiveComment>
+  | Framed<'comment-approved', LiveCommentApproved>
+  | Framed<'notification', LiveNotification>;
 
 interface Subscriber {
   reply: FastifyReply;

@@ -1,10 +1,16 @@
 import { Controller, Get, Headers, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  type InboxResponse,
+  liveCommentApprovedSchema,
+  liveCommentSchema,
+  liveNotificationSchema,
+} from '@parley/contracts';
 import { CLOCK, type Clock, ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { COOKIES } from '../web/web-session';
 import { z } from 'zod';
-import { ApiProblems } from '../http/api-docs';
+import { ApiEventStream, ApiProblems } from '../http/api-docs';
 import type { AccessClaims } from '../identity/credentials';
 import { IdentityService } from '../identity/identity.service';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
@@ -12,13 +18,6 @@ import { type LiveEvent, LiveHub } from './live-hub';
 import { notificationEventId, parseNotificationEventId } from './live-feed.consumer';
 
 const streamQuery = z.object({ access_token: z.string().min(1).max(4000).optional() }).strict();
-
-interface InboxItem {
-  id: string;
-  reason: string;
-  subject: unknown;
-  createdAt: string;
-}
 
 @ApiTags('Live')
 @Controller('api/v1')
@@ -36,7 +35,10 @@ export class LiveController {
       'Server-sent events: comments of the post as they become visible (event "comment", or "comment-approved").',
   })
   @ApiProduces('text/event-stream')
-  @ApiResponse({ status: 200, description: 'An event stream (heartbeats every 15 s)' })
+  @ApiEventStream({
+    comment: liveCommentSchema,
+    'comment-approved': liveCommentApprovedSchema,
+  })
   @ApiProblems(404)
   async comments(
     @Param('id', { schema: z.string().min(1).max(200) }) postId: string,
@@ -52,7 +54,7 @@ export class LiveController {
       'Authenticate with the Authorization header, or access_token in the query (EventSource cannot send headers).',
   })
   @ApiProduces('text/event-stream')
-  @ApiResponse({ status: 200, description: 'An event stream (heartbeats every 15 s)' })
+  @ApiEventStream({ notification: liveNotificationSchema })
   @ApiProblems(401)
   async notifications(
     @Query({ schema: streamQuery }) query: z.infer<typeof streamQuery>,
@@ -83,7 +85,7 @@ export class LiveController {
     since: { createdAt: string; notificationId: string } | null,
   ): Promise<LiveEvent[]> {
     if (!since) return [];
-    const inbox = await this.services.notifications.call<{ items: InboxItem[] }>({
+    const inbox = await this.services.notifications.call<InboxResponse>({
       method: 'GET',
       path: '/v1/notifications',
       query: { limit: 100 },

@@ -56,6 +56,18 @@ export interface RunningHttpApp {
   url: string;
 }
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<object, RegisteredRoute[]>();
+
+/** Every route the application's HTTP server answers, as Fastify registered it. */
+export function registeredRoutes(app: NestFastifyApplication): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
 /**
  * Creates a Nest application on Fastify with Parley's HTTP conventions: correlation ids,
  * one log line per request, problem+json errors, schema validation, body limits.
@@ -77,6 +89,11 @@ export async function createHttpApp(
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   const quiet = new Set(options.quietPaths ?? ['/health/live', '/health/ready', '/metrics']);
   const spans = new WeakMap<object, Span>();
   fastify.addHook('onRequest', (request, reply, done) => {
