@@ -46,6 +46,7 @@ export async function startParleyStack(
       smtpUrl: options.smtpUrl,
       publicBaseUrl: PUBLIC_BASE_URL,
       rateLimits,
+      corsOrigins: [PUBLIC_BASE_URL],
     });
     return { url: parley.url, close: () => parley.close() };
   }

@@ -22,6 +22,16 @@ const STATUS: Record<string, number> = {
   CommentFlood: 429,
 };
 
+/** Errors about one field of the request, named in the problem's `errors`. */
+const FIELD: Record<string, string> = {
+  CommentEmpty: 'body',
+  CommentTooLong: 'body',
+  ParentNotFound: 'parentId',
+  ParentOnAnotherPost: 'parentId',
+  ParentDeleted: 'parentId',
+  ParentAwaitingModeration: 'parentId',
+};
+
 export function statusOf(code: string): number {
   return STATUS[code] ?? 422;
 }
@@ -35,5 +45,6 @@ export function commentsProblem(error: DomainError): ProblemException {
     error.code === 'CommentFlood' && typeof retryAfter === 'number'
       ? { 'retry-after': String(retryAfter) }
       : undefined,
+    FIELD[error.code],
   );
 }

@@ -456,7 +456,7 @@ export function commentsScenario(mode: HarnessMode): void {
       expect(bad.body.errors?.map((e) => e.field).sort()).toEqual([
         'author.email',
         'author.name',
-        'body',
+        'extra',
       ]);
 
       await publishEvents(

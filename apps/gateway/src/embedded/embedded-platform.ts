@@ -24,6 +24,8 @@ export interface EmbeddedOptions {
   publicBaseUrl?: string;
   /** Requests per minute per client; writes are limited more tightly. */
   rateLimits?: { perMinute: number; writesPerMinute: number };
+  /** Origins whose pages may call the API from the browser. */
+  corsOrigins?: string[];
 }
 
 export interface EmbeddedParley {
@@ -89,7 +91,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         auth: { jwtSecret: secrets.jwtSecret, accessTtlSeconds: 900, refreshTtlDays: 30 },
         publicBaseUrl,
         mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
-        cors: { origins: [] },
+        cors: { origins: options.corsOrigins ?? [] },
         rateLimits: options.rateLimits ?? { perMinute: 1200, writesPerMinute: 30 },
         ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
       }),

@@ -23,9 +23,25 @@ function limitClassOf(request: FastifyRequest): LimitClass | 'general' {
   return config?.parleyLimit ?? 'general';
 }
 
+/** An address may carry this many identities' worth of requests (people behind one NAT). */
+export const IDENTITIES_PER_ADDRESS = 4;
+
+function refusal(ttlMs: number): ProblemException {
+  const seconds = Math.ceil(ttlMs / 1000);
+  return new ProblemException({
+    status: 429,
+    code: 'rate-limited',
+    title: 'Too many requests',
+    detail: `Slow down: try again in ${seconds} seconds.`,
+    extensions: { retryAfterSeconds: seconds },
+    headers: { 'retry-after': String(seconds) },
+  });
+}
+
 /**
- * Rate limits per identity (the account of a valid access token) or, for guests, per IP;
- * a stricter one for writes. A refusal is 429 problem+json with Retry-After.
+ * Rate limits per identity (the account of a valid access token, or for guests the IP) and
+ * per IP (a few identities' worth, so many accounts from one address do not multiply the
+ * limit); a stricter one for writes. A refusal is 429 problem+json with Retry-After.
  */
 export async function registerRateLimits(
   app: NestFastifyApplication,
@@ -47,14 +63,25 @@ export async function registerRateLimits(
       const who = claims ? `account:${claims.accountId}` : `ip:${request.ip}`;
       return `${limitClassOf(request)}:${who}`;
     },
-    errorResponseBuilder: (_request, context) =>
-      new ProblemException({
-        status: 429,
-        code: 'rate-limited',
-        title: 'Too many requests',
-        detail: `Slow down: try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
-        extensions: { retryAfterSeconds: Math.ceil(context.ttl / 1000) },
-        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-      }),
+    errorResponseBuilder: (_request, context) => refusal(context.ttl),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // A second count per address, beside the plugin's per-identity one (which marks the
+  // request as limited, so this one runs as a manual check).
+  const perAddress = fastify.createRateLimit({
+    timeWindow: 60_000,
+    max: (request: FastifyRequest) =>
+      IDENTITIES_PER_ADDRESS *
+      (limitClassOf(request) === 'writes' ? limits.writesPerMinute : limits.perMinute),
+    allowList: (request: FastifyRequest) =>
+      (request.url.split('?')[0] ?? '').startsWith('/health/'),
+    keyGenerator: (request: FastifyRequest) => `address:${limitClassOf(request)}:${request.ip}`,
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    const verdict = await perAddress(request);
+    if (!verdict.isAllowed && verdict.isExceeded) {
+      void reply.code(429);
+      throw refusal(verdict.ttl);
+    }
   });
 }

@@ -267,11 +267,15 @@ function identityScenario(mode: HarnessMode): void {
       );
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e) => e.field).sort()).toEqual([
-        'body',
         'displayName',
         'email',
+        'isAdmin',
         'password',
       ]);
+      expect(bad.body.errors.find((e) => e.field === 'isAdmin')).toEqual({
+        field: 'isAdmin',
+        reason: 'unknown field',
+      });
     });
 
     it('documents every identity route in the OpenAPI document', async () => {

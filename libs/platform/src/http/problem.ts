@@ -100,11 +100,14 @@ export function domainProblem(
   error: DomainErrorLike,
   statusOf: (code: string) => number,
   headers?: Record<string, string>,
+  /** The request field the error is about, when it is about one. */
+  field?: string,
 ): ProblemException {
   return new ProblemException({
     status: statusOf(error.code),
     code: kebabCode(error.code),
     title: error.message,
+    ...(field ? { errors: [{ field, reason: error.message }] } : {}),
     ...(error.details ? { extensions: { details: error.details } } : {}),
     ...(headers ? { headers } : {}),
   });

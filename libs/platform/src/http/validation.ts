@@ -5,15 +5,22 @@ import { validationProblem } from './problem';
 interface Issue {
   readonly message: string;
   readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  /** zod's issue code; `unrecognized_keys` issues also list the `keys`. */
+  readonly code?: string;
+  readonly keys?: readonly string[];
 }
 
+/** One field error per invalid field; an unknown field is named itself ("isAdmin: unknown field"). */
 export function issuesToFieldErrors(issues: readonly Issue[], prefix?: string): FieldError[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
     const path = (issue.path ?? []).map((segment) =>
       typeof segment === 'object' && segment !== null ? String(segment.key) : String(segment),
     );
-    const field = [prefix, ...path].filter((part) => part !== undefined && part !== '').join('.');
-    return { field: field || 'body', reason: issue.message };
+    const fieldOf = (segments: string[]) =>
+      [prefix, ...segments].filter((part) => part !== undefined && part !== '').join('.') || 'body';
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length)
+      return issue.keys.map((key) => ({ field: fieldOf([...path, key]), reason: 'unknown field' }));
+    return [{ field: fieldOf(path), reason: issue.message }];
   });
 }
 
