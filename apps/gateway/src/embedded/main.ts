@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { z } from 'zod';
 import { initTracing } from '@parley/observability';
 import { startEmbeddedParley } from './embedded-platform';
+import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -37,15 +38,25 @@ async function main(): Promise<void> {
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
   });
   const url = parley.url.replace('127.0.0.1', 'localhost');
+  const startMs = Date.now() - started;
+  const demo = process.argv.includes('--seed-demo') ? await seedDemo(parley.url) : undefined;
   process.stdout.write(
     [
       '',
-      `  Parley is running on ${url}  (embedded mode, started in ${Date.now() - started} ms)`,
+      `  Parley is running on ${url}  (embedded mode, started in ${startMs} ms)`,
       `  API docs:  ${url}/api/docs`,
       env.SMTP_URL
         ? `  Mail:      sent through ${env.SMTP_URL.replace(/\/\/[^@]*@/, '//')}`
         : `  Mailbox:   ${url}/dev/mailbox`,
       `  Data:      ${env.DATA_DIR}/`,
+      ...(demo === undefined
+        ? []
+        : demo.seeded
+          ? [
+              `  Demo:      ${demo.postUrl?.replace('127.0.0.1', 'localhost') ?? ''}`,
+              `             log in as ${demo.accounts.join(', ')} (password ${DEMO_PASSWORD})`,
+            ]
+          : ['  Demo:      posts exist already, nothing seeded']),
       '',
     ].join('\n') + '\n',
   );

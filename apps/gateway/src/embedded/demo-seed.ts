@@ -1,0 +1,191 @@
+import type { PostCommentResponse, PostView, TokensResponse } from '@parley/contracts';
+
+/** Every demo account logs in with this password. */
+export const DEMO_PASSWORD = 'parley-demo';
+
+interface DemoPerson {
+  email: string;
+  displayName: string;
+}
+
+const BOOTS: DemoPerson = { email: 'boots@parley.localhost', displayName: 'Boots' };
+const AMY: DemoPerson = { email: 'amy@parley.localhost', displayName: 'Amy Lin' };
+const BEN: DemoPerson = { email: 'ben@parley.localhost', displayName: 'Ben Okafor' };
+const CLEO: DemoPerson = { email: 'cleo@parley.localhost', displayName: 'Cleo' };
+
+export interface DemoSummary {
+  seeded: boolean;
+  postUrl?: string;
+  accounts: string[];
+}
+
+class DemoClient {
+  constructor(private readonly base: string) {}
+
+  async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async until(probe: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const POST_BODY = `Every Monday we pick one line from a film and argue about it. This week: Spike Jonze's *Her* (2013), the story of Theodore, who writes other people's love letters for a living and falls for Samantha, his operating system.
+
+> "The past is just a story we tell ourselves."
+
+Samantha says it to Theodore when he cannot stop going back over his marriage. Is it wisdom, or the kind of thing only someone without a past can say?
+
+Tell us in the comments. Bonus points for the line you would have picked instead.`;
+
+/**
+ * Fills an empty Parley with a demo blog through its public API: an admin who writes, three
+ * readers, a post with a threaded discussion four levels deep, likes, and one guest's first
+ * comment waiting in the moderation queue. Does nothing when posts exist already.
+ */
+export async function seedDemo(baseUrl: string): Promise<DemoSummary> {
+  const api = new DemoClient(baseUrl);
+  const existing = await api.call<{ items: unknown[] }>('GET', '/api/v1/posts?limit=1');
+  if (existing.items.length > 0) return { seeded: false, accounts: [] };
+
+  const register = (person: DemoPerson) =>
+    api.call<TokensResponse>('POST', '/api/v1/auth/register', {
+      email: person.email,
+      password: DEMO_PASSWORD,
+      displayName: person.displayName,
+    });
+  const boots = await register(BOOTS);
+  const amy = await register(AMY);
+  const ben = await register(BEN);
+  const cleo = await register(CLEO);
+
+  // The demo's readers write faster than flood control allows; restore it afterwards.
+  const settings = await api.call<{ floodSeconds: number }>(
+    'GET',
+    '/api/v1/settings/comments',
+    undefined,
+    boots.accessToken,
+  );
+  await api.call('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, boots.accessToken);
+
+  const draft = await api.call<PostView>(
+    'POST',
+    '/api/v1/posts',
+    {
+      title: 'Movie Quote Monday: Her',
+      body: POST_BODY,
+      categories: ['Films'],
+      tags: ['her', 'spike-jonze', 'movie-quotes'],
+      series: 'Movie Quote Monday',
+    },
+    boots.accessToken,
+  );
+  await api.call('POST', `/api/v1/posts/${draft.id}/publish`, undefined, boots.accessToken);
+  await api.until(async () => {
+    const thread = await api.call<{ commentsOpen: boolean }>(
+      'GET',
+      `/api/v1/posts/${draft.id}/comments`,
+    );
+    return thread.commentsOpen;
+  }, 'the post to take comments');
+
+  const comment = (
+    body: string,
+    who: TokensResponse | { name: string; email: string; url?: string },
+    parentId?: string,
+    notify?: 'none' | 'replies' | 'all',
+  ) =>
+    api.call<PostCommentResponse>(
+      'POST',
+      `/api/v1/posts/${draft.id}/comments`,
+      {
+        body,
+        ...(parentId ? { parentId } : {}),
+        ...('accessToken' in who ? {} : { author: who }),
+        ...(notify ? { notify } : {}),
+      },
+      'accessToken' in who ? who.accessToken : undefined,
+    );
+
+  const amyTop = await comment(
+    'This is the film I recommend to people who say they do not like science fiction. It is a film about **loneliness** that happens to have a computer in it.',
+    amy,
+  );
+  const benOnAmy = await comment(
+    'Agreed, although I think the line is a bit of a cop-out. Samantha can say that because she has no past to carry around.',
+    ben,
+    amyTop.id,
+  );
+  const amyOnBen = await comment(
+    'But she does have one by the end, and she chooses to leave anyway. Maybe that is the point: the story changes when you tell it differently.',
+    amy,
+    benOnAmy.id,
+  );
+  await comment(
+    'Four replies deep and I still do not know whose side I am on. Also: the score by Arcade Fire and Owen Pallett does half the work in that scene.',
+    cleo,
+    amyOnBen.id,
+  );
+  const wade = await comment(
+    'First time commenting here. I cried at the ending, and I am not ashamed of it.',
+    { name: 'Wade', email: 'wade@guest.parley.localhost', url: 'https://wade.example' },
+    undefined,
+    'replies',
+  );
+  await api.call(
+    'POST',
+    `/api/v1/comments/${wade.id}/moderation`,
+    { status: 'approved' },
+    boots.accessToken,
+  );
+  await api.until(async () => {
+    const thread = await api.call<{ items: { id: string }[] }>(
+      'GET',
+      `/api/v1/posts/${draft.id}/comments`,
+    );
+    return thread.items.some((c) => c.id === wade.id);
+  }, "Wade's comment to be shown");
+  await comment('Nothing to be ashamed of, Wade. Welcome!', boots, wade.id);
+  const cleoTop = await comment(
+    'My pick would have been "Sometimes I think I have felt everything I am ever gonna feel." Theodore says it like a confession, and it is the saddest line in the film.',
+    cleo,
+  );
+  // A guest's first comment waits for a moderator: open /moderation as Boots to let it in.
+  await comment('Has anyone seen the director cut? Where can I stream it?', {
+    name: 'Priya',
+    email: 'priya@guest.parley.localhost',
+  });
+
+  for (const reader of [amy, ben, cleo])
+    await api.call('PUT', `/api/v1/posts/${draft.id}/like`, undefined, reader.accessToken);
+  await api.call('PUT', `/api/v1/comments/${amyTop.id}/like`, undefined, boots.accessToken);
+  await api.call('PUT', `/api/v1/comments/${amyTop.id}/like`, undefined, cleo.accessToken);
+  await api.call('PUT', `/api/v1/comments/${cleoTop.id}/like`, undefined, ben.accessToken);
+
+  await api.call(
+    'PUT',
+    '/api/v1/settings/comments',
+    { floodSeconds: settings.floodSeconds },
+    boots.accessToken,
+  );
+  return {
+    seeded: true,
+    postUrl: `${baseUrl}/posts/${draft.slug}`,
+    accounts: [BOOTS, AMY, BEN, CLEO].map((p) => p.email),
+  };
+}
