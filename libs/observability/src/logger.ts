@@ -41,6 +41,13 @@ export function loggerOptions(app: string, level: string): LoggerOptions {
   };
 }
 
-export function createLogger(app: string, level: string): Logger {
-  return pino(loggerOptions(app, level));
+/** A JSON logger to stdout, or to `destination` (tests read what would be logged). */
+export function createLogger(
+  app: string,
+  level: string,
+  destination?: pino.DestinationStream,
+): Logger {
+  return destination
+    ? pino(loggerOptions(app, level), destination)
+    : pino(loggerOptions(app, level));
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Mailer, MemoryMailbox, SmtpMailer } from '@parley/mail';
 import { createLogger } from '@parley/observability';
+import type { DestinationStream } from 'pino';
 import {
   type RunningService,
   type ServiceDefinition,
@@ -24,6 +25,8 @@ export interface EmbeddedOptions {
   publicBaseUrl?: string;
   /** Requests per minute per client; writes are limited more tightly. */
   rateLimits?: { perMinute: number; writesPerMinute: number };
+  /** Where log lines go instead of stdout. */
+  logDestination?: DestinationStream;
   /** Origins whose pages may call the API from the browser. */
   corsOrigins?: string[];
 }
@@ -44,7 +47,7 @@ export interface EmbeddedParley {
  */
 export async function startEmbeddedParley(options: EmbeddedOptions): Promise<EmbeddedParley> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
-  const logger = createLogger('parley', options.logLevel);
+  const logger = createLogger('parley', options.logLevel, options.logDestination);
   const secrets = dataDir
     ? await loadOrCreateSecrets(dataDir)
     : {
