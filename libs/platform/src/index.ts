@@ -14,3 +14,4 @@ export * from './service/service-runtime.module';
 export * from './service/start-service';
 export * from './http/actor';
 export * from './service/run-service-process';
+export * from './service/rebuild-command';

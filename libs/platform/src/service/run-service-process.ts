@@ -2,10 +2,14 @@ import { type AppConfigs, type AppName, ConfigError, loadConfig } from '@parley/
 import { createLogger, initTracing } from '@parley/observability';
 import { installGracefulShutdown } from '../bootstrap/graceful-shutdown';
 import { ReadinessService } from '../health/readiness.service';
+import { runRebuildCommand } from './rebuild-command';
 import { createDistributedInfrastructure } from './service-infrastructure';
 import { type ServiceDefinition, startService } from './start-service';
 
-/** Entry point of a service process on Kafka and MongoDB: configuration, infrastructure, app, shutdown. */
+/**
+ * Entry point of a service process on Kafka and MongoDB: configuration, infrastructure, app,
+ * shutdown. `<main> rebuild <projection…|all>` rebuilds read models instead of serving.
+ */
 export async function runServiceProcess<A extends AppName>(
   name: A,
   define: (config: AppConfigs[A]) => ServiceDefinition,
@@ -25,6 +29,17 @@ export async function runServiceProcess<A extends AppName>(
     serviceName: `parley-${name}`,
     ...(config.tracing.otlpEndpoint ? { otlpEndpoint: config.tracing.otlpEndpoint } : {}),
   });
+  const [command, ...args] = process.argv.slice(2);
+  if (command === 'rebuild') {
+    const infra = await createDistributedInfrastructure(config, logger);
+    const code = await runRebuildCommand({
+      definition: define(config),
+      infra,
+      args,
+      out: process.stderr,
+    }).finally(() => infra.close());
+    process.exit(code);
+  }
   try {
     const infra = await createDistributedInfrastructure(config, logger);
     const running = await startService(define(config), infra, config.http);
