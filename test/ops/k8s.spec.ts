@@ -1,4 +1,10 @@
 import { type AppName, APP_NAMES, ConfigError, loadConfig } from '@parley/config';
+import { topicName } from '@parley/contracts';
+import { kafkaGroupId } from '@parley/messaging';
+import { sharedConsumerGroups } from '@parley/platform';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { consumerGroupTableMarkdown, definitionOf, LAG_SCALED_APPS } from './consumer-groups';
 import type { K8sObject } from './kustomize';
 import { render } from './kustomize';
 
@@ -48,6 +54,13 @@ function secretStandIn(key: string): string {
   const value = SECRET_STAND_INS[key];
   if (!value) throw new Error(`unknown secret key ${key}`);
   return value;
+}
+
+interface ScaledObjectSpec {
+  scaleTargetRef: { apiVersion?: string; kind?: string; name: string };
+  minReplicaCount?: number;
+  maxReplicaCount?: number;
+  triggers: { type: string; metadata: Record<string, string> }[];
 }
 
 async function validate(object: K8sObject): Promise<void> {
@@ -125,24 +138,30 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
     },
   );
 
+  /** The environment an app's container gets: its ConfigMaps, its own values, secret stand-ins. */
+  const envOf = (app: AppName): Record<string, string> => {
+    const deployment = deployments.find((d) => d.metadata.name === app)!;
+    const container = deployment.spec.template.spec.containers[0]!;
+    const env: Record<string, string> = {};
+    for (const from of container.envFrom ?? []) {
+      const configMap = byKind('ConfigMap').find(
+        (c) => c.metadata.name === from.configMapRef?.name,
+      );
+      expect(configMap).toBeDefined();
+      Object.assign(env, configMap?.data ?? {});
+    }
+    for (const variable of container.env ?? []) {
+      if (variable.value !== undefined) env[variable.name] = variable.value;
+      else if (variable.valueFrom?.secretKeyRef)
+        env[variable.name] = secretStandIn(variable.valueFrom.secretKeyRef.key);
+    }
+    return env;
+  };
+
   it.each(APP_NAMES)(
     'gives %s every variable its configuration requires, with valid values',
     (app: AppName) => {
-      const deployment = deployments.find((d) => d.metadata.name === app)!;
-      const container = deployment.spec.template.spec.containers[0]!;
-      const env: Record<string, string> = {};
-      for (const from of container.envFrom ?? []) {
-        const configMap = byKind('ConfigMap').find(
-          (c) => c.metadata.name === from.configMapRef?.name,
-        );
-        expect(configMap).toBeDefined();
-        Object.assign(env, configMap?.data ?? {});
-      }
-      for (const variable of container.env ?? []) {
-        if (variable.value !== undefined) env[variable.name] = variable.value;
-        else if (variable.valueFrom?.secretKeyRef)
-          env[variable.name] = secretStandIn(variable.valueFrom.secretKeyRef.key);
-      }
+      const env = envOf(app);
       let problems: string[] = [];
       try {
         loadConfig(app, env);
@@ -153,4 +172,59 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
       expect(problems).toEqual([]);
     },
   );
+
+  const scaledObjects = byKind('ScaledObject') as (K8sObject & { spec: ScaledObjectSpec })[];
+
+  it('scales the gateway on CPU and every consumer service on Kafka lag, never both ways at once', () => {
+    const hpaTargets = byKind('HorizontalPodAutoscaler').map(
+      (h) =>
+        (h as K8sObject & { spec: { scaleTargetRef: { name: string } } }).spec.scaleTargetRef.name,
+    );
+    expect(hpaTargets).toEqual(['gateway']);
+    expect(scaledObjects.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual(
+      [...LAG_SCALED_APPS].sort(),
+    );
+  });
+
+  it.each(LAG_SCALED_APPS)(
+    'watches the lag of every consumer group %s runs, on the cluster its pods use, up to the partition count',
+    (app) => {
+      const scaled = scaledObjects.find((s) => s.spec.scaleTargetRef.name === app)!;
+      const config = loadConfig(app, envOf(app));
+      const kafka = scaled.spec.triggers.filter((t) => t.type === 'kafka');
+      const watched = kafka.map((t) => `${t.metadata.consumerGroup} ${t.metadata.topic}`).sort();
+      const expected = sharedConsumerGroups(definitionOf(app))
+        .flatMap((group) =>
+          group.topics.map(
+            (topic) =>
+              `${kafkaGroupId(group.groupId, config.kafka.topicPrefix)} ${topicName(topic, config.kafka.topicPrefix)}`,
+          ),
+        )
+        .sort();
+      expect(watched).toEqual(expected);
+      for (const trigger of kafka) {
+        expect(trigger.metadata.bootstrapServers?.split(',')).toEqual(config.kafka.brokers);
+        expect(Number(trigger.metadata.lagThreshold)).toBeGreaterThan(0);
+        // An idle consumer past the partition count would only add cost.
+        expect(trigger.metadata.allowIdleConsumers).toBe('false');
+      }
+      const { minReplicaCount = 0, maxReplicaCount = 100 } = scaled.spec;
+      expect(minReplicaCount).toBeGreaterThanOrEqual(1);
+      expect(maxReplicaCount).toBeGreaterThanOrEqual(minReplicaCount);
+      expect(maxReplicaCount).toBeLessThanOrEqual(config.kafka.partitions);
+    },
+  );
+});
+
+describe('k8s/README.md', () => {
+  const START = '<!-- consumer-groups:start (generated from the service definitions) -->';
+  const END = '<!-- consumer-groups:end -->';
+
+  it('lists the consumer groups and topics of each lag-scaled service as the code names them', () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'k8s', 'README.md'), 'utf8');
+    const start = text.indexOf(START);
+    const end = text.indexOf(END);
+    expect(start).toBeGreaterThan(-1);
+    expect(text.slice(start + START.length, end).trim()).toBe(consumerGroupTableMarkdown());
+  });
 });

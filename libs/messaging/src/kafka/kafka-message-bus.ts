@@ -42,6 +42,11 @@ function headersOf(message: KafkaMessage): Record<string, string> {
   return headers;
 }
 
+/** A consumer group's id on the cluster: the service's id behind the run's prefix, if any. */
+export function kafkaGroupId(groupId: string, prefix = ''): string {
+  return prefix ? `${prefix}.${groupId}` : groupId;
+}
+
 function nextOffset(offset: string): string {
   return (BigInt(offset) + 1n).toString();
 }
@@ -133,7 +138,7 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   private groupId(groupId: string): string {
-    return this.options.groupPrefix ? `${this.options.groupPrefix}.${groupId}` : groupId;
+    return kafkaGroupId(groupId, this.options.groupPrefix);
   }
 
   private connectedProducer(): Promise<Producer> {

@@ -83,6 +83,34 @@ function monitorLag(
   return timer;
 }
 
+/** A consumer group that the replicas of a service share, each taking some of its partitions. */
+export interface SharedConsumerGroup {
+  /** The id before any topic prefix (the bus adds it on the cluster). */
+  groupId: string;
+  topics: readonly TopicKey[];
+}
+
+function consumerGroupId(definition: ServiceDefinition, group: ConsumerGroupDefinition): string {
+  return `parley-${definition.name}.${group.name}`;
+}
+
+/**
+ * The groups whose partitions the replicas of a service divide among themselves: one per
+ * projection and per policy consumer. Live feeds (`perInstance`) are not among them. The
+ * autoscaler reads the lag of exactly these groups (k8s/README.md).
+ */
+export function sharedConsumerGroups(definition: ServiceDefinition): SharedConsumerGroup[] {
+  return [
+    ...definition.projections.map((projection) => ({
+      groupId: projectionGroupId(definition.name, projection.name, 1),
+      topics: projection.topics,
+    })),
+    ...definition.consumers
+      .filter((group) => !group.perInstance)
+      .map((group) => ({ groupId: consumerGroupId(definition, group), topics: group.topics })),
+  ];
+}
+
 function topicsOf(definition: ServiceDefinition): TopicKey[] {
   return [
     ...new Set<TopicKey>([
@@ -143,7 +171,7 @@ export async function startService(
     instanceCounter += 1;
     const groupId = group.perInstance
       ? `parley-${definition.name}.${group.name}.${process.pid}-${instanceCounter}-${Date.now().toString(36)}`
-      : `parley-${definition.name}.${group.name}`;
+      : consumerGroupId(definition, group);
     groups.push({ groupId, topics: group.topics.map((key) => infra.topicName(key)) });
     app.connectMicroservice(
       {
