@@ -1,0 +1,409 @@
+// The public HTTP surface under load, on embedded mode and on the distributed services
+// (Kafka + FerretDB), side by side in one run: thread reads (baseline: a bare Fastify
+// returning a static JSON of the same size), the server-rendered post page, comment
+// writes while the read models keep up, and each process's resident memory.
+// Load comes from autocannon in a child process. Writes bench/results/{thread,page,writes,footprint}.json.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { type Blog, type SeededPost, seedPost, startBlog } from './seed';
+import {
+  type CannonResult,
+  type Mode,
+  type RunningStack,
+  type ServiceName,
+  autocannon,
+  loadAverage,
+  rssMiB,
+  sleep,
+  startStack,
+  startStaticServer,
+} from './stack';
+import { median, report, round } from './support';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const MODES = (process.env.BENCH_MODES ?? 'embedded,distributed').split(',') as Mode[];
+const SIZES = (process.env.BENCH_THREADS ?? '50,500,5000').split(',').map(Number);
+/** FerretDB scans whole collections: seeding 5,000 comments there takes long; cap it if asked. */
+const DISTRIBUTED_MAX = Number(process.env.BENCH_DISTRIBUTED_MAX_THREAD ?? 5000);
+const SERVICES: ServiceName[] = ['gateway', 'posts', 'comments', 'notifications'];
+
+interface Figure {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  bytes: number;
+  non2xx: number;
+}
+
+/** Runs autocannon RUNS times; medians of requests/s and percentiles. */
+async function measure(options: Parameters<typeof autocannon>[0]): Promise<Figure> {
+  const results: CannonResult[] = [];
+  for (let i = 0; i < RUNS; i++) results.push(await autocannon(options));
+  return {
+    requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
+    bytes: Math.round(median(results.map((r) => r.bytesPerRequest))),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
+  };
+}
+
+type Rss = Record<ServiceName, number>;
+const rssOf = (stack: RunningStack): Rss =>
+  Object.fromEntries(SERVICES.map((s) => [s, rssMiB(stack.pids[s])])) as Rss;
+
+/** Samples resident memory every 250 ms while `work` runs; the peak per service. */
+async function peakRss<T>(stack: RunningStack, work: () => Promise<T>): Promise<[T, Rss]> {
+  const peak = rssOf(stack);
+  const timer = setInterval(() => {
+    const now = rssOf(stack);
+    for (const s of SERVICES) peak[s] = Math.max(peak[s], now[s]);
+  }, 250);
+  try {
+    return [await work(), peak];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+interface WriteFigure {
+  offeredRate: number | null;
+  acceptedPerSecond: number;
+  p50: number;
+  p99: number;
+  catchUpMs: number;
+  refused: number;
+}
+
+/**
+ * Comments posted through the API for SECONDS at `rate` (unset: as fast as it answers), then
+ * the time until the thread read model and the post's comment count show every accepted one.
+ */
+async function writeRun(blog: Blog, post: SeededPost, rate?: number): Promise<WriteFigure> {
+  const thread = async () =>
+    (
+      await blog.api.call<{ totals: { comments: number } }>(
+        'GET',
+        `/api/v1/posts/${post.id}/comments`,
+      )
+    ).totals.comments;
+  const postCount = async () =>
+    (await blog.api.call<{ commentCount: number }>('GET', `/api/v1/posts/${post.id}`)).commentCount;
+  const before = await thread();
+  const result = await autocannon({
+    url: `${blog.api.base}/api/v1/posts/${post.id}/comments`,
+    method: 'POST',
+    connections: 16,
+    seconds: SECONDS,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${blog.reader.accessToken}`,
+    },
+    body: JSON.stringify({
+      body: 'A comment under load, number [<id>], with a little **markdown**.',
+    }),
+    ...(rate !== undefined ? { rate } : {}),
+  });
+  const ended = performance.now();
+  const accepted = result.total - result.non2xx;
+  const deadline = Date.now() + 300_000;
+  while ((await thread()) < before + accepted || (await postCount()) < before + accepted) {
+    if (Date.now() > deadline) break;
+    await sleep(20);
+  }
+  return {
+    offeredRate: rate ?? null,
+    acceptedPerSecond: Math.round(accepted / SECONDS),
+    p50: result.p50,
+    p99: result.p99,
+    catchUpMs: Math.round(performance.now() - ended),
+    refused: result.non2xx + result.errors,
+  };
+}
+
+interface ModeResult {
+  mode: Mode;
+  loadAverage: { start: string; end: string };
+  seedSeconds: Record<number, number>;
+  thread: Record<number, Figure & { baseline: Figure }>;
+  page: Record<string, Figure>;
+  writes: { unlimited: WriteFigure; sustained: WriteFigure | null };
+  rss: { idle: Rss; threadLoad: Rss; writeLoad: Rss };
+}
+
+async function runMode(mode: Mode, smtpUrl: string): Promise<ModeResult> {
+  const loadStart = loadAverage();
+  const stack = await startStack(mode, { smtpUrl });
+  try {
+    await sleep(3000);
+    const idle = rssOf(stack);
+    const blog = await startBlog(stack.url);
+    const posts: Record<number, SeededPost> = {};
+    const seedSeconds: Record<number, number> = {};
+    for (const size of SIZES) {
+      if (mode === 'distributed' && size > DISTRIBUTED_MAX) continue;
+      const started = performance.now();
+      posts[size] = await seedPost(blog, `Thread of ${size}`, size);
+      seedSeconds[size] = round((performance.now() - started) / 1000, 1);
+      process.stdout.write(`${mode}: seeded ${size} comments in ${seedSeconds[size]} s\n`);
+    }
+
+    const thread: ModeResult['thread'] = {};
+    const [, threadLoad] = await peakRss(stack, async () => {
+      for (const size of Object.keys(posts).map(Number)) {
+        const ours = await measure({
+          url: `${stack.url}/api/v1/posts/${posts[size]!.id}/comments`,
+          connections: 50,
+          seconds: SECONDS,
+        });
+        const staticServer = await startStaticServer(ours.bytes);
+        const baseline = await measure({
+          url: staticServer.url,
+          connections: 50,
+          seconds: SECONDS,
+        });
+        await staticServer.close();
+        thread[size] = { ...ours, baseline };
+        process.stdout.write(`${mode}: thread ${size}: ${JSON.stringify(thread[size])}\n`);
+      }
+    });
+
+    const page: ModeResult['page'] = {};
+    for (const size of [50, 500]) {
+      if (!posts[size]) continue;
+      for (const connections of [4, 16]) {
+        page[`${size}@${connections}`] = await measure({
+          url: `${stack.url}/posts/${posts[size].slug}`,
+          connections,
+          seconds: SECONDS,
+        });
+        process.stdout.write(
+          `${mode}: page ${size}@${connections}: ${JSON.stringify(page[`${size}@${connections}`])}\n`,
+        );
+      }
+    }
+
+    const target = await seedPost(blog, 'Writes under load', 0);
+    const [unlimited, writeLoad] = await peakRss(stack, () => writeRun(blog, target));
+    process.stdout.write(`${mode}: writes unlimited: ${JSON.stringify(unlimited)}\n`);
+    // Lower the offered rate until the read models catch up within a second of the load ending.
+    let sustained: WriteFigure | null = unlimited.catchUpMs < 1000 ? unlimited : null;
+    let rate = Math.max(1, Math.floor(unlimited.acceptedPerSecond * 0.7));
+    for (let attempt = 0; sustained === null && attempt < 4; attempt++) {
+      const figure = await writeRun(blog, target, rate);
+      process.stdout.write(`${mode}: writes at ${rate}/s: ${JSON.stringify(figure)}\n`);
+      if (figure.catchUpMs < 1000) sustained = figure;
+      rate = Math.max(1, Math.floor(rate * 0.5));
+    }
+    return {
+      mode,
+      loadAverage: { start: loadStart, end: loadAverage() },
+      seedSeconds,
+      thread,
+      page,
+      writes: { unlimited, sustained },
+      rss: { idle, threadLoad, writeLoad },
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => callback());
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  const results: ModeResult[] = [];
+  for (const mode of MODES) results.push(await runMode(mode, smtpUrl));
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  writeReports(results);
+}
+
+const ms = (v: number) => `${round(v, 1)} ms`;
+const by = (results: ModeResult[], mode: Mode) => results.find((r) => r.mode === mode);
+const loadNote = (results: ModeResult[]) =>
+  `Load average (1, 5, 15 min) at start → end: ${results.map((r) => `${r.mode} ${r.loadAverage.start} → ${r.loadAverage.end}`).join('; ')} (the machine is shared with other workloads).`;
+
+function writeReports(results: ModeResult[]): void {
+  const common = { runs: RUNS, secondsPerRun: SECONDS };
+  report(
+    'thread',
+    'Thread read: GET /api/v1/posts/{id}/comments at 50 connections',
+    {
+      ...common,
+      modes: results.map((r) => ({
+        mode: r.mode,
+        loadAverage: r.loadAverage,
+        seedSeconds: r.seedSeconds,
+        thread: r.thread,
+      })),
+    },
+    [
+      [
+        'Mode',
+        'Comments',
+        'Bytes',
+        'Parley req/s',
+        'Parley p99',
+        'Static JSON req/s',
+        'Static p99',
+        'Ratio',
+        'Target',
+      ],
+      ...results.flatMap((r) =>
+        Object.entries(r.thread).map(([size, f]) => [
+          r.mode,
+          size,
+          String(f.bytes),
+          String(f.requestsPerSecond),
+          ms(f.p99),
+          String(f.baseline.requestsPerSecond),
+          ms(f.baseline.p99),
+          `${round(f.requestsPerSecond / f.baseline.requestsPerSecond, 3)}×`,
+          size === '500'
+            ? f.requestsPerSecond > 2000
+              ? '> 2,000/s: met'
+              : '> 2,000/s: missed'
+            : '',
+        ]),
+      ),
+    ],
+    [
+      `Medians of ${RUNS} autocannon runs of ${SECONDS} s each (autocannon in its own process, 50 connections); the whole thread is one answer (one top-level comment in ten, nine replies under each; 500 threads per page).`,
+      'Baseline: a bare Fastify 5 process answering a static JSON body of the same size, measured right after on the same machine.',
+      'Path per request: gateway (auth, validation, rate limit, proxy over keep-alive HTTP) → comments service (post status, settings, thread read model, tree and counts) → JSON.',
+      loadNote(results),
+      'Command: `npm run bench -- http` (BENCH_MODES, BENCH_RUNS, BENCH_SECONDS, BENCH_THREADS to change the matrix).',
+    ],
+  );
+  report(
+    'page',
+    'Reader page: the server-rendered post page',
+    {
+      ...common,
+      modes: results.map((r) => ({ mode: r.mode, loadAverage: r.loadAverage, page: r.page })),
+    },
+    [
+      ['Mode', 'Comments @ connections', 'Bytes', 'Pages/s', 'p50', 'p99', 'Target'],
+      ...results.flatMap((r) =>
+        Object.entries(r.page).map(([key, f]) => [
+          r.mode,
+          key.replace('@', ' @ '),
+          String(f.bytes),
+          String(f.requestsPerSecond),
+          ms(f.p50),
+          ms(f.p99),
+          key.startsWith('500@')
+            ? f.requestsPerSecond > 150
+              ? '> 150/s: met'
+              : '> 150/s: missed'
+            : '',
+        ]),
+      ),
+    ],
+    [
+      `Medians of ${RUNS} autocannon runs of ${SECONDS} s each; GET /posts/{slug} as an anonymous reader (the post, its thread, counts, rendered to HTML by the gateway).`,
+      loadNote(results),
+      'Command: `npm run bench -- http`.',
+    ],
+  );
+  report(
+    'writes',
+    'Write throughput: comments posted through the public API while the read models keep up',
+    {
+      ...common,
+      modes: results.map((r) => ({ mode: r.mode, loadAverage: r.loadAverage, writes: r.writes })),
+    },
+    [
+      [
+        'Mode',
+        'Offered',
+        'Accepted comments/s',
+        '201 p50',
+        '201 p99',
+        'Read models caught up after',
+        'Target',
+      ],
+      ...results.flatMap((r) =>
+        [
+          r.writes.unlimited,
+          ...(r.writes.sustained && r.writes.sustained !== r.writes.unlimited
+            ? [r.writes.sustained]
+            : []),
+        ].map((w) => [
+          r.mode,
+          w.offeredRate === null ? 'as fast as answered (16 connections)' : `${w.offeredRate}/s`,
+          String(w.acceptedPerSecond),
+          ms(w.p50),
+          ms(w.p99),
+          ms(w.catchUpMs),
+          w.catchUpMs < 1000
+            ? w.acceptedPerSecond > 1000
+              ? '> 1,000/s, lag < 1 s: met'
+              : 'lag < 1 s; > 1,000/s missed'
+            : 'lag ≥ 1 s',
+        ]),
+      ),
+    ],
+    [
+      `One run of ${SECONDS} s per offered rate (autocannon, 16 connections, one logged-in reader posting top-level comments on one post). "Caught up" = after the load ends, the comments service's thread read model and the posts service's comment count both show every accepted comment (polled every 20 ms); under 1 s means the projections kept up.`,
+      'When the unlimited run leaves the read models more than a second behind, the offered rate is lowered (70 %, then halved) until they keep up; that rate is the sustainable one.',
+      loadNote(results),
+      'Command: `npm run bench -- http`.',
+    ],
+  );
+  const embedded = by(results, 'embedded');
+  const distributed = by(results, 'distributed');
+  report(
+    'footprint',
+    'Footprint: resident memory per process',
+    { modes: results.map((r) => ({ mode: r.mode, loadAverage: r.loadAverage, rssMiB: r.rss })) },
+    [
+      ['Process', 'Idle', 'Peak under thread reads', 'Peak under writes', 'Target'],
+      ...(distributed
+        ? SERVICES.map((s) => [
+            `${s} (distributed)`,
+            `${distributed.rss.idle[s]} MiB`,
+            `${distributed.rss.threadLoad[s]} MiB`,
+            `${distributed.rss.writeLoad[s]} MiB`,
+            Math.max(distributed.rss.threadLoad[s], distributed.rss.writeLoad[s]) < 200
+              ? '< 200 MB: met'
+              : '< 200 MB: missed',
+          ])
+        : []),
+      ...(embedded
+        ? [
+            [
+              'embedded (all four in one process)',
+              `${embedded.rss.idle.gateway} MiB`,
+              `${embedded.rss.threadLoad.gateway} MiB`,
+              `${embedded.rss.writeLoad.gateway} MiB`,
+              '',
+            ],
+          ]
+        : []),
+    ],
+    [
+      'VmRSS from /proc/<pid>/status: idle 3 s after start (empty stores), peak sampled every 250 ms during the thread-read and write loads of the http benchmark (read models then hold the seeded threads: 5,550 comments plus the writes).',
+      loadNote(results),
+      'Command: `npm run bench -- http`.',
+    ],
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

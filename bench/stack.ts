@@ -1,0 +1,272 @@
+// Runs Parley for the HTTP benchmarks the way operators run it: the four services as
+// separate processes on the real Kafka broker and Mongo-compatible server ('distributed'),
+// or all of them in one process on the embedded adapters ('embedded'), and measures it
+// from the outside: autocannon in a child process, resident memory from /proc.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export type Mode = 'embedded' | 'distributed';
+export type ServiceName = 'gateway' | 'posts' | 'comments' | 'notifications';
+
+const ROOT = join(__dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const MONGO = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/parley';
+/** Rate limits out of the way: the benchmarks measure the platform, not flood control. */
+const UNLIMITED = 10_000_000;
+
+export interface RunningStack {
+  mode: Mode;
+  url: string;
+  /** Process ids: one per service, or the single embedded process under every name. */
+  pids: Record<ServiceName, number>;
+  /** The database name prefix of the distributed services (one database each). */
+  databasePrefix?: string;
+  topicPrefix?: string;
+  close(): Promise<void>;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited(child);
+  clearTimeout(killer);
+}
+
+function spawnNode(script: string, env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, [...args, script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  return { child, stderr };
+}
+
+async function ready(url: string, child: ChildProcess, stderr: string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`exited before ready: ${stderr.join('').slice(-2000)}`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready: ${stderr.join('').slice(-2000)}`);
+    await sleep(200);
+  }
+}
+
+export interface StackOptions {
+  smtpUrl: string;
+  /** Extra node flags for every process (for example --cpu-prof). */
+  nodeArgs?: string[];
+  /** Where --cpu-prof writes. */
+  cwd?: string;
+}
+
+export async function startStack(mode: Mode, options: StackOptions): Promise<RunningStack> {
+  const nodeArgs = options.nodeArgs ?? [];
+  if (mode === 'embedded') {
+    const { child, stderr } = spawnNode(
+      join(DIST, 'bench', 'embedded-server.js'),
+      { SMTP_URL: options.smtpUrl, BENCH_RATE_LIMIT: String(UNLIMITED) },
+      nodeArgs,
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.on('line', (line) => {
+        const match = /^listening (\S+)$/.exec(line);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', () => reject(new Error(`embedded: ${stderr.join('').slice(-2000)}`)));
+    });
+    const pid = child.pid!;
+    return {
+      mode,
+      url,
+      pids: { gateway: pid, posts: pid, comments: pid, notifications: pid },
+      close: () => stop(child),
+    };
+  }
+  const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const databasePrefix = `bench_${tag}`;
+  const topicPrefix = `bench-${tag}`;
+  const base = {
+    KAFKA_BROKERS: BROKERS,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    SMTP_URL: options.smtpUrl,
+    JWT_SECRET: 'a-benchmark-secret-of-at-least-32-chars',
+    TOKEN_SECRET: 'a-benchmark-link-token-secret-32-chars',
+    RATE_LIMIT_PER_MINUTE: String(UNLIMITED),
+    RATE_LIMIT_WRITES_PER_MINUTE: String(UNLIMITED),
+  };
+  const children: { name: ServiceName; child: ChildProcess }[] = [];
+  const urls: Partial<Record<ServiceName, string>> = {};
+  try {
+    for (const name of ['posts', 'comments', 'notifications', 'gateway'] as const) {
+      const port = await freePort();
+      const mongo = new URL(MONGO);
+      mongo.pathname = `/${databasePrefix}_${name}`;
+      const { child, stderr } = spawnNode(
+        join(DIST, 'apps', name, 'src', 'main.js'),
+        {
+          ...base,
+          PORT: String(port),
+          MONGODB_URI: mongo.toString(),
+          ...(name === 'gateway'
+            ? {
+                POSTS_URL: urls.posts!,
+                COMMENTS_URL: urls.comments!,
+                NOTIFICATIONS_URL: urls.notifications!,
+              }
+            : {}),
+        },
+        nodeArgs,
+      );
+      child.stdout?.resume();
+      children.push({ name, child });
+      urls[name] = `http://127.0.0.1:${port}`;
+      await ready(urls[name], child, stderr);
+    }
+  } catch (error) {
+    for (const { child } of children.reverse()) await stop(child);
+    throw error;
+  }
+  const pid = (name: ServiceName) => children.find((c) => c.name === name)!.child.pid!;
+  return {
+    mode,
+    url: urls.gateway!,
+    pids: {
+      gateway: pid('gateway'),
+      posts: pid('posts'),
+      comments: pid('comments'),
+      notifications: pid('notifications'),
+    },
+    databasePrefix,
+    topicPrefix,
+    async close() {
+      for (const { child } of [...children].reverse()) await stop(child);
+    },
+  };
+}
+
+/** Resident set size of a process, in MiB. */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+export interface CannonResult {
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  bytesPerRequest: number;
+  total: number;
+}
+
+export interface CannonOptions {
+  url: string;
+  connections: number;
+  seconds: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** [<id>] in the body is replaced by a unique id per request. */
+  body?: string;
+  /** Requests per second over all connections; unset = as fast as it answers. */
+  rate?: number;
+}
+
+interface AutocannonJson {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number };
+  throughput: { average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Runs autocannon in a child process (the load generator does not share the event loop). */
+export async function autocannon(options: CannonOptions): Promise<CannonResult> {
+  const args = [
+    join(DIST, 'bench', 'load.js'),
+    JSON.stringify({
+      url: options.url,
+      connections: options.connections,
+      duration: options.seconds,
+      method: options.method ?? 'GET',
+      headers: options.headers ?? {},
+      ...(options.body !== undefined ? { body: options.body } : {}),
+      ...(options.rate !== undefined ? { overallRate: options.rate } : {}),
+    }),
+  ];
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }, (error, out, err) =>
+      error ? reject(new Error(`autocannon: ${error.message} ${err}`)) : resolve(out),
+    ),
+  );
+  const json = JSON.parse(stdout) as AutocannonJson;
+  return {
+    requestsPerSecond: Math.round(json.requests.average),
+    p50: json.latency.p50,
+    p90: json.latency.p90,
+    p99: json.latency.p99,
+    non2xx: json.non2xx,
+    errors: json.errors,
+    timeouts: json.timeouts,
+    bytesPerRequest:
+      json.requests.average > 0 ? json.throughput.average / json.requests.average : 0,
+    total: json.requests.total,
+  };
+}
+
+/** A bare Fastify answering a static JSON body of about `bytes` bytes: the thread baseline. */
+export async function startStaticServer(
+  bytes: number,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const { child, stderr } = spawnNode(join(DIST, 'bench', 'static-server.js'), {
+    BENCH_BYTES: String(bytes),
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const match = /^listening (\S+)$/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error(`static server: ${stderr.join('').slice(-2000)}`)));
+  });
+  return { url: `${url}/static.json`, close: () => stop(child) };
+}
