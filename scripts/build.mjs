@@ -1,5 +1,6 @@
 // Compiles apps/ and libs/ to dist/ with swc, copies static assets, and makes the
 // @parley/* libraries resolvable from dist/ the way Node resolves any package.
+// `--out=<dir>` builds into another directory (test helpers build a private copy there).
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -10,11 +11,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const out = process.argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length);
+const dist = out ? resolve(out) : join(root, 'dist');
 const swc = join(root, 'node_modules', '.bin', 'swc');
 
 rmSync(dist, { recursive: true, force: true });
@@ -25,7 +27,7 @@ const result = spawnSync(
     'libs',
     'bench',
     '-d',
-    'dist',
+    dist,
     '--config-file',
     '.swcrc',
     '--ignore',

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,21 +8,20 @@ const ROOT = join(__dirname, '..', '..', '..');
 let built: string | undefined;
 
 /**
- * Compiles the apps (`node scripts/build.mjs`) once per test process and keeps a copy of
- * dist/ of its own, so that another build emptying dist/ cannot pull files from under a
- * running child. Returns the copy's directory.
+ * Compiles the apps (`node scripts/build.mjs`) once per test process into a directory of its
+ * own, outside dist/, so that no other build (a test file running alongside, `npm start`)
+ * can empty it under a running child. Returns the directory.
  */
 export function buildApps(): string {
   if (built) return built;
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+  const out = mkdtempSync(join(tmpdir(), 'parley-dist-'));
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), `--out=${out}`], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const copy = mkdtempSync(join(tmpdir(), 'parley-dist-'));
-  cpSync(join(ROOT, 'dist'), copy, { recursive: true });
-  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
-  built = copy;
-  return copy;
+  built = out;
+  return out;
 }
 
 export interface ServiceProcess {
