@@ -30,6 +30,7 @@ import {
   postCommentResponseSchema,
   threadPageSchema,
   threadQuerySchema,
+  threadItemSchema,
 } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -113,7 +114,7 @@ export class CommentsController {
   @ApiOperation({
     summary: 'One comment (its author sees it while it is held; guests with their viewerToken).',
   })
-  @ApiJson(200, commentViewSchema, 'The comment')
+  @ApiJson(200, threadItemSchema, 'The comment as its thread shows it')
   @ApiProblems(404)
   async get(
     @Caller() caller: Actor | null,
@@ -276,7 +277,7 @@ export class CommentsController {
   @Get('settings/comments')
   @ApiOperation({ summary: "The blog's comment settings (depth, edit window, moderation rules)." })
   @ApiJson(200, commentSettingsViewSchema, 'The settings')
-  @ApiProblems()
+  @ApiProblems(401, 403)
   async settings(
     @Caller() caller: Actor | null,
     @Res({ passthrough: true }) reply: FastifyReply,

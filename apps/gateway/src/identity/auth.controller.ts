@@ -151,7 +151,10 @@ export class AuthController {
   @ApiOperation({
     summary: 'Send the verification mail again (nothing happens once the address is verified).',
   })
-  @ApiNoContent('Accepted')
+  @ApiResponse({
+    status: 202,
+    description: 'Accepted: a mail is on its way unless the address is verified',
+  })
   @ApiProblems(401, 404)
   async resendVerification(@Caller() caller: Actor): Promise<void> {
     unwrap(await this.identity.resendVerification(caller.accountId));
