@@ -438,6 +438,29 @@ function story(mode: HarnessMode): void {
           .status,
       ).toBe(403);
     });
+
+    it('carries a display name change to the comments already written and the likers', async () => {
+      const renamed = await call<{ displayName: string }>(
+        'PATCH',
+        '/api/v1/me',
+        { displayName: 'Amy P.' },
+        amy.accessToken,
+      );
+      expect(renamed.status).toBe(200);
+      await eventually(async () => {
+        const thread = await call<ThreadPage>('GET', `/api/v1/posts/${post.id}/comments`);
+        return thread.body.items.find((c) => c.id === amysReply.id)?.author?.name === 'Amy P.'
+          ? true
+          : undefined;
+      });
+      await eventually(async () => {
+        const likers = await call<{ items: { displayName: string }[] }>(
+          'GET',
+          `/api/v1/posts/${post.id}/likes`,
+        );
+        return likers.body.items.some((l) => l.displayName === 'Amy P.') ? true : undefined;
+      });
+    });
   });
 }
 
