@@ -187,6 +187,7 @@ class KafkaGroupMember implements MessageConsumer {
   private lastCommit = Date.now();
   private committing: Promise<void> = Promise.resolve();
   private running = false;
+  private stopping = false;
   private aborting = false;
 
   constructor(
@@ -234,13 +235,23 @@ class KafkaGroupMember implements MessageConsumer {
   }
 
   async stop(): Promise<void> {
-    if (!this.consumer) return;
     const consumer = this.consumer;
-    this.consumer = undefined;
+    if (!consumer || this.stopping) return;
+    this.stopping = true;
     this.running = false;
-    // stop() lets the batch in hand finish (it commits at its end), then leaves the group.
+    // stop() lets the batch in hand finish and commit at its end (the consumer is still ours
+    // to commit with), then disconnect() leaves the group so the rebalance starts at once.
     await consumer.stop().catch(() => undefined);
+    await this.committing;
+    this.consumer = undefined;
     await consumer.disconnect().catch(() => undefined);
+    const uncommitted = [...this.handled.entries()].filter(
+      ([k, v]) => this.committed.get(k) !== v.offset,
+    ).length;
+    this.busOptions.logger?.info(
+      { groupId: this.options.groupId, uncommitted, aborted: this.aborting },
+      'left the consumer group',
+    );
     this.assigned = {};
     this.onGone();
   }
