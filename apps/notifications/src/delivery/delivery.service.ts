@@ -34,6 +34,7 @@ import { notificationStream } from '../shared/ids';
 import { LINKS, appendContext } from '../shared/runtime';
 import type { Subscriber } from '../subscriptions/subscriber.decider';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
+import { countOutcomes } from './delivery-outcomes';
 import { type ItemLinks, confirmationMail, digestMail, notificationMail } from './mail-templates';
 import { WebhookDeliveryError, postWebhook } from './webhook-sender';
 
@@ -444,6 +445,7 @@ export class DeliveryService {
             ),
             appended.version,
           );
+          countOutcomes(decision);
           return [...decision];
         } catch (error) {
           if (!(error instanceof ConcurrencyError)) throw error;
@@ -463,7 +465,9 @@ export class DeliveryService {
         );
         if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
         this.remember(notificationId, outcome.state, outcome.version);
-        return outcome.events as unknown as NotificationEvent[];
+        const appended = outcome.events as unknown as NotificationEvent[];
+        countOutcomes(appended);
+        return appended;
       } catch (error) {
         if (attempt >= 8) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 50 * 2 ** attempt)));
