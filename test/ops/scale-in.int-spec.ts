@@ -43,6 +43,18 @@ function collectLogs(process: ServiceProcess): LogLine[] {
   return lines;
 }
 
+/** Values of a Prometheus series whose labels include the given ones. */
+function valuesOf(text: string, name: string, labels: Record<string, string>): number[] {
+  return text
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith(`${name}{`) &&
+        Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)),
+    )
+    .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+}
+
 describeInfra('scale-in of the notifications service: SIGTERM to one of two replicas', () => {
   let smtp: MailCatcher;
   let bus: KafkaMessageBus;
@@ -239,5 +251,38 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
     }
     expect(survivor.child.exitCode).toBeNull();
     expect((await fetch(`${survivor.url}/health/ready`)).status).toBe(200);
+
+    // The survivor's metrics tell the same story, per channel and per topic.
+    const notificationsTopic = topicName('notifications', prefix);
+    const scrape = async () => (await fetch(`${survivor.url}/metrics`)).text();
+    const sent = valuesOf(await scrape(), 'parley_notifications_total', {
+      channel: 'email',
+      outcome: 'sent',
+    });
+    expect(sent.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const text = await eventually(
+      async () => {
+        const now = await scrape();
+        // Lag is sampled every 15 s.
+        return valuesOf(now, 'parley_consumer_lag_messages', { topic: notificationsTopic }).length >
+          0
+          ? now
+          : undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 1_000, message: 'a consumer lag sample' },
+    );
+    expect(
+      valuesOf(text, 'parley_consumer_processing_ms_count', { topic: notificationsTopic }).some(
+        (v) => v > 0,
+      ),
+    ).toBe(true);
+    expect(valuesOf(text, 'parley_relay_lag_ms', { service: 'notifications' })).toHaveLength(1);
+    expect(
+      valuesOf(text, 'parley_events_appended_total', {
+        type: 'parley.notification.delivered.v1',
+      }),
+    ).toEqual([expect.any(Number)]);
+    expect(valuesOf(text, 'parley_http_request_duration_ms_count', {}).length).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE parley_dead_letters_total counter');
   });
 });
