@@ -99,13 +99,16 @@ export class AuthenticationGuard implements CanActivate {
 
   /**
    * The reader page's session cookie. A change (any method but GET) must also carry the
-   * CSRF header matching the CSRF cookie, which other sites cannot read (double submit).
+   * CSRF token matching the CSRF cookie, which other sites cannot read (double submit): as
+   * a header from scripts, as the `_csrf` field from forms.
    */
   private async fromCookie(request: FastifyRequest): Promise<Actor | null> {
     const token = request.cookies?.[COOKIES.access];
     if (!token) return null;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      const sent = request.headers[CSRF_HEADER];
+      // Scripts send the header; the page's forms (which work without JavaScript) the field.
+      const field = (request.body as { _csrf?: unknown } | undefined)?._csrf;
+      const sent = request.headers[CSRF_HEADER] ?? (typeof field === 'string' ? field : undefined);
       const expected = request.cookies[COOKIES.csrf];
       if (!expected || sent !== expected) {
         throw new ProblemException({

@@ -242,15 +242,30 @@ export class WebManageController {
     if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
     await this.api.viewer(request, reply);
     const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
-    if (form.do === 'unsubscribe')
-      await this.api.call(request, { method: 'DELETE', path, query: { token: form.token } });
-    else if (form.frequency)
-      await this.api.call(request, {
+    const frequency = form.frequency;
+    if (form.do === 'unsubscribe') {
+      const done = await this.api.call(request, {
+        method: 'DELETE',
+        path,
+        query: { token: form.token },
+      });
+      if (done.status < 300)
+        await this.settled(
+          request,
+          form.token,
+          id,
+          (s) => s === undefined || s.status === 'unsubscribed',
+        );
+    } else if (frequency) {
+      const done = await this.api.call(request, {
         method: 'PATCH',
         path,
         query: { token: form.token },
-        body: { frequency: form.frequency },
+        body: { frequency },
       });
+      if (done.status < 300)
+        await this.settled(request, form.token, id, (s) => s?.frequency === frequency);
+    }
     await reply
       .status(303)
       .header(
@@ -258,6 +273,27 @@ export class WebManageController {
         `/subscriptions/manage${form.token ? `?token=${encodeURIComponent(form.token)}` : ''}`,
       )
       .send();
+  }
+
+  /**
+   * The subscription list is a read model a moment behind the change: wait briefly (bounded)
+   * until it shows it, so the page the subscriber lands on does.
+   */
+  private async settled(
+    request: FastifyRequest,
+    token: string | undefined,
+    id: string,
+    shows: (subscription: SubscriptionList['items'][number] | undefined) => boolean,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const list = await this.api.call<SubscriptionList>(request, {
+        method: 'GET',
+        path: '/api/v1/subscriptions',
+        query: { token },
+      });
+      if (list.status !== 200 || shows(list.body.items.find((s) => s.id === id))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   @Get('moderation')

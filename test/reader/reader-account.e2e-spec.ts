@@ -1,0 +1,272 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  type EmbeddedParley,
+  startEmbeddedParley,
+} from '../../apps/gateway/src/embedded/embedded-platform';
+import { describeBrowser, launchChromium } from './browser';
+
+const PASSWORD = 'correct horse battery staple';
+const AXE = require.resolve('axe-core/axe.min.js');
+const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** The pages of signed-in readers, authors and subscribers: the bell, the inbox, the subscription manager, the editor. */
+describeBrowser('the reader page for accounts and subscribers, in Chromium', () => {
+  let parley: EmbeddedParley;
+  let browser: Browser;
+  let admin: TokensResponse;
+  let amy: TokensResponse;
+  let postId: string;
+  let postPath: string;
+  let firstComment: PostCommentResponse;
+
+  async function api<T>(method: string, path: string, body?: unknown, token?: string) {
+    const response = await fetch(`${parley.url}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function loggedIn(email: string, scheme: 'light' | 'dark' = 'light') {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      colorScheme: scheme,
+      // Lets the accessibility checker's script into the page; the page itself loads no other.
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${parley.url}/login?next=${encodeURIComponent(postPath)}`);
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${parley.url}${postPath}`);
+    return { context, page };
+  }
+
+  /** axe-core, loaded from disk into the page: serious and critical violations only. */
+  async function accessibilityProblems(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        globalThis as unknown as {
+          axe: { run(): Promise<{ violations: AxeViolation[] }> };
+        }
+      ).axe;
+      return (await axe.run()).violations;
+    });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    parley = await startEmbeddedParley({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    browser = await launchChromium();
+    admin = (
+      await api<TokensResponse>('POST', '/api/v1/auth/register', {
+        email: 'boots@blog.example',
+        password: PASSWORD,
+        displayName: 'Boots',
+      })
+    ).body;
+    amy = (
+      await api<TokensResponse>('POST', '/api/v1/auth/register', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+        displayName: 'Amy',
+      })
+    ).body;
+    const draft = await api<{ id: string; slug: string }>(
+      'POST',
+      '/api/v1/posts',
+      { title: 'Her', body: 'A film about *loneliness*.' },
+      admin.accessToken,
+    );
+    postId = draft.body.id;
+    postPath = `/posts/${draft.body.slug}`;
+    await api('POST', `/api/v1/posts/${postId}/publish`, undefined, admin.accessToken);
+    await api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
+    await until(async () => {
+      const thread = await api<{ commentsOpen: boolean }>(
+        'GET',
+        `/api/v1/posts/${postId}/comments`,
+      );
+      return thread.body.commentsOpen ? true : undefined;
+    });
+    firstComment = (
+      await api<PostCommentResponse>(
+        'POST',
+        `/api/v1/posts/${postId}/comments`,
+        { body: 'Amy thinks it is about connection.' },
+        amy.accessToken,
+      )
+    ).body;
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await parley?.close();
+  });
+
+  it('rings the bell when someone replies, and the inbox says why', async () => {
+    const { context, page } = await loggedIn('amy@example.com');
+    const bell = page.locator('a.bell');
+    await until(async () => ((await bell.getAttribute('aria-label')) ? true : undefined));
+    await api(
+      'POST',
+      `/api/v1/posts/${postId}/comments`,
+      { body: 'Boots answers Amy.', parentId: firstComment.id },
+      admin.accessToken,
+    );
+    await page.locator('[data-unread]:not([hidden])').waitFor();
+    expect(await page.locator('[data-unread]').textContent()).toBe('1');
+    expect(await bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
+
+    await bell.click();
+    await page.waitForURL(`${parley.url}/notifications`);
+    expect(await page.locator('main').textContent()).toContain('Boots');
+    await page.getByRole('link', { name: 'Why was I notified?' }).first().click();
+    expect(await page.locator('h1').textContent()).toBe('Why was I notified?');
+    expect((await page.locator('main').textContent())?.toLowerCase()).toContain('repl');
+    await context.close();
+  });
+
+  it('lets a guest manage subscriptions from the mail link, without logging in, and unsubscribe in one click', async () => {
+    const guest = await api<PostCommentResponse>('POST', `/api/v1/posts/${postId}/comments`, {
+      body: 'A guest who wants every new comment.',
+      author: { name: 'Wade', email: 'wade@example.com' },
+      notify: 'all',
+    });
+    expect(guest.status).toBe(201);
+    const confirmation = await until(() =>
+      parley.mailbox.messages().find((m) => m.to === 'wade@example.com'),
+    );
+    const confirm = /\/api\/v1\/subscriptions\/confirm\?token=[^\s"<>]+/.exec(
+      confirmation.text,
+    )?.[0];
+    expect(confirm).toBeDefined();
+    expect((await fetch(`${parley.url}${confirm}`, { redirect: 'manual' })).status).toBeLessThan(
+      400,
+    );
+    await api(
+      'POST',
+      `/api/v1/posts/${postId}/comments`,
+      { body: 'A new comment Wade hears of.' },
+      amy.accessToken,
+    );
+    const notification = await until(() =>
+      parley.mailbox
+        .messages()
+        .find(
+          (m) => m.to === 'wade@example.com' && m.text.includes('/subscriptions/manage?token='),
+        ),
+    );
+    const manage = /\/subscriptions\/manage\?token=[^\s"<>]+/.exec(notification.text)?.[0] ?? '';
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${parley.url}${manage}`);
+    expect(await page.locator('h1').textContent()).toBe('Your subscriptions');
+    expect(await page.locator('main').textContent()).toContain('active');
+    const unsubscribe = page.getByRole('button', { name: 'Unsubscribe' });
+    const active = await unsubscribe.count();
+    expect(active).toBeGreaterThan(0);
+    for (let i = 0; i < active; i++)
+      await Promise.all([page.waitForNavigation(), unsubscribe.first().click()]);
+    expect(await unsubscribe.count()).toBe(0);
+    expect(await page.locator('main').textContent()).not.toContain('(active');
+
+    const before = parley.mailbox.messages().filter((m) => m.to === 'wade@example.com').length;
+    await api(
+      'POST',
+      `/api/v1/posts/${postId}/comments`,
+      { body: 'Wade no longer hears of this one.' },
+      admin.accessToken,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(parley.mailbox.messages().filter((m) => m.to === 'wade@example.com')).toHaveLength(
+      before,
+    );
+    await context.close();
+  });
+
+  it('lets the author write with a Markdown preview and publish', async () => {
+    const { context, page } = await loggedIn('boots@blog.example');
+    await page.goto(`${parley.url}/write`);
+    await page.getByLabel('Title').fill('Lost in Translation');
+    await page.getByLabel('Body (Markdown)').fill('Bill Murray, **whispering**.');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.locator('[data-preview-target]');
+    await preview.locator('strong').waitFor();
+    expect(await preview.locator('strong').textContent()).toBe('whispering');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForURL(/\/posts\/lost-in-translation/);
+    expect(await page.locator('article.post h1').textContent()).toBe('Lost in Translation');
+    await context.close();
+  });
+
+  it('is operable by keyboard: skip link first, then the form in order, and Reply opens the inline form', async () => {
+    const { context, page } = await loggedIn('amy@example.com');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    const reply = page.locator(`#comment-${firstComment.id} .reply-link`).first();
+    await reply.focus();
+    await page.keyboard.press('Enter');
+    const inline = page.locator(`#comment-${firstComment.id} textarea`);
+    await inline.waitFor();
+    expect(
+      await page.evaluate(
+        `document.activeElement === document.querySelector('#comment-${firstComment.id} textarea')`,
+      ),
+    ).toBe(true);
+    await context.close();
+  });
+
+  it('has no serious accessibility problems, in light and dark, on the post page, the inbox and the subscription manager', async () => {
+    const problems: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await loggedIn('boots@blog.example', scheme);
+      for (const path of [
+        postPath,
+        '/notifications',
+        '/moderation',
+        '/write',
+        '/subscriptions/manage',
+      ]) {
+        await page.goto(`${parley.url}${path}`);
+        for (const problem of await accessibilityProblems(page))
+          problems.push(`${scheme} ${path}: ${problem}`);
+      }
+      if (scheme === 'dark')
+        await page.screenshot({ path: join(SHOTS, 'post-page-dark.png'), fullPage: false });
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+});
