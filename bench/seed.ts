@@ -1,4 +1,5 @@
 // Seeds a running Parley through its public API, as a blog's people would fill it.
+import { randomUUID } from 'node:crypto';
 import type { PostCommentResponse, PostView, TokensResponse } from '@parley/contracts';
 import { sleep } from './stack';
 
@@ -6,10 +7,13 @@ export class Api {
   constructor(readonly base: string) {}
 
   async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+    // The same key on every attempt: a retried write that went through answers its first result.
+    const key = randomUUID();
     for (let attempt = 0; ; attempt++) {
       const response = await fetch(`${this.base}${path}`, {
         method,
         headers: {
+          ...(method === 'GET' ? {} : { 'idempotency-key': key }),
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },

@@ -3,7 +3,8 @@
 // or all of them in one process on the embedded adapters ('embedded'), and measures it
 // from the outside: autocannon in a child process, resident memory from /proc.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,7 +13,20 @@ export type Mode = 'embedded' | 'distributed';
 export type ServiceName = 'gateway' | 'posts' | 'comments' | 'notifications';
 
 const ROOT = join(__dirname, '..', '..');
-const DIST = join(ROOT, 'dist');
+let distCopy: string | undefined;
+
+/**
+ * A copy of dist/ of this run's own: another build emptying dist/ cannot pull files from under
+ * the processes a benchmark starts. Their packages are found through NODE_PATH.
+ */
+function dist(): string {
+  if (distCopy) return distCopy;
+  const copy = mkdtempSync(join(tmpdir(), 'parley-bench-dist-'));
+  cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  distCopy = copy;
+  return copy;
+}
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const MONGO = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/parley';
 /** Rate limits out of the way: the benchmarks measure the platform, not flood control. */
@@ -55,7 +69,7 @@ async function stop(child: ChildProcess): Promise<void> {
 function spawnNode(script: string, env: Record<string, string>, args: string[] = []) {
   const child = spawn(process.execPath, [...args, script], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
@@ -90,7 +104,7 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
   const nodeArgs = options.nodeArgs ?? [];
   if (mode === 'embedded') {
     const { child, stderr } = spawnNode(
-      join(DIST, 'bench', 'embedded-server.js'),
+      join(dist(), 'bench', 'embedded-server.js'),
       { SMTP_URL: options.smtpUrl, BENCH_RATE_LIMIT: String(UNLIMITED) },
       nodeArgs,
     );
@@ -133,7 +147,7 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
       const mongo = new URL(MONGO);
       mongo.pathname = `/${databasePrefix}_${name}`;
       const { child, stderr } = spawnNode(
-        join(DIST, 'apps', name, 'src', 'main.js'),
+        join(dist(), 'apps', name, 'src', 'main.js'),
         {
           ...base,
           PORT: String(port),
@@ -222,7 +236,7 @@ interface AutocannonJson {
 /** Runs autocannon in a child process (the load generator does not share the event loop). */
 export async function autocannon(options: CannonOptions): Promise<CannonResult> {
   const args = [
-    join(DIST, 'bench', 'load.js'),
+    join(dist(), 'bench', 'load.js'),
     JSON.stringify({
       url: options.url,
       connections: options.connections,
@@ -234,8 +248,12 @@ export async function autocannon(options: CannonOptions): Promise<CannonResult> 
     }),
   ];
   const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }, (error, out, err) =>
-      error ? reject(new Error(`autocannon: ${error.message} ${err}`)) : resolve(out),
+    execFile(
+      process.execPath,
+      args,
+      { maxBuffer: 64 * 2 ** 20, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } },
+      (error, out, err) =>
+        error ? reject(new Error(`autocannon: ${error.message} ${err}`)) : resolve(out),
     ),
   );
   const json = JSON.parse(stdout) as AutocannonJson;
@@ -257,7 +275,7 @@ export async function autocannon(options: CannonOptions): Promise<CannonResult> 
 export async function startStaticServer(
   bytes: number,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const { child, stderr } = spawnNode(join(DIST, 'bench', 'static-server.js'), {
+  const { child, stderr } = spawnNode(join(dist(), 'bench', 'static-server.js'), {
     BENCH_BYTES: String(bytes),
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -269,4 +287,38 @@ export async function startStaticServer(
     child.once('exit', () => reject(new Error(`static server: ${stderr.join('').slice(-2000)}`)));
   });
   return { url: `${url}/static.json`, close: () => stop(child) };
+}
+
+/** Runs a compiled bench script from this run's copy of dist/ in its own process; its stdout. */
+export function runBenchScript(file: string, args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [join(dist(), 'bench', file), ...args],
+      { maxBuffer: 64 * 2 ** 20, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } },
+      (error, out, err) =>
+        error ? reject(new Error(`${file}: ${error.message} ${err}`)) : resolve(out),
+    ),
+  );
+}
+
+/** CPU seconds a process has used (user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Waits until the given processes are quiet (under 10 % of a core over a second), so that a
+ * measurement does not share the machine with a projection still catching up.
+ */
+export async function quiesce(pids: number[], timeoutMs = 600_000): Promise<void> {
+  const unique = [...new Set(pids)];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const before = unique.map(cpuSeconds);
+    await sleep(1000);
+    const busy = unique.some((pid, i) => cpuSeconds(pid) - before[i]! > 0.1);
+    if (!busy || Date.now() > deadline) return;
+  }
 }

@@ -1,0 +1,365 @@
+// Reply → notification latency through the public API: a load generator in its own process
+// posts replies to the post author's comment at a steady rate; the clock starts at each 201
+// and stops when the author's live feed (SSE) carries the notification, and when a real SMTP
+// server accepts the mail. Baseline: a bare kafkajs produce → consume round trip on the same
+// broker at the same rate, in the same run. Embedded mode and the distributed services.
+import type { AddressInfo } from 'node:net';
+import type { TokensResponse } from '@parley/contracts';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { Api } from './seed';
+import { type Mode, loadAverage, runBenchScript, sleep, startStack } from './stack';
+import { median, percentile, report, round } from './support';
+
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const MODES = (process.env.BENCH_MODES ?? 'embedded,distributed').split(',') as Mode[];
+const RATES: Record<Mode, number[]> = {
+  embedded: (process.env.BENCH_EMBEDDED_RATES ?? '50,200').split(',').map(Number),
+  // The distributed services on FerretDB accept a few comments per second (see writes).
+  distributed: (process.env.BENCH_DISTRIBUTED_RATES ?? '2').split(',').map(Number),
+};
+
+const now = () => performance.timeOrigin + performance.now();
+
+interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  at: number;
+}
+
+/** A real SMTP server on loopback that keeps what it accepts, with the time of acceptance. */
+async function startSmtp(): Promise<{ url: string; mails: Mail[]; close(): Promise<void> }> {
+  const mails: Mail[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const at = now();
+        callback();
+        void simpleParser(Buffer.concat(chunks)).then((parsed) =>
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address).join(','),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            at,
+          }),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+    mails,
+    close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
+  };
+}
+
+/** The notification events of an account's live feed: comment id → arrival time. */
+async function openFeed(
+  base: string,
+  token: string,
+): Promise<{ seen: Map<string, number>; close(): void }> {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/api/v1/notifications/stream`, {
+    headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  if (!response.ok || !response.body) throw new Error(`live feed answered ${response.status}`);
+  const seen = new Map<string, number>();
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        const at = now();
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const data = /^data: (.*)$/m.exec(buffer.slice(0, end))?.[1];
+          buffer = buffer.slice(end + 2);
+          if (!data) continue;
+          const commentId = (JSON.parse(data) as { subject?: { commentId?: string } }).subject
+            ?.commentId;
+          if (commentId && !seen.has(commentId)) seen.set(commentId, at);
+        }
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  return { seen, close: () => controller.abort() };
+}
+
+async function eventually<T>(probe: () => T | undefined, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+interface Latencies {
+  sse: number[];
+  smtp: number[];
+  accepted: number;
+  missing: { sse: number; smtp: number };
+}
+
+async function measureMode(mode: Mode): Promise<{ rate: number; runs: Latencies[] }[]> {
+  const smtp = await startSmtp();
+  const stack = await startStack(mode, { smtpUrl: smtp.url });
+  try {
+    const api = new Api(stack.url);
+    const register = async (name: string) => {
+      const email = `${name}@bench.example`;
+      const tokens = await api.call<TokensResponse>('POST', '/api/v1/auth/register', {
+        email,
+        password: 'a-benchmark-password',
+        displayName: name,
+      });
+      const mail = await eventually(
+        () => smtp.mails.find((m) => m.to === email && /confirm your email/i.test(m.subject)),
+        `${name}'s confirmation mail`,
+      );
+      const link = /https?:\/\/[^\s"<>]*(\/api\/v1\/auth\/verify-email\?token=[^\s"<>]+)/.exec(
+        mail.text,
+      )?.[1];
+      if (!link) throw new Error(`no confirmation link in ${mail.text}`);
+      await fetch(`${stack.url}${link}`, { redirect: 'manual' });
+      return tokens;
+    };
+    const author = await register('author');
+    const reader = await register('reader');
+    await api.call('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, author.accessToken);
+    const post = await api.call<{ id: string }>(
+      'POST',
+      '/api/v1/posts',
+      { title: 'Replies under load', body: 'Tell me what you think.' },
+      author.accessToken,
+    );
+    await api.call('POST', `/api/v1/posts/${post.id}/publish`, undefined, author.accessToken);
+    await api.until(
+      async () =>
+        (await api.call<{ commentsOpen: boolean }>('GET', `/api/v1/posts/${post.id}/comments`))
+          .commentsOpen,
+      'the post to take comments',
+    );
+    const root = await api.call<{ id: string }>(
+      'POST',
+      `/api/v1/posts/${post.id}/comments`,
+      { body: 'What do you think? Reply and I will hear of it.', notify: 'replies' },
+      author.accessToken,
+    );
+    const feed = await openFeed(stack.url, author.accessToken);
+    const mailAt = (commentId: string) =>
+      smtp.mails.find((m) => m.to === 'author@bench.example' && m.text.includes(commentId))?.at;
+
+    const load = async (rate: number, seconds: number) => {
+      const out = await runBenchScript('replies-load.js', [
+        JSON.stringify({
+          url: stack.url,
+          postId: post.id,
+          parentId: root.id,
+          token: reader.accessToken,
+          rate,
+          seconds,
+        }),
+      ]);
+      return out
+        .trim()
+        .split('\n')
+        .filter((l) => l)
+        .map((l) => {
+          const [id, at] = l.split(' ');
+          return { id: id!, at: Number(at) };
+        });
+    };
+    // Warm up until a reply is both seen live and mailed.
+    const warm = await load(1, 3);
+    await eventually(
+      () => (warm.every((r) => feed.seen.has(r.id) && mailAt(r.id)) ? true : undefined),
+      'the warm-up notifications',
+      120_000,
+    );
+
+    const results: { rate: number; runs: Latencies[] }[] = [];
+    for (const rate of RATES[mode]) {
+      const runs: Latencies[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const replies = await load(rate, SECONDS);
+        const deadline = Date.now() + 120_000;
+        while (
+          Date.now() < deadline &&
+          !replies.every((r) => feed.seen.has(r.id) && mailAt(r.id) !== undefined)
+        )
+          await sleep(50);
+        const sse = replies
+          .filter((r) => feed.seen.has(r.id))
+          .map((r) => feed.seen.get(r.id)! - r.at);
+        const mailed = replies.flatMap((r) => {
+          const at = mailAt(r.id);
+          return at === undefined ? [] : [at - r.at];
+        });
+        runs.push({
+          sse,
+          smtp: mailed,
+          accepted: replies.length,
+          missing: { sse: replies.length - sse.length, smtp: replies.length - mailed.length },
+        });
+        process.stdout.write(
+          `${mode} ${rate}/s run ${run}: ${replies.length} replies, SSE p50 ${round(percentile(sse, 50))} p99 ${round(percentile(sse, 99))}, SMTP p50 ${round(percentile(mailed, 50))} p99 ${round(percentile(mailed, 99))} ms\n`,
+        );
+      }
+      results.push({ rate, runs });
+    }
+    feed.close();
+    return results;
+  } finally {
+    await stack.close();
+    await smtp.close();
+  }
+}
+
+/** The baseline: one kafkajs send (acks=all) to one eachMessage, paced at `rate`. */
+async function bareKafka(rate: number, seconds: number): Promise<number[]> {
+  const kafka = new Kafka({
+    clientId: 'bench-replies',
+    brokers: BROKERS,
+    logLevel: logLevel.NOTHING,
+  });
+  const topic = `bench-replies-bare-${Date.now().toString(36)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 20, minBytes: 1 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const start = sentAt.get(message.key?.toString() ?? '');
+      if (start !== undefined) latencies.push(performance.now() - start);
+    },
+  });
+  await sleep(1000);
+  const total = Math.round(rate * seconds);
+  const started = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    const key = `k-${i}`;
+    sentAt.set(key, performance.now());
+    inflight.push(
+      producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify({ i }) }] }),
+    );
+  }
+  await Promise.all(inflight);
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < total && Date.now() < deadline) await sleep(10);
+  await consumer.disconnect();
+  await producer.disconnect();
+  return latencies;
+}
+
+interface Row {
+  mode: Mode;
+  rate: number;
+  replies: number;
+  sse: { p50: number; p95: number; p99: number };
+  smtp: { p50: number; p95: number; p99: number };
+  missing: { sse: number; smtp: number };
+  bare: { p50: number; p95: number; p99: number };
+  loadAverage: string;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const mode of MODES) {
+    const measured = await measureMode(mode);
+    for (const { rate, runs } of measured) {
+      const bare: number[][] = [];
+      for (let i = 0; i < RUNS; i++) bare.push(await bareKafka(rate, SECONDS));
+      const med = (lists: number[][], p: number) =>
+        round(median(lists.map((l) => percentile(l, p))));
+      const three = (lists: number[][]) => ({
+        p50: med(lists, 50),
+        p95: med(lists, 95),
+        p99: med(lists, 99),
+      });
+      rows.push({
+        mode,
+        rate,
+        replies: median(runs.map((r) => r.accepted)),
+        sse: three(runs.map((r) => r.sse)),
+        smtp: three(runs.map((r) => r.smtp)),
+        missing: {
+          sse: runs.reduce((s, r) => s + r.missing.sse, 0),
+          smtp: runs.reduce((s, r) => s + r.missing.smtp, 0),
+        },
+        bare: three(bare),
+        loadAverage: loadAverage(),
+      });
+    }
+  }
+  const ms = (v: number) => `${round(v, 1)} ms`;
+  report(
+    'replies',
+    'Reply → notification latency through the public API: 201 → live feed (SSE) and → SMTP acceptance',
+    { runs: RUNS, secondsPerRun: SECONDS, rows },
+    [
+      [
+        'Mode',
+        'Replies/s',
+        '201 → SSE p50 / p95 / p99',
+        '201 → SMTP p50 / p95 / p99',
+        'Bare kafkajs p50 / p95 / p99',
+        'SSE p99 ÷ bare p99',
+        'Target (SSE p99 < 100 ms at 200/s)',
+      ],
+      ...rows.map((r) => [
+        r.mode,
+        String(r.rate),
+        `${ms(r.sse.p50)} / ${ms(r.sse.p95)} / ${ms(r.sse.p99)}`,
+        `${ms(r.smtp.p50)} / ${ms(r.smtp.p95)} / ${ms(r.smtp.p99)}`,
+        `${ms(r.bare.p50)} / ${ms(r.bare.p95)} / ${ms(r.bare.p99)}`,
+        `${round(r.sse.p99 / r.bare.p99, 1)}×`,
+        r.rate === 200 ? (r.sse.p99 < 100 ? 'met' : 'missed') : '',
+      ]),
+    ],
+    [
+      `Medians of ${RUNS} runs of ${SECONDS} s per rate. A load generator in its own process posts replies to the post author's comment through the public API at a steady rate (a logged-in reader, new connection pool per run); each reply notifies the author once, in-app (live feed) and by mail (confirmed address).`,
+      "Clock: from the 201 received by the load generator to the SSE event's arrival at the author's open live feed, and to the SMTP server's acceptance of the mail (wall clock with sub-millisecond resolution, both processes on this machine).",
+      'Baseline: bare kafkajs produce (acks=all, idempotent) → consume (maxWaitTimeInMs 20) on the same broker at the same rate, right after each mode.',
+      `Load average (1, 5, 15 min) after each mode: ${rows.map((r) => `${r.mode} ${r.rate}/s ${r.loadAverage}`).join('; ')} (the machine is shared with other workloads).`,
+      `Replies that never arrived within 120 s: ${rows.map((r) => `${r.mode} ${r.rate}/s SSE ${r.missing.sse}, SMTP ${r.missing.smtp}`).join('; ')}.`,
+      'Command: `npm run bench -- replies` (BENCH_EMBEDDED_RATES, BENCH_DISTRIBUTED_RATES, BENCH_RUNS, BENCH_SECONDS).',
+    ],
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
