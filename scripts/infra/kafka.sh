@@ -24,9 +24,6 @@ resolve_jars() {
   if [ -f "$LIB/.resolved" ] && [ "$(cat "$LIB/.resolved")" = "$stamp" ]; then
     return 0
   fi
-  if port_busy "$PORT"; then
-    die "127.0.0.1:$PORT is already in use by another process"
-  fi
   need java "Java 17 or newer runs the broker"
   need mvn "Maven resolves the broker jars"
   say "resolving broker jars with Maven into $LIB"
@@ -88,9 +85,6 @@ start() {
   if pid_alive "$PIDFILE"; then
     say "already running (pid $(cat "$PIDFILE")) on 127.0.0.1:$PORT"
     return 0
-  fi
-  if port_busy "$PORT"; then
-    die "127.0.0.1:$PORT is already in use by another process"
   fi
   need java "Java 17 or newer runs the broker"
   resolve_jars
