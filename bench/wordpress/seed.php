@@ -1,5 +1,5 @@
 <?php
-// Installs the site (once) and seeds two posts with 50 and 500 comments; prints JSON
+// Installs the site (once), switches to the Twenty Twenty-One theme and seeds two posts with 50 and 500 comments; prints JSON
 // {"posts": {"50": id, "500": id, "writes": id}} for the benchmark.
 [$script, $host, $port] = $argv;
 $_SERVER['HTTP_HOST'] = $host;
@@ -11,6 +11,7 @@ require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 if (!is_blog_installed()) {
   wp_install('Parley peer', 'admin', 'admin@bench.example', true, '', 'a-benchmark-password');
 }
+switch_theme('twentytwentyone');
 update_option('comment_moderation', 0);
 update_option('comment_previously_approved', 0);
 update_option('require_name_email', 1);

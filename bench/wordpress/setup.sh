@@ -47,7 +47,8 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-  apache2 libapache2-mod-php php-mysql mariadb-server wordpress curl >/dev/null
+  apache2 libapache2-mod-php php-mysql mariadb-server wordpress wordpress-theme-twentytwentyone \
+  curl >/dev/null
 
 # Apache: loopback only, one site serving /usr/share/wordpress at the root.
 echo "Listen $HOST:$PORT" >/etc/apache2/ports.conf
@@ -94,6 +95,9 @@ define('WP_HOME', 'http://$HOST:$PORT');
 define('WP_SITEURL', 'http://$HOST:$PORT');
 define('DISABLE_WP_CRON', true);
 PHP
+
+# The classic default theme (PHP templates, threaded comments), from its Debian package.
+ln -sfn /usr/share/wordpress/wp-content/themes/twentytwentyone "$CONTENT/themes/twentytwentyone"
 
 # Anonymous REST comments, approved at once, no flood or duplicate checks.
 mkdir -p "$CONTENT/mu-plugins"
