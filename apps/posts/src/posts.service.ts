@@ -18,13 +18,21 @@ export interface PostsServiceOptions {
 const BODY_LIMIT = 1024 * 1024;
 
 /** The posts service: what it publishes, its read models, its consumers and its HTTP surface. */
+/** The blog's default comment settings as the operator configured them. */
+export function defaultCommentSettingsOf(config: PostsConfig): PostCommentSettings {
+  return config.commentsAutoCloseDays > 0
+    ? { mode: 'auto-close', autoCloseDays: config.commentsAutoCloseDays }
+    : { mode: 'open', autoCloseDays: null };
+}
+
 export function postsService(
-  _config?: PostsConfig,
+  config?: PostsConfig,
   options: PostsServiceOptions = {},
 ): ServiceDefinition {
   const resolved: PostsOptions = {
     defaultCommentSettings: commentSettingsInputSchema.parse(
-      options.defaultCommentSettings ?? { mode: 'open' },
+      options.defaultCommentSettings ??
+        (config ? defaultCommentSettingsOf(config) : { mode: 'open' }),
     ),
     schedulerIntervalMs: options.schedulerIntervalMs ?? 1000,
   };

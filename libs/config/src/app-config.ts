@@ -56,6 +56,8 @@ export interface NotificationsConfig extends BaseConfig {
 
 export interface PostsConfig extends BaseConfig {
   app: 'posts';
+  /** Days after publishing that comments close on new posts; 0 keeps them open. */
+  commentsAutoCloseDays: number;
 }
 
 export interface CommentsConfig extends BaseConfig {
@@ -116,6 +118,8 @@ const GATEWAY = [
   'RATE_LIMIT_WRITES_PER_MINUTE',
 ] as const;
 
+const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS'] as const;
+
 const NOTIFICATIONS = [
   ...BASE,
   'SMTP_URL',
@@ -150,7 +154,10 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       },
     };
   },
-  posts: (env) => ({ ...base('posts', readVariables('posts', BASE, env)), app: 'posts' }),
+  posts: (env) => {
+    const v = readVariables('posts', POSTS, env);
+    return { ...base('posts', v), app: 'posts', commentsAutoCloseDays: v.COMMENTS_AUTO_CLOSE_DAYS };
+  },
   comments: (env) => ({
     ...base('comments', readVariables('comments', BASE, env)),
     app: 'comments',

@@ -119,6 +119,13 @@ export const VARIABLES = {
     description: "MongoDB connection string including the service's own database name.",
     apps: ALL,
   },
+  COMMENTS_AUTO_CLOSE_DAYS: {
+    schema: z.coerce.number().int().min(0).max(3650),
+    description:
+      "The blog's default for new posts: close comments this many days after publishing (0 keeps them open). Authors change it per post.",
+    defaultValue: '0',
+    apps: ['posts'],
+  },
   POSTS_URL: {
     schema: httpUrl,
     description: 'Internal base URL of the posts service.',
