@@ -16,10 +16,18 @@ function runScript(script: string, action: string): void {
   });
 }
 
-function running(script: string): boolean {
+function listening(port: string): boolean {
+  return (
+    spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status ===
+    0
+  );
+}
+
+/** Started by this checkout's script, or listening already (another checkout's server): reuse it. */
+function running(script: string, port: string): boolean {
   return (
     spawnSync('bash', [join(root, 'scripts', 'infra', script), 'status'], { stdio: 'ignore' })
-      .status === 0
+      .status === 0 || listening(port)
   );
 }
 
@@ -43,7 +51,7 @@ export default function globalSetup(): void {
       if (ci) throw new Error(`CI=true: ${reason}. Install Java 17+ and Maven.`);
       process.env[INFRA_ENV.unavailable] = reason;
     } else {
-      if (!running('kafka.sh')) {
+      if (!running('kafka.sh', process.env.KAFKA_PORT ?? '9092')) {
         runScript('kafka.sh', 'start');
         started.push('kafka');
       }
@@ -59,7 +67,7 @@ export default function globalSetup(): void {
         .filter(Boolean)
         .join('; ');
     } else {
-      if (!running('ferretdb.sh')) {
+      if (!running('ferretdb.sh', process.env.FERRETDB_PORT ?? '27017')) {
         runScript('ferretdb.sh', 'start');
         started.push('ferretdb');
       }
