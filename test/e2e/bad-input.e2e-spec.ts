@@ -168,6 +168,17 @@ describe('bad input at the public API', () => {
     expect(fields(badHeader)).toEqual(['header.if-match']);
   });
 
+  it('keeps the thread depth within 1 to 10', async () => {
+    for (const threadDepth of [0, 11, 2.5]) {
+      const refused = await problem('PUT', '/api/v1/settings/comments', {
+        token: admin.accessToken,
+        body: JSON.stringify({ threadDepth }),
+      });
+      expect(refused.status).toBe(400);
+      expect(fields(refused)).toEqual(['threadDepth']);
+    }
+  });
+
   it('refuses a comment on a draft and a reply to a comment that does not exist, by field', async () => {
     const other = await send('POST', '/api/v1/posts', {
       token: admin.accessToken,

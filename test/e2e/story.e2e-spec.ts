@@ -439,6 +439,66 @@ function story(mode: HarnessMode): void {
       ).toBe(403);
     });
 
+    it('tells nobody of a comment that is spam from the start', async () => {
+      const settings = await call(
+        'PUT',
+        '/api/v1/settings/comments',
+        { spamWords: ['cheap pills'], floodSeconds: 0 },
+        admin.accessToken,
+      );
+      expect(settings.status).toBe(200);
+      const spam = await call<PostCommentResponse>(
+        'POST',
+        `/api/v1/posts/${post.id}/comments`,
+        { body: 'Cheap pills here!', parentId: amysReply.id },
+        ben.accessToken,
+      );
+      expect(spam.status).toBe(201);
+      expect(spam.body.status).toBe('spam');
+      // A later comment is told as usual: once its mail is in, the spam's would be too.
+      const later = await call<PostCommentResponse>(
+        'POST',
+        `/api/v1/posts/${post.id}/comments`,
+        { body: 'A real answer after all.', parentId: amysReply.id },
+        ben.accessToken,
+      );
+      await eventually(() => mailAbout('amy@example.com', later.body.id)[0]);
+      expect(smtp.about(spam.body.id)).toEqual([]);
+      const inbox = await call<InboxResponse>(
+        'GET',
+        '/api/v1/notifications',
+        undefined,
+        amy.accessToken,
+      );
+      expect(
+        inbox.body.items.filter(
+          (n) => n.subject.kind === 'comment' && n.subject.commentId === spam.body.id,
+        ),
+      ).toEqual([]);
+      expect(amysStream.events.filter((e) => e.data.includes(spam.body.id))).toEqual([]);
+    });
+
+    it('keeps the discussion through unpublishing and publishing again', async () => {
+      expect(
+        (await call('POST', `/api/v1/posts/${post.id}/unpublish`, undefined, author.accessToken))
+          .status,
+      ).toBe(200);
+      await eventually(async () =>
+        (await call('GET', `/api/v1/posts/${post.slug}`)).status === 404 ? true : undefined,
+      );
+      expect(
+        (await call('POST', `/api/v1/posts/${post.id}/publish`, undefined, author.accessToken))
+          .status,
+      ).toBe(200);
+      const thread = await eventually(async () => {
+        const page = await call<ThreadPage>('GET', `/api/v1/posts/${post.id}/comments`);
+        return page.status === 200 && page.body.commentsOpen ? page.body : undefined;
+      });
+      expect(thread.items.map((c) => c.id)).toEqual(
+        expect.arrayContaining([wadesComment.id, amysReply.id, bensReply.id]),
+      );
+    });
+
     it('carries a display name change to the comments already written and the likers', async () => {
       const renamed = await call<{ displayName: string }>(
         'PATCH',
