@@ -138,6 +138,8 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
     TOKEN_SECRET: 'a-benchmark-link-token-secret-32-chars',
     RATE_LIMIT_PER_MINUTE: String(UNLIMITED),
     RATE_LIMIT_WRITES_PER_MINUTE: String(UNLIMITED),
+    // A slow answer is measured as slow rather than cut off at the default 5 s as a 504.
+    SERVICE_TIMEOUT_MS: '30000',
   };
   const children: { name: ServiceName; child: ChildProcess }[] = [];
   const urls: Partial<Record<ServiceName, string>> = {};
