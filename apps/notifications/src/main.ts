@@ -11,5 +11,6 @@ void runServiceProcess('notifications', (config) =>
     tokenSecret: config.tokens.secret,
     publicBaseUrl: config.publicBaseUrl,
     clock: () => new Date(),
+    delivery: { retryBaseDelayMs: config.delivery.retryBaseDelayMs },
   }),
 );

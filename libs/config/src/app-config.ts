@@ -52,6 +52,7 @@ export interface NotificationsConfig extends BaseConfig {
   smtp: { url: string; from: string };
   tokens: { secret: string };
   publicBaseUrl: string;
+  delivery: { retryBaseDelayMs: number };
 }
 
 export interface PostsConfig extends BaseConfig {
@@ -126,6 +127,7 @@ const NOTIFICATIONS = [
   'MAIL_FROM',
   'TOKEN_SECRET',
   'PUBLIC_BASE_URL',
+  'DELIVERY_RETRY_BASE_MS',
 ] as const;
 
 const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
@@ -170,6 +172,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       smtp: { url: v.SMTP_URL, from: v.MAIL_FROM },
       tokens: { secret: v.TOKEN_SECRET },
       publicBaseUrl: v.PUBLIC_BASE_URL,
+      delivery: { retryBaseDelayMs: v.DELIVERY_RETRY_BASE_MS },
     };
   },
 };

@@ -181,6 +181,13 @@ export const VARIABLES = {
     defaultValue: 'Parley <notifications@parley.localhost>',
     apps: ['gateway', 'notifications'],
   },
+  DELIVERY_RETRY_BASE_MS: {
+    schema: positiveInt.max(86_400_000),
+    description:
+      'Wait before the first retry of an email or webhook delivery that failed for now (an SMTP 4xx, a network error); each further retry waits twice as long, up to a day.',
+    defaultValue: '60000',
+    apps: ['notifications'],
+  },
   ACCESS_TOKEN_TTL_SECONDS: {
     schema: positiveInt.max(86400),
     description: 'Lifetime of an access token (JWT); role changes take effect at the next refresh.',
