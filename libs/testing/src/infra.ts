@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -84,6 +84,21 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Runs an infrastructure script without blocking the test process, failing with its output. */
+function runScript(script: string, action: string, env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      [join(ROOT, 'scripts', 'infra', script), action],
+      { env: { ...process.env, ...env } },
+      (error, _stdout, stderr) => {
+        if (error) reject(new Error(`${script} ${action} failed: ${error.message}\n${stderr}`));
+        else resolve();
+      },
+    );
+  });
+}
+
 /** A Kafka broker of the test's own, on its own port, that the test may stop and start. */
 export class PrivateKafka {
   constructor(
@@ -103,15 +118,28 @@ export class PrivateKafka {
     this.run('stop');
   }
 
+  /** start() without blocking the test process: its servers and requests in flight go on meanwhile. */
+  up(): Promise<void> {
+    return runScript('kafka.sh', 'start', this.env());
+  }
+
+  /** stop() without blocking the test process. */
+  down(): Promise<void> {
+    return runScript('kafka.sh', 'stop', this.env());
+  }
+
+  private env(): Record<string, string> {
+    return {
+      KAFKA_INSTANCE: this.instance,
+      KAFKA_PORT: String(this.port),
+      KAFKA_CONTROLLER_PORT: String(this.port + 1),
+    };
+  }
+
   private run(action: string): void {
     execFileSync('bash', [join(ROOT, 'scripts', 'infra', 'kafka.sh'), action], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        KAFKA_INSTANCE: this.instance,
-        KAFKA_PORT: String(this.port),
-        KAFKA_CONTROLLER_PORT: String(this.port + 1),
-      },
+      env: { ...process.env, ...this.env() },
     });
   }
 }
@@ -135,10 +163,24 @@ export class PrivateMongo {
     this.run('stop');
   }
 
+  /** start() without blocking the test process: its servers and requests in flight go on meanwhile. */
+  up(): Promise<void> {
+    return runScript('ferretdb.sh', 'start', this.env());
+  }
+
+  /** stop() without blocking the test process. */
+  down(): Promise<void> {
+    return runScript('ferretdb.sh', 'stop', this.env());
+  }
+
+  private env(): Record<string, string> {
+    return { FERRETDB_INSTANCE: this.instance, FERRETDB_PORT: String(this.port) };
+  }
+
   private run(action: string): void {
     execFileSync('bash', [join(ROOT, 'scripts', 'infra', 'ferretdb.sh'), action], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, FERRETDB_INSTANCE: this.instance, FERRETDB_PORT: String(this.port) },
+      env: { ...process.env, ...this.env() },
     });
   }
 }
