@@ -3,7 +3,9 @@
 // returning a static JSON of the same size), the server-rendered post page, comment
 // writes while the read models keep up, and each process's resident memory.
 // Load comes from autocannon in a child process. Writes bench/results/{thread,page,writes,footprint}.json.
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { type Blog, type SeededPost, seedPost, startBlog } from './seed';
 import {
@@ -225,6 +227,22 @@ async function runMode(mode: Mode, smtpUrl: string): Promise<ModeResult> {
   }
 }
 
+/** A mode measured by an earlier run, from the JSON it reported (to rerun one mode alone). */
+function previous(mode: Mode): ModeResult | undefined {
+  const read = <T>(name: string): T | undefined => {
+    const file = join(__dirname, '..', '..', 'bench', 'results', `${name}.json`);
+    if (!existsSync(file)) return undefined;
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { modes?: (T & { mode: Mode })[] };
+    return json.modes?.find((m) => m.mode === mode);
+  };
+  const thread = read<Pick<ModeResult, 'loadAverage' | 'seedSeconds' | 'thread'>>('thread');
+  const page = read<Pick<ModeResult, 'page'>>('page');
+  const writes = read<Pick<ModeResult, 'writes'>>('writes');
+  const footprint = read<{ rssMiB: ModeResult['rss'] }>('footprint');
+  if (!thread || !page || !writes || !footprint) return undefined;
+  return { mode, ...thread, ...page, ...writes, rss: footprint.rssMiB };
+}
+
 async function main(): Promise<void> {
   const smtp = new SMTPServer({
     authOptional: true,
@@ -240,8 +258,12 @@ async function main(): Promise<void> {
   const results: ModeResult[] = [];
   for (const mode of MODES) {
     results.push(await runMode(mode, smtpUrl));
-    // Written after each mode, so that a failure later keeps what was measured.
-    writeReports(results);
+    // Written after each mode, so that a failure later keeps what was measured; a mode not
+    // measured in this run keeps its figures from the last run that measured it.
+    const kept = (['embedded', 'distributed'] as const).flatMap((m) =>
+      MODES.includes(m) ? results.filter((r) => r.mode === m) : (previous(m) ?? []),
+    );
+    writeReports(kept);
   }
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 }
@@ -433,7 +455,7 @@ function writeReports(results: ModeResult[]): void {
         : []),
     ],
     [
-      'VmRSS from /proc/<pid>/status: idle 3 s after start (empty stores), peak sampled every 250 ms during the thread-read and write loads of the http benchmark (read models then hold the seeded threads: 5,550 comments plus the writes).',
+      `VmRSS from /proc/<pid>/status: idle 3 s after start (empty stores), peak sampled every 250 ms during the thread-read and write loads of the http benchmark (read models then hold the seeded threads, ${SIZES.join(' + ')} comments on embedded, up to ${DISTRIBUTED_MAX} per thread on distributed, plus the writes).`,
       loadNote(results),
       'Command: `npm run bench -- http`.',
     ],

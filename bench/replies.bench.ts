@@ -41,12 +41,14 @@ async function startSmtp(): Promise<{ url: string; mails: Mail[]; close(): Promi
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // The envelope is reset once the server is told the message is accepted.
+      const to = session.envelope.rcptTo.map((r) => r.address).join(',');
       stream.on('end', () => {
         const at = now();
         callback();
         void simpleParser(Buffer.concat(chunks)).then((parsed) =>
           mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address).join(','),
+            to,
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             at,
