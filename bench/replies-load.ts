@@ -1,5 +1,5 @@
 // The reply load generator, run as its own process: posts replies to one comment through the
-// public API at a steady rate and prints, per 201, `<commentId> <epoch ms>` (sub-millisecond
+// public API at a steady rate and prints, per 201, `<commentId> <sent> <answered>` in epoch ms (sub-millisecond
 // wall clock, comparable with the benchmark process's own).
 // Options as JSON in argv[2]: { url, postId, parentId, token, rate, seconds }.
 import { randomUUID } from 'node:crypto';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     if (wait > 0) await sleep(wait);
     inflight.push(
       (async () => {
+        const sentAt = now();
         const response = await fetch(`${options.url}/api/v1/posts/${options.postId}/comments`, {
           method: 'POST',
           headers: {
@@ -38,14 +39,18 @@ async function main(): Promise<void> {
             body: `A reply under load (${randomUUID()}): worth a notification.`,
             parentId: options.parentId,
           }),
-        });
+        }).catch(() => null);
+        if (!response) {
+          refused++;
+          return;
+        }
         const at = now();
         const text = await response.text();
         if (response.status !== 201) {
           refused++;
           return;
         }
-        process.stdout.write(`${(JSON.parse(text) as { id: string }).id} ${at}\n`);
+        process.stdout.write(`${(JSON.parse(text) as { id: string }).id} ${sentAt} ${at}\n`);
       })(),
     );
   }

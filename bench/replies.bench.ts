@@ -111,6 +111,11 @@ async function eventually<T>(probe: () => T | undefined, what: string, ms = 30_0
 }
 
 interface Latencies {
+  /** POST sent → 201 received. */
+  answered: number[];
+  /** POST sent → live event: the whole path a user sees. */
+  sentToSse: number[];
+  /** 201 received → live event (negative when the event arrives before the answer). */
   sse: number[];
   smtp: number[];
   accepted: number;
@@ -182,8 +187,8 @@ async function measureMode(mode: Mode): Promise<{ rate: number; runs: Latencies[
         .split('\n')
         .filter((l) => l)
         .map((l) => {
-          const [id, at] = l.split(' ');
-          return { id: id!, at: Number(at) };
+          const [id, sent, at] = l.split(' ');
+          return { id: id!, sent: Number(sent), at: Number(at) };
         });
     };
     // Warm up until a reply is both seen live and mailed.
@@ -212,7 +217,13 @@ async function measureMode(mode: Mode): Promise<{ rate: number; runs: Latencies[
           const at = mailAt(r.id);
           return at === undefined ? [] : [at - r.at];
         });
+        const answered = replies.map((r) => r.at - r.sent);
+        const sentToSse = replies
+          .filter((r) => feed.seen.has(r.id))
+          .map((r) => feed.seen.get(r.id)! - r.sent);
         runs.push({
+          answered,
+          sentToSse,
           sse,
           smtp: mailed,
           accepted: replies.length,
@@ -286,6 +297,8 @@ interface Row {
   mode: Mode;
   rate: number;
   replies: number;
+  answered: { p50: number; p95: number; p99: number };
+  sentToSse: { p50: number; p95: number; p99: number };
   sse: { p50: number; p95: number; p99: number };
   smtp: { p50: number; p95: number; p99: number };
   missing: { sse: number; smtp: number };
@@ -311,6 +324,8 @@ async function main(): Promise<void> {
         mode,
         rate,
         replies: median(runs.map((r) => r.accepted)),
+        answered: three(runs.map((r) => r.answered)),
+        sentToSse: three(runs.map((r) => r.sentToSse)),
         sse: three(runs.map((r) => r.sse)),
         smtp: three(runs.map((r) => r.smtp)),
         missing: {
@@ -331,25 +346,30 @@ async function main(): Promise<void> {
       [
         'Mode',
         'Replies/s',
+        'POST → 201 p50 / p95 / p99',
+        'POST → SSE p50 / p95 / p99',
         '201 → SSE p50 / p95 / p99',
         '201 → SMTP p50 / p95 / p99',
         'Bare kafkajs p50 / p95 / p99',
-        'SSE p99 ÷ bare p99',
+        'POST → SSE p99 ÷ bare p99',
         'Target (SSE p99 < 100 ms at 200/s)',
       ],
       ...rows.map((r) => [
         r.mode,
         String(r.rate),
+        `${ms(r.answered.p50)} / ${ms(r.answered.p95)} / ${ms(r.answered.p99)}`,
+        `${ms(r.sentToSse.p50)} / ${ms(r.sentToSse.p95)} / ${ms(r.sentToSse.p99)}`,
         `${ms(r.sse.p50)} / ${ms(r.sse.p95)} / ${ms(r.sse.p99)}`,
         `${ms(r.smtp.p50)} / ${ms(r.smtp.p95)} / ${ms(r.smtp.p99)}`,
         `${ms(r.bare.p50)} / ${ms(r.bare.p95)} / ${ms(r.bare.p99)}`,
-        `${round(r.sse.p99 / r.bare.p99, 1)}×`,
-        r.rate === 200 ? (r.sse.p99 < 100 ? 'met' : 'missed') : '',
+        `${round(r.sentToSse.p99 / r.bare.p99, 1)}×`,
+        r.rate === 200 ? (r.sentToSse.p99 < 100 ? 'met' : 'missed') : '',
       ]),
     ],
     [
       `Medians of ${RUNS} runs of ${SECONDS} s per rate. A load generator in its own process posts replies to the post author's comment through the public API at a steady rate (a logged-in reader, new connection pool per run); each reply notifies the author once, in-app (live feed) and by mail (confirmed address).`,
-      "Clock: from the 201 received by the load generator to the SSE event's arrival at the author's open live feed, and to the SMTP server's acceptance of the mail (wall clock with sub-millisecond resolution, both processes on this machine).",
+      "Clock: from the POST sent and from the 201 received by the load generator to the SSE event's arrival at the author's open live feed, and from the 201 to the SMTP server's acceptance of the mail (wall clock with sub-millisecond resolution, both processes on this machine). A negative 201 → SSE means the live event arrived before the answer: the event travels the in-process bus while the 201 waits in queues on its way back, so the target is judged on POST → SSE, which never flatters.",
+      'What limits it: past the rate the write path sustains (see the writes section: tens of comments/s on embedded, a few per second on Kafka + FerretDB) the replies queue in the gateway and the comments service, so POST → 201 and POST → SSE grow with the backlog; mail is slower still, as each notification is appended, relayed, then sent one SMTP session at a time by the delivery consumer after its ledger writes.',
       'Baseline: bare kafkajs produce (acks=all, idempotent) → consume (maxWaitTimeInMs 20) on the same broker at the same rate, right after each mode.',
       `Load average (1, 5, 15 min) after each mode: ${rows.map((r) => `${r.mode} ${r.rate}/s ${r.loadAverage}`).join('; ')} (the machine is shared with other workloads).`,
       `Replies that never arrived within 120 s: ${rows.map((r) => `${r.mode} ${r.rate}/s SSE ${r.missing.sse}, SMTP ${r.missing.smtp}`).join('; ')}.`,
