@@ -15,14 +15,70 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
+type Key = string | number | boolean | null;
+
+function isKey(value: unknown): value is Key {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  );
+}
+
+/**
+ * Equality lookups on the leading top-level field of each declared index, as MongoDB would
+ * use the index: the documents whose field holds a value (arrays: each element).
+ */
+class EqualityIndex {
+  private readonly entries = new Map<Key, Set<string>>();
+
+  constructor(readonly field: string) {}
+
+  private keysOf(doc: Document): Key[] {
+    const value = (doc as unknown as Record<string, unknown>)[this.field];
+    if (value === undefined) return [null];
+    if (Array.isArray(value)) return value.filter(isKey);
+    return isKey(value) ? [value] : [];
+  }
+
+  add(doc: Document): void {
+    for (const key of this.keysOf(doc)) {
+      let ids = this.entries.get(key);
+      if (!ids) this.entries.set(key, (ids = new Set()));
+      ids.add(doc._id);
+    }
+  }
+
+  remove(doc: Document): void {
+    for (const key of this.keysOf(doc)) {
+      const ids = this.entries.get(key);
+      ids?.delete(doc._id);
+      if (ids?.size === 0) this.entries.delete(key);
+    }
+  }
+
+  lookup(key: Key): ReadonlySet<string> {
+    return this.entries.get(key) ?? new Set();
+  }
+}
+
 class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   private readonly docs = new Map<string, T>();
   private uniqueIndexes: IndexSpec[] = [];
+  private readonly equality = new Map<string, EqualityIndex>();
 
   constructor(readonly name: string) {}
 
   setIndexes(indexes: readonly IndexSpec[]): void {
     this.uniqueIndexes = indexes.filter((i) => i.unique);
+    for (const index of indexes) {
+      const field = Object.keys(index.keys)[0];
+      if (!field || field.includes('.') || field === '_id' || this.equality.has(field)) continue;
+      const built = new EqualityIndex(field);
+      for (const doc of this.docs.values()) built.add(doc);
+      this.equality.set(field, built);
+    }
   }
 
   async findOne(filter: Filter): Promise<T | null> {
@@ -31,7 +87,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let cursor = new Query(filter).find<T>([...this.docs.values()]);
+    let cursor = new Query(filter).find<T>(this.candidates(filter));
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
@@ -45,7 +101,43 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   async insertOne(doc: T): Promise<void> {
     if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, `_id ${doc._id}`);
     this.checkUnique(doc);
-    this.docs.set(doc._id, clone(doc));
+    this.store(clone(doc));
+  }
+
+  /** Puts a document in place of the one with its id, keeping the indexes in step. */
+  private store(doc: T): void {
+    const previous = this.docs.get(doc._id);
+    for (const index of this.equality.values()) {
+      if (previous) index.remove(previous);
+      index.add(doc);
+    }
+    this.docs.set(doc._id, doc);
+  }
+
+  private remove(doc: T): void {
+    for (const index of this.equality.values()) index.remove(doc);
+    this.docs.delete(doc._id);
+  }
+
+  /** The documents a filter can match: by id, by an indexed field's value, or all of them. */
+  private candidates(filter: Filter): T[] {
+    const id = filter._id;
+    if (typeof id === 'string') {
+      const doc = this.docs.get(id);
+      return doc ? [doc] : [];
+    }
+    for (const [field, index] of this.equality) {
+      const value = filter[field];
+      if (isKey(value)) {
+        const found: T[] = [];
+        for (const docId of index.lookup(value)) {
+          const doc = this.docs.get(docId);
+          if (doc) found.push(doc);
+        }
+        return found;
+      }
+    }
+    return [...this.docs.values()];
   }
 
   async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<number> {
@@ -56,7 +148,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     }
     if (doc._id !== current._id) throw new Error('replaceOne may not change _id');
     this.checkUnique(doc, current._id);
-    this.docs.set(doc._id, clone(doc));
+    this.store(clone(doc));
     return 1;
   }
 
@@ -81,7 +173,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     const next = clone(current);
     this.apply(next, update);
     this.checkUnique(next, current._id);
-    this.docs.set(next._id, next);
+    this.store(next);
     return 1;
   }
 
@@ -90,30 +182,23 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     for (const doc of matches) {
       const next = clone(doc);
       this.apply(next, update);
-      this.docs.set(next._id, next);
+      this.store(next);
     }
     return matches.length;
   }
 
   async deleteMany(filter: Filter): Promise<number> {
     const matches = this.match(filter);
-    for (const doc of matches) this.docs.delete(doc._id);
+    for (const doc of matches) this.remove(doc);
     return matches.length;
   }
 
   private match(filter: Filter): T[] {
-    const id = filter._id;
-    if (typeof id === 'string') {
-      // Looked up by id first, like an index would, then tested against the rest of the filter.
-      const doc = this.docs.get(id);
-      if (!doc) return [];
-      if (Object.keys(filter).length === 1) return [doc];
-      return new Query(filter).test(doc as unknown as Record<string, unknown>) ? [doc] : [];
-    }
+    // Narrowed like an index would (by id or an indexed field), then tested against the filter.
+    const candidates = this.candidates(filter);
+    if (typeof filter._id === 'string' && Object.keys(filter).length === 1) return candidates;
     const query = new Query(filter);
-    return [...this.docs.values()].filter((doc) =>
-      query.test(doc as unknown as Record<string, unknown>),
-    );
+    return candidates.filter((doc) => query.test(doc as unknown as Record<string, unknown>));
   }
 
   private apply(doc: T, update: Update): void {
@@ -127,7 +212,12 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     for (const index of this.uniqueIndexes) {
       const fields = Object.keys(index.keys);
       const values = fields.map((f) => (doc as Record<string, unknown>)[f]);
-      for (const other of this.docs.values()) {
+      const leading = values[0];
+      const others =
+        fields[0] !== undefined && this.equality.has(fields[0]) && isKey(leading)
+          ? this.candidates({ [fields[0]]: leading })
+          : this.docs.values();
+      for (const other of others) {
         if (other._id === ignoreId || other._id === doc._id) continue;
         if (fields.every((f, i) => (other as Record<string, unknown>)[f] === values[i])) {
           throw new DuplicateKeyError(this.name, fields.join(', '));
