@@ -269,6 +269,9 @@ async function main(): Promise<void> {
 }
 
 const ms = (v: number) => `${round(v, 1)} ms`;
+/** autocannon counts only answers that complete within the run. */
+const rps = (f: Figure) =>
+  f.requestsPerSecond > 0 ? String(f.requestsPerSecond) : `0 (no answer within ${SECONDS} s)`;
 const by = (results: ModeResult[], mode: Mode) => results.find((r) => r.mode === mode);
 const loadNote = (results: ModeResult[]) =>
   `Load average (1, 5, 15 min) at start → end: ${results.map((r) => `${r.mode} ${r.loadAverage.start} → ${r.loadAverage.end}`).join('; ')} (the machine is shared with other workloads).`;
@@ -305,8 +308,8 @@ function writeReports(results: ModeResult[]): void {
           r.mode,
           size,
           String(f.bytes),
-          String(f.requestsPerSecond),
-          ms(f.p99),
+          rps(f),
+          f.requestsPerSecond > 0 ? ms(f.p99) : '—',
           `${f.non2xx} / ${f.timeouts}`,
           String(f.baseline.requestsPerSecond),
           ms(f.baseline.p99),
@@ -352,9 +355,9 @@ function writeReports(results: ModeResult[]): void {
           r.mode,
           key.replace('@', ' @ '),
           String(f.bytes),
-          String(f.requestsPerSecond),
-          ms(f.p50),
-          ms(f.p99),
+          rps(f),
+          f.requestsPerSecond > 0 ? ms(f.p50) : '—',
+          f.requestsPerSecond > 0 ? ms(f.p99) : '—',
           `${f.non2xx} / ${f.timeouts}`,
           key.startsWith('500@')
             ? f.requestsPerSecond > 150
