@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { type Observable, throwError } from 'rxjs';
 import { PROBLEM_CONTENT_TYPE, ProblemException, kebabCode } from './problem';
 
 const STATUS_CODES: Record<number, string> = {
@@ -114,12 +115,19 @@ export function sendProblem(
     .send(problem.toDocument(path, String(request.id)));
 }
 
-/** Every error leaves as application/problem+json with a stable type and the correlation id. */
+/**
+ * Every error of an HTTP request leaves as application/problem+json with a stable type and
+ * the correlation id. The filter is global, so event handlers (consumers, which inherit the
+ * app's configuration) pass through it too: they get their error back as it was thrown,
+ * since the consumer's retry and dead-letter rules read it (an outage is waited out, a
+ * permanent failure dead-lettered at once).
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | undefined {
+    if (host.getType() !== 'http') return throwError(() => exception);
     const http = host.switchToHttp();
     sendProblem(
       exception,
@@ -127,5 +135,6 @@ export class ProblemFilter implements ExceptionFilter {
       http.getResponse<FastifyReply>(),
       this.logger,
     );
+    return undefined;
   }
 }

@@ -11,7 +11,7 @@ import {
 import { type DomainEvent, type EventOf, dlqOf } from '@parley/contracts';
 import { type Decider, type DomainError, type EventStore, handleCommand } from '@parley/eventstore';
 import { currentCorrelation } from '@parley/observability';
-import { type IncomingMessage, OnEvent } from '@parley/messaging';
+import { type IncomingMessage, OnEvent, PermanentError } from '@parley/messaging';
 import {
   applyToOwnedDocument,
   type LiveReadModels,
@@ -89,6 +89,8 @@ export const audit: {
 class AuditPolicy {
   @OnEvent('parley.post.liked.v1', AUDIT)
   async onLiked(event: EventOf<'parley.post.liked.v1'>): Promise<void> {
+    if (event.data.accountId.startsWith('refused-'))
+      throw new PermanentError(`the audit refuses ${event.data.accountId}`);
     const correlation = currentCorrelation();
     audit.push({
       type: event.type,
@@ -290,6 +292,26 @@ export function coreScenario(
       expect(dead.find((m) => m.key === `post-${post}`)?.headers['x-dlq-error']).toMatch(
         /CloudEvents headers|schema/,
       );
+    });
+
+    it("hands an event handler's error to its consumer as thrown: a permanent one is dead-lettered at once, with its message", async () => {
+      const post = `refusal-${Date.now().toString(36)}`;
+      expect((await like(post, 'refused-dee')).status).toBe(201);
+      const dead: IncomingMessage[] = [];
+      const reader = running.infra.bus.consumer({
+        groupId: `dlq-reader-${post}`,
+        topics: [dlqOf(running.infra.topicName('posts'))],
+        fromBeginning: true,
+        handler: async (m) => {
+          dead.push(m);
+        },
+      });
+      await reader.start();
+      const refused = await eventually(async () => dead.find((m) => m.key === `post-${post}`));
+      await reader.stop();
+      expect(refused.headers['x-dlq-error']).toBe('PermanentError: the audit refuses refused-dee');
+      expect(refused.headers['x-dlq-attempts']).toBe('1');
+      expect(refused.headers['x-dlq-consumer-group']).toMatch(/parley-likes\.audit$/);
     });
 
     it('exposes Prometheus metrics: requests, events appended and published, consumer timings', async () => {
