@@ -54,11 +54,9 @@ describe('memory store lookups through declared indexes', () => {
           for (const op of ops)
             for (const target of [indexed, scanned]) {
               if (op.kind === 'upsert')
-                await target.replaceOne(
-                  { _id: op.doc._id },
-                  clean(op.doc) as unknown as Item,
-                  { upsert: true },
-                );
+                await target.replaceOne({ _id: op.doc._id }, clean(op.doc) as unknown as Item, {
+                  upsert: true,
+                });
               else if (op.kind === 'set')
                 await target.updateMany(clean(op.filter), { $set: { postId: op.postId ?? null } });
               else await target.deleteMany(clean(op.filter));
