@@ -28,6 +28,8 @@ interface LogLine {
   groupId?: string;
   uncommitted?: number;
   aborted?: boolean;
+  level?: number;
+  err?: { message?: string };
 }
 
 /** The JSON log lines a child process writes, as they come. */
@@ -205,7 +207,11 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
 
     const { code, at: exitedAt } = await exit;
     const statuses = await readiness!;
-    expect(code).toBe(0);
+    // Errors the leaving replica logged (pino level 50 and up) explain an unclean exit.
+    const errors = leavingLogs
+      .filter((l) => (l.level ?? 0) >= 50)
+      .map((l) => `${l.msg ?? ''}${l.err?.message ? `: ${l.err.message}` : ''}`);
+    expect({ code, errors }).toEqual({ code: 0, errors: [] });
     expect(exitedAt - terminatedAt).toBeLessThan(GRACE_MS);
     // Readiness went 503 before the process let go of anything.
     expect(statuses).toContain(503);

@@ -23,7 +23,7 @@ export function commandContext(): AppendContext {
  */
 export async function runCommand<S, E extends DomainError>(
   work: () => Promise<CommandOutcome<S, E>>,
-): Promise<{ state: S; appended: number }> {
+): Promise<{ state: S; appended: number; version: number }> {
   let outcome: CommandOutcome<S, E>;
   try {
     outcome = await work();
@@ -34,5 +34,5 @@ export async function runCommand<S, E extends DomainError>(
     );
   }
   if (!outcome.ok) throw commentsProblem(outcome.error);
-  return { state: outcome.state, appended: outcome.events.length };
+  return { state: outcome.state, appended: outcome.events.length, version: outcome.version };
 }

@@ -89,6 +89,13 @@ export function commentView(comment: Comment): CommentView {
   };
 }
 
+/**
+ * How long a write waits for the thread read model to show it before answering. Within it,
+ * whoever wrote reads their own write at once (the reader page redirects to the comment);
+ * past it the answer goes out anyway, the write being durable, and the thread catches up.
+ */
+export const READ_YOUR_WRITE_MS = 3000;
+
 /** Posting, editing, deleting and moderating comments. */
 @Injectable()
 export class CommentUseCases {
@@ -126,7 +133,7 @@ export class CommentUseCases {
     ]);
     const viewerToken = writer.kind === 'guest' ? newViewerToken() : null;
     const commentId = newCommentId(now);
-    const { state } = await runCommand(() =>
+    const { state, version } = await runCommand(() =>
       handleCommand(
         this.store,
         commentDecider,
@@ -150,6 +157,7 @@ export class CommentUseCases {
     );
     const comment = state!;
     this.recent.record(authorKey, postId, textKey, now);
+    await this.awaitProjection(commentId, version);
     this.logger.info(
       { commentId, postId, status: comment.status, reply: parentId !== null },
       'comment posted',
@@ -180,7 +188,7 @@ export class CommentUseCases {
   }
 
   private async run(commentId: string, command: CommentCommand): Promise<CommentView> {
-    const { state } = await runCommand(() =>
+    const { state, appended, version } = await runCommand(() =>
       handleCommand(
         this.store,
         commentDecider,
@@ -190,6 +198,16 @@ export class CommentUseCases {
         { now: this.clock },
       ),
     );
+    if (appended > 0) await this.awaitProjection(commentId, version);
     return commentView(state!);
+  }
+
+  /** Read-your-writes: the answer waits (briefly) until the thread shows the change. */
+  private async awaitProjection(commentId: string, version: number): Promise<void> {
+    if (await this.threads.reached(commentId, version, READ_YOUR_WRITE_MS)) return;
+    this.logger.warn(
+      { commentId, version, waitedMs: READ_YOUR_WRITE_MS },
+      'the thread read model has not caught up with a write yet; answering anyway',
+    );
   }
 }

@@ -215,6 +215,42 @@ export function commentsScenario(mode: HarnessMode): void {
       expect(newest.items.filter((i) => i.number !== null).map((i) => i.number)).toEqual([1, 2, 3]);
     });
 
+    it('answers a write once its writer can read it: post, edit, approve and delete show at once', async () => {
+      const postId = await publishPost('read-your-writes');
+      // No polling below: each read follows its write's answer immediately.
+      const mine = await posted(postId, 'Posted and there when the page reloads', bea);
+      expect(ids((await thread(postId)).body)).toEqual([mine.id]);
+
+      const held = await posted(postId, 'A guest, held for moderation', null, {
+        author: { name: 'Rue', email: 'rue@example.com' },
+      });
+      expect(held.status).toBe('pending');
+      const own = (await thread(postId, `?viewerToken=${held.viewerToken}`)).body;
+      expect(item(own, held.id)?.message).toBe('Your comment is awaiting moderation');
+
+      expect(
+        (
+          await service.request(
+            'PATCH',
+            `/v1/comments/${mine.id}`,
+            { body: 'Edited, and the edit shows at once' },
+            bea,
+          )
+        ).status,
+      ).toBe(200);
+      expect(item((await thread(postId)).body, mine.id)?.html).toBe(
+        '<p>Edited, and the edit shows at once</p>',
+      );
+
+      expect((await moderate(held.id, 'approved', mo)).status).toBe(200);
+      expect(ids((await thread(postId)).body)).toEqual([mine.id, held.id]);
+
+      expect(
+        (await service.request('DELETE', `/v1/comments/${held.id}`, undefined, mo)).status,
+      ).toBeLessThan(300);
+      expect(ids((await thread(postId)).body)).toEqual([mine.id]);
+    });
+
     it('pages by top-level thread and keeps every reply on its thread’s page', async () => {
       const postId = await publishPost('pages');
       expect(

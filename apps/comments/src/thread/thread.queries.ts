@@ -144,6 +144,21 @@ export class ThreadQueries {
     };
   }
 
+  /**
+   * Waits until the read model shows the comment at `version` or later, for at most
+   * `withinMs`: true when it does. The projection is a consumer of the service's own topic,
+   * possibly in another replica, so this polls, quickly at first.
+   */
+  async reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
+    const deadline = Date.now() + withinMs;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 25)) {
+      const doc = await this.comments.findOne({ _id: commentId });
+      if (doc && doc._v >= version) return true;
+      if (Date.now() + pause > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
   /** One comment as the viewer may see it, or null. */
   async comment(commentId: string, viewer: ThreadViewer, accountId: string | null) {
     const doc = await this.comments.findOne({ _id: commentId });

@@ -46,8 +46,15 @@ interface CommentFacts {
   postSlug: string;
 }
 
-/** Thrown while a fact the policy needs has not reached its read model yet: worth retrying. */
+/**
+ * Thrown while a fact the policy needs has not reached its read model yet. The projection
+ * that brings it is another consumer group of this service, which lags behind this one for
+ * a while after a restart or a rebalance: the event is waited on, as an outage is, and never
+ * dead-lettered (a fact that never came would show as this group's growing lag).
+ */
 export class NotYetProjected extends Error {
+  readonly infrastructure = true;
+
   constructor(what: string) {
     super(`${what} is not in the read model yet`);
     this.name = 'NotYetProjected';
