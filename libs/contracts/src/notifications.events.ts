@@ -148,6 +148,16 @@ export const notificationEvents = {
     batchedAt: isoTimeSchema,
   }),
   'parley.notification.read.v1': z.object({ notificationId: idSchema, readAt: isoTimeSchema }),
+  /**
+   * The confirmation mail for one request went out (a redelivered request sends none).
+   * Published so the subscribers read model knows which confirmations are still owed.
+   */
+  'parley.subscriber.confirmation-mailed.v1': z.object({
+    subscriberId: idSchema,
+    requestedAt: isoTimeSchema,
+    messageId: z.string(),
+    mailedAt: isoTimeSchema,
+  }),
 };
 
 /** Kept inside the notifications store: signing secrets never leave it. */
@@ -169,12 +179,5 @@ export const notificationPrivateEvents = {
     by: z.enum(['delivery', 'scheduler']),
     messageId: z.string().nullable(),
     startedAt: isoTimeSchema,
-  }),
-  /** The confirmation mail for one request went out (a redelivered request sends none). */
-  'parley.subscriber.confirmation-mailed.v1': z.object({
-    subscriberId: idSchema,
-    requestedAt: isoTimeSchema,
-    messageId: z.string(),
-    mailedAt: isoTimeSchema,
   }),
 };

@@ -18,6 +18,8 @@ export class MailCatcher {
   readonly mails: CaughtMail[] = [];
   /** Answer the next DATA commands with this SMTP code instead of accepting them. */
   refuseWith: number | undefined;
+  /** The envelope recipients of each mail refused so far. */
+  readonly refused: string[][] = [];
   /** Called right after a mail was accepted (the 250 is on its way). */
   onAccepted: ((mail: CaughtMail) => void) | undefined;
   private server: SMTPServer | undefined;
@@ -33,6 +35,7 @@ export class MailCatcher {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           if (this.refuseWith !== undefined) {
+            this.refused.push(session.envelope.rcptTo.map((r) => r.address));
             callback(
               Object.assign(new Error('refused by the test'), { responseCode: this.refuseWith }),
             );

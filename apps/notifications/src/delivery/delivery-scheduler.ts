@@ -13,7 +13,7 @@ import { DeliveryService } from './delivery.service';
 
 const LEASE = 'notifications-delivery-scheduler';
 
-/** Retries and digests, on a timer, by one replica at a time (a lease), on the injected clock. */
+/** Retries (notifications and confirmation mails) and digests, on a timer, by one replica at a time (a lease), on the injected clock. */
 @Injectable()
 export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly owner = randomUUID();
@@ -52,6 +52,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       if (!(await this.leases.tryAcquire(LEASE, this.owner, ttl))) return;
       const now = this.options.clock();
       await this.delivery.retryDue(now);
+      await this.delivery.retryConfirmations(now);
       await this.delivery.sendDueDigests(now);
     } catch (error) {
       this.logger.warn({ err: error }, 'delivery scheduler pass failed; next pass retries');

@@ -33,6 +33,7 @@ import { digestOf } from '../shared/digest-period';
 import { notificationStream } from '../shared/ids';
 import { LINKS, appendContext } from '../shared/runtime';
 import type { Subscriber } from '../subscriptions/subscriber.decider';
+import { SUBSCRIPTIONS, type SubscriberEntry } from '../subscriptions/subscriptions.projection';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { countOutcomes } from './delivery-outcomes';
 import { type ItemLinks, confirmationMail, digestMail, notificationMail } from './mail-templates';
@@ -53,6 +54,8 @@ const PUSH_CHANNELS = ['email', 'webhook'] as const;
 @Injectable()
 export class DeliveryService {
   private readonly known = new Map<string, { state: NotificationState; version: number }>();
+  /** Deferred confirmation mails by subscriber and request: the scheduler's backoff. */
+  private readonly confirmationTries = new Map<string, { attempts: number; at: number }>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -125,15 +128,18 @@ export class DeliveryService {
     return sent;
   }
 
-  /** Double opt-in: the confirmation mail of one request, once. */
+  /**
+   * Double opt-in: the confirmation mail of one request, once. A mail server refusing it for
+   * now (4xx, or unreachable) leaves it owed: the scheduler sends it again (`retryConfirmations`).
+   */
   async mailConfirmation(
-    event: EventOf<'parley.subscriber.confirmation-requested.v1'>,
-  ): Promise<void> {
+    event: Pick<EventOf<'parley.subscriber.confirmation-requested.v1'>, 'data'>,
+  ): Promise<'mailed' | 'not-owed' | 'refused' | 'deferred'> {
     const { subscriberId, email, requestedAt } = event.data;
     const state = await this.subscriptions.load(subscriberId);
-    if (state.confirmed || state.confirmationsMailed.includes(requestedAt)) return;
+    if (state.confirmed || state.confirmationsMailed.includes(requestedAt)) return 'not-owed';
     // A newer request sends its own mail.
-    if (state.confirmationRequestedAt !== requestedAt) return;
+    if (state.confirmationRequestedAt !== requestedAt) return 'not-owed';
     const now = this.options.clock();
     const mail = confirmationMail(this.links.confirm(subscriberId, email, now));
     const messageId = `<confirm-${createHash('sha256').update(`${subscriberId}|${requestedAt}`).digest('hex').slice(0, 32)}@${this.options.mailDomain}>`;
@@ -146,20 +152,54 @@ export class DeliveryService {
         headers: { 'Auto-Submitted': 'auto-generated' },
       });
     } catch (error) {
-      if (error instanceof MailDeliveryError && error.permanent) {
+      if (!(error instanceof MailDeliveryError)) throw error;
+      if (error.permanent) {
         this.logger.warn({ subscriberId, code: error.responseCode }, 'confirmation mail refused');
-        return;
+        return 'refused';
       }
-      throw error;
+      this.logger.warn(
+        { subscriberId, code: error.responseCode, err: error },
+        'confirmation mail not accepted for now; the scheduler sends it again',
+      );
+      return 'deferred';
     }
     const who = await this.subscriptions.whoOf(subscriberId);
-    if (!who.ok) return;
+    if (!who.ok) return 'mailed';
     await this.subscriptions.execute({
       type: 'RecordConfirmationMailed',
       who: who.value,
       requestedAt,
       messageId,
     });
+    return 'mailed';
+  }
+
+  /**
+   * Confirmation mails still owed a while after their request (the delivery consumer's
+   * attempt was deferred, or cut off by a crash), sent again with backoff.
+   */
+  async retryConfirmations(now: Date): Promise<number> {
+    const base = this.options.retryBaseDelayMs;
+    const owed = await this.subscribers().find(
+      { confirmationDue: { $lte: new Date(now.getTime() - base).toISOString() } },
+      { limit: 200, sort: { confirmationDue: 1 } },
+    );
+    let tried = 0;
+    for (const entry of owed) {
+      const requestedAt = entry.confirmationDue;
+      if (requestedAt === null || entry.email === null) continue;
+      const key = `${entry._id}|${requestedAt}`;
+      const last = this.confirmationTries.get(key);
+      if (last && last.at + retryDelayMs(last.attempts, base) > now.getTime()) continue;
+      tried += 1;
+      const outcome = await this.mailConfirmation({
+        data: { subscriberId: entry._id, email: entry.email, requestedAt },
+      });
+      if (outcome === 'deferred')
+        this.confirmationTries.set(key, { attempts: (last?.attempts ?? 0) + 1, at: now.getTime() });
+      else this.confirmationTries.delete(key);
+    }
+    return tried;
   }
 
   private async deliverChannel(
@@ -494,5 +534,9 @@ export class DeliveryService {
 
   private inbox() {
     return this.readModels.db(INBOX).collection<NotificationEntry>('notifications');
+  }
+
+  private subscribers() {
+    return this.readModels.db(SUBSCRIPTIONS).collection<SubscriberEntry>('subscribers');
   }
 }

@@ -138,6 +138,7 @@ export const inboxProjection: Projection<'notifications'> = {
       }
       case 'parley.subscriber.subscribed.v1':
       case 'parley.subscriber.confirmation-requested.v1':
+      case 'parley.subscriber.confirmation-mailed.v1':
       case 'parley.subscriber.confirmed.v1':
       case 'parley.subscriber.preferences-changed.v1':
       case 'parley.subscriber.unsubscribed.v1':

@@ -9,6 +9,11 @@ export interface SubscriberEntry extends Versioned {
   confirmed: boolean;
   pausedUntil: string | null;
   webhook: { id: string; url: string; registeredAt: string } | null;
+  /**
+   * The request (its time) whose confirmation mail has not gone out yet: the delivery
+   * scheduler sends it again while the mail server refuses it for now.
+   */
+  confirmationDue: string | null;
 }
 
 export interface SubscriptionEntry extends Versioned {
@@ -35,6 +40,7 @@ function blankSubscriber(id: string): Omit<SubscriberEntry, '_v'> {
     confirmed: !guest,
     pausedUntil: null,
     webhook: null,
+    confirmationDue: null,
   };
 }
 
@@ -43,7 +49,7 @@ export const subscriptionsProjection: Projection<'notifications'> = {
   name: SUBSCRIPTIONS,
   topics: ['notifications'],
   collections: {
-    subscribers: [],
+    subscribers: [{ keys: { confirmationDue: 1 } }],
     subscriptions: [{ keys: { kind: 1, targetId: 1 } }, { keys: { subscriberId: 1 } }],
   },
   async apply(event, db) {
@@ -102,6 +108,7 @@ export const subscriptionsProjection: Projection<'notifications'> = {
         );
         return;
       case 'parley.subscriber.confirmation-requested.v1':
+      case 'parley.subscriber.confirmation-mailed.v1':
       case 'parley.subscriber.confirmed.v1':
       case 'parley.subscriber.paused.v1':
       case 'parley.subscriber.resumed.v1':
@@ -112,9 +119,13 @@ export const subscriptionsProjection: Projection<'notifications'> = {
           const base = current ?? blankSubscriber(id);
           switch (event.type) {
             case 'parley.subscriber.confirmation-requested.v1':
-              return { ...base, email: event.data.email };
+              return { ...base, email: event.data.email, confirmationDue: event.data.requestedAt };
+            case 'parley.subscriber.confirmation-mailed.v1':
+              return base.confirmationDue === event.data.requestedAt
+                ? { ...base, confirmationDue: null }
+                : base;
             case 'parley.subscriber.confirmed.v1':
-              return { ...base, confirmed: true };
+              return { ...base, confirmed: true, confirmationDue: null };
             case 'parley.subscriber.paused.v1':
               return { ...base, pausedUntil: event.data.until };
             case 'parley.subscriber.resumed.v1':
