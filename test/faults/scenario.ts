@@ -132,6 +132,8 @@ export function faultScenario(scenario: FaultScenario): void {
 
       const findings = await settle(running, conversation, smtp, scenario);
       phase('settle and check');
+      if (findings.failures.length > 0)
+        console.log(`[faults] ${scenario.name}: unsettled:\n  ${findings.failures.join('\n  ')}`);
       const rebuild = await rebuiltReadModelsDiffer(running);
       phase('rebuild');
       console.log(phases.join(', '));

@@ -9,6 +9,7 @@ import {
   isDomainError,
 } from '@parley/eventstore';
 import { MailDeliveryError, type MailMessage } from '@parley/mail';
+import { classifyFailure } from '@parley/messaging';
 import { APP_LOGGER, EVENT_STORE, READ_MODELS } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
@@ -140,6 +141,8 @@ export class DeliveryService {
     if (state.confirmed || state.confirmationsMailed.includes(requestedAt)) return 'not-owed';
     // A newer request sends its own mail.
     if (state.confirmationRequestedAt !== requestedAt) return 'not-owed';
+    const who = await this.subscriptions.whoOf(subscriberId);
+    if (!who.ok) return 'not-owed';
     const now = this.options.clock();
     const mail = confirmationMail(this.links.confirm(subscriberId, email, now));
     const messageId = `<confirm-${createHash('sha256').update(`${subscriberId}|${requestedAt}`).digest('hex').slice(0, 32)}@${this.options.mailDomain}>`;
@@ -163,15 +166,36 @@ export class DeliveryService {
       );
       return 'deferred';
     }
-    const who = await this.subscriptions.whoOf(subscriberId);
-    if (!who.ok) return 'mailed';
-    await this.subscriptions.execute({
-      type: 'RecordConfirmationMailed',
-      who: who.value,
-      requestedAt,
-      messageId,
-    });
+    // The mail is gone: an outage of the store now must not make a retry send it again.
+    await this.untilRecorded(() =>
+      this.subscriptions.execute({
+        type: 'RecordConfirmationMailed',
+        who: who.value,
+        requestedAt,
+        messageId,
+      }),
+    );
     return 'mailed';
+  }
+
+  /**
+   * Records what already happened (a mail sent), waiting out an infrastructure outage with
+   * backoff (up to about five minutes) instead of failing the handler, whose retry would
+   * repeat the sending too.
+   */
+  private async untilRecorded(record: () => Promise<unknown>): Promise<void> {
+    const deadline = Date.now() + 300_000;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 5_000)) {
+      try {
+        await record();
+        return;
+      } catch (error) {
+        if (classifyFailure(error) !== 'infrastructure' || Date.now() + pause > deadline)
+          throw error;
+        this.logger.warn({ err: error }, 'could not record a sent mail yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   /**
