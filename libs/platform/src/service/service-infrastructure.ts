@@ -19,7 +19,12 @@ import {
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../health/readiness.service';
 import { createKafka, kafkaReadiness } from '../infra/kafka';
-import { connectMongo, mongoReadiness } from '../infra/mongo';
+import {
+  MongoWatchdog,
+  connectMongo,
+  mongoConnectionProbe,
+  mongoReadiness,
+} from '../infra/mongo';
 
 export type Clock = () => Date;
 
@@ -49,6 +54,10 @@ export async function createDistributedInfrastructure(
   service: string = config.app,
 ): Promise<ServiceInfrastructure> {
   const mongo = await connectMongo(config.mongo.uri);
+  const watchdog = new MongoWatchdog(mongoConnectionProbe(mongo, config.mongo.uri), logger, {
+    intervalMs: 5_000,
+    wedgedAfterMs: 30_000,
+  }).start();
   const kafkaOptions = { clientId: config.kafka.clientId, brokers: config.kafka.brokers };
   const kafka = createKafka(kafkaOptions, logger);
   const eventStore = new MongoEventStore(mongo, `/parley/${service}`, 'commits', clock);
@@ -75,6 +84,7 @@ export async function createDistributedInfrastructure(
     readiness: [mongoReadiness(mongo), kafkaCheck],
     topicName: (key) => topicName(key, config.kafka.topicPrefix),
     async close() {
+      await watchdog.stop();
       await bus.close();
       await kafkaCheck.close();
       await mongo.close();
