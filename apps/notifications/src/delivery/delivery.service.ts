@@ -1,16 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Channel, EventOf, SubscriptionKind } from '@parley/contracts';
 import {
   ConcurrencyError,
   type EventStore,
+  type LeaseStore,
   fold,
   handleCommand,
   isDomainError,
 } from '@parley/eventstore';
 import { MailDeliveryError, type MailMessage } from '@parley/mail';
 import { classifyFailure } from '@parley/messaging';
-import { APP_LOGGER, EVENT_STORE, READ_MODELS } from '@parley/platform';
+import { APP_LOGGER, EVENT_STORE, LEASES, READ_MODELS } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import { type AccountEntry, DIRECTORY } from '../directory/directory.projection';
@@ -47,6 +48,11 @@ type Target =
 
 const PUSH_CHANNELS = ['email', 'webhook'] as const;
 
+type ConfirmationOutcome = 'mailed' | 'not-owed' | 'refused' | 'deferred';
+
+/** How long one sender may hold a confirmation mail before another may try (a crash). */
+const CONFIRMATION_CLAIM_MS = 60_000;
+
 /**
  * Sends what the policy decided, keyed by (notification, channel): the notification's
  * stream is checked and an attempt recorded before anything leaves, and the outcome right
@@ -64,6 +70,7 @@ export class DeliveryService {
     @Inject(NOTIFICATIONS_OPTIONS) private readonly options: ResolvedNotificationsOptions,
     @Inject(LINKS) private readonly links: Links,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(LEASES) private readonly leases: LeaseStore,
     private readonly subscriptions: SubscriptionsService,
   ) {}
 
@@ -132,11 +139,28 @@ export class DeliveryService {
   /**
    * Double opt-in: the confirmation mail of one request, once. A mail server refusing it for
    * now (4xx, or unreachable) leaves it owed: the scheduler sends it again (`retryConfirmations`).
+   * The consumer and the scheduler may reach one request at the same time (after an outage,
+   * say): a lease on the request lets one of them send it, and the other leaves it.
    */
   async mailConfirmation(
     event: Pick<EventOf<'parley.subscriber.confirmation-requested.v1'>, 'data'>,
-  ): Promise<'mailed' | 'not-owed' | 'refused' | 'deferred'> {
-    const { subscriberId, email, requestedAt } = event.data;
+  ): Promise<ConfirmationOutcome> {
+    const { subscriberId, requestedAt } = event.data;
+    const claim = `confirmation-mail:${subscriberId}:${requestedAt}`;
+    const owner = randomUUID();
+    if (!(await this.leases.tryAcquire(claim, owner, CONFIRMATION_CLAIM_MS))) return 'deferred';
+    try {
+      return await this.mailConfirmationClaimed(event.data);
+    } finally {
+      await this.leases.release(claim, owner).catch(() => undefined);
+    }
+  }
+
+  private async mailConfirmationClaimed({
+    subscriberId,
+    email,
+    requestedAt,
+  }: EventOf<'parley.subscriber.confirmation-requested.v1'>['data']): Promise<ConfirmationOutcome> {
     const state = await this.subscriptions.load(subscriberId);
     if (state.confirmed || state.confirmationsMailed.includes(requestedAt)) return 'not-owed';
     // A newer request sends its own mail.

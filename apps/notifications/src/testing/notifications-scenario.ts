@@ -19,7 +19,10 @@ import {
   sleep,
   startServiceHarness,
 } from '@parley/testing';
+import { DeliveryService } from '../delivery/delivery.service';
 import { notificationsService } from '../notifications.service';
+import { guestSubscriberId } from '../shared/ids';
+import { SUBSCRIPTIONS, type SubscriberEntry } from '../subscriptions/subscriptions.projection';
 import { Blog, type CommentRef } from './blog';
 
 const actor = (accountId: string): Actor => ({
@@ -443,6 +446,35 @@ export function notificationsScenario(mode: HarnessMode): void {
       smtp.refuseWith = undefined;
       const confirmation = await eventually(() => smtp.to(guest)[0], { timeoutMs: 20_000 });
       expect(confirmation.headers.subject).toBe('Confirm your subscription');
+      await sleep(QUIET_MS);
+      expect(smtp.to(guest)).toHaveLength(1);
+    });
+
+    it('sends a confirmation mail once when the consumer and the scheduler reach it together', async () => {
+      const guest = `gil-${Date.now().toString(36)}@example.net`;
+      smtp.refuseWith = 451;
+      await blog.comment({
+        postId: post,
+        author: { guest: { name: 'Gil', email: guest } },
+        parent: c1,
+        notify: 'replies',
+      });
+      const subscriberId = guestSubscriberId(guest);
+      const owed = await eventually(async () => {
+        const entry = await harness.infra.readModels
+          .db(SUBSCRIPTIONS)
+          .collection<SubscriberEntry>('subscribers')
+          .findOne({ _id: subscriberId });
+        return entry?.confirmationDue ?? undefined;
+      });
+      await eventually(() => (smtp.refused.some((to) => to.includes(guest)) ? true : undefined));
+      smtp.refuseWith = undefined;
+      // Three senders at once (besides the scheduler's own passes): one mail.
+      const delivery = harness.running.app.get(DeliveryService);
+      const data = { subscriberId, email: guest, requestedAt: owed };
+      const outcomes = await Promise.all([1, 2, 3].map(() => delivery.mailConfirmation({ data })));
+      expect(outcomes.filter((o) => o === 'mailed').length).toBeLessThanOrEqual(1);
+      await eventually(() => smtp.to(guest)[0], { timeoutMs: 20_000 });
       await sleep(QUIET_MS);
       expect(smtp.to(guest)).toHaveLength(1);
     });

@@ -202,8 +202,9 @@ export function postsScenario(mode: HarnessMode): void {
         commentSettings: { mode: 'auto-close' },
       });
       expect(invalid.status).toBe(400);
+      // The unknown field named as itself, beside the missing one.
       expect(invalid.body.errors?.map((e) => e.field).sort()).toEqual([
-        'body',
+        'colour',
         'commentSettings.autoCloseDays',
       ]);
       expect(
