@@ -1,16 +1,13 @@
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { type TopicKey, TOPICS, dlqOf, topicName } from '@parley/contracts';
-import { MemoryMailbox } from '@parley/mail';
 import { KafkaMessageBus } from '@parley/messaging';
-import { type ServiceDefinition, connectMongo, sharedConsumerGroups } from '@parley/platform';
+import { connectMongo, sharedConsumerGroups } from '@parley/platform';
 import { projectionGroupId } from '@parley/readmodel';
 import { type ServiceProcess, eventually, spawnServiceProcess } from '@parley/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { commentsService } from '../../apps/comments/src/comments.service';
 import { ACCOUNTS_DIRECTORY } from '../../apps/gateway/src/identity/accounts.projection';
-import { notificationsService } from '../../apps/notifications/src/notifications.service';
-import { postsService } from '../../apps/posts/src/posts.service';
+import { definitionOf } from '../ops/consumer-groups';
 
 export type App = 'gateway' | 'posts' | 'comments' | 'notifications';
 export const APPS: readonly App[] = ['posts', 'comments', 'notifications', 'gateway'];
@@ -36,23 +33,6 @@ export interface FaultStackOptions {
   topicPrefix: string;
   /** Extra environment of one app. */
   env?: Partial<Record<App, Record<string, string>>>;
-}
-
-/** The definitions of the services that run consumer groups, for their group names and projections. */
-export function definitionOf(app: Exclude<App, 'gateway'>): ServiceDefinition {
-  switch (app) {
-    case 'posts':
-      return postsService();
-    case 'comments':
-      return commentsService();
-    case 'notifications':
-      return notificationsService({
-        mailer: new MemoryMailbox(),
-        from: 'Parley <notifications@blog.example>',
-        tokenSecret: TOKEN_SECRET,
-        publicBaseUrl: PUBLIC_BASE_URL,
-      });
-  }
 }
 
 async function freePort(): Promise<number> {

@@ -26,7 +26,8 @@ import type {
   PostRecord,
   SubscriptionRecord,
 } from './conversation';
-import { type App, type FaultStack, PUBLIC_BASE_URL, definitionOf } from './fault-stack';
+import { definitionOf } from '../ops/consumer-groups';
+import { type App, type FaultStack, PUBLIC_BASE_URL } from './fault-stack';
 
 /** What a notification is about, and which rule made it: a visible comment, a held one, a new post. */
 type Kind = 'visible' | 'held' | 'blog';

@@ -1,7 +1,7 @@
 import { sleep } from '@parley/testing';
 import { faultScenario } from './scenario';
 
-jest.setTimeout(300_000);
+jest.setTimeout(420_000);
 
 faultScenario({
   name: 'the Kafka broker stopped and started again',

@@ -2,7 +2,7 @@ import { eventually, sleep } from '@parley/testing';
 import { type App } from './fault-stack';
 import { faultScenario } from './scenario';
 
-jest.setTimeout(300_000);
+jest.setTimeout(420_000);
 
 const IN_TURN: readonly App[] = ['gateway', 'posts', 'comments', 'notifications'];
 
