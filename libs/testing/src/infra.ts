@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -37,11 +38,18 @@ function withDatabase(uri: string, database: string): string {
   return url.toString();
 }
 
+/**
+ * This module's own tag. Jest loads it afresh for every test file, and a worker process runs
+ * many files: the process id and the counter alone gave two files of one worker the same
+ * names (and so each other's topics).
+ */
+const MODULE_TAG = randomBytes(3).toString('hex');
+
 /** A name no other test in this run (or an earlier run) uses: for topics, databases, groups. */
 export function uniqueName(label: string): string {
   counter += 1;
   const run = process.env.PARLEY_TEST_RUN_ID ?? `r${Date.now().toString(36)}`;
-  return `${run}-${process.pid.toString(36)}-${counter}-${label}`;
+  return `${run}-${MODULE_TAG}-${counter}-${label}`;
 }
 
 /**

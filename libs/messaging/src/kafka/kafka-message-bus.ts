@@ -207,6 +207,13 @@ class KafkaGroupMember implements MessageConsumer {
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
     });
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs restarts a consumer after a retriable error only; after any other (a group
+      // coordinator not found while the broker comes back, say) the member would be gone
+      // for good, and its partitions' lag would grow with nobody to notice.
+      if (!event.payload.restart && consumer === this.consumer && this.running)
+        void this.rejoinAfterCrash(consumer, event.payload.error);
+    });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.assigned = Object.fromEntries(
         Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => [
@@ -232,6 +239,30 @@ class KafkaGroupMember implements MessageConsumer {
 
   assignment(): Record<string, number[]> {
     return this.running ? this.assigned : {};
+  }
+
+  /** A new consumer in place of one kafkajs gave up on, tried with backoff until it joins. */
+  private async rejoinAfterCrash(crashed: Consumer, error: Error): Promise<void> {
+    this.busOptions.logger?.warn(
+      { err: error, groupId: this.options.groupId },
+      'consumer crashed and was not restarted; joining the group again',
+    );
+    this.assigned = {};
+    await crashed.disconnect().catch(() => undefined);
+    for (let pause = 1_000; this.running && !this.stopping; pause = Math.min(pause * 2, 30_000)) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      if (!this.running || this.stopping) return;
+      try {
+        await this.start();
+        return;
+      } catch (startError) {
+        this.busOptions.logger?.warn(
+          { err: startError, groupId: this.options.groupId },
+          'could not join the group again yet',
+        );
+        await this.consumer?.disconnect().catch(() => undefined);
+      }
+    }
   }
 
   async stop(): Promise<void> {
