@@ -19,12 +19,7 @@ import {
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../health/readiness.service';
 import { createKafka, kafkaReadiness } from '../infra/kafka';
-import {
-  MongoWatchdog,
-  connectMongo,
-  mongoConnectionProbe,
-  mongoReadiness,
-} from '../infra/mongo';
+import { MongoWatchdog, connectMongo, mongoConnectionProbe, mongoReadiness } from '../infra/mongo';
 
 export type Clock = () => Date;
 
