@@ -309,6 +309,11 @@ export function notificationsScenario(mode: HarnessMode): void {
       const page = await fetch(`${harness.url}${url}`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<form method="post">');
+      // A link scanner's GETs show what would stop and change nothing.
+      const preview = await fetch(`${harness.url}${url}`);
+      expect(await preview.json()).toMatchObject({ unsubscribed: false });
+      const stillFollowed = await blog.comment({ postId: post, author: { accountId: C } });
+      await eventually(() => (mailsTo(D, stillFollowed).length === 1 ? true : undefined));
 
       const oneClick = await fetch(`${harness.url}${url}`, {
         method: 'POST',
