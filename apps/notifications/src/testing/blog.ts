@@ -171,9 +171,22 @@ export class Blog {
   }
 
   approvedMessages(comment: CommentRef, by = 'moderator'): OutgoingMessage[] {
+    return this.moderatedMessages(comment, 'parley.comment.approved.v1', by);
+  }
+
+  /** A moderator's decision on a comment, as the comments service publishes it. */
+  moderatedMessages(
+    comment: CommentRef,
+    type:
+      | 'parley.comment.approved.v1'
+      | 'parley.comment.unapproved.v1'
+      | 'parley.comment.marked-spam.v1'
+      | 'parley.comment.trashed.v1',
+    by = 'moderator',
+  ): OutgoingMessage[] {
     return this.messages('comments', `comment-${comment.id}`, [
       {
-        type: 'parley.comment.approved.v1',
+        type,
         data: { commentId: comment.id, postId: comment.postId, by, at: new Date().toISOString() },
       },
     ]);

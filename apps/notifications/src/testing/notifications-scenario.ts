@@ -257,6 +257,56 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(recipientsOf(held)).toEqual([email(A), email(D), email(E)].sort());
     });
 
+    it('(b) tells no reader of a spam reply, nor of a held one a moderator trashed or marked spam', async () => {
+      const spam = await blog.comment({
+        postId: post,
+        author: { accountId: C },
+        parent: c1,
+        status: 'spam',
+      });
+      const trashed = await blog.comment({
+        postId: post,
+        author: { accountId: C },
+        parent: c1,
+        status: 'pending',
+      });
+      const markedSpam = await blog.comment({
+        postId: post,
+        author: { accountId: C },
+        parent: c1,
+        status: 'pending',
+      });
+      await blog.send('comments', blog.moderatedMessages(trashed, 'parley.comment.trashed.v1'));
+      await blog.send(
+        'comments',
+        blog.moderatedMessages(markedSpam, 'parley.comment.marked-spam.v1'),
+      );
+      // A later, visible reply in the same thread reaches its readers: the ones before it were seen.
+      const visible = await blog.comment({ postId: post, author: { accountId: C }, parent: c1 });
+      await eventually(() => (recipientsOf(visible).length > 0 ? true : undefined));
+      await sleep(QUIET_MS);
+      for (const hidden of [spam, trashed, markedSpam]) {
+        expect(recipientsOf(hidden)).toEqual([]);
+        for (const reader of [A, B, D, E]) {
+          const inbox = await harness.request<InboxResponse>(
+            'GET',
+            '/v1/notifications',
+            undefined,
+            actor(reader),
+          );
+          // The post's author may moderate it and is told it awaits moderation; nothing else.
+          expect(
+            inbox.body.items.filter(
+              (i) =>
+                i.subject.kind === 'comment' &&
+                i.subject.commentId === hidden.id &&
+                i.reason !== 'moderation',
+            ),
+          ).toEqual([]);
+        }
+      }
+    });
+
     it('(d) sends a guest who never confirmed nothing but the confirmation', async () => {
       const guest = `gus-${Date.now().toString(36)}@example.net`;
       const g1 = await blog.comment({
