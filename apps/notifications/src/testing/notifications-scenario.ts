@@ -415,6 +415,30 @@ export function notificationsScenario(mode: HarnessMode): void {
       );
     });
 
+    it('gathers a daily subscription into one digest mail when its day is over', async () => {
+      const F = `f-${Date.now().toString(36)}`;
+      await blog.account(F);
+      const daily = await subscribe(F, { kind: 'post', targetId: post, frequency: 'daily' });
+      await listed(F, daily.id);
+      const morning = await blog.comment({ postId: post, author: { accountId: A } });
+      const evening = await blog.comment({ postId: post, author: { accountId: B } });
+      await eventually(() =>
+        mailsTo(E, morning).length === 1 && mailsTo(E, evening).length === 1 ? true : undefined,
+      );
+      await sleep(QUIET_MS);
+      const digests = () => smtp.to(email(F)).filter((m) => m.headers.subject?.includes('digest'));
+      expect(digests()).toEqual([]);
+      expect(mailsTo(F, morning)).toEqual([]);
+
+      offsetMs += 24 * 3_600_000;
+      const digest = await eventually(() => digests()[0], { timeoutMs: 15_000 });
+      expect(digest.headers.subject).toBe('Your daily digest: 2 new notifications');
+      expect(digest.text).toContain(`#comment-${morning.id}`);
+      expect(digest.text).toContain(`#comment-${evening.id}`);
+      await sleep(QUIET_MS);
+      expect(digests()).toHaveLength(1);
+    });
+
     it('retries a refused mail (4xx) with backoff and records a permanent refusal (5xx) without retrying', async () => {
       smtp.refuseWith = 451;
       const retried = await blog.comment({
