@@ -283,7 +283,14 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
         (v) => v > 0,
       ),
     ).toBe(true);
-    expect(valuesOf(text, 'parley_relay_lag_ms', { service: 'notifications' })).toHaveLength(1);
+    // The survivor's relay takes over publishing once the leaving replica's lease is gone.
+    await eventually(
+      async () =>
+        valuesOf(await scrape(), 'parley_relay_lag_ms', { service: 'notifications' }).length === 1
+          ? true
+          : undefined,
+      { timeoutMs: 45_000, intervalMs: 1_000, message: "the survivor's relay publishing" },
+    );
     expect(
       valuesOf(text, 'parley_events_appended_total', {
         type: 'parley.notification.delivered.v1',
