@@ -57,6 +57,8 @@ export async function spawnServiceProcess(
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  // The last log lines, for an error that says why a start failed.
+  const logTail: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -64,6 +66,8 @@ export async function spawnServiceProcess(
     }, timeoutMs);
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
+      logTail.push(line);
+      if (logTail.length > 10) logTail.shift();
       try {
         const entry = JSON.parse(line) as { url?: unknown; msg?: unknown };
         if (typeof entry.url === 'string' && entry.msg === `${app} listening`) {
@@ -78,7 +82,7 @@ export async function spawnServiceProcess(
       clearTimeout(timer);
       reject(
         new Error(
-          `${app} exited (${code ?? signal}) before listening: ${stderr.join('').slice(-2000)}`,
+          `${app} exited (${code ?? signal}) before listening: ${stderr.join('').slice(-2000)}\n${logTail.join('\n').slice(-4000)}`,
         ),
       );
     });

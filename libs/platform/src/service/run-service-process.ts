@@ -3,7 +3,10 @@ import { createLogger, initTracing } from '@parley/observability';
 import { installGracefulShutdown } from '../bootstrap/graceful-shutdown';
 import { ReadinessService } from '../health/readiness.service';
 import { runRebuildCommand } from './rebuild-command';
-import { createDistributedInfrastructure } from './service-infrastructure';
+import {
+  type ServiceInfrastructure,
+  createDistributedInfrastructure,
+} from './service-infrastructure';
 import { type ServiceDefinition, startService } from './start-service';
 
 /**
@@ -40,19 +43,33 @@ export async function runServiceProcess<A extends AppName>(
     }).finally(() => infra.close());
     process.exit(code);
   }
-  try {
-    const infra = await createDistributedInfrastructure(config, logger);
-    const running = await startService(define(config), infra, config.http);
-    installGracefulShutdown({
-      app: running.app,
-      readiness: running.app.get(ReadinessService),
-      logger,
-      graceMs: config.shutdownGraceMs,
-      drainDelayMs: Math.min(2000, Math.floor(config.shutdownGraceMs / 4)),
-    });
-    logger.info({ url: running.url }, `${name} listening`);
-  } catch (error) {
-    logger.fatal({ err: error }, `${name} failed to start`);
-    process.exit(1);
+  for (let attempt = 1; ; attempt += 1) {
+    let infra: ServiceInfrastructure | undefined;
+    try {
+      infra = await createDistributedInfrastructure(config, logger);
+      const running = await startService(define(config), infra, config.http);
+      installGracefulShutdown({
+        app: running.app,
+        readiness: running.app.get(ReadinessService),
+        logger,
+        graceMs: config.shutdownGraceMs,
+        drainDelayMs: Math.min(2000, Math.floor(config.shutdownGraceMs / 4)),
+      });
+      logger.info({ url: running.url }, `${name} listening`);
+      return;
+    } catch (error) {
+      await infra?.close().catch(() => undefined);
+      if (attempt >= START_ATTEMPTS) {
+        logger.fatal({ err: error }, `${name} failed to start`);
+        process.exit(1);
+      }
+      // A broker or database still coming up (its group coordinator loading, say).
+      const retryInMs = 1000 * 2 ** (attempt - 1);
+      logger.warn({ err: error, attempt, retryInMs }, `${name} could not start yet; trying again`);
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
   }
 }
+
+/** Tries to start before giving up (1 + 2 + 4 s apart): a restart by the orchestrator is slower. */
+const START_ATTEMPTS = 4;

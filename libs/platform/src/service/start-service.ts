@@ -189,9 +189,16 @@ export async function startService(
       { inheritAppConfig: true },
     );
   }
-  await definition.configure?.(app, infra);
-  await app.startAllMicroservices();
-  const running = await listen(app, http.host, http.port);
+  let running: Awaited<ReturnType<typeof listen>>;
+  try {
+    await definition.configure?.(app, infra);
+    await app.startAllMicroservices();
+    running = await listen(app, http.host, http.port);
+  } catch (error) {
+    // Consumers that did join leave again, so that a new attempt starts from nothing.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const lagTimer = monitorLag(definition.name, infra.bus, groups);
   app.getHttpServer().once('close', () => clearInterval(lagTimer));
   return { app, url: running.url, infra, groups };
