@@ -14,9 +14,9 @@ import {
   Relay,
 } from '@parley/eventstore';
 import { KafkaMessageBus } from '@parley/messaging';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { median, percentile, report, round } from './support';
+import { bareKafkaRoundTrips, median, percentile, report, round } from './support';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const MONGO = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/parley';
@@ -119,45 +119,6 @@ async function relayLatency(kafka: Kafka, connection: mongoose.Connection): Prom
   return latencies;
 }
 
-async function bareLatency(kafka: Kafka): Promise<number[]> {
-  const topic = `bench-core-bare-${randomUUID().slice(0, 8)}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
-  const consumer = kafka.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 20, minBytes: 1 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const start = sentAt.get(message.key?.toString() ?? '');
-      if (start !== undefined) latencies.push(performance.now() - start);
-    },
-  });
-  await sleep(500);
-  await paced(async (i) => {
-    const key = `k-${i}`;
-    sentAt.set(key, performance.now());
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: [{ key, value: JSON.stringify(liked(i).data) }],
-    });
-  });
-  await waitFor(() => latencies.length >= SAMPLES);
-  await consumer.disconnect();
-  await producer.disconnect();
-  return latencies;
-}
-
 async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-core', brokers: BROKERS, logLevel: logLevel.NOTHING });
   const url = new URL(MONGO);
@@ -180,7 +141,12 @@ async function main(): Promise<void> {
     const ours = await relayLatency(kafka, connection);
     relay.p50.push(percentile(ours, 50));
     relay.p99.push(percentile(ours, 99));
-    const baseline = await bareLatency(kafka);
+    const baseline = await bareKafkaRoundTrips(kafka, {
+      label: 'core',
+      rate: RATE,
+      count: SAMPLES,
+      value: (i) => JSON.stringify(liked(i).data),
+    });
     bare.p50.push(percentile(baseline, 50));
     bare.p99.push(percentile(baseline, 99));
   }

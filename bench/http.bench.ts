@@ -9,19 +9,20 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { type Blog, type SeededPost, seedPost, startBlog } from './seed';
 import {
-  type CannonResult,
+  type LoadFigure,
   type Mode,
   type RunningStack,
   type ServiceName,
   autocannon,
   loadAverage,
+  measureLoad,
   quiesce,
   rssMiB,
   sleep,
   startStack,
   startStaticServer,
 } from './stack';
-import { median, report, round } from './support';
+import { report, round } from './support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -31,28 +32,11 @@ const SIZES = (process.env.BENCH_THREADS ?? '50,500,5000').split(',').map(Number
 const DISTRIBUTED_MAX = Number(process.env.BENCH_DISTRIBUTED_MAX_THREAD ?? 500);
 const SERVICES: ServiceName[] = ['gateway', 'posts', 'comments', 'notifications'];
 
-interface Figure {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  bytes: number;
-  non2xx: number;
-  timeouts: number;
-}
+type Figure = LoadFigure;
 
 /** Runs autocannon RUNS times; medians of requests/s and percentiles. */
-async function measure(options: Parameters<typeof autocannon>[0]): Promise<Figure> {
-  const results: CannonResult[] = [];
-  for (let i = 0; i < RUNS; i++) results.push(await autocannon(options));
-  return {
-    requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
-    p50: median(results.map((r) => r.p50)),
-    p99: median(results.map((r) => r.p99)),
-    bytes: Math.round(median(results.map((r) => r.bytesPerRequest))),
-    non2xx: results.reduce((sum, r) => sum + r.non2xx + r.errors - r.timeouts, 0),
-    timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
-  };
-}
+const measure = (options: Parameters<typeof autocannon>[0]): Promise<Figure> =>
+  measureLoad(RUNS, options);
 
 type Rss = Record<ServiceName, number>;
 const rssOf = (stack: RunningStack): Rss =>

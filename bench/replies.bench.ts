@@ -5,12 +5,12 @@
 // broker at the same rate, in the same run. Embedded mode and the distributed services.
 import type { AddressInfo } from 'node:net';
 import type { TokensResponse } from '@parley/contracts';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { Api } from './seed';
 import { type Mode, loadAverage, runBenchScript, sleep, startStack } from './stack';
-import { median, percentile, report, round } from './support';
+import { bareKafkaRoundTrips, median, percentile, report, round } from './support';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -250,47 +250,12 @@ async function bareKafka(rate: number, seconds: number): Promise<number[]> {
     brokers: BROKERS,
     logLevel: logLevel.NOTHING,
   });
-  const topic = `bench-replies-bare-${Date.now().toString(36)}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+  return bareKafkaRoundTrips(kafka, {
+    label: 'replies',
+    rate,
+    count: Math.round(rate * seconds),
+    value: (i) => JSON.stringify({ i }),
   });
-  await producer.connect();
-  const consumer = kafka.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 20, minBytes: 1 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const start = sentAt.get(message.key?.toString() ?? '');
-      if (start !== undefined) latencies.push(performance.now() - start);
-    },
-  });
-  await sleep(1000);
-  const total = Math.round(rate * seconds);
-  const started = performance.now();
-  const inflight: Promise<unknown>[] = [];
-  for (let i = 0; i < total; i++) {
-    const wait = started + (i * 1000) / rate - performance.now();
-    if (wait > 0) await sleep(wait);
-    const key = `k-${i}`;
-    sentAt.set(key, performance.now());
-    inflight.push(
-      producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify({ i }) }] }),
-    );
-  }
-  await Promise.all(inflight);
-  const deadline = Date.now() + 30_000;
-  while (latencies.length < total && Date.now() < deadline) await sleep(10);
-  await consumer.disconnect();
-  await producer.disconnect();
-  return latencies;
 }
 
 interface Row {

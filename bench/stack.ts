@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { median } from './support';
 
 export type Mode = 'embedded' | 'distributed';
 export type ServiceName = 'gateway' | 'posts' | 'comments' | 'notifications';
@@ -323,4 +324,28 @@ export async function quiesce(pids: number[], timeoutMs = 600_000): Promise<void
     const busy = unique.some((pid, i) => cpuSeconds(pid) - before[i]! > 0.1);
     if (!busy || Date.now() > deadline) return;
   }
+}
+
+export interface LoadFigure {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  bytes: number;
+  /** Answers other than 2xx, and errors other than timeouts. */
+  non2xx: number;
+  timeouts: number;
+}
+
+/** Runs autocannon `runs` times: medians of requests/s, percentiles and answer size. */
+export async function measureLoad(runs: number, options: CannonOptions): Promise<LoadFigure> {
+  const results: CannonResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await autocannon(options));
+  return {
+    requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
+    bytes: Math.round(median(results.map((r) => r.bytesPerRequest))),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx + r.errors - r.timeouts, 0),
+    timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
+  };
 }

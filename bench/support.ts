@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Kafka, Partitioners } from 'kafkajs';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -71,4 +74,53 @@ export function report(
       : `${existing.trimEnd()}\n\n${md}\n`;
   writeFileSync(RESULTS_MD, next);
   process.stdout.write(`${md}\n`);
+}
+
+/**
+ * The baseline of the latency figures: `count` kafkajs sends (acks=all) at `rate` per second
+ * to one eachMessage on a fresh 12-partition topic; the milliseconds from send to receipt of
+ * each message that arrived within 30 s of the last send.
+ */
+export async function bareKafkaRoundTrips(
+  kafka: Kafka,
+  options: { label: string; rate: number; count: number; value: (i: number) => string },
+): Promise<number[]> {
+  const topic = `bench-${options.label}-bare-${randomUUID().slice(0, 8)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 20, minBytes: 1 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const start = sentAt.get(message.key?.toString() ?? '');
+      if (start !== undefined) latencies.push(performance.now() - start);
+    },
+  });
+  await sleep(1000);
+  const started = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const wait = started + (i * 1000) / options.rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    const key = `k-${i}`;
+    sentAt.set(key, performance.now());
+    inflight.push(producer.send({ topic, acks: -1, messages: [{ key, value: options.value(i) }] }));
+  }
+  await Promise.all(inflight);
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < options.count && Date.now() < deadline) await sleep(10);
+  await consumer.disconnect();
+  await producer.disconnect();
+  return latencies;
 }

@@ -4,8 +4,8 @@
 // Without a WordPress set up, says how to set it up and stops without failing.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { autocannon, type CannonResult, loadAverage } from './stack';
-import { median, report, round } from './support';
+import { type autocannon, type LoadFigure, loadAverage, measureLoad } from './stack';
+import { report, round } from './support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -18,24 +18,13 @@ interface State {
   posts: { '50': number; '500': number; writes: number };
 }
 
-interface Figure {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  bytes: number;
+interface Figure extends Omit<LoadFigure, 'non2xx' | 'timeouts'> {
   failed: number;
 }
 
 async function measure(options: Parameters<typeof autocannon>[0]): Promise<Figure> {
-  const results: CannonResult[] = [];
-  for (let i = 0; i < RUNS; i++) results.push(await autocannon(options));
-  return {
-    requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
-    p50: median(results.map((r) => r.p50)),
-    p99: median(results.map((r) => r.p99)),
-    bytes: Math.round(median(results.map((r) => r.bytesPerRequest))),
-    failed: results.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
-  };
+  const { non2xx, timeouts, ...figure } = await measureLoad(RUNS, options);
+  return { ...figure, failed: non2xx + timeouts };
 }
 
 type Modes = { mode: string; [key: string]: unknown }[];
