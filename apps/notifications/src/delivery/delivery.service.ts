@@ -10,7 +10,7 @@ import {
   isDomainError,
 } from '@parley/eventstore';
 import { MailDeliveryError, type MailMessage } from '@parley/mail';
-import { classifyFailure } from '@parley/messaging';
+import { backoffMs, classifyFailure, sleep } from '@parley/messaging';
 import { APP_LOGGER, EVENT_STORE, LEASES, READ_MODELS } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
@@ -209,15 +209,16 @@ export class DeliveryService {
    */
   private async untilRecorded(record: () => Promise<unknown>): Promise<void> {
     const deadline = Date.now() + 300_000;
-    for (let pause = 100; ; pause = Math.min(pause * 2, 5_000)) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await record();
         return;
       } catch (error) {
+        const pause = backoffMs(attempt, 100, 5_000);
         if (classifyFailure(error) !== 'infrastructure' || Date.now() + pause > deadline)
           throw error;
         this.logger.warn({ err: error }, 'could not record a sent mail yet; trying again');
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        await sleep(pause);
       }
     }
   }

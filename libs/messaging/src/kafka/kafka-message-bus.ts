@@ -18,7 +18,7 @@ import type {
   TopicBatch,
   TopicSpec,
 } from '../message';
-import { retryUntilStopped } from '../retry';
+import { backoffMs, retryUntilStopped, sleep } from '../retry';
 
 export interface KafkaBusOptions {
   /** Longest time a fetch waits for new data: low values keep end-to-end latency low. */
@@ -249,8 +249,8 @@ class KafkaGroupMember implements MessageConsumer {
     );
     this.assigned = {};
     await crashed.disconnect().catch(() => undefined);
-    for (let pause = 1_000; this.running && !this.stopping; pause = Math.min(pause * 2, 30_000)) {
-      await new Promise((resolve) => setTimeout(resolve, pause));
+    for (let attempt = 1; this.running && !this.stopping; attempt++) {
+      await sleep(backoffMs(attempt, 1_000, 30_000));
       if (!this.running || this.stopping) return;
       try {
         await this.start();
