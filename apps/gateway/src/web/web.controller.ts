@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { SafeHtml } from './html';
 import { identicon } from './identicon';
+import { localRedirect } from './local-redirect';
 import { renderPostBody } from './markdown';
 import { type ApiAnswer, PublicApi } from './public-api';
 import { type AccountFormState, loginPage, messagePage, registerPage } from './views/account-pages';
@@ -72,11 +73,6 @@ const simpleFormSchema = z.object({
   back: text,
   action: z.enum(['like', 'unlike']).optional(),
 });
-
-/** Where a form may send the browser back to: a path of this site only. */
-function localPath(value: string | undefined, fallback = '/'): string {
-  return value && value.startsWith('/') && !value.startsWith('//') ? value : fallback;
-}
 
 function problemMessage(problem: Problem | undefined, fallback: string): string {
   if (!problem) return fallback;
@@ -524,7 +520,7 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
-    const back = localPath(form.back);
+    const back = localRedirect(form.back);
     const viewer = await this.api.viewer(request, reply);
     if (!viewer) {
       await reply
@@ -553,7 +549,7 @@ export class WebController {
       method: 'DELETE',
       path: `/api/v1/comments/${encodeURIComponent(id)}`,
     });
-    await reply.status(303).header('location', localPath(form.back)).send();
+    await reply.status(303).header('location', localRedirect(form.back)).send();
   }
 
   @Get('login')
@@ -566,7 +562,7 @@ export class WebController {
       request,
       reply,
       'Log in',
-      loginPage(csrfToken(request, reply), localPath(query.next), {
+      loginPage(csrfToken(request, reply), localRedirect(query.next), {
         values: {},
         errors: {},
         formError: null,
@@ -597,13 +593,13 @@ export class WebController {
         request,
         reply,
         'Log in',
-        loginPage(csrfToken(request, reply), localPath(form.next), state),
+        loginPage(csrfToken(request, reply), localRedirect(form.next), state),
         { status: answer.status },
       );
       return;
     }
     this.api.startSession(request, reply, answer.body);
-    await reply.status(303).header('location', localPath(form.next)).send();
+    await reply.status(303).header('location', localRedirect(form.next)).send();
   }
 
   @Get('register')
@@ -616,7 +612,7 @@ export class WebController {
       request,
       reply,
       'Create an account',
-      registerPage(csrfToken(request, reply), localPath(query.next), {
+      registerPage(csrfToken(request, reply), localRedirect(query.next), {
         values: {},
         errors: {},
         formError: null,
@@ -654,13 +650,13 @@ export class WebController {
         request,
         reply,
         'Create an account',
-        registerPage(csrfToken(request, reply), localPath(form.next), state),
+        registerPage(csrfToken(request, reply), localRedirect(form.next), state),
         { status: answer.status },
       );
       return;
     }
     this.api.startSession(request, reply, answer.body);
-    await reply.status(303).header('location', localPath(form.next)).send();
+    await reply.status(303).header('location', localRedirect(form.next)).send();
   }
 
   @Post('logout')
