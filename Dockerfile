@@ -25,6 +25,9 @@ USER 1000:1000
 # tini forwards SIGTERM to Node and reaps zombies; the app drains on it (k8s/README.md).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--"]
+# Prometheus scrapes /metrics here; the HTTP port answers 404 for it.
+ENV METRICS_PORT=9464
+EXPOSE 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 

@@ -18,7 +18,7 @@ interface OpenApiDocument {
 
 /** The routes a client of the public API may call: the JSON API and the operations endpoints. */
 function isPublicApi(url: string): boolean {
-  return url.startsWith('/api/v1/') || url.startsWith('/health/') || url === '/metrics';
+  return url.startsWith('/api/v1/') || url.startsWith('/health/');
 }
 
 const asOpenApiPath = (url: string) => url.replace(/:([A-Za-z]+)/g, '{$1}');

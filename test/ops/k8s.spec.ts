@@ -19,6 +19,7 @@ interface EnvVar {
 
 interface Container {
   name: string;
+  ports?: { name?: string; containerPort: number }[];
   env?: EnvVar[];
   envFrom?: { configMapRef?: { name: string } }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -31,7 +32,7 @@ interface Container {
 interface DeploymentSpec {
   selector: { matchLabels: Record<string, string> };
   template: {
-    metadata: { labels: Record<string, string> };
+    metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
     spec: {
       terminationGracePeriodSeconds?: number;
       securityContext?: { runAsNonRoot?: boolean };
@@ -170,6 +171,30 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
         problems = error.problems.map((p) => `${p.variable}: ${p.reason}`);
       }
       expect(problems).toEqual([]);
+    },
+  );
+
+  it.each(APP_NAMES)(
+    'has Prometheus scrape %s on its metrics port, which its Service does not route to',
+    (app: AppName) => {
+      const deployment = deployments.find((d) => d.metadata.name === app)!;
+      const container = deployment.spec.template.spec.containers[0]!;
+      const config = loadConfig(app, envOf(app));
+      const metricsPort = container.ports?.find((p) => p.name === 'metrics')?.containerPort;
+      expect(metricsPort).toBe(config.metrics.port);
+      expect(metricsPort).not.toBe(config.http.port);
+      const annotations = deployment.spec.template.metadata.annotations ?? {};
+      expect(annotations['prometheus.io/port']).toBe(String(metricsPort));
+      expect(annotations['prometheus.io/path']).toBe('/metrics');
+
+      const service = byKind('Service').find((o) => o.metadata.name === app) as K8sObject & {
+        spec: { ports: { port: number; targetPort?: number | string }[] };
+      };
+      expect(service.spec.ports.length).toBeGreaterThan(0);
+      for (const port of service.spec.ports) {
+        expect([port.port, port.targetPort]).not.toContain(metricsPort);
+        expect(port.targetPort ?? port.port).not.toBe('metrics');
+      }
     },
   );
 

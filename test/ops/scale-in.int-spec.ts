@@ -261,7 +261,7 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
 
     // The survivor's metrics tell the same story, per channel and per topic.
     const notificationsTopic = topicName('notifications', prefix);
-    const scrape = async () => (await fetch(`${survivor.url}/metrics`)).text();
+    const scrape = async () => (await fetch(`${survivor.metricsUrl}/metrics`)).text();
     const sent = valuesOf(await scrape(), 'parley_notifications_total', {
       channel: 'email',
       outcome: 'sent',

@@ -6,6 +6,7 @@ const BASE = [
   'LOG_LEVEL',
   'HOST',
   'PORT',
+  'METRICS_PORT',
   'SHUTDOWN_GRACE_MS',
   'KAFKA_BROKERS',
   'KAFKA_CLIENT_ID',
@@ -30,6 +31,8 @@ export interface BaseConfig {
   environment: 'development' | 'production' | 'test';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   http: { host: string; port: number };
+  /** The scrape endpoint's own port, never routed by the public Service. */
+  metrics: { port: number };
   shutdownGraceMs: number;
   kafka: KafkaConfig;
   mongo: { uri: string };
@@ -80,6 +83,7 @@ function base(app: AppName, v: BaseValues): BaseConfig {
     environment: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
     http: { host: v.HOST, port: v.PORT },
+    metrics: { port: v.METRICS_PORT },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     kafka: {
       brokers: v.KAFKA_BROKERS,

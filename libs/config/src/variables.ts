@@ -76,6 +76,13 @@ export const VARIABLES = {
     defaultValue: (app: AppName) => String(DEFAULT_PORTS[app]),
     apps: ALL,
   },
+  METRICS_PORT: {
+    schema: port,
+    description:
+      'Port of the Prometheus scrape endpoint (`/metrics`), apart from the HTTP port so that the public Service never exposes it; 0 picks a free port.',
+    defaultValue: '9464',
+    apps: ALL,
+  },
   SHUTDOWN_GRACE_MS: {
     schema: positiveInt,
     description:

@@ -5,6 +5,7 @@ export * from './health/readiness.service';
 export * from './health/health.module';
 export * from './bootstrap/http-app';
 export * from './bootstrap/graceful-shutdown';
+export * from './bootstrap/metrics-server';
 export * from './infra/tokens';
 export * from './infra/mongo';
 export * from './infra/kafka';

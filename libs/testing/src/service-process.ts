@@ -28,6 +28,8 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** The HTTP address the service logged when it started listening. */
   readonly url: string;
+  /** Where its Prometheus metrics are served (`<metricsUrl>/metrics`), apart from `url`. */
+  readonly metricsUrl: string;
   /** Ends the process at once, as a crash would: no drain, no offset commit. */
   kill(): Promise<void>;
   /** SIGTERM and wait: the graceful shutdown. */
@@ -52,44 +54,60 @@ export async function spawnServiceProcess(
   const child = spawn(process.execPath, [join(dist, 'apps', app, 'src', 'main.js')], {
     cwd: ROOT,
     // The copy lives outside the repository: its packages are found through NODE_PATH.
-    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      NODE_PATH: join(ROOT, 'node_modules'),
+      LOG_LEVEL: 'info',
+      // A free metrics port each, so that replicas on one machine do not collide.
+      METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   // The last log lines, for an error that says why a start failed.
   const logTail: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${app} did not start in ${timeoutMs} ms: ${stderr.join('').slice(-2000)}`));
-    }, timeoutMs);
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      logTail.push(line);
-      if (logTail.length > 10) logTail.shift();
-      try {
-        const entry = JSON.parse(line) as { url?: unknown; msg?: unknown };
-        if (typeof entry.url === 'string' && entry.msg === `${app} listening`) {
-          clearTimeout(timer);
-          resolve(entry.url);
+  const { url, metricsUrl } = await new Promise<{ url: string; metricsUrl: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(
+          new Error(`${app} did not start in ${timeoutMs} ms: ${stderr.join('').slice(-2000)}`),
+        );
+      }, timeoutMs);
+      const lines = createInterface({ input: child.stdout });
+      lines.on('line', (line) => {
+        logTail.push(line);
+        if (logTail.length > 10) logTail.shift();
+        try {
+          const entry = JSON.parse(line) as { url?: unknown; metricsUrl?: unknown; msg?: unknown };
+          if (
+            typeof entry.url === 'string' &&
+            typeof entry.metricsUrl === 'string' &&
+            entry.msg === `${app} listening`
+          ) {
+            clearTimeout(timer);
+            resolve({ url: entry.url, metricsUrl: entry.metricsUrl });
+          }
+        } catch {
+          // Not a log line of ours.
         }
-      } catch {
-        // Not a log line of ours.
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(
-        new Error(
-          `${app} exited (${code ?? signal}) before listening: ${stderr.join('').slice(-2000)}\n${logTail.join('\n').slice(-4000)}`,
-        ),
-      );
-    });
-  });
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `${app} exited (${code ?? signal}) before listening: ${stderr.join('').slice(-2000)}\n${logTail.join('\n').slice(-4000)}`,
+          ),
+        );
+      });
+    },
+  );
   return {
     child,
     url,
+    metricsUrl,
     async kill() {
       child.kill('SIGKILL');
       await exited(child);

@@ -29,6 +29,8 @@ export interface EmbeddedOptions {
   logDestination?: DestinationStream;
   /** Origins whose pages may call the API from the browser. */
   corsOrigins?: string[];
+  /** Serves the process's Prometheus metrics on this port of `host` (0: a free one); none when undefined. */
+  metricsPort?: number;
 }
 
 export interface EmbeddedParley {
@@ -36,6 +38,8 @@ export interface EmbeddedParley {
   gateway: RunningService;
   services: RunningService[];
   mailbox: MemoryMailbox;
+  /** Where Prometheus scrapes the process, when `metricsPort` was given. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -60,13 +64,22 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
   const publicBaseUrl = options.publicBaseUrl ?? `http://localhost:${options.port}`;
 
   const services: RunningService[] = [];
-  const start = async (definition: ServiceDefinition, host: string, port: number) => {
+  const start = async (
+    definition: ServiceDefinition,
+    host: string,
+    port: number,
+    metricsPort?: number,
+  ) => {
     const infra = await createEmbeddedInfrastructure(
       platform,
       definition.name,
       logger.child({ app: definition.name }),
     );
-    const running = await startService(definition, infra, { host, port });
+    const running = await startService(definition, infra, {
+      host,
+      port,
+      ...(metricsPort === undefined ? {} : { metricsPort }),
+    });
     services.push(running);
     return running;
   };
@@ -100,9 +113,12 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
       }),
       options.host,
       options.port,
+      // One registry per process: the gateway's scrape endpoint shows all four services.
+      options.metricsPort,
     );
     return {
       url: gateway.url,
+      ...(gateway.metricsUrl ? { metricsUrl: gateway.metricsUrl } : {}),
       gateway,
       services: services.filter((s) => s !== gateway),
       mailbox,

@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     logLevel: env.LOG_LEVEL,
     ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+    ...(env.METRICS_PORT === undefined ? {} : { metricsPort: env.METRICS_PORT }),
   });
   const url = parley.url.replace('127.0.0.1', 'localhost');
   const startMs = Date.now() - started;
@@ -48,6 +50,9 @@ async function main(): Promise<void> {
       env.SMTP_URL
         ? `  Mail:      sent through ${env.SMTP_URL.replace(/\/\/[^@]*@/, '//')}`
         : `  Mailbox:   ${url}/dev/mailbox`,
+      ...(parley.metricsUrl
+        ? [`  Metrics:   ${parley.metricsUrl.replace('127.0.0.1', 'localhost')}/metrics`]
+        : []),
       `  Data:      ${env.DATA_DIR}/`,
       ...(demo === undefined
         ? []

@@ -26,7 +26,7 @@ export interface HttpAppOptions {
   port: number;
   /** Largest accepted request body in bytes; larger ones get 413. */
   bodyLimit?: number;
-  /** Paths whose requests are not logged (health probes, metrics scrapes). */
+  /** Paths whose requests are not logged (health probes). */
   quietPaths?: string[];
 }
 
@@ -94,7 +94,7 @@ export async function createHttpApp(
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  const quiet = new Set(options.quietPaths ?? ['/health/live', '/health/ready', '/metrics']);
+  const quiet = new Set(options.quietPaths ?? ['/health/live', '/health/ready']);
   const spans = new WeakMap<object, Span>();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, request.id);

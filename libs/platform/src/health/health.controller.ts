@@ -1,6 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { registry } from '@parley/observability';
 import type { FastifyReply } from 'fastify';
 import { ReadinessService } from './readiness.service';
 
@@ -54,21 +53,5 @@ export class HealthController {
         status: report.ready ? 'ok' : report.draining ? 'draining' : 'unavailable',
         checks: report.checks,
       });
-  }
-}
-
-@ApiTags('Operations')
-@Controller()
-export class MetricsController {
-  /** Prometheus metrics of the process. */
-  @Get('metrics')
-  @ApiOperation({ summary: 'Prometheus metrics of the process.' })
-  @ApiResponse({
-    status: 200,
-    description: 'Prometheus text exposition format',
-    content: { 'text/plain': { schema: { type: 'string' } } },
-  })
-  async metrics(@Res() reply: FastifyReply): Promise<void> {
-    await reply.header('content-type', registry.contentType).send(await registry.metrics());
   }
 }

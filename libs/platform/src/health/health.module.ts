@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { HealthController, MetricsController } from './health.controller';
+import { HealthController } from './health.controller';
 import { ReadinessService } from './readiness.service';
 
 @Global()
 @Module({
-  controllers: [HealthController, MetricsController],
+  controllers: [HealthController],
   providers: [ReadinessService],
   exports: [ReadinessService],
 })

@@ -47,7 +47,10 @@ export async function runServiceProcess<A extends AppName>(
     let infra: ServiceInfrastructure | undefined;
     try {
       infra = await createDistributedInfrastructure(config, logger);
-      const running = await startService(define(config), infra, config.http);
+      const running = await startService(define(config), infra, {
+        ...config.http,
+        metricsPort: config.metrics.port,
+      });
       installGracefulShutdown({
         app: running.app,
         readiness: running.app.get(ReadinessService),
@@ -55,7 +58,7 @@ export async function runServiceProcess<A extends AppName>(
         graceMs: config.shutdownGraceMs,
         drainDelayMs: Math.min(2000, Math.floor(config.shutdownGraceMs / 4)),
       });
-      logger.info({ url: running.url }, `${name} listening`);
+      logger.info({ url: running.url, metricsUrl: running.metricsUrl }, `${name} listening`);
       return;
     } catch (error) {
       await infra?.close().catch(() => undefined);

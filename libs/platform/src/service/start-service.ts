@@ -5,6 +5,7 @@ import { EventBusServer, type IncomingMessage, type MessageBus } from '@parley/m
 import { metrics } from '@parley/observability';
 import { type Projection, ProjectionServer, projectionGroupId } from '@parley/readmodel';
 import { createHttpApp, listen } from '../bootstrap/http-app';
+import { type MetricsServer, startMetricsServer } from '../bootstrap/metrics-server';
 import type { ServiceInfrastructure } from './service-infrastructure';
 
 /** A group of `@OnEvent` handlers that share one consumer group (a policy, a live feed). */
@@ -36,6 +37,8 @@ export interface RunningService {
   infra: ServiceInfrastructure;
   /** Consumer groups of this instance, with their topics (for lag and operations). */
   groups: { groupId: string; topics: string[] }[];
+  /** Where Prometheus scrapes this process (`<metricsUrl>/metrics`), when it was asked to serve them. */
+  metricsUrl?: string;
 }
 
 function recorder(service: string, groupId: string) {
@@ -130,7 +133,12 @@ let instanceCounter = 0;
 export async function startService(
   definition: ServiceDefinition,
   infra: ServiceInfrastructure,
-  http: { host: string; port: number },
+  http: {
+    host: string;
+    port: number;
+    /** Serves the process's metrics on this port, apart from the HTTP port; 0 picks a free one. */
+    metricsPort?: number;
+  },
 ): Promise<RunningService> {
   const topics = topicsOf(definition).flatMap((key) => {
     const name = infra.topicName(key);
@@ -190,16 +198,29 @@ export async function startService(
     );
   }
   let running: Awaited<ReturnType<typeof listen>>;
+  let metricsServer: MetricsServer | undefined;
   try {
     await definition.configure?.(app, infra);
     await app.startAllMicroservices();
+    if (http.metricsPort !== undefined)
+      metricsServer = await startMetricsServer(http.host, http.metricsPort);
     running = await listen(app, http.host, http.port);
   } catch (error) {
     // Consumers that did join leave again, so that a new attempt starts from nothing.
     await app.close().catch(() => undefined);
+    await metricsServer?.close();
     throw error;
   }
   const lagTimer = monitorLag(definition.name, infra.bus, groups);
-  app.getHttpServer().once('close', () => clearInterval(lagTimer));
-  return { app, url: running.url, infra, groups };
+  app.getHttpServer().once('close', () => {
+    clearInterval(lagTimer);
+    void metricsServer?.close();
+  });
+  return {
+    app,
+    url: running.url,
+    infra,
+    groups,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
+  };
 }

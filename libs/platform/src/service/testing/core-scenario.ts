@@ -187,6 +187,7 @@ export function coreScenario(
       running = await startService(likesService, await infrastructure(), {
         host: '127.0.0.1',
         port: 0,
+        metricsPort: 0,
       });
     });
 
@@ -315,8 +316,11 @@ export function coreScenario(
       expect(refused.headers['x-dlq-consumer-group']).toMatch(/parley-likes\.audit$/);
     });
 
-    it('exposes Prometheus metrics: requests, events appended and published, consumer timings', async () => {
-      const text = await (await fetch(`${running.url}/metrics`)).text();
+    it('exposes Prometheus metrics on their own port only: requests, events appended and published, consumer timings', async () => {
+      expect((await fetch(`${running.url}/metrics`)).status).toBe(404);
+      expect(running.metricsUrl).toBeDefined();
+      expect(running.metricsUrl).not.toBe(running.url);
+      const text = await (await fetch(`${running.metricsUrl}/metrics`)).text();
       expect(text).toMatch(
         /parley_http_request_duration_ms_count\{service="likes",method="POST",route="\/likes\/:postId",status="201"\} \d+/,
       );
