@@ -17,12 +17,17 @@ export const PUBLIC_BASE_URL = 'https://blog.example';
 export interface ParleyStack {
   /** The gateway: the only door. */
   url: string;
+  /** The gateway's scrape endpoint's server, when asked for. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
 export interface StackOptions {
   smtpUrl: string;
   rateLimits?: { perMinute: number; writesPerMinute: number };
+  liveStreamsPerClient?: number;
+  /** Serves the metrics of the embedded process on a free port of its own. */
+  metrics?: boolean;
 }
 
 const JWT_SECRET = 'an-end-to-end-secret-of-at-least-32-chars';
@@ -47,8 +52,16 @@ export async function startParleyStack(
       publicBaseUrl: PUBLIC_BASE_URL,
       rateLimits,
       corsOrigins: [PUBLIC_BASE_URL],
+      ...(options.liveStreamsPerClient
+        ? { liveStreamsPerClient: options.liveStreamsPerClient }
+        : {}),
+      ...(options.metrics ? { metricsPort: 0 } : {}),
     });
-    return { url: parley.url, close: () => parley.close() };
+    return {
+      url: parley.url,
+      ...(parley.metricsUrl ? { metricsUrl: parley.metricsUrl } : {}),
+      close: () => parley.close(),
+    };
   }
   const topicPrefix = uniqueName('story').replace(/[^a-zA-Z0-9._-]/g, '-');
   const started: ServiceHarness[] = [];
@@ -82,6 +95,9 @@ export async function startParleyStack(
         mail: { mailer, from: 'Parley <accounts@blog.example>' },
         cors: { origins: [PUBLIC_BASE_URL] },
         rateLimits,
+        ...(options.liveStreamsPerClient
+          ? { liveStreams: { perClient: options.liveStreamsPerClient } }
+          : {}),
       }),
     );
     return {

@@ -8,6 +8,8 @@ export interface GatewayOptions {
   mail: { mailer: Mailer; from: string };
   cors: { origins: string[] };
   rateLimits: RateLimits;
+  /** Live streams a client may hold open at once (10 when not given). */
+  liveStreams?: { perClient: number };
   /** The blog's name in the reader page. */
   blogTitle?: string;
   /** Embedded mode's in-memory mailbox, shown at /dev/mailbox. */

@@ -11,5 +11,6 @@ void runServiceProcess('gateway', (config) =>
     mail: { mailer: new SmtpMailer(config.smtp.url), from: config.smtp.from },
     cors: config.cors,
     rateLimits: config.rateLimits,
+    liveStreams: config.liveStreams,
   }),
 );

@@ -48,6 +48,7 @@ export interface GatewayConfig extends BaseConfig {
   publicBaseUrl: string;
   smtp: { url: string; from: string };
   rateLimits: { perMinute: number; writesPerMinute: number };
+  liveStreams: { perClient: number };
 }
 
 export interface NotificationsConfig extends BaseConfig {
@@ -121,6 +122,7 @@ const GATEWAY = [
   'REFRESH_TOKEN_TTL_DAYS',
   'RATE_LIMIT_PER_MINUTE',
   'RATE_LIMIT_WRITES_PER_MINUTE',
+  'LIVE_STREAMS_PER_CLIENT',
 ] as const;
 
 const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS'] as const;
@@ -158,6 +160,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
         perMinute: v.RATE_LIMIT_PER_MINUTE,
         writesPerMinute: v.RATE_LIMIT_WRITES_PER_MINUTE,
       },
+      liveStreams: { perClient: v.LIVE_STREAMS_PER_CLIENT },
     };
   },
   posts: (env) => {

@@ -219,6 +219,13 @@ export const VARIABLES = {
     defaultValue: '20',
     apps: ['gateway'],
   },
+  LIVE_STREAMS_PER_CLIENT: {
+    schema: positiveInt.max(1000),
+    description:
+      'Live (SSE) streams a client may hold open at once: by account when logged in, otherwise by IP; an IP may hold four times as many. One more is refused with 429.',
+    defaultValue: '10',
+    apps: ['gateway'],
+  },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     schema: z.union([z.literal(''), httpUrl]),
     description:

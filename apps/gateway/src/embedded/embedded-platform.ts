@@ -29,6 +29,8 @@ export interface EmbeddedOptions {
   logDestination?: DestinationStream;
   /** Origins whose pages may call the API from the browser. */
   corsOrigins?: string[];
+  /** Live streams a client may hold open at once. */
+  liveStreamsPerClient?: number;
   /** Serves the process's Prometheus metrics on this port of `host` (0: a free one); none when undefined. */
   metricsPort?: number;
 }
@@ -109,6 +111,9 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
         cors: { origins: options.corsOrigins ?? [] },
         rateLimits: options.rateLimits ?? { perMinute: 1200, writesPerMinute: 30 },
+        ...(options.liveStreamsPerClient
+          ? { liveStreams: { perClient: options.liveStreamsPerClient } }
+          : {}),
         ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
       }),
       options.host,

@@ -1,6 +1,9 @@
 import type { LiveComment, LiveCommentApproved, LiveNotification } from '@parley/contracts';
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { ProblemException } from '@parley/platform';
 import type { FastifyReply } from 'fastify';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { IDENTITIES_PER_ADDRESS } from '../http/rate-limits';
 
 interface Framed<Type extends string, Data> {
   /** Sent as the SSE id, so a reconnecting client can say where it stopped. */
@@ -21,6 +24,13 @@ interface Subscriber {
 }
 
 const HEARTBEAT_MS = 15_000;
+const DEFAULT_STREAMS_PER_CLIENT = 10;
+
+/** Who opens a stream: the address it comes from, and the account when logged in. */
+export interface StreamClient {
+  ip: string;
+  accountId: string | null;
+}
 
 export function formatEvent(event: LiveEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
@@ -34,9 +44,39 @@ export function formatEvent(event: LiveEvent): string {
 @Injectable()
 export class LiveHub implements OnModuleDestroy {
   private readonly channels = new Map<string, Set<Subscriber>>();
+  /** Open streams per client key (`account:…`, `ip:…`, `address:…`). */
+  private readonly held = new Map<string, number>();
+  private readonly perClient: number;
 
-  /** Takes over the reply and keeps it open as an event stream until the client leaves. */
-  open(channel: string, reply: FastifyReply, backlog: LiveEvent[] = []): void {
+  constructor(@Inject(GATEWAY_OPTIONS) options: GatewayOptions) {
+    this.perClient = options.liveStreams?.perClient ?? DEFAULT_STREAMS_PER_CLIENT;
+  }
+
+  /**
+   * Takes over the reply and keeps it open as an event stream until the client leaves. A
+   * client past its share of streams (per identity, and a few identities' worth per address,
+   * as the rate limits count) is refused with 429 before anything is written.
+   */
+  open(
+    channel: string,
+    reply: FastifyReply,
+    client: StreamClient,
+    backlog: LiveEvent[] = [],
+  ): void {
+    const limits: [string, number][] = [
+      [client.accountId ? `account:${client.accountId}` : `ip:${client.ip}`, this.perClient],
+      [`address:${client.ip}`, this.perClient * IDENTITIES_PER_ADDRESS],
+    ];
+    if (limits.some(([key, max]) => (this.held.get(key) ?? 0) >= max)) {
+      throw new ProblemException({
+        status: 429,
+        code: 'too-many-streams',
+        title: 'Too many live streams open',
+        detail: `At most ${this.perClient} live streams at once: close one (another tab) first.`,
+        headers: { 'retry-after': '5' },
+      });
+    }
+    for (const [key] of limits) this.held.set(key, (this.held.get(key) ?? 0) + 1);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -55,10 +95,15 @@ export class LiveHub implements OnModuleDestroy {
     const set = this.channels.get(channel) ?? new Set<Subscriber>();
     set.add(subscriber);
     this.channels.set(channel, set);
-    raw.on('close', () => {
+    raw.once('close', () => {
       clearInterval(subscriber.heartbeat);
       set.delete(subscriber);
       if (set.size === 0) this.channels.delete(channel);
+      for (const [key] of limits) {
+        const left = (this.held.get(key) ?? 1) - 1;
+        if (left > 0) this.held.set(key, left);
+        else this.held.delete(key);
+      }
     });
   }
 

@@ -42,9 +42,16 @@ export class LiveController {
   @ApiProblems(404)
   async comments(
     @Param('id', { schema: z.string().min(1).max(200) }) postId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    this.hub.open(`post:${postId}`, reply);
+    // Anyone may read; a logged-in reader's streams count against the account.
+    const claims = await this.claims(request, authorization, undefined);
+    this.hub.open(`post:${postId}`, reply, {
+      ip: request.ip,
+      accountId: claims?.accountId ?? null,
+    });
   }
 
   @Get('notifications/stream')
@@ -63,10 +70,7 @@ export class LiveController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const token = authorization?.startsWith('Bearer ')
-      ? authorization.slice(7)
-      : (query.access_token ?? request.cookies[COOKIES.access]);
-    const claims = token ? await this.identity.tokens.verifyAccess(token, this.clock()) : null;
+    const claims = await this.claims(request, authorization, query.access_token);
     if (!claims) {
       throw new ProblemException({
         status: 401,
@@ -76,7 +80,24 @@ export class LiveController {
       });
     }
     const backlog = await this.missed(claims, parseNotificationEventId(lastEventId));
-    this.hub.open(`account:${claims.accountId}`, reply, backlog);
+    this.hub.open(
+      `account:${claims.accountId}`,
+      reply,
+      { ip: request.ip, accountId: claims.accountId },
+      backlog,
+    );
+  }
+
+  /** The caller's access token, from the header, the query (EventSource) or the page's cookie. */
+  private async claims(
+    request: FastifyRequest,
+    authorization: string | undefined,
+    accessToken: string | undefined,
+  ): Promise<AccessClaims | null> {
+    const token = authorization?.startsWith('Bearer ')
+      ? authorization.slice(7)
+      : (accessToken ?? request.cookies[COOKIES.access]);
+    return token ? await this.identity.tokens.verifyAccess(token, this.clock()) : null;
   }
 
   /** What a reconnecting client missed since its Last-Event-ID, oldest first. */

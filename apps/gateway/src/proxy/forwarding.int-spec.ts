@@ -126,7 +126,7 @@ describe('the gateway forwarding to a service', () => {
     behaviour = () => ({
       status: 201,
       body: { id: 'p1', title: 'Her' },
-      headers: { location: '/api/v1/posts/p1' },
+      headers: { location: '/v1/posts/p1' },
     });
     const response = await call(
       'POST',

@@ -31,6 +31,43 @@ interface ProblemBody {
 
 const PASSED_HEADERS = ['retry-after', 'location', 'etag'];
 
+/** The services answer under `/v1/…`; the gateway publishes the same resources under `/api/v1/…`. */
+const SERVICE_PREFIX = '/v1/';
+const PUBLIC_PREFIX = '/api';
+const SERVICE_ORIGIN = 'http://service.invalid';
+
+/** A service's Location as the client must follow it: its public path, or nothing. */
+export function publicLocation(location: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(location, SERVICE_ORIGIN);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== SERVICE_ORIGIN || !url.pathname.startsWith(SERVICE_PREFIX)) return undefined;
+  return `${PUBLIC_PREFIX}${url.pathname}${url.search}${url.hash}`;
+}
+
+function parseProblem(text: string): ProblemBody | undefined {
+  try {
+    return text ? (JSON.parse(text) as ProblemBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The headers of a service's answer that the client gets, with internal paths made public. */
+function relayedHeaders(headers: Headers): Record<string, string> {
+  const relayed: Record<string, string> = {};
+  for (const name of PASSED_HEADERS) {
+    const value = headers.get(name);
+    if (!value) continue;
+    const passed = name === 'location' ? publicLocation(value) : value;
+    if (passed) relayed[name] = passed;
+  }
+  return relayed;
+}
+
 /**
  * Calls a service over internal HTTP (keep-alive) with a timeout on every call. The
  * caller's account travels in the actor header, the correlation id with it. A service's
@@ -161,19 +198,20 @@ export class ServiceClient {
         title: `The ${this.name} service failed`,
       });
     }
+    const contentType = response.headers.get('content-type') ?? 'text/plain';
+    // A refusal comes back as the gateway's own problem, about the client's path, not the service's.
+    if (response.status >= 400 && contentType.includes('json')) {
+      throw this.problemOf(response, parseProblem(await response.text()));
+    }
     return {
       status: response.status,
-      contentType: response.headers.get('content-type') ?? 'text/plain',
+      contentType,
       text: await response.text(),
     };
   }
 
   private problemOf(response: Response, body: ProblemBody | undefined): ProblemException {
-    const headers: Record<string, string> = {};
-    for (const name of PASSED_HEADERS) {
-      const value = response.headers.get(name);
-      if (value) headers[name] = value;
-    }
+    const headers = relayedHeaders(response.headers);
     const {
       type: _type,
       title,
@@ -203,9 +241,7 @@ export function passThrough<T>(
   response: ServiceResponse<T>,
 ): T {
   reply.status(response.status);
-  for (const name of PASSED_HEADERS) {
-    const value = response.headers.get(name);
-    if (value) reply.header(name, value);
-  }
+  for (const [name, value] of Object.entries(relayedHeaders(response.headers)))
+    reply.header(name, value);
   return response.body;
 }
