@@ -32,7 +32,8 @@ export class LiveController {
   @Get('posts/:id/comments/stream')
   @ApiOperation({
     summary:
-      'Server-sent events: comments of the post as they become visible (event "comment", or "comment-approved").',
+      'Server-sent events: comments of the post as they become visible (event "comment", or "comment-approved"). ' +
+      'A client (an account, or a guest by address) holds a limited number of live streams at once; one more is a 429.',
   })
   @ApiProduces('text/event-stream')
   @ApiEventStream({
@@ -58,7 +59,8 @@ export class LiveController {
   @ApiOperation({
     summary:
       'Server-sent events: the caller\'s new in-app notifications (event "notification"). Send Last-Event-ID to resume without gaps. ' +
-      'Authenticate with the Authorization header, or access_token in the query (EventSource cannot send headers).',
+      'Authenticate with the Authorization header, or access_token in the query (EventSource cannot send headers). ' +
+      'An account holds a limited number of live streams at once; one more is a 429.',
   })
   @ApiProduces('text/event-stream')
   @ApiEventStream({ notification: liveNotificationSchema })
