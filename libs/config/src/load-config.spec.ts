@@ -78,5 +78,16 @@ describe('loadConfig', () => {
     });
     expect(config.services.commentsUrl).toBe('http://comments:3002');
     expect(config.cors.origins).toEqual(['https://blog.example', 'https://www.blog.example']);
+    expect(config.liveStreams).toEqual({ perClient: 10 });
+  });
+
+  it('serves metrics on a port of their own, 9464 unless told', () => {
+    expect(loadConfig('comments', valid).metrics).toEqual({ port: 9464 });
+    expect(loadConfig('comments', { ...valid, METRICS_PORT: '9100' }).metrics).toEqual({
+      port: 9100,
+    });
+    expect(problemsOf(() => loadConfig('comments', { ...valid, METRICS_PORT: 'ninety' }))).toEqual({
+      METRICS_PORT: expect.stringMatching(/number/),
+    });
   });
 });
