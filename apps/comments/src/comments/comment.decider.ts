@@ -6,9 +6,10 @@ import type {
   NotifyChoice,
 } from '@parley/contracts';
 import { assertNever, type Decider, type DomainError, domainError } from '@parley/eventstore';
+import { renderCommentMarkdown } from '@parley/text';
 import { type PostFacts, refusalOf } from '../post-status/post-facts';
 import type { CommentSettings } from '../settings/comment-settings.decider';
-import { bodyLengthProblem, normalizeCommentBody, renderCommentBody } from './comment-body';
+import { bodyLengthProblem, normalizeCommentBody } from './comment-body';
 import { contentRules, moderationAtPosting } from './moderation-rules';
 
 export const commentStream = (commentId: string): string => `comment-${commentId}`;
@@ -228,7 +229,7 @@ function decidePost(
   }
 
   const author = authorOf(writer);
-  const html = renderCommentBody(body);
+  const html = renderCommentMarkdown(body);
   const outcome = moderationAtPosting({ author, body, html }, command.settings, {
     byModerator,
     hasApprovedComment: command.history.hasApprovedComment,
@@ -281,7 +282,7 @@ function decideEdit(
   if (tooShortOrLong) return tooShortOrLong;
   if (body === comment.body) return [];
 
-  const html = renderCommentBody(body);
+  const html = renderCommentMarkdown(body);
   const ref = { commentId: comment.commentId, postId: comment.postId };
   const events: CommentEvent[] = [
     {

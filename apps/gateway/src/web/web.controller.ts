@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { SafeHtml } from './html';
 import { identicon } from './identicon';
-import { renderPostBody } from './markdown';
+import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
 import { type AccountFormState, loginPage, messagePage, registerPage } from './views/account-pages';
 import { type CommentFormState, emptyForm, formErrors } from './views/comment-form';
@@ -692,7 +692,7 @@ export class WebController {
       await reply.status(401).send();
       return;
     }
-    await reply.header('content-type', 'text/html; charset=utf-8').send(renderPostBody(body.body));
+    await reply.header('content-type', 'text/html; charset=utf-8').send(renderPostMarkdown(body.body));
   }
 
   @Get('avatars/:seed')
