@@ -21,6 +21,7 @@ import {
   type CommentEvent,
   type CommentState,
   type CommentWriter,
+  clientKeyFor,
   commentDecider,
   commentStream,
   type ModerationAction,
@@ -125,7 +126,7 @@ export class CommentUseCases {
     const now = this.clock();
     const keys: WriteKeys = {
       authorKey: authorKeyOf(writer),
-      clientKey,
+      clientKey: clientKeyFor(writer, clientKey),
       postId,
       textKey: textKeyOf(normalizeCommentBody(request.body)),
     };
@@ -155,7 +156,7 @@ export class CommentUseCases {
           viewerTokenHash: viewerToken ? viewerTokenHashOf(viewerToken) : null,
           settings,
           history: this.recent.complete(keys, history, now),
-          clientKey,
+          clientKey: keys.clientKey,
         },
         commandContext(),
         { now: () => now, retriesOnConflict: 0 },

@@ -229,6 +229,7 @@ describe('the Comment aggregate', () => {
           .when(
             postCommand({
               writer: guestWith({ email: 'other@example.com' }),
+              clientKey: 'client-key-of-the-guest',
               body: 'Thanks!',
               history: history({ sameTextFromClientAt: hoursAgo(1) }),
             }),
@@ -286,17 +287,38 @@ describe('the Comment aggregate', () => {
           .when(
             postCommand({
               writer: guestWith({ email: 'rotated@example.com' }),
+              clientKey: 'client-key-of-the-guest',
               history: history({ lastPostedAt: null, clientLastPostedAt: secondsAgo(2) }),
             }),
           )
           .thenError('CommentFlood', { retryAfterSeconds: 13 });
       });
 
-      it('records the client key with the comment, for the next one to be checked against', () => {
+      it('keeps a guest’s client key with the comment, for the next one to be checked against', () => {
+        const keyOf = (writer: CommentWriter) => {
+          const decision = spec
+            .given([])
+            .when(postCommand({ writer, clientKey: 'client-key-of-the-writer' }))
+            .decision();
+          return Array.isArray(decision) ? (decision[0] as { data: Posted }).data.clientKey : null;
+        };
+        expect(keyOf(guest)).toBe('client-key-of-the-writer');
+        expect(keyOf(account('bea'))).toBeUndefined();
+      });
+
+      it('knows an account by itself, not by the address it shares with others', () => {
         spec
           .given([])
-          .when(postCommand({ clientKey: 'client-key-of-the-writer' }))
-          .then([posted({ clientKey: 'client-key-of-the-writer' })]);
+          .when(
+            postCommand({
+              clientKey: 'client-key-of-a-shared-office',
+              history: history({
+                clientLastPostedAt: secondsAgo(1),
+                sameTextFromClientAt: secondsAgo(1),
+              }),
+            }),
+          )
+          .then([posted()]);
       });
 
       it('refuses a second comment within 15 s and says when to try again', () => {

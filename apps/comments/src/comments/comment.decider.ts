@@ -68,6 +68,14 @@ export interface WriterHistory {
   sameTextFromClientAt: Date | null;
 }
 
+/**
+ * Guests are known by their client address as well as their email, which costs nothing to
+ * change; an account is known by itself (as WordPress keys its flood check on the user).
+ */
+export function clientKeyFor(writer: CommentWriter, clientKey: string | null): string | null {
+  return writer.kind === 'guest' ? clientKey : null;
+}
+
 /** How long the same text on a post counts as a duplicate when someone else posted it. */
 export const DUPLICATE_WINDOW_MS = 24 * 3600_000;
 
@@ -89,7 +97,7 @@ export interface PostComment {
   body: string;
   notify: NotifyChoice;
   viewerTokenHash: string | null;
-  /** The writer's client address as the gateway keyed it; null when it sent none. */
+  /** The guest's client address as the gateway keyed it (see clientKeyFor); null otherwise. */
   clientKey: string | null;
   settings: CommentSettings;
   history: WriterHistory;
@@ -277,9 +285,14 @@ function decidePost(
     };
   }
 
-  const duplicate = duplicateError(command.history, body, byModerator, now);
+  const clientKey = clientKeyFor(writer, command.clientKey);
+  // What came from the address counts only for a guest, whose address is all that is known.
+  const history: WriterHistory = clientKey
+    ? command.history
+    : { ...command.history, clientLastPostedAt: null, sameTextFromClientAt: null };
+  const duplicate = duplicateError(history, body, byModerator, now);
   if (duplicate) return duplicate;
-  const flood = floodError(command.history, command.settings.floodSeconds, byModerator, now);
+  const flood = floodError(history, command.settings.floodSeconds, byModerator, now);
   if (flood) return flood;
 
   const author = authorOf(writer);
@@ -305,7 +318,7 @@ function decidePost(
         postTitle: post.title,
         postSlug: post.slug,
         viewerTokenHash: command.viewerTokenHash,
-        ...(command.clientKey ? { clientKey: command.clientKey } : {}),
+        ...(clientKey ? { clientKey } : {}),
         postedAt: now.toISOString(),
       },
     },
