@@ -302,7 +302,7 @@ export class CommentsController {
     summary: "Change the blog's comment settings (admins); the others stay as they are.",
   })
   @ApiJson(200, commentSettingsViewSchema, 'The settings')
-  @ApiProblems(401, 403)
+  @ApiProblems(401, 403, 422)
   async changeSettings(
     @Caller() caller: Actor,
     @Body({ schema: blogCommentSettingsInputSchema })
