@@ -692,7 +692,11 @@ export class WebController {
       await reply.status(401).send();
       return;
     }
-    await reply.header('content-type', 'text/html; charset=utf-8').send(renderPostMarkdown(body.body));
+    // A preview creates nothing: 200, not the 201 of a POST.
+    await reply
+      .status(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .send(renderPostMarkdown(body.body));
   }
 
   @Get('avatars/:seed')
