@@ -25,7 +25,7 @@ const piece = fc.oneof(
   fc.constantFrom('[', ']', '(', ')', '<', '>', '`', '\\', '|', '#', '!', '&', '\0', '\r'),
   fc.constantFrom('\ud800', '\udfff', '\u202e', '\u200b', '😀', 'https://example.com'),
   fc
-    .integer({ min: 1, max: 4000 })
+    .integer({ min: 1, max: 3000 })
     .chain((n) =>
       fc.constantFrom('>', '> ', '- ', '1. ', '*', '_', '[', '    ', 'a').map((s) => s.repeat(n)),
     ),
@@ -92,7 +92,7 @@ describe('Markdown rendering', () => {
           expect(depthOf(html, 'blockquote')).toBeLessThanOrEqual(MAX_MARKDOWN_NESTING);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
