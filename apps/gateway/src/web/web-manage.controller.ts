@@ -435,7 +435,14 @@ export class WebManageController {
       return;
     }
     if (form.do === 'preview')
-      return this.editor(request, reply, post.body, form, null, renderPostMarkdown(form.body ?? ''));
+      return this.editor(
+        request,
+        reply,
+        post.body,
+        form,
+        null,
+        renderPostMarkdown(form.body ?? ''),
+      );
     const updated = await this.api.call<PostView & Problem>(request, {
       method: 'PATCH',
       path: `/api/v1/posts/${encodeURIComponent(post.body.id)}`,
