@@ -16,6 +16,11 @@ describe('comparable text', () => {
     }
   });
 
+  it('folds case beyond lowering: ß and SS, final and medial sigma', () => {
+    expect(comparableText('Große Straße')).toBe(comparableText('GROSSE STRASSE'));
+    expect(comparableText('ΟΔΟΣ')).toBe(comparableText('οδος'));
+  });
+
   it('keeps words and the order of words', () => {
     expect(comparableText('Dogs bite men')).not.toBe(comparableText('Men bite dogs'));
     expect(comparableText('1-2 punches')).toBe('1-2 punches');

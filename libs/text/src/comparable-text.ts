@@ -10,13 +10,17 @@ const INVISIBLE = /\p{Cf}/gu;
  * comments with the same comparable text say the same thing.
  */
 export function comparableText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(LIST_MARKER, ' ')
-    .replace(MARKDOWN_MARKS, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .normalize('NFKC')
+      // Upper then lower folds what lowering alone keeps apart (ß and SS, ς and σ).
+      .toUpperCase()
+      .toLowerCase()
+      .normalize('NFKC')
+      .replace(INVISIBLE, '')
+      .replace(LIST_MARKER, ' ')
+      .replace(MARKDOWN_MARKS, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }

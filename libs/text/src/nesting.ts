@@ -46,7 +46,8 @@ function capLine(line: string, maxDepth: number): string {
  * The parser recurses once per level, so unbounded nesting would exhaust the stack.
  */
 export function capNesting(markdown: string, maxDepth = MAX_MARKDOWN_NESTING): string {
-  const lines = markdown.split('\n');
+  // A lone CR ends a line too, for the parser as here.
+  const lines = markdown.split(/\r\n?|\n/);
   let fence: string | null = null;
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i]!;
