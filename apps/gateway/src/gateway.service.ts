@@ -8,6 +8,7 @@ import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { CommentsController } from './comments/comments.controller';
+import { ClientKeys } from './http/client-key';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
@@ -91,6 +92,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
             provide: SERVICE_CLIENTS,
             useValue: createServiceClients(options.services, infra.logger),
           },
+          { provide: ClientKeys, useValue: new ClientKeys(options.auth.jwtSecret) },
           IdentityService,
           PublicApi,
           LiveHub,

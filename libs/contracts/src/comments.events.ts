@@ -50,6 +50,11 @@ export const commentEvents = {
     postSlug: z.string(),
     /** Hash of the token a guest presents to see their own held comment. */
     viewerTokenHash: z.string().nullable(),
+    /**
+     * The writer's client address as the gateway keys it (a keyed hash, never the address),
+     * for flood control and duplicate detection across names and emails; absent before it was kept.
+     */
+    clientKey: z.string().max(128).nullable().optional(),
     postedAt: isoTimeSchema,
   }),
   'parley.comment.approved.v1': z.object({ ...ref, ...byModerator }),

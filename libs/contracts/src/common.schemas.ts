@@ -5,6 +5,35 @@ export const isoTimeSchema = z.iso.datetime({ offset: true });
 export const emailSchema = z.email().max(254);
 export const displayNameSchema = z.string().trim().min(1).max(80);
 
+/**
+ * Marks a validation issue about what a well-formed value holds rather than its shape: the
+ * edge answers 422 when every issue of a request carries it, 400 otherwise.
+ */
+export const UNPROCESSABLE_ISSUE = { status: 422 } as const;
+
+/** Why a string cannot be kept as text, or null: control characters (tab and line breaks aside) and unpaired surrogates. */
+export function unsafeTextReason(text: string): string | null {
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (code === 0) return 'must not contain NUL (U+0000)';
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f)
+      return `must not contain the control character ${hex}`;
+    // Iterating by code point leaves a surrogate alone only when it has no partner.
+    if (code >= 0xd800 && code <= 0xdfff)
+      return `must be valid Unicode (an unpaired surrogate ${hex} is not)`;
+  }
+  return null;
+}
+
+/** Refines a free-text field (bodies, titles, words) to text that can be stored and shown back. */
+export function safeText<T extends z.ZodType<string, string>>(schema: T): T {
+  return schema.superRefine((text, context) => {
+    const reason = unsafeTextReason(text);
+    if (reason) context.addIssue({ code: 'custom', message: reason, params: UNPROCESSABLE_ISSUE });
+  });
+}
+
 export const ROLES = ['reader', 'author', 'moderator', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;

@@ -21,12 +21,13 @@ export interface ServiceHarness {
   running: RunningService;
   url: string;
   infra: ServiceInfrastructure;
-  /** A JSON request to the service; `as` sends the gateway's actor header. */
+  /** A JSON request to the service; `as` sends the gateway's actor header, `headers` any other. */
   request<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
     as?: Actor | null,
+    headers?: Record<string, string>,
   ): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -75,8 +76,14 @@ export async function startServiceHarness(
     running,
     url: running.url,
     infra,
-    async request<T>(method: string, path: string, body?: unknown, as?: Actor | null) {
-      const headers: Record<string, string> = {};
+    async request<T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      as?: Actor | null,
+      extraHeaders: Record<string, string> = {},
+    ) {
+      const headers: Record<string, string> = { ...extraHeaders };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (as) headers[ACTOR_HEADER] = encodeActor(as);
       const response = await fetch(`${running.url}${path}`, {

@@ -1,5 +1,5 @@
 import { expectInert, XSS_CORPUS } from '../testing/xss-corpus';
-import { renderCommentBody } from './comment-body';
+import { renderCommentMarkdown as renderCommentBody } from '@parley/text';
 
 describe('comment bodies', () => {
   it.each(XSS_CORPUS)('renders %j inert', (body) => {

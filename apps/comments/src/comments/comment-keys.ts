@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CommentAuthor } from '@parley/contracts';
+import { comparableText } from '@parley/text';
 import { v7 as uuidv7 } from 'uuid';
 
 function sha256(text: string): string {
@@ -32,9 +33,9 @@ export function avatarSeedOf(authorKey: string): string {
   return sha256(`parley-avatar:${authorKey}`).slice(0, 16);
 }
 
-/** What makes two comments "the same text": case and spacing kept, runs of blank space folded. */
+/** What makes two comments "the same text": the same words as a reader compares them. */
 export function textKeyOf(body: string): string {
-  return sha256(body.trim().replace(/\s+/g, ' '));
+  return sha256(comparableText(body));
 }
 
 /** A token that lets a guest see their own held comment; only its hash is kept. */

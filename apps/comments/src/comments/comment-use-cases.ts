@@ -21,6 +21,7 @@ import {
   type CommentEvent,
   type CommentState,
   type CommentWriter,
+  clientKeyFor,
   commentDecider,
   commentStream,
   type ModerationAction,
@@ -34,7 +35,7 @@ import {
   textKeyOf,
   viewerTokenHashOf,
 } from './comment-keys';
-import { RecentWriters } from './recent-writers';
+import { RecentWriters, type WriteKeys } from './recent-writers';
 
 /** Who writes: the calling account, or the guest who gave a name and an email. */
 export function writerOf(actor: Actor | null, guest: GuestAuthorInput | undefined): CommentWriter {
@@ -120,16 +121,21 @@ export class CommentUseCases {
     postId: string,
     request: Omit<PostCommentRequest, 'author'>,
     writer: CommentWriter,
+    clientKey: string | null,
   ): Promise<PostCommentResponse> {
     const now = this.clock();
-    const authorKey = authorKeyOf(writer);
-    const textKey = textKeyOf(normalizeCommentBody(request.body));
+    const keys: WriteKeys = {
+      authorKey: authorKeyOf(writer),
+      clientKey: clientKeyFor(writer, clientKey),
+      postId,
+      textKey: textKeyOf(normalizeCommentBody(request.body)),
+    };
     const parentId = request.parentId ?? null;
     const [settings, post, parent, history] = await Promise.all([
       this.settings.current(),
       this.posts.find(postId),
       parentId ? this.load(parentId) : Promise.resolve(null),
-      this.threads.writerHistory(authorKey, postId, textKey),
+      this.threads.writerHistory(keys),
     ]);
     const viewerToken = writer.kind === 'guest' ? newViewerToken() : null;
     const commentId = newCommentId(now);
@@ -149,14 +155,15 @@ export class CommentUseCases {
           notify: request.notify,
           viewerTokenHash: viewerToken ? viewerTokenHashOf(viewerToken) : null,
           settings,
-          history: this.recent.complete(authorKey, postId, textKey, history, now),
+          history: this.recent.complete(keys, history, now),
+          clientKey: keys.clientKey,
         },
         commandContext(),
         { now: () => now, retriesOnConflict: 0 },
       ),
     );
     const comment = state!;
-    this.recent.record(authorKey, postId, textKey, now);
+    this.recent.record(keys, now);
     await this.awaitProjection(commentId, version);
     this.logger.info(
       { commentId, postId, status: comment.status, reply: parentId !== null },

@@ -55,7 +55,10 @@ const settings = (changes: Partial<CommentSettings> = {}): CommentSettings => ({
 const history = (changes: Partial<WriterHistory> = {}): WriterHistory => ({
   hasApprovedComment: true,
   lastPostedAt: null,
+  clientLastPostedAt: null,
   sameTextOnPost: false,
+  sameTextLastPostedAt: null,
+  sameTextFromClientAt: null,
   ...changes,
 });
 
@@ -69,6 +72,7 @@ function postCommand(changes: Partial<PostComment> = {}): PostComment {
     body: 'Great quote!',
     notify: 'none',
     viewerTokenHash: null,
+    clientKey: null,
     settings: settings(),
     history: history(),
     ...changes,
@@ -215,7 +219,108 @@ describe('the Comment aggregate', () => {
         .thenError('DuplicateComment');
     });
 
+    describe('duplicates across names, emails and addresses', () => {
+      const spam = 'Cheap watches and more at https://spam.example, visit us today for deals!';
+      const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3600_000);
+
+      it('refuses a text already posted on the post from the same address under another email', () => {
+        spec
+          .given([])
+          .when(
+            postCommand({
+              writer: guestWith({ email: 'other@example.com' }),
+              clientKey: 'client-key-of-the-guest',
+              body: 'Thanks!',
+              history: history({ sameTextFromClientAt: hoursAgo(1) }),
+            }),
+          )
+          .thenError('DuplicateComment');
+      });
+
+      it('refuses a long text someone else posted on the post within a day, from anywhere', () => {
+        spec
+          .given([])
+          .when(
+            postCommand({ body: spam, history: history({ sameTextLastPostedAt: hoursAgo(23) }) }),
+          )
+          .thenError('DuplicateComment');
+        spec
+          .given([])
+          .when(
+            postCommand({ body: spam, history: history({ sameTextLastPostedAt: hoursAgo(25) }) }),
+          )
+          .then([posted({ body: spam, html: expect.stringContaining('spam.example') as string })]);
+      });
+
+      it('lets two people say a short thing like "Thanks!" on one post', () => {
+        spec
+          .given([])
+          .when(
+            postCommand({
+              body: 'Thanks!',
+              history: history({ sameTextLastPostedAt: hoursAgo(0) }),
+            }),
+          )
+          .then([posted({ body: 'Thanks!', html: '<p>Thanks!</p>' })]);
+      });
+
+      it('does not hold back moderators repeating what a reader said', () => {
+        expect(
+          statusOf(
+            postCommand({
+              writer: account('mo', ['moderator']),
+              body: spam,
+              history: history({
+                sameTextLastPostedAt: hoursAgo(0),
+                sameTextFromClientAt: hoursAgo(0),
+              }),
+            }),
+          ).status,
+        ).toBe('approved');
+      });
+    });
+
     describe('flood control', () => {
+      it('refuses a second comment from the same address within 15 s, whatever email it gives', () => {
+        spec
+          .given([])
+          .when(
+            postCommand({
+              writer: guestWith({ email: 'rotated@example.com' }),
+              clientKey: 'client-key-of-the-guest',
+              history: history({ lastPostedAt: null, clientLastPostedAt: secondsAgo(2) }),
+            }),
+          )
+          .thenError('CommentFlood', { retryAfterSeconds: 13 });
+      });
+
+      it('keeps a guest’s client key with the comment, for the next one to be checked against', () => {
+        const keyOf = (writer: CommentWriter) => {
+          const decision = spec
+            .given([])
+            .when(postCommand({ writer, clientKey: 'client-key-of-the-writer' }))
+            .decision();
+          return Array.isArray(decision) ? (decision[0] as { data: Posted }).data.clientKey : null;
+        };
+        expect(keyOf(guest)).toBe('client-key-of-the-writer');
+        expect(keyOf(account('bea'))).toBeUndefined();
+      });
+
+      it('knows an account by itself, not by the address it shares with others', () => {
+        spec
+          .given([])
+          .when(
+            postCommand({
+              clientKey: 'client-key-of-a-shared-office',
+              history: history({
+                clientLastPostedAt: secondsAgo(1),
+                sameTextFromClientAt: secondsAgo(1),
+              }),
+            }),
+          )
+          .then([posted()]);
+      });
+
       it('refuses a second comment within 15 s and says when to try again', () => {
         spec
           .given([])
@@ -259,7 +364,7 @@ describe('the Comment aggregate', () => {
           statusOf(
             postCommand({
               writer: account('mo', ['moderator']),
-              history: history({ lastPostedAt: secondsAgo(1) }),
+              history: history({ lastPostedAt: secondsAgo(1), clientLastPostedAt: secondsAgo(1) }),
             }),
           ).status,
         ).toBe('approved');

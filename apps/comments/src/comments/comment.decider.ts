@@ -6,9 +6,10 @@ import type {
   NotifyChoice,
 } from '@parley/contracts';
 import { assertNever, type Decider, type DomainError, domainError } from '@parley/eventstore';
+import { comparableText, renderCommentMarkdown } from '@parley/text';
 import { type PostFacts, refusalOf } from '../post-status/post-facts';
 import type { CommentSettings } from '../settings/comment-settings.decider';
-import { bodyLengthProblem, normalizeCommentBody, renderCommentBody } from './comment-body';
+import { bodyLengthProblem, normalizeCommentBody } from './comment-body';
 import { contentRules, moderationAtPosting } from './moderation-rules';
 
 export const commentStream = (commentId: string): string => `comment-${commentId}`;
@@ -57,9 +58,32 @@ export interface WriterHistory {
   hasApprovedComment: boolean;
   /** When the writer last posted a comment anywhere (flood control). */
   lastPostedAt: Date | null;
+  /** When anyone last posted from the writer's client address, whatever name or email (flood control). */
+  clientLastPostedAt: Date | null;
   /** The writer already posted this same text on this post. */
   sameTextOnPost: boolean;
+  /** When this same text was last posted on this post, by anyone. */
+  sameTextLastPostedAt: Date | null;
+  /** When this same text was last posted on this post from the writer's client address. */
+  sameTextFromClientAt: Date | null;
 }
+
+/**
+ * Guests are known by their client address as well as their email, which costs nothing to
+ * change; an account is known by itself (as WordPress keys its flood check on the user).
+ */
+export function clientKeyFor(writer: CommentWriter, clientKey: string | null): string | null {
+  return writer.kind === 'guest' ? clientKey : null;
+}
+
+/** How long the same text on a post counts as a duplicate when someone else posted it. */
+export const DUPLICATE_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Comparable length from which a text is too particular for two people to write it by
+ * chance: shorter ones ("Thanks!", "+1") are duplicates only from the same address.
+ */
+export const DISTINCTIVE_TEXT_CHARS = 60;
 
 export interface PostComment {
   type: 'PostComment';
@@ -73,6 +97,8 @@ export interface PostComment {
   body: string;
   notify: NotifyChoice;
   viewerTokenHash: string | null;
+  /** The guest's client address as the gateway keyed it (see clientKeyFor); null otherwise. */
+  clientKey: string | null;
   settings: CommentSettings;
   history: WriterHistory;
 }
@@ -161,6 +187,58 @@ function lengthError(body: string): CommentError | null {
   }
 }
 
+function withinDuplicateWindow(at: Date | null, now: Date): boolean {
+  return at !== null && now.getTime() - at.getTime() < DUPLICATE_WINDOW_MS;
+}
+
+/**
+ * The same text (compared as a reader would) again on one post: from the same writer, from
+ * the same address under another name or email, or, when it is long enough not to be a
+ * coincidence, from anyone, within a window.
+ */
+function duplicateError(
+  history: WriterHistory,
+  body: string,
+  byModerator: boolean,
+  now: Date,
+): CommentError | null {
+  if (history.sameTextOnPost)
+    return domainError(
+      'DuplicateComment',
+      'Duplicate comment: it looks as though you have already said that',
+    );
+  if (byModerator) return null;
+  const repeated =
+    withinDuplicateWindow(history.sameTextFromClientAt, now) ||
+    (withinDuplicateWindow(history.sameTextLastPostedAt, now) &&
+      comparableText(body).length >= DISTINCTIVE_TEXT_CHARS);
+  return repeated
+    ? domainError('DuplicateComment', 'Duplicate comment: this was said here already')
+    : null;
+}
+
+/** One comment per flood interval per writer, and per client address whatever name it gives. */
+function floodError(
+  history: WriterHistory,
+  floodSeconds: number,
+  byModerator: boolean,
+  now: Date,
+): CommentError | null {
+  if (byModerator || floodSeconds <= 0) return null;
+  const last = Math.max(
+    history.lastPostedAt?.getTime() ?? 0,
+    history.clientLastPostedAt?.getTime() ?? 0,
+  );
+  const waitMs = last + floodSeconds * 1000 - now.getTime();
+  if (last === 0 || waitMs <= 0) return null;
+  const retryAfterSeconds = Math.ceil(waitMs / 1000);
+  return domainError(
+    'CommentFlood',
+    `You are posting comments too quickly: try again in ${retryAfterSeconds} s`,
+    { retryAfterSeconds, retryAt: new Date(now.getTime() + waitMs).toISOString() },
+  );
+}
+
 function decidePost(
   command: PostComment,
   state: CommentState,
@@ -207,28 +285,18 @@ function decidePost(
     };
   }
 
-  if (command.history.sameTextOnPost)
-    return domainError(
-      'DuplicateComment',
-      'Duplicate comment: it looks as though you have already said that',
-    );
-
-  const { floodSeconds } = command.settings;
-  const last = command.history.lastPostedAt;
-  if (!byModerator && floodSeconds > 0 && last) {
-    const waitMs = last.getTime() + floodSeconds * 1000 - now.getTime();
-    if (waitMs > 0) {
-      const retryAfterSeconds = Math.ceil(waitMs / 1000);
-      return domainError(
-        'CommentFlood',
-        `You are posting comments too quickly: try again in ${retryAfterSeconds} s`,
-        { retryAfterSeconds, retryAt: new Date(now.getTime() + waitMs).toISOString() },
-      );
-    }
-  }
+  const clientKey = clientKeyFor(writer, command.clientKey);
+  // What came from the address counts only for a guest, whose address is all that is known.
+  const history: WriterHistory = clientKey
+    ? command.history
+    : { ...command.history, clientLastPostedAt: null, sameTextFromClientAt: null };
+  const duplicate = duplicateError(history, body, byModerator, now);
+  if (duplicate) return duplicate;
+  const flood = floodError(history, command.settings.floodSeconds, byModerator, now);
+  if (flood) return flood;
 
   const author = authorOf(writer);
-  const html = renderCommentBody(body);
+  const html = renderCommentMarkdown(body);
   const outcome = moderationAtPosting({ author, body, html }, command.settings, {
     byModerator,
     hasApprovedComment: command.history.hasApprovedComment,
@@ -250,6 +318,7 @@ function decidePost(
         postTitle: post.title,
         postSlug: post.slug,
         viewerTokenHash: command.viewerTokenHash,
+        ...(clientKey ? { clientKey } : {}),
         postedAt: now.toISOString(),
       },
     },
@@ -281,7 +350,7 @@ function decideEdit(
   if (tooShortOrLong) return tooShortOrLong;
   if (body === comment.body) return [];
 
-  const html = renderCommentBody(body);
+  const html = renderCommentMarkdown(body);
   const ref = { commentId: comment.commentId, postId: comment.postId };
   const events: CommentEvent[] = [
     {

@@ -10,7 +10,7 @@ import {
   type PostCommentResponse,
   postCommentRequestSchema,
 } from '@parley/contracts';
-import { CurrentActor, requireActor } from '@parley/platform';
+import { CurrentActor, CurrentClient, requireActor } from '@parley/platform';
 import type { FastifyReply } from 'fastify';
 import { CommentUseCases, writerOf } from './comment-use-cases';
 
@@ -22,12 +22,13 @@ export class CommentsController {
   @Post('posts/:postId/comments')
   async post(
     @CurrentActor() actor: Actor | null,
+    @CurrentClient() clientKey: string | null,
     @Param('postId', { schema: commentPostIdParamSchema }) postId: string,
     @Body({ schema: postCommentRequestSchema }) body: PostCommentRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PostCommentResponse> {
     const { author, ...request } = body;
-    const posted = await this.comments.post(postId, request, writerOf(actor, author));
+    const posted = await this.comments.post(postId, request, writerOf(actor, author), clientKey);
     void reply.header('location', `/v1/comments/${posted.id}`);
     return posted;
   }

@@ -15,6 +15,8 @@ import {
   publishEvents,
   startServiceHarness,
 } from '@parley/testing';
+import { CLIENT_HEADER } from '@parley/platform';
+import { MAX_MARKDOWN_NESTING } from '@parley/text';
 import { commentsService } from '../comments.service';
 import { expectInert, XSS_CORPUS } from './xss-corpus';
 
@@ -363,8 +365,9 @@ export function commentsScenario(mode: HarnessMode): void {
 
     it('renders an XSS corpus inert', async () => {
       const postId = await publishPost('xss');
-      const xena = account('xena', ['moderator']);
-      for (const body of XSS_CORPUS) await posted(postId, body, xena);
+      // One writer each: some bodies differ only in case or Markdown marks, which reads as a duplicate.
+      for (const [i, body] of XSS_CORPUS.entries())
+        await posted(postId, body, account(`xena${i}`, ['moderator']));
       const page = await threadWhen(postId, (p) => p.items.length === XSS_CORPUS.length);
       for (const shown of page.items) expectInert(shown.html);
       expect(page.items.map((i) => i.body)).toEqual(XSS_CORPUS.map((b) => b.trim()));
@@ -517,6 +520,71 @@ export function commentsScenario(mode: HarnessMode): void {
       const closed = await comment(postId, 'Too late to the party', cy);
       expect(closed.status).toBe(409);
       expect(closed.body.code).toBe('comments-closed');
+    });
+
+    it('takes a comment of 3,000 nested quotes and shows it with its nesting capped', async () => {
+      const postId = await publishPost('deep-quotes');
+      const deep = await posted(postId, `${'>'.repeat(3000)} the deepest quote`, bea);
+      const page = await threadWhen(postId, (p) => p.items.length === 1);
+      const html = item(page, deep.id)?.html ?? '';
+      expect(html).toContain('the deepest quote');
+      expect(html.match(/<blockquote>/g)).toHaveLength(MAX_MARKDOWN_NESTING);
+    });
+
+    it('keys flood control and duplicates on the client address and the text as read, not on the email', async () => {
+      const postId = await publishPost('rotating-emails');
+      const spammer = { [CLIENT_HEADER]: 'client-key-of-the-spammer' };
+      const asGuest = (n: number, body: string, headers: Record<string, string> = spammer) =>
+        service.request<Problem>(
+          'POST',
+          `/v1/posts/${postId}/comments`,
+          { body, author: { name: `Sam ${n}`, email: `sam${n}@spam.example` } },
+          null,
+          headers,
+        );
+
+      // Six comments in a moment from one address, each under another email: one gets through.
+      later();
+      const burst = [];
+      for (let n = 0; n < 6; n += 1) burst.push(await asGuest(n, `Message number ${n}`));
+      expect(burst.map((r) => r.status)).toEqual([201, 429, 429, 429, 429, 429]);
+      expect(burst[5]!.body.code).toBe('comment-flood');
+
+      // The same text from five emails, a reader's pause apart: only the first.
+      const spam = 'Cheap watches at https://watches.example, the best prices on the whole web!';
+      const repeats = [];
+      for (let n = 10; n < 15; n += 1) {
+        later();
+        repeats.push(await asGuest(n, spam));
+      }
+      expect(repeats.map((r) => r.status)).toEqual([201, 409, 409, 409, 409]);
+      expect(repeats[4]!.body.code).toBe('duplicate-comment');
+      later();
+      const elsewhere = { [CLIENT_HEADER]: 'client-key-of-somebody-else' };
+      expect((await asGuest(20, `**${spam.toUpperCase()}**`, elsewhere)).status).toBe(409);
+
+      // The same email again with its text in capitals, from another address.
+      later();
+      expect(
+        (await asGuest(30, 'Visit my site', { [CLIENT_HEADER]: 'client-key-number-thirty' }))
+          .status,
+      ).toBe(201);
+      later();
+      const shouted = await asGuest(30, 'VISIT  MY *SITE*', {
+        [CLIENT_HEADER]: 'client-key-number-thirty-1',
+      });
+      expect(shouted.status).toBe(409);
+      expect(shouted.body.code).toBe('duplicate-comment');
+
+      // Two people saying a short thing from their own addresses are not a duplicate.
+      later();
+      expect(
+        (await asGuest(40, 'Thanks!', { [CLIENT_HEADER]: 'client-key-number-forty' })).status,
+      ).toBe(201);
+      later();
+      expect(
+        (await asGuest(41, 'thanks', { [CLIENT_HEADER]: 'client-key-number-forty-1' })).status,
+      ).toBe(201);
     });
 
     it('shows a new display name on comments already written', async () => {

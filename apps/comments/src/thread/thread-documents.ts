@@ -28,9 +28,11 @@ export interface ThreadCommentDocument extends Versioned {
     url: string | null;
   };
   authorKey: string;
+  /** The client address as the gateway keyed it, null when unknown: never the address itself. */
+  clientKey: string | null;
   avatarSeed: string;
   body: string;
-  /** Hash of the text, for duplicate detection. */
+  /** Hash of the text as readers compare it, for duplicate detection. */
   textKey: string;
   html: string;
   status: CommentStatus;

@@ -58,6 +58,7 @@ function evolveComment(
             }
           : { kind: 'guest', accountId: null, name: d.author.name, url: d.author.url },
       authorKey,
+      clientKey: d.clientKey ?? null,
       avatarSeed: avatarSeedOf(authorKey),
       body: d.body,
       textKey: textKeyOf(d.body),
@@ -198,6 +199,8 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       { keys: { postId: 1, status: 1, deleted: 1 } },
       { keys: { postId: 1, parentId: 1, status: 1 } },
       { keys: { postId: 1, authorKey: 1, textKey: 1 } },
+      { keys: { postId: 1, textKey: 1, _id: -1 } },
+      { keys: { clientKey: 1, _id: -1 } },
       { keys: { authorKey: 1, _id: -1 } },
       { keys: { authorKey: 1, status: 1 } },
       { keys: { status: 1, _id: -1 } },

@@ -10,6 +10,7 @@ import {
 import { READ_MODELS } from '@parley/platform';
 import type { Document, DocumentCollection, LiveReadModels } from '@parley/readmodel';
 import type { WriterHistory } from '../comments/comment.decider';
+import type { WriteKeys } from '../comments/recent-writers';
 import {
   type AuthorNameDocument,
   type CommentLikeDocument,
@@ -59,22 +60,31 @@ export class ThreadQueries {
   }
 
   /** What the moderation rules need to know of a writer. */
-  async writerHistory(authorKey: string, postId: string, textKey: string): Promise<WriterHistory> {
-    const [approved, latest, same] = await Promise.all([
+  /** What flood control and duplicate detection need to know of a writer, their address and their text. */
+  async writerHistory(keys: WriteKeys): Promise<WriterHistory> {
+    const { authorKey, clientKey, postId, textKey } = keys;
+    const shown = { deleted: false, status: { $ne: 'trash' } };
+    const [approved, latest, same, fromClient, sameText] = await Promise.all([
       this.comments.findOne({ authorKey, status: 'approved' }),
       this.comments.find({ authorKey }, { sort: { _id: -1 }, limit: 1 }),
-      this.comments.findOne({
-        postId,
-        authorKey,
-        textKey,
-        deleted: false,
-        status: { $ne: 'trash' },
-      }),
+      this.comments.findOne({ postId, authorKey, textKey, ...shown }),
+      clientKey
+        ? this.comments.find({ clientKey }, { sort: { _id: -1 }, limit: 1 })
+        : Promise.resolve([]),
+      // The latest few are enough: a repeat counts within a window, newest first.
+      this.comments.find({ postId, textKey, ...shown }, { sort: { _id: -1 }, limit: 20 }),
     ]);
+    const postedAt = (doc: ThreadCommentDocument | undefined) =>
+      doc ? new Date(doc.postedAt) : null;
     return {
       hasApprovedComment: approved !== null,
-      lastPostedAt: latest[0] ? new Date(latest[0].postedAt) : null,
+      lastPostedAt: postedAt(latest[0]),
+      clientLastPostedAt: postedAt(fromClient[0]),
       sameTextOnPost: same !== null,
+      sameTextLastPostedAt: postedAt(sameText[0]),
+      sameTextFromClientAt: clientKey
+        ? postedAt(sameText.find((doc) => doc.clientKey === clientKey))
+        : null,
     };
   }
 

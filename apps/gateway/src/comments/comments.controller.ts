@@ -10,6 +10,7 @@ import {
   Post,
   Put,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -32,10 +33,11 @@ import {
   threadQuerySchema,
   threadItemSchema,
 } from '@parley/contracts';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Authenticated, Caller } from '../auth/authentication.guard';
 import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
+import { ClientKeys } from '../http/client-key';
 import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
 import { passThrough } from '../proxy/service-client';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
@@ -53,7 +55,10 @@ function withTokens<T extends { viewerToken?: string[] | undefined }>(
 @ApiTags('Comments')
 @Controller('api/v1')
 export class CommentsController {
-  constructor(@Inject(SERVICE_CLIENTS) private readonly services: ServiceClients) {}
+  constructor(
+    @Inject(SERVICE_CLIENTS) private readonly services: ServiceClients,
+    private readonly clientKeys: ClientKeys,
+  ) {}
 
   private get comments() {
     return this.services.comments;
@@ -97,6 +102,7 @@ export class CommentsController {
     @Caller() caller: Actor | null,
     @Param('id', { schema: commentPostIdParamSchema }) postId: string,
     @Body({ schema: postCommentRequestSchema }) body: z.output<typeof postCommentRequestSchema>,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     return passThrough(
@@ -106,6 +112,8 @@ export class CommentsController {
         path: `/v1/posts/${encodeURIComponent(postId)}/comments`,
         body,
         actor: caller,
+        // Flood control and duplicate detection also go by the client, whatever name it gives.
+        client: this.clientKeys.of(request.ip),
       }),
     );
   }
@@ -294,7 +302,7 @@ export class CommentsController {
     summary: "Change the blog's comment settings (admins); the others stay as they are.",
   })
   @ApiJson(200, commentSettingsViewSchema, 'The settings')
-  @ApiProblems(401, 403)
+  @ApiProblems(401, 403, 422)
   async changeSettings(
     @Caller() caller: Actor,
     @Body({ schema: blogCommentSettingsInputSchema })

@@ -1,6 +1,12 @@
 import type { Actor } from '@parley/contracts';
 import { CORRELATION_HEADER, currentCorrelation, injectTraceHeaders } from '@parley/observability';
-import { ACTOR_HEADER, type FieldError, ProblemException, encodeActor } from '@parley/platform';
+import {
+  ACTOR_HEADER,
+  CLIENT_HEADER,
+  type FieldError,
+  ProblemException,
+  encodeActor,
+} from '@parley/platform';
 import type { Logger } from 'pino';
 
 export type ServiceName = 'posts' | 'comments' | 'notifications';
@@ -11,6 +17,8 @@ export interface ServiceRequest {
   query?: Record<string, string | number | boolean | undefined | null>;
   body?: unknown;
   actor: Actor | null;
+  /** The caller's client key (never its address), for rules that apply per client. */
+  client?: string;
   headers?: Record<string, string>;
 }
 
@@ -95,6 +103,7 @@ export class ServiceClient {
     const correlation = currentCorrelation();
     if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
     if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
+    if (request.client) headers[CLIENT_HEADER] = request.client;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     injectTraceHeaders(headers);
 
@@ -172,6 +181,7 @@ export class ServiceClient {
     const correlation = currentCorrelation();
     if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
     if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
+    if (request.client) headers[CLIENT_HEADER] = request.client;
     if (request.rawBody !== undefined)
       headers['content-type'] = request.contentType ?? 'text/plain';
     injectTraceHeaders(headers);

@@ -11,7 +11,7 @@ import type { FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SafeHtml } from './html';
-import { renderPostBody } from './markdown';
+import { renderPostMarkdown } from '@parley/text';
 import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import { formErrors } from './views/comment-form';
@@ -361,7 +361,7 @@ export class WebManageController {
     if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     if (form.do === 'preview')
-      return this.editor(request, reply, null, form, null, renderPostBody(form.body ?? ''));
+      return this.editor(request, reply, null, form, null, renderPostMarkdown(form.body ?? ''));
     const created = await this.api.call<PostView & Problem>(request, {
       method: 'POST',
       path: '/api/v1/posts',
@@ -435,7 +435,14 @@ export class WebManageController {
       return;
     }
     if (form.do === 'preview')
-      return this.editor(request, reply, post.body, form, null, renderPostBody(form.body ?? ''));
+      return this.editor(
+        request,
+        reply,
+        post.body,
+        form,
+        null,
+        renderPostMarkdown(form.body ?? ''),
+      );
     const updated = await this.api.call<PostView & Problem>(request, {
       method: 'PATCH',
       path: `/api/v1/posts/${encodeURIComponent(post.body.id)}`,

@@ -19,7 +19,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { SafeHtml } from './html';
 import { identicon } from './identicon';
 import { localRedirect } from './local-redirect';
-import { renderPostBody } from './markdown';
+import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
 import { type AccountFormState, loginPage, messagePage, registerPage } from './views/account-pages';
 import { type CommentFormState, emptyForm, formErrors } from './views/comment-form';
@@ -688,7 +688,11 @@ export class WebController {
       await reply.status(401).send();
       return;
     }
-    await reply.header('content-type', 'text/html; charset=utf-8').send(renderPostBody(body.body));
+    // A preview creates nothing: 200, not the 201 of a POST.
+    await reply
+      .status(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .send(renderPostMarkdown(body.body));
   }
 
   @Get('avatars/:seed')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, idSchema } from '../common.schemas';
+import { displayNameSchema, emailSchema, idSchema, safeText } from '../common.schemas';
 import { commentStatusSchema, notifyChoiceSchema } from '../comments.events';
 
 // Request and response schemas of the comments service's internal HTTP API, shared with the gateway.
@@ -15,7 +15,7 @@ export const DELETED_COMMENT_MESSAGE = 'This comment was deleted';
 export const AWAITING_MODERATION_MESSAGE = 'Your comment is awaiting moderation';
 
 /** Longer bodies than the rule allows pass here and are refused by the comment's rules (422). */
-const bodyInputSchema = z.string().max(COMMENT_BODY_MAX_CHARS * 4);
+const bodyInputSchema = safeText(z.string().max(COMMENT_BODY_MAX_CHARS * 4));
 
 const guestUrlSchema = z
   .string()
@@ -99,7 +99,7 @@ export const moderationQueueQuerySchema = z
   .strict();
 export type ModerationQueueQuery = z.output<typeof moderationQueueQuerySchema>;
 
-const wordListSchema = z.array(z.string().trim().min(1).max(100)).max(500);
+const wordListSchema = z.array(safeText(z.string().trim().min(1).max(100))).max(500);
 
 /** The blog's comment settings; PUT takes any of them and keeps the others. */
 export const blogCommentSettingsInputSchema = z

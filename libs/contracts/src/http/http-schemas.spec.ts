@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import { postCommentRequestSchema, threadQuerySchema } from './comments.api';
+import {
+  blogCommentSettingsInputSchema,
+  editCommentRequestSchema,
+  postCommentRequestSchema,
+  threadQuerySchema,
+} from './comments.api';
 import { createPostRequestSchema, updatePostRequestSchema } from './posts.api';
 
 /**
@@ -46,5 +51,65 @@ describe('request schemas shared by the gateway and the services', () => {
     expect(
       threadQuerySchema.parse({ viewerToken: 'aaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbb' }).viewerToken,
     ).toHaveLength(2);
+  });
+
+  describe('free text (bodies, titles, excerpts, terms, words)', () => {
+    const fieldsOf = (schema: z.ZodType, input: unknown) => {
+      const result = schema.safeParse(input);
+      return result.success
+        ? []
+        : result.error.issues.map((issue) => ({
+            field: issue.path.join('.'),
+            reason: issue.message,
+            status: (issue as { params?: { status?: number } }).params?.status,
+          }));
+    };
+
+    it.each([
+      ['a NUL', 'Hello\u0000world', 'must not contain NUL (U+0000)'],
+      [
+        'an unpaired high surrogate',
+        'Hello \ud83d',
+        'must be valid Unicode (an unpaired surrogate U+D83D is not)',
+      ],
+      [
+        'an unpaired low surrogate',
+        '\ude00 there',
+        'must be valid Unicode (an unpaired surrogate U+DE00 is not)',
+      ],
+      ['a control character', 'bell\u0007', 'must not contain the control character U+0007'],
+    ])('refuses %s in every field that reaches an event, saying why', (_what, text, reason) => {
+      const refused = { reason, status: 422 };
+      expect(fieldsOf(postCommentRequestSchema, { body: text })).toEqual([
+        { field: 'body', ...refused },
+      ]);
+      expect(fieldsOf(editCommentRequestSchema, { body: text })).toEqual([
+        { field: 'body', ...refused },
+      ]);
+      expect(
+        fieldsOf(createPostRequestSchema, {
+          title: text,
+          body: text,
+          excerpt: text,
+          tags: ['ok', text],
+          categories: [text],
+          series: text,
+        })
+          .map((e) => e.field)
+          .sort(),
+      ).toEqual(['body', 'categories.0', 'excerpt', 'series', 'tags.1', 'title']);
+      expect(fieldsOf(updatePostRequestSchema, { body: text })).toEqual([
+        { field: 'body', ...refused },
+      ]);
+      expect(fieldsOf(blogCommentSettingsInputSchema, { spamWords: [text] })).toEqual([
+        { field: 'spamWords.0', ...refused },
+      ]);
+    });
+
+    it('takes any real text: emoji, other scripts, tabs and line breaks', () => {
+      const text = 'Merci 🎉👍🏽 👨‍👩‍👧 — 日本語, עברית\tcolumn\r\nnext line';
+      expect(postCommentRequestSchema.parse({ body: text }).body).toBe(text);
+      expect(createPostRequestSchema.parse({ title: text, body: text }).title).toBe(text);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, idSchema, isoTimeSchema } from '../common.schemas';
+import { displayNameSchema, idSchema, isoTimeSchema, safeText } from '../common.schemas';
 import { commentSettingsSchema } from '../posts.events';
 
 // Request and response schemas of the posts service's internal HTTP API, shared with the gateway.
@@ -11,14 +11,16 @@ export const POST_BODY_MAX_BYTES = 200 * 1024;
 /** How many likers' names a post carries for "Boots, Amy and 10 others like this". */
 export const POST_LIKERS_SHOWN = 3;
 
-const taxonomyTerm = z.string().trim().min(1).max(60);
+const taxonomyTerm = safeText(z.string().trim().min(1).max(60));
 const categoriesSchema = z.array(taxonomyTerm).max(20);
 const tagsSchema = z.array(taxonomyTerm).max(50);
-const seriesSchema = z.string().trim().min(1).max(120).nullable();
+const seriesSchema = safeText(z.string().trim().min(1).max(120)).nullable();
 /** Blank titles pass here and are refused by the post's rules (422), with the reason. */
-const titleSchema = z.string().max(300);
+const titleSchema = safeText(z.string().max(300));
+/** Markdown. */
+const bodySchema = safeText(z.string());
 /** null (or leaving it out when drafting) cuts the excerpt from the body. */
-const excerptSchema = z.string().trim().max(1000).nullable();
+const excerptSchema = safeText(z.string().trim().max(1000)).nullable();
 
 /** `open`, `closed`, or `auto-close` with the number of days after the first publication. */
 export const commentSettingsInputSchema = z
@@ -52,8 +54,7 @@ export type CommentSettingsInput = z.output<typeof commentSettingsInputSchema>;
 export const createPostRequestSchema = z
   .object({
     title: titleSchema,
-    /** Markdown. */
-    body: z.string(),
+    body: bodySchema,
     excerpt: excerptSchema.optional(),
     categories: categoriesSchema.default([]),
     tags: tagsSchema.default([]),
@@ -68,7 +69,7 @@ export type CreatePostRequest = z.output<typeof createPostRequestSchema>;
 export const updatePostRequestSchema = z
   .object({
     title: titleSchema.optional(),
-    body: z.string().optional(),
+    body: bodySchema.optional(),
     excerpt: excerptSchema.optional(),
     categories: categoriesSchema.optional(),
     tags: tagsSchema.optional(),

@@ -42,3 +42,20 @@ export function requireActor(actor: Actor | null): Actor {
   }
   return actor;
 }
+
+/**
+ * The caller's client address as the gateway keys it (a keyed hash of the address, never the
+ * address itself), for rules that apply per client whatever name or account is given.
+ */
+export const CLIENT_HEADER = 'x-parley-client';
+
+const CLIENT_KEY = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** The calling client's key, or null when the request came without a well-formed one. */
+export const CurrentClient = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | null => {
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers[CLIENT_HEADER];
+    const value = Array.isArray(header) ? header[0] : header;
+    return value && CLIENT_KEY.test(value) ? value : null;
+  },
+);

@@ -80,6 +80,17 @@ export function validationProblem(errors: FieldError[], detail?: string): Proble
   });
 }
 
+/** Well-formed input whose content cannot be taken (text that is not text), naming each field. */
+export function unprocessableProblem(errors: FieldError[]): ProblemException {
+  return new ProblemException({
+    status: 422,
+    code: 'unprocessable-input',
+    title: 'The request cannot be processed as it is',
+    detail: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
+    errors,
+  });
+}
+
 /** A domain error as it leaves a decider: a code and a message, no HTTP in sight. */
 export interface DomainErrorLike {
   code: string;

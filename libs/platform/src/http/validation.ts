@@ -1,6 +1,6 @@
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import type { FieldError } from './problem';
-import { validationProblem } from './problem';
+import { unprocessableProblem, validationProblem } from './problem';
 
 interface Issue {
   readonly message: string;
@@ -8,6 +8,8 @@ interface Issue {
   /** zod's issue code; `unrecognized_keys` issues also list the `keys`. */
   readonly code?: string;
   readonly keys?: readonly string[];
+  /** Set on issues about a value's content rather than its shape (UNPROCESSABLE_ISSUE). */
+  readonly params?: { readonly status?: number };
 }
 
 /** One field error per invalid field; an unknown field is named itself ("isAdmin: unknown field"). */
@@ -28,7 +30,8 @@ const PREFIX: Partial<Record<ArgumentMetadata['type'], string>> = { query: 'quer
 
 /**
  * Validates every `@Body/@Query/@Param({ schema })` against its Standard Schema and
- * answers 400 problem+json naming each field: body fields by their path
+ * answers 400 problem+json naming each field (422 when every issue is about content, such as
+ * text that is not text): body fields by their path
  * (`author.email`), others as `query.limit` / `path.id`.
  */
 export class ProblemValidationPipe implements PipeTransform {
@@ -38,6 +41,8 @@ export class ProblemValidationPipe implements PipeTransform {
     const result = await schema['~standard'].validate(value);
     if (!result.issues) return result.value;
     const prefix = [PREFIX[metadata.type], metadata.data].filter(Boolean).join('.');
-    throw validationProblem(issuesToFieldErrors(result.issues, prefix || undefined));
+    const errors = issuesToFieldErrors(result.issues, prefix || undefined);
+    const unprocessable = result.issues.every((issue: Issue) => issue.params?.status === 422);
+    throw unprocessable ? unprocessableProblem(errors) : validationProblem(errors);
   }
 }

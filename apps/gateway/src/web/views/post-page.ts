@@ -1,6 +1,6 @@
 import type { PostView, ThreadPage } from '@parley/contracts';
 import { type SafeHtml, html, trusted } from '../html';
-import { renderPostBody } from '../markdown';
+import { renderPostMarkdown } from '@parley/text';
 import { type CommentFormState, commentForm } from './comment-form';
 import type { Viewer } from './layout';
 import { type CommentRenderContext, formatDate, threadList, threadPagination } from './thread';
@@ -50,7 +50,7 @@ export function postPage(input: {
           ${post.author.displayName}${post.publishedAt && html` · <time datetime="${post.publishedAt}">${formatDate(post.publishedAt)}</time>`}${post.status !== 'published' && html` · <strong>${post.status}</strong>`}
         </p>
       </header>
-      <div class="post-body">${trusted(renderPostBody(post.body))}</div>
+      <div class="post-body">${trusted(renderPostMarkdown(post.body))}</div>
       ${post.tags.length > 0 && html`<p class="tags">Tags: ${post.tags.map((t) => html`<a href="/?tag=${encodeURIComponent(t)}">#${t}</a>`)}</p>`}
     </article>
     <section class="likes" aria-label="Likes">

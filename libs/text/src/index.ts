@@ -1,0 +1,3 @@
+export * from './markdown';
+export * from './nesting';
+export * from './comparable-text';
