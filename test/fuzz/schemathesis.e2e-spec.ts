@@ -35,12 +35,12 @@ interface Standalone {
   url: string;
 }
 
-/** What `npm start` runs after building, with a fresh data folder. */
+/** What `npm start -- --seed-demo` runs after building, with a fresh data folder. */
 async function startStandalone(dataDir: string): Promise<Standalone> {
   const dist = buildApps();
   const child = spawn(
     process.execPath,
-    [join(dist, 'apps', 'gateway', 'src', 'embedded', 'main.js')],
+    [join(dist, 'apps', 'gateway', 'src', 'embedded', 'main.js'), '--seed-demo'],
     {
       cwd: ROOT,
       env: {
@@ -130,22 +130,23 @@ function summary(report: string): string {
 
   beforeAll(async () => {
     server = await startStandalone(dataDir);
-    const register = async (name: string) => {
-      const registered = await fetch(`${server.url}/api/v1/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          email: `${name}@parley.localhost`,
-          password: 'a long enough password',
-          displayName: name,
-        }),
-      });
-      expect(registered.status).toBe(201);
-      return ((await registered.json()) as { accessToken: string }).accessToken;
+    // The demo's admin owns the blog; the reader is a new account with no role but reader.
+    const registered = await fetch(`${server.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'fuzz-reader@parley.localhost',
+        password: 'a long enough password',
+        displayName: 'Fuzz Reader',
+      }),
+    });
+    expect(registered.status).toBe(201);
+    const reader = (await registered.json()) as {
+      accessToken: string;
+      account: { roles: string[] };
     };
-    // The blog's first account is its admin; the reader is the second.
-    await register('owner');
-    readerToken = await register('reader');
+    expect(reader.account.roles).toEqual(['reader']);
+    readerToken = reader.accessToken;
   }, 120_000);
 
   afterAll(async () => {
