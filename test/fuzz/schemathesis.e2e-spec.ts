@@ -16,7 +16,7 @@ const CHECKS = [
   'response_headers_conformance',
 ];
 /** Seconds each run (anonymous, reader) may take: both together stay well under 4 minutes. */
-const SECONDS_PER_RUN = Number(process.env.SCHEMATHESIS_SECONDS ?? 80);
+const SECONDS_PER_RUN = Number(process.env.SCHEMATHESIS_SECONDS ?? 70);
 const EXAMPLES = Number(process.env.SCHEMATHESIS_EXAMPLES ?? 25);
 const SEED = process.env.SCHEMATHESIS_SEED ?? '20261127';
 
