@@ -107,12 +107,17 @@ function schemathesis(url: string, headers: string[]): Promise<Run> {
     ...headers.flatMap((header) => ['--header', header]),
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(ST, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its cache and reports go to a folder of their own, so each run starts afresh.
+    const cwd = mkdtempSync(join(tmpdir(), 'parley-schemathesis-run-'));
+    const child = spawn(ST, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let report = '';
     child.stdout.on('data', (chunk: Buffer) => (report += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (report += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, report }));
+    child.once('exit', (code) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ code, report });
+    });
   });
 }
 
