@@ -11,6 +11,7 @@ export default tseslint.config(
       'coverage/',
       'data/',
       'test-output/',
+      '.venv/',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',

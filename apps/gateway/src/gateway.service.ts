@@ -10,6 +10,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { CommentsController } from './comments/comments.controller';
 import { ClientKeys } from './http/client-key';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
+import { addApiLinks } from './http/api-links';
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
@@ -42,7 +43,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication) {
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return addApiLinks(SwaggerModule.createDocument(app, config));
 }
 
 /** The gateway: the one public door. Identity lives here; everything else is forwarded to the services. */

@@ -2,7 +2,31 @@ import { z } from 'zod';
 
 export const idSchema = z.string().min(1).max(100);
 export const isoTimeSchema = z.iso.datetime({ offset: true });
-export const emailSchema = z.email().max(254);
+/** The address pattern of z.email(), as a plain pattern so the document states the very check. */
+const EMAIL_PATTERN = z.regexes.email.source;
+export const emailSchema = z
+  .string()
+  .max(254)
+  .regex(new RegExp(EMAIL_PATTERN), 'Invalid email address');
+/**
+ * An address as a request gives it: at most 254 characters, trimmed and lower-cased, then
+ * checked. The document shows that check, which the pipe would hide.
+ */
+export const emailInputSchema = z
+  .string()
+  .max(254)
+  .trim()
+  .toLowerCase()
+  .pipe(emailSchema)
+  .meta({ pattern: `^\\s*(?:${EMAIL_PATTERN.slice(1, -1)})\\s*$`, maxLength: 254 });
+
+/** A list's opaque position (base64url), as its previous page gave it. */
+export const cursorSchema = (maxLength: number) =>
+  z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor of this list');
 export const displayNameSchema = z.string().trim().min(1).max(80);
 
 /**

@@ -74,4 +74,8 @@ describe('comment likes', () => {
       .when(like('LikeComment', comment({ deleted: true })))
       .thenError('CommentNotFound');
   });
+
+  it('answers CommentNotFound to an unlike of a comment that never existed', () => {
+    spec.given([]).when(like('UnlikeComment', null)).thenError('CommentNotFound');
+  });
 });

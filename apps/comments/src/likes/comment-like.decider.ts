@@ -49,8 +49,9 @@ export const commentLikeDecider: Decider<
         },
       ];
     }
-    if (!state.liked) return [];
+    // A comment that never existed is missing for an unlike too, liked or not.
     if (!comment) return domainError('CommentNotFound', 'There is no such comment');
+    if (!state.liked) return [];
     return [
       {
         type: 'parley.comment.unliked.v1',

@@ -12,6 +12,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Actor, Role } from '@parley/contracts';
 import { CLOCK, type Clock, ProblemException } from '@parley/platform';
 import type { FastifyRequest } from 'fastify';
+import { WithRouteConfig } from '../http/rate-limits';
 import { IdentityService } from '../identity/identity.service';
 import { COOKIES, CSRF_HEADER } from '../web/web-session';
 
@@ -25,7 +26,12 @@ type WithCaller = FastifyRequest & { caller?: Actor | null };
 
 /** The route needs a logged-in caller, with one of the roles when any are given (admin has them all). */
 export function Authenticated(...roles: Role[]) {
-  return applyDecorators(SetMetadata(REQUIRED, { roles } satisfies Requirement), ApiBearerAuth());
+  return applyDecorators(
+    SetMetadata(REQUIRED, { roles } satisfies Requirement),
+    // The rate limits read it: a request with no credentials at all is refused before it is counted.
+    WithRouteConfig({ parleyAuthenticated: true }),
+    ApiBearerAuth(),
+  );
 }
 
 /** The logged-in account making the request, or null for a guest. */

@@ -283,11 +283,15 @@ export class CommentsController {
   }
 
   @Get('settings/comments')
-  @ApiOperation({ summary: "The blog's comment settings (depth, edit window, moderation rules)." })
+  // The moderation word lists are in them: only the blog's admins read them.
+  @Authenticated('admin')
+  @ApiOperation({
+    summary: "The blog's comment settings (depth, edit window, moderation rules), for admins.",
+  })
   @ApiJson(200, commentSettingsViewSchema, 'The settings')
   @ApiProblems(401, 403)
   async settings(
-    @Caller() caller: Actor | null,
+    @Caller() caller: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     return passThrough(

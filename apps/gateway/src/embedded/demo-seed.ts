@@ -97,11 +97,11 @@ export async function seedDemo(baseUrl: string): Promise<DemoSummary> {
   );
   await api.call('POST', `/api/v1/posts/${draft.id}/publish`, undefined, boots.accessToken);
   await api.until(async () => {
-    const thread = await api.call<{ commentsOpen: boolean }>(
-      'GET',
-      `/api/v1/posts/${draft.id}/comments`,
-    );
-    return thread.commentsOpen;
+    // The comments service learns of the post from its events: 404 until then.
+    const thread = await api
+      .call<{ commentsOpen: boolean }>('GET', `/api/v1/posts/${draft.id}/comments`)
+      .catch(() => undefined);
+    return thread?.commentsOpen === true;
   }, 'the post to take comments');
 
   const comment = (

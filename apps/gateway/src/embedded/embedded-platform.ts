@@ -15,6 +15,9 @@ import { postsService } from '../../../posts/src/posts.service';
 import { gatewayService } from '../gateway.service';
 import { loadOrCreateSecrets } from './secrets';
 
+/** Requests per minute a client may make in embedded mode, unless the environment says otherwise. */
+export const EMBEDDED_RATE_LIMITS = { perMinute: 1200, writesPerMinute: 30 };
+
 export interface EmbeddedOptions {
   /** Event logs, topics and secrets live here; undefined keeps everything in memory. */
   dataDir?: string;
@@ -110,7 +113,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         publicBaseUrl,
         mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
         cors: { origins: options.corsOrigins ?? [] },
-        rateLimits: options.rateLimits ?? { perMinute: 1200, writesPerMinute: 30 },
+        rateLimits: options.rateLimits ?? EMBEDDED_RATE_LIMITS,
         ...(options.liveStreamsPerClient
           ? { liveStreams: { perClient: options.liveStreamsPerClient } }
           : {}),

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+import { HTTP_LIMITS } from '@parley/platform';
 import { z } from 'zod';
 
 type JsonSchema = Record<string, unknown>;
@@ -26,6 +27,16 @@ export const problemSchema = z.object({
     .array(z.object({ field: z.string(), reason: z.string() }))
     .optional()
     .describe('One entry per invalid field'),
+  retryAfterSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('With 429: seconds to wait, as in the Retry-After header'),
+  details: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Facts about a broken rule, by name (for example retryAfterSeconds of a flood)'),
 });
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -36,15 +47,17 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'The request conflicts with the current state (a newer revision, a closed post, a duplicate).',
   410: 'The resource is gone.',
   413: 'The request body is too large.',
+  414: `A path parameter is longer than ${HTTP_LIMITS.maxParamLength} characters (far past any documented length).`,
   415: 'The body must be application/json.',
   422: 'The request is well-formed but breaks a rule (its reason is in the problem).',
   429: 'Too many requests: wait for the Retry-After header.',
+  431: `The request line and headers together are over ${HTTP_LIMITS.maxHeaderSize / 1024} KiB.`,
   502: 'A service behind the gateway answered with an error.',
   503: 'A service behind the gateway is unavailable.',
   504: 'A service behind the gateway did not answer in time.',
 };
 
-const COMMON = [400, 401, 429, 502, 503, 504];
+const COMMON = [400, 401, 414, 429, 431, 502, 503, 504];
 
 /** A JSON response of the given schema. */
 export function ApiJson(status: number, schema: z.ZodType, description: string) {

@@ -1,16 +1,35 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProblemException } from '@parley/platform';
 import type { FastifyRequest } from 'fastify';
 import type { TokenSigner } from '../identity/credentials';
+import { COOKIES } from '../web/web-session';
 
 export type LimitClass = 'writes';
 export const WRITE_LIMIT: LimitClass = 'writes';
 
+// The metadata key of Nest's RouteConfig, which its package does not export.
+const ROUTE_CONFIG = '__fastify_route_config__';
+
+interface ParleyRouteConfig {
+  parleyLimit?: LimitClass;
+  /** The route refuses callers without an account before it does anything. */
+  parleyAuthenticated?: boolean;
+}
+
+/** Adds to the route's Fastify config what other decorators put there, instead of replacing it. */
+export function WithRouteConfig(part: ParleyRouteConfig): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    const handler = descriptor.value as object;
+    const existing = (Reflect.getMetadata(ROUTE_CONFIG, handler) ?? {}) as ParleyRouteConfig;
+    Reflect.defineMetadata(ROUTE_CONFIG, { ...existing, ...part }, handler);
+    return descriptor;
+  };
+}
+
 /** A stricter limit for the route (posting comments, authentication). */
 export function RateLimited(limit: LimitClass) {
-  return RouteConfig({ parleyLimit: limit });
+  return WithRouteConfig({ parleyLimit: limit });
 }
 
 export interface RateLimits {
@@ -18,9 +37,23 @@ export interface RateLimits {
   writesPerMinute: number;
 }
 
+function routeConfigOf(request: FastifyRequest): ParleyRouteConfig | undefined {
+  return request.routeOptions.config as ParleyRouteConfig | undefined;
+}
+
 function limitClassOf(request: FastifyRequest): LimitClass | 'general' {
-  const config = request.routeOptions.config as { parleyLimit?: LimitClass } | undefined;
-  return config?.parleyLimit ?? 'general';
+  return routeConfigOf(request)?.parleyLimit ?? 'general';
+}
+
+/**
+ * Not counted: health probes, and requests without any credentials to a route that needs an
+ * account (authentication refuses them with 401 first, whatever the count).
+ */
+function exempt(request: FastifyRequest): boolean {
+  if ((request.url.split('?')[0] ?? '').startsWith('/health/')) return true;
+  if (!routeConfigOf(request)?.parleyAuthenticated) return false;
+  const cookies = request.headers.cookie ?? '';
+  return !request.headers.authorization && !cookies.includes(`${COOKIES.access}=`);
 }
 
 /** An address may carry this many identities' worth of requests (people behind one NAT). */
@@ -54,8 +87,7 @@ export async function registerRateLimits(
     timeWindow: 60_000,
     max: (request: FastifyRequest) =>
       limitClassOf(request) === 'writes' ? limits.writesPerMinute : limits.perMinute,
-    allowList: (request: FastifyRequest) =>
-      (request.url.split('?')[0] ?? '').startsWith('/health/'),
+    allowList: exempt,
     keyGenerator: async (request: FastifyRequest) => {
       const header = request.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
@@ -73,8 +105,7 @@ export async function registerRateLimits(
     max: (request: FastifyRequest) =>
       IDENTITIES_PER_ADDRESS *
       (limitClassOf(request) === 'writes' ? limits.writesPerMinute : limits.perMinute),
-    allowList: (request: FastifyRequest) =>
-      (request.url.split('?')[0] ?? '').startsWith('/health/'),
+    allowList: exempt,
     keyGenerator: (request: FastifyRequest) => `address:${limitClassOf(request)}:${request.ip}`,
   });
   fastify.addHook('onRequest', async (request, reply) => {

@@ -43,12 +43,18 @@ export class LikeUseCases {
   }
 
   async unlike(actor: Actor, postId: string): Promise<Outcome<boolean>> {
+    const post = await loadPost(this.store, postId);
     const outcome = await runCommand(() =>
       handleCommand(
         this.store,
         likeDecider,
         likeStream(postId, actor.accountId),
-        { type: 'UnlikePost', postId, accountId: actor.accountId },
+        {
+          type: 'UnlikePost',
+          postId,
+          accountId: actor.accountId,
+          post: { exists: post.exists, status: post.status },
+        },
         commandContext(),
         { now: this.clock },
       ),

@@ -12,7 +12,12 @@ const like = (post: LikedPost = publishedPost): LikeCommand => ({
   displayName: 'Amy',
   post,
 });
-const unlike: LikeCommand = { type: 'UnlikePost', postId: 'p1', accountId: 'amy' };
+const unlike: LikeCommand = {
+  type: 'UnlikePost',
+  postId: 'p1',
+  accountId: 'amy',
+  post: publishedPost,
+};
 const liked: LikeEvent = {
   type: 'parley.post.liked.v1',
   data: { postId: 'p1', accountId: 'amy', displayName: 'Amy', likedAt: at },
@@ -60,6 +65,17 @@ describe('the like decider', () => {
     spec
       .given([])
       .when(like({ exists: true, status: 'deleted' }))
+      .thenError('PostNotFound');
+  });
+
+  it('answers PostNotFound to an unlike of a post that does not exist or was deleted', () => {
+    spec
+      .given([])
+      .when({ ...unlike, post: { exists: false, status: 'draft' } })
+      .thenError('PostNotFound');
+    spec
+      .given([liked])
+      .when({ ...unlike, post: { exists: true, status: 'deleted' } })
       .thenError('PostNotFound');
   });
 });

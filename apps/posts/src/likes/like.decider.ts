@@ -14,7 +14,7 @@ export type LikedPost = Pick<Post, 'exists' | 'status'>;
 
 export type LikeCommand =
   | { type: 'LikePost'; postId: string; accountId: string; displayName: string; post: LikedPost }
-  | { type: 'UnlikePost'; postId: string; accountId: string };
+  | { type: 'UnlikePost'; postId: string; accountId: string; post: LikedPost };
 
 export type LikeError = DomainError<'PostNotFound' | 'PostNotPublished'>;
 
@@ -55,6 +55,8 @@ export const likeDecider: Decider<Like, LikeCommand, LikeEvent, LikeError> = {
           },
         ];
       case 'UnlikePost':
+        if (!command.post.exists || command.post.status === 'deleted')
+          return domainError('PostNotFound', 'There is no such post');
         // Taking a like back needs no published post: a reader may do it at any time.
         if (!state.liked) return [];
         return [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, idSchema, safeText } from '../common.schemas';
+import { displayNameSchema, emailInputSchema, idSchema, safeText } from '../common.schemas';
 import { commentStatusSchema, notifyChoiceSchema } from '../comments.events';
 
 // Request and response schemas of the comments service's internal HTTP API, shared with the gateway.
@@ -27,7 +27,7 @@ const guestUrlSchema = z
 export const guestAuthorInputSchema = z
   .object({
     name: displayNameSchema,
-    email: z.string().trim().toLowerCase().pipe(emailSchema),
+    email: emailInputSchema,
     url: z
       // null too: the gateway validates first and forwards what this schema made of the input.
       .union([z.literal(''), z.null(), guestUrlSchema])
@@ -61,10 +61,15 @@ export const commentPostIdParamSchema = idSchema;
 
 const pageSchema = z.coerce.number().int().min(1).max(100_000).default(1);
 
+const VIEWER_TOKEN = '[^,\\s][^,]{14,198}[^,\\s]';
 /** One or more viewer tokens (comma-separated) returned to a guest at posting. */
 const viewerTokensSchema = z
   .string()
   .max(2000)
+  .regex(
+    new RegExp(`^${VIEWER_TOKEN}(,${VIEWER_TOKEN}){0,19}$`),
+    'comma-separated tokens of 16 to 200 characters, at most 20',
+  )
   .transform((value) =>
     value
       .split(',')
@@ -122,7 +127,8 @@ export const blogCommentSettingsInputSchema = z
   .partial()
   .refine((changes) => Object.values(changes).some((v) => v !== undefined), {
     message: 'give at least one setting to change',
-  });
+  })
+  .meta({ minProperties: 1 });
 export type BlogCommentSettingsInput = z.output<typeof blogCommentSettingsInputSchema>;
 
 export const commentSettingsViewSchema = z.object({

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, roleSchema } from '../common.schemas';
+import { displayNameSchema, emailInputSchema, emailSchema, roleSchema } from '../common.schemas';
 
 /** An address as people type it: surrounding spaces and capitals do not matter. */
-const typedEmailSchema = z.string().trim().toLowerCase().pipe(emailSchema);
 
 // Request and response schemas of the gateway's identity API.
 
 export const registerRequestSchema = z
   .object({
-    email: typedEmailSchema,
+    email: emailInputSchema,
     password: z.string().min(10, 'must be at least 10 characters').max(200),
     displayName: displayNameSchema,
   })
@@ -36,7 +35,8 @@ export const setRolesRequestSchema = z
       .array(roleSchema)
       .min(1)
       .max(4)
-      .refine((r) => new Set(r).size === r.length, 'roles must not repeat'),
+      .refine((r) => new Set(r).size === r.length, 'roles must not repeat')
+      .meta({ uniqueItems: true }),
   })
   .strict();
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { channelSchema, emailSchema, frequencySchema, idSchema } from '../common.schemas';
+import {
+  channelSchema,
+  cursorSchema,
+  emailInputSchema,
+  frequencySchema,
+  idSchema,
+} from '../common.schemas';
 import {
   notificationReasonSchema,
   notificationSubjectSchema,
@@ -9,13 +15,12 @@ import {
 // Request and response schemas of the notifications service's internal HTTP API, shared with the gateway.
 export const NOTIFICATIONS_API_VERSION = 'v1';
 
-const typedEmailSchema = z.string().trim().toLowerCase().pipe(emailSchema);
-
 const channelsSchema = z
   .array(channelSchema)
   .min(1)
   .max(3)
-  .refine((c) => new Set(c).size === c.length, 'channels must not repeat');
+  .refine((c) => new Set(c).size === c.length, 'channels must not repeat')
+  .meta({ uniqueItems: true });
 
 /** A signed link token (confirmation, unsubscribe, manage), as it arrives in a query string. */
 export const tokenSchema = z.string().min(16).max(2000);
@@ -31,7 +36,7 @@ export const subscribeRequestSchema = z
     /** The post (kind post) or the comment whose branch is followed (kind branch). */
     targetId: idSchema.optional(),
     /** Guests only: the address to notify (it must be confirmed before anything else is mailed). */
-    email: typedEmailSchema.optional(),
+    email: emailInputSchema.optional(),
     channels: channelsSchema.optional(),
     frequency: frequencySchema.optional(),
   })
@@ -50,6 +55,12 @@ export const subscribeRequestSchema = z
         path: ['targetId'],
         message: `not allowed for ${value.kind}`,
       });
+  })
+  .meta({
+    anyOf: [
+      { properties: { kind: { enum: ['post', 'branch'] } }, required: ['targetId'] },
+      { properties: { kind: { enum: ['replies', 'blog'] } }, not: { required: ['targetId'] } },
+    ],
   });
 export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
 
@@ -58,7 +69,8 @@ export const updateSubscriptionRequestSchema = z
   .strict()
   .refine((v) => v.channels !== undefined || v.frequency !== undefined, {
     message: 'give channels or frequency',
-  });
+  })
+  .meta({ minProperties: 1 });
 export type UpdateSubscriptionRequest = z.infer<typeof updateSubscriptionRequestSchema>;
 
 export const pauseRequestSchema = z.object({ days: z.number().int().min(1).max(365) }).strict();
@@ -117,7 +129,7 @@ export type PausedView = z.infer<typeof pausedViewSchema>;
 
 export const inboxQuerySchema = z
   .object({
-    cursor: z.string().min(1).max(200).optional(),
+    cursor: cursorSchema(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).optional(),
     unread: z.enum(['true', 'false']).optional(),
   })
@@ -181,12 +193,17 @@ export const notificationWhySchema = z.object({
 });
 export type NotificationWhy = z.infer<typeof notificationWhySchema>;
 
+/** An http(s) URL in the plain URI syntax (RFC 3986), which every receiver reads alike. */
+const WEBHOOK_URL =
+  /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?](?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
+
 export const registerWebhookRequestSchema = z
   .object({
     url: z
       .url()
       .max(2000)
-      .refine((u) => /^https?:\/\//.test(u), 'must be an http or https URL'),
+      .regex(WEBHOOK_URL, 'must be an http or https URL with an ASCII host')
+      .meta({ pattern: WEBHOOK_URL.source }),
   })
   .strict();
 export type RegisterWebhookRequest = z.infer<typeof registerWebhookRequestSchema>;

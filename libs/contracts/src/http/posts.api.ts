@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { displayNameSchema, idSchema, isoTimeSchema, safeText } from '../common.schemas';
+import {
+  cursorSchema,
+  displayNameSchema,
+  idSchema,
+  isoTimeSchema,
+  safeText,
+} from '../common.schemas';
 import { commentSettingsSchema } from '../posts.events';
 
 // Request and response schemas of the posts service's internal HTTP API, shared with the gateway.
@@ -48,7 +54,22 @@ export const commentSettingsInputSchema = z
   .transform((settings) => ({
     mode: settings.mode,
     autoCloseDays: settings.mode === 'auto-close' ? (settings.autoCloseDays ?? null) : null,
-  }));
+  }))
+  .meta({
+    anyOf: [
+      {
+        properties: { mode: { enum: ['auto-close'] }, autoCloseDays: { type: 'integer' } },
+        required: ['autoCloseDays'],
+      },
+      {
+        properties: { mode: { enum: ['open', 'closed'] } },
+        not: { required: ['autoCloseDays'] },
+      },
+      {
+        properties: { mode: { enum: ['open', 'closed'] }, autoCloseDays: { enum: [null] } },
+      },
+    ],
+  });
 export type CommentSettingsInput = z.output<typeof commentSettingsInputSchema>;
 
 export const createPostRequestSchema = z
@@ -65,6 +86,17 @@ export const createPostRequestSchema = z
   })
   .strict();
 export type CreatePostRequest = z.output<typeof createPostRequestSchema>;
+
+/** What an edit may change; it must change one of them (expectedRevision alone changes nothing). */
+const POST_FIELDS = [
+  'title',
+  'body',
+  'excerpt',
+  'categories',
+  'tags',
+  'series',
+  'commentSettings',
+] as const;
 
 export const updatePostRequestSchema = z
   .object({
@@ -85,7 +117,8 @@ export const updatePostRequestSchema = z
         ([key, value]) => key !== 'expectedRevision' && value !== undefined,
       ),
     'give at least one field to change',
-  );
+  )
+  .meta({ anyOf: POST_FIELDS.map((field) => ({ required: [field] })) });
 export type UpdatePostRequest = z.output<typeof updatePostRequestSchema>;
 
 export const schedulePostRequestSchema = z.object({ publishAt: isoTimeSchema }).strict();
@@ -96,13 +129,13 @@ export const postIdParamSchema = z.uuid();
 /** A post's id, its current slug, or any slug it had before. */
 export const postIdOrSlugParamSchema = z.string().min(1).max(200);
 
-const cursorSchema = z.string().min(1).max(500);
+const listCursorSchema = cursorSchema(500);
 
 export const POST_LIST_STATUSES = ['published', 'draft', 'scheduled'] as const;
 
 export const listPostsQuerySchema = z
   .object({
-    cursor: cursorSchema.optional(),
+    cursor: listCursorSchema.optional(),
     limit: z.coerce.number().int().min(1).max(50).default(10),
     category: taxonomyTerm.optional(),
     tag: taxonomyTerm.optional(),
@@ -117,7 +150,7 @@ export type ListPostsQuery = z.output<typeof listPostsQuerySchema>;
 
 export const listLikesQuerySchema = z
   .object({
-    cursor: cursorSchema.optional(),
+    cursor: listCursorSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Span } from '@opentelemetry/api';
 import {
@@ -15,7 +16,8 @@ import {
   runWithCorrelation,
   startSpan,
 } from '@parley/observability';
-import { ProblemFilter } from '../http/problem.filter';
+import { ProblemException } from '../http/problem';
+import { ProblemFilter, sendProblem, writeClientErrorProblem } from '../http/problem.filter';
 import { ProblemValidationPipe } from '../http/validation';
 
 export interface HttpAppOptions {
@@ -50,6 +52,19 @@ export class PinoNestLogger implements LoggerService {
   }
 }
 
+/**
+ * The server's own limits on a request's path and head. They are far above every documented
+ * length (ids and tokens are validated at a few hundred characters, with a 400 naming the
+ * field), so a request the document allows never meets them; past them the answer is 414 or
+ * 431 problem+json.
+ */
+export const HTTP_LIMITS = {
+  /** Characters of one path parameter, decoded. */
+  maxParamLength: 1000,
+  /** Bytes of the request line and headers together. */
+  maxHeaderSize: 64 * 1024,
+} as const;
+
 export interface RunningHttpApp {
   app: NestFastifyApplication;
   /** Base URL the app answers on, e.g. http://127.0.0.1:3001 */
@@ -68,6 +83,31 @@ export function registeredRoutes(app: NestFastifyApplication): readonly Register
   return ROUTES.get(app) ?? [];
 }
 
+/** The methods each concrete path answers, from the registered routes (wildcard routes aside). */
+function pathMethods(routes: readonly RegisteredRoute[]): (path: string) => string[] {
+  let compiled: { pattern: RegExp; method: string }[] | undefined;
+  let compiledFor = -1;
+  return (path) => {
+    if (!compiled || compiledFor !== routes.length) {
+      compiled = routes
+        .filter((route) => !route.url.includes('*'))
+        .map((route) => ({
+          method: route.method,
+          pattern: new RegExp(
+            `^${route.url
+              .split('/')
+              .map((part) =>
+                part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+              )
+              .join('/')}/?$`,
+          ),
+        }));
+      compiledFor = routes.length;
+    }
+    return [...new Set(compiled.filter((r) => r.pattern.test(path)).map((r) => r.method))].sort();
+  };
+}
+
 /**
  * Creates a Nest application on Fastify with Parley's HTTP conventions: correlation ids,
  * one log line per request, problem+json errors, schema validation, body limits.
@@ -83,6 +123,12 @@ export async function createHttpApp(
     requestIdHeader: false,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    routerOptions: { maxParamLength: HTTP_LIMITS.maxParamLength },
+    http: { maxHeaderSize: HTTP_LIMITS.maxHeaderSize },
+    // Errors of Fastify's router and of the HTTP parser are problems like any other.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply, options.logger),
+    clientErrorHandler: writeClientErrorProblem,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(options.logger),
@@ -93,6 +139,20 @@ export async function createHttpApp(
   ROUTES.set(app, routes);
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  const methodsOf = pathMethods(routes);
+  // A known path asked with a method it does not take is 405 with Allow, not 404.
+  fastify.addHook('onRequest', async (request) => {
+    if (!request.is404) return;
+    const allowed = methodsOf(request.url.split('?')[0] ?? request.url);
+    if (allowed.length === 0) return;
+    throw new ProblemException({
+      status: 405,
+      code: 'method-not-allowed',
+      title: 'This path does not take this method',
+      detail: `${request.method} is not one of ${allowed.join(', ')}`,
+      headers: { allow: allowed.join(', ') },
+    });
   });
   const quiet = new Set(options.quietPaths ?? ['/health/live', '/health/ready']);
   const spans = new WeakMap<object, Span>();

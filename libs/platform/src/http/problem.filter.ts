@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { type Observable, throwError } from 'rxjs';
@@ -13,6 +14,7 @@ const STATUS_CODES: Record<number, string> = {
   406: 'not-acceptable',
   409: 'conflict',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'unprocessable',
   429: 'too-many-requests',
@@ -40,6 +42,21 @@ function fromFastifyError(error: FastifyLikeError): ProblemException | undefined
       code: 'malformed-json',
       title: 'The request body is not valid JSON',
       detail: error.message ?? 'malformed JSON',
+    });
+  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new ProblemException({
+      status: 414,
+      code: 'uri-too-long',
+      title: 'A path segment is too long',
+      detail: 'A parameter in the path is longer than the server reads.',
+    });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return new ProblemException({
+      status: 400,
+      code: 'bad-url',
+      title: 'The path is not a valid URL component',
     });
   }
   if (status === 413) {
@@ -114,6 +131,48 @@ export function sendProblem(
     .header('content-type', PROBLEM_CONTENT_TYPE)
     .send(problem.toDocument(path, String(request.id)));
 }
+
+const CLIENT_ERRORS: Record<string, { status: number; code: string; title: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'request-header-fields-too-large',
+    title: 'The request line and headers are too large',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'request-timeout',
+    title: 'The request took too long',
+  },
+};
+
+/**
+ * What Node's HTTP parser refuses before any route runs (a head too large, a malformed
+ * request) leaves as problem+json too, then the connection closes.
+ */
+export function writeClientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    code: 'bad-request',
+    title: 'The request is not valid HTTP',
+  };
+  const problem = new ProblemException(known);
+  const body = JSON.stringify(problem.toDocument(undefined, undefined));
+  const reason = STATUS_TEXT[known.status] ?? 'Bad Request';
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${reason}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /**
  * Every error of an HTTP request leaves as application/problem+json with a stable type and
