@@ -29,6 +29,8 @@ export interface EmbeddedOptions {
   logDestination?: DestinationStream;
   /** Origins whose pages may call the API from the browser. */
   corsOrigins?: string[];
+  /** Development: webhooks may go to loopback and private addresses. */
+  webhooks?: { allowPrivateNetworks: boolean };
 }
 
 export interface EmbeddedParley {
@@ -79,6 +81,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         from: 'Parley <notifications@parley.localhost>',
         tokenSecret: secrets.tokenSecret,
         publicBaseUrl,
+        ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       }),
       '127.0.0.1',
       0,

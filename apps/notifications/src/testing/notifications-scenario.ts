@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type {
   Actor,
   WebhookCreated,
+  WebhookList,
   InboxResponse,
   NotificationWhy,
   SubscriptionList,
@@ -35,6 +36,34 @@ const email = (accountId: string) => `${accountId}@example.com`;
 /** How long to keep watching for a mail that must not come. */
 const QUIET_MS = 1_500;
 
+/** A receiver the operator allowed (an intranet one); every other loopback address is refused. */
+const ALLOWED_RECEIVER_HOST = '127.0.0.2';
+/** Host names of the scenario's resolver: one of them points at this machine. */
+const HOSTS: Record<string, string[]> = { 'rebinding.example': ['127.0.0.1'] };
+
+/** An HTTP receiver on a loopback address that counts what it is sent. */
+async function receiver(
+  host: string,
+  answer: (received: number) => { status: number; headers?: Record<string, string> },
+) {
+  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      const { status, headers } = answer(received.length);
+      response.writeHead(status, headers).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return {
+    received,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 /**
  * The notifications service on a bus, a store and a real SMTP server: who is mailed for a
  * reply, held comments, double opt-in, one-click unsubscribe, digests, retries, the inbox.
@@ -56,6 +85,15 @@ export function notificationsScenario(mode: HarnessMode): void {
           tokenSecret: 'scenario-token-secret-0123456789',
           publicBaseUrl: 'https://blog.example',
           delivery: { schedulerIntervalMs: 150, retryBaseDelayMs: 200, maxAttempts: 4 },
+          webhooks: {
+            allowedNetworks: [`${ALLOWED_RECEIVER_HOST}/32`],
+            resolve: (hostname) => {
+              const addresses = HOSTS[hostname];
+              return addresses
+                ? Promise.resolve(addresses)
+                : Promise.reject(new Error(`getaddrinfo ENOTFOUND ${hostname}`));
+            },
+          },
         }),
         mode,
         { clock },
@@ -559,19 +597,10 @@ export function notificationsScenario(mode: HarnessMode): void {
     });
 
     it('posts a signed webhook to an account that turned the webhook channel on', async () => {
-      const received: { headers: Record<string, string | string[] | undefined>; body: string }[] =
-        [];
-      const server = createServer((request, response) => {
-        let body = '';
-        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        request.on('end', () => {
-          received.push({ headers: request.headers, body });
-          response.writeHead(received.length === 1 ? 503 : 204).end();
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const hooks = await receiver(ALLOWED_RECEIVER_HOST, (n) => ({ status: n === 1 ? 503 : 204 }));
+      const received = hooks.received;
       try {
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+        const url = `http://${ALLOWED_RECEIVER_HOST}:${hooks.port}/hook`;
         const hook = await harness.request<WebhookCreated>(
           'POST',
           '/v1/webhooks',
@@ -622,7 +651,106 @@ export function notificationsScenario(mode: HarnessMode): void {
         expect(received).toHaveLength(2);
         expect(mailsTo(B, reply)).toEqual([]);
       } finally {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await hooks.close();
+      }
+    });
+
+    it('refuses to register a webhook at a loopback, private, link-local or unspecified address', async () => {
+      const W = `w-${Date.now().toString(36)}`;
+      for (const url of [
+        'http://127.0.0.1:3000/hook',
+        'http://2130706433/',
+        'http://[::1]/',
+        'http://[::ffff:127.0.0.1]/',
+        'http://0.0.0.0/',
+        'http://localhost:3000/',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://10.0.0.1/',
+      ]) {
+        const refused = await harness.request<{ errors: { field: string; reason: string }[] }>(
+          'POST',
+          '/v1/webhooks',
+          { url },
+          actor(W),
+        );
+        expect({ url, status: refused.status }).toEqual({ url, status: 422 });
+        expect(refused.headers.get('content-type')).toContain('application/problem+json');
+        expect(refused.body.errors.map((e) => e.field)).toEqual(['url']);
+      }
+      const list = await harness.request<WebhookList>('GET', '/v1/webhooks', undefined, actor(W));
+      expect(list.body.items).toEqual([]);
+    });
+
+    it('delivers no webhook to a host name that resolves to loopback, nor through a redirect to it', async () => {
+      const W = `w-${Date.now().toString(36)}`;
+      await blog.account(W);
+      const inside = await receiver('127.0.0.1', () => ({ status: 204 }));
+      const redirector = await receiver(ALLOWED_RECEIVER_HOST, () => ({
+        status: 307,
+        headers: { location: `http://127.0.0.1:${inside.port}/hook` },
+      }));
+      /** The webhook channel's ledger entry for a reply to W, once it is final. */
+      const webhookOutcome = async (url: string) => {
+        const hook = await harness.request('POST', '/v1/webhooks', { url }, actor(W));
+        expect(hook.status).toBe(201);
+        const root = await blog.comment({ postId: post, author: { accountId: W } });
+        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: root });
+        const item = await eventually(async () => {
+          const r = await harness.request<InboxResponse>(
+            'GET',
+            '/v1/notifications',
+            undefined,
+            actor(W),
+          );
+          return r.body.items.find(
+            (i) => i.subject.kind === 'comment' && i.subject.commentId === reply.id,
+          );
+        });
+        return eventually(async () => {
+          const r = await harness.request<NotificationWhy>(
+            'GET',
+            `/v1/notifications/${item.id}/why`,
+            undefined,
+            actor(W),
+          );
+          const webhook = r.body.channels.find((c) => c.channel === 'webhook');
+          return webhook?.state === 'failed' || webhook?.state === 'sent' ? webhook : undefined;
+        });
+      };
+      try {
+        const replies = (
+          await harness.request<SubscriptionList>('GET', '/v1/subscriptions', undefined, actor(W))
+        ).body.items.find((s) => s.kind === 'replies');
+        const changed = await harness.request(
+          'PATCH',
+          `/v1/subscriptions/${replies?.id}`,
+          { channels: ['in-app', 'webhook'] },
+          actor(W),
+        );
+        expect(changed.status).toBe(200);
+        await eventually(async () =>
+          (await listed(W, replies?.id ?? '')).channels.includes('webhook') ? true : undefined,
+        );
+
+        const rebound = await webhookOutcome(`http://rebinding.example:${inside.port}/hook`);
+        expect(rebound.state).toBe('failed');
+        expect(rebound.attempts).toBe(1);
+        expect(rebound.reason).toContain('not public (loopback)');
+
+        const redirected = await webhookOutcome(
+          `http://${ALLOWED_RECEIVER_HOST}:${redirector.port}/hook`,
+        );
+        expect(redirected.state).toBe('failed');
+        expect(redirected.attempts).toBe(1);
+        expect(redirected.reason).toContain('307');
+        expect(redirector.received).toHaveLength(1);
+
+        await sleep(QUIET_MS);
+        expect(inside.received).toEqual([]);
+        expect(redirector.received).toHaveLength(1);
+      } finally {
+        await inside.close();
+        await redirector.close();
       }
     });
 
