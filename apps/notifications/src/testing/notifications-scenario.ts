@@ -596,6 +596,48 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(smtp.to(guest)).toHaveLength(1);
     });
 
+    it('mails an address that keeps being subscribed a confirmation at most every 15 minutes and 3 times a day, answering the same each time', async () => {
+      const guest = `gem-${Date.now().toString(36)}@example.net`;
+      const answers: { status: number; body: unknown }[] = [];
+      const subscribeGuest = async () => {
+        const r = await harness.request('POST', '/v1/subscriptions', {
+          kind: 'blog',
+          email: guest,
+        });
+        answers.push({ status: r.status, body: r.body });
+      };
+      const mailed = (n: number) =>
+        eventually(() => (smtp.to(guest).length === n ? true : undefined));
+      const minutes = (n: number) => (offsetMs += n * 60_000);
+
+      await subscribeGuest();
+      await mailed(1);
+      await subscribeGuest();
+      await subscribeGuest();
+      minutes(16);
+      await subscribeGuest();
+      await mailed(2);
+      minutes(16);
+      await subscribeGuest();
+      await mailed(3);
+      // The day's allowance is spent: later requests mail nothing, long after the cool-down too.
+      for (const wait of [16, 60, 600]) {
+        minutes(wait);
+        await subscribeGuest();
+      }
+      await sleep(QUIET_MS);
+      expect(smtp.to(guest)).toHaveLength(3);
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(answers[0]).toMatchObject({ status: 201, body: { status: 'pending-confirmation' } });
+
+      minutes(24 * 60);
+      await subscribeGuest();
+      await mailed(4);
+      expect(smtp.to(guest).every((m) => m.headers.subject === 'Confirm your subscription')).toBe(
+        true,
+      );
+    });
+
     it('posts a signed webhook to an account that turned the webhook channel on', async () => {
       const hooks = await receiver(ALLOWED_RECEIVER_HOST, (n) => ({ status: n === 1 ? 503 : 204 }));
       const received = hooks.received;
