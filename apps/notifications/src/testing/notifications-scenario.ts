@@ -35,6 +35,8 @@ const email = (accountId: string) => `${accountId}@example.com`;
 
 /** How long to keep watching for a mail that must not come. */
 const QUIET_MS = 1_500;
+/** Waits through the broker, generous for a loaded machine. */
+const SLOW = { timeoutMs: 30_000 };
 
 /** A receiver the operator allowed (an intranet one); every other loopback address is refused. */
 const ALLOWED_RECEIVER_HOST = '127.0.0.2';
@@ -606,8 +608,19 @@ export function notificationsScenario(mode: HarnessMode): void {
         });
         answers.push({ status: r.status, body: r.body });
       };
-      const mailed = (n: number) =>
-        eventually(() => (smtp.to(guest).length === n ? true : undefined));
+      const subscriberId = guestSubscriberId(guest);
+      // The mail is recorded as sent before the clock moves on: a jump of minutes would end the
+      // sender's claim on it while it is still recording.
+      const mailed = async (n: number) => {
+        await eventually(() => (smtp.to(guest).length === n ? true : undefined), SLOW);
+        await eventually(async () => {
+          const entry = await harness.infra.readModels
+            .db(SUBSCRIPTIONS)
+            .collection<SubscriberEntry>('subscribers')
+            .findOne({ _id: subscriberId });
+          return entry?.confirmationDue === null ? true : undefined;
+        }, SLOW);
+      };
       const minutes = (n: number) => (offsetMs += n * 60_000);
 
       await subscribeGuest();
@@ -747,7 +760,7 @@ export function notificationsScenario(mode: HarnessMode): void {
           return r.body.items.find(
             (i) => i.subject.kind === 'comment' && i.subject.commentId === reply.id,
           );
-        });
+        }, SLOW);
         return eventually(async () => {
           const r = await harness.request<NotificationWhy>(
             'GET',
@@ -757,7 +770,7 @@ export function notificationsScenario(mode: HarnessMode): void {
           );
           const webhook = r.body.channels.find((c) => c.channel === 'webhook');
           return webhook?.state === 'failed' || webhook?.state === 'sent' ? webhook : undefined;
-        });
+        }, SLOW);
       };
       try {
         const replies = (
@@ -770,8 +783,10 @@ export function notificationsScenario(mode: HarnessMode): void {
           actor(W),
         );
         expect(changed.status).toBe(200);
-        await eventually(async () =>
-          (await listed(W, replies?.id ?? '')).channels.includes('webhook') ? true : undefined,
+        await eventually(
+          async () =>
+            (await listed(W, replies?.id ?? '')).channels.includes('webhook') ? true : undefined,
+          SLOW,
         );
 
         const rebound = await webhookOutcome(`http://rebinding.example:${inside.port}/hook`);
