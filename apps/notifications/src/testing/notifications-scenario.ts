@@ -650,7 +650,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(smtp.to(guest).every((m) => m.headers.subject === 'Confirm your subscription')).toBe(
         true,
       );
-    });
+    }, 180_000);
 
     it('posts a signed webhook to an account that turned the webhook channel on', async () => {
       const hooks = await receiver(ALLOWED_RECEIVER_HOST, (n) => ({ status: n === 1 ? 503 : 204 }));
@@ -810,7 +810,7 @@ export function notificationsScenario(mode: HarnessMode): void {
         await inside.close();
         await redirector.close();
       }
-    });
+    }, 180_000);
 
     it('answers bad input with problem+json naming the field', async () => {
       const missing = await harness.request<{ errors: { field: string }[] }>(
