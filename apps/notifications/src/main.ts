@@ -12,5 +12,6 @@ void runServiceProcess('notifications', (config) =>
     publicBaseUrl: config.publicBaseUrl,
     clock: () => new Date(),
     delivery: { retryBaseDelayMs: config.delivery.retryBaseDelayMs },
+    webhooks: config.webhooks,
   }),
 );

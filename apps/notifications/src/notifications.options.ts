@@ -1,5 +1,6 @@
 import type { Mailer } from '@parley/mail';
 import type { Clock } from '@parley/platform';
+import { type ResolveHost, WebhookTargets } from './delivery/webhook-targets';
 
 /** What the notifications service is given, in a process of its own or embedded. */
 export interface NotificationsOptions {
@@ -21,6 +22,14 @@ export interface NotificationsOptions {
     schedulerIntervalMs?: number;
     webhookTimeoutMs?: number;
   };
+  webhooks?: {
+    /** Development: loopback, private and link-local targets are allowed too. */
+    allowPrivateNetworks?: boolean;
+    /** Networks (CIDR) allowed although they are not public. */
+    allowedNetworks?: string[];
+    /** Defaults to the system resolver. */
+    resolve?: ResolveHost;
+  };
 }
 
 export interface ResolvedNotificationsOptions {
@@ -33,6 +42,7 @@ export interface ResolvedNotificationsOptions {
   retryBaseDelayMs: number;
   schedulerIntervalMs: number;
   webhookTimeoutMs: number;
+  webhookTargets: WebhookTargets;
   /** Domain of Message-IDs: the from address's. */
   mailDomain: string;
 }
@@ -58,6 +68,13 @@ export function resolveOptions(
     retryBaseDelayMs: options.delivery?.retryBaseDelayMs ?? 60_000,
     schedulerIntervalMs: options.delivery?.schedulerIntervalMs ?? 5_000,
     webhookTimeoutMs: options.delivery?.webhookTimeoutMs ?? 5_000,
+    webhookTargets: new WebhookTargets(
+      {
+        allowPrivateNetworks: options.webhooks?.allowPrivateNetworks ?? false,
+        allowedNetworks: options.webhooks?.allowedNetworks ?? [],
+      },
+      options.webhooks?.resolve,
+    ),
     mailDomain: mailDomainOf(options.from),
   };
 }

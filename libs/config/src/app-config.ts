@@ -57,6 +57,7 @@ export interface NotificationsConfig extends BaseConfig {
   tokens: { secret: string };
   publicBaseUrl: string;
   delivery: { retryBaseDelayMs: number };
+  webhooks: { allowPrivateNetworks: boolean; allowedNetworks: string[] };
 }
 
 export interface PostsConfig extends BaseConfig {
@@ -134,6 +135,8 @@ const NOTIFICATIONS = [
   'TOKEN_SECRET',
   'PUBLIC_BASE_URL',
   'DELIVERY_RETRY_BASE_MS',
+  'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+  'WEBHOOK_ALLOWED_NETWORKS',
 ] as const;
 
 const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
@@ -180,6 +183,10 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       tokens: { secret: v.TOKEN_SECRET },
       publicBaseUrl: v.PUBLIC_BASE_URL,
       delivery: { retryBaseDelayMs: v.DELIVERY_RETRY_BASE_MS },
+      webhooks: {
+        allowPrivateNetworks: v.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+        allowedNetworks: v.WEBHOOK_ALLOWED_NETWORKS,
+      },
     };
   },
 };

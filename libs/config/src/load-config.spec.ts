@@ -90,4 +90,33 @@ describe('loadConfig', () => {
       METRICS_PORT: expect.stringMatching(/number/),
     });
   });
+
+  it('keeps webhooks to public addresses unless private networks are allowed', () => {
+    const notifications = { ...valid, SMTP_URL: 'smtp://mail:1025', TOKEN_SECRET: SECRET };
+    expect(loadConfig('notifications', notifications).webhooks).toEqual({
+      allowPrivateNetworks: false,
+      allowedNetworks: [],
+    });
+    const development = loadConfig('notifications', {
+      ...notifications,
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_ALLOWED_NETWORKS: '10.1.2.0/24, fd00::/8',
+    });
+    expect(development.webhooks).toEqual({
+      allowPrivateNetworks: true,
+      allowedNetworks: ['10.1.2.0/24', 'fd00::/8'],
+    });
+    const problems = problemsOf(() =>
+      loadConfig('notifications', {
+        ...notifications,
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes',
+        WEBHOOK_ALLOWED_NETWORKS: '10.1.2.0',
+      }),
+    );
+    expect(Object.keys(problems).sort()).toEqual([
+      'WEBHOOK_ALLOWED_NETWORKS',
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+    ]);
+    expect(problems.WEBHOOK_ALLOWED_NETWORKS).toMatch(/CIDR/);
+  });
 });

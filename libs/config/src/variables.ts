@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 export type AppName = 'gateway' | 'posts' | 'comments' | 'notifications';
@@ -36,6 +37,12 @@ const mongoUri = z
   );
 
 const smtpUrl = z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL');
+
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const networkList = list.pipe(
+  z.array(z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), 'each network must be a CIDR')),
+);
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -193,6 +200,20 @@ export const VARIABLES = {
     description:
       'Wait before the first retry of an email or webhook delivery that failed for now (an SMTP 4xx, a network error); each further retry waits twice as long, up to a day.',
     defaultValue: '60000',
+    apps: ['notifications'],
+  },
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: {
+    schema: flag,
+    description:
+      'Development only: let webhooks go to loopback, private, link-local and other non-public addresses (checked after DNS resolution, on the address connected to).',
+    defaultValue: 'false',
+    apps: ['notifications'],
+  },
+  WEBHOOK_ALLOWED_NETWORKS: {
+    schema: networkList,
+    description:
+      'Comma-separated networks (CIDR, e.g. `10.1.2.0/24`) whose addresses may receive webhooks although they are not public.',
+    defaultValue: '',
     apps: ['notifications'],
   },
   ACCESS_TOKEN_TTL_SECONDS: {

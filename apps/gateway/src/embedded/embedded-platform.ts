@@ -36,6 +36,8 @@ export interface EmbeddedOptions {
   liveStreamsPerClient?: number;
   /** Serves the process's Prometheus metrics on this port of `host` (0: a free one); none when undefined. */
   metricsPort?: number;
+  /** Development: webhooks may go to loopback and private addresses. */
+  webhooks?: { allowPrivateNetworks: boolean };
 }
 
 export interface EmbeddedParley {
@@ -97,6 +99,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         from: 'Parley <notifications@parley.localhost>',
         tokenSecret: secrets.tokenSecret,
         publicBaseUrl,
+        ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       }),
       '127.0.0.1',
       0,

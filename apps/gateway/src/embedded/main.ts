@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { z } from 'zod';
+import { VARIABLES } from '@parley/config';
 import { initTracing } from '@parley/observability';
 import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
@@ -17,6 +18,7 @@ const environment = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: VARIABLES.WEBHOOK_ALLOW_PRIVATE_NETWORKS.schema.default(false),
 });
 
 async function main(): Promise<void> {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
           },
         }
       : {}),
+    webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
   });
   const url = parley.url.replace('127.0.0.1', 'localhost');
   const startMs = Date.now() - started;

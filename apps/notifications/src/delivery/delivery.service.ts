@@ -302,6 +302,7 @@ export class DeliveryService {
           }),
           now,
           timeoutMs: this.options.webhookTimeoutMs,
+          targets: this.options.webhookTargets,
         });
     } catch (error) {
       await this.recordFailure(n.notificationId, channel, error);

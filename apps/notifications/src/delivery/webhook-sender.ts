@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { WEBHOOK_HEADERS } from '@parley/contracts';
+import { type WebhookTargets, WebhookTargetRefused } from './webhook-targets';
 
 export class WebhookDeliveryError extends Error {
   constructor(
@@ -17,8 +20,9 @@ export function webhookSignature(secret: string, timestamp: number, body: string
 }
 
 /**
- * POSTs one signed delivery. 2xx is delivered; a timeout, a connection error, 408, 429
- * and 5xx are worth another try; any other answer is permanent.
+ * POSTs one signed delivery to a target the rules allow, connecting to the address that was
+ * checked. 2xx is delivered; a timeout, a connection error, 408, 429 and 5xx are worth another
+ * try; a refused target, a redirect (never followed) and any other answer are permanent.
  */
 export async function postWebhook(input: {
   url: string;
@@ -27,31 +31,67 @@ export async function postWebhook(input: {
   body: string;
   now: Date;
   timeoutMs: number;
+  targets: WebhookTargets;
 }): Promise<void> {
+  const refusal = input.targets.urlRefusal(input.url);
+  if (refusal !== null) throw new WebhookDeliveryError(`webhook target refused: ${refusal}`, true);
   const timestamp = Math.floor(input.now.getTime() / 1000);
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(input.url, {
-      method: 'POST',
+    status = await post(new URL(input.url), {
       headers: {
         'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(input.body)),
         'user-agent': 'Parley-Webhooks/1',
         [WEBHOOK_HEADERS.id]: input.deliveryId,
         [WEBHOOK_HEADERS.timestamp]: String(timestamp),
         [WEBHOOK_HEADERS.signature]: `v1=${webhookSignature(input.secret, timestamp, input.body)}`,
       },
       body: input.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(input.timeoutMs),
+      timeoutMs: input.timeoutMs,
+      lookup: input.targets.lookup,
     });
   } catch (error) {
+    if (error instanceof WebhookTargetRefused) throw new WebhookDeliveryError(error.message, true);
     throw new WebhookDeliveryError(
       `webhook unreachable: ${error instanceof Error ? error.message : String(error)}`,
       false,
     );
   }
-  await response.body?.cancel().catch(() => undefined);
-  if (response.status >= 200 && response.status < 300) return;
-  const retry = response.status === 408 || response.status === 429 || response.status >= 500;
-  throw new WebhookDeliveryError(`webhook answered ${response.status}`, !retry);
+  if (status >= 200 && status < 300) return;
+  if (status >= 300 && status < 400)
+    throw new WebhookDeliveryError(`webhook answered ${status}; redirects are not followed`, true);
+  const retry = status === 408 || status === 429 || status >= 500;
+  throw new WebhookDeliveryError(`webhook answered ${status}`, !retry);
+}
+
+/** One request on a connection of its own, resolved through `lookup`; answers the status. */
+function post(
+  url: URL,
+  options: {
+    headers: Record<string, string>;
+    body: string;
+    timeoutMs: number;
+    lookup: WebhookTargets['lookup'];
+  },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        headers: options.headers,
+        lookup: options.lookup,
+        agent: false,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      },
+      (response) => {
+        resolve(response.statusCode ?? 0);
+        response.destroy();
+      },
+    );
+    request.on('error', reject);
+    request.end(options.body);
+  });
 }

@@ -2,6 +2,7 @@ import { deciderSpec } from '@parley/eventstore';
 import { subscriptionIdOf } from '../shared/ids';
 import {
   CONFIRMATION_COOLDOWN_MS,
+  CONFIRMATION_DAILY_LIMIT,
   type SubscriberEvent,
   type Who,
   subscriberDecider,
@@ -92,6 +93,29 @@ describe('the subscriber', () => {
           kind: 'post',
           targetId: 'p1',
         })
+        .then([requested()]);
+    });
+
+    it('asks an address no more than a few times a day, however far apart', () => {
+      const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+      const earlier = Array.from({ length: CONFIRMATION_DAILY_LIMIT }, (_, i) =>
+        requested(hoursAgo(20 - 6 * i)),
+      );
+      const again = {
+        type: 'Subscribe',
+        who: guest,
+        subscriptionId: postSub,
+        kind: 'post',
+        targetId: 'p1',
+      } as const;
+      spec
+        .given([subscribed(guest, postSub), ...earlier])
+        .when(again)
+        .then([]);
+      // Once the first of them is a day old, one more may go.
+      spec
+        .given([subscribed(guest, postSub), requested(hoursAgo(25)), ...earlier.slice(1)])
+        .when(again)
         .then([requested()]);
     });
 

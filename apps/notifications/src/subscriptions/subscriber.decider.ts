@@ -48,6 +48,8 @@ export interface Subscriber {
   /** Guests: the address answered the confirmation mail (double opt-in). */
   confirmed: boolean;
   confirmationRequestedAt: string | null;
+  /** Confirmation requests of the last day (by their time): the address's daily allowance. */
+  confirmationsToday: string[];
   /** Confirmation requests (by their time) whose mail went out. */
   confirmationsMailed: string[];
   pausedUntil: string | null;
@@ -106,6 +108,9 @@ export type SubscriberError = DomainError<SubscriberErrorCode>;
 
 /** A second confirmation mail is not sent to the same address within this time. */
 export const CONFIRMATION_COOLDOWN_MS = 15 * 60 * 1000;
+/** Confirmation mails one address is sent in any 24 hours, however often it is subscribed. */
+export const CONFIRMATION_DAILY_LIMIT = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function defaultChannels(ref: SubscriberRef): Channel[] {
   return ref.kind === 'account' ? ['email', 'in-app'] : ['email'];
@@ -117,6 +122,7 @@ export const initialSubscriber: Subscriber = {
   subscriptions: {},
   confirmed: false,
   confirmationRequestedAt: null,
+  confirmationsToday: [],
   confirmationsMailed: [],
   pausedUntil: null,
   webhook: null,
@@ -136,6 +142,9 @@ function confirmationRequest(state: Subscriber, who: Who, now: Date): Subscriber
   if (who.ref.kind !== 'email' || state.confirmed) return [];
   const last = state.confirmationRequestedAt ? Date.parse(state.confirmationRequestedAt) : null;
   if (last !== null && now.getTime() - last < CONFIRMATION_COOLDOWN_MS) return [];
+  const today = state.confirmationsToday.filter((at) => now.getTime() - Date.parse(at) < DAY_MS);
+  // Subscribing still answers the same: whether a mail goes out is not the caller's to know.
+  if (today.length >= CONFIRMATION_DAILY_LIMIT) return [];
   return [
     {
       type: 'parley.subscriber.confirmation-requested.v1',
@@ -248,8 +257,17 @@ export const subscriberDecider: Decider<
               : state.viaComments,
         };
       }
-      case 'parley.subscriber.confirmation-requested.v1':
-        return { ...state, confirmationRequestedAt: event.data.requestedAt };
+      case 'parley.subscriber.confirmation-requested.v1': {
+        const at = Date.parse(event.data.requestedAt);
+        return {
+          ...state,
+          confirmationRequestedAt: event.data.requestedAt,
+          confirmationsToday: [
+            ...state.confirmationsToday.filter((t) => at - Date.parse(t) < DAY_MS),
+            event.data.requestedAt,
+          ],
+        };
+      }
       case 'parley.subscriber.confirmed.v1':
         return { ...state, confirmed: true };
       case 'parley.subscriber.preferences-changed.v1': {

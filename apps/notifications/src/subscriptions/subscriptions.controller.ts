@@ -53,11 +53,20 @@ const STATUS: Record<SubscriptionsErrorCode, number> = {
   NotAGuest: 409,
   InvalidToken: 403,
   WebhookNeedsAccount: 403,
+  WebhookTargetNotAllowed: 422,
 };
+
+/** The request field an error is about, when it is about one. */
+const FIELD: Partial<Record<SubscriptionsErrorCode, string>> = { WebhookTargetNotAllowed: 'url' };
 
 export function unwrap<T>(outcome: Outcome<T, SubscriptionsError>): T {
   if (!outcome.ok)
-    throw domainProblem(outcome.error, (code) => STATUS[code as SubscriptionsErrorCode] ?? 400);
+    throw domainProblem(
+      outcome.error,
+      (code) => STATUS[code as SubscriptionsErrorCode] ?? 400,
+      undefined,
+      FIELD[outcome.error.code],
+    );
   return outcome.value;
 }
 

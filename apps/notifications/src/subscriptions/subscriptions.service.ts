@@ -49,7 +49,12 @@ import {
 } from './subscriptions.projection';
 
 export type SubscriptionsErrorCode =
-  SubscriberErrorCode | 'InvalidToken' | 'TokenExpired' | 'EmailRequired' | 'EmailNotExpected';
+  | SubscriberErrorCode
+  | 'InvalidToken'
+  | 'TokenExpired'
+  | 'EmailRequired'
+  | 'EmailNotExpected'
+  | 'WebhookTargetNotAllowed';
 export type SubscriptionsError = DomainError<SubscriptionsErrorCode>;
 type Result<T> = Outcome<T, SubscriptionsError>;
 
@@ -406,6 +411,9 @@ export class SubscriptionsService {
   }
 
   async registerWebhook(actor: Actor, url: string): Promise<Result<WebhookCreated>> {
+    const refusal = this.options.webhookTargets.urlRefusal(url);
+    if (refusal !== null)
+      return fail('WebhookTargetNotAllowed', `Webhooks go to public hosts only: ${refusal}`);
     const who = accountWho(actor.accountId);
     const webhookId = `wh-${randomUUID()}`;
     const secret = randomBytes(32).toString('base64url');

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type {
   Actor,
   WebhookCreated,
+  WebhookList,
   InboxResponse,
   NotificationWhy,
   SubscriptionList,
@@ -34,6 +35,36 @@ const email = (accountId: string) => `${accountId}@example.com`;
 
 /** How long to keep watching for a mail that must not come. */
 const QUIET_MS = 1_500;
+/** Waits through the broker, generous for a loaded machine. */
+const SLOW = { timeoutMs: 30_000 };
+
+/** A receiver the operator allowed (an intranet one); every other loopback address is refused. */
+const ALLOWED_RECEIVER_HOST = '127.0.0.2';
+/** Host names of the scenario's resolver: one of them points at this machine. */
+const HOSTS: Record<string, string[]> = { 'rebinding.example': ['127.0.0.1'] };
+
+/** An HTTP receiver on a loopback address that counts what it is sent. */
+async function receiver(
+  host: string,
+  answer: (received: number) => { status: number; headers?: Record<string, string> },
+) {
+  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      const { status, headers } = answer(received.length);
+      response.writeHead(status, headers).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return {
+    received,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /**
  * The notifications service on a bus, a store and a real SMTP server: who is mailed for a
@@ -56,6 +87,15 @@ export function notificationsScenario(mode: HarnessMode): void {
           tokenSecret: 'scenario-token-secret-0123456789',
           publicBaseUrl: 'https://blog.example',
           delivery: { schedulerIntervalMs: 150, retryBaseDelayMs: 200, maxAttempts: 4 },
+          webhooks: {
+            allowedNetworks: [`${ALLOWED_RECEIVER_HOST}/32`],
+            resolve: (hostname) => {
+              const addresses = HOSTS[hostname];
+              return addresses
+                ? Promise.resolve(addresses)
+                : Promise.reject(new Error(`getaddrinfo ENOTFOUND ${hostname}`));
+            },
+          },
         }),
         mode,
         { clock },
@@ -558,20 +598,65 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(smtp.to(guest)).toHaveLength(1);
     });
 
-    it('posts a signed webhook to an account that turned the webhook channel on', async () => {
-      const received: { headers: Record<string, string | string[] | undefined>; body: string }[] =
-        [];
-      const server = createServer((request, response) => {
-        let body = '';
-        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        request.on('end', () => {
-          received.push({ headers: request.headers, body });
-          response.writeHead(received.length === 1 ? 503 : 204).end();
+    it('mails an address that keeps being subscribed a confirmation at most every 15 minutes and 3 times a day, answering the same each time', async () => {
+      const guest = `gem-${Date.now().toString(36)}@example.net`;
+      smtp.refuseWith = undefined;
+      const answers: { status: number; body: unknown }[] = [];
+      const subscribeGuest = async () => {
+        const r = await harness.request('POST', '/v1/subscriptions', {
+          kind: 'blog',
+          email: guest,
         });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        answers.push({ status: r.status, body: r.body });
+      };
+      const subscriberId = guestSubscriberId(guest);
+      // The mail is recorded as sent before the clock moves on: a jump of minutes would end the
+      // sender's claim on it while it is still recording.
+      const mailed = async (n: number) => {
+        await eventually(() => (smtp.to(guest).length === n ? true : undefined), SLOW);
+        await eventually(async () => {
+          const entry = await harness.infra.readModels
+            .db(SUBSCRIPTIONS)
+            .collection<SubscriberEntry>('subscribers')
+            .findOne({ _id: subscriberId });
+          return entry?.confirmationDue === null ? true : undefined;
+        }, SLOW);
+      };
+      const minutes = (n: number) => (offsetMs += n * 60_000);
+
+      await subscribeGuest();
+      await mailed(1);
+      await subscribeGuest();
+      await subscribeGuest();
+      minutes(16);
+      await subscribeGuest();
+      await mailed(2);
+      minutes(16);
+      await subscribeGuest();
+      await mailed(3);
+      // The day's allowance is spent: later requests mail nothing, long after the cool-down too.
+      for (const wait of [16, 60, 600]) {
+        minutes(wait);
+        await subscribeGuest();
+      }
+      await sleep(QUIET_MS);
+      expect(smtp.to(guest)).toHaveLength(3);
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(answers[0]).toMatchObject({ status: 201, body: { status: 'pending-confirmation' } });
+
+      minutes(24 * 60);
+      await subscribeGuest();
+      await mailed(4);
+      expect(smtp.to(guest).every((m) => m.headers.subject === 'Confirm your subscription')).toBe(
+        true,
+      );
+    }, 180_000);
+
+    it('posts a signed webhook to an account that turned the webhook channel on', async () => {
+      const hooks = await receiver(ALLOWED_RECEIVER_HOST, (n) => ({ status: n === 1 ? 503 : 204 }));
+      const received = hooks.received;
       try {
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+        const url = `http://${ALLOWED_RECEIVER_HOST}:${hooks.port}/hook`;
         const hook = await harness.request<WebhookCreated>(
           'POST',
           '/v1/webhooks',
@@ -622,9 +707,110 @@ export function notificationsScenario(mode: HarnessMode): void {
         expect(received).toHaveLength(2);
         expect(mailsTo(B, reply)).toEqual([]);
       } finally {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await hooks.close();
       }
     });
+
+    it('refuses to register a webhook at a loopback, private, link-local or unspecified address', async () => {
+      const W = `w-${Date.now().toString(36)}`;
+      for (const url of [
+        'http://127.0.0.1:3000/hook',
+        'http://2130706433/',
+        'http://[::1]/',
+        'http://[::ffff:127.0.0.1]/',
+        'http://0.0.0.0/',
+        'http://localhost:3000/',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://10.0.0.1/',
+      ]) {
+        const refused = await harness.request<{ errors: { field: string; reason: string }[] }>(
+          'POST',
+          '/v1/webhooks',
+          { url },
+          actor(W),
+        );
+        expect({ url, status: refused.status }).toEqual({ url, status: 422 });
+        expect(refused.headers.get('content-type')).toContain('application/problem+json');
+        expect(refused.body.errors.map((e) => e.field)).toEqual(['url']);
+      }
+      const list = await harness.request<WebhookList>('GET', '/v1/webhooks', undefined, actor(W));
+      expect(list.body.items).toEqual([]);
+    });
+
+    it('delivers no webhook to a host name that resolves to loopback, nor through a redirect to it', async () => {
+      const W = `w-${Date.now().toString(36)}`;
+      await blog.account(W);
+      const inside = await receiver('127.0.0.1', () => ({ status: 204 }));
+      const redirector = await receiver(ALLOWED_RECEIVER_HOST, () => ({
+        status: 307,
+        headers: { location: `http://127.0.0.1:${inside.port}/hook` },
+      }));
+      /** The webhook channel's ledger entry for a reply to W, once it is final. */
+      const webhookOutcome = async (url: string) => {
+        const hook = await harness.request('POST', '/v1/webhooks', { url }, actor(W));
+        expect(hook.status).toBe(201);
+        const root = await blog.comment({ postId: post, author: { accountId: W } });
+        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: root });
+        const item = await eventually(async () => {
+          const r = await harness.request<InboxResponse>(
+            'GET',
+            '/v1/notifications',
+            undefined,
+            actor(W),
+          );
+          return r.body.items.find(
+            (i) => i.subject.kind === 'comment' && i.subject.commentId === reply.id,
+          );
+        }, SLOW);
+        return eventually(async () => {
+          const r = await harness.request<NotificationWhy>(
+            'GET',
+            `/v1/notifications/${item.id}/why`,
+            undefined,
+            actor(W),
+          );
+          const webhook = r.body.channels.find((c) => c.channel === 'webhook');
+          return webhook?.state === 'failed' || webhook?.state === 'sent' ? webhook : undefined;
+        }, SLOW);
+      };
+      try {
+        const replies = (
+          await harness.request<SubscriptionList>('GET', '/v1/subscriptions', undefined, actor(W))
+        ).body.items.find((s) => s.kind === 'replies');
+        const changed = await harness.request(
+          'PATCH',
+          `/v1/subscriptions/${replies?.id}`,
+          { channels: ['in-app', 'webhook'] },
+          actor(W),
+        );
+        expect(changed.status).toBe(200);
+        await eventually(
+          async () =>
+            (await listed(W, replies?.id ?? '')).channels.includes('webhook') ? true : undefined,
+          SLOW,
+        );
+
+        const rebound = await webhookOutcome(`http://rebinding.example:${inside.port}/hook`);
+        expect(rebound.state).toBe('failed');
+        expect(rebound.attempts).toBe(1);
+        expect(rebound.reason).toContain('not public (loopback)');
+
+        const redirected = await webhookOutcome(
+          `http://${ALLOWED_RECEIVER_HOST}:${redirector.port}/hook`,
+        );
+        expect(redirected.state).toBe('failed');
+        expect(redirected.attempts).toBe(1);
+        expect(redirected.reason).toContain('307');
+        expect(redirector.received).toHaveLength(1);
+
+        await sleep(QUIET_MS);
+        expect(inside.received).toEqual([]);
+        expect(redirector.received).toHaveLength(1);
+      } finally {
+        await inside.close();
+        await redirector.close();
+      }
+    }, 180_000);
 
     it('answers bad input with problem+json naming the field', async () => {
       const missing = await harness.request<{ errors: { field: string }[] }>(
