@@ -12,6 +12,7 @@ import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller'
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
+import { STAFF_NAMES } from './identity/staff-names.projection';
 import { AuthController } from './identity/auth.controller';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
@@ -57,7 +58,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
   return {
     name: 'gateway',
     produces: ['accounts'],
-    projections: [ACCOUNTS_DIRECTORY],
+    projections: [ACCOUNTS_DIRECTORY, STAFF_NAMES],
     consumers: [
       // Every gateway instance needs every live event for the streams it holds open.
       {

@@ -32,6 +32,7 @@ import {
   threadQuerySchema,
   threadItemSchema,
 } from '@parley/contracts';
+import { ProblemException } from '@parley/platform';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Authenticated, Caller } from '../auth/authentication.guard';
@@ -39,6 +40,7 @@ import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
 import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
 import { passThrough } from '../proxy/service-client';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
+import { IdentityService } from '../identity/identity.service';
 
 /** The viewer tokens travel on as the comma-separated list the service reads. */
 function withTokens<T extends { viewerToken?: string[] | undefined }>(
@@ -53,7 +55,10 @@ function withTokens<T extends { viewerToken?: string[] | undefined }>(
 @ApiTags('Comments')
 @Controller('api/v1')
 export class CommentsController {
-  constructor(@Inject(SERVICE_CLIENTS) private readonly services: ServiceClients) {}
+  constructor(
+    @Inject(SERVICE_CLIENTS) private readonly services: ServiceClients,
+    private readonly identity: IdentityService,
+  ) {}
 
   private get comments() {
     return this.services.comments;
@@ -99,6 +104,14 @@ export class CommentsController {
     @Body({ schema: postCommentRequestSchema }) body: z.output<typeof postCommentRequestSchema>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
+    if (!caller && body.author && (await this.identity.nameReserved(body.author.name, null))) {
+      throw new ProblemException({
+        status: 422,
+        code: 'name-reserved',
+        title: 'This name belongs to someone who writes or moderates this blog',
+        errors: [{ field: 'author.name', reason: 'is the name of a member of the blog staff' }],
+      });
+    }
     return passThrough(
       reply,
       await this.comments.call({

@@ -45,11 +45,20 @@ const STATUS: Record<IdentityErrorCode, number> = {
   NotAllowed: 403,
   CannotDemoteSelf: 409,
   EmailMismatch: 409,
+  NameReserved: 422,
 };
+
+/** The request field an error is about. */
+const FIELD: Partial<Record<IdentityErrorCode, string>> = { NameReserved: 'displayName' };
 
 function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok)
-    throw domainProblem(outcome.error, (code) => STATUS[code as IdentityErrorCode] ?? 400);
+    throw domainProblem(
+      outcome.error,
+      (code) => STATUS[code as IdentityErrorCode] ?? 400,
+      undefined,
+      FIELD[outcome.error.code],
+    );
   return outcome.value;
 }
 
@@ -70,7 +79,7 @@ export class AuthController {
       'Create an account; the first account of the blog is its admin. Sends a verification mail.',
   })
   @ApiJson(201, tokensResponseSchema, 'The account and its first tokens')
-  @ApiProblems(409)
+  @ApiProblems(409, 422)
   async register(
     @Body({ schema: registerRequestSchema }) body: z.infer<typeof registerRequestSchema>,
   ): Promise<TokensResponse> {
@@ -171,9 +180,12 @@ export class AuthController {
 
   @Patch('me')
   @Authenticated()
-  @ApiOperation({ summary: 'Change the display name; it reaches the comments already written.' })
+  @ApiOperation({
+    summary:
+      'Change the display name; it reaches the comments already written. The names of the blog staff are theirs (422).',
+  })
   @ApiJson(200, accountViewSchema, 'The account')
-  @ApiProblems(401, 404)
+  @ApiProblems(401, 404, 422)
   async updateMe(
     @Caller() caller: Actor,
     @Body({ schema: updateMeRequestSchema }) body: z.infer<typeof updateMeRequestSchema>,

@@ -106,6 +106,51 @@ function identityScenario(mode: HarnessMode): void {
       expect(me.body.emailVerified).toBe(true);
     });
 
+    it("keeps the staff's names for them and refuses names that hide or reorder text", async () => {
+      const taken = await eventually(async () => {
+        const attempt = await post<{ code: string; errors: { field: string }[] }>(
+          '/api/v1/auth/register',
+          { email: 'impostor@example.com', password: PASSWORD, displayName: ' BOOTS ' },
+        );
+        return attempt.status === 422 ? attempt : undefined;
+      });
+      expect(taken.body.code).toBe('name-reserved');
+      expect(taken.body.errors.map((e) => e.field)).toEqual(['displayName']);
+      const patch = (displayName: string) =>
+        fetch(`${gateway.url}/api/v1/me`, {
+          method: 'PATCH',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${reader.accessToken}`,
+          },
+          body: JSON.stringify({ displayName }),
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { errors?: { field: string; reason: string }[] },
+        }));
+      expect((await patch('B\u043e\u043ets')).status).toBe(422);
+      const hidden = await patch('Amy\u202Egnp.exe');
+      expect(hidden.status).toBe(400);
+      expect(hidden.body.errors?.[0]?.field).toBe('displayName');
+      expect(hidden.body.errors?.[0]?.reason).toMatch(/text-direction/);
+      const guest = await post<{ code: string; errors: { field: string }[] }>(
+        '/api/v1/posts/p1/comments',
+        { body: 'Hello', author: { name: 'Bööts', email: 'guest@example.com' } },
+      );
+      expect(guest.status).toBe(422);
+      expect(guest.body.errors.map((e) => e.field)).toEqual(['author.name']);
+      // The staff member keeps their own name.
+      const own = await fetch(`${gateway.url}/api/v1/me`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${admin.accessToken}`,
+        },
+        body: JSON.stringify({ displayName: 'boots' }),
+      });
+      expect(own.status).toBe(200);
+    });
+
     it('refuses a second account for the same address, whatever its case', async () => {
       const again = await post<{ code: string }>('/api/v1/auth/register', {
         email: 'AMY@example.com',

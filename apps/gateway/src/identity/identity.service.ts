@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountView, Role, TokensResponse } from '@parley/contracts';
+import {
+  type AccountView,
+  type Role,
+  type TokensResponse,
+  displayNameKey,
+} from '@parley/contracts';
 import {
   type AppendContext,
   type DomainError,
@@ -11,7 +16,8 @@ import {
 } from '@parley/eventstore';
 import type { Mailer } from '@parley/mail';
 import { currentCorrelation } from '@parley/observability';
-import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
+import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, READ_MODELS } from '@parley/platform';
+import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import { type Account, type AccountEvent, accountDecider } from './account.decider';
 import {
@@ -25,6 +31,7 @@ import {
 } from './credentials';
 import { type Reserved, reservationDecider } from './reservation.decider';
 import { sessionDecider } from './session.decider';
+import { type NameEntry, STAFF_NAMES } from './staff-names.projection';
 
 export const IDENTITY_OPTIONS = Symbol('IDENTITY_OPTIONS');
 
@@ -44,7 +51,8 @@ export type IdentityErrorCode =
   | 'AccountNotFound'
   | 'NotAllowed'
   | 'CannotDemoteSelf'
-  | 'EmailMismatch';
+  | 'EmailMismatch'
+  | 'NameReserved';
 
 export type IdentityError = DomainError<IdentityErrorCode>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: IdentityError };
@@ -54,6 +62,9 @@ const fail = <T>(code: IdentityErrorCode, message: string): Outcome<T> => ({
   ok: false,
   error: domainError(code, message),
 });
+
+const nameReserved = <T>(): Outcome<T> =>
+  fail('NameReserved', 'This name belongs to someone who writes or moderates this blog');
 
 const FIRST_ADMIN_STREAM = 'identity-first-admin';
 const accountStream = (id: string) => `account-${id}`;
@@ -81,6 +92,7 @@ export class IdentityService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
   ) {
     this.tokens = new TokenSigner(options.jwtSecret, options.accessTtlSeconds);
   }
@@ -90,6 +102,7 @@ export class IdentityService {
     password: string;
     displayName: string;
   }): Promise<Outcome<TokensResponse>> {
+    if (await this.nameReserved(input.displayName, null)) return nameReserved();
     const email = normalizeEmail(input.email);
     const reservation = await this.reservation(emailStream(email));
     let accountId: string;
@@ -187,6 +200,7 @@ export class IdentityService {
   }
 
   async changeDisplayName(accountId: string, displayName: string): Promise<Outcome<AccountView>> {
+    if (await this.nameReserved(displayName, accountId)) return nameReserved();
     return this.command(accountId, { type: 'ChangeDisplayName', displayName });
   }
 
@@ -194,6 +208,15 @@ export class IdentityService {
     const claims = await this.tokens.verifyEmailToken(token, this.clock());
     if (!claims) return fail('InvalidToken', 'This verification link is not valid or has expired');
     return this.command(claims.accountId, { type: 'VerifyEmail', email: claims.email });
+  }
+
+  /** True when the name reads as a staff member's (other than this account's own). */
+  async nameReserved(name: string, accountId: string | null): Promise<boolean> {
+    const entries = await this.readModels
+      .db(STAFF_NAMES.name)
+      .collection<NameEntry>('names')
+      .find({ nameKey: displayNameKey(name) });
+    return entries.some((entry) => entry.staff && entry._id !== accountId);
   }
 
   async resendVerification(accountId: string): Promise<Outcome<null>> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, roleSchema } from '../common.schemas';
+import { displayNameInputSchema, emailSchema, roleSchema } from '../common.schemas';
 
 /** An address as people type it: surrounding spaces and capitals do not matter. */
 const typedEmailSchema = z.string().trim().toLowerCase().pipe(emailSchema);
@@ -10,7 +10,7 @@ export const registerRequestSchema = z
   .object({
     email: typedEmailSchema,
     password: z.string().min(10, 'must be at least 10 characters').max(200),
-    displayName: displayNameSchema,
+    displayName: displayNameInputSchema,
   })
   .strict();
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
@@ -28,7 +28,7 @@ export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
 export const verifyEmailRequestSchema = z.object({ token: z.string().min(1).max(2000) }).strict();
 
-export const updateMeRequestSchema = z.object({ displayName: displayNameSchema }).strict();
+export const updateMeRequestSchema = z.object({ displayName: displayNameInputSchema }).strict();
 
 export const setRolesRequestSchema = z
   .object({
