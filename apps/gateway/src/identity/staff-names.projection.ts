@@ -43,7 +43,7 @@ export const STAFF_NAMES: Projection<'accounts'> = {
           event,
           (current) => current && { ...current, staff: isStaff(event.data.roles) },
         ));
-      default:
+      case 'parley.account.email-verified.v1':
         return;
     }
   },
