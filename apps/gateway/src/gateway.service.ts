@@ -14,6 +14,12 @@ import { registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { STAFF_NAMES } from './identity/staff-names.projection';
 import { AuthController } from './identity/auth.controller';
+import {
+  ENDED_SESSIONS,
+  ENDED_SESSIONS_OPTIONS,
+  EndedSessions,
+  EndedSessionsConsumer,
+} from './identity/ended-sessions';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
@@ -68,6 +74,14 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         perInstance: true,
         fromBeginning: false,
       },
+      // Every instance refuses the access tokens of a session that ended on any of them.
+      {
+        name: 'ended-sessions',
+        transportId: ENDED_SESSIONS,
+        topics: ['accounts'],
+        perInstance: true,
+        fromBeginning: true,
+      },
     ],
     bodyLimit: 64 * 1024,
     module: (infra): DynamicModule => {
@@ -82,6 +96,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           NotificationsController,
           LiveController,
           LiveFeedConsumer,
+          EndedSessionsConsumer,
           ...(options.devMailbox ? [DevMailboxController] : []),
         ],
         providers: [
@@ -92,6 +107,11 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
             provide: SERVICE_CLIENTS,
             useValue: createServiceClients(options.services, infra.logger),
           },
+          {
+            provide: ENDED_SESSIONS_OPTIONS,
+            useValue: { accessTtlSeconds: options.auth.accessTtlSeconds },
+          },
+          EndedSessions,
           IdentityService,
           PublicApi,
           LiveHub,

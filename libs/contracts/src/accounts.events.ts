@@ -31,6 +31,12 @@ export const accountEvents = {
     changedBy: idSchema,
     changedAt: isoTimeSchema,
   }),
+  /** Published so that every gateway refuses the session's access tokens from now on. */
+  'parley.session.ended.v1': z.object({
+    sessionId: idSchema,
+    reason: z.enum(['logout', 'reuse-detected', 'expired']),
+    endedAt: isoTimeSchema,
+  }),
 };
 
 /** Kept inside the gateway's identity store: never published. */
@@ -58,10 +64,5 @@ export const accountPrivateEvents = {
     refreshTokenHash: z.string().min(1),
     refreshedAt: isoTimeSchema,
     expiresAt: isoTimeSchema,
-  }),
-  'parley.session.ended.v1': z.object({
-    sessionId: idSchema,
-    reason: z.enum(['logout', 'reuse-detected', 'expired']),
-    endedAt: isoTimeSchema,
   }),
 };

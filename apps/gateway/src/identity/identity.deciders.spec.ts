@@ -1,7 +1,7 @@
 import { deciderSpec } from '@parley/eventstore';
 import { type AccountEvent, accountDecider } from './account.decider';
 import { reservationDecider } from './reservation.decider';
-import { type SessionEvent, sessionDecider } from './session.decider';
+import { REFRESH_GRACE_MS, type SessionEvent, sessionDecider } from './session.decider';
 
 const at = '2026-11-24T12:00:00.000Z';
 const account = deciderSpec(accountDecider);
@@ -160,6 +160,37 @@ describe('the session decider', () => {
         {
           type: 'parley.session.ended.v1',
           data: { sessionId: 's1', reason: 'reuse-detected', endedAt: at },
+        },
+      ]);
+  });
+
+  it('gives a just-rotated token presented again within the grace window the same successor', () => {
+    const soon = new Date(Date.parse(at) + REFRESH_GRACE_MS);
+    deciderSpec(sessionDecider, () => soon)
+      .given([started, refreshed])
+      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
+      .then([]);
+    // Another successor than the current one is no race: the token is being reused.
+    deciderSpec(sessionDecider, () => soon)
+      .given([started, refreshed])
+      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h9', expiresAt: later })
+      .then([
+        {
+          type: 'parley.session.ended.v1',
+          data: { sessionId: 's1', reason: 'reuse-detected', endedAt: soon.toISOString() },
+        },
+      ]);
+  });
+
+  it('ends the session when the rotated token comes back after the grace window', () => {
+    const late = new Date(Date.parse(at) + REFRESH_GRACE_MS + 1);
+    deciderSpec(sessionDecider, () => late)
+      .given([started, refreshed])
+      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
+      .then([
+        {
+          type: 'parley.session.ended.v1',
+          data: { sessionId: 's1', reason: 'reuse-detected', endedAt: late.toISOString() },
         },
       ]);
   });

@@ -5,6 +5,7 @@ import {
   type ServiceHarness,
   describeInfra,
   eventually,
+  publishEvents,
   startServiceHarness,
 } from '@parley/testing';
 import { gatewayService } from '../gateway.service';
@@ -15,6 +16,8 @@ function identityScenario(mode: HarnessMode): void {
   describe(`identity through the gateway (${mode})`, () => {
     let gateway: ServiceHarness;
     const mailbox = new MemoryMailbox();
+    let clockOffsetMs = 0;
+    const clock = () => new Date(Date.now() + clockOffsetMs);
 
     beforeAll(async () => {
       gateway = await startServiceHarness(
@@ -36,6 +39,7 @@ function identityScenario(mode: HarnessMode): void {
           rateLimits: { perMinute: 1000, writesPerMinute: 30 },
         }),
         mode,
+        { clock },
       );
     });
 
@@ -217,6 +221,12 @@ function identityScenario(mode: HarnessMode): void {
       expect(rotated.status).toBe(200);
       expect(rotated.body.refreshToken).not.toBe(first);
 
+      // Within the grace window the same token is a race between tabs: it gets the same successor.
+      const raced = await post<TokensResponse>('/api/v1/auth/refresh', { refreshToken: first });
+      expect(raced.status).toBe(200);
+      expect(raced.body.refreshToken).toBe(rotated.body.refreshToken);
+
+      clockOffsetMs += 31_000;
       const replayed = await post<{ code: string }>('/api/v1/auth/refresh', {
         refreshToken: first,
       });
@@ -226,6 +236,71 @@ function identityScenario(mode: HarnessMode): void {
         refreshToken: rotated.body.refreshToken,
       });
       expect(newest.status).toBe(401);
+    });
+
+    it('keeps the session of two tabs refreshing at once with one token', async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      const refreshToken = login.body.refreshToken;
+      const [a, b] = await Promise.all([
+        post<TokensResponse>('/api/v1/auth/refresh', { refreshToken }),
+        post<TokensResponse>('/api/v1/auth/refresh', { refreshToken }),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.body.refreshToken).toBe(b.body.refreshToken);
+      const next = await post<TokensResponse>('/api/v1/auth/refresh', {
+        refreshToken: a.body.refreshToken,
+      });
+      expect(next.status).toBe(200);
+      expect((await get('/api/v1/me', next.body.accessToken)).status).toBe(200);
+    });
+
+    it("refuses a session's access tokens once it has logged out", async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      const other = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      expect((await get('/api/v1/me', login.body.accessToken)).status).toBe(200);
+      expect(
+        (await post('/api/v1/auth/logout', { refreshToken: login.body.refreshToken })).status,
+      ).toBe(204);
+      const after = await get<{ code: string }>('/api/v1/me', login.body.accessToken);
+      expect(after.status).toBe(401);
+      expect(after.body.code).toBe('unauthenticated');
+      // Another login of the same account goes on.
+      expect((await get('/api/v1/me', other.body.accessToken)).status).toBe(200);
+    });
+
+    it('refuses the access tokens of a session that ended on another gateway instance', async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      const sessionId = login.body.refreshToken.split('.')[0] ?? '';
+      expect((await get('/api/v1/me', login.body.accessToken)).status).toBe(200);
+      // What another instance publishes when the session ends there.
+      await publishEvents(
+        gateway.infra.bus,
+        gateway.infra.topicName('accounts'),
+        '/parley/gateway',
+        `session-${sessionId}`,
+        [
+          {
+            type: 'parley.session.ended.v1',
+            data: { sessionId, reason: 'logout', endedAt: clock().toISOString() },
+          },
+        ],
+        2,
+      );
+      await eventually(async () =>
+        (await get('/api/v1/me', login.body.accessToken)).status === 401 ? true : undefined,
+      );
     });
 
     it('logs out', async () => {

@@ -21,6 +21,7 @@ import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import { type Account, type AccountEvent, accountDecider } from './account.decider';
 import {
+  type AccessClaims,
   TokenSigner,
   hashPassword,
   newRefreshToken,
@@ -30,6 +31,7 @@ import {
   verifyPassword,
 } from './credentials';
 import { type Reserved, reservationDecider } from './reservation.decider';
+import { EndedSessions } from './ended-sessions';
 import { sessionDecider } from './session.decider';
 import { type NameEntry, STAFF_NAMES } from './staff-names.projection';
 
@@ -93,6 +95,7 @@ export class IdentityService {
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    private readonly endedSessions: EndedSessions,
   ) {
     this.tokens = new TokenSigner(options.jwtSecret, options.accessTtlSeconds);
   }
@@ -156,7 +159,7 @@ export class IdentityService {
   async refresh(refreshToken: string): Promise<Outcome<TokensResponse>> {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) return fail('InvalidToken', 'This refresh token is not valid');
-    const next = newRefreshToken(parsed.sessionId);
+    const next = this.tokens.successorRefreshToken(parsed.sessionId, parsed.secret);
     const outcome = await handleCommand(
       this.store,
       sessionDecider,
@@ -170,12 +173,13 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
+    if (outcome.ok && outcome.state.ended) this.endedSessions.end(parsed.sessionId, this.clock());
     if (!outcome.ok || outcome.state.ended)
       return fail('InvalidToken', 'This refresh token is not valid; log in again');
     const account = await this.account(outcome.state.accountId);
     if (!account.exists)
       return fail('InvalidToken', 'This refresh token is not valid; log in again');
-    return ok(await this.tokensFor(account, next.token));
+    return ok(await this.tokensFor(account, next.token, parsed.sessionId));
   }
 
   async logout(refreshToken: string): Promise<Outcome<null>> {
@@ -189,7 +193,17 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
-    return outcome.ok ? ok(null) : fail('InvalidToken', 'This refresh token is not valid');
+    if (!outcome.ok) return fail('InvalidToken', 'This refresh token is not valid');
+    // This instance refuses the session's access tokens at once; the others when the event reaches them.
+    this.endedSessions.end(parsed.sessionId, this.clock());
+    return ok(null);
+  }
+
+  /** The claims of a valid access token whose session has not ended, or null. */
+  async verifyAccess(token: string): Promise<AccessClaims | null> {
+    const claims = await this.tokens.verifyAccess(token, this.clock());
+    if (!claims) return null;
+    return claims.sessionId && this.endedSessions.has(claims.sessionId) ? null : claims;
   }
 
   async me(accountId: string): Promise<Outcome<AccountView>> {
@@ -270,12 +284,21 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
-    return this.tokensFor(account, refresh.token);
+    return this.tokensFor(account, refresh.token, sessionId);
   }
 
-  private async tokensFor(account: Account, refreshToken: string): Promise<TokensResponse> {
+  private async tokensFor(
+    account: Account,
+    refreshToken: string,
+    sessionId: string,
+  ): Promise<TokensResponse> {
     const accessToken = await this.tokens.access(
-      { accountId: account.accountId, displayName: account.displayName, roles: account.roles },
+      {
+        accountId: account.accountId,
+        displayName: account.displayName,
+        roles: account.roles,
+        sessionId,
+      },
       this.clock(),
     );
     return {

@@ -44,6 +44,7 @@ export const STAFF_NAMES: Projection<'accounts'> = {
           (current) => current && { ...current, staff: isStaff(event.data.roles) },
         ));
       case 'parley.account.email-verified.v1':
+      case 'parley.session.ended.v1':
         return;
     }
   },

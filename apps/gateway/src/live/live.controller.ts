@@ -66,7 +66,7 @@ export class LiveController {
     const token = authorization?.startsWith('Bearer ')
       ? authorization.slice(7)
       : (query.access_token ?? request.cookies[COOKIES.access]);
-    const claims = token ? await this.identity.tokens.verifyAccess(token, this.clock()) : null;
+    const claims = token ? await this.identity.verifyAccess(token) : null;
     if (!claims) {
       throw new ProblemException({
         status: 401,
