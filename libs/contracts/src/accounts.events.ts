@@ -52,6 +52,16 @@ export const accountPrivateEvents = {
     passwordHash: z.string().min(1),
     setAt: isoTimeSchema,
   }),
+  /** Login attempts per address (hashed), whether or not it has an account: the login throttle. */
+  'parley.login.failed.v1': z.object({ key: z.string().min(1), failedAt: isoTimeSchema }),
+  'parley.login.locked.v1': z.object({
+    key: z.string().min(1),
+    lockedAt: isoTimeSchema,
+    until: isoTimeSchema,
+    /** Lockouts in a row: each lasts twice as long as the one before, up to a bound. */
+    lockouts: z.number().int().min(1),
+  }),
+  'parley.login.succeeded.v1': z.object({ key: z.string().min(1), succeededAt: isoTimeSchema }),
   'parley.session.started.v1': z.object({
     sessionId: idSchema,
     accountId: idSchema,

@@ -46,6 +46,7 @@ const STATUS: Record<IdentityErrorCode, number> = {
   CannotDemoteSelf: 409,
   EmailMismatch: 409,
   NameReserved: 422,
+  TooManyAttempts: 429,
 };
 
 /** The request field an error is about. */
@@ -56,7 +57,9 @@ function unwrap<T>(outcome: Outcome<T>): T {
     throw domainProblem(
       outcome.error,
       (code) => STATUS[code as IdentityErrorCode] ?? 400,
-      undefined,
+      outcome.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(outcome.retryAfterSeconds) }
+        : undefined,
       FIELD[outcome.error.code],
     );
   return outcome.value;
@@ -91,10 +94,11 @@ export class AuthController {
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
     summary:
-      'Log in with email and password. The answer is the same for an unknown address and a wrong password.',
+      'Log in with email and password. The answer is the same for an unknown address and a wrong password. ' +
+      'After a few wrong passwords for an address, its logins are refused for a while (429 with Retry-After), from any client.',
   })
   @ApiJson(200, tokensResponseSchema, 'Tokens for the account')
-  @ApiProblems(401)
+  @ApiProblems(401, 429)
   async login(
     @Body({ schema: loginRequestSchema }) body: z.infer<typeof loginRequestSchema>,
   ): Promise<TokensResponse> {

@@ -36,7 +36,7 @@ function identityScenario(mode: HarnessMode): void {
           publicBaseUrl: 'https://blog.example',
           mail: { mailer: mailbox, from: 'Parley <accounts@blog.example>' },
           cors: { origins: ['https://blog.example'] },
-          rateLimits: { perMinute: 1000, writesPerMinute: 30 },
+          rateLimits: { perMinute: 1000, writesPerMinute: 60 },
         }),
         mode,
         { clock },
@@ -209,6 +209,46 @@ function identityScenario(mode: HarnessMode): void {
       });
       expect(good.status).toBe(200);
       expect(good.body.account.displayName).toBe('Amy');
+    });
+
+    it('locks an address after a few wrong passwords, for longer each time, and a success resets it', async () => {
+      const login = (email: string, password: string) =>
+        post<TokensResponse & { code: string }>('/api/v1/auth/login', { email, password });
+      const wrongTimes = async (email: string, times: number) => {
+        for (let i = 0; i < times; i++)
+          expect((await login(email, 'not the password')).status).toBe(401);
+      };
+      await post('/api/v1/auth/register', {
+        email: 'cy@example.com',
+        password: PASSWORD,
+        displayName: 'Cy',
+      });
+      await wrongTimes('cy@example.com', 5);
+      // Even the right password is refused now, from whatever client.
+      const locked = await login('cy@example.com', PASSWORD);
+      expect(locked.status).toBe(429);
+      expect(locked.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(locked.body.code).toBe('too-many-attempts');
+      const firstWait = Number(locked.headers.get('retry-after'));
+      expect(firstWait).toBeGreaterThan(0);
+      expect(firstWait).toBeLessThanOrEqual(60);
+      // An address without an account answers the same way.
+      await wrongTimes('nobody-here@example.com', 5);
+      expect((await login('nobody-here@example.com', PASSWORD)).body.code).toBe(
+        'too-many-attempts',
+      );
+
+      clockOffsetMs += 61_000;
+      await wrongTimes('cy@example.com', 5);
+      const again = await login('cy@example.com', PASSWORD);
+      expect(again.status).toBe(429);
+      expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(firstWait);
+
+      clockOffsetMs += 121_000;
+      expect((await login('cy@example.com', PASSWORD)).status).toBe(200);
+      // The success reset the count: one more wrong password is just wrong.
+      await wrongTimes('cy@example.com', 1);
+      expect((await login('cy@example.com', PASSWORD)).status).toBe(200);
     });
 
     it('rotates refresh tokens and ends the session when an old one comes back', async () => {
@@ -420,9 +460,9 @@ function identityScenario(mode: HarnessMode): void {
 
     it('limits authentication attempts with 429 and Retry-After', async () => {
       let limited: { status: number; headers: Headers; body: { code: string } } | undefined;
-      for (let i = 0; i < 60 && !limited; i++) {
+      for (let i = 0; i < 200 && !limited; i++) {
         const attempt = await post<{ code: string }>('/api/v1/auth/login', {
-          email: 'amy@example.com',
+          email: `probe-${i}@example.com`,
           password: 'wrong password here',
         });
         if (attempt.status === 429) limited = attempt;

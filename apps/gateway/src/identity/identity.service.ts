@@ -32,6 +32,7 @@ import {
 } from './credentials';
 import { type Reserved, reservationDecider } from './reservation.decider';
 import { EndedSessions } from './ended-sessions';
+import { type LoginThrottleEvent, lockedFor, loginThrottleDecider } from './login-throttle.decider';
 import { sessionDecider } from './session.decider';
 import { type NameEntry, STAFF_NAMES } from './staff-names.projection';
 
@@ -54,10 +55,12 @@ export type IdentityErrorCode =
   | 'NotAllowed'
   | 'CannotDemoteSelf'
   | 'EmailMismatch'
-  | 'NameReserved';
+  | 'NameReserved'
+  | 'TooManyAttempts';
 
 export type IdentityError = DomainError<IdentityErrorCode>;
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: IdentityError };
+export type Outcome<T> =
+  { ok: true; value: T } | { ok: false; error: IdentityError; retryAfterSeconds?: number };
 
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 const fail = <T>(code: IdentityErrorCode, message: string): Outcome<T> => ({
@@ -68,10 +71,20 @@ const fail = <T>(code: IdentityErrorCode, message: string): Outcome<T> => ({
 const nameReserved = <T>(): Outcome<T> =>
   fail('NameReserved', 'This name belongs to someone who writes or moderates this blog');
 
+const tooManyAttempts = <T>(waitMs: number): Outcome<T> => ({
+  ok: false,
+  error: domainError(
+    'TooManyAttempts',
+    'Too many wrong passwords for this address: wait a little before trying again',
+  ),
+  retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+});
+
 const FIRST_ADMIN_STREAM = 'identity-first-admin';
 const accountStream = (id: string) => `account-${id}`;
 const emailStream = (email: string) => `identity-email-${sha256(email)}`;
 const sessionStream = (id: string) => `session-${id}`;
+const loginStream = (key: string) => `identity-login-${key}`;
 
 export function accountView(account: Account): AccountView {
   return {
@@ -144,12 +157,29 @@ export class IdentityService {
 
   async login(input: { email: string; password: string }): Promise<Outcome<TokensResponse>> {
     const email = normalizeEmail(input.email);
+    // Keyed by the address whether or not it has an account, so the throttle tells nothing either.
+    const key = sha256(email);
+    const throttle = await this.store.readStream(loginStream(key));
+    const wait = lockedFor(
+      fold(loginThrottleDecider, throttle.events as unknown as LoginThrottleEvent[]),
+      this.clock(),
+    );
+    if (wait > 0) return tooManyAttempts(wait);
     const accountId = await this.reservation(emailStream(email));
     const account = accountId ? await this.account(accountId) : undefined;
     const valid = await verifyPassword(
       account?.exists ? account.passwordHash : undefined,
       input.password,
     );
+    const recorded = await handleCommand(
+      this.store,
+      loginThrottleDecider,
+      loginStream(key),
+      { type: valid && account ? 'RecordSuccess' : 'RecordFailure', key },
+      this.context(),
+      { now: this.clock },
+    );
+    if (!recorded.ok) return tooManyAttempts(Number(recorded.error.details?.retryAfterMs ?? 1000));
     // The same answer for an unknown address and a wrong password.
     if (!valid || !account)
       return fail('InvalidCredentials', 'The email address or the password is not right');
