@@ -62,6 +62,12 @@ export const accountPrivateEvents = {
     lockouts: z.number().int().min(1),
   }),
   'parley.login.succeeded.v1': z.object({ key: z.string().min(1), succeededAt: isoTimeSchema }),
+  /** A mail the gateway sent to an address or an account (hashed key): the mail quota. */
+  'parley.identity.mail-sent.v1': z.object({
+    key: z.string().min(1),
+    kind: z.enum(['verification', 'registration-attempt']),
+    sentAt: isoTimeSchema,
+  }),
   'parley.session.started.v1': z.object({
     sessionId: idSchema,
     accountId: idSchema,

@@ -38,7 +38,6 @@ import { ACCOUNTS_DIRECTORY, type AccountDirectoryEntry } from './accounts.proje
 import { type IdentityErrorCode, IdentityService, type Outcome } from './identity.service';
 
 const STATUS: Record<IdentityErrorCode, number> = {
-  EmailTaken: 409,
   InvalidCredentials: 401,
   InvalidToken: 401,
   AccountNotFound: 404,
@@ -79,10 +78,11 @@ export class AuthController {
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
     summary:
-      'Create an account; the first account of the blog is its admin. Sends a verification mail.',
+      'Create an account; the first account of the blog is its admin. Sends a verification mail. ' +
+      'The answer does not tell whether the address has an account: if it has, the new account is not bound to the address (it cannot be verified nor logged in to with it) and the owner is told by mail.',
   })
   @ApiJson(201, tokensResponseSchema, 'The account and its first tokens')
-  @ApiProblems(409, 422)
+  @ApiProblems(422)
   async register(
     @Body({ schema: registerRequestSchema }) body: z.infer<typeof registerRequestSchema>,
   ): Promise<TokensResponse> {
@@ -162,11 +162,12 @@ export class AuthController {
   @Authenticated()
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
-    summary: 'Send the verification mail again (nothing happens once the address is verified).',
+    summary:
+      'Send the verification mail again (nothing happens once the address is verified). A few mails an hour at most per address and per account; the answer is the same either way.',
   })
   @ApiResponse({
     status: 202,
-    description: 'Accepted: a mail is on its way unless the address is verified',
+    description: 'Accepted: a mail is on its way unless the address is verified or had enough mail',
   })
   @ApiProblems(401, 404)
   async resendVerification(@Caller() caller: Actor): Promise<void> {

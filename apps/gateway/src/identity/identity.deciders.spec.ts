@@ -6,6 +6,7 @@ import {
   lockedFor,
   loginThrottleDecider,
 } from './login-throttle.decider';
+import { type MailSent, mailQuotaDecider } from './mail-quota.decider';
 import { reservationDecider } from './reservation.decider';
 import { REFRESH_GRACE_MS, type SessionEvent, sessionDecider } from './session.decider';
 
@@ -336,5 +337,43 @@ describe('the login throttle', () => {
       .when({ type: 'RecordFailure', key: 'k' })
       .then([failedAt(5)]);
     at_(5).given([]).when({ type: 'RecordSuccess', key: 'k' }).then([]);
+  });
+});
+
+describe('the mail quota', () => {
+  const t0 = Date.parse(at);
+  const sent = (ms: number): MailSent => ({
+    type: 'parley.identity.mail-sent.v1',
+    data: { key: 'k', kind: 'verification', sentAt: new Date(t0 + ms).toISOString() },
+  });
+  const at_ = (ms: number) => deciderSpec(mailQuotaDecider, () => new Date(t0 + ms));
+  const send = { key: 'k', kind: 'verification' as const };
+
+  it('lets three mails an hour go to a key, and no more', () => {
+    at_(2)
+      .given([sent(0), sent(1)])
+      .when(send)
+      .then([sent(2)]);
+    at_(3)
+      .given([sent(0), sent(1), sent(2)])
+      .when(send)
+      .thenError('QuotaExhausted');
+    at_(3600_000)
+      .given([sent(0), sent(1), sent(2)])
+      .when(send)
+      .then([sent(3600_000)]);
+  });
+
+  it('lets six go in a day at most', () => {
+    const hour = 3600_000;
+    const six = [0, 1, 2, 2 * hour, 2 * hour + 1, 2 * hour + 2].map(sent);
+    at_(5 * hour)
+      .given(six)
+      .when(send)
+      .thenError('QuotaExhausted');
+    at_(24 * hour)
+      .given(six)
+      .when(send)
+      .then([sent(24 * hour)]);
   });
 });

@@ -32,6 +32,7 @@ import {
 } from './credentials';
 import { type Reserved, reservationDecider } from './reservation.decider';
 import { EndedSessions } from './ended-sessions';
+import { type MailKind, type MailSent, mailQuotaDecider, quotaLeft } from './mail-quota.decider';
 import { type LoginThrottleEvent, lockedFor, loginThrottleDecider } from './login-throttle.decider';
 import { sessionDecider } from './session.decider';
 import { type NameEntry, STAFF_NAMES } from './staff-names.projection';
@@ -48,7 +49,6 @@ export interface IdentityOptions {
 }
 
 export type IdentityErrorCode =
-  | 'EmailTaken'
   | 'InvalidCredentials'
   | 'InvalidToken'
   | 'AccountNotFound'
@@ -85,6 +85,7 @@ const accountStream = (id: string) => `account-${id}`;
 const emailStream = (email: string) => `identity-email-${sha256(email)}`;
 const sessionStream = (id: string) => `session-${id}`;
 const loginStream = (key: string) => `identity-login-${key}`;
+const mailStream = (key: string) => `identity-mail-${key}`;
 
 export function accountView(account: Account): AccountView {
   return {
@@ -124,16 +125,42 @@ export class IdentityService {
     let accountId: string;
     if (reservation) {
       // An address whose account exists is taken; one left by a crash mid-registration is resumed.
-      if ((await this.account(reservation)).exists)
-        return fail('EmailTaken', 'An account with this email address exists already');
+      if ((await this.account(reservation)).exists) return this.registerUnbound(input, email);
       accountId = reservation;
     } else {
       accountId = randomUUID();
       const reserved = await this.reserve(emailStream(email), `email:${sha256(email)}`, accountId);
-      if (!reserved) return fail('EmailTaken', 'An account with this email address exists already');
+      if (!reserved) return this.registerUnbound(input, email);
     }
     const firstAdmin = await this.reserve(FIRST_ADMIN_STREAM, 'first-admin', accountId);
     const roles: Role[] = firstAdmin ? ['admin'] : ['reader'];
+    const registered = await this.registerAccount(accountId, email, input, roles);
+    await this.sendVerification(registered);
+    return ok(await this.startSession(registered));
+  }
+
+  /**
+   * A registration with an address that has an account answers as a new one would, so that it
+   * tells nobody whether the address is known: the caller gets an account of its own that the
+   * address does not belong to (its owner's login, mail and verification stay theirs; it can never
+   * be verified nor reached by logging in with the address), and the owner is told by mail.
+   */
+  private async registerUnbound(
+    input: { password: string; displayName: string },
+    email: string,
+  ): Promise<Outcome<TokensResponse>> {
+    const owner = await this.reservation(emailStream(email));
+    const registered = await this.registerAccount(randomUUID(), email, input, ['reader']);
+    if (owner) await this.sendRegistrationAttempt(await this.account(owner));
+    return ok(await this.startSession(registered));
+  }
+
+  private async registerAccount(
+    accountId: string,
+    email: string,
+    input: { password: string; displayName: string },
+    roles: Role[],
+  ): Promise<Account> {
     const registered = await handleCommand(
       this.store,
       accountDecider,
@@ -149,10 +176,8 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
-    if (!registered.ok)
-      return fail('EmailTaken', 'An account with this email address exists already');
-    await this.sendVerification(registered.state);
-    return ok(await this.startSession(registered.state));
+    // Only an account left by a crash mid-registration exists already: it is resumed.
+    return registered.ok ? registered.state : this.account(accountId);
   }
 
   async login(input: { email: string; password: string }): Promise<Outcome<TokensResponse>> {
@@ -266,6 +291,7 @@ export class IdentityService {
   async resendVerification(accountId: string): Promise<Outcome<null>> {
     const account = await this.account(accountId);
     if (!account.exists) return fail('AccountNotFound', 'There is no such account');
+    // The answer is the same whether a mail went out, the quota is used up or the address is another's.
     if (!account.emailVerified) await this.sendVerification(account);
     return ok(null);
   }
@@ -369,7 +395,59 @@ export class IdentityService {
     return outcome.ok;
   }
 
+  /**
+   * True when a mail of this kind may go out now: within the quota of each key (the address,
+   * the account), which it then uses up by one.
+   */
+  private async takeMailQuota(kind: MailKind, keys: string[]): Promise<boolean> {
+    const now = this.clock();
+    for (const key of keys) {
+      const stream = await this.store.readStream(mailStream(key));
+      if (!quotaLeft(fold(mailQuotaDecider, stream.events as unknown as MailSent[]), now))
+        return false;
+    }
+    for (const key of keys) {
+      const taken = await handleCommand(
+        this.store,
+        mailQuotaDecider,
+        mailStream(key),
+        { key, kind },
+        this.context(),
+        { now: this.clock },
+      );
+      if (!taken.ok) return false;
+    }
+    return true;
+  }
+
+  private mailKeys(account: Account): string[] {
+    return [`address-${sha256(account.email)}`, `account-${account.accountId}`];
+  }
+
+  private async sendRegistrationAttempt(owner: Account): Promise<void> {
+    if (!owner.exists || !(await this.takeMailQuota('registration-attempt', this.mailKeys(owner))))
+      return;
+    const login = `${this.options.publicBaseUrl}/login`;
+    try {
+      await this.options.mailer.send({
+        from: this.options.mailFrom,
+        to: owner.email,
+        subject: 'Someone tried to create an account with your address',
+        text: `Hello ${owner.displayName},\n\nSomeone just tried to create a Parley account with your email address, which already has one. If it was you, log in instead:\n\n${login}\n\nIf it was not you, there is nothing to do: your account is unchanged and nobody else can log in with your address.\n`,
+        html: `<p>Hello ${escapeHtml(owner.displayName)},</p><p>Someone just tried to create a Parley account with your email address, which already has one. If it was you, <a href="${escapeHtml(login)}">log in</a> instead.</p><p>If it was not you, there is nothing to do: your account is unchanged and nobody else can log in with your address.</p>`,
+      });
+    } catch (error) {
+      this.logger.warn(
+        { err: error, accountId: owner.accountId },
+        'registration-attempt mail not sent',
+      );
+    }
+  }
+
   private async sendVerification(account: Account): Promise<void> {
+    // Only the account the address belongs to is ever sent a link that would verify it.
+    if ((await this.reservation(emailStream(account.email))) !== account.accountId) return;
+    if (!(await this.takeMailQuota('verification', this.mailKeys(account)))) return;
     const token = await this.tokens.emailVerification(
       account.accountId,
       account.email,
