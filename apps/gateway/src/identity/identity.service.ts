@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AccountView,
+  type DomainEvent,
   type Role,
   type TokensResponse,
   displayNameKey,
 } from '@parley/contracts';
 import {
   type AppendContext,
+  type Decider,
   type DomainError,
   type EventStore,
   domainError,
@@ -19,7 +21,7 @@ import { currentCorrelation } from '@parley/observability';
 import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, READ_MODELS } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
-import { type Account, type AccountEvent, accountDecider } from './account.decider';
+import { type Account, accountDecider } from './account.decider';
 import {
   type AccessClaims,
   TokenSigner,
@@ -30,10 +32,10 @@ import {
   sha256,
   verifyPassword,
 } from './credentials';
-import { type Reserved, reservationDecider } from './reservation.decider';
+import { reservationDecider } from './reservation.decider';
 import { EndedSessions } from './ended-sessions';
-import { type MailKind, type MailSent, mailQuotaDecider, quotaLeft } from './mail-quota.decider';
-import { type LoginThrottleEvent, lockedFor, loginThrottleDecider } from './login-throttle.decider';
+import { type MailKind, mailQuotaDecider, quotaLeft } from './mail-quota.decider';
+import { lockedFor, loginThrottleDecider } from './login-throttle.decider';
 import { sessionDecider } from './session.decider';
 import { type NameEntry, STAFF_NAMES } from './staff-names.projection';
 
@@ -184,11 +186,7 @@ export class IdentityService {
     const email = normalizeEmail(input.email);
     // Keyed by the address whether or not it has an account, so the throttle tells nothing either.
     const key = sha256(email);
-    const throttle = await this.store.readStream(loginStream(key));
-    const wait = lockedFor(
-      fold(loginThrottleDecider, throttle.events as unknown as LoginThrottleEvent[]),
-      this.clock(),
-    );
+    const wait = lockedFor(await this.load(loginThrottleDecider, loginStream(key)), this.clock());
     if (wait > 0) return tooManyAttempts(wait);
     const accountId = await this.reservation(emailStream(email));
     const account = accountId ? await this.account(accountId) : undefined;
@@ -370,14 +368,21 @@ export class IdentityService {
     return new Date(this.clock().getTime() + this.options.refreshTtlDays * 24 * 3600 * 1000);
   }
 
+  /** The state of a stream, folded with the decider that writes it. */
+  private async load<S, E extends DomainEvent>(
+    decider: Decider<S, never, E, DomainError>,
+    streamId: string,
+  ): Promise<S> {
+    const stream = await this.store.readStream(streamId);
+    return fold(decider, stream.events as unknown as E[]);
+  }
+
   private async account(accountId: string): Promise<Account> {
-    const stream = await this.store.readStream(accountStream(accountId));
-    return fold(accountDecider, stream.events as unknown as AccountEvent[]);
+    return this.load(accountDecider, accountStream(accountId));
   }
 
   private async reservation(streamId: string): Promise<string | null> {
-    const stream = await this.store.readStream(streamId);
-    return fold(reservationDecider, stream.events as unknown as Reserved[]).accountId;
+    return (await this.load(reservationDecider, streamId)).accountId;
   }
 
   /** True when the key is (now) this account's. */
@@ -402,9 +407,7 @@ export class IdentityService {
   private async takeMailQuota(kind: MailKind, keys: string[]): Promise<boolean> {
     const now = this.clock();
     for (const key of keys) {
-      const stream = await this.store.readStream(mailStream(key));
-      if (!quotaLeft(fold(mailQuotaDecider, stream.events as unknown as MailSent[]), now))
-        return false;
+      if (!quotaLeft(await this.load(mailQuotaDecider, mailStream(key)), now)) return false;
     }
     for (const key of keys) {
       const taken = await handleCommand(
