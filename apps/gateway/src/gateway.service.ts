@@ -14,7 +14,14 @@ import { addApiLinks } from './http/api-links';
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
+import { STAFF_NAMES } from './identity/staff-names.projection';
 import { AuthController } from './identity/auth.controller';
+import {
+  ENDED_SESSIONS,
+  ENDED_SESSIONS_OPTIONS,
+  EndedSessions,
+  EndedSessionsConsumer,
+} from './identity/ended-sessions';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
@@ -59,7 +66,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
   return {
     name: 'gateway',
     produces: ['accounts'],
-    projections: [ACCOUNTS_DIRECTORY],
+    projections: [ACCOUNTS_DIRECTORY, STAFF_NAMES],
     consumers: [
       // Every gateway instance needs every live event for the streams it holds open.
       {
@@ -68,6 +75,14 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         topics: ['comments', 'notifications'],
         perInstance: true,
         fromBeginning: false,
+      },
+      // Every instance refuses the access tokens of a session that ended on any of them.
+      {
+        name: 'ended-sessions',
+        transportId: ENDED_SESSIONS,
+        topics: ['accounts'],
+        perInstance: true,
+        fromBeginning: true,
       },
     ],
     bodyLimit: 64 * 1024,
@@ -83,6 +98,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           NotificationsController,
           LiveController,
           LiveFeedConsumer,
+          EndedSessionsConsumer,
           ...(options.devMailbox ? [DevMailboxController] : []),
         ],
         providers: [
@@ -94,6 +110,11 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
             useValue: createServiceClients(options.services, infra.logger),
           },
           { provide: ClientKeys, useValue: new ClientKeys(options.auth.jwtSecret) },
+          {
+            provide: ENDED_SESSIONS_OPTIONS,
+            useValue: { accessTtlSeconds: options.auth.accessTtlSeconds },
+          },
+          EndedSessions,
           IdentityService,
           PublicApi,
           LiveHub,

@@ -31,6 +31,12 @@ export const accountEvents = {
     changedBy: idSchema,
     changedAt: isoTimeSchema,
   }),
+  /** Published so that every gateway refuses the session's access tokens from now on. */
+  'parley.session.ended.v1': z.object({
+    sessionId: idSchema,
+    reason: z.enum(['logout', 'reuse-detected', 'expired']),
+    endedAt: isoTimeSchema,
+  }),
 };
 
 /** Kept inside the gateway's identity store: never published. */
@@ -46,6 +52,22 @@ export const accountPrivateEvents = {
     passwordHash: z.string().min(1),
     setAt: isoTimeSchema,
   }),
+  /** Login attempts per address (hashed), whether or not it has an account: the login throttle. */
+  'parley.login.failed.v1': z.object({ key: z.string().min(1), failedAt: isoTimeSchema }),
+  'parley.login.locked.v1': z.object({
+    key: z.string().min(1),
+    lockedAt: isoTimeSchema,
+    until: isoTimeSchema,
+    /** Lockouts in a row: each lasts twice as long as the one before, up to a bound. */
+    lockouts: z.number().int().min(1),
+  }),
+  'parley.login.succeeded.v1': z.object({ key: z.string().min(1), succeededAt: isoTimeSchema }),
+  /** A mail the gateway sent to an address or an account (hashed key): the mail quota. */
+  'parley.identity.mail-sent.v1': z.object({
+    key: z.string().min(1),
+    kind: z.enum(['verification', 'registration-attempt']),
+    sentAt: isoTimeSchema,
+  }),
   'parley.session.started.v1': z.object({
     sessionId: idSchema,
     accountId: idSchema,
@@ -58,10 +80,5 @@ export const accountPrivateEvents = {
     refreshTokenHash: z.string().min(1),
     refreshedAt: isoTimeSchema,
     expiresAt: isoTimeSchema,
-  }),
-  'parley.session.ended.v1': z.object({
-    sessionId: idSchema,
-    reason: z.enum(['logout', 'reuse-detected', 'expired']),
-    endedAt: isoTimeSchema,
   }),
 };

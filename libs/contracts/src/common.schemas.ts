@@ -27,6 +27,7 @@ export const cursorSchema = (maxLength: number) =>
     .min(1)
     .max(maxLength)
     .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor of this list');
+/** A name as stored in events: kept loose so that names accepted before the input rule still read. */
 export const displayNameSchema = z.string().trim().min(1).max(80);
 
 /**
@@ -56,6 +57,46 @@ export function safeText<T extends z.ZodType<string, string>>(schema: T): T {
     const reason = unsafeTextReason(text);
     if (reason) context.addIssue({ code: 'custom', message: reason, params: UNPROCESSABLE_ISSUE });
   });
+}
+
+export const DISPLAY_NAME_MAX_CHARS = 80;
+
+// Controls, format characters (zero-width, bidirectional overrides and isolates, BOM), line and
+// paragraph separators and lone surrogates: invisible or able to reorder the text around them.
+const UNSAFE_IN_NAMES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/**
+ * A name as people type it (an account's display name, a guest's name): normalised to NFC,
+ * trimmed, at most 80 characters, without characters that hide or reorder text.
+ */
+export const displayNameInputSchema = z
+  .string()
+  .normalize('NFC')
+  .trim()
+  .min(1, 'must not be empty')
+  .max(DISPLAY_NAME_MAX_CHARS, `must be at most ${DISPLAY_NAME_MAX_CHARS} characters`)
+  .refine(
+    (name) => !UNSAFE_IN_NAMES.test(name),
+    'must not contain control, invisible or text-direction characters',
+  );
+
+// Letters of other scripts and digits that read as Latin letters in a name, in pairs.
+const CONFUSABLES = new Map(
+  'аaвbеeёeкkмmнhоoрpсcтtуyхxѕsіlїlјjԁdԛqԝwɡgαaβbεeηnιlκkνvοoρpτtυuχxωw0o1l3e5s8bil'
+    .match(/../gu)
+    ?.map((pair) => [pair[0] ?? '', pair[1] ?? ''] as const),
+);
+
+/**
+ * What a name reads as, for telling whether two names would be taken for one another:
+ * compatibility-normalised (NFKC), case-folded, without accents, spacing and punctuation,
+ * and with look-alike letters of other scripts and digits mapped to Latin ones.
+ */
+export function displayNameKey(name: string): string {
+  const folded = name.normalize('NFKC').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+  let key = '';
+  for (const char of folded) key += CONFUSABLES.get(char) ?? char;
+  return key.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 export const ROLES = ['reader', 'author', 'moderator', 'admin'] as const;

@@ -235,6 +235,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       case 'parley.comment-settings.changed.v1':
       case 'parley.account.email-verified.v1':
       case 'parley.account.roles-changed.v1':
+      case 'parley.session.ended.v1':
         return;
       default:
         return assertNever(event, 'thread projection event');

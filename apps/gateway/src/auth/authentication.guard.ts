@@ -98,7 +98,7 @@ export class AuthenticationGuard implements CanActivate {
     if (!header) return this.fromCookie(request);
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>"');
-    const claims = await this.identity.tokens.verifyAccess(match[1], this.clock());
+    const claims = await this.identity.verifyAccess(match[1]);
     if (!claims) throw unauthenticated('The access token is not valid or has expired; refresh it');
     return { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles };
   }
@@ -125,7 +125,7 @@ export class AuthenticationGuard implements CanActivate {
         });
       }
     }
-    const claims = await this.identity.tokens.verifyAccess(token, this.clock());
+    const claims = await this.identity.verifyAccess(token);
     return claims
       ? { accountId: claims.accountId, displayName: claims.displayName, roles: claims.roles }
       : null;

@@ -33,6 +33,7 @@ import {
   threadQuerySchema,
   threadItemSchema,
 } from '@parley/contracts';
+import { ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Authenticated, Caller } from '../auth/authentication.guard';
@@ -41,6 +42,7 @@ import { ClientKeys } from '../http/client-key';
 import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
 import { passThrough } from '../proxy/service-client';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
+import { IdentityService } from '../identity/identity.service';
 
 /** The viewer tokens travel on as the comma-separated list the service reads. */
 function withTokens<T extends { viewerToken?: string[] | undefined }>(
@@ -58,6 +60,7 @@ export class CommentsController {
   constructor(
     @Inject(SERVICE_CLIENTS) private readonly services: ServiceClients,
     private readonly clientKeys: ClientKeys,
+    private readonly identity: IdentityService,
   ) {}
 
   private get comments() {
@@ -105,6 +108,14 @@ export class CommentsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
+    if (!caller && body.author && (await this.identity.nameReserved(body.author.name, null))) {
+      throw new ProblemException({
+        status: 422,
+        code: 'name-reserved',
+        title: 'This name belongs to someone who writes or moderates this blog',
+        errors: [{ field: 'author.name', reason: 'is the name of a member of the blog staff' }],
+      });
+    }
     return passThrough(
       reply,
       await this.comments.call({

@@ -14,6 +14,7 @@ export const ACCOUNTS_DIRECTORY: Projection<'accounts'> = {
   topics: ['accounts'],
   collections: { accounts: [{ keys: { registeredAt: -1 } }] },
   async apply(event, db) {
+    if (event.type === 'parley.session.ended.v1') return;
     const accounts = db.collection<AccountDirectoryEntry>('accounts');
     const id = event.data.accountId;
     await applyToOwnedDocument<AccountDirectoryEntry>(accounts, id, event, (current) => {

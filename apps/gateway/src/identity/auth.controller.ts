@@ -38,18 +38,29 @@ import { ACCOUNTS_DIRECTORY, type AccountDirectoryEntry } from './accounts.proje
 import { type IdentityErrorCode, IdentityService, type Outcome } from './identity.service';
 
 const STATUS: Record<IdentityErrorCode, number> = {
-  EmailTaken: 409,
   InvalidCredentials: 401,
   InvalidToken: 401,
   AccountNotFound: 404,
   NotAllowed: 403,
   CannotDemoteSelf: 409,
   EmailMismatch: 409,
+  NameReserved: 422,
+  TooManyAttempts: 429,
 };
+
+/** The request field an error is about. */
+const FIELD: Partial<Record<IdentityErrorCode, string>> = { NameReserved: 'displayName' };
 
 function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok)
-    throw domainProblem(outcome.error, (code) => STATUS[code as IdentityErrorCode] ?? 400);
+    throw domainProblem(
+      outcome.error,
+      (code) => STATUS[code as IdentityErrorCode] ?? 400,
+      outcome.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(outcome.retryAfterSeconds) }
+        : undefined,
+      FIELD[outcome.error.code],
+    );
   return outcome.value;
 }
 
@@ -67,10 +78,11 @@ export class AuthController {
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
     summary:
-      'Create an account; the first account of the blog is its admin. Sends a verification mail.',
+      'Create an account; the first account of the blog is its admin. Sends a verification mail. ' +
+      'The answer does not tell whether the address has an account: if it has, the new account is not bound to the address (it cannot be verified nor logged in to with it) and the owner is told by mail.',
   })
   @ApiJson(201, tokensResponseSchema, 'The account and its first tokens')
-  @ApiProblems(409)
+  @ApiProblems(422)
   async register(
     @Body({ schema: registerRequestSchema }) body: z.infer<typeof registerRequestSchema>,
   ): Promise<TokensResponse> {
@@ -82,10 +94,11 @@ export class AuthController {
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
     summary:
-      'Log in with email and password. The answer is the same for an unknown address and a wrong password.',
+      'Log in with email and password. The answer is the same for an unknown address and a wrong password. ' +
+      'After a few wrong passwords for an address, its logins are refused for a while (429 with Retry-After), from any client.',
   })
   @ApiJson(200, tokensResponseSchema, 'Tokens for the account')
-  @ApiProblems(401)
+  @ApiProblems(401, 429)
   async login(
     @Body({ schema: loginRequestSchema }) body: z.infer<typeof loginRequestSchema>,
   ): Promise<TokensResponse> {
@@ -149,11 +162,12 @@ export class AuthController {
   @Authenticated()
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
-    summary: 'Send the verification mail again (nothing happens once the address is verified).',
+    summary:
+      'Send the verification mail again (nothing happens once the address is verified). A few mails an hour at most per address and per account; the answer is the same either way.',
   })
   @ApiResponse({
     status: 202,
-    description: 'Accepted: a mail is on its way unless the address is verified',
+    description: 'Accepted: a mail is on its way unless the address is verified or had enough mail',
   })
   @ApiProblems(401, 404)
   async resendVerification(@Caller() caller: Actor): Promise<void> {
@@ -171,9 +185,12 @@ export class AuthController {
 
   @Patch('me')
   @Authenticated()
-  @ApiOperation({ summary: 'Change the display name; it reaches the comments already written.' })
+  @ApiOperation({
+    summary:
+      'Change the display name; it reaches the comments already written. The names of the blog staff are theirs (422).',
+  })
   @ApiJson(200, accountViewSchema, 'The account')
-  @ApiProblems(401, 404)
+  @ApiProblems(401, 404, 422)
   async updateMe(
     @Caller() caller: Actor,
     @Body({ schema: updateMeRequestSchema }) body: z.infer<typeof updateMeRequestSchema>,

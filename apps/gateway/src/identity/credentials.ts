@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Role } from '@parley/contracts';
 import { SignJWT, jwtVerify } from 'jose';
@@ -36,10 +36,13 @@ export function newRefreshToken(sessionId: string): { token: string; hash: strin
   return { token: `${sessionId}.${secret}`, hash: sha256(secret) };
 }
 
-export function parseRefreshToken(token: string): { sessionId: string; hash: string } | null {
+export function parseRefreshToken(
+  token: string,
+): { sessionId: string; secret: string; hash: string } | null {
   const dot = token.indexOf('.');
   if (dot <= 0 || dot === token.length - 1) return null;
-  return { sessionId: token.slice(0, dot), hash: sha256(token.slice(dot + 1)) };
+  const secret = token.slice(dot + 1);
+  return { sessionId: token.slice(0, dot), secret, hash: sha256(secret) };
 }
 
 export function safeEqual(a: string, b: string): boolean {
@@ -52,6 +55,8 @@ export interface AccessClaims {
   accountId: string;
   displayName: string;
   roles: Role[];
+  /** The login the token belongs to; it stops working when that session ends. */
+  sessionId?: string | undefined;
 }
 
 /** Short-lived access tokens and single-purpose tokens (address verification), signed HS256. */
@@ -69,8 +74,27 @@ export class TokenSigner {
     return this.accessTtlSeconds;
   }
 
+  /**
+   * The refresh token that follows a presented one: derived from it with the server's key,
+   * so a refresh repeated within the grace window gets the same successor again.
+   */
+  successorRefreshToken(
+    sessionId: string,
+    presentedSecret: string,
+  ): { token: string; hash: string } {
+    const secret = createHmac('sha256', this.key)
+      .update(`refresh-successor:${sessionId}:${presentedSecret}`)
+      .digest('base64url');
+    return { token: `${sessionId}.${secret}`, hash: sha256(secret) };
+  }
+
   async access(claims: AccessClaims, now: Date): Promise<string> {
-    return new SignJWT({ name: claims.displayName, roles: claims.roles, use: 'access' })
+    return new SignJWT({
+      name: claims.displayName,
+      roles: claims.roles,
+      use: 'access',
+      ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.accountId)
       .setIssuer('parley')
@@ -92,6 +116,7 @@ export class TokenSigner {
         accountId: payload.sub,
         displayName: typeof payload.name === 'string' ? payload.name : '',
         roles: Array.isArray(payload.roles) ? (payload.roles as Role[]) : [],
+        sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
       };
     } catch {
       return null;

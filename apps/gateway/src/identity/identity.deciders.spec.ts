@@ -1,7 +1,14 @@
 import { deciderSpec } from '@parley/eventstore';
 import { type AccountEvent, accountDecider } from './account.decider';
+import {
+  LONGEST_LOCKOUT_MS,
+  type LoginThrottleEvent,
+  lockedFor,
+  loginThrottleDecider,
+} from './login-throttle.decider';
+import { type MailSent, mailQuotaDecider } from './mail-quota.decider';
 import { reservationDecider } from './reservation.decider';
-import { type SessionEvent, sessionDecider } from './session.decider';
+import { REFRESH_GRACE_MS, type SessionEvent, sessionDecider } from './session.decider';
 
 const at = '2026-11-24T12:00:00.000Z';
 const account = deciderSpec(accountDecider);
@@ -164,6 +171,37 @@ describe('the session decider', () => {
       ]);
   });
 
+  it('gives a just-rotated token presented again within the grace window the same successor', () => {
+    const soon = new Date(Date.parse(at) + REFRESH_GRACE_MS);
+    deciderSpec(sessionDecider, () => soon)
+      .given([started, refreshed])
+      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
+      .then([]);
+    // Another successor than the current one is no race: the token is being reused.
+    deciderSpec(sessionDecider, () => soon)
+      .given([started, refreshed])
+      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h9', expiresAt: later })
+      .then([
+        {
+          type: 'parley.session.ended.v1',
+          data: { sessionId: 's1', reason: 'reuse-detected', endedAt: soon.toISOString() },
+        },
+      ]);
+  });
+
+  it('ends the session when the rotated token comes back after the grace window', () => {
+    const late = new Date(Date.parse(at) + REFRESH_GRACE_MS + 1);
+    deciderSpec(sessionDecider, () => late)
+      .given([started, refreshed])
+      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
+      .then([
+        {
+          type: 'parley.session.ended.v1',
+          data: { sessionId: 's1', reason: 'reuse-detected', endedAt: late.toISOString() },
+        },
+      ]);
+  });
+
   it('refuses an unknown token and a refresh after the end', () => {
     session
       .given([started])
@@ -227,5 +265,115 @@ describe('the reservation decider', () => {
       .given([reserved])
       .when({ key: 'email:x', accountId: 'a2', now: new Date(at) })
       .thenError('AlreadyReserved');
+  });
+});
+
+describe('the login throttle', () => {
+  const t0 = Date.parse(at);
+  const failedAt = (ms: number): LoginThrottleEvent => ({
+    type: 'parley.login.failed.v1',
+    data: { key: 'k', failedAt: new Date(t0 + ms).toISOString() },
+  });
+  const lockedAt = (ms: number, lockouts: number, forMs: number): LoginThrottleEvent => ({
+    type: 'parley.login.locked.v1',
+    data: {
+      key: 'k',
+      lockedAt: new Date(t0 + ms).toISOString(),
+      until: new Date(t0 + ms + forMs).toISOString(),
+      lockouts,
+    },
+  });
+  const at_ = (ms: number) => deciderSpec(loginThrottleDecider, () => new Date(t0 + ms));
+  const fourFailures = [failedAt(0), failedAt(1), failedAt(2), failedAt(3)];
+
+  it('locks the address for a minute at the fifth wrong password in the window', () => {
+    at_(4)
+      .given(fourFailures)
+      .when({ type: 'RecordFailure', key: 'k' })
+      .then([failedAt(4), lockedAt(4, 1, 60_000)]);
+    // Spread out wider than the window, failures do not add up.
+    at_(16 * 60_000)
+      .given(fourFailures)
+      .when({ type: 'RecordFailure', key: 'k' })
+      .then([failedAt(16 * 60_000)]);
+  });
+
+  it('refuses attempts while locked and tells how long to wait', () => {
+    const locked = [...fourFailures, failedAt(4), lockedAt(4, 1, 60_000)];
+    at_(10_000)
+      .given(locked)
+      .when({ type: 'RecordFailure', key: 'k' })
+      .thenError('LockedOut', { retryAfterMs: 50_004 });
+    const state = locked.reduce(loginThrottleDecider.evolve, loginThrottleDecider.initialState);
+    expect(lockedFor(state, new Date(t0 + 60_004))).toBe(0);
+  });
+
+  it('locks for twice as long each time in a row, up to a bound', () => {
+    const after = (lockouts: number) => [
+      lockedAt(0, lockouts, 1000),
+      failedAt(2000),
+      failedAt(2001),
+      failedAt(2002),
+      failedAt(2003),
+    ];
+    at_(2004)
+      .given(after(1))
+      .when({ type: 'RecordFailure', key: 'k' })
+      .then([failedAt(2004), lockedAt(2004, 2, 120_000)]);
+    at_(2004)
+      .given(after(9))
+      .when({ type: 'RecordFailure', key: 'k' })
+      .then([failedAt(2004), lockedAt(2004, 10, LONGEST_LOCKOUT_MS)]);
+  });
+
+  it('starts over after a right password', () => {
+    const succeeded: LoginThrottleEvent = {
+      type: 'parley.login.succeeded.v1',
+      data: { key: 'k', succeededAt: new Date(t0 + 4).toISOString() },
+    };
+    at_(4).given(fourFailures).when({ type: 'RecordSuccess', key: 'k' }).then([succeeded]);
+    at_(5)
+      .given([...fourFailures, succeeded])
+      .when({ type: 'RecordFailure', key: 'k' })
+      .then([failedAt(5)]);
+    at_(5).given([]).when({ type: 'RecordSuccess', key: 'k' }).then([]);
+  });
+});
+
+describe('the mail quota', () => {
+  const t0 = Date.parse(at);
+  const sent = (ms: number): MailSent => ({
+    type: 'parley.identity.mail-sent.v1',
+    data: { key: 'k', kind: 'verification', sentAt: new Date(t0 + ms).toISOString() },
+  });
+  const at_ = (ms: number) => deciderSpec(mailQuotaDecider, () => new Date(t0 + ms));
+  const send = { key: 'k', kind: 'verification' as const };
+
+  it('lets three mails an hour go to a key, and no more', () => {
+    at_(2)
+      .given([sent(0), sent(1)])
+      .when(send)
+      .then([sent(2)]);
+    at_(3)
+      .given([sent(0), sent(1), sent(2)])
+      .when(send)
+      .thenError('QuotaExhausted');
+    at_(3600_000)
+      .given([sent(0), sent(1), sent(2)])
+      .when(send)
+      .then([sent(3600_000)]);
+  });
+
+  it('lets six go in a day at most', () => {
+    const hour = 3600_000;
+    const six = [0, 1, 2, 2 * hour, 2 * hour + 1, 2 * hour + 2].map(sent);
+    at_(5 * hour)
+      .given(six)
+      .when(send)
+      .thenError('QuotaExhausted');
+    at_(24 * hour)
+      .given(six)
+      .when(send)
+      .then([sent(24 * hour)]);
   });
 });

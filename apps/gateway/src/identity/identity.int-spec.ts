@@ -5,6 +5,7 @@ import {
   type ServiceHarness,
   describeInfra,
   eventually,
+  publishEvents,
   startServiceHarness,
 } from '@parley/testing';
 import { gatewayService } from '../gateway.service';
@@ -15,6 +16,8 @@ function identityScenario(mode: HarnessMode): void {
   describe(`identity through the gateway (${mode})`, () => {
     let gateway: ServiceHarness;
     const mailbox = new MemoryMailbox();
+    let clockOffsetMs = 0;
+    const clock = () => new Date(Date.now() + clockOffsetMs);
 
     beforeAll(async () => {
       gateway = await startServiceHarness(
@@ -33,9 +36,10 @@ function identityScenario(mode: HarnessMode): void {
           publicBaseUrl: 'https://blog.example',
           mail: { mailer: mailbox, from: 'Parley <accounts@blog.example>' },
           cors: { origins: ['https://blog.example'] },
-          rateLimits: { perMinute: 1000, writesPerMinute: 30 },
+          rateLimits: { perMinute: 1000, writesPerMinute: 100 },
         }),
         mode,
+        { clock },
       );
     });
 
@@ -54,7 +58,9 @@ function identityScenario(mode: HarnessMode): void {
       }).then(async (r) => ({
         status: r.status,
         headers: r.headers,
-        body: (r.status === 204 ? undefined : await r.json()) as T,
+        body: (await r
+          .text()
+          .then((text) => (text ? (JSON.parse(text) as unknown) : undefined))) as T,
       }));
     const get = <T>(path: string, token?: string) =>
       fetch(`${gateway.url}${path}`, {
@@ -106,14 +112,128 @@ function identityScenario(mode: HarnessMode): void {
       expect(me.body.emailVerified).toBe(true);
     });
 
-    it('refuses a second account for the same address, whatever its case', async () => {
-      const again = await post<{ code: string }>('/api/v1/auth/register', {
+    it("keeps the staff's names for them and refuses names that hide or reorder text", async () => {
+      const taken = await eventually(async () => {
+        const attempt = await post<{ code: string; errors: { field: string }[] }>(
+          '/api/v1/auth/register',
+          { email: 'impostor@example.com', password: PASSWORD, displayName: ' BOOTS ' },
+        );
+        return attempt.status === 422 ? attempt : undefined;
+      });
+      expect(taken.body.code).toBe('name-reserved');
+      expect(taken.body.errors.map((e) => e.field)).toEqual(['displayName']);
+      const patch = (displayName: string) =>
+        fetch(`${gateway.url}/api/v1/me`, {
+          method: 'PATCH',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${reader.accessToken}`,
+          },
+          body: JSON.stringify({ displayName }),
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { errors?: { field: string; reason: string }[] },
+        }));
+      expect((await patch('B\u043e\u043ets')).status).toBe(422);
+      const hidden = await patch('Amy\u202Egnp.exe');
+      expect(hidden.status).toBe(400);
+      expect(hidden.body.errors?.[0]?.field).toBe('displayName');
+      expect(hidden.body.errors?.[0]?.reason).toMatch(/text-direction/);
+      const guest = await post<{ code: string; errors: { field: string }[] }>(
+        '/api/v1/posts/p1/comments',
+        { body: 'Hello', author: { name: 'Bööts', email: 'guest@example.com' } },
+      );
+      expect(guest.status).toBe(422);
+      expect(guest.body.errors.map((e) => e.field)).toEqual(['author.name']);
+      // The staff member keeps their own name.
+      const own = await fetch(`${gateway.url}/api/v1/me`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${admin.accessToken}`,
+        },
+        body: JSON.stringify({ displayName: 'boots' }),
+      });
+      expect(own.status).toBe(200);
+    });
+
+    it('answers a registration with a taken address as a new one, binds nothing to it and tells the owner', async () => {
+      const before = mailbox.messages().length;
+      const again = await post<TokensResponse>('/api/v1/auth/register', {
         email: 'AMY@example.com',
-        password: PASSWORD,
+        password: 'another password here',
         displayName: 'Other Amy',
       });
-      expect(again.status).toBe(409);
-      expect(again.body.code).toBe('email-taken');
+      const fresh = await post<TokensResponse>('/api/v1/auth/register', {
+        email: 'dot@example.com',
+        password: PASSWORD,
+        displayName: 'Dot',
+      });
+      expect(again.status).toBe(fresh.status);
+      expect(Object.keys(again.body).sort()).toEqual(Object.keys(fresh.body).sort());
+      expect(again.body.account).toMatchObject({
+        email: 'amy@example.com',
+        displayName: 'Other Amy',
+        roles: ['reader'],
+        emailVerified: false,
+      });
+      expect(again.body.account.id).not.toBe(reader.account.id);
+      const toAmy = mailbox
+        .messages()
+        .slice(before)
+        .filter((m) => m.to === 'amy@example.com');
+      expect(toAmy.map((m) => m.subject)).toEqual([
+        'Someone tried to create an account with your address',
+      ]);
+      // The address stays its owner's: the newcomer's password does not log in with it.
+      const owner = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      expect(owner.body.account.id).toBe(reader.account.id);
+      expect(
+        (
+          await post('/api/v1/auth/login', {
+            email: 'amy@example.com',
+            password: 'another password here',
+          })
+        ).status,
+      ).toBe(401);
+      // Nor can the newcomer have a link sent that would verify the address for them.
+      const mailsToAmy = () => mailbox.messages().filter((m) => m.to === 'amy@example.com').length;
+      const sentBefore = mailsToAmy();
+      const resent = await post('/api/v1/auth/resend-verification', {}, again.body.accessToken);
+      expect(resent.status).toBe(202);
+      expect(mailsToAmy()).toBe(sentBefore);
+    });
+
+    it('sends a few verification mails to an address, however often they are asked for', async () => {
+      const victim = 'victim@example.com';
+      const mailsToVictim = () => mailbox.messages().filter((m) => m.to === victim).length;
+      const registered = await post<TokensResponse>('/api/v1/auth/register', {
+        email: victim,
+        password: PASSWORD,
+        displayName: 'Vic',
+      });
+      expect(mailsToVictim()).toBe(1);
+      const answers: number[] = [];
+      for (let i = 0; i < 8; i++)
+        answers.push(
+          (await post('/api/v1/auth/resend-verification', {}, registered.body.accessToken)).status,
+        );
+      expect(answers).toEqual(Array(8).fill(202));
+      // Registering the address again adds no mail past the quota either.
+      for (let i = 0; i < 3; i++)
+        expect(
+          (
+            await post('/api/v1/auth/register', {
+              email: victim,
+              password: PASSWORD,
+              displayName: `Vic ${i}`,
+            })
+          ).status,
+        ).toBe(201);
+      expect(mailsToVictim()).toBe(3);
     });
 
     it('runs a POST with an Idempotency-Key once and replays its answer', async () => {
@@ -162,6 +282,46 @@ function identityScenario(mode: HarnessMode): void {
       expect(good.body.account.displayName).toBe('Amy');
     });
 
+    it('locks an address after a few wrong passwords, for longer each time, and a success resets it', async () => {
+      const login = (email: string, password: string) =>
+        post<TokensResponse & { code: string }>('/api/v1/auth/login', { email, password });
+      const wrongTimes = async (email: string, times: number) => {
+        for (let i = 0; i < times; i++)
+          expect((await login(email, 'not the password')).status).toBe(401);
+      };
+      await post('/api/v1/auth/register', {
+        email: 'cy@example.com',
+        password: PASSWORD,
+        displayName: 'Cy',
+      });
+      await wrongTimes('cy@example.com', 5);
+      // Even the right password is refused now, from whatever client.
+      const locked = await login('cy@example.com', PASSWORD);
+      expect(locked.status).toBe(429);
+      expect(locked.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(locked.body.code).toBe('too-many-attempts');
+      const firstWait = Number(locked.headers.get('retry-after'));
+      expect(firstWait).toBeGreaterThan(0);
+      expect(firstWait).toBeLessThanOrEqual(60);
+      // An address without an account answers the same way.
+      await wrongTimes('nobody-here@example.com', 5);
+      expect((await login('nobody-here@example.com', PASSWORD)).body.code).toBe(
+        'too-many-attempts',
+      );
+
+      clockOffsetMs += 61_000;
+      await wrongTimes('cy@example.com', 5);
+      const again = await login('cy@example.com', PASSWORD);
+      expect(again.status).toBe(429);
+      expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(firstWait);
+
+      clockOffsetMs += 121_000;
+      expect((await login('cy@example.com', PASSWORD)).status).toBe(200);
+      // The success reset the count: one more wrong password is just wrong.
+      await wrongTimes('cy@example.com', 1);
+      expect((await login('cy@example.com', PASSWORD)).status).toBe(200);
+    });
+
     it('rotates refresh tokens and ends the session when an old one comes back', async () => {
       const login = await post<TokensResponse>('/api/v1/auth/login', {
         email: 'amy@example.com',
@@ -172,6 +332,12 @@ function identityScenario(mode: HarnessMode): void {
       expect(rotated.status).toBe(200);
       expect(rotated.body.refreshToken).not.toBe(first);
 
+      // Within the grace window the same token is a race between tabs: it gets the same successor.
+      const raced = await post<TokensResponse>('/api/v1/auth/refresh', { refreshToken: first });
+      expect(raced.status).toBe(200);
+      expect(raced.body.refreshToken).toBe(rotated.body.refreshToken);
+
+      clockOffsetMs += 31_000;
       const replayed = await post<{ code: string }>('/api/v1/auth/refresh', {
         refreshToken: first,
       });
@@ -181,6 +347,71 @@ function identityScenario(mode: HarnessMode): void {
         refreshToken: rotated.body.refreshToken,
       });
       expect(newest.status).toBe(401);
+    });
+
+    it('keeps the session of two tabs refreshing at once with one token', async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      const refreshToken = login.body.refreshToken;
+      const [a, b] = await Promise.all([
+        post<TokensResponse>('/api/v1/auth/refresh', { refreshToken }),
+        post<TokensResponse>('/api/v1/auth/refresh', { refreshToken }),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.body.refreshToken).toBe(b.body.refreshToken);
+      const next = await post<TokensResponse>('/api/v1/auth/refresh', {
+        refreshToken: a.body.refreshToken,
+      });
+      expect(next.status).toBe(200);
+      expect((await get('/api/v1/me', next.body.accessToken)).status).toBe(200);
+    });
+
+    it("refuses a session's access tokens once it has logged out", async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      const other = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      expect((await get('/api/v1/me', login.body.accessToken)).status).toBe(200);
+      expect(
+        (await post('/api/v1/auth/logout', { refreshToken: login.body.refreshToken })).status,
+      ).toBe(204);
+      const after = await get<{ code: string }>('/api/v1/me', login.body.accessToken);
+      expect(after.status).toBe(401);
+      expect(after.body.code).toBe('unauthenticated');
+      // Another login of the same account goes on.
+      expect((await get('/api/v1/me', other.body.accessToken)).status).toBe(200);
+    });
+
+    it('refuses the access tokens of a session that ended on another gateway instance', async () => {
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email: 'amy@example.com',
+        password: PASSWORD,
+      });
+      const sessionId = login.body.refreshToken.split('.')[0] ?? '';
+      expect((await get('/api/v1/me', login.body.accessToken)).status).toBe(200);
+      // What another instance publishes when the session ends there.
+      await publishEvents(
+        gateway.infra.bus,
+        gateway.infra.topicName('accounts'),
+        '/parley/gateway',
+        `session-${sessionId}`,
+        [
+          {
+            type: 'parley.session.ended.v1',
+            data: { sessionId, reason: 'logout', endedAt: clock().toISOString() },
+          },
+        ],
+        2,
+      );
+      await eventually(async () =>
+        (await get('/api/v1/me', login.body.accessToken)).status === 401 ? true : undefined,
+      );
     });
 
     it('logs out', async () => {
@@ -300,9 +531,9 @@ function identityScenario(mode: HarnessMode): void {
 
     it('limits authentication attempts with 429 and Retry-After', async () => {
       let limited: { status: number; headers: Headers; body: { code: string } } | undefined;
-      for (let i = 0; i < 60 && !limited; i++) {
+      for (let i = 0; i < 400 && !limited; i++) {
         const attempt = await post<{ code: string }>('/api/v1/auth/login', {
-          email: 'amy@example.com',
+          email: `probe-${i}@example.com`,
           password: 'wrong password here',
         });
         if (attempt.status === 429) limited = attempt;

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountView, Role, TokensResponse } from '@parley/contracts';
+import {
+  type AccountView,
+  type DomainEvent,
+  type Role,
+  type TokensResponse,
+  displayNameKey,
+} from '@parley/contracts';
 import {
   type AppendContext,
+  type Decider,
   type DomainError,
   type EventStore,
   domainError,
@@ -11,10 +18,12 @@ import {
 } from '@parley/eventstore';
 import type { Mailer } from '@parley/mail';
 import { currentCorrelation } from '@parley/observability';
-import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
+import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, READ_MODELS } from '@parley/platform';
+import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
-import { type Account, type AccountEvent, accountDecider } from './account.decider';
+import { type Account, accountDecider } from './account.decider';
 import {
+  type AccessClaims,
   TokenSigner,
   hashPassword,
   newRefreshToken,
@@ -23,8 +32,12 @@ import {
   sha256,
   verifyPassword,
 } from './credentials';
-import { type Reserved, reservationDecider } from './reservation.decider';
+import { reservationDecider } from './reservation.decider';
+import { EndedSessions } from './ended-sessions';
+import { type MailKind, mailQuotaDecider, quotaLeft } from './mail-quota.decider';
+import { lockedFor, loginThrottleDecider } from './login-throttle.decider';
 import { sessionDecider } from './session.decider';
+import { type NameEntry, STAFF_NAMES } from './staff-names.projection';
 
 export const IDENTITY_OPTIONS = Symbol('IDENTITY_OPTIONS');
 
@@ -38,16 +51,18 @@ export interface IdentityOptions {
 }
 
 export type IdentityErrorCode =
-  | 'EmailTaken'
   | 'InvalidCredentials'
   | 'InvalidToken'
   | 'AccountNotFound'
   | 'NotAllowed'
   | 'CannotDemoteSelf'
-  | 'EmailMismatch';
+  | 'EmailMismatch'
+  | 'NameReserved'
+  | 'TooManyAttempts';
 
 export type IdentityError = DomainError<IdentityErrorCode>;
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: IdentityError };
+export type Outcome<T> =
+  { ok: true; value: T } | { ok: false; error: IdentityError; retryAfterSeconds?: number };
 
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 const fail = <T>(code: IdentityErrorCode, message: string): Outcome<T> => ({
@@ -55,10 +70,24 @@ const fail = <T>(code: IdentityErrorCode, message: string): Outcome<T> => ({
   error: domainError(code, message),
 });
 
+const nameReserved = <T>(): Outcome<T> =>
+  fail('NameReserved', 'This name belongs to someone who writes or moderates this blog');
+
+const tooManyAttempts = <T>(waitMs: number): Outcome<T> => ({
+  ok: false,
+  error: domainError(
+    'TooManyAttempts',
+    'Too many wrong passwords for this address: wait a little before trying again',
+  ),
+  retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+});
+
 const FIRST_ADMIN_STREAM = 'identity-first-admin';
 const accountStream = (id: string) => `account-${id}`;
 const emailStream = (email: string) => `identity-email-${sha256(email)}`;
 const sessionStream = (id: string) => `session-${id}`;
+const loginStream = (key: string) => `identity-login-${key}`;
+const mailStream = (key: string) => `identity-mail-${key}`;
 
 export function accountView(account: Account): AccountView {
   return {
@@ -81,6 +110,8 @@ export class IdentityService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    private readonly endedSessions: EndedSessions,
   ) {
     this.tokens = new TokenSigner(options.jwtSecret, options.accessTtlSeconds);
   }
@@ -90,21 +121,48 @@ export class IdentityService {
     password: string;
     displayName: string;
   }): Promise<Outcome<TokensResponse>> {
+    if (await this.nameReserved(input.displayName, null)) return nameReserved();
     const email = normalizeEmail(input.email);
     const reservation = await this.reservation(emailStream(email));
     let accountId: string;
     if (reservation) {
       // An address whose account exists is taken; one left by a crash mid-registration is resumed.
-      if ((await this.account(reservation)).exists)
-        return fail('EmailTaken', 'An account with this email address exists already');
+      if ((await this.account(reservation)).exists) return this.registerUnbound(input, email);
       accountId = reservation;
     } else {
       accountId = randomUUID();
       const reserved = await this.reserve(emailStream(email), `email:${sha256(email)}`, accountId);
-      if (!reserved) return fail('EmailTaken', 'An account with this email address exists already');
+      if (!reserved) return this.registerUnbound(input, email);
     }
     const firstAdmin = await this.reserve(FIRST_ADMIN_STREAM, 'first-admin', accountId);
     const roles: Role[] = firstAdmin ? ['admin'] : ['reader'];
+    const registered = await this.registerAccount(accountId, email, input, roles);
+    await this.sendVerification(registered);
+    return ok(await this.startSession(registered));
+  }
+
+  /**
+   * A registration with an address that has an account answers as a new one would, so that it
+   * tells nobody whether the address is known: the caller gets an account of its own that the
+   * address does not belong to (its owner's login, mail and verification stay theirs; it can never
+   * be verified nor reached by logging in with the address), and the owner is told by mail.
+   */
+  private async registerUnbound(
+    input: { password: string; displayName: string },
+    email: string,
+  ): Promise<Outcome<TokensResponse>> {
+    const owner = await this.reservation(emailStream(email));
+    const registered = await this.registerAccount(randomUUID(), email, input, ['reader']);
+    if (owner) await this.sendRegistrationAttempt(await this.account(owner));
+    return ok(await this.startSession(registered));
+  }
+
+  private async registerAccount(
+    accountId: string,
+    email: string,
+    input: { password: string; displayName: string },
+    roles: Role[],
+  ): Promise<Account> {
     const registered = await handleCommand(
       this.store,
       accountDecider,
@@ -120,20 +178,31 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
-    if (!registered.ok)
-      return fail('EmailTaken', 'An account with this email address exists already');
-    await this.sendVerification(registered.state);
-    return ok(await this.startSession(registered.state));
+    // Only an account left by a crash mid-registration exists already: it is resumed.
+    return registered.ok ? registered.state : this.account(accountId);
   }
 
   async login(input: { email: string; password: string }): Promise<Outcome<TokensResponse>> {
     const email = normalizeEmail(input.email);
+    // Keyed by the address whether or not it has an account, so the throttle tells nothing either.
+    const key = sha256(email);
+    const wait = lockedFor(await this.load(loginThrottleDecider, loginStream(key)), this.clock());
+    if (wait > 0) return tooManyAttempts(wait);
     const accountId = await this.reservation(emailStream(email));
     const account = accountId ? await this.account(accountId) : undefined;
     const valid = await verifyPassword(
       account?.exists ? account.passwordHash : undefined,
       input.password,
     );
+    const recorded = await handleCommand(
+      this.store,
+      loginThrottleDecider,
+      loginStream(key),
+      { type: valid && account ? 'RecordSuccess' : 'RecordFailure', key },
+      this.context(),
+      { now: this.clock },
+    );
+    if (!recorded.ok) return tooManyAttempts(Number(recorded.error.details?.retryAfterMs ?? 1000));
     // The same answer for an unknown address and a wrong password.
     if (!valid || !account)
       return fail('InvalidCredentials', 'The email address or the password is not right');
@@ -143,7 +212,7 @@ export class IdentityService {
   async refresh(refreshToken: string): Promise<Outcome<TokensResponse>> {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) return fail('InvalidToken', 'This refresh token is not valid');
-    const next = newRefreshToken(parsed.sessionId);
+    const next = this.tokens.successorRefreshToken(parsed.sessionId, parsed.secret);
     const outcome = await handleCommand(
       this.store,
       sessionDecider,
@@ -157,12 +226,13 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
+    if (outcome.ok && outcome.state.ended) this.endedSessions.end(parsed.sessionId, this.clock());
     if (!outcome.ok || outcome.state.ended)
       return fail('InvalidToken', 'This refresh token is not valid; log in again');
     const account = await this.account(outcome.state.accountId);
     if (!account.exists)
       return fail('InvalidToken', 'This refresh token is not valid; log in again');
-    return ok(await this.tokensFor(account, next.token));
+    return ok(await this.tokensFor(account, next.token, parsed.sessionId));
   }
 
   async logout(refreshToken: string): Promise<Outcome<null>> {
@@ -176,7 +246,17 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
-    return outcome.ok ? ok(null) : fail('InvalidToken', 'This refresh token is not valid');
+    if (!outcome.ok) return fail('InvalidToken', 'This refresh token is not valid');
+    // This instance refuses the session's access tokens at once; the others when the event reaches them.
+    this.endedSessions.end(parsed.sessionId, this.clock());
+    return ok(null);
+  }
+
+  /** The claims of a valid access token whose session has not ended, or null. */
+  async verifyAccess(token: string): Promise<AccessClaims | null> {
+    const claims = await this.tokens.verifyAccess(token, this.clock());
+    if (!claims) return null;
+    return claims.sessionId && this.endedSessions.has(claims.sessionId) ? null : claims;
   }
 
   async me(accountId: string): Promise<Outcome<AccountView>> {
@@ -187,6 +267,7 @@ export class IdentityService {
   }
 
   async changeDisplayName(accountId: string, displayName: string): Promise<Outcome<AccountView>> {
+    if (await this.nameReserved(displayName, accountId)) return nameReserved();
     return this.command(accountId, { type: 'ChangeDisplayName', displayName });
   }
 
@@ -196,9 +277,19 @@ export class IdentityService {
     return this.command(claims.accountId, { type: 'VerifyEmail', email: claims.email });
   }
 
+  /** True when the name reads as a staff member's (other than this account's own). */
+  async nameReserved(name: string, accountId: string | null): Promise<boolean> {
+    const entries = await this.readModels
+      .db(STAFF_NAMES.name)
+      .collection<NameEntry>('names')
+      .find({ nameKey: displayNameKey(name) });
+    return entries.some((entry) => entry.staff && entry._id !== accountId);
+  }
+
   async resendVerification(accountId: string): Promise<Outcome<null>> {
     const account = await this.account(accountId);
     if (!account.exists) return fail('AccountNotFound', 'There is no such account');
+    // The answer is the same whether a mail went out, the quota is used up or the address is another's.
     if (!account.emailVerified) await this.sendVerification(account);
     return ok(null);
   }
@@ -247,12 +338,21 @@ export class IdentityService {
       this.context(),
       { now: this.clock },
     );
-    return this.tokensFor(account, refresh.token);
+    return this.tokensFor(account, refresh.token, sessionId);
   }
 
-  private async tokensFor(account: Account, refreshToken: string): Promise<TokensResponse> {
+  private async tokensFor(
+    account: Account,
+    refreshToken: string,
+    sessionId: string,
+  ): Promise<TokensResponse> {
     const accessToken = await this.tokens.access(
-      { accountId: account.accountId, displayName: account.displayName, roles: account.roles },
+      {
+        accountId: account.accountId,
+        displayName: account.displayName,
+        roles: account.roles,
+        sessionId,
+      },
       this.clock(),
     );
     return {
@@ -268,14 +368,21 @@ export class IdentityService {
     return new Date(this.clock().getTime() + this.options.refreshTtlDays * 24 * 3600 * 1000);
   }
 
+  /** The state of a stream, folded with the decider that writes it. */
+  private async load<S, E extends DomainEvent>(
+    decider: Decider<S, never, E, DomainError>,
+    streamId: string,
+  ): Promise<S> {
+    const stream = await this.store.readStream(streamId);
+    return fold(decider, stream.events as unknown as E[]);
+  }
+
   private async account(accountId: string): Promise<Account> {
-    const stream = await this.store.readStream(accountStream(accountId));
-    return fold(accountDecider, stream.events as unknown as AccountEvent[]);
+    return this.load(accountDecider, accountStream(accountId));
   }
 
   private async reservation(streamId: string): Promise<string | null> {
-    const stream = await this.store.readStream(streamId);
-    return fold(reservationDecider, stream.events as unknown as Reserved[]).accountId;
+    return (await this.load(reservationDecider, streamId)).accountId;
   }
 
   /** True when the key is (now) this account's. */
@@ -293,7 +400,57 @@ export class IdentityService {
     return outcome.ok;
   }
 
+  /**
+   * True when a mail of this kind may go out now: within the quota of each key (the address,
+   * the account), which it then uses up by one.
+   */
+  private async takeMailQuota(kind: MailKind, keys: string[]): Promise<boolean> {
+    const now = this.clock();
+    for (const key of keys) {
+      if (!quotaLeft(await this.load(mailQuotaDecider, mailStream(key)), now)) return false;
+    }
+    for (const key of keys) {
+      const taken = await handleCommand(
+        this.store,
+        mailQuotaDecider,
+        mailStream(key),
+        { key, kind },
+        this.context(),
+        { now: this.clock },
+      );
+      if (!taken.ok) return false;
+    }
+    return true;
+  }
+
+  private mailKeys(account: Account): string[] {
+    return [`address-${sha256(account.email)}`, `account-${account.accountId}`];
+  }
+
+  private async sendRegistrationAttempt(owner: Account): Promise<void> {
+    if (!owner.exists || !(await this.takeMailQuota('registration-attempt', this.mailKeys(owner))))
+      return;
+    const login = `${this.options.publicBaseUrl}/login`;
+    try {
+      await this.options.mailer.send({
+        from: this.options.mailFrom,
+        to: owner.email,
+        subject: 'Someone tried to create an account with your address',
+        text: `Hello ${owner.displayName},\n\nSomeone just tried to create a Parley account with your email address, which already has one. If it was you, log in instead:\n\n${login}\n\nIf it was not you, there is nothing to do: your account is unchanged and nobody else can log in with your address.\n`,
+        html: `<p>Hello ${escapeHtml(owner.displayName)},</p><p>Someone just tried to create a Parley account with your email address, which already has one. If it was you, <a href="${escapeHtml(login)}">log in</a> instead.</p><p>If it was not you, there is nothing to do: your account is unchanged and nobody else can log in with your address.</p>`,
+      });
+    } catch (error) {
+      this.logger.warn(
+        { err: error, accountId: owner.accountId },
+        'registration-attempt mail not sent',
+      );
+    }
+  }
+
   private async sendVerification(account: Account): Promise<void> {
+    // Only the account the address belongs to is ever sent a link that would verify it.
+    if ((await this.reservation(emailStream(account.email))) !== account.accountId) return;
+    if (!(await this.takeMailQuota('verification', this.mailKeys(account)))) return;
     const token = await this.tokens.emailVerification(
       account.accountId,
       account.email,

@@ -12,6 +12,9 @@ export interface Session {
   currentHash: string;
   /** Hashes of refresh tokens already rotated away: presenting one again means it was stolen. */
   usedHashes: string[];
+  /** The token rotated away last, and when: presented again within the grace window, it is a race. */
+  previousHash: string;
+  rotatedAt: string;
   expiresAt: string;
   ended: boolean;
 }
@@ -24,7 +27,13 @@ export type SessionCommand =
       refreshTokenHash: string;
       expiresAt: Date;
     }
-  | { type: 'Refresh'; presentedHash: string; nextHash: string; expiresAt: Date }
+  | {
+      type: 'Refresh';
+      presentedHash: string;
+      /** Derived from the presented token, so the same token always has the same successor. */
+      nextHash: string;
+      expiresAt: Date;
+    }
   | { type: 'End'; presentedHash: string };
 
 export type SessionError = DomainError<
@@ -32,8 +41,15 @@ export type SessionError = DomainError<
 >;
 
 /**
+ * How long a just-rotated refresh token still yields its successor: two tabs refreshing at
+ * once with one token both get the same new one instead of ending the session.
+ */
+export const REFRESH_GRACE_MS = 30_000;
+
+/**
  * A login: one refresh token at a time, rotated on every refresh. A rotated-away token
- * presented again ends the session (whoever holds it, the thief or the owner, must log in).
+ * presented again ends the session (whoever holds it, the thief or the owner, must log in),
+ * unless it is the last one and comes back within the grace window for its own successor.
  */
 export const sessionDecider: Decider<Session, SessionCommand, SessionEvent, SessionError> = {
   initialState: {
@@ -42,6 +58,8 @@ export const sessionDecider: Decider<Session, SessionCommand, SessionEvent, Sess
     accountId: '',
     currentHash: '',
     usedHashes: [],
+    previousHash: '',
+    rotatedAt: '',
     expiresAt: '',
     ended: false,
   },
@@ -60,6 +78,8 @@ export const sessionDecider: Decider<Session, SessionCommand, SessionEvent, Sess
         return {
           ...state,
           usedHashes: [...state.usedHashes, state.currentHash],
+          previousHash: state.currentHash,
+          rotatedAt: event.data.refreshedAt,
           currentHash: event.data.refreshTokenHash,
           expiresAt: event.data.expiresAt,
         };
@@ -90,6 +110,12 @@ export const sessionDecider: Decider<Session, SessionCommand, SessionEvent, Sess
         if (!state.exists) return domainError('SessionNotFound', 'This session does not exist');
         if (state.ended) return domainError('SessionEnded', 'This session has ended; log in again');
         const { sessionId } = state;
+        const raced =
+          command.presentedHash === state.previousHash &&
+          command.nextHash === state.currentHash &&
+          now.getTime() - new Date(state.rotatedAt).getTime() <= REFRESH_GRACE_MS;
+        // The successor is already the current token: the caller gets it too.
+        if (raced) return [];
         if (state.usedHashes.includes(command.presentedHash)) {
           return [
             {

@@ -99,7 +99,7 @@ export class LiveController {
     const token = authorization?.startsWith('Bearer ')
       ? authorization.slice(7)
       : (accessToken ?? request.cookies[COOKIES.access]);
-    return token ? await this.identity.tokens.verifyAccess(token, this.clock()) : null;
+    return token ? await this.identity.verifyAccess(token) : null;
   }
 
   /** What a reconnecting client missed since its Last-Event-ID, oldest first. */

@@ -76,7 +76,7 @@ export class PublicApi {
     const web = request as WebRequest;
     if (web.parleyViewer !== undefined) return web.parleyViewer;
     const access = request.cookies[COOKIES.access];
-    const claims = access ? await this.identity.tokens.verifyAccess(access, this.clock()) : null;
+    const claims = access ? await this.identity.verifyAccess(access) : null;
     if (claims && access) {
       web.parleyAccessToken = access;
       web.parleyViewer = {

@@ -331,6 +331,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.comment-settings.changed.v1':
       case 'parley.account.email-verified.v1':
       case 'parley.account.roles-changed.v1':
+      case 'parley.session.ended.v1':
         // Nothing a post shows depends on these.
         return;
       default:

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, emailInputSchema, idSchema, safeText } from '../common.schemas';
+import { displayNameInputSchema, emailInputSchema, idSchema, safeText } from '../common.schemas';
 import { commentStatusSchema, notifyChoiceSchema } from '../comments.events';
 
 // Request and response schemas of the comments service's internal HTTP API, shared with the gateway.
@@ -26,7 +26,7 @@ const guestUrlSchema = z
 /** A guest's name, email (never shown) and optional website. */
 export const guestAuthorInputSchema = z
   .object({
-    name: displayNameSchema,
+    name: displayNameInputSchema,
     email: emailInputSchema,
     url: z
       // null too: the gateway validates first and forwards what this schema made of the input.

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
+import { displayNameInputSchema, displayNameKey } from '../common.schemas';
 import {
   blogCommentSettingsInputSchema,
   editCommentRequestSchema,
   postCommentRequestSchema,
   threadQuerySchema,
 } from './comments.api';
+import { registerRequestSchema, updateMeRequestSchema } from './identity.api';
 import { createPostRequestSchema, updatePostRequestSchema } from './posts.api';
 
 /**
@@ -111,5 +113,64 @@ describe('request schemas shared by the gateway and the services', () => {
       expect(postCommentRequestSchema.parse({ body: text }).body).toBe(text);
       expect(createPostRequestSchema.parse({ title: text, body: text }).title).toBe(text);
     });
+  });
+});
+
+describe('the rule for names people type', () => {
+  const name = (value: string) => displayNameInputSchema.safeParse(value);
+
+  it('normalises to NFC and trims', () => {
+    expect(name('  Zoe\u0308 ').data).toBe('Zoë');
+  });
+
+  it.each([
+    ['a line break', 'Amy\r\nAdmin'],
+    ['NUL', 'Amy\u0000'],
+    ['a zero-width space', 'Bo\u200Bots'],
+    ['a right-to-left override', 'Amy\u202Etxt.exe'],
+    ['a bidirectional isolate', 'Amy\u2066x\u2069'],
+    ['a lone surrogate', 'Amy\uD800'],
+  ])('refuses %s, naming the reason', (_what, value) => {
+    const result = name(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toMatch(/control, invisible or text-direction/);
+  });
+
+  it('refuses empty and overlong names', () => {
+    expect(name('   ').success).toBe(false);
+    expect(name('x'.repeat(81)).success).toBe(false);
+    expect(name('x'.repeat(80)).success).toBe(true);
+  });
+
+  it('is the rule of every place a name enters', () => {
+    const bad = 'Bo\u202Eots';
+    expect(
+      registerRequestSchema.safeParse({
+        email: 'a@b.example',
+        password: 'x'.repeat(10),
+        displayName: bad,
+      }).success,
+    ).toBe(false);
+    expect(updateMeRequestSchema.safeParse({ displayName: bad }).success).toBe(false);
+    const guest = postCommentRequestSchema.safeParse({
+      body: 'Hi',
+      author: { name: bad, email: 'g@b.example' },
+    });
+    expect(guest.error?.issues[0]?.path).toEqual(['author', 'name']);
+  });
+
+  it('reads look-alike names as one', () => {
+    const boots = displayNameKey('Boots');
+    for (const lookalike of [
+      'boots',
+      'BOOTS',
+      'B o o t s',
+      'Bööts',
+      'B0ots',
+      'Вооts',
+      'Ｂｏｏｔｓ',
+    ])
+      expect(displayNameKey(lookalike)).toBe(boots);
+    expect(displayNameKey('Bootsy')).not.toBe(boots);
   });
 });

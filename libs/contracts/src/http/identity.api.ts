@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { displayNameSchema, emailInputSchema, emailSchema, roleSchema } from '../common.schemas';
-
-/** An address as people type it: surrounding spaces and capitals do not matter. */
+import {
+  displayNameInputSchema,
+  emailInputSchema,
+  emailSchema,
+  roleSchema,
+} from '../common.schemas';
 
 // Request and response schemas of the gateway's identity API.
 
@@ -9,7 +12,7 @@ export const registerRequestSchema = z
   .object({
     email: emailInputSchema,
     password: z.string().min(10, 'must be at least 10 characters').max(200),
-    displayName: displayNameSchema,
+    displayName: displayNameInputSchema,
   })
   .strict();
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
@@ -27,7 +30,7 @@ export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
 export const verifyEmailRequestSchema = z.object({ token: z.string().min(1).max(2000) }).strict();
 
-export const updateMeRequestSchema = z.object({ displayName: displayNameSchema }).strict();
+export const updateMeRequestSchema = z.object({ displayName: displayNameInputSchema }).strict();
 
 export const setRolesRequestSchema = z
   .object({
