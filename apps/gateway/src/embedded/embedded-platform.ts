@@ -15,6 +15,9 @@ import { postsService } from '../../../posts/src/posts.service';
 import { gatewayService } from '../gateway.service';
 import { loadOrCreateSecrets } from './secrets';
 
+/** A person's browser on a blog of one machine: generous, yet a script cannot flood it. */
+export const EMBEDDED_RATE_LIMITS = { perMinute: 1200, writesPerMinute: 30 } as const;
+
 export interface EmbeddedOptions {
   /** Event logs, topics and secrets live here; undefined keeps everything in memory. */
   dataDir?: string;
@@ -95,7 +98,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         publicBaseUrl,
         mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
         cors: { origins: options.corsOrigins ?? [] },
-        rateLimits: options.rateLimits ?? { perMinute: 1200, writesPerMinute: 30 },
+        rateLimits: options.rateLimits ?? EMBEDDED_RATE_LIMITS,
         ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
       }),
       options.host,

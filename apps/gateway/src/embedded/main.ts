@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { z } from 'zod';
+import { VARIABLES } from '@parley/config';
 import { initTracing } from '@parley/observability';
-import { startEmbeddedParley } from './embedded-platform';
+import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 
 const environment = z.object({
@@ -14,6 +15,8 @@ const environment = z.object({
     .regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL')
     .optional(),
   PUBLIC_BASE_URL: z.url().optional(),
+  RATE_LIMIT_PER_MINUTE: VARIABLES.RATE_LIMIT_PER_MINUTE.schema.optional(),
+  RATE_LIMIT_WRITES_PER_MINUTE: VARIABLES.RATE_LIMIT_WRITES_PER_MINUTE.schema.optional(),
 });
 
 async function main(): Promise<void> {
@@ -36,6 +39,15 @@ async function main(): Promise<void> {
     logLevel: env.LOG_LEVEL,
     ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+    ...(env.RATE_LIMIT_PER_MINUTE !== undefined || env.RATE_LIMIT_WRITES_PER_MINUTE !== undefined
+      ? {
+          rateLimits: {
+            perMinute: env.RATE_LIMIT_PER_MINUTE ?? EMBEDDED_RATE_LIMITS.perMinute,
+            writesPerMinute:
+              env.RATE_LIMIT_WRITES_PER_MINUTE ?? EMBEDDED_RATE_LIMITS.writesPerMinute,
+          },
+        }
+      : {}),
   });
   const url = parley.url.replace('127.0.0.1', 'localhost');
   const startMs = Date.now() - started;
