@@ -521,6 +521,38 @@ function story(mode: HarnessMode): void {
         return likers.body.items.some((l) => l.displayName === 'Amy P.') ? true : undefined;
       });
     });
+
+    it('takes a comment posted the moment its post is published, and shows the post, every time', async () => {
+      const missed: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const draft = await call<PostView>(
+          'POST',
+          '/api/v1/posts',
+          { title: `Fresh ${i}`, body: 'Published and commented on at once.' },
+          author.accessToken,
+        );
+        const published = await call(
+          'POST',
+          `/api/v1/posts/${draft.body.id}/publish`,
+          undefined,
+          author.accessToken,
+        );
+        expect(published.status).toBe(200);
+        // No waiting: the reader acts on the answer.
+        const [comment, found] = await Promise.all([
+          call<PostCommentResponse>(
+            'POST',
+            `/api/v1/posts/${draft.body.id}/comments`,
+            { body: `First on post ${i}!` },
+            (i % 2 === 0 ? amy : ben).accessToken,
+          ),
+          call('GET', `/api/v1/posts/${draft.body.slug}`),
+        ]);
+        if (comment.status !== 201) missed.push(`comment ${i}: ${comment.status}`);
+        if (found.status !== 200) missed.push(`post ${i}: ${found.status}`);
+      }
+      expect(missed).toEqual([]);
+    });
   });
 }
 

@@ -10,3 +10,4 @@ export * from './mongo/mongo-lease-store';
 export * from './embedded/append-log';
 export * from './embedded/embedded-event-store';
 export * from './embedded/embedded-lease-store';
+export * from './embedded/snapshot-file';

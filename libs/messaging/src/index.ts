@@ -4,6 +4,7 @@ export * from './kafka/kafka-message-bus';
 export * from './embedded/embedded-message-bus';
 export * from './errors';
 export * from './reliable-handler';
+export * from './consumer-progress';
 export * from './event-codec';
 export * from './nest/event-bus.server';
 export * from './nest/on-event.decorator';

@@ -1,9 +1,11 @@
+import type { ConsumerProgress } from '@parley/messaging';
 import type { DocumentStore } from './document-store.port';
 import { GenerationDb, type Projection } from './projection';
 
 /** The generation of each projection this process reads and writes right now. */
 export class LiveReadModels {
   private readonly live = new Map<string, GenerationDb>();
+  private readonly progress = new Map<string, ConsumerProgress>();
 
   constructor(readonly store: DocumentStore) {}
 
@@ -18,5 +20,19 @@ export class LiveReadModels {
     const db = new GenerationDb(this.store, projection, generation);
     this.live.set(projection.name, db);
     return db;
+  }
+
+  /** The consumer that feeds a projection's live generation, for `caughtUp`. */
+  feed(projection: string, progress: ConsumerProgress): void {
+    this.progress.set(projection, progress);
+  }
+
+  /**
+   * Waits, at most `withinMs`, until a projection has applied every event its topics held at
+   * the call: true when it has. A question whose answer is "not there" asks this before
+   * answering, so what another service wrote before the question is never missed.
+   */
+  async caughtUp(projection: string, withinMs: number): Promise<boolean> {
+    return (await this.progress.get(projection)?.caughtUp(withinMs)) ?? false;
   }
 }

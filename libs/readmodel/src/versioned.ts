@@ -52,3 +52,23 @@ export async function applyToOwnedDocument<T extends Versioned>(
     `Could not apply version ${event.streamVersion} to ${collection.name}/${id}: it keeps changing`,
   );
 }
+
+/**
+ * Waits until a stream's document shows `version` or later, for at most `withinMs`: true when
+ * it does. The projection may run in another replica, so this reads the document again,
+ * quickly at first.
+ */
+export async function reachedVersion<T extends Versioned>(
+  collection: DocumentCollection<T>,
+  id: string,
+  version: number,
+  withinMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 25)) {
+    const doc = await collection.findOne({ _id: id });
+    if (doc && doc._v >= version) return true;
+    if (Date.now() + pause > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}

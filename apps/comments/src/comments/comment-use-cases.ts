@@ -133,7 +133,8 @@ export class CommentUseCases {
     const parentId = request.parentId ?? null;
     const [settings, post, parent, history] = await Promise.all([
       this.settings.current(),
-      this.posts.find(postId),
+      // A refusal of any kind is decided on a view that has seen what was published before.
+      this.posts.find(postId, now, ['PostNotFound', 'PostNotPublished', 'CommentsClosed']),
       parentId ? this.load(parentId) : Promise.resolve(null),
       this.threads.writerHistory(keys),
     ]);

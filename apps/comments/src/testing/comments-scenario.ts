@@ -217,6 +217,36 @@ export function commentsScenario(mode: HarnessMode): void {
       expect(newest.items.filter((i) => i.number !== null).map((i) => i.number)).toEqual([1, 2, 3]);
     });
 
+    it('takes a comment posted the moment a post is published, and shows its thread, every time', async () => {
+      const refused: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const postId = postIdOf(`just-published-${i}`);
+        // Resolves once the events are on the posts topic, as the posts service's answer does.
+        await publishEvents(
+          service.infra.bus,
+          service.infra.topicName('posts'),
+          '/parley/posts',
+          `post-${postId}`,
+          [
+            postDrafted(postId, `Just published ${i}`),
+            postPublished(postId, `Just published ${i}`),
+          ],
+        );
+        const [written, page] = await Promise.all([
+          comment(postId, `Right away, number ${i}`, bea),
+          thread(postId),
+        ]);
+        if (written.status !== 201)
+          refused.push(`comment ${i}: ${written.status} ${written.body.code}`);
+        if (page.status !== 200) refused.push(`thread ${i}: ${page.status} ${page.body.code}`);
+      }
+      expect(refused).toEqual([]);
+      // A post that really is unknown is still refused, once the view has caught up.
+      expect((await comment(postIdOf('never-drafted'), 'Hello?', bea)).body.code).toBe(
+        'post-not-found',
+      );
+    });
+
     it('answers a write once its writer can read it: post, edit, approve and delete show at once', async () => {
       const postId = await publishPost('read-your-writes');
       // No polling below: each read follows its write's answer immediately.

@@ -8,7 +8,12 @@ import {
   type ThreadItem,
 } from '@parley/contracts';
 import { READ_MODELS } from '@parley/platform';
-import type { Document, DocumentCollection, LiveReadModels } from '@parley/readmodel';
+import {
+  type Document,
+  type DocumentCollection,
+  type LiveReadModels,
+  reachedVersion,
+} from '@parley/readmodel';
 import type { WriterHistory } from '../comments/comment.decider';
 import type { WriteKeys } from '../comments/recent-writers';
 import {
@@ -154,19 +159,9 @@ export class ThreadQueries {
     };
   }
 
-  /**
-   * Waits until the read model shows the comment at `version` or later, for at most
-   * `withinMs`: true when it does. The projection is a consumer of the service's own topic,
-   * possibly in another replica, so this polls, quickly at first.
-   */
-  async reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
-    const deadline = Date.now() + withinMs;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 25)) {
-      const doc = await this.comments.findOne({ _id: commentId });
-      if (doc && doc._v >= version) return true;
-      if (Date.now() + pause > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
+  /** Waits until the read model shows the comment at `version` or later, for at most `withinMs`. */
+  reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
+    return reachedVersion(this.comments, commentId, version, withinMs);
   }
 
   /** One comment as the viewer may see it, or null. */

@@ -34,7 +34,7 @@ export class ThreadService {
   ) {}
 
   async thread(postId: string, query: ThreadQuery, actor: Actor | null): Promise<ThreadPage> {
-    const post = await this.posts.find(postId);
+    const post = await this.posts.find(postId, this.clock());
     const notFound = commentsProblem(domainError('PostNotFound', 'There is no such post'));
     if (!post || post.deleted) throw notFound;
     const moderator = actor !== null && mayModerate(actor, post.authorId);
@@ -75,7 +75,7 @@ export class ThreadService {
         viewerOf(actor, 'moderation'),
         actor.accountId,
       );
-      const post = asModerator ? await this.posts.find(asModerator.postId) : null;
+      const post = asModerator ? await this.posts.find(asModerator.postId, this.clock()) : null;
       if (asModerator && mayModerate(actor, post?.authorId ?? null)) item = asModerator;
     }
     if (!item) throw commentsProblem(domainError('CommentNotFound', 'There is no such comment'));

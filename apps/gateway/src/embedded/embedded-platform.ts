@@ -15,8 +15,8 @@ import { postsService } from '../../../posts/src/posts.service';
 import { gatewayService } from '../gateway.service';
 import { loadOrCreateSecrets } from './secrets';
 
-/** Requests per minute a client may make in embedded mode, unless the environment says otherwise. */
-export const EMBEDDED_RATE_LIMITS = { perMinute: 1200, writesPerMinute: 30 };
+/** A person's browser on a blog of one machine: generous, yet a script cannot flood it. */
+export const EMBEDDED_RATE_LIMITS = { perMinute: 1200, writesPerMinute: 30 } as const;
 
 export interface EmbeddedOptions {
   /** Event logs, topics and secrets live here; undefined keeps everything in memory. */

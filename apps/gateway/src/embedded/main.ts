@@ -16,8 +16,8 @@ const environment = z.object({
     .regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL')
     .optional(),
   PUBLIC_BASE_URL: z.url().optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
-  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  RATE_LIMIT_PER_MINUTE: VARIABLES.RATE_LIMIT_PER_MINUTE.schema.optional(),
+  RATE_LIMIT_WRITES_PER_MINUTE: VARIABLES.RATE_LIMIT_WRITES_PER_MINUTE.schema.optional(),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: VARIABLES.WEBHOOK_ALLOW_PRIVATE_NETWORKS.schema.default(false),
 });
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     ...(env.METRICS_PORT === undefined ? {} : { metricsPort: env.METRICS_PORT }),
-    ...(env.RATE_LIMIT_PER_MINUTE || env.RATE_LIMIT_WRITES_PER_MINUTE
+    ...(env.RATE_LIMIT_PER_MINUTE !== undefined || env.RATE_LIMIT_WRITES_PER_MINUTE !== undefined
       ? {
           rateLimits: {
             perMinute: env.RATE_LIMIT_PER_MINUTE ?? EMBEDDED_RATE_LIMITS.perMinute,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SnapshotFile } from '@parley/eventstore';
 
 export interface EmbeddedSecrets {
   jwtSecret: string;
@@ -22,7 +23,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<EmbeddedSecr
     jwtSecret: randomBytes(32).toString('base64url'),
     tokenSecret: randomBytes(32).toString('base64url'),
   };
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  // Whole or not at all: a torn file would stop every later start.
+  await new SnapshotFile(path, { mode: 0o600 }).save(`${JSON.stringify(secrets, null, 2)}\n`);
   return secrets;
 }

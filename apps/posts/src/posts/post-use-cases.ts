@@ -11,7 +11,9 @@ import {
   isDomainError,
 } from '@parley/eventstore';
 import { currentCorrelation, newCorrelationId } from '@parley/observability';
-import { CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
+import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
+import type { Logger } from 'pino';
+import { PostQueries } from '../read-model/post-queries';
 import { newPostId } from './post-id';
 import {
   type Editor,
@@ -39,6 +41,13 @@ export interface PostsOptions {
 export type PostsErrorCode = PostErrorCode | 'PostNotPublished' | 'ConcurrentChange';
 export type PostsError = DomainError<PostsErrorCode>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: PostsError };
+
+/**
+ * How long a write waits for the posts read model, a consumer of the posts topic, to show it
+ * before answering: within it, what the write changed is on the topic and in the author's
+ * next read, and the other services see it before any question asked after the answer.
+ */
+export const READ_YOUR_WRITE_MS = 3000;
 
 /** How many numbered slugs (`her-2`, `her-3`, …) to try before one made unique by the id. */
 const SLUG_ATTEMPTS = 25;
@@ -89,6 +98,8 @@ export class PostUseCases {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(POSTS_OPTIONS) private readonly options: PostsOptions,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly queries: PostQueries,
   ) {}
 
   load(postId: string): Promise<Post> {
@@ -177,11 +188,30 @@ export class PostUseCases {
     return isDomainError(decision) ? decision : undefined;
   }
 
-  private run(postId: string, command: PostCommand): Promise<Outcome<Post>> {
-    return runCommand(() =>
-      handleCommand(this.store, postDecider, postStream(postId), command, commandContext(), {
-        now: this.clock,
-      }),
+  private async run(postId: string, command: PostCommand): Promise<Outcome<Post>> {
+    let appended: number | undefined;
+    const outcome = await runCommand(async () => {
+      const result = await handleCommand(
+        this.store,
+        postDecider,
+        postStream(postId),
+        command,
+        commandContext(),
+        { now: this.clock },
+      );
+      if (result.ok && result.events.length > 0) appended = result.version;
+      return result;
+    });
+    if (appended !== undefined) await this.awaitProjection(postId, appended);
+    return outcome;
+  }
+
+  /** Read-your-writes: the answer waits (briefly) until the read model shows the change. */
+  private async awaitProjection(postId: string, version: number): Promise<void> {
+    if (await this.queries.reached(postId, version, READ_YOUR_WRITE_MS)) return;
+    this.logger.warn(
+      { postId, version, waitedMs: READ_YOUR_WRITE_MS },
+      'the posts read model has not caught up with a write yet; answering anyway',
     );
   }
 

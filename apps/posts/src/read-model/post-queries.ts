@@ -10,7 +10,7 @@ import type {
 import { postIdParamSchema } from '@parley/contracts';
 import type { EventStore } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE, READ_MODELS, validationProblem } from '@parley/platform';
-import type { Filter, LiveReadModels } from '@parley/readmodel';
+import { type Filter, type LiveReadModels, reachedVersion } from '@parley/readmodel';
 import { canWrite, mayChange } from '../posts/post.decider';
 import { loadPost } from '../posts/post-stream';
 import {
@@ -75,6 +75,11 @@ export class PostQueries {
 
   private get posts() {
     return this.db.collection<PostDocument>(COLLECTIONS.posts);
+  }
+
+  /** Waits until the read model shows the post at `version` or later, for at most `withinMs`. */
+  reached(postId: string, version: number, withinMs: number): Promise<boolean> {
+    return reachedVersion(this.posts, postId, version, withinMs);
   }
 
   async figures(postIds: readonly string[]): Promise<Map<string, PostFigures>> {

@@ -115,6 +115,27 @@ export function postsScenario(mode: HarnessMode): void {
       expect([first.slug, second.slug, third.slug]).toEqual(['her', 'her-2', 'her-3']);
     });
 
+    it('answers a publish once the post is on the posts topic and readers see it, every time', async () => {
+      const topic = posts.infra.topicName('posts');
+      const onTopic = async () =>
+        (await posts.infra.bus.topicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+      const missed: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const created = await draft(amy, { title: `Fresh off the press ${i}` });
+        const before = await onTopic();
+        await publishNow(amy, created.id);
+        // No polling: what other services and readers see right after the answer.
+        const [after, read] = await Promise.all([
+          onTopic(),
+          call('GET', `/v1/posts/${created.slug}`, null),
+        ]);
+        if (after <= before) missed.push(`${i}: not on the topic`);
+        if (read.status !== 200 || read.body.status !== 'published')
+          missed.push(`${i}: a reader got ${read.status}`);
+      }
+      expect(missed).toEqual([]);
+    });
+
     it('shows a draft to its author and admins only', async () => {
       const created = await draft(amy, {
         title: 'A draft of mine',

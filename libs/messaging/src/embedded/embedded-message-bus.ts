@@ -1,6 +1,6 @@
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppendLog } from '@parley/eventstore';
+import { AppendLog, SnapshotFile } from '@parley/eventstore';
 import type { Logger } from 'pino';
 import type {
   ConsumeOptions,
@@ -80,14 +80,22 @@ class EmbeddedGroup {
   readonly committed = new Map<PartitionKey, number>();
   private persistTimer: NodeJS.Timeout | undefined;
   private rebalancing: Promise<void> = Promise.resolve();
+  private readonly snapshot: SnapshotFile | undefined;
 
   constructor(
     readonly id: string,
-    private readonly file: string | undefined,
-  ) {}
+    file: string | undefined,
+    private readonly logger: Logger | undefined,
+  ) {
+    this.snapshot = file ? new SnapshotFile(file) : undefined;
+  }
 
-  static async load(id: string, file: string | undefined): Promise<EmbeddedGroup> {
-    const group = new EmbeddedGroup(id, file);
+  static async load(
+    id: string,
+    file: string | undefined,
+    logger: Logger | undefined,
+  ): Promise<EmbeddedGroup> {
+    const group = new EmbeddedGroup(id, file, logger);
     if (!file) return group;
     try {
       const saved = JSON.parse(await readFile(file, 'utf8')) as Record<PartitionKey, number>;
@@ -101,20 +109,21 @@ class EmbeddedGroup {
 
   commit(key: PartitionKey, offset: number): void {
     this.committed.set(key, offset);
-    if (!this.file || this.persistTimer) return;
+    if (!this.snapshot || this.persistTimer) return;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
-      void this.persist();
+      // Offsets not saved now are saved with the next commit; until then a restart redelivers.
+      this.persist().catch((error: unknown) => {
+        this.logger?.warn({ err: error, groupId: this.id }, 'could not save committed offsets');
+      });
     }, 100);
   }
 
   async persist(): Promise<void> {
-    if (!this.file) return;
+    if (!this.snapshot) return;
     clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
-    const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, JSON.stringify(Object.fromEntries(this.committed)));
-    await rename(tmp, this.file);
+    await this.snapshot.save(JSON.stringify(Object.fromEntries(this.committed)));
   }
 
   /** Pauses every member, commits, splits the partitions anew among them and resumes. */
@@ -221,7 +230,7 @@ export class EmbeddedMessageBus implements MessageBus {
         this.dir && !volatile
           ? join(this.dir, 'groups', `${encodeURIComponent(id)}.json`)
           : undefined;
-      group = EmbeddedGroup.load(id, file);
+      group = EmbeddedGroup.load(id, file, this.logger);
       this.groups.set(id, group);
     }
     return group;

@@ -2,6 +2,7 @@ import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { TopicEvent, TopicKey } from '@parley/contracts';
 import { eventTypesOf } from '@parley/contracts';
 import {
+  ConsumerProgress,
   decodeEvent,
   type IncomingMessage,
   type MessageBus,
@@ -113,17 +114,22 @@ export class ProjectionServer extends Server implements CustomTransportStrategy 
     await db.ensureIndexes();
     this.db = db;
     const groupId = projectionGroupId(service, projection.name, generation);
+    const topics = projection.topics.map((t) => this.options.topicName(t));
+    const progress = new ConsumerProgress(bus, groupId, topics);
+    this.options.readModels.feed(projection.name, progress);
     this.consumer = bus.consumer({
       groupId,
-      topics: projection.topics.map((t) => this.options.topicName(t)),
+      topics,
       fromBeginning: true,
       volatileOffsets: this.options.readModels.store.volatile,
-      handler: reliable((message) => this.apply(message, db), {
-        groupId,
-        publisher: bus.publisher(),
-        ...(this.options.logger ? { logger: this.options.logger } : {}),
-        ...(this.options.onDeadLetter ? { onDeadLetter: this.options.onDeadLetter } : {}),
-      }),
+      handler: progress.track(
+        reliable((message) => this.apply(message, db), {
+          groupId,
+          publisher: bus.publisher(),
+          ...(this.options.logger ? { logger: this.options.logger } : {}),
+          ...(this.options.onDeadLetter ? { onDeadLetter: this.options.onDeadLetter } : {}),
+        }),
+      ),
     });
     await this.consumer.start();
   }
