@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { z } from 'zod';
+import { VARIABLES } from '@parley/config';
 import { initTracing } from '@parley/observability';
 import { startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
@@ -7,7 +8,7 @@ import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   SMTP_URL: z
@@ -15,6 +16,7 @@ const environment = z.object({
     .regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL')
     .optional(),
   PUBLIC_BASE_URL: z.url().optional(),
+  TRUST_PROXY: VARIABLES.TRUST_PROXY.schema.default(false),
 });
 
 async function main(): Promise<void> {
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
     ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     ...(env.METRICS_PORT === undefined ? {} : { metricsPort: env.METRICS_PORT }),
