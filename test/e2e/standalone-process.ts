@@ -26,6 +26,8 @@ export async function startStandalone(
       env: {
         ...process.env,
         NODE_PATH: join(ROOT, 'node_modules'),
+        // The default, 0.0.0.0, would open the test's server to the network.
+        HOST: '127.0.0.1',
         PORT: '0',
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApps } from '@parley/testing';
+import { type StandaloneProcess, startStandalone, stopStandalone } from '../e2e/standalone-process';
 
 const ROOT = join(__dirname, '..', '..');
 /** The virtual environment `.ci/run` makes from test/fuzz/requirements.txt. */
@@ -28,52 +28,6 @@ if (!available) {
   process.stdout.write(
     `schemathesis: skipped, ${ST} is missing (python3 -m venv .venv && .venv/bin/pip install -r test/fuzz/requirements.txt)\n`,
   );
-}
-
-interface Standalone {
-  child: ChildProcess;
-  url: string;
-}
-
-/** What `npm start -- --seed-demo` runs after building, with a fresh data folder. */
-async function startStandalone(dataDir: string): Promise<Standalone> {
-  const dist = buildApps();
-  const child = spawn(
-    process.execPath,
-    [join(dist, 'apps', 'gateway', 'src', 'embedded', 'main.js'), '--seed-demo'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_PATH: join(ROOT, 'node_modules'),
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        // The generator sends a few thousand requests a minute from one address.
-        RATE_LIMIT_PER_MINUTE: '100000',
-        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
-    child.stdout?.on('data', () => {
-      const match = /running on (http:\/\/\S+)[\s\S]*Data:/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1].replace('localhost', '127.0.0.1'));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, url };
 }
 
 interface Run {
@@ -130,13 +84,19 @@ function summary(report: string): string {
 
 (available ? describe : describe.skip)('the OpenAPI document and the server agree', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-schemathesis-'));
-  let server: Standalone;
+  let server: StandaloneProcess;
+  let url: string;
   let readerToken: string;
 
   beforeAll(async () => {
-    server = await startStandalone(dataDir);
+    server = await startStandalone(dataDir, ['--seed-demo'], {
+      // The generator sends a few thousand requests a minute from one address.
+      RATE_LIMIT_PER_MINUTE: '100000',
+      RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+    });
+    url = server.url.replace('localhost', '127.0.0.1');
     // The demo's admin owns the blog; the reader is a new account with no role but reader.
-    const registered = await fetch(`${server.url}/api/v1/auth/register`, {
+    const registered = await fetch(`${url}/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -155,12 +115,7 @@ function summary(report: string): string {
   }, 120_000);
 
   afterAll(async () => {
-    if (server && server.child.exitCode === null) {
-      await new Promise((resolve) => {
-        server.child.once('exit', resolve);
-        server.child.kill('SIGTERM');
-      });
-    }
+    if (server) await stopStandalone(server.child);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -170,7 +125,7 @@ function summary(report: string): string {
   ] as const)(
     'schemathesis finds no failure, called %s',
     async (_who, headers) => {
-      const run = await schemathesis(server.url, headers());
+      const run = await schemathesis(url, headers());
       const last = run.report.trim().split('\n').slice(-1)[0] ?? '';
       process.stdout.write(`schemathesis ${_who}: ${last}\n`);
       if (run.code !== 0)

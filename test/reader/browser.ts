@@ -18,7 +18,8 @@ export function describeBrowser(title: string, body: () => void): void {
   describe(title, body);
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Chromium for the tests; `extraArgs` adds switches such as --host-resolver-rules. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -31,6 +32,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
 }

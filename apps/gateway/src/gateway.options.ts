@@ -7,6 +7,8 @@ export interface GatewayOptions {
   publicBaseUrl: string;
   mail: { mailer: Mailer; from: string };
   cors: { origins: string[] };
+  /** Proxies believed about the client's address and scheme (TRUST_PROXY); none when not given. */
+  trustProxy?: boolean | number | string[];
   rateLimits: RateLimits;
   /** Live streams a client may hold open at once (10 when not given). */
   liveStreams?: { perClient: number };

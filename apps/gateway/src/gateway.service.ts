@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,8 +10,10 @@ import { CommentsController } from './comments/comments.controller';
 import { ClientKeys } from './http/client-key';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
 import { addApiLinks } from './http/api-links';
+import { AsyncApiController } from './http/asyncapi.controller';
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
+import { registerSecurityHeaders } from './http/security-headers';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { STAFF_NAMES } from './identity/staff-names.projection';
 import { AuthController } from './identity/auth.controller';
@@ -28,6 +29,8 @@ import { LiveController } from './live/live.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PostsController } from './posts/posts.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
+import { FeedsController } from './web/feeds.controller';
+import { NotFoundPageFilter } from './web/not-found.filter';
 import { PublicApi } from './web/public-api';
 import { WebManageController } from './web/web-manage.controller';
 import { WebController } from './web/web.controller';
@@ -45,7 +48,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication) {
     .setTitle('Parley API')
     .setDescription(
       'The public API of Parley: identity, posts, threaded comments, likes, moderation, notifications and subscriptions. ' +
-        'Errors are RFC 9457 application/problem+json. Every POST accepts an Idempotency-Key header.',
+        'Errors are RFC 9457 application/problem+json. Every POST accepts an Idempotency-Key header. ' +
+        'The events on the Kafka topics are described by the [AsyncAPI document](/api/asyncapi.yaml) ([JSON](/api/asyncapi.json)).',
     )
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
@@ -86,6 +90,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
       },
     ],
     bodyLimit: 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
     module: (infra): DynamicModule => {
       @Module({
         imports: [ServiceRuntimeModule.forRoot(infra)],
@@ -93,6 +98,8 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           AuthController,
           WebController,
           WebManageController,
+          FeedsController,
+          AsyncApiController,
           PostsController,
           CommentsController,
           NotificationsController,
@@ -119,6 +126,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           PublicApi,
           LiveHub,
           { provide: APP_GUARD, useClass: AuthenticationGuard },
+          NotFoundPageFilter,
         ],
       })
       class GatewayModule {}
@@ -129,20 +137,9 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
       // Root hooks first: plugins registered before them would not see them.
       registerIdempotency(app, infra.documents, tokens, infra.clock, infra.logger);
       await app.register(cookie);
-      await app.register(helmet, {
-        contentSecurityPolicy: {
-          directives: {
-            defaultSrc: ["'self'"],
-            scriptSrc: ["'self'"],
-            styleSrc: ["'self'", "'unsafe-inline'"],
-            imgSrc: ["'self'", 'data:'],
-            connectSrc: ["'self'"],
-            frameAncestors: ["'none'"],
-            formAction: ["'self'"],
-          },
-        },
-        crossOriginEmbedderPolicy: false,
-      });
+      await registerSecurityHeaders(app);
+      // After the problem filter, so that it is asked first (an APP_FILTER would come before it).
+      app.useGlobalFilters(app.get(NotFoundPageFilter));
       app.enableCors({
         origin: options.cors.origins.length > 0 ? options.cors.origins : false,
         methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -10,6 +10,7 @@ void runServiceProcess('gateway', (config) =>
     publicBaseUrl: config.publicBaseUrl,
     mail: { mailer: new SmtpMailer(config.smtp.url), from: config.smtp.from },
     cors: config.cors,
+    trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
     liveStreams: config.liveStreams,
   }),

@@ -1,5 +1,5 @@
 import { type Env, readVariables } from './load-config';
-import type { AppName } from './variables';
+import type { AppName, TrustProxy } from './variables';
 
 const BASE = [
   'NODE_ENV',
@@ -45,6 +45,8 @@ export interface GatewayConfig extends BaseConfig {
   services: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number };
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlDays: number };
   cors: { origins: string[] };
+  /** Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustProxy: TrustProxy;
   publicBaseUrl: string;
   smtp: { url: string; from: string };
   rateLimits: { perMinute: number; writesPerMinute: number };
@@ -116,6 +118,7 @@ const GATEWAY = [
   'SERVICE_TIMEOUT_MS',
   'JWT_SECRET',
   'CORS_ORIGINS',
+  'TRUST_PROXY',
   'PUBLIC_BASE_URL',
   'SMTP_URL',
   'MAIL_FROM',
@@ -157,6 +160,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
         refreshTtlDays: v.REFRESH_TOKEN_TTL_DAYS,
       },
       cors: { origins: v.CORS_ORIGINS },
+      trustProxy: v.TRUST_PROXY,
       publicBaseUrl: v.PUBLIC_BASE_URL,
       smtp: { url: v.SMTP_URL, from: v.MAIL_FROM },
       rateLimits: {

@@ -119,4 +119,24 @@ describe('loadConfig', () => {
     ]);
     expect(problems.WEBHOOK_ALLOWED_NETWORKS).toMatch(/CIDR/);
   });
+
+  it('believes no proxy unless told which: a flag, a hop count or addresses', () => {
+    const gateway = {
+      ...valid,
+      POSTS_URL: 'http://posts:3001',
+      COMMENTS_URL: 'http://comments:3002',
+      NOTIFICATIONS_URL: 'http://notifications:3003',
+      JWT_SECRET: SECRET,
+      SMTP_URL: 'smtp://mail:1025',
+    };
+    expect(loadConfig('gateway', gateway).trustProxy).toBe(false);
+    expect(loadConfig('gateway', { ...gateway, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig('gateway', { ...gateway, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(
+      loadConfig('gateway', { ...gateway, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8']);
+    expect(
+      problemsOf(() => loadConfig('gateway', { ...gateway, TRUST_PROXY: 'the ingress' })),
+    ).toEqual({ TRUST_PROXY: expect.stringMatching(/hop count/) });
+  });
 });

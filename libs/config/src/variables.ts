@@ -22,6 +22,31 @@ const list = z.string().transform((value) =>
     .filter((item) => item.length > 0),
 );
 
+/** Fastify's trustProxy: a flag, a hop count, or the proxies' addresses. */
+export type TrustProxy = boolean | number | string[];
+
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, context): TrustProxy => {
+    if (value === 'true' || value === 'false') return value === 'true';
+    if (/^\d+$/.test(value)) return Number(value);
+    const proxies = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+    const named = ['loopback', 'linklocal', 'uniquelocal'];
+    const bad = proxies.filter(
+      (item) => !named.includes(item) && !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item),
+    );
+    if (proxies.length === 0 || bad.length > 0)
+      context.addIssue({
+        code: 'custom',
+        message: 'must be true, false, a hop count or addresses / CIDRs separated by commas',
+      });
+    return proxies;
+  });
+
 const brokerList = list.pipe(
   z
     .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
@@ -164,6 +189,13 @@ export const VARIABLES = {
   JWT_SECRET: {
     schema: secret,
     description: 'HMAC key that signs access tokens.',
+    apps: ['gateway'],
+  },
+  TRUST_PROXY: {
+    schema: trustProxy,
+    description:
+      'Which proxies in front of the gateway are believed about the client (X-Forwarded-For) and the scheme (X-Forwarded-Proto, which turns on HSTS and upgrade-insecure-requests): `false` (none), `true` (any), a hop count, or comma-separated addresses / CIDRs (`loopback`, `uniquelocal` too).',
+    defaultValue: 'false',
     apps: ['gateway'],
   },
   CORS_ORIGINS: {

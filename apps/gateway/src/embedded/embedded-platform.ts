@@ -32,6 +32,8 @@ export interface EmbeddedOptions {
   logDestination?: DestinationStream;
   /** Origins whose pages may call the API from the browser. */
   corsOrigins?: string[];
+  /** Proxies in front believed about the client's address and scheme (TRUST_PROXY). */
+  trustProxy?: boolean | number | string[];
   /** Live streams a client may hold open at once. */
   liveStreamsPerClient?: number;
   /** Serves the process's Prometheus metrics on this port of `host` (0: a free one); none when undefined. */
@@ -116,6 +118,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         publicBaseUrl,
         mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
         cors: { origins: options.corsOrigins ?? [] },
+        ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
         rateLimits: options.rateLimits ?? EMBEDDED_RATE_LIMITS,
         ...(options.liveStreamsPerClient
           ? { liveStreams: { perClient: options.liveStreamsPerClient } }

@@ -8,7 +8,7 @@ import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   SMTP_URL: z
@@ -19,6 +19,7 @@ const environment = z.object({
   RATE_LIMIT_PER_MINUTE: VARIABLES.RATE_LIMIT_PER_MINUTE.schema.optional(),
   RATE_LIMIT_WRITES_PER_MINUTE: VARIABLES.RATE_LIMIT_WRITES_PER_MINUTE.schema.optional(),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: VARIABLES.WEBHOOK_ALLOW_PRIVATE_NETWORKS.schema.default(false),
+  TRUST_PROXY: VARIABLES.TRUST_PROXY.schema.default(false),
 });
 
 async function main(): Promise<void> {
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
     ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     ...(env.METRICS_PORT === undefined ? {} : { metricsPort: env.METRICS_PORT }),

@@ -99,7 +99,12 @@ export class WebController {
     reply: FastifyReply,
     title: string,
     main: SafeHtml,
-    extra: { status?: number; notice?: string | null; dataset?: Record<string, string> } = {},
+    extra: {
+      status?: number;
+      notice?: string | null;
+      dataset?: Record<string, string>;
+      feeds?: { title: string; href: string }[];
+    } = {},
   ): Promise<void> {
     const viewer = await this.api.viewer(request, reply);
     const csrf = csrfToken(request, reply);
@@ -110,6 +115,7 @@ export class WebController {
       csrf,
       notice: extra.notice ?? null,
       ...(extra.dataset ? { dataset: extra.dataset } : {}),
+      ...(extra.feeds ? { feeds: extra.feeds } : {}),
       main,
     });
     await reply
@@ -290,6 +296,15 @@ export class WebController {
     });
     await this.page(request, reply, post.body.title, main, {
       status,
+      feeds:
+        post.body.status === 'published'
+          ? [
+              {
+                title: `Comments on: ${post.body.title}`,
+                href: `/posts/${encodeURIComponent(post.body.slug)}/feed`,
+              },
+            ]
+          : [],
       dataset: {
         'post-id': post.body.id,
         'post-slug': post.body.slug,

@@ -30,6 +30,8 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Paths whose requests are not logged (health probes). */
   quietPaths?: string[];
+  /** Proxies whose X-Forwarded-For / X-Forwarded-Proto set request.ip and request.protocol. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** Nest's own messages (module init, route map) through the service's pino logger. */
@@ -108,6 +110,13 @@ function pathMethods(routes: readonly RegisteredRoute[]): (path: string) => stri
   };
 }
 
+/** A hop count trusts that many proxies nearest to the server, whatever their address. */
+function fastifyTrustProxy(
+  trust: boolean | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 /**
  * Creates a Nest application on Fastify with Parley's HTTP conventions: correlation ids,
  * one log line per request, problem+json errors, schema validation, body limits.
@@ -129,6 +138,7 @@ export async function createHttpApp(
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(error, request, reply, options.logger),
     clientErrorHandler: writeClientErrorProblem,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(options.logger),

@@ -27,6 +27,8 @@ export interface ServiceDefinition {
   consumers: readonly ConsumerGroupDefinition[];
   module(infra: ServiceInfrastructure): DynamicModule;
   bodyLimit?: number;
+  /** Proxies in front of the service that are believed about the client and the scheme. */
+  trustProxy?: boolean | number | string[];
   /** Last touches to the app before it listens (HTTP plugins, documentation). */
   configure?(app: NestFastifyApplication, infra: ServiceInfrastructure): Promise<void>;
 }
@@ -155,6 +157,7 @@ export async function startService(
     host: http.host,
     port: http.port,
     ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
+    ...(definition.trustProxy === undefined ? {} : { trustProxy: definition.trustProxy }),
   });
   const groups: RunningService['groups'] = [];
   for (const projection of definition.projections) {

@@ -13,6 +13,8 @@ export interface PageShell {
   /** Shown under the header, e.g. "Your address is confirmed". */
   notice?: string | null;
   description?: string;
+  /** Feeds of this page besides the blog's posts feed (a post's comments). */
+  feeds?: readonly { title: string; href: string }[];
   /** Attributes the script reads (post id, stream URLs). */
   dataset?: Record<string, string>;
   main: Renderable;
@@ -42,7 +44,13 @@ export function layout(page: PageShell): SafeHtml {
 <meta name="csrf-token" content="${page.csrf}">
 ${page.description && html`<meta name="description" content="${page.description}" />`}
 <title>${page.title}</title>
-<link rel="stylesheet" href="/assets/parley.css">
+<link rel="alternate" type="application/rss+xml" title="${page.blogTitle}" href="/feed">
+${(page.feeds ?? []).map(
+  (
+    feed,
+  ) => html`<link rel="alternate" type="application/rss+xml" title="${feed.title}" href="${feed.href}">
+`,
+)}<link rel="stylesheet" href="/assets/parley.css">
 <script src="/assets/parley.js" defer></script>
 </head>
 <body${data}>

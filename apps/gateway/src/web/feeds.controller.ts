@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { PostPage, PostView, ThreadPage } from '@parley/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { PublicApi } from './public-api';
+import { type FeedChannel, type FeedItem, feedUpdatedAt, rssFeed, xmlText } from './views/feed';
+
+const POSTS_IN_FEED = 20;
+const COMMENTS_IN_FEED = 30;
+/** Thread pages read for a comments feed; a reply may sit under an old thread on any page. */
+const THREAD_PAGES_READ = 20;
+
+/**
+ * RSS 2.0 feeds of the blog's posts and of each post's comments. They are read as an anonymous
+ * visitor (this controller never looks at the session), so only published posts and approved
+ * comments are in them, and nothing but the public name of an author.
+ */
+@ApiExcludeController()
+@Controller()
+export class FeedsController {
+  private readonly blogTitle: string;
+
+  constructor(
+    private readonly api: PublicApi,
+    @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+  ) {
+    this.blogTitle = options.blogTitle ?? 'Parley';
+  }
+
+  @Get('feed')
+  async posts(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const origin = originOf(request);
+    const page = await this.api.call<PostPage>(request, {
+      method: 'GET',
+      path: '/api/v1/posts',
+      query: { limit: POSTS_IN_FEED },
+    });
+    if (page.status !== 200) return unavailable(reply, page.status);
+    const items: FeedItem[] = page.body.items
+      .filter((post) => post.status === 'published' && post.publishedAt !== null)
+      .map((post) => ({
+        title: post.title,
+        link: `${origin}/posts/${encodeURIComponent(post.slug)}`,
+        guid: `urn:parley:post:${post.id}`,
+        published: new Date(post.publishedAt ?? post.updatedAt),
+        author: post.author.displayName,
+        descriptionHtml: `<p>${xmlText(post.excerpt)}</p>`,
+        categories: [...post.categories, ...post.tags],
+      }));
+    await send(request, reply, {
+      title: this.blogTitle,
+      link: `${origin}/`,
+      self: `${origin}/feed`,
+      description: `The latest posts of ${this.blogTitle}`,
+      items,
+    });
+  }
+
+  @Get('posts/:slug/feed')
+  async comments(
+    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const origin = originOf(request);
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    });
+    if (post.status !== 200 || post.body.status !== 'published')
+      return unavailable(reply, post.status === 200 ? 404 : post.status);
+    const postUrl = `${origin}/posts/${encodeURIComponent(post.body.slug)}`;
+    const items: FeedItem[] = [];
+    for (let page = 1; page <= THREAD_PAGES_READ; page++) {
+      const thread = await this.api.call<ThreadPage>(request, {
+        method: 'GET',
+        path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
+        query: { page },
+      });
+      if (thread.status !== 200) return unavailable(reply, thread.status);
+      for (const comment of thread.body.items) {
+        if (comment.status !== 'approved' || comment.deleted || !comment.author) continue;
+        items.push({
+          title: `By: ${comment.author.name}`,
+          link: `${postUrl}${page > 1 ? `?cpage=${page}` : ''}#comment-${comment.id}`,
+          guid: `urn:parley:comment:${comment.id}`,
+          published: new Date(comment.postedAt),
+          author: comment.author.name,
+          descriptionHtml: comment.html,
+        });
+      }
+      if (page >= thread.body.totals.pages) break;
+    }
+    items.sort((a, b) => b.published.getTime() - a.published.getTime());
+    await send(request, reply, {
+      title: `Comments on: ${post.body.title}`,
+      link: postUrl,
+      self: `${postUrl}/feed`,
+      description: `The latest comments on ${post.body.title} · ${this.blogTitle}`,
+      items: items.slice(0, COMMENTS_IN_FEED),
+    });
+  }
+}
+
+/** The address the reader used (a trusted proxy's scheme and host included), so links work on any host. */
+function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+async function unavailable(reply: FastifyReply, status: number): Promise<void> {
+  await reply
+    .status(status === 404 ? 404 : 503)
+    .header('content-type', 'text/plain; charset=utf-8')
+    .send(status === 404 ? 'No such feed.' : 'The feed is unavailable right now.');
+}
+
+async function send(request: FastifyRequest, reply: FastifyReply, channel: FeedChannel) {
+  const body = rssFeed(channel);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const updated = feedUpdatedAt(channel);
+  void reply
+    .header('etag', etag)
+    .header('last-modified', updated.toUTCString())
+    .header('cache-control', 'no-cache')
+    .header('vary', 'host, x-forwarded-proto, x-forwarded-host');
+  const matches = request.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag);
+  if (matches) {
+    await reply.status(304).send();
+    return;
+  }
+  await reply.header('content-type', 'application/rss+xml; charset=utf-8').send(body);
+}
