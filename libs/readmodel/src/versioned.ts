@@ -58,16 +58,26 @@ export async function applyToOwnedDocument<T extends Versioned>(
  * it does. The projection may run in another replica, so this reads the document again,
  * quickly at first.
  */
-export async function reachedVersion<T extends Versioned>(
+export function reachedVersion<T extends Versioned>(
   collection: DocumentCollection<T>,
   id: string,
   version: number,
   withinMs: number,
 ): Promise<boolean> {
+  return eventually(async () => {
+    const doc = await collection.findOne({ _id: id });
+    return doc !== null && doc._v >= version;
+  }, withinMs);
+}
+
+/** Asks `holds` again, quickly at first, until it answers true or `withinMs` has passed. */
+export async function eventually(
+  holds: () => Promise<boolean>,
+  withinMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   for (let pause = 2; ; pause = Math.min(pause * 2, 25)) {
-    const doc = await collection.findOne({ _id: id });
-    if (doc && doc._v >= version) return true;
+    if (await holds()) return true;
     if (Date.now() + pause > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }

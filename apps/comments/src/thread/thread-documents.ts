@@ -55,6 +55,8 @@ export interface ThreadDocument extends Document {
   listedForModeration: boolean;
   /** Comments a reader sees in the thread (tombstones not counted). */
   shownComments: number;
+  /** The version of each comment of the thread that this document was counted from. */
+  versions: Record<string, number>;
 }
 
 /** One account's like of one comment, owned by the like's stream. */

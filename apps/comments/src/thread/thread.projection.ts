@@ -139,6 +139,7 @@ export async function recountThread(db: ProjectionDb, postId: string, rootId: st
       listed: forReaders.some((c) => c.doc._id === rootId),
       listedForModeration: forModerators.some((c) => c.doc._id === rootId),
       shownComments: forReaders.filter((c) => !c.tombstone).length,
+      versions: Object.fromEntries(docs.map((c) => [c._id, c._v])),
     };
   });
 }

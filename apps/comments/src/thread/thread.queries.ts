@@ -12,6 +12,7 @@ import {
   type Document,
   type DocumentCollection,
   type LiveReadModels,
+  eventually,
   reachedVersion,
 } from '@parley/readmodel';
 import type { WriterHistory } from '../comments/comment.decider';
@@ -159,9 +160,20 @@ export class ThreadQueries {
     };
   }
 
-  /** Waits until the read model shows the comment at `version` or later, for at most `withinMs`. */
-  reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
-    return reachedVersion(this.comments, commentId, version, withinMs);
+  /**
+   * Waits until the thread pages show the comment at `version` or later, for at most
+   * `withinMs`: the comment's document first, then its top-level thread counted from it.
+   */
+  async reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
+    const deadline = Date.now() + withinMs;
+    if (!(await reachedVersion(this.comments, commentId, version, withinMs))) return false;
+    const doc = await this.comments.findOne({ _id: commentId });
+    if (!doc) return false;
+    const threads = this.collection<ThreadDocument>(C.threads);
+    return eventually(async () => {
+      const thread = await threads.findOne({ _id: doc.rootId });
+      return (thread?.versions?.[commentId] ?? 0) >= version;
+    }, deadline - Date.now());
   }
 
   /** One comment as the viewer may see it, or null. */

@@ -192,6 +192,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
       case 'parley.comment-settings.changed.v1':
+      case 'parley.session.ended.v1':
         return;
     }
   },
