@@ -1,5 +1,5 @@
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
-import { MailCatcher, type SseClient, eventually, openSse } from '@parley/testing';
+import { MailCatcher, type SseClient, eventually, openSse, requestJson } from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
 
 const PASSWORD = 'correct horse battery staple';
@@ -20,18 +20,8 @@ describe('what the public API exposes', () => {
   let postId: string;
   const open: SseClient[] = [];
 
-  const json = async <T>(method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { response, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const json = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
 
   beforeAll(async () => {
     await smtp.start();
@@ -86,11 +76,11 @@ describe('what the public API exposes', () => {
         { body: 'Where does this live?' },
         reader.accessToken,
       );
-      return answer.response.status === 201 ? answer : undefined;
+      return answer.status === 201 ? answer : undefined;
     });
-    expect(posted.response.headers.get('location')).toBe(`/api/v1/comments/${posted.body.id}`);
-    const followed = await json<{ id: string }>('GET', posted.response.headers.get('location')!);
-    expect(followed.response.status).toBe(200);
+    expect(posted.headers.get('location')).toBe(`/api/v1/comments/${posted.body.id}`);
+    const followed = await json<{ id: string }>('GET', posted.headers.get('location')!);
+    expect(followed.status).toBe(200);
     expect(followed.body.id).toBe(posted.body.id);
 
     const draft = await json<{ id: string }>(
@@ -99,8 +89,8 @@ describe('what the public API exposes', () => {
       { title: 'Lost in Translation', body: 'Another film.' },
       admin.accessToken,
     );
-    expect(draft.response.status).toBe(201);
-    expect(draft.response.headers.get('location')).toBe(`/api/v1/posts/${draft.body.id}`);
+    expect(draft.status).toBe(201);
+    expect(draft.headers.get('location')).toBe(`/api/v1/posts/${draft.body.id}`);
   });
 
   it.each(['GET', 'POST'])(
@@ -110,8 +100,8 @@ describe('what the public API exposes', () => {
         method,
         '/api/v1/unsubscribe?token=not-a-real-unsubscribe-token',
       );
-      expect(answer.response.status).toBe(403);
-      expect(answer.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(answer.status).toBe(403);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(answer.body.code).toBe('invalid-token');
       expect(answer.body.instance).toBe('/api/v1/unsubscribe');
     },

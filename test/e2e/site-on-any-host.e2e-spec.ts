@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
+import { requestJson } from '@parley/testing';
 import { parse as parseYaml } from 'yaml';
 import {
   type EmbeddedParley,
@@ -46,18 +47,8 @@ describe('the site on any host, its feeds and its documents', () => {
   let postSlug: string;
   let postId: string;
 
-  async function api<T>(method: string, path: string, body?: unknown, token?: string) {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
 
   beforeAll(async () => {
     parley = await startEmbeddedParley({

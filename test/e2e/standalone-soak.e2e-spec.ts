@@ -2,30 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostView, ThreadPage, TokensResponse } from '@parley/contracts';
+import { requestJson } from '@parley/testing';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 
 /** The write load of the benchmark (bench/http.bench.ts): 16 connections, as fast as answered. */
 const CONNECTIONS = 16;
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
-
-async function call<T>(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; body: T; text: string }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, text };
-}
 
 async function ok<T>(
   base: string,
@@ -34,7 +16,7 @@ async function ok<T>(
   body?: unknown,
   token?: string,
 ): Promise<T> {
-  const answer = await call<T>(base, method, path, body, token);
+  const answer = await requestJson<T>(base, method, path, body, token);
   if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
   return answer.body;
 }
@@ -121,7 +103,7 @@ describe('standalone mode under a minute of sustained comment writes, with its d
         while (Date.now() < end) {
           const n = sent++;
           try {
-            const answer = await call<{ id: string }>(
+            const answer = await requestJson<{ id: string }>(
               base,
               'POST',
               `/api/v1/posts/${post.id}/comments`,

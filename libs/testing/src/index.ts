@@ -4,3 +4,4 @@ export * from './sse';
 export * from './events';
 export * from './service-process';
 export * from './mail-catcher';
+export * from './http-json';
