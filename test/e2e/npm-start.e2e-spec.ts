@@ -32,5 +32,5 @@ describe('npm start (embedded mode as a process)', () => {
     });
     expect(login.status).toBe(200);
     expect(await stopStandalone(second.child)).toBe(0);
-  });
+  }, 300_000);
 });

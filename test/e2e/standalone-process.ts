@@ -40,7 +40,8 @@ export async function startStandalone(
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
+    // Start-up replays the data folder and may seed the demo; a loaded machine takes its time.
+    const timer = setTimeout(() => reject(new Error(`no start within 150 s:\n${output}`)), 150_000);
     const check = () => {
       // The banner is complete once the data line is out.
       const match = /running on (http:\/\/\S+)[\s\S]*Data:/.exec(output);

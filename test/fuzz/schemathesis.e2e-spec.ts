@@ -112,7 +112,7 @@ function summary(report: string): string {
     };
     expect(reader.account.roles).toEqual(['reader']);
     readerToken = reader.accessToken;
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     if (server) await stopStandalone(server.child);

@@ -10,6 +10,7 @@ import { CommentsController } from './comments/comments.controller';
 import { ClientKeys } from './http/client-key';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
 import { addApiLinks } from './http/api-links';
+import { withBodyLimitProblems } from './http/api-docs';
 import { AsyncApiController } from './http/asyncapi.controller';
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
@@ -54,7 +55,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication) {
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return addApiLinks(SwaggerModule.createDocument(app, config));
+  return withBodyLimitProblems(addApiLinks(SwaggerModule.createDocument(app, config)));
 }
 
 /** The gateway: the one public door. Identity lives here; everything else is forwarded to the services. */
@@ -89,7 +90,9 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         fromBeginning: true,
       },
     ],
-    bodyLimit: 64 * 1024,
+    // Room for the largest body the document allows, even written as \u escapes, so that a body
+    // breaking a documented length is refused by field (400), not unread (413).
+    bodyLimit: 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     module: (infra): DynamicModule => {
       @Module({

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 import { HTTP_LIMITS } from '@parley/platform';
 import { z } from 'zod';
 
@@ -80,6 +80,22 @@ export function ApiProblems(...statuses: number[]) {
       }),
     ),
   );
+}
+
+/**
+ * Adds the 413 answer to every operation that takes a body: a body over the gateway's limit is
+ * refused before it is read, whatever the operation.
+ */
+export function withBodyLimitProblems(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      const problem = operation?.responses['400'];
+      if (!operation?.requestBody || !problem) continue;
+      operation.responses['413'] ??= { ...problem, description: PROBLEM_DESCRIPTIONS[413] ?? '' };
+    }
+  }
+  return document;
 }
 
 export function ApiNoContent(description: string) {

@@ -42,7 +42,10 @@ export class ProblemValidationPipe implements PipeTransform {
     if (!result.issues) return result.value;
     const prefix = [PREFIX[metadata.type], metadata.data].filter(Boolean).join('.');
     const errors = issuesToFieldErrors(result.issues, prefix || undefined);
-    const unprocessable = result.issues.every((issue: Issue) => issue.params?.status === 422);
+    // A query or path parameter that breaks a content rule is still a malformed request.
+    const unprocessable =
+      metadata.type === 'body' &&
+      result.issues.every((issue: Issue) => issue.params?.status === 422);
     throw unprocessable ? unprocessableProblem(errors) : validationProblem(errors);
   }
 }
