@@ -193,9 +193,12 @@ export const notificationWhySchema = z.object({
 });
 export type NotificationWhy = z.infer<typeof notificationWhySchema>;
 
-/** An http(s) URL in the plain URI syntax (RFC 3986), which every receiver reads alike. */
+/**
+ * An http(s) URL in the plain URI syntax (RFC 3986), which every receiver reads alike; an IPv6
+ * host in brackets passes here so that the address rules answer for it by name.
+ */
 const WEBHOOK_URL =
-  /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?](?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
+  /^https?:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:[/?](?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
 
 export const registerWebhookRequestSchema = z
   .object({
