@@ -737,11 +737,14 @@ export function notificationsScenario(mode: HarnessMode): void {
           return found?.channels.includes('webhook') ? found : undefined;
         }, SLOW);
         expect(replies.channels).toEqual(['email', 'in-app', 'webhook']);
-        const follow = await subscribe(V, { kind: 'post', targetId: post });
+        // A post of its own, so that later tests' comments do not reach this receiver.
+        const own = blog.id('post');
+        await blog.publishPost(own, E, 'Webhooks for subscriptions');
+        const follow = await subscribe(V, { kind: 'post', targetId: own });
         expect(follow.channels).toEqual(['email', 'in-app', 'webhook']);
 
-        const root = await blog.comment({ postId: post, author: { accountId: V } });
-        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: root });
+        const root = await blog.comment({ postId: own, author: { accountId: V } });
+        const reply = await blog.comment({ postId: own, author: { accountId: C }, parent: root });
         const delivery = await eventually(
           () =>
             hooks.received.find((r) => {
