@@ -97,6 +97,8 @@ export const notificationEvents = {
     webhookId: idSchema,
     url: z.url(),
     registeredAt: isoTimeSchema,
+    /** The webhook channel was added to the subscriptions and is offered to new ones. */
+    useForSubscriptions: z.boolean().optional(),
   }),
   'parley.subscriber.webhook-removed.v1': z.object({
     ...subscriber,

@@ -55,8 +55,9 @@ Tell us in the comments. Bonus points for the line you would have picked instead
 
 /**
  * Fills an empty Parley with a demo blog through its public API: an admin who writes, three
- * readers, a post with a threaded discussion four levels deep, likes, and one guest's first
- * comment waiting in the moderation queue. Does nothing when posts exist already.
+ * readers, a post with "12 Comments" in three threads (the deepest reply four levels down),
+ * "3 bloggers like this", and one guest's first comment waiting in the moderation queue.
+ * Does nothing when posts exist already.
  */
 export async function seedDemo(baseUrl: string): Promise<DemoSummary> {
   const api = new DemoClient(baseUrl);
@@ -122,6 +123,31 @@ export async function seedDemo(baseUrl: string): Promise<DemoSummary> {
       'accessToken' in who ? who.accessToken : undefined,
     );
 
+  /** A guest's comment may be held for a moderator: Boots lets it in, and it is shown. */
+  const approved = async (posted: PostCommentResponse): Promise<PostCommentResponse> => {
+    if (posted.status === 'approved') return posted;
+    await api.call(
+      'POST',
+      `/api/v1/comments/${posted.id}/moderation`,
+      { status: 'approved' },
+      boots.accessToken,
+    );
+    await api.until(async () => {
+      const thread = await api.call<{ items: { id: string }[] }>(
+        'GET',
+        `/api/v1/posts/${draft.id}/comments`,
+      );
+      return thread.items.some((c) => c.id === posted.id);
+    }, 'a held comment to be shown');
+    return posted;
+  };
+  const wadeAsGuest = {
+    name: 'Wade',
+    email: 'wade@guest.parley.localhost',
+    url: 'https://wade.example',
+  };
+
+  // Three threads, twelve comments, the first one four levels deep: the shape of the page Parley imitates.
   const amyTop = await comment(
     'This is the film I recommend to people who say they do not like science fiction. It is a film about **loneliness** that happens to have a computer in it.',
     amy,
@@ -141,29 +167,47 @@ export async function seedDemo(baseUrl: string): Promise<DemoSummary> {
     cleo,
     amyOnBen.id,
   );
-  const wade = await comment(
-    'First time commenting here. I cried at the ending, and I am not ashamed of it.',
-    { name: 'Wade', email: 'wade@guest.parley.localhost', url: 'https://wade.example' },
-    undefined,
-    'replies',
+  await comment(
+    'Host here: loneliness is exactly why we picked it for a Monday. Next week is a comedy, promise.',
+    boots,
+    amyTop.id,
   );
-  await api.call(
-    'POST',
-    `/api/v1/comments/${wade.id}/moderation`,
-    { status: 'approved' },
-    boots.accessToken,
+
+  const wade = await approved(
+    await comment(
+      'First time commenting here. I cried at the ending, and I am not ashamed of it.',
+      wadeAsGuest,
+      undefined,
+      'replies',
+    ),
   );
-  await api.until(async () => {
-    const thread = await api.call<{ items: { id: string }[] }>(
-      'GET',
-      `/api/v1/posts/${draft.id}/comments`,
-    );
-    return thread.items.some((c) => c.id === wade.id);
-  }, "Wade's comment to be shown");
-  await comment('Nothing to be ashamed of, Wade. Welcome!', boots, wade.id);
+  const bootsOnWade = await comment('Nothing to be ashamed of, Wade. Welcome!', boots, wade.id);
+  await approved(
+    await comment(
+      'Thank you! I will be back next Monday, tissues ready.',
+      wadeAsGuest,
+      bootsOnWade.id,
+    ),
+  );
+
   const cleoTop = await comment(
     'My pick would have been "Sometimes I think I have felt everything I am ever gonna feel." Theodore says it like a confession, and it is the saddest line in the film.',
     cleo,
+  );
+  const benOnCleo = await comment(
+    'That one is hard to hear, because everybody has thought it at least once.',
+    ben,
+    cleoTop.id,
+  );
+  await comment(
+    'And then the film spends two hours proving him wrong. That is why I keep going back to it.',
+    cleo,
+    benOnCleo.id,
+  );
+  await comment(
+    'I would have picked "I am yours and I am not yours." Nothing says 2013 quite like a relationship status explained by an operating system.',
+    amy,
+    cleoTop.id,
   );
   // A guest's first comment waits for a moderator: open /moderation as Boots to let it in.
   await comment('Has anyone seen the director cut? Where can I stream it?', {

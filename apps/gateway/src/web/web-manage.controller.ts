@@ -6,6 +6,9 @@ import type {
   NotificationWhy,
   PostView,
   SubscriptionList,
+  WebhookCreated,
+  WebhookList,
+  WebhookView,
 } from '@parley/contracts';
 import type { FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -22,6 +25,7 @@ import {
   inboxPage,
   manageSubscriptionsPage,
   moderationPage,
+  webhookCreatedPage,
   whyPage,
 } from './views/manage-pages';
 import { COOKIES, csrfToken } from './web-session';
@@ -34,6 +38,13 @@ const manageForm = z.object({
   frequency: z.enum(['immediate', 'hourly', 'daily']).optional(),
   do: z.enum(['save', 'unsubscribe']).optional(),
   days: text,
+});
+const webhookForm = z.object({
+  _csrf: text,
+  url: text,
+  id: text,
+  // An unchecked box is not sent at all.
+  useForSubscriptions: text,
 });
 const csrfForm = z.object({
   _csrf: text,
@@ -201,12 +212,95 @@ export class WebManageController {
       );
       return;
     }
+    await this.renderManage(request, reply, subscriptions.body, query.token ?? null, null);
+  }
+
+  /** The subscriptions, and for a logged-in account its webhook (a manage link does not reach it). */
+  private async renderManage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    subscriptions: SubscriptionList,
+    token: string | null,
+    webhookError: { url: string; reason: string } | null,
+    status = 200,
+  ): Promise<void> {
+    let webhook: { current: WebhookView | null; error: typeof webhookError } | null = null;
+    if (!token && (await this.api.viewer(request, reply))) {
+      const hooks = await this.api.call<WebhookList>(request, {
+        method: 'GET',
+        path: '/api/v1/webhooks',
+      });
+      webhook = {
+        current: hooks.status === 200 ? (hooks.body.items[0] ?? null) : null,
+        error: webhookError,
+      };
+    }
     await this.render(
       request,
       reply,
       'Your subscriptions',
-      manageSubscriptionsPage(subscriptions.body, csrfToken(request, reply), query.token ?? null),
+      manageSubscriptionsPage(subscriptions, csrfToken(request, reply), token, webhook),
+      status,
     );
+  }
+
+  @Post('subscriptions/manage/webhook')
+  async registerWebhook(
+    @Body({ schema: webhookForm }) form: z.infer<typeof webhookForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    const url = (form.url ?? '').trim();
+    const created = await this.api.call<WebhookCreated & Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/webhooks',
+      body: { url, useForSubscriptions: form.useForSubscriptions !== undefined },
+    });
+    if (created.status === 201) {
+      await this.render(
+        request,
+        reply,
+        'Webhook added',
+        webhookCreatedPage(created.body.url, created.body.secret),
+      );
+      return;
+    }
+    const problem = created.body as Problem;
+    const reason =
+      problem.errors?.find((e) => e.field === 'url')?.reason ??
+      problem.detail ??
+      problem.title ??
+      'This webhook could not be added';
+    const subscriptions = await this.api.call<SubscriptionList>(request, {
+      method: 'GET',
+      path: '/api/v1/subscriptions',
+    });
+    await this.renderManage(
+      request,
+      reply,
+      subscriptions.body,
+      null,
+      { url, reason },
+      created.status >= 500 ? 502 : 422,
+    );
+  }
+
+  @Post('subscriptions/manage/webhook/remove')
+  async removeWebhook(
+    @Body({ schema: webhookForm }) form: z.infer<typeof webhookForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    if (form.id)
+      await this.api.call(request, {
+        method: 'DELETE',
+        path: `/api/v1/webhooks/${encodeURIComponent(form.id)}`,
+      });
+    await reply.status(303).header('location', '/subscriptions/manage').send();
   }
 
   @Post('subscriptions/manage/pause')

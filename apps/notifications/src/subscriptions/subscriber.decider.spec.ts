@@ -353,6 +353,8 @@ describe('the subscriber', () => {
           webhookId: 'wh-2',
           url: 'https://b.example/hook',
           secret: 't'.repeat(40),
+          useForSubscriptions: false,
+          implicit: [],
         })
         .then([
           {
@@ -366,6 +368,7 @@ describe('the subscriber', () => {
               webhookId: 'wh-2',
               url: 'https://b.example/hook',
               registeredAt: at,
+              useForSubscriptions: false,
             },
           },
           {
@@ -381,8 +384,124 @@ describe('the subscriber', () => {
           webhookId: 'wh-3',
           url: 'https://c.example',
           secret: 'x'.repeat(40),
+          useForSubscriptions: true,
+          implicit: [],
         })
         .thenError('WebhookNeedsAccount');
+    });
+
+    const registerForSubscriptions = {
+      type: 'RegisterWebhook' as const,
+      who: amy,
+      webhookId: 'wh-1',
+      url: 'https://a.example/hook',
+      secret: 's'.repeat(40),
+      useForSubscriptions: true,
+      implicit: [{ subscriptionId: amyReplies, kind: 'replies' as const, targetId: null }],
+    };
+    const amyPost = subscriptionIdOf(amy.subscriberId, 'post', 'p1');
+    const amyBlog = subscriptionIdOf(amy.subscriberId, 'blog', null);
+
+    it('adds the webhook channel to every active subscription, the implicit replies one included, when asked', () => {
+      spec
+        .given([
+          subscribed(amy, amyPost, { channels: ['in-app'], frequency: 'daily' }),
+          subscribed(amy, amyBlog, { kind: 'blog', targetId: null }),
+          {
+            type: 'parley.subscriber.unsubscribed.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              subscriptionId: amyBlog,
+              via: 'api',
+              unsubscribedAt: at,
+            },
+          },
+        ])
+        .when(registerForSubscriptions)
+        .then([
+          {
+            type: 'parley.subscriber.webhook-registered.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              webhookId: 'wh-1',
+              url: 'https://a.example/hook',
+              registeredAt: at,
+              useForSubscriptions: true,
+            },
+          },
+          {
+            type: 'parley.webhook-secret.issued.v1',
+            data: { webhookId: 'wh-1', secret: 's'.repeat(40), issuedAt: at },
+          },
+          {
+            type: 'parley.subscriber.preferences-changed.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              subscriptionId: amyPost,
+              channels: ['in-app', 'webhook'],
+              frequency: 'daily',
+              changedAt: at,
+            },
+          },
+          subscribed(amy, amyReplies, {
+            kind: 'replies',
+            targetId: null,
+            channels: ['email', 'in-app', 'webhook'],
+          }),
+        ]);
+    });
+
+    it('leaves an implicit subscription the account turned off as it is', () => {
+      spec
+        .given([
+          subscribed(amy, amyReplies, { kind: 'replies', targetId: null }),
+          {
+            type: 'parley.subscriber.unsubscribed.v1',
+            data: {
+              subscriberId: amy.subscriberId,
+              subscriptionId: amyReplies,
+              via: 'api',
+              unsubscribedAt: at,
+            },
+          },
+        ])
+        .when(registerForSubscriptions)
+        .then([
+          expect.objectContaining({ type: 'parley.subscriber.webhook-registered.v1' }),
+          expect.objectContaining({ type: 'parley.webhook-secret.issued.v1' }),
+        ]);
+    });
+
+    it('offers the webhook to new subscriptions only when it was registered for them', () => {
+      const registered = (useForSubscriptions: boolean): SubscriberEvent => ({
+        type: 'parley.subscriber.webhook-registered.v1',
+        data: {
+          subscriberId: amy.subscriberId,
+          webhookId: 'wh-1',
+          url: 'https://a.example/hook',
+          registeredAt: at,
+          useForSubscriptions,
+        },
+      });
+      const follow = {
+        type: 'Subscribe' as const,
+        who: amy,
+        subscriptionId: amyPost,
+        kind: 'post' as const,
+        targetId: 'p1',
+      };
+      spec
+        .given([registered(true)])
+        .when(follow)
+        .then([subscribed(amy, amyPost, { channels: ['email', 'in-app', 'webhook'] })]);
+      spec
+        .given([registered(false)])
+        .when(follow)
+        .then([subscribed(amy, amyPost)]);
+      spec
+        .given([registered(true)])
+        .when({ ...follow, channels: ['email'] })
+        .then([subscribed(amy, amyPost, { channels: ['email'] })]);
     });
   });
 });

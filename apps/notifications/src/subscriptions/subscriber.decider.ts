@@ -39,6 +39,8 @@ export interface WebhookState {
   url: string;
   registeredAt: string;
   secret: string | null;
+  /** Added to the subscriptions at registration, and so offered to new ones. */
+  forSubscriptions: boolean;
 }
 
 export interface Subscriber {
@@ -63,6 +65,9 @@ export interface ImplicitSubscription {
   kind: SubscriptionKind;
   targetId: string | null;
 }
+
+/** An implicit subscription by the id it gets once it is materialized. */
+export type NamedImplicitSubscription = ImplicitSubscription & { subscriptionId: string };
 
 export type SubscriberCommand =
   | {
@@ -94,7 +99,16 @@ export type SubscriberCommand =
   | { type: 'UnsubscribeDigest'; who: Who; frequency: Frequency; via: 'one-click' | 'manage' }
   | { type: 'Pause'; who: Who; days: number }
   | { type: 'Resume'; who: Who }
-  | { type: 'RegisterWebhook'; who: Who; webhookId: string; url: string; secret: string }
+  | {
+      type: 'RegisterWebhook';
+      who: Who;
+      webhookId: string;
+      url: string;
+      secret: string;
+      /** Add the webhook channel to the active subscriptions and to the implicit ones. */
+      useForSubscriptions: boolean;
+      implicit: readonly NamedImplicitSubscription[];
+    }
   | { type: 'RemoveWebhook'; who: Who; webhookId: string }
   | { type: 'RecordConfirmationMailed'; who: Who; requestedAt: string; messageId: string };
 
@@ -114,6 +128,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function defaultChannels(ref: SubscriberRef): Channel[] {
   return ref.kind === 'account' ? ['email', 'in-app'] : ['email'];
+}
+
+/** What a new subscription gets unless it names its channels: the webhook too, if it is for them. */
+export function newSubscriptionChannels(state: Subscriber, ref: SubscriberRef): Channel[] {
+  const channels = defaultChannels(ref);
+  return ref.kind === 'account' && state.webhook?.forSubscriptions
+    ? [...channels, 'webhook']
+    : channels;
 }
 
 export const initialSubscriber: Subscriber = {
@@ -195,7 +217,7 @@ function resolve(
   if (existing) return { subscription: existing, materialize: [] };
   if (!implicit || who.ref.kind !== 'account')
     return domainError('SubscriptionNotFound', 'There is no such subscription');
-  const channels = defaultChannels(who.ref);
+  const channels = newSubscriptionChannels(state, who.ref);
   const event = subscribed(
     who,
     subscriptionId,
@@ -217,6 +239,41 @@ function resolve(
     },
     materialize: [event],
   };
+}
+
+/** The webhook channel added to each active subscription, implicit ones made explicit with it. */
+function webhookForSubscriptions(
+  state: Subscriber,
+  command: Extract<SubscriberCommand, { type: 'RegisterWebhook' }>,
+  at: string,
+): SubscriberEvent[] {
+  const { who } = command;
+  const changed: SubscriberEvent[] = Object.values(state.subscriptions)
+    .filter((s) => s.active && !s.channels.includes('webhook'))
+    .map((s) => ({
+      type: 'parley.subscriber.preferences-changed.v1',
+      data: {
+        subscriberId: who.subscriberId,
+        subscriptionId: s.id,
+        channels: [...s.channels, 'webhook'],
+        frequency: s.frequency,
+        changedAt: at,
+      },
+    }));
+  const materialized = command.implicit
+    .filter((i) => state.subscriptions[i.subscriptionId] === undefined)
+    .map((i) =>
+      subscribed(
+        who,
+        i.subscriptionId,
+        i.kind,
+        i.targetId,
+        [...defaultChannels(who.ref), 'webhook'],
+        'immediate',
+        at,
+      ),
+    );
+  return [...changed, ...materialized];
 }
 
 function isError<T>(value: T | SubscriberError): value is SubscriberError {
@@ -305,6 +362,7 @@ export const subscriberDecider: Decider<
             url: event.data.url,
             registeredAt: event.data.registeredAt,
             secret: null,
+            forSubscriptions: event.data.useForSubscriptions ?? false,
           },
         };
       case 'parley.webhook-secret.issued.v1':
@@ -329,7 +387,7 @@ export const subscriberDecider: Decider<
       case 'Subscribe': {
         if (command.viaCommentId !== undefined && state.viaComments.includes(command.viaCommentId))
           return [];
-        const channels = command.channels ?? defaultChannels(who.ref);
+        const channels = command.channels ?? newSubscriptionChannels(state, who.ref);
         if (who.ref.kind === 'email' && channels.some((c) => c !== 'email'))
           return domainError(
             'ChannelNotAvailable',
@@ -477,12 +535,14 @@ export const subscriberDecider: Decider<
               webhookId: command.webhookId,
               url: command.url,
               registeredAt: at,
+              useForSubscriptions: command.useForSubscriptions,
             },
           },
           {
             type: 'parley.webhook-secret.issued.v1',
             data: { webhookId: command.webhookId, secret: command.secret, issuedAt: at },
           },
+          ...(command.useForSubscriptions ? webhookForSubscriptions(state, command, at) : []),
         ];
       }
       case 'RemoveWebhook':

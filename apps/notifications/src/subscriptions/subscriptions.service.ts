@@ -37,6 +37,7 @@ import {
   type SubscriberErrorCode,
   type SubscriberEvent,
   type SubscriptionState,
+  type WebhookState,
   type Who,
   defaultChannels,
   initialSubscriber,
@@ -98,6 +99,15 @@ function view(s: SubscriptionState, state: Subscriber, implicit: boolean): Subsc
         : 'active',
     implicit,
     subscribedAt: implicit ? null : s.subscribedAt,
+  };
+}
+
+function webhookView(webhook: WebhookState): WebhookView {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    registeredAt: webhook.registeredAt,
+    useForSubscriptions: webhook.forSubscriptions,
   };
 }
 
@@ -410,25 +420,42 @@ export class SubscriptionsService {
     return ok({ subscriberId, ref: state.ref });
   }
 
-  async registerWebhook(actor: Actor, url: string): Promise<Result<WebhookCreated>> {
+  /** With `useForSubscriptions`, the webhook channel joins every subscription the account has. */
+  async registerWebhook(
+    actor: Actor,
+    url: string,
+    useForSubscriptions: boolean,
+  ): Promise<Result<WebhookCreated>> {
     const refusal = this.options.webhookTargets.urlRefusal(url);
     if (refusal !== null)
       return fail('WebhookTargetNotAllowed', `Webhooks go to public hosts only: ${refusal}`);
     const who = accountWho(actor.accountId);
     const webhookId = `wh-${randomUUID()}`;
     const secret = randomBytes(32).toString('base64url');
-    const outcome = await this.execute({ type: 'RegisterWebhook', who, webhookId, url, secret });
+    const outcome = await this.execute({
+      type: 'RegisterWebhook',
+      who,
+      webhookId,
+      url,
+      secret,
+      useForSubscriptions,
+      implicit: [
+        {
+          subscriptionId: subscriptionIdOf(who.subscriberId, 'replies', null),
+          kind: 'replies',
+          targetId: null,
+        },
+      ],
+    });
     if (!outcome.ok) return outcome;
     const webhook = outcome.value.state.webhook;
     if (!webhook) throw new Error('Webhook missing after registration');
-    return ok({ id: webhook.id, url: webhook.url, registeredAt: webhook.registeredAt, secret });
+    return ok({ ...webhookView(webhook), secret });
   }
 
   async webhooks(actor: Actor): Promise<WebhookView[]> {
     const state = await this.load(accountSubscriberId(actor.accountId));
-    return state.webhook
-      ? [{ id: state.webhook.id, url: state.webhook.url, registeredAt: state.webhook.registeredAt }]
-      : [];
+    return state.webhook ? [webhookView(state.webhook)] : [];
   }
 
   async removeWebhook(actor: Actor, webhookId: string): Promise<Result<void>> {

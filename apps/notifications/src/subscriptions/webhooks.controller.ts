@@ -21,13 +21,19 @@ export class WebhooksController {
     return { items: await this.subscriptions.webhooks(requireActor(actor)) };
   }
 
-  /** Registering replaces the previous webhook; the secret is shown this once. */
+  /** Registering replaces the previous webhook; the secret is shown this once. Used for the subscriptions unless told not to. */
   @Post()
   async register(
     @CurrentActor() actor: Actor | null,
     @Body({ schema: registerWebhookRequestSchema }) body: RegisterWebhookRequest,
   ): Promise<WebhookCreated> {
-    return unwrap(await this.subscriptions.registerWebhook(requireActor(actor), body.url));
+    return unwrap(
+      await this.subscriptions.registerWebhook(
+        requireActor(actor),
+        body.url,
+        body.useForSubscriptions ?? true,
+      ),
+    );
   }
 
   @Delete(':id')

@@ -711,6 +711,62 @@ export function notificationsScenario(mode: HarnessMode): void {
       }
     });
 
+    it('uses a webhook registered for the subscriptions at once: a reply reaches it, and new subscriptions offer it', async () => {
+      const V = `v-${Date.now().toString(36)}`;
+      await blog.account(V);
+      const hooks = await receiver(ALLOWED_RECEIVER_HOST, () => ({ status: 204 }));
+      try {
+        const url = `http://${ALLOWED_RECEIVER_HOST}:${hooks.port}/hook`;
+        const hook = await harness.request<WebhookCreated>(
+          'POST',
+          '/v1/webhooks',
+          { url, useForSubscriptions: true },
+          actor(V),
+        );
+        expect(hook.status).toBe(201);
+        expect(hook.body.useForSubscriptions).toBe(true);
+        // The subscription to replies is used as it is: nobody changes its channels by hand.
+        const replies = await eventually(async () => {
+          const list = await harness.request<SubscriptionList>(
+            'GET',
+            '/v1/subscriptions',
+            undefined,
+            actor(V),
+          );
+          const found = list.body.items.find((s) => s.kind === 'replies');
+          return found?.channels.includes('webhook') ? found : undefined;
+        }, SLOW);
+        expect(replies.channels).toEqual(['email', 'in-app', 'webhook']);
+        // A post of its own, so that later tests' comments do not reach this receiver.
+        const own = blog.id('post');
+        await blog.publishPost(own, E, 'Webhooks for subscriptions');
+        const follow = await subscribe(V, { kind: 'post', targetId: own });
+        expect(follow.channels).toEqual(['email', 'in-app', 'webhook']);
+
+        const root = await blog.comment({ postId: own, author: { accountId: V } });
+        const reply = await blog.comment({ postId: own, author: { accountId: C }, parent: root });
+        const delivery = await eventually(
+          () =>
+            hooks.received.find((r) => {
+              const payload = JSON.parse(r.body) as {
+                notification: { subject: { commentId?: string }; reason: string };
+              };
+              return payload.notification.subject.commentId === reply.id;
+            }),
+          SLOW,
+        );
+        const payload = JSON.parse(delivery.body) as { notification: { reason: string } };
+        expect(payload.notification.reason).toBe('reply');
+        const timestamp = String(delivery.headers['x-parley-webhook-timestamp']);
+        const expected = createHmac('sha256', hook.body.secret)
+          .update(`${timestamp}.${delivery.body}`)
+          .digest('hex');
+        expect(delivery.headers['x-parley-webhook-signature']).toBe(`v1=${expected}`);
+      } finally {
+        await hooks.close();
+      }
+    }, 120_000);
+
     it('refuses to register a webhook at a loopback, private, link-local or unspecified address', async () => {
       const W = `w-${Date.now().toString(36)}`;
       for (const url of [

@@ -207,6 +207,12 @@ export const registerWebhookRequestSchema = z
       .max(2000)
       .regex(WEBHOOK_URL, 'must be an http or https URL with an ASCII host')
       .meta({ pattern: WEBHOOK_URL.source }),
+    /** Default true: the webhook channel joins the subscriptions, now and new ones. */
+    useForSubscriptions: z.boolean().optional().meta({
+      default: true,
+      description:
+        'Add the webhook channel to every active subscription (the implicit one to replies included) and to new subscriptions made while this webhook exists. False leaves the subscriptions as they are.',
+    }),
   })
   .strict();
 export type RegisterWebhookRequest = z.infer<typeof registerWebhookRequestSchema>;
@@ -215,6 +221,8 @@ export const webhookViewSchema = z.object({
   id: idSchema,
   url: z.string(),
   registeredAt: z.string(),
+  /** Whether the webhook channel is used for the subscriptions (see the registration). */
+  useForSubscriptions: z.boolean(),
 });
 export type WebhookView = z.infer<typeof webhookViewSchema>;
 

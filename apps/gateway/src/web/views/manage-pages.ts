@@ -4,6 +4,7 @@ import type {
   NotificationWhy,
   PostView,
   SubscriptionList,
+  WebhookView,
 } from '@parley/contracts';
 import { type SafeHtml, html, trusted } from '../html';
 import { formatDate } from './thread';
@@ -77,10 +78,73 @@ const KINDS: Record<string, string> = {
   blog: 'New posts of the blog',
 };
 
+/** An account's webhook: where notifications are posted, or the form that adds one. */
+function webhookSection(
+  webhook: WebhookView | null,
+  csrf: string,
+  error: { url: string; reason: string } | null,
+): SafeHtml {
+  if (webhook)
+    return html`<section class="webhook" aria-labelledby="webhook-title">
+      <h2 id="webhook-title">Webhook</h2>
+      <p>
+        Notifications are posted to <code>${webhook.url}</code>${
+          webhook.useForSubscriptions
+            ? html` for your subscriptions.`
+            : html` for the subscriptions that have the webhook channel.`
+        }
+      </p>
+      <form method="post" action="/subscriptions/manage/webhook/remove" class="stacked">
+        <input type="hidden" name="_csrf" value="${csrf}" />
+        <input type="hidden" name="id" value="${webhook.id}" />
+        <div class="actions"><button type="submit" class="secondary">Remove webhook</button></div>
+      </form>
+    </section>`;
+  return html`<section class="webhook" aria-labelledby="webhook-title">
+    <h2 id="webhook-title">Webhook</h2>
+    <form method="post" action="/subscriptions/manage/webhook" class="stacked">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <label for="webhook-url">Post notifications to this URL</label>
+      <input
+        id="webhook-url"
+        name="url"
+        type="url"
+        required
+        value="${error?.url ?? ''}"
+        ${error && html`aria-invalid="true" aria-describedby="webhook-url-error"`}
+      />
+      ${error && html`<p id="webhook-url-error" class="field-error">${error.reason}</p>`}
+      <div class="check">
+        <input
+          type="checkbox"
+          id="webhook-use-for-subscriptions"
+          name="useForSubscriptions"
+          value="1"
+          checked
+        /><label for="webhook-use-for-subscriptions">Use it for my subscriptions, and for new ones.</label>
+      </div>
+      <div class="actions"><button type="submit">Add webhook</button></div>
+    </form>
+  </section>`;
+}
+
+/** Shown once after registration: the key that signs every delivery. */
+export function webhookCreatedPage(url: string, secret: string): SafeHtml {
+  return html`<h1>Webhook added</h1>
+    <p>Notifications are posted to <code>${url}</code>, signed with this secret (HMAC-SHA256).</p>
+    <p>Copy it now: it is not shown again.</p>
+    <p><code data-webhook-secret>${secret}</code></p>
+    <p><a href="/subscriptions/manage">Back to your subscriptions</a></p>`;
+}
+
 export function manageSubscriptionsPage(
   list: SubscriptionList,
   csrf: string,
   token: string | null,
+  webhook: {
+    current: WebhookView | null;
+    error: { url: string; reason: string } | null;
+  } | null = null,
 ): SafeHtml {
   const tokenField = token ? html`<input type="hidden" name="token" value="${token}" />` : html``;
   return html`<h1>Your subscriptions</h1>
@@ -122,7 +186,8 @@ export function manageSubscriptionsPage(
         <option value="30">30 days</option>
       </select>
       <div class="actions"><button type="submit" class="secondary">Pause</button></div>
-    </form>`;
+    </form>
+    ${webhook && webhookSection(webhook.current, csrf, webhook.error)}`;
 }
 
 export function moderationPage(queue: ModerationQueuePage): SafeHtml {
