@@ -195,6 +195,8 @@ export function editorPage(post: PostView | null, state: EditorState, csrf: stri
   const err = (name: string) =>
     state.errors[name] && html`<p class="field-error" id="${name}-error">${state.errors[name]}</p>`;
   return html`<h1>${post ? html`Edit “${post.title}”` : 'Write a post'}</h1>
+    <p><a href="/desk/posts">Your posts</a></p>
+    ${post?.status === 'published' && html`<p class="muted">This post is published: “Update” changes it for readers at once. To rework it out of sight, unpublish it first.</p>`}
     ${post && html`<p class="muted">Status: ${post.status}${post.publishAt && html` (goes out ${formatDate(post.publishAt)})`} · revision ${post.revision} · <a href="/posts/${post.slug}">view</a></p>`}
     ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
     <form method="post" action="${post ? `/posts/${post.slug}/edit` : '/write'}" class="stacked">
@@ -230,12 +232,15 @@ ${v.body}</textarea
         value="${state.values.publishAt ?? ''}"
       />${err('publishAt')}
       <div class="actions">
-        <button type="submit" name="do" value="save">Save draft</button>
+        ${
+          post?.status === 'published'
+            ? html`<button type="submit" name="do" value="save">Update</button>`
+            : html`<button type="submit" name="do" value="save">Save draft</button>`
+        }
         <button type="submit" name="do" value="preview" class="secondary" data-preview="body">
           Preview
         </button>
-        <button type="submit" name="do" value="publish">Publish</button>
-        <button type="submit" name="do" value="schedule" class="secondary">Schedule</button>
+        ${post?.status !== 'published' && html`<button type="submit" name="do" value="publish">Publish</button><button type="submit" name="do" value="schedule" class="secondary">Schedule</button>`}
         ${post?.status === 'published' && html`<button type="submit" name="do" value="unpublish" class="secondary">Unpublish</button>`}
       </div>
     </form>
