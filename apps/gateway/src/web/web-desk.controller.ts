@@ -17,6 +17,7 @@ import {
   type SettingsFormState,
   confirmDeletePage,
   deskPage,
+  settingsFieldErrors,
   settingsPage,
   settingsValues,
 } from './views/desk-pages';
@@ -76,28 +77,6 @@ function lines(value: string | undefined): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
-}
-
-/** The settings API's fields as the form names them (the word lists by line, not by index). */
-function settingsFieldErrors(errors: readonly FieldError[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const error of errors ?? []) {
-    const [head, sub] = error.field.split('.');
-    const field =
-      head === 'requirePreviouslyApproved'
-        ? sub === 'guests'
-          ? 'guestsPreviouslyApproved'
-          : sub === 'accounts'
-            ? 'accountsPreviouslyApproved'
-            : head
-        : (head ?? error.field);
-    const reason =
-      (head === 'holdWords' || head === 'spamWords') && sub !== undefined
-        ? `line ${Number(sub) + 1}: ${error.reason}`
-        : error.reason;
-    if (!out[field]) out[field] = reason;
-  }
-  return out;
 }
 
 /** The author's desk (their posts) and the blog's settings page. */

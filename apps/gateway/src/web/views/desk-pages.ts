@@ -1,4 +1,5 @@
 import type { CommentSettingsView, PostSummary } from '@parley/contracts';
+import type { FieldError } from '@parley/platform';
 import { type SafeHtml, html } from '../html';
 import { formatDate } from './thread';
 
@@ -113,6 +114,30 @@ export function confirmDeletePage(
       <button type="submit" name="confirm" value="yes">Delete the post</button>
       <a href="/desk/posts" class="button secondary">Keep it</a>
     </form>`;
+}
+
+/** The settings API's fields as the form names them (the word lists by line, not by index). */
+export function settingsFieldErrors(
+  errors: readonly FieldError[] | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const error of errors ?? []) {
+    const [head, sub] = error.field.split('.');
+    const field =
+      head === 'requirePreviouslyApproved'
+        ? sub === 'guests'
+          ? 'guestsPreviouslyApproved'
+          : sub === 'accounts'
+            ? 'accountsPreviouslyApproved'
+            : head
+        : (head ?? error.field);
+    const reason =
+      (head === 'holdWords' || head === 'spamWords') && sub !== undefined
+        ? `line ${Number(sub) + 1}: ${error.reason}`
+        : error.reason;
+    if (!out[field]) out[field] = reason;
+  }
+  return out;
 }
 
 export interface SettingsFormState {
