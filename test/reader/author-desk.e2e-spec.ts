@@ -164,8 +164,18 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     expect(await page.getByRole('button', { name: 'Save draft' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(1);
     await page.getByLabel('Body (Markdown)').fill('The Zone grants your **innermost** wish.');
+    await page.getByLabel('Comments', { exact: true }).selectOption('auto-close');
+    await page.getByRole('button', { name: 'Update' }).click();
+    const daysError = page.locator('#autoCloseDays-error');
+    await daysError.waitFor();
+    expect(
+      await page.getByLabel('Days after publication (to close after)').getAttribute('aria-invalid'),
+    ).toBe('true');
+    await checkAccessibility(page);
+    await page.getByLabel('Days after publication (to close after)').fill('30');
     await page.getByRole('button', { name: 'Update' }).click();
     await page.waitForURL(/\/posts\/stalker\/edit$/);
+    expect(await page.getByLabel('Comments', { exact: true }).inputValue()).toBe('auto-close');
     await checkAccessibility(page);
     await page.goto(`${parley.url}/posts/stalker`);
     expect(await page.locator('.post-body strong').textContent()).toBe('innermost');
@@ -173,6 +183,9 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
 
     // Comments: closed from the desk, the post page says so.
     await page.goto(`${parley.url}/desk/posts`);
+    expect(await row(page, 'stalker').locator('[data-desk-comments-state]').textContent()).toBe(
+      '(open, closing after 30 days)',
+    );
     await row(page, 'stalker').getByRole('button', { name: 'Close comments on “Stalker”' }).click();
     await page.waitForURL(`${parley.url}/desk/posts`);
     expect(await row(page, 'stalker').locator('[data-desk-comments-state]').textContent()).toBe(

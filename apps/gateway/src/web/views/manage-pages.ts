@@ -178,6 +178,8 @@ export interface EditorState {
     categories?: string;
     series?: string;
     publishAt?: string;
+    commentsMode?: string;
+    autoCloseDays?: string;
   };
   errors: Record<string, string>;
   formError: string | null;
@@ -191,6 +193,9 @@ export function editorPage(post: PostView | null, state: EditorState, csrf: stri
     tags: state.values.tags ?? post?.tags.join(', ') ?? '',
     categories: state.values.categories ?? post?.categories.join(', ') ?? '',
     series: state.values.series ?? post?.series ?? '',
+    // A new post takes the blog's default unless its author picks otherwise.
+    commentsMode: state.values.commentsMode ?? post?.commentSettings.mode ?? '',
+    autoCloseDays: state.values.autoCloseDays ?? String(post?.commentSettings.autoCloseDays ?? ''),
   };
   const err = (name: string) =>
     state.errors[name] && html`<p class="field-error" id="${name}-error">${state.errors[name]}</p>`;
@@ -231,6 +236,29 @@ ${v.body}</textarea
         type="datetime-local"
         value="${state.values.publishAt ?? ''}"
       />${err('publishAt')}
+      <label for="commentsMode">Comments</label>
+      <select id="commentsMode" name="commentsMode">
+        ${!post && html`<option value="" ${v.commentsMode === '' && html` selected`}>As the blog’s default</option>`}
+        ${(
+          [
+            ['open', 'Open'],
+            ['closed', 'Closed'],
+            ['auto-close', 'Close after a number of days'],
+          ] as const
+        ).map(
+          ([mode, label]) =>
+            html`<option value="${mode}" ${v.commentsMode === mode && html` selected`}>${label}</option>`,
+        )}
+      </select>
+      <label for="autoCloseDays">Days after publication (to close after)</label
+      ><input
+        id="autoCloseDays"
+        name="autoCloseDays"
+        type="text"
+        inputmode="numeric"
+        value="${v.autoCloseDays}"
+        ${state.errors.autoCloseDays && html` aria-invalid="true" aria-describedby="autoCloseDays-error"`}
+      />${err('autoCloseDays')}
       <div class="actions">
         ${
           post?.status === 'published'
