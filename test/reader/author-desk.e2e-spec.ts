@@ -46,9 +46,10 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     }
   }
 
-  async function loggedIn(email: string, next: string) {
+  async function loggedIn(email: string, next: string, scheme: 'light' | 'dark' = 'light') {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
+      colorScheme: scheme,
       // Lets the accessibility checker's script into the page; the page itself loads no other.
       bypassCSP: true,
     });
@@ -308,6 +309,16 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
       requireApproval: false,
       requirePreviouslyApproved: { guests: false, accounts: false },
     });
+    await context.close();
+  });
+
+  it('has no serious accessibility problems in the dark scheme either', async () => {
+    const { context, page } = await loggedIn('boots@blog.example', '/desk/posts', 'dark');
+    await checkAccessibility(page);
+    await page.goto(`${parley.url}/posts/stalker/edit`);
+    await checkAccessibility(page);
+    await page.goto(`${parley.url}/settings`);
+    await checkAccessibility(page);
     await context.close();
   });
 
