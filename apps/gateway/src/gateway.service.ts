@@ -33,6 +33,7 @@ import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import { FeedsController } from './web/feeds.controller';
 import { NotFoundPageFilter } from './web/not-found.filter';
 import { PublicApi } from './web/public-api';
+import { WebDeskController } from './web/web-desk.controller';
 import { WebManageController } from './web/web-manage.controller';
 import { WebController } from './web/web.controller';
 import {
@@ -101,6 +102,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           AuthController,
           WebController,
           WebManageController,
+          WebDeskController,
           FeedsController,
           AsyncApiController,
           PostsController,

@@ -657,6 +657,35 @@ export function commentsScenario(mode: HarnessMode): void {
       expect(invalid.body.errors?.map((e) => e.field)).toEqual(['threadDepth']);
     });
 
+    it('shows replies written deeper than a lowered depth at the new deepest level, under their parents', async () => {
+      const postId = await publishPost('lowered-depth');
+      const a = await posted(postId, 'Top', bea);
+      const a1 = await posted(postId, 'Second level', cy, { parentId: a.id });
+      const a2 = await posted(postId, 'Third level', bea, { parentId: a1.id });
+      const a3 = await posted(postId, 'Fourth level', dee, { parentId: a2.id });
+      const b = await posted(postId, 'Another thread', cy);
+      await threadWhen(postId, (p) => p.items.length === 5);
+      expect((await service.request('PUT', '/v1/settings', { threadDepth: 2 }, root)).status).toBe(
+        200,
+      );
+      try {
+        const page = (await thread(postId)).body;
+        expect(page.threadDepth).toBe(2);
+        expect(page.items.map((i) => [i.id, i.depth, i.parentId])).toEqual([
+          [a.id, 1, null],
+          [a1.id, 2, a.id],
+          [a2.id, 2, a1.id],
+          [a3.id, 2, a2.id],
+          [b.id, 1, null],
+        ]);
+        const single = await service.request<ThreadItem>('GET', `/v1/comments/${a3.id}`);
+        expect(single.body.depth).toBe(2);
+      } finally {
+        await service.request('PUT', '/v1/settings', { threadDepth: 5 }, root);
+      }
+      expect((await thread(postId)).body.items.map((i) => i.depth)).toEqual([1, 2, 3, 4, 1]);
+    });
+
     it('answers one comment to whoever may see it', async () => {
       const postId = await publishPost('single');
       const held = await posted(postId, 'Waiting for approval', null, {

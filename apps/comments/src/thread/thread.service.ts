@@ -11,6 +11,14 @@ import { SettingsService } from '../settings/settings.service';
 import { ThreadQueries } from './thread.queries';
 import type { ThreadViewer } from './thread-tree';
 
+/**
+ * Replies written deeper than the blog's depth allows now (it was lowered) show at the
+ * deepest allowed level, still in their place under their parents; the events keep their depth.
+ */
+export function atMostDepth<T extends { depth: number }>(item: T, threadDepth: number): T {
+  return item.depth > threadDepth ? { ...item, depth: threadDepth } : item;
+}
+
 function viewerOf(
   actor: Actor | null,
   view: ThreadViewer['view'],
@@ -62,7 +70,7 @@ export class ThreadService {
       threadDepth: settings.threadDepth,
       commentsOpen: refusalOf(post, this.clock()) === null,
       totals,
-      items,
+      items: items.map((item) => atMostDepth(item, settings.threadDepth)),
     };
   }
 
@@ -79,6 +87,6 @@ export class ThreadService {
       if (asModerator && mayModerate(actor, post?.authorId ?? null)) item = asModerator;
     }
     if (!item) throw commentsProblem(domainError('CommentNotFound', 'There is no such comment'));
-    return item;
+    return atMostDepth(item, (await this.settings.current()).threadDepth);
   }
 }

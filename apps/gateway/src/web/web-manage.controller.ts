@@ -59,6 +59,8 @@ const editorForm = z.object({
   tags: text,
   series: text,
   publishAt: text,
+  commentsMode: z.enum(['', 'open', 'closed', 'auto-close']).optional(),
+  autoCloseDays: text,
   do: z.enum(['save', 'preview', 'publish', 'schedule', 'unpublish']).optional(),
 });
 
@@ -67,6 +69,21 @@ interface Problem {
   detail?: string;
   code?: string;
   errors?: FieldError[];
+}
+
+/** The post's comment settings as the editor sets them; none leaves the blog's default (new posts) or the post's own. */
+function commentSettingsOf(form: z.infer<typeof editorForm>): {
+  commentSettings?: { mode: string; autoCloseDays: number | string | null };
+} {
+  if (!form.commentsMode) return {};
+  const days = (form.autoCloseDays ?? '').trim();
+  return {
+    commentSettings: {
+      mode: form.commentsMode,
+      autoCloseDays:
+        form.commentsMode === 'auto-close' ? (/^\d{1,9}$/.test(days) ? Number(days) : days) : null,
+    },
+  };
 }
 
 function list(value: string | undefined): string[] {
@@ -465,6 +482,7 @@ export class WebManageController {
         categories: list(form.categories),
         tags: list(form.tags),
         series: form.series?.trim() || null,
+        ...commentSettingsOf(form),
       },
     });
     if (created.status !== 201)
@@ -547,6 +565,7 @@ export class WebManageController {
         categories: list(form.categories),
         tags: list(form.tags),
         series: form.series?.trim() || null,
+        ...commentSettingsOf(form),
       },
     });
     if (updated.status !== 200)
@@ -604,8 +623,12 @@ export class WebManageController {
         categories: form.categories ?? '',
         series: form.series ?? '',
         publishAt: form.publishAt ?? '',
+        commentsMode: form.commentsMode ?? '',
+        autoCloseDays: form.autoCloseDays ?? '',
       },
-      errors: formErrors(problem?.errors),
+      errors: formErrors(
+        problem?.errors?.map((e) => ({ ...e, field: e.field.replace(/^commentSettings\./, '') })),
+      ),
       formError: problem
         ? problem.code === 'validation-failed'
           ? 'Please correct the marked fields.'

@@ -293,6 +293,9 @@ export class WebController {
       csrf: csrfToken(request, reply),
       replyTo: replyItem ? { id: replyItem.id, name: replyItem.author?.name ?? 'a comment' } : null,
       form,
+      canEdit: Boolean(
+        viewer && (viewer.roles.includes('admin') || viewer.accountId === post.body.author.id),
+      ),
     });
     await this.page(request, reply, post.body.title, main, {
       status,

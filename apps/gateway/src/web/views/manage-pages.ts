@@ -243,6 +243,8 @@ export interface EditorState {
     categories?: string;
     series?: string;
     publishAt?: string;
+    commentsMode?: string;
+    autoCloseDays?: string;
   };
   errors: Record<string, string>;
   formError: string | null;
@@ -256,10 +258,15 @@ export function editorPage(post: PostView | null, state: EditorState, csrf: stri
     tags: state.values.tags ?? post?.tags.join(', ') ?? '',
     categories: state.values.categories ?? post?.categories.join(', ') ?? '',
     series: state.values.series ?? post?.series ?? '',
+    // A new post takes the blog's default unless its author picks otherwise.
+    commentsMode: state.values.commentsMode ?? post?.commentSettings.mode ?? '',
+    autoCloseDays: state.values.autoCloseDays ?? String(post?.commentSettings.autoCloseDays ?? ''),
   };
   const err = (name: string) =>
     state.errors[name] && html`<p class="field-error" id="${name}-error">${state.errors[name]}</p>`;
   return html`<h1>${post ? html`Edit “${post.title}”` : 'Write a post'}</h1>
+    <p><a href="/desk/posts">Your posts</a></p>
+    ${post?.status === 'published' && html`<p class="muted">This post is published: “Update” changes it for readers at once. To rework it out of sight, unpublish it first.</p>`}
     ${post && html`<p class="muted">Status: ${post.status}${post.publishAt && html` (goes out ${formatDate(post.publishAt)})`} · revision ${post.revision} · <a href="/posts/${post.slug}">view</a></p>`}
     ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
     <form method="post" action="${post ? `/posts/${post.slug}/edit` : '/write'}" class="stacked">
@@ -294,13 +301,39 @@ ${v.body}</textarea
         type="datetime-local"
         value="${state.values.publishAt ?? ''}"
       />${err('publishAt')}
+      <label for="commentsMode">Comments</label>
+      <select id="commentsMode" name="commentsMode">
+        ${!post && html`<option value="" ${v.commentsMode === '' && html` selected`}>As the blog’s default</option>`}
+        ${(
+          [
+            ['open', 'Open'],
+            ['closed', 'Closed'],
+            ['auto-close', 'Close after a number of days'],
+          ] as const
+        ).map(
+          ([mode, label]) =>
+            html`<option value="${mode}" ${v.commentsMode === mode && html` selected`}>${label}</option>`,
+        )}
+      </select>
+      <label for="autoCloseDays">Days after publication (to close after)</label
+      ><input
+        id="autoCloseDays"
+        name="autoCloseDays"
+        type="text"
+        inputmode="numeric"
+        value="${v.autoCloseDays}"
+        ${state.errors.autoCloseDays && html` aria-invalid="true" aria-describedby="autoCloseDays-error"`}
+      />${err('autoCloseDays')}
       <div class="actions">
-        <button type="submit" name="do" value="save">Save draft</button>
+        ${
+          post?.status === 'published'
+            ? html`<button type="submit" name="do" value="save">Update</button>`
+            : html`<button type="submit" name="do" value="save">Save draft</button>`
+        }
         <button type="submit" name="do" value="preview" class="secondary" data-preview="body">
           Preview
         </button>
-        <button type="submit" name="do" value="publish">Publish</button>
-        <button type="submit" name="do" value="schedule" class="secondary">Schedule</button>
+        ${post?.status !== 'published' && html`<button type="submit" name="do" value="publish">Publish</button><button type="submit" name="do" value="schedule" class="secondary">Schedule</button>`}
         ${post?.status === 'published' && html`<button type="submit" name="do" value="unpublish" class="secondary">Unpublish</button>`}
       </div>
     </form>

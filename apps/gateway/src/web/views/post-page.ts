@@ -26,6 +26,8 @@ export function postPage(input: {
   csrf: string;
   replyTo: { id: string; name: string } | null;
   form: CommentFormState;
+  /** The post's author and admins get a link to its editor. */
+  canEdit?: boolean;
 }): SafeHtml {
   const { post, thread, viewer } = input;
   const ctx: CommentRenderContext = {
@@ -47,7 +49,7 @@ export function postPage(input: {
         <h1>${post.title}</h1>
         <p class="byline">
           By
-          ${post.author.displayName}${post.publishedAt && html` · <time datetime="${post.publishedAt}">${formatDate(post.publishedAt)}</time>`}${post.status !== 'published' && html` · <strong>${post.status}</strong>`}
+          ${post.author.displayName}${post.publishedAt && html` · <time datetime="${post.publishedAt}">${formatDate(post.publishedAt)}</time>`}${post.status !== 'published' && html` · <strong>${post.status}</strong>`}${input.canEdit && html` · <a href="/posts/${post.slug}/edit">Edit</a>`}
         </p>
       </header>
       <div class="post-body">${trusted(renderPostMarkdown(post.body))}</div>

@@ -1,0 +1,346 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type {
+  Actor,
+  CommentSettingsView,
+  PostPage,
+  PostSummary,
+  PostView,
+} from '@parley/contracts';
+import type { FieldError } from '@parley/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { SafeHtml } from './html';
+import { PublicApi } from './public-api';
+import { messagePage } from './views/account-pages';
+import {
+  type SettingsFormState,
+  confirmDeletePage,
+  deskPage,
+  settingsFieldErrors,
+  settingsPage,
+  settingsValues,
+} from './views/desk-pages';
+import { layout } from './views/layout';
+import { COOKIES, csrfToken } from './web-session';
+
+const text = z.string().max(300_000).optional();
+const idParam = z.string().min(1).max(100);
+const csrfForm = z.object({ _csrf: text, confirm: text });
+const commentsForm = z.object({ _csrf: text, mode: z.enum(['open', 'closed']).optional() });
+const settingsForm = z.object({
+  _csrf: text,
+  threadDepth: text,
+  editWindowMinutes: text,
+  requireApproval: text,
+  guestsPreviouslyApproved: text,
+  accountsPreviouslyApproved: text,
+  maxLinks: text,
+  holdWords: text,
+  spamWords: text,
+  floodSeconds: text,
+  commentsPerPage: text,
+  defaultOrder: text,
+});
+type SettingsForm = z.infer<typeof settingsForm>;
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+const SECTIONS = [
+  { status: 'draft', title: 'Drafts' },
+  { status: 'scheduled', title: 'Scheduled' },
+  { status: 'published', title: 'Published' },
+] as const;
+
+function isAdmin(actor: Actor): boolean {
+  return actor.roles.includes('admin');
+}
+
+/** Who keeps a desk: the blog's authors and admins (the posts service decides on each post). */
+function writes(actor: Actor): boolean {
+  return isAdmin(actor) || actor.roles.includes('author');
+}
+
+/** A whole number as typed, or the text itself so that the API names the field it refuses. */
+function whole(value: string | undefined): number | string {
+  const trimmed = (value ?? '').trim();
+  return /^-?\d{1,9}$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+function lines(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+/** The author's desk (their posts) and the blog's settings page. */
+@ApiExcludeController()
+@Controller()
+export class WebDeskController {
+  constructor(private readonly api: PublicApi) {}
+
+  private async render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    title: string,
+    main: SafeHtml,
+    status = 200,
+    notice: string | null = null,
+  ): Promise<void> {
+    const viewer = await this.api.viewer(request, reply);
+    const page = layout({
+      title: `${title} · Parley`,
+      blogTitle: 'Parley',
+      viewer: viewer ? { actor: viewer } : null,
+      csrf: csrfToken(request, reply),
+      notice,
+      main,
+    });
+    await reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(page.value);
+  }
+
+  /** The signed-in viewer allowed by `may`; a guest goes to the login form, anyone else is refused. */
+  private async allowed(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    may: (actor: Actor) => boolean,
+    refusal: string,
+  ): Promise<Actor | null> {
+    const viewer = await this.api.viewer(request, reply);
+    if (!viewer) {
+      await reply
+        .status(303)
+        .header('location', `/login?next=${encodeURIComponent(request.url)}`)
+        .send();
+      return null;
+    }
+    if (may(viewer)) return viewer;
+    await this.render(request, reply, 'Not allowed', messagePage('Not allowed', refusal), 403);
+    return null;
+  }
+
+  private csrfOk(request: FastifyRequest, token: string | undefined): boolean {
+    const cookie = request.cookies[COOKIES.csrf];
+    return Boolean(cookie && token === cookie);
+  }
+
+  private async refused(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await this.render(
+      request,
+      reply,
+      'Please try again',
+      messagePage('Please try again', 'This form has expired. Reload the page and send it again.'),
+      403,
+    );
+  }
+
+  private async failed(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    answer: { status: number; body: unknown },
+  ): Promise<void> {
+    const problem = answer.body as Problem | undefined;
+    await this.render(
+      request,
+      reply,
+      'That did not work',
+      messagePage(
+        'That did not work',
+        `${problem?.title ?? 'The post could not be changed.'}${problem?.detail ? ` ${problem.detail}` : ''}`,
+        { href: '/desk/posts', label: 'Back to your posts' },
+      ),
+      answer.status,
+    );
+  }
+
+  @Get('desk/posts')
+  async desk(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const viewer = await this.allowed(request, reply, writes, 'Only authors keep posts here.');
+    if (!viewer) return;
+    const sections = await Promise.all(
+      SECTIONS.map(async (section) => {
+        const page = await this.api.call<PostPage>(request, {
+          method: 'GET',
+          path: '/api/v1/posts',
+          query: {
+            status: section.status,
+            limit: 50,
+            author: isAdmin(viewer) ? undefined : viewer.accountId,
+          },
+        });
+        const posts: PostSummary[] = page.status === 200 ? page.body.items : [];
+        return { ...section, posts };
+      }),
+    );
+    await this.render(
+      request,
+      reply,
+      'Posts',
+      deskPage(sections, csrfToken(request, reply), isAdmin(viewer)),
+    );
+  }
+
+  private async postById(request: FastifyRequest, id: string): Promise<PostView | null> {
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(id)}`,
+    });
+    return post.status === 200 ? post.body : null;
+  }
+
+  @Post('desk/posts/:id/comments')
+  async comments(
+    @Param('id', { schema: idParam }) id: string,
+    @Body({ schema: commentsForm }) form: z.infer<typeof commentsForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.allowed(request, reply, writes, 'Only authors change posts.'))) return;
+    const changed = await this.api.call(request, {
+      method: 'PUT',
+      path: `/api/v1/posts/${encodeURIComponent(id)}/comment-settings`,
+      body: { mode: form.mode ?? 'closed' },
+    });
+    if (changed.status !== 200) return this.failed(request, reply, changed);
+    await reply.status(303).header('location', '/desk/posts').send();
+  }
+
+  @Get('desk/posts/:id/delete')
+  async confirmDelete(
+    @Param('id', { schema: idParam }) id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!(await this.allowed(request, reply, writes, 'Only authors delete posts.'))) return;
+    const post = await this.postById(request, id);
+    if (!post) {
+      await this.render(
+        request,
+        reply,
+        'Not found',
+        messagePage('Not found', 'There is no such post.'),
+        404,
+      );
+      return;
+    }
+    await this.render(
+      request,
+      reply,
+      `Delete ${post.title}`,
+      confirmDeletePage(post, csrfToken(request, reply)),
+    );
+  }
+
+  @Post('desk/posts/:id/delete')
+  async remove(
+    @Param('id', { schema: idParam }) id: string,
+    @Body({ schema: csrfForm }) form: z.infer<typeof csrfForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.allowed(request, reply, writes, 'Only authors delete posts.'))) return;
+    if (form.confirm !== 'yes') {
+      await reply
+        .status(303)
+        .header('location', `/desk/posts/${encodeURIComponent(id)}/delete`)
+        .send();
+      return;
+    }
+    const deleted = await this.api.call(request, {
+      method: 'DELETE',
+      path: `/api/v1/posts/${encodeURIComponent(id)}`,
+    });
+    if (deleted.status !== 204) return this.failed(request, reply, deleted);
+    await reply.status(303).header('location', '/desk/posts').send();
+  }
+
+  @Get('settings')
+  async settings(
+    @Query({ schema: z.object({ saved: text }) }) query: { saved?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!(await this.allowed(request, reply, isAdmin, 'Only the blog’s admins change settings.')))
+      return;
+    const settings = await this.api.call<CommentSettingsView>(request, {
+      method: 'GET',
+      path: '/api/v1/settings/comments',
+    });
+    if (settings.status !== 200) return this.failed(request, reply, settings);
+    await this.render(
+      request,
+      reply,
+      'Settings',
+      settingsPage(
+        { values: settingsValues(settings.body), errors: {}, formError: null },
+        csrfToken(request, reply),
+        settings.body.changedAt,
+      ),
+      200,
+      query.saved ? 'The settings are saved.' : null,
+    );
+  }
+
+  @Post('settings')
+  async saveSettings(
+    @Body({ schema: settingsForm }) form: SettingsForm,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.allowed(request, reply, isAdmin, 'Only the blog’s admins change settings.')))
+      return;
+    const saved = await this.api.call<CommentSettingsView & Problem>(request, {
+      method: 'PUT',
+      path: '/api/v1/settings/comments',
+      body: {
+        threadDepth: whole(form.threadDepth),
+        editWindowMinutes: whole(form.editWindowMinutes),
+        requireApproval: Boolean(form.requireApproval),
+        requirePreviouslyApproved: {
+          guests: Boolean(form.guestsPreviouslyApproved),
+          accounts: Boolean(form.accountsPreviouslyApproved),
+        },
+        maxLinks: whole(form.maxLinks),
+        holdWords: lines(form.holdWords),
+        spamWords: lines(form.spamWords),
+        floodSeconds: whole(form.floodSeconds),
+        commentsPerPage: whole(form.commentsPerPage),
+        defaultOrder: form.defaultOrder ?? '',
+      },
+    });
+    if (saved.status === 200) {
+      await reply.status(303).header('location', '/settings?saved=1').send();
+      return;
+    }
+    const problem = saved.body as Problem | undefined;
+    const { _csrf: _ignored, ...sent } = form;
+    const state: SettingsFormState = {
+      values: Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, v ?? ''])),
+      errors: settingsFieldErrors(problem?.errors),
+      formError:
+        problem?.errors && problem.errors.length > 0
+          ? 'The settings were not saved: please correct the marked fields.'
+          : `${problem?.title ?? 'The settings were not saved.'}${problem?.detail ? ` ${problem.detail}` : ''}`,
+    };
+    await this.render(
+      request,
+      reply,
+      'Settings',
+      settingsPage(state, csrfToken(request, reply), null),
+      saved.status === 400 ? 422 : saved.status,
+    );
+  }
+}

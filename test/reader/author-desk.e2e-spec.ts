@@ -1,0 +1,328 @@
+import type { AccountView, CommentSettingsView, TokensResponse } from '@parley/contracts';
+import type { Browser, Page } from 'playwright-core';
+import {
+  type EmbeddedParley,
+  startEmbeddedParley,
+} from '../../apps/gateway/src/embedded/embedded-platform';
+import { describeBrowser, launchChromium } from './browser';
+
+const PASSWORD = 'correct horse battery staple';
+const AXE = require.resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** The author's desk and the blog's settings, driven through the pages as their owners would. */
+describeBrowser('the author’s desk and the settings page, in Chromium', () => {
+  let parley: EmbeddedParley;
+  let browser: Browser;
+  let admin: TokensResponse;
+  const problems: string[] = [];
+
+  async function api<T>(method: string, path: string, body?: unknown, token?: string) {
+    const response = await fetch(`${parley.url}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function loggedIn(email: string, next: string, scheme: 'light' | 'dark' = 'light') {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      colorScheme: scheme,
+      // Lets the accessibility checker's script into the page; the page itself loads no other.
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${parley.url}/login?next=${encodeURIComponent(next)}`);
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${parley.url}${next}`);
+    return { context, page };
+  }
+
+  /** axe-core on the page as it stands: serious and critical violations, kept for the last test. */
+  async function checkAccessibility(page: Page): Promise<void> {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        globalThis as unknown as {
+          axe: { run(): Promise<{ violations: AxeViolation[] }> };
+        }
+      ).axe;
+      return (await axe.run()).violations;
+    });
+    const path = new URL(page.url()).pathname;
+    for (const v of violations)
+      if (v.impact === 'serious' || v.impact === 'critical')
+        problems.push(
+          `${path}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+        );
+  }
+
+  const row = (page: Page, slug: string) => page.locator(`[data-desk-post="${slug}"]`);
+
+  beforeAll(async () => {
+    parley = await startEmbeddedParley({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    browser = await launchChromium();
+    admin = (
+      await api<TokensResponse>('POST', '/api/v1/auth/register', {
+        email: 'boots@blog.example',
+        password: PASSWORD,
+        displayName: 'Boots',
+      })
+    ).body;
+    const ana = await api<TokensResponse>('POST', '/api/v1/auth/register', {
+      email: 'ana@blog.example',
+      password: PASSWORD,
+      displayName: 'Ana',
+    });
+    const roles = await api<AccountView>(
+      'PUT',
+      `/api/v1/accounts/${ana.body.account.id}/roles`,
+      { roles: ['author'] },
+      admin.accessToken,
+    );
+    expect(roles.status).toBe(200);
+    await api('POST', '/api/v1/auth/register', {
+      email: 'rita@example.com',
+      password: PASSWORD,
+      displayName: 'Rita',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await parley?.close();
+  });
+
+  it('lets an author write a draft, schedule a post, edit a published one, close its comments and delete a post', async () => {
+    const { context, page } = await loggedIn('ana@blog.example', '/desk/posts');
+    expect(await page.locator('h1').textContent()).toBe('Posts');
+    await checkAccessibility(page);
+
+    await page.getByRole('link', { name: 'Write a post' }).click();
+    await page.getByLabel('Title').fill('Notes on Paris, Texas');
+    await page.getByLabel('Body (Markdown)').fill('Half an idea, for *later*.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/\/posts\/notes-on-paris-texas\/edit$/);
+    await checkAccessibility(page);
+
+    await page.goto(`${parley.url}/write`);
+    await page.getByLabel('Title').fill('Wings of Desire');
+    await page.getByLabel('Body (Markdown)').fill('Angels over Berlin.');
+    await page.getByLabel('Publish at (for scheduling, UTC)').fill('2031-03-04T09:30');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.waitForURL(/\/posts\/wings-of-desire\/edit$/);
+
+    await page.goto(`${parley.url}/write`);
+    await page.getByLabel('Title').fill('Stalker');
+    await page.getByLabel('Body (Markdown)').fill('The Zone grants wishes.');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForURL(/\/posts\/stalker$/);
+
+    await page.goto(`${parley.url}/desk/posts`);
+    const drafts = page.locator('[data-desk-section="draft"]');
+    const scheduled = page.locator('[data-desk-section="scheduled"]');
+    const published = page.locator('[data-desk-section="published"]');
+    expect(await drafts.locator('tbody tr').count()).toBe(1);
+    expect(
+      await row(page, 'notes-on-paris-texas').locator('[data-desk-status]').textContent(),
+    ).toBe('Draft');
+    expect(await scheduled.locator('tbody tr').count()).toBe(1);
+    const wings = row(page, 'wings-of-desire');
+    expect(await wings.locator('[data-desk-status]').textContent()).toBe('Scheduled');
+    expect(await wings.locator('time').getAttribute('datetime')).toBe('2031-03-04T09:30:00.000Z');
+    expect(await published.locator('tbody tr').count()).toBe(1);
+    expect(await row(page, 'stalker').locator('[data-desk-comment-count]').textContent()).toBe('0');
+    await checkAccessibility(page);
+
+    // The published post: its page links to the editor, whose save changes the post as published.
+    await page.goto(`${parley.url}/posts/stalker`);
+    await page.locator('.byline').getByRole('link', { name: 'Edit' }).click();
+    await page.waitForURL(/\/posts\/stalker\/edit$/);
+    expect(await page.getByRole('button', { name: 'Save draft' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(1);
+    await page.getByLabel('Body (Markdown)').fill('The Zone grants your **innermost** wish.');
+    await page.getByLabel('Comments', { exact: true }).selectOption('auto-close');
+    await page.getByRole('button', { name: 'Update' }).click();
+    const daysError = page.locator('#autoCloseDays-error');
+    await daysError.waitFor();
+    expect(
+      await page.getByLabel('Days after publication (to close after)').getAttribute('aria-invalid'),
+    ).toBe('true');
+    await checkAccessibility(page);
+    await page.getByLabel('Days after publication (to close after)').fill('30');
+    await page.getByRole('button', { name: 'Update' }).click();
+    await page.waitForURL(/\/posts\/stalker\/edit$/);
+    expect(await page.getByLabel('Comments', { exact: true }).inputValue()).toBe('auto-close');
+    await checkAccessibility(page);
+    await page.goto(`${parley.url}/posts/stalker`);
+    expect(await page.locator('.post-body strong').textContent()).toBe('innermost');
+    expect(await page.locator('.byline').textContent()).not.toContain('draft');
+
+    // Comments: closed from the desk, the post page says so.
+    await page.goto(`${parley.url}/desk/posts`);
+    expect(await row(page, 'stalker').locator('[data-desk-comments-state]').textContent()).toBe(
+      '(open, closing after 30 days)',
+    );
+    await row(page, 'stalker').getByRole('button', { name: 'Close comments on “Stalker”' }).click();
+    await page.waitForURL(`${parley.url}/desk/posts`);
+    expect(await row(page, 'stalker').locator('[data-desk-comments-state]').textContent()).toBe(
+      '(closed)',
+    );
+    await until(async () => {
+      await page.goto(`${parley.url}/posts/stalker`);
+      return (await page.locator('#respond').textContent())?.includes('Comments are closed.')
+        ? true
+        : undefined;
+    });
+
+    // Delete: the link asks first; keeping it changes nothing, confirming removes it.
+    await page.goto(`${parley.url}/desk/posts`);
+    await row(page, 'notes-on-paris-texas')
+      .getByRole('link', { name: 'Delete “Notes on Paris, Texas”' })
+      .click();
+    expect(await page.locator('h1').textContent()).toBe('Delete “Notes on Paris, Texas”?');
+    await checkAccessibility(page);
+    await page.getByRole('link', { name: 'Keep it' }).click();
+    expect(await row(page, 'notes-on-paris-texas').count()).toBe(1);
+    await row(page, 'notes-on-paris-texas')
+      .getByRole('link', { name: 'Delete “Notes on Paris, Texas”' })
+      .click();
+    await page.getByRole('button', { name: 'Delete the post' }).click();
+    await page.waitForURL(`${parley.url}/desk/posts`);
+    expect(await row(page, 'notes-on-paris-texas').count()).toBe(0);
+    expect(await page.locator('[data-desk-section="draft"]').count()).toBe(0);
+    expect(
+      (await api('GET', '/api/v1/posts/notes-on-paris-texas', undefined, admin.accessToken)).status,
+    ).toBe(404);
+
+    // An author has no settings page.
+    const settings = await page.goto(`${parley.url}/settings`);
+    expect(settings?.status()).toBe(403);
+    await context.close();
+  });
+
+  it('keeps the desk from readers and shows the post’s Edit link to its author and admins only', async () => {
+    const { context, page } = await loggedIn('rita@example.com', '/posts/stalker');
+    expect(await page.locator('.byline').getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    const desk = await page.goto(`${parley.url}/desk/posts`);
+    expect(desk?.status()).toBe(403);
+    await context.close();
+    const boots = await loggedIn('boots@blog.example', '/posts/stalker');
+    expect(await boots.page.locator('.byline').getByRole('link', { name: 'Edit' }).count()).toBe(1);
+    await boots.context.close();
+  });
+
+  it('lets an admin change every setting from the settings page, and says inline what is wrong', async () => {
+    const { context, page } = await loggedIn('boots@blog.example', '/settings');
+    await checkAccessibility(page);
+    await page.getByLabel('Thread depth').fill('3');
+    await page.getByLabel('Top-level comments per page').fill('25');
+    await page.getByLabel('Show comments').selectOption('newest');
+    await page.getByLabel('Edit window (minutes)').fill('30');
+    await page.getByLabel('Flood interval (seconds)').fill('20');
+    await page.getByLabel('A moderator must approve every comment').check();
+    await page.getByLabel('Guests must have had a comment approved before').check();
+    await page.getByLabel('Accounts must have had a comment approved before').check();
+    await page.getByLabel('Links threshold').fill('4');
+    await page.getByLabel('Hold words').fill('casino\nfree money');
+    await page.getByLabel('Spam words').fill('viagra');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForURL(`${parley.url}/settings?saved=1`);
+    expect(await page.locator('.notice').textContent()).toBe('The settings are saved.');
+    const saved = await api<CommentSettingsView>(
+      'GET',
+      '/api/v1/settings/comments',
+      undefined,
+      admin.accessToken,
+    );
+    expect(saved.body).toMatchObject({
+      threadDepth: 3,
+      commentsPerPage: 25,
+      defaultOrder: 'newest',
+      editWindowMinutes: 30,
+      floodSeconds: 20,
+      requireApproval: true,
+      requirePreviouslyApproved: { guests: true, accounts: true },
+      maxLinks: 4,
+      holdWords: ['casino', 'free money'],
+      spamWords: ['viagra'],
+    });
+    expect(await page.getByLabel('Hold words').inputValue()).toBe('casino\nfree money');
+
+    await page.getByLabel('Thread depth').fill('11');
+    await page.getByLabel('A moderator must approve every comment').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const error = page.locator('[data-field-error="threadDepth"]');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/10/);
+    expect(await page.getByLabel('Thread depth').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Thread depth').inputValue()).toBe('11');
+    expect(await page.getByLabel('A moderator must approve every comment').isChecked()).toBe(false);
+    expect(await page.locator('[data-field-error]').count()).toBe(1);
+    await checkAccessibility(page);
+    const unchanged = await api<CommentSettingsView>(
+      'GET',
+      '/api/v1/settings/comments',
+      undefined,
+      admin.accessToken,
+    );
+    expect(unchanged.body).toMatchObject({ threadDepth: 3, requireApproval: true });
+
+    await page.getByLabel('Thread depth').fill('5');
+    await page.getByLabel('A moderator must approve every comment').uncheck();
+    await page.getByLabel('Guests must have had a comment approved before').uncheck();
+    await page.getByLabel('Accounts must have had a comment approved before').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForURL(`${parley.url}/settings?saved=1`);
+    const after = await api<CommentSettingsView>(
+      'GET',
+      '/api/v1/settings/comments',
+      undefined,
+      admin.accessToken,
+    );
+    expect(after.body).toMatchObject({
+      threadDepth: 5,
+      requireApproval: false,
+      requirePreviouslyApproved: { guests: false, accounts: false },
+    });
+    await context.close();
+  });
+
+  it('has no serious accessibility problems in the dark scheme either', async () => {
+    const { context, page } = await loggedIn('boots@blog.example', '/desk/posts', 'dark');
+    await checkAccessibility(page);
+    await page.goto(`${parley.url}/posts/stalker/edit`);
+    await checkAccessibility(page);
+    await page.goto(`${parley.url}/settings`);
+    await checkAccessibility(page);
+    await context.close();
+  });
+
+  it('has no serious accessibility problems on the pages it visited', () => {
+    expect(problems).toEqual([]);
+  });
+});
