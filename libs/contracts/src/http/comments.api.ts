@@ -104,6 +104,10 @@ export const moderationQueueQuerySchema = z
   .strict();
 export type ModerationQueueQuery = z.output<typeof moderationQueueQuerySchema>;
 
+/** WordPress's "hold a comment in the queue if it contains N or more links"; 0 turns it off. */
+const MAX_LINKS_DESCRIPTION =
+  'Hold a comment in the queue if it contains this many links or more (0: no limit)';
+
 const wordListSchema = z.array(safeText(z.string().trim().min(1).max(100))).max(500);
 
 /** The blog's comment settings; PUT takes any of them and keeps the others. */
@@ -116,7 +120,7 @@ export const blogCommentSettingsInputSchema = z
       .object({ guests: z.boolean(), accounts: z.boolean() })
       .strict()
       .partial(),
-    maxLinks: z.number().int().min(0).max(100),
+    maxLinks: z.number().int().min(0).max(100).describe(MAX_LINKS_DESCRIPTION),
     holdWords: wordListSchema,
     spamWords: wordListSchema,
     floodSeconds: z.number().int().min(0).max(3600),
@@ -136,7 +140,7 @@ export const commentSettingsViewSchema = z.object({
   editWindowMinutes: z.number().int(),
   requireApproval: z.boolean(),
   requirePreviouslyApproved: z.object({ guests: z.boolean(), accounts: z.boolean() }),
-  maxLinks: z.number().int(),
+  maxLinks: z.number().int().describe(MAX_LINKS_DESCRIPTION),
   holdWords: z.array(z.string()),
   spamWords: z.array(z.string()),
   floodSeconds: z.number().int(),
