@@ -95,8 +95,8 @@ export type CommentQuery = z.output<typeof commentQuerySchema>;
 
 export const moderationQueueQuerySchema = z
   .object({
-    /** `held` lists pending and spam together. */
-    status: z.enum(['pending', 'spam', 'held']).default('pending'),
+    /** `held` lists pending and spam together; `trash` what was trashed, to restore or delete. */
+    status: z.enum(['pending', 'spam', 'held', 'trash']).default('pending'),
     postId: idSchema.optional(),
     page: pageSchema,
     limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -233,9 +233,29 @@ export type PostCommentResponse = z.infer<typeof postCommentResponseSchema>;
 export const commentLikeStateSchema = z.object({ commentId: z.string(), liked: z.boolean() });
 export type CommentLikeState = z.infer<typeof commentLikeStateSchema>;
 
+/** Comments that came from one client, by status; the client is known by a keyed hash of its address. */
+export const clientHistorySchema = z.object({
+  approved: z.number().int().min(0),
+  pending: z.number().int().min(0),
+  spam: z.number().int().min(0),
+  trash: z.number().int().min(0),
+});
+export type ClientHistory = z.infer<typeof clientHistorySchema>;
+
+/** What a moderator needs to judge a guest's comment; never shown to authors or readers. */
+export const guestContactSchema = z.object({
+  email: z.string(),
+  url: z.string().nullable(),
+  /** This and the other comments from the same client, or null when the client is unknown. */
+  sameClient: clientHistorySchema.nullable(),
+});
+export type GuestContact = z.infer<typeof guestContactSchema>;
+
 export const moderationQueueItemSchema = commentViewSchema.extend({
   moderationReason: z.string().nullable(),
   post: z.object({ id: z.string(), title: z.string(), slug: z.string() }),
+  /** A guest's email, website and client history, for moderators and admins; null otherwise. */
+  guest: guestContactSchema.nullable(),
 });
 export type ModerationQueueItem = z.infer<typeof moderationQueueItemSchema>;
 
@@ -246,3 +266,9 @@ export const moderationQueuePageSchema = z.object({
   pages: z.number().int().positive(),
 });
 export type ModerationQueuePage = z.infer<typeof moderationQueuePageSchema>;
+
+export const emptyTrashResultSchema = z.object({
+  /** Trashed comments deleted for good (kept as tombstones where replies hang on them). */
+  deleted: z.number().int().min(0),
+});
+export type EmptyTrashResult = z.infer<typeof emptyTrashResultSchema>;
