@@ -109,9 +109,7 @@ describeBrowser('the moderation page in Chromium', () => {
     expect(await wade.locator('[data-queue-guest]').textContent()).toContain(
       'https://wade.example',
     );
-    expect(await tab(page, /^Awaiting moderation \(2\)$/).getAttribute('aria-current')).toBe(
-      'page',
-    );
+    expect(await tab(page, /^Pending \(2\)$/).getAttribute('aria-current')).toBe('page');
     await expectAccessible(page);
 
     await wade.getByRole('button', { name: 'Trash' }).click();
@@ -127,7 +125,7 @@ describeBrowser('the moderation page in Chromium', () => {
     await trashed.getByRole('button', { name: 'Restore' }).click();
     await page.waitForURL(`${parley.url}/moderation?status=trash`);
     await page.getByText('The trash is empty.').waitFor();
-    await tab(page, /^Awaiting moderation \(2\)$/).click();
+    await tab(page, /^Pending \(2\)$/).click();
     await queueItem(page, 'Cheap film reviews').waitFor();
 
     const zedItem = queueItem(page, 'Zed liked the soundtrack');

@@ -40,8 +40,8 @@ const csrfForm = z.object({
   _csrf: text,
   status: z.enum(['approved', 'pending', 'spam', 'trash']).optional(),
 });
-const MODERATION_TABS: readonly ModerationTab[] = ['held', 'spam', 'trash'];
-const moderationQuery = z.object({ status: z.enum(['held', 'spam', 'trash']).optional() });
+const MODERATION_TABS: readonly ModerationTab[] = ['pending', 'spam', 'trash'];
+const moderationQuery = z.object({ status: z.enum(['pending', 'spam', 'trash']).optional() });
 const removedForm = z.object({ _csrf: text, from: z.enum(['spam', 'trash']).optional() });
 const editorForm = z.object({
   _csrf: text,
@@ -307,7 +307,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.loggedIn(request, reply))) return;
-    const tab = query.status ?? 'held';
+    const tab = query.status ?? 'pending';
     const list = (status: ModerationTab, limit: number) =>
       this.api.call<ModerationQueuePage & Problem>(request, {
         method: 'GET',

@@ -127,7 +127,7 @@ export function manageSubscriptionsPage(
 }
 
 /** The moderation queue's tabs, as WordPress's comment screen has them. */
-export type ModerationTab = 'held' | 'spam' | 'trash';
+export type ModerationTab = 'pending' | 'spam' | 'trash';
 
 export interface ModerationView {
   tab: ModerationTab;
@@ -138,7 +138,7 @@ export interface ModerationView {
 }
 
 const TAB_LABELS: Record<ModerationTab, string> = {
-  held: 'Awaiting moderation',
+  pending: 'Pending',
   spam: 'Spam',
   trash: 'Trash',
 };
@@ -160,7 +160,7 @@ function guestLine(guest: GuestContact | null): SafeHtml | false {
 function queueActions(tab: ModerationTab, id: string, csrf: string): SafeHtml {
   const token = html`<input type="hidden" name="_csrf" value="${csrf}" />`;
   const from = html`<input type="hidden" name="from" value="${tab}" />`;
-  if (tab !== 'held')
+  if (tab !== 'pending')
     return html`<div class="actions">
       <form method="post" action="/moderation/${id}/restore">
         ${token}${from}<button type="submit" data-restore>
@@ -186,7 +186,7 @@ function queueActions(tab: ModerationTab, id: string, csrf: string): SafeHtml {
 }
 
 export function moderationPage({ tab, queue, counts, csrf }: ModerationView): SafeHtml {
-  const tabs: ModerationTab[] = ['held', 'spam', 'trash'];
+  const tabs: ModerationTab[] = ['pending', 'spam', 'trash'];
   return html`<h1>Moderation</h1>
     <nav aria-label="Moderation queues" class="tabs">
       <ul>
@@ -194,7 +194,7 @@ export function moderationPage({ tab, queue, counts, csrf }: ModerationView): Sa
           (t) =>
             html`<li>
               <a
-                href="/moderation${t === 'held' ? '' : `?status=${t}`}"
+                href="/moderation${t === 'pending' ? '' : `?status=${t}`}"
                 data-tab="${t}"
                 ${trusted(t === tab ? 'aria-current="page"' : '')}
                 >${TAB_LABELS[t]} (${counts[t]})</a
@@ -206,7 +206,7 @@ export function moderationPage({ tab, queue, counts, csrf }: ModerationView): Sa
     <p class="muted">
       ${queue.total}
       ${
-        tab === 'held'
+        tab === 'pending'
           ? `comment${queue.total === 1 ? '' : 's'} awaiting a decision.`
           : `comment${queue.total === 1 ? '' : 's'} in ${tab === 'spam' ? 'spam' : 'the trash'}.`
       }
