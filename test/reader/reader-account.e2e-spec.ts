@@ -1,23 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
 } from '../../apps/gateway/src/embedded/embedded-platform';
-import { describeBrowser, launchChromium } from './browser';
+import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
 const PASSWORD = 'correct horse battery staple';
-const AXE = require.resolve('axe-core/axe.min.js');
 const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
 /** The pages of signed-in readers, authors and subscribers: the bell, the inbox, the subscription manager, the editor. */
 describeBrowser('the reader page for accounts and subscribers, in Chromium', () => {
@@ -66,22 +58,6 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${parley.url}${postPath}`);
     return { context, page };
-  }
-
-  /** axe-core, loaded from disk into the page: serious and critical violations only. */
-  async function accessibilityProblems(page: Page): Promise<string[]> {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        globalThis as unknown as {
-          axe: { run(): Promise<{ violations: AxeViolation[] }> };
-        }
-      ).axe;
-      return (await axe.run()).violations;
-    });
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   }
 
   beforeAll(async () => {

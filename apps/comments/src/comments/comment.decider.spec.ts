@@ -410,17 +410,32 @@ describe('the Comment aggregate', () => {
         });
       });
 
-      it('holds a comment with more links than allowed (2 by default)', () => {
+      describe('holds a comment with N or more links, as WordPress does', () => {
         const links = (n: number) =>
-          Array.from({ length: n }, (_, i) => `[l${i}](https://x${i}.example)`).join(' ');
-        expect(statusOf(postCommand({ body: links(2) })).status).toBe('approved');
-        expect(statusOf(postCommand({ body: `${links(2)} https://bare.example` }))).toEqual({
-          status: 'pending',
-          reason: 'too-many-links',
+          ['See', ...Array.from({ length: n }, (_, i) => `[l${i}](https://x${i}.example)`)].join(
+            ' ',
+          );
+        const withLinks = (n: number, maxLinks: number) =>
+          statusOf(postCommand({ body: links(n), settings: settings({ maxLinks }) }));
+        const held = { status: 'pending', reason: 'too-many-links' };
+
+        it('approves N-1 links and holds N and N+1', () => {
+          expect(withLinks(2, 3)).toEqual({ status: 'approved', reason: null });
+          expect(withLinks(3, 3)).toEqual(held);
+          expect(withLinks(4, 3)).toEqual(held);
         });
-        expect(
-          statusOf(postCommand({ body: links(1), settings: settings({ maxLinks: 0 }) })).status,
-        ).toBe('pending');
+
+        it('holds two links by default, one bare address counted too', () => {
+          expect(statusOf(postCommand({ body: links(1) })).status).toBe('approved');
+          expect(statusOf(postCommand({ body: `${links(1)} https://bare.example` }))).toEqual(held);
+        });
+
+        it('holds any link at 1, and no comment for its links at 0', () => {
+          expect(withLinks(0, 1).status).toBe('approved');
+          expect(withLinks(1, 1)).toEqual(held);
+          expect(withLinks(0, 0).status).toBe('approved');
+          expect(withLinks(5, 0).status).toBe('approved');
+        });
       });
 
       it('holds a comment with a hold word in its text, name, email or website, in any case', () => {
@@ -691,7 +706,7 @@ describe('the Comment aggregate', () => {
         ]);
       spec
         .given([existing()])
-        .when(edit(actor('bea'), 'see https://a.example', { maxLinks: 0 }))
+        .when(edit(actor('bea'), 'see https://a.example', { maxLinks: 1 }))
         .then([
           edited({
             body: 'see https://a.example',

@@ -30,6 +30,14 @@ function containsAny(text: string, words: readonly string[]): boolean {
 }
 
 /**
+ * WordPress's "hold a comment if it contains N or more links": held at N links, and 0 turns
+ * the rule off (as WordPress reads 0), since holding at 0 links would hold every comment.
+ */
+export function holdsForLinks(links: number, maxLinks: number): boolean {
+  return maxLinks > 0 && links >= maxLinks;
+}
+
+/**
  * The rules about what a comment says (WordPress's disallowed words, links and hold words):
  * applied at posting and again when an author edits an approved comment.
  */
@@ -39,7 +47,7 @@ export function contentRules(
 ): ModerationOutcome | null {
   const text = searchableText(content);
   if (containsAny(text, settings.spamWords)) return { status: 'spam', reason: 'spam-word' };
-  if (countLinks(content.html) > settings.maxLinks)
+  if (holdsForLinks(countLinks(content.html), settings.maxLinks))
     return { status: 'pending', reason: 'too-many-links' };
   if (containsAny(text, settings.holdWords)) return { status: 'pending', reason: 'hold-word' };
   return null;

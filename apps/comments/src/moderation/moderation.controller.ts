@@ -3,6 +3,7 @@ import {
   type Actor,
   type CommentStatus,
   type CommentView,
+  type EmptyTrashResult,
   commentIdParamSchema,
   type ModerateCommentRequest,
   type ModerationQueuePage,
@@ -12,7 +13,7 @@ import {
 } from '@parley/contracts';
 import { CurrentActor, ProblemException, requireActor } from '@parley/platform';
 import { CommentUseCases } from '../comments/comment-use-cases';
-import type { ModerationAction } from '../comments/comment.decider';
+import { mayModerate, type ModerationAction } from '../comments/comment.decider';
 import { ThreadQueries } from '../thread/thread.queries';
 
 const ACTION_FOR: Record<CommentStatus, ModerationAction> = {
@@ -21,6 +22,19 @@ const ACTION_FOR: Record<CommentStatus, ModerationAction> = {
   spam: 'spam',
   trash: 'trash',
 };
+
+/** Moderators and admins see every post's comments; an author only those on their posts. */
+function queueOwner(actor: Actor | null): { moderator: boolean; postAuthorId?: string } {
+  const caller = requireActor(actor);
+  if (mayModerate(caller, null)) return { moderator: true };
+  if (!caller.roles.includes('author'))
+    throw new ProblemException({
+      status: 403,
+      code: 'forbidden',
+      title: 'Only moderators and authors have a moderation queue',
+    });
+  return { moderator: false, postAuthorId: caller.accountId };
+}
 
 /** Moderation: the queue of held comments, and moving a comment between statuses. */
 @Controller('v1')
@@ -35,22 +49,34 @@ export class ModerationController {
     @CurrentActor() actor: Actor | null,
     @Query({ schema: moderationQueueQuerySchema }) query: ModerationQueueQuery,
   ): Promise<ModerationQueuePage> {
-    const caller = requireActor(actor);
-    const moderator = caller.roles.includes('moderator') || caller.roles.includes('admin');
-    if (!moderator && !caller.roles.includes('author'))
-      throw new ProblemException({
-        status: 403,
-        code: 'forbidden',
-        title: 'Only moderators and authors have a moderation queue',
-      });
+    const { moderator, postAuthorId } = queueOwner(actor);
     return this.queries.moderationQueue({
       statuses: query.status === 'held' ? ['pending', 'spam'] : [query.status],
       ...(query.postId ? { postId: query.postId } : {}),
-      // Authors moderate the comments on their own posts only.
-      ...(moderator ? {} : { postAuthorId: caller.accountId }),
+      ...(postAuthorId ? { postAuthorId } : {}),
+      withGuestContact: moderator,
       page: query.page,
       limit: query.limit,
     });
+  }
+
+  /** WordPress's "Empty Trash": every trashed comment the caller moderates is deleted for good. */
+  @Post('moderation/trash/empty')
+  @HttpCode(200)
+  async emptyTrash(@CurrentActor() actor: Actor | null): Promise<EmptyTrashResult> {
+    const caller = requireActor(actor);
+    const { postAuthorId } = queueOwner(actor);
+    const done = new Set<string>();
+    for (;;) {
+      const batch = (await this.queries.trashed(postAuthorId, done.size + 100)).filter(
+        (id) => !done.has(id),
+      );
+      if (batch.length === 0) return { deleted: done.size };
+      for (const id of batch) {
+        await this.comments.remove(id, caller);
+        done.add(id);
+      }
+    }
   }
 
   @Post('comments/:commentId/moderation')

@@ -364,6 +364,89 @@ export function commentsScenario(mode: HarnessMode): void {
       await threadWhen(postId, (p) => p.items.length === 2);
     });
 
+    it('lists the trash, restores from it and empties it; moderators see who a guest is', async () => {
+      const postId = await publishPost('trash-and-guests');
+      const fromHal = { [CLIENT_HEADER]: 'client-key-of-hal' };
+      const asGuest = async (name: string, email: string, body: string) => {
+        later();
+        const response = await service.request<PostCommentResponse>(
+          'POST',
+          `/v1/posts/${postId}/comments`,
+          { body, author: { name, email, url: 'https://hal.example' } },
+          null,
+          fromHal,
+        );
+        expect(response.status).toBe(201);
+        return response.body;
+      };
+      const first = await asGuest('Hal', 'hal.t@example.com', 'First words from Hal');
+      const second = await asGuest('Hal Again', 'hal.t2@example.com', 'More words from Hal');
+      const queue = (query: string, as: Actor) =>
+        service.request<ModerationQueuePage & Problem>(
+          'GET',
+          `/v1/moderation/queue?postId=${postId}&${query}`,
+          undefined,
+          as,
+        );
+      const listed = (page: ModerationQueuePage) => page.items.map((i) => i.id).sort();
+
+      const held = await eventually(async () => {
+        const page = (await queue('status=pending', mo)).body;
+        return page.items.length === 2 ? page : undefined;
+      }, wait);
+      expect(held.items.find((i) => i.id === first.id)?.guest).toEqual({
+        email: 'hal.t@example.com',
+        url: 'https://hal.example',
+        sameClient: { approved: 0, pending: 2, spam: 0, trash: 0 },
+      });
+      // The post's author moderates it but is not shown a guest's email.
+      expect((await queue('status=pending', ann)).body.items.map((i) => i.guest)).toEqual([
+        null,
+        null,
+      ]);
+
+      expect((await moderate(first.id, 'trash', mo)).body.status).toBe('trash');
+      expect((await moderate(second.id, 'trash', mo)).body.status).toBe('trash');
+      const trash = (await queue('status=trash', mo)).body;
+      expect(listed(trash)).toEqual([first.id, second.id].sort());
+      expect(trash.items[0]?.guest?.sameClient).toEqual({
+        approved: 0,
+        pending: 0,
+        spam: 0,
+        trash: 2,
+      });
+      expect(listed((await queue('status=trash', ann)).body)).toEqual(listed(trash));
+      expect((await queue('status=trash', bea)).status).toBe(403);
+
+      const restored = await service.request<CommentView>(
+        'POST',
+        `/v1/comments/${first.id}/restore`,
+        undefined,
+        mo,
+      );
+      expect(restored.body.status).toBe('pending');
+      expect(listed((await queue('status=trash', mo)).body)).toEqual([second.id]);
+      expect(listed((await queue('status=pending', mo)).body)).toEqual([first.id]);
+
+      expect(
+        (await service.request('POST', '/v1/moderation/trash/empty', undefined, bea)).status,
+      ).toBe(403);
+      const emptied = await service.request<{ deleted: number }>(
+        'POST',
+        '/v1/moderation/trash/empty',
+        undefined,
+        mo,
+      );
+      expect(emptied.status).toBe(200);
+      expect(emptied.body.deleted).toBeGreaterThanOrEqual(1);
+      expect((await queue('status=trash', mo)).body.items).toEqual([]);
+      expect(listed((await queue('status=pending', mo)).body)).toEqual([first.id]);
+      // Deleted for good: it cannot be restored any more.
+      expect(
+        (await service.request('POST', `/v1/comments/${second.id}/restore`, undefined, mo)).status,
+      ).toBe(409);
+    });
+
     it('holds a comment with a hold word, shown only to its account until approved', async () => {
       const postId = await publishPost('hold-words');
       expect(

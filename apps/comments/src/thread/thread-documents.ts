@@ -9,9 +9,10 @@ export const THREAD_COLLECTIONS = {
   likes: 'comment_likes',
   likeCounts: 'comment_like_counts',
   authors: 'author_names',
+  clients: 'client_histories',
 } as const;
 
-/** One comment, owned by its stream. The guest's email is not kept here. */
+/** One comment, owned by its stream. */
 export interface ThreadCommentDocument extends Versioned {
   postId: string;
   /** The top-level comment of its thread (itself for a top-level comment). */
@@ -28,6 +29,8 @@ export interface ThreadCommentDocument extends Versioned {
     url: string | null;
   };
   authorKey: string;
+  /** A guest's email, for moderators only: never part of a public view. */
+  guestEmail?: string | null;
   /** The client address as the gateway keyed it, null when unknown: never the address itself. */
   clientKey: string | null;
   avatarSeed: string;
@@ -57,6 +60,14 @@ export interface ThreadDocument extends Document {
   shownComments: number;
   /** The version of each comment of the thread that this document was counted from. */
   versions: Record<string, number>;
+}
+
+/** The comments that came from one client (its keyed address), by status, deleted ones left out. */
+export interface ClientHistoryDocument extends Document {
+  approved: number;
+  pending: number;
+  spam: number;
+  trash: number;
 }
 
 /** One account's like of one comment, owned by the like's stream. */

@@ -11,6 +11,7 @@ import {
 import { authorKeyOfComment, avatarSeedOf, textKeyOf } from '../comments/comment-keys';
 import {
   type AuthorNameDocument,
+  type ClientHistoryDocument,
   type CommentLikeDocument,
   type LikeCountDocument,
   THREAD_COLLECTIONS as C,
@@ -58,6 +59,7 @@ function evolveComment(
             }
           : { kind: 'guest', accountId: null, name: d.author.name, url: d.author.url },
       authorKey,
+      guestEmail: d.author.kind === 'guest' ? d.author.email : null,
       clientKey: d.clientKey ?? null,
       avatarSeed: avatarSeedOf(authorKey),
       body: d.body,
@@ -151,7 +153,26 @@ async function applyCommentEvent(event: CommentStreamEvent, db: ProjectionDb) {
     evolveComment(current, event),
   );
   const doc = await comments.findOne({ _id: commentId });
-  if (doc) await recountThread(db, doc.postId, doc.rootId);
+  if (!doc) return;
+  // The client's history first: a write is answered once its thread is counted, so it is ready then.
+  if (doc.clientKey) await recountClient(db, doc.clientKey);
+  await recountThread(db, doc.postId, doc.rootId);
+}
+
+/** What came from a client, for moderators judging a guest: a few indexed counts per change. */
+async function recountClient(db: ProjectionDb, clientKey: string) {
+  const comments = db.collection<ThreadCommentDocument>(C.comments);
+  const count = (status: ThreadCommentDocument['status']) =>
+    comments.count({ clientKey, status, deleted: false });
+  await recount(db.collection<ClientHistoryDocument>(C.clients), async () => {
+    const [approved, pending, spam, trash] = await Promise.all([
+      count('approved'),
+      count('pending'),
+      count('spam'),
+      count('trash'),
+    ]);
+    return { _id: clientKey, approved, pending, spam, trash };
+  });
 }
 
 async function applyLikeEvent(
@@ -202,6 +223,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       { keys: { postId: 1, authorKey: 1, textKey: 1 } },
       { keys: { postId: 1, textKey: 1, _id: -1 } },
       { keys: { clientKey: 1, _id: -1 } },
+      { keys: { clientKey: 1, status: 1, deleted: 1 } },
       { keys: { authorKey: 1, _id: -1 } },
       { keys: { authorKey: 1, status: 1 } },
       { keys: { status: 1, _id: -1 } },
@@ -214,6 +236,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
     [C.likes]: [{ keys: { commentId: 1, liked: 1 } }, { keys: { accountId: 1, commentId: 1 } }],
     [C.likeCounts]: [],
     [C.authors]: [],
+    [C.clients]: [],
   },
   async apply(event, db) {
     switch (event.type) {

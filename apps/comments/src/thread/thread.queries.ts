@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AWAITING_MODERATION_MESSAGE,
   DELETED_COMMENT_MESSAGE,
+  type GuestContact,
   type ModerationQueueItem,
   type ModerationQueuePage,
   type PublicCommentAuthor,
@@ -19,6 +20,7 @@ import type { WriterHistory } from '../comments/comment.decider';
 import type { WriteKeys } from '../comments/recent-writers';
 import {
   type AuthorNameDocument,
+  type ClientHistoryDocument,
   type CommentLikeDocument,
   type LikeCountDocument,
   THREAD_COLLECTIONS as C,
@@ -44,7 +46,9 @@ export interface ThreadPageResult {
 }
 
 export interface QueueRequest {
-  statuses: ('pending' | 'spam')[];
+  statuses: ('pending' | 'spam' | 'trash')[];
+  /** Moderators and admins see what a guest gave (email, website) and their client's history. */
+  withGuestContact: boolean;
   postId?: string;
   /** Only comments on this author's posts; undefined for moderators, who see all. */
   postAuthorId?: string;
@@ -213,17 +217,49 @@ export class ThreadQueries {
       }),
       this.comments.count(filter),
     ]);
-    const decorate = await this.decorations(docs, null);
+    const clientKeys = request.withGuestContact
+      ? [...new Set(docs.flatMap((d) => (d.clientKey ? [d.clientKey] : [])))]
+      : [];
+    const [decorate, clients] = await Promise.all([
+      this.decorations(docs, null),
+      clientKeys.length > 0
+        ? this.collection<ClientHistoryDocument>(C.clients).find({ _id: { $in: clientKeys } })
+        : Promise.resolve([]),
+    ]);
+    const histories = new Map(
+      clients.map((c) => [
+        c._id,
+        { approved: c.approved, pending: c.pending, spam: c.spam, trash: c.trash },
+      ]),
+    );
+    const contactOf = (doc: ThreadCommentDocument): GuestContact | null =>
+      request.withGuestContact && doc.author.kind === 'guest'
+        ? {
+            email: doc.guestEmail ?? '',
+            url: doc.author.url,
+            sameClient: (doc.clientKey && histories.get(doc.clientKey)) || null,
+          }
+        : null;
     return {
       items: docs.map((doc): ModerationQueueItem => ({
         ...commentFields(doc, decorate),
         moderationReason: doc.moderationReason,
         post: { id: doc.postId, title: doc.postTitle, slug: doc.postSlug },
+        guest: contactOf(doc),
       })),
       total,
       page: request.page,
       pages: Math.max(1, Math.ceil(total / request.limit)),
     };
+  }
+
+  /** Ids of trashed comments not deleted yet, oldest first, on one author's posts or all. */
+  async trashed(postAuthorId: string | undefined, limit: number): Promise<string[]> {
+    const docs = await this.comments.find(
+      { status: 'trash', deleted: false, ...(postAuthorId ? { postAuthorId } : {}) },
+      { sort: { _id: 1 }, limit },
+    );
+    return docs.map((doc) => doc._id);
   }
 
   /** Like counts, the viewer's likes and authors' current names of many comments: three queries. */

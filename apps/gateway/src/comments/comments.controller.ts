@@ -24,6 +24,7 @@ import {
   commentSettingsViewSchema,
   commentViewSchema,
   editCommentRequestSchema,
+  emptyTrashResultSchema,
   moderateCommentRequestSchema,
   moderationQueuePageSchema,
   moderationQueueQuerySchema,
@@ -245,7 +246,8 @@ export class CommentsController {
   @Authenticated()
   @ApiOperation({
     summary:
-      'Held comments awaiting a decision (moderators: every post; authors: their posts), newest first.',
+      'Held comments awaiting a decision (moderators: every post; authors: their posts), newest first; status=trash lists the trash. ' +
+      "Moderators and admins also see a guest's email, website and how many comments came from the same client.",
   })
   @ApiJson(200, moderationQueuePageSchema, 'A page of the queue')
   @ApiProblems(401, 403)
@@ -288,6 +290,52 @@ export class CommentsController {
         method: 'POST',
         path: `/v1/comments/${encodeURIComponent(id)}/moderation`,
         body,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Post('comments/:id/restore')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Take a comment out of spam or trash, back to the status it had before.',
+  })
+  @ApiJson(200, commentViewSchema, 'The comment')
+  @ApiProblems(401, 403, 404, 409)
+  async restore(
+    @Caller() caller: Actor,
+    @Param('id', { schema: commentIdParamSchema }) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'POST',
+        path: `/v1/comments/${encodeURIComponent(id)}/restore`,
+        actor: caller,
+      }),
+    );
+  }
+
+  @Post('moderation/trash/empty')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({
+    summary:
+      'Empty the trash: delete every trashed comment for good (moderators: every post; authors: their posts).',
+  })
+  @ApiJson(200, emptyTrashResultSchema, 'How many were deleted')
+  @ApiProblems(401, 403)
+  async emptyTrash(
+    @Caller() caller: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return passThrough(
+      reply,
+      await this.comments.call({
+        method: 'POST',
+        path: '/v1/moderation/trash/empty',
         actor: caller,
       }),
     );

@@ -24,6 +24,7 @@ import {
   editorPage,
   inboxPage,
   manageSubscriptionsPage,
+  type ModerationTab,
   moderationPage,
   webhookCreatedPage,
   whyPage,
@@ -50,6 +51,9 @@ const csrfForm = z.object({
   _csrf: text,
   status: z.enum(['approved', 'pending', 'spam', 'trash']).optional(),
 });
+const MODERATION_TABS: readonly ModerationTab[] = ['pending', 'spam', 'trash'];
+const moderationQuery = z.object({ status: z.enum(['pending', 'spam', 'trash']).optional() });
+const removedForm = z.object({ _csrf: text, from: z.enum(['spam', 'trash']).optional() });
 const editorForm = z.object({
   _csrf: text,
   revision: text,
@@ -408,13 +412,23 @@ export class WebManageController {
   }
 
   @Get('moderation')
-  async moderation(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async moderation(
+    @Query({ schema: moderationQuery }) query: z.infer<typeof moderationQuery>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!(await this.loggedIn(request, reply))) return;
-    const queue = await this.api.call<ModerationQueuePage & Problem>(request, {
-      method: 'GET',
-      path: '/api/v1/moderation/queue',
-      query: { status: 'held', limit: 50 },
-    });
+    const tab = query.status ?? 'pending';
+    const list = (status: ModerationTab, limit: number) =>
+      this.api.call<ModerationQueuePage & Problem>(request, {
+        method: 'GET',
+        path: '/api/v1/moderation/queue',
+        query: { status, limit },
+      });
+    const [queue, ...others] = await Promise.all([
+      list(tab, 50),
+      ...MODERATION_TABS.filter((t) => t !== tab).map((t) => list(t, 1)),
+    ]);
     if (queue.status !== 200) {
       await this.render(
         request,
@@ -428,7 +442,30 @@ export class WebManageController {
       );
       return;
     }
-    await this.render(request, reply, 'Moderation', moderationPage(queue.body));
+    const totals = [queue.body.total, ...others.map((o) => (o.status === 200 ? o.body.total : 0))];
+    const order = [tab, ...MODERATION_TABS.filter((t) => t !== tab)];
+    const counts = Object.fromEntries(order.map((t, i) => [t, totals[i] ?? 0])) as Record<
+      ModerationTab,
+      number
+    >;
+    await this.render(
+      request,
+      reply,
+      'Moderation',
+      moderationPage({ tab, queue: queue.body, counts, csrf: csrfToken(request, reply) }),
+    );
+  }
+
+  @Post('moderation/empty-trash')
+  async emptyTrash(
+    @Body({ schema: csrfForm }) form: z.infer<typeof csrfForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    await this.api.call(request, { method: 'POST', path: '/api/v1/moderation/trash/empty' });
+    await reply.status(303).header('location', '/moderation?status=trash').send();
   }
 
   @Post('moderation/:id')
@@ -446,6 +483,30 @@ export class WebManageController {
       body: { status: form.status ?? 'approved' },
     });
     await reply.status(303).header('location', '/moderation').send();
+  }
+
+  /** Restore from spam or trash, or delete for good, then back to the tab it was done from. */
+  @Post('moderation/:id/:action')
+  async restoreOrDelete(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('action', { schema: z.enum(['restore', 'delete']) }) action: 'restore' | 'delete',
+    @Body({ schema: removedForm }) form: z.infer<typeof removedForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!(await this.loggedIn(request, reply))) return;
+    const path = `/api/v1/comments/${encodeURIComponent(id)}`;
+    await this.api.call(
+      request,
+      action === 'restore'
+        ? { method: 'POST', path: `${path}/restore` }
+        : { method: 'DELETE', path },
+    );
+    await reply
+      .status(303)
+      .header('location', `/moderation?status=${form.from ?? 'trash'}`)
+      .send();
   }
 
   @Get('write')

@@ -95,14 +95,18 @@ export type CommentQuery = z.output<typeof commentQuerySchema>;
 
 export const moderationQueueQuerySchema = z
   .object({
-    /** `held` lists pending and spam together. */
-    status: z.enum(['pending', 'spam', 'held']).default('pending'),
+    /** `held` lists pending and spam together; `trash` what was trashed, to restore or delete. */
+    status: z.enum(['pending', 'spam', 'held', 'trash']).default('pending'),
     postId: idSchema.optional(),
     page: pageSchema,
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
 export type ModerationQueueQuery = z.output<typeof moderationQueueQuerySchema>;
+
+/** WordPress's "hold a comment in the queue if it contains N or more links"; 0 turns it off. */
+const MAX_LINKS_DESCRIPTION =
+  'Hold a comment in the queue if it contains this many links or more (0: no limit)';
 
 const wordListSchema = z.array(safeText(z.string().trim().min(1).max(100))).max(500);
 
@@ -116,7 +120,7 @@ export const blogCommentSettingsInputSchema = z
       .object({ guests: z.boolean(), accounts: z.boolean() })
       .strict()
       .partial(),
-    maxLinks: z.number().int().min(0).max(100),
+    maxLinks: z.number().int().min(0).max(100).describe(MAX_LINKS_DESCRIPTION),
     holdWords: wordListSchema,
     spamWords: wordListSchema,
     floodSeconds: z.number().int().min(0).max(3600),
@@ -136,7 +140,7 @@ export const commentSettingsViewSchema = z.object({
   editWindowMinutes: z.number().int(),
   requireApproval: z.boolean(),
   requirePreviouslyApproved: z.object({ guests: z.boolean(), accounts: z.boolean() }),
-  maxLinks: z.number().int(),
+  maxLinks: z.number().int().describe(MAX_LINKS_DESCRIPTION),
   holdWords: z.array(z.string()),
   spamWords: z.array(z.string()),
   floodSeconds: z.number().int(),
@@ -229,9 +233,29 @@ export type PostCommentResponse = z.infer<typeof postCommentResponseSchema>;
 export const commentLikeStateSchema = z.object({ commentId: z.string(), liked: z.boolean() });
 export type CommentLikeState = z.infer<typeof commentLikeStateSchema>;
 
+/** Comments that came from one client, by status; the client is known by a keyed hash of its address. */
+export const clientHistorySchema = z.object({
+  approved: z.number().int().min(0),
+  pending: z.number().int().min(0),
+  spam: z.number().int().min(0),
+  trash: z.number().int().min(0),
+});
+export type ClientHistory = z.infer<typeof clientHistorySchema>;
+
+/** What a moderator needs to judge a guest's comment; never shown to authors or readers. */
+export const guestContactSchema = z.object({
+  email: z.string(),
+  url: z.string().nullable(),
+  /** This and the other comments from the same client, or null when the client is unknown. */
+  sameClient: clientHistorySchema.nullable(),
+});
+export type GuestContact = z.infer<typeof guestContactSchema>;
+
 export const moderationQueueItemSchema = commentViewSchema.extend({
   moderationReason: z.string().nullable(),
   post: z.object({ id: z.string(), title: z.string(), slug: z.string() }),
+  /** A guest's email, website and client history, for moderators and admins; null otherwise. */
+  guest: guestContactSchema.nullable(),
 });
 export type ModerationQueueItem = z.infer<typeof moderationQueueItemSchema>;
 
@@ -242,3 +266,9 @@ export const moderationQueuePageSchema = z.object({
   pages: z.number().int().positive(),
 });
 export type ModerationQueuePage = z.infer<typeof moderationQueuePageSchema>;
+
+export const emptyTrashResultSchema = z.object({
+  /** Trashed comments deleted for good (kept as tombstones where replies hang on them). */
+  deleted: z.number().int().min(0),
+});
+export type EmptyTrashResult = z.infer<typeof emptyTrashResultSchema>;

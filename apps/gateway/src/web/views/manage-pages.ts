@@ -1,4 +1,5 @@
 import type {
+  GuestContact,
   InboxResponse,
   ModerationQueuePage,
   NotificationWhy,
@@ -6,7 +7,7 @@ import type {
   SubscriptionList,
   WebhookView,
 } from '@parley/contracts';
-import { type SafeHtml, html, trusted } from '../html';
+import { type SafeHtml, html, safeUrl, trusted } from '../html';
 import { formatDate } from './thread';
 
 const REASONS: Record<string, string> = {
@@ -190,9 +191,99 @@ export function manageSubscriptionsPage(
     ${webhook && webhookSection(webhook.current, csrf, webhook.error)}`;
 }
 
-export function moderationPage(queue: ModerationQueuePage): SafeHtml {
+/** The moderation queue's tabs, as WordPress's comment screen has them. */
+export type ModerationTab = 'pending' | 'spam' | 'trash';
+
+export interface ModerationView {
+  tab: ModerationTab;
+  queue: ModerationQueuePage;
+  /** How many comments each tab holds, for its label. */
+  counts: Record<ModerationTab, number>;
+  csrf: string;
+}
+
+const TAB_LABELS: Record<ModerationTab, string> = {
+  pending: 'Pending',
+  spam: 'Spam',
+  trash: 'Trash',
+};
+
+function guestLine(guest: GuestContact | null): SafeHtml | false {
+  if (!guest) return false;
+  const from = guest.sameClient;
+  return html`<p class="muted" data-queue-guest>
+    Guest: <a href="${safeUrl(`mailto:${guest.email}`)}">${guest.email}</a>${
+      guest.url && html` · <a href="${safeUrl(guest.url)}" rel="nofollow ugc">${guest.url}</a>`
+    }${
+      from &&
+      html` · from the same client: ${from.approved} approved, ${from.pending} held,
+      ${from.spam} spam, ${from.trash} trashed`
+    }
+  </p>`;
+}
+
+function queueActions(tab: ModerationTab, id: string, csrf: string): SafeHtml {
+  const token = html`<input type="hidden" name="_csrf" value="${csrf}" />`;
+  const from = html`<input type="hidden" name="from" value="${tab}" />`;
+  if (tab !== 'pending')
+    return html`<div class="actions">
+      <form method="post" action="/moderation/${id}/restore">
+        ${token}${from}<button type="submit" data-restore>
+          ${tab === 'spam' ? 'Not spam' : 'Restore'}
+        </button>
+      </form>
+      <form method="post" action="/moderation/${id}/delete">
+        ${token}${from}<button type="submit" class="secondary" data-delete-permanently>
+          Delete permanently
+        </button>
+      </form>
+    </div>`;
+  return html`<form method="post" action="/moderation/${id}" class="actions">
+    ${token}
+    <button type="submit" name="status" value="approved" data-moderate="approved">Approve</button>
+    <button type="submit" name="status" value="spam" data-moderate="spam" class="secondary">
+      Spam
+    </button>
+    <button type="submit" name="status" value="trash" data-moderate="trash" class="secondary">
+      Trash
+    </button>
+  </form>`;
+}
+
+export function moderationPage({ tab, queue, counts, csrf }: ModerationView): SafeHtml {
+  const tabs: ModerationTab[] = ['pending', 'spam', 'trash'];
   return html`<h1>Moderation</h1>
-    <p class="muted">${queue.total} comment${queue.total === 1 ? '' : 's'} awaiting a decision.</p>
+    <nav aria-label="Moderation queues" class="tabs">
+      <ul>
+        ${tabs.map(
+          (t) =>
+            html`<li>
+              <a
+                href="/moderation${t === 'pending' ? '' : `?status=${t}`}"
+                data-tab="${t}"
+                ${trusted(t === tab ? 'aria-current="page"' : '')}
+                >${TAB_LABELS[t]} (${counts[t]})</a
+              >
+            </li>`,
+        )}
+      </ul>
+    </nav>
+    <p class="muted">
+      ${queue.total}
+      ${
+        tab === 'pending'
+          ? `comment${queue.total === 1 ? '' : 's'} awaiting a decision.`
+          : `comment${queue.total === 1 ? '' : 's'} in ${tab === 'spam' ? 'spam' : 'the trash'}.`
+      }
+    </p>
+    ${
+      tab === 'trash' &&
+      queue.total > 0 &&
+      html`<form method="post" action="/moderation/empty-trash" class="actions">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <button type="submit" class="secondary" data-empty-trash>Empty trash</button>
+    </form>`
+    }
     <ul class="queue">
       ${queue.items.map(
         (c) =>
@@ -204,35 +295,17 @@ export function moderationPage(queue: ModerationQueuePage): SafeHtml {
               <span data-queue-status>${c.status}</span
               >${c.moderationReason && html` · held: ${c.moderationReason}`}
             </p>
+            ${guestLine(c.guest)}
             <div class="comment-body">${trusted(c.html)}</div>
-            <form method="post" action="/moderation/${c.id}" class="actions">
-              <button type="submit" name="status" value="approved" data-moderate="approved">
-                Approve
-              </button>
-              <button
-                type="submit"
-                name="status"
-                value="spam"
-                data-moderate="spam"
-                class="secondary"
-              >
-                Spam
-              </button>
-              <button
-                type="submit"
-                name="status"
-                value="trash"
-                data-moderate="trash"
-                class="secondary"
-              >
-                Trash
-              </button>
-            </form>
+            ${queueActions(tab, c.id, csrf)}
             <p class="field-error" data-queue-error role="alert"></p>
           </li>`,
       )}
     </ul>
-    ${queue.items.length === 0 && html`<p>Nothing to moderate.</p>`}`;
+    ${
+      queue.items.length === 0 &&
+      html`<p>${tab === 'trash' ? 'The trash is empty.' : 'Nothing to moderate.'}</p>`
+    }`;
 }
 
 export interface EditorState {
