@@ -21,7 +21,14 @@ import { identicon } from './identicon';
 import { localRedirect } from './local-redirect';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
-import { type AccountFormState, loginPage, messagePage, registerPage } from './views/account-pages';
+import {
+  type AccountFormState,
+  forgotPasswordPage,
+  loginPage,
+  messagePage,
+  registerPage,
+  resetPasswordPage,
+} from './views/account-pages';
 import { type CommentFormState, emptyForm, formErrors } from './views/comment-form';
 import { frontPage } from './views/front-page';
 import { layout } from './views/layout';
@@ -67,6 +74,7 @@ const loginFormSchema = z.object({
   password: text,
   next: text,
   displayName: text,
+  token: text,
 });
 const simpleFormSchema = z.object({
   _csrf: z.string().optional(),
@@ -569,7 +577,8 @@ export class WebController {
 
   @Get('login')
   async loginForm(
-    @Query({ schema: z.object({ next: text }) }) query: { next?: string },
+    @Query({ schema: z.object({ next: text, 'password-reset': text }) })
+    query: { next?: string; 'password-reset'?: string },
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -582,7 +591,121 @@ export class WebController {
         errors: {},
         formError: null,
       }),
+      {
+        notice: query['password-reset']
+          ? 'Your password is changed, and every login with the old one has ended. Log in with the new one.'
+          : null,
+      },
     );
+  }
+
+  @Get('forgot-password')
+  async forgotPasswordForm(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.page(
+      request,
+      reply,
+      'Forgot your password?',
+      forgotPasswordPage(csrfToken(request, reply), { values: {}, errors: {}, formError: null }),
+    );
+  }
+
+  @Post('forgot-password')
+  async forgotPassword(
+    @Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/password-reset',
+      body: { email: form.email ?? '' },
+    });
+    if (answer.status !== 202) {
+      const problem = answer.body;
+      await this.page(
+        request,
+        reply,
+        'Forgot your password?',
+        forgotPasswordPage(csrfToken(request, reply), {
+          values: { email: form.email ?? '' },
+          errors: formErrors(problem?.errors),
+          formError: problemMessage(problem, 'Could not send the link.'),
+        }),
+        { status: answer.status },
+      );
+      return;
+    }
+    await this.page(
+      request,
+      reply,
+      'Check your mail',
+      messagePage(
+        'Check your mail',
+        'If an account has this address, a mail with a link to choose a new password is on its way to it. The link works once, within the hour.',
+        { href: '/login', label: 'Back to log in' },
+      ),
+    );
+  }
+
+  @Get('reset-password')
+  async resetPasswordForm(
+    @Query({ schema: z.object({ token: text }) }) query: { token?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.page(
+      request,
+      reply,
+      'Choose a new password',
+      resetPasswordPage(csrfToken(request, reply), query.token ?? '', {
+        values: {},
+        errors: {},
+        formError: query.token
+          ? null
+          : 'This link has no token: open the link from the mail again.',
+      }),
+    );
+  }
+
+  @Post('reset-password')
+  async resetPassword(
+    @Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/password-reset/confirm',
+      body: { token: form.token ?? '', password: form.password ?? '' },
+    });
+    if (answer.status !== 204) {
+      const problem = answer.body;
+      const errors = formErrors(problem?.errors);
+      await this.page(
+        request,
+        reply,
+        'Choose a new password',
+        resetPasswordPage(csrfToken(request, reply), form.token ?? '', {
+          values: {},
+          errors,
+          formError: errors.token
+            ? 'This link is not valid: open the link from the mail again.'
+            : problem?.code === 'validation-failed'
+              ? 'Please correct the marked fields.'
+              : problemMessage(problem, 'Could not set the password.'),
+        }),
+        { status: answer.status },
+      );
+      return;
+    }
+    // Every session of the account has ended, this browser's too.
+    clearSessionCookies(reply);
+    await reply.status(303).header('location', '/login?password-reset=1').send();
   }
 
   @Post('login')
