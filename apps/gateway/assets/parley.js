@@ -355,13 +355,8 @@
         n === 0 ? 'Notifications' : 'Notifications, ' + n + ' unread',
       );
     };
-    var unread = 0;
-    api('GET', '/api/v1/notifications?limit=1').then(function (answer) {
-      if (answer.ok) {
-        unread = answer.body.unreadCount || 0;
-        setUnread(unread);
-      }
-    });
+    // The page comes with the count; the stream adds what arrives while it is open.
+    var unread = parseInt(badge.textContent, 10) || 0;
     if (window.EventSource) {
       var notifications = new EventSource('/api/v1/notifications/stream');
       notifications.addEventListener('notification', function () {

@@ -114,12 +114,12 @@ export class WebController {
       feeds?: { title: string; href: string }[];
     } = {},
   ): Promise<void> {
-    const viewer = await this.api.viewer(request, reply);
+    const viewer = await this.api.pageViewer(request, reply);
     const csrf = csrfToken(request, reply);
     const body = layout({
       title: title === this.blogTitle ? title : `${title} · ${this.blogTitle}`,
       blogTitle: this.blogTitle,
-      viewer: viewer ? { actor: viewer } : null,
+      viewer,
       csrf,
       notice: extra.notice ?? null,
       ...(extra.dataset ? { dataset: extra.dataset } : {}),
@@ -795,6 +795,36 @@ export class WebController {
     }
     this.api.startSession(request, reply, answer.body);
     await reply.status(303).header('location', localRedirect(form.next)).send();
+  }
+
+  @Post('account/resend-verification')
+  async resendVerification(
+    @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!(await this.api.viewer(request, reply))) {
+      await reply.status(303).header('location', '/login').send();
+      return;
+    }
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/resend-verification',
+    });
+    await this.page(
+      request,
+      reply,
+      'Check your mail',
+      answer.status === 202
+        ? messagePage(
+            'Check your mail',
+            'A new link to verify your address is on its way (a few an hour at most). Follow it, and Parley can send you email.',
+            { href: '/', label: 'Back to the blog' },
+          )
+        : messagePage('Please try again', problemMessage(answer.body, 'No link could be sent.')),
+      { status: answer.status === 202 ? 200 : answer.status },
+    );
   }
 
   @Post('logout')

@@ -53,6 +53,10 @@ export function loginPage(csrf: string, next: string, state: AccountFormState): 
 
 export function registerPage(csrf: string, next: string, state: AccountFormState): SafeHtml {
   return html`<h1>Create an account</h1>
+    <p>
+      We mail you a link to verify your address: check your mail. Until you follow it, Parley sends
+      you no email (no replies, no subscriptions), though you can comment at once.
+    </p>
     ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
     <form method="post" action="/register" class="stacked">
       <input type="hidden" name="_csrf" value="${csrf}" /><input
