@@ -12,7 +12,7 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
-import type { FieldError } from '@parley/platform';
+import { CLOCK, type Clock, type FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
@@ -98,6 +98,7 @@ export class WebController {
   constructor(
     private readonly api: PublicApi,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.blogTitle = options.blogTitle ?? 'Parley';
   }
@@ -196,7 +197,9 @@ export class WebController {
   @Get('posts/:slug')
   async post(
     @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
-    @Query({ schema: z.object({ cpage: text, corder: text, replyTo: text, view: text }) })
+    @Query({
+      schema: z.object({ cpage: text, corder: text, replyTo: text, view: text, edit: text }),
+    })
     query: Record<string, string | undefined>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -279,6 +282,7 @@ export class WebController {
             page: 1,
             perPage: 50,
             threadDepth: 5,
+            editWindowMinutes: 0,
             commentsOpen: false,
             totals: { comments: 0, threads: 0, pages: 1 },
             items: [],
@@ -301,6 +305,8 @@ export class WebController {
       csrf: csrfToken(request, reply),
       replyTo: replyItem ? { id: replyItem.id, name: replyItem.author?.name ?? 'a comment' } : null,
       form,
+      editing: query.edit ?? null,
+      now: this.clock(),
     });
     await this.page(request, reply, post.body.title, main, {
       status,
@@ -487,6 +493,15 @@ export class WebController {
       message: comment.body.status === 'approved' ? null : 'Your comment is awaiting moderation',
       moderationReason: null,
     };
+    const mine = viewer !== null && item.author?.accountId === viewer.accountId;
+    // Only the author's own comment needs the edit window: its Edit link.
+    const thread = mine
+      ? await this.api.call<ThreadPage>(request, {
+          method: 'GET',
+          path: `/api/v1/posts/${encodeURIComponent(item.postId)}/comments`,
+        })
+      : null;
+    const editWindowMinutes = thread?.status === 200 ? thread.body.editWindowMinutes : 0;
     const markup = commentArticle(item, {
       slug: post.status === 200 ? post.body.slug : '',
       csrf: csrfToken(request, reply),
@@ -494,6 +509,11 @@ export class WebController {
       canModerate: false,
       page: 1,
       order: 'oldest',
+      editableAfter:
+        editWindowMinutes > 0
+          ? new Date(this.clock().getTime() - editWindowMinutes * 60_000).toISOString()
+          : null,
+      editing: null,
     });
     await reply
       .header('content-type', 'text/html; charset=utf-8')
@@ -556,6 +576,49 @@ export class WebController {
       method: form.action === 'unlike' ? 'DELETE' : 'PUT',
       path: `/api/v1/comments/${encodeURIComponent(id)}/like`,
     });
+    await reply.status(303).header('location', back).send();
+  }
+
+  @Post('comments/:id/edit')
+  async editComment(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Body({ schema: z.object({ _csrf: z.string().optional(), back: text, body: text }) })
+    form: { _csrf?: string; back?: string; body?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const back = localRedirect(form.back);
+    if (!(await this.api.viewer(request, reply))) {
+      await reply
+        .status(303)
+        .header('location', `/login?next=${encodeURIComponent(back)}`)
+        .send();
+      return;
+    }
+    const edited = await this.api.call<Problem>(request, {
+      method: 'PATCH',
+      path: `/api/v1/comments/${encodeURIComponent(id)}`,
+      body: { body: form.body ?? '' },
+    });
+    if (edited.status !== 200) {
+      const problem = edited.body;
+      const reason = problem?.errors?.[0]?.reason;
+      await this.page(
+        request,
+        reply,
+        'Your comment was not changed',
+        messagePage(
+          'Your comment was not changed',
+          reason
+            ? `The text ${reason}.`
+            : problemMessage(problem, 'The comment could not be edited.'),
+          { href: back, label: 'Back to the discussion' },
+        ),
+        { status: edited.status },
+      );
+      return;
+    }
     await reply.status(303).header('location', back).send();
   }
 

@@ -26,6 +26,9 @@ export function postPage(input: {
   csrf: string;
   replyTo: { id: string; name: string } | null;
   form: CommentFormState;
+  /** The comment whose edit form is open, if the viewer asked for one. */
+  editing: string | null;
+  now: Date;
 }): SafeHtml {
   const { post, thread, viewer } = input;
   const ctx: CommentRenderContext = {
@@ -35,6 +38,11 @@ export function postPage(input: {
     canModerate: thread.view === 'moderation',
     page: thread.page,
     order: thread.order,
+    editableAfter:
+      thread.editWindowMinutes > 0
+        ? new Date(input.now.getTime() - thread.editWindowMinutes * 60_000).toISOString()
+        : null,
+    editing: input.editing,
   };
   const meta = [post.series, ...post.categories].filter(Boolean).join(' · ');
   const orderLink = (order: 'oldest' | 'newest', label: string) =>
