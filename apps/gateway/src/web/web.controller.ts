@@ -4,7 +4,6 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
   Actor,
-  CommentView,
   PostCommentResponse,
   PostPage,
   PostView,
@@ -468,7 +467,7 @@ export class WebController {
     const tokens = [
       ...new Set([...viewerTokens(request), ...(query.viewerToken ? [query.viewerToken] : [])]),
     ];
-    const comment = await this.api.call<CommentView>(request, {
+    const comment = await this.api.call<ThreadItem>(request, {
       method: 'GET',
       path: `/api/v1/comments/${encodeURIComponent(id)}`,
       query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined },
@@ -486,7 +485,6 @@ export class WebController {
     });
     const item: ThreadItem = {
       ...comment.body,
-      number: null,
       replyCount: 0,
       likeCount: 0,
       likedByViewer: false,

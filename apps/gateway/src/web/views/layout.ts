@@ -54,7 +54,7 @@ export function layout(page: PageShell): SafeHtml {
   // The script keeps the bell current on every page of a signed-in reader.
   const dataset = {
     ...(page.dataset ?? {}),
-    ...(page.viewer ? { 'logged-in': 'true' } : {}),
+    ...(page.viewer ? { 'logged-in': 'true', 'account-id': page.viewer.actor.accountId } : {}),
   };
   const data = Object.entries(dataset).map(([key, value]) => html` data-${key}="${value}"`);
   const unread = page.viewer?.unread ?? 0;
