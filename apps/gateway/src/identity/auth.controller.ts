@@ -147,7 +147,7 @@ export class AuthController {
     status: 202,
     description: 'Accepted: a mail is on its way if the address has an account',
   })
-  @ApiProblems(422)
+  @ApiProblems()
   async requestPasswordReset(
     @Body({ schema: passwordResetRequestSchema }) body: z.infer<typeof passwordResetRequestSchema>,
   ): Promise<void> {
@@ -165,7 +165,7 @@ export class AuthController {
       'Set a new password with the token of a reset link. The link then stops working, and every session of the account ends (log in with the new password).',
   })
   @ApiNoContent('The password is changed')
-  @ApiProblems(401, 422)
+  @ApiProblems(401)
   async confirmPasswordReset(
     @Body({ schema: passwordResetConfirmSchema }) body: z.infer<typeof passwordResetConfirmSchema>,
   ): Promise<void> {
