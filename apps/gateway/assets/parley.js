@@ -7,6 +7,10 @@
   var body = document.body;
   var postId = body.dataset.postId;
   var loggedIn = body.dataset.loggedIn === 'true';
+  var accountId = body.dataset.accountId || null;
+  // Comments this page posted: the reader sees them in place, never as "new comments".
+  var postedHere = {};
+  var posting = null;
 
   function api(method, url, payload) {
     var headers = { accept: 'application/json', 'x-parley-csrf': csrf };
@@ -169,13 +173,19 @@
       }
       var button = form.querySelector('button[type="submit"]');
       button.disabled = true;
-      api('POST', '/api/v1/posts/' + encodeURIComponent(form.dataset.postId) + '/comments', payload)
+      posting = api(
+        'POST',
+        '/api/v1/posts/' + encodeURIComponent(form.dataset.postId) + '/comments',
+        payload,
+      );
+      posting
         .then(function (answer) {
           if (answer.status !== 201) {
             showProblem(answer.body, answer.headers);
             return null;
           }
           var created = answer.body;
+          postedHere[created.id] = true;
           if (elements.notifyPosts.checked) {
             api(
               'POST',
@@ -301,7 +311,24 @@
     var stream = new EventSource(body.dataset.commentsStream);
     var arrived = function (event) {
       var data = JSON.parse(event.data);
+      if (data.author && data.author.accountId && data.author.accountId === accountId) return;
+      // The stream can be quicker than the answer to the post: decide once it is known.
+      if (posting) {
+        var pending = posting;
+        pending.then(
+          function () {
+            if (posting === pending) posting = null;
+            arrived(event);
+          },
+          function () {
+            if (posting === pending) posting = null;
+            arrived(event);
+          },
+        );
+        return;
+      }
       if (
+        postedHere[data.commentId] ||
         document.getElementById('comment-' + data.commentId) ||
         waiting.some(function (w) {
           return w.commentId === data.commentId;
@@ -355,15 +382,19 @@
         n === 0 ? 'Notifications' : 'Notifications, ' + n + ' unread',
       );
     };
-    var unread = 0;
-    api('GET', '/api/v1/notifications?limit=1').then(function (answer) {
-      if (answer.ok) {
-        unread = answer.body.unreadCount || 0;
-        setUnread(unread);
-      }
-    });
+    // The page comes with the count; the stream adds what arrives while it is open.
+    var unread = parseInt(badge.textContent, 10) || 0;
     if (window.EventSource) {
       var notifications = new EventSource('/api/v1/notifications/stream');
+      // What arrived between the page and the stream is in the count asked once connected.
+      notifications.addEventListener('open', function () {
+        api('GET', '/api/v1/notifications?limit=1').then(function (answer) {
+          if (answer.ok) {
+            unread = answer.body.unreadCount || 0;
+            setUnread(unread);
+          }
+        });
+      });
       notifications.addEventListener('notification', function () {
         unread += 1;
         setUnread(unread);

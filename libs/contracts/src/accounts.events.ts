@@ -34,7 +34,7 @@ export const accountEvents = {
   /** Published so that every gateway refuses the session's access tokens from now on. */
   'parley.session.ended.v1': z.object({
     sessionId: idSchema,
-    reason: z.enum(['logout', 'reuse-detected', 'expired']),
+    reason: z.enum(['logout', 'reuse-detected', 'expired', 'password-reset']),
     endedAt: isoTimeSchema,
   }),
 };
@@ -51,6 +51,21 @@ export const accountPrivateEvents = {
     accountId: idSchema,
     passwordHash: z.string().min(1),
     setAt: isoTimeSchema,
+    /** Set when the password was chosen through a reset link: that link, used up. */
+    resetId: idSchema.optional(),
+  }),
+  /** A reset link was mailed; it works once, until it expires or another password is set. */
+  'parley.credentials.reset-requested.v1': z.object({
+    accountId: idSchema,
+    resetId: idSchema,
+    requestedAt: isoTimeSchema,
+    expiresAt: isoTimeSchema,
+  }),
+  /** A session of an account, listed so that a password reset can end them all. */
+  'parley.identity.session-listed.v1': z.object({
+    accountId: idSchema,
+    sessionId: idSchema,
+    listedAt: isoTimeSchema,
   }),
   /** Login attempts per address (hashed), whether or not it has an account: the login throttle. */
   'parley.login.failed.v1': z.object({ key: z.string().min(1), failedAt: isoTimeSchema }),
@@ -65,7 +80,7 @@ export const accountPrivateEvents = {
   /** A mail the gateway sent to an address or an account (hashed key): the mail quota. */
   'parley.identity.mail-sent.v1': z.object({
     key: z.string().min(1),
-    kind: z.enum(['verification', 'registration-attempt']),
+    kind: z.enum(['verification', 'registration-attempt', 'password-reset']),
     sentAt: isoTimeSchema,
   }),
   'parley.session.started.v1': z.object({

@@ -214,7 +214,13 @@ export function commentsScenario(mode: HarnessMode): void {
 
       const newest = (await thread(postId, '?order=newest')).body;
       expect(ids(newest)).toEqual([c.id, b.id, b1.id, a.id, a1.id, a2.id, a3.id]);
-      expect(newest.items.filter((i) => i.number !== null).map((i) => i.number)).toEqual([1, 2, 3]);
+      // A comment keeps its number whichever order the thread is read in, and read alone.
+      expect(newest.items.filter((i) => i.number !== null).map((i) => i.number)).toEqual([3, 2, 1]);
+      const alone = await service.request<ThreadItem>('GET', `/v1/comments/${c.id}`);
+      expect(alone.body.number).toBe(3);
+      expect((await service.request<ThreadItem>('GET', `/v1/comments/${b1.id}`)).body.number).toBe(
+        null,
+      );
     });
 
     it('takes a comment posted the moment a post is published, and shows its thread, every time', async () => {

@@ -151,7 +151,9 @@ export class ThreadQueries {
     const ordered: { shown: ShownComment; number: number | null }[] = [];
     roots.forEach((root, index) => {
       for (const shown of byRoot.get(root._id) ?? []) {
-        ordered.push({ shown, number: shown.doc.parentId === null ? skip + index + 1 : null });
+        // Numbered by age whatever the order shown, so "#3" is the same comment either way.
+        const number = order === 'oldest' ? skip + index + 1 : threadCount - skip - index;
+        ordered.push({ shown, number: shown.doc.parentId === null ? number : null });
       }
     });
     const decorate = await this.decorations(
@@ -189,9 +191,18 @@ export class ThreadQueries {
       (viewer.view === 'moderation' && doc.status !== 'trash') ||
       (doc.status === 'pending' && isOwn(doc, viewer));
     if (!visible) return null;
-    const [decorate, replyCount] = await Promise.all([
+    const listedTopLevel = doc.parentId === null && doc.status === 'approved';
+    const [decorate, replyCount, number] = await Promise.all([
       this.decorations([doc], accountId),
       this.comments.count({ parentId: commentId, status: 'approved', deleted: false }),
+      // Its number among the post's listed threads, oldest first, as the thread page gives it.
+      listedTopLevel
+        ? this.collection<ThreadDocument>(C.threads).count({
+            postId: doc.postId,
+            listed: true,
+            _id: { $lte: doc._id },
+          })
+        : Promise.resolve(null),
     ]);
     const shown: ShownComment = {
       doc,
@@ -199,7 +210,7 @@ export class ThreadQueries {
       ownPending: doc.status === 'pending' && viewer.view === 'public',
       replyCount,
     };
-    return toThreadItem(shown, null, viewer, decorate);
+    return toThreadItem(shown, number, viewer, decorate);
   }
 
   async moderationQueue(request: QueueRequest): Promise<ModerationQueuePage> {

@@ -68,6 +68,7 @@ export class ThreadService {
       page: query.page,
       perPage: settings.commentsPerPage,
       threadDepth: settings.threadDepth,
+      editWindowMinutes: settings.editWindowMinutes,
       commentsOpen: refusalOf(post, this.clock()) === null,
       totals,
       items: items.map((item) => atMostDepth(item, settings.threadDepth)),

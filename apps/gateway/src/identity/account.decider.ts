@@ -7,6 +7,7 @@ export type AccountEvent = DomainEvent<
   | 'parley.account.email-verified.v1'
   | 'parley.account.display-name-changed.v1'
   | 'parley.account.roles-changed.v1'
+  | 'parley.credentials.reset-requested.v1'
 >;
 
 export interface Account {
@@ -18,6 +19,10 @@ export interface Account {
   emailVerified: boolean;
   passwordHash: string;
   registeredAt: string;
+  /** Reset links mailed and not used yet, by id: when each expires. */
+  resets: Record<string, string>;
+  /** When a reset link last set the password: sessions older than that are over. */
+  resetAt: string;
 }
 
 export type AccountCommand =
@@ -32,10 +37,17 @@ export type AccountCommand =
   | { type: 'VerifyEmail'; email: string }
   | { type: 'ChangeDisplayName'; displayName: string }
   | { type: 'SetRoles'; roles: Role[]; by: { accountId: string; roles: Role[] } }
-  | { type: 'SetPassword'; passwordHash: string };
+  | { type: 'SetPassword'; passwordHash: string }
+  | { type: 'RequestPasswordReset'; resetId: string; expiresAt: Date }
+  | { type: 'ResetPassword'; resetId: string; passwordHash: string };
 
 export type AccountError = DomainError<
-  'AccountExists' | 'AccountNotFound' | 'EmailMismatch' | 'NotAllowed' | 'CannotDemoteSelf'
+  | 'AccountExists'
+  | 'AccountNotFound'
+  | 'EmailMismatch'
+  | 'NotAllowed'
+  | 'CannotDemoteSelf'
+  | 'ResetLinkInvalid'
 >;
 
 const initial: Account = {
@@ -47,6 +59,8 @@ const initial: Account = {
   emailVerified: false,
   passwordHash: '',
   registeredAt: '',
+  resets: {},
+  resetAt: '',
 };
 
 function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
@@ -69,7 +83,18 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
           registeredAt: event.data.registeredAt,
         };
       case 'parley.credentials.password-set.v1':
-        return { ...state, passwordHash: event.data.passwordHash };
+        // A new password, however set, makes every reset link mailed before it useless.
+        return {
+          ...state,
+          passwordHash: event.data.passwordHash,
+          resets: {},
+          resetAt: event.data.resetId ? event.data.setAt : state.resetAt,
+        };
+      case 'parley.credentials.reset-requested.v1':
+        return {
+          ...state,
+          resets: { ...state.resets, [event.data.resetId]: event.data.expiresAt },
+        };
       case 'parley.account.email-verified.v1':
         return { ...state, emailVerified: true };
       case 'parley.account.display-name-changed.v1':
@@ -150,6 +175,36 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
             data: { accountId: state.accountId, passwordHash: command.passwordHash, setAt: at },
           },
         ];
+      case 'RequestPasswordReset':
+        return [
+          {
+            type: 'parley.credentials.reset-requested.v1',
+            data: {
+              accountId: state.accountId,
+              resetId: command.resetId,
+              requestedAt: at,
+              expiresAt: command.expiresAt.toISOString(),
+            },
+          },
+        ];
+      case 'ResetPassword': {
+        const expiresAt = state.resets[command.resetId];
+        if (expiresAt === undefined)
+          return domainError('ResetLinkInvalid', 'This reset link has been used or replaced');
+        if (Date.parse(expiresAt) <= now.getTime())
+          return domainError('ResetLinkInvalid', 'This reset link has expired');
+        return [
+          {
+            type: 'parley.credentials.password-set.v1',
+            data: {
+              accountId: state.accountId,
+              passwordHash: command.passwordHash,
+              setAt: at,
+              resetId: command.resetId,
+            },
+          },
+        ];
+      }
       default:
         return assertNever(command, 'account command');
     }

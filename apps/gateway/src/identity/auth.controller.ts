@@ -20,6 +20,8 @@ import {
   accountSummarySchema,
   accountViewSchema,
   loginRequestSchema,
+  passwordResetConfirmSchema,
+  passwordResetRequestSchema,
   refreshRequestSchema,
   registerRequestSchema,
   setRolesRequestSchema,
@@ -27,9 +29,10 @@ import {
   updateMeRequestSchema,
   verifyEmailRequestSchema,
 } from '@parley/contracts';
-import { READ_MODELS, domainProblem } from '@parley/platform';
+import { APP_LOGGER, READ_MODELS, domainProblem } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Authenticated, Caller } from '../auth/authentication.guard';
 import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
@@ -72,6 +75,7 @@ export class AuthController {
   constructor(
     private readonly identity: IdentityService,
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Post('auth/register')
@@ -129,6 +133,43 @@ export class AuthController {
     @Body({ schema: refreshRequestSchema }) body: z.infer<typeof refreshRequestSchema>,
   ): Promise<void> {
     unwrap(await this.identity.logout(body.refreshToken));
+  }
+
+  @Post('auth/password-reset')
+  @HttpCode(202)
+  @RateLimited(WRITE_LIMIT)
+  @ApiOperation({
+    summary:
+      'Ask for a link to choose a new password. If the address has an account, a mail with a link that works once, within the hour, goes to it (a few an hour at most). ' +
+      'The answer is the same whether or not the address has an account.',
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'Accepted: a mail is on its way if the address has an account',
+  })
+  @ApiProblems()
+  async requestPasswordReset(
+    @Body({ schema: passwordResetRequestSchema }) body: z.infer<typeof passwordResetRequestSchema>,
+  ): Promise<void> {
+    // Not awaited: the time to answer must not tell whether a mail is being sent.
+    this.identity.requestPasswordReset(body.email).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'password reset request failed');
+    });
+  }
+
+  @Post('auth/password-reset/confirm')
+  @HttpCode(204)
+  @RateLimited(WRITE_LIMIT)
+  @ApiOperation({
+    summary:
+      'Set a new password with the token of a reset link. The link then stops working, and every session of the account ends (log in with the new password).',
+  })
+  @ApiNoContent('The password is changed')
+  @ApiProblems(401)
+  async confirmPasswordReset(
+    @Body({ schema: passwordResetConfirmSchema }) body: z.infer<typeof passwordResetConfirmSchema>,
+  ): Promise<void> {
+    unwrap(await this.identity.confirmPasswordReset(body.token, body.password));
   }
 
   @Post('auth/verify-email')

@@ -59,7 +59,7 @@ export interface AccessClaims {
   sessionId?: string | undefined;
 }
 
-/** Short-lived access tokens and single-purpose tokens (address verification), signed HS256. */
+/** Short-lived access tokens and single-purpose tokens (address verification, password reset), signed HS256. */
 export class TokenSigner {
   private readonly key: Uint8Array;
 
@@ -118,6 +118,44 @@ export class TokenSigner {
         roles: Array.isArray(payload.roles) ? (payload.roles as Role[]) : [],
         sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
       };
+    } catch {
+      return null;
+    }
+  }
+
+  /** A password reset link's token: the account and the reset it was mailed for, until it expires. */
+  async passwordReset(
+    accountId: string,
+    resetId: string,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<string> {
+    return new SignJWT({ rid: resetId, use: 'password-reset' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(accountId)
+      .setIssuer('parley')
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.key);
+  }
+
+  async verifyPasswordResetToken(
+    token: string,
+    now: Date,
+  ): Promise<{ accountId: string; resetId: string } | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: 'parley',
+        currentDate: now,
+        algorithms: ['HS256'],
+      });
+      if (
+        payload.use !== 'password-reset' ||
+        typeof payload.sub !== 'string' ||
+        typeof payload.rid !== 'string'
+      )
+        return null;
+      return { accountId: payload.sub, resetId: payload.rid };
     } catch {
       return null;
     }

@@ -122,6 +122,51 @@ describe('the account decider', () => {
       .thenError('CannotDemoteSelf');
   });
 
+  describe('password reset', () => {
+    const requested = (resetId: string, expiresAt: string): AccountEvent => ({
+      type: 'parley.credentials.reset-requested.v1',
+      data: { accountId: 'a1', resetId, requestedAt: at, expiresAt },
+    });
+    const later = '2026-11-24T13:00:00.000Z';
+    const resetWith = (resetId: string): AccountEvent => ({
+      type: 'parley.credentials.password-set.v1',
+      data: { accountId: 'a1', passwordHash: 'new', setAt: at, resetId },
+    });
+
+    it('records a mailed link with its expiry', () => {
+      account
+        .given([registered])
+        .when({ type: 'RequestPasswordReset', resetId: 'r1', expiresAt: new Date(later) })
+        .then([requested('r1', later)]);
+    });
+
+    it('sets the password with a link once, and no more', () => {
+      account
+        .given([registered, requested('r1', later)])
+        .when({ type: 'ResetPassword', resetId: 'r1', passwordHash: 'new' })
+        .then([resetWith('r1')]);
+      account
+        .given([registered, requested('r1', later), resetWith('r1')])
+        .when({ type: 'ResetPassword', resetId: 'r1', passwordHash: 'again' })
+        .thenError('ResetLinkInvalid');
+    });
+
+    it('refuses a link that expired, was never mailed, or came before another reset', () => {
+      account
+        .given([registered, requested('r1', at)])
+        .when({ type: 'ResetPassword', resetId: 'r1', passwordHash: 'new' })
+        .thenError('ResetLinkInvalid');
+      account
+        .given([registered, requested('r1', later)])
+        .when({ type: 'ResetPassword', resetId: 'forged', passwordHash: 'new' })
+        .thenError('ResetLinkInvalid');
+      account
+        .given([registered, requested('r1', later), requested('r2', later), resetWith('r2')])
+        .when({ type: 'ResetPassword', resetId: 'r1', passwordHash: 'new' })
+        .thenError('ResetLinkInvalid');
+    });
+  });
+
   it('refuses commands on an account that does not exist', () => {
     account
       .given([])
@@ -231,6 +276,28 @@ describe('the session decider', () => {
           data: { sessionId: 's1', reason: 'expired', endedAt: at },
         },
       ]);
+  });
+
+  it('ends a session when the password is reset, whoever holds it, once', () => {
+    session
+      .given([started])
+      .when({ type: 'Revoke' })
+      .then([
+        {
+          type: 'parley.session.ended.v1',
+          data: { sessionId: 's1', reason: 'password-reset', endedAt: at },
+        },
+      ]);
+    session
+      .given([
+        started,
+        {
+          type: 'parley.session.ended.v1',
+          data: { sessionId: 's1', reason: 'logout', endedAt: at },
+        },
+      ])
+      .when({ type: 'Revoke' })
+      .then([]);
   });
 
   it('logs out once', () => {

@@ -414,6 +414,91 @@ function identityScenario(mode: HarnessMode): void {
       );
     });
 
+    it('resets a forgotten password through a link mailed once, and ends every other session', async () => {
+      const email = 'rey@example.com';
+      const mailsToRey = () => mailbox.messages().filter((m) => m.to === email);
+      const registered = await post<TokensResponse>('/api/v1/auth/register', {
+        email,
+        password: PASSWORD,
+        displayName: 'Rey',
+      });
+      const elsewhere = await post<TokensResponse>('/api/v1/auth/login', {
+        email,
+        password: PASSWORD,
+      });
+      const resetLink = async (): Promise<string> => {
+        const before = mailsToRey().length;
+        expect(
+          (await post('/api/v1/auth/password-reset', { email: ' REY@example.com' })).status,
+        ).toBe(202);
+        const mail = await eventually(async () => mailsToRey()[before]);
+        expect(mail.subject).toBe('Choose a new password');
+        const token = /\/reset-password\?token=([^\s"<]+)/.exec(mail.text)?.[1];
+        expect(token).toBeDefined();
+        return decodeURIComponent(token!);
+      };
+      // An unknown address is answered the same, and nobody is mailed.
+      const before = mailbox.messages().length;
+      expect(
+        (await post('/api/v1/auth/password-reset', { email: 'nobody@example.com' })).status,
+      ).toBe(202);
+
+      const expired = await resetLink();
+      clockOffsetMs += 3601_000;
+      const tooLate = await post<{ code: string }>('/api/v1/auth/password-reset/confirm', {
+        token: expired,
+        password: 'a brand new password',
+      });
+      clockOffsetMs -= 3601_000;
+      expect(tooLate.status).toBe(401);
+
+      const token = await resetLink();
+      const forged = await post('/api/v1/auth/password-reset/confirm', {
+        token: `${token.slice(0, -4)}abcd`,
+        password: 'a brand new password',
+      });
+      expect(forged.status).toBe(401);
+      const wrongUse = await post('/api/v1/auth/password-reset/confirm', {
+        token: registered.body.accessToken,
+        password: 'a brand new password',
+      });
+      expect(wrongUse.status).toBe(401);
+      expect(
+        (
+          await post('/api/v1/auth/password-reset/confirm', {
+            token,
+            password: 'a brand new password',
+          })
+        ).status,
+      ).toBe(204);
+      expect(
+        mailbox
+          .messages()
+          .slice(before)
+          .some((m) => m.to === 'nobody@example.com'),
+      ).toBe(false);
+      // The link works once.
+      const again = await post('/api/v1/auth/password-reset/confirm', {
+        token,
+        password: 'yet another password',
+      });
+      expect(again.status).toBe(401);
+      // Every session the account had is over, its access tokens and refresh tokens alike.
+      for (const tokens of [registered.body, elsewhere.body]) {
+        expect((await get('/api/v1/me', tokens.accessToken)).status).toBe(401);
+        expect(
+          (await post('/api/v1/auth/refresh', { refreshToken: tokens.refreshToken })).status,
+        ).toBe(401);
+      }
+      expect((await post('/api/v1/auth/login', { email, password: PASSWORD })).status).toBe(401);
+      const login = await post<TokensResponse>('/api/v1/auth/login', {
+        email,
+        password: 'a brand new password',
+      });
+      expect(login.status).toBe(200);
+      expect(login.body.account.id).toBe(registered.body.account.id);
+    });
+
     it('logs out', async () => {
       const login = await post<TokensResponse>('/api/v1/auth/login', {
         email: 'amy@example.com',
@@ -519,6 +604,8 @@ function identityScenario(mode: HarnessMode): void {
         '/api/v1/auth/login',
         '/api/v1/auth/refresh',
         '/api/v1/auth/logout',
+        '/api/v1/auth/password-reset',
+        '/api/v1/auth/password-reset/confirm',
         '/api/v1/me',
       ]) {
         expect(doc.body.paths[path]).toBeDefined();

@@ -32,6 +32,7 @@ import {
   sha256,
   verifyPassword,
 } from './credentials';
+import { accountSessionsDecider } from './account-sessions.decider';
 import { reservationDecider } from './reservation.decider';
 import { EndedSessions } from './ended-sessions';
 import { type MailKind, mailQuotaDecider, quotaLeft } from './mail-quota.decider';
@@ -82,12 +83,16 @@ const tooManyAttempts = <T>(waitMs: number): Outcome<T> => ({
   retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
 });
 
+/** How long a password reset link works. */
+export const PASSWORD_RESET_TTL_MS = 3600_000;
+
 const FIRST_ADMIN_STREAM = 'identity-first-admin';
 const accountStream = (id: string) => `account-${id}`;
 const emailStream = (email: string) => `identity-email-${sha256(email)}`;
 const sessionStream = (id: string) => `session-${id}`;
 const loginStream = (key: string) => `identity-login-${key}`;
 const mailStream = (key: string) => `identity-mail-${key}`;
+const accountSessionsStream = (id: string) => `identity-account-sessions-${id}`;
 
 export function accountView(account: Account): AccountView {
   return {
@@ -232,6 +237,11 @@ export class IdentityService {
     const account = await this.account(outcome.state.accountId);
     if (!account.exists)
       return fail('InvalidToken', 'This refresh token is not valid; log in again');
+    if (account.resetAt && outcome.state.startedAt < account.resetAt) {
+      // A session too old to be listed when the password was reset ends now.
+      await this.revokeSession(parsed.sessionId);
+      return fail('InvalidToken', 'The password was changed since this login; log in again');
+    }
     return ok(await this.tokensFor(account, next.token, parsed.sessionId));
   }
 
@@ -250,6 +260,85 @@ export class IdentityService {
     // This instance refuses the session's access tokens at once; the others when the event reaches them.
     this.endedSessions.end(parsed.sessionId, this.clock());
     return ok(null);
+  }
+
+  /**
+   * Mails a link to choose a new password to the account the address belongs to, if any. The
+   * caller is answered the same whatever happens, so it runs after the answer.
+   */
+  async requestPasswordReset(emailInput: string): Promise<void> {
+    const email = normalizeEmail(emailInput);
+    const accountId = await this.reservation(emailStream(email));
+    if (!accountId) return;
+    const account = await this.account(accountId);
+    if (!account.exists || !(await this.takeMailQuota('password-reset', this.mailKeys(account))))
+      return;
+    const resetId = randomUUID();
+    const now = this.clock();
+    const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
+    const requested = await handleCommand(
+      this.store,
+      accountDecider,
+      accountStream(accountId),
+      { type: 'RequestPasswordReset', resetId, expiresAt },
+      this.context(),
+      { now: this.clock },
+    );
+    if (!requested.ok) return;
+    const token = await this.tokens.passwordReset(accountId, resetId, expiresAt, now);
+    const link = `${this.options.publicBaseUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    try {
+      await this.options.mailer.send({
+        from: this.options.mailFrom,
+        to: account.email,
+        subject: 'Choose a new password',
+        text: `Hello ${account.displayName},\n\nSomeone (we hope you) asked to choose a new password for your Parley account. This link lets you do it once, within the hour:\n\n${link}\n\nIf it was not you, there is nothing to do: your password is unchanged.\n`,
+        html: `<p>Hello ${escapeHtml(account.displayName)},</p><p>Someone (we hope you) asked to choose a new password for your Parley account. This link lets you do it once, within the hour:</p><p><a href="${escapeHtml(link)}">Choose a new password</a></p><p>If it was not you, there is nothing to do: your password is unchanged.</p>`,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, accountId }, 'password reset mail not sent');
+    }
+  }
+
+  /** Sets the password chosen through a reset link (once) and ends every session of the account. */
+  async confirmPasswordReset(token: string, password: string): Promise<Outcome<null>> {
+    const claims = await this.tokens.verifyPasswordResetToken(token, this.clock());
+    if (!claims) return fail('InvalidToken', 'This reset link is not valid or has expired');
+    const outcome = await handleCommand(
+      this.store,
+      accountDecider,
+      accountStream(claims.accountId),
+      {
+        type: 'ResetPassword',
+        resetId: claims.resetId,
+        passwordHash: await hashPassword(password),
+      },
+      this.context(),
+      { now: this.clock },
+    );
+    if (!outcome.ok) {
+      const message =
+        outcome.error.code === 'ResetLinkInvalid'
+          ? outcome.error.message
+          : 'This reset link is not valid or has expired';
+      return fail('InvalidToken', message);
+    }
+    const listed = await this.load(accountSessionsDecider, accountSessionsStream(claims.accountId));
+    for (const sessionId of listed.sessionIds) await this.revokeSession(sessionId);
+    return ok(null);
+  }
+
+  private async revokeSession(sessionId: string): Promise<void> {
+    const outcome = await handleCommand(
+      this.store,
+      sessionDecider,
+      sessionStream(sessionId),
+      { type: 'Revoke' },
+      this.context(),
+      { now: this.clock },
+    );
+    // This instance refuses its access tokens at once; the others when the event reaches them.
+    if (outcome.ok) this.endedSessions.end(sessionId, this.clock());
   }
 
   /** The claims of a valid access token whose session has not ended, or null. */
@@ -315,7 +404,12 @@ export class IdentityService {
       { now: this.clock },
     );
     if (!outcome.ok) {
-      const code = outcome.error.code === 'AccountExists' ? 'NotAllowed' : outcome.error.code;
+      const code =
+        outcome.error.code === 'AccountExists'
+          ? 'NotAllowed'
+          : outcome.error.code === 'ResetLinkInvalid'
+            ? 'InvalidToken'
+            : outcome.error.code;
       return fail(code, outcome.error.message);
     }
     return ok(accountView(outcome.state));
@@ -335,6 +429,14 @@ export class IdentityService {
         refreshTokenHash: refresh.hash,
         expiresAt: this.refreshExpiry(),
       },
+      this.context(),
+      { now: this.clock },
+    );
+    await handleCommand(
+      this.store,
+      accountSessionsDecider,
+      accountSessionsStream(account.accountId),
+      { accountId: account.accountId, sessionId },
       this.context(),
       { now: this.clock },
     );

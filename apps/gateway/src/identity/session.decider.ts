@@ -16,6 +16,7 @@ export interface Session {
   previousHash: string;
   rotatedAt: string;
   expiresAt: string;
+  startedAt: string;
   ended: boolean;
 }
 
@@ -34,7 +35,9 @@ export type SessionCommand =
       nextHash: string;
       expiresAt: Date;
     }
-  | { type: 'End'; presentedHash: string };
+  | { type: 'End'; presentedHash: string }
+  /** The account's password was reset: every session it had ends, whoever holds it. */
+  | { type: 'Revoke' };
 
 export type SessionError = DomainError<
   'SessionNotFound' | 'SessionEnded' | 'SessionExpired' | 'TokenMismatch' | 'SessionExists'
@@ -61,6 +64,7 @@ export const sessionDecider: Decider<Session, SessionCommand, SessionEvent, Sess
     previousHash: '',
     rotatedAt: '',
     expiresAt: '',
+    startedAt: '',
     ended: false,
   },
   evolve(state, event) {
@@ -73,6 +77,7 @@ export const sessionDecider: Decider<Session, SessionCommand, SessionEvent, Sess
           accountId: event.data.accountId,
           currentHash: event.data.refreshTokenHash,
           expiresAt: event.data.expiresAt,
+          startedAt: event.data.startedAt,
         };
       case 'parley.session.refreshed.v1':
         return {
@@ -155,6 +160,15 @@ export const sessionDecider: Decider<Session, SessionCommand, SessionEvent, Sess
           {
             type: 'parley.session.ended.v1',
             data: { sessionId: state.sessionId, reason: 'logout', endedAt: at },
+          },
+        ];
+      case 'Revoke':
+        if (!state.exists) return domainError('SessionNotFound', 'This session does not exist');
+        if (state.ended) return [];
+        return [
+          {
+            type: 'parley.session.ended.v1',
+            data: { sessionId: state.sessionId, reason: 'password-reset', endedAt: at },
           },
         ];
       default:

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Actor, TokensResponse } from '@parley/contracts';
+import type { AccountView, Actor, InboxResponse, TokensResponse } from '@parley/contracts';
 import { CLOCK, type Clock } from '@parley/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityService } from '../identity/identity.service';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import type { Viewer } from './views/layout';
 import { COOKIES, clearSessionCookies, setSessionCookies } from './web-session';
 
 export interface ApiAnswer<T> {
@@ -101,6 +102,28 @@ export class PublicApi {
     }
     this.startSession(request, reply, refreshed.body);
     return web.parleyViewer;
+  }
+
+  /**
+   * The visitor as the frame of every page shows them: whether their address is verified
+   * (no mail reaches them until it is) and their unread notifications.
+   */
+  async pageViewer(request: FastifyRequest, reply: FastifyReply): Promise<Viewer | null> {
+    const actor = await this.viewer(request, reply);
+    if (!actor) return null;
+    const [me, inbox] = await Promise.all([
+      this.call<AccountView>(request, { method: 'GET', path: '/api/v1/me' }),
+      this.call<InboxResponse>(request, {
+        method: 'GET',
+        path: '/api/v1/notifications',
+        query: { limit: 1 },
+      }),
+    ]);
+    return {
+      actor,
+      ...(me.status === 200 ? { emailVerified: me.body.emailVerified } : {}),
+      ...(inbox.status === 200 ? { unread: inbox.body.unreadCount } : {}),
+    };
   }
 
   /** Keeps the tokens of a login in cookies and uses them for the rest of this request. */

@@ -111,11 +111,10 @@ export class WebManageController {
     status = 200,
     notice: string | null = null,
   ): Promise<void> {
-    const viewer = await this.api.viewer(request, reply);
     const page = layout({
       title: `${title} · Parley`,
       blogTitle: 'Parley',
-      viewer: viewer ? { actor: viewer } : null,
+      viewer: await this.api.pageViewer(request, reply),
       csrf: csrfToken(request, reply),
       notice,
       main,

@@ -4,7 +4,6 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
   Actor,
-  CommentView,
   PostCommentResponse,
   PostPage,
   PostView,
@@ -12,7 +11,7 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
-import type { FieldError } from '@parley/platform';
+import { CLOCK, type Clock, type FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
@@ -21,7 +20,14 @@ import { identicon } from './identicon';
 import { localRedirect } from './local-redirect';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
-import { type AccountFormState, loginPage, messagePage, registerPage } from './views/account-pages';
+import {
+  type AccountFormState,
+  forgotPasswordPage,
+  loginPage,
+  messagePage,
+  registerPage,
+  resetPasswordPage,
+} from './views/account-pages';
 import { type CommentFormState, emptyForm, formErrors } from './views/comment-form';
 import { frontPage } from './views/front-page';
 import { layout } from './views/layout';
@@ -67,6 +73,7 @@ const loginFormSchema = z.object({
   password: text,
   next: text,
   displayName: text,
+  token: text,
 });
 const simpleFormSchema = z.object({
   _csrf: z.string().optional(),
@@ -90,6 +97,7 @@ export class WebController {
   constructor(
     private readonly api: PublicApi,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.blogTitle = options.blogTitle ?? 'Parley';
   }
@@ -106,12 +114,12 @@ export class WebController {
       feeds?: { title: string; href: string }[];
     } = {},
   ): Promise<void> {
-    const viewer = await this.api.viewer(request, reply);
+    const viewer = await this.api.pageViewer(request, reply);
     const csrf = csrfToken(request, reply);
     const body = layout({
       title: title === this.blogTitle ? title : `${title} · ${this.blogTitle}`,
       blogTitle: this.blogTitle,
-      viewer: viewer ? { actor: viewer } : null,
+      viewer,
       csrf,
       notice: extra.notice ?? null,
       ...(extra.dataset ? { dataset: extra.dataset } : {}),
@@ -188,7 +196,9 @@ export class WebController {
   @Get('posts/:slug')
   async post(
     @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
-    @Query({ schema: z.object({ cpage: text, corder: text, replyTo: text, view: text }) })
+    @Query({
+      schema: z.object({ cpage: text, corder: text, replyTo: text, view: text, edit: text }),
+    })
     query: Record<string, string | undefined>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -271,6 +281,7 @@ export class WebController {
             page: 1,
             perPage: 50,
             threadDepth: 5,
+            editWindowMinutes: 0,
             commentsOpen: false,
             totals: { comments: 0, threads: 0, pages: 1 },
             items: [],
@@ -296,6 +307,8 @@ export class WebController {
       canEdit: Boolean(
         viewer && (viewer.roles.includes('admin') || viewer.accountId === post.body.author.id),
       ),
+      editing: query.edit ?? null,
+      now: this.clock(),
     });
     await this.page(request, reply, post.body.title, main, {
       status,
@@ -457,7 +470,7 @@ export class WebController {
     const tokens = [
       ...new Set([...viewerTokens(request), ...(query.viewerToken ? [query.viewerToken] : [])]),
     ];
-    const comment = await this.api.call<CommentView>(request, {
+    const comment = await this.api.call<ThreadItem>(request, {
       method: 'GET',
       path: `/api/v1/comments/${encodeURIComponent(id)}`,
       query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined },
@@ -475,13 +488,21 @@ export class WebController {
     });
     const item: ThreadItem = {
       ...comment.body,
-      number: null,
       replyCount: 0,
       likeCount: 0,
       likedByViewer: false,
       message: comment.body.status === 'approved' ? null : 'Your comment is awaiting moderation',
       moderationReason: null,
     };
+    const mine = viewer !== null && item.author?.accountId === viewer.accountId;
+    // Only the author's own comment needs the edit window: its Edit link.
+    const thread = mine
+      ? await this.api.call<ThreadPage>(request, {
+          method: 'GET',
+          path: `/api/v1/posts/${encodeURIComponent(item.postId)}/comments`,
+        })
+      : null;
+    const editWindowMinutes = thread?.status === 200 ? thread.body.editWindowMinutes : 0;
     const markup = commentArticle(item, {
       slug: post.status === 200 ? post.body.slug : '',
       csrf: csrfToken(request, reply),
@@ -489,6 +510,11 @@ export class WebController {
       canModerate: false,
       page: 1,
       order: 'oldest',
+      editableAfter:
+        editWindowMinutes > 0
+          ? new Date(this.clock().getTime() - editWindowMinutes * 60_000).toISOString()
+          : null,
+      editing: null,
     });
     await reply
       .header('content-type', 'text/html; charset=utf-8')
@@ -554,6 +580,49 @@ export class WebController {
     await reply.status(303).header('location', back).send();
   }
 
+  @Post('comments/:id/edit')
+  async editComment(
+    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Body({ schema: z.object({ _csrf: z.string().optional(), back: text, body: text }) })
+    form: { _csrf?: string; back?: string; body?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const back = localRedirect(form.back);
+    if (!(await this.api.viewer(request, reply))) {
+      await reply
+        .status(303)
+        .header('location', `/login?next=${encodeURIComponent(back)}`)
+        .send();
+      return;
+    }
+    const edited = await this.api.call<Problem>(request, {
+      method: 'PATCH',
+      path: `/api/v1/comments/${encodeURIComponent(id)}`,
+      body: { body: form.body ?? '' },
+    });
+    if (edited.status !== 200) {
+      const problem = edited.body;
+      const reason = problem?.errors?.[0]?.reason;
+      await this.page(
+        request,
+        reply,
+        'Your comment was not changed',
+        messagePage(
+          'Your comment was not changed',
+          reason
+            ? `The text ${reason}.`
+            : problemMessage(problem, 'The comment could not be edited.'),
+          { href: back, label: 'Back to the discussion' },
+        ),
+        { status: edited.status },
+      );
+      return;
+    }
+    await reply.status(303).header('location', back).send();
+  }
+
   @Post('comments/:id/delete')
   async deleteComment(
     @Param('id', { schema: z.string().min(1).max(100) }) id: string,
@@ -572,7 +641,8 @@ export class WebController {
 
   @Get('login')
   async loginForm(
-    @Query({ schema: z.object({ next: text }) }) query: { next?: string },
+    @Query({ schema: z.object({ next: text, 'password-reset': text }) })
+    query: { next?: string; 'password-reset'?: string },
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -585,7 +655,121 @@ export class WebController {
         errors: {},
         formError: null,
       }),
+      {
+        notice: query['password-reset']
+          ? 'Your password is changed, and every login with the old one has ended. Log in with the new one.'
+          : null,
+      },
     );
+  }
+
+  @Get('forgot-password')
+  async forgotPasswordForm(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.page(
+      request,
+      reply,
+      'Forgot your password?',
+      forgotPasswordPage(csrfToken(request, reply), { values: {}, errors: {}, formError: null }),
+    );
+  }
+
+  @Post('forgot-password')
+  async forgotPassword(
+    @Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/password-reset',
+      body: { email: form.email ?? '' },
+    });
+    if (answer.status !== 202) {
+      const problem = answer.body;
+      await this.page(
+        request,
+        reply,
+        'Forgot your password?',
+        forgotPasswordPage(csrfToken(request, reply), {
+          values: { email: form.email ?? '' },
+          errors: formErrors(problem?.errors),
+          formError: problemMessage(problem, 'Could not send the link.'),
+        }),
+        { status: answer.status },
+      );
+      return;
+    }
+    await this.page(
+      request,
+      reply,
+      'Check your mail',
+      messagePage(
+        'Check your mail',
+        'If an account has this address, a mail with a link to choose a new password is on its way to it. The link works once, within the hour.',
+        { href: '/login', label: 'Back to log in' },
+      ),
+    );
+  }
+
+  @Get('reset-password')
+  async resetPasswordForm(
+    @Query({ schema: z.object({ token: text }) }) query: { token?: string },
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.page(
+      request,
+      reply,
+      'Choose a new password',
+      resetPasswordPage(csrfToken(request, reply), query.token ?? '', {
+        values: {},
+        errors: {},
+        formError: query.token
+          ? null
+          : 'This link has no token: open the link from the mail again.',
+      }),
+    );
+  }
+
+  @Post('reset-password')
+  async resetPassword(
+    @Body({ schema: loginFormSchema }) form: z.infer<typeof loginFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/password-reset/confirm',
+      body: { token: form.token ?? '', password: form.password ?? '' },
+    });
+    if (answer.status !== 204) {
+      const problem = answer.body;
+      const errors = formErrors(problem?.errors);
+      await this.page(
+        request,
+        reply,
+        'Choose a new password',
+        resetPasswordPage(csrfToken(request, reply), form.token ?? '', {
+          values: {},
+          errors,
+          formError: errors.token
+            ? 'This link is not valid: open the link from the mail again.'
+            : problem?.code === 'validation-failed'
+              ? 'Please correct the marked fields.'
+              : problemMessage(problem, 'Could not set the password.'),
+        }),
+        { status: answer.status },
+      );
+      return;
+    }
+    // Every session of the account has ended, this browser's too.
+    clearSessionCookies(reply);
+    await reply.status(303).header('location', '/login?password-reset=1').send();
   }
 
   @Post('login')
@@ -675,6 +859,36 @@ export class WebController {
     }
     this.api.startSession(request, reply, answer.body);
     await reply.status(303).header('location', localRedirect(form.next)).send();
+  }
+
+  @Post('account/resend-verification')
+  async resendVerification(
+    @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!(await this.api.viewer(request, reply))) {
+      await reply.status(303).header('location', '/login').send();
+      return;
+    }
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/auth/resend-verification',
+    });
+    await this.page(
+      request,
+      reply,
+      'Check your mail',
+      answer.status === 202
+        ? messagePage(
+            'Check your mail',
+            'A new link to verify your address is on its way (a few an hour at most). Follow it, and Parley can send you email.',
+            { href: '/', label: 'Back to the blog' },
+          )
+        : messagePage('Please try again', problemMessage(answer.body, 'No link could be sent.')),
+      { status: answer.status === 202 ? 200 : answer.status },
+    );
   }
 
   @Post('logout')

@@ -206,6 +206,8 @@ export const threadPageSchema = z.object({
   /** Top-level threads per page; all replies of a thread are on its page. */
   perPage: z.number().int().positive(),
   threadDepth: z.number().int().positive(),
+  /** How long after posting its author may edit a comment (0: not at all). */
+  editWindowMinutes: z.number().int().min(0),
   /** Whether the post takes comments right now. */
   commentsOpen: z.boolean(),
   totals: z.object({

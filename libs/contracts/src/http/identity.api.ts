@@ -8,10 +8,12 @@ import {
 
 // Request and response schemas of the gateway's identity API.
 
+const newPasswordSchema = z.string().min(10, 'must be at least 10 characters').max(200);
+
 export const registerRequestSchema = z
   .object({
     email: emailInputSchema,
-    password: z.string().min(10, 'must be at least 10 characters').max(200),
+    password: newPasswordSchema,
     displayName: displayNameInputSchema,
   })
   .strict();
@@ -27,6 +29,16 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(200) }).strict();
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
+
+export const passwordResetRequestSchema = z
+  .object({ email: z.string().trim().toLowerCase().min(1).max(254) })
+  .strict();
+export type PasswordResetRequest = z.infer<typeof passwordResetRequestSchema>;
+
+export const passwordResetConfirmSchema = z
+  .object({ token: z.string().min(1).max(2000), password: newPasswordSchema })
+  .strict();
+export type PasswordResetConfirm = z.infer<typeof passwordResetConfirmSchema>;
 
 export const verifyEmailRequestSchema = z.object({ token: z.string().min(1).max(2000) }).strict();
 

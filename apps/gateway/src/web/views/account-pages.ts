@@ -47,11 +47,16 @@ export function loginPage(csrf: string, next: string, state: AccountFormState): 
       <div class="actions">
         <button type="submit">Log in</button> <a href="/register">Create an account</a>
       </div>
-    </form>`;
+    </form>
+    <p><a href="/forgot-password">Forgot your password?</a></p>`;
 }
 
 export function registerPage(csrf: string, next: string, state: AccountFormState): SafeHtml {
   return html`<h1>Create an account</h1>
+    <p>
+      We mail you a link to verify your address: check your mail. Until you follow it, Parley sends
+      you no email (no replies, no subscriptions), though you can comment at once.
+    </p>
     ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
     <form method="post" action="/register" class="stacked">
       <input type="hidden" name="_csrf" value="${csrf}" /><input
@@ -65,6 +70,33 @@ export function registerPage(csrf: string, next: string, state: AccountFormState
       <div class="actions">
         <button type="submit">Create account</button> <a href="/login">I have an account</a>
       </div>
+    </form>`;
+}
+
+export function forgotPasswordPage(csrf: string, state: AccountFormState): SafeHtml {
+  return html`<h1>Forgot your password?</h1>
+    <p>Give the address of your account: we mail you a link to choose a new password.</p>
+    ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
+    <form method="post" action="/forgot-password" class="stacked">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      ${input('email', 'Email', 'email', state, 'email')}
+      <div class="actions">
+        <button type="submit">Mail me a link</button> <a href="/login">Back to log in</a>
+      </div>
+    </form>`;
+}
+
+export function resetPasswordPage(csrf: string, token: string, state: AccountFormState): SafeHtml {
+  return html`<h1>Choose a new password</h1>
+    ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
+    <form method="post" action="/reset-password" class="stacked">
+      <input type="hidden" name="_csrf" value="${csrf}" /><input
+        type="hidden"
+        name="token"
+        value="${token}"
+      />
+      ${input('password', 'New password (at least 10 characters)', 'password', state, 'new-password')}
+      <div class="actions"><button type="submit">Set the password</button></div>
     </form>`;
 }
 

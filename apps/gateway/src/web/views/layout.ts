@@ -3,6 +3,10 @@ import { type Renderable, type SafeHtml, html } from '../html';
 
 export interface Viewer {
   actor: Actor;
+  /** False until the reader confirms their address: no mail reaches them before. */
+  emailVerified?: boolean;
+  /** Unread notifications, when known. */
+  unread?: number;
 }
 
 export interface PageShell {
@@ -31,10 +35,29 @@ function roleLinks(viewer: Viewer | null): SafeHtml {
 }
 
 /** The frame of every page: header with the account links and the bell, main content, footer. */
+function unverifiedNotice(viewer: Viewer | null, csrf: string): SafeHtml {
+  if (viewer?.emailVerified !== false) return html``;
+  return html`<div class="notice unverified" role="status">
+    <p>
+      Check your mail for the link that verifies your address. Until you follow it, Parley sends
+      you no email: no replies, no subscriptions.
+    </p>
+    <form method="post" action="/account/resend-verification" class="inline">
+      <input type="hidden" name="_csrf" value="${csrf}" /><button type="submit" class="secondary">
+        Send the link again
+      </button>
+    </form>
+  </div>`;
+}
+
 export function layout(page: PageShell): SafeHtml {
-  const data = Object.entries(page.dataset ?? {}).map(
-    ([key, value]) => html` data-${key}="${value}"`,
-  );
+  // The script keeps the bell current on every page of a signed-in reader.
+  const dataset = {
+    ...(page.dataset ?? {}),
+    ...(page.viewer ? { 'logged-in': 'true', 'account-id': page.viewer.actor.accountId } : {}),
+  };
+  const data = Object.entries(dataset).map(([key, value]) => html` data-${key}="${value}"`);
+  const unread = page.viewer?.unread ?? 0;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -63,11 +86,17 @@ ${(page.feeds ?? []).map(
       ${
         page.viewer
           ? html`<li>
-                <a href="/notifications" class="bell" aria-label="Notifications"
+                <a
+                  href="/notifications"
+                  class="bell"
+                  aria-label="${unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}"
                   ><span aria-hidden="true">🔔</span
-                  ><span class="bell-count" data-unread hidden>0</span></a
+                  ><span class="bell-count" data-unread ${unread > 0 ? '' : 'hidden'}
+                    >${unread}</span
+                  ></a
                 >
               </li>
+              <li><a href="/subscriptions/manage">Subscriptions</a></li>
               <li><span class="who">${page.viewer.actor.displayName}</span></li>
               <li>
                 <form method="post" action="/logout" class="inline">
@@ -86,6 +115,7 @@ ${(page.feeds ?? []).map(
   </nav>
 </header>
 ${page.notice && html`<p class="notice" role="status">${page.notice}</p>`}
+${unverifiedNotice(page.viewer, page.csrf)}
 <main id="main" tabindex="-1">
 ${page.main}
 </main>

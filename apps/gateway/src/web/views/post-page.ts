@@ -28,6 +28,9 @@ export function postPage(input: {
   form: CommentFormState;
   /** The post's author and admins get a link to its editor. */
   canEdit?: boolean;
+  /** The comment whose edit form is open, if the viewer asked for one. */
+  editing: string | null;
+  now: Date;
 }): SafeHtml {
   const { post, thread, viewer } = input;
   const ctx: CommentRenderContext = {
@@ -37,6 +40,11 @@ export function postPage(input: {
     canModerate: thread.view === 'moderation',
     page: thread.page,
     order: thread.order,
+    editableAfter:
+      thread.editWindowMinutes > 0
+        ? new Date(input.now.getTime() - thread.editWindowMinutes * 60_000).toISOString()
+        : null,
+    editing: input.editing,
   };
   const meta = [post.series, ...post.categories].filter(Boolean).join(' · ');
   const orderLink = (order: 'oldest' | 'newest', label: string) =>

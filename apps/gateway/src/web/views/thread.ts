@@ -21,6 +21,37 @@ export interface CommentRenderContext {
   canModerate: boolean;
   page: number;
   order: 'oldest' | 'newest';
+  /** The viewer's comments posted after this instant are still within the edit window. */
+  editableAfter: string | null;
+  /** The comment whose edit form is open in place of its text. */
+  editing: string | null;
+}
+
+function postHref(ctx: CommentRenderContext, extra: string, hash: string): string {
+  const params = [
+    extra,
+    ctx.page > 1 ? `cpage=${ctx.page}` : '',
+    ctx.order === 'newest' ? 'corder=newest' : '',
+  ].filter(Boolean);
+  return `/posts/${encodeURIComponent(ctx.slug)}${params.length > 0 ? `?${params.join('&')}` : ''}#${hash}`;
+}
+
+function editForm(item: ThreadItem, ctx: CommentRenderContext): SafeHtml {
+  return html`<form method="post" action="/comments/${item.id}/edit" class="stacked edit-form">
+    <input type="hidden" name="_csrf" value="${ctx.csrf}" /><input
+      type="hidden"
+      name="back"
+      value="${postHref(ctx, '', `comment-${item.id}`)}"
+    />
+    <label for="edit-${item.id}">Edit your comment</label>
+    <textarea id="edit-${item.id}" name="body" rows="6" required>
+${item.body}</textarea
+    >
+    <div class="actions">
+      <button type="submit">Save</button>
+      <a href="${postHref(ctx, '', `comment-${item.id}`)}">Cancel</a>
+    </div>
+  </form>`;
 }
 
 function author(item: ThreadItem): SafeHtml {
@@ -42,6 +73,9 @@ function author(item: ThreadItem): SafeHtml {
 /** One comment, without its replies: the same markup for the page and for in-place updates. */
 export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): SafeHtml {
   const mine = ctx.viewerAccountId !== null && item.author?.accountId === ctx.viewerAccountId;
+  const editable =
+    mine && !item.deleted && ctx.editableAfter !== null && item.postedAt > ctx.editableAfter;
+  const editing = editable && ctx.editing === item.id;
   const replyHref = `/posts/${encodeURIComponent(ctx.slug)}?replyTo=${encodeURIComponent(item.id)}${ctx.page > 1 ? `&cpage=${ctx.page}` : ''}#respond`;
   return html`<article aria-labelledby="comment-${item.id}-by">
     <header id="comment-${item.id}-by">
@@ -53,7 +87,7 @@ export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): Saf
       >
       ${item.number !== null && html`<span class="number" aria-label="Comment ${item.number}">#${item.number}</span>`}
     </header>
-    <div class="comment-body">${item.deleted ? item.message : trusted(item.html)}</div>
+    ${editing ? editForm(item, ctx) : html`<div class="comment-body">${item.deleted ? item.message : trusted(item.html)}</div>`}
     ${!item.deleted && item.message && html`<p class="moderation-notice" role="status">${item.message}</p>`}
     ${ctx.canModerate && item.moderationReason && html`<p class="muted">Held: ${item.moderationReason}</p>`}
     ${
@@ -83,6 +117,7 @@ export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): Saf
           >
         </form>
         ${item.status === 'approved' && html`<a class="reply-link" href="${replyHref}" data-reply-to="${item.id}" data-reply-name="${item.author?.name ?? ''}">Reply</a>`}
+        ${editable && !editing && html`<a class="edit-link" href="${postHref(ctx, `edit=${encodeURIComponent(item.id)}`, `comment-${item.id}`)}" data-edit="${item.id}">Edit</a>`}
         ${mine && html`<form method="post" action="/comments/${item.id}/delete" class="inline" data-confirm="Delete this comment?"><input type="hidden" name="_csrf" value="${ctx.csrf}" /><input type="hidden" name="back" value="/posts/${ctx.slug}" /><button type="submit" class="link">Delete</button></form>`}
       </footer>`
     }
