@@ -24,7 +24,7 @@ describe('npm start (embedded mode as a process)', () => {
     const thread = (await (
       await fetch(`${second.url}/api/v1/posts/movie-quote-monday-her`)
     ).json()) as { commentCount: number; likeCount: number };
-    expect(thread).toMatchObject({ commentCount: 7, likeCount: 3 });
+    expect(thread).toMatchObject({ commentCount: 12, likeCount: 3 });
     const login = await fetch(`${second.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
