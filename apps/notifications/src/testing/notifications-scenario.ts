@@ -16,7 +16,7 @@ import {
   type HarnessMode,
   MailCatcher,
   type ServiceHarness,
-  eventually,
+  eventually as eventuallyWithin,
   sleep,
   startServiceHarness,
 } from '@parley/testing';
@@ -37,6 +37,21 @@ const email = (accountId: string) => `${accountId}@example.com`;
 const QUIET_MS = 1_500;
 /** Waits through the broker, generous for a loaded machine. */
 const SLOW = { timeoutMs: 30_000 };
+
+/**
+ * Waits for a mail or a record that goes through the broker and the store: never less than
+ * 20 s, since a test machine running the fault scenarios beside this one takes that long at
+ * times.
+ */
+function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: Parameters<typeof eventuallyWithin>[1] = {},
+): Promise<T> {
+  return eventuallyWithin(probe, {
+    ...options,
+    timeoutMs: Math.max(20_000, options.timeoutMs ?? 0),
+  });
+}
 
 /** A receiver the operator allowed (an intranet one); every other loopback address is refused. */
 const ALLOWED_RECEIVER_HOST = '127.0.0.2';
