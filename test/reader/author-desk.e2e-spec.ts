@@ -1,20 +1,13 @@
 import type { AccountView, CommentSettingsView, TokensResponse } from '@parley/contracts';
+import { requestJson } from '@parley/testing';
 import type { Browser, Page } from 'playwright-core';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
 } from '../../apps/gateway/src/embedded/embedded-platform';
-import { describeBrowser, launchChromium } from './browser';
+import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
 const PASSWORD = 'correct horse battery staple';
-const AXE = require.resolve('axe-core/axe.min.js');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
 /** The author's desk and the blog's settings, driven through the pages as their owners would. */
 describeBrowser('the author’s desk and the settings page, in Chromium', () => {
@@ -23,18 +16,8 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
   let admin: TokensResponse;
   const problems: string[] = [];
 
-  async function api<T>(method: string, path: string, body?: unknown, token?: string) {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
 
   async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
     const deadline = Date.now() + 10_000;
@@ -64,21 +47,8 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
 
   /** axe-core on the page as it stands: serious and critical violations, kept for the last test. */
   async function checkAccessibility(page: Page): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        globalThis as unknown as {
-          axe: { run(): Promise<{ violations: AxeViolation[] }> };
-        }
-      ).axe;
-      return (await axe.run()).violations;
-    });
     const path = new URL(page.url()).pathname;
-    for (const v of violations)
-      if (v.impact === 'serious' || v.impact === 'critical')
-        problems.push(
-          `${path}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-        );
+    for (const problem of await accessibilityProblems(page)) problems.push(`${path}: ${problem}`);
   }
 
   const row = (page: Page, slug: string) => page.locator(`[data-desk-post="${slug}"]`);
