@@ -283,7 +283,15 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
         (v) => v > 0,
       ),
     ).toBe(true);
-    // The survivor's relay takes over publishing once the leaving replica's lease is gone.
+    // The survivor's relay takes over publishing once the leaving replica's lease is gone: a
+    // reply written now is handled, recorded and published by the survivor alone.
+    const last = await blog.comment({ postId: post, parent: root, author: { accountId: reader } });
+    await eventually(() => (mailsAbout(last.id).length > 0 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      message: 'a mail for the reply written after the hand-over',
+    });
+    expect(mailsAbout(last.id).map((m) => m.to)).toEqual([[authorMail]]);
     await eventually(
       async () =>
         valuesOf(await scrape(), 'parley_relay_lag_ms', { service: 'notifications' }).length === 1

@@ -22,7 +22,8 @@ import {
 } from '@parley/testing';
 import { DeliveryService } from '../delivery/delivery.service';
 import { notificationsService } from '../notifications.service';
-import { guestSubscriberId } from '../shared/ids';
+import { INBOX, type NotificationEntry } from '../inbox/inbox.projection';
+import { accountSubscriberId, guestSubscriberId } from '../shared/ids';
 import { SUBSCRIPTIONS, type SubscriberEntry } from '../subscriptions/subscriptions.projection';
 import { Blog, type CommentRef } from './blog';
 
@@ -484,6 +485,14 @@ export function notificationsScenario(mode: HarnessMode): void {
       const digests = () => smtp.to(email(F)).filter((m) => m.headers.subject?.includes('digest'));
       expect(digests()).toEqual([]);
       expect(mailsTo(F, morning)).toEqual([]);
+      // Both mails wait in F's digest before the day ends.
+      await eventually(async () => {
+        const waiting = await harness.infra.readModels
+          .db(INBOX)
+          .collection<NotificationEntry>('notifications')
+          .count({ subscriberId: accountSubscriberId(F), digestDueAt: { $ne: null } });
+        return waiting === 2 ? true : undefined;
+      });
 
       offsetMs += 24 * 3_600_000;
       const digest = await eventually(() => digests()[0], { timeoutMs: 15_000 });
