@@ -28,10 +28,13 @@ import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { BlogSettingsController } from './posts/blog-settings.controller';
 import { PostsController } from './posts/posts.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import { FeedsController } from './web/feeds.controller';
 import { NotFoundPageFilter } from './web/not-found.filter';
+import { BlogIdentity } from './web/blog-identity';
+import { PageRenderer } from './web/page-renderer';
 import { PublicApi } from './web/public-api';
 import { WebDeskController } from './web/web-desk.controller';
 import { WebManageController } from './web/web-manage.controller';
@@ -106,6 +109,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           FeedsController,
           AsyncApiController,
           PostsController,
+          BlogSettingsController,
           CommentsController,
           NotificationsController,
           LiveController,
@@ -129,6 +133,8 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           EndedSessions,
           IdentityService,
           PublicApi,
+          BlogIdentity,
+          PageRenderer,
           LiveHub,
           { provide: APP_GUARD, useClass: AuthenticationGuard },
           NotFoundPageFilter,

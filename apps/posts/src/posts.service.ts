@@ -2,7 +2,7 @@ import type { PostsConfig } from '@parley/config';
 import { type PostCommentSettings, commentSettingsInputSchema } from '@parley/contracts';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { LikesModule } from './likes/likes.module';
-import type { PostsOptions } from './posts/post-use-cases';
+import type { PostsOptions } from './posts/posts.options';
 import { PostsModule, PostsOptionsModule } from './posts/posts.module';
 import { postsProjection } from './read-model/posts.projection';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -10,6 +10,8 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 export interface PostsServiceOptions {
   /** The blog's comment settings for posts drafted without their own; open by default. */
   defaultCommentSettings?: PostCommentSettings;
+  /** The blog's name until an admin changes it; the configured one by default. */
+  blogTitle?: string;
   /** How often the scheduler looks for posts whose time has come; every second by default. */
   schedulerIntervalMs?: number;
 }
@@ -30,10 +32,14 @@ export function postsService(
   options: PostsServiceOptions = {},
 ): ServiceDefinition {
   const resolved: PostsOptions = {
-    defaultCommentSettings: commentSettingsInputSchema.parse(
-      options.defaultCommentSettings ??
-        (config ? defaultCommentSettingsOf(config) : { mode: 'open' }),
-    ),
+    blog: {
+      title: options.blogTitle ?? config?.blogTitle ?? 'Parley',
+      description: '',
+      defaultCommentSettings: commentSettingsInputSchema.parse(
+        options.defaultCommentSettings ??
+          (config ? defaultCommentSettingsOf(config) : { mode: 'open' }),
+      ),
+    },
     schedulerIntervalMs: options.schedulerIntervalMs ?? 1000,
   };
   return {

@@ -66,6 +66,8 @@ export interface PostsConfig extends BaseConfig {
   app: 'posts';
   /** Days after publishing that comments close on new posts; 0 keeps them open. */
   commentsAutoCloseDays: number;
+  /** The blog's name until an admin changes it. */
+  blogTitle: string;
 }
 
 export interface CommentsConfig extends BaseConfig {
@@ -129,7 +131,7 @@ const GATEWAY = [
   'LIVE_STREAMS_PER_CLIENT',
 ] as const;
 
-const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS'] as const;
+const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS', 'BLOG_TITLE'] as const;
 
 const NOTIFICATIONS = [
   ...BASE,
@@ -172,7 +174,12 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
   },
   posts: (env) => {
     const v = readVariables('posts', POSTS, env);
-    return { ...base('posts', v), app: 'posts', commentsAutoCloseDays: v.COMMENTS_AUTO_CLOSE_DAYS };
+    return {
+      ...base('posts', v),
+      app: 'posts',
+      commentsAutoCloseDays: v.COMMENTS_AUTO_CLOSE_DAYS,
+      blogTitle: v.BLOG_TITLE,
+    };
   },
   comments: (env) => ({
     ...base('comments', readVariables('comments', BASE, env)),

@@ -165,6 +165,13 @@ export const VARIABLES = {
     defaultValue: '0',
     apps: ['posts'],
   },
+  BLOG_TITLE: {
+    schema: z.string().trim().min(1).max(120),
+    description:
+      "The blog's name until an admin changes it on the settings page (then the page's choice stays).",
+    defaultValue: 'Parley',
+    apps: ['posts'],
+  },
   POSTS_URL: {
     schema: httpUrl,
     description: 'Internal base URL of the posts service.',

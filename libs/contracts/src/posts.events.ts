@@ -89,6 +89,14 @@ export const postEvents = {
 
 /** Kept inside the posts store: a slug belongs to one post for ever. */
 export const postPrivateEvents = {
+  /** The blog's name, its tagline and the comment settings new posts start with. */
+  'parley.blog.settings-changed.v1': z.object({
+    title: z.string().min(1).max(120),
+    description: z.string().max(300),
+    defaultCommentSettings: commentSettingsSchema,
+    changedBy: idSchema,
+    changedAt: isoTimeSchema,
+  }),
   'parley.slug.reserved.v1': z.object({
     slug: z.string().min(1),
     postId: idSchema,

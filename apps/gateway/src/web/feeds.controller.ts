@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { PostPage, PostView, ThreadPage } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { BlogIdentity } from './blog-identity';
 import { PublicApi } from './public-api';
 import { type FeedChannel, type FeedItem, feedUpdatedAt, rssFeed, xmlText } from './views/feed';
 
@@ -21,14 +21,10 @@ const THREAD_PAGES_READ = 20;
 @ApiExcludeController()
 @Controller()
 export class FeedsController {
-  private readonly blogTitle: string;
-
   constructor(
     private readonly api: PublicApi,
-    @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
-  ) {
-    this.blogTitle = options.blogTitle ?? 'Parley';
-  }
+    private readonly blog: BlogIdentity,
+  ) {}
 
   @Get('feed')
   async posts(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -50,11 +46,12 @@ export class FeedsController {
         descriptionHtml: `<p>${xmlText(post.excerpt)}</p>`,
         categories: [...post.categories, ...post.tags],
       }));
+    const blog = await this.blog.name();
     await send(request, reply, {
-      title: this.blogTitle,
+      title: blog.title,
       link: `${origin}/`,
       self: `${origin}/feed`,
-      description: `The latest posts of ${this.blogTitle}`,
+      description: blog.description || `The latest posts of ${blog.title}`,
       items,
     });
   }
@@ -95,11 +92,12 @@ export class FeedsController {
       if (page >= thread.body.totals.pages) break;
     }
     items.sort((a, b) => b.published.getTime() - a.published.getTime());
+    const blog = await this.blog.name();
     await send(request, reply, {
       title: `Comments on: ${post.body.title}`,
       link: postUrl,
       self: `${postUrl}/feed`,
-      description: `The latest comments on ${post.body.title} · ${this.blogTitle}`,
+      description: `The latest comments on ${post.body.title} · ${blog.title}`,
       items: items.slice(0, COMMENTS_IN_FEED),
     });
   }

@@ -10,11 +10,8 @@ import { APP_LOGGER, sendProblem } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { type Observable, throwError } from 'rxjs';
-import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
-import { PublicApi } from './public-api';
+import { PageRenderer } from './page-renderer';
 import { messagePage } from './views/account-pages';
-import { layout } from './views/layout';
-import { csrfToken } from './web-session';
 
 /** Whether the client asks for a page: it names text/html in Accept with a weight above zero. */
 export function wantsHtml(accept: string | undefined): boolean {
@@ -36,8 +33,7 @@ const API_PATHS = /^\/(api|wp-json)(\/|$)/;
 @Injectable()
 export class NotFoundPageFilter implements ExceptionFilter {
   constructor(
-    private readonly api: PublicApi,
-    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly pages: PageRenderer,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -56,22 +52,13 @@ export class NotFoundPageFilter implements ExceptionFilter {
       sendProblem(exception, request, reply, this.logger);
       return;
     }
-    const viewer = await this.api.viewer(request, reply).catch(() => null);
-    const blogTitle = this.options.blogTitle ?? 'Parley';
-    const page = layout({
-      title: `Not found · ${blogTitle}`,
-      blogTitle,
-      viewer: viewer ? { actor: viewer } : null,
-      csrf: csrfToken(request, reply),
+    await this.pages.send(request, reply, {
+      title: 'Not found',
       main: messagePage('Not found', 'There is no page at this address.', {
         href: '/',
         label: 'Back to the blog',
       }),
+      status: 404,
     });
-    await reply
-      .status(404)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(page.value);
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
   Actor,
+  BlogSettingsView,
   CommentSettingsView,
   PostPage,
   PostSummary,
@@ -11,17 +12,18 @@ import type { FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SafeHtml } from './html';
+import { PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import {
   type SettingsFormState,
   confirmDeletePage,
   deskPage,
+  blogSettingsFieldErrors,
   settingsFieldErrors,
   settingsPage,
   settingsValues,
 } from './views/desk-pages';
-import { layout } from './views/layout';
 import { COOKIES, csrfToken } from './web-session';
 
 const text = z.string().max(300_000).optional();
@@ -30,6 +32,10 @@ const csrfForm = z.object({ _csrf: text, confirm: text });
 const commentsForm = z.object({ _csrf: text, mode: z.enum(['open', 'closed']).optional() });
 const settingsForm = z.object({
   _csrf: text,
+  blogTitle: text,
+  blogDescription: text,
+  newPostComments: text,
+  newPostCloseDays: text,
   threadDepth: text,
   editWindowMinutes: text,
   requireApproval: text,
@@ -83,9 +89,12 @@ function lines(value: string | undefined): string[] {
 @ApiExcludeController()
 @Controller()
 export class WebDeskController {
-  constructor(private readonly api: PublicApi) {}
+  constructor(
+    private readonly api: PublicApi,
+    private readonly pages: PageRenderer,
+  ) {}
 
-  private async render(
+  private render(
     request: FastifyRequest,
     reply: FastifyReply,
     title: string,
@@ -93,20 +102,7 @@ export class WebDeskController {
     status = 200,
     notice: string | null = null,
   ): Promise<void> {
-    const viewer = await this.api.viewer(request, reply);
-    const page = layout({
-      title: `${title} · Parley`,
-      blogTitle: 'Parley',
-      viewer: viewer ? { actor: viewer } : null,
-      csrf: csrfToken(request, reply),
-      notice,
-      main,
-    });
-    await reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(page.value);
+    return this.pages.send(request, reply, { title, main, status, notice });
   }
 
   /** The signed-in viewer allowed by `may`; a guest goes to the login form, anyone else is refused. */
@@ -274,19 +270,26 @@ export class WebDeskController {
   ): Promise<void> {
     if (!(await this.allowed(request, reply, isAdmin, 'Only the blog’s admins change settings.')))
       return;
-    const settings = await this.api.call<CommentSettingsView>(request, {
-      method: 'GET',
-      path: '/api/v1/settings/comments',
-    });
+    const [blog, settings] = await Promise.all([
+      this.api.call<BlogSettingsView>(request, { method: 'GET', path: '/api/v1/settings/blog' }),
+      this.api.call<CommentSettingsView>(request, {
+        method: 'GET',
+        path: '/api/v1/settings/comments',
+      }),
+    ]);
+    if (blog.status !== 200) return this.failed(request, reply, blog);
     if (settings.status !== 200) return this.failed(request, reply, settings);
+    const changes = [blog.body.changedAt, settings.body.changedAt].filter(
+      (at): at is string => at !== null,
+    );
     await this.render(
       request,
       reply,
       'Settings',
       settingsPage(
-        { values: settingsValues(settings.body), errors: {}, formError: null },
+        { values: settingsValues(blog.body, settings.body), errors: {}, formError: null },
         csrfToken(request, reply),
-        settings.body.changedAt,
+        changes.sort().at(-1) ?? null,
       ),
       200,
       query.saved ? 'The settings are saved.' : null,
@@ -302,37 +305,59 @@ export class WebDeskController {
     if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
     if (!(await this.allowed(request, reply, isAdmin, 'Only the blog’s admins change settings.')))
       return;
-    const saved = await this.api.call<CommentSettingsView & Problem>(request, {
-      method: 'PUT',
-      path: '/api/v1/settings/comments',
-      body: {
-        threadDepth: whole(form.threadDepth),
-        editWindowMinutes: whole(form.editWindowMinutes),
-        requireApproval: Boolean(form.requireApproval),
-        requirePreviouslyApproved: {
-          guests: Boolean(form.guestsPreviouslyApproved),
-          accounts: Boolean(form.accountsPreviouslyApproved),
+    const closeDays = whole(form.newPostCloseDays);
+    const [blog, saved] = await Promise.all([
+      this.api.call<BlogSettingsView & Problem>(request, {
+        method: 'PUT',
+        path: '/api/v1/settings/blog',
+        body: {
+          title: form.blogTitle ?? '',
+          description: form.blogDescription ?? '',
+          defaultCommentSettings: {
+            mode: form.newPostComments ?? '',
+            ...(form.newPostComments === 'auto-close' || closeDays !== ''
+              ? { autoCloseDays: closeDays }
+              : {}),
+          },
         },
-        maxLinks: whole(form.maxLinks),
-        holdWords: lines(form.holdWords),
-        spamWords: lines(form.spamWords),
-        floodSeconds: whole(form.floodSeconds),
-        commentsPerPage: whole(form.commentsPerPage),
-        defaultOrder: form.defaultOrder ?? '',
-      },
-    });
-    if (saved.status === 200) {
+      }),
+      this.api.call<CommentSettingsView & Problem>(request, {
+        method: 'PUT',
+        path: '/api/v1/settings/comments',
+        body: {
+          threadDepth: whole(form.threadDepth),
+          editWindowMinutes: whole(form.editWindowMinutes),
+          requireApproval: Boolean(form.requireApproval),
+          requirePreviouslyApproved: {
+            guests: Boolean(form.guestsPreviouslyApproved),
+            accounts: Boolean(form.accountsPreviouslyApproved),
+          },
+          maxLinks: whole(form.maxLinks),
+          holdWords: lines(form.holdWords),
+          spamWords: lines(form.spamWords),
+          floodSeconds: whole(form.floodSeconds),
+          commentsPerPage: whole(form.commentsPerPage),
+          defaultOrder: form.defaultOrder ?? '',
+        },
+      }),
+    ]);
+    if (blog.status === 200 && saved.status === 200) {
       await reply.status(303).header('location', '/settings?saved=1').send();
       return;
     }
-    const problem = saved.body as Problem | undefined;
+    const refused = saved.status === 200 ? blog : saved;
+    const problem = refused.body as Problem | undefined;
+    const errors = {
+      ...(blog.status === 200 ? {} : blogSettingsFieldErrors(blog.body?.errors)),
+      ...(saved.status === 200 ? {} : settingsFieldErrors(saved.body?.errors)),
+    };
     const { _csrf: _ignored, ...sent } = form;
     const state: SettingsFormState = {
       values: Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, v ?? ''])),
-      errors: settingsFieldErrors(problem?.errors),
+      errors,
       formError:
-        problem?.errors && problem.errors.length > 0
-          ? 'The settings were not saved: please correct the marked fields.'
+        Object.keys(errors).length > 0
+          ? `${blog.status === 200 || saved.status === 200 ? 'Some settings were saved, others not' : 'The settings were not saved'}: please correct the marked fields.`
           : `${problem?.title ?? 'The settings were not saved.'}${problem?.detail ? ` ${problem.detail}` : ''}`,
     };
     await this.render(
@@ -340,7 +365,7 @@ export class WebDeskController {
       reply,
       'Settings',
       settingsPage(state, csrfToken(request, reply), null),
-      saved.status === 400 ? 422 : saved.status,
+      refused.status === 400 ? 422 : refused.status,
     );
   }
 }

@@ -15,10 +15,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SafeHtml } from './html';
 import { renderPostMarkdown } from '@parley/text';
+import { PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import { formErrors } from './views/comment-form';
-import { layout } from './views/layout';
 import {
   type EditorState,
   editorPage,
@@ -101,9 +101,12 @@ function list(value: string | undefined): string[] {
 @ApiExcludeController()
 @Controller()
 export class WebManageController {
-  constructor(private readonly api: PublicApi) {}
+  constructor(
+    private readonly api: PublicApi,
+    private readonly pages: PageRenderer,
+  ) {}
 
-  private async render(
+  private render(
     request: FastifyRequest,
     reply: FastifyReply,
     title: string,
@@ -111,19 +114,7 @@ export class WebManageController {
     status = 200,
     notice: string | null = null,
   ): Promise<void> {
-    const page = layout({
-      title: `${title} · Parley`,
-      blogTitle: 'Parley',
-      viewer: await this.api.pageViewer(request, reply),
-      csrf: csrfToken(request, reply),
-      notice,
-      main,
-    });
-    await reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(page.value);
+    return this.pages.send(request, reply, { title, main, status, notice });
   }
 
   /** Pages that need a login send a guest to the login form and back. */

@@ -14,10 +14,10 @@ import type {
 import { CLOCK, type Clock, type FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { SafeHtml } from './html';
 import { identicon } from './identicon';
 import { localRedirect } from './local-redirect';
+import { type PageContent, PageRenderer } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
 import {
@@ -30,7 +30,6 @@ import {
 } from './views/account-pages';
 import { type CommentFormState, emptyForm, formErrors } from './views/comment-form';
 import { frontPage } from './views/front-page';
-import { layout } from './views/layout';
 import { postPage } from './views/post-page';
 import { commentArticle } from './views/thread';
 import {
@@ -92,45 +91,21 @@ function problemMessage(problem: Problem | undefined, fallback: string): string 
 @ApiExcludeController()
 @Controller()
 export class WebController {
-  private readonly blogTitle: string;
-
   constructor(
     private readonly api: PublicApi,
-    @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+    private readonly pages: PageRenderer,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.blogTitle = options.blogTitle ?? 'Parley';
-  }
+  ) {}
 
-  private async page(
+  /** A page of the blog; a null title is the front page, named by the blog alone. */
+  private page(
     request: FastifyRequest,
     reply: FastifyReply,
-    title: string,
+    title: string | null,
     main: SafeHtml,
-    extra: {
-      status?: number;
-      notice?: string | null;
-      dataset?: Record<string, string>;
-      feeds?: { title: string; href: string }[];
-    } = {},
+    extra: Omit<PageContent, 'title' | 'main'> = {},
   ): Promise<void> {
-    const viewer = await this.api.pageViewer(request, reply);
-    const csrf = csrfToken(request, reply);
-    const body = layout({
-      title: title === this.blogTitle ? title : `${title} · ${this.blogTitle}`,
-      blogTitle: this.blogTitle,
-      viewer,
-      csrf,
-      notice: extra.notice ?? null,
-      ...(extra.dataset ? { dataset: extra.dataset } : {}),
-      ...(extra.feeds ? { feeds: extra.feeds } : {}),
-      main,
-    });
-    await reply
-      .status(extra.status ?? 200)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(body.value);
+    return this.pages.send(request, reply, { title, main, ...extra });
   }
 
   private checkCsrf(request: FastifyRequest, token: string | undefined): boolean {
@@ -190,7 +165,7 @@ export class WebController {
       ...(query.category ? { category: query.category } : {}),
       ...(query.series ? { series: query.series } : {}),
     };
-    await this.page(request, reply, this.blogTitle, frontPage(page, filter), { notice });
+    await this.page(request, reply, null, frontPage(page, filter), { notice });
   }
 
   @Get('posts/:slug')

@@ -3,7 +3,7 @@ import type { Actor } from '@parley/contracts';
 import { type EventStore, fold, handleCommand } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import { loadPost } from '../posts/post-stream';
-import { type Outcome, commandContext, runCommand } from '../posts/post-use-cases';
+import { type Outcome, commandContext, runCommand } from '../posts/command-context';
 import { likeDecider, likeStream } from './like.decider';
 
 /** Readers' likes: one stream per reader and post. */

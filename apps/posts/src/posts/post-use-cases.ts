@@ -1,46 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, PostCommentSettings } from '@parley/contracts';
-import {
-  type AppendContext,
-  type CommandOutcome,
-  ConcurrencyError,
-  type DomainError,
-  type EventStore,
-  domainError,
-  handleCommand,
-  isDomainError,
-} from '@parley/eventstore';
-import { currentCorrelation, newCorrelationId } from '@parley/observability';
+import { type EventStore, handleCommand, isDomainError } from '@parley/eventstore';
 import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import type { Logger } from 'pino';
+import { BlogSettingsService } from '../blog/blog-settings.service';
 import { PostQueries } from '../read-model/post-queries';
+import { type Outcome, type PostsError, commandContext, runCommand } from './command-context';
 import { newPostId } from './post-id';
 import {
   type Editor,
   type Post,
   type PostCommand,
   type PostContent,
-  type PostErrorCode,
   initialPost,
   postDecider,
 } from './post.decider';
 import { loadPost, postStream } from './post-stream';
 import { slugCandidate, slugify } from './slug';
 import { slugReservationDecider, slugStream } from './slug-reservation.decider';
-
-export const POSTS_OPTIONS = Symbol('POSTS_OPTIONS');
-
-export interface PostsOptions {
-  /** The blog's comment settings for a post drafted without its own. */
-  defaultCommentSettings: PostCommentSettings;
-  /** How often the scheduler looks for posts whose time has come. */
-  schedulerIntervalMs: number;
-}
-
-/** Codes of the errors a posts use case can answer with. */
-export type PostsErrorCode = PostErrorCode | 'PostNotPublished' | 'ConcurrentChange';
-export type PostsError = DomainError<PostsErrorCode>;
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: PostsError };
 
 /**
  * How long a write waits for the posts read model, a consumer of the posts topic, to show it
@@ -54,30 +31,6 @@ const SLUG_ATTEMPTS = 25;
 
 export function editorOf(actor: Actor): Editor {
   return { accountId: actor.accountId, roles: actor.roles };
-}
-
-export function commandContext(): AppendContext {
-  const correlation = currentCorrelation();
-  return {
-    correlationId: correlation?.correlationId ?? newCorrelationId(),
-    causationId: correlation?.causationId ?? null,
-  };
-}
-
-/** Runs a command; a conflict that outlasts the retries is an error to answer, not a crash. */
-export async function runCommand<S>(
-  work: () => Promise<CommandOutcome<S, PostsError>>,
-): Promise<Outcome<S>> {
-  try {
-    const outcome = await work();
-    return outcome.ok ? { ok: true, value: outcome.state } : outcome;
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    return {
-      ok: false,
-      error: domainError('ConcurrentChange', 'It kept changing while saving; try again'),
-    };
-  }
 }
 
 export interface DraftInput {
@@ -97,9 +50,9 @@ export class PostUseCases {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(POSTS_OPTIONS) private readonly options: PostsOptions,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly queries: PostQueries,
+    private readonly blog: BlogSettingsService,
   ) {}
 
   load(postId: string): Promise<Post> {
@@ -114,7 +67,7 @@ export class PostUseCases {
       author: { ...editorOf(actor), displayName: actor.displayName },
       slug: '',
       content: input.content,
-      commentSettings: input.commentSettings ?? this.options.defaultCommentSettings,
+      commentSettings: input.commentSettings ?? (await this.blog.current()).defaultCommentSettings,
     };
     // Refused drafts (a reader, a blank title) reserve no slug.
     const refusal = this.refusal(command, initialPost);

@@ -32,7 +32,8 @@ import type { FastifyReply } from 'fastify';
 import { PostQueries } from '../read-model/post-queries';
 import { isVisible } from '../read-model/post-view';
 import type { Post as PostState } from './post.decider';
-import { type Outcome, PostUseCases } from './post-use-cases';
+import type { Outcome } from './command-context';
+import { PostUseCases } from './post-use-cases';
 import { failure, notFound } from './posts.errors';
 
 /** `If-Match: "3"` (or `W/"3"`) as the revision an editor started from. */

@@ -1,6 +1,6 @@
 import { type DomainErrorLike, type ProblemException, domainProblem } from '@parley/platform';
 import { domainError } from '@parley/eventstore';
-import type { PostsErrorCode } from './post-use-cases';
+import type { PostsErrorCode } from './command-context';
 
 /** The HTTP status of each domain error of the posts service, in one place. */
 const STATUS: Record<PostsErrorCode, number> = {

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { BlogModule } from '../blog/blog.module';
 import { ReadModelModule } from '../read-model/read-model.module';
-import { POSTS_OPTIONS, PostUseCases, type PostsOptions } from './post-use-cases';
+import { PostUseCases } from './post-use-cases';
+import { POSTS_OPTIONS, type PostsOptions } from './posts.options';
 import { PostsController } from './posts.controller';
 
 /** The blog's settings for its posts, for every feature module of the service. */
@@ -17,7 +19,7 @@ export class PostsOptionsModule {
 }
 
 @Module({
-  imports: [ReadModelModule],
+  imports: [ReadModelModule, BlogModule],
   controllers: [PostsController],
   providers: [PostUseCases],
   exports: [PostUseCases],

@@ -10,7 +10,8 @@ import type { LeaseStore } from '@parley/eventstore';
 import { newCorrelationId, runWithCorrelation } from '@parley/observability';
 import { APP_LOGGER, CLOCK, type Clock, LEASES } from '@parley/platform';
 import type { Logger } from 'pino';
-import { POSTS_OPTIONS, PostUseCases, type PostsOptions } from '../posts/post-use-cases';
+import { PostUseCases } from '../posts/post-use-cases';
+import { POSTS_OPTIONS, type PostsOptions } from '../posts/posts.options';
 import { PostQueries } from '../read-model/post-queries';
 
 /** One scheduler of the service publishes at a time, the holder of this lease. */

@@ -1,6 +1,7 @@
 import type {
   Actor,
   AnyEvent,
+  BlogSettingsView,
   DomainEvent,
   LikersPage,
   PostPage,
@@ -529,6 +530,49 @@ export function postsScenario(mode: HarnessMode): void {
         commentsCloseAt: null,
       });
       lastChanged = created.id;
+    });
+
+    it("keeps the blog's name and the comment settings new posts start with, changed by admins only", async () => {
+      const initial = await call<BlogSettingsView>('GET', '/v1/blog', null);
+      expect(initial.status).toBe(200);
+      expect(initial.body).toMatchObject({
+        title: 'Parley',
+        defaultCommentSettings: { mode: 'open', autoCloseDays: null },
+      });
+      const refused = await call('PUT', '/v1/blog', amy, { title: 'Amy’s blog' });
+      expect(refused.status).toBe(403);
+      const blank = await call<{ errors: { field: string }[] }>('PUT', '/v1/blog', root, {
+        title: '  ',
+        defaultCommentSettings: { mode: 'auto-close' },
+      });
+      expect(blank.status).toBe(400);
+      expect(blank.body.errors.map((e) => e.field).sort()).toEqual([
+        'defaultCommentSettings.autoCloseDays',
+        'title',
+      ]);
+
+      const changed = await call<BlogSettingsView>('PUT', '/v1/blog', root, {
+        title: 'Field Notes',
+        defaultCommentSettings: { mode: 'auto-close', autoCloseDays: 30 },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toEqual({
+        title: 'Field Notes',
+        description: '',
+        defaultCommentSettings: { mode: 'auto-close', autoCloseDays: 30 },
+        changedAt: now.toISOString(),
+      });
+      expect((await call<BlogSettingsView>('GET', '/v1/blog', null)).body.title).toBe(
+        'Field Notes',
+      );
+      const later = await draft(amy, { title: 'Under the new default' });
+      expect(later.commentSettings).toEqual({ mode: 'auto-close', autoCloseDays: 30 });
+      const own = await draft(amy, { title: 'Its own', commentSettings: { mode: 'closed' } });
+      expect(own.commentSettings).toEqual({ mode: 'closed', autoCloseDays: null });
+
+      await call('PUT', '/v1/blog', root, { defaultCommentSettings: { mode: 'open' } });
+      const reopened = await draft(amy, { title: 'Open again' });
+      expect(reopened.commentSettings).toEqual({ mode: 'open', autoCloseDays: null });
     });
 
     it('rebuilds the read model from the log into the same documents', async () => {

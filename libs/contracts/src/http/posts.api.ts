@@ -72,6 +72,31 @@ export const commentSettingsInputSchema = z
   });
 export type CommentSettingsInput = z.output<typeof commentSettingsInputSchema>;
 
+/** The blog's settings kept by the posts service; PUT takes any of them and keeps the others. */
+export const blogSettingsInputSchema = z
+  .object({
+    title: safeText(z.string().trim().min(1).max(120)),
+    description: safeText(z.string().trim().max(300)),
+    /** What posts drafted without their own comment settings start with. */
+    defaultCommentSettings: commentSettingsInputSchema,
+  })
+  .strict()
+  .partial()
+  .refine((changes) => Object.values(changes).some((v) => v !== undefined), {
+    message: 'give at least one setting to change',
+  })
+  .meta({ minProperties: 1 });
+export type BlogSettingsInput = z.output<typeof blogSettingsInputSchema>;
+
+export const blogSettingsViewSchema = z.object({
+  title: z.string(),
+  description: z.string(),
+  defaultCommentSettings: commentSettingsSchema,
+  /** When they last changed; null while the operator's configuration applies. */
+  changedAt: z.string().nullable(),
+});
+export type BlogSettingsView = z.infer<typeof blogSettingsViewSchema>;
+
 export const createPostRequestSchema = z
   .object({
     title: titleSchema,

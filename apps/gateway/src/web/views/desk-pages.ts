@@ -1,4 +1,4 @@
-import type { CommentSettingsView, PostSummary } from '@parley/contracts';
+import type { BlogSettingsView, CommentSettingsView, PostSummary } from '@parley/contracts';
 import type { FieldError } from '@parley/platform';
 import { type SafeHtml, html } from '../html';
 import { formatDate } from './thread';
@@ -117,6 +117,28 @@ export function confirmDeletePage(
 }
 
 /** The settings API's fields as the form names them (the word lists by line, not by index). */
+/** The form field of each field the blog settings answer names. */
+const BLOG_FIELDS: Record<string, string> = {
+  title: 'blogTitle',
+  description: 'blogDescription',
+  'defaultCommentSettings.mode': 'newPostComments',
+  'defaultCommentSettings.autoCloseDays': 'newPostCloseDays',
+  defaultCommentSettings: 'newPostComments',
+};
+
+/** The errors of the blog settings' answer, by the form field they belong to. */
+export function blogSettingsFieldErrors(
+  errors: readonly FieldError[] | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const error of errors ?? []) {
+    const field = BLOG_FIELDS[error.field] ?? BLOG_FIELDS[error.field.split('.')[0] ?? ''];
+    if (field && !out[field]) out[field] = error.reason;
+  }
+  return out;
+}
+
+/** The errors of the comment settings' answer, by the form field they belong to. */
 export function settingsFieldErrors(
   errors: readonly FieldError[] | undefined,
 ): Record<string, string> {
@@ -148,8 +170,18 @@ export interface SettingsFormState {
 }
 
 /** The settings as the form's text fields show them. */
-export function settingsValues(settings: CommentSettingsView): Record<string, string> {
+export function settingsValues(
+  blog: BlogSettingsView,
+  settings: CommentSettingsView,
+): Record<string, string> {
   return {
+    blogTitle: blog.title,
+    blogDescription: blog.description,
+    newPostComments: blog.defaultCommentSettings.mode,
+    newPostCloseDays:
+      blog.defaultCommentSettings.autoCloseDays === null
+        ? ''
+        : String(blog.defaultCommentSettings.autoCloseDays),
     threadDepth: String(settings.threadDepth),
     editWindowMinutes: String(settings.editWindowMinutes),
     requireApproval: settings.requireApproval ? '1' : '',
@@ -207,6 +239,44 @@ export function settingsPage(
     ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
     <form method="post" action="/settings" class="stacked" novalidate>
       <input type="hidden" name="_csrf" value="${csrf}" />
+      <fieldset>
+        <legend>Blog</legend>
+        <label for="blogTitle">Blog title</label>
+        <input
+          id="blogTitle"
+          name="blogTitle"
+          type="text"
+          maxlength="120"
+          value="${v.blogTitle ?? ''}"
+          ${described('blogTitle')}
+        />
+        ${err('blogTitle')}
+        <label for="blogDescription">Tagline</label>
+        <input
+          id="blogDescription"
+          name="blogDescription"
+          type="text"
+          maxlength="300"
+          value="${v.blogDescription ?? ''}"
+          ${described('blogDescription')}
+        />
+        <p class="muted">In a few words, what this blog is about (the front page and the feed).</p>
+        ${err('blogDescription')}
+        <label for="newPostComments">Comments on new posts</label>
+        <select id="newPostComments" name="newPostComments" ${described('newPostComments')}>
+          <option value="open" ${v.newPostComments === 'open' && html` selected`}>Open</option>
+          <option value="auto-close" ${v.newPostComments === 'auto-close' && html` selected`}>
+            Open, then closed after some days
+          </option>
+          <option value="closed" ${v.newPostComments === 'closed' && html` selected`}>Closed</option>
+        </select>
+        ${err('newPostComments')}
+        ${number(
+          'newPostCloseDays',
+          'Close comments after (days)',
+          'With “closed after some days”: days after publishing (1 to 3650). Authors change it per post.',
+        )}
+      </fieldset>
       <fieldset>
         <legend>Discussion</legend>
         ${number('threadDepth', 'Thread depth', 'Nested replies up to this many levels (1 to 10).')}

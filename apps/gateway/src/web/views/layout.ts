@@ -28,10 +28,10 @@ function roleLinks(viewer: Viewer | null): SafeHtml {
   if (!viewer) return html``;
   const roles = viewer.actor.roles;
   const admin = roles.includes('admin');
-  return html`${(admin || roles.includes('author')) && html`<li><a href="/write">Write</a></li>`}${
-    (admin || roles.includes('moderator') || roles.includes('author')) &&
-    html`<li><a href="/moderation">Moderation</a></li>`
-  }`;
+  const writes = admin || roles.includes('author');
+  return html`${writes && html`<li><a href="/write">Write</a></li><li><a href="/desk/posts">Posts</a></li>`}${
+    (writes || roles.includes('moderator')) && html`<li><a href="/moderation">Moderation</a></li>`
+  }${admin && html`<li><a href="/settings">Settings</a></li>`}`;
 }
 
 /** The frame of every page: header with the account links and the bell, main content, footer. */
