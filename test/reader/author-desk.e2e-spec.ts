@@ -1,4 +1,4 @@
-import type { AccountView, CommentSettingsView, TokensResponse } from '@parley/contracts';
+import type { AccountView, CommentSettingsView, PostView, TokensResponse } from '@parley/contracts';
 import { requestJson } from '@parley/testing';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -198,6 +198,9 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
   it('keeps the desk from readers and shows the post’s Edit link to its author and admins only', async () => {
     const { context, page } = await loggedIn('rita@example.com', '/posts/stalker');
     expect(await page.locator('.byline').getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    const nav = page.getByRole('navigation', { name: 'Account' });
+    expect(await nav.getByRole('link', { name: 'Posts', exact: true }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Settings', exact: true }).count()).toBe(0);
     const desk = await page.goto(`${parley.url}/desk/posts`);
     expect(desk?.status()).toBe(403);
     await context.close();
@@ -220,9 +223,40 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await page.getByLabel('Links threshold').fill('4');
     await page.getByLabel('Hold words').fill('casino\nfree money');
     await page.getByLabel('Spam words').fill('viagra');
+    await page.getByLabel('Blog title').fill('Field Notes');
+    await page.getByLabel('Tagline').fill('Notes from the field');
+    await page.getByLabel('Comments on new posts').selectOption('auto-close');
+    await page.getByLabel('Close comments after (days)').fill('21');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.waitForURL(`${parley.url}/settings?saved=1`);
-    expect(await page.locator('.notice').textContent()).toBe('The settings are saved.');
+    expect(await page.locator('p.notice').textContent()).toBe('The settings are saved.');
+    // The blog goes by its new name at once, on every page and in its feed.
+    expect(await page.locator('.site-title').textContent()).toBe('Field Notes');
+    expect(await page.title()).toBe('Settings · Field Notes');
+    await page.goto(`${parley.url}/`);
+    expect(await page.title()).toBe('Field Notes');
+    expect(await page.locator('meta[name="description"]').getAttribute('content')).toBe(
+      'Notes from the field',
+    );
+    const feed = await fetch(`${parley.url}/feed`).then((r) => r.text());
+    expect(feed).toContain('<title>Field Notes</title>');
+    const nav = page.getByRole('navigation', { name: 'Account' });
+    expect(await nav.getByRole('link', { name: 'Posts', exact: true }).getAttribute('href')).toBe(
+      '/desk/posts',
+    );
+    expect(
+      await nav.getByRole('link', { name: 'Settings', exact: true }).getAttribute('href'),
+    ).toBe('/settings');
+    const fresh = await api<PostView>(
+      'POST',
+      '/api/v1/posts',
+      { title: 'Under the new default', body: 'Body' },
+      admin.accessToken,
+    );
+    expect(fresh.body.commentSettings).toEqual({ mode: 'auto-close', autoCloseDays: 21 });
+    await page.goto(`${parley.url}/settings`);
+    expect(await page.getByLabel('Blog title').inputValue()).toBe('Field Notes');
+    expect(await page.getByLabel('Comments on new posts').inputValue()).toBe('auto-close');
     const saved = await api<CommentSettingsView>(
       'GET',
       '/api/v1/settings/comments',
@@ -245,14 +279,17 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
 
     await page.getByLabel('Thread depth').fill('11');
     await page.getByLabel('A moderator must approve every comment').uncheck();
+    await page.getByLabel('Blog title').fill(' ');
     await page.getByRole('button', { name: 'Save settings' }).click();
     const error = page.locator('[data-field-error="threadDepth"]');
     await error.waitFor();
     expect(await error.textContent()).toMatch(/10/);
+    expect(await page.getByLabel('Blog title').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.site-title').textContent()).toBe('Field Notes');
     expect(await page.getByLabel('Thread depth').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Thread depth').inputValue()).toBe('11');
     expect(await page.getByLabel('A moderator must approve every comment').isChecked()).toBe(false);
-    expect(await page.locator('[data-field-error]').count()).toBe(1);
+    expect(await page.locator('[data-field-error]').count()).toBe(2);
     await checkAccessibility(page);
     const unchanged = await api<CommentSettingsView>(
       'GET',
@@ -263,6 +300,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     expect(unchanged.body).toMatchObject({ threadDepth: 3, requireApproval: true });
 
     await page.getByLabel('Thread depth').fill('5');
+    await page.getByLabel('Blog title').fill('Field Notes');
     await page.getByLabel('A moderator must approve every comment').uncheck();
     await page.getByLabel('Guests must have had a comment approved before').uncheck();
     await page.getByLabel('Accounts must have had a comment approved before').uncheck();
