@@ -4,7 +4,7 @@ import {
   type EmbeddedParley,
   startEmbeddedParley,
 } from '../../apps/gateway/src/embedded/embedded-platform';
-import { describeBrowser, launchChromium } from './browser';
+import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
 type StyleOf = (element: unknown) => { display: string };
 
@@ -83,6 +83,23 @@ describeBrowser('the site opened by a host name over plain HTTP, in Chromium', (
     await page.goto(`${origin}/no/such/page`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Not found');
     expect(await page.locator('.site-header').evaluate(headerDisplay)).toBe('flex');
+    await context.close();
+  });
+
+  it('has no serious accessibility problems on the pages it opened', async () => {
+    // A context of its own: the checker's script needs the page's policy lifted, which the test
+    // above must not have, as the policy is what it checks.
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    for (const path of ['/', '/posts/her', '/no/such/page']) {
+      await page.goto(`${origin}${path}`);
+      for (const problem of await accessibilityProblems(page)) problems.push(`${path}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
     await context.close();
   });
 });
