@@ -58,8 +58,3 @@ function describe(name: string, value: string): string {
   return JSON.stringify(value);
 }
 
-export function variablesOf(app: AppName): VariableName[] {
-  return (Object.keys(VARIABLES) as VariableName[]).filter((name) =>
-    (VARIABLES[name].apps as readonly AppName[]).includes(app),
-  );
-}

@@ -80,7 +80,6 @@ export interface VariableSpec {
 }
 
 const ALL = APP_NAMES;
-const SERVICES: readonly AppName[] = ['posts', 'comments', 'notifications'];
 
 /** Every environment variable Parley reads, in one place. */
 export const VARIABLES = {
@@ -302,8 +301,6 @@ export const VARIABLES = {
 } satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof VARIABLES;
-
-export const SERVICE_APPS = SERVICES;
 
 export function defaultFor(name: VariableName, app: AppName): string | undefined {
   const spec: VariableSpec = VARIABLES[name];

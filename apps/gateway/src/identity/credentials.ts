@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Role } from '@parley/contracts';
 import { SignJWT, jwtVerify } from 'jose';
@@ -43,12 +43,6 @@ export function parseRefreshToken(
   if (dot <= 0 || dot === token.length - 1) return null;
   const secret = token.slice(dot + 1);
   return { sessionId: token.slice(0, dot), secret, hash: sha256(secret) };
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface AccessClaims {

@@ -26,6 +26,7 @@ export class BlogSettingsController {
     summary: "The blog's name, tagline and the comment settings new posts start with.",
   })
   @ApiJson(200, blogSettingsViewSchema, 'The settings')
+  @ApiProblems()
   async get(
     @Caller() caller: Actor | null,
     @Res({ passthrough: true }) reply: FastifyReply,

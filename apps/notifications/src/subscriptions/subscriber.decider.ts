@@ -155,11 +155,6 @@ function sameChannels(a: readonly Channel[], b: readonly Channel[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }
 
-/** True when a guest's address still has to be confirmed before anything is mailed to it. */
-export function needsConfirmation(state: Subscriber, ref: SubscriberRef): boolean {
-  return ref.kind === 'email' && !state.confirmed;
-}
-
 function confirmationRequest(state: Subscriber, who: Who, now: Date): SubscriberEvent[] {
   if (who.ref.kind !== 'email' || state.confirmed) return [];
   const last = state.confirmationRequestedAt ? Date.parse(state.confirmationRequestedAt) : null;
