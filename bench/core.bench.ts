@@ -11,9 +11,8 @@ import {
   type EventStore,
   MongoEventStore,
   MongoLeaseStore,
-  Relay,
 } from '@parley/eventstore';
-import { KafkaMessageBus } from '@parley/messaging';
+import { KafkaMessageBus, Relay } from '@parley/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { bareKafkaRoundTrips, median, percentile, report, round } from './support';

@@ -6,7 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@parley/config';
 import { type DomainEvent, topicName, topicOfType } from '@parley/contracts';
-import { MongoEventStore, MongoLeaseStore, Relay } from '@parley/eventstore';
+import { MongoEventStore, MongoLeaseStore } from '@parley/eventstore';
+import { Relay } from '@parley/messaging';
 import { SmtpMailer } from '@parley/mail';
 import { KafkaMessageBus } from '@parley/messaging';
 import { createLogger } from '@parley/observability';

@@ -4,7 +4,7 @@
 // same number of raw inserts into the same store, in the same run.
 import { randomUUID } from 'node:crypto';
 import { type AnyEvent, topicName } from '@parley/contracts';
-import { eventToMessage } from '@parley/eventstore';
+import { eventToMessage } from '@parley/messaging';
 import { EmbeddedMessageBus, KafkaMessageBus, type MessageBus } from '@parley/messaging';
 import {
   type DocumentStore,

@@ -57,4 +57,3 @@ function describe(name: string, value: string): string {
   if (/SECRET|URI|URL|PASSWORD/.test(name)) return `a value of ${value.length} characters`;
   return JSON.stringify(value);
 }
-

@@ -1,6 +1,11 @@
-import { type AnyEvent, headersToAttributes, parseEvent } from '@parley/contracts';
+import {
+  type AnyEvent,
+  envelopeToHeaders,
+  headersToAttributes,
+  parseEvent,
+} from '@parley/contracts';
 import { PermanentError } from './errors';
-import type { IncomingMessage } from './message';
+import type { IncomingMessage, OutgoingMessage } from './message';
 
 /** Reads a Parley event from a message and validates it; a message that is not one is permanent poison. */
 export function decodeEvent(message: IncomingMessage): AnyEvent {
@@ -25,4 +30,13 @@ export function decodeEvent(message: IncomingMessage): AnyEvent {
     );
   }
   return parseEvent(attributes, data);
+}
+
+/** An event as the message that carries it: keyed by its stream, attributes in headers. */
+export function eventToMessage(event: AnyEvent): OutgoingMessage {
+  return {
+    key: event.subject,
+    value: JSON.stringify(event.data),
+    headers: envelopeToHeaders(event),
+  };
 }

@@ -8,3 +8,4 @@ export * from './consumer-progress';
 export * from './event-codec';
 export * from './nest/event-bus.server';
 export * from './nest/on-event.decorator';
+export * from './relay';

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@parley/contracts';
-import { eventToMessage, toEnvelopes } from '@parley/eventstore';
+import { toEnvelopes } from '@parley/eventstore';
+import { eventToMessage } from '@parley/messaging';
 import type { MessageBus } from '@parley/messaging';
 
 /**

@@ -5,3 +5,4 @@ export * from './events';
 export * from './service-process';
 export * from './mail-catcher';
 export * from './http-json';
+export * from './decider-spec';

@@ -1,5 +1,5 @@
 import type { Actor, EventData } from '@parley/contracts';
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import type { PostFacts } from '../post-status/post-facts';
 import {
   type CommentSettings,

@@ -1,4 +1,4 @@
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import { type Comment, commentDecider } from '../comments/comment.decider';
 import {
   type CommentLikeEvent,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SnapshotFile } from '@parley/eventstore';
+import { SnapshotFile } from '@parley/files';
 
 export interface EmbeddedSecrets {
   jwtSecret: string;

@@ -1,4 +1,4 @@
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import { type AccountEvent, accountDecider } from './account.decider';
 import {
   LONGEST_LOCKOUT_MS,

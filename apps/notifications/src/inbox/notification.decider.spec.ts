@@ -1,4 +1,4 @@
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import {
   INTERRUPTED,
   type NotificationData,

@@ -1,4 +1,4 @@
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import { subscriptionIdOf } from '../shared/ids';
 import {
   CONFIRMATION_COOLDOWN_MS,

@@ -1,5 +1,6 @@
 import type { DomainEvent, NotifyChoice, Role, TopicKey } from '@parley/contracts';
-import { eventToMessage, toEnvelopes } from '@parley/eventstore';
+import { toEnvelopes } from '@parley/eventstore';
+import { eventToMessage } from '@parley/messaging';
 import type { MessageBus, OutgoingMessage } from '@parley/messaging';
 
 export interface CommentRef {

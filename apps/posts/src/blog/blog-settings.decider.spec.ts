@@ -1,5 +1,5 @@
 import type { Actor } from '@parley/contracts';
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import {
   type BlogSettings,
   type BlogSettingsEvent,

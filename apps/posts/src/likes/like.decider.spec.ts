@@ -1,4 +1,4 @@
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import { type LikeCommand, type LikeEvent, type LikedPost, likeDecider } from './like.decider';
 
 const at = '2026-11-24T12:00:00.000Z';

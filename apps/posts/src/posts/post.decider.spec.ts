@@ -1,5 +1,5 @@
 import { POST_BODY_MAX_BYTES } from '@parley/contracts';
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import {
   type Editor,
   type PostCommand,

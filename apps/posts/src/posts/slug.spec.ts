@@ -1,4 +1,4 @@
-import { deciderSpec } from '@parley/eventstore';
+import { deciderSpec } from '@parley/testing';
 import { excerptOf } from './excerpt';
 import { newPostId } from './post-id';
 import { SLUG_MAX_LENGTH, slugCandidate, slugify } from './slug';

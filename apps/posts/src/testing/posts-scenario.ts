@@ -8,7 +8,7 @@ import type {
   PostView,
   SchedulerPass,
 } from '@parley/contracts';
-import { eventToMessage } from '@parley/eventstore';
+import { eventToMessage } from '@parley/messaging';
 import { ACTOR_HEADER, encodeActor } from '@parley/platform';
 import { rebuildProjection } from '@parley/readmodel';
 import {

@@ -9,7 +9,7 @@ import {
   type StreamSlice,
   commitId,
 } from '../event-store.port';
-import { AppendLog } from './append-log';
+import { AppendLog } from '@parley/files';
 
 type LogRecord =
   | { t: 'commit'; c: Omit<Commit, 'committedAt'> & { committedAt: string } }

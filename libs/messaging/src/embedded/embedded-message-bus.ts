@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppendLog, SnapshotFile } from '@parley/eventstore';
+import { AppendLog, SnapshotFile } from '@parley/files';
 import type { Logger } from 'pino';
 import type {
   ConsumeOptions,

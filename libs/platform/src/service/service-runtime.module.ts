@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { topicOfType } from '@parley/contracts';
-import { Relay } from '@parley/eventstore';
+import { Relay } from '@parley/messaging';
 import { metrics } from '@parley/observability';
 import { HealthModule } from '../health/health.module';
 import { ReadinessService } from '../health/readiness.service';

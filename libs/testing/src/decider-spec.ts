@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@parley/contracts';
-import { type Decider, type DomainError, fold, isDomainError } from './decider';
+import { type Decider, type DomainError, fold, isDomainError } from '@parley/eventstore';
 
 /**
  * Decider tests that read like the behaviour:

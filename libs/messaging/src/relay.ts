@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type AnyEvent, envelopeToHeaders } from '@parley/contracts';
-import type { MessagePublisher, OutgoingMessage, TopicBatch } from '@parley/messaging';
+import type { AnyEvent } from '@parley/contracts';
+import type { Commit, EventStore, LeaseStore } from '@parley/eventstore';
 import type { Logger } from 'pino';
-import type { Commit, EventStore } from './event-store.port';
-import type { LeaseStore } from './lease.port';
+import { eventToMessage } from './event-codec';
+import type { MessagePublisher, OutgoingMessage, TopicBatch } from './message';
 
 export interface RelayOptions {
   /** Lease name: one relay per store publishes at a time. */
@@ -30,14 +30,6 @@ export interface RelayStats {
   leader: boolean;
   /** Age of the oldest commit published in the last batch, in ms. */
   lastLagMs: number;
-}
-
-export function eventToMessage(event: AnyEvent): OutgoingMessage {
-  return {
-    key: event.subject,
-    value: JSON.stringify(event.data),
-    headers: envelopeToHeaders(event),
-  };
 }
 
 /**
