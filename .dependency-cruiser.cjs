@@ -1,0 +1,45 @@
+/**
+ * The house rules of the tree, checked by `npm run lint` (depcruise):
+ * - an app never imports another app (only the one-process composition root wires them all);
+ * - libraries never import apps, and no import cycle runs through the libraries.
+ */
+const { existsSync } = require('node:fs');
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cross-app-import',
+      comment: 'Apps talk through events and HTTP contracts, never through each other’s code.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/', pathNot: '^apps/gateway/src/embedded/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'no-lib-to-app-import',
+      comment: 'Libraries serve the apps; they never reach into one.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-cycle',
+      comment: 'An import cycle makes load order matter and hides what depends on what.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: {
+      path: ['(^|/)(dist|node_modules|\\.infra|coverage)/', '^test/fixtures/house-rules/'],
+    },
+    tsPreCompilationDeps: true,
+    // The @parley/* paths resolve through it; the rules' own test fixture has none.
+    ...(existsSync('tsconfig.json') ? { tsConfig: { fileName: 'tsconfig.json' } } : {}),
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+  },
+};
