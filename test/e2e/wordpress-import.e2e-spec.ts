@@ -161,6 +161,18 @@ describe('importing a WordPress export into the embedded Parley (npm run import)
       [...chain.map((c) => order.indexOf(c.id))].sort((a, b) => a - b),
     );
 
+    const pings = await call<ThreadPage>(
+      'GET',
+      `/api/v1/posts/${bySlug.get('template-pingbacks-an-trackbacks')!.id}/comments`,
+    );
+    expect(pings.body.items.map((c) => c.kind).sort()).toEqual([
+      'comment',
+      'pingback',
+      'pingback',
+      'trackback',
+      'trackback',
+    ]);
+
     // A guest's comment written here now is held and tells the admin: the policy is running.
     const written = await call<PostCommentResponse>('POST', `/api/v1/posts/${post.id}/comments`, {
       body: 'A comment written after the import.',

@@ -87,6 +87,7 @@ export function commentView(comment: Comment): CommentView {
     body: comment.deleted ? '' : comment.body,
     html: comment.deleted ? '' : comment.html,
     status: comment.status,
+    kind: comment.kind,
     postedAt: comment.postedAt,
     edited: comment.editedAt !== null,
     editedAt: comment.editedAt,

@@ -44,6 +44,7 @@ export interface Comment {
   body: string;
   html: string;
   status: CommentStatus;
+  kind: CommentKind;
   /** Where a restore returns a comment taken to spam or trash. */
   statusBeforeRemoval: 'approved' | 'pending';
   deleted: boolean;
@@ -555,6 +556,7 @@ function evolve(state: CommentState, event: CommentEvent): CommentState {
       body: d.body,
       html: d.html,
       status: d.status,
+      kind: d.kind ?? 'comment',
       statusBeforeRemoval: 'pending',
       deleted: false,
       postedAt: d.postedAt,
