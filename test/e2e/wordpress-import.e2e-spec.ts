@@ -112,6 +112,11 @@ describe('importing a WordPress export into the embedded Parley (npm run import)
     expect(first.output).toContain('21 page items (Parley has posts only)');
     expect(first.output).toContain('5 comments on page items');
 
+    const dry = await runImport(dataDir, ['wordpress', FIXTURE, '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.output).toContain('would import (dry run, nothing written)');
+    expect(dry.output).toMatch(/posts: +0 new, 51 already here/);
+
     const again = await runImport(dataDir, ['wordpress', FIXTURE], env);
     expect(again.code).toBe(0);
     expect(again.output).toMatch(/posts: +0 new, 51 already here/);

@@ -29,6 +29,9 @@ export function embeddedImportTarget(services: readonly RunningService[]): Impor
       if (!outcome.ok) return { refused: `${outcome.error.code}: ${outcome.error.message}` };
       return outcome.value.added ? 'added' : 'existing';
     },
+    async has(what, id) {
+      return what === 'post' ? (await posts.load(id)).exists : (await comments.load(id)) !== null;
+    },
     async importComment(comment) {
       const { author } = comment;
       const outcome = await comments.importComment({

@@ -47,6 +47,10 @@ class FakeTarget implements ImportTarget {
     return Promise.resolve(this.once(comment.commentId));
   }
 
+  has(_what: 'post' | 'comment', id: string): Promise<boolean> {
+    return Promise.resolve(this.seen.has(id));
+  }
+
   private once(id: string): StepOutcome {
     if (this.seen.has(id)) return 'existing';
     this.seen.add(id);
@@ -105,13 +109,19 @@ describe('importing a WordPress export', () => {
     expect(again.comments).toMatchObject({ added: 0, existing: 4 });
   });
 
-  it('writes nothing in a dry run', async () => {
+  it('writes nothing in a dry run, and tells what is new and what is here already', async () => {
     const target = new FakeTarget();
     const summary = await importWordpress({ open: () => chunks(wxr(POST)), target, dryRun: true });
     expect(target.posts).toEqual([]);
     expect(target.comments).toEqual([]);
-    expect(summary.posts.added).toBe(1);
-    expect(summary.comments.added).toBe(4);
+    expect(summary.posts).toMatchObject({ added: 1, existing: 0 });
+    expect(summary.comments).toMatchObject({ added: 4, existing: 0 });
+
+    await importWordpress({ open: () => chunks(wxr(POST)), target, dryRun: false });
+    const after = await importWordpress({ open: () => chunks(wxr(POST)), target, dryRun: true });
+    expect(after.posts).toMatchObject({ added: 0, existing: 1 });
+    expect(after.comments).toMatchObject({ added: 0, existing: 4 });
+    expect(target.posts).toHaveLength(1);
   });
 
   it('reads WordPress statuses as the closest Parley has', () => {

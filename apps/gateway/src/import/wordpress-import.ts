@@ -59,6 +59,8 @@ export interface ImportTarget {
   accountByEmail(email: string): Promise<ImportAccount | null>;
   importPost(post: PostToImport): Promise<StepOutcome>;
   importComment(comment: CommentToImport): Promise<StepOutcome>;
+  /** Whether a post or comment of this id is here already (what a dry run reports). */
+  has(what: 'post' | 'comment', id: string): Promise<boolean>;
 }
 
 export interface ImportSummary {
@@ -280,6 +282,10 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
   summary.tags = tags.size;
   return summary;
 
+  async function dryRun(what: 'post' | 'comment', id: string): Promise<StepOutcome> {
+    return (await options.target.has(what, id)) ? 'existing' : 'added';
+  }
+
   async function importItem(item: WxrItem, from: WxrSite): Promise<void> {
     if (item.postType !== 'post') {
       count(summary.skipped, `${item.postType || 'untyped'} items (Parley has posts only)`);
@@ -343,7 +349,9 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
       date,
       imported: { system: 'wordpress', site: from.url, id: item.postId },
     };
-    const outcome = options.dryRun ? 'added' : await options.target.importPost(post);
+    const outcome = options.dryRun
+      ? await dryRun('post', postId)
+      : await options.target.importPost(post);
     if (typeof outcome === 'object') {
       count(summary.skipped, `posts refused: ${outcome.refused}`);
       count(summary.skipped, 'comments on posts left out', item.comments.length);
@@ -376,7 +384,7 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
         clip(htmlToText(comment.authorName), 80) ||
         (kind === 'comment' ? 'Anonymous' : comment.authorUrl);
       const outcome = options.dryRun
-        ? 'added'
+        ? await dryRun('comment', commentId)
         : await options.target.importComment({
             commentId,
             postId,
