@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, idSchema, isoTimeSchema } from './common.schemas';
+import {
+  displayNameSchema,
+  emailSchema,
+  idSchema,
+  importedFromSchema,
+  isoTimeSchema,
+} from './common.schemas';
 
 export const COMMENT_STATUSES = ['pending', 'approved', 'spam', 'trash'] as const;
 export const commentStatusSchema = z.enum(COMMENT_STATUSES);
@@ -21,6 +27,11 @@ export const commentAuthorSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type CommentAuthor = z.infer<typeof commentAuthorSchema>;
+
+/** What a comment is: written on the page, or a notice that another site linked to the post. */
+export const COMMENT_KINDS = ['comment', 'pingback', 'trackback'] as const;
+export const commentKindSchema = z.enum(COMMENT_KINDS);
+export type CommentKind = z.infer<typeof commentKindSchema>;
 
 export const notifyChoiceSchema = z.enum(['none', 'replies', 'all']);
 export type NotifyChoice = z.infer<typeof notifyChoiceSchema>;
@@ -56,6 +67,10 @@ export const commentEvents = {
      */
     clientKey: z.string().max(128).nullable().optional(),
     postedAt: isoTimeSchema,
+    /** A pingback or trackback kept from an imported blog; absent for a comment. */
+    kind: commentKindSchema.optional(),
+    /** Set when the comment was imported (postedAt is then its original date): it notifies nobody. */
+    imported: importedFromSchema.optional(),
   }),
   'parley.comment.approved.v1': z.object({ ...ref, ...byModerator }),
   'parley.comment.unapproved.v1': z.object({ ...ref, ...byModerator }),

@@ -20,6 +20,19 @@ export const emailInputSchema = z
   .pipe(emailSchema)
   .meta({ pattern: `^\\s*(?:${EMAIL_PATTERN.slice(1, -1)})\\s*$`, maxLength: 254 });
 
+/**
+ * Where an imported post or comment came from: the source site and its id there. Imported
+ * events notify nobody, and the same source twice is the same post or comment.
+ */
+export const importedFromSchema = z.object({
+  system: z.literal('wordpress'),
+  /** The source site's address, as its export names it. */
+  site: z.string().min(1).max(500),
+  /** The post's or comment's id on that site. */
+  id: z.string().min(1).max(40),
+});
+export type ImportedFrom = z.infer<typeof importedFromSchema>;
+
 /** A list's opaque position (base64url), as its previous page gave it. */
 export const cursorSchema = (maxLength: number) =>
   z

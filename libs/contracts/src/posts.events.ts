@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, idSchema, isoTimeSchema } from './common.schemas';
+import { displayNameSchema, idSchema, importedFromSchema, isoTimeSchema } from './common.schemas';
 
 export const commentModeSchema = z.enum(['open', 'closed', 'auto-close']);
 
@@ -30,6 +30,8 @@ export const postEvents = {
     ...postContent,
     commentSettings: commentSettingsSchema,
     draftedAt: isoTimeSchema,
+    /** Set when the post was imported (its dates are then the original ones). */
+    imported: importedFromSchema.optional(),
   }),
   'parley.post.edited.v1': z.object({
     postId: idSchema,
@@ -52,6 +54,8 @@ export const postEvents = {
     publishedAt: isoTimeSchema,
     /** Who published it; null when the scheduler did. */
     publishedBy: idSchema.nullable(),
+    /** Set when the post was imported already published: nobody is told of it as a new post. */
+    imported: importedFromSchema.optional(),
   }),
   'parley.post.scheduled.v1': z.object({
     postId: idSchema,

@@ -162,6 +162,16 @@ export function renderCommentMarkdown(markdown: string): string {
   return sanitizeHtml(parse(commentParser, markdown), COMMENT_HTML).trim();
 }
 
+/** HTML written elsewhere (an imported comment) held to what a comment may show. */
+export function sanitizeCommentHtml(html: string): string {
+  return sanitizeHtml(html, COMMENT_HTML).trim();
+}
+
+/** HTML written elsewhere (an imported post) held to what a post may show. */
+export function sanitizePostHtml(html: string): string {
+  return sanitizeHtml(html, POST_HTML).trim();
+}
+
 /** A post's Markdown as HTML for the page: GitHub-flavoured, sanitized, no remote images. */
 export function renderPostMarkdown(markdown: string): string {
   return sanitizeHtml(parse(postParser, markdown), POST_HTML).trim();

@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   type Actor,
   AWAITING_MODERATION_MESSAGE,
+  type CommentKind,
+  type CommentStatus,
+  type ImportedFrom,
   type CommentView,
   type GuestAuthorInput,
   type PostCommentRequest,
@@ -18,6 +21,7 @@ import { normalizeCommentBody } from './comment-body';
 import {
   type Comment,
   type CommentCommand,
+  type CommentError,
   type CommentEvent,
   type CommentState,
   type CommentWriter,
@@ -83,12 +87,30 @@ export function commentView(comment: Comment): CommentView {
     body: comment.deleted ? '' : comment.body,
     html: comment.deleted ? '' : comment.html,
     status: comment.status,
+    kind: comment.kind,
     postedAt: comment.postedAt,
     edited: comment.editedAt !== null,
     editedAt: comment.editedAt,
     deleted: comment.deleted,
   };
 }
+
+/** A comment of another blog, as the import tool hands it over. */
+export interface ImportCommentInput {
+  commentId: string;
+  postId: string;
+  parentId: string | null;
+  writer: CommentWriter;
+  content: string;
+  status: CommentStatus;
+  kind: CommentKind;
+  postedAt: Date;
+  imported: ImportedFrom;
+  by: string;
+}
+
+/** Whether an import added the comment, found it there already, or refused it (and why). */
+export type ImportOutcome = { added: boolean } | { refused: CommentError };
 
 /**
  * How long a write waits for the thread read model to show it before answering. Within it,
@@ -178,6 +200,41 @@ export class CommentUseCases {
       ...(viewerToken ? { viewerToken } : {}),
       comment: commentView(comment),
     };
+  }
+
+  /** Brings a comment of another blog in as it was there (see ImportComment). */
+  async importComment(input: ImportCommentInput): Promise<ImportOutcome> {
+    const now = this.clock();
+    const [settings, post, parent] = await Promise.all([
+      this.settings.current(),
+      this.posts.find(input.postId, now, ['PostNotFound']),
+      input.parentId ? this.load(input.parentId) : Promise.resolve(null),
+    ]);
+    const outcome = await handleCommand(
+      this.store,
+      commentDecider,
+      commentStream(input.commentId),
+      {
+        type: 'ImportComment',
+        commentId: input.commentId,
+        post,
+        ...(input.parentId ? { parent: { id: input.parentId, state: parent } } : {}),
+        writer: input.writer,
+        content: input.content,
+        status: input.status,
+        kind: input.kind,
+        postedAt: input.postedAt,
+        imported: input.imported,
+        by: input.by,
+        settings,
+      },
+      commandContext(),
+      { now: () => now },
+    );
+    if (!outcome.ok) return { refused: outcome.error };
+    if (outcome.events.length === 0) return { added: false };
+    await this.awaitProjection(input.commentId, outcome.version);
+    return { added: true };
   }
 
   async edit(commentId: string, body: string, by: Actor): Promise<CommentView> {

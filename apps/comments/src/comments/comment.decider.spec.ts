@@ -9,6 +9,7 @@ import {
   type CommentEvent,
   type CommentWriter,
   commentDecider,
+  type ImportComment,
   type PostComment,
   type WriterHistory,
 } from './comment.decider';
@@ -825,3 +826,120 @@ describe('the Comment aggregate', () => {
 function deletedData(by: string): EventData<'parley.comment.deleted.v1'> {
   return { commentId: 'c-1', postId: 'post-1', deletedBy: by, deletedAt: NOW.toISOString() };
 }
+
+describe('importing a comment from WordPress', () => {
+  const ORIGINAL = new Date('2013-03-14T15:14:47.000Z');
+  const imported = { system: 'wordpress' as const, site: 'https://blog.example', id: '915' };
+  const importCommand = (changes: Partial<ImportComment> = {}): ImportComment => ({
+    type: 'ImportComment',
+    commentId: 'c-1',
+    post: post(),
+    writer: guest,
+    content: 'Comment Depth 10\n\nAlso an <b>author</b> comment.',
+    status: 'approved',
+    kind: 'comment',
+    postedAt: ORIGINAL,
+    imported,
+    by: 'importer',
+    settings: settings(),
+    ...changes,
+  });
+  const importedPosted = (changes: Partial<Posted> = {}) =>
+    posted({
+      author: {
+        kind: 'guest',
+        guestId: 'guest-hash',
+        name: 'Gus',
+        email: 'gus@example.com',
+        url: 'https://gus.example',
+      },
+      body: 'Comment Depth 10\n\nAlso an author comment.',
+      html: '<p>Comment Depth 10</p>\n<p>Also an <strong>author</strong> comment.</p>',
+      postedAt: ORIGINAL.toISOString(),
+      imported,
+      ...changes,
+    });
+
+  it('keeps the original date and status, marks the comment imported and asks for no notification', () => {
+    spec.given([]).when(importCommand()).then([importedPosted()]);
+    spec
+      .given([])
+      .when(importCommand({ status: 'pending' }))
+      .then([importedPosted({ status: 'pending' })]);
+  });
+
+  it('is accepted on a post closed for comments or not published, as it was there', () => {
+    spec
+      .given([])
+      .when(
+        importCommand({
+          post: post({ status: 'draft', commentSettings: { mode: 'closed', autoCloseDays: null } }),
+        }),
+      )
+      .then([importedPosted()]);
+  });
+
+  it('adds nothing when the same comment is imported again', () => {
+    spec.given([importedPosted()]).when(importCommand()).then([]);
+  });
+
+  it('brings a trashed comment to the trash, and keeps pingbacks and trackbacks as their kind', () => {
+    spec
+      .given([])
+      .when(importCommand({ status: 'trash' }))
+      .then([
+        importedPosted({ status: 'pending' }),
+        {
+          type: 'parley.comment.trashed.v1',
+          data: { commentId: 'c-1', postId: 'post-1', by: 'importer', at: ORIGINAL.toISOString() },
+        },
+      ]);
+    spec
+      .given([])
+      .when(importCommand({ kind: 'pingback', content: '[...] Just a short one. [...]' }))
+      .then([
+        importedPosted({
+          kind: 'pingback',
+          body: '[...] Just a short one. [...]',
+          html: '<p>[...] Just a short one. [...]</p>',
+        }),
+      ]);
+  });
+
+  it('nests a reply under its parent, below the deepest level at the deepest level', () => {
+    const parent = existing({
+      commentId: 'p-1',
+      ancestorIds: ['r-1'],
+      ancestorAuthorIds: [null],
+      depth: 5,
+      status: 'pending',
+    });
+    const parentState = commentDecider.evolve(null, parent);
+    spec
+      .given([])
+      .when(importCommand({ parent: { id: 'p-1', state: parentState } }))
+      .then([
+        importedPosted({
+          parentId: 'p-1',
+          ancestorIds: ['r-1', 'p-1'],
+          ancestorAuthorIds: [null, 'bea'],
+          depth: 5,
+        }),
+      ]);
+    spec
+      .given([])
+      .when(importCommand({ parent: { id: 'p-1', state: null } }))
+      .thenError('ParentNotFound');
+  });
+
+  it('refuses a comment on a post that was not imported, or with no text', () => {
+    spec
+      .given([])
+      .when(importCommand({ post: null }))
+      .thenError('PostNotFound');
+    spec
+      .given([])
+      .when(importCommand({ content: '<img src="x.png">' }))
+      .thenError('CommentEmpty');
+  });
+});

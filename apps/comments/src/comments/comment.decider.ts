@@ -1,12 +1,19 @@
 import type {
   Actor,
   CommentAuthor,
+  CommentKind,
   CommentStatus,
   DomainEvent,
+  ImportedFrom,
   NotifyChoice,
 } from '@parley/contracts';
 import { assertNever, type Decider, type DomainError, domainError } from '@parley/eventstore';
-import { comparableText, renderCommentMarkdown } from '@parley/text';
+import {
+  comparableText,
+  htmlToText,
+  renderCommentMarkdown,
+  wordpressCommentHtml,
+} from '@parley/text';
 import { type PostFacts, refusalOf } from '../post-status/post-facts';
 import type { CommentSettings } from '../settings/comment-settings.decider';
 import { bodyLengthProblem, normalizeCommentBody } from './comment-body';
@@ -37,6 +44,7 @@ export interface Comment {
   body: string;
   html: string;
   status: CommentStatus;
+  kind: CommentKind;
   /** Where a restore returns a comment taken to spam or trash. */
   statusBeforeRemoval: 'approved' | 'pending';
   deleted: boolean;
@@ -123,7 +131,32 @@ export interface ModerateComment {
   action: ModerationAction;
 }
 
-export type CommentCommand = PostComment | EditComment | DeleteComment | ModerateComment;
+/**
+ * A comment brought from another blog as it was there: its date, status and place in the
+ * thread. None of the rules for new comments apply (closed posts, flood, duplicates,
+ * moderation), and it notifies nobody.
+ */
+export interface ImportComment {
+  type: 'ImportComment';
+  commentId: string;
+  /** The post as the comments service knows it, whatever its status; null when unknown. */
+  post: PostFacts | null;
+  /** The comment answered, imported before it; absent for a top-level comment. */
+  parent?: { id: string; state: CommentState };
+  writer: CommentWriter;
+  /** The content as the source stored it (HTML with its line breaks). */
+  content: string;
+  status: CommentStatus;
+  kind: CommentKind;
+  postedAt: Date;
+  imported: ImportedFrom;
+  /** Who runs the import: the moderator of record for a comment imported in the trash. */
+  by: string;
+  settings: CommentSettings;
+}
+
+export type CommentCommand =
+  PostComment | ImportComment | EditComment | DeleteComment | ModerateComment;
 
 export type CommentErrorCode =
   | 'PostNotFound'
@@ -325,6 +358,68 @@ function decidePost(
   ];
 }
 
+function decideImport(
+  command: ImportComment,
+  state: CommentState,
+): readonly CommentEvent[] | CommentError {
+  // The same comment of the same site again: it is here already.
+  if (state) return [];
+  const post = command.post;
+  if (!post || post.deleted) return domainError('PostNotFound', REFUSALS.PostNotFound);
+  let lineage = {
+    parentId: null as string | null,
+    ancestorIds: [] as string[],
+    ancestorAuthorIds: [] as (string | null)[],
+    depth: 1,
+  };
+  if (command.parent) {
+    const parent = command.parent.state;
+    if (!parent) return domainError('ParentNotFound', 'The comment replied to was not imported');
+    if (parent.postId !== post.postId)
+      return domainError('ParentOnAnotherPost', 'The comment replied to is on another post');
+    lineage = {
+      parentId: parent.commentId,
+      ancestorIds: [...parent.ancestorIds, parent.commentId],
+      ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
+      depth: parent.depth >= command.settings.threadDepth ? parent.depth : parent.depth + 1,
+    };
+  }
+  const html = wordpressCommentHtml(command.content);
+  const body = htmlToText(html);
+  if (!body) return domainError('CommentEmpty', 'This comment has no text');
+  const postedAt = command.postedAt.toISOString();
+  const ref = { commentId: command.commentId, postId: post.postId };
+  const events: CommentEvent[] = [
+    {
+      type: 'parley.comment.posted.v1',
+      data: {
+        ...ref,
+        ...lineage,
+        author: authorOf(command.writer),
+        body,
+        html,
+        // A comment in the trash arrives held, then goes to the trash as it was.
+        status: command.status === 'trash' ? 'pending' : command.status,
+        moderationReason: null,
+        notify: 'none',
+        postAuthorId: post.authorId,
+        postTitle: post.title,
+        postSlug: post.slug,
+        viewerTokenHash: null,
+        postedAt,
+        ...(command.kind === 'comment' ? {} : { kind: command.kind }),
+        imported: command.imported,
+      },
+    },
+  ];
+  if (command.status === 'trash')
+    events.push({
+      type: 'parley.comment.trashed.v1',
+      data: { ...ref, by: command.by, at: postedAt },
+    });
+  return events;
+}
+
 function decideEdit(
   command: EditComment,
   comment: Comment,
@@ -461,6 +556,7 @@ function evolve(state: CommentState, event: CommentEvent): CommentState {
       body: d.body,
       html: d.html,
       status: d.status,
+      kind: d.kind ?? 'comment',
       statusBeforeRemoval: 'pending',
       deleted: false,
       postedAt: d.postedAt,
@@ -499,6 +595,7 @@ export const commentDecider: Decider<CommentState, CommentCommand, CommentEvent,
   evolve,
   decide(command, state, now) {
     if (command.type === 'PostComment') return decidePost(command, state, now);
+    if (command.type === 'ImportComment') return decideImport(command, state);
     if (!state) return domainError('CommentNotFound', 'There is no such comment');
     switch (command.type) {
       case 'EditComment':

@@ -1,4 +1,4 @@
-import type { CommentStatus } from '@parley/contracts';
+import type { CommentKind, CommentStatus } from '@parley/contracts';
 import type { Document, Versioned } from '@parley/readmodel';
 
 export const THREAD_PROJECTION = 'thread';
@@ -39,6 +39,8 @@ export interface ThreadCommentDocument extends Versioned {
   textKey: string;
   html: string;
   status: CommentStatus;
+  /** A pingback or trackback kept from an imported blog; absent for a comment. */
+  kind?: CommentKind;
   moderationReason: string | null;
   viewerTokenHash: string | null;
   postAuthorId: string | null;

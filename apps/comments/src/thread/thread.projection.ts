@@ -66,6 +66,7 @@ function evolveComment(
       textKey: textKeyOf(d.body),
       html: d.html,
       status: d.status,
+      ...(d.kind && d.kind !== 'comment' ? { kind: d.kind } : {}),
       moderationReason: d.moderationReason,
       viewerTokenHash: d.viewerTokenHash,
       postAuthorId: d.postAuthorId,

@@ -4,6 +4,8 @@ import { VARIABLES } from '@parley/config';
 import { initTracing } from '@parley/observability';
 import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
+import { runImportCommand } from '../import/import-command';
+import { embeddedImportTarget } from './import-target';
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -34,6 +36,29 @@ async function main(): Promise<void> {
   }
   const env = parsed.data;
   initTracing({ serviceName: 'parley-embedded' });
+  if (process.argv[2] === 'import') {
+    // Into the data folder, with the same services; nothing listens beyond loopback meanwhile.
+    const code = await runImportCommand({
+      args: process.argv.slice(3),
+      out: process.stderr,
+      connect: async () => {
+        const parley = await startEmbeddedParley({
+          dataDir: env.DATA_DIR,
+          host: '127.0.0.1',
+          port: 0,
+          logLevel: env.LOG_LEVEL,
+          ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+          ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+          webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+        });
+        return {
+          target: embeddedImportTarget([parley.gateway, ...parley.services]),
+          close: () => parley.close(),
+        };
+      },
+    });
+    process.exit(code);
+  }
   const started = Date.now();
   const parley = await startEmbeddedParley({
     dataDir: env.DATA_DIR,

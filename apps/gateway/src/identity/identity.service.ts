@@ -355,6 +355,17 @@ export class IdentityService {
       : fail('AccountNotFound', 'There is no such account');
   }
 
+  /**
+   * The account that holds an address and has proved it (imported comments are given to it);
+   * null when none does.
+   */
+  async verifiedAccountByEmail(emailInput: string): Promise<AccountView | null> {
+    const accountId = await this.reservation(emailStream(normalizeEmail(emailInput)));
+    if (!accountId) return null;
+    const account = await this.account(accountId);
+    return account.exists && account.emailVerified ? accountView(account) : null;
+  }
+
   async changeDisplayName(accountId: string, displayName: string): Promise<Outcome<AccountView>> {
     if (await this.nameReserved(displayName, accountId)) return nameReserved();
     return this.command(accountId, { type: 'ChangeDisplayName', displayName });

@@ -88,6 +88,8 @@ export class PolicyService {
 
   async onCommentPosted(event: EventOf<'parley.comment.posted.v1'>): Promise<void> {
     const d = event.data;
+    // An imported comment was news on its own blog years ago: nobody is told, nor subscribed.
+    if (d.imported) return;
     if (d.notify !== 'none') {
       const who =
         d.author.kind === 'guest' ? guestWho(d.author.email) : accountWho(d.author.accountId);
@@ -155,7 +157,7 @@ export class PolicyService {
 
   async onPostPublished(event: EventOf<'parley.post.published.v1'>): Promise<void> {
     const d = event.data;
-    if (!d.firstPublication) return;
+    if (!d.firstPublication || d.imported) return;
     const facts = await this.subscriptionFacts({ kind: 'blog' });
     const recipients = recipientsOfPublishedPost(accountIdentity(d.authorId), facts);
     await this.create(recipients, `post-published:${d.postId}`, event.id, {

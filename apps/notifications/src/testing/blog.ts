@@ -1,4 +1,4 @@
-import type { DomainEvent, NotifyChoice, Role, TopicKey } from '@parley/contracts';
+import type { DomainEvent, ImportedFrom, NotifyChoice, Role, TopicKey } from '@parley/contracts';
 import { toEnvelopes } from '@parley/eventstore';
 import { eventToMessage } from '@parley/messaging';
 import type { MessageBus, OutgoingMessage } from '@parley/messaging';
@@ -85,7 +85,12 @@ export class Blog {
     await this.send('accounts', this.messages('accounts', `account-${accountId}`, events));
   }
 
-  async publishPost(postId: string, authorId: string, title = 'A post'): Promise<void> {
+  async publishPost(
+    postId: string,
+    authorId: string,
+    title = 'A post',
+    imported?: ImportedFrom,
+  ): Promise<void> {
     this.posts.set(postId, { authorId, title });
     await this.send(
       'posts',
@@ -102,6 +107,7 @@ export class Blog {
             firstPublication: true,
             publishedAt: new Date().toISOString(),
             publishedBy: authorId,
+            ...(imported ? { imported } : {}),
           },
         },
       ]),
@@ -115,6 +121,7 @@ export class Blog {
     status?: 'approved' | 'pending' | 'spam';
     notify?: NotifyChoice;
     body?: string;
+    imported?: ImportedFrom;
   }): Promise<CommentRef> {
     const id = this.id('c');
     const post = this.posts.get(input.postId);
@@ -164,6 +171,7 @@ export class Blog {
             postSlug: input.postId,
             viewerTokenHash: null,
             postedAt: new Date().toISOString(),
+            ...(input.imported ? { imported: input.imported } : {}),
           },
         },
       ]),

@@ -313,6 +313,70 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(recipientsOf(held)).toEqual([email(A), email(D), email(E)].sort());
     });
 
+    it('tells nobody of comments and posts imported from another blog, held or visible', async () => {
+      const from = (id: string) => ({
+        system: 'wordpress' as const,
+        site: 'https://old.example',
+        id,
+      });
+      const follower = `f-${Date.now().toString(36)}`;
+      await blog.account(follower);
+      await listed(follower, (await subscribe(follower, { kind: 'blog' })).id);
+      const importedPost = blog.id('post');
+      await blog.publishPost(importedPost, E, 'From the old blog', from('1'));
+      const visible = await blog.comment({
+        postId: post,
+        author: { guest: { name: 'Old Guest', email: `old-${A}@example.com` } },
+        parent: c1,
+        notify: 'all',
+        imported: from('2'),
+      });
+      const held = await blog.comment({
+        postId: post,
+        author: { accountId: B },
+        parent: c1,
+        status: 'pending',
+        imported: from('3'),
+      });
+      // A reply written here afterwards still reaches the parent's author: the policy ran.
+      const written = await blog.comment({ postId: post, author: { accountId: C }, parent: c1 });
+      const writtenPost = blog.id('post');
+      await blog.publishPost(writtenPost, E, 'Written here');
+      await eventually(() => (mailsTo(A, written).length === 1 ? true : undefined));
+      const postsIn = async (who: string) => {
+        const inbox = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(who),
+        );
+        return inbox.body.items.flatMap((i) =>
+          i.subject.kind === 'post' ? [i.subject.postId] : [],
+        );
+      };
+      await eventually(async () =>
+        (await postsIn(follower)).includes(writtenPost) ? true : undefined,
+      );
+      await sleep(QUIET_MS);
+      expect(recipientsOf(visible)).toEqual([]);
+      expect(recipientsOf(held)).toEqual([]);
+      const inbox = await harness.request<InboxResponse>(
+        'GET',
+        '/v1/notifications',
+        undefined,
+        actor(M),
+      );
+      expect(
+        inbox.body.items.filter(
+          (i) =>
+            (i.subject.kind === 'comment' && [visible.id, held.id].includes(i.subject.commentId)) ||
+            (i.subject.kind === 'post' && i.subject.postId === importedPost),
+        ),
+      ).toEqual([]);
+      expect(await postsIn(follower)).toEqual([writtenPost]);
+      expect(smtp.to(email(follower)).filter((m) => m.text.includes(importedPost))).toEqual([]);
+    });
+
     it('(b) tells no reader of a spam reply, nor of a held one a moderator trashed or marked spam', async () => {
       const spam = await blog.comment({
         postId: post,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Actor, PostCommentSettings } from '@parley/contracts';
+import type { Actor, ImportedFrom, PostCommentSettings } from '@parley/contracts';
 import { type EventStore, handleCommand, isDomainError } from '@parley/eventstore';
 import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import type { Logger } from 'pino';
@@ -44,6 +44,19 @@ export interface EditInput {
   expectedRevision?: number | undefined;
 }
 
+/** A post of another blog, as the import tool hands it over. */
+export interface ImportPostInput {
+  postId: string;
+  author: { accountId: string; displayName: string };
+  /** The slug it had there, kept when it is free here. */
+  slug: string;
+  content: PostContent;
+  commentSettings: PostCommentSettings;
+  status: 'draft' | 'scheduled' | 'published';
+  date: Date;
+  imported: ImportedFrom;
+}
+
 /** The posts' write side: each use case runs the post's decider on its stream. */
 @Injectable()
 export class PostUseCases {
@@ -74,6 +87,18 @@ export class PostUseCases {
     if (refusal) return { ok: false, error: refusal };
     const slug = await this.reserveSlug(input.content.title, postId);
     return this.run(postId, { ...command, slug });
+  }
+
+  /** Brings a post of another blog in with its dates and status; `added` is false when it was here already. */
+  async importPost(input: ImportPostInput): Promise<Outcome<{ post: Post; added: boolean }>> {
+    const current = await this.load(input.postId);
+    if (current.exists) return { ok: true, value: { post: current, added: false } };
+    const command: PostCommand = { type: 'ImportPost', ...input };
+    const refusal = this.refusal(command, initialPost);
+    if (refusal) return { ok: false, error: refusal };
+    const slug = await this.reserveSlug(input.slug || input.content.title, input.postId);
+    const outcome = await this.run(input.postId, { ...command, slug });
+    return outcome.ok ? { ok: true, value: { post: outcome.value, added: true } } : outcome;
   }
 
   async edit(actor: Actor, postId: string, input: EditInput): Promise<Outcome<Post>> {

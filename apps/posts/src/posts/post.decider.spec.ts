@@ -523,3 +523,96 @@ describe('the post decider', () => {
     });
   });
 });
+
+describe('importing a post from WordPress', () => {
+  const imported = { system: 'wordpress' as const, site: 'https://blog.example', id: '1148' };
+  const content = {
+    title: 'Her',
+    body: 'A film about **love** and an operating system.',
+    excerpt: null,
+    categories: ['Movies'],
+    tags: ['spike jonze'],
+    series: 'Movie Quote Monday',
+  };
+  const importPost = (
+    changes: Partial<Extract<PostCommand, { type: 'ImportPost' }>> = {},
+  ): PostCommand => ({
+    type: 'ImportPost',
+    postId: 'p1',
+    author: { accountId: 'amy', displayName: 'Amy' },
+    slug: 'her',
+    content,
+    commentSettings: open,
+    status: 'published',
+    date: new Date('2012-01-03T17:11:37.000Z'),
+    imported,
+    ...changes,
+  });
+  const importedDraft = (draftedAt: string): PostEvent => ({
+    ...drafted,
+    data: { ...drafted.data, draftedAt, imported },
+  });
+  const importedPublication = (publishedAt: string): PostEvent => ({
+    type: 'parley.post.published.v1',
+    data: {
+      postId: 'p1',
+      slug: 'her',
+      title: 'Her',
+      excerpt: 'A film about love and an operating system.',
+      authorId: 'amy',
+      authorName: 'Amy',
+      firstPublication: true,
+      publishedAt,
+      publishedBy: null,
+      imported,
+    },
+  });
+
+  it('publishes a published post at its original date, marked as imported', () => {
+    spec
+      .given([])
+      .when(importPost())
+      .then([
+        importedDraft('2012-01-03T17:11:37.000Z'),
+        importedPublication('2012-01-03T17:11:37.000Z'),
+      ]);
+  });
+
+  it('keeps a draft a draft and schedules a future post; one whose time has passed is published then', () => {
+    spec
+      .given([])
+      .when(importPost({ status: 'draft' }))
+      .then([importedDraft('2012-01-03T17:11:37.000Z')]);
+    spec
+      .given([])
+      .when(importPost({ status: 'scheduled', date: new Date('2030-01-01T19:00:18.000Z') }))
+      .then([
+        importedDraft('2030-01-01T19:00:18.000Z'),
+        {
+          type: 'parley.post.scheduled.v1',
+          data: { postId: 'p1', publishAt: '2030-01-01T19:00:18.000Z', scheduledBy: 'amy' },
+        },
+      ]);
+    spec
+      .given([])
+      .when(importPost({ status: 'scheduled' }))
+      .then([
+        importedDraft('2012-01-03T17:11:37.000Z'),
+        importedPublication('2012-01-03T17:11:37.000Z'),
+      ]);
+  });
+
+  it('adds nothing when the same post is imported again', () => {
+    spec
+      .given([importedDraft(at)])
+      .when(importPost())
+      .then([]);
+  });
+
+  it('refuses a post the rules of every post refuse', () => {
+    spec
+      .given([])
+      .when(importPost({ content: { ...content, title: ' ' } }))
+      .thenError('EmptyTitle');
+  });
+});

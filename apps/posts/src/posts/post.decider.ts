@@ -1,4 +1,4 @@
-import type { DomainEvent, PostCommentSettings, Role } from '@parley/contracts';
+import type { DomainEvent, ImportedFrom, PostCommentSettings, Role } from '@parley/contracts';
 import { POST_BODY_MAX_BYTES } from '@parley/contracts';
 import {
   type Decider,
@@ -92,7 +92,23 @@ export type PostCommand =
   | { type: 'SchedulePost'; by: Editor; publishAt: Date }
   | { type: 'UnpublishPost'; by: Editor }
   | { type: 'DeletePost'; by: Editor }
-  | { type: 'ChangeCommentSettings'; by: Editor; commentSettings: PostCommentSettings };
+  | { type: 'ChangeCommentSettings'; by: Editor; commentSettings: PostCommentSettings }
+  /**
+   * A post brought from another blog with its dates and status; the operator's command (the
+   * import tool), so the author may be a writer of the old blog without an account here.
+   */
+  | {
+      type: 'ImportPost';
+      postId: string;
+      author: { accountId: string; displayName: string };
+      slug: string;
+      content: PostContent;
+      commentSettings: PostCommentSettings;
+      status: 'draft' | 'scheduled' | 'published';
+      /** The post's date on the old blog: when it was published, or is to be. */
+      date: Date;
+      imported: ImportedFrom;
+    };
 
 export type PostErrorCode =
   | 'PostNotFound'
@@ -234,7 +250,7 @@ function sameContent(post: Post, next: ResolvedContent): boolean {
   );
 }
 
-function published(post: Post, at: string, by: string | null): PostEvent {
+function published(post: Post, at: string, by: string | null, imported?: ImportedFrom): PostEvent {
   return {
     type: 'parley.post.published.v1',
     data: {
@@ -247,6 +263,7 @@ function published(post: Post, at: string, by: string | null): PostEvent {
       firstPublication: post.firstPublishedAt === null,
       publishedAt: at,
       publishedBy: by,
+      ...(imported ? { imported } : {}),
     },
   };
 }
@@ -350,6 +367,47 @@ function decideDraft(
   ];
 }
 
+function decideImport(
+  command: Extract<PostCommand, { type: 'ImportPost' }>,
+  state: Post,
+  now: Date,
+): readonly PostEvent[] | PostError {
+  // The same post of the same site again: it is here already.
+  if (state.exists) return [];
+  const settingsError = checkSettings(command.commentSettings);
+  if (settingsError) return settingsError;
+  const content = resolveContent(
+    { ...initialPost, excerpt: '', autoExcerpt: true },
+    { ...command.content, excerpt: command.content.excerpt ?? null },
+  );
+  if (isDomainError(content)) return content;
+  const at = command.date.toISOString();
+  const drafted: PostEvent = {
+    type: 'parley.post.drafted.v1',
+    data: {
+      postId: command.postId,
+      authorId: command.author.accountId,
+      authorName: command.author.displayName,
+      slug: command.slug,
+      ...content,
+      commentSettings: command.commentSettings,
+      draftedAt: at,
+      imported: command.imported,
+    },
+  };
+  if (command.status === 'draft') return [drafted];
+  // A scheduled post whose time has passed meanwhile is published at its time, as the scheduler would.
+  if (command.status === 'scheduled' && command.date.getTime() > now.getTime())
+    return [
+      drafted,
+      {
+        type: 'parley.post.scheduled.v1',
+        data: { postId: command.postId, publishAt: at, scheduledBy: command.author.accountId },
+      },
+    ];
+  return [drafted, published(evolve(state, drafted), at, null, command.imported)];
+}
+
 function decideEdit(
   command: Extract<PostCommand, { type: 'EditPost' }>,
   state: Post,
@@ -389,6 +447,7 @@ export const postDecider: Decider<Post, PostCommand, PostEvent, PostError> = {
   decide(command, state, now) {
     const at = now.toISOString();
     if (command.type === 'DraftPost') return decideDraft(command, state, at);
+    if (command.type === 'ImportPost') return decideImport(command, state, now);
     if (!state.exists) return domainError('PostNotFound', 'There is no such post');
     if (command.type === 'PublishDuePost') {
       if (state.status !== 'scheduled' || state.publishAt === null) return [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { displayNameInputSchema, emailInputSchema, idSchema, safeText } from '../common.schemas';
-import { commentStatusSchema, notifyChoiceSchema } from '../comments.events';
+import { commentKindSchema, commentStatusSchema, notifyChoiceSchema } from '../comments.events';
 
 // Request and response schemas of the comments service's internal HTTP API, shared with the gateway.
 export const COMMENTS_API_VERSION = 'v1';
@@ -176,6 +176,8 @@ export const commentViewSchema = z.object({
   /** Sanitized HTML to show; empty when deleted. */
   html: z.string(),
   status: commentStatusSchema,
+  /** A comment, or a pingback or trackback kept from an imported blog. */
+  kind: commentKindSchema,
   postedAt: z.string(),
   edited: z.boolean(),
   editedAt: z.string().nullable(),

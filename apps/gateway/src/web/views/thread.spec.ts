@@ -10,6 +10,7 @@ const item = (over: Partial<ThreadItem> = {}): ThreadItem => ({
   body: 'First *words*',
   html: '<p>First <em>words</em></p>',
   status: 'approved',
+  kind: 'comment',
   postedAt: '2026-11-24T12:00:00.000Z',
   edited: false,
   editedAt: null,
@@ -57,5 +58,24 @@ describe('a comment on the page', () => {
     expect(markup).toMatch(/<textarea[^>]*name="body"[^>]*>\nFirst \*words\*<\/textarea/);
     expect(markup).toMatch(/name="back"\s+value="\/posts\/hello\?cpage=2#comment-c1"/);
     expect(markup).not.toContain('<div class="comment-body">');
+  });
+
+  it('names a pingback or trackback for what it is, linking to the page that linked here', () => {
+    const markup = commentArticle(
+      item({
+        kind: 'pingback',
+        author: {
+          kind: 'guest',
+          accountId: null,
+          name: 'Ping 4 « What’s a tellyworth?',
+          url: 'http://tellyworth.example/ping-4/',
+          avatarSeed: 'seed',
+        },
+      }),
+      ctx({ viewerAccountId: null }),
+    ).value;
+    expect(markup).toContain('Pingback: <a href="http://tellyworth.example/ping-4/"');
+    expect(markup).not.toContain('class="avatar"');
+    expect(commentArticle(item(), ctx()).value).toContain('class="avatar"');
   });
 });

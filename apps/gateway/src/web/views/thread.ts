@@ -61,6 +61,11 @@ function author(item: ThreadItem): SafeHtml {
         >${item.author.name}</a
       >`
     : html`${item.author.name}`;
+  // As WordPress shows them: the linking page's title, named for what it is, with no avatar.
+  if (item.kind !== 'comment')
+    return html`<span class="author"
+      >${item.kind === 'pingback' ? 'Pingback' : 'Trackback'}: ${name}</span
+    >`;
   return html`<img
       class="avatar"
       src="/avatars/${item.author.avatarSeed}.svg"

@@ -1,0 +1,50 @@
+import type { Type } from '@nestjs/common';
+import type { RunningService } from '@parley/platform';
+import { guestIdOf } from '../../../comments/src/comments/comment-keys';
+import { CommentUseCases } from '../../../comments/src/comments/comment-use-cases';
+import { PostUseCases } from '../../../posts/src/posts/post-use-cases';
+import { IdentityService } from '../identity/identity.service';
+import type { ImportTarget } from '../import/wordpress-import';
+
+function provider<T>(services: readonly RunningService[], service: string, type: Type<T>): T {
+  const running = services.find((s) => s.infra.service === service);
+  if (!running) throw new Error(`The ${service} service is not in this process`);
+  return running.app.get(type, { strict: false });
+}
+
+/** The import's way into an embedded Parley: the services' own use cases, in this process. */
+export function embeddedImportTarget(services: readonly RunningService[]): ImportTarget {
+  const identity = provider(services, 'gateway', IdentityService);
+  const posts = provider(services, 'posts', PostUseCases);
+  const comments = provider(services, 'comments', CommentUseCases);
+  return {
+    async accountByEmail(email) {
+      const account = await identity.verifiedAccountByEmail(email);
+      return account
+        ? { accountId: account.id, displayName: account.displayName, roles: account.roles }
+        : null;
+    },
+    async importPost(post) {
+      const outcome = await posts.importPost(post);
+      if (!outcome.ok) return { refused: `${outcome.error.code}: ${outcome.error.message}` };
+      return outcome.value.added ? 'added' : 'existing';
+    },
+    async has(what, id) {
+      return what === 'post' ? (await posts.load(id)).exists : (await comments.load(id)) !== null;
+    },
+    async importComment(comment) {
+      const { author } = comment;
+      const outcome = await comments.importComment({
+        ...comment,
+        writer:
+          author.kind === 'account'
+            ? { kind: 'account', ...author.account, roles: [...author.account.roles] }
+            : { kind: 'guest', guestId: guestIdOf(author.person.email), ...author.person },
+        by: 'wordpress-import',
+      });
+      if ('refused' in outcome)
+        return { refused: `${outcome.refused.code}: ${outcome.refused.message}` };
+      return outcome.added ? 'added' : 'existing';
+    },
+  };
+}
