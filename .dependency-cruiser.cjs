@@ -11,7 +11,7 @@ module.exports = {
       name: 'no-cross-app-import',
       comment: 'Apps talk through events and HTTP contracts, never through each other’s code.',
       severity: 'error',
-      from: { path: '^apps/([^/]+)/', pathNot: '^apps/gateway/src/embedded/' },
+      from: { path: '^apps/([^/]+)/', pathNot: '^apps/standalone/' },
       to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
     },
     {

@@ -1,7 +1,7 @@
 // The embedded platform (`npm start`) for the benchmarks: in memory, rate limits out of the
 // way, mail to SMTP_URL; prints `listening <url>` once it serves.
 import 'reflect-metadata';
-import { startEmbeddedParley } from '../apps/gateway/src/embedded/embedded-platform';
+import { startEmbeddedParley } from '../apps/standalone/src/embedded-platform';
 
 async function main(): Promise<void> {
   const limit = Number(process.env.BENCH_RATE_LIMIT ?? 10_000_000);

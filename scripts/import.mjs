@@ -19,7 +19,7 @@ if (process.env.KAFKA_BROKERS || process.env.MONGODB_URI) {
   );
   process.exit(69);
 }
-const main = join(root, 'dist', 'apps', 'gateway', 'src', 'embedded', 'main.js');
+const main = join(root, 'dist', 'apps', 'standalone', 'src', 'main.js');
 if (!existsSync(main)) {
   process.stderr.write(`${main} is missing: run npm run build first\n`);
   process.exit(1);

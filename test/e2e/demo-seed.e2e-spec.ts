@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ThreadPage } from '@parley/contracts';
 import type { Browser } from 'playwright-core';
-import { DEMO_PASSWORD, seedDemo } from '../../apps/gateway/src/embedded/demo-seed';
+import { DEMO_PASSWORD, seedDemo } from '../../apps/standalone/src/demo-seed';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
-} from '../../apps/gateway/src/embedded/embedded-platform';
+} from '../../apps/standalone/src/embedded-platform';
 import { describeBrowser, launchChromium } from '../reader/browser';
 
 const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');

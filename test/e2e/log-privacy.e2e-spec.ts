@@ -4,7 +4,7 @@ import { MailCatcher, eventually } from '@parley/testing';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
-} from '../../apps/gateway/src/embedded/embedded-platform';
+} from '../../apps/standalone/src/embedded-platform';
 
 const PASSWORD = 'a very private passphrase 42';
 

@@ -2,7 +2,7 @@ import { registeredRoutes } from '@parley/platform';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
-} from '../../apps/gateway/src/embedded/embedded-platform';
+} from '../../apps/standalone/src/embedded-platform';
 
 interface Operation {
   summary?: string;

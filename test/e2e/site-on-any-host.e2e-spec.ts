@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
-} from '../../apps/gateway/src/embedded/embedded-platform';
+} from '../../apps/standalone/src/embedded-platform';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -6,7 +6,7 @@ import {
   uniqueName,
 } from '@parley/testing';
 import { commentsService } from '../../apps/comments/src/comments.service';
-import { startEmbeddedParley } from '../../apps/gateway/src/embedded/embedded-platform';
+import { startEmbeddedParley } from '../../apps/standalone/src/embedded-platform';
 import { gatewayService } from '../../apps/gateway/src/gateway.service';
 import { notificationsService } from '../../apps/notifications/src/notifications.service';
 import { postsService } from '../../apps/posts/src/posts.service';

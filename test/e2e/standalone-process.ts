@@ -20,7 +20,7 @@ export async function startStandalone(
   const dist = buildApps();
   const child = spawn(
     process.execPath,
-    [join(dist, 'apps', 'gateway', 'src', 'embedded', 'main.js'), ...args],
+    [join(dist, 'apps', 'standalone', 'src', 'main.js'), ...args],
     {
       cwd: ROOT,
       env: {

@@ -26,7 +26,7 @@ function runImport(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const main = join(buildApps(), 'apps', 'gateway', 'src', 'embedded', 'main.js');
+  const main = join(buildApps(), 'apps', 'standalone', 'src', 'main.js');
   const child = spawn(process.execPath, [main, 'import', ...args], {
     cwd: ROOT,
     env: {

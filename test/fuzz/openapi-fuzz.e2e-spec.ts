@@ -4,11 +4,11 @@ import type { ValidateFunction } from 'ajv';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import { DEMO_PASSWORD, seedDemo } from '../../apps/gateway/src/embedded/demo-seed';
+import { DEMO_PASSWORD, seedDemo } from '../../apps/standalone/src/demo-seed';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
-} from '../../apps/gateway/src/embedded/embedded-platform';
+} from '../../apps/standalone/src/embedded-platform';
 
 type JsonSchema = Record<string, unknown> & {
   properties?: Record<string, JsonSchema>;

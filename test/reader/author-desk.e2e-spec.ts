@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
-} from '../../apps/gateway/src/embedded/embedded-platform';
+} from '../../apps/standalone/src/embedded-platform';
 import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
 const PASSWORD = 'correct horse battery staple';

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
-} from '../../apps/gateway/src/embedded/embedded-platform';
+} from '../../apps/standalone/src/embedded-platform';
 import { describeBrowser, launchChromium } from './browser';
 
 const PASSWORD = 'correct horse battery staple';

@@ -1,10 +1,10 @@
 import type { Type } from '@nestjs/common';
 import type { RunningService } from '@parley/platform';
-import { guestIdOf } from '../../../comments/src/comments/comment-keys';
-import { CommentUseCases } from '../../../comments/src/comments/comment-use-cases';
-import { PostUseCases } from '../../../posts/src/posts/post-use-cases';
-import { IdentityService } from '../identity/identity.service';
-import type { ImportTarget } from '../import/wordpress-import';
+import { guestIdOf } from '../../comments/src/comments/comment-keys';
+import { CommentUseCases } from '../../comments/src/comments/comment-use-cases';
+import { PostUseCases } from '../../posts/src/posts/post-use-cases';
+import { IdentityService } from '../../gateway/src/identity/identity.service';
+import type { ImportTarget } from './import/wordpress-import';
 
 function provider<T>(services: readonly RunningService[], service: string, type: Type<T>): T {
   const running = services.find((s) => s.infra.service === service);

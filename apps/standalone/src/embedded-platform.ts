@@ -9,10 +9,10 @@ import {
   openEmbeddedPlatform,
   startService,
 } from '@parley/platform';
-import { commentsService } from '../../../comments/src/comments.service';
-import { notificationsService } from '../../../notifications/src/notifications.service';
-import { postsService } from '../../../posts/src/posts.service';
-import { gatewayService } from '../gateway.service';
+import { commentsService } from '../../comments/src/comments.service';
+import { notificationsService } from '../../notifications/src/notifications.service';
+import { postsService } from '../../posts/src/posts.service';
+import { gatewayService } from '../../gateway/src/gateway.service';
 import { loadOrCreateSecrets } from './secrets';
 
 /** A person's browser on a blog of one machine: generous, yet a script cannot flood it. */
