@@ -19,6 +19,28 @@ export type CommandOutcome<S, Err extends DomainError> =
   | { ok: false; error: Err };
 
 /**
+ * A stream as its decider sees it: read and folded. The one place where a stream's stored
+ * events are taken as the events of the decider that wrote them (a stream has one writer).
+ */
+export async function loadStream<S, E extends DomainEvent>(
+  store: EventStore,
+  decider: Pick<Decider<S, unknown, E, DomainError>, 'initialState' | 'evolve'>,
+  streamId: string,
+): Promise<{ state: S; version: number }> {
+  const stream = await store.readStream(streamId);
+  return { state: fold(decider, stream.events as unknown as E[]), version: stream.version };
+}
+
+/** The current state of a stream, folded by its decider. */
+export async function loadState<S, E extends DomainEvent>(
+  store: EventStore,
+  decider: Pick<Decider<S, unknown, E, DomainError>, 'initialState' | 'evolve'>,
+  streamId: string,
+): Promise<S> {
+  return (await loadStream(store, decider, streamId)).state;
+}
+
+/**
  * Loads a stream, folds it with `evolve`, lets `decide` answer the command and appends
  * what it decided. A ConcurrencyError is retried from the start when the caller allows it,
  * otherwise it propagates (and the edge answers 409).
@@ -34,14 +56,13 @@ export async function handleCommand<S, C, E extends DomainEvent, Err extends Dom
   const retries = options.retriesOnConflict ?? 3;
   const now = options.now ?? (() => new Date());
   for (let attempt = 0; ; attempt++) {
-    const stream = await store.readStream(streamId);
-    const state = fold(decider, stream.events as unknown as E[]);
+    const { state, version } = await loadStream(store, decider, streamId);
     const decision = decider.decide(command, state, now());
     if (isDomainError(decision)) return { ok: false, error: decision };
     const events = decision;
-    if (events.length === 0) return { ok: true, events: [], state, version: stream.version };
+    if (events.length === 0) return { ok: true, events: [], state, version };
     try {
-      const appended = await store.append(streamId, stream.version, events, context);
+      const appended = await store.append(streamId, version, events, context);
       const after = events.reduce((s, e) => decider.evolve(s, e), state);
       return { ok: true, events: appended.events, state: after, version: appended.version };
     } catch (error) {

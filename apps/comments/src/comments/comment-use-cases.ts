@@ -10,7 +10,7 @@ import {
   type PostCommentRequest,
   type PostCommentResponse,
 } from '@parley/contracts';
-import { type EventStore, fold, handleCommand } from '@parley/eventstore';
+import { type EventStore, handleCommand, loadState } from '@parley/eventstore';
 import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, validationProblem } from '@parley/platform';
 import type { Logger } from 'pino';
 import { commandContext, runCommand } from '../command-context';
@@ -22,7 +22,6 @@ import {
   type Comment,
   type CommentCommand,
   type CommentError,
-  type CommentEvent,
   type CommentState,
   type CommentWriter,
   clientKeyFor,
@@ -135,8 +134,7 @@ export class CommentUseCases {
 
   /** The comment as its stream tells it: the latest, whatever the read model says yet. */
   async load(commentId: string): Promise<CommentState> {
-    const stream = await this.store.readStream(commentStream(commentId));
-    return fold(commentDecider, stream.events as unknown as CommentEvent[]);
+    return loadState(this.store, commentDecider, commentStream(commentId));
   }
 
   async post(

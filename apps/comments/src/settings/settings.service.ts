@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, BlogCommentSettingsInput, CommentSettingsView } from '@parley/contracts';
-import { type EventStore, fold, handleCommand } from '@parley/eventstore';
+import { type EventStore, handleCommand, loadState } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import { commandContext, runCommand } from '../command-context';
 import {
   type CommentSettings,
-  type CommentSettingsEvent,
   type CommentSettingsState,
   commentSettingsDecider,
   SETTINGS_STREAM,
@@ -24,8 +23,7 @@ export class SettingsService {
   ) {}
 
   async state(): Promise<CommentSettingsState> {
-    const stream = await this.store.readStream(SETTINGS_STREAM);
-    return fold(commentSettingsDecider, stream.events as unknown as CommentSettingsEvent[]);
+    return loadState(this.store, commentSettingsDecider, SETTINGS_STREAM);
   }
 
   async current(): Promise<CommentSettings> {

@@ -13,8 +13,8 @@ import {
   type DomainError,
   type EventStore,
   domainError,
-  fold,
   handleCommand,
+  loadState,
 } from '@parley/eventstore';
 import type { Mailer } from '@parley/mail';
 import { currentCorrelation } from '@parley/observability';
@@ -486,8 +486,7 @@ export class IdentityService {
     decider: Decider<S, never, E, DomainError>,
     streamId: string,
   ): Promise<S> {
-    const stream = await this.store.readStream(streamId);
-    return fold(decider, stream.events as unknown as E[]);
+    return loadState(this.store, decider, streamId);
   }
 
   private async account(accountId: string): Promise<Account> {

@@ -5,9 +5,9 @@ import {
   ConcurrencyError,
   type EventStore,
   type LeaseStore,
-  fold,
   handleCommand,
   isDomainError,
+  loadStream,
 } from '@parley/eventstore';
 import { MailDeliveryError, type MailMessage } from '@parley/mail';
 import { backoffMs, classifyFailure, sleep } from '@parley/messaging';
@@ -566,9 +566,12 @@ export class DeliveryService {
   }
 
   async load(notificationId: string): Promise<NotificationState> {
-    const stream = await this.store.readStream(notificationStream(notificationId));
-    const state = fold(notificationDecider, stream.events as unknown as NotificationEvent[]);
-    this.remember(notificationId, state, stream.version);
+    const { state, version } = await loadStream(
+      this.store,
+      notificationDecider,
+      notificationStream(notificationId),
+    );
+    this.remember(notificationId, state, version);
     return state;
   }
 

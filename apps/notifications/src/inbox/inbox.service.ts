@@ -10,8 +10,8 @@ import {
   type DomainError,
   type EventStore,
   domainError,
-  fold,
   handleCommand,
+  loadState,
 } from '@parley/eventstore';
 import { EVENT_STORE, READ_MODELS } from '@parley/platform';
 import type { Filter, LiveReadModels } from '@parley/readmodel';
@@ -21,11 +21,7 @@ import { type Outcome, appendContext } from '../shared/runtime';
 import type { Who } from '../subscriptions/subscriber.decider';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { INBOX, type NotificationEntry } from './inbox.projection';
-import {
-  type NotificationEvent,
-  type NotificationState,
-  notificationDecider,
-} from './notification.decider';
+import { type NotificationState, notificationDecider } from './notification.decider';
 
 export type InboxError = DomainError<'NotificationNotFound' | 'InvalidCursor'>;
 
@@ -185,8 +181,7 @@ export class InboxService {
 
   private async load(notificationId: string): Promise<NotificationState> {
     if (!/^ntf-[0-9a-f]{32}$/.test(notificationId)) return notificationDecider.initialState;
-    const stream = await this.store.readStream(notificationStream(notificationId));
-    return fold(notificationDecider, stream.events as unknown as NotificationEvent[]);
+    return loadState(this.store, notificationDecider, notificationStream(notificationId));
   }
 
   private notFound<T>(): Outcome<T, InboxError> {

@@ -14,8 +14,8 @@ import {
   type DomainError,
   type EventStore,
   domainError,
-  fold,
   handleCommand,
+  loadState,
 } from '@parley/eventstore';
 import { EVENT_STORE, READ_MODELS } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
@@ -122,8 +122,7 @@ export class SubscriptionsService {
   ) {}
 
   async load(subscriberId: string): Promise<Subscriber> {
-    const stream = await this.store.readStream(subscriberStream(subscriberId));
-    return fold(subscriberDecider, stream.events as unknown as SubscriberEvent[]);
+    return loadState(this.store, subscriberDecider, subscriberStream(subscriberId));
   }
 
   async execute(

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, BlogSettingsInput, BlogSettingsView } from '@parley/contracts';
-import { type EventStore, fold, handleCommand } from '@parley/eventstore';
+import { type EventStore, handleCommand, loadState } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import { type Outcome, commandContext, runCommand } from '../posts/command-context';
 import { POSTS_OPTIONS, type PostsOptions } from '../posts/posts.options';
 import {
   BLOG_SETTINGS_STREAM,
   type BlogSettings,
-  type BlogSettingsEvent,
   type BlogSettingsState,
   blogSettingsDecider,
 } from './blog-settings.decider';
@@ -30,8 +29,7 @@ export class BlogSettingsService {
   }
 
   async state(): Promise<BlogSettingsState> {
-    const stream = await this.store.readStream(BLOG_SETTINGS_STREAM);
-    return fold(this.decider, stream.events as unknown as BlogSettingsEvent[]);
+    return loadState(this.store, this.decider, BLOG_SETTINGS_STREAM);
   }
 
   async current(): Promise<BlogSettings> {

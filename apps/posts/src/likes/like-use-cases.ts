@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '@parley/contracts';
-import { type EventStore, fold, handleCommand } from '@parley/eventstore';
+import { type EventStore, handleCommand, loadState } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import { loadPost } from '../posts/post-stream';
 import { type Outcome, commandContext, runCommand } from '../posts/command-context';
@@ -37,9 +37,7 @@ export class LikeUseCases {
 
   /** Whether the reader likes the post now, read from the like's own stream. */
   async likes(actor: Actor, postId: string): Promise<boolean> {
-    const stream = await this.store.readStream(likeStream(postId, actor.accountId));
-    return fold(likeDecider, stream.events as unknown as Parameters<typeof likeDecider.evolve>[1][])
-      .liked;
+    return (await loadState(this.store, likeDecider, likeStream(postId, actor.accountId))).liked;
   }
 
   async unlike(actor: Actor, postId: string): Promise<Outcome<boolean>> {

@@ -1,5 +1,5 @@
-import { type EventStore, fold } from '@parley/eventstore';
-import { type Post, type PostEvent, postDecider } from './post.decider';
+import { type EventStore, loadState } from '@parley/eventstore';
+import { type Post, postDecider } from './post.decider';
 
 export function postStream(postId: string): string {
   return `post-${postId}`;
@@ -7,6 +7,5 @@ export function postStream(postId: string): string {
 
 /** The post as its own stream tells it: the latest revision, whatever the read model says. */
 export async function loadPost(store: EventStore, postId: string): Promise<Post> {
-  const stream = await store.readStream(postStream(postId));
-  return fold(postDecider, stream.events as unknown as PostEvent[]);
+  return loadState(store, postDecider, postStream(postId));
 }
