@@ -2,11 +2,10 @@ import {
   type AppendContext,
   type CommandOutcome,
   ConcurrencyError,
-  type DomainError,
   domainError,
 } from '@parley/eventstore';
 import { currentCorrelation, newCorrelationId } from '@parley/observability';
-import { commentsProblem } from './comments.errors';
+import { type CommentsError, commentsProblem } from './comments.errors';
 
 /** The request's correlation, copied into every event a command appends. */
 export function commandContext(): AppendContext {
@@ -21,7 +20,7 @@ export function commandContext(): AppendContext {
  * Runs a command and returns what it left, or throws its domain error as problem+json;
  * a conflict that outlasts the retries is a 409 to try again, not a crash.
  */
-export async function runCommand<S, E extends DomainError>(
+export async function runCommand<S, E extends CommentsError>(
   work: () => Promise<CommandOutcome<S, E>>,
 ): Promise<{ state: S; appended: number; version: number }> {
   let outcome: CommandOutcome<S, E>;

@@ -1,50 +1,40 @@
 import type { DomainError } from '@parley/eventstore';
-import { domainProblem, type ProblemException } from '@parley/platform';
+import { type ProblemException, errorTable } from '@parley/platform';
+import type { CommentErrorCode } from './comments/comment.decider';
 
-const STATUS: Record<string, number> = {
-  PostNotFound: 404,
-  CommentNotFound: 404,
-  ParentNotFound: 404,
-  NotAllowed: 403,
-  PostNotPublished: 409,
-  CommentsClosed: 409,
-  DuplicateComment: 409,
-  ParentDeleted: 409,
-  ParentAwaitingModeration: 409,
-  CommentAlreadyExists: 409,
-  CommentDeleted: 409,
-  CommentNotEditable: 409,
-  ConcurrentChange: 409,
-  CommentEmpty: 422,
-  CommentTooLong: 422,
-  ParentOnAnotherPost: 422,
-  EditWindowClosed: 422,
-  CommentFlood: 429,
-};
+/** Every code a comments use case can answer with: the decider's, and a conflict that outlasted its retries. */
+export type CommentsErrorCode = CommentErrorCode | 'ConcurrentChange';
+export type CommentsError = DomainError<CommentsErrorCode>;
 
-/** Errors about one field of the request, named in the problem's `errors`. */
-const FIELD: Record<string, string> = {
-  CommentEmpty: 'body',
-  CommentTooLong: 'body',
-  ParentNotFound: 'parentId',
-  ParentOnAnotherPost: 'parentId',
-  ParentDeleted: 'parentId',
-  ParentAwaitingModeration: 'parentId',
-};
-
-export function statusOf(code: string): number {
-  return STATUS[code] ?? 422;
-}
+/** The HTTP answer to each domain error of the comments service, in one place. */
+const answer = errorTable<CommentsErrorCode>({
+  PostNotFound: { status: 404 },
+  CommentNotFound: { status: 404 },
+  ParentNotFound: { status: 404, field: 'parentId' },
+  NotAllowed: { status: 403 },
+  PostNotPublished: { status: 409 },
+  CommentsClosed: { status: 409 },
+  DuplicateComment: { status: 409 },
+  ParentDeleted: { status: 409, field: 'parentId' },
+  ParentAwaitingModeration: { status: 409, field: 'parentId' },
+  CommentAlreadyExists: { status: 409 },
+  CommentDeleted: { status: 409 },
+  CommentNotEditable: { status: 409 },
+  ConcurrentChange: { status: 409 },
+  CommentEmpty: { status: 422, field: 'body' },
+  CommentTooLong: { status: 422, field: 'body' },
+  ParentOnAnotherPost: { status: 422, field: 'parentId' },
+  EditWindowClosed: { status: 422 },
+  CommentFlood: { status: 429 },
+});
 
 /** A domain error as problem+json, once, at the edge; a flood refusal says when to come back. */
-export function commentsProblem(error: DomainError): ProblemException {
+export function commentsProblem(error: CommentsError): ProblemException {
   const retryAfter = error.details?.retryAfterSeconds;
-  return domainProblem(
+  return answer(
     error,
-    statusOf,
     error.code === 'CommentFlood' && typeof retryAfter === 'number'
       ? { 'retry-after': String(retryAfter) }
       : undefined,
-    FIELD[error.code],
   );
 }

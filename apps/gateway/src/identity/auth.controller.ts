@@ -29,7 +29,7 @@ import {
   updateMeRequestSchema,
   verifyEmailRequestSchema,
 } from '@parley/contracts';
-import { APP_LOGGER, READ_MODELS, domainProblem } from '@parley/platform';
+import { APP_LOGGER, READ_MODELS, errorTable } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -40,29 +40,25 @@ import { WRITE_LIMIT, RateLimited } from '../http/rate-limits';
 import { ACCOUNTS_DIRECTORY, type AccountDirectoryEntry } from './accounts.projection';
 import { type IdentityErrorCode, IdentityService, type Outcome } from './identity.service';
 
-const STATUS: Record<IdentityErrorCode, number> = {
-  InvalidCredentials: 401,
-  InvalidToken: 401,
-  AccountNotFound: 404,
-  NotAllowed: 403,
-  CannotDemoteSelf: 409,
-  EmailMismatch: 409,
-  NameReserved: 422,
-  TooManyAttempts: 429,
-};
-
-/** The request field an error is about. */
-const FIELD: Partial<Record<IdentityErrorCode, string>> = { NameReserved: 'displayName' };
+/** The HTTP answer to each domain error of identity, in one place. */
+const answer = errorTable<IdentityErrorCode>({
+  InvalidCredentials: { status: 401 },
+  InvalidToken: { status: 401 },
+  AccountNotFound: { status: 404 },
+  NotAllowed: { status: 403 },
+  CannotDemoteSelf: { status: 409 },
+  EmailMismatch: { status: 409 },
+  NameReserved: { status: 422, field: 'displayName' },
+  TooManyAttempts: { status: 429 },
+});
 
 function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok)
-    throw domainProblem(
+    throw answer(
       outcome.error,
-      (code) => STATUS[code as IdentityErrorCode] ?? 400,
       outcome.retryAfterSeconds !== undefined
         ? { 'retry-after': String(outcome.retryAfterSeconds) }
         : undefined,
-      FIELD[outcome.error.code],
     );
   return outcome.value;
 }

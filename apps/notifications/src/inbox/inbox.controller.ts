@@ -10,20 +10,19 @@ import {
   inboxQuerySchema,
   optionalTokenQuerySchema,
 } from '@parley/contracts';
-import { CurrentActor, domainProblem, requireActor } from '@parley/platform';
+import { CurrentActor, errorTable, requireActor } from '@parley/platform';
 import type { Outcome } from '../shared/runtime';
 import { unwrap as unwrapSubscriptions } from '../subscriptions/subscriptions.controller';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { type InboxError, InboxService } from './inbox.service';
 
-const STATUS: Record<InboxError['code'], number> = {
-  NotificationNotFound: 404,
-  InvalidCursor: 400,
-};
+const answer = errorTable<InboxError['code']>({
+  NotificationNotFound: { status: 404 },
+  InvalidCursor: { status: 400, field: 'query.cursor' },
+});
 
 function unwrap<T>(outcome: Outcome<T, InboxError>): T {
-  if (!outcome.ok)
-    throw domainProblem(outcome.error, (code) => STATUS[code as InboxError['code']] ?? 400);
+  if (!outcome.ok) throw answer(outcome.error);
   return outcome.value;
 }
 

@@ -31,7 +31,7 @@ import {
   tokenQuerySchema,
   updateSubscriptionRequestSchema,
 } from '@parley/contracts';
-import { CurrentActor, domainProblem, requireActor } from '@parley/platform';
+import { CurrentActor, errorTable, requireActor } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome } from '../shared/runtime';
 import type { Who } from './subscriber.decider';
@@ -43,30 +43,22 @@ import {
 } from './subscriptions.service';
 import { unsubscribePage } from './unsubscribe-page';
 
-const STATUS: Record<SubscriptionsErrorCode, number> = {
-  SubscriptionNotFound: 404,
-  WebhookNotFound: 404,
-  ChannelNotAvailable: 422,
-  EmailRequired: 422,
-  EmailNotExpected: 422,
-  TokenExpired: 422,
-  NotAGuest: 409,
-  InvalidToken: 403,
-  WebhookNeedsAccount: 403,
-  WebhookTargetNotAllowed: 422,
-};
-
-/** The request field an error is about, when it is about one. */
-const FIELD: Partial<Record<SubscriptionsErrorCode, string>> = { WebhookTargetNotAllowed: 'url' };
+/** The HTTP answer to each domain error of subscriptions, in one place. */
+const answer = errorTable<SubscriptionsErrorCode>({
+  SubscriptionNotFound: { status: 404 },
+  WebhookNotFound: { status: 404 },
+  ChannelNotAvailable: { status: 422 },
+  EmailRequired: { status: 422, field: 'email' },
+  EmailNotExpected: { status: 422, field: 'email' },
+  TokenExpired: { status: 422 },
+  NotAGuest: { status: 409 },
+  InvalidToken: { status: 403 },
+  WebhookNeedsAccount: { status: 403 },
+  WebhookTargetNotAllowed: { status: 422, field: 'url' },
+});
 
 export function unwrap<T>(outcome: Outcome<T, SubscriptionsError>): T {
-  if (!outcome.ok)
-    throw domainProblem(
-      outcome.error,
-      (code) => STATUS[code as SubscriptionsErrorCode] ?? 400,
-      undefined,
-      FIELD[outcome.error.code],
-    );
+  if (!outcome.ok) throw answer(outcome.error);
   return outcome.value;
 }
 

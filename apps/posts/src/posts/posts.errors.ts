@@ -1,25 +1,25 @@
-import { type DomainErrorLike, type ProblemException, domainProblem } from '@parley/platform';
+import { type ProblemException, errorTable } from '@parley/platform';
 import { domainError } from '@parley/eventstore';
-import type { PostsErrorCode } from './command-context';
+import type { PostsError, PostsErrorCode } from './command-context';
 
-/** The HTTP status of each domain error of the posts service, in one place. */
-const STATUS: Record<PostsErrorCode, number> = {
-  PostNotFound: 404,
-  NotAllowed: 403,
-  PostExists: 409,
-  PostDeleted: 409,
-  AlreadyPublished: 409,
-  RevisionConflict: 409,
-  PostNotPublished: 409,
-  ConcurrentChange: 409,
-  ScheduleInPast: 422,
-  EmptyTitle: 422,
-  BodyTooLarge: 422,
-  InvalidCommentSettings: 422,
-};
+/** The HTTP answer to each domain error of the posts service, in one place. */
+const answer = errorTable<PostsErrorCode>({
+  PostNotFound: { status: 404 },
+  NotAllowed: { status: 403 },
+  PostExists: { status: 409 },
+  PostDeleted: { status: 409 },
+  AlreadyPublished: { status: 409 },
+  RevisionConflict: { status: 409 },
+  PostNotPublished: { status: 409 },
+  ConcurrentChange: { status: 409 },
+  ScheduleInPast: { status: 422, field: 'publishAt' },
+  EmptyTitle: { status: 422, field: 'title' },
+  BodyTooLarge: { status: 422, field: 'body' },
+  InvalidCommentSettings: { status: 422, field: 'commentSettings' },
+});
 
-export function failure(error: DomainErrorLike): ProblemException {
-  return domainProblem(error, (code) => STATUS[code as PostsErrorCode] ?? 400);
+export function failure(error: PostsError): ProblemException {
+  return answer(error);
 }
 
 export function notFound(): ProblemException {

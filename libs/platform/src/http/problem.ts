@@ -106,6 +106,24 @@ export function kebabCode(code: string): string {
     .toLowerCase();
 }
 
+/** How a service answers one of its domain errors over HTTP. */
+export interface ErrorAnswer {
+  status: number;
+  /** The request field the error is about, named in the problem's `errors`. */
+  field?: string;
+}
+
+/**
+ * A service's domain errors as problem+json, from one table with an answer for every code the
+ * service can meet (a code left out is a compile error, so there is no fallback to disagree on).
+ */
+export function errorTable<Code extends string>(
+  answers: Record<Code, ErrorAnswer>,
+): (error: DomainErrorLike & { code: Code }, headers?: Record<string, string>) => ProblemException {
+  return (error, headers) =>
+    domainProblem(error, () => answers[error.code].status, headers, answers[error.code].field);
+}
+
 /** Maps a domain error to a problem with the status the service's edge assigns to its code. */
 export function domainProblem(
   error: DomainErrorLike,
