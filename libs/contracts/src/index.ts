@@ -12,3 +12,4 @@ export * from './http/comments.api';
 export * from './http/notifications.api';
 export * from './http/identity.api';
 export * from './http/live.api';
+export * from './policy';

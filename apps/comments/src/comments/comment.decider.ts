@@ -1,3 +1,4 @@
+import { canOnOwn } from '@parley/contracts';
 import type {
   Actor,
   CommentAuthor,
@@ -188,13 +189,9 @@ function accountIdOf(author: CommentAuthor): string | null {
   return author.kind === 'account' ? author.accountId : null;
 }
 
-function isModeratorRole(actor: Pick<Actor, 'roles'>): boolean {
-  return actor.roles.includes('moderator') || actor.roles.includes('admin');
-}
-
 /** Moderators and admins moderate every comment; a post's author the comments on their post. */
 export function mayModerate(actor: Actor, postAuthorId: string | null): boolean {
-  return isModeratorRole(actor) || (postAuthorId !== null && actor.accountId === postAuthorId);
+  return canOnOwn(actor, postAuthorId, 'moderate');
 }
 
 function authorOf(writer: CommentWriter): CommentAuthor {

@@ -10,6 +10,7 @@ import {
   type ModerationQueueQuery,
   moderateCommentRequestSchema,
   moderationQueueQuerySchema,
+  can,
 } from '@parley/contracts';
 import { CurrentActor, ProblemException, requireActor } from '@parley/platform';
 import { CommentUseCases } from '../comments/comment-use-cases';
@@ -27,7 +28,7 @@ const ACTION_FOR: Record<CommentStatus, ModerationAction> = {
 function queueOwner(actor: Actor | null): { moderator: boolean; postAuthorId?: string } {
   const caller = requireActor(actor);
   if (mayModerate(caller, null)) return { moderator: true };
-  if (!caller.roles.includes('author'))
+  if (!can(caller, 'write'))
     throw new ProblemException({
       status: 403,
       code: 'forbidden',

@@ -1,3 +1,4 @@
+import { can } from '@parley/contracts';
 import type { Actor, BlogCommentSettingsInput, DomainEvent, EventData } from '@parley/contracts';
 import { type Decider, type DomainError, domainError } from '@parley/eventstore';
 
@@ -79,7 +80,7 @@ export const commentSettingsDecider: Decider<
     return { settings, changedAt };
   },
   decide: (command, state, now) => {
-    if (!command.by.roles.includes('admin'))
+    if (!can(command.by, 'administer'))
       return domainError('NotAllowed', 'Only an admin may change the comment settings');
     const next = merge(state.settings, command.changes);
     if (sameSettings(next, state.settings)) return [];

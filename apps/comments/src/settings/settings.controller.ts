@@ -4,6 +4,7 @@ import {
   type BlogCommentSettingsInput,
   blogCommentSettingsInputSchema,
   type CommentSettingsView,
+  can,
 } from '@parley/contracts';
 import { domainError } from '@parley/eventstore';
 import { CurrentActor, requireActor } from '@parley/platform';
@@ -17,7 +18,7 @@ export class SettingsController {
 
   @Get()
   async get(@CurrentActor() actor: Actor | null): Promise<CommentSettingsView> {
-    if (!requireActor(actor).roles.includes('admin'))
+    if (!can(requireActor(actor), 'administer'))
       throw commentsProblem(
         domainError('NotAllowed', 'Only an admin may see the comment settings'),
       );

@@ -1,3 +1,4 @@
+import { can } from '@parley/contracts';
 import type { DomainEvent, Role } from '@parley/contracts';
 import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
 
@@ -151,7 +152,7 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
           },
         ];
       case 'SetRoles':
-        if (!command.by.roles.includes('admin'))
+        if (!can(command.by, 'administer'))
           return domainError('NotAllowed', 'Only an admin grants roles');
         if (command.by.accountId === state.accountId && !command.roles.includes('admin')) {
           return domainError('CannotDemoteSelf', 'An admin cannot take their own admin role away');

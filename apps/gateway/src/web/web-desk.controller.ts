@@ -1,3 +1,4 @@
+import { can } from '@parley/contracts';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
@@ -64,12 +65,12 @@ const SECTIONS = [
 ] as const;
 
 function isAdmin(actor: Actor): boolean {
-  return actor.roles.includes('admin');
+  return can(actor, 'administer');
 }
 
 /** Who keeps a desk: the blog's authors and admins (the posts service decides on each post). */
 function writes(actor: Actor): boolean {
-  return isAdmin(actor) || actor.roles.includes('author');
+  return can(actor, 'write');
 }
 
 /** A whole number as typed, or the text itself so that the API names the field it refuses. */

@@ -11,6 +11,7 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
+import { canOnOwn } from '@parley/contracts';
 import { CLOCK, type Clock, type FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -228,12 +229,7 @@ export class WebController {
         .send();
       return;
     }
-    const moderator = Boolean(
-      viewer &&
-      (viewer.roles.includes('admin') ||
-        viewer.roles.includes('moderator') ||
-        viewer.accountId === post.body.author.id),
-    );
+    const moderator = canOnOwn(viewer, post.body.author.id, 'moderate');
     const tokens = viewerTokens(request);
     const page = Number(query.cpage);
     const thread = await this.api.call<ThreadPage>(request, {
@@ -279,9 +275,7 @@ export class WebController {
       csrf: csrfToken(request, reply),
       replyTo: replyItem ? { id: replyItem.id, name: replyItem.author?.name ?? 'a comment' } : null,
       form,
-      canEdit: Boolean(
-        viewer && (viewer.roles.includes('admin') || viewer.accountId === post.body.author.id),
-      ),
+      canEdit: Boolean(canOnOwn(viewer, post.body.author.id, 'administer')),
       editing: query.edit ?? null,
       now: this.clock(),
     });

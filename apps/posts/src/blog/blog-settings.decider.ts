@@ -1,3 +1,4 @@
+import { can } from '@parley/contracts';
 import type { Actor, BlogSettingsInput, DomainEvent, EventData } from '@parley/contracts';
 import { type Decider, type DomainError, domainError } from '@parley/eventstore';
 
@@ -52,7 +53,7 @@ export function blogSettingsDecider(
       return { settings, changedAt };
     },
     decide: (command, state, now) => {
-      if (!command.by.roles.includes('admin'))
+      if (!can(command.by, 'administer'))
         return domainError('NotAllowed', "Only an admin may change the blog's settings");
       const next = merge(state.settings, command.changes);
       if (same(next, state.settings)) return [];

@@ -1,3 +1,4 @@
+import { can, canOnOwn } from '@parley/contracts';
 import type { DomainEvent, ImportedFrom, PostCommentSettings, Role } from '@parley/contracts';
 import { POST_BODY_MAX_BYTES } from '@parley/contracts';
 import {
@@ -150,11 +151,11 @@ export const initialPost: Post = {
 };
 
 export function canWrite(editor: Editor): boolean {
-  return editor.roles.includes('author') || editor.roles.includes('admin');
+  return can(editor, 'write');
 }
 
 export function mayChange(editor: Editor, post: Pick<Post, 'authorId'>): boolean {
-  return editor.accountId === post.authorId || editor.roles.includes('admin');
+  return canOnOwn(editor, post.authorId, 'administer');
 }
 
 /** Terms as the author wrote them, without blanks or repeats that differ only in case. */

@@ -1,3 +1,4 @@
+import { can } from '@parley/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   Actor,
@@ -106,7 +107,7 @@ export class PostQueries {
   async list(query: ListPostsQuery, actor: Actor | null): Promise<PostPage> {
     const filter: Filter = { status: query.status };
     // Other people's drafts stay private; an admin (the blog's editor) sees them all.
-    if (query.status !== 'published' && !actor?.roles.includes('admin'))
+    if (query.status !== 'published' && !can(actor, 'administer'))
       filter.authorId = actor?.accountId ?? null;
     if (query.author !== undefined) {
       if (filter.authorId !== undefined && filter.authorId !== query.author)

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { type Actor, type SchedulerPass } from '@parley/contracts';
+import { type Actor, type SchedulerPass, can } from '@parley/contracts';
 import { domainError } from '@parley/eventstore';
 import { CurrentActor, requireActor } from '@parley/platform';
 import { failure } from '../posts/posts.errors';
@@ -13,7 +13,7 @@ export class SchedulerController {
   @Post('passes')
   @HttpCode(200)
   async pass(@CurrentActor() actor: Actor | null): Promise<SchedulerPass> {
-    if (!requireActor(actor).roles.includes('admin'))
+    if (!can(requireActor(actor), 'administer'))
       throw failure(domainError('NotAllowed', 'Only an admin runs the scheduler by hand'));
     return { published: await this.scheduler.runPass() };
   }

@@ -1,3 +1,4 @@
+import { can } from '@parley/contracts';
 import { createHash } from 'node:crypto';
 import type { CommentKind, CommentStatus, ImportedFrom, Role } from '@parley/contracts';
 import { htmlToText, plainTitle, wordpressPostHtml } from '@parley/text';
@@ -322,7 +323,7 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
     const writer = authors.get(item.creator.replace(/[<>]/g, ''));
     const account = writer ? await accountOf(writer.email) : null;
     const author =
-      account && (account.roles.includes('author') || account.roles.includes('admin'))
+      account && can(account, 'write')
         ? { accountId: account.accountId, displayName: account.displayName }
         : {
             accountId: `wordpress-${createHash('sha256').update(`${from.url}\n${item.creator}`).digest('hex').slice(0, 24)}`,

@@ -1,4 +1,4 @@
-import type { Actor } from '@parley/contracts';
+import { type Actor, can } from '@parley/contracts';
 import { type Renderable, type SafeHtml, html } from '../html';
 
 export interface Viewer {
@@ -26,11 +26,10 @@ export interface PageShell {
 
 function roleLinks(viewer: Viewer | null): SafeHtml {
   if (!viewer) return html``;
-  const roles = viewer.actor.roles;
-  const admin = roles.includes('admin');
-  const writes = admin || roles.includes('author');
+  const admin = can(viewer.actor, 'administer');
+  const writes = can(viewer.actor, 'write');
   return html`${writes && html`<li><a href="/write">Write</a></li><li><a href="/desk/posts">Posts</a></li>`}${
-    (writes || roles.includes('moderator')) && html`<li><a href="/moderation">Moderation</a></li>`
+    (writes || can(viewer.actor, 'moderate')) && html`<li><a href="/moderation">Moderation</a></li>`
   }${admin && html`<li><a href="/settings">Settings</a></li>`}`;
 }
 
