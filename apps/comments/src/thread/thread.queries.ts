@@ -19,14 +19,17 @@ import {
 import type { WriterHistory } from '../comments/comment.decider';
 import type { WriteKeys } from '../comments/recent-writers';
 import {
+  AUTHOR_NAMES_VERSION,
   type AuthorNameDocument,
   type ClientHistoryDocument,
   type CommentLikeDocument,
   type LikeCountDocument,
+  type PostThreadVersionDocument,
   THREAD_COLLECTIONS as C,
   THREAD_PROJECTION,
   type ThreadCommentDocument,
   type ThreadDocument,
+  threadVersionTag,
 } from './thread-documents';
 import { arrangeThreads, isOwn, type ShownComment, type ThreadViewer } from './thread-tree';
 
@@ -96,6 +99,14 @@ export class ThreadQueries {
         ? postedAt(sameText.find((doc) => doc.clientKey === clientKey))
         : null,
     };
+  }
+
+  /** Where the post's thread stands: read before its page, so a page is never newer-tagged than its data. */
+  async threadVersion(postId: string): Promise<string> {
+    const docs = await this.collection<PostThreadVersionDocument>(C.versions).find({
+      _id: { $in: [postId, AUTHOR_NAMES_VERSION] },
+    });
+    return threadVersionTag(docs, postId);
   }
 
   async page(request: ThreadPageRequest): Promise<ThreadPageResult> {

@@ -91,6 +91,28 @@ export class ServiceClient {
   ) {}
 
   async call<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
+    const { response, text } = await this.exchange(request);
+    const body =
+      text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')
+        ? (JSON.parse(text) as unknown)
+        : undefined;
+    return { status: response.status, body: body as T, headers: response.headers };
+  }
+
+  /**
+   * Like `call`, but the service's JSON reaches the client as the service wrote it, unparsed:
+   * for large answers the gateway only passes on (a 304 comes back with no body).
+   */
+  async relay(request: ServiceRequest): Promise<ServiceResponse<string | undefined>> {
+    const { response, text } = await this.exchange(request);
+    return {
+      status: response.status,
+      body: text.length > 0 ? text : undefined,
+      headers: response.headers,
+    };
+  }
+
+  private async exchange(request: ServiceRequest): Promise<{ response: Response; text: string }> {
     const url = new URL(request.path, this.baseUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined && value !== null && value !== '')
@@ -144,10 +166,6 @@ export class ServiceClient {
       );
     }
     const text = await response.text();
-    const body =
-      text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')
-        ? (JSON.parse(text) as unknown)
-        : undefined;
     if (response.status >= 500) {
       this.logger.error(
         { service: this.name, path: url.pathname, status: response.status },
@@ -160,8 +178,8 @@ export class ServiceClient {
         detail: 'The error was logged; try again later.',
       });
     }
-    if (response.status >= 400) throw this.problemOf(response, body as ProblemBody | undefined);
-    return { status: response.status, body: body as T, headers: response.headers };
+    if (response.status >= 400) throw this.problemOf(response, parseProblem(text));
+    return { response, text };
   }
 
   /** Like `call`, for answers that are not JSON (an HTML page): the text and its content type. */
