@@ -32,7 +32,8 @@ import { type CommentFormState, emptyForm, formErrors } from './views/comment-fo
 import { frontPage } from './views/front-page';
 import { layout } from './views/layout';
 import { postPage } from './views/post-page';
-import { commentArticle } from './views/thread';
+import { KeptRenderings } from './views/kept-renderings';
+import { type CommentRenderContext, commentArticle } from './views/thread';
 import {
   COOKIES,
   csrfToken,
@@ -93,6 +94,7 @@ function problemMessage(problem: Problem | undefined, fallback: string): string 
 @Controller()
 export class WebController {
   private readonly blogTitle: string;
+  private readonly renderings = new KeptRenderings();
 
   constructor(
     private readonly api: PublicApi,
@@ -296,6 +298,8 @@ export class WebController {
         })
       : null;
     const liked = likeState?.status === 200 && likeState.body.liked;
+    const threadTag = thread.status === 200 ? thread.headers.etag : undefined;
+    const shared = !viewer && threadPage.view === 'public' && typeof threadTag === 'string';
     const main = postPage({
       post: post.body,
       thread: threadPage,
@@ -309,6 +313,13 @@ export class WebController {
       ),
       editing: query.edit ?? null,
       now: this.clock(),
+      bodyHtml: this.renderings.postBody(post.body),
+      ...(shared
+        ? {
+            renderThread: (items: ThreadItem[], ctx: CommentRenderContext) =>
+              this.renderings.anonymousThread(threadTag, items, ctx),
+          }
+        : {}),
     });
     await this.page(request, reply, post.body.title, main, {
       status,
