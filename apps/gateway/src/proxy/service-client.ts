@@ -7,6 +7,7 @@ import {
   ProblemException,
   encodeActor,
 } from '@parley/platform';
+import { KeptAnswers, matchesEtag } from '@parley/readmodel';
 import type { Logger } from 'pino';
 
 export type ServiceName = 'posts' | 'comments' | 'notifications';
@@ -90,6 +91,12 @@ export class ServiceClient {
     private readonly logger: Logger,
   ) {}
 
+  /** Anonymous answers relayed with an ETag, by URL, up to 64 MiB of them. */
+  private readonly kept = new KeptAnswers<{ etag: string; text: string }>(
+    64 * 1024 * 1024,
+    (answer) => answer.text.length,
+  );
+
   async call<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
     const { response, text } = await this.exchange(request);
     const body =
@@ -104,7 +111,31 @@ export class ServiceClient {
    * for large answers the gateway only passes on (a 304 comes back with no body).
    */
   async relay(request: ServiceRequest): Promise<ServiceResponse<string | undefined>> {
-    const { response, text } = await this.exchange(request);
+    const shared = request.method === 'GET' && request.actor === null;
+    const slot = shared ? this.urlOf(request).toString() : '';
+    const kept = shared ? this.kept.get(slot, slot) : undefined;
+    const asked = request.headers?.['if-none-match'];
+    // What an anonymous caller reads is asked for again only if it changed since the gateway kept it.
+    const { response, text } = await this.exchange(
+      kept
+        ? { ...request, headers: { ...request.headers, 'if-none-match': kept.value.etag } }
+        : request,
+    );
+    if (kept && response.status === 304) {
+      const headers = new Headers(response.headers);
+      headers.set('etag', kept.value.etag);
+      const unchanged = matchesEtag(asked, kept.value.etag);
+      return {
+        status: unchanged ? 304 : 200,
+        body: unchanged ? undefined : kept.value.text,
+        headers,
+      };
+    }
+    const etag = response.headers.get('etag');
+    if (shared && response.status === 200 && etag) this.kept.set(slot, slot, { etag, text });
+    else if (shared) this.kept.delete(slot);
+    if (shared && response.status === 200 && matchesEtag(asked, etag ?? ''))
+      return { status: 304, body: undefined, headers: response.headers };
     return {
       status: response.status,
       body: text.length > 0 ? text : undefined,
@@ -112,12 +143,17 @@ export class ServiceClient {
     };
   }
 
-  private async exchange(request: ServiceRequest): Promise<{ response: Response; text: string }> {
+  private urlOf(request: ServiceRequest): URL {
     const url = new URL(request.path, this.baseUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined && value !== null && value !== '')
         url.searchParams.set(key, String(value));
     }
+    return url;
+  }
+
+  private async exchange(request: ServiceRequest): Promise<{ response: Response; text: string }> {
+    const url = this.urlOf(request);
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(request.headers ?? {}),
