@@ -103,10 +103,15 @@ export class ThreadQueries {
 
   /** Where the post's thread stands: read before its page, so a page is never newer-tagged than its data. */
   async threadVersion(postId: string): Promise<string> {
-    const docs = await this.collection<PostThreadVersionDocument>(C.versions).find({
-      _id: { $in: [postId, AUTHOR_NAMES_VERSION] },
-    });
-    return threadVersionTag(docs, postId);
+    const versions = this.collection<PostThreadVersionDocument>(C.versions);
+    const docs = await Promise.all([
+      versions.findOne({ _id: postId }),
+      versions.findOne({ _id: AUTHOR_NAMES_VERSION }),
+    ]);
+    return threadVersionTag(
+      docs.filter((d) => d !== null),
+      postId,
+    );
   }
 
   async page(request: ThreadPageRequest): Promise<ThreadPageResult> {
