@@ -98,6 +98,11 @@ export interface PostThreadVersionDocument extends Document {
   streams: Record<string, number>;
 }
 
+/** The key of a stream in `streams` (a field name holds no dot or dollar sign). */
+export function threadVersionField(streamId: string): string {
+  return streamId.replace(/[.$]/g, '_');
+}
+
 /** The document recording changes of authors' names, which show on every post. */
 export const AUTHOR_NAMES_VERSION = '~author-names';
 

@@ -20,6 +20,7 @@ import {
   THREAD_PROJECTION,
   type ThreadCommentDocument,
   type ThreadDocument,
+  threadVersionField,
 } from './thread-documents';
 import { arrangeThreads, MODERATION_VIEWER, PUBLIC_VIEWER } from './thread-tree';
 
@@ -163,7 +164,7 @@ async function recordChange(
     .collection<PostThreadVersionDocument>(C.versions)
     .updateOne(
       { _id: id },
-      { $max: { [`streams.${event.subject.replace(/[.$]/g, '_')}`]: event.streamVersion } },
+      { $max: { [`streams.${threadVersionField(event.subject)}`]: event.streamVersion } },
       { upsert: true },
     );
 }

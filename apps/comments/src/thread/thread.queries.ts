@@ -16,7 +16,7 @@ import {
   eventually,
   reachedVersion,
 } from '@parley/readmodel';
-import type { WriterHistory } from '../comments/comment.decider';
+import { commentStream, type WriterHistory } from '../comments/comment.decider';
 import type { WriteKeys } from '../comments/recent-writers';
 import {
   AUTHOR_NAMES_VERSION,
@@ -29,6 +29,7 @@ import {
   THREAD_PROJECTION,
   type ThreadCommentDocument,
   type ThreadDocument,
+  threadVersionField,
   threadVersionTag,
 } from './thread-documents';
 import { arrangeThreads, isOwn, type ShownComment, type ThreadViewer } from './thread-tree';
@@ -184,7 +185,8 @@ export class ThreadQueries {
 
   /**
    * Waits until the thread pages show the comment at `version` or later, for at most
-   * `withinMs`: the comment's document first, then its top-level thread counted from it.
+   * `withinMs`: the comment's document first, then its top-level thread counted from it, then
+   * the post's thread version, so that no kept page from before the write is served after it.
    */
   async reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
     const deadline = Date.now() + withinMs;
@@ -192,9 +194,13 @@ export class ThreadQueries {
     const doc = await this.comments.findOne({ _id: commentId });
     if (!doc) return false;
     const threads = this.collection<ThreadDocument>(C.threads);
+    const versions = this.collection<PostThreadVersionDocument>(C.versions);
+    const field = threadVersionField(commentStream(commentId));
     return eventually(async () => {
       const thread = await threads.findOne({ _id: doc.rootId });
-      return (thread?.versions?.[commentId] ?? 0) >= version;
+      if ((thread?.versions?.[commentId] ?? 0) < version) return false;
+      const recorded = await versions.findOne({ _id: doc.postId });
+      return (recorded?.streams[field] ?? 0) >= version;
     }, deadline - Date.now());
   }
 
