@@ -42,8 +42,8 @@ export class ThreadService {
     private readonly queries: ThreadQueries,
   ) {}
 
-  /** Serialized anonymous thread pages, up to 64 MiB of them. */
-  private readonly kept = new KeptAnswers<string>(64 * 1024 * 1024, (json) => json.length);
+  /** Serialized anonymous thread pages, up to 32 MiB of them. */
+  private readonly kept = new KeptAnswers<string>(32 * 1024 * 1024, (json) => json.length);
 
   /** Whether this read is the same for every anonymous reader, so its answer may be kept. */
   static shared(query: ThreadQuery, actor: Actor | null): boolean {

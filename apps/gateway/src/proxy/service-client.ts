@@ -91,9 +91,9 @@ export class ServiceClient {
     private readonly logger: Logger,
   ) {}
 
-  /** Anonymous answers relayed with an ETag, by URL, up to 64 MiB of them. */
+  /** Anonymous answers relayed with an ETag, by URL, up to 32 MiB of them. */
   private readonly kept = new KeptAnswers<{ etag: string; text: string }>(
-    64 * 1024 * 1024,
+    32 * 1024 * 1024,
     (answer) => answer.text.length,
   );
 

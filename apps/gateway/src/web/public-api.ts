@@ -36,7 +36,7 @@ export class PublicApi {
 
   /** Anonymous answers that carried an ETag, parsed, by path: the pages read them, never change them. */
   private readonly shared = new KeptAnswers<{ etag: string; body: unknown; size: number }>(
-    64 * 1024 * 1024,
+    16 * 1024 * 1024,
     (answer) => answer.size,
   );
 

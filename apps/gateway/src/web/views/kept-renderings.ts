@@ -11,10 +11,10 @@ import { type CommentRenderContext, threadList } from './thread';
  * token goes in at serve time in place of a marker no comment can contain.
  */
 export class KeptRenderings {
-  private readonly threads = new KeptAnswers<string[]>(64 * 1024 * 1024, (parts) =>
+  private readonly threads = new KeptAnswers<string[]>(32 * 1024 * 1024, (parts) =>
     parts.reduce((total, part) => total + part.length, 0),
   );
-  private readonly bodies = new KeptAnswers<string>(16 * 1024 * 1024, (body) => body.length);
+  private readonly bodies = new KeptAnswers<string>(8 * 1024 * 1024, (body) => body.length);
   private readonly marker = `csrf${randomBytes(16).toString('hex')}`;
 
   /** The comments as an anonymous visitor sees them (no own comments, no moderation). */
