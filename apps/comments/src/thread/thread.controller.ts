@@ -27,7 +27,7 @@ export class ThreadController {
     @Query({ schema: threadQuerySchema }) query: ThreadQuery,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ThreadPage | string | undefined> {
+  ): Promise<ThreadPage | Buffer | undefined> {
     if (!ThreadService.shared(query, actor)) return this.threads.thread(postId, query, actor);
     // Every anonymous reader gets the same bytes: kept, tagged, and not sent again to a client that has them.
     const answer = await this.threads.sharedThread(postId, query);

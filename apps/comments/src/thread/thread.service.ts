@@ -43,7 +43,7 @@ export class ThreadService {
   ) {}
 
   /** Serialized anonymous thread pages, up to 32 MiB of them. */
-  private readonly kept = new KeptAnswers<string>(32 * 1024 * 1024, (json) => json.length);
+  private readonly kept = new KeptAnswers<Buffer>(32 * 1024 * 1024, (json) => json.length);
 
   /** Whether this read is the same for every anonymous reader, so its answer may be kept. */
   static shared(query: ThreadQuery, actor: Actor | null): boolean {
@@ -56,7 +56,7 @@ export class ThreadService {
    * whether comments are open are unchanged; the version is read from the store on every call,
    * so no replica serves a page older than a write it answered.
    */
-  async sharedThread(postId: string, query: ThreadQuery): Promise<KeptAnswer<string>> {
+  async sharedThread(postId: string, query: ThreadQuery): Promise<KeptAnswer<Buffer>> {
     const now = this.clock();
     // Read before the page: a change landing meanwhile moves it on and the next read remakes the page.
     const [version, post, settings] = await Promise.all([
@@ -80,7 +80,8 @@ export class ThreadService {
     const kept = this.kept.get(slot, key);
     if (kept) return kept;
     const page = await this.thread(postId, { ...query, order }, null);
-    return this.kept.set(slot, key, JSON.stringify(page));
+    // Kept as bytes: sent as they are, with no size to measure and no text to encode per request.
+    return this.kept.set(slot, key, Buffer.from(JSON.stringify(page)));
   }
 
   private readable(post: PostFacts | null, query: ThreadQuery, actor: Actor | null): PostFacts {
