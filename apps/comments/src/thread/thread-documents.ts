@@ -10,6 +10,7 @@ export const THREAD_COLLECTIONS = {
   likeCounts: 'comment_like_counts',
   authors: 'author_names',
   clients: 'client_histories',
+  versions: 'post_thread_versions',
 } as const;
 
 /** One comment, owned by its stream. */
@@ -88,4 +89,38 @@ export interface LikeCountDocument extends Document {
 /** An account's current display name, so a new name reaches comments already written. */
 export interface AuthorNameDocument extends Versioned {
   displayName: string;
+}
+
+/**
+ * The latest version of each stream that changed what a post's thread shows (its comments and
+ * their likes), recorded by the projection once the change is written: a page kept at a
+ * version is current while the version holds.
+ */
+export interface PostThreadVersionDocument extends Document {
+  streams: Record<string, number>;
+}
+
+/** The key of a stream in `streams` (a field name holds no dot or dollar sign). */
+export function threadVersionField(streamId: string): string {
+  return streamId.replace(/[.$]/g, '_');
+}
+
+/** The document recording changes of authors' names, which show on every post. */
+export const AUTHOR_NAMES_VERSION = '~author-names';
+
+/**
+ * Where a post's thread stands: the sum of its streams' versions (and the names'), which
+ * grows with every change that reaches it.
+ */
+export function threadVersionTag(
+  docs: readonly PostThreadVersionDocument[],
+  postId: string,
+): string {
+  const sum = (id: string) => {
+    let total = 0;
+    for (const version of Object.values(docs.find((d) => d._id === id)?.streams ?? {}))
+      total += version;
+    return total;
+  };
+  return `${sum(postId)}.${sum(AUTHOR_NAMES_VERSION)}`;
 }

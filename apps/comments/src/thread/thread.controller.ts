@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import {
   type Actor,
   type CommentQuery,
@@ -11,6 +11,8 @@ import {
   threadQuerySchema,
 } from '@parley/contracts';
 import { CurrentActor } from '@parley/platform';
+import { matchesEtag } from '@parley/readmodel';
+import type { FastifyReply } from 'fastify';
 import { ThreadService } from './thread.service';
 
 /** Reading threads: a post's comments in display order, and one comment. */
@@ -23,8 +25,19 @@ export class ThreadController {
     @CurrentActor() actor: Actor | null,
     @Param('postId', { schema: commentPostIdParamSchema }) postId: string,
     @Query({ schema: threadQuerySchema }) query: ThreadQuery,
-  ): Promise<ThreadPage> {
-    return this.threads.thread(postId, query, actor);
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ThreadPage | Buffer | undefined> {
+    if (!ThreadService.shared(query, actor)) return this.threads.thread(postId, query, actor);
+    // Every anonymous reader gets the same bytes: kept, tagged, and not sent again to a client that has them.
+    const answer = await this.threads.sharedThread(postId, query);
+    void reply.header('etag', answer.etag).header('cache-control', 'no-cache');
+    if (matchesEtag(ifNoneMatch, answer.etag)) {
+      void reply.status(304);
+      return undefined;
+    }
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return answer.value;
   }
 
   @Get('comments/:commentId')

@@ -10,14 +10,17 @@ import {
 } from '@parley/readmodel';
 import { authorKeyOfComment, avatarSeedOf, textKeyOf } from '../comments/comment-keys';
 import {
+  AUTHOR_NAMES_VERSION,
   type AuthorNameDocument,
   type ClientHistoryDocument,
   type CommentLikeDocument,
   type LikeCountDocument,
+  type PostThreadVersionDocument,
   THREAD_COLLECTIONS as C,
   THREAD_PROJECTION,
   type ThreadCommentDocument,
   type ThreadDocument,
+  threadVersionField,
 } from './thread-documents';
 import { arrangeThreads, MODERATION_VIEWER, PUBLIC_VIEWER } from './thread-tree';
 
@@ -147,6 +150,26 @@ export async function recountThread(db: ProjectionDb, postId: string, rootId: st
   });
 }
 
+/**
+ * Records that an event reached what a post's thread shows (or, for `AUTHOR_NAMES_VERSION`,
+ * authors' names), once it is written: the latest version of each stream, by `$max`, so the
+ * record is the same whatever the order across streams, however often an event comes, and
+ * after a retry of an event whose first try stopped halfway.
+ */
+async function recordChange(
+  db: ProjectionDb,
+  id: string,
+  event: Pick<AnyEvent, 'subject' | 'streamVersion'>,
+) {
+  await db
+    .collection<PostThreadVersionDocument>(C.versions)
+    .updateOne(
+      { _id: id },
+      { $max: { [`streams.${threadVersionField(event.subject)}`]: event.streamVersion } },
+      { upsert: true },
+    );
+}
+
 async function applyCommentEvent(event: CommentStreamEvent, db: ProjectionDb) {
   const comments = db.collection<ThreadCommentDocument>(C.comments);
   const { commentId } = event.data;
@@ -158,6 +181,7 @@ async function applyCommentEvent(event: CommentStreamEvent, db: ProjectionDb) {
   // The client's history first: a write is answered once its thread is counted, so it is ready then.
   if (doc.clientKey) await recountClient(db, doc.clientKey);
   await recountThread(db, doc.postId, doc.rootId);
+  await recordChange(db, doc.postId, event);
 }
 
 /** What came from a client, for moderators judging a guest: a few indexed counts per change. */
@@ -194,6 +218,7 @@ async function applyLikeEvent(
     postId,
     count: await likes.count({ commentId, liked: true }),
   }));
+  await recordChange(db, postId, event);
 }
 
 async function applyAccountEvent(
@@ -207,6 +232,8 @@ async function applyAccountEvent(
     event,
     () => ({ _id: accountId, displayName }),
   );
+  // A name shows on every comment its account wrote, on any post: every kept page is remade.
+  await recordChange(db, AUTHOR_NAMES_VERSION, event);
 }
 
 /**
@@ -238,6 +265,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
     [C.likeCounts]: [],
     [C.authors]: [],
     [C.clients]: [],
+    [C.versions]: [],
   },
   async apply(event, db) {
     switch (event.type) {

@@ -16,17 +16,21 @@ import {
   eventually,
   reachedVersion,
 } from '@parley/readmodel';
-import type { WriterHistory } from '../comments/comment.decider';
+import { commentStream, type WriterHistory } from '../comments/comment.decider';
 import type { WriteKeys } from '../comments/recent-writers';
 import {
+  AUTHOR_NAMES_VERSION,
   type AuthorNameDocument,
   type ClientHistoryDocument,
   type CommentLikeDocument,
   type LikeCountDocument,
+  type PostThreadVersionDocument,
   THREAD_COLLECTIONS as C,
   THREAD_PROJECTION,
   type ThreadCommentDocument,
   type ThreadDocument,
+  threadVersionField,
+  threadVersionTag,
 } from './thread-documents';
 import { arrangeThreads, isOwn, type ShownComment, type ThreadViewer } from './thread-tree';
 
@@ -96,6 +100,19 @@ export class ThreadQueries {
         ? postedAt(sameText.find((doc) => doc.clientKey === clientKey))
         : null,
     };
+  }
+
+  /** Where the post's thread stands: read before its page, so a page is never newer-tagged than its data. */
+  async threadVersion(postId: string): Promise<string> {
+    const versions = this.collection<PostThreadVersionDocument>(C.versions);
+    const docs = await Promise.all([
+      versions.findOne({ _id: postId }),
+      versions.findOne({ _id: AUTHOR_NAMES_VERSION }),
+    ]);
+    return threadVersionTag(
+      docs.filter((d) => d !== null),
+      postId,
+    );
   }
 
   async page(request: ThreadPageRequest): Promise<ThreadPageResult> {
@@ -168,7 +185,8 @@ export class ThreadQueries {
 
   /**
    * Waits until the thread pages show the comment at `version` or later, for at most
-   * `withinMs`: the comment's document first, then its top-level thread counted from it.
+   * `withinMs`: the comment's document first, then its top-level thread counted from it, then
+   * the post's thread version, so that no kept page from before the write is served after it.
    */
   async reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
     const deadline = Date.now() + withinMs;
@@ -176,9 +194,13 @@ export class ThreadQueries {
     const doc = await this.comments.findOne({ _id: commentId });
     if (!doc) return false;
     const threads = this.collection<ThreadDocument>(C.threads);
+    const versions = this.collection<PostThreadVersionDocument>(C.versions);
+    const field = threadVersionField(commentStream(commentId));
     return eventually(async () => {
       const thread = await threads.findOne({ _id: doc.rootId });
-      return (thread?.versions?.[commentId] ?? 0) >= version;
+      if ((thread?.versions?.[commentId] ?? 0) < version) return false;
+      const recorded = await versions.findOne({ _id: doc.postId });
+      return (recorded?.streams[field] ?? 0) >= version;
     }, deadline - Date.now());
   }
 

@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, CommentQuery, ThreadItem, ThreadPage, ThreadQuery } from '@parley/contracts';
 import { domainError } from '@parley/eventstore';
 import { CLOCK, type Clock, requireActor } from '@parley/platform';
+import { type KeptAnswer, KeptAnswers } from '@parley/readmodel';
 import { commentsProblem } from '../comments.errors';
 import { authorKeyOf, viewerTokenHashOf } from '../comments/comment-keys';
 import { mayModerate } from '../comments/comment.decider';
-import { refusalOf } from '../post-status/post-facts';
+import { type PostFacts, refusalOf } from '../post-status/post-facts';
 import { PostStatusQueries } from '../post-status/post-status.queries';
 import { SettingsService } from '../settings/settings.service';
 import { ThreadQueries } from './thread.queries';
@@ -41,8 +42,49 @@ export class ThreadService {
     private readonly queries: ThreadQueries,
   ) {}
 
-  async thread(postId: string, query: ThreadQuery, actor: Actor | null): Promise<ThreadPage> {
-    const post = await this.posts.find(postId, this.clock());
+  /** Serialized anonymous thread pages, up to 32 MiB of them. */
+  private readonly kept = new KeptAnswers<Buffer>(32 * 1024 * 1024, (json) => json.length);
+
+  /** Whether this read is the same for every anonymous reader, so its answer may be kept. */
+  static shared(query: ThreadQuery, actor: Actor | null): boolean {
+    return actor === null && query.view === 'public' && (query.viewerToken ?? []).length === 0;
+  }
+
+  /**
+   * The serialized thread page an anonymous reader gets, with its ETag. The answer is kept
+   * per post and page and served again while the thread's version, the settings it shows and
+   * whether comments are open are unchanged; the version is read from the store on every call,
+   * so no replica serves a page older than a write it answered.
+   */
+  async sharedThread(postId: string, query: ThreadQuery): Promise<KeptAnswer<Buffer>> {
+    const now = this.clock();
+    // Read before the page: a change landing meanwhile moves it on and the next read remakes the page.
+    const [version, post, settings] = await Promise.all([
+      this.queries.threadVersion(postId),
+      this.posts.find(postId, now),
+      this.settings.current(),
+    ]);
+    this.readable(post, query, null);
+    const order = query.order ?? settings.defaultOrder;
+    const key = [
+      postId,
+      version,
+      query.page,
+      order,
+      settings.commentsPerPage,
+      settings.threadDepth,
+      settings.editWindowMinutes,
+      refusalOf(post, now) === null,
+    ].join('|');
+    const slot = `${postId}|${query.page}|${order}`;
+    const kept = this.kept.get(slot, key);
+    if (kept) return kept;
+    const page = await this.thread(postId, { ...query, order }, null);
+    // Kept as bytes: sent as they are, with no size to measure and no text to encode per request.
+    return this.kept.set(slot, key, Buffer.from(JSON.stringify(page)));
+  }
+
+  private readable(post: PostFacts | null, query: ThreadQuery, actor: Actor | null): PostFacts {
     const notFound = commentsProblem(domainError('PostNotFound', 'There is no such post'));
     if (!post || post.deleted) throw notFound;
     const moderator = actor !== null && mayModerate(actor, post.authorId);
@@ -51,6 +93,11 @@ export class ThreadService {
       throw commentsProblem(
         domainError('NotAllowed', 'Only moderators and the post’s author see held comments'),
       );
+    return post;
+  }
+
+  async thread(postId: string, query: ThreadQuery, actor: Actor | null): Promise<ThreadPage> {
+    const post = this.readable(await this.posts.find(postId, this.clock()), query, actor);
     const settings = await this.settings.current();
     const order = query.order ?? settings.defaultOrder;
     const { items, totals } = await this.queries.page({

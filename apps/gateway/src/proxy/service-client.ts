@@ -7,6 +7,7 @@ import {
   ProblemException,
   encodeActor,
 } from '@parley/platform';
+import { KeptAnswers, matchesEtag } from '@parley/readmodel';
 import type { Logger } from 'pino';
 
 export type ServiceName = 'posts' | 'comments' | 'notifications';
@@ -90,12 +91,70 @@ export class ServiceClient {
     private readonly logger: Logger,
   ) {}
 
+  /** Anonymous answers relayed with an ETag, by URL, up to 32 MiB of them. */
+  private readonly kept = new KeptAnswers<{ etag: string; bytes: Buffer }>(
+    32 * 1024 * 1024,
+    (answer) => answer.bytes.length,
+  );
+
   async call<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
+    const { response, bytes } = await this.exchange(request);
+    const text = bytes.toString('utf8');
+    const body =
+      text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')
+        ? (JSON.parse(text) as unknown)
+        : undefined;
+    return { status: response.status, body: body as T, headers: response.headers };
+  }
+
+  /**
+   * Like `call`, but the service's JSON reaches the client as the service wrote it, unparsed:
+   * for large answers the gateway only passes on (a 304 comes back with no body).
+   */
+  async relay(request: ServiceRequest): Promise<ServiceResponse<Buffer | undefined>> {
+    const shared = request.method === 'GET' && request.actor === null;
+    const slot = shared ? this.urlOf(request).toString() : '';
+    const kept = shared ? this.kept.get(slot, slot) : undefined;
+    const asked = request.headers?.['if-none-match'];
+    // What an anonymous caller reads is asked for again only if it changed since the gateway kept it.
+    const { response, bytes } = await this.exchange(
+      kept
+        ? { ...request, headers: { ...request.headers, 'if-none-match': kept.value.etag } }
+        : request,
+    );
+    if (kept && response.status === 304) {
+      const headers = new Headers(response.headers);
+      headers.set('etag', kept.value.etag);
+      const unchanged = matchesEtag(asked, kept.value.etag);
+      return {
+        status: unchanged ? 304 : 200,
+        body: unchanged ? undefined : kept.value.bytes,
+        headers,
+      };
+    }
+    const etag = response.headers.get('etag');
+    if (shared && response.status === 200 && etag) this.kept.set(slot, slot, { etag, bytes });
+    else if (shared) this.kept.delete(slot);
+    if (shared && response.status === 200 && matchesEtag(asked, etag ?? ''))
+      return { status: 304, body: undefined, headers: response.headers };
+    return {
+      status: response.status,
+      body: bytes.length > 0 ? bytes : undefined,
+      headers: response.headers,
+    };
+  }
+
+  private urlOf(request: ServiceRequest): URL {
     const url = new URL(request.path, this.baseUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined && value !== null && value !== '')
         url.searchParams.set(key, String(value));
     }
+    return url;
+  }
+
+  private async exchange(request: ServiceRequest): Promise<{ response: Response; bytes: Buffer }> {
+    const url = this.urlOf(request);
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(request.headers ?? {}),
@@ -143,11 +202,7 @@ export class ServiceClient {
             },
       );
     }
-    const text = await response.text();
-    const body =
-      text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')
-        ? (JSON.parse(text) as unknown)
-        : undefined;
+    const bytes = Buffer.from(await response.arrayBuffer());
     if (response.status >= 500) {
       this.logger.error(
         { service: this.name, path: url.pathname, status: response.status },
@@ -160,8 +215,9 @@ export class ServiceClient {
         detail: 'The error was logged; try again later.',
       });
     }
-    if (response.status >= 400) throw this.problemOf(response, body as ProblemBody | undefined);
-    return { status: response.status, body: body as T, headers: response.headers };
+    if (response.status >= 400)
+      throw this.problemOf(response, parseProblem(bytes.toString('utf8')));
+    return { response, bytes };
   }
 
   /** Like `call`, for answers that are not JSON (an HTML page): the text and its content type. */

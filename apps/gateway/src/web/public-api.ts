@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { AccountView, Actor, InboxResponse, TokensResponse } from '@parley/contracts';
 import { CLOCK, type Clock } from '@parley/platform';
+import { KeptAnswers } from '@parley/readmodel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityService } from '../identity/identity.service';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
@@ -33,6 +34,12 @@ export class PublicApi {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {}
 
+  /** Anonymous answers that carried an ETag, parsed, by path: the pages read them, never change them. */
+  private readonly shared = new KeptAnswers<{ etag: string; body: unknown; size: number }>(
+    16 * 1024 * 1024,
+    (answer) => answer.size,
+  );
+
   async call<T>(
     request: FastifyRequest,
     input: {
@@ -50,6 +57,10 @@ export class PublicApi {
         .map(([k, v]) => [k, String(v)]),
     );
     const token = (request as WebRequest).parleyAccessToken;
+    // What every anonymous visitor reads alike is asked for again only if it changed.
+    const shared = input.method === 'GET' && !token && input.headers === undefined;
+    const slot = shared ? `${input.path}?${new URLSearchParams(query).toString()}` : '';
+    const kept = shared ? this.shared.get(slot, slot) : undefined;
     const response = await fastify.inject({
       method: input.method,
       url: input.path,
@@ -61,14 +72,21 @@ export class PublicApi {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(input.headers ?? {}),
+        ...(kept ? { 'if-none-match': kept.value.etag } : {}),
       },
       ...(input.body !== undefined ? { payload: JSON.stringify(input.body) } : {}),
     });
+    if (kept && response.statusCode === 304)
+      return { status: 200, body: kept.value.body as T, headers: response.headers };
     const text = response.body;
     const json =
       text && String(response.headers['content-type'] ?? '').includes('json')
         ? (JSON.parse(text) as T)
         : (undefined as T);
+    const etag = response.headers.etag;
+    if (shared && response.statusCode === 200 && typeof etag === 'string')
+      this.shared.set(slot, slot, { etag, body: json, size: text.length });
+    else if (shared) this.shared.delete(slot);
     return { status: response.statusCode, body: json, headers: response.headers };
   }
 

@@ -32,7 +32,8 @@ import {
 import { type CommentFormState, emptyForm, formErrors } from './views/comment-form';
 import { frontPage } from './views/front-page';
 import { postPage } from './views/post-page';
-import { commentArticle } from './views/thread';
+import { KeptRenderings } from './views/kept-renderings';
+import { type CommentRenderContext, commentArticle } from './views/thread';
 import {
   COOKIES,
   csrfToken,
@@ -92,6 +93,8 @@ function problemMessage(problem: Problem | undefined, fallback: string): string 
 @ApiExcludeController()
 @Controller()
 export class WebController {
+  private readonly renderings = new KeptRenderings();
+
   constructor(
     private readonly api: PublicApi,
     private readonly pages: PageRenderer,
@@ -267,6 +270,8 @@ export class WebController {
         })
       : null;
     const liked = likeState?.status === 200 && likeState.body.liked;
+    const threadTag = thread.status === 200 ? thread.headers.etag : undefined;
+    const shared = !viewer && threadPage.view === 'public' && typeof threadTag === 'string';
     const main = postPage({
       post: post.body,
       thread: threadPage,
@@ -275,9 +280,16 @@ export class WebController {
       csrf: csrfToken(request, reply),
       replyTo: replyItem ? { id: replyItem.id, name: replyItem.author?.name ?? 'a comment' } : null,
       form,
-      canEdit: Boolean(canOnOwn(viewer, post.body.author.id, 'administer')),
+      canEdit: canOnOwn(viewer, post.body.author.id, 'administer'),
       editing: query.edit ?? null,
       now: this.clock(),
+      bodyHtml: this.renderings.postBody(post.body),
+      ...(shared
+        ? {
+            renderThread: (items: ThreadItem[], ctx: CommentRenderContext) =>
+              this.renderings.anonymousThread(threadTag, items, ctx),
+          }
+        : {}),
     });
     await this.page(request, reply, post.body.title, main, {
       status,

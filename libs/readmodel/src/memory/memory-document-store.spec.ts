@@ -36,6 +36,18 @@ describe('memory store lookups through declared indexes', () => {
     fc.record({ tags: fc.constantFrom('x', 'y') }),
     fc.record({ postId: key, n: fc.integer({ min: 0, max: 3 }) }),
     fc.record({ n: fc.integer({ min: 0, max: 3 }) }),
+    fc.record({
+      postId: fc.record({
+        $in: fc.array(fc.constantFrom('p1', 'p2', 'p3', null), { maxLength: 3 }),
+      }),
+    }),
+    fc.record({
+      tags: fc.record({ $in: fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 3 }) }),
+    }),
+    fc.record({
+      _id: fc.record({ $in: fc.array(fc.constantFrom('a', 'b', 'c', 'g'), { maxLength: 4 }) }),
+      n: fc.integer({ min: 0, max: 3 }),
+    }),
   );
   const clean = (filter: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));

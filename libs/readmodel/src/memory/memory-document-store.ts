@@ -26,6 +26,16 @@ function isKey(value: unknown): value is Key {
   );
 }
 
+/** The values a filter on one field asks for by equality: one value or an `$in` list of them. */
+function keysOf(condition: unknown): Key[] | null {
+  if (isKey(condition)) return [condition];
+  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return null;
+  const operators = Object.keys(condition);
+  const list = (condition as { $in?: unknown }).$in;
+  if (operators.length !== 1 || !Array.isArray(list) || !list.every(isKey)) return null;
+  return list;
+}
+
 /**
  * Equality lookups on the leading top-level field of each declared index, as MongoDB would
  * use the index: the documents whose field holds a value (arrays: each element).
@@ -119,23 +129,31 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     this.docs.delete(doc._id);
   }
 
-  /** The documents a filter can match: by id, by an indexed field's value, or all of them. */
+  /**
+   * The documents a filter can match: by id, by an indexed field's value or `$in` list of
+   * values (as MongoDB would use the index), or all of them. The filter is tested after.
+   */
   private candidates(filter: Filter): T[] {
-    const id = filter._id;
-    if (typeof id === 'string') {
-      const doc = this.docs.get(id);
-      return doc ? [doc] : [];
+    const ids = keysOf(filter._id);
+    if (ids) {
+      const found: T[] = [];
+      for (const id of new Set(ids)) {
+        const doc = typeof id === 'string' ? this.docs.get(id) : undefined;
+        if (doc) found.push(doc);
+      }
+      return found;
     }
     for (const [field, index] of this.equality) {
-      const value = filter[field];
-      if (isKey(value)) {
-        const found: T[] = [];
-        for (const docId of index.lookup(value)) {
-          const doc = this.docs.get(docId);
-          if (doc) found.push(doc);
-        }
-        return found;
+      const values = keysOf(filter[field]);
+      if (!values) continue;
+      const docIds = new Set<string>();
+      for (const value of values) for (const docId of index.lookup(value)) docIds.add(docId);
+      const found: T[] = [];
+      for (const docId of docIds) {
+        const doc = this.docs.get(docId);
+        if (doc) found.push(doc);
       }
+      return found;
     }
     return [...this.docs.values()];
   }

@@ -31,6 +31,10 @@ export function postPage(input: {
   /** The comment whose edit form is open, if the viewer asked for one. */
   editing: string | null;
   now: Date;
+  /** The post's body as HTML, when the caller kept it from an earlier view. */
+  bodyHtml?: string;
+  /** Renders the comments: a caller may serve a kept rendering of the same thread. */
+  renderThread?: (items: ThreadPage['items'], ctx: CommentRenderContext) => SafeHtml;
 }): SafeHtml {
   const { post, thread, viewer } = input;
   const ctx: CommentRenderContext = {
@@ -60,7 +64,7 @@ export function postPage(input: {
           ${post.author.displayName}${post.publishedAt && html` · <time datetime="${post.publishedAt}">${formatDate(post.publishedAt)}</time>`}${post.status !== 'published' && html` · <strong>${post.status}</strong>`}${input.canEdit && html` · <a href="/posts/${post.slug}/edit">Edit</a>`}
         </p>
       </header>
-      <div class="post-body">${trusted(renderPostMarkdown(post.body))}</div>
+      <div class="post-body">${trusted(input.bodyHtml ?? renderPostMarkdown(post.body))}</div>
       ${post.tags.length > 0 && html`<p class="tags">Tags: ${post.tags.map((t) => html`<a href="/?tag=${encodeURIComponent(t)}">#${t}</a>`)}</p>`}
     </article>
     <section class="likes" aria-label="Likes">
@@ -85,7 +89,7 @@ export function postPage(input: {
       </h2>
       ${thread.items.length > 0 && html`<p class="thread-order">${orderLink('oldest', 'Oldest first')} · ${orderLink('newest', 'Newest first')}</p>`}
       <button type="button" class="new-comments secondary" data-new-comments hidden></button>
-      ${threadList(thread.items, ctx)} ${threadPagination(thread, post.slug)}
+      ${(input.renderThread ?? threadList)(thread.items, ctx)} ${threadPagination(thread, post.slug)}
       ${commentForm({ postId: post.id, slug: post.slug, csrf: input.csrf, viewer, replyTo: input.replyTo, open: thread.commentsOpen, page: thread.page, state: input.form })}
     </section>`;
 }

@@ -1,0 +1,74 @@
+import type { ThreadItem } from '@parley/contracts';
+import { renderPostMarkdown } from '@parley/text';
+import { KeptRenderings } from './kept-renderings';
+import { type CommentRenderContext, formatDate, threadList } from './thread';
+
+const item = (id: string, over: Partial<ThreadItem> = {}): ThreadItem => ({
+  id,
+  postId: 'p1',
+  parentId: null,
+  depth: 1,
+  author: { kind: 'guest', accountId: null, name: 'Gus', url: null, avatarSeed: 'seed' },
+  body: `Comment ${id}`,
+  html: `<p>Comment ${id}</p>`,
+  status: 'approved',
+  postedAt: '2026-11-24T12:00:00.000Z',
+  edited: false,
+  editedAt: null,
+  deleted: false,
+  number: 1,
+  replyCount: 0,
+  likeCount: 0,
+  likedByViewer: false,
+  message: null,
+  moderationReason: null,
+  kind: 'comment',
+  ...over,
+});
+
+const anonymous = (csrf: string): CommentRenderContext => ({
+  slug: 'hello',
+  csrf,
+  viewerAccountId: null,
+  canModerate: false,
+  page: 1,
+  order: 'oldest',
+  editableAfter: null,
+  editing: null,
+});
+
+describe('renderings kept for anonymous visitors', () => {
+  it('gives each visitor the markup of the thread with their own CSRF token', () => {
+    const kept = new KeptRenderings();
+    const items = [item('c1'), item('c2', { parentId: 'c1', depth: 2, number: null })];
+    const first = kept.anonymousThread('"v1"', items, anonymous('token-of-ann-000000000')).value;
+    const second = kept.anonymousThread('"v1"', items, anonymous('token-of-bob-000000000')).value;
+    expect(first).toBe(threadList(items, anonymous('token-of-ann-000000000')).value);
+    expect(second).toBe(threadList(items, anonymous('token-of-bob-000000000')).value);
+    expect(second).not.toContain('token-of-ann');
+  });
+
+  it('renders the thread again when its answer has a new tag', () => {
+    const kept = new KeptRenderings();
+    kept.anonymousThread('"v1"', [item('c1')], anonymous('t'.repeat(24)));
+    const next = kept.anonymousThread('"v2"', [item('c1'), item('c9')], anonymous('t'.repeat(24)));
+    expect(next.value).toContain('Comment c9');
+  });
+
+  it('renders a post body once per text: an edited post shows its new text', () => {
+    const kept = new KeptRenderings();
+    expect(kept.postBody({ id: 'p1', body: 'Hello *there*' })).toBe(
+      renderPostMarkdown('Hello *there*'),
+    );
+    expect(kept.postBody({ id: 'p1', body: 'Edited **text**' })).toBe(
+      renderPostMarkdown('Edited **text**'),
+    );
+  });
+});
+
+describe('dates on the page', () => {
+  it('read as day, month and year in words, with the time in UTC', () => {
+    expect(formatDate('2026-11-24T09:05:00.000Z')).toBe('24 November 2026 at 09:05');
+    expect(formatDate('2026-01-01T23:59:59.000Z')).toBe('1 January 2026 at 23:59');
+  });
+});
