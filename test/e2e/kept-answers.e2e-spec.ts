@@ -1,5 +1,5 @@
 import type { PostCommentResponse, ThreadPage, TokensResponse } from '@parley/contracts';
-import { MailCatcher } from '@parley/testing';
+import { MailCatcher, requestJson } from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
 
 /**
@@ -12,17 +12,8 @@ describe('answers kept for anonymous readers', () => {
   let admin: TokensResponse;
   let post: { id: string; slug: string };
 
-  const json = async <T>(method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const json = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
   const thread = (etag?: string) =>
     fetch(`${parley.url}/api/v1/posts/${post.id}/comments`, {
       headers: etag ? { 'if-none-match': etag } : {},

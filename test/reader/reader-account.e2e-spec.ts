@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
+import { requestJson } from '@parley/testing';
 import type { Browser } from 'playwright-core';
 import {
   type EmbeddedParley,
@@ -21,18 +22,8 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
   let postPath: string;
   let firstComment: PostCommentResponse;
 
-  async function api<T>(method: string, path: string, body?: unknown, token?: string) {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
 
   async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
     const deadline = Date.now() + 10_000;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokensResponse } from '@parley/contracts';
+import { requestJson } from '@parley/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   type EmbeddedParley,
@@ -29,23 +30,8 @@ describeBrowser('the reader page in Chromium', () => {
   let postUrl: string;
   let postId: string;
 
-  async function api<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    token?: string,
-  ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
 
   async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;

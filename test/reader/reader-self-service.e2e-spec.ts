@@ -1,4 +1,5 @@
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
+import { requestJson } from '@parley/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   type EmbeddedParley,
@@ -27,18 +28,8 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
   let postId: string;
   const problems: string[] = [];
 
-  async function api<T>(method: string, path: string, body?: unknown, token?: string) {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
 
   async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
     const deadline = Date.now() + 10_000;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PostCommentResponse, SubscriptionList, TokensResponse } from '@parley/contracts';
+import { requestJson } from '@parley/testing';
 import type { Browser } from 'playwright-core';
 import {
   type EmbeddedParley,
@@ -24,18 +25,8 @@ describeBrowser('the webhook on the subscription manager, in Chromium', () => {
     });
   });
 
-  async function api<T>(method: string, path: string, body?: unknown, token?: string) {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+    requestJson<T>(parley.url, method, path, body, token);
 
   async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
     const deadline = Date.now() + 15_000;
