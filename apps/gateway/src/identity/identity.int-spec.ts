@@ -618,12 +618,17 @@ function identityScenario(mode: HarnessMode): void {
 
     it('limits authentication attempts with 429 and Retry-After', async () => {
       let limited: { status: number; headers: Headers; body: { code: string } } | undefined;
-      for (let i = 0; i < 400 && !limited; i++) {
-        const attempt = await post<{ code: string }>('/api/v1/auth/login', {
-          email: `probe-${i}@example.com`,
-          password: 'wrong password here',
-        });
-        if (attempt.status === 429) limited = attempt;
+      // Ten at a time, as a script would: the limit counts requests, however they arrive.
+      for (let i = 0; i < 400 && !limited; i += 10) {
+        const attempts = await Promise.all(
+          Array.from({ length: 10 }, (_, j) =>
+            post<{ code: string }>('/api/v1/auth/login', {
+              email: `probe-${i + j}@example.com`,
+              password: 'wrong password here',
+            }),
+          ),
+        );
+        limited = attempts.find((attempt) => attempt.status === 429);
       }
       expect(limited?.body.code).toBe('rate-limited');
       expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -501,6 +501,16 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(forged.status).toBe(403);
     });
 
+    /** Waits until `count` mails wait in the account's digest, before its period ends. */
+    const digestWaiting = (account: string, count: number) =>
+      eventually(async () => {
+        const waiting = await harness.infra.readModels
+          .db(INBOX)
+          .collection<NotificationEntry>('notifications')
+          .count({ subscriberId: accountSubscriberId(account), digestDueAt: { $ne: null } });
+        return waiting === count ? true : undefined;
+      });
+
     it('batches an hourly subscription into one digest mail per period', async () => {
       const hourly = await subscribe(C, { kind: 'post', targetId: post, frequency: 'hourly' });
       await listed(C, hourly.id);
@@ -519,6 +529,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       );
       await sleep(QUIET_MS);
       expect(smtp.to(email(C)).filter((m) => m.headers.subject?.includes('digest'))).toEqual([]);
+      await digestWaiting(C, 2);
 
       offsetMs += 3_600_000;
       const digest = await eventually(
@@ -549,14 +560,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       const digests = () => smtp.to(email(F)).filter((m) => m.headers.subject?.includes('digest'));
       expect(digests()).toEqual([]);
       expect(mailsTo(F, morning)).toEqual([]);
-      // Both mails wait in F's digest before the day ends.
-      await eventually(async () => {
-        const waiting = await harness.infra.readModels
-          .db(INBOX)
-          .collection<NotificationEntry>('notifications')
-          .count({ subscriberId: accountSubscriberId(F), digestDueAt: { $ne: null } });
-        return waiting === 2 ? true : undefined;
-      });
+      await digestWaiting(F, 2);
 
       offsetMs += 24 * 3_600_000;
       const digest = await eventually(() => digests()[0], { timeoutMs: 15_000 });
