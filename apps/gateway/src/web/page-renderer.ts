@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlogIdentity } from './blog-identity';
 import type { Renderable } from './html';
 import { PublicApi } from './public-api';
+import { messagePage } from './views/account-pages';
 import { layout } from './views/layout';
 import { csrfToken } from './web-session';
 
@@ -45,5 +46,25 @@ export class PageRenderer {
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(page.value);
+  }
+
+  /** A form without this browser's CSRF token: refused, with the way to send it again. */
+  refuseForm(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    return this.send(request, reply, {
+      title: 'Please try again',
+      main: messagePage(
+        'Please try again',
+        'This form was sent from somewhere else or has expired. Reload the page and send it again.',
+      ),
+      status: 403,
+    });
+  }
+
+  /** A page that needs an account, asked for by a guest: to the login form, and back after. */
+  async toLogin(request: FastifyRequest, reply: FastifyReply, next = request.url): Promise<void> {
+    await reply
+      .status(303)
+      .header('location', `/login?next=${encodeURIComponent(next)}`)
+      .send();
   }
 }

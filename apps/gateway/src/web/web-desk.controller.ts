@@ -25,7 +25,7 @@ import {
   settingsPage,
   settingsValues,
 } from './views/desk-pages';
-import { COOKIES, csrfToken } from './web-session';
+import { csrfToken, formTokenValid } from './web-session';
 
 const text = z.string().max(300_000).optional();
 const idParam = z.string().min(1).max(100);
@@ -115,30 +115,12 @@ export class WebDeskController {
   ): Promise<Actor | null> {
     const viewer = await this.api.viewer(request, reply);
     if (!viewer) {
-      await reply
-        .status(303)
-        .header('location', `/login?next=${encodeURIComponent(request.url)}`)
-        .send();
+      await this.pages.toLogin(request, reply);
       return null;
     }
     if (may(viewer)) return viewer;
     await this.render(request, reply, 'Not allowed', messagePage('Not allowed', refusal), 403);
     return null;
-  }
-
-  private csrfOk(request: FastifyRequest, token: string | undefined): boolean {
-    const cookie = request.cookies[COOKIES.csrf];
-    return Boolean(cookie && token === cookie);
-  }
-
-  private async refused(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    await this.render(
-      request,
-      reply,
-      'Please try again',
-      messagePage('Please try again', 'This form has expired. Reload the page and send it again.'),
-      403,
-    );
   }
 
   private async failed(
@@ -202,7 +184,7 @@ export class WebDeskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.allowed(request, reply, writes, 'Only authors change posts.'))) return;
     const changed = await this.api.call(request, {
       method: 'PUT',
@@ -246,7 +228,7 @@ export class WebDeskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.allowed(request, reply, writes, 'Only authors delete posts.'))) return;
     if (form.confirm !== 'yes') {
       await reply
@@ -303,7 +285,7 @@ export class WebDeskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.allowed(request, reply, isAdmin, 'Only the blog’s admins change settings.')))
       return;
     const closeDays = whole(form.newPostCloseDays);

@@ -29,7 +29,7 @@ import {
   webhookCreatedPage,
   whyPage,
 } from './views/manage-pages';
-import { COOKIES, csrfToken } from './web-session';
+import { csrfToken, formTokenValid } from './web-session';
 
 const text = z.string().max(300_000).optional();
 const tokenQuery = z.object({ token: z.string().min(16).max(2000).optional() });
@@ -120,26 +120,8 @@ export class WebManageController {
   /** Pages that need a login send a guest to the login form and back. */
   private async loggedIn(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     if (await this.api.viewer(request, reply)) return true;
-    await reply
-      .status(303)
-      .header('location', `/login?next=${encodeURIComponent(request.url)}`)
-      .send();
+    await this.pages.toLogin(request, reply);
     return false;
-  }
-
-  private csrfOk(request: FastifyRequest, token: string | undefined): boolean {
-    const cookie = request.cookies[COOKIES.csrf];
-    return Boolean(cookie && token === cookie);
-  }
-
-  private async refused(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    await this.render(
-      request,
-      reply,
-      'Please try again',
-      messagePage('Please try again', 'This form has expired. Reload the page and send it again.'),
-      403,
-    );
   }
 
   @Get('notifications')
@@ -161,7 +143,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     await this.api.call(request, { method: 'POST', path: '/api/v1/notifications/read-all' });
     await reply.status(303).header('location', '/notifications').send();
@@ -261,7 +243,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     const url = (form.url ?? '').trim();
     const created = await this.api.call<WebhookCreated & Problem>(request, {
@@ -304,7 +286,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     if (form.id)
       await this.api.call(request, {
@@ -320,7 +302,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     await this.api.viewer(request, reply);
     await this.api.call(request, {
       method: 'POST',
@@ -344,7 +326,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     await this.api.viewer(request, reply);
     const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
     const frequency = form.frequency;
@@ -452,7 +434,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     await this.api.call(request, { method: 'POST', path: '/api/v1/moderation/trash/empty' });
     await reply.status(303).header('location', '/moderation?status=trash').send();
@@ -465,7 +447,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     await this.api.call(request, {
       method: 'POST',
@@ -484,7 +466,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     const path = `/api/v1/comments/${encodeURIComponent(id)}`;
     await this.api.call(
@@ -520,7 +502,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     if (form.do === 'preview')
       return this.editor(request, reply, null, form, null, renderPostMarkdown(form.body ?? ''));
@@ -581,7 +563,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.csrfOk(request, form._csrf)) return this.refused(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.loggedIn(request, reply))) return;
     const post = await this.api.call<PostView>(request, {
       method: 'GET',

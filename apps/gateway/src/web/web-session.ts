@@ -80,3 +80,9 @@ export function rememberViewerToken(
     maxAge: 30 * 24 * 3600,
   });
 }
+
+/** Whether a form carries this browser's CSRF token (sent from one of the site's own pages). */
+export function formTokenValid(request: FastifyRequest, token: string | undefined): boolean {
+  const cookie = request.cookies[COOKIES.csrf];
+  return Boolean(cookie && token && cookie === token);
+}

@@ -40,6 +40,7 @@ import {
   rememberViewerToken,
   viewerTokens,
   clearSessionCookies,
+  formTokenValid,
 } from './web-session';
 
 const ASSETS = join(__dirname, '..', '..', 'assets');
@@ -110,24 +111,6 @@ export class WebController {
     extra: Omit<PageContent, 'title' | 'main'> = {},
   ): Promise<void> {
     return this.pages.send(request, reply, { title, main, ...extra });
-  }
-
-  private checkCsrf(request: FastifyRequest, token: string | undefined): boolean {
-    const cookie = request.cookies[COOKIES.csrf];
-    return Boolean(cookie && token && cookie === token);
-  }
-
-  private async forbidden(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    await this.page(
-      request,
-      reply,
-      'Please try again',
-      messagePage(
-        'Please try again',
-        'This form was sent from somewhere else or has expired. Reload the page and send it again.',
-      ),
-      { status: 403 },
-    );
   }
 
   @Get()
@@ -318,7 +301,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const viewer = await this.api.viewer(request, reply);
     const post = await this.api.call<PostView>(request, {
       method: 'GET',
@@ -512,13 +495,10 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const viewer = await this.api.viewer(request, reply);
     if (!viewer) {
-      await reply
-        .status(303)
-        .header('location', `/login?next=${encodeURIComponent(`/posts/${slug}`)}`)
-        .send();
+      await this.pages.toLogin(request, reply, `/posts/${slug}`);
       return;
     }
     const post = await this.api.call<PostView>(request, {
@@ -544,14 +524,11 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const back = localRedirect(form.back);
     const viewer = await this.api.viewer(request, reply);
     if (!viewer) {
-      await reply
-        .status(303)
-        .header('location', `/login?next=${encodeURIComponent(back)}`)
-        .send();
+      await this.pages.toLogin(request, reply, back);
       return;
     }
     await this.api.call(request, {
@@ -569,13 +546,10 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const back = localRedirect(form.back);
     if (!(await this.api.viewer(request, reply))) {
-      await reply
-        .status(303)
-        .header('location', `/login?next=${encodeURIComponent(back)}`)
-        .send();
+      await this.pages.toLogin(request, reply, back);
       return;
     }
     const edited = await this.api.call<Problem>(request, {
@@ -611,7 +585,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     await this.api.viewer(request, reply);
     await this.api.call(request, {
       method: 'DELETE',
@@ -663,7 +637,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const answer = await this.api.call<Problem>(request, {
       method: 'POST',
       path: '/api/v1/auth/password-reset',
@@ -722,7 +696,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const answer = await this.api.call<Problem>(request, {
       method: 'POST',
       path: '/api/v1/auth/password-reset/confirm',
@@ -759,7 +733,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const answer = await this.api.call<TokensResponse & Problem>(request, {
       method: 'POST',
       path: '/api/v1/auth/login',
@@ -809,7 +783,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const answer = await this.api.call<TokensResponse & Problem>(request, {
       method: 'POST',
       path: '/api/v1/auth/register',
@@ -848,7 +822,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     if (!(await this.api.viewer(request, reply))) {
       await reply.status(303).header('location', '/login').send();
       return;
@@ -878,7 +852,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.checkCsrf(request, form._csrf)) return this.forbidden(request, reply);
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const refreshToken = request.cookies[COOKIES.refresh];
     if (refreshToken)
       await this.api.call(request, {
