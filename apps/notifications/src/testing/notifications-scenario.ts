@@ -652,10 +652,11 @@ export function notificationsScenario(mode: HarnessMode): void {
         notify: 'replies',
       });
       // Refused, then sent again by the scheduler with backoff, refused again…
-      await eventually(() => (refusals() >= 4 ? true : undefined), { timeoutMs: 20_000 });
+      // The backoff grows with each refusal: a loaded machine needs more than 20 s for four.
+      await eventually(() => (refusals() >= 4 ? true : undefined), { timeoutMs: 40_000 });
       expect(smtp.to(guest)).toEqual([]);
       smtp.refuseWith = undefined;
-      const confirmation = await eventually(() => smtp.to(guest)[0], { timeoutMs: 20_000 });
+      const confirmation = await eventually(() => smtp.to(guest)[0], { timeoutMs: 30_000 });
       expect(confirmation.headers.subject).toBe('Confirm your subscription');
       await sleep(QUIET_MS);
       expect(smtp.to(guest)).toHaveLength(1);
