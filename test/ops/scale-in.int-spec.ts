@@ -170,8 +170,9 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
 
     let terminatedAt = 0;
     let firstNotReadyAt = 0;
+    // 'close' rather than 'exit': by then every line the process wrote has been read.
     const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
-      leaving.child.once('exit', (code) => resolve({ code, at: Date.now() })),
+      leaving.child.once('close', (code) => resolve({ code, at: Date.now() })),
     );
     /** Polls the leaving replica's readiness until its listener closes. */
     const watchReadiness = async (): Promise<number[]> => {
@@ -212,6 +213,8 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
     const errors = leavingLogs
       .filter((l) => (l.level ?? 0) >= 50)
       .map((l) => `${l.msg ?? ''}${l.err?.message ? `: ${l.err.message}` : ''}`);
+    // An error thrown outside the logger (an uncaught one) only shows on stderr.
+    if (leaving.stderr().trim()) errors.push(leaving.stderr().trim());
     expect({ code, errors }).toEqual({ code: 0, errors: [] });
     expect(exitedAt - terminatedAt).toBeLessThan(GRACE_MS);
     // Readiness went 503 before the process let go of anything.

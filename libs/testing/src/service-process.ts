@@ -34,6 +34,8 @@ export interface ServiceProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait: the graceful shutdown. */
   stop(): Promise<void>;
+  /** What the process wrote to stderr so far (an uncaught error's stack, say). */
+  stderr(): string;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -116,5 +118,6 @@ export async function spawnServiceProcess(
       child.kill('SIGTERM');
       await exited(child);
     },
+    stderr: () => stderr.join(''),
   };
 }

@@ -44,4 +44,17 @@ export function installGracefulShutdown(options: ShutdownOptions): void {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // An error nobody caught: logged (not only printed to stderr). While the process runs it
+  // ends the process as Node would, as its state is unknown; while it shuts down, a
+  // connection closing under a late callback is expected, and the shutdown goes on.
+  const uncaught = (kind: string) => (error: unknown) => {
+    if (stopping) {
+      options.logger.warn({ err: error }, `${kind} while shutting down`);
+      return;
+    }
+    options.logger.fatal({ err: error }, kind);
+    process.exit(1);
+  };
+  process.on('unhandledRejection', uncaught('unhandled rejection'));
+  process.on('uncaughtException', uncaught('uncaught exception'));
 }
