@@ -4,7 +4,12 @@ import { type TopicKey, TOPICS, dlqOf, topicName } from '@parley/contracts';
 import { KafkaMessageBus } from '@parley/messaging';
 import { connectMongo, sharedConsumerGroups } from '@parley/platform';
 import { projectionGroupId } from '@parley/readmodel';
-import { type ServiceProcess, eventually, spawnServiceProcess } from '@parley/testing';
+import {
+  type ServiceProcess,
+  eventually,
+  levelAtLeast,
+  spawnServiceProcess,
+} from '@parley/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { ACCOUNTS_DIRECTORY } from '../../apps/gateway/src/identity/accounts.projection';
 import { definitionOf } from '../ops/consumer-groups';
@@ -185,11 +190,11 @@ export class FaultStack {
       for (const line of this.logs(app)) {
         try {
           const entry = JSON.parse(line) as {
-            level?: number;
+            level?: string;
             msg?: string;
             err?: { stack?: string };
           };
-          if ((entry.level ?? 0) < 50) continue;
+          if (!levelAtLeast(entry.level, 'error')) continue;
           const stack = (entry.err?.stack ?? '').split('\n').slice(0, 8).join('\n    ');
           seen.add(`${app}: ${entry.msg ?? '?'}\n    ${stack}`);
         } catch {
@@ -206,8 +211,8 @@ export class FaultStack {
     for (const app of APPS) {
       for (const line of this.logs(app)) {
         try {
-          const entry = JSON.parse(line) as { level?: number; msg?: string };
-          if ((entry.level ?? 0) < 40) continue;
+          const entry = JSON.parse(line) as { level?: string; msg?: string };
+          if (!levelAtLeast(entry.level, 'warn')) continue;
           const key = `${app}: ${entry.msg ?? '?'}`;
           counts.set(key, (counts.get(key) ?? 0) + 1);
         } catch {

@@ -6,6 +6,7 @@ import {
   type ServiceProcess,
   describeInfra,
   eventually,
+  levelAtLeast,
   sleep,
   spawnServiceProcess,
   testInfra,
@@ -29,7 +30,8 @@ interface LogLine {
   groupId?: string;
   uncommitted?: number;
   aborted?: boolean;
-  level?: number;
+  /** The level's label, as the services log it. */
+  level?: string;
   err?: { message?: string };
 }
 
@@ -209,9 +211,9 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
 
     const { code, at: exitedAt } = await exit;
     const statuses = await readiness!;
-    // Errors the leaving replica logged (pino level 50 and up) explain an unclean exit.
+    // Errors the leaving replica logged explain an unclean exit.
     const errors = leavingLogs
-      .filter((l) => (l.level ?? 0) >= 50)
+      .filter((l) => levelAtLeast(l.level, 'error'))
       .map((l) => `${l.msg ?? ''}${l.err?.message ? `: ${l.err.message}` : ''}`);
     // An error thrown outside the logger (an uncaught one) only shows on stderr.
     if (leaving.stderr().trim()) errors.push(leaving.stderr().trim());

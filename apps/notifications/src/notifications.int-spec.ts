@@ -1,7 +1,7 @@
 import { describeInfra } from '@parley/testing';
 import { notificationsScenario } from './testing/notifications-scenario';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 describeInfra('the notifications service on Kafka, the Mongo-compatible server and SMTP', () => {
   notificationsScenario('distributed');

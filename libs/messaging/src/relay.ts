@@ -98,13 +98,27 @@ export class Relay {
     this.wake();
   }
 
-  /** Publishes what is pending, writes the marks, and hands the lease back. */
+  /**
+   * Publishes what this process appended and is still queued, writes the marks, and hands
+   * the lease back. It does not scan the store: a commit left unpublished (after a gap or a
+   * failure) stays in it for the next leader's scan, so stopping costs no query over the
+   * outbox however busy the database is.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
     this.unsubscribe?.();
     await this.running;
+    try {
+      // Appends that arrived while the last pass ran: the loop starts no new pass once stopped.
+      if (this.fastQueue.length > 0 && (await this.holdLease())) await this.publishFast();
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: error, relay: this.options.name },
+        'relay could not publish before stopping; the next leader will',
+      );
+    }
     await this.flushMarks();
     if (this.counters.leader) {
       await this.leases.release(this.options.name, this.owner).catch(() => undefined);
@@ -115,15 +129,6 @@ export class Relay {
 
   stats(): RelayStats {
     return { ...this.counters };
-  }
-
-  /** Runs until nothing is left to publish and every mark is written (for shutdown and tests). */
-  async flush(): Promise<void> {
-    await this.running;
-    this.lastAttempt = 0;
-    this.scanDue = true;
-    await this.publishPending();
-    await this.flushMarks();
   }
 
   private wake(): void {

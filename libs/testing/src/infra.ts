@@ -66,7 +66,12 @@ export function describeInfra(title: string, body: () => void): void {
   describe(title, body);
 }
 
-/** Polls until `probe` returns a value (not undefined) or throws its last error at the deadline. */
+/**
+ * Polls until `probe` returns a value (not undefined) or throws its last error at the deadline.
+ * Between probes it waits at least as long as the last probe took, so that polling a slow
+ * server (a query that scans, on a loaded machine) never takes more than half its time
+ * from the work being waited for.
+ */
 export async function eventually<T>(
   probe: () => Promise<T | undefined> | T | undefined,
   { timeoutMs = 10_000, intervalMs = 25, message = 'condition' } = {},
@@ -74,6 +79,7 @@ export async function eventually<T>(
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
+    const started = Date.now();
     try {
       const value = await probe();
       if (value !== undefined) return value;
@@ -84,7 +90,7 @@ export async function eventually<T>(
       if (lastError instanceof Error) throw lastError;
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${message}`);
     }
-    await sleep(intervalMs);
+    await sleep(Math.max(intervalMs, Date.now() - started));
   }
 }
 

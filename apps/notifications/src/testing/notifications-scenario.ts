@@ -37,7 +37,7 @@ const email = (accountId: string) => `${accountId}@example.com`;
 /** How long to keep watching for a mail that must not come. */
 const QUIET_MS = 1_500;
 /** Waits through the broker, generous for a loaded machine. */
-const SLOW = { timeoutMs: 30_000 };
+const SLOW = { timeoutMs: 60_000 };
 
 /**
  * Waits for a mail or a record that goes through the broker and the store: never less than
@@ -743,7 +743,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(smtp.to(guest).every((m) => m.headers.subject === 'Confirm your subscription')).toBe(
         true,
       );
-    }, 180_000);
+    }, 300_000);
 
     it('posts a signed webhook to an account that turned the webhook channel on', async () => {
       const hooks = await receiver(ALLOWED_RECEIVER_HOST, (n) => ({ status: n === 1 ? 503 : 204 }));
@@ -858,7 +858,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       } finally {
         await hooks.close();
       }
-    }, 120_000);
+    }, 240_000);
 
     it('refuses to register a webhook at a loopback, private, link-local or unspecified address', async () => {
       const W = `w-${Date.now().toString(36)}`;
@@ -959,7 +959,7 @@ export function notificationsScenario(mode: HarnessMode): void {
         await inside.close();
         await redirector.close();
       }
-    }, 180_000);
+    }, 300_000);
 
     it('answers bad input with problem+json naming the field', async () => {
       const missing = await harness.request<{ errors: { field: string }[] }>(

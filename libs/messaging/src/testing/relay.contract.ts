@@ -33,10 +33,12 @@ class CapturingPublisher implements MessagePublisher {
   inFlight = 0;
   maxInFlight = 0;
 
+  constructor(private readonly delayMs = 2) {}
+
   async publish(batches: TopicBatch[]): Promise<void> {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     for (const b of batches)
       for (const m of b.messages) this.messages.push({ ...m, topic: b.topic });
     this.inFlight -= 1;
@@ -122,6 +124,41 @@ export function relayContract(adapter: string, open: () => Promise<RelayHarness>
       expect(
         publisher.messages.filter((m) => m.key === stream).map((m) => m.headers.ce_streamversion),
       ).toEqual(['1', '2', '3']);
+      expect((await store.readUnpublished(1000)).filter((c) => c.streamId === stream)).toEqual([]);
+    });
+
+    it('publishes on stopping what this process appended, without scanning the store', async () => {
+      // Slow enough that the second append arrives while the first is being published.
+      const publisher = new CapturingPublisher(200);
+      const stream = uniqueStream('drain');
+      let scans = 0;
+      const counting: EventStore = new Proxy(store, {
+        get(target, property, receiver) {
+          if (property === 'readUnpublished')
+            return (limit: number) => {
+              scans += 1;
+              return target.readUnpublished(limit);
+            };
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? (value.bind(target) as unknown) : value;
+        },
+      });
+      const relay = new Relay(counting, publisher, harness.leases, {
+        name: `relay-${stream}`,
+        topicFor: () => 'parley.posts',
+        pollMs: 60_000,
+      });
+      relay.start();
+      await waitUntil(() => relay.stats().leader);
+      await store.append(stream, 0, [liked('p', 'a')], context);
+      // The second append comes while the first is being published; stop() follows at once.
+      await store.append(stream, 1, [liked('p', 'b')], context);
+      const scansBefore = scans;
+      await relay.stop();
+      expect(scans).toBe(scansBefore);
+      expect(
+        publisher.messages.filter((m) => m.key === stream).map((m) => m.headers.ce_streamversion),
+      ).toEqual(['1', '2']);
       expect((await store.readUnpublished(1000)).filter((c) => c.streamId === stream)).toEqual([]);
     });
 

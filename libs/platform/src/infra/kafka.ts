@@ -15,12 +15,20 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
-/** kafkajs logs through the service's pino logger, as one JSON line each. */
-function logCreator(logger: Logger) {
+/**
+ * kafkajs logs through the service's pino logger, as one JSON line each. A broker's error
+ * answer to one request (its `Connection` logs "Response Heartbeat(…)" for every rebalance)
+ * is a warning: the client retries or rejoins, and what it cannot recover from is logged as
+ * an error by the consumer or producer that gives up.
+ */
+export function kafkaLogCreator(logger: Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry): void => {
       const { message, timestamp: _timestamp, logger: _name, ...rest } = log;
-      const method = LEVELS[level] ?? 'info';
+      const method =
+        namespace === 'Connection' && level === KafkaLogLevel.ERROR
+          ? 'warn'
+          : (LEVELS[level] ?? 'info');
       logger[method]({ kafka: namespace, ...rest }, message);
     };
 }
@@ -36,7 +44,7 @@ export function createKafka(
     connectionTimeout: 3000,
     requestTimeout: 30000,
     logLevel: KafkaLogLevel.WARN,
-    logCreator: logCreator(logger.child({ component: 'kafkajs' })),
+    logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
     ...overrides,
   });

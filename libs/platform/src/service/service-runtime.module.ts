@@ -64,8 +64,7 @@ export class ServiceLifecycle
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Consumers have drained by now (Nest closes microservices first); publish what they appended.
-    await this.relay.flush().catch(() => undefined);
+    // Consumers have drained by now (Nest closes microservices first); stop() publishes what they appended.
     await this.relay.stop();
     this.stopCounting();
     await this.infra.close();
