@@ -38,6 +38,8 @@ const slot = (person: string, period: string | null) => `${person}/${period ?? '
  */
 export class EmbeddedPersonKeyStore implements PersonKeyStore {
   private readonly entries = new Map<string, Entry>();
+  /** The same entries by key reference: every sealed value opened looks its key up here. */
+  private readonly byKeyId = new Map<string, Entry>();
 
   private constructor(private readonly file: SnapshotFile | undefined) {}
 
@@ -50,11 +52,7 @@ export class EmbeddedPersonKeyStore implements PersonKeyStore {
       for (const saved of await readSaved(path)) {
         const info = { keyId: saved.keyId, person: saved.person, period: saved.period };
         const key = { keyId: saved.keyId, material: Buffer.from(saved.key, 'base64') };
-        store.entries.set(slot(saved.person, saved.period), {
-          info,
-          key,
-          durable: Promise.resolve(),
-        });
+        store.add(slot(saved.person, saved.period), { info, key, durable: Promise.resolve() });
       }
     }
     return store;
@@ -75,9 +73,9 @@ export class EmbeddedPersonKeyStore implements PersonKeyStore {
         key,
         durable: Promise.resolve(),
       };
-      this.entries.set(name, made);
+      this.add(name, made);
       made.durable = this.persist().catch((error: unknown) => {
-        if (this.entries.get(name) === made) this.entries.delete(name);
+        if (this.entries.get(name) === made) this.delete(name, made);
         throw error;
       });
       entry = made;
@@ -87,13 +85,10 @@ export class EmbeddedPersonKeyStore implements PersonKeyStore {
   }
 
   async find(keyId: string): Promise<PersonKey | undefined> {
-    for (const entry of this.entries.values()) {
-      if (entry.info.keyId === keyId) {
-        await entry.durable;
-        return entry.key;
-      }
-    }
-    return undefined;
+    const entry = this.byKeyId.get(keyId);
+    if (!entry) return undefined;
+    await entry.durable;
+    return entry.key;
   }
 
   async destroy(person: PersonRef): Promise<number> {
@@ -114,12 +109,22 @@ export class EmbeddedPersonKeyStore implements PersonKeyStore {
     let removed = 0;
     for (const [name, entry] of this.entries) {
       if (doomed(entry.info)) {
-        this.entries.delete(name);
+        this.delete(name, entry);
         removed += 1;
       }
     }
     if (removed > 0) await this.persist();
     return removed;
+  }
+
+  private add(name: string, entry: Entry): void {
+    this.entries.set(name, entry);
+    this.byKeyId.set(entry.info.keyId, entry);
+  }
+
+  private delete(name: string, entry: Entry): void {
+    this.entries.delete(name);
+    this.byKeyId.delete(entry.info.keyId);
   }
 
   private async persist(): Promise<void> {
