@@ -1,7 +1,8 @@
 /**
  * The house rules of the tree, checked by `npm run lint` (depcruise):
  * - an app never imports another app (only the one-process composition root wires them all);
- * - libraries never import apps, and no import cycle runs through the libraries.
+ * - libraries never import apps, and no import cycle runs through the libraries;
+ * - the keys of personal data live apart from the events they open.
  */
 const { existsSync } = require('node:fs');
 
@@ -20,6 +21,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'privacy-keys-apart-from-events',
+      comment:
+        'Person keys are kept in a store of their own: the privacy library never reaches into the event store, the bus or the read models.',
+      severity: 'error',
+      from: { path: '^libs/privacy/' },
+      to: { path: '^libs/(eventstore|messaging|readmodel)/' },
     },
     {
       name: 'no-cycle',
