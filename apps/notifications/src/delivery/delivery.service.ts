@@ -34,7 +34,7 @@ import { NotYetProjected } from '../policy/policy.service';
 import { digestOf } from '../shared/digest-period';
 import { notificationStream } from '../shared/ids';
 import { LINKS, appendContext } from '../shared/runtime';
-import type { Subscriber } from '../subscriptions/subscriber.decider';
+import { type Subscriber, consentedBefore } from '../subscriptions/subscriber.decider';
 import { SUBSCRIPTIONS, type SubscriberEntry } from '../subscriptions/subscriptions.projection';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { countOutcomes } from './delivery-outcomes';
@@ -399,7 +399,8 @@ export class DeliveryService {
     if (accountId === null) {
       if (subscriber.ref?.kind !== 'email') return { kind: 'suppress', reason: 'no-address' };
       // Double opt-in: an unconfirmed address gets the confirmation mail and nothing else.
-      if (!subscriber.confirmed) return { kind: 'suppress', reason: 'email-unconfirmed' };
+      if (!consentedBefore(subscriber, n.createdAt))
+        return { kind: 'suppress', reason: 'email-unconfirmed' };
       return { kind: 'email', to: subscriber.ref.email };
     }
     const account = await this.readModels

@@ -5,6 +5,7 @@ import {
   CONFIRMATION_DAILY_LIMIT,
   type SubscriberEvent,
   type Who,
+  consentedBefore,
   subscriberDecider,
 } from './subscriber.decider';
 
@@ -168,6 +169,21 @@ describe('the subscriber', () => {
         .given([subscribed(guest, postSub), requested(), confirmed])
         .when({ type: 'Confirm', who: guest })
         .then([]);
+    });
+
+    it('mails a guest only what was made after the address confirmed, however late its delivery runs', () => {
+      const state = (events: SubscriberEvent[]) =>
+        events.reduce(subscriberDecider.evolve, subscriberDecider.initialState);
+      const confirmed: SubscriberEvent = {
+        type: 'parley.subscriber.confirmed.v1',
+        data: { subscriberId: guest.subscriberId, confirmedAt: '2026-11-24T12:05:00.000Z' },
+      };
+      const before = '2026-11-24T12:04:59.999Z';
+      const after = '2026-11-24T12:05:00.001Z';
+      expect(consentedBefore(state([subscribed(guest, postSub), requested()]), after)).toBe(false);
+      const answered = state([subscribed(guest, postSub), requested(), confirmed]);
+      expect(consentedBefore(answered, before)).toBe(false);
+      expect(consentedBefore(answered, after)).toBe(true);
     });
 
     it('offers guests email only', () => {

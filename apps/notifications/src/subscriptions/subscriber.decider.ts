@@ -49,6 +49,8 @@ export interface Subscriber {
   subscriptions: Record<string, SubscriptionState>;
   /** Guests: the address answered the confirmation mail (double opt-in). */
   confirmed: boolean;
+  /** When it answered: what happened before was never consented to. */
+  confirmedAt: string | null;
   confirmationRequestedAt: string | null;
   /** Confirmation requests of the last day (by their time): the address's daily allowance. */
   confirmationsToday: string[];
@@ -138,11 +140,24 @@ export function newSubscriptionChannels(state: Subscriber, ref: SubscriberRef): 
     : channels;
 }
 
+/**
+ * Double opt-in: a guest's address is mailed a notification only when it had confirmed
+ * before the notification was made, however late its delivery runs.
+ */
+export function consentedBefore(subscriber: Subscriber, createdAt: string): boolean {
+  return (
+    subscriber.confirmed &&
+    subscriber.confirmedAt !== null &&
+    Date.parse(subscriber.confirmedAt) <= Date.parse(createdAt)
+  );
+}
+
 export const initialSubscriber: Subscriber = {
   subscriberId: null,
   ref: null,
   subscriptions: {},
   confirmed: false,
+  confirmedAt: null,
   confirmationRequestedAt: null,
   confirmationsToday: [],
   confirmationsMailed: [],
@@ -321,7 +336,7 @@ export const subscriberDecider: Decider<
         };
       }
       case 'parley.subscriber.confirmed.v1':
-        return { ...state, confirmed: true };
+        return { ...state, confirmed: true, confirmedAt: event.data.confirmedAt };
       case 'parley.subscriber.preferences-changed.v1': {
         const current = state.subscriptions[event.data.subscriptionId];
         if (!current) return state;
