@@ -16,7 +16,7 @@ function capture() {
 }
 
 describe('kafkajs log lines', () => {
-  it("logs a broker's error answer to one request as a warning, and the client's own errors as errors", () => {
+  it("logs what the client recovers from (a broker's error answer, a rejoin) as a warning, and what it gives up on as an error", () => {
     const { lines, log } = capture();
     const entry = (namespace: string, message: string) => ({
       namespace,
@@ -25,9 +25,11 @@ describe('kafkajs log lines', () => {
       log: { timestamp: '', logger: 'kafkajs', message, error: 'The group is rebalancing' },
     });
     log(entry('Connection', 'Response Heartbeat(key: 12, version: 3)'));
+    log(entry('Runner', 'The coordinator is not aware of this member, re-joining the group'));
     log(entry('Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded'));
     expect(lines.map((l) => [l.kafka, l.level, l.msg])).toEqual([
       ['Connection', 'warn', 'Response Heartbeat(key: 12, version: 3)'],
+      ['Runner', 'warn', 'The coordinator is not aware of this member, re-joining the group'],
       ['Consumer', 'error', 'Crash: KafkaJSNumberOfRetriesExceeded'],
     ]);
   });

@@ -15,18 +15,25 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
+/** What kafkajs logs as an error but recovers from by itself: a retry or a rejoin. */
+function recovered(namespace: string, message: string): boolean {
+  // A broker's error answer to one request ("Response Heartbeat(…)" in every rebalance).
+  if (namespace === 'Connection') return true;
+  // A member the coordinator forgot (a session that lapsed on a busy machine) joins again.
+  return namespace === 'Runner' && message.endsWith('re-joining the group');
+}
+
 /**
- * kafkajs logs through the service's pino logger, as one JSON line each. A broker's error
- * answer to one request (its `Connection` logs "Response Heartbeat(…)" for every rebalance)
- * is a warning: the client retries or rejoins, and what it cannot recover from is logged as
- * an error by the consumer or producer that gives up.
+ * kafkajs logs through the service's pino logger, as one JSON line each. What it recovers
+ * from by itself is a warning; what it cannot recover from stays an error, logged by the
+ * consumer or producer that gives up.
  */
 export function kafkaLogCreator(logger: Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry): void => {
       const { message, timestamp: _timestamp, logger: _name, ...rest } = log;
       const method =
-        namespace === 'Connection' && level === KafkaLogLevel.ERROR
+        level === KafkaLogLevel.ERROR && recovered(namespace, message)
           ? 'warn'
           : (LEVELS[level] ?? 'info');
       logger[method]({ kafka: namespace, ...rest }, message);
