@@ -4,10 +4,10 @@ import type {
   CommentAuthor,
   CommentKind,
   CommentStatus,
-  DomainEvent,
   ImportedFrom,
   NotifyChoice,
 } from '@parley/contracts';
+import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
 import { assertNever, type Decider, type DomainError, domainError } from '@parley/eventstore';
 import {
   comparableText,
@@ -22,16 +22,7 @@ import { contentRules, moderationAtPosting } from './moderation-rules';
 
 export const commentStream = (commentId: string): string => `comment-${commentId}`;
 
-export type CommentEvent = DomainEvent<
-  | 'parley.comment.posted.v1'
-  | 'parley.comment.approved.v1'
-  | 'parley.comment.unapproved.v1'
-  | 'parley.comment.marked-spam.v1'
-  | 'parley.comment.trashed.v1'
-  | 'parley.comment.restored.v1'
-  | 'parley.comment.edited.v1'
-  | 'parley.comment.deleted.v1'
->;
+export type CommentEvent = CommentStreamEvent;
 
 export interface Comment {
   commentId: string;
@@ -561,26 +552,24 @@ function evolve(state: CommentState, event: CommentEvent): CommentState {
     };
   }
   if (!state) return state;
+  const moved = { ...state, status: commentStatusAfter(state.status, event) };
   switch (event.type) {
     case 'parley.comment.approved.v1':
-      return { ...state, status: 'approved' };
     case 'parley.comment.unapproved.v1':
-      return { ...state, status: 'pending' };
-    case 'parley.comment.marked-spam.v1':
-      return { ...state, statusBeforeRemoval: remember(state), status: 'spam' };
-    case 'parley.comment.trashed.v1':
-      return { ...state, statusBeforeRemoval: remember(state), status: 'trash' };
     case 'parley.comment.restored.v1':
-      return { ...state, status: event.data.status };
+      return moved;
+    case 'parley.comment.marked-spam.v1':
+    case 'parley.comment.trashed.v1':
+      return { ...moved, statusBeforeRemoval: remember(state) };
     case 'parley.comment.edited.v1':
       return {
-        ...state,
+        ...moved,
         body: event.data.body,
         html: event.data.html,
         editedAt: event.data.editedAt,
       };
     case 'parley.comment.deleted.v1':
-      return { ...state, deleted: true };
+      return { ...moved, deleted: true };
     default:
       return assertNever(event, 'comment event');
   }

@@ -1,4 +1,5 @@
-import type { NotifyChoice, Role } from '@parley/contracts';
+import type { CommentStatus, NotifyChoice, Role } from '@parley/contracts';
+import { commentStatusAfter } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 /** What the policy needs of an account: where to write, whether it may, what to call it. */
@@ -28,7 +29,7 @@ export interface CommentEntry extends Versioned {
   ancestorIds: string[];
   ancestorAuthorIds: (string | null)[];
   author: CommentAuthorEntry;
-  status: 'approved' | 'pending' | 'spam' | 'trash';
+  status: CommentStatus;
   deleted: boolean;
   excerpt: string;
   notify: NotifyChoice;
@@ -165,21 +166,18 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
               };
             }
             if (!current) return null;
+            const moved = { ...current, status: commentStatusAfter(current.status, event) };
             switch (event.type) {
               case 'parley.comment.approved.v1':
-                return { ...current, status: 'approved' };
               case 'parley.comment.unapproved.v1':
-                return { ...current, status: 'pending' };
               case 'parley.comment.marked-spam.v1':
-                return { ...current, status: 'spam' };
               case 'parley.comment.trashed.v1':
-                return { ...current, status: 'trash' };
               case 'parley.comment.restored.v1':
-                return { ...current, status: event.data.status };
+                return moved;
               case 'parley.comment.edited.v1':
-                return { ...current, excerpt: excerptOf(event.data.body) };
+                return { ...moved, excerpt: excerptOf(event.data.body) };
               case 'parley.comment.deleted.v1':
-                return { ...current, deleted: true };
+                return { ...moved, deleted: true };
             }
           },
         );
