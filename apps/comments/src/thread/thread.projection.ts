@@ -75,10 +75,12 @@ function evolveComment(
   // Without its posted event (dead-lettered) there is no comment to change.
   if (!current) return null;
   const { _v, ...before } = current;
-  const doc = { ...before, status: commentStatusAfter(before.status, event) };
+  const status = commentStatusAfter(before.status, event);
+  // Why it was held says nothing once approved, whether directly or back from spam or trash.
+  const moderationReason = status === 'approved' ? null : before.moderationReason;
+  const doc = { ...before, status, moderationReason };
   switch (event.type) {
     case 'parley.comment.approved.v1':
-      return { ...doc, moderationReason: null };
     case 'parley.comment.unapproved.v1':
     case 'parley.comment.marked-spam.v1':
     case 'parley.comment.trashed.v1':
