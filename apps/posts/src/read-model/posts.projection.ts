@@ -12,7 +12,7 @@ import {
   type Versioned,
   applyToOwnedDocument,
 } from '@parley/readmodel';
-import { commentStatusAfter } from '@parley/domain';
+import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import { type Post, type PostEvent, initialPost, postDecider } from '../posts/post.decider';
 
@@ -203,14 +203,9 @@ async function applyLikeEvent(
   await recountPost(db, postId);
 }
 
+/** What can make a comment count or stop counting: all but an edit of its stream's events. */
 type CommentVisibilityEvent = Envelope<
-  | 'parley.comment.posted.v1'
-  | 'parley.comment.approved.v1'
-  | 'parley.comment.unapproved.v1'
-  | 'parley.comment.marked-spam.v1'
-  | 'parley.comment.trashed.v1'
-  | 'parley.comment.restored.v1'
-  | 'parley.comment.deleted.v1'
+  Exclude<CommentStreamEvent['type'], 'parley.comment.edited.v1'>
 >;
 
 async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb) {
