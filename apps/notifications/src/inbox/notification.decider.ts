@@ -86,6 +86,72 @@ function withChannel(
   return { ...state, channels: { ...state.channels, [channel]: { ...current, ...change } } };
 }
 
+type DeliveryOutcome = Extract<
+  NotificationEvent,
+  {
+    type:
+      | 'parley.notification.delivered.v1'
+      | 'parley.notification.delivery-failed.v1'
+      | 'parley.notification.suppressed.v1'
+      | 'parley.notification.batched.v1';
+  }
+>;
+
+export type ChannelChange = Partial<Omit<ChannelState, 'status' | 'startedBy'>> & {
+  status: ChannelStatus;
+  updatedAt: string;
+};
+
+/** What an outcome does to its channel's line of the ledger, for the aggregate and the inbox alike. */
+export function channelOutcome(event: DeliveryOutcome): {
+  channel: Channel;
+  change: ChannelChange;
+} {
+  const { channel } = event.data;
+  switch (event.type) {
+    case 'parley.notification.delivered.v1':
+      return {
+        channel,
+        change: {
+          status: 'sent',
+          reason: null,
+          messageId: event.data.messageId,
+          updatedAt: event.data.deliveredAt,
+        },
+      };
+    case 'parley.notification.delivery-failed.v1':
+      return {
+        channel,
+        change: {
+          status: event.data.permanent ? 'failed' : 'retrying',
+          reason: event.data.error,
+          attempts: event.data.attempt,
+          updatedAt: event.data.failedAt,
+        },
+      };
+    case 'parley.notification.suppressed.v1':
+      return {
+        channel,
+        change: {
+          status: 'suppressed',
+          reason: event.data.reason,
+          updatedAt: event.data.suppressedAt,
+        },
+      };
+    case 'parley.notification.batched.v1':
+      return {
+        channel,
+        change: {
+          status: 'batched',
+          digestId: event.data.digestId,
+          updatedAt: event.data.batchedAt,
+        },
+      };
+    default:
+      return assertNever(event, 'delivery outcome');
+  }
+}
+
 /**
  * One notification of one person: who, why, about what, and each channel's delivery.
  * Its stream is the delivery ledger: a channel is sent at most once, and a send that
@@ -124,31 +190,12 @@ export const notificationDecider: Decider<
           updatedAt: event.data.startedAt,
         });
       case 'parley.notification.delivered.v1':
-        return withChannel(state, event.data.channel, {
-          status: 'sent',
-          reason: null,
-          messageId: event.data.messageId,
-          updatedAt: event.data.deliveredAt,
-        });
       case 'parley.notification.delivery-failed.v1':
-        return withChannel(state, event.data.channel, {
-          status: event.data.permanent ? 'failed' : 'retrying',
-          reason: event.data.error,
-          attempts: event.data.attempt,
-          updatedAt: event.data.failedAt,
-        });
       case 'parley.notification.suppressed.v1':
-        return withChannel(state, event.data.channel, {
-          status: 'suppressed',
-          reason: event.data.reason,
-          updatedAt: event.data.suppressedAt,
-        });
-      case 'parley.notification.batched.v1':
-        return withChannel(state, event.data.channel, {
-          status: 'batched',
-          digestId: event.data.digestId,
-          updatedAt: event.data.batchedAt,
-        });
+      case 'parley.notification.batched.v1': {
+        const { channel, change } = channelOutcome(event);
+        return withChannel(state, channel, change);
+      }
       case 'parley.notification.read.v1':
         return { ...state, readAt: event.data.readAt };
       default:
