@@ -180,6 +180,21 @@ function accountIdOf(author: CommentAuthor): string | null {
   return author.kind === 'account' ? author.accountId : null;
 }
 
+/** Where a comment stands in its thread: its parent, every ancestor and their authors, its depth. */
+type Lineage = Pick<Comment, 'parentId' | 'ancestorIds' | 'ancestorAuthorIds' | 'depth'>;
+
+const TOP_LEVEL: Lineage = { parentId: null, ancestorIds: [], ancestorAuthorIds: [], depth: 1 };
+
+function lineageBelow(parent: Comment, threadDepth: number): Lineage {
+  return {
+    parentId: parent.commentId,
+    ancestorIds: [...parent.ancestorIds, parent.commentId],
+    ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
+    // A reply below the deepest level is shown at its parent's level, right after it.
+    depth: parent.depth >= threadDepth ? parent.depth : parent.depth + 1,
+  };
+}
+
 /** Moderators and admins moderate every comment; a post's author the comments on their post. */
 export function mayModerate(actor: Actor, postAuthorId: string | null): boolean {
   return canOnOwn(actor, postAuthorId, 'moderate');
@@ -279,12 +294,7 @@ function decidePost(
   const writer = command.writer;
   const byModerator = writer.kind === 'account' && mayModerate(writer, post.authorId);
 
-  let lineage = {
-    parentId: null as string | null,
-    ancestorIds: [] as string[],
-    ancestorAuthorIds: [] as (string | null)[],
-    depth: 1,
-  };
+  let lineage = TOP_LEVEL;
   if (command.parent) {
     const parent = command.parent.state;
     if (!parent || parent.status === 'spam' || parent.status === 'trash')
@@ -297,13 +307,7 @@ function decidePost(
         'ParentAwaitingModeration',
         'The comment you reply to is awaiting moderation',
       );
-    lineage = {
-      parentId: parent.commentId,
-      ancestorIds: [...parent.ancestorIds, parent.commentId],
-      ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
-      // A reply below the deepest level is shown at its parent's level, right after it.
-      depth: parent.depth >= command.settings.threadDepth ? parent.depth : parent.depth + 1,
-    };
+    lineage = lineageBelow(parent, command.settings.threadDepth);
   }
 
   const clientKey = clientKeyFor(writer, command.clientKey);
@@ -354,23 +358,13 @@ function decideImport(
   if (state) return [];
   const post = command.post;
   if (!post || post.deleted) return domainError('PostNotFound', REFUSALS.PostNotFound);
-  let lineage = {
-    parentId: null as string | null,
-    ancestorIds: [] as string[],
-    ancestorAuthorIds: [] as (string | null)[],
-    depth: 1,
-  };
+  let lineage = TOP_LEVEL;
   if (command.parent) {
     const parent = command.parent.state;
     if (!parent) return domainError('ParentNotFound', 'The comment replied to was not imported');
     if (parent.postId !== post.postId)
       return domainError('ParentOnAnotherPost', 'The comment replied to is on another post');
-    lineage = {
-      parentId: parent.commentId,
-      ancestorIds: [...parent.ancestorIds, parent.commentId],
-      ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
-      depth: parent.depth >= command.settings.threadDepth ? parent.depth : parent.depth + 1,
-    };
+    lineage = lineageBelow(parent, command.settings.threadDepth);
   }
   const html = wordpressCommentHtml(command.content);
   const body = htmlToText(html);
