@@ -69,20 +69,25 @@ export const initialNotification: NotificationState = {
 
 const TERMINAL: ReadonlySet<ChannelStatus> = new Set(['sent', 'suppressed', 'failed']);
 
-function withChannel(
-  state: NotificationState,
-  channel: Channel,
-  change: Partial<ChannelState> & { updatedAt: string },
-): NotificationState {
-  const current: ChannelState = state.channels[channel] ?? {
+/** A channel before any attempt. */
+function queued(at: string): ChannelState {
+  return {
     status: 'queued',
     reason: null,
     attempts: 0,
     messageId: null,
     digestId: null,
     startedBy: null,
-    updatedAt: change.updatedAt,
+    updatedAt: at,
   };
+}
+
+function withChannel(
+  state: NotificationState,
+  channel: Channel,
+  change: Partial<ChannelState> & { updatedAt: string },
+): NotificationState {
+  const current = state.channels[channel] ?? queued(change.updatedAt);
   return { ...state, channels: { ...state.channels, [channel]: { ...current, ...change } } };
 }
 
@@ -168,17 +173,7 @@ export const notificationDecider: Decider<
     switch (event.type) {
       case 'parley.notification.created.v1': {
         const channels: Partial<Record<Channel, ChannelState>> = {};
-        for (const channel of event.data.channels) {
-          channels[channel] = {
-            status: 'queued',
-            reason: null,
-            attempts: 0,
-            messageId: null,
-            digestId: null,
-            startedBy: null,
-            updatedAt: event.data.createdAt,
-          };
-        }
+        for (const channel of event.data.channels) channels[channel] = queued(event.data.createdAt);
         return { ...state, notification: event.data, channels };
       }
       case 'parley.notification.delivery-started.v1':
