@@ -198,15 +198,10 @@ function checkSettings(settings: PostCommentSettings): PostError | undefined {
   return undefined;
 }
 
-interface ResolvedContent {
-  title: string;
-  body: string;
-  excerpt: string;
-  autoExcerpt: boolean;
-  categories: string[];
-  tags: string[];
-  series: string | null;
-}
+type ResolvedContent = Pick<
+  Post,
+  'title' | 'body' | 'excerpt' | 'autoExcerpt' | 'categories' | 'tags' | 'series'
+>;
 
 /** The content after a change, checked against the rules every post keeps. */
 function resolveContent(
