@@ -1,8 +1,8 @@
 import type { AnyEvent, DomainEvent, TopicEvent } from '@parley/contracts';
 import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
+import { StreamWriter } from '@parley/testing';
 import type { PostEvent } from '../posts/post.decider';
 import {
-  StreamWriter,
   commentDeleted,
   commentModerated,
   commentPosted,
