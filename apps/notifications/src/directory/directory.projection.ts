@@ -1,4 +1,4 @@
-import type { CommentStatus, NotifyChoice, Role } from '@parley/contracts';
+import type { CommentStatus, EventData, NotifyChoice, Role } from '@parley/contracts';
 import { commentStatusAfter } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
@@ -45,6 +45,29 @@ export const DIRECTORY = 'directory';
 export function excerptOf(body: string, length = 280): string {
   const plain = body.replace(/\s+/g, ' ').trim();
   return plain.length <= length ? plain : `${plain.slice(0, length - 1).trimEnd()}…`;
+}
+
+/** What the directory keeps of a posted comment, and what the policy knows of it on posting. */
+export function commentEntryOf(d: EventData<'parley.comment.posted.v1'>): Omit<CommentEntry, '_v'> {
+  return {
+    _id: d.commentId,
+    postId: d.postId,
+    parentId: d.parentId,
+    ancestorIds: d.ancestorIds,
+    ancestorAuthorIds: d.ancestorAuthorIds,
+    author:
+      d.author.kind === 'account'
+        ? { kind: 'account', accountId: d.author.accountId, name: d.author.displayName }
+        : { kind: 'guest', email: d.author.email, name: d.author.name },
+    status: d.status,
+    deleted: false,
+    excerpt: excerptOf(d.body),
+    notify: d.notify,
+    postAuthorId: d.postAuthorId,
+    postTitle: d.postTitle,
+    postSlug: d.postSlug,
+    postedAt: d.postedAt,
+  };
 }
 
 /** Accounts, posts and comments as far as notifications need them, from the other services' topics. */
@@ -143,28 +166,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
           id,
           event,
           (current) => {
-            if (event.type === 'parley.comment.posted.v1') {
-              const d = event.data;
-              return {
-                _id: id,
-                postId: d.postId,
-                parentId: d.parentId,
-                ancestorIds: d.ancestorIds,
-                ancestorAuthorIds: d.ancestorAuthorIds,
-                author:
-                  d.author.kind === 'account'
-                    ? { kind: 'account', accountId: d.author.accountId, name: d.author.displayName }
-                    : { kind: 'guest', email: d.author.email, name: d.author.name },
-                status: d.status,
-                deleted: false,
-                excerpt: excerptOf(d.body),
-                notify: d.notify,
-                postAuthorId: d.postAuthorId,
-                postTitle: d.postTitle,
-                postSlug: d.postSlug,
-                postedAt: d.postedAt,
-              };
-            }
+            if (event.type === 'parley.comment.posted.v1') return commentEntryOf(event.data);
             if (!current) return null;
             const moved = { ...current, status: commentStatusAfter(current.status, event) };
             switch (event.type) {
