@@ -2,7 +2,8 @@
  * The house rules of the tree, checked by `npm run lint` (depcruise):
  * - an app never imports another app (only the one-process composition root wires them all);
  * - libraries never import apps, and no import cycle runs through the libraries;
- * - the keys of personal data live apart from the events they open.
+ * - the keys of personal data live apart from the events they open;
+ * - libs/domain (the rules several services share) imports nothing but the contracts.
  */
 const { existsSync } = require('node:fs');
 
@@ -29,6 +30,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/privacy/' },
       to: { path: '^libs/(eventstore|messaging|readmodel)/' },
+    },
+    {
+      name: 'domain-stays-pure',
+      comment:
+        'The shared domain rules are plain functions over the contracts: no framework, store or bus.',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { pathNot: '^libs/(domain|contracts)/' },
     },
     {
       name: 'no-cycle',

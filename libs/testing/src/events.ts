@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@parley/contracts';
+import type { AnyEvent, DomainEvent } from '@parley/contracts';
 import { toEnvelopes } from '@parley/eventstore';
 import { eventToMessage } from '@parley/messaging';
 import type { MessageBus } from '@parley/messaging';
@@ -25,4 +25,28 @@ export async function publishEvents(
     new Date(),
   );
   await bus.publisher().publish([{ topic, messages: envelopes.map(eventToMessage) }]);
+}
+
+/** Envelopes for events of one stream, numbered as the owning service's store would number them. */
+export class StreamWriter {
+  private version = 0;
+
+  constructor(
+    readonly streamId: string,
+    private readonly source: string,
+    private readonly time: () => Date = () => new Date('2026-11-24T12:00:00.000Z'),
+  ) {}
+
+  next(...events: DomainEvent[]): AnyEvent[] {
+    const envelopes = toEnvelopes(
+      this.source,
+      this.streamId,
+      this.version + 1,
+      events,
+      { correlationId: 'test', causationId: null },
+      this.time(),
+    );
+    this.version += events.length;
+    return envelopes;
+  }
 }

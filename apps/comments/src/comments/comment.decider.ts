@@ -4,10 +4,10 @@ import type {
   CommentAuthor,
   CommentKind,
   CommentStatus,
-  DomainEvent,
   ImportedFrom,
   NotifyChoice,
 } from '@parley/contracts';
+import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
 import { assertNever, type Decider, type DomainError, domainError } from '@parley/eventstore';
 import {
   comparableText,
@@ -22,16 +22,7 @@ import { contentRules, moderationAtPosting } from './moderation-rules';
 
 export const commentStream = (commentId: string): string => `comment-${commentId}`;
 
-export type CommentEvent = DomainEvent<
-  | 'parley.comment.posted.v1'
-  | 'parley.comment.approved.v1'
-  | 'parley.comment.unapproved.v1'
-  | 'parley.comment.marked-spam.v1'
-  | 'parley.comment.trashed.v1'
-  | 'parley.comment.restored.v1'
-  | 'parley.comment.edited.v1'
-  | 'parley.comment.deleted.v1'
->;
+export type CommentEvent = CommentStreamEvent;
 
 export interface Comment {
   commentId: string;
@@ -189,6 +180,21 @@ function accountIdOf(author: CommentAuthor): string | null {
   return author.kind === 'account' ? author.accountId : null;
 }
 
+/** Where a comment stands in its thread: its parent, every ancestor and their authors, its depth. */
+type Lineage = Pick<Comment, 'parentId' | 'ancestorIds' | 'ancestorAuthorIds' | 'depth'>;
+
+const TOP_LEVEL: Lineage = { parentId: null, ancestorIds: [], ancestorAuthorIds: [], depth: 1 };
+
+function lineageBelow(parent: Comment, threadDepth: number): Lineage {
+  return {
+    parentId: parent.commentId,
+    ancestorIds: [...parent.ancestorIds, parent.commentId],
+    ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
+    // A reply below the deepest level is shown at its parent's level, right after it.
+    depth: parent.depth >= threadDepth ? parent.depth : parent.depth + 1,
+  };
+}
+
 /** Moderators and admins moderate every comment; a post's author the comments on their post. */
 export function mayModerate(actor: Actor, postAuthorId: string | null): boolean {
   return canOnOwn(actor, postAuthorId, 'moderate');
@@ -288,12 +294,7 @@ function decidePost(
   const writer = command.writer;
   const byModerator = writer.kind === 'account' && mayModerate(writer, post.authorId);
 
-  let lineage = {
-    parentId: null as string | null,
-    ancestorIds: [] as string[],
-    ancestorAuthorIds: [] as (string | null)[],
-    depth: 1,
-  };
+  let lineage = TOP_LEVEL;
   if (command.parent) {
     const parent = command.parent.state;
     if (!parent || parent.status === 'spam' || parent.status === 'trash')
@@ -306,13 +307,7 @@ function decidePost(
         'ParentAwaitingModeration',
         'The comment you reply to is awaiting moderation',
       );
-    lineage = {
-      parentId: parent.commentId,
-      ancestorIds: [...parent.ancestorIds, parent.commentId],
-      ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
-      // A reply below the deepest level is shown at its parent's level, right after it.
-      depth: parent.depth >= command.settings.threadDepth ? parent.depth : parent.depth + 1,
-    };
+    lineage = lineageBelow(parent, command.settings.threadDepth);
   }
 
   const clientKey = clientKeyFor(writer, command.clientKey);
@@ -363,23 +358,13 @@ function decideImport(
   if (state) return [];
   const post = command.post;
   if (!post || post.deleted) return domainError('PostNotFound', REFUSALS.PostNotFound);
-  let lineage = {
-    parentId: null as string | null,
-    ancestorIds: [] as string[],
-    ancestorAuthorIds: [] as (string | null)[],
-    depth: 1,
-  };
+  let lineage = TOP_LEVEL;
   if (command.parent) {
     const parent = command.parent.state;
     if (!parent) return domainError('ParentNotFound', 'The comment replied to was not imported');
     if (parent.postId !== post.postId)
       return domainError('ParentOnAnotherPost', 'The comment replied to is on another post');
-    lineage = {
-      parentId: parent.commentId,
-      ancestorIds: [...parent.ancestorIds, parent.commentId],
-      ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
-      depth: parent.depth >= command.settings.threadDepth ? parent.depth : parent.depth + 1,
-    };
+    lineage = lineageBelow(parent, command.settings.threadDepth);
   }
   const html = wordpressCommentHtml(command.content);
   const body = htmlToText(html);
@@ -561,26 +546,24 @@ function evolve(state: CommentState, event: CommentEvent): CommentState {
     };
   }
   if (!state) return state;
+  const moved = { ...state, status: commentStatusAfter(state.status, event) };
   switch (event.type) {
     case 'parley.comment.approved.v1':
-      return { ...state, status: 'approved' };
     case 'parley.comment.unapproved.v1':
-      return { ...state, status: 'pending' };
-    case 'parley.comment.marked-spam.v1':
-      return { ...state, statusBeforeRemoval: remember(state), status: 'spam' };
-    case 'parley.comment.trashed.v1':
-      return { ...state, statusBeforeRemoval: remember(state), status: 'trash' };
     case 'parley.comment.restored.v1':
-      return { ...state, status: event.data.status };
+      return moved;
+    case 'parley.comment.marked-spam.v1':
+    case 'parley.comment.trashed.v1':
+      return { ...moved, statusBeforeRemoval: remember(state) };
     case 'parley.comment.edited.v1':
       return {
-        ...state,
+        ...moved,
         body: event.data.body,
         html: event.data.html,
         editedAt: event.data.editedAt,
       };
     case 'parley.comment.deleted.v1':
-      return { ...state, deleted: true };
+      return { ...moved, deleted: true };
     default:
       return assertNever(event, 'comment event');
   }

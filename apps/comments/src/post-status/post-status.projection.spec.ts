@@ -1,6 +1,6 @@
 import type { AnyEvent, DomainEvent, TopicEvent } from '@parley/contracts';
 import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
-import { StreamWriter } from '../testing/events';
+import { StreamWriter } from '@parley/testing';
 import { commentsCloseAt, refusalOf } from './post-facts';
 import { postFactsOf, postStatusCollection, postStatusProjection } from './post-status.projection';
 

@@ -539,6 +539,14 @@ export function commentsScenario(mode: HarnessMode): void {
         expect(queue.body.items.map((i) => [i.id, i.moderationReason])).toEqual([
           [held.id, 'hold-word'],
         ]);
+        // Approved from the trash, it is no longer held for anything, as when approved directly.
+        expect((await moderate(held.id, 'trash', ann)).body.status).toBe('trash');
+        expect((await moderate(held.id, 'approved', ann)).body.status).toBe('approved');
+        const forModerators = (await thread(postId, '?view=moderation', ann)).body;
+        expect(item(forModerators, held.id)).toMatchObject({
+          status: 'approved',
+          moderationReason: null,
+        });
       } finally {
         await service.request('PUT', '/v1/settings', { holdWords: [] }, root);
       }

@@ -1,28 +1,4 @@
-import type { AnyEvent, DomainEvent, EventData } from '@parley/contracts';
-import { toEnvelopes } from '@parley/eventstore';
-
-/** Envelopes of one stream, numbered as its store would number them. */
-export class StreamWriter {
-  private version = 0;
-
-  constructor(
-    readonly streamId: string,
-    private readonly source = '/parley/comments',
-  ) {}
-
-  next(...events: DomainEvent[]): AnyEvent[] {
-    const envelopes = toEnvelopes(
-      this.source,
-      this.streamId,
-      this.version + 1,
-      events,
-      { correlationId: 'test', causationId: null },
-      new Date('2026-11-24T12:00:00.000Z'),
-    );
-    this.version += events.length;
-    return envelopes;
-  }
-}
+import type { DomainEvent, EventData } from '@parley/contracts';
 
 export interface PostedOptions {
   postId?: string;

@@ -8,9 +8,9 @@ import {
   LiveReadModels,
   MemoryDocumentStore,
 } from '@parley/readmodel';
+import { StreamWriter } from '@parley/testing';
 import { authorKeyOf } from '../comments/comment-keys';
 import {
-  StreamWriter,
   commentDeleted,
   commentModerated,
   commentPosted,
@@ -58,7 +58,7 @@ function setup() {
   const queries = new ThreadQueries(live);
   const writers = new Map<string, StreamWriter>();
   const envelopes = (streamId: string, ...events: DomainEvent[]) => {
-    const writer = writers.get(streamId) ?? new StreamWriter(streamId);
+    const writer = writers.get(streamId) ?? new StreamWriter(streamId, '/parley/comments');
     writers.set(streamId, writer);
     return writer.next(...events);
   };
@@ -303,7 +303,10 @@ describe('the thread read model', () => {
       const parent = n === start ? null : parents.get(id(Math.max(start, n - 1 - (n % 5))));
       const event = commentPosted(id(n), { parent: parent ?? null, accountId: `r${n % 7}` });
       parents.set(id(n), event.data);
-      await threadProjection.apply(new StreamWriter(`comment-${id(n)}`).next(event)[0] as Fed, db);
+      await threadProjection.apply(
+        new StreamWriter(`comment-${id(n)}`, '/parley/comments').next(event)[0] as Fed,
+        db,
+      );
     }
     const request: ThreadPageRequest = {
       postId: 'post-1',

@@ -1,4 +1,5 @@
 import type { AnyEvent, EventType } from '@parley/contracts';
+import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import {
   applyToOwnedDocument,
@@ -25,21 +26,12 @@ import {
 import { arrangeThreads, MODERATION_VIEWER, PUBLIC_VIEWER } from './thread-tree';
 
 type Envelope<T extends EventType> = Extract<AnyEvent, { type: T }>;
-type CommentStreamEvent = Envelope<
-  | 'parley.comment.posted.v1'
-  | 'parley.comment.approved.v1'
-  | 'parley.comment.unapproved.v1'
-  | 'parley.comment.marked-spam.v1'
-  | 'parley.comment.trashed.v1'
-  | 'parley.comment.restored.v1'
-  | 'parley.comment.edited.v1'
-  | 'parley.comment.deleted.v1'
->;
+type CommentStreamEnvelope = Envelope<CommentStreamEvent['type']>;
 type Doc = Omit<ThreadCommentDocument, '_v'>;
 
 function evolveComment(
   current: ThreadCommentDocument | null,
-  event: CommentStreamEvent,
+  event: CommentStreamEnvelope,
 ): Doc | null {
   if (event.type === 'parley.comment.posted.v1') {
     const d = event.data;
@@ -82,18 +74,18 @@ function evolveComment(
   }
   // Without its posted event (dead-lettered) there is no comment to change.
   if (!current) return null;
-  const { _v, ...doc } = current;
+  const { _v, ...before } = current;
+  const status = commentStatusAfter(before.status, event);
+  // Why it was held says nothing once approved, whether directly or back from spam or trash.
+  const moderationReason = status === 'approved' ? null : before.moderationReason;
+  const doc = { ...before, status, moderationReason };
   switch (event.type) {
     case 'parley.comment.approved.v1':
-      return { ...doc, status: 'approved', moderationReason: null };
     case 'parley.comment.unapproved.v1':
-      return { ...doc, status: 'pending' };
     case 'parley.comment.marked-spam.v1':
-      return { ...doc, status: 'spam' };
     case 'parley.comment.trashed.v1':
-      return { ...doc, status: 'trash' };
     case 'parley.comment.restored.v1':
-      return { ...doc, status: event.data.status };
+      return doc;
     case 'parley.comment.edited.v1':
       return {
         ...doc,
@@ -190,7 +182,7 @@ function oneAtATime<T>(key: string, write: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function applyCommentEvent(event: CommentStreamEvent, db: ProjectionDb) {
+async function applyCommentEvent(event: CommentStreamEnvelope, db: ProjectionDb) {
   const comments = db.collection<ThreadCommentDocument>(C.comments);
   const { commentId } = event.data;
   await applyToOwnedDocument<ThreadCommentDocument>(comments, commentId, event, (current) =>

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Role } from '@parley/contracts';
-import { SignJWT, jwtVerify } from 'jose';
+import { type JWTPayload, SignJWT, jwtVerify } from 'jose';
 
 // OWASP's recommended argon2id parameters: 19 MiB, 2 passes, 1 lane.
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -45,6 +45,11 @@ export function parseRefreshToken(
   return { sessionId: token.slice(0, dot), secret, hash: sha256(secret) };
 }
 
+/** What a token is for: one kind is never accepted where another is asked for. */
+type TokenUse = 'access' | 'password-reset' | 'verify-email';
+
+const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
 export interface AccessClaims {
   accountId: string;
   displayName: string;
@@ -83,38 +88,30 @@ export class TokenSigner {
   }
 
   async access(claims: AccessClaims, now: Date): Promise<string> {
-    return new SignJWT({
+    const claimsOf = {
       name: claims.displayName,
       roles: claims.roles,
-      use: 'access',
       ...(claims.sessionId ? { sid: claims.sessionId } : {}),
-    })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(claims.accountId)
-      .setIssuer('parley')
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(now.getTime() / 1000) + this.accessTtlSeconds)
-      .sign(this.key);
+    };
+    return this.sign(
+      'access',
+      claims.accountId,
+      claimsOf,
+      now,
+      seconds(now) + this.accessTtlSeconds,
+    );
   }
 
   /** The account of a valid access token, or null. */
   async verifyAccess(token: string, now: Date): Promise<AccessClaims | null> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        issuer: 'parley',
-        currentDate: now,
-        algorithms: ['HS256'],
-      });
-      if (payload.use !== 'access' || typeof payload.sub !== 'string') return null;
-      return {
-        accountId: payload.sub,
-        displayName: typeof payload.name === 'string' ? payload.name : '',
-        roles: Array.isArray(payload.roles) ? (payload.roles as Role[]) : [],
-        sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
-      };
-    } catch {
-      return null;
-    }
+    const payload = await this.verify(token, 'access', now);
+    if (!payload) return null;
+    return {
+      accountId: payload.sub,
+      displayName: typeof payload.name === 'string' ? payload.name : '',
+      roles: Array.isArray(payload.roles) ? (payload.roles as Role[]) : [],
+      sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+    };
   }
 
   /** A password reset link's token: the account and the reset it was mailed for, until it expires. */
@@ -124,64 +121,62 @@ export class TokenSigner {
     expiresAt: Date,
     now: Date,
   ): Promise<string> {
-    return new SignJWT({ rid: resetId, use: 'password-reset' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(accountId)
-      .setIssuer('parley')
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .sign(this.key);
+    return this.sign('password-reset', accountId, { rid: resetId }, now, seconds(expiresAt));
   }
 
   async verifyPasswordResetToken(
     token: string,
     now: Date,
   ): Promise<{ accountId: string; resetId: string } | null> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        issuer: 'parley',
-        currentDate: now,
-        algorithms: ['HS256'],
-      });
-      if (
-        payload.use !== 'password-reset' ||
-        typeof payload.sub !== 'string' ||
-        typeof payload.rid !== 'string'
-      )
-        return null;
-      return { accountId: payload.sub, resetId: payload.rid };
-    } catch {
-      return null;
-    }
+    const payload = await this.verify(token, 'password-reset', now);
+    if (!payload || typeof payload.rid !== 'string') return null;
+    return { accountId: payload.sub, resetId: payload.rid };
   }
 
   async emailVerification(accountId: string, email: string, now: Date): Promise<string> {
-    return new SignJWT({ email, use: 'verify-email' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(accountId)
-      .setIssuer('parley')
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(now.getTime() / 1000) + 7 * 24 * 3600)
-      .sign(this.key);
+    return this.sign('verify-email', accountId, { email }, now, seconds(now) + 7 * 24 * 3600);
   }
 
   async verifyEmailToken(
     token: string,
     now: Date,
   ): Promise<{ accountId: string; email: string } | null> {
+    const payload = await this.verify(token, 'verify-email', now);
+    if (!payload || typeof payload.email !== 'string') return null;
+    return { accountId: payload.sub, email: payload.email };
+  }
+
+  private sign(
+    use: TokenUse,
+    subject: string,
+    claims: JWTPayload,
+    now: Date,
+    expiresAtSeconds: number,
+  ): Promise<string> {
+    return new SignJWT({ ...claims, use })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(subject)
+      .setIssuer('parley')
+      .setIssuedAt(seconds(now))
+      .setExpirationTime(expiresAtSeconds)
+      .sign(this.key);
+  }
+
+  /** The claims of a token signed here for `use` and still valid at `now`, or null. */
+  private async verify(
+    token: string,
+    use: TokenUse,
+    now: Date,
+  ): Promise<(JWTPayload & { sub: string }) | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: 'parley',
         currentDate: now,
         algorithms: ['HS256'],
       });
-      if (
-        payload.use !== 'verify-email' ||
-        typeof payload.sub !== 'string' ||
-        typeof payload.email !== 'string'
-      )
-        return null;
-      return { accountId: payload.sub, email: payload.email };
+      return payload.use === use && typeof payload.sub === 'string'
+        ? { ...payload, sub: payload.sub }
+        : null;
     } catch {
       return null;
     }

@@ -1,4 +1,5 @@
-import type { NotifyChoice, Role } from '@parley/contracts';
+import type { CommentStatus, EventData, NotifyChoice, Role } from '@parley/contracts';
+import { commentStatusAfter } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 /** What the policy needs of an account: where to write, whether it may, what to call it. */
@@ -28,7 +29,7 @@ export interface CommentEntry extends Versioned {
   ancestorIds: string[];
   ancestorAuthorIds: (string | null)[];
   author: CommentAuthorEntry;
-  status: 'approved' | 'pending' | 'spam' | 'trash';
+  status: CommentStatus;
   deleted: boolean;
   excerpt: string;
   notify: NotifyChoice;
@@ -44,6 +45,29 @@ export const DIRECTORY = 'directory';
 export function excerptOf(body: string, length = 280): string {
   const plain = body.replace(/\s+/g, ' ').trim();
   return plain.length <= length ? plain : `${plain.slice(0, length - 1).trimEnd()}…`;
+}
+
+/** What the directory keeps of a posted comment, and what the policy knows of it on posting. */
+export function commentEntryOf(d: EventData<'parley.comment.posted.v1'>): Omit<CommentEntry, '_v'> {
+  return {
+    _id: d.commentId,
+    postId: d.postId,
+    parentId: d.parentId,
+    ancestorIds: d.ancestorIds,
+    ancestorAuthorIds: d.ancestorAuthorIds,
+    author:
+      d.author.kind === 'account'
+        ? { kind: 'account', accountId: d.author.accountId, name: d.author.displayName }
+        : { kind: 'guest', email: d.author.email, name: d.author.name },
+    status: d.status,
+    deleted: false,
+    excerpt: excerptOf(d.body),
+    notify: d.notify,
+    postAuthorId: d.postAuthorId,
+    postTitle: d.postTitle,
+    postSlug: d.postSlug,
+    postedAt: d.postedAt,
+  };
 }
 
 /** Accounts, posts and comments as far as notifications need them, from the other services' topics. */
@@ -142,44 +166,20 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
           id,
           event,
           (current) => {
-            if (event.type === 'parley.comment.posted.v1') {
-              const d = event.data;
-              return {
-                _id: id,
-                postId: d.postId,
-                parentId: d.parentId,
-                ancestorIds: d.ancestorIds,
-                ancestorAuthorIds: d.ancestorAuthorIds,
-                author:
-                  d.author.kind === 'account'
-                    ? { kind: 'account', accountId: d.author.accountId, name: d.author.displayName }
-                    : { kind: 'guest', email: d.author.email, name: d.author.name },
-                status: d.status,
-                deleted: false,
-                excerpt: excerptOf(d.body),
-                notify: d.notify,
-                postAuthorId: d.postAuthorId,
-                postTitle: d.postTitle,
-                postSlug: d.postSlug,
-                postedAt: d.postedAt,
-              };
-            }
+            if (event.type === 'parley.comment.posted.v1') return commentEntryOf(event.data);
             if (!current) return null;
+            const moved = { ...current, status: commentStatusAfter(current.status, event) };
             switch (event.type) {
               case 'parley.comment.approved.v1':
-                return { ...current, status: 'approved' };
               case 'parley.comment.unapproved.v1':
-                return { ...current, status: 'pending' };
               case 'parley.comment.marked-spam.v1':
-                return { ...current, status: 'spam' };
               case 'parley.comment.trashed.v1':
-                return { ...current, status: 'trash' };
               case 'parley.comment.restored.v1':
-                return { ...current, status: event.data.status };
+                return moved;
               case 'parley.comment.edited.v1':
-                return { ...current, excerpt: excerptOf(event.data.body) };
+                return { ...moved, excerpt: excerptOf(event.data.body) };
               case 'parley.comment.deleted.v1':
-                return { ...current, deleted: true };
+                return { ...moved, deleted: true };
             }
           },
         );

@@ -7,6 +7,7 @@ import {
   subscriptionsProjection,
 } from '../subscriptions/subscriptions.projection';
 import { type NotificationEntry, inboxProjection } from './inbox.projection';
+import { type NotificationEvent, notificationDecider } from './notification.decider';
 
 const at = '2026-11-24T12:10:00.000Z';
 const context = { correlationId: 'spec', causationId: null };
@@ -70,6 +71,45 @@ describe('the inbox projection', () => {
       ['email', 'batched'],
       ['in-app', 'sent'],
     ]);
+  });
+  it('shows each channel as the notification has it after failures, retries and suppression', async () => {
+    const db = new GenerationDb(new MemoryDocumentStore(), inboxProjection, 1);
+    const outcomes: NotificationEvent[] = [
+      {
+        type: 'parley.notification.delivery-failed.v1',
+        data: {
+          notificationId: 'ntf-1',
+          channel: 'email',
+          error: 'mailbox busy',
+          attempt: 1,
+          permanent: false,
+          failedAt: at,
+        },
+      },
+      {
+        type: 'parley.notification.suppressed.v1',
+        data: { notificationId: 'ntf-1', channel: 'in-app', reason: 'paused', suppressedAt: at },
+      },
+    ];
+    const history = [created as NotificationEvent, ...outcomes];
+    for (const event of envelopes('notification-ntf-1', history))
+      await inboxProjection.apply(event as TopicEvent<'notifications'>, db);
+    const entry = await db.collection<NotificationEntry>('notifications').findOne({ _id: 'ntf-1' });
+    const state = history.reduce(notificationDecider.evolve, notificationDecider.initialState);
+
+    expect(entry?.retrying).toBe(true);
+    expect(entry?.ledger.map((c) => [c.channel, c.state, c.reason, c.attempts])).toEqual([
+      ['email', 'retrying', 'mailbox busy', 1],
+      ['in-app', 'suppressed', 'paused', 0],
+    ]);
+    expect(entry?.ledger.map((c) => [c.channel, c.state, c.reason, c.attempts])).toEqual(
+      Object.entries(state.channels).map(([channel, c]) => [
+        channel,
+        c.status,
+        c.reason,
+        c.attempts,
+      ]),
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import type {
 } from '@parley/contracts';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 import { digestOf } from '../shared/digest-period';
+import { channelOutcome } from './notification.decider';
 
 export interface NotificationEntry extends Versioned {
   subscriberId: string;
@@ -99,34 +100,16 @@ export const inboxProjection: Projection<'notifications'> = {
           if (!current) return null;
           switch (event.type) {
             case 'parley.notification.delivered.v1':
-              return updateChannel(current, event.data.channel, {
-                state: 'sent',
-                reason: null,
-                messageId: event.data.messageId,
-                updatedAt: event.data.deliveredAt,
-              });
             case 'parley.notification.delivery-failed.v1':
-              return updateChannel(current, event.data.channel, {
-                state: event.data.permanent ? 'failed' : 'retrying',
-                reason: event.data.error,
-                attempts: event.data.attempt,
-                updatedAt: event.data.failedAt,
-              });
             case 'parley.notification.suppressed.v1':
-              return updateChannel(current, event.data.channel, {
-                state: 'suppressed',
-                reason: event.data.reason,
-                updatedAt: event.data.suppressedAt,
-              });
             case 'parley.notification.batched.v1': {
+              const { channel, change } = channelOutcome(event);
+              const { status, ...rest } = change;
+              const moved = updateChannel(current, channel, { ...rest, state: status });
+              if (event.type !== 'parley.notification.batched.v1') return moved;
               const frequency = event.data.digestId.startsWith('dg-daily') ? 'daily' : 'hourly';
-              const batched = updateChannel(current, event.data.channel, {
-                state: 'batched',
-                digestId: event.data.digestId,
-                updatedAt: event.data.batchedAt,
-              });
               return {
-                ...batched,
+                ...moved,
                 digestDueAt: digestOf(current.subscriberId, frequency, current.createdAt).dueAt,
               };
             }

@@ -69,21 +69,92 @@ export const initialNotification: NotificationState = {
 
 const TERMINAL: ReadonlySet<ChannelStatus> = new Set(['sent', 'suppressed', 'failed']);
 
-function withChannel(
-  state: NotificationState,
-  channel: Channel,
-  change: Partial<ChannelState> & { updatedAt: string },
-): NotificationState {
-  const current: ChannelState = state.channels[channel] ?? {
+/** A channel before any attempt. */
+function queued(at: string): ChannelState {
+  return {
     status: 'queued',
     reason: null,
     attempts: 0,
     messageId: null,
     digestId: null,
     startedBy: null,
-    updatedAt: change.updatedAt,
+    updatedAt: at,
   };
+}
+
+function withChannel(
+  state: NotificationState,
+  channel: Channel,
+  change: Partial<ChannelState> & { updatedAt: string },
+): NotificationState {
+  const current = state.channels[channel] ?? queued(change.updatedAt);
   return { ...state, channels: { ...state.channels, [channel]: { ...current, ...change } } };
+}
+
+type DeliveryOutcome = Extract<
+  NotificationEvent,
+  {
+    type:
+      | 'parley.notification.delivered.v1'
+      | 'parley.notification.delivery-failed.v1'
+      | 'parley.notification.suppressed.v1'
+      | 'parley.notification.batched.v1';
+  }
+>;
+
+export type ChannelChange = Partial<Omit<ChannelState, 'status' | 'startedBy'>> & {
+  status: ChannelStatus;
+  updatedAt: string;
+};
+
+/** What an outcome does to its channel's line of the ledger, for the aggregate and the inbox alike. */
+export function channelOutcome(event: DeliveryOutcome): {
+  channel: Channel;
+  change: ChannelChange;
+} {
+  const { channel } = event.data;
+  switch (event.type) {
+    case 'parley.notification.delivered.v1':
+      return {
+        channel,
+        change: {
+          status: 'sent',
+          reason: null,
+          messageId: event.data.messageId,
+          updatedAt: event.data.deliveredAt,
+        },
+      };
+    case 'parley.notification.delivery-failed.v1':
+      return {
+        channel,
+        change: {
+          status: event.data.permanent ? 'failed' : 'retrying',
+          reason: event.data.error,
+          attempts: event.data.attempt,
+          updatedAt: event.data.failedAt,
+        },
+      };
+    case 'parley.notification.suppressed.v1':
+      return {
+        channel,
+        change: {
+          status: 'suppressed',
+          reason: event.data.reason,
+          updatedAt: event.data.suppressedAt,
+        },
+      };
+    case 'parley.notification.batched.v1':
+      return {
+        channel,
+        change: {
+          status: 'batched',
+          digestId: event.data.digestId,
+          updatedAt: event.data.batchedAt,
+        },
+      };
+    default:
+      return assertNever(event, 'delivery outcome');
+  }
 }
 
 /**
@@ -102,17 +173,7 @@ export const notificationDecider: Decider<
     switch (event.type) {
       case 'parley.notification.created.v1': {
         const channels: Partial<Record<Channel, ChannelState>> = {};
-        for (const channel of event.data.channels) {
-          channels[channel] = {
-            status: 'queued',
-            reason: null,
-            attempts: 0,
-            messageId: null,
-            digestId: null,
-            startedBy: null,
-            updatedAt: event.data.createdAt,
-          };
-        }
+        for (const channel of event.data.channels) channels[channel] = queued(event.data.createdAt);
         return { ...state, notification: event.data, channels };
       }
       case 'parley.notification.delivery-started.v1':
@@ -124,31 +185,12 @@ export const notificationDecider: Decider<
           updatedAt: event.data.startedAt,
         });
       case 'parley.notification.delivered.v1':
-        return withChannel(state, event.data.channel, {
-          status: 'sent',
-          reason: null,
-          messageId: event.data.messageId,
-          updatedAt: event.data.deliveredAt,
-        });
       case 'parley.notification.delivery-failed.v1':
-        return withChannel(state, event.data.channel, {
-          status: event.data.permanent ? 'failed' : 'retrying',
-          reason: event.data.error,
-          attempts: event.data.attempt,
-          updatedAt: event.data.failedAt,
-        });
       case 'parley.notification.suppressed.v1':
-        return withChannel(state, event.data.channel, {
-          status: 'suppressed',
-          reason: event.data.reason,
-          updatedAt: event.data.suppressedAt,
-        });
-      case 'parley.notification.batched.v1':
-        return withChannel(state, event.data.channel, {
-          status: 'batched',
-          digestId: event.data.digestId,
-          updatedAt: event.data.batchedAt,
-        });
+      case 'parley.notification.batched.v1': {
+        const { channel, change } = channelOutcome(event);
+        return withChannel(state, channel, change);
+      }
       case 'parley.notification.read.v1':
         return { ...state, readAt: event.data.readAt };
       default:

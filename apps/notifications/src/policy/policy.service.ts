@@ -8,6 +8,7 @@ import {
   type AccountEntry,
   type CommentEntry,
   DIRECTORY,
+  commentEntryOf,
   excerptOf,
 } from '../directory/directory.projection';
 import { notificationDecider } from '../inbox/notification.decider';
@@ -75,6 +76,22 @@ function accountIdentity(accountId: string): Identity {
   return { subscriberId: accountSubscriberId(accountId), accountId, email: null };
 }
 
+function factsOf(entry: Omit<CommentEntry, '_v'>): CommentFacts {
+  return {
+    commentId: entry._id,
+    postId: entry.postId,
+    parentId: entry.parentId,
+    ancestorIds: entry.ancestorIds,
+    ancestorAuthorIds: entry.ancestorAuthorIds,
+    author: identityOfAuthor(entry.author),
+    authorName: entry.author.name,
+    excerpt: entry.excerpt,
+    postAuthorId: entry.postAuthorId,
+    postTitle: entry.postTitle,
+    postSlug: entry.postSlug,
+  };
+}
+
 /** Who is notified: turns visible comments, held comments and new posts into notifications. */
 @Injectable()
 export class PolicyService {
@@ -109,22 +126,7 @@ export class PolicyService {
           targetId: d.postId,
         });
     }
-    const facts: CommentFacts = {
-      commentId: d.commentId,
-      postId: d.postId,
-      parentId: d.parentId,
-      ancestorIds: d.ancestorIds,
-      ancestorAuthorIds: d.ancestorAuthorIds,
-      author:
-        d.author.kind === 'account'
-          ? accountIdentity(d.author.accountId)
-          : identityOfAuthor({ kind: 'guest', email: d.author.email, name: d.author.name }),
-      authorName: d.author.kind === 'account' ? d.author.displayName : d.author.name,
-      excerpt: excerptOf(d.body),
-      postAuthorId: d.postAuthorId,
-      postTitle: d.postTitle,
-      postSlug: d.postSlug,
-    };
+    const facts = factsOf(commentEntryOf(d));
     if (d.status === 'approved') await this.notifyVisible(facts, event.id);
     else if (d.status === 'pending') await this.notifyHeld(facts, event.id);
   }
@@ -137,22 +139,7 @@ export class PolicyService {
       .findOne({ _id: commentId });
     if (!entry) throw new NotYetProjected(`Comment ${commentId}`);
     if (entry.deleted) return;
-    await this.notifyVisible(
-      {
-        commentId,
-        postId: entry.postId,
-        parentId: entry.parentId,
-        ancestorIds: entry.ancestorIds,
-        ancestorAuthorIds: entry.ancestorAuthorIds,
-        author: identityOfAuthor(entry.author),
-        authorName: entry.author.name,
-        excerpt: entry.excerpt,
-        postAuthorId: entry.postAuthorId,
-        postTitle: entry.postTitle,
-        postSlug: entry.postSlug,
-      },
-      causeEventId,
-    );
+    await this.notifyVisible(factsOf(entry), causeEventId);
   }
 
   async onPostPublished(event: EventOf<'parley.post.published.v1'>): Promise<void> {

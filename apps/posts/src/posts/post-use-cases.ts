@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Actor, ImportedFrom, PostCommentSettings } from '@parley/contracts';
+import type { Actor, PostCommentSettings } from '@parley/contracts';
 import { type EventStore, handleCommand, isDomainError } from '@parley/eventstore';
 import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE } from '@parley/platform';
 import type { Logger } from 'pino';
@@ -44,18 +44,8 @@ export interface EditInput {
   expectedRevision?: number | undefined;
 }
 
-/** A post of another blog, as the import tool hands it over. */
-export interface ImportPostInput {
-  postId: string;
-  author: { accountId: string; displayName: string };
-  /** The slug it had there, kept when it is free here. */
-  slug: string;
-  content: PostContent;
-  commentSettings: PostCommentSettings;
-  status: 'draft' | 'scheduled' | 'published';
-  date: Date;
-  imported: ImportedFrom;
-}
+/** A post of another blog, as the import tool hands it over (its slug is kept when free here). */
+export type ImportPostInput = Omit<Extract<PostCommand, { type: 'ImportPost' }>, 'type'>;
 
 /** The posts' write side: each use case runs the post's decider on its stream. */
 @Injectable()

@@ -198,15 +198,10 @@ function checkSettings(settings: PostCommentSettings): PostError | undefined {
   return undefined;
 }
 
-interface ResolvedContent {
-  title: string;
-  body: string;
-  excerpt: string;
-  autoExcerpt: boolean;
-  categories: string[];
-  tags: string[];
-  series: string | null;
-}
+type ResolvedContent = Pick<
+  Post,
+  'title' | 'body' | 'excerpt' | 'autoExcerpt' | 'categories' | 'tags' | 'series'
+>;
 
 /** The content after a change, checked against the rules every post keeps. */
 function resolveContent(
@@ -345,36 +340,15 @@ function decideDraft(
   if (state.exists) return domainError('PostExists', 'A post with this id exists already');
   if (!canWrite(command.author))
     return domainError('NotAllowed', 'Only authors and admins write posts');
-  const settingsError = checkSettings(command.commentSettings);
-  if (settingsError) return settingsError;
-  const content = resolveContent(
-    { ...initialPost, excerpt: '', autoExcerpt: true },
-    { ...command.content, excerpt: command.content.excerpt ?? null },
-  );
-  if (isDomainError(content)) return content;
-  return [
-    {
-      type: 'parley.post.drafted.v1',
-      data: {
-        postId: command.postId,
-        authorId: command.author.accountId,
-        authorName: command.author.displayName,
-        slug: command.slug,
-        ...content,
-        commentSettings: command.commentSettings,
-        draftedAt: at,
-      },
-    },
-  ];
+  const drafted = firstDraft(command, at);
+  return isDomainError(drafted) ? drafted : [drafted];
 }
 
-function decideImport(
-  command: Extract<PostCommand, { type: 'ImportPost' }>,
-  state: Post,
-  now: Date,
-): readonly PostEvent[] | PostError {
-  // The same post of the same site again: it is here already.
-  if (state.exists) return [];
+/** A new post's first event, written or imported: its settings checked, its content resolved. */
+function firstDraft(
+  command: Extract<PostCommand, { type: 'DraftPost' | 'ImportPost' }>,
+  at: string,
+): PostEvent | PostError {
   const settingsError = checkSettings(command.commentSettings);
   if (settingsError) return settingsError;
   const content = resolveContent(
@@ -382,8 +356,7 @@ function decideImport(
     { ...command.content, excerpt: command.content.excerpt ?? null },
   );
   if (isDomainError(content)) return content;
-  const at = command.date.toISOString();
-  const drafted: PostEvent = {
+  return {
     type: 'parley.post.drafted.v1',
     data: {
       postId: command.postId,
@@ -393,9 +366,21 @@ function decideImport(
       ...content,
       commentSettings: command.commentSettings,
       draftedAt: at,
-      imported: command.imported,
+      ...(command.type === 'ImportPost' ? { imported: command.imported } : {}),
     },
   };
+}
+
+function decideImport(
+  command: Extract<PostCommand, { type: 'ImportPost' }>,
+  state: Post,
+  now: Date,
+): readonly PostEvent[] | PostError {
+  // The same post of the same site again: it is here already.
+  if (state.exists) return [];
+  const at = command.date.toISOString();
+  const drafted = firstDraft(command, at);
+  if (isDomainError(drafted)) return drafted;
   if (command.status === 'draft') return [drafted];
   // A scheduled post whose time has passed meanwhile is published at its time, as the scheduler would.
   if (command.status === 'scheduled' && command.date.getTime() > now.getTime())

@@ -1,8 +1,8 @@
 import type { AnyEvent, DomainEvent, TopicEvent } from '@parley/contracts';
 import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
+import { StreamWriter } from '@parley/testing';
 import type { PostEvent } from '../posts/post.decider';
 import {
-  StreamWriter,
   commentDeleted,
   commentModerated,
   commentPosted,
@@ -168,6 +168,20 @@ describe('the posts projection', () => {
     expect(await count()).toBe(0);
     await feed(c3.next(commentModerated('parley.comment.approved.v1', 'p1', 'c3')));
     expect(await count()).toBe(1);
+  });
+
+  it('counts a comment whose posted event was held back once it is approved, and keeps it when that event comes late', async () => {
+    await feed(postStream('p1').next(drafted('p1')));
+    const c1 = comment('c1');
+    const count = async () => (await stats('p1'))?.commentCount;
+    const posted = c1.next(commentPosted('p1', 'c1', 'pending'));
+
+    await feed(c1.next(commentModerated('parley.comment.approved.v1', 'p1', 'c1')));
+    expect(await count()).toBe(1);
+    await feed(posted);
+    expect(await count()).toBe(1);
+    await feed(c1.next(commentModerated('parley.comment.marked-spam.v1', 'p1', 'c1')));
+    expect(await count()).toBe(0);
   });
 
   it('does not count a redelivered comment event twice', async () => {

@@ -12,6 +12,7 @@ import {
   type Versioned,
   applyToOwnedDocument,
 } from '@parley/readmodel';
+import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import { type Post, type PostEvent, initialPost, postDecider } from '../posts/post.decider';
 
@@ -202,34 +203,10 @@ async function applyLikeEvent(
   await recountPost(db, postId);
 }
 
+/** What can make a comment count or stop counting: all but an edit of its stream's events. */
 type CommentVisibilityEvent = Envelope<
-  | 'parley.comment.posted.v1'
-  | 'parley.comment.approved.v1'
-  | 'parley.comment.unapproved.v1'
-  | 'parley.comment.marked-spam.v1'
-  | 'parley.comment.trashed.v1'
-  | 'parley.comment.restored.v1'
-  | 'parley.comment.deleted.v1'
+  Exclude<CommentStreamEvent['type'], 'parley.comment.edited.v1'>
 >;
-
-function statusAfter(event: CommentVisibilityEvent, current: CommentStatus): CommentStatus {
-  switch (event.type) {
-    case 'parley.comment.posted.v1':
-      return event.data.status;
-    case 'parley.comment.approved.v1':
-      return 'approved';
-    case 'parley.comment.unapproved.v1':
-      return 'pending';
-    case 'parley.comment.marked-spam.v1':
-      return 'spam';
-    case 'parley.comment.trashed.v1':
-      return 'trash';
-    case 'parley.comment.restored.v1':
-      return event.data.status;
-    case 'parley.comment.deleted.v1':
-      return current;
-  }
-}
 
 async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb) {
   const { postId, commentId } = event.data;
@@ -242,7 +219,7 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
       postId,
       commentId,
       // A comment whose posted event is missing counts once a moderator approves it.
-      status: statusAfter(event, current?.status ?? 'pending'),
+      status: commentStatusAfter(current?.status ?? 'pending', event),
       deleted: (current?.deleted ?? false) || event.type === 'parley.comment.deleted.v1',
     }),
   );

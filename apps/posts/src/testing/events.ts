@@ -1,29 +1,4 @@
-import type { AnyEvent, DomainEvent, EventData } from '@parley/contracts';
-import { toEnvelopes } from '@parley/eventstore';
-
-/** Envelopes for events of one stream, as the owning service's store would append them. */
-export class StreamWriter {
-  private version = 0;
-
-  constructor(
-    readonly streamId: string,
-    private readonly source: string,
-    private readonly time: () => Date = () => new Date('2026-11-24T12:00:00.000Z'),
-  ) {}
-
-  next(...events: DomainEvent[]): AnyEvent[] {
-    const envelopes = toEnvelopes(
-      this.source,
-      this.streamId,
-      this.version + 1,
-      events,
-      { correlationId: 'test', causationId: null },
-      this.time(),
-    );
-    this.version += events.length;
-    return envelopes;
-  }
-}
+import type { DomainEvent, EventData } from '@parley/contracts';
 
 /** A comment as the comments service posts it, with what a post's figures need. */
 export function commentPosted(

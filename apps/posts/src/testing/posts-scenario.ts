@@ -16,16 +16,11 @@ import {
   type ServiceHarness,
   eventually,
   startServiceHarness,
+  StreamWriter,
 } from '@parley/testing';
 import { postsService } from '../posts.service';
 import { POSTS_PROJECTION, postsProjection } from '../read-model/posts.projection';
-import {
-  StreamWriter,
-  commentDeleted,
-  commentModerated,
-  commentPosted,
-  displayNameChanged,
-} from './events';
+import { commentDeleted, commentModerated, commentPosted, displayNameChanged } from './events';
 
 interface Problem {
   status: number;

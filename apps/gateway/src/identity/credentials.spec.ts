@@ -1,0 +1,48 @@
+import { TokenSigner } from './credentials';
+
+describe('the token signer', () => {
+  const signer = new TokenSigner('a-secret-of-at-least-thirty-two-characters', 900);
+  const now = new Date('2026-11-24T12:00:00.000Z');
+  const later = (ms: number) => new Date(now.getTime() + ms);
+
+  it('reads back what each kind of token was signed with', async () => {
+    const access = await signer.access(
+      { accountId: 'bo', displayName: 'Bo', roles: ['moderator'], sessionId: 's1' },
+      now,
+    );
+    expect(await signer.verifyAccess(access, now)).toEqual({
+      accountId: 'bo',
+      displayName: 'Bo',
+      roles: ['moderator'],
+      sessionId: 's1',
+    });
+    const reset = await signer.passwordReset('bo', 'r1', later(3600_000), now);
+    expect(await signer.verifyPasswordResetToken(reset, now)).toEqual({
+      accountId: 'bo',
+      resetId: 'r1',
+    });
+    const verify = await signer.emailVerification('bo', 'bo@example.com', now);
+    expect(await signer.verifyEmailToken(verify, now)).toEqual({
+      accountId: 'bo',
+      email: 'bo@example.com',
+    });
+  });
+
+  it('never takes a token of one kind for another, nor one past its time or signed elsewhere', async () => {
+    const reset = await signer.passwordReset('bo', 'r1', later(3600_000), now);
+    const verify = await signer.emailVerification('bo', 'bo@example.com', now);
+    const access = await signer.access({ accountId: 'bo', displayName: 'Bo', roles: [] }, now);
+    expect(await signer.verifyAccess(reset, now)).toBeNull();
+    expect(await signer.verifyAccess(verify, now)).toBeNull();
+    expect(await signer.verifyEmailToken(reset, now)).toBeNull();
+    expect(await signer.verifyPasswordResetToken(verify, now)).toBeNull();
+    expect(await signer.verifyPasswordResetToken(access, now)).toBeNull();
+
+    expect(await signer.verifyAccess(access, later(901_000))).toBeNull();
+    expect(await signer.verifyPasswordResetToken(reset, later(3601_000))).toBeNull();
+    expect(await signer.verifyEmailToken(verify, later(8 * 24 * 3600_000))).toBeNull();
+
+    const elsewhere = new TokenSigner('another-secret-of-at-least-thirty-two-chars', 900);
+    expect(await elsewhere.verifyAccess(access, now)).toBeNull();
+  });
+});
