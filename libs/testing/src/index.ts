@@ -6,3 +6,4 @@ export * from './service-process';
 export * from './mail-catcher';
 export * from './http-json';
 export * from './decider-spec';
+export * from './index-coverage';
