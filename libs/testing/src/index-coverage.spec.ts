@@ -1,5 +1,5 @@
-import { queryShape } from '@parley/platform';
-import { indexServes } from './index-coverage';
+import { commandShapes, queryShape } from '@parley/platform';
+import { type IndexKeys, indexServes, uncoveredShapes } from './index-coverage';
 
 describe('which index serves a query', () => {
   const byPost = queryShape(
@@ -87,5 +87,89 @@ describe('which index serves a query', () => {
       undefined,
     );
     expect(shape).toMatchObject({ equality: ['owner'], range: ['expiresAt'] });
+  });
+});
+
+describe('the shape of a query the driver sends', () => {
+  it('keeps the order of a sort the driver sends as a Map', () => {
+    const command = {
+      find: 'notifications',
+      filter: { accountId: 'a', inApp: true },
+      sort: new Map<string, number>([
+        ['createdAt', -1],
+        ['_id', -1],
+      ]),
+    };
+    expect(commandShapes('find', 'notifications', command)).toEqual([
+      {
+        collection: 'notifications',
+        command: 'find',
+        equality: ['accountId', 'inApp'],
+        range: [],
+        sort: [
+          ['createdAt', -1],
+          ['_id', -1],
+        ],
+      },
+    ]);
+  });
+
+  it('reads each statement of a batched update, and the first $match of a pipeline', () => {
+    const update = { update: 'c', updates: [{ q: { _id: 'x' } }, { q: { postId: 'p' } }] };
+    expect(commandShapes('update', 'c', update).map((s) => s.equality)).toEqual([
+      ['_id'],
+      ['postId'],
+    ]);
+    const pipeline = {
+      aggregate: 'c',
+      pipeline: [{ $match: { postId: 'p' } }, { $sort: { at: 1 } }],
+    };
+    expect(commandShapes('aggregate', 'c', pipeline)[0]).toMatchObject({
+      equality: ['postId'],
+      sort: [['at', 1]],
+    });
+  });
+});
+
+describe('a query with $or', () => {
+  it('is served when every branch, with the rest of the filter, is', () => {
+    const shape = queryShape(
+      'find',
+      'threads',
+      { postId: 'p', $or: [{ listed: true }, { _id: { $in: ['a'] } }] },
+      { _id: 1 },
+    );
+    const declared = (indexes: IndexKeys[]) =>
+      uncoveredShapes(
+        {
+          comments: [
+            {
+              command: 'find',
+              collection: 'threads',
+              correlationId: undefined,
+              causationId: undefined,
+              shapes: [shape],
+            },
+          ],
+        },
+        { comments: new Map([['threads', indexes]]) },
+      );
+    expect(
+      declared([
+        [
+          ['postId', 1],
+          ['listed', 1],
+          ['_id', 1],
+        ],
+      ]),
+    ).toEqual([]);
+    expect(
+      declared([
+        [
+          ['postId', 1],
+          ['listed', 1],
+        ],
+      ]),
+    ).toHaveLength(1);
   });
 });

@@ -66,6 +66,28 @@ export interface UncoveredShape extends QueryShape {
   service: string;
 }
 
+function servedAlone(shape: QueryShape, declared: readonly IndexKeys[]): boolean {
+  return shape.equality.includes('_id') || declared.some((index) => indexServes(index, shape));
+}
+
+/** A query with a top-level `$or` is served when each branch, with the rest of the filter, is. */
+function served(shape: QueryShape, declared: readonly IndexKeys[]): boolean {
+  if (servedAlone(shape, declared)) return true;
+  if (!shape.branches) return false;
+  const outside = new Set(shape.branches.flatMap((b) => [...b.equality, ...b.range]));
+  const outerRange = shape.range.filter((key) => !outside.has(key));
+  return shape.branches.every((branch) =>
+    servedAlone(
+      {
+        ...shape,
+        equality: [...new Set([...shape.equality, ...branch.equality])].sort(),
+        range: [...new Set([...outerRange, ...branch.range])].sort(),
+      },
+      declared,
+    ),
+  );
+}
+
 function shapeKey(service: string, shape: QueryShape): string {
   return JSON.stringify([
     service,
@@ -86,9 +108,8 @@ export function uncoveredShapes(
   const uncovered = new Map<string, UncoveredShape>();
   for (const [service, sent] of Object.entries(commands)) {
     for (const shape of sent.flatMap((command) => command.shapes)) {
-      if (shape.equality.includes('_id')) continue;
       const declared = indexes[service]?.get(shape.collection) ?? [];
-      if (declared.some((index) => indexServes(index, shape))) continue;
+      if (served(shape, declared)) continue;
       const excused = intended.some(
         (scan) =>
           scan.collection.test(shape.collection) &&

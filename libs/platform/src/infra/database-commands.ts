@@ -12,6 +12,8 @@ export interface QueryShape {
   range: string[];
   /** The sort keys in order, with their direction. */
   sort: Array<[string, 1 | -1]>;
+  /** The branches of a top-level `$or`, each served on its own (their keys are also in `range`). */
+  branches?: Array<{ equality: string[]; range: string[] }>;
 }
 
 /** One command the service sent: one database round trip. */
@@ -31,8 +33,13 @@ export type RoundTripCounts = Record<string, number>;
 
 type Doc = Record<string, unknown>;
 
-const doc = (value: unknown): Doc | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Doc) : undefined;
+function doc(value: unknown): Doc | undefined {
+  // The driver sends a sort as a Map, to keep the order of its keys.
+  if (value instanceof Map) return Object.fromEntries(value as Map<string, unknown>);
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Doc)
+    : undefined;
+}
 const docs = (value: unknown): Doc[] =>
   Array.isArray(value) ? value.map(doc).filter((d) => d !== undefined) : [];
 
@@ -90,6 +97,12 @@ export function queryShape(
   const range = new Set<string>();
   collectKeys(filter ?? {}, equality, range);
   for (const key of equality) range.delete(key);
+  const branches = docs(filter?.$or).map((branch) => {
+    const own = new Set<string>();
+    const ranges = new Set<string>();
+    collectKeys(branch, own, ranges);
+    return { equality: [...own].sort(), range: [...ranges].sort() };
+  });
   return {
     collection,
     command,
@@ -99,7 +112,14 @@ export function queryShape(
       key,
       Number(direction) < 0 ? -1 : 1,
     ]),
+    ...(branches.length > 0 ? { branches } : {}),
   };
+}
+
+/** The query shapes of one command as the driver sends it (none for an insert). */
+export function commandShapes(name: string, collection: string, command: Doc): QueryShape[] {
+  const extract = QUERY_COMMANDS[name];
+  return extract ? extract(command).map((q) => queryShape(name, collection, q.filter, q.sort)) : [];
 }
 
 /**
@@ -173,16 +193,13 @@ export class DatabaseCommandMonitor {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     metrics.databaseCommands.inc({ service: this.service, command: name, collection });
     if (!this.recorded) return;
-    const extract = QUERY_COMMANDS[name];
     const correlation = currentCorrelation();
     this.recorded.push({
       command: name,
       collection,
       correlationId: correlation?.correlationId,
       causationId: correlation?.causationId,
-      shapes: extract
-        ? extract(event.command).map((q) => queryShape(name, collection, q.filter, q.sort))
-        : [],
+      shapes: commandShapes(name, collection, event.command),
     });
   }
 }
