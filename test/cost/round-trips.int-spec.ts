@@ -209,7 +209,7 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
     const kept = tripsOf(again);
     report('GET a thread page', { 'after a write': made.total, 'answer kept': kept.total }, made);
     // Target 2. Today a page after a write recounts and reassembles it from the comments.
-    expect(made.total).toBeLessThanOrEqual(11);
+    expect(made.total).toBeLessThanOrEqual(9);
     // The thread's version, the post's status and the comment settings stream.
     expect(kept.total).toBeLessThanOrEqual(3);
   });
