@@ -79,10 +79,10 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
     return { status: response.status, body: (json && text ? JSON.parse(text) : text) as T };
   }
 
-  function commandsOf(service: ServiceName): readonly DatabaseCommand[] {
+  function commandsOf(service: ServiceName, correlationId: string): DatabaseCommand[] {
     const monitor = parley.services?.[service].infra.databaseCommands;
     if (!monitor) throw new Error(`${service} counts no database commands`);
-    return monitor.commands();
+    return monitor.commandsFor(correlationId);
   }
 
   function tripsOf(correlationId: string): Trips {
@@ -92,8 +92,7 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
       byCommand: {},
     };
     for (const service of SERVICES) {
-      for (const command of commandsOf(service)) {
-        if (command.correlationId !== correlationId) continue;
+      for (const command of commandsOf(service, correlationId)) {
         trips.total += 1;
         trips.byService[service] += 1;
         const key = `${service}: ${command.command} ${command.collection}`;
@@ -170,9 +169,7 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
     });
     const beforeAnswer = tripsOf(id);
     expect(posted.status).toBe(201);
-    const request = commandsOf('comments').filter(
-      (c) => c.correlationId === id && c.causationId === undefined,
-    );
+    const request = commandsOf('comments', id).filter((c) => c.causationId === undefined);
     const appended = request.findIndex((c) => c.command === 'insert' && c.collection === 'commits');
     expect(appended).toBeGreaterThanOrEqual(0);
     const total = await settledTrips(id);

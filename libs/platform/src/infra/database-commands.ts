@@ -165,6 +165,11 @@ export class DatabaseCommandMonitor {
     return this.recorded ?? [];
   }
 
+  /** The commands kept for one request and everything that followed from it. */
+  commandsFor(correlationId: string): DatabaseCommand[] {
+    return this.commands().filter((command) => command.correlationId === correlationId);
+  }
+
   /** Round trips since the last reset, by `command collection`. */
   byCommand(): RoundTripCounts {
     return Object.fromEntries(this.counts);
