@@ -19,8 +19,12 @@ export interface ParleyStack {
   url: string;
   /** The gateway's scrape endpoint's server, when asked for. */
   metricsUrl?: string;
+  /** Each service's own harness, on the distributed stack (its round trips to the database). */
+  services?: Record<ServiceName, ServiceHarness>;
   close(): Promise<void>;
 }
+
+export type ServiceName = 'posts' | 'comments' | 'notifications' | 'gateway';
 
 export interface StackOptions {
   smtpUrl: string;
@@ -102,6 +106,7 @@ export async function startParleyStack(
     );
     return {
       url: gateway.url,
+      services: { posts, comments, notifications, gateway },
       async close() {
         for (const harness of [...started].reverse()) await harness.close();
         await mailer.close();

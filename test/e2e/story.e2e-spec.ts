@@ -5,8 +5,13 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
+import type { DatabaseCommand } from '@parley/platform';
 import {
   type HarnessMode,
+  type IndexKeys,
+  type IntendedScan,
+  declaredIndexes,
+  uncoveredShapes,
   MailCatcher,
   type SseClient,
   describeInfra,
@@ -16,6 +21,9 @@ import {
 import { type ParleyStack, PUBLIC_BASE_URL, startParleyStack } from './stack';
 
 const PASSWORD = 'correct horse battery staple';
+
+/** Query shapes that read a whole collection on purpose. */
+const INTENDED_SCANS: IntendedScan[] = [];
 
 interface Reply<T> {
   status: number;
@@ -103,6 +111,8 @@ function story(mode: HarnessMode): void {
     beforeAll(async () => {
       await smtp.start();
       parley = await startParleyStack(mode, { smtpUrl: smtp.url });
+      for (const service of Object.values(parley.services ?? {}))
+        service.infra.databaseCommands?.startRecording();
     });
 
     afterAll(async () => {
@@ -553,6 +563,22 @@ function story(mode: HarnessMode): void {
       }
       expect(missed).toEqual([]);
     });
+
+    if (mode === 'distributed') {
+      it('sent the database no query that a declared index does not serve', async () => {
+        expect((await call('GET', `/posts/${post.slug}`)).status).toBe(200);
+        const services = Object.entries(parley.services ?? {});
+        expect(services).toHaveLength(4);
+        const commands: Record<string, readonly DatabaseCommand[]> = {};
+        const indexes: Record<string, Map<string, IndexKeys[]>> = {};
+        for (const [name, service] of services) {
+          commands[name] = service.infra.databaseCommands?.commands() ?? [];
+          indexes[name] = await declaredIndexes(service.mongoUri ?? '');
+        }
+        expect(Object.values(commands).flat().length).toBeGreaterThan(100);
+        expect(uncoveredShapes(commands, indexes, INTENDED_SCANS)).toEqual([]);
+      });
+    }
   });
 }
 

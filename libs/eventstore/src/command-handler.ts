@@ -6,6 +6,11 @@ export interface HandleOptions {
   /** How often to reload and decide again when another writer got there first; 0 fails at once. */
   retriesOnConflict?: number;
   now?: () => Date;
+  /**
+   * The stream is new (its id was just made): it is decided on the initial state and
+   * appended at version 0 without being read; an existing stream fails the append.
+   */
+  newStream?: boolean;
 }
 
 export type CommandOutcome<S, Err extends DomainError> =
@@ -56,7 +61,10 @@ export async function handleCommand<S, C, E extends DomainEvent, Err extends Dom
   const retries = options.retriesOnConflict ?? 3;
   const now = options.now ?? (() => new Date());
   for (let attempt = 0; ; attempt++) {
-    const { state, version } = await loadStream(store, decider, streamId);
+    const { state, version } =
+      options.newStream && attempt === 0
+        ? { state: decider.initialState, version: 0 }
+        : await loadStream(store, decider, streamId);
     const decision = decider.decide(command, state, now());
     if (isDomainError(decision)) return { ok: false, error: decision };
     const events = decision;

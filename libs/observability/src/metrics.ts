@@ -61,6 +61,12 @@ export const metrics = {
     labelNames: ['service', 'group', 'topic'] as const,
     registers: [registry],
   }),
+  databaseCommands: new Counter({
+    name: 'parley_db_commands_total',
+    help: 'Commands sent to the database (each one round trip), by command and collection',
+    labelNames: ['service', 'command', 'collection'] as const,
+    registers: [registry],
+  }),
   notifications: new Counter({
     name: 'parley_notifications_total',
     help: 'Notification deliveries by channel and outcome (sent, failed, suppressed, batched)',

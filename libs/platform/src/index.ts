@@ -8,6 +8,7 @@ export * from './bootstrap/graceful-shutdown';
 export * from './bootstrap/metrics-server';
 export * from './infra/tokens';
 export * from './infra/mongo';
+export * from './infra/database-commands';
 export * from './infra/kafka';
 export * from './service/tokens';
 export * from './service/service-infrastructure';

@@ -7,3 +7,4 @@ export * from './mail-catcher';
 export * from './http-json';
 export * from './decider-spec';
 export * from './log-level';
+export * from './index-coverage';

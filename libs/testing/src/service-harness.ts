@@ -21,6 +21,8 @@ export interface ServiceHarness {
   running: RunningService;
   url: string;
   infra: ServiceInfrastructure;
+  /** The service's own database (distributed mode). */
+  mongoUri?: string;
   /** A JSON request to the service; `as` sends the gateway's actor header, `headers` any other. */
   request<T = unknown>(
     method: string,
@@ -52,6 +54,7 @@ export async function startServiceHarness(
   );
   let infra: ServiceInfrastructure;
   let closePlatform: () => Promise<void> = async () => undefined;
+  let mongoUri: string | undefined;
   if (mode === 'distributed') {
     const config = loadConfig('posts', {
       KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
@@ -62,6 +65,7 @@ export async function startServiceHarness(
       KAFKA_CLIENT_ID: `parley-${definition.name}`,
       RELAY_POLL_MS: '500',
     });
+    mongoUri = config.mongo.uri;
     infra = await createDistributedInfrastructure(config, logger, options.clock, definition.name);
   } else {
     const platform = await openEmbeddedPlatform({
@@ -76,6 +80,7 @@ export async function startServiceHarness(
     running,
     url: running.url,
     infra,
+    ...(mongoUri ? { mongoUri } : {}),
     async request<T>(
       method: string,
       path: string,

@@ -180,7 +180,7 @@ export class CommentUseCases {
           clientKey: keys.clientKey,
         },
         commandContext(),
-        { now: () => now, retriesOnConflict: 0 },
+        { now: () => now, retriesOnConflict: 0, newStream: true },
       ),
     );
     const comment = state!;

@@ -259,15 +259,17 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
     [C.comments]: [
       { keys: { rootId: 1, sortKey: 1 } },
       { keys: { postId: 1, status: 1, deleted: 1 } },
-      { keys: { postId: 1, parentId: 1, status: 1 } },
-      { keys: { postId: 1, authorKey: 1, textKey: 1 } },
-      { keys: { postId: 1, textKey: 1, _id: -1 } },
+      { keys: { postId: 1, parentId: 1, status: 1, deleted: 1 } },
+      // Flood control and duplicate detection read only comments still shown (not deleted).
+      { keys: { postId: 1, authorKey: 1, textKey: 1, deleted: 1 } },
+      { keys: { postId: 1, textKey: 1, deleted: 1, _id: -1 } },
       { keys: { clientKey: 1, _id: -1 } },
       { keys: { clientKey: 1, status: 1, deleted: 1 } },
       { keys: { authorKey: 1, _id: -1 } },
       { keys: { authorKey: 1, status: 1 } },
-      { keys: { status: 1, _id: -1 } },
-      { keys: { postAuthorId: 1, status: 1, _id: -1 } },
+      // The moderation queue: newest first, deleted comments left out.
+      { keys: { status: 1, deleted: 1, _id: -1 } },
+      { keys: { postAuthorId: 1, status: 1, deleted: 1, _id: -1 } },
     ],
     [C.threads]: [
       { keys: { postId: 1, listed: 1, _id: 1 } },

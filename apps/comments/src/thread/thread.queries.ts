@@ -105,14 +105,9 @@ export class ThreadQueries {
   /** Where the post's thread stands: read before its page, so a page is never newer-tagged than its data. */
   async threadVersion(postId: string): Promise<string> {
     const versions = this.collection<PostThreadVersionDocument>(C.versions);
-    const docs = await Promise.all([
-      versions.findOne({ _id: postId }),
-      versions.findOne({ _id: AUTHOR_NAMES_VERSION }),
-    ]);
-    return threadVersionTag(
-      docs.filter((d) => d !== null),
-      postId,
-    );
+    // One round trip for both records; the tag does not depend on the order they come in.
+    const docs = await versions.find({ _id: { $in: [postId, AUTHOR_NAMES_VERSION] } });
+    return threadVersionTag(docs, postId);
   }
 
   async page(request: ThreadPageRequest): Promise<ThreadPageResult> {

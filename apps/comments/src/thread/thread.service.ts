@@ -8,6 +8,7 @@ import { authorKeyOf, viewerTokenHashOf } from '../comments/comment-keys';
 import { mayModerate } from '../comments/comment.decider';
 import { type PostFacts, refusalOf } from '../post-status/post-facts';
 import { PostStatusQueries } from '../post-status/post-status.queries';
+import type { CommentSettings } from '../settings/comment-settings.decider';
 import { SettingsService } from '../settings/settings.service';
 import { ThreadQueries } from './thread.queries';
 import type { ThreadViewer } from './thread-tree';
@@ -64,7 +65,7 @@ export class ThreadService {
       this.posts.find(postId, now),
       this.settings.current(),
     ]);
-    this.readable(post, query, null);
+    const shown = this.readable(post, query, null);
     const order = query.order ?? settings.defaultOrder;
     const key = [
       postId,
@@ -79,7 +80,8 @@ export class ThreadService {
     const slot = `${postId}|${query.page}|${order}`;
     const kept = this.kept.get(slot, key);
     if (kept) return kept;
-    const page = await this.thread(postId, { ...query, order }, null);
+    // The post and settings just read make the page: they are the ones its key names.
+    const page = await this.page(shown, settings, { ...query, order }, null);
     // Kept as bytes: sent as they are, with no size to measure and no text to encode per request.
     return this.kept.set(slot, key, Buffer.from(JSON.stringify(page)));
   }
@@ -97,8 +99,20 @@ export class ThreadService {
   }
 
   async thread(postId: string, query: ThreadQuery, actor: Actor | null): Promise<ThreadPage> {
-    const post = this.readable(await this.posts.find(postId, this.clock()), query, actor);
-    const settings = await this.settings.current();
+    const [post, settings] = await Promise.all([
+      this.posts.find(postId, this.clock()),
+      this.settings.current(),
+    ]);
+    return this.page(this.readable(post, query, actor), settings, query, actor);
+  }
+
+  private async page(
+    post: PostFacts,
+    settings: CommentSettings,
+    query: ThreadQuery,
+    actor: Actor | null,
+  ): Promise<ThreadPage> {
+    const postId = post.postId;
     const order = query.order ?? settings.defaultOrder;
     const { items, totals } = await this.queries.page({
       postId,

@@ -49,8 +49,9 @@ export const inboxProjection: Projection<'notifications'> = {
   topics: ['notifications'],
   collections: {
     notifications: [
-      { keys: { accountId: 1, createdAt: -1 } },
-      { keys: { accountId: 1, readAt: 1 } },
+      // An account's in-app inbox, newest first, and its unread ones.
+      { keys: { accountId: 1, inApp: 1, createdAt: -1, _id: -1 } },
+      { keys: { accountId: 1, inApp: 1, readAt: 1 } },
       { keys: { retrying: 1 } },
       { keys: { digestDueAt: 1 } },
     ],

@@ -268,7 +268,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       { keys: { seriesKey: 1, status: 1, sortAt: -1, _id: -1 } },
       { keys: { authorId: 1, status: 1, sortAt: -1, _id: -1 } },
       { keys: { slugs: 1 } },
-      { keys: { status: 1, publishAt: 1 } },
+      { keys: { status: 1, publishAt: 1, _id: 1 } },
     ],
     [COLLECTIONS.likes]: [
       { keys: { postId: 1, liked: 1, likedAt: 1, _id: 1 } },

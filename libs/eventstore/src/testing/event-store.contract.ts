@@ -140,6 +140,32 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       );
     });
 
+    it('appends a new stream without reading it, and refuses a "new" stream that exists', async () => {
+      const stream = uniqueStream('new');
+      const reads = jest.spyOn(store, 'readStream');
+      const first = await handleCommand(
+        store,
+        likeCounter,
+        stream,
+        { postId: 'p', accountId: 'a' },
+        context,
+        {
+          newStream: true,
+          retriesOnConflict: 0,
+        },
+      );
+      expect(first).toMatchObject({ ok: true, state: 1, version: 1 });
+      expect(reads).not.toHaveBeenCalled();
+      await expect(
+        handleCommand(store, likeCounter, stream, { postId: 'p', accountId: 'b' }, context, {
+          newStream: true,
+          retriesOnConflict: 0,
+        }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      reads.mockRestore();
+      expect((await store.readStream(stream)).version).toBe(1);
+    });
+
     it('returns a domain error as a value and appends nothing', async () => {
       const refuse: Decider<number, null, Liked, DomainError<'Nope'>> = {
         initialState: 0,

@@ -7,6 +7,8 @@ const CONNECT_OPTIONS: ConnectOptions = {
   // FerretDB and single-node setups: writes are acknowledged by the primary.
   retryWrites: false,
   autoIndex: false,
+  // Each command is counted (round trips per operation, and the database-commands metric).
+  monitorCommands: true,
 };
 
 export async function connectMongo(uri: string): Promise<Connection> {

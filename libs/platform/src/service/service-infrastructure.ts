@@ -19,6 +19,7 @@ import {
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../health/readiness.service';
 import { createKafka, kafkaReadiness } from '../infra/kafka';
+import { DatabaseCommandMonitor } from '../infra/database-commands';
 import { MongoWatchdog, connectMongo, mongoConnectionProbe, mongoReadiness } from '../infra/mongo';
 
 export type Clock = () => Date;
@@ -37,6 +38,8 @@ export interface ServiceInfrastructure {
   readonly partitions: number;
   readonly relayPollMs: number;
   readonly readiness: ReadinessCheck[];
+  /** The round trips to the database (distributed mode; embedded read models make none). */
+  readonly databaseCommands?: DatabaseCommandMonitor;
   topicName(key: TopicKey): string;
   close(): Promise<void>;
 }
@@ -49,6 +52,7 @@ export async function createDistributedInfrastructure(
   service: string = config.app,
 ): Promise<ServiceInfrastructure> {
   const mongo = await connectMongo(config.mongo.uri);
+  const databaseCommands = new DatabaseCommandMonitor(service).watch(mongo);
   const watchdog = new MongoWatchdog(mongoConnectionProbe(mongo, config.mongo.uri), logger, {
     intervalMs: 5_000,
     wedgedAfterMs: 30_000,
@@ -77,6 +81,7 @@ export async function createDistributedInfrastructure(
     partitions: config.kafka.partitions,
     relayPollMs: config.relay.pollMs,
     readiness: [mongoReadiness(mongo), kafkaCheck],
+    databaseCommands,
     topicName: (key) => topicName(key, config.kafka.topicPrefix),
     async close() {
       await watchdog.stop();
