@@ -1,4 +1,5 @@
 import { SmtpMailer } from '@parley/mail';
+import type { RunningService } from '@parley/platform';
 import {
   type HarnessMode,
   type ServiceHarness,
@@ -19,6 +20,8 @@ export interface ParleyStack {
   url: string;
   /** The gateway's scrape endpoint's server, when asked for. */
   metricsUrl?: string;
+  /** The services running in this process, for what only an operator does (an import). */
+  services: RunningService[];
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startParleyStack(
     return {
       url: parley.url,
       ...(parley.metricsUrl ? { metricsUrl: parley.metricsUrl } : {}),
+      services: [parley.gateway, ...parley.services],
       close: () => parley.close(),
     };
   }
@@ -102,6 +106,7 @@ export async function startParleyStack(
     );
     return {
       url: gateway.url,
+      services: started.map((harness) => harness.running),
       async close() {
         for (const harness of [...started].reverse()) await harness.close();
         await mailer.close();
