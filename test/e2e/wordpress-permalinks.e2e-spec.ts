@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { LegacyLinkTarget, PostView } from '@parley/contracts';
+import type { LegacyLinkTarget, PostView, ThreadPage } from '@parley/contracts';
 import { type HarnessMode, MailCatcher, describeInfra, eventually } from '@parley/testing';
 import type { Browser } from 'playwright-core';
 import { importWordpress } from '../../apps/standalone/src/import/wordpress-import';
@@ -43,7 +43,7 @@ function permalinks(mode: HarnessMode): void {
       await smtp.stop();
     });
 
-    it('answers the permalink, with or without its slash, and /?p= with a 301 to the post page', async () => {
+    it("answers the permalink, with or without its slash, and /?p= with a 301 to the post page, which answers its comments' old anchors", async () => {
       const location = await eventually(
         async () => {
           const moved = await get('/2012/01/03/template-comments/');
@@ -66,6 +66,13 @@ function permalinks(mode: HarnessMode): void {
         id: post.id,
         slug: 'template-comments',
       });
+      // Its comments keep their WordPress ids, which the page answers as their old anchors.
+      const thread = (await (await get(`/api/v1/posts/${post.id}/comments`)).json()) as ThreadPage;
+      expect(thread.items.find((c) => c.imported?.id === DEEPEST_COMMENT)?.body).toMatch(
+        /^Comment Depth 10/,
+      );
+      const page = await (await get('/posts/template-comments')).text();
+      expect(page).toContain(`<article id="comment-${DEEPEST_COMMENT}"`);
       expect((await get('/2012/01/03/not-a-post-there/')).status).toBe(404);
       expect((await get('/api/v1/legacy-links?path=/2012/01/03/not-a-post-there/')).status).toBe(
         404,
