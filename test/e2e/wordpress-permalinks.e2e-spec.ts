@@ -52,7 +52,11 @@ function permalinks(mode: HarnessMode): void {
         { timeoutMs: timeouts.wait },
       );
       expect(location).toBe('/posts/template-comments');
-      for (const old of ['/2012/01/03/template-comments', `/?p=${POST_ID}`]) {
+      for (const old of [
+        '/2012/01/03/template-comments',
+        '/2012/01/03/template-comments/comment-page-2/',
+        `/?p=${POST_ID}`,
+      ]) {
         const moved = await get(old);
         expect({ old, status: moved.status, location: moved.headers.get('location') }).toEqual({
           old,

@@ -16,6 +16,7 @@ describe("an imported post's old addresses", () => {
       '/2014/01/27/movie-quote-monday-her',
       '/2014/01/27/Movie-Quote-Monday-Her//',
       '/2014/01/27/movie-quote-monday%2Dher/',
+      '/2014/01/27/movie-quote-monday-her/comment-page-2/',
     ])
       expect(keys).toContain(legacyKey({ path }));
     expect(keys).toContain(legacyKey({ p: '123' }));
@@ -41,6 +42,7 @@ describe("an imported post's old addresses", () => {
     expect(legacyKeysOf({ system: 'wordpress', site: SITE, id: '9' })).toEqual(['p:9']);
     expect(legacyKeysOf(undefined)).toEqual([]);
     expect(legacyKey({ path: '/' })).toBeNull();
+    expect(legacyKey({ path: '/comment-page-2/' })).toBeNull();
     expect(legacyKey({ p: 'x' })).toBeNull();
   });
 });

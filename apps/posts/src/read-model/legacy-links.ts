@@ -29,11 +29,14 @@ function pathOf(address: string): string | null {
   }
 }
 
-/** The key a legacy link is looked up by in the posts read model, null when it names no post. */
+/**
+ * The key a legacy link is looked up by in the posts read model, null when it names no post.
+ * A page of a post's comments (`…/comment-page-2/`, as WordPress links a comment) is the post.
+ */
 export function legacyKey(link: LegacyLink): string | null {
   if ('p' in link) return /^\d{1,20}$/.test(link.p) ? `p:${link.p.replace(/^0+(?=\d)/, '')}` : null;
-  const path = normalizedPath(link.path);
-  return path === null ? null : `path:${path}`;
+  const path = normalizedPath(link.path)?.replace(/\/comment-page-\d+$/, '') ?? null;
+  return path === null || path === '' ? null : `path:${path}`;
 }
 
 /**
