@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { LegacyLinkTarget, PostView, ThreadPage } from '@parley/contracts';
+import type { LegacyLinkTarget, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
 import { type HarnessMode, MailCatcher, describeInfra, eventually } from '@parley/testing';
 import type { Browser } from 'playwright-core';
 import { importWordpress } from '../../apps/standalone/src/import/wordpress-import';
@@ -115,6 +115,50 @@ function permalinks(mode: HarnessMode): void {
             expect(top).toBeGreaterThan(-2);
             expect(top).toBeLessThan(800);
             expect(await page.evaluate('scrollY')).toBeGreaterThan(800);
+          } finally {
+            await context.close();
+          }
+        });
+
+        it("finds an old comment's anchor on a later page of the thread", async () => {
+          const admin = await fetch(`${parley.url}/api/v1/auth/register`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              email: 'boots@blog.example',
+              password: 'correct horse battery staple',
+              displayName: 'Boots',
+            }),
+          });
+          const { accessToken } = (await admin.json()) as TokensResponse;
+          const changed = await fetch(`${parley.url}/api/v1/settings/comments`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+            body: JSON.stringify({ commentsPerPage: 2 }),
+          });
+          expect(changed.status).toBe(200);
+          const post = (await (await get('/api/v1/posts/template-comments')).json()) as PostView;
+          const second = await eventually(async () => {
+            const thread = (await (
+              await get(`/api/v1/posts/${post.id}/comments?page=2`)
+            ).json()) as ThreadPage;
+            return thread.totals.pages > 2 ? thread : undefined;
+          });
+          const wanted = second.items.at(-1)!.imported!.id;
+
+          const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+          try {
+            const page = await context.newPage();
+            await page.goto(`${parley.url}/2012/01/03/template-comments/#comment-${wanted}`);
+            await page.waitForURL(
+              `${parley.url}/posts/template-comments?cpage=2#comment-${wanted}`,
+            );
+            const target = page.locator(':target');
+            await target.waitFor();
+            expect(await target.getAttribute('id')).toBe(`comment-${wanted}`);
+            const top = (await target.boundingBox())?.y;
+            expect(top).toBeGreaterThan(-2);
+            expect(top).toBeLessThan(800);
           } finally {
             await context.close();
           }
