@@ -1,4 +1,5 @@
 import { SmtpMailer } from '@parley/mail';
+import type { RunningService } from '@parley/platform';
 import {
   type HarnessMode,
   type ServiceHarness,
@@ -21,6 +22,8 @@ export interface ParleyStack {
   metricsUrl?: string;
   /** Each service's own harness, on the distributed stack (its round trips to the database). */
   services?: Record<ServiceName, ServiceHarness>;
+  /** The services running in this process, for what only an operator does (an import). */
+  running: RunningService[];
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startParleyStack(
     return {
       url: parley.url,
       ...(parley.metricsUrl ? { metricsUrl: parley.metricsUrl } : {}),
+      running: [parley.gateway, ...parley.services],
       close: () => parley.close(),
     };
   }
@@ -107,6 +111,7 @@ export async function startParleyStack(
     return {
       url: gateway.url,
       services: { posts, comments, notifications, gateway },
+      running: started.map((harness) => harness.running),
       async close() {
         for (const harness of [...started].reverse()) await harness.close();
         await mailer.close();

@@ -61,7 +61,12 @@ describe('importing a WordPress export into the embedded Parley (npm run import)
     });
     const text = await response.text();
     const json = response.headers.get('content-type')?.includes('json');
-    return { status: response.status, text, body: (json && text ? JSON.parse(text) : text) as T };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: (json && text ? JSON.parse(text) : text) as T,
+    };
   }
 
   beforeAll(async () => {
@@ -165,6 +170,33 @@ describe('importing a WordPress export into the embedded Parley (npm run import)
     expect(chain.map((c) => order.indexOf(c.id))).toEqual(
       [...chain.map((c) => order.indexOf(c.id))].sort((a, b) => a - b),
     );
+
+    // The old blog's addresses lead to the post, and its comments' anchors to the comments.
+    for (const old of [
+      '/2012/01/03/template-comments/',
+      '/2012/01/03/template-comments',
+      '/?p=1148',
+    ]) {
+      const moved = await call('GET', old);
+      expect({ old, status: moved.status, location: moved.headers.get('location') }).toEqual({
+        old,
+        status: 301,
+        location: '/posts/template-comments',
+      });
+    }
+    expect((await call('GET', '/2012/01/03/no-such-post/')).status).toBe(404);
+    // The draft's ?p= leads nowhere: the front page, as for any other query.
+    const draft = await call('GET', '/?p=1164');
+    expect(draft.status).toBe(200);
+    expect(draft.headers.get('location')).toBeNull();
+    expect(chain[9]!.imported).toEqual({
+      system: 'wordpress',
+      site: 'https://wpthemetestdata.wordpress.com',
+      id: '915',
+    });
+    const page = await call('GET', '/posts/template-comments');
+    expect(page.text).toMatch(/<article id="comment-915" aria-labelledby="comment-[^"]+-by">/);
+    expect(page.text).toContain('id="comment-881"');
 
     const pings = await call<ThreadPage>(
       'GET',

@@ -303,6 +303,44 @@
     );
   }
 
+  // ---- An imported blog's comment anchor (#comment-123) on another page of the thread ----
+
+  var oldAnchor = /^#comment-(\d+)$/.exec(window.location.hash);
+  if (
+    postId &&
+    body.dataset.postSlug &&
+    oldAnchor &&
+    !document.getElementById('comment-' + oldAnchor[1]) &&
+    document.querySelector('nav.pagination')
+  ) {
+    var corder = new URLSearchParams(window.location.search).get('corder');
+    var order = corder === 'newest' || corder === 'oldest' ? corder : '';
+    var findOldComment = function (page) {
+      var query = '?page=' + page + (order ? '&order=' + order : '');
+      api('GET', '/api/v1/posts/' + encodeURIComponent(postId) + '/comments' + query).then(
+        function (r) {
+          if (!r.ok || !r.body) return;
+          var here = r.body.items.some(function (item) {
+            return item.imported && item.imported.id === oldAnchor[1];
+          });
+          if (here) {
+            window.location.replace(
+              '/posts/' +
+                encodeURIComponent(body.dataset.postSlug) +
+                '?cpage=' +
+                page +
+                (order ? '&corder=' + order : '') +
+                oldAnchor[0],
+            );
+          } else if (page < r.body.totals.pages) {
+            findOldComment(page + 1);
+          }
+        },
+      );
+    };
+    findOldComment(1);
+  }
+
   // ---- Live comments: a gentle marker, never a jump ----
 
   var marker = document.querySelector('[data-new-comments]');

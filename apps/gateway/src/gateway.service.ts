@@ -29,6 +29,7 @@ import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { BlogSettingsController } from './posts/blog-settings.controller';
+import { LegacyLinksController } from './posts/legacy-links.controller';
 import { PostsController } from './posts/posts.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import { FeedsController } from './web/feeds.controller';
@@ -110,6 +111,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           AsyncApiController,
           PostsController,
           BlogSettingsController,
+          LegacyLinksController,
           CommentsController,
           NotificationsController,
           LiveController,

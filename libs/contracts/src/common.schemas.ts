@@ -30,6 +30,8 @@ export const importedFromSchema = z.object({
   site: z.string().min(1).max(500),
   /** The post's or comment's id on that site. */
   id: z.string().min(1).max(40),
+  /** The post's address on that site (its permalink), which keeps leading to it here. */
+  link: z.string().min(1).max(2000).optional(),
 });
 export type ImportedFrom = z.infer<typeof importedFromSchema>;
 

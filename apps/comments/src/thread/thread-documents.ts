@@ -1,4 +1,4 @@
-import type { CommentKind, CommentStatus } from '@parley/contracts';
+import type { CommentKind, CommentStatus, ImportedFrom } from '@parley/contracts';
 import type { Document, Versioned } from '@parley/readmodel';
 
 export const THREAD_PROJECTION = 'thread';
@@ -42,6 +42,8 @@ export interface ThreadCommentDocument extends Versioned {
   status: CommentStatus;
   /** A pingback or trackback kept from an imported blog; absent for a comment. */
   kind?: CommentKind;
+  /** Where an imported comment came from; absent for one written here. */
+  imported?: ImportedFrom;
   moderationReason: string | null;
   viewerTokenHash: string | null;
   postAuthorId: string | null;

@@ -62,6 +62,7 @@ function evolveComment(
       html: d.html,
       status: d.status,
       ...(d.kind && d.kind !== 'comment' ? { kind: d.kind } : {}),
+      ...(d.imported ? { imported: d.imported } : {}),
       moderationReason: d.moderationReason,
       viewerTokenHash: d.viewerTokenHash,
       postAuthorId: d.postAuthorId,

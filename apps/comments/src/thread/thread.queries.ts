@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AWAITING_MODERATION_MESSAGE,
+  type CommentView,
   DELETED_COMMENT_MESSAGE,
   type GuestContact,
   type ModerationQueueItem,
@@ -339,6 +340,13 @@ function publicAuthor(doc: ThreadCommentDocument, names: Map<string, string>): P
   };
 }
 
+/** An imported comment's place on its old blog, so that its old anchor still finds it. */
+function importedFields(doc: ThreadCommentDocument): Pick<CommentView, 'imported'> {
+  return doc.imported
+    ? { imported: { system: doc.imported.system, site: doc.imported.site, id: doc.imported.id } }
+    : {};
+}
+
 function commentFields(doc: ThreadCommentDocument, decorate: Decorations) {
   return {
     id: doc._id,
@@ -350,6 +358,7 @@ function commentFields(doc: ThreadCommentDocument, decorate: Decorations) {
     html: doc.html,
     status: doc.status,
     kind: doc.kind ?? 'comment',
+    ...importedFields(doc),
     postedAt: doc.postedAt,
     edited: doc.editedAt !== null,
     editedAt: doc.editedAt,
@@ -382,6 +391,7 @@ function toThreadItem(
       html: '',
       status: doc.status,
       kind: doc.kind ?? 'comment',
+      ...importedFields(doc),
       postedAt: doc.postedAt,
       edited: false,
       editedAt: null,

@@ -10,7 +10,9 @@ import { APP_LOGGER, sendProblem } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { type Observable, throwError } from 'rxjs';
+import { redirectLegacyLink } from './legacy-redirect';
 import { PageRenderer } from './page-renderer';
+import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 
 /** Whether the client asks for a page: it names text/html in Accept with a weight above zero. */
@@ -26,14 +28,15 @@ export function wantsHtml(accept: string | undefined): boolean {
 const API_PATHS = /^\/(api|wp-json)(\/|$)/;
 
 /**
- * An address nothing answers: a browser gets a page in the site's frame, an API client the
- * problem+json every other error is.
+ * An address nothing answers: an old permalink of an imported blog redirects to its post; else
+ * a browser gets a page in the site's frame, an API client the problem+json every other error is.
  */
 @Catch(NotFoundException)
 @Injectable()
 export class NotFoundPageFilter implements ExceptionFilter {
   constructor(
     private readonly pages: PageRenderer,
+    private readonly api: PublicApi,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -48,6 +51,12 @@ export class NotFoundPageFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const path = request.url.split('?')[0] ?? '/';
+    if (
+      !API_PATHS.test(path) &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      (await redirectLegacyLink(this.api, request, reply, { path }))
+    )
+      return;
     if (API_PATHS.test(path) || !wantsHtml(request.headers.accept)) {
       sendProblem(exception, request, reply, this.logger);
       return;

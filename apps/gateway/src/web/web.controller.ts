@@ -17,6 +17,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SafeHtml } from './html';
 import { identicon } from './identicon';
+import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
 import { type PageContent, PageRenderer } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
@@ -123,12 +124,20 @@ export class WebController {
         series: text,
         'email-verified': text,
         'subscription-confirmed': text,
+        p: text,
       }),
     })
     query: Record<string, string | undefined>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    // WordPress's own address of a post, `/?p=123`, as the blog imported from gave it.
+    if (
+      query.p !== undefined &&
+      /^\d{1,20}$/.test(query.p) &&
+      (await redirectLegacyLink(this.api, request, reply, { p: query.p }))
+    )
+      return;
     await this.api.viewer(request, reply);
     const posts = await this.api.call<PostPage>(request, {
       method: 'GET',

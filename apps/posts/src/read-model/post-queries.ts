@@ -2,6 +2,7 @@ import { can } from '@parley/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   Actor,
+  LegacyLinkTarget,
   LikersPage,
   ListLikesQuery,
   ListPostsQuery,
@@ -13,6 +14,7 @@ import type { EventStore } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE, READ_MODELS, validationProblem } from '@parley/platform';
 import { type Filter, type LiveReadModels, reachedVersion } from '@parley/readmodel';
 import { canWrite, mayChange } from '../posts/post.decider';
+import { type LegacyLink, legacyKey } from './legacy-links';
 import { loadPost } from '../posts/post-stream';
 import {
   NO_FIGURES,
@@ -151,6 +153,20 @@ export class PostQueries {
     if (!doc || doc.status !== 'published') return null;
     const post = postFromDocument(doc);
     return isVisible(post) ? this.view(post) : null;
+  }
+
+  /**
+   * The published post an old address of the blog it was imported from leads to (the first
+   * imported, when two imported blogs shared the address), or null.
+   */
+  async byLegacyLink(link: LegacyLink): Promise<LegacyLinkTarget | null> {
+    const key = legacyKey(link);
+    if (key === null) return null;
+    const [doc] = await this.posts.find(
+      { legacyLinks: key, status: 'published' },
+      { sort: { _id: 1 }, limit: 1 },
+    );
+    return doc ? { id: doc._id, slug: doc.slug } : null;
   }
 
   /** Whether the actor may see the post at all: published, or theirs to change. */

@@ -116,6 +116,33 @@ describe('the posts projection', () => {
     });
   });
 
+  it("keeps an imported post's old addresses through its later events, for the lookup's index", async () => {
+    const stream = postStream('p1');
+    const imported = drafted('p1');
+    if (imported.type !== 'parley.post.drafted.v1') throw new Error('a drafted event');
+    imported.data.imported = {
+      system: 'wordpress',
+      site: 'https://old.example',
+      id: '123',
+      link: 'https://old.example/2014/01/27/movie-quote-monday-her/',
+    };
+    await feed(stream.next(imported));
+    await feed(stream.next(published('p1', '2026-11-21T09:00:00.000Z', true)));
+    const found = await db
+      .collection<PostDocument>(COLLECTIONS.posts)
+      .find({ legacyLinks: 'path:/2014/01/27/movie-quote-monday-her', status: 'published' });
+    expect(found.map((doc) => doc._id)).toEqual(['p1']);
+    expect((await post('p1'))?.legacyLinks).toEqual([
+      'p:123',
+      'path:/2014/01/27/movie-quote-monday-her',
+    ]);
+    await feed(postStream('p2').next(drafted('p2')));
+    expect(await post('p2')).not.toHaveProperty('legacyLinks');
+    expect(postsProjection.collections[COLLECTIONS.posts]).toContainEqual({
+      keys: { legacyLinks: 1, status: 1, _id: 1 },
+    });
+  });
+
   it('applies a redelivered event once', async () => {
     const stream = postStream('p1');
     const first = stream.next(drafted('p1'));

@@ -15,6 +15,7 @@ import {
 import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import { type Post, type PostEvent, initialPost, postDecider } from '../posts/post.decider';
+import { legacyKeysOf } from './legacy-links';
 
 export const POSTS_PROJECTION = 'posts';
 
@@ -28,6 +29,8 @@ export interface PostDocument extends Versioned, Omit<Post, 'exists'> {
   seriesKey: string | null;
   /** What lists sort on: the first publication, the scheduled time, or the last edit of a draft. */
   sortAt: string;
+  /** The keys of an imported post's old addresses on its former blog (see legacy-links). */
+  legacyLinks?: string[];
 }
 
 /** One reader's like of one post, owned by the like's stream. */
@@ -105,6 +108,7 @@ export function postFromDocument(doc: PostDocument): Post {
     tagKeys: _t,
     seriesKey: _s,
     sortAt: _sort,
+    legacyLinks: _l,
     ...fields
   } = doc;
   return { exists: true, ...fields };
@@ -168,7 +172,12 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
     // Without its drafted event (dead-lettered) there is nothing to build the post on.
     if (!current && event.type !== 'parley.post.drafted.v1') return null;
     const post = postDecider.evolve(current ? postFromDocument(current) : initialPost, event);
-    return postDocument(renamed === undefined ? post : { ...post, authorName: renamed });
+    const doc = postDocument(renamed === undefined ? post : { ...post, authorName: renamed });
+    const legacyLinks =
+      event.type === 'parley.post.drafted.v1'
+        ? legacyKeysOf(event.data.imported)
+        : (current?.legacyLinks ?? []);
+    return legacyLinks.length > 0 ? { ...doc, legacyLinks } : doc;
   });
   // A rename applied while this event was being applied must not be lost.
   if (authorId !== undefined) {
@@ -269,6 +278,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       { keys: { authorId: 1, status: 1, sortAt: -1, _id: -1 } },
       { keys: { slugs: 1 } },
       { keys: { status: 1, publishAt: 1, _id: 1 } },
+      { keys: { legacyLinks: 1, status: 1, _id: 1 } },
     ],
     [COLLECTIONS.likes]: [
       { keys: { postId: 1, liked: 1, likedAt: 1, _id: 1 } },

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { LegacyLinksController } from './legacy-links.controller';
 import { PostQueries } from './post-queries';
 
-@Module({ providers: [PostQueries], exports: [PostQueries] })
+@Module({
+  controllers: [LegacyLinksController],
+  providers: [PostQueries],
+  exports: [PostQueries],
+})
 export class ReadModelModule {}

@@ -3,6 +3,7 @@ import type {
   AnyEvent,
   BlogSettingsView,
   DomainEvent,
+  LegacyLinkTarget,
   LikersPage,
   PostPage,
   PostView,
@@ -19,6 +20,8 @@ import {
   StreamWriter,
 } from '@parley/testing';
 import { postsService } from '../posts.service';
+import { newPostId } from '../posts/post-id';
+import { PostUseCases } from '../posts/post-use-cases';
 import { POSTS_PROJECTION, postsProjection } from '../read-model/posts.projection';
 import { commentDeleted, commentModerated, commentPosted, displayNameChanged } from './events';
 
@@ -328,6 +331,52 @@ export function postsScenario(mode: HarnessMode): void {
       }
       const other = await draft(bo, { title: 'Working title' });
       expect(other.slug).toBe('working-title-2');
+    });
+
+    it("leads an imported post's old permalink and ?p= id to the post once published, and nothing else", async () => {
+      const imports = posts.running.app.get(PostUseCases, { strict: false });
+      const site = 'https://old-blog.example';
+      const bring = async (id: string, slug: string, status: 'draft' | 'published') => {
+        const postId = newPostId(new Date('2014-01-27T09:00:00.000Z'));
+        const outcome = await imports.importPost({
+          postId,
+          author: { accountId: 'wordpress-ann', displayName: 'Ann' },
+          slug,
+          content: {
+            title: slug,
+            body: 'Body',
+            excerpt: null,
+            categories: [],
+            tags: [],
+            series: null,
+          },
+          commentSettings: { mode: 'open', autoCloseDays: null },
+          status,
+          date: new Date('2014-01-27T09:00:00.000Z'),
+          imported: { system: 'wordpress', site, id, link: `${site}/2014/01/27/${slug}/` },
+        });
+        expect(outcome.ok).toBe(true);
+        return postId;
+      };
+      const her = await bring('123', 'movie-quote-monday-her', 'published');
+      await bring('124', 'still-a-draft', 'draft');
+      const lookup = (query: string) =>
+        call<LegacyLinkTarget>('GET', `/v1/legacy-links?${query}`, null);
+      const found = await eventually(async () => {
+        const answer = await lookup('path=/2014/01/27/movie-quote-monday-her/');
+        return answer.status === 200 ? answer.body : undefined;
+      }, wait);
+      expect(found).toEqual({ id: her, slug: 'movie-quote-monday-her' });
+      expect((await lookup('path=/2014/01/27/movie-quote-monday-her')).body).toEqual(found);
+      expect((await lookup('p=123')).body).toEqual(found);
+      for (const query of [
+        'p=124',
+        'path=/2014/01/27/still-a-draft/',
+        'p=999',
+        'path=/2014/01/27/',
+      ])
+        expect((await lookup(query)).status).toBe(404);
+      expect((await lookup('p=abc')).status).toBe(400);
     });
 
     it('lets one of two editors saving at the same revision win, and the other gets 409 with the current revision', async () => {

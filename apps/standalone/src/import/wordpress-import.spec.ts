@@ -16,7 +16,7 @@ const comment = (id: string, parent: string, extra = '') =>
 <wp:comment_date_gmt>2014-01-0${id} 10:00:00</wp:comment_date_gmt><wp:comment_content>Comment ${id}</wp:comment_content>
 <wp:comment_approved>1</wp:comment_approved>${extra}</wp:comment>`;
 
-const POST = `<item><title>Hello</title><dc:creator>ann</dc:creator><wp:post_id>10</wp:post_id>
+const POST = `<item><title>Hello</title><link>${SITE}/2014/01/01/hello/</link><dc:creator>ann</dc:creator><wp:post_id>10</wp:post_id>
 <wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>hello</wp:post_name>
 <wp:post_date_gmt>2014-01-01 09:00:00</wp:post_date_gmt><wp:comment_status>open</wp:comment_status>
 <content:encoded><![CDATA[<!-- wp:paragraph --><p>Hi</p><!-- /wp:paragraph -->]]></content:encoded>
@@ -79,7 +79,7 @@ describe('importing a WordPress export', () => {
       slug: 'hello',
       status: 'published',
       content: { title: 'Hello', body: '<p>Hi</p>' },
-      imported: { system: 'wordpress', site: SITE, id: '10' },
+      imported: { system: 'wordpress', site: SITE, id: '10', link: `${SITE}/2014/01/01/hello/` },
     });
     const idOf = (id: string) =>
       importedId(SITE, 'comment', id, new Date(`2014-01-0${id}T10:00:00Z`));

@@ -330,6 +330,7 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
             displayName: clip(writer?.displayName || item.creator || 'WordPress', 80),
           };
     const excerpt = htmlToText(item.excerpt);
+    const link = webAddress(item.link);
     const post: PostToImport = {
       postId,
       author,
@@ -348,7 +349,12 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
       },
       status,
       date,
-      imported: { system: 'wordpress', site: from.url, id: item.postId },
+      imported: {
+        system: 'wordpress',
+        site: from.url,
+        id: item.postId,
+        ...(link && link.length <= 2000 ? { link } : {}),
+      },
     };
     const outcome = options.dryRun
       ? await dryRun('post', postId)

@@ -178,6 +178,10 @@ export const commentViewSchema = z.object({
   status: commentStatusSchema,
   /** A comment, or a pingback or trackback kept from an imported blog. */
   kind: commentKindSchema,
+  /** Set when the comment was imported: the blog it came from and its id there (`#comment-123`). */
+  imported: z
+    .object({ system: z.literal('wordpress'), site: z.string(), id: z.string() })
+    .optional(),
   postedAt: z.string(),
   edited: z.boolean(),
   editedAt: z.string().nullable(),

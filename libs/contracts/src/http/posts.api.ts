@@ -244,3 +244,26 @@ export const schedulerPassSchema = z.object({
   published: z.array(z.string()),
 });
 export type SchedulerPass = z.infer<typeof schedulerPassSchema>;
+
+/**
+ * An old address of an imported blog: the path of a post's permalink there
+ * (`/2014/01/27/movie-quote-monday-her/`), or the id WordPress's `/?p=123` names.
+ */
+export const legacyLinkQuerySchema = z
+  .object({
+    path: z.string().startsWith('/').max(2000).optional(),
+    p: z
+      .string()
+      .regex(/^\d{1,20}$/, 'must be a WordPress post id')
+      .optional(),
+  })
+  .superRefine((query, context) => {
+    if ((query.path === undefined) === (query.p === undefined))
+      context.addIssue({ code: 'custom', path: ['path'], message: 'give either path or p' });
+  })
+  .transform((query) => (query.p !== undefined ? { p: query.p } : { path: query.path ?? '/' }));
+export type LegacyLinkQuery = z.output<typeof legacyLinkQuerySchema>;
+
+/** The published post an old address leads to. */
+export const legacyLinkTargetSchema = z.object({ id: z.string(), slug: z.string() });
+export type LegacyLinkTarget = z.infer<typeof legacyLinkTargetSchema>;

@@ -78,4 +78,13 @@ describe('a comment on the page', () => {
     expect(markup).not.toContain('class="avatar"');
     expect(commentArticle(item(), ctx()).value).toContain('class="avatar"');
   });
+
+  it("answers an imported comment's old anchor (#comment-123), and no other comment's", () => {
+    const imported = commentArticle(
+      item({ imported: { system: 'wordpress', site: 'https://old.example', id: '881' } }),
+      ctx(),
+    ).value;
+    expect(imported).toMatch(/^<article id="comment-881" aria-labelledby="comment-c1-by">/);
+    expect(commentArticle(item(), ctx()).value).toMatch(/^<article aria-labelledby=/);
+  });
 });

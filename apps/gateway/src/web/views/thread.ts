@@ -83,7 +83,9 @@ export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): Saf
     mine && !item.deleted && ctx.editableAfter !== null && item.postedAt > ctx.editableAfter;
   const editing = editable && ctx.editing === item.id;
   const replyHref = `/posts/${encodeURIComponent(ctx.slug)}?replyTo=${encodeURIComponent(item.id)}${ctx.page > 1 ? `&cpage=${ctx.page}` : ''}#respond`;
-  return html`<article aria-labelledby="comment-${item.id}-by">
+  // An imported comment answers its old blog's anchor too (`#comment-123`), kept across redirects.
+  const oldAnchor = item.imported && /^\d+$/.test(item.imported.id) ? item.imported.id : null;
+  return html`<article${oldAnchor !== null && html` id="comment-${oldAnchor}"`} aria-labelledby="comment-${item.id}-by">
     <header id="comment-${item.id}-by">
       ${author(item)}
       <span class="comment-meta"
