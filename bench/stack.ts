@@ -154,6 +154,8 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
         {
           ...base,
           PORT: String(port),
+          // Each process its own free scrape port: four on one machine cannot share 9464.
+          METRICS_PORT: '0',
           MONGODB_URI: mongo.toString(),
           ...(name === 'gateway'
             ? {

@@ -61,9 +61,9 @@ export function personKeyStoreContract(
       expect((await store.list()).filter((k) => k.person === personDigest(ann))).toHaveLength(1);
     });
 
-    (options.replicas ? it : it.skip)(
-      'makes one key for a person that two replicas ask for at once',
-      async () => {
+    // Only a store that replicas share has this case; a one-process store has no replica.
+    if (options.replicas)
+      it('makes one key for a person that two replicas ask for at once', async () => {
         const other = await harness.replica!();
         for (let round = 0; round < 5; round += 1) {
           const ann = someone();
@@ -73,8 +73,7 @@ export function personKeyStoreContract(
           expect(new Set(keys.map((k) => k.keyId)).size).toBe(1);
           expect(new Set(keys.map((k) => k.material.toString('hex'))).size).toBe(1);
         }
-      },
-    );
+      });
 
     it('keeps its keys across a restart', async () => {
       const ann = someone();
