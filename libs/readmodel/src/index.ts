@@ -2,6 +2,7 @@ export * from './document-store.port';
 export * from './memory/memory-document-store';
 export * from './mongo/mongo-document-store';
 export * from './versioned';
+export * from './applied-streams';
 export * from './kept-answers';
 export * from './projection';
 export * from './live-read-models';

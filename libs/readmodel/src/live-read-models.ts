@@ -1,4 +1,5 @@
 import type { ConsumerProgress } from '@parley/messaging';
+import { AppliedStreams } from './applied-streams';
 import type { DocumentStore } from './document-store.port';
 import { GenerationDb, type Projection } from './projection';
 
@@ -6,6 +7,8 @@ import { GenerationDb, type Projection } from './projection';
 export class LiveReadModels {
   private readonly live = new Map<string, GenerationDb>();
   private readonly progress = new Map<string, ConsumerProgress>();
+  /** What this process's projections have applied, for read-your-writes waits. */
+  readonly applied = new AppliedStreams();
 
   constructor(readonly store: DocumentStore) {}
 

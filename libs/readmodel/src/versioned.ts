@@ -54,31 +54,19 @@ export async function applyToOwnedDocument<T extends Versioned>(
 }
 
 /**
- * Waits until a stream's document shows `version` or later, for at most `withinMs`: true when
- * it does. The projection may run in another replica, so this reads the document again,
- * quickly at first.
+ * Asks `holds` again, quickly at first, until it answers true or `withinMs` has passed (or
+ * `abort` fires: false).
  */
-export function reachedVersion<T extends Versioned>(
-  collection: DocumentCollection<T>,
-  id: string,
-  version: number,
-  withinMs: number,
-): Promise<boolean> {
-  return eventually(async () => {
-    const doc = await collection.findOne({ _id: id });
-    return doc !== null && doc._v >= version;
-  }, withinMs);
-}
-
-/** Asks `holds` again, quickly at first, until it answers true or `withinMs` has passed. */
 export async function eventually(
   holds: () => Promise<boolean>,
   withinMs: number,
+  abort?: AbortSignal,
 ): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   for (let pause = 2; ; pause = Math.min(pause * 2, 25)) {
+    if (abort?.aborted) return false;
     if (await holds()) return true;
-    if (Date.now() + pause > deadline) return false;
+    if (Date.now() + pause > deadline || abort?.aborted) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }

@@ -14,8 +14,7 @@ import {
   type Document,
   type DocumentCollection,
   type LiveReadModels,
-  eventually,
-  reachedVersion,
+  reachedStream,
 } from '@parley/readmodel';
 import { commentStream, type WriterHistory } from '../comments/comment.decider';
 import type { WriteKeys } from '../comments/recent-writers';
@@ -181,23 +180,31 @@ export class ThreadQueries {
 
   /**
    * Waits until the thread pages show the comment at `version` or later, for at most
-   * `withinMs`: the comment's document first, then its top-level thread counted from it, then
-   * the post's thread version, so that no kept page from before the write is served after it.
+   * `withinMs`: signalled by this process's projection, or else read from the comment's
+   * document, its top-level thread and the post's thread version, so that no kept page from
+   * before the write is served after it.
    */
   async reached(commentId: string, version: number, withinMs: number): Promise<boolean> {
-    const deadline = Date.now() + withinMs;
-    if (!(await reachedVersion(this.comments, commentId, version, withinMs))) return false;
+    return reachedStream({
+      applied: this.readModels.applied,
+      projection: THREAD_PROJECTION,
+      stream: commentStream(commentId),
+      version,
+      withinMs,
+      read: () => this.shows(commentId, version),
+    });
+  }
+
+  /** One look: the comment, its thread and the post's version all show `version`. */
+  private async shows(commentId: string, version: number): Promise<boolean> {
     const doc = await this.comments.findOne({ _id: commentId });
-    if (!doc) return false;
-    const threads = this.collection<ThreadDocument>(C.threads);
-    const versions = this.collection<PostThreadVersionDocument>(C.versions);
-    const field = threadVersionField(commentStream(commentId));
-    return eventually(async () => {
-      const thread = await threads.findOne({ _id: doc.rootId });
-      if ((thread?.versions?.[commentId] ?? 0) < version) return false;
-      const recorded = await versions.findOne({ _id: doc.postId });
-      return (recorded?.streams[field] ?? 0) >= version;
-    }, deadline - Date.now());
+    if (!doc || doc._v < version) return false;
+    const [thread, recorded] = await Promise.all([
+      this.collection<ThreadDocument>(C.threads).findOne({ _id: doc.rootId }),
+      this.collection<PostThreadVersionDocument>(C.versions).findOne({ _id: doc.postId }),
+    ]);
+    if ((thread?.versions?.[commentId] ?? 0) < version) return false;
+    return (recorded?.streams[threadVersionField(commentStream(commentId))] ?? 0) >= version;
   }
 
   /** One comment as the viewer may see it, or null. */

@@ -12,10 +12,10 @@ import type {
 import { postIdParamSchema } from '@parley/contracts';
 import type { EventStore } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE, READ_MODELS, validationProblem } from '@parley/platform';
-import { type Filter, type LiveReadModels, reachedVersion } from '@parley/readmodel';
+import { type Filter, type LiveReadModels, reachedStream } from '@parley/readmodel';
 import { canWrite, mayChange } from '../posts/post.decider';
 import { type LegacyLink, legacyKey } from './legacy-links';
-import { loadPost } from '../posts/post-stream';
+import { loadPost, postStream } from '../posts/post-stream';
 import {
   NO_FIGURES,
   type PostFigures,
@@ -80,9 +80,19 @@ export class PostQueries {
     return this.db.collection<PostDocument>(COLLECTIONS.posts);
   }
 
-  /** Waits until the read model shows the post at `version` or later, for at most `withinMs`. */
+  /**
+   * Waits until the read model shows the post at `version` or later, for at most `withinMs`:
+   * signalled by this process's projection, or else read from the post's document.
+   */
   reached(postId: string, version: number, withinMs: number): Promise<boolean> {
-    return reachedVersion(this.posts, postId, version, withinMs);
+    return reachedStream({
+      applied: this.readModels.applied,
+      projection: POSTS_PROJECTION,
+      stream: postStream(postId),
+      version,
+      withinMs,
+      read: async () => ((await this.posts.findOne({ _id: postId }))?._v ?? 0) >= version,
+    });
   }
 
   async figures(postIds: readonly string[]): Promise<Map<string, PostFigures>> {

@@ -132,11 +132,37 @@ export class ProjectionServer extends Server implements CustomTransportStrategy 
       ),
     });
     await this.consumer.start();
+    await this.learnPartitions(topics);
+  }
+
+  /** Counts the partitions of the topics, so that a wait knows when only this process applies them. */
+  private async learnPartitions(topics: readonly string[]): Promise<void> {
+    const { readModels, projection } = this.options;
+    try {
+      const counts = await Promise.all(
+        topics.map(
+          async (topic) => [topic, (await this.options.bus.topicOffsets(topic)).length] as const,
+        ),
+      );
+      readModels.applied.heldBy(projection.name, () => {
+        const held = this.consumer?.assignment() ?? {};
+        return counts.every(([topic, count]) => count > 0 && (held[topic]?.length ?? 0) >= count);
+      });
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: error, projection: projection.name },
+        'could not count the partitions; read-your-writes waits read the documents',
+      );
+    }
   }
 
   private async apply(message: IncomingMessage, db: GenerationDb): Promise<void> {
     const event = decodeEvent(message);
-    if (!this.types.has(event.type)) return;
+    const { name } = this.options.projection;
+    if (!this.types.has(event.type)) {
+      this.options.readModels.applied.record(name, event.subject, event.streamVersion);
+      return;
+    }
     const started = performance.now();
     await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, () =>
       inSpan(
@@ -150,6 +176,8 @@ export class ProjectionServer extends Server implements CustomTransportStrategy 
         () => this.options.projection.apply(event as TopicEvent<TopicKey>, db),
       ),
     );
+    if (db === this.db)
+      this.options.readModels.applied.record(name, event.subject, event.streamVersion);
     this.options.onHandled?.(this.options.projection.name, performance.now() - started, message);
   }
 }

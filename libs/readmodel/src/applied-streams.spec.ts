@@ -1,0 +1,126 @@
+import { AppliedStreams, SIGNAL_FIRST_MS, reachedStream } from './applied-streams';
+
+describe('AppliedStreams', () => {
+  it('answers at once for a version applied before the wait, and waits for a later one', async () => {
+    const applied = new AppliedStreams();
+    applied.record('thread', 'comment-1', 2);
+    await expect(applied.wait('thread', 'comment-1', 2, 1_000)).resolves.toBe(true);
+    const later = applied.wait('thread', 'comment-1', 3, 1_000);
+    applied.record('thread', 'comment-2', 3);
+    applied.record('other', 'comment-1', 3);
+    expect(applied.listening).toBe(1);
+    applied.record('thread', 'comment-1', 3);
+    await expect(later).resolves.toBe(true);
+    expect(applied.listening).toBe(0);
+  });
+
+  it('keeps the highest version when events come in another order', () => {
+    const applied = new AppliedStreams();
+    applied.record('thread', 'comment-1', 3);
+    applied.record('thread', 'comment-1', 2);
+    expect(applied.applied('thread', 'comment-1')).toBe(3);
+  });
+
+  it('gives up after its time or when aborted, leaving no waiter behind', async () => {
+    const applied = new AppliedStreams();
+    await expect(applied.wait('thread', 'comment-1', 1, 5)).resolves.toBe(false);
+    const abort = new AbortController();
+    const waiting = applied.wait('thread', 'comment-1', 1, 10_000, abort.signal);
+    abort.abort();
+    await expect(waiting).resolves.toBe(false);
+    expect(applied.listening).toBe(0);
+  });
+
+  it('forgets the oldest streams beyond ten thousand, which are then answered by a read', () => {
+    const applied = new AppliedStreams();
+    for (let i = 0; i <= 10_000; i++) applied.record('thread', `comment-${i}`, 1);
+    expect(applied.applied('thread', 'comment-0')).toBe(0);
+    expect(applied.applied('thread', 'comment-10000')).toBe(1);
+  });
+});
+
+describe('reachedStream', () => {
+  it('does not read the documents when this process applies the event in time', async () => {
+    const applied = new AppliedStreams();
+    const read = jest.fn(() => Promise.resolve(false));
+    setTimeout(() => applied.record('thread', 'comment-1', 1), 5);
+    const reached = await reachedStream({
+      applied,
+      projection: 'thread',
+      stream: 'comment-1',
+      version: 1,
+      withinMs: 1_000,
+      read,
+    });
+    expect(reached).toBe(true);
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it('waits longer for the signal, without reading, while this process holds every partition', async () => {
+    const applied = new AppliedStreams();
+    applied.heldBy('thread', () => true);
+    const read = jest.fn(() => Promise.resolve(false));
+    setTimeout(() => applied.record('thread', 'comment-1', 1), SIGNAL_FIRST_MS + 150);
+    const reached = await reachedStream({
+      applied,
+      projection: 'thread',
+      stream: 'comment-1',
+      version: 1,
+      withinMs: 3_000,
+      read,
+    });
+    expect(reached).toBe(true);
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it('reads the documents when another replica applies the event, and stops once they show it', async () => {
+    const applied = new AppliedStreams();
+    let reads = 0;
+    const started = Date.now();
+    const reached = await reachedStream({
+      applied,
+      projection: 'thread',
+      stream: 'comment-1',
+      version: 1,
+      withinMs: 1_000,
+      read: () => Promise.resolve(++reads >= 3),
+    });
+    expect(reached).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SIGNAL_FIRST_MS - 1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(reads).toBe(3);
+    expect(applied.listening).toBe(0);
+  });
+
+  it('answers a signal that comes while the documents are being read', async () => {
+    const applied = new AppliedStreams();
+    let reads = 0;
+    setTimeout(() => applied.record('thread', 'comment-1', 1), SIGNAL_FIRST_MS + 30);
+    const reached = await reachedStream({
+      applied,
+      projection: 'thread',
+      stream: 'comment-1',
+      version: 1,
+      withinMs: 2_000,
+      read: () => Promise.resolve(++reads < 0),
+    });
+    expect(reached).toBe(true);
+    const readsThen = reads;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(reads).toBe(readsThen);
+  });
+
+  it('answers false when neither says so in time', async () => {
+    const applied = new AppliedStreams();
+    const reached = await reachedStream({
+      applied,
+      projection: 'thread',
+      stream: 'comment-1',
+      version: 1,
+      withinMs: 80,
+      read: () => Promise.resolve(false),
+    });
+    expect(reached).toBe(false);
+    expect(applied.listening).toBe(0);
+  });
+});
