@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// npm run export -- wordpress > blog.xml
+// Writes the blog of this folder's data (DATA_DIR, as npm start uses it) as a WordPress export
+// (WXR 1.2) to stdout; progress and the summary go to stderr. Stop npm start on that folder first.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+if (args.length !== 1 || args[0] !== 'wordpress') {
+  process.stderr.write('usage: npm run export -- wordpress > blog.xml\n');
+  process.exit(64);
+}
+const distributed = Boolean(process.env.KAFKA_BROKERS || process.env.MONGODB_URI);
+const main = distributed
+  ? join(root, 'dist', 'apps', 'gateway', 'src', 'main.js')
+  : join(root, 'dist', 'apps', 'standalone', 'src', 'main.js');
+if (!existsSync(main)) {
+  process.stderr.write(`${main} is missing: run npm run build first\n`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, [main, 'export', ...args], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
