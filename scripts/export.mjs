@@ -2,8 +2,8 @@
 // npm run export -- wordpress > blog.xml
 // Writes the blog of this folder's data (DATA_DIR, as npm start uses it) as a WordPress export
 // (WXR 1.2) to stdout; progress and the summary go to stderr. Stop npm start on that folder first.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, fstatSync, ftruncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,5 +21,37 @@ if (!existsSync(main)) {
   process.stderr.write(`${main} is missing: run npm run build first\n`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, [main, 'export', ...args], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+/**
+ * npm writes its banner (`> parley@0.1.0 export …`) to stdout before the script runs, which
+ * would put it in front of the XML declaration. When stdout is a file holding exactly that
+ * banner, the file is started over and the export written from its first byte.
+ */
+function bannerOnly() {
+  const { npm_package_name: name, npm_package_version: version } = process.env;
+  const script = process.env.npm_lifecycle_script;
+  if (process.env.npm_lifecycle_event !== 'export' || !name || !script) return false;
+  // npm prints the banner as a line of its own, with a blank line after it.
+  const banner = `\n> ${name}@${version} export\n> ${script.trim()} ${args.join(' ')}\n\n`;
+  try {
+    const stdout = fstatSync(1);
+    return stdout.isFile() && stdout.size === Buffer.byteLength(banner);
+  } catch {
+    return false;
+  }
+}
+
+const rewrite = bannerOnly();
+const child = spawn(process.execPath, [main, 'export', ...args], {
+  stdio: ['inherit', rewrite ? 'pipe' : 'inherit', 'inherit'],
+});
+if (rewrite && child.stdout) {
+  ftruncateSync(1, 0);
+  let position = 0;
+  child.stdout.on('data', (chunk) => {
+    for (let done = 0; done < chunk.length;)
+      done += writeSync(1, chunk, done, chunk.length - done, position + done);
+    position += chunk.length;
+  });
+}
+child.once('exit', (code) => process.exit(code ?? 1));
