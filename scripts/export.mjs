@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm run export -- wordpress > blog.xml
-// Writes the blog of this folder's data (DATA_DIR, as npm start uses it) as a WordPress export
-// (WXR 1.2) to stdout; progress and the summary go to stderr. Stop npm start on that folder first.
+// Writes the blog as a WordPress export (WXR 1.2) to stdout; progress and the summary go to
+// stderr. Embedded: the blog of this folder's data (DATA_DIR; stop npm start on it first).
+// With KAFKA_BROKERS or MONGODB_URI set: read through the running services, with the gateway's
+// environment (POSTS_URL, COMMENTS_URL, …).
 import { spawn } from 'node:child_process';
 import { existsSync, fstatSync, ftruncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,13 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { PostCommentResponse, PostView, TokensResponse } from '@parley/contracts';
-import { type HarnessMode, MailCatcher, describeInfra, eventually } from '@parley/testing';
+import {
+  type HarnessMode,
+  MailCatcher,
+  buildApps,
+  describeInfra,
+  eventually,
+} from '@parley/testing';
 import { SaxesParser } from 'saxes';
 import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
 
@@ -50,6 +58,25 @@ function readExport(xml: string) {
   });
   parser.write(xml).close();
   return { posts, channel };
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/** `npm run export -- wordpress` with KAFKA_BROKERS set: the gateway's entry point, as a process. */
+function runGatewayExport(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const main = join(buildApps(), 'apps', 'gateway', 'src', 'main.js');
+  const child = spawn(process.execPath, [main, 'export', 'wordpress'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
 /**
@@ -187,6 +214,22 @@ function download(mode: HarnessMode): void {
       expect(byAuthor.get('Bob Guest')?.parent).toBe(byAuthor.get('Ann Guest')?.id);
       expect(byAuthor.get('Ann Guest')?.parent).toBe('0');
       expect(byAuthor.get('Ann Guest')?.content).toContain('Top ]]&gt; of the thread');
+
+      if (mode === 'distributed') {
+        // The command an operator runs with the gateway's environment reads the same services.
+        const services = parley.services!;
+        const command = await runGatewayExport({
+          POSTS_URL: services.posts.url,
+          COMMENTS_URL: services.comments.url,
+          NOTIFICATIONS_URL: services.notifications.url,
+          JWT_SECRET: 'an-export-command-secret-of-32-chars-at-least',
+          PUBLIC_BASE_URL,
+          SMTP_URL: smtp.url,
+        });
+        expect({ code: command.code, stderr: command.stderr }).toMatchObject({ code: 0 });
+        expect(command.stderr).toMatch(/exported 1 posts, 5 comments/);
+        expect(readExport(command.stdout).posts).toEqual(posts);
+      }
     });
   });
 }
