@@ -28,7 +28,7 @@ export interface ExportCommandOptions {
 /**
  * `export wordpress`: the whole blog as WXR 1.2 on `out`, written as it is read (each chunk
  * waits for the one before to drain), with progress and a summary on `log`. Answers the
- * process exit code (64 usage).
+ * process exit code (64 usage, 74 an output closed before the end).
  */
 export async function runExportCommand(options: ExportCommandOptions): Promise<number> {
   const { out, log } = options;
@@ -53,7 +53,25 @@ export async function runExportCommand(options: ExportCommandOptions): Promise<n
         log.write(`  ${progress.posts}/${channel.posts} posts, ${progress.comments} comments\n`);
       },
     });
-    for await (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
+    // A reader that went away (`| head`) fails the writes with EPIPE: the export stops there.
+    let failed: NodeJS.ErrnoException | null = null;
+    const onError = (error: NodeJS.ErrnoException) => (failed ??= error);
+    out.on('error', onError);
+    try {
+      for await (const chunk of chunks) {
+        if (failed) break;
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+    } catch (error) {
+      failed ??= error as NodeJS.ErrnoException;
+    } finally {
+      out.off('error', onError);
+    }
+    if (failed) {
+      if (failed.code !== 'EPIPE') throw failed;
+      log.write('the output was closed before the export was written whole\n');
+      return 74;
+    }
     log.write(
       `exported ${done.posts} posts, ${done.comments} comments, ${channel.authors.length} authors, ${channel.categories.length} categories, ${channel.tags.length} tags\n`,
     );
