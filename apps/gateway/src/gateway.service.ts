@@ -9,6 +9,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { CommentsController } from './comments/comments.controller';
 import { ClientKeys } from './http/client-key';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
+import { ExportsController } from './export/exports.controller';
 import { addApiLinks } from './http/api-links';
 import { withBodyLimitProblems } from './http/api-docs';
 import { AsyncApiController } from './http/asyncapi.controller';
@@ -112,6 +113,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           PostsController,
           BlogSettingsController,
           LegacyLinksController,
+          ExportsController,
           CommentsController,
           NotificationsController,
           LiveController,

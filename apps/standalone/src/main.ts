@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import { destination } from 'pino';
 import { z } from 'zod';
 import { VARIABLES } from '@parley/config';
 import { initTracing } from '@parley/observability';
 import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 import { runImportCommand } from './import/import-command';
+import { runExportCommand } from '../../gateway/src/export/export-command';
+import { SERVICE_CLIENTS, type ServiceClients } from '../../gateway/src/proxy/service-clients';
+import { BlogIdentity } from '../../gateway/src/web/blog-identity';
 import { embeddedImportTarget } from './import-target';
 
 const environment = z.object({
@@ -53,6 +57,36 @@ async function main(): Promise<void> {
         });
         return {
           target: embeddedImportTarget([parley.gateway, ...parley.services]),
+          close: () => parley.close(),
+        };
+      },
+    });
+    process.exit(code);
+  }
+  if (process.argv[2] === 'export') {
+    // Reads the data folder with the same services; the XML alone goes to stdout, logs to stderr.
+    const code = await runExportCommand({
+      args: process.argv.slice(3),
+      out: process.stdout,
+      log: process.stderr,
+      connect: async () => {
+        const parley = await startEmbeddedParley({
+          dataDir: env.DATA_DIR,
+          host: '127.0.0.1',
+          port: 0,
+          logLevel: env.LOG_LEVEL,
+          logDestination: destination(2),
+          ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+          webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+        });
+        const gateway = parley.gateway.app;
+        const blog = await gateway.get(BlogIdentity, { strict: false }).name();
+        return {
+          services: gateway.get<symbol, ServiceClients>(SERVICE_CLIENTS, { strict: false }),
+          site: {
+            ...blog,
+            url: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+          },
           close: () => parley.close(),
         };
       },

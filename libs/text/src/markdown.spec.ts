@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { markdownToText, renderCommentMarkdown, renderPostMarkdown } from './markdown';
+import {
+  markdownToText,
+  renderCommentMarkdown,
+  renderPostMarkdown,
+  sanitizeCommentHtml,
+} from './markdown';
 import { capNesting, MAX_MARKDOWN_NESTING } from './nesting';
 
 const RENDERERS = {
@@ -74,6 +79,18 @@ describe('Markdown rendering', () => {
     expect(renderCommentMarkdown('> quoted\n\n- one\n- two')).toBe(
       '<blockquote>\n<p>quoted</p>\n</blockquote>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>',
     );
+  });
+
+  it('keeps the text of a link it may not show, and the markup after it closes as it opened', () => {
+    expect(renderCommentMarkdown('see [x](ftp://a) then **bold** and *it*')).toBe(
+      '<p>see x then <strong>bold</strong> and <em>it</em></p>',
+    );
+    // As in an imported comment: a mistyped scheme, then bold on its own line.
+    expect(
+      sanitizeCommentHtml(
+        'a <a href="hhttps://x.org/">link</a>.\n<strong>Abbr</strong> <span>s</span>',
+      ),
+    ).toBe('a link.\n<strong>Abbr</strong> s');
   });
 
   it('shows a text the parser cannot take as it was typed, escaped', () => {

@@ -63,6 +63,9 @@ const COMMENT_HTML: sanitizeHtml.IOptions = {
     'li',
     'a',
     'hr',
+    // Only as an unsafe link's stand-in, removed after: sanitize-html closes the next tag at
+    // the same depth as the stand-in when the stand-in itself is discarded (`<strong>…</span>`).
+    'span',
   ],
   allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
   allowedSchemes: ['http', 'https', 'mailto'],
@@ -73,7 +76,7 @@ const COMMENT_HTML: sanitizeHtml.IOptions = {
   transformTags: {
     a: (_tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
       const href = (attribs.href ?? '').trim();
-      // Only http(s) and mailto links survive; others become a (disallowed) span: their text stays.
+      // Only http(s) and mailto links survive; others become a span, unwrapped after: their text stays.
       return SAFE_COMMENT_HREF.test(href)
         ? { tagName: 'a', attribs: { href, rel: 'nofollow ugc' } }
         : { tagName: 'span', attribs: {} };
@@ -157,14 +160,20 @@ function parse(parser: Marked, markdown: string): string {
   }
 }
 
+function sanitizeComment(html: string): string {
+  return sanitizeHtml(html, COMMENT_HTML)
+    .replace(/<\/?span>/g, '')
+    .trim();
+}
+
 /** A comment's Markdown as the HTML shown on the page: links get rel="nofollow ugc", nothing executable survives. */
 export function renderCommentMarkdown(markdown: string): string {
-  return sanitizeHtml(parse(commentParser, markdown), COMMENT_HTML).trim();
+  return sanitizeComment(parse(commentParser, markdown));
 }
 
 /** HTML written elsewhere (an imported comment) held to what a comment may show. */
 export function sanitizeCommentHtml(html: string): string {
-  return sanitizeHtml(html, COMMENT_HTML).trim();
+  return sanitizeComment(html);
 }
 
 /** HTML written elsewhere (an imported post) held to what a post may show. */

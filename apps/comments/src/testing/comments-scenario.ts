@@ -3,6 +3,7 @@ import type {
   CommentSettingsView,
   CommentView,
   DomainEvent,
+  ExportCommentsPage,
   ModerationQueuePage,
   PostCommentResponse,
   ThreadItem,
@@ -221,6 +222,53 @@ export function commentsScenario(mode: HarnessMode): void {
       expect((await service.request<ThreadItem>('GET', `/v1/comments/${b1.id}`)).body.number).toBe(
         null,
       );
+    });
+
+    it("gives an admin's export a post's comments in every status with guests' addresses, page by page, and refuses anyone else", async () => {
+      const postId = await publishPost('export');
+      const top = await posted(postId, 'Kept for the export.', null, { author: gus });
+      expect((await moderate(top.id, 'approved', root)).status).toBe(200);
+      const reply = await posted(postId, 'An answer.', bea, { parentId: top.id });
+      const spam = await posted(postId, 'Cheap pills.', cy);
+      expect((await moderate(spam.id, 'spam', root)).status).toBe(200);
+      const trashed = await posted(postId, 'Off topic.', dee);
+      expect((await moderate(trashed.id, 'trash', root)).status).toBe(200);
+      const held = await posted(postId, 'Held back.', null, {
+        author: { name: 'Hal', email: 'hal@example.com' },
+      });
+
+      const exportPage = (query: string, as: Actor | null) =>
+        service.request<ExportCommentsPage & Problem>(
+          'GET',
+          `/v1/exports/comments?postId=${postId}${query}`,
+          undefined,
+          as,
+        );
+      expect((await exportPage('', null)).status).toBe(401);
+      expect((await exportPage('', mo)).status).toBe(403);
+      expect((await exportPage('', ann)).status).toBe(403);
+
+      const all = await eventually(async () => {
+        const items: ExportCommentsPage['items'] = [];
+        let after = '';
+        for (;;) {
+          const page = await exportPage(`&limit=2${after ? `&after=${after}` : ''}`, root);
+          expect(page.status).toBe(200);
+          items.push(...page.body.items);
+          if (!page.body.nextAfter) break;
+          after = page.body.nextAfter;
+        }
+        return items.length === 5 && items.find((c) => c.id === trashed.id)?.status === 'trash'
+          ? items
+          : undefined;
+      }, wait);
+      expect(all.map((c) => [c.id, c.parentId, c.status, c.author.kind, c.author.email])).toEqual([
+        [top.id, null, 'approved', 'guest', 'gus@example.com'],
+        [reply.id, top.id, 'approved', 'account', null],
+        [spam.id, null, 'spam', 'account', null],
+        [trashed.id, null, 'trash', 'account', null],
+        [held.id, null, 'pending', 'guest', 'hal@example.com'],
+      ]);
     });
 
     it('takes a comment posted the moment a post is published, and shows its thread, every time', async () => {

@@ -271,6 +271,8 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       // The moderation queue: newest first, deleted comments left out.
       { keys: { status: 1, deleted: 1, _id: -1 } },
       { keys: { postAuthorId: 1, status: 1, deleted: 1, _id: -1 } },
+      // An export of the blog reads each post's comments in id order, a page at a time.
+      { keys: { postId: 1, deleted: 1, _id: 1 } },
     ],
     [C.threads]: [
       { keys: { postId: 1, listed: 1, _id: 1 } },

@@ -3,6 +3,8 @@ import {
   AWAITING_MODERATION_MESSAGE,
   type CommentView,
   DELETED_COMMENT_MESSAGE,
+  type ExportCommentsPage,
+  type ExportCommentsQuery,
   type GuestContact,
   type ModerationQueueItem,
   type ModerationQueuePage,
@@ -286,6 +288,46 @@ export class ThreadQueries {
       total,
       page: request.page,
       pages: Math.max(1, Math.ceil(total / request.limit)),
+    };
+  }
+
+  /**
+   * A post's comments in every status for an export of the blog, guests' addresses included:
+   * for admins only (the controller checks). Deleted ones are gone from the blog and left out.
+   */
+  async exportPage(query: ExportCommentsQuery): Promise<ExportCommentsPage> {
+    const docs = await this.comments.find(
+      {
+        postId: query.postId,
+        deleted: false,
+        ...(query.after ? { _id: { $gt: query.after } } : {}),
+      },
+      { sort: { _id: 1 }, limit: query.limit + 1 },
+    );
+    const page = docs.slice(0, query.limit);
+    const { names } = await this.decorations(page, null);
+    return {
+      items: page.map((doc) => {
+        const author = publicAuthor(doc, names);
+        return {
+          id: doc._id,
+          parentId: doc.parentId,
+          author: {
+            kind: author.kind,
+            accountId: author.accountId,
+            name: author.name,
+            url: author.url,
+            email: doc.author.kind === 'guest' ? (doc.guestEmail ?? null) : null,
+          },
+          body: doc.body,
+          html: doc.html,
+          status: doc.status,
+          kind: doc.kind ?? 'comment',
+          ...importedFields(doc),
+          postedAt: doc.postedAt,
+        };
+      }),
+      nextAfter: docs.length > query.limit ? (page.at(-1)?._id ?? null) : null,
     };
   }
 

@@ -2,6 +2,8 @@ import { can } from '@parley/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   Actor,
+  ExportPostsPage,
+  ExportPostsQuery,
   LegacyLinkTarget,
   LikersPage,
   ListLikesQuery,
@@ -143,6 +145,42 @@ export class PostQueries {
         const post = postFromDocument(doc);
         return isVisible(post) ? [postSummary(post, figures.get(doc._id) ?? NO_FIGURES, now)] : [];
       }),
+      nextCursor: docs.length > query.limit && last ? encodeCursor(last.sortAt, last._id) : null,
+    };
+  }
+
+  /**
+   * Every post of one status with what an export of the blog carries, in the order the
+   * lists use; the caller is an admin (the controller checks).
+   */
+  async exportPage(query: ExportPostsQuery): Promise<ExportPostsPage> {
+    const docs = await this.posts.find(
+      { status: query.status, ...after('sortAt', query.cursor, -1) },
+      { sort: { sortAt: -1, _id: -1 }, limit: query.limit + 1 },
+    );
+    const page = docs.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((doc) => ({
+        id: doc._id,
+        // The `?p=` key of an imported post's old address holds its WordPress id.
+        wordpressId:
+          doc.legacyLinks?.find((key) => key.startsWith('p:'))?.slice('p:'.length) ?? null,
+        slug: doc.slug,
+        title: doc.title,
+        body: doc.body,
+        excerpt: doc.excerpt,
+        ownExcerpt: !doc.autoExcerpt,
+        categories: doc.categories,
+        tags: doc.tags,
+        author: { id: doc.authorId, displayName: doc.authorName },
+        status: query.status,
+        publishAt: doc.publishAt,
+        publishedAt: doc.firstPublishedAt,
+        draftedAt: doc.draftedAt,
+        updatedAt: doc.updatedAt,
+        commentSettings: doc.commentSettings,
+      })),
       nextCursor: docs.length > query.limit && last ? encodeCursor(last.sortAt, last._id) : null,
     };
   }

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { PostsExportController } from './export.controller';
 import { LegacyLinksController } from './legacy-links.controller';
 import { PostQueries } from './post-queries';
 
 @Module({
-  controllers: [LegacyLinksController],
+  controllers: [LegacyLinksController, PostsExportController],
   providers: [PostQueries],
   exports: [PostQueries],
 })

@@ -3,6 +3,7 @@ import type {
   AnyEvent,
   BlogSettingsView,
   DomainEvent,
+  ExportPostsPage,
   LegacyLinkTarget,
   LikersPage,
   PostPage,
@@ -333,7 +334,7 @@ export function postsScenario(mode: HarnessMode): void {
       expect(other.slug).toBe('working-title-2');
     });
 
-    it("leads an imported post's old permalink and ?p= id to the post once published, and nothing else", async () => {
+    it("leads an imported post's old permalink and ?p= id to the post once published, and nothing else; an admin's export keeps the id", async () => {
       const imports = posts.running.app.get(PostUseCases, { strict: false });
       const site = 'https://old-blog.example';
       const bring = async (id: string, slug: string, status: 'draft' | 'published') => {
@@ -377,6 +378,42 @@ export function postsScenario(mode: HarnessMode): void {
       ])
         expect((await lookup(query)).status).toBe(404);
       expect((await lookup('p=abc')).status).toBe(400);
+
+      // An admin's export has both, drafts too, with the ids they had on the old blog.
+      const exported = async (status: string, as: Actor | null) => {
+        const items: ExportPostsPage['items'] = [];
+        let cursor = '';
+        for (;;) {
+          const page = await call<ExportPostsPage>(
+            'GET',
+            `/v1/exports/posts?status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+            as,
+          );
+          if (page.status !== 200) return page.status;
+          items.push(...page.body.items);
+          if (!page.body.nextCursor) return items;
+          cursor = page.body.nextCursor;
+        }
+      };
+      expect(await exported('draft', amy)).toBe(403);
+      expect(await exported('draft', null)).toBe(401);
+      const drafts = await exported('draft', root);
+      const published = await exported('published', root);
+      expect(typeof drafts === 'number' || typeof published === 'number').toBe(false);
+      const find = (items: typeof drafts, slug: string) =>
+        typeof items === 'number' ? undefined : items.find((p) => p.slug === slug);
+      expect(find(drafts, 'still-a-draft')).toMatchObject({
+        wordpressId: '124',
+        status: 'draft',
+        body: 'Body',
+        author: { id: 'wordpress-ann', displayName: 'Ann' },
+      });
+      expect(find(published, 'movie-quote-monday-her')).toMatchObject({
+        id: her,
+        wordpressId: '123',
+        status: 'published',
+        publishedAt: '2014-01-27T09:00:00.000Z',
+      });
     });
 
     it('lets one of two editors saving at the same revision win, and the other gets 409 with the current revision', async () => {

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { type Actor, actorSchema } from '@parley/contracts';
+import { type Actor, type Capability, actorSchema, can } from '@parley/contracts';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from './problem';
 
@@ -59,3 +59,17 @@ export const CurrentClient = createParamDecorator(
     return value && CLIENT_KEY.test(value) ? value : null;
   },
 );
+
+/** The calling account, which must hold the capability: 401 without one, 403 without it. */
+export function requireCapability(actor: Actor | null, capability: Capability): Actor {
+  const caller = requireActor(actor);
+  if (!can(caller, capability)) {
+    throw new ProblemException({
+      status: 403,
+      code: 'forbidden',
+      title: 'Your account may not do this',
+      detail: `This needs the ${capability} capability`,
+    });
+  }
+  return caller;
+}
