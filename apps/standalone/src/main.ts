@@ -4,7 +4,7 @@ import { VARIABLES } from '@parley/config';
 import { initTracing } from '@parley/observability';
 import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
-import { runImportCommand } from './import/import-command';
+import { runImportCommand } from '@parley/wordpress';
 import { embeddedImportTarget } from './import-target';
 
 const environment = z.object({
