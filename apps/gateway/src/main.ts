@@ -2,16 +2,20 @@ import 'reflect-metadata';
 import { SmtpMailer } from '@parley/mail';
 import { runServiceProcess } from '@parley/platform';
 import { gatewayService } from './gateway.service';
+import { gatewayImportCommand } from './imports/import-command';
 
-void runServiceProcess('gateway', (config) =>
-  gatewayService({
-    services: config.services,
-    auth: config.auth,
-    publicBaseUrl: config.publicBaseUrl,
-    mail: { mailer: new SmtpMailer(config.smtp.url), from: config.smtp.from },
-    cors: config.cors,
-    trustProxy: config.trustProxy,
-    rateLimits: config.rateLimits,
-    liveStreams: config.liveStreams,
-  }),
+void runServiceProcess(
+  'gateway',
+  (config) =>
+    gatewayService({
+      services: config.services,
+      auth: config.auth,
+      publicBaseUrl: config.publicBaseUrl,
+      mail: { mailer: new SmtpMailer(config.smtp.url), from: config.smtp.from },
+      cors: config.cors,
+      trustProxy: config.trustProxy,
+      rateLimits: config.rateLimits,
+      liveStreams: config.liveStreams,
+    }),
+  { import: gatewayImportCommand },
 );

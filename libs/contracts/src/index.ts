@@ -12,4 +12,5 @@ export * from './http/comments.api';
 export * from './http/notifications.api';
 export * from './http/identity.api';
 export * from './http/live.api';
+export * from './http/imports.api';
 export * from './policy';
