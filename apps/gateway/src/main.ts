@@ -16,6 +16,7 @@ void runServiceProcess(
       trustProxy: config.trustProxy,
       rateLimits: config.rateLimits,
       liveStreams: config.liveStreams,
+      imports: config.imports,
     }),
   { import: gatewayImportCommand },
 );

@@ -7,7 +7,7 @@ import {
 import { runImportCommand } from '@parley/wordpress';
 import { verifiedAccountByEmail } from '../identity/identity.service';
 import { createServiceClients } from '../proxy/service-clients';
-import { serviceImportTarget } from './service-import-target';
+import { IMPORT_CALL_TIMEOUT_MS, serviceImportTarget } from './service-import-target';
 
 /** Who an import run by an operator from the command line acts as, to the services. */
 export const OPERATOR_IMPORTER: Actor = {
@@ -15,9 +15,6 @@ export const OPERATOR_IMPORTER: Actor = {
   displayName: 'WordPress import',
   roles: ['admin'],
 };
-
-/** One imported post or comment may wait for its read model and a slug or two: more than a page does. */
-export const IMPORT_CALL_TIMEOUT_MS = 30_000;
 
 /**
  * `<gateway main> import wordpress <file.xml> [--dry-run]` with the gateway's environment: the

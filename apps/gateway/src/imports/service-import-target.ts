@@ -10,6 +10,9 @@ import { ProblemException } from '@parley/platform';
 import type { ImportTarget, StepOutcome } from '@parley/wordpress';
 import type { ServiceClient } from '../proxy/service-client';
 
+/** One imported post or comment may wait for its read model and a slug or two: more than a page does. */
+export const IMPORT_CALL_TIMEOUT_MS = 30_000;
+
 /** Refusals of one post or comment, reported and skipped; anything else stops the import. */
 const REFUSED = new Set([404, 409, 422]);
 
