@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ImportView, PostPage, TokensResponse } from '@parley/contracts';
 import { type HarnessMode, MailCatcher, describeInfra, sleep } from '@parley/testing';
@@ -10,6 +10,9 @@ import {
   expectNobodyTold,
   writerFollowingTheBlog,
 } from './wordpress-fixture';
+
+/** Room for the fixture, and little more. */
+const MAX_BYTES = statSync(FIXTURE).size + 1024;
 
 interface Problem {
   status: number;
@@ -36,7 +39,11 @@ function uploads(mode: HarnessMode): void {
     const call = caller(() => parley.url);
 
     /** Sends the body as a stream, the way a large file goes up. */
-    async function upload(body: Buffer | string | null, token?: string, type = 'application/xml') {
+    async function upload(
+      body: Buffer | string | Readable | null,
+      token?: string,
+      type = 'application/xml',
+    ) {
       const response = await fetch(`${parley.url}/api/v1/imports`, {
         method: 'POST',
         headers: {
@@ -44,8 +51,8 @@ function uploads(mode: HarnessMode): void {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body:
-          body === null
-            ? (Readable.toWeb(createReadStream(FIXTURE)) as ReadableStream<Uint8Array>)
+          body === null || body instanceof Readable
+            ? (Readable.toWeb(body ?? createReadStream(FIXTURE)) as ReadableStream<Uint8Array>)
             : body,
         duplex: 'half',
       });
@@ -74,7 +81,7 @@ function uploads(mode: HarnessMode): void {
 
     beforeAll(async () => {
       await smtp.start();
-      parley = await startParleyStack(mode, { smtpUrl: smtp.url });
+      parley = await startParleyStack(mode, { smtpUrl: smtp.url, importMaxBytes: MAX_BYTES });
       admin = await writerFollowingTheBlog(call, smtp);
       const registered = await call<TokensResponse>('POST', '/api/v1/auth/register', {
         email: 'reader@blog.example',
@@ -104,6 +111,15 @@ function uploads(mode: HarnessMode): void {
       const cut = await upload(readFileSync(FIXTURE).subarray(0, 300_000), admin);
       expect(cut.status).toBe(422);
       expect((cut.body as Problem).detail).toContain('it was cut off');
+      // Over the limit: by its declared length, and as it streams in without one.
+      const padded = Buffer.concat([readFileSync(FIXTURE), Buffer.alloc(2048, 0x20)]);
+      const declared = await upload(padded, admin);
+      expect(declared).toMatchObject({ status: 413, body: { code: 'payload-too-large' } });
+      const streamed = await upload(
+        Readable.from([padded.subarray(0, 300_000), padded.subarray(300_000)]),
+        admin,
+      );
+      expect(streamed).toMatchObject({ status: 413, body: { code: 'payload-too-large' } });
       const json = await upload('{}', admin, 'application/json');
       expect(json.status).toBe(415);
       const posts = await call<PostPage>('GET', '/api/v1/posts');

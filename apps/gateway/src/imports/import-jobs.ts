@@ -27,6 +27,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { createServiceClients } from '../proxy/service-clients';
 import type { ServiceClients } from '../proxy/service-clients';
 import { IMPORT_CALL_TIMEOUT_MS, serviceImportTarget } from './service-import-target';
+import { uploadTooLarge } from './upload';
 
 /** The largest upload when the gateway is given no other limit (IMPORT_MAX_MEGABYTES). */
 export const DEFAULT_IMPORT_MAX_BYTES = 256 * 1024 * 1024;
@@ -56,14 +57,6 @@ function summaryView(summary: ImportSummary): ImportSummaryView {
   return { site: site ? { title: site.title, url: site.url } : null, ...rest };
 }
 
-const tooLarge = (maxBytes: number) =>
-  new ProblemException({
-    status: 413,
-    code: 'payload-too-large',
-    title: 'The export is too large',
-    detail: `An upload may be ${Math.floor(maxBytes / 1024 / 1024)} MiB at most (IMPORT_MAX_MEGABYTES); import a larger one with npm run import`,
-  });
-
 /** Copies the upload to `file` as it arrives, refusing more than `maxBytes`, and passes it on. */
 async function* spooled(
   upload: AsyncIterable<Buffer | string>,
@@ -76,7 +69,7 @@ async function* spooled(
     for await (const piece of upload) {
       const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
       bytes += chunk.length;
-      if (bytes > maxBytes) throw tooLarge(maxBytes);
+      if (bytes > maxBytes) throw uploadTooLarge(maxBytes);
       if (!out.write(chunk))
         await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       yield chunk;

@@ -23,6 +23,16 @@ export function registerUploadParser(app: NestFastifyApplication): void {
     });
 }
 
+/** The answer to an upload over the limit, by its declared length or as it arrives. */
+export function uploadTooLarge(maxBytes: number): ProblemException {
+  return new ProblemException({
+    status: 413,
+    code: 'payload-too-large',
+    title: 'The export is too large',
+    detail: `An upload may be ${Math.floor(maxBytes / 1024 / 1024)} MiB at most (IMPORT_MAX_MEGABYTES); import a larger one with npm run import`,
+  });
+}
+
 /** The request's body as it arrives, checked against the limit by its declared length first. */
 export function uploadOf(request: FastifyRequest, maxBytes: number): AsyncIterable<Buffer> {
   if (!(request as WithStream)[STREAMED])
@@ -33,12 +43,6 @@ export function uploadOf(request: FastifyRequest, maxBytes: number): AsyncIterab
       detail: `The body is the WordPress export itself, as ${UPLOAD_TYPES.join(', ')}`,
     });
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes)
-    throw new ProblemException({
-      status: 413,
-      code: 'payload-too-large',
-      title: 'The export is too large',
-      detail: `An upload may be ${Math.floor(maxBytes / 1024 / 1024)} MiB at most (IMPORT_MAX_MEGABYTES); import a larger one with npm run import`,
-    });
+  if (Number.isFinite(declared) && declared > maxBytes) throw uploadTooLarge(maxBytes);
   return request.raw;
 }
