@@ -35,6 +35,8 @@ export interface StackOptions {
   liveStreamsPerClient?: number;
   /** Serves the metrics of the embedded process on a free port of its own. */
   metrics?: boolean;
+  /** The largest WordPress export the gateway takes as an upload, in bytes. */
+  importMaxBytes?: number;
 }
 
 const JWT_SECRET = 'an-end-to-end-secret-of-at-least-32-chars';
@@ -63,6 +65,7 @@ export async function startParleyStack(
         ? { liveStreamsPerClient: options.liveStreamsPerClient }
         : {}),
       ...(options.metrics ? { metricsPort: 0 } : {}),
+      ...(options.importMaxBytes ? { importMaxBytes: options.importMaxBytes } : {}),
     });
     return {
       url: parley.url,
@@ -106,6 +109,7 @@ export async function startParleyStack(
         ...(options.liveStreamsPerClient
           ? { liveStreams: { perClient: options.liveStreamsPerClient } }
           : {}),
+        ...(options.importMaxBytes ? { imports: { maxBytes: options.importMaxBytes } } : {}),
       }),
     );
     return {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { LegacyLinkTarget, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
 import { type HarnessMode, MailCatcher, describeInfra, eventually } from '@parley/testing';
 import type { Browser } from 'playwright-core';
-import { importWordpress } from '../../apps/standalone/src/import/wordpress-import';
+import { importWordpress } from '@parley/wordpress';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
 import { describeBrowser, launchChromium } from '../reader/browser';
 import { sharedFixture } from '../support/shared-fixtures';

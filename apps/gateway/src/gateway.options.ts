@@ -12,6 +12,8 @@ export interface GatewayOptions {
   rateLimits: RateLimits;
   /** Live streams a client may hold open at once (10 when not given). */
   liveStreams?: { perClient: number };
+  /** Uploaded imports: the largest file taken, in bytes (256 MiB when not given). */
+  imports?: { maxBytes: number };
   /** The blog's name in the reader page. */
   blogTitle?: string;
   /** Embedded mode's in-memory mailbox, shown at /dev/mailbox. */

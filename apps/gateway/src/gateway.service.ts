@@ -25,6 +25,9 @@ import {
   EndedSessions,
   EndedSessionsConsumer,
 } from './identity/ended-sessions';
+import { ImportJobs } from './imports/import-jobs';
+import { ImportsController } from './imports/imports.controller';
+import { registerUploadParser } from './imports/upload';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
@@ -116,6 +119,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           ExportsController,
           CommentsController,
           NotificationsController,
+          ImportsController,
           LiveController,
           LiveFeedConsumer,
           EndedSessionsConsumer,
@@ -136,6 +140,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           },
           EndedSessions,
           IdentityService,
+          ImportJobs,
           PublicApi,
           BlogIdentity,
           PageRenderer,
@@ -152,6 +157,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
       // Root hooks first: plugins registered before them would not see them.
       registerIdempotency(app, infra.documents, tokens, infra.clock, infra.logger);
       await app.register(cookie);
+      registerUploadParser(app);
       await registerSecurityHeaders(app);
       // After the problem filter, so that it is asked first (an APP_FILTER would come before it).
       app.useGlobalFilters(app.get(NotFoundPageFilter));

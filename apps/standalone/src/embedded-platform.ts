@@ -38,6 +38,8 @@ export interface EmbeddedOptions {
   liveStreamsPerClient?: number;
   /** Serves the process's Prometheus metrics on this port of `host` (0: a free one); none when undefined. */
   metricsPort?: number;
+  /** The largest WordPress export an author may upload, in bytes (IMPORT_MAX_MEGABYTES). */
+  importMaxBytes?: number;
   /** Development: webhooks may go to loopback and private addresses. */
   webhooks?: { allowPrivateNetworks: boolean };
 }
@@ -124,6 +126,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
           ? { liveStreams: { perClient: options.liveStreamsPerClient } }
           : {}),
         ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
+        ...(options.importMaxBytes ? { imports: { maxBytes: options.importMaxBytes } } : {}),
       }),
       options.host,
       options.port,

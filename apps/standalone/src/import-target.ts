@@ -4,7 +4,7 @@ import { guestIdOf } from '../../comments/src/comments/comment-keys';
 import { CommentUseCases } from '../../comments/src/comments/comment-use-cases';
 import { PostUseCases } from '../../posts/src/posts/post-use-cases';
 import { IdentityService } from '../../gateway/src/identity/identity.service';
-import type { ImportTarget } from './import/wordpress-import';
+import type { ImportTarget } from '@parley/wordpress';
 
 function provider<T>(services: readonly RunningService[], service: string, type: Type<T>): T {
   const running = services.find((s) => s.infra.service === service);

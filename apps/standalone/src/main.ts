@@ -5,7 +5,7 @@ import { VARIABLES } from '@parley/config';
 import { initTracing } from '@parley/observability';
 import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
-import { runImportCommand } from './import/import-command';
+import { runImportCommand } from '@parley/wordpress';
 import { runExportCommand } from '../../gateway/src/export/export-command';
 import { SERVICE_CLIENTS, type ServiceClients } from '../../gateway/src/proxy/service-clients';
 import { BlogIdentity } from '../../gateway/src/web/blog-identity';
@@ -26,6 +26,7 @@ const environment = z.object({
   RATE_LIMIT_WRITES_PER_MINUTE: VARIABLES.RATE_LIMIT_WRITES_PER_MINUTE.schema.optional(),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: VARIABLES.WEBHOOK_ALLOW_PRIVATE_NETWORKS.schema.default(false),
   TRUST_PROXY: VARIABLES.TRUST_PROXY.schema.default(false),
+  IMPORT_MAX_MEGABYTES: VARIABLES.IMPORT_MAX_MEGABYTES.schema.optional(),
 });
 
 async function main(): Promise<void> {
@@ -100,6 +101,9 @@ async function main(): Promise<void> {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
+    ...(env.IMPORT_MAX_MEGABYTES === undefined
+      ? {}
+      : { importMaxBytes: env.IMPORT_MAX_MEGABYTES * 1024 * 1024 }),
     ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     ...(env.METRICS_PORT === undefined ? {} : { metricsPort: env.METRICS_PORT }),

@@ -51,6 +51,8 @@ export interface GatewayConfig extends BaseConfig {
   smtp: { url: string; from: string };
   rateLimits: { perMinute: number; writesPerMinute: number };
   liveStreams: { perClient: number };
+  /** Uploaded imports: the largest file taken, in bytes. */
+  imports: { maxBytes: number };
 }
 
 export interface NotificationsConfig extends BaseConfig {
@@ -129,6 +131,7 @@ const GATEWAY = [
   'RATE_LIMIT_PER_MINUTE',
   'RATE_LIMIT_WRITES_PER_MINUTE',
   'LIVE_STREAMS_PER_CLIENT',
+  'IMPORT_MAX_MEGABYTES',
 ] as const;
 
 const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS', 'BLOG_TITLE'] as const;
@@ -170,6 +173,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
         writesPerMinute: v.RATE_LIMIT_WRITES_PER_MINUTE,
       },
       liveStreams: { perClient: v.LIVE_STREAMS_PER_CLIENT },
+      imports: { maxBytes: v.IMPORT_MAX_MEGABYTES * 1024 * 1024 },
     };
   },
   posts: (env) => {

@@ -285,6 +285,13 @@ export const VARIABLES = {
     defaultValue: '10',
     apps: ['gateway'],
   },
+  IMPORT_MAX_MEGABYTES: {
+    schema: positiveInt.max(4096),
+    description:
+      'Largest WordPress export an author or admin may upload (POST /api/v1/imports), in MiB; it is streamed to a temporary file, never held in memory, and a larger one is refused with 413.',
+    defaultValue: '256',
+    apps: ['gateway'],
+  },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     schema: z.union([z.literal(''), httpUrl]),
     description:

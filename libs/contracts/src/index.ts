@@ -13,4 +13,5 @@ export * from './http/notifications.api';
 export * from './http/identity.api';
 export * from './http/live.api';
 export * from './http/exports.api';
+export * from './http/imports.api';
 export * from './policy';

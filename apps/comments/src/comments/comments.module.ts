@@ -4,10 +4,11 @@ import { SettingsModule } from '../settings/settings.module';
 import { ThreadModule } from '../thread/thread.module';
 import { CommentUseCases } from './comment-use-cases';
 import { CommentsController } from './comments.controller';
+import { ImportsController } from './imports.controller';
 
 @Module({
   imports: [PostStatusModule, SettingsModule, ThreadModule],
-  controllers: [CommentsController],
+  controllers: [CommentsController, ImportsController],
   providers: [CommentUseCases],
   exports: [CommentUseCases],
 })

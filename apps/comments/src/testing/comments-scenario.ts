@@ -895,6 +895,45 @@ export function commentsScenario(mode: HarnessMode): void {
       expect((await thread(postId)).body.items.map((i) => i.depth)).toEqual([1, 2, 3, 4, 1]);
     });
 
+    it('takes imported comments on its import route from authors and admins only, once, nested under their parents', async () => {
+      const postId = await publishPost('imported');
+      const site = 'https://route-blog.example';
+      const request = (id: string, parentId: string | null) => ({
+        commentId: `imported-${id}-${run}`,
+        postId,
+        parentId,
+        writer: { kind: 'guest', name: 'Old Guest', email: 'old-guest@example.org', url: null },
+        content: `<p>Comment ${id} from the old blog</p>`,
+        status: 'approved',
+        kind: 'comment',
+        postedAt: '2013-03-14T15:14:47.000Z',
+        imported: { system: 'wordpress', site, id },
+      });
+      const top = request('1', null);
+      const reply = request('2', top.commentId);
+      const step = (body: unknown, as: Actor | null) =>
+        service.request<{ outcome: string } & Problem>('POST', '/v1/imported-comments', body, as);
+      expect((await step(top, null)).status).toBe(401);
+      expect(await step(top, bea)).toMatchObject({ status: 403, body: { code: 'not-allowed' } });
+      expect(await step(top, ann)).toMatchObject({ status: 200, body: { outcome: 'added' } });
+      expect(await step(reply, root)).toMatchObject({ status: 200, body: { outcome: 'added' } });
+      expect(await step(reply, ann)).toMatchObject({ status: 200, body: { outcome: 'existing' } });
+      const presence = await service.request<{ exists: boolean }>(
+        'GET',
+        `/v1/imported-comments/${reply.commentId}`,
+        undefined,
+        ann,
+      );
+      expect(presence.body.exists).toBe(true);
+      const orphan = await step({ ...request('3', null), postId: postIdOf('no-such-post') }, ann);
+      expect(orphan).toMatchObject({ status: 404, body: { code: 'post-not-found' } });
+      const page = await threadWhen(postId, (p) => p.items.length === 2);
+      expect(page.items.map((i) => [i.id, i.parentId, i.depth, i.imported?.id])).toEqual([
+        [top.commentId, null, 1, '1'],
+        [reply.commentId, top.commentId, 2, '2'],
+      ]);
+    });
+
     it('answers one comment to whoever may see it', async () => {
       const postId = await publishPost('single');
       const held = await posted(postId, 'Waiting for approval', null, {

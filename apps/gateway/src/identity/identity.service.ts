@@ -94,6 +94,21 @@ const loginStream = (key: string) => `identity-login-${key}`;
 const mailStream = (key: string) => `identity-mail-${key}`;
 const accountSessionsStream = (id: string) => `identity-account-sessions-${id}`;
 
+/** The account that holds an address and has proved it, from the identity event store; null when none does. */
+export async function verifiedAccountByEmail(
+  store: EventStore,
+  emailInput: string,
+): Promise<AccountView | null> {
+  const { accountId } = await loadState(
+    store,
+    reservationDecider,
+    emailStream(normalizeEmail(emailInput)),
+  );
+  if (!accountId) return null;
+  const account = await loadState(store, accountDecider, accountStream(accountId));
+  return account.exists && account.emailVerified ? accountView(account) : null;
+}
+
 export function accountView(account: Account): AccountView {
   return {
     id: account.accountId,
@@ -359,11 +374,8 @@ export class IdentityService {
    * The account that holds an address and has proved it (imported comments are given to it);
    * null when none does.
    */
-  async verifiedAccountByEmail(emailInput: string): Promise<AccountView | null> {
-    const accountId = await this.reservation(emailStream(normalizeEmail(emailInput)));
-    if (!accountId) return null;
-    const account = await this.account(accountId);
-    return account.exists && account.emailVerified ? accountView(account) : null;
+  verifiedAccountByEmail(emailInput: string): Promise<AccountView | null> {
+    return verifiedAccountByEmail(this.store, emailInput);
   }
 
   async changeDisplayName(accountId: string, displayName: string): Promise<Outcome<AccountView>> {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BlogModule } from '../blog/blog.module';
 import { ReadModelModule } from '../read-model/read-model.module';
+import { ImportsController } from './imports.controller';
 import { PostUseCases } from './post-use-cases';
 import { POSTS_OPTIONS, type PostsOptions } from './posts.options';
 import { PostsController } from './posts.controller';
@@ -20,7 +21,7 @@ export class PostsOptionsModule {
 
 @Module({
   imports: [ReadModelModule, BlogModule],
-  controllers: [PostsController],
+  controllers: [PostsController, ImportsController],
   providers: [PostUseCases],
   exports: [PostUseCases],
 })

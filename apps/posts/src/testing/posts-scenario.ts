@@ -416,6 +416,65 @@ export function postsScenario(mode: HarnessMode): void {
       });
     });
 
+    it('takes an imported post on its import route from authors and admins only, once, refusing a broken one with its reason', async () => {
+      const postId = newPostId(new Date('2015-03-02T10:00:00.000Z'));
+      const body = {
+        postId,
+        author: { accountId: 'wordpress-ann', displayName: 'Ann' },
+        slug: 'an-imported-post',
+        content: {
+          title: 'An imported post',
+          body: '<p>From the old blog</p>',
+          excerpt: null,
+          categories: ['Old'],
+          tags: [],
+          series: null,
+        },
+        commentSettings: { mode: 'closed', autoCloseDays: null },
+        status: 'published',
+        date: '2015-03-02T10:00:00.000Z',
+        imported: { system: 'wordpress', site: 'https://route-blog.example', id: '77' },
+      };
+      type Step = { outcome: string };
+      expect((await call('POST', '/v1/imported-posts', null, body)).status).toBe(401);
+      const byReader = await call<{ code: string }>('POST', '/v1/imported-posts', reader(9), body);
+      expect(byReader).toMatchObject({ status: 403, body: { code: 'not-allowed' } });
+      expect((await call('GET', `/v1/imported-posts/${postId}`, reader(9))).status).toBe(403);
+      expect(
+        (await call<{ exists: boolean }>('GET', `/v1/imported-posts/${postId}`, amy)).body,
+      ).toEqual({
+        id: postId,
+        exists: false,
+      });
+      const added = await call<Step>('POST', '/v1/imported-posts', amy, body);
+      expect(added).toMatchObject({ status: 200, body: { outcome: 'added' } });
+      const again = await call<Step>('POST', '/v1/imported-posts', root, body);
+      expect(again).toMatchObject({ status: 200, body: { outcome: 'existing' } });
+      expect(
+        (await call<{ exists: boolean }>('GET', `/v1/imported-posts/${postId}`, amy)).body.exists,
+      ).toBe(true);
+      const { post } = await seen('an-imported-post', (p) => p !== undefined);
+      expect(post).toMatchObject({
+        id: postId,
+        title: 'An imported post',
+        publishedAt: '2015-03-02T10:00:00.000Z',
+      });
+      expect(await publishedEvents(postId)).toHaveLength(1);
+      const untitled = await call<{ errors: { field: string }[] }>(
+        'POST',
+        '/v1/imported-posts',
+        amy,
+        {
+          ...body,
+          postId: newPostId(new Date('2015-03-03T10:00:00.000Z')),
+          content: { ...body.content, title: '  ' },
+          imported: { ...body.imported, id: '78' },
+        },
+      );
+      expect(untitled.status).toBe(422);
+      expect(untitled.body.errors).toEqual([expect.objectContaining({ field: 'title' })]);
+    });
+
     it('lets one of two editors saving at the same revision win, and the other gets 409 with the current revision', async () => {
       const created = await draft(amy, { title: 'Contested', body: 'First body' });
       const [byAmy, byRoot] = await Promise.all([

@@ -1,5 +1,7 @@
 import { type AppConfigs, type AppName, ConfigError, loadConfig } from '@parley/config';
+import type { Writable } from 'node:stream';
 import { createLogger, initTracing } from '@parley/observability';
+import type { Logger } from 'pino';
 import { installGracefulShutdown } from '../bootstrap/graceful-shutdown';
 import { ReadinessService } from '../health/readiness.service';
 import { runRebuildCommand } from './rebuild-command';
@@ -9,13 +11,23 @@ import {
 } from './service-infrastructure';
 import { type ServiceDefinition, startService } from './start-service';
 
+/** A command a service's process runs instead of serving (`<main> <command> …`): its exit code. */
+export type ServiceCommand<A extends AppName> = (context: {
+  config: AppConfigs[A];
+  logger: Logger;
+  args: string[];
+  out: Writable;
+}) => Promise<number>;
+
 /**
  * Entry point of a service process on Kafka and MongoDB: configuration, infrastructure, app,
- * shutdown. `<main> rebuild <projection…|all>` rebuilds read models instead of serving.
+ * shutdown. `<main> rebuild <projection…|all>` rebuilds read models instead of serving, and
+ * `<main> <command> …` runs one of the service's own commands.
  */
 export async function runServiceProcess<A extends AppName>(
   name: A,
   define: (config: AppConfigs[A]) => ServiceDefinition,
+  commands: Record<string, ServiceCommand<A>> = {},
 ): Promise<void> {
   let config: AppConfigs[A];
   try {
@@ -43,6 +55,8 @@ export async function runServiceProcess<A extends AppName>(
     }).finally(() => infra.close());
     process.exit(code);
   }
+  const own = command === undefined ? undefined : commands[command];
+  if (own) process.exit(await own({ config, logger, args, out: process.stderr }));
   for (let attempt = 1; ; attempt += 1) {
     let infra: ServiceInfrastructure | undefined;
     try {

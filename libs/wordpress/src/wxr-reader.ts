@@ -283,9 +283,11 @@ export async function* readWxr(
     }
   };
 
+  // A character split between two chunks (an upload cuts anywhere) is decoded once whole.
+  const decoder = new TextDecoder('utf-8');
   for await (const chunk of chunks) {
     try {
-      parser.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      parser.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     } catch (error) {
       if (error instanceof WxrError) throw error;
       throw new WxrError(
@@ -295,6 +297,9 @@ export async function* readWxr(
     check();
     yield* queue.splice(0);
   }
+  const rest = decoder.decode();
+  if (rest) parser.write(rest);
+  check();
   const unclosed = path.length;
   try {
     parser.close();

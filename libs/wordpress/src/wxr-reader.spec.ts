@@ -1,5 +1,5 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { sharedFixture } from '../../../../test/support/shared-fixtures';
+import { sharedFixture } from '../../../test/support/shared-fixtures';
 import { type WxrItem, type WxrRecord, WxrError, readWxr } from './wxr-reader';
 
 const FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
@@ -24,6 +24,16 @@ ${body}
 </channel></rss>`;
 
 describe('the WordPress export reader', () => {
+  it('keeps a character whose bytes arrive in two chunks, as an upload cuts them', async () => {
+    const bytes = Buffer.from(
+      wxr('<item><title>Café “déjà vu”</title><wp:post_type>post</wp:post_type></item>'),
+    );
+    const chunks = async function* () {
+      for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+    };
+    expect(items(await readAll(chunks()))[0]?.title).toBe('Café “déjà vu”');
+  });
+
   it('reads the Theme Unit Test export: its site, authors, terms, items and comments', async () => {
     const records = await readAll(createReadStream(FIXTURE));
     expect(records[0]).toEqual({

@@ -1,0 +1,3 @@
+export * from './wxr-reader';
+export * from './wordpress-import';
+export * from './import-command';

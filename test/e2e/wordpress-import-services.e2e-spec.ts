@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { MailCatcher, buildApps, describeInfra, testInfra } from '@parley/testing';
+import { type ParleyStack, startParleyStack } from './stack';
+import {
+  WORDPRESS_FIXTURE as FIXTURE,
+  caller,
+  expectFirstImport,
+  expectFixtureOnPages,
+  expectNobodyTold,
+  expectNothingAdded,
+  writerFollowingTheBlog,
+} from './wordpress-fixture';
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * `npm run import` with the gateway's environment, as an operator runs it next to the services:
+ * the gateway's entry point's import command, as a process.
+ */
+function runImport(
+  parley: ParleyStack,
+  smtpUrl: string,
+  args: string[],
+): Promise<{ code: number | null; output: string }> {
+  const services = parley.services!;
+  const main = join(buildApps(), 'apps', 'gateway', 'src', 'main.js');
+  const child = spawn(process.execPath, [main, 'import', ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_PATH: join(ROOT, 'node_modules'),
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
+      MONGODB_URI: services.gateway.mongoUri!,
+      POSTS_URL: services.posts.url,
+      COMMENTS_URL: services.comments.url,
+      NOTIFICATIONS_URL: services.notifications.url,
+      JWT_SECRET: 'an-import-command-secret-of-at-least-32-chars',
+      SMTP_URL: smtpUrl,
+      METRICS_PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+describeInfra(
+  'importing a WordPress export into Parley on Kafka and the Mongo-compatible server (npm run import)',
+  () => {
+    const smtp = new MailCatcher();
+    let parley: ParleyStack;
+    const call = caller(() => parley.url);
+
+    beforeAll(async () => {
+      await smtp.start();
+      parley = await startParleyStack('distributed', { smtpUrl: smtp.url });
+    }, 120_000);
+
+    afterAll(async () => {
+      await parley?.close();
+      await smtp.stop();
+    });
+
+    it('brings in every published post and comment through the running services, nested as in WordPress, twice without adding anything, telling nobody', async () => {
+      const token = await writerFollowingTheBlog(call, smtp);
+      const mailsBefore = smtp.mails.length;
+
+      const first = await runImport(parley, smtp.url, ['wordpress', FIXTURE]);
+      expect({ code: first.code, output: first.output }).toMatchObject({ code: 0 });
+      expectFirstImport(first.output);
+
+      const dry = await runImport(parley, smtp.url, ['wordpress', FIXTURE, '--dry-run']);
+      expect(dry.code).toBe(0);
+      expect(dry.output).toContain('would import (dry run, nothing written)');
+      expect(dry.output).toMatch(/posts: +0 new, 51 already here/);
+
+      const again = await runImport(parley, smtp.url, ['wordpress', FIXTURE]);
+      expect(again.code).toBe(0);
+      expectNothingAdded(again.output);
+
+      await expectFixtureOnPages(call, { waitMs: 60_000 });
+      await expectNobodyTold(call, smtp, token, mailsBefore, { waitMs: 60_000 });
+    }, 900_000);
+  },
+);
