@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 
 /** The channel of a WordPress export: which site it comes from. */
@@ -283,9 +284,11 @@ export async function* readWxr(
     }
   };
 
+  // A character's bytes may be split between two chunks: the decoder keeps the first part.
+  const decoder = new StringDecoder('utf8');
   for await (const chunk of chunks) {
     try {
-      parser.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      parser.write(typeof chunk === 'string' ? chunk : decoder.write(chunk));
     } catch (error) {
       if (error instanceof WxrError) throw error;
       throw new WxrError(
@@ -297,6 +300,8 @@ export async function* readWxr(
   }
   const unclosed = path.length;
   try {
+    const rest = decoder.end();
+    if (rest) parser.write(rest);
     parser.close();
   } catch (error) {
     if (error instanceof WxrError) throw error;
