@@ -63,15 +63,19 @@ export interface EmbeddedParley {
 export async function startEmbeddedParley(options: EmbeddedOptions): Promise<EmbeddedParley> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const logger = createLogger('parley', options.logLevel, options.logDestination);
+  // First, as it holds the data folder: nothing in it is read or written by a second process.
+  const platform = await openEmbeddedPlatform({ ...(dataDir ? { dataDir } : {}), logger });
   const secrets = dataDir
-    ? await loadOrCreateSecrets(dataDir)
+    ? await loadOrCreateSecrets(dataDir).catch(async (error: unknown) => {
+        await platform.close();
+        throw error;
+      })
     : {
         jwtSecret: `${Math.random().toString(36)}-embedded-in-memory-secret-key`,
         tokenSecret: `${Math.random().toString(36)}-embedded-token-secret-key`,
       };
   const mailbox = new MemoryMailbox();
   const mailer: Mailer = options.smtpUrl ? new SmtpMailer(options.smtpUrl) : mailbox;
-  const platform = await openEmbeddedPlatform({ ...(dataDir ? { dataDir } : {}), logger });
   const publicBaseUrl = options.publicBaseUrl ?? `http://localhost:${options.port}`;
 
   const services: RunningService[] = [];

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { destination } from 'pino';
 import { z } from 'zod';
 import { VARIABLES } from '@parley/config';
+import { FolderInUseError } from '@parley/files';
 import { initTracing } from '@parley/observability';
 import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
@@ -10,6 +11,9 @@ import { runExportCommand } from '../../gateway/src/export/export-command';
 import { SERVICE_CLIENTS, type ServiceClients } from '../../gateway/src/proxy/service-clients';
 import { BlogIdentity } from '../../gateway/src/web/blog-identity';
 import { embeddedImportTarget } from './import-target';
+
+/** Exit codes beyond 0 and 1: 78 a bad setting; 75 the data folder is held by another process. */
+const FOLDER_IN_USE_EXIT_CODE = 75;
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -165,6 +169,10 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
+  if (error instanceof FolderInUseError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(FOLDER_IN_USE_EXIT_CODE);
+  }
   process.stderr.write(
     `Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

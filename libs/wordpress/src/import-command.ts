@@ -23,7 +23,8 @@ export interface ImportCommandOptions {
 /**
  * `import wordpress <file.xml> [--dry-run]`: checks the export whole, then imports it with a
  * progress bar and prints what it did. Answers the process exit code (64 usage, 65 a file
- * that is not a complete WordPress export, 66 no such file).
+ * that is not a complete WordPress export, 66 no such file; 75, from the entry point, when
+ * another process holds the data folder).
  */
 export async function runImportCommand(options: ImportCommandOptions): Promise<number> {
   const { out } = options;

@@ -130,4 +130,22 @@ line two]]></wp:comment_content><wp:comment_approved>spam</wp:comment_approved><
       }),
     ]);
   });
+
+  it('keeps a character whose bytes a chunk boundary splits (a file read as bytes)', async () => {
+    const bytes = Buffer.from(
+      wxr(`<item><title>Café ☕ 😀</title><wp:post_type>post</wp:post_type>
+<wp:comment><wp:comment_id>4</wp:comment_id><wp:comment_content><![CDATA[Žluťoučký kůň — naïve ☕ 😀]]></wp:comment_content></wp:comment></item>`),
+    );
+    async function* bytesOf(size: number): AsyncGenerator<Buffer> {
+      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    }
+    for (const size of [1, 2, 3, 5, 7]) {
+      const [item] = items(await readAll(bytesOf(size)));
+      expect({ size, title: item!.title, comment: item!.comments[0]!.content }).toEqual({
+        size,
+        title: 'Café ☕ 😀',
+        comment: 'Žluťoučký kůň — naïve ☕ 😀',
+      });
+    }
+  });
 });

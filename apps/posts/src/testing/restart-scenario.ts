@@ -23,6 +23,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Starts replicas of the posts service that share one store, bus and read models. */
 interface Deployment {
   start(): Promise<RunningService>;
+  /** Stops one replica, and what it alone holds (an embedded data folder). */
+  stop(service: RunningService): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ async function deployment(mode: HarnessMode, clock: Clock): Promise<Deployment> 
     return {
       start: async () =>
         boot(await createDistributedInfrastructure(config, logger, clock, 'posts')),
+      stop: (service) => service.app.close(),
       close: async () => {
         for (const service of running) await service.app.close().catch(() => undefined);
       },
@@ -57,21 +60,23 @@ async function deployment(mode: HarnessMode, clock: Clock): Promise<Deployment> 
   }
   // Embedded: the event log and the topics on disk, read models rebuilt at every start.
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-posts-'));
-  const platforms: { close(): Promise<void> }[] = [];
+  // Nest's application proxy ignores assignments, so a replica's platform is kept beside it.
+  const platforms = new Map<RunningService, { close(): Promise<void> }>();
+  const stop = async (service: RunningService) => {
+    await service.app.close();
+    await platforms.get(service)?.close();
+    platforms.delete(service);
+  };
   return {
     start: async () => {
       const platform = await openEmbeddedPlatform({ dataDir, clock, partitions: 4 });
-      platforms.push(platform);
       const service = await boot(await createEmbeddedInfrastructure(platform, 'posts', logger));
-      const close = service.app.close.bind(service.app);
-      service.app.close = async () => {
-        await close();
-        await platform.close();
-      };
+      platforms.set(service, platform);
       return service;
     },
+    stop,
     close: async () => {
-      for (const service of running) await service.app.close().catch(() => undefined);
+      for (const service of running) await stop(service).catch(() => undefined);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -146,14 +151,14 @@ export function restartScenario(mode: HarnessMode): void {
       const first = await posts.start();
       const publishAt = new Date(now.getTime() + DAY_MS);
       const id = await schedule(first, 'Back on Friday', publishAt);
-      await first.app.close();
+      await posts.stop(first);
 
       now = new Date(publishAt.getTime() + 60_000);
       const second = await posts.start();
       const post = await publishedByAnyone(second, id);
       expect(post).toMatchObject({ status: 'published', publishedAt: publishAt.toISOString() });
       expect(await publications(second, id)).toHaveLength(1);
-      await second.app.close();
+      await posts.stop(second);
     });
 
     if (mode === 'distributed') {

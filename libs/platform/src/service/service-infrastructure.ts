@@ -9,6 +9,7 @@ import {
   MongoEventStore,
   MongoLeaseStore,
 } from '@parley/eventstore';
+import { lockFolder } from '@parley/files';
 import { EmbeddedMessageBus, KafkaMessageBus, type MessageBus } from '@parley/messaging';
 import {
   type DocumentStore,
@@ -103,13 +104,30 @@ export interface EmbeddedPlatform {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the shared part of an embedded process. A data folder is held by one process at a time
+ * (two would interleave their event logs): a second one is refused with a FolderInUseError.
+ */
 export async function openEmbeddedPlatform(
   options: { dataDir?: string; partitions?: number; clock?: Clock; logger?: Logger } = {},
 ): Promise<EmbeddedPlatform> {
-  const bus = await EmbeddedMessageBus.open({
-    ...(options.dataDir ? { dir: join(options.dataDir, 'bus') } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+  const { logger } = options;
+  const held = options.dataDir
+    ? await lockFolder(options.dataDir, (error) => {
+        logger?.fatal({ err: error }, 'the data folder lock was taken over; stopping');
+        throw error;
+      })
+    : undefined;
+  let bus: EmbeddedMessageBus;
+  try {
+    bus = await EmbeddedMessageBus.open({
+      ...(options.dataDir ? { dir: join(options.dataDir, 'bus') } : {}),
+      ...(logger ? { logger } : {}),
+    });
+  } catch (error) {
+    await held?.release();
+    throw error;
+  }
   const clock = options.clock ?? (() => new Date());
   return {
     bus,
@@ -117,7 +135,13 @@ export async function openEmbeddedPlatform(
     dataDir: options.dataDir,
     partitions: options.partitions ?? 8,
     clock,
-    close: () => bus.close(),
+    async close() {
+      try {
+        await bus.close();
+      } finally {
+        await held?.release();
+      }
+    },
   };
 }
 
