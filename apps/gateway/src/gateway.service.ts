@@ -40,6 +40,8 @@ import { PublicApi } from './web/public-api';
 import { WebDeskController } from './web/web-desk.controller';
 import { WebManageController } from './web/web-manage.controller';
 import { WebController } from './web/web.controller';
+import { WordpressController } from './wordpress/wordpress.controller';
+import { registerWordpressIndex } from './wordpress/wordpress-index';
 import {
   IDENTITY_OPTIONS,
   type IdentityOptions,
@@ -113,6 +115,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           BlogSettingsController,
           LegacyLinksController,
           CommentsController,
+          WordpressController,
           NotificationsController,
           LiveController,
           LiveFeedConsumer,
@@ -172,6 +175,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         app.get(IdentityService).tokens,
         infra.clock,
       );
+      registerWordpressIndex(app, options.publicBaseUrl);
       const document = buildOpenApiDocument(app);
       SwaggerModule.setup('api/docs', app, document, {
         jsonDocumentUrl: 'api/openapi.json',

@@ -13,3 +13,4 @@ export * from './http/notifications.api';
 export * from './http/identity.api';
 export * from './http/live.api';
 export * from './policy';
+export * from './http/wordpress.api';

@@ -12,7 +12,12 @@ import {
   type Versioned,
   applyToOwnedDocument,
 } from '@parley/readmodel';
-import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
+import {
+  type CommentStreamEvent,
+  commentStatusAfter,
+  wordpressIdOf,
+  wordpressTermIdOf,
+} from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import { type Post, type PostEvent, initialPost, postDecider } from '../posts/post.decider';
 import { legacyKeysOf } from './legacy-links';
@@ -31,6 +36,10 @@ export interface PostDocument extends Versioned, Omit<Post, 'exists'> {
   sortAt: string;
   /** The keys of an imported post's old addresses on its former blog (see legacy-links). */
   legacyLinks?: string[];
+  /** The integer ids WordPress clients know it, its categories and its tags by (see wordpressIdOf). */
+  wordpressId?: number;
+  categoryIds?: number[];
+  tagIds?: number[];
 }
 
 /** One reader's like of one post, owned by the like's stream. */
@@ -95,6 +104,8 @@ export function postDocument(post: Post): Omit<PostDocument, '_v'> {
     ...fields,
     categoryKeys: post.categories.map(termKey),
     tagKeys: post.tags.map(termKey),
+    categoryIds: post.categories.map((name) => wordpressTermIdOf('category', termKey(name))),
+    tagIds: post.tags.map((name) => wordpressTermIdOf('tag', termKey(name))),
     seriesKey: post.series === null ? null : termKey(post.series),
     sortAt: sortKeyOf(post),
   };
@@ -109,6 +120,9 @@ export function postFromDocument(doc: PostDocument): Post {
     seriesKey: _s,
     sortAt: _sort,
     legacyLinks: _l,
+    wordpressId: _w,
+    categoryIds: _ci,
+    tagIds: _ti,
     ...fields
   } = doc;
   return { exists: true, ...fields };
@@ -177,7 +191,11 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
       event.type === 'parley.post.drafted.v1'
         ? legacyKeysOf(event.data.imported)
         : (current?.legacyLinks ?? []);
-    return legacyLinks.length > 0 ? { ...doc, legacyLinks } : doc;
+    const wordpressId =
+      event.type === 'parley.post.drafted.v1'
+        ? wordpressIdOf(postId, event.data.imported)
+        : (current?.wordpressId ?? wordpressIdOf(postId));
+    return { ...doc, wordpressId, ...(legacyLinks.length > 0 ? { legacyLinks } : {}) };
   });
   // A rename applied while this event was being applied must not be lost.
   if (authorId !== undefined) {
@@ -279,6 +297,10 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       { keys: { slugs: 1 } },
       { keys: { status: 1, publishAt: 1, _id: 1 } },
       { keys: { legacyLinks: 1, status: 1, _id: 1 } },
+      // WordPress clients: a post by its integer id, posts of a category or tag by integer id.
+      { keys: { wordpressId: 1, _id: 1 } },
+      { keys: { categoryIds: 1, status: 1, sortAt: -1, _id: -1 } },
+      { keys: { tagIds: 1, status: 1, sortAt: -1, _id: -1 } },
     ],
     [COLLECTIONS.likes]: [
       { keys: { postId: 1, liked: 1, likedAt: 1, _id: 1 } },

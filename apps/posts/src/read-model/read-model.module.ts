@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { WordpressPostsController } from '../wordpress/wordpress.controller';
 import { LegacyLinksController } from './legacy-links.controller';
 import { PostQueries } from './post-queries';
 
 @Module({
-  controllers: [LegacyLinksController],
+  controllers: [LegacyLinksController, WordpressPostsController],
   providers: [PostQueries],
   exports: [PostQueries],
 })
