@@ -6,6 +6,7 @@ import type {
   WpComment,
   WpError,
   WpPost,
+  WpTerm,
 } from '../../apps/gateway/src/wordpress/wordpress.mapping';
 import { importWordpress } from '../../apps/standalone/src/import/wordpress-import';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
@@ -154,6 +155,25 @@ function wordpressDialect(mode: HarnessMode): void {
         .param('categories', listed.categories)
         .get()) as WpPost[];
       expect(inCategory.map((p) => p.id)).toContain(listed.id);
+    });
+
+    it('lists the categories and tags of published posts with their counts', async () => {
+      const [listed] = (await wp.posts().slug(post.slug).get()) as WpPost[];
+      const categories = await eventually(async () => {
+        const all = (await wp.categories().get()) as Paged<WpTerm>;
+        return all.some((c) => c.name === 'Movies') ? all : undefined;
+      });
+      expect(categories.find((c) => c.name === 'Movies')).toMatchObject({
+        id: listed!.categories[0],
+        slug: 'movies',
+        taxonomy: 'category',
+        count: 1,
+      });
+      const tags = (await wp.tags().slug('quotes').get()) as WpTerm[];
+      expect(tags.map((t) => [t.id, t.name])).toEqual([[listed!.tags[0], 'quotes']]);
+      const tag = (await wp.tags().id(listed!.tags[0]!).get()) as WpTerm;
+      expect(tag.count).toBe(1);
+      expect(((await wpGet('categories/1')).body as WpError).code).toBe('rest_term_invalid');
     });
 
     it("lists a post's comments nested by parent, and posts a guest comment that Parley's thread shows", async () => {

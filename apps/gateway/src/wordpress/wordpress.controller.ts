@@ -20,6 +20,7 @@ import type {
   WordpressCommentPage,
   WordpressPost,
   WordpressPostPage,
+  WordpressTerm,
   WordpressTermPage,
 } from '@parley/contracts';
 import { wordpressIdOf } from '@parley/domain';
@@ -329,7 +330,7 @@ export class WordpressController {
     const invalid = wpError(404, 'rest_term_invalid', 'Term does not exist.');
     const wordpressId = idOf(raw, invalid.code, invalid.message);
     const answer = await this.services.posts
-      .call<WordpressTermPage>({
+      .call<WordpressTerm>({
         method: 'GET',
         path: `/v1/wordpress/terms/${wordpressId}`,
         query: { kind },
@@ -338,9 +339,7 @@ export class WordpressController {
       .catch((error: unknown) => {
         throw isNotFound(error) ? new WpException(invalid) : error;
       });
-    const [term] = answer.body.items;
-    if (!term) throw new WpException(invalid);
-    return toWpTerm(term, kind, this.context);
+    return toWpTerm(answer.body, kind, this.context);
   }
 
   /** The credentials the caller came with, for Parley's own route to judge again. */

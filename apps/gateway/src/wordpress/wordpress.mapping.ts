@@ -104,17 +104,6 @@ function commentStatus(status: CommentStatus): WpComment['status'] {
   return status === 'pending' ? 'hold' : status;
 }
 
-/** A term's slug as WordPress would make it from its name. */
-export function termSlug(name: string): string {
-  return (
-    name
-      .trim()
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '') || 'term'
-  );
-}
-
 /**
  * A Parley comment in WordPress's shape. Its author is an account's integer id, 0 for a
  * guest; no email, whoever asks.
@@ -189,18 +178,6 @@ export function toWpPost(post: WordpressPost, context: WpContext): WpPost {
       replies: [
         { embeddable: true, href: `${wpRoute(context, 'comments')}?post=${post.wordpressId}` },
       ],
-      'wp:term': [
-        {
-          taxonomy: 'category',
-          embeddable: true,
-          href: `${wpRoute(context, 'categories')}?post=${post.wordpressId}`,
-        },
-        {
-          taxonomy: 'post_tag',
-          embeddable: true,
-          href: `${wpRoute(context, 'tags')}?post=${post.wordpressId}`,
-        },
-      ],
     },
   };
 }
@@ -217,7 +194,7 @@ export function toWpTerm(
     description: '',
     link: `${context.baseUrl}/${kind === 'category' ? 'category' : 'tag'}/${encodeURIComponent(term.key)}`,
     name: term.name,
-    slug: termSlug(term.name),
+    slug: term.slug,
     taxonomy: kind === 'category' ? 'category' : 'post_tag',
     ...(kind === 'category' ? { parent: 0 as const } : {}),
     meta: [],

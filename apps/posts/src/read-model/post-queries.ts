@@ -11,6 +11,9 @@ import type {
   WordpressPost,
   WordpressPostPage,
   WordpressPostsQuery,
+  WordpressTerm,
+  WordpressTermPage,
+  WordpressTermsQuery,
 } from '@parley/contracts';
 import { wordpressIdOf } from '@parley/domain';
 import { postIdParamSchema } from '@parley/contracts';
@@ -34,6 +37,7 @@ import {
   POSTS_PROJECTION,
   type PostDocument,
   type PostStatsDocument,
+  type TermDocument,
   postFromDocument,
   termKey,
 } from './posts.projection';
@@ -65,6 +69,16 @@ function after(field: string, cursor: string | undefined, direction: 1 | -1): Fi
   const [value, id] = decodeCursor(cursor);
   const beyond = direction === 1 ? '$gt' : '$lt';
   return { $or: [{ [field]: { [beyond]: value } }, { [field]: value, _id: { [beyond]: id } }] };
+}
+
+function termOf(doc: TermDocument): WordpressTerm {
+  return {
+    wordpressId: doc.wordpressId,
+    name: doc.name,
+    key: doc.key,
+    slug: doc.slug,
+    count: doc.count,
+  };
 }
 
 /** What readers and authors ask of the posts read model. */
@@ -224,6 +238,31 @@ export class PostQueries {
         },
       ];
     });
+  }
+
+  /** The categories or tags of published posts, by name, with how many posts carry each. */
+  async wordpressTerms(query: WordpressTermsQuery): Promise<WordpressTermPage> {
+    const terms = this.db.collection<TermDocument>(COLLECTIONS.terms);
+    const filter: Filter = { kind: query.kind, ...(query.slug ? { slug: query.slug } : {}) };
+    const [docs, total] = await Promise.all([
+      terms.find(filter, {
+        sort: { name: 1, _id: 1 },
+        skip: (query.page - 1) * query.perPage,
+        limit: query.perPage,
+      }),
+      terms.count(filter),
+    ]);
+    return { items: docs.map(termOf), total };
+  }
+
+  async wordpressTerm(
+    kind: TermDocument['kind'],
+    wordpressId: number,
+  ): Promise<WordpressTerm | null> {
+    const doc = await this.db
+      .collection<TermDocument>(COLLECTIONS.terms)
+      .findOne({ kind, wordpressId });
+    return doc ? termOf(doc) : null;
   }
 
   /** Whether the actor may see the post at all: published, or theirs to change. */

@@ -90,11 +90,17 @@ export const wordpressTermsQuerySchema = z
   .strict();
 export type WordpressTermsQuery = z.output<typeof wordpressTermsQuerySchema>;
 
+export const wordpressTermKindQuerySchema = z
+  .object({ kind: z.enum(['category', 'tag']) })
+  .strict();
+export type WordpressTermKindQuery = z.output<typeof wordpressTermKindQuerySchema>;
+
 /** A category or tag with its integer id and how many published posts carry it. */
 export const wordpressTermSchema = z.object({
   wordpressId: z.number().int().positive(),
   name: z.string(),
   key: z.string(),
+  slug: z.string(),
   count: z.number().int().min(0),
 });
 export type WordpressTerm = z.infer<typeof wordpressTermSchema>;
