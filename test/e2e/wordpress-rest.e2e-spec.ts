@@ -11,7 +11,7 @@ import type {
 import { importWordpress } from '../../apps/standalone/src/import/wordpress-import';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
 import { sharedFixture } from '../support/shared-fixtures';
-import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
+import { type ParleyStack, startParleyStack } from './stack';
 
 const FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
 
@@ -103,11 +103,8 @@ function wordpressDialect(mode: HarnessMode): void {
         method: 'POST',
         body: { body: 'Replying to myself', parentId: root.body.id },
       });
-      // The client finds the routes in the index, as its discovery does.
-      const index = (await (await fetch(`${parley.url}/wp-json/`)).json()) as {
-        routes: Record<string, unknown>;
-      };
-      wp = new WPAPI({ endpoint: `${parley.url}/wp-json`, routes: index.routes });
+      // The client finds the index from the front page's Link header, and the routes in it.
+      wp = await WPAPI.discover(parley.url);
     }, 60_000);
 
     afterAll(async () => {
@@ -121,7 +118,7 @@ function wordpressDialect(mode: HarnessMode): void {
         namespaces: string[];
         routes: Record<string, { namespace: string; methods: string[] }>;
       };
-      expect(index.url).toBe(PUBLIC_BASE_URL);
+      expect(index.url).toBe(parley.url);
       expect(index.namespaces).toEqual(['wp/v2']);
       expect(index.routes['/wp/v2/comments']).toMatchObject({
         namespace: 'wp/v2',
@@ -130,6 +127,13 @@ function wordpressDialect(mode: HarnessMode): void {
       expect(Object.keys(index.routes)).toEqual(
         expect.arrayContaining(['/wp/v2/posts', '/wp/v2/posts/(?P<id>[\\d]+)', '/wp/v2/tags']),
       );
+      for (const page of ['/', `/posts/${post.slug}`]) {
+        const head = await fetch(`${parley.url}${page}`, { method: 'HEAD' });
+        expect(head.headers.get('link')).toContain(
+          `<${parley.url}/wp-json/>; rel="https://api.w.org/"`,
+        );
+      }
+      expect((await fetch(`${parley.url}/api/v1/posts`)).headers.get('link')).toBeNull();
     });
 
     it('lists posts and reads one by its integer id, with the paging headers', async () => {
@@ -139,7 +143,7 @@ function wordpressDialect(mode: HarnessMode): void {
         type: 'post',
         status: 'publish',
         title: { rendered: 'Movie Quote Monday' },
-        link: `${PUBLIC_BASE_URL}/posts/${post.slug}`,
+        link: `${parley.url}/posts/${post.slug}`,
         comment_status: 'open',
       });
       expect(Number.isSafeInteger(listed.id)).toBe(true);
@@ -217,7 +221,7 @@ function wordpressDialect(mode: HarnessMode): void {
       )!;
       expect(shown.author?.name).toBe('Gus');
       expect(shown.status).toBe(created.status === 'hold' ? 'pending' : 'approved');
-      expect(created.link).toBe(`${PUBLIC_BASE_URL}/posts/${post.slug}#comment-${shown.id}`);
+      expect(created.link).toBe(`${parley.url}/posts/${post.slug}#comment-${shown.id}`);
     });
 
     it("answers WordPress's errors", async () => {

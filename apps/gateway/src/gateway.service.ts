@@ -41,7 +41,7 @@ import { WebDeskController } from './web/web-desk.controller';
 import { WebManageController } from './web/web-manage.controller';
 import { WebController } from './web/web.controller';
 import { WordpressController } from './wordpress/wordpress.controller';
-import { registerWordpressIndex } from './wordpress/wordpress-index';
+import { registerWordpressDiscovery } from './wordpress/wordpress-index';
 import {
   IDENTITY_OPTIONS,
   type IdentityOptions,
@@ -175,7 +175,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         app.get(IdentityService).tokens,
         infra.clock,
       );
-      registerWordpressIndex(app, options.publicBaseUrl);
+      registerWordpressDiscovery(app);
       const document = buildOpenApiDocument(app);
       SwaggerModule.setup('api/docs', app, document, {
         jsonDocumentUrl: 'api/openapi.json',

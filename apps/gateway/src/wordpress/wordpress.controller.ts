@@ -27,9 +27,9 @@ import { wordpressIdOf } from '@parley/domain';
 import { ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller } from '../auth/authentication.guard';
-import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
 import { BlogIdentity } from '../web/blog-identity';
+import { originOf } from '../web/origin';
 import { PublicApi } from '../web/public-api';
 import { CSRF_HEADER } from '../web/web-session';
 import { WpErrorFilter, WpException } from './wordpress-errors';
@@ -59,6 +59,11 @@ import {
 
 type RawQuery = Record<string, unknown>;
 
+/** Links point where the client came from, like the feeds', so they work on any host. */
+export function wpContext(request: FastifyRequest): WpContext {
+  return { baseUrl: originOf(request) };
+}
+
 function valid<T>(parsed: Parsed<T>): T {
   if (!parsed.ok) throw new WpException(parsed.error);
   return parsed.value;
@@ -87,23 +92,18 @@ function isNotFound(error: unknown): boolean {
 export class WordpressController {
   constructor(
     @Inject(SERVICE_CLIENTS) private readonly services: ServiceClients,
-    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly blog: BlogIdentity,
     private readonly publicApi: PublicApi,
   ) {}
 
-  private get context(): WpContext {
-    return { baseUrl: this.options.publicBaseUrl.replace(/\/+$/, '') };
-  }
-
   @Get()
-  async index() {
-    return wpIndex(await this.blog.name(), this.context);
+  async index(@Req() request: FastifyRequest) {
+    return wpIndex(await this.blog.name(), wpContext(request));
   }
 
   @Get('wp/v2')
-  async namespace() {
-    const index = wpIndex(await this.blog.name(), this.context);
+  async namespace(@Req() request: FastifyRequest) {
+    const index = wpIndex(await this.blog.name(), wpContext(request));
     return { namespace: 'wp/v2', routes: index.routes };
   }
 
@@ -130,12 +130,12 @@ export class WordpressController {
       actor: null,
     });
     this.paginate(request, reply, 'rest_post_invalid_page_number', query, answer.body.total);
-    return answer.body.items.map((post) => toWpPost(post, this.context));
+    return answer.body.items.map((post) => toWpPost(post, wpContext(request)));
   }
 
   @Get('wp/v2/posts/:id')
-  async post(@Param('id') raw: string): Promise<WpPost> {
-    return toWpPost(await this.postByWordpressId(raw), this.context);
+  async post(@Param('id') raw: string, @Req() request: FastifyRequest): Promise<WpPost> {
+    return toWpPost(await this.postByWordpressId(raw), wpContext(request));
   }
 
   @Get('wp/v2/comments')
@@ -169,11 +169,15 @@ export class WordpressController {
       actor: caller,
     });
     this.paginate(request, reply, 'rest_comment_invalid_page_number', query, answer.body.total);
-    return this.asWpComments(answer.body.items, post);
+    return this.asWpComments(answer.body.items, post, wpContext(request));
   }
 
   @Get('wp/v2/comments/:id')
-  async comment(@Caller() caller: Actor | null, @Param('id') raw: string): Promise<WpComment> {
+  async comment(
+    @Caller() caller: Actor | null,
+    @Param('id') raw: string,
+    @Req() request: FastifyRequest,
+  ): Promise<WpComment> {
     const invalid = () => wpError(404, 'rest_comment_invalid_id', 'Invalid comment ID.');
     const wordpressId = idOf(raw, 'rest_comment_invalid_id', 'Invalid comment ID.');
     const comment = await this.services.comments
@@ -185,7 +189,7 @@ export class WordpressController {
       .catch((error: unknown) => {
         throw isNotFound(error) ? new WpException(invalid()) : error;
       });
-    const [shown] = await this.asWpComments([comment.body], null);
+    const [shown] = await this.asWpComments([comment.body], null, wpContext(request));
     if (!shown) throw new WpException(invalid());
     return shown;
   }
@@ -277,8 +281,12 @@ export class WordpressController {
       wordpressId: wordpressIdOf(answer.body.comment.id),
       parentWordpressId: input.parent,
     };
-    void reply.header('location', wpRoute(this.context, `comments/${created.wordpressId}`));
-    return toWpComment(created, { wordpressId: post.wordpressId, slug: post.slug }, this.context);
+    void reply.header('location', wpRoute(wpContext(request), `comments/${created.wordpressId}`));
+    return toWpComment(
+      created,
+      { wordpressId: post.wordpressId, slug: post.slug },
+      wpContext(request),
+    );
   }
 
   @Get('wp/v2/categories')
@@ -300,13 +308,13 @@ export class WordpressController {
   }
 
   @Get('wp/v2/categories/:id')
-  category(@Param('id') raw: string): Promise<WpTerm> {
-    return this.term('category', raw);
+  category(@Param('id') raw: string, @Req() request: FastifyRequest): Promise<WpTerm> {
+    return this.term('category', raw, request);
   }
 
   @Get('wp/v2/tags/:id')
-  tag(@Param('id') raw: string): Promise<WpTerm> {
-    return this.term('tag', raw);
+  tag(@Param('id') raw: string, @Req() request: FastifyRequest): Promise<WpTerm> {
+    return this.term('tag', raw, request);
   }
 
   private async termList(
@@ -323,10 +331,14 @@ export class WordpressController {
       actor: null,
     });
     this.paginate(request, reply, 'rest_term_invalid_page_number', query, answer.body.total);
-    return answer.body.items.map((term) => toWpTerm(term, kind, this.context));
+    return answer.body.items.map((term) => toWpTerm(term, kind, wpContext(request)));
   }
 
-  private async term(kind: 'category' | 'tag', raw: string): Promise<WpTerm> {
+  private async term(
+    kind: 'category' | 'tag',
+    raw: string,
+    request: FastifyRequest,
+  ): Promise<WpTerm> {
     const invalid = wpError(404, 'rest_term_invalid', 'Term does not exist.');
     const wordpressId = idOf(raw, invalid.code, invalid.message);
     const answer = await this.services.posts
@@ -339,7 +351,7 @@ export class WordpressController {
       .catch((error: unknown) => {
         throw isNotFound(error) ? new WpException(invalid) : error;
       });
-    return toWpTerm(answer.body, kind, this.context);
+    return toWpTerm(answer.body, kind, wpContext(request));
   }
 
   /** The credentials the caller came with, for Parley's own route to judge again. */
@@ -380,6 +392,7 @@ export class WordpressController {
   private async asWpComments(
     comments: readonly WordpressComment[],
     known: WordpressPost | null,
+    context: WpContext,
   ): Promise<WpComment[]> {
     const posts = new Map<string, WordpressPost>(known ? [[known.id, known]] : []);
     const missing = [...new Set(comments.map((c) => c.postId))].filter((id) => !posts.has(id));
@@ -395,7 +408,7 @@ export class WordpressController {
     return comments.flatMap((comment) => {
       const post = posts.get(comment.postId);
       // Comments of a post readers cannot see are not shown through it either.
-      return post ? [toWpComment(comment, post, this.context)] : [];
+      return post ? [toWpComment(comment, post, context)] : [];
     });
   }
 
@@ -418,10 +431,11 @@ export class WordpressController {
       );
     for (const [name, value] of Object.entries(pagingHeaders(total, query.per_page)))
       void reply.header(name, value);
-    const url = new URL(request.url, this.context.baseUrl);
+    const { baseUrl } = wpContext(request);
+    const url = new URL(request.url, baseUrl);
     const at = (page: number) => {
       url.searchParams.set('page', String(page));
-      return `<${this.context.baseUrl}${url.pathname}${url.search}>`;
+      return `<${baseUrl}${url.pathname}${url.search}>`;
     };
     const links = [
       ...(query.page > 1 ? [`${at(query.page - 1)}; rel="prev"`] : []),
