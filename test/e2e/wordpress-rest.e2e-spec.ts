@@ -41,6 +41,18 @@ const TEMPLATE_THREAD: [number, number][] = [
 
 type Paged<T> = T[] & { _paging?: WpPaging };
 
+/** A guest's comment as a WordPress client sends it. */
+const gusComment = (post: number, parent: number) => ({
+  post,
+  parent,
+  content: 'A guest writes through a WordPress client',
+  author_name: 'Gus',
+  author_email: 'gus@example.com',
+  author_url: 'https://gus.example',
+});
+const GUS_WRITES = 'A guest writes through a WordPress client';
+const GUS_KEY = 'wordpress-client-gus-1';
+
 /**
  * WordPress clients keep working: the wpapi client lists posts and a post's comments, nested
  * by `parent`, and posts a guest comment that Parley's own thread then shows, on both stacks.
@@ -52,6 +64,7 @@ function wordpressDialect(mode: HarnessMode): void {
     let wp: WPAPI;
     let admin: string;
     let post: PostView;
+    let gus: ReturnType<typeof gusComment>;
     const smtp = new MailCatcher();
 
     const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}) => {
@@ -198,30 +211,56 @@ function wordpressDialect(mode: HarnessMode): void {
       const topLevel = (await wp.comments().forPost(listed!.id).parent(0).get()) as WpComment[];
       expect(topLevel.map((c) => c.id)).toEqual([first.id]);
 
-      const created = (await wp.comments().create({
-        post: listed!.id,
-        parent: first.id,
-        content: 'A guest writes through a WordPress client',
-        author_name: 'Gus',
-        author_email: 'gus@example.com',
-        author_url: 'https://gus.example',
-      })) as WpComment;
+      gus = gusComment(listed!.id, first.id);
+      const created = (await wp
+        .comments()
+        .setHeaders({ 'idempotency-key': GUS_KEY })
+        .create(gus)) as WpComment;
       expect(created).toMatchObject({ post: listed!.id, parent: first.id, author_name: 'Gus' });
       expect(['approved', 'hold']).toContain(created.status);
       expect(JSON.stringify(created)).not.toContain('gus@example.com');
       // Parley's own thread shows it, in the status the moderation rules gave it.
       const thread = await eventually(async () => {
         const page = await api<ThreadPage>(`/api/v1/posts/${post.id}/comments?view=moderation`);
-        return page.body.items.some((c) => c.body === 'A guest writes through a WordPress client')
-          ? page.body
-          : undefined;
+        return page.body.items.some((c) => c.body === GUS_WRITES) ? page.body : undefined;
       });
-      const shown = thread.items.find(
-        (c) => c.body === 'A guest writes through a WordPress client',
-      )!;
+      const shown = thread.items.find((c) => c.body === GUS_WRITES)!;
       expect(shown.author?.name).toBe('Gus');
       expect(shown.status).toBe(created.status === 'hold' ? 'pending' : 'approved');
       expect(created.link).toBe(`${parley.url}/posts/${post.slug}#comment-${shown.id}`);
+    });
+
+    it("holds a comment through them to Parley's rules: accounts, idempotency keys and flood control", async () => {
+      const [listed] = (await wp.posts().slug(post.slug).get()) as WpPost[];
+      const send = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+        fetch(`${parley.url}/wp-json/wp/v2/comments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
+      const signedIn = await send(
+        { post: listed!.id, content: 'Signed in through WordPress' },
+        { authorization: `Bearer ${admin}` },
+      );
+      expect(signedIn.status).toBe(201);
+      expect((await signedIn.json()) as WpComment).toMatchObject({
+        author_name: 'Boots',
+        status: 'approved',
+      });
+      // A retry with the same Idempotency-Key is answered as the first time, creating nothing.
+      const replayed = await send(gus, { 'idempotency-key': GUS_KEY });
+      expect(replayed.status).toBe(201);
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await replayed.json()) as WpComment).author_name).toBe('Gus');
+      const thread = await api<ThreadPage>(`/api/v1/posts/${post.id}/comments?view=moderation`);
+      expect(thread.body.items.filter((c) => c.body === GUS_WRITES)).toHaveLength(1);
+      // Two guest comments from one client at once: the second waits out the flood interval.
+      const dee = { author_name: 'Dee', author_email: 'dee@example.com' };
+      await send({ post: listed!.id, ...dee, content: 'Quickly' });
+      const flood = await send({ post: listed!.id, ...dee, content: 'And again, at once' });
+      expect(flood.status).toBe(429);
+      expect(flood.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await flood.json()) as WpError).code).toBe('comment_flood');
     });
 
     it("answers WordPress's errors", async () => {
