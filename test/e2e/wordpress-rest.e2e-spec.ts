@@ -277,6 +277,14 @@ function wordpressDialect(mode: HarnessMode): void {
         code: 'rest_invalid_param',
         data: { status: 400, params: { per_page: expect.any(String) } },
       });
+      const pastLast = await wpGet('posts?page=999');
+      expect(pastLast.response.status).toBe(400);
+      expect((pastLast.body as WpError).code).toBe('rest_post_invalid_page_number');
+      const badToken = await fetch(`${parley.url}/wp-json/wp/v2/comments`, {
+        headers: { authorization: 'Bearer not-a-token' },
+      });
+      expect(badToken.status).toBe(401);
+      expect(((await badToken.json()) as WpError).code).toBe('rest_not_logged_in');
       expect(((await wpGet('comments/424242')).body as WpError).code).toBe(
         'rest_comment_invalid_id',
       );

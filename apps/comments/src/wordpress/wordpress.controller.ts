@@ -2,7 +2,6 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import {
   type Actor,
   type CommentQuery,
-  commentIdParamSchema,
   commentQuerySchema,
   type WordpressComment,
   type WordpressCommentPage,
@@ -39,15 +38,6 @@ export class WordpressCommentsController {
       if (parentIds.length === 0) return { items: [], total: 0 };
     }
     return this.queries.wordpressPage({ ...query, ...(parentIds ? { parentIds } : {}) });
-  }
-
-  @Get('by-id/:commentId')
-  async byCommentId(
-    @CurrentActor() actor: Actor | null,
-    @Param('commentId', { schema: commentIdParamSchema }) commentId: string,
-    @Query({ schema: commentQuerySchema }) query: CommentQuery,
-  ): Promise<WordpressComment> {
-    return this.shown(commentId, query, actor);
   }
 
   @Get(':wordpressId')

@@ -167,6 +167,11 @@ describe('WordPress paging and errors', () => {
       message: 'There is no such post',
       data: { status: 404 },
     });
+    expect(problemToWp({ status: 401, code: 'unauthenticated', title: 'Log in' })).toEqual({
+      code: 'rest_not_logged_in',
+      message: 'Log in',
+      data: { status: 401 },
+    });
     expect(problemToWp({ status: 429, code: 'comment-flood', title: 'Too fast' }).code).toBe(
       'comment_flood',
     );

@@ -261,7 +261,9 @@ const CODES: Record<string, string> = {
   'comment-too-long': 'rest_comment_content_invalid',
   'name-reserved': 'rest_comment_author_invalid',
   'not-allowed': 'rest_forbidden',
-  unauthorized: 'rest_not_logged_in',
+  forbidden: 'rest_forbidden',
+  unauthenticated: 'rest_not_logged_in',
+  'csrf-failed': 'rest_cookie_invalid_nonce',
 };
 
 /** What Parley's own answer to creating a comment says, for a WordPress client. */
