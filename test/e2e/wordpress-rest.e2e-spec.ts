@@ -11,7 +11,7 @@ import type {
 import { importWordpress } from '../../apps/standalone/src/import/wordpress-import';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
 import { sharedFixture } from '../support/shared-fixtures';
-import { type ParleyStack, startParleyStack } from './stack';
+import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
 
 const FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
 
@@ -163,6 +163,11 @@ function wordpressDialect(mode: HarnessMode): void {
       expect(listed.content.rendered).toContain('<strong>week</strong>');
       expect(listed.date_gmt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
       expect(posts._paging?.total).toBeGreaterThanOrEqual(1);
+      // A page of the blog's own site may read the paging headers too.
+      const fromSite = await fetch(`${parley.url}/wp-json/wp/v2/posts`, {
+        headers: { origin: PUBLIC_BASE_URL },
+      });
+      expect(fromSite.headers.get('access-control-expose-headers')).toMatch(/x-wp-totalpages/);
       const one = (await wp.posts().id(listed.id).get()) as WpPost;
       expect(one.slug).toBe(post.slug);
       const bySlug = (await wp.posts().slug(post.slug).get()) as WpPost[];

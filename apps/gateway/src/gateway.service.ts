@@ -166,7 +166,15 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           'last-event-id',
           'x-correlation-id',
         ],
-        exposedHeaders: ['x-correlation-id', 'retry-after', 'location'],
+        // WordPress clients in a browser page through lists with these.
+        exposedHeaders: [
+          'x-correlation-id',
+          'retry-after',
+          'location',
+          'x-wp-total',
+          'x-wp-totalpages',
+          'link',
+        ],
         maxAge: 600,
       });
       await registerRateLimits(
