@@ -44,6 +44,8 @@ import { PublicApi } from './web/public-api';
 import { WebDeskController } from './web/web-desk.controller';
 import { WebManageController } from './web/web-manage.controller';
 import { WebController } from './web/web.controller';
+import { WordpressController } from './wordpress/wordpress.controller';
+import { registerWordpressDiscovery } from './wordpress/wordpress-index';
 import {
   IDENTITY_OPTIONS,
   type IdentityOptions,
@@ -118,6 +120,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           LegacyLinksController,
           ExportsController,
           CommentsController,
+          WordpressController,
           NotificationsController,
           ImportsController,
           LiveController,
@@ -171,7 +174,15 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           'last-event-id',
           'x-correlation-id',
         ],
-        exposedHeaders: ['x-correlation-id', 'retry-after', 'location'],
+        // WordPress clients in a browser page through lists with these.
+        exposedHeaders: [
+          'x-correlation-id',
+          'retry-after',
+          'location',
+          'x-wp-total',
+          'x-wp-totalpages',
+          'link',
+        ],
         maxAge: 600,
       });
       await registerRateLimits(
@@ -180,6 +191,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         app.get(IdentityService).tokens,
         infra.clock,
       );
+      registerWordpressDiscovery(app);
       const document = buildOpenApiDocument(app);
       SwaggerModule.setup('api/docs', app, document, {
         jsonDocumentUrl: 'api/openapi.json',

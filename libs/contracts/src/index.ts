@@ -15,3 +15,4 @@ export * from './http/live.api';
 export * from './http/exports.api';
 export * from './http/imports.api';
 export * from './policy';
+export * from './http/wordpress.api';

@@ -1,1 +1,2 @@
 export * from './comment-status';
+export * from './wordpress-id';

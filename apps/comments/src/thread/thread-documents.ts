@@ -44,6 +44,8 @@ export interface ThreadCommentDocument extends Versioned {
   kind?: CommentKind;
   /** Where an imported comment came from; absent for one written here. */
   imported?: ImportedFrom;
+  /** The integer id WordPress clients know it by (see wordpressIdOf); absent before it was kept. */
+  wordpressId?: number;
   moderationReason: string | null;
   viewerTokenHash: string | null;
   postAuthorId: string | null;

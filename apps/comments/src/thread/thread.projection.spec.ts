@@ -9,6 +9,7 @@ import {
   MemoryDocumentStore,
 } from '@parley/readmodel';
 import { StreamWriter } from '@parley/testing';
+import { wordpressIdOf } from '@parley/domain';
 import { authorKeyOf } from '../comments/comment-keys';
 import {
   commentDeleted,
@@ -100,6 +101,42 @@ const shape = (items: { id: string; depth: number; parentId: string | null }[]) 
   items.map((i) => `${i.id}@${i.depth}<${i.parentId ?? '-'}`);
 
 describe('the thread read model', () => {
+  it("lists a post's approved comments flat by date for WordPress clients, with their and their parents' integer ids", async () => {
+    const t = setup();
+    const first = t.post('c01', { postedAt: '2026-11-20T08:00:00.000Z' });
+    const [imported] = first;
+    if (imported?.type !== 'parley.comment.posted.v1') throw new Error('a posted event');
+    imported.data.imported = { system: 'wordpress', site: 'https://old.example', id: '904' };
+    await t.apply([
+      ...first,
+      ...t.post('c02', { parentOf: 'c01', postedAt: '2026-11-20T09:00:00.000Z' }),
+      ...t.post('c03', { postedAt: '2026-11-20T10:00:00.000Z', status: 'pending' }),
+      ...t.post('c04', { parentOf: 'c02', postedAt: '2026-11-20T11:00:00.000Z' }),
+    ]);
+    const all = await t.queries.wordpressPage({
+      postId: 'post-1',
+      page: 1,
+      perPage: 2,
+      order: 'asc',
+    });
+    expect(all.total).toBe(3);
+    expect(all.items.map((c) => [c.id, c.wordpressId, c.parentWordpressId])).toEqual([
+      ['c01', 904, 0],
+      ['c02', wordpressIdOf('c02'), 904],
+    ]);
+    const replies = await t.queries.wordpressPage({
+      postId: 'post-1',
+      parentIds: [(await t.queries.idsOfWordpressIds([904])).get(904)!],
+      page: 1,
+      perPage: 10,
+      order: 'desc',
+    });
+    expect(replies.items.map((c) => c.id)).toEqual(['c02']);
+    expect(
+      (await t.queries.idsOfWordpressIds([wordpressIdOf('c04')])).get(wordpressIdOf('c04')),
+    ).toBe('c04');
+  });
+
   it('orders a thread by its ancestors, with a reply beyond the deepest level right after its parent', async () => {
     const t = setup();
     await t.apply([

@@ -1,5 +1,5 @@
 import type { AnyEvent, EventType } from '@parley/contracts';
-import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
+import { type CommentStreamEvent, commentStatusAfter, wordpressIdOf } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import {
   applyToOwnedDocument,
@@ -63,6 +63,7 @@ function evolveComment(
       status: d.status,
       ...(d.kind && d.kind !== 'comment' ? { kind: d.kind } : {}),
       ...(d.imported ? { imported: d.imported } : {}),
+      wordpressId: wordpressIdOf(d.commentId, d.imported),
       moderationReason: d.moderationReason,
       viewerTokenHash: d.viewerTokenHash,
       postAuthorId: d.postAuthorId,
@@ -273,6 +274,12 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       { keys: { postAuthorId: 1, status: 1, deleted: 1, _id: -1 } },
       // An export of the blog reads each post's comments in id order, a page at a time.
       { keys: { postId: 1, deleted: 1, _id: 1 } },
+      // WordPress clients: a comment by its integer id, a post's comments by date.
+      { keys: { wordpressId: 1, _id: 1 } },
+      { keys: { postId: 1, status: 1, deleted: 1, postedAt: 1, _id: 1 } },
+      { keys: { postId: 1, parentId: 1, status: 1, deleted: 1, postedAt: 1, _id: 1 } },
+      { keys: { status: 1, deleted: 1, postedAt: 1, _id: 1 } },
+      { keys: { parentId: 1, status: 1, deleted: 1, postedAt: 1, _id: 1 } },
     ],
     [C.threads]: [
       { keys: { postId: 1, listed: 1, _id: 1 } },

@@ -10,7 +10,10 @@ import {
   type ModerationQueuePage,
   type PublicCommentAuthor,
   type ThreadItem,
+  type WordpressComment,
+  type WordpressCommentPage,
 } from '@parley/contracts';
+import { wordpressIdOf } from '@parley/domain';
 import { READ_MODELS } from '@parley/platform';
 import {
   type Document,
@@ -49,6 +52,16 @@ export interface ThreadPageRequest {
 export interface ThreadPageResult {
   items: ThreadItem[];
   totals: { comments: number; threads: number; pages: number };
+}
+
+export interface WordpressPageRequest {
+  /** Every post's comments when left out. */
+  postId?: string | undefined;
+  /** Only replies to these comments (null: top-level ones); every comment when left out. */
+  parentIds?: readonly (string | null)[];
+  page: number;
+  perPage: number;
+  order: 'asc' | 'desc';
 }
 
 export interface QueueRequest {
@@ -240,6 +253,63 @@ export class ThreadQueries {
     return toThreadItem(shown, number, viewer, decorate);
   }
 
+  /** Comment ids by the integer ids WordPress clients know them by (the oldest when two share one). */
+  async idsOfWordpressIds(wordpressIds: readonly number[]): Promise<Map<number, string>> {
+    if (wordpressIds.length === 0) return new Map();
+    const docs = await this.comments.find(
+      { wordpressId: { $in: [...wordpressIds] } },
+      { sort: { wordpressId: 1, _id: 1 } },
+    );
+    const ids = new Map<number, string>();
+    for (const doc of docs) if (!ids.has(doc.wordpressId!)) ids.set(doc.wordpressId!, doc._id);
+    return ids;
+  }
+
+  /**
+   * A post's approved comments by date, one flat page of them as WordPress lists them,
+   * optionally only the replies to some parents (null: top-level comments), with the total.
+   */
+  async wordpressPage(request: WordpressPageRequest): Promise<WordpressCommentPage> {
+    const { postId, parentIds, page, perPage, order } = request;
+    const filter: Record<string, unknown> = {
+      ...(postId !== undefined ? { postId } : {}),
+      ...(parentIds ? { parentId: { $in: [...parentIds] } } : {}),
+      status: 'approved',
+      deleted: false,
+    };
+    const direction = order === 'asc' ? 1 : -1;
+    const [docs, total] = await Promise.all([
+      this.comments.find(filter, {
+        sort: { postedAt: direction, _id: direction },
+        skip: (page - 1) * perPage,
+        limit: perPage,
+      }),
+      this.comments.count(filter),
+    ]);
+    return { items: await this.asWordpressComments(docs), total };
+  }
+
+  /** Comments with their own and their parents' integer ids: two more queries for a page. */
+  async asWordpressComments(docs: readonly ThreadCommentDocument[]): Promise<WordpressComment[]> {
+    const parentIds = [...new Set(docs.flatMap((d) => (d.parentId ? [d.parentId] : [])))];
+    const [decorations, parents] = await Promise.all([
+      this.decorations(docs, null),
+      parentIds.length > 0 ? this.comments.find({ _id: { $in: parentIds } }) : [],
+    ]);
+    const byId = new Map(parents.map((p) => [p._id, wordpressIdOfDoc(p)]));
+    return docs.map((doc) => ({
+      ...commentFields(doc, decorations),
+      wordpressId: wordpressIdOfDoc(doc),
+      // A parent gone from the read model is still the parent it was: its id is derived alike.
+      parentWordpressId: doc.parentId ? (byId.get(doc.parentId) ?? wordpressIdOf(doc.parentId)) : 0,
+    }));
+  }
+
+  /** The document of one comment, as the WordPress dialect shows it once its visibility is checked. */
+  async document(commentId: string): Promise<ThreadCommentDocument | null> {
+    return this.comments.findOne({ _id: commentId });
+  }
+
   async moderationQueue(request: QueueRequest): Promise<ModerationQueuePage> {
     const filter: Record<string, unknown> = {
       status: { $in: request.statuses },
@@ -370,6 +440,10 @@ export class ThreadQueries {
       names: new Map(names.map((n) => [n._id, n.displayName])),
     };
   }
+}
+
+function wordpressIdOfDoc(doc: ThreadCommentDocument): number {
+  return doc.wordpressId ?? wordpressIdOf(doc._id, doc.imported);
 }
 
 interface Decorations {

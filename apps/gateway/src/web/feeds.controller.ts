@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { BlogIdentity } from './blog-identity';
 import { PublicApi } from './public-api';
 import { type FeedChannel, type FeedItem, feedUpdatedAt, rssFeed, xmlText } from './views/feed';
+import { originOf } from './origin';
 
 const POSTS_IN_FEED = 20;
 const COMMENTS_IN_FEED = 30;
@@ -101,11 +102,6 @@ export class FeedsController {
       items: items.slice(0, COMMENTS_IN_FEED),
     });
   }
-}
-
-/** The address the reader used (a trusted proxy's scheme and host included), so links work on any host. */
-function originOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
 }
 
 async function unavailable(reply: FastifyReply, status: number): Promise<void> {

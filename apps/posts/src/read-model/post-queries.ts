@@ -10,7 +10,14 @@ import type {
   ListPostsQuery,
   PostPage,
   PostView,
+  WordpressPost,
+  WordpressPostPage,
+  WordpressPostsQuery,
+  WordpressTerm,
+  WordpressTermPage,
+  WordpressTermsQuery,
 } from '@parley/contracts';
+import { wordpressIdOf } from '@parley/domain';
 import { postIdParamSchema } from '@parley/contracts';
 import type { EventStore } from '@parley/eventstore';
 import { CLOCK, type Clock, EVENT_STORE, READ_MODELS, validationProblem } from '@parley/platform';
@@ -32,6 +39,7 @@ import {
   POSTS_PROJECTION,
   type PostDocument,
   type PostStatsDocument,
+  type TermDocument,
   postFromDocument,
   termKey,
 } from './posts.projection';
@@ -63,6 +71,16 @@ function after(field: string, cursor: string | undefined, direction: 1 | -1): Fi
   const [value, id] = decodeCursor(cursor);
   const beyond = direction === 1 ? '$gt' : '$lt';
   return { $or: [{ [field]: { [beyond]: value } }, { [field]: value, _id: { [beyond]: id } }] };
+}
+
+function termOf(doc: TermDocument): WordpressTerm {
+  return {
+    wordpressId: doc.wordpressId,
+    name: doc.name,
+    key: doc.key,
+    slug: doc.slug,
+    count: doc.count,
+  };
 }
 
 /** What readers and authors ask of the posts read model. */
@@ -215,6 +233,84 @@ export class PostQueries {
       { sort: { _id: 1 }, limit: 1 },
     );
     return doc ? { id: doc._id, slug: doc.slug } : null;
+  }
+
+  /**
+   * Published posts as WordPress lists them: a page by number (newest first unless asked
+   * otherwise), filtered by slug, integer category or tag ids, words or a Parley id, with the total.
+   */
+  async wordpressPage(query: WordpressPostsQuery): Promise<WordpressPostPage> {
+    const filter: Filter = { status: 'published' };
+    if (query.parleyIds !== undefined) filter._id = { $in: query.parleyIds };
+    if (query.slug !== undefined) filter.slugs = query.slug;
+    if (query.categories !== undefined) filter.categoryIds = { $in: query.categories };
+    if (query.tags !== undefined) filter.tagIds = { $in: query.tags };
+    if (query.search !== undefined) {
+      // Words are matched as written, like WordPress's own search, over the posts the filters leave.
+      const words = new RegExp(query.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      filter.$or = [{ title: { $regex: words } }, { body: { $regex: words } }];
+    }
+    const direction = query.order === 'asc' ? 1 : -1;
+    const [docs, total] = await Promise.all([
+      this.posts.find(filter, {
+        sort: { sortAt: direction, _id: direction },
+        skip: (query.page - 1) * query.perPage,
+        limit: query.perPage,
+      }),
+      this.posts.count(filter),
+    ]);
+    return { items: await this.asWordpressPosts(docs), total };
+  }
+
+  /** The published post WordPress clients know by this integer id, or null. */
+  async byWordpressId(wordpressId: number): Promise<WordpressPost | null> {
+    const [doc] = await this.posts.find(
+      { wordpressId, status: 'published' },
+      { sort: { wordpressId: 1, _id: 1 }, limit: 1 },
+    );
+    return doc ? ((await this.asWordpressPosts([doc]))[0] ?? null) : null;
+  }
+
+  private async asWordpressPosts(docs: readonly PostDocument[]): Promise<WordpressPost[]> {
+    const figures = await this.figures(docs.map((doc) => doc._id));
+    const now = this.clock();
+    return docs.flatMap((doc) => {
+      const post = postFromDocument(doc);
+      if (!isVisible(post)) return [];
+      return [
+        {
+          ...postView(post, figures.get(doc._id) ?? NO_FIGURES, now),
+          wordpressId: doc.wordpressId ?? wordpressIdOf(doc._id),
+          categoryIds: doc.categoryIds ?? [],
+          tagIds: doc.tagIds ?? [],
+        },
+      ];
+    });
+  }
+
+  /** The categories or tags of published posts, by name, with how many posts carry each. */
+  async wordpressTerms(query: WordpressTermsQuery): Promise<WordpressTermPage> {
+    const terms = this.db.collection<TermDocument>(COLLECTIONS.terms);
+    const filter: Filter = { kind: query.kind, ...(query.slug ? { slug: query.slug } : {}) };
+    const [docs, total] = await Promise.all([
+      terms.find(filter, {
+        sort: { name: 1, _id: 1 },
+        skip: (query.page - 1) * query.perPage,
+        limit: query.perPage,
+      }),
+      terms.count(filter),
+    ]);
+    return { items: docs.map(termOf), total };
+  }
+
+  async wordpressTerm(
+    kind: TermDocument['kind'],
+    wordpressId: number,
+  ): Promise<WordpressTerm | null> {
+    const doc = await this.db
+      .collection<TermDocument>(COLLECTIONS.terms)
+      .findOne({ kind, wordpressId });
+    return doc ? termOf(doc) : null;
   }
 
   /** Whether the actor may see the post at all: published, or theirs to change. */

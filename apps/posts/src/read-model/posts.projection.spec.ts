@@ -14,8 +14,10 @@ import {
   COLLECTIONS,
   type PostDocument,
   type PostStatsDocument,
+  type TermDocument,
   postsProjection,
 } from './posts.projection';
+import { wordpressIdOf, wordpressTermIdOf } from '@parley/domain';
 
 type Fed = TopicEvent<'posts' | 'comments' | 'accounts'>;
 
@@ -114,6 +116,40 @@ describe('the posts projection', () => {
       publishedAt: '2026-11-23T09:00:00.000Z',
       sortAt: '2026-11-21T09:00:00.000Z',
     });
+  });
+
+  it('keeps the integer id WordPress clients know a post by, whatever event came last', async () => {
+    const stream = postStream('p1');
+    const imported = drafted('p1');
+    if (imported.type !== 'parley.post.drafted.v1') throw new Error('a drafted event');
+    imported.data.imported = { system: 'wordpress', site: 'https://old.example', id: '1148' };
+    await feed(stream.next(imported));
+    await feed(stream.next(published('p1', '2026-11-21T09:00:00.000Z', true)));
+    expect((await post('p1'))?.wordpressId).toBe(1148);
+    await feed(postStream('p2').next(drafted('p2')));
+    expect((await post('p2'))?.wordpressId).toBe(wordpressIdOf('p2'));
+    expect((await post('p2'))?.categoryIds).toEqual([
+      wordpressTermIdOf('category', 'movies'),
+      wordpressTermIdOf('category', 'movie reviews'),
+    ]);
+  });
+
+  it('counts the published posts of each category and tag, and forgets one no published post carries', async () => {
+    const terms = () =>
+      db
+        .collection<TermDocument>(COLLECTIONS.terms)
+        .find({ kind: 'category' }, { sort: { name: 1, _id: 1 } });
+    const first = postStream('p1');
+    await feed(first.next(drafted('p1')));
+    expect(await terms()).toEqual([]);
+    await feed(first.next(published('p1', '2026-11-21T09:00:00.000Z', true)));
+    await feed(postStream('p2').next(drafted('p2')));
+    expect((await terms()).map((t) => [t.name, t.slug, t.count])).toEqual([
+      ['Movie Reviews', 'movie-reviews', 1],
+      ['Movies', 'movies', 1],
+    ]);
+    await feed(first.next(unpublished('p1')));
+    expect(await terms()).toEqual([]);
   });
 
   it("keeps an imported post's old addresses through its later events, for the lookup's index", async () => {

@@ -12,7 +12,12 @@ import {
   type Versioned,
   applyToOwnedDocument,
 } from '@parley/readmodel';
-import { type CommentStreamEvent, commentStatusAfter } from '@parley/domain';
+import {
+  type CommentStreamEvent,
+  commentStatusAfter,
+  wordpressIdOf,
+  wordpressTermIdOf,
+} from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import { type Post, type PostEvent, initialPost, postDecider } from '../posts/post.decider';
 import { legacyKeysOf } from './legacy-links';
@@ -31,6 +36,10 @@ export interface PostDocument extends Versioned, Omit<Post, 'exists'> {
   sortAt: string;
   /** The keys of an imported post's old addresses on its former blog (see legacy-links). */
   legacyLinks?: string[];
+  /** The integer ids WordPress clients know it, its categories and its tags by (see wordpressIdOf). */
+  wordpressId?: number;
+  categoryIds?: number[];
+  tagIds?: number[];
 }
 
 /** One reader's like of one post, owned by the like's stream. */
@@ -62,7 +71,18 @@ export interface PostStatsDocument extends Document {
   likers: string[];
 }
 
+/** A category or tag of published posts, with how many carry it; gone when none does. */
+export interface TermDocument extends Document {
+  kind: 'category' | 'tag';
+  key: string;
+  name: string;
+  slug: string;
+  wordpressId: number;
+  count: number;
+}
+
 export const COLLECTIONS = {
+  terms: 'post_terms',
   posts: 'posts',
   likes: 'post_likes',
   comments: 'post_comments',
@@ -95,6 +115,8 @@ export function postDocument(post: Post): Omit<PostDocument, '_v'> {
     ...fields,
     categoryKeys: post.categories.map(termKey),
     tagKeys: post.tags.map(termKey),
+    categoryIds: post.categories.map((name) => wordpressTermIdOf('category', termKey(name))),
+    tagIds: post.tags.map((name) => wordpressTermIdOf('tag', termKey(name))),
     seriesKey: post.series === null ? null : termKey(post.series),
     sortAt: sortKeyOf(post),
   };
@@ -109,6 +131,9 @@ export function postFromDocument(doc: PostDocument): Post {
     seriesKey: _s,
     sortAt: _sort,
     legacyLinks: _l,
+    wordpressId: _w,
+    categoryIds: _ci,
+    tagIds: _ti,
     ...fields
   } = doc;
   return { exists: true, ...fields };
@@ -160,13 +185,80 @@ export async function recountPost(db: ProjectionDb, postId: string): Promise<voi
   throw new Error(`The figures of post ${postId} keep changing`);
 }
 
+/** A term's slug as WordPress makes one from its name. */
+export function termSlug(name: string): string {
+  return (
+    termKey(name)
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '') || 'term'
+  );
+}
+
+/**
+ * Recounts the published posts carrying a category or tag (an indexed count), as racing
+ * recounts of one term settle: it counts again after writing until the figure holds.
+ */
+async function recountTerm(
+  db: ProjectionDb,
+  kind: TermDocument['kind'],
+  key: string,
+  name: string | undefined,
+): Promise<void> {
+  const posts = db.collection<PostDocument>(COLLECTIONS.posts);
+  const terms = db.collection<TermDocument>(COLLECTIONS.terms);
+  const _id = `${kind}:${key}`;
+  const field = kind === 'category' ? 'categoryKeys' : 'tagKeys';
+  const measure = () => posts.count({ [field]: key, status: 'published' });
+  let count = await measure();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if (count === 0) await terms.deleteMany({ _id });
+    else {
+      const shownAs = name ?? (await terms.findOne({ _id }))?.name ?? key;
+      const doc: TermDocument = {
+        _id,
+        kind,
+        key,
+        name: shownAs,
+        slug: termSlug(shownAs),
+        wordpressId: wordpressTermIdOf(kind, key),
+        count,
+      };
+      try {
+        await terms.replaceOne({ _id }, doc, { upsert: true });
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+    }
+    const again = await measure();
+    if (again === count) return;
+    count = again;
+  }
+  throw new Error(`The count of ${_id} keeps changing`);
+}
+
+/** Recounts the categories and tags a post had before an event or has after it. */
+async function recountTermsOf(
+  db: ProjectionDb,
+  before: PostDocument | null,
+  after: PostDocument | null,
+): Promise<void> {
+  for (const kind of ['category', 'tag'] as const) {
+    const keysOf = (doc: PostDocument | null) =>
+      (kind === 'category' ? doc?.categoryKeys : doc?.tagKeys) ?? [];
+    const names = new Map<string, string>();
+    (kind === 'category' ? after?.categories : after?.tags)?.forEach((name) =>
+      names.set(termKey(name), name),
+    );
+    for (const key of new Set([...keysOf(before), ...keysOf(after)]))
+      await recountTerm(db, kind, key, names.get(key));
+  }
+}
+
 async function applyPostEvent(event: Envelope<PostEvent['type']>, db: ProjectionDb) {
   const posts = db.collection<PostDocument>(COLLECTIONS.posts);
   const postId = event.data.postId;
-  const authorId =
-    event.type === 'parley.post.drafted.v1'
-      ? event.data.authorId
-      : (await posts.findOne({ _id: postId }))?.authorId;
+  const before = await posts.findOne({ _id: postId });
+  const authorId = event.type === 'parley.post.drafted.v1' ? event.data.authorId : before?.authorId;
   const renamed = authorId === undefined ? undefined : await accountName(db, authorId);
   await applyToOwnedDocument<PostDocument>(posts, postId, event, (current) => {
     // Without its drafted event (dead-lettered) there is nothing to build the post on.
@@ -177,7 +269,11 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
       event.type === 'parley.post.drafted.v1'
         ? legacyKeysOf(event.data.imported)
         : (current?.legacyLinks ?? []);
-    return legacyLinks.length > 0 ? { ...doc, legacyLinks } : doc;
+    const wordpressId =
+      event.type === 'parley.post.drafted.v1'
+        ? wordpressIdOf(postId, event.data.imported)
+        : (current?.wordpressId ?? wordpressIdOf(postId));
+    return { ...doc, wordpressId, ...(legacyLinks.length > 0 ? { legacyLinks } : {}) };
   });
   // A rename applied while this event was being applied must not be lost.
   if (authorId !== undefined) {
@@ -185,6 +281,8 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
     if (latest !== undefined && latest !== renamed)
       await posts.updateOne({ _id: postId }, { $set: { authorName: latest } });
   }
+  // Counted from the posts as they now stand, so a redelivery counts the same.
+  await recountTermsOf(db, before, await posts.findOne({ _id: postId }));
 }
 
 async function applyLikeEvent(
@@ -279,6 +377,10 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       { keys: { slugs: 1 } },
       { keys: { status: 1, publishAt: 1, _id: 1 } },
       { keys: { legacyLinks: 1, status: 1, _id: 1 } },
+      // WordPress clients: a post by its integer id, posts of a category or tag by integer id.
+      { keys: { wordpressId: 1, _id: 1 } },
+      { keys: { categoryIds: 1, status: 1, sortAt: -1, _id: -1 } },
+      { keys: { tagIds: 1, status: 1, sortAt: -1, _id: -1 } },
     ],
     [COLLECTIONS.likes]: [
       { keys: { postId: 1, liked: 1, likedAt: 1, _id: 1 } },
@@ -287,6 +389,11 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
     [COLLECTIONS.comments]: [{ keys: { postId: 1, status: 1, deleted: 1 } }],
     [COLLECTIONS.accounts]: [],
     [COLLECTIONS.stats]: [],
+    [COLLECTIONS.terms]: [
+      { keys: { kind: 1, name: 1, _id: 1 } },
+      { keys: { kind: 1, slug: 1, name: 1, _id: 1 } },
+      { keys: { kind: 1, wordpressId: 1 } },
+    ],
   },
   async apply(event, db) {
     switch (event.type) {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PostsExportController } from './export.controller';
+import { WordpressPostsController } from '../wordpress/wordpress.controller';
 import { LegacyLinksController } from './legacy-links.controller';
 import { PostQueries } from './post-queries';
 
 @Module({
-  controllers: [LegacyLinksController, PostsExportController],
+  controllers: [LegacyLinksController, PostsExportController, WordpressPostsController],
   providers: [PostQueries],
   exports: [PostQueries],
 })
