@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ImportedFrom } from '@parley/contracts';
 
 /**
@@ -18,16 +17,28 @@ export function wordpressIdOf(parleyId: string, imported?: ImportedFrom): number
     const id = Number(imported.id);
     if (id >= 1 && id < NATIVE_WORDPRESS_ID_FLOOR) return id;
   }
-  const digest = createHash('sha256').update(`parley:${parleyId}`).digest();
-  // 53 bits of the digest, folded into the native range.
-  const high = digest.readUInt32BE(0) & 0x1fffff;
-  const low = digest.readUInt32BE(4);
-  return NATIVE_WORDPRESS_ID_FLOOR + ((high * 2 ** 32 + low) % NATIVE_RANGE);
+  return NATIVE_WORDPRESS_ID_FLOOR + (hash53(`parley:${parleyId}`) % NATIVE_RANGE);
 }
 
 /** The integer id of a category or tag, derived from its name as lists compare it. */
 export function wordpressTermIdOf(kind: 'category' | 'tag', key: string): number {
-  const digest = createHash('sha256').update(`parley:${kind}:${key}`).digest();
   // Small enough to read as a plain number: 1 to 2^31 - 1.
-  return (digest.readUInt32BE(0) % 0x7ffffffe) + 1;
+  return (hash53(`parley:${kind}:${key}`) % 0x7ffffffe) + 1;
+}
+
+/**
+ * A 53-bit hash of a text (two multiplicative 32-bit lanes, mixed): spread evenly, the same on
+ * every machine, and computed here so that the domain needs no platform module.
+ */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 0x100000000 * (0x1fffff & h2) + (h1 >>> 0);
 }

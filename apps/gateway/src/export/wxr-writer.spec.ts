@@ -1,3 +1,4 @@
+import { NATIVE_WORDPRESS_ID_FLOOR, wordpressIdOf } from '@parley/domain';
 import type { ExportedComment, ExportedPost, PostStatusView } from '@parley/contracts';
 import { SaxesParser } from 'saxes';
 import {
@@ -217,7 +218,8 @@ describe('the WXR 1.2 writer', () => {
   it('gives comments written here integer ids that stay the same from one export to the next', () => {
     const id = stableIntegerId('0190a000-0000-7000-8000-00000000abcd');
     expect(id).toMatch(/^\d+$/);
-    expect(Number(id)).toBeGreaterThanOrEqual(2 ** 52);
+    expect(Number(id)).toBe(wordpressIdOf('0190a000-0000-7000-8000-00000000abcd'));
+    expect(Number(id)).toBeGreaterThanOrEqual(NATIVE_WORDPRESS_ID_FLOOR);
     expect(Number.isSafeInteger(Number(id))).toBe(true);
     expect(stableIntegerId('0190a000-0000-7000-8000-00000000abcd')).toBe(id);
     expect(stableIntegerId('0190a000-0000-7000-8000-00000000abce')).not.toBe(id);

@@ -6,6 +6,7 @@ import type {
   PostStatusView,
 } from '@parley/contracts';
 import { renderPostMarkdown } from '@parley/text';
+import { wordpressIdOf } from '@parley/domain';
 
 /** What an export reads the blog through, a page at a time, whatever stack it runs on. */
 export interface ExportSource {
@@ -89,13 +90,11 @@ export function wordpressDate(iso: string | null): string {
 }
 
 /**
- * The integer id WordPress needs for something born in Parley: stable across exports, and
- * above 2^52 so that it never meets the ids of a WordPress blog imported before.
+ * The integer id WordPress needs for something born in Parley: the one Parley's WordPress
+ * routes answer for it, stable across exports and above every imported WordPress id.
  */
 export function stableIntegerId(id: string): string {
-  const hash = createHash('sha256').update(id).digest();
-  const low = hash.readUIntBE(0, 6) + (hash.readUInt8(6) & 0x0f) * 2 ** 48;
-  return String(2 ** 52 + low);
+  return String(wordpressIdOf(id));
 }
 
 /** A term's or author's name as a WordPress slug (`category_nicename`, a login). */
