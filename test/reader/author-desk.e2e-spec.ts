@@ -5,6 +5,7 @@ import {
   type EmbeddedParley,
   startEmbeddedParley,
 } from '../../apps/standalone/src/embedded-platform';
+import { sharedFixture } from '../support/shared-fixtures';
 import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
 const PASSWORD = 'correct horse battery staple';
@@ -203,6 +204,8 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     expect(await nav.getByRole('link', { name: 'Settings', exact: true }).count()).toBe(0);
     const desk = await page.goto(`${parley.url}/desk/posts`);
     expect(desk?.status()).toBe(403);
+    const importing = await page.goto(`${parley.url}/desk/import`);
+    expect(importing?.status()).toBe(403);
     await context.close();
     const boots = await loggedIn('boots@blog.example', '/posts/stalker');
     expect(await boots.page.locator('.byline').getByRole('link', { name: 'Edit' }).count()).toBe(1);
@@ -317,6 +320,54 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
       requireApproval: false,
       requirePreviouslyApproved: { guests: false, accounts: false },
     });
+    await context.close();
+  });
+
+  it('lets an author import a WordPress export from the desk, follow it to the end and run it again to no effect, and refuses a file that is not one', async () => {
+    const { context, page } = await loggedIn('ana@blog.example', '/desk/posts');
+    await page.getByRole('link', { name: 'Import from WordPress' }).click();
+    await page.waitForURL(`${parley.url}/desk/import`);
+    await checkAccessibility(page);
+    const file = page.getByLabel('WordPress export (.xml)');
+    await file.setInputFiles({
+      name: 'notes.xml',
+      mimeType: 'application/xml',
+      buffer: Buffer.from('<notes><note>Not an export</note></notes>'),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'The file was not imported' }).waitFor();
+    expect(await page.locator('main').textContent()).toMatch(/WordPress export/i);
+
+    // The upload's form token is checked as its stream reaches it: a forged or missing one is refused.
+    const forged = await page.evaluate(async () => {
+      const statuses: number[] = [];
+      for (const token of ['forged', null]) {
+        const form = new FormData();
+        if (token) form.append('_csrf', token);
+        form.append('file', new Blob(['<rss version="2.0"></rss>']), 'export.xml');
+        statuses.push((await fetch('/desk/import', { method: 'POST', body: form })).status);
+      }
+      return statuses;
+    });
+    expect(forged).toEqual([403, 403]);
+
+    const imported = async (): Promise<string> => {
+      await page.goto(`${parley.url}/desk/import`);
+      await file.setInputFiles(sharedFixture('wordpress', 'themeunittestdata.wordpress.xml'));
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.waitForURL(/\/desk\/imports\/[0-9a-f-]+$/);
+      // The page reloads itself until the import is over.
+      await page.locator('[data-import-state="done"]').waitFor({ timeout: 90_000 });
+      return (await page.locator('[data-import-comments]').textContent()) ?? '';
+    };
+    const first = await imported();
+    expect(first).toMatch(/^\s*[1-9]\d* new, 0 already here/);
+    await checkAccessibility(page);
+    const post = await page.goto(`${parley.url}/posts/template-comments`);
+    expect(post?.status()).toBe(200);
+    expect(await page.locator('[data-comment-id]').count()).toBeGreaterThan(10);
+    const again = await imported();
+    expect(again).toMatch(/^\s*0 new, [1-9]\d* already here/);
     await context.close();
   });
 

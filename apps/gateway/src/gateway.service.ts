@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -161,6 +162,15 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
       registerIdempotency(app, infra.documents, tokens, infra.clock, infra.logger);
       await app.register(cookie);
       registerUploadParser(app);
+      // The author pages' import form: one file, its size checked by the import as it streams.
+      await app.register(multipart, {
+        limits: {
+          files: 1,
+          fields: 5,
+          fieldSize: 1024,
+          fileSize: app.get(ImportJobs).maxBytes + 1,
+        },
+      });
       await registerSecurityHeaders(app);
       // After the problem filter, so that it is asked first (an APP_FILTER would come before it).
       app.useGlobalFilters(app.get(NotFoundPageFilter));

@@ -17,6 +17,7 @@ import { IdentityService } from '../identity/identity.service';
 import { COOKIES, CSRF_HEADER } from '../web/web-session';
 
 const REQUIRED = 'parley:authentication';
+const FORM_TOKEN_IN_STREAM = 'parley:form-token-in-stream';
 
 interface Requirement {
   roles: readonly Role[];
@@ -32,6 +33,14 @@ export function Authenticated(...roles: Role[]) {
     WithRouteConfig({ parleyAuthenticated: true }),
     ApiBearerAuth(),
   );
+}
+
+/**
+ * A form whose body is streamed (a file upload): the guard cannot read its `_csrf` field, so
+ * the handler checks it as the stream reaches it, before it acts on anything else.
+ */
+export function FormTokenCheckedInStream() {
+  return SetMetadata(FORM_TOKEN_IN_STREAM, true);
 }
 
 /** The logged-in account making the request, or null for a guest. */
@@ -69,7 +78,9 @@ export class AuthenticationGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<WithCaller>();
-    request.caller = await this.authenticate(request);
+    const streamedForm =
+      this.reflector.get<boolean | undefined>(FORM_TOKEN_IN_STREAM, context.getHandler()) === true;
+    request.caller = await this.authenticate(request, streamedForm);
     const requirement = this.reflector.getAllAndOverride<Requirement | undefined>(REQUIRED, [
       context.getHandler(),
       context.getClass(),
@@ -93,9 +104,12 @@ export class AuthenticationGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: FastifyRequest): Promise<Actor | null> {
+  private async authenticate(
+    request: FastifyRequest,
+    streamedForm: boolean,
+  ): Promise<Actor | null> {
     const header = request.headers.authorization;
-    if (!header) return this.fromCookie(request);
+    if (!header) return this.fromCookie(request, streamedForm);
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>"');
     const claims = await this.identity.verifyAccess(match[1]);
@@ -108,10 +122,10 @@ export class AuthenticationGuard implements CanActivate {
    * CSRF token matching the CSRF cookie, which other sites cannot read (double submit): as
    * a header from scripts, as the `_csrf` field from forms.
    */
-  private async fromCookie(request: FastifyRequest): Promise<Actor | null> {
+  private async fromCookie(request: FastifyRequest, streamedForm: boolean): Promise<Actor | null> {
     const token = request.cookies?.[COOKIES.access];
     if (!token) return null;
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !streamedForm) {
       // Scripts send the header; the page's forms (which work without JavaScript) the field.
       const field = (request.body as { _csrf?: unknown } | undefined)?._csrf;
       const sent = request.headers[CSRF_HEADER] ?? (typeof field === 'string' ? field : undefined);

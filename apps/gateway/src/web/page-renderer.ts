@@ -15,6 +15,7 @@ export interface PageContent {
   notice?: string | null;
   dataset?: Record<string, string>;
   feeds?: { title: string; href: string }[];
+  refreshSeconds?: number;
 }
 
 /** Every HTML page of the site in the blog's frame: its name, the viewer's links, the form token. */
@@ -39,6 +40,7 @@ export class PageRenderer {
       notice: content.notice ?? null,
       ...(content.dataset ? { dataset: content.dataset } : {}),
       ...(content.feeds ? { feeds: content.feeds } : {}),
+      ...(content.refreshSeconds === undefined ? {} : { refreshSeconds: content.refreshSeconds }),
       main: content.main,
     });
     await reply

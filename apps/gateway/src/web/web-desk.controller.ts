@@ -1,4 +1,4 @@
-import { can } from '@parley/contracts';
+import { can, importIdParamSchema } from '@parley/contracts';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
@@ -9,9 +9,11 @@ import type {
   PostSummary,
   PostView,
 } from '@parley/contracts';
-import type { FieldError } from '@parley/platform';
+import { type FieldError, ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { FormTokenCheckedInStream } from '../auth/authentication.guard';
+import { ImportJobs } from '../imports/import-jobs';
 import type { SafeHtml } from './html';
 import { PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
@@ -25,6 +27,7 @@ import {
   settingsPage,
   settingsValues,
 } from './views/desk-pages';
+import { importFormPage, importProgressPage } from './views/import-pages';
 import { csrfToken, formTokenValid } from './web-session';
 
 const text = z.string().max(300_000).optional();
@@ -64,6 +67,8 @@ const SECTIONS = [
   { status: 'published', title: 'Published' },
 ] as const;
 
+const IMPORT_REFUSAL = 'Only authors and admins import posts.';
+
 function isAdmin(actor: Actor): boolean {
   return can(actor, 'administer');
 }
@@ -93,6 +98,7 @@ export class WebDeskController {
   constructor(
     private readonly api: PublicApi,
     private readonly pages: PageRenderer,
+    private readonly imports: ImportJobs,
   ) {}
 
   private render(
@@ -102,8 +108,15 @@ export class WebDeskController {
     main: SafeHtml,
     status = 200,
     notice: string | null = null,
+    refreshSeconds?: number,
   ): Promise<void> {
-    return this.pages.send(request, reply, { title, main, status, notice });
+    return this.pages.send(request, reply, {
+      title,
+      main,
+      status,
+      notice,
+      ...(refreshSeconds === undefined ? {} : { refreshSeconds }),
+    });
   }
 
   /** The signed-in viewer allowed by `may`; a guest goes to the login form, anyone else is refused. */
@@ -243,6 +256,89 @@ export class WebDeskController {
     });
     if (deleted.status !== 204) return this.failed(request, reply, deleted);
     await reply.status(303).header('location', '/desk/posts').send();
+  }
+
+  @Get('desk/import')
+  async importForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!(await this.allowed(request, reply, writes, IMPORT_REFUSAL))) return;
+    const megabytes = Math.floor(this.imports.maxBytes / 1024 / 1024);
+    await this.render(
+      request,
+      reply,
+      'Import from WordPress',
+      importFormPage(csrfToken(request, reply), megabytes),
+    );
+  }
+
+  /** The form's file, streamed into the import as it arrives (the token comes before it). */
+  @Post('desk/import')
+  @FormTokenCheckedInStream()
+  async importUpload(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const viewer = await this.allowed(request, reply, writes, IMPORT_REFUSAL);
+    if (!viewer) return;
+    const refused = (status: number, reason: string) =>
+      this.render(
+        request,
+        reply,
+        'The file was not imported',
+        messagePage('The file was not imported', reason, {
+          href: '/desk/import',
+          label: 'Choose a file again',
+        }),
+        status,
+      );
+    if (!request.isMultipart()) return refused(415, 'Send the file with the import form.');
+    let token: string | undefined;
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        if (part.fieldname === '_csrf' && typeof part.value === 'string') token = part.value;
+        continue;
+      }
+      if (!formTokenValid(request, token)) return this.pages.refuseForm(request, reply);
+      try {
+        const started = await this.imports.start(viewer, part.file);
+        await reply.status(303).header('location', `/desk/imports/${started.id}`).send();
+        return;
+      } catch (error) {
+        if (!(error instanceof ProblemException)) throw error;
+        return refused(error.status, `${error.title}: ${error.detail ?? ''}`);
+      }
+    }
+    if (!formTokenValid(request, token)) return this.pages.refuseForm(request, reply);
+    return refused(422, 'Choose the WordPress export file to import.');
+  }
+
+  @Get('desk/imports/:id')
+  async importProgress(
+    @Param('id', { schema: idParam }) id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const viewer = await this.allowed(request, reply, writes, IMPORT_REFUSAL);
+    if (!viewer) return;
+    const found = importIdParamSchema.safeParse(id).success ? await this.imports.find(id) : null;
+    if (!found || (found.ownerId !== viewer.accountId && !isAdmin(viewer))) {
+      return this.render(
+        request,
+        reply,
+        'No such import',
+        messagePage('No such import', 'There is no import of yours at this address.', {
+          href: '/desk/import',
+          label: 'Import from WordPress',
+        }),
+        404,
+      );
+    }
+    const over = found.view.state === 'done' || found.view.state === 'failed';
+    await this.render(
+      request,
+      reply,
+      'Import from WordPress',
+      importProgressPage(found.view),
+      200,
+      null,
+      over ? undefined : 2,
+    );
   }
 
   @Get('settings')

@@ -72,7 +72,9 @@ export function deskPage(
 ): SafeHtml {
   return html`<h1>Posts</h1>
     <p>
-      <a href="/write">Write a post</a>${admin && html` · <a href="/settings">Settings</a>`}
+      <a href="/write">Write a post</a> · <a href="/desk/import">Import from WordPress</a>${
+        admin && html` · <a href="/settings">Settings</a>`
+      }
     </p>
     ${sections.map(
       (section) =>

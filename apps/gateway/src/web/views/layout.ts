@@ -21,6 +21,8 @@ export interface PageShell {
   feeds?: readonly { title: string; href: string }[];
   /** Attributes the script reads (post id, stream URLs). */
   dataset?: Record<string, string>;
+  /** Reloads the page after this many seconds (a page showing work in progress). */
+  refreshSeconds?: number;
   main: Renderable;
 }
 
@@ -65,6 +67,7 @@ export function layout(page: PageShell): SafeHtml {
 <meta name="color-scheme" content="light dark">
 <meta name="csrf-token" content="${page.csrf}">
 ${page.description && html`<meta name="description" content="${page.description}" />`}
+${page.refreshSeconds !== undefined && html`<meta http-equiv="refresh" content="${String(page.refreshSeconds)}">`}
 <title>${page.title}</title>
 <link rel="alternate" type="application/rss+xml" title="${page.blogTitle}" href="/feed">
 ${(page.feeds ?? []).map(
