@@ -12,11 +12,11 @@ import type {
   TokensResponse,
 } from '@parley/contracts';
 import { buildApps } from '@parley/testing';
-import { sharedFixture } from '../support/shared-fixtures';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
+import { type Answer, type Call, WORDPRESS_FIXTURE, caller } from './wordpress-fixture';
 
 const ROOT = join(__dirname, '..', '..');
-const FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
+const FIXTURE = WORDPRESS_FIXTURE;
 const GUEST_EMAIL = 'round.trip.guest@example.com';
 
 /** The embedded entry point's `import` or `export` command, as `npm run import/export` runs it. */
@@ -42,42 +42,6 @@ function runCommand(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
-
-interface Answer<T> {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: T;
-}
-
-function client(url: string) {
-  return async function call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    token?: string,
-  ): Promise<Answer<T>> {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const json = response.headers.get('content-type')?.includes('json');
-    return {
-      status: response.status,
-      headers: response.headers,
-      text,
-      body: (json && text ? JSON.parse(text) : text) as T,
-    };
-  };
-}
-
-type Call = ReturnType<typeof client>;
 
 /** WordPress's dates are to the second: what a comment written here keeps of its time. */
 const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;
@@ -215,7 +179,8 @@ describe('exporting the blog as WXR and importing that into an empty Parley (npm
 
     // Comments of every status and kind, written here as well as imported.
     parley = await startStandalone(first);
-    let call = client(parley.url);
+    const firstUrl = parley.url;
+    let call = caller(() => firstUrl);
     let token = await registerAdmin(call);
     expect(
       (await call('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, token)).status,
@@ -238,10 +203,16 @@ describe('exporting the blog as WXR and importing that into an empty Parley (npm
       author: { ...guest, name: 'Second Guest', email: 'second.guest@example.com' },
     });
     expect(reply.status).toBe(201);
+    // WXR keeps a comment's time to the second: comments of one second may come back in
+    // another order, so each top-level one here is written in a second of its own.
+    const nextSecond = () =>
+      new Promise((resolve) => setTimeout(resolve, 1_050 - (Date.now() % 1_000)));
+    await nextSecond();
     const spam = await call<PostCommentResponse>('POST', `/api/v1/posts/${open!.id}/comments`, {
       body: 'Cheap watches, this is spam.',
       author: { name: 'Spammer', email: 'spam@example.com' },
     });
+    await nextSecond();
     const trash = await call<PostCommentResponse>('POST', `/api/v1/posts/${open!.id}/comments`, {
       body: 'Soon in the trash.',
       author: { name: 'Trashed', email: 'trashed@example.com' },
@@ -277,7 +248,8 @@ describe('exporting the blog as WXR and importing that into an empty Parley (npm
     expect(again.stderr).toMatch(/comments: +31 new/);
 
     parley = await startStandalone(second);
-    call = client(parley.url);
+    const secondUrl = parley.url;
+    call = caller(() => secondUrl);
     token = await registerAdmin(call);
     const after = await snapshot(call, token);
 
