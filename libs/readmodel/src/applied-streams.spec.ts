@@ -1,4 +1,9 @@
-import { AppliedStreams, SIGNAL_FIRST_MS, reachedStream } from './applied-streams';
+import {
+  AppliedStreams,
+  HOLDING_RECHECK_MS,
+  SIGNAL_FIRST_MS,
+  reachedStream,
+} from './applied-streams';
 
 describe('AppliedStreams', () => {
   it('answers at once for a version applied before the wait, and waits for a later one', async () => {
@@ -60,7 +65,8 @@ describe('reachedStream', () => {
     const applied = new AppliedStreams();
     applied.heldBy('thread', () => true);
     const read = jest.fn(() => Promise.resolve(false));
-    setTimeout(() => applied.record('thread', 'comment-1', 1), SIGNAL_FIRST_MS + 150);
+    // Later than the recheck: the wait goes on listening as long as it holds every partition.
+    setTimeout(() => applied.record('thread', 'comment-1', 1), HOLDING_RECHECK_MS * 3);
     const reached = await reachedStream({
       applied,
       projection: 'thread',
@@ -71,6 +77,24 @@ describe('reachedStream', () => {
     });
     expect(reached).toBe(true);
     expect(read).not.toHaveBeenCalled();
+  });
+
+  it('reads the documents once a rebalance takes a partition away from this process', async () => {
+    const applied = new AppliedStreams();
+    let holds = true;
+    applied.heldBy('thread', () => holds);
+    setTimeout(() => (holds = false), 50);
+    let reads = 0;
+    const reached = await reachedStream({
+      applied,
+      projection: 'thread',
+      stream: 'comment-1',
+      version: 1,
+      withinMs: 3_000,
+      read: () => Promise.resolve(++reads >= 2),
+    });
+    expect(reached).toBe(true);
+    expect(reads).toBe(2);
   });
 
   it('reads the documents when another replica applies the event, and stops once they show it', async () => {

@@ -5,11 +5,12 @@ const REMEMBERED_STREAMS = 10_000;
 
 /**
  * How long a read-your-writes wait listens for this process's projection before it reads the
- * documents too: briefly when another replica may hold the stream's partition, longer when
- * this process holds every partition (the signal then fails to come only after a rebalance).
+ * documents too, when another replica may hold the stream's partition. While this process
+ * holds every partition the signal is sure to come, so the wait only listens, and looks again
+ * this often whether it still holds them all (a rebalance may take some away).
  */
 export const SIGNAL_FIRST_MS = 25;
-export const SIGNAL_FIRST_WHEN_HOLDING_ALL_MS = 1_000;
+export const HOLDING_RECHECK_MS = 250;
 
 interface Waiter {
   stream: string;
@@ -113,22 +114,28 @@ export interface ReachedStreamOptions {
 /**
  * Read-your-writes: true once the read model shows `version` of `stream`, within `withinMs`.
  * This process's projection says so by a signal, without a read. When the signal has not
- * come within `SIGNAL_FIRST_MS` (another replica may hold the stream's partition), the
- * documents are read as well, until either answers.
+ * come within `SIGNAL_FIRST_MS` and this process does not hold every partition (another
+ * replica may apply the event), the documents are read as well, until either answers.
  */
 export async function reachedStream(options: ReachedStreamOptions): Promise<boolean> {
   const { applied, projection, stream, version, withinMs } = options;
   const deadline = Date.now() + withinMs;
-  const listenFirstMs = applied.holdsEverything(projection)
-    ? SIGNAL_FIRST_WHEN_HOLDING_ALL_MS
-    : SIGNAL_FIRST_MS;
   const stop = new AbortController();
   const bySignal = applied.wait(projection, stream, version, withinMs, stop.signal);
+  const pause = (ms: number) =>
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), Math.max(0, ms)).unref());
   const byRead = (async () => {
-    const listened = await Promise.race([
-      bySignal,
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), listenFirstMs)),
-    ]);
+    let listened = await Promise.race([bySignal, pause(SIGNAL_FIRST_MS)]);
+    while (
+      !listened &&
+      !stop.signal.aborted &&
+      Date.now() < deadline &&
+      applied.holdsEverything(projection)
+    )
+      listened = await Promise.race([
+        bySignal,
+        pause(Math.min(HOLDING_RECHECK_MS, deadline - Date.now())),
+      ]);
     if (listened || stop.signal.aborted) return listened;
     return eventually(options.read, deadline - Date.now(), stop.signal);
   })();
