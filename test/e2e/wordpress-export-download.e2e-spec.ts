@@ -10,6 +10,7 @@ import {
 } from '@parley/testing';
 import { SaxesParser } from 'saxes';
 import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
+import { caller } from './wordpress-fixture';
 
 interface WxrComment {
   id: string;
@@ -90,24 +91,7 @@ function download(mode: HarnessMode): void {
     const smtp = new MailCatcher();
     let parley: ParleyStack;
 
-    async function call<T>(method: string, path: string, body?: unknown, token?: string) {
-      const response = await fetch(`${parley.url}${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      const json = response.headers.get('content-type')?.includes('json');
-      return {
-        status: response.status,
-        headers: response.headers,
-        text,
-        body: (json && text ? JSON.parse(text) : undefined) as T,
-      };
-    }
+    const call = caller(() => parley.url);
 
     const register = async (email: string, displayName: string) => {
       const account = await call<TokensResponse>('POST', '/api/v1/auth/register', {
