@@ -1,50 +1,18 @@
 import type { AccountView, CommentSettingsView, PostView, TokensResponse } from '@parley/contracts';
-import { requestJson } from '@parley/testing';
 import type { Browser, Page } from 'playwright-core';
-import {
-  type EmbeddedParley,
-  startEmbeddedParley,
-} from '../../apps/standalone/src/embedded-platform';
 import { sharedFixture } from '../support/shared-fixtures';
+import { ReaderBlog, until } from './blog';
 import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
-
-const PASSWORD = 'correct horse battery staple';
 
 /** The author's desk and the blog's settings, driven through the pages as their owners would. */
 describeBrowser('the author’s desk and the settings page, in Chromium', () => {
-  let parley: EmbeddedParley;
   let browser: Browser;
   let admin: TokensResponse;
   const problems: string[] = [];
 
-  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
-    requestJson<T>(parley.url, method, path, body, token);
-
-  async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  async function loggedIn(email: string, next: string, scheme: 'light' | 'dark' = 'light') {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      colorScheme: scheme,
-      // Lets the accessibility checker's script into the page; the page itself loads no other.
-      bypassCSP: true,
-    });
-    const page = await context.newPage();
-    await page.goto(`${parley.url}/login?next=${encodeURIComponent(next)}`);
-    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${parley.url}${next}`);
-    return { context, page };
-  }
+  const blog = new ReaderBlog();
+  const loggedIn = (email: string, next: string, scheme: 'light' | 'dark' = 'light') =>
+    blog.signedIn(browser, email, next, scheme);
 
   /** axe-core on the page as it stands: serious and critical violations, kept for the last test. */
   async function checkAccessibility(page: Page): Promise<void> {
@@ -55,37 +23,23 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
   const row = (page: Page, slug: string) => page.locator(`[data-desk-post="${slug}"]`);
 
   beforeAll(async () => {
-    parley = await startEmbeddedParley({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    await blog.open();
     browser = await launchChromium();
-    admin = (
-      await api<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'boots@blog.example',
-        password: PASSWORD,
-        displayName: 'Boots',
-      })
-    ).body;
-    const ana = await api<TokensResponse>('POST', '/api/v1/auth/register', {
-      email: 'ana@blog.example',
-      password: PASSWORD,
-      displayName: 'Ana',
-    });
-    const roles = await api<AccountView>(
+    admin = await blog.register('boots@blog.example', 'Boots');
+    const ana = await blog.register('ana@blog.example', 'Ana');
+    const roles = await blog.api<AccountView>(
       'PUT',
-      `/api/v1/accounts/${ana.body.account.id}/roles`,
+      `/api/v1/accounts/${ana.account.id}/roles`,
       { roles: ['author'] },
       admin.accessToken,
     );
     expect(roles.status).toBe(200);
-    await api('POST', '/api/v1/auth/register', {
-      email: 'rita@example.com',
-      password: PASSWORD,
-      displayName: 'Rita',
-    });
+    await blog.register('rita@example.com', 'Rita');
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await parley?.close();
+    await blog.close();
   });
 
   it('lets an author write a draft, schedule a post, edit a published one, close its comments and delete a post', async () => {
@@ -100,20 +54,20 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await page.waitForURL(/\/posts\/notes-on-paris-texas\/edit$/);
     await checkAccessibility(page);
 
-    await page.goto(`${parley.url}/write`);
+    await page.goto(`${blog.url}/write`);
     await page.getByLabel('Title').fill('Wings of Desire');
     await page.getByLabel('Body (Markdown)').fill('Angels over Berlin.');
     await page.getByLabel('Publish at (for scheduling, UTC)').fill('2031-03-04T09:30');
     await page.getByRole('button', { name: 'Schedule' }).click();
     await page.waitForURL(/\/posts\/wings-of-desire\/edit$/);
 
-    await page.goto(`${parley.url}/write`);
+    await page.goto(`${blog.url}/write`);
     await page.getByLabel('Title').fill('Stalker');
     await page.getByLabel('Body (Markdown)').fill('The Zone grants wishes.');
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.waitForURL(/\/posts\/stalker$/);
 
-    await page.goto(`${parley.url}/desk/posts`);
+    await page.goto(`${blog.url}/desk/posts`);
     const drafts = page.locator('[data-desk-section="draft"]');
     const scheduled = page.locator('[data-desk-section="scheduled"]');
     const published = page.locator('[data-desk-section="published"]');
@@ -130,7 +84,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await checkAccessibility(page);
 
     // The published post: its page links to the editor, whose save changes the post as published.
-    await page.goto(`${parley.url}/posts/stalker`);
+    await page.goto(`${blog.url}/posts/stalker`);
     await page.locator('.byline').getByRole('link', { name: 'Edit' }).click();
     await page.waitForURL(/\/posts\/stalker\/edit$/);
     expect(await page.getByRole('button', { name: 'Save draft' }).count()).toBe(0);
@@ -149,29 +103,29 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await page.waitForURL(/\/posts\/stalker\/edit$/);
     expect(await page.getByLabel('Comments', { exact: true }).inputValue()).toBe('auto-close');
     await checkAccessibility(page);
-    await page.goto(`${parley.url}/posts/stalker`);
+    await page.goto(`${blog.url}/posts/stalker`);
     expect(await page.locator('.post-body strong').textContent()).toBe('innermost');
     expect(await page.locator('.byline').textContent()).not.toContain('draft');
 
     // Comments: closed from the desk, the post page says so.
-    await page.goto(`${parley.url}/desk/posts`);
+    await page.goto(`${blog.url}/desk/posts`);
     expect(await row(page, 'stalker').locator('[data-desk-comments-state]').textContent()).toBe(
       '(open, closing after 30 days)',
     );
     await row(page, 'stalker').getByRole('button', { name: 'Close comments on “Stalker”' }).click();
-    await page.waitForURL(`${parley.url}/desk/posts`);
+    await page.waitForURL(`${blog.url}/desk/posts`);
     expect(await row(page, 'stalker').locator('[data-desk-comments-state]').textContent()).toBe(
       '(closed)',
     );
     await until(async () => {
-      await page.goto(`${parley.url}/posts/stalker`);
+      await page.goto(`${blog.url}/posts/stalker`);
       return (await page.locator('#respond').textContent())?.includes('Comments are closed.')
         ? true
         : undefined;
     });
 
     // Delete: the link asks first; keeping it changes nothing, confirming removes it.
-    await page.goto(`${parley.url}/desk/posts`);
+    await page.goto(`${blog.url}/desk/posts`);
     await row(page, 'notes-on-paris-texas')
       .getByRole('link', { name: 'Delete “Notes on Paris, Texas”' })
       .click();
@@ -183,15 +137,16 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
       .getByRole('link', { name: 'Delete “Notes on Paris, Texas”' })
       .click();
     await page.getByRole('button', { name: 'Delete the post' }).click();
-    await page.waitForURL(`${parley.url}/desk/posts`);
+    await page.waitForURL(`${blog.url}/desk/posts`);
     expect(await row(page, 'notes-on-paris-texas').count()).toBe(0);
     expect(await page.locator('[data-desk-section="draft"]').count()).toBe(0);
     expect(
-      (await api('GET', '/api/v1/posts/notes-on-paris-texas', undefined, admin.accessToken)).status,
+      (await blog.api('GET', '/api/v1/posts/notes-on-paris-texas', undefined, admin.accessToken))
+        .status,
     ).toBe(404);
 
     // An author has no settings page.
-    const settings = await page.goto(`${parley.url}/settings`);
+    const settings = await page.goto(`${blog.url}/settings`);
     expect(settings?.status()).toBe(403);
     await context.close();
   });
@@ -202,9 +157,9 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     const nav = page.getByRole('navigation', { name: 'Account' });
     expect(await nav.getByRole('link', { name: 'Posts', exact: true }).count()).toBe(0);
     expect(await nav.getByRole('link', { name: 'Settings', exact: true }).count()).toBe(0);
-    const desk = await page.goto(`${parley.url}/desk/posts`);
+    const desk = await page.goto(`${blog.url}/desk/posts`);
     expect(desk?.status()).toBe(403);
-    const importing = await page.goto(`${parley.url}/desk/import`);
+    const importing = await page.goto(`${blog.url}/desk/import`);
     expect(importing?.status()).toBe(403);
     await context.close();
     const boots = await loggedIn('boots@blog.example', '/posts/stalker');
@@ -231,17 +186,17 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await page.getByLabel('Comments on new posts').selectOption('auto-close');
     await page.getByLabel('Close comments after (days)').fill('21');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.waitForURL(`${parley.url}/settings?saved=1`);
+    await page.waitForURL(`${blog.url}/settings?saved=1`);
     expect(await page.locator('p.notice').textContent()).toBe('The settings are saved.');
     // The blog goes by its new name at once, on every page and in its feed.
     expect(await page.locator('.site-title').textContent()).toBe('Field Notes');
     expect(await page.title()).toBe('Settings · Field Notes');
-    await page.goto(`${parley.url}/`);
+    await page.goto(`${blog.url}/`);
     expect(await page.title()).toBe('Field Notes');
     expect(await page.locator('meta[name="description"]').getAttribute('content')).toBe(
       'Notes from the field',
     );
-    const feed = await fetch(`${parley.url}/feed`).then((r) => r.text());
+    const feed = await fetch(`${blog.url}/feed`).then((r) => r.text());
     expect(feed).toContain('<title>Field Notes</title>');
     const nav = page.getByRole('navigation', { name: 'Account' });
     expect(await nav.getByRole('link', { name: 'Posts', exact: true }).getAttribute('href')).toBe(
@@ -250,17 +205,17 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     expect(
       await nav.getByRole('link', { name: 'Settings', exact: true }).getAttribute('href'),
     ).toBe('/settings');
-    const fresh = await api<PostView>(
+    const fresh = await blog.api<PostView>(
       'POST',
       '/api/v1/posts',
       { title: 'Under the new default', body: 'Body' },
       admin.accessToken,
     );
     expect(fresh.body.commentSettings).toEqual({ mode: 'auto-close', autoCloseDays: 21 });
-    await page.goto(`${parley.url}/settings`);
+    await page.goto(`${blog.url}/settings`);
     expect(await page.getByLabel('Blog title').inputValue()).toBe('Field Notes');
     expect(await page.getByLabel('Comments on new posts').inputValue()).toBe('auto-close');
-    const saved = await api<CommentSettingsView>(
+    const saved = await blog.api<CommentSettingsView>(
       'GET',
       '/api/v1/settings/comments',
       undefined,
@@ -294,7 +249,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     expect(await page.getByLabel('A moderator must approve every comment').isChecked()).toBe(false);
     expect(await page.locator('[data-field-error]').count()).toBe(2);
     await checkAccessibility(page);
-    const unchanged = await api<CommentSettingsView>(
+    const unchanged = await blog.api<CommentSettingsView>(
       'GET',
       '/api/v1/settings/comments',
       undefined,
@@ -308,8 +263,8 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await page.getByLabel('Guests must have had a comment approved before').uncheck();
     await page.getByLabel('Accounts must have had a comment approved before').uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.waitForURL(`${parley.url}/settings?saved=1`);
-    const after = await api<CommentSettingsView>(
+    await page.waitForURL(`${blog.url}/settings?saved=1`);
+    const after = await blog.api<CommentSettingsView>(
       'GET',
       '/api/v1/settings/comments',
       undefined,
@@ -326,7 +281,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
   it('lets an author import a WordPress export from the desk, follow it to the end and run it again to no effect, and refuses a file that is not one', async () => {
     const { context, page } = await loggedIn('ana@blog.example', '/desk/posts');
     await page.getByRole('link', { name: 'Import from WordPress' }).click();
-    await page.waitForURL(`${parley.url}/desk/import`);
+    await page.waitForURL(`${blog.url}/desk/import`);
     await checkAccessibility(page);
     const file = page.getByLabel('WordPress export (.xml)');
     await file.setInputFiles({
@@ -352,7 +307,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     expect(forged).toEqual([403, 403]);
 
     const imported = async (): Promise<string> => {
-      await page.goto(`${parley.url}/desk/import`);
+      await page.goto(`${blog.url}/desk/import`);
       await file.setInputFiles(sharedFixture('wordpress', 'themeunittestdata.wordpress.xml'));
       await page.getByRole('button', { name: 'Import', exact: true }).click();
       await page.waitForURL(/\/desk\/imports\/[0-9a-f-]+$/);
@@ -363,7 +318,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     const first = await imported();
     expect(first).toMatch(/^\s*[1-9]\d* new, 0 already here/);
     await checkAccessibility(page);
-    const post = await page.goto(`${parley.url}/posts/template-comments`);
+    const post = await page.goto(`${blog.url}/posts/template-comments`);
     expect(post?.status()).toBe(200);
     expect(await page.locator('[data-comment-id]').count()).toBeGreaterThan(10);
     const again = await imported();
@@ -374,9 +329,9 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
   it('has no serious accessibility problems in the dark scheme either', async () => {
     const { context, page } = await loggedIn('boots@blog.example', '/desk/posts', 'dark');
     await checkAccessibility(page);
-    await page.goto(`${parley.url}/posts/stalker/edit`);
+    await page.goto(`${blog.url}/posts/stalker/edit`);
     await checkAccessibility(page);
-    await page.goto(`${parley.url}/settings`);
+    await page.goto(`${blog.url}/settings`);
     await checkAccessibility(page);
     await context.close();
   });

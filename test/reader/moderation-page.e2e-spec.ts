@@ -1,36 +1,18 @@
 import type { ModerationQueuePage, PostCommentResponse, TokensResponse } from '@parley/contracts';
-import { requestJson } from '@parley/testing';
 import type { Browser, Page } from 'playwright-core';
-import {
-  type EmbeddedParley,
-  startEmbeddedParley,
-} from '../../apps/standalone/src/embedded-platform';
+import { ReaderBlog } from './blog';
 import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
-
-const PASSWORD = 'correct horse battery staple';
 
 /** A moderator's day: the queue with who a guest is, the trash, restoring and emptying it. */
 describeBrowser('the moderation page in Chromium', () => {
-  let parley: EmbeddedParley;
   let browser: Browser;
   let admin: TokensResponse;
   let postId: string;
 
-  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
-    requestJson<T>(parley.url, method, path, body, token);
-
-  async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const blog = new ReaderBlog();
 
   async function guestComment(name: string, email: string, body: string) {
-    const posted = await api<PostCommentResponse>('POST', `/api/v1/posts/${postId}/comments`, {
+    const posted = await blog.api<PostCommentResponse>('POST', `/api/v1/posts/${postId}/comments`, {
       body,
       author: { name, email, url: `https://${name.toLowerCase()}.example` },
     });
@@ -47,52 +29,26 @@ describeBrowser('the moderation page in Chromium', () => {
     page.locator('[data-queue-item]', { hasText: text });
 
   beforeAll(async () => {
-    parley = await startEmbeddedParley({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    await blog.open();
     browser = await launchChromium();
-    admin = (
-      await api<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'boots@blog.example',
-        password: PASSWORD,
-        displayName: 'Boots',
-      })
-    ).body;
-    const draft = await api<{ id: string; slug: string }>(
-      'POST',
-      '/api/v1/posts',
-      { title: 'Her', body: 'A film about *loneliness*.' },
-      admin.accessToken,
-    );
-    postId = draft.body.id;
-    await api('POST', `/api/v1/posts/${postId}/publish`, undefined, admin.accessToken);
-    await api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
-    await until(async () => {
-      const thread = await api<{ commentsOpen: boolean }>(
-        'GET',
-        `/api/v1/posts/${postId}/comments`,
-      );
-      return thread.body.commentsOpen ? true : undefined;
-    });
+    admin = await blog.register('boots@blog.example', 'Boots');
+    ({ id: postId } = await blog.publishedPost(admin.accessToken, {
+      title: 'Her',
+      body: 'A film about *loneliness*.',
+    }));
+    await blog.api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await parley?.close();
+    await blog.close();
   });
 
   it('trashes a comment, restores it from the trash, trashes another and empties the trash; a guest shows with their email', async () => {
     await guestComment('Wade', 'wade@example.com', 'Cheap film reviews at my site');
     const zed = await guestComment('Zed', 'zed@example.com', 'Zed liked the soundtrack');
 
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      bypassCSP: true,
-    });
-    const page = await context.newPage();
-    await page.goto(`${parley.url}/login?next=${encodeURIComponent('/moderation')}`);
-    await page.getByRole('textbox', { name: 'Email', exact: true }).fill('boots@blog.example');
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${parley.url}/moderation`);
+    const { context, page } = await blog.signedIn(browser, 'boots@blog.example', '/moderation');
 
     const wade = queueItem(page, 'Cheap film reviews');
     await wade.waitFor();
@@ -107,14 +63,14 @@ describeBrowser('the moderation page in Chromium', () => {
     await wade.locator('[data-queue-status]', { hasText: 'Trashed' }).waitFor();
     await page.reload();
     await tab(page, /^Trash \(1\)$/).click();
-    await page.waitForURL(`${parley.url}/moderation?status=trash`);
+    await page.waitForURL(`${blog.url}/moderation?status=trash`);
     const trashed = queueItem(page, 'Cheap film reviews');
     await trashed.waitFor();
     expect(await trashed.locator('[data-queue-guest]').textContent()).toContain('wade@example.com');
     await expectAccessible(page);
 
     await trashed.getByRole('button', { name: 'Restore' }).click();
-    await page.waitForURL(`${parley.url}/moderation?status=trash`);
+    await page.waitForURL(`${blog.url}/moderation?status=trash`);
     await page.getByText('The trash is empty.').waitFor();
     await tab(page, /^Pending \(2\)$/).click();
     await queueItem(page, 'Cheap film reviews').waitFor();
@@ -126,12 +82,12 @@ describeBrowser('the moderation page in Chromium', () => {
     await tab(page, /^Trash \(1\)$/).click();
     await queueItem(page, 'Zed liked the soundtrack').waitFor();
     await page.getByRole('button', { name: 'Empty trash' }).click();
-    await page.waitForURL(`${parley.url}/moderation?status=trash`);
+    await page.waitForURL(`${blog.url}/moderation?status=trash`);
     await page.getByText('The trash is empty.').waitFor();
     expect(await tab(page, /^Trash \(0\)$/).count()).toBe(1);
 
     // Gone for good: not in the trash to restore, while the restored one waits for a decision.
-    const trash = await api<ModerationQueuePage>(
+    const trash = await blog.api<ModerationQueuePage>(
       'GET',
       '/api/v1/moderation/queue?status=trash',
       undefined,
@@ -139,10 +95,10 @@ describeBrowser('the moderation page in Chromium', () => {
     );
     expect(trash.body.items).toEqual([]);
     expect(
-      (await api('POST', `/api/v1/comments/${zed.id}/restore`, undefined, admin.accessToken))
+      (await blog.api('POST', `/api/v1/comments/${zed.id}/restore`, undefined, admin.accessToken))
         .status,
     ).toBe(409);
-    const held = await api<ModerationQueuePage>(
+    const held = await blog.api<ModerationQueuePage>(
       'GET',
       '/api/v1/moderation/queue?status=held',
       undefined,

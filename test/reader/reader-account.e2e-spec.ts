@@ -1,20 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
-import { requestJson } from '@parley/testing';
 import type { Browser } from 'playwright-core';
-import {
-  type EmbeddedParley,
-  startEmbeddedParley,
-} from '../../apps/standalone/src/embedded-platform';
+import { ReaderBlog, until } from './blog';
 import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
-const PASSWORD = 'correct horse battery staple';
 const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 
 /** The pages of signed-in readers, authors and subscribers: the bell, the inbox, the subscription manager, the editor. */
 describeBrowser('the reader page for accounts and subscribers, in Chromium', () => {
-  let parley: EmbeddedParley;
   let browser: Browser;
   let admin: TokensResponse;
   let amy: TokensResponse;
@@ -22,72 +16,23 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
   let postPath: string;
   let firstComment: PostCommentResponse;
 
-  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
-    requestJson<T>(parley.url, method, path, body, token);
-
-  async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  async function loggedIn(email: string, scheme: 'light' | 'dark' = 'light') {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      colorScheme: scheme,
-      // Lets the accessibility checker's script into the page; the page itself loads no other.
-      bypassCSP: true,
-    });
-    const page = await context.newPage();
-    await page.goto(`${parley.url}/login?next=${encodeURIComponent(postPath)}`);
-    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${parley.url}${postPath}`);
-    return { context, page };
-  }
+  const blog = new ReaderBlog();
+  const loggedIn = (email: string, scheme: 'light' | 'dark' = 'light') =>
+    blog.signedIn(browser, email, postPath, scheme);
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    parley = await startEmbeddedParley({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    await blog.open();
     browser = await launchChromium();
-    admin = (
-      await api<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'boots@blog.example',
-        password: PASSWORD,
-        displayName: 'Boots',
-      })
-    ).body;
-    amy = (
-      await api<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'amy@example.com',
-        password: PASSWORD,
-        displayName: 'Amy',
-      })
-    ).body;
-    const draft = await api<{ id: string; slug: string }>(
-      'POST',
-      '/api/v1/posts',
-      { title: 'Her', body: 'A film about *loneliness*.' },
-      admin.accessToken,
-    );
-    postId = draft.body.id;
-    postPath = `/posts/${draft.body.slug}`;
-    await api('POST', `/api/v1/posts/${postId}/publish`, undefined, admin.accessToken);
-    await api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
-    await until(async () => {
-      const thread = await api<{ commentsOpen: boolean }>(
-        'GET',
-        `/api/v1/posts/${postId}/comments`,
-      );
-      return thread.body.commentsOpen ? true : undefined;
-    });
+    admin = await blog.register('boots@blog.example', 'Boots');
+    amy = await blog.register('amy@example.com', 'Amy');
+    ({ id: postId, path: postPath } = await blog.publishedPost(admin.accessToken, {
+      title: 'Her',
+      body: 'A film about *loneliness*.',
+    }));
+    await blog.api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
     firstComment = (
-      await api<PostCommentResponse>(
+      await blog.api<PostCommentResponse>(
         'POST',
         `/api/v1/posts/${postId}/comments`,
         { body: 'Amy thinks it is about connection.' },
@@ -98,14 +43,14 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
 
   afterAll(async () => {
     await browser?.close();
-    await parley?.close();
+    await blog.close();
   });
 
   it('rings the bell when someone replies, and the inbox says why', async () => {
     const { context, page } = await loggedIn('amy@example.com');
     const bell = page.locator('a.bell');
     await until(async () => ((await bell.getAttribute('aria-label')) ? true : undefined));
-    await api(
+    await blog.api(
       'POST',
       `/api/v1/posts/${postId}/comments`,
       { body: 'Boots answers Amy.', parentId: firstComment.id },
@@ -116,7 +61,7 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
     expect(await bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
 
     await bell.click();
-    await page.waitForURL(`${parley.url}/notifications`);
+    await page.waitForURL(`${blog.url}/notifications`);
     expect(await page.locator('main').textContent()).toContain('Boots');
     await page.getByRole('link', { name: 'Why was I notified?' }).first().click();
     expect(await page.locator('h1').textContent()).toBe('Why was I notified?');
@@ -125,30 +70,28 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
   });
 
   it('lets a guest manage subscriptions from the mail link, without logging in, and unsubscribe in one click', async () => {
-    const guest = await api<PostCommentResponse>('POST', `/api/v1/posts/${postId}/comments`, {
+    const guest = await blog.api<PostCommentResponse>('POST', `/api/v1/posts/${postId}/comments`, {
       body: 'A guest who wants every new comment.',
       author: { name: 'Wade', email: 'wade@example.com' },
       notify: 'all',
     });
     expect(guest.status).toBe(201);
     const confirmation = await until(() =>
-      parley.mailbox.messages().find((m) => m.to === 'wade@example.com'),
+      blog.parley.mailbox.messages().find((m) => m.to === 'wade@example.com'),
     );
     const confirm = /\/api\/v1\/subscriptions\/confirm\?token=[^\s"<>]+/.exec(
       confirmation.text,
     )?.[0];
     expect(confirm).toBeDefined();
-    expect((await fetch(`${parley.url}${confirm}`, { redirect: 'manual' })).status).toBeLessThan(
-      400,
-    );
-    await api(
+    expect((await fetch(`${blog.url}${confirm}`, { redirect: 'manual' })).status).toBeLessThan(400);
+    await blog.api(
       'POST',
       `/api/v1/posts/${postId}/comments`,
       { body: 'A new comment Wade hears of.' },
       amy.accessToken,
     );
     const notification = await until(() =>
-      parley.mailbox
+      blog.parley.mailbox
         .messages()
         .find(
           (m) => m.to === 'wade@example.com' && m.text.includes('/subscriptions/manage?token='),
@@ -158,7 +101,7 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.goto(`${parley.url}${manage}`);
+    await page.goto(`${blog.url}${manage}`);
     expect(await page.locator('h1').textContent()).toBe('Your subscriptions');
     expect(await page.locator('main').textContent()).toContain('active');
     const unsubscribe = page.getByRole('button', { name: 'Unsubscribe' });
@@ -169,15 +112,15 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
     expect(await unsubscribe.count()).toBe(0);
     expect(await page.locator('main').textContent()).not.toContain('(active');
 
-    const before = parley.mailbox.messages().filter((m) => m.to === 'wade@example.com').length;
-    await api(
+    const before = blog.parley.mailbox.messages().filter((m) => m.to === 'wade@example.com').length;
+    await blog.api(
       'POST',
       `/api/v1/posts/${postId}/comments`,
       { body: 'Wade no longer hears of this one.' },
       admin.accessToken,
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(parley.mailbox.messages().filter((m) => m.to === 'wade@example.com')).toHaveLength(
+    expect(blog.parley.mailbox.messages().filter((m) => m.to === 'wade@example.com')).toHaveLength(
       before,
     );
     await context.close();
@@ -185,7 +128,7 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
 
   it('lets the author write with a Markdown preview and publish', async () => {
     const { context, page } = await loggedIn('boots@blog.example');
-    await page.goto(`${parley.url}/write`);
+    await page.goto(`${blog.url}/write`);
     await page.getByLabel('Title').fill('Lost in Translation');
     await page.getByLabel('Body (Markdown)').fill('Bill Murray, **whispering**.');
     await page.getByRole('button', { name: 'Preview' }).click();
@@ -226,7 +169,7 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
         '/write',
         '/subscriptions/manage',
       ]) {
-        await page.goto(`${parley.url}${path}`);
+        await page.goto(`${blog.url}${path}`);
         for (const problem of await accessibilityProblems(page))
           problems.push(`${scheme} ${path}: ${problem}`);
       }

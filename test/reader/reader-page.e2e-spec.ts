@@ -1,16 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokensResponse } from '@parley/contracts';
-import { requestJson } from '@parley/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  type EmbeddedParley,
-  startEmbeddedParley,
-} from '../../apps/standalone/src/embedded-platform';
+import { PASSWORD, ReaderBlog, logIn as signIn, until } from './blog';
 import { describeBrowser, launchChromium } from './browser';
 
 const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
-const PASSWORD = 'correct horse battery staple';
 
 const XSS = [
   '<script>window.__xss = 1; alert(1)</script>',
@@ -24,24 +19,12 @@ const XSS = [
 ];
 
 describeBrowser('the reader page in Chromium', () => {
-  let parley: EmbeddedParley;
   let browser: Browser;
   let admin: TokensResponse;
   let postUrl: string;
   let postId: string;
 
-  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
-    requestJson<T>(parley.url, method, path, body, token);
-
-  async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const blog = new ReaderBlog();
 
   /** The thread is a read model: a reload may come a moment before the comment is in it. */
   async function reloadUntilVisible(page: Page, text: string): Promise<void> {
@@ -69,59 +52,32 @@ describeBrowser('the reader page in Chromium', () => {
   }
 
   async function logIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${parley.url}/login?next=${encodeURIComponent(new URL(postUrl).pathname)}`);
-    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await signIn(page, blog.url, email, PASSWORD, new URL(postUrl).pathname);
     await page.waitForURL(postUrl);
   }
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    parley = await startEmbeddedParley({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    await blog.open();
     browser = await launchChromium();
-    admin = (
-      await api<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'boots@blog.example',
-        password: PASSWORD,
-        displayName: 'Boots',
-      })
-    ).body;
-    await api('POST', '/api/v1/auth/register', {
-      email: 'amy@example.com',
-      password: PASSWORD,
-      displayName: 'Amy',
+    admin = await blog.register('boots@blog.example', 'Boots');
+    await blog.register('amy@example.com', 'Amy');
+    const post = await blog.publishedPost(admin.accessToken, {
+      title: 'Her',
+      body: 'A film by **Spike Jonze** about a man who falls for his operating system.\n\n> The past is just a story we tell ourselves.',
+      categories: ['Films'],
+      series: 'Movie Quote Monday',
+      tags: ['her', 'spike-jonze'],
     });
-    const draft = await api<{ id: string; slug: string }>(
-      'POST',
-      '/api/v1/posts',
-      {
-        title: 'Her',
-        body: 'A film by **Spike Jonze** about a man who falls for his operating system.\n\n> The past is just a story we tell ourselves.',
-        categories: ['Films'],
-        series: 'Movie Quote Monday',
-        tags: ['her', 'spike-jonze'],
-      },
-      admin.accessToken,
-    );
-    postId = draft.body.id;
-    await api('POST', `/api/v1/posts/${postId}/publish`, undefined, admin.accessToken);
-    postUrl = `${parley.url}/posts/${draft.body.slug}`;
+    postId = post.id;
+    postUrl = `${blog.url}${post.path}`;
     // Readers in these tests post several comments in a row; flood control has a test of its own.
-    await api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
-    // The comments service learns of the post from its events: wait until it takes comments.
-    await until(async () => {
-      const thread = await api<{ commentsOpen: boolean }>(
-        'GET',
-        `/api/v1/posts/${postId}/comments`,
-      );
-      return thread.status === 200 && thread.body.commentsOpen ? true : undefined;
-    });
+    await blog.api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await parley?.close();
+    await blog.close();
   });
 
   it('shows the post with its series, body and likes line', async () => {
@@ -165,7 +121,7 @@ describeBrowser('the reader page in Chromium', () => {
 
     const moderator = await newReader();
     await logIn(moderator.page, 'boots@blog.example');
-    await moderator.page.goto(`${parley.url}/moderation`);
+    await moderator.page.goto(`${blog.url}/moderation`);
     const item = moderator.page.locator('[data-queue-item]', { hasText: 'I cried at the ending' });
     await item.waitFor();
     await moderator.page.screenshot({ path: join(SHOTS, 'moderation-queue.png'), fullPage: true });
@@ -217,11 +173,11 @@ describeBrowser('the reader page in Chromium', () => {
     const watcher = await newReader();
     await watcher.page.goto(postUrl);
     const before = await watcher.page.locator('li.comment').count();
-    const writer = await api<TokensResponse>('POST', '/api/v1/auth/login', {
+    const writer = await blog.api<TokensResponse>('POST', '/api/v1/auth/login', {
       email: 'amy@example.com',
       password: PASSWORD,
     });
-    const posted = await api<{ id: string; status: string }>(
+    const posted = await blog.api<{ id: string; status: string }>(
       'POST',
       `/api/v1/posts/${postId}/comments`,
       { body: 'Typed in another browser, arriving live.' },
@@ -329,12 +285,12 @@ describeBrowser('the reader page in Chromium', () => {
 
   it('explains flood control inline with the wait it asks for', async () => {
     // Someone who has not commented yet: their first comment goes through, the second is too soon.
-    await api('POST', '/api/v1/auth/register', {
+    await blog.api('POST', '/api/v1/auth/register', {
       email: 'quick@example.com',
       password: PASSWORD,
       displayName: 'Quick',
     });
-    await api('PUT', '/api/v1/settings/comments', { floodSeconds: 60 }, admin.accessToken);
+    await blog.api('PUT', '/api/v1/settings/comments', { floodSeconds: 60 }, admin.accessToken);
     try {
       const amy = await newReader();
       await logIn(amy.page, 'quick@example.com');
@@ -355,7 +311,7 @@ describeBrowser('the reader page in Chromium', () => {
       );
       await amy.context.close();
     } finally {
-      await api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
+      await blog.api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
     }
   });
 

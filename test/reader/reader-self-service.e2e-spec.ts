@@ -1,26 +1,12 @@
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
-import { requestJson } from '@parley/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  type EmbeddedParley,
-  startEmbeddedParley,
-} from '../../apps/standalone/src/embedded-platform';
-import { describeBrowser, launchChromium } from './browser';
+import { PASSWORD, ReaderBlog, logIn as signIn, until } from './blog';
+import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
-const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'a new password to remember';
-const AXE = require.resolve('axe-core/axe.min.js');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
 /** What a reader does for themselves: a forgotten password, an edit, their subscriptions, their address. */
 describeBrowser('a reader helping themselves, in Chromium', () => {
-  let parley: EmbeddedParley;
   let browser: Browser;
   let admin: TokensResponse;
   let rae: TokensResponse;
@@ -28,18 +14,7 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
   let postId: string;
   const problems: string[] = [];
 
-  const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
-    requestJson<T>(parley.url, method, path, body, token);
-
-  async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const blog = new ReaderBlog();
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({
@@ -52,88 +27,49 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
 
   /** axe-core on the page as it is now: serious and critical violations are kept for the last test. */
   async function checkAccessibility(page: Page): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
-      ).axe;
-      return (await axe.run()).violations;
-    });
     const path = new URL(page.url()).pathname;
-    for (const v of violations)
-      if (v.impact === 'serious' || v.impact === 'critical')
-        problems.push(
-          `${path}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-        );
+    for (const problem of await accessibilityProblems(page)) problems.push(`${path}: ${problem}`);
   }
 
-  async function logIn(page: Page, email: string, password: string, next = postPath) {
-    await page.goto(`${parley.url}/login?next=${encodeURIComponent(next)}`);
-    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-  }
+  const logIn = (page: Page, email: string, password: string, next = postPath) =>
+    signIn(page, blog.url, email, password, next);
 
   beforeAll(async () => {
-    parley = await startEmbeddedParley({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    await blog.open();
     browser = await launchChromium();
-    admin = (
-      await api<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'boots@blog.example',
-        password: PASSWORD,
-        displayName: 'Boots',
-      })
-    ).body;
-    rae = (
-      await api<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'rae@example.com',
-        password: PASSWORD,
-        displayName: 'Rae',
-      })
-    ).body;
-    const draft = await api<{ id: string; slug: string }>(
-      'POST',
-      '/api/v1/posts',
-      { title: 'Paterson', body: 'A bus driver who writes *poems*.' },
-      admin.accessToken,
-    );
-    postId = draft.body.id;
-    postPath = `/posts/${draft.body.slug}`;
-    await api('POST', `/api/v1/posts/${postId}/publish`, undefined, admin.accessToken);
-    await api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
-    await until(async () => {
-      const thread = await api<{ commentsOpen: boolean }>(
-        'GET',
-        `/api/v1/posts/${postId}/comments`,
-      );
-      return thread.body.commentsOpen ? true : undefined;
-    });
+    admin = await blog.register('boots@blog.example', 'Boots');
+    rae = await blog.register('rae@example.com', 'Rae');
+    ({ id: postId, path: postPath } = await blog.publishedPost(admin.accessToken, {
+      title: 'Paterson',
+      body: 'A bus driver who writes *poems*.',
+    }));
+    await blog.api('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, admin.accessToken);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await parley?.close();
+    await blog.close();
   });
 
   it('resets a forgotten password through the mail, and logs in with the new one', async () => {
     const { context, page } = await newPage();
-    await page.goto(`${parley.url}/login`);
+    await page.goto(`${blog.url}/login`);
     await checkAccessibility(page);
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
-    await page.waitForURL(`${parley.url}/forgot-password`);
+    await page.waitForURL(`${blog.url}/forgot-password`);
     await checkAccessibility(page);
     await page.getByRole('textbox', { name: 'Email', exact: true }).fill('rae@example.com');
     await page.getByRole('button', { name: 'Mail me a link' }).click();
     expect(await page.locator('h1').textContent()).toBe('Check your mail');
 
     const mail = await until(() =>
-      parley.mailbox
+      blog.parley.mailbox
         .messages()
         .find((m) => m.to === 'rae@example.com' && m.subject === 'Choose a new password'),
     );
     const link = /https?:\/\/[^/\s]+(\/reset-password\?token=[^\s"<>]+)/.exec(mail.text)?.[1];
     expect(link).toBeDefined();
-    await page.goto(`${parley.url}${link}`);
+    await page.goto(`${blog.url}${link}`);
     await checkAccessibility(page);
     await page.getByLabel('New password (at least 10 characters)').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Set the password' }).click();
@@ -143,16 +79,16 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
     );
 
     // The link worked once; the sessions Rae had before are over.
-    await page.goto(`${parley.url}${link}`);
+    await page.goto(`${blog.url}${link}`);
     await page.getByLabel('New password (at least 10 characters)').fill('and yet another one');
     await page.getByRole('button', { name: 'Set the password' }).click();
     expect(await page.getByRole('alert').textContent()).toMatch(/used or replaced/);
-    expect((await api('GET', '/api/v1/me', undefined, rae.accessToken)).status).toBe(401);
+    expect((await blog.api('GET', '/api/v1/me', undefined, rae.accessToken)).status).toBe(401);
 
     await logIn(page, 'rae@example.com', PASSWORD);
     expect(await page.getByRole('alert').textContent()).toMatch(/not right/);
     await logIn(page, 'rae@example.com', NEW_PASSWORD);
-    await page.waitForURL(`${parley.url}${postPath}`);
+    await page.waitForURL(`${blog.url}${postPath}`);
     expect(await page.locator('.site-header .who').textContent()).toBe('Rae');
     await context.close();
   });
@@ -160,7 +96,7 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
   it('edits a comment within the edit window, and never hears of it as a new comment', async () => {
     const { context, page } = await newPage();
     await logIn(page, 'rae@example.com', NEW_PASSWORD);
-    await page.waitForURL(`${parley.url}${postPath}`);
+    await page.waitForURL(`${blog.url}${postPath}`);
     await page.locator('#comment-body').fill('Rae liked the twins.');
     await page.getByRole('button', { name: 'Post Comment' }).click();
     const mine = page.locator('li.comment', { hasText: 'Rae liked the twins.' });
@@ -181,7 +117,7 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
     expect(await edited.locator('.edited').textContent()).toBe('edited');
 
     // Someone else's comment offers no Edit.
-    await api<PostCommentResponse>(
+    await blog.api<PostCommentResponse>(
       'POST',
       `/api/v1/posts/${postId}/comments`,
       { body: 'Boots thinks of Laura.' },
@@ -197,20 +133,20 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
   it('reaches the subscriptions and the unread count from a post page and from the front page', async () => {
     const { context, page } = await newPage();
     await logIn(page, 'rae@example.com', NEW_PASSWORD);
-    await page.waitForURL(`${parley.url}${postPath}`);
-    const raes = await api<{ items: { id: string; author: { name: string } | null }[] }>(
+    await page.waitForURL(`${blog.url}${postPath}`);
+    const raes = await blog.api<{ items: { id: string; author: { name: string } | null }[] }>(
       'GET',
       `/api/v1/posts/${postId}/comments`,
     );
     const mine = raes.body.items.find((c) => c.author?.name === 'Rae');
-    await api(
+    await blog.api(
       'POST',
       `/api/v1/posts/${postId}/comments`,
       { body: 'Boots answers Rae.', parentId: mine?.id },
       admin.accessToken,
     );
     for (const start of [postPath, '/']) {
-      await page.goto(`${parley.url}${start}`);
+      await page.goto(`${blog.url}${start}`);
       await until(async () => {
         await page.waitForTimeout(200);
         await page.reload();
@@ -221,7 +157,7 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
       });
       await checkAccessibility(page);
       await page.getByRole('link', { name: 'Subscriptions' }).click();
-      await page.waitForURL(`${parley.url}/subscriptions/manage`);
+      await page.waitForURL(`${blog.url}/subscriptions/manage`);
       expect(await page.locator('h1').textContent()).toBe('Your subscriptions');
     }
     await checkAccessibility(page);
@@ -230,28 +166,28 @@ describeBrowser('a reader helping themselves, in Chromium', () => {
 
   it('tells a new reader to check the mail, and that no mail reaches them until they do', async () => {
     const { context, page } = await newPage();
-    await page.goto(`${parley.url}/register`);
+    await page.goto(`${blog.url}/register`);
     expect(await page.locator('main').textContent()).toMatch(/check your mail/i);
     await checkAccessibility(page);
     await page.getByLabel('Display name').fill('Nell');
     await page.getByRole('textbox', { name: 'Email', exact: true }).fill('nell@example.com');
     await page.getByLabel('Password (at least 10 characters)').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${parley.url}/`);
+    await page.waitForURL(`${blog.url}/`);
     const notice = page.locator('.notice.unverified');
     expect(await notice.textContent()).toMatch(/Parley sends\s+you no email/);
     await checkAccessibility(page);
-    const before = parley.mailbox.messages().filter((m) => m.to === 'nell@example.com').length;
+    const before = blog.parley.mailbox.messages().filter((m) => m.to === 'nell@example.com').length;
     await notice.getByRole('button', { name: 'Send the link again' }).click();
     expect(await page.locator('h1').textContent()).toBe('Check your mail');
-    expect(parley.mailbox.messages().filter((m) => m.to === 'nell@example.com')).toHaveLength(
+    expect(blog.parley.mailbox.messages().filter((m) => m.to === 'nell@example.com')).toHaveLength(
       before + 1,
     );
 
     const verify = /\/api\/v1\/auth\/verify-email\?token=[^\s"<>]+/.exec(
-      parley.mailbox.messages().filter((m) => m.to === 'nell@example.com')[0]?.text ?? '',
+      blog.parley.mailbox.messages().filter((m) => m.to === 'nell@example.com')[0]?.text ?? '',
     )?.[0];
-    await page.goto(`${parley.url}${verify}`);
+    await page.goto(`${blog.url}${verify}`);
     await page.waitForURL(/email-verified=1/);
     expect(await page.locator('.notice.unverified').count()).toBe(0);
     await context.close();
