@@ -120,7 +120,8 @@ export class PostQueries {
     const docs = await this.db
       .collection<PostStatsDocument>(COLLECTIONS.stats)
       .find({ _id: { $in: [...postIds] } });
-    return new Map(docs.map((doc) => [doc._id, doc]));
+    // A post's figures are written as they first change: the others are still at zero.
+    return new Map(docs.map((doc) => [doc._id, { ...NO_FIGURES, ...doc }]));
   }
 
   async figuresOf(postId: string): Promise<PostFigures> {

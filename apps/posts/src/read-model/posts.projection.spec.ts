@@ -253,6 +253,25 @@ describe('the posts projection', () => {
     expect((await stats('p1'))?.commentCount).toBe(1);
   });
 
+  it("recounts a post's comments only when one enters or leaves the count, or on a redelivery", async () => {
+    await feed(postStream('p1').next(drafted('p1')));
+    const recounts = jest.spyOn(db.collection(COLLECTIONS.comments), 'count');
+    const [c1, c2] = [comment('c1'), comment('c2')];
+
+    await feed(c1.next(commentPosted('p1', 'c1', 'pending')));
+    const approved = c1.next(commentModerated('parley.comment.approved.v1', 'p1', 'c1'));
+    await feed(approved);
+    await feed(c2.next(commentPosted('p1', 'c2', 'spam')));
+    await feed(c2.next(commentModerated('parley.comment.trashed.v1', 'p1', 'c2')));
+    // The approval recounted, until the figure held; the held, spam and trashed ones did not.
+    expect(recounts).toHaveBeenCalledTimes(2);
+    expect((await stats('p1'))?.commentCount).toBe(1);
+
+    await feed(approved);
+    expect(recounts).toHaveBeenCalledTimes(4);
+    expect((await stats('p1'))?.commentCount).toBe(1);
+  });
+
   it('counts likes and names the first few likers, and takes an unlike back', async () => {
     await feed(postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)));
     const likers = ['Boots', 'Amy', 'Cy', 'Dee', 'Eve'].map((name, i) => ({

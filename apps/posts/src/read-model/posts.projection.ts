@@ -146,36 +146,22 @@ async function accountName(db: ProjectionDb, accountId: string): Promise<string 
 }
 
 /**
- * Recounts a post's comments and likes from the per-comment and per-like documents. A
- * recount racing another one may write an older figure, so it counts again after writing
- * and writes again until the figure holds: the last writer always wrote what it last saw.
+ * Writes figures of a post measured from the per-comment or per-like documents. A measure
+ * racing another one may write an older figure, so it measures again after writing and
+ * writes again until the figures hold: the last writer always wrote what it last saw.
  */
-export async function recountPost(db: ProjectionDb, postId: string): Promise<void> {
-  const comments = db.collection<CommentDocument>(COLLECTIONS.comments);
-  const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
+async function settleFigures(
+  db: ProjectionDb,
+  postId: string,
+  measure: () => Promise<Partial<Omit<PostStatsDocument, '_id'>>>,
+): Promise<void> {
   const stats = db.collection<PostStatsDocument>(COLLECTIONS.stats);
-  const measure = async (): Promise<PostStatsDocument> => {
-    const [commentCount, likeCount, first] = await Promise.all([
-      comments.count({ postId, status: 'approved', deleted: false }),
-      likes.count({ postId, liked: true }),
-      likes.find(
-        { postId, liked: true },
-        { sort: { likedAt: 1, _id: 1 }, limit: POST_LIKERS_SHOWN },
-      ),
-    ]);
-    return {
-      _id: postId,
-      commentCount,
-      likeCount,
-      likers: first.map((like) => like.displayName),
-    };
-  };
   let figures = await measure();
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
-      await stats.replaceOne({ _id: postId }, figures, { upsert: true });
+      await stats.updateOne({ _id: postId }, { $set: figures }, { upsert: true });
     } catch (error) {
-      // Two first recounts of one post raced to insert its document: count and write again.
+      // Two first writes of one post's figures raced to insert its document: measure and write again.
       if (!(error instanceof DuplicateKeyError)) throw error;
     }
     const again = await measure();
@@ -183,6 +169,29 @@ export async function recountPost(db: ProjectionDb, postId: string): Promise<voi
     figures = again;
   }
   throw new Error(`The figures of post ${postId} keep changing`);
+}
+
+/** Recounts a post's approved comments (an indexed count). */
+export function recountComments(db: ProjectionDb, postId: string): Promise<void> {
+  const comments = db.collection<CommentDocument>(COLLECTIONS.comments);
+  return settleFigures(db, postId, async () => ({
+    commentCount: await comments.count({ postId, status: 'approved', deleted: false }),
+  }));
+}
+
+/** Recounts a post's likes and names its first likers. */
+export function recountLikes(db: ProjectionDb, postId: string): Promise<void> {
+  const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
+  return settleFigures(db, postId, async () => {
+    const [likeCount, first] = await Promise.all([
+      likes.count({ postId, liked: true }),
+      likes.find(
+        { postId, liked: true },
+        { sort: { likedAt: 1, _id: 1 }, limit: POST_LIKERS_SHOWN },
+      ),
+    ]);
+    return { likeCount, likers: first.map((like) => like.displayName) };
+  });
 }
 
 /** A term's slug as WordPress makes one from its name. */
@@ -307,7 +316,7 @@ async function applyLikeEvent(
   const latest = await accountName(db, accountId);
   if (latest !== undefined && latest !== renamed)
     await likes.updateOne({ _id: event.subject }, { $set: { displayName: latest } });
-  await recountPost(db, postId);
+  await recountLikes(db, postId);
 }
 
 /** What can make a comment count or stop counting: all but an edit of its stream's events. */
@@ -315,22 +324,33 @@ type CommentVisibilityEvent = Envelope<
   Exclude<CommentStreamEvent['type'], 'parley.comment.edited.v1'>
 >;
 
+/** Whether a comment is in its post's comment count. */
+const counted = (doc: Omit<CommentDocument, '_v'> | null) =>
+  doc !== null && doc.status === 'approved' && !doc.deleted;
+
 async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb) {
   const { postId, commentId } = event.data;
-  await applyToOwnedDocument<CommentDocument>(
+  let countChanged = false;
+  const outcome = await applyToOwnedDocument<CommentDocument>(
     db.collection<CommentDocument>(COLLECTIONS.comments),
     event.subject,
     event,
-    (current) => ({
-      _id: event.subject,
-      postId,
-      commentId,
-      // A comment whose posted event is missing counts once a moderator approves it.
-      status: commentStatusAfter(current?.status ?? 'pending', event),
-      deleted: (current?.deleted ?? false) || event.type === 'parley.comment.deleted.v1',
-    }),
+    (current) => {
+      const next = {
+        _id: event.subject,
+        postId,
+        commentId,
+        // A comment whose posted event is missing counts once a moderator approves it.
+        status: commentStatusAfter(current?.status ?? 'pending', event),
+        deleted: (current?.deleted ?? false) || event.type === 'parley.comment.deleted.v1',
+      };
+      countChanged = counted(current) !== counted(next);
+      return next;
+    },
   );
-  await recountPost(db, postId);
+  // Most events (a held comment, a second approval) leave the count as it is. A redelivery
+  // recounts: its first delivery may have stopped before counting.
+  if (countChanged || outcome === 'skipped') await recountComments(db, postId);
 }
 
 async function applyAccountEvent(
@@ -357,7 +377,7 @@ async function applyAccountEvent(
   const stale = await likes.find({ accountId, displayName: { $ne: current } });
   if (stale.length === 0) return;
   await likes.updateMany({ accountId }, { $set: { displayName: current } });
-  for (const postId of new Set(stale.map((like) => like.postId))) await recountPost(db, postId);
+  for (const postId of new Set(stale.map((like) => like.postId))) await recountLikes(db, postId);
 }
 
 /**
