@@ -38,11 +38,13 @@ func main() {
 		os.Exit(1)
 	}
 
+	// secure_delete: deleted and overwritten documents are zeroed in the files, so erased
+	// personal data does not linger in free pages.
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		SQLiteURL: "file:" + dir + "/?_pragma=secure_delete(1)",
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
