@@ -6,11 +6,41 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type MailCatcher, eventually, sleep } from '@parley/testing';
 import { sharedFixture } from '../support/shared-fixtures';
 
 /** The Theme Unit Test export, as WordPress.com gave it. */
 export const WORDPRESS_FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
+/**
+ * The export with only the items of the given WordPress post ids (with their comments), its
+ * header (site, authors, categories, tags) kept whole: a quick import for a test that needs
+ * only those posts. Answers the path of the file it wrote.
+ */
+export function fixtureWithPosts(postIds: readonly string[]): string {
+  const text = readFileSync(WORDPRESS_FIXTURE, 'utf8');
+  const items = [...text.matchAll(/<item>[\s\S]*?<\/item>/g)];
+  const first = items[0];
+  const last = items.at(-1);
+  if (first?.index === undefined || last?.index === undefined)
+    throw new Error('No items in the export');
+  const kept = items.filter((item) =>
+    postIds.some((id) => item[0].includes(`<wp:post_id>${id}</wp:post_id>`)),
+  );
+  if (kept.length !== postIds.length)
+    throw new Error(`Not every post of ${postIds.join(', ')} is in the export`);
+  const file = join(mkdtempSync(join(tmpdir(), 'parley-wxr-')), 'export.xml');
+  writeFileSync(
+    file,
+    text.slice(0, first.index) +
+      kept.map((item) => item[0]).join('\n') +
+      text.slice(last.index + last[0].length),
+  );
+  return file;
+}
+
 /** The author of "Keyboard navigation" and other posts of the export. */
 export const WRITER_EMAIL = 'themereviewteam@gmail.com';
 const PASSWORD = 'correct horse battery staple';

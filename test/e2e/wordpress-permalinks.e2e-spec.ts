@@ -5,13 +5,14 @@ import type { Browser } from 'playwright-core';
 import { importWordpress } from '@parley/wordpress';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
 import { describeBrowser, launchChromium } from '../reader/browser';
-import { sharedFixture } from '../support/shared-fixtures';
 import { type ParleyStack, startParleyStack } from './stack';
+import { fixtureWithPosts } from './wordpress-fixture';
 
-const FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
 /** "Template: Comments" on the old blog: its WordPress id, and the deepest reply's. */
 const POST_ID = '1148';
 const DEEPEST_COMMENT = '915';
+/** The export with that post alone: old addresses are a matter of one post at a time. */
+const FIXTURE = fixtureWithPosts([POST_ID]);
 
 /**
  * Links to the old WordPress blog keep working after its export is imported: the gateway
@@ -35,7 +36,7 @@ function permalinks(mode: HarnessMode): void {
         target: embeddedImportTarget(parley.running),
         dryRun: false,
       });
-      expect(summary.posts.added).toBe(51);
+      expect(summary.posts.added).toBe(1);
     }, 400_000);
 
     afterAll(async () => {
