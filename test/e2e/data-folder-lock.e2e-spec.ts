@@ -1,48 +1,20 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FOLDER_LOCK_STALE_MS } from '@parley/files';
-import { buildApps, sleep } from '@parley/testing';
+import { runEntryPoint, sleep } from '@parley/testing';
 import { sharedFixture } from '../support/shared-fixtures';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 
-const ROOT = join(__dirname, '..', '..');
 const FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
 
 /** The embedded entry point with these arguments (none: `npm start`), run to its end. */
-function runMain(
-  dataDir: string,
-  args: string[],
-): Promise<{ code: number | null; output: string }> {
-  const child = spawn(
-    process.execPath,
-    [join(buildApps(), 'apps', 'standalone', 'src', 'main.js'), ...args],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_PATH: join(ROOT, 'node_modules'),
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // A second `npm start` that was let in would keep running: it is stopped, and the test fails.
-  const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    }),
-  );
-}
+const runMain = (dataDir: string, args: string[]) =>
+  runEntryPoint('standalone', args, {
+    env: { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    // A second `npm start` that was let in would keep running: it is stopped, and the test fails.
+    timeoutMs: 60_000,
+  });
 
 describe('one process at a time on a data folder (npm start, npm run import)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-locked-'));

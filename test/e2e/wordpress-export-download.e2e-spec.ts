@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { PostCommentResponse, PostView, TokensResponse } from '@parley/contracts';
 import {
   type HarnessMode,
   MailCatcher,
-  buildApps,
+  runEntryPoint,
   describeInfra,
   eventually,
 } from '@parley/testing';
@@ -61,24 +59,9 @@ function readExport(xml: string) {
   return { posts, channel };
 }
 
-const ROOT = join(__dirname, '..', '..');
-
 /** `npm run export -- wordpress` with KAFKA_BROKERS set: the gateway's entry point, as a process. */
-function runGatewayExport(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = join(buildApps(), 'apps', 'gateway', 'src', 'main.js');
-  const child = spawn(process.execPath, [main, 'export', 'wordpress'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const runGatewayExport = (env: Record<string, string>) =>
+  runEntryPoint('gateway', ['export', 'wordpress'], { env: { LOG_LEVEL: 'warn', ...env } });
 
 /**
  * An admin downloads the blog as a WordPress export, on both stacks: the gateway reads it from

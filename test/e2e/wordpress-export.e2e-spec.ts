@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,37 +10,18 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
-import { buildApps } from '@parley/testing';
+import { runEntryPoint } from '@parley/testing';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 import { type Answer, type Call, WORDPRESS_FIXTURE, caller } from './wordpress-fixture';
 
-const ROOT = join(__dirname, '..', '..');
 const FIXTURE = WORDPRESS_FIXTURE;
 const GUEST_EMAIL = 'round.trip.guest@example.com';
 
 /** The embedded entry point's `import` or `export` command, as `npm run import/export` runs it. */
-function runCommand(
-  dataDir: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = join(buildApps(), 'apps', 'standalone', 'src', 'main.js');
-  const child = spawn(process.execPath, [main, ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_PATH: join(ROOT, 'node_modules'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      PUBLIC_BASE_URL: 'http://blog.example',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const runCommand = (dataDir: string, args: string[]) =>
+  runEntryPoint('standalone', args, {
+    env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_BASE_URL: 'http://blog.example' },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** WordPress's dates are to the second: what a comment written here keeps of its time. */
 const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MailCatcher, buildApps } from '@parley/testing';
+import { MailCatcher, runEntryPoint } from '@parley/testing';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 import {
   WORDPRESS_FIXTURE as FIXTURE,
@@ -17,28 +16,10 @@ import {
 const ROOT = join(__dirname, '..', '..');
 
 /** `npm run import` after its build: the embedded entry point's import command, as a process. */
-function runImport(
-  dataDir: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
-  const main = join(buildApps(), 'apps', 'standalone', 'src', 'main.js');
-  const child = spawn(process.execPath, [main, 'import', ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_PATH: join(ROOT, 'node_modules'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const runImport = (dataDir: string, args: string[], env: Record<string, string>) =>
+  runEntryPoint('standalone', ['import', ...args], {
+    env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
 
 describe('importing a WordPress export into the embedded Parley (npm run import)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-wordpress-'));

@@ -30,7 +30,7 @@ interface Problem {
 function uploads(mode: HarnessMode): void {
   describe(`uploading a WordPress export (${mode})`, () => {
     const timeouts =
-      mode === 'distributed' ? { test: 900_000, wait: 60_000 } : { test: 120_000, wait: 10_000 };
+      mode === 'distributed' ? { test: 900_000, wait: 180_000 } : { test: 120_000, wait: 10_000 };
     jest.setTimeout(timeouts.test);
     const smtp = new MailCatcher();
     let parley: ParleyStack;

@@ -1,26 +1,10 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { buildApps } from '@parley/testing';
+import { runEntryPoint } from '@parley/testing';
 
 jest.setTimeout(120_000);
 
-const ROOT = join(__dirname, '..', '..');
-
 /** Runs an app's compiled main with exactly this environment; answers how it ended. */
-function run(app: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [join(buildApps(), 'apps', app, 'src', 'main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+const run = (app: string, env: Record<string, string>) =>
+  runEntryPoint(app, [], { env, isolated: true });
 
 describe('a service process with a bad configuration', () => {
   it.each(['posts', 'comments', 'notifications'])(

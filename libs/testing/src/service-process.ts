@@ -121,3 +121,57 @@ export async function spawnServiceProcess(
     stderr: () => stderr.join(''),
   };
 }
+
+export interface EntryPointRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr as they came, interleaved. */
+  output: string;
+}
+
+export interface EntryPointOptions {
+  /** Added to the test's environment (or, with `isolated`, the only variables besides PATH). */
+  env?: Record<string, string>;
+  /** Starts from an empty environment instead of the test's own: what a misconfigured deployment sees. */
+  isolated?: boolean;
+  /** Sends SIGTERM after this long, so a process that should have ended fails its test instead of hanging it. */
+  timeoutMs?: number;
+}
+
+/**
+ * An app's compiled entry point (`apps/<app>/src/main.js`) run to its end with these
+ * arguments, as `npm start` or `npm run import/export/…` run it after building.
+ */
+export function runEntryPoint(
+  app: string,
+  args: readonly string[],
+  options: EntryPointOptions = {},
+): Promise<EntryPointRun> {
+  const main = join(buildApps(), 'apps', app, 'src', 'main.js');
+  const base = options.isolated ? { PATH: process.env.PATH ?? '' } : process.env;
+  const child = spawn(process.execPath, [main, ...args], {
+    cwd: ROOT,
+    env: { ...base, NODE_PATH: join(ROOT, 'node_modules'), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: EntryPointRun = { code: null, stdout: '', stderr: '', output: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    run.stdout += chunk.toString();
+    run.output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    run.stderr += chunk.toString();
+    run.output += chunk.toString();
+  });
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ ...run, code });
+    }),
+  );
+}
