@@ -31,6 +31,7 @@ const environment = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: VARIABLES.WEBHOOK_ALLOW_PRIVATE_NETWORKS.schema.default(false),
   TRUST_PROXY: VARIABLES.TRUST_PROXY.schema.default(false),
   IMPORT_MAX_MEGABYTES: VARIABLES.IMPORT_MAX_MEGABYTES.schema.optional(),
+  PERSONAL_DATA_RETENTION_DAYS: VARIABLES.PERSONAL_DATA_RETENTION_DAYS.schema.optional(),
 });
 
 async function main(): Promise<void> {
@@ -105,6 +106,9 @@ async function main(): Promise<void> {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
+    ...(env.PERSONAL_DATA_RETENTION_DAYS === undefined
+      ? {}
+      : { personalDataRetentionDays: Number(env.PERSONAL_DATA_RETENTION_DAYS) }),
     ...(env.IMPORT_MAX_MEGABYTES === undefined
       ? {}
       : { importMaxBytes: env.IMPORT_MAX_MEGABYTES * 1024 * 1024 }),
