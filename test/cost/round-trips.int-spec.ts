@@ -183,8 +183,9 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
       },
       total,
     );
-    // Target 3. Today: the post's status, the comment settings stream, four writer-history queries, the append.
-    expect(appended + 1).toBeLessThanOrEqual(7);
+    // Target 3. Today: the post's status, the comment settings stream, four writer-history queries,
+    // the writer's key of the day that seals the IP address and user agent, the append.
+    expect(appended + 1).toBeLessThanOrEqual(8);
     // The answer waits for this process's thread projection to signal the comment, reading
     // nothing; what is left is the relay marking the commit published (a find and an update).
     expect(request.length - appended - 1).toBeLessThanOrEqual(2);

@@ -1,15 +1,20 @@
-import type { CommentsConfig } from '@parley/config';
+import { type CommentsConfig, DEFAULT_PERSONAL_DATA_RETENTION_DAYS } from '@parley/config';
 import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { CommentsModule } from './comments/comments.module';
 import { LikesModule } from './likes/likes.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { postStatusProjection } from './post-status/post-status.projection';
+import { RetentionModule } from './retention/retention.module';
 import { SettingsModule } from './settings/settings.module';
 import { ThreadModule } from './thread/thread.module';
 import { threadProjection } from './thread/thread.projection';
 
+/** What the comments service reads of its configuration (the standalone mode passes its own). */
+export type CommentsServiceOptions = Partial<Pick<CommentsConfig, 'personalData'>>;
+
 /** The comments service: what it publishes, its read models, its consumers and its HTTP surface. */
-export function commentsService(_config?: CommentsConfig): ServiceDefinition {
+export function commentsService(options: CommentsServiceOptions = {}): ServiceDefinition {
+  const retentionDays = options.personalData?.retentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
   return {
     name: 'comments',
     produces: ['comments'],
@@ -24,6 +29,7 @@ export function commentsService(_config?: CommentsConfig): ServiceDefinition {
         CommentsModule,
         ModerationModule,
         LikesModule,
+        RetentionModule.forRoot({ retentionDays }),
       ],
     }),
   };

@@ -42,6 +42,8 @@ export interface EmbeddedOptions {
   importMaxBytes?: number;
   /** Development: webhooks may go to loopback and private addresses. */
   webhooks?: { allowPrivateNetworks: boolean };
+  /** Days IP addresses and user agents are kept (PERSONAL_DATA_RETENTION_DAYS). */
+  personalDataRetentionDays?: number;
 }
 
 export interface EmbeddedParley {
@@ -100,7 +102,15 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
   };
   try {
     const posts = await start(postsService(), '127.0.0.1', 0);
-    const comments = await start(commentsService(), '127.0.0.1', 0);
+    const comments = await start(
+      commentsService(
+        options.personalDataRetentionDays === undefined
+          ? {}
+          : { personalData: { retentionDays: options.personalDataRetentionDays } },
+      ),
+      '127.0.0.1',
+      0,
+    );
     const notifications = await start(
       notificationsService({
         mailer,

@@ -31,6 +31,7 @@ const environment = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: VARIABLES.WEBHOOK_ALLOW_PRIVATE_NETWORKS.schema.default(false),
   TRUST_PROXY: VARIABLES.TRUST_PROXY.schema.default(false),
   IMPORT_MAX_MEGABYTES: VARIABLES.IMPORT_MAX_MEGABYTES.schema.optional(),
+  PERSONAL_DATA_RETENTION_DAYS: VARIABLES.PERSONAL_DATA_RETENTION_DAYS.schema.optional(),
 });
 
 async function main(): Promise<void> {
@@ -44,6 +45,11 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const env = parsed.data;
+  // Every start of the services runs the retention job: each must know the retention chosen.
+  const retention =
+    env.PERSONAL_DATA_RETENTION_DAYS === undefined
+      ? {}
+      : { personalDataRetentionDays: Number(env.PERSONAL_DATA_RETENTION_DAYS) };
   initTracing({ serviceName: 'parley-embedded' });
   if (process.argv[2] === 'import') {
     // Into the data folder, with the same services; nothing listens beyond loopback meanwhile.
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
           host: '127.0.0.1',
           port: 0,
           logLevel: env.LOG_LEVEL,
+          ...retention,
           ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
           ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
           webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
@@ -80,6 +87,7 @@ async function main(): Promise<void> {
           host: '127.0.0.1',
           port: 0,
           logLevel: env.LOG_LEVEL,
+          ...retention,
           logDestination: destination(2),
           ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
           webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
+    ...retention,
     ...(env.IMPORT_MAX_MEGABYTES === undefined
       ? {}
       : { importMaxBytes: env.IMPORT_MAX_MEGABYTES * 1024 * 1024 }),

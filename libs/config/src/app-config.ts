@@ -74,6 +74,8 @@ export interface PostsConfig extends BaseConfig {
 
 export interface CommentsConfig extends BaseConfig {
   app: 'comments';
+  /** Days IP addresses and user agents are kept for moderators before their keys are destroyed. */
+  personalData: { retentionDays: number };
 }
 
 export interface AppConfigs {
@@ -136,6 +138,8 @@ const GATEWAY = [
 
 const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS', 'BLOG_TITLE'] as const;
 
+const COMMENTS = [...BASE, 'PERSONAL_DATA_RETENTION_DAYS'] as const;
+
 const NOTIFICATIONS = [
   ...BASE,
   'SMTP_URL',
@@ -185,10 +189,14 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       blogTitle: v.BLOG_TITLE,
     };
   },
-  comments: (env) => ({
-    ...base('comments', readVariables('comments', BASE, env)),
-    app: 'comments',
-  }),
+  comments: (env) => {
+    const v = readVariables('comments', COMMENTS, env);
+    return {
+      ...base('comments', v),
+      app: 'comments',
+      personalData: { retentionDays: v.PERSONAL_DATA_RETENTION_DAYS },
+    };
+  },
   notifications: (env) => {
     const v = readVariables('notifications', NOTIFICATIONS, env);
     return {

@@ -91,6 +91,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps IP addresses and user agents 30 days unless told, and at least a day', () => {
+    expect(loadConfig('comments', valid).personalData).toEqual({ retentionDays: 30 });
+    expect(
+      loadConfig('comments', { ...valid, PERSONAL_DATA_RETENTION_DAYS: '7' }).personalData,
+    ).toEqual({ retentionDays: 7 });
+    expect(
+      problemsOf(() => loadConfig('comments', { ...valid, PERSONAL_DATA_RETENTION_DAYS: '0' })),
+    ).toEqual({ PERSONAL_DATA_RETENTION_DAYS: expect.any(String) });
+  });
+
   it('keeps webhooks to public addresses unless private networks are allowed', () => {
     const notifications = { ...valid, SMTP_URL: 'smtp://mail:1025', TOKEN_SECRET: SECRET };
     expect(loadConfig('notifications', notifications).webhooks).toEqual({

@@ -11,6 +11,9 @@ const DEFAULT_PORTS: Record<AppName, number> = {
   notifications: 3003,
 };
 
+/** How long IP addresses and user agents are kept, as WordPress's privacy tools suggest. */
+export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 30;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -163,6 +166,13 @@ export const VARIABLES = {
       "The blog's default for new posts: close comments this many days after publishing (0 keeps them open). Authors change it per post.",
     defaultValue: '0',
     apps: ['posts'],
+  },
+  PERSONAL_DATA_RETENTION_DAYS: {
+    schema: positiveInt.max(3650),
+    description:
+      'Days the IP address and user agent of a comment are kept for moderators; then the retention job destroys their keys (the comment and its author stay).',
+    defaultValue: String(DEFAULT_PERSONAL_DATA_RETENTION_DAYS),
+    apps: ['comments'],
   },
   BLOG_TITLE: {
     schema: z.string().trim().min(1).max(120),

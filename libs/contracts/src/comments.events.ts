@@ -107,3 +107,18 @@ export const commentEvents = {
     changedAt: isoTimeSchema,
   }),
 };
+
+/** Kept inside the comments store, never published: what moderators see of where a comment came from. */
+export const commentPrivateEvents = {
+  /**
+   * The writer's IP address and user agent, each sealed (pd1) with the writer's key of the
+   * day's retention period, so they are gone once the retention job destroys that key; null
+   * when the gateway did not know them.
+   */
+  'parley.comment.origin-recorded.v1': z.object({
+    commentId: idSchema,
+    ip: z.string().max(1024).nullable(),
+    userAgent: z.string().max(4096).nullable(),
+    recordedAt: isoTimeSchema,
+  }),
+};

@@ -1,6 +1,6 @@
 import { type z } from 'zod';
 import { accountEvents, accountPrivateEvents } from './accounts.events';
-import { commentEvents } from './comments.events';
+import { commentEvents, commentPrivateEvents } from './comments.events';
 import { type EnvelopeAttributes, type EventEnvelope } from './envelope';
 import { notificationEvents, notificationPrivateEvents } from './notifications.events';
 import { postEvents, postPrivateEvents } from './posts.events';
@@ -18,6 +18,7 @@ export const PUBLIC_EVENTS = {
 export const PRIVATE_EVENTS = {
   ...accountPrivateEvents,
   ...postPrivateEvents,
+  ...commentPrivateEvents,
   ...notificationPrivateEvents,
 } as const;
 

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   topicPrefix?: string;
   partitions?: number;
   logLevel?: string;
+  /** Embedded mode: keep the service's files in this data folder instead of memory only. */
+  dataDir?: string;
 }
 
 /** Boots one service on the real Kafka and Mongo-compatible server, or on the embedded adapters. */
@@ -71,6 +73,7 @@ export async function startServiceHarness(
     const platform = await openEmbeddedPlatform({
       ...(options.clock ? { clock: options.clock } : {}),
       partitions: options.partitions ?? 4,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     });
     infra = await createEmbeddedInfrastructure(platform, definition.name, logger);
     closePlatform = () => platform.close();

@@ -11,9 +11,17 @@ import {
   type PostCommentResponse,
 } from '@parley/contracts';
 import { type EventStore, handleCommand, loadState } from '@parley/eventstore';
-import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, validationProblem } from '@parley/platform';
+import {
+  APP_LOGGER,
+  CLOCK,
+  type Clock,
+  EVENT_STORE,
+  type RequestOrigin,
+  validationProblem,
+} from '@parley/platform';
 import type { Logger } from 'pino';
 import { commandContext, runCommand } from '../command-context';
+import { CommentOrigins } from '../origins/comment-origins';
 import { PostStatusQueries } from '../post-status/post-status.queries';
 import { SettingsService } from '../settings/settings.service';
 import { ThreadQueries } from '../thread/thread.queries';
@@ -130,6 +138,7 @@ export class CommentUseCases {
     private readonly settings: SettingsService,
     private readonly posts: PostStatusQueries,
     private readonly threads: ThreadQueries,
+    private readonly origins: CommentOrigins,
   ) {}
 
   /** The comment as its stream tells it: the latest, whatever the read model says yet. */
@@ -142,6 +151,7 @@ export class CommentUseCases {
     request: Omit<PostCommentRequest, 'author'>,
     writer: CommentWriter,
     clientKey: string | null,
+    origin: RequestOrigin = { ip: null, userAgent: null },
   ): Promise<PostCommentResponse> {
     const now = this.clock();
     const keys: WriteKeys = {
@@ -151,12 +161,13 @@ export class CommentUseCases {
       textKey: textKeyOf(normalizeCommentBody(request.body)),
     };
     const parentId = request.parentId ?? null;
-    const [settings, post, parent, history] = await Promise.all([
+    const [settings, post, parent, history, sealedOrigin] = await Promise.all([
       this.settings.current(),
       // A refusal of any kind is decided on a view that has seen what was published before.
       this.posts.find(postId, now, ['PostNotFound', 'PostNotPublished', 'CommentsClosed']),
       parentId ? this.load(parentId) : Promise.resolve(null),
       this.threads.writerHistory(keys),
+      this.origins.seal(writer, origin, now),
     ]);
     const viewerToken = writer.kind === 'guest' ? newViewerToken() : null;
     const commentId = newCommentId(now);
@@ -178,6 +189,7 @@ export class CommentUseCases {
           settings,
           history: this.recent.complete(keys, history, now),
           clientKey: keys.clientKey,
+          origin: sealedOrigin,
         },
         commandContext(),
         { now: () => now, retriesOnConflict: 0, newStream: true },

@@ -159,6 +159,42 @@ describe('the Comment aggregate', () => {
         ]);
     });
 
+    it('records where the comment came from, sealed, in the same commit, and only what is known', () => {
+      const origin = { ip: 'pd1.sealed-ip', userAgent: 'pd1.sealed-agent' };
+      spec
+        .given([])
+        .when(postCommand({ origin }))
+        .then([
+          posted(),
+          {
+            type: 'parley.comment.origin-recorded.v1',
+            data: { commentId: 'c-1', ...origin, recordedAt: NOW.toISOString() },
+          },
+        ]);
+      spec
+        .given([])
+        .when(postCommand({ origin: { ip: null, userAgent: null } }))
+        .then([posted()]);
+    });
+
+    it('keeps the comment as it was posted once its origin is recorded', () => {
+      spec
+        .given([
+          posted({ status: 'pending', moderationReason: 'first-comment' }),
+          {
+            type: 'parley.comment.origin-recorded.v1',
+            data: { commentId: 'c-1', ip: null, userAgent: 'pd1.x', recordedAt: NOW.toISOString() },
+          },
+        ])
+        .when({ type: 'ModerateComment', by: actor('mo', ['moderator']), action: 'approve' })
+        .then([
+          {
+            type: 'parley.comment.approved.v1',
+            data: { commentId: 'c-1', postId: 'post-1', by: 'mo', at: NOW.toISOString() },
+          },
+        ]);
+    });
+
     it('refuses a comment on an unknown, deleted, unpublished or closed post', () => {
       spec
         .given([])

@@ -4,6 +4,7 @@ import type {
   CommentAuthor,
   CommentKind,
   CommentStatus,
+  DomainEvent,
   ImportedFrom,
   NotifyChoice,
 } from '@parley/contracts';
@@ -22,7 +23,16 @@ import { contentRules, moderationAtPosting } from './moderation-rules';
 
 export const commentStream = (commentId: string): string => `comment-${commentId}`;
 
-export type CommentEvent = CommentStreamEvent;
+/** Where a comment came from, never published: its IP address and user agent, sealed. */
+export type OriginRecorded = DomainEvent<'parley.comment.origin-recorded.v1'>;
+
+export type CommentEvent = CommentStreamEvent | OriginRecorded;
+
+/** The writer's IP address and user agent, each already sealed for its retention period (or null). */
+export interface SealedOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
 
 export interface Comment {
   commentId: string;
@@ -99,6 +109,8 @@ export interface PostComment {
   viewerTokenHash: string | null;
   /** The guest's client address as the gateway keyed it (see clientKeyFor); null otherwise. */
   clientKey: string | null;
+  /** Where the writer wrote from, sealed; recorded beside the comment for its moderators. */
+  origin?: SealedOrigin;
   settings: CommentSettings;
   history: WriterHistory;
 }
@@ -347,6 +359,24 @@ function decidePost(
         postedAt: now.toISOString(),
       },
     },
+    ...originOf(command, now),
+  ];
+}
+
+/** The origin in the same commit as the comment, when anything of it is known. */
+function originOf(command: PostComment, now: Date): OriginRecorded[] {
+  const origin = command.origin;
+  if (!origin || (origin.ip === null && origin.userAgent === null)) return [];
+  return [
+    {
+      type: 'parley.comment.origin-recorded.v1',
+      data: {
+        commentId: command.commentId,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        recordedAt: now.toISOString(),
+      },
+    },
   ];
 }
 
@@ -545,7 +575,8 @@ function evolve(state: CommentState, event: CommentEvent): CommentState {
       editedAt: null,
     };
   }
-  if (!state) return state;
+  // The origin is read by moderation straight from the stream; the comment itself is unchanged.
+  if (!state || event.type === 'parley.comment.origin-recorded.v1') return state;
   const moved = { ...state, status: commentStatusAfter(state.status, event) };
   switch (event.type) {
     case 'parley.comment.approved.v1':

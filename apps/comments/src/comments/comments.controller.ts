@@ -10,7 +10,13 @@ import {
   type PostCommentResponse,
   postCommentRequestSchema,
 } from '@parley/contracts';
-import { CurrentActor, CurrentClient, requireActor } from '@parley/platform';
+import {
+  CurrentActor,
+  CurrentClient,
+  CurrentOrigin,
+  type RequestOrigin,
+  requireActor,
+} from '@parley/platform';
 import type { FastifyReply } from 'fastify';
 import { CommentUseCases, writerOf } from './comment-use-cases';
 
@@ -23,12 +29,19 @@ export class CommentsController {
   async post(
     @CurrentActor() actor: Actor | null,
     @CurrentClient() clientKey: string | null,
+    @CurrentOrigin() origin: RequestOrigin,
     @Param('postId', { schema: commentPostIdParamSchema }) postId: string,
     @Body({ schema: postCommentRequestSchema }) body: PostCommentRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PostCommentResponse> {
     const { author, ...request } = body;
-    const posted = await this.comments.post(postId, request, writerOf(actor, author), clientKey);
+    const posted = await this.comments.post(
+      postId,
+      request,
+      writerOf(actor, author),
+      clientKey,
+      origin,
+    );
     void reply.header('location', `/v1/comments/${posted.id}`);
     return posted;
   }

@@ -15,6 +15,7 @@ import {
 import { CurrentActor, ProblemException, requireActor } from '@parley/platform';
 import { CommentUseCases } from '../comments/comment-use-cases';
 import { mayModerate, type ModerationAction } from '../comments/comment.decider';
+import { CommentOrigins } from '../origins/comment-origins';
 import { ThreadQueries } from '../thread/thread.queries';
 
 const ACTION_FOR: Record<CommentStatus, ModerationAction> = {
@@ -43,6 +44,7 @@ export class ModerationController {
   constructor(
     private readonly comments: CommentUseCases,
     private readonly queries: ThreadQueries,
+    private readonly origins: CommentOrigins,
   ) {}
 
   @Get('moderation/queue')
@@ -51,7 +53,7 @@ export class ModerationController {
     @Query({ schema: moderationQueueQuerySchema }) query: ModerationQueueQuery,
   ): Promise<ModerationQueuePage> {
     const { moderator, postAuthorId } = queueOwner(actor);
-    return this.queries.moderationQueue({
+    const page = await this.queries.moderationQueue({
       statuses: query.status === 'held' ? ['pending', 'spam'] : [query.status],
       ...(query.postId ? { postId: query.postId } : {}),
       ...(postAuthorId ? { postAuthorId } : {}),
@@ -59,6 +61,13 @@ export class ModerationController {
       page: query.page,
       limit: query.limit,
     });
+    // Addresses and user agents are for moderators, as guests' emails are; authors see none.
+    if (!moderator) return page;
+    const origins = await this.origins.read(page.items.map((item) => item.id));
+    return {
+      ...page,
+      items: page.items.map((item) => ({ ...item, origin: origins.get(item.id) ?? null })),
+    };
   }
 
   /** WordPress's "Empty Trash": every trashed comment the caller moderates is deleted for good. */

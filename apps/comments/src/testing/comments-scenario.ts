@@ -16,9 +16,14 @@ import {
   publishEvents,
   startServiceHarness,
 } from '@parley/testing';
-import { CLIENT_HEADER } from '@parley/platform';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLIENT_HEADER, ORIGIN_AGENT_HEADER, ORIGIN_IP_HEADER } from '@parley/platform';
 import { MAX_MARKDOWN_NESTING } from '@parley/text';
+import mongoose from 'mongoose';
 import { commentsService } from '../comments.service';
+import { RetentionJob } from '../retention/retention.job';
 import { expectInert, XSS_CORPUS } from './xss-corpus';
 
 interface Problem {
@@ -97,16 +102,43 @@ export function commentsScenario(mode: HarnessMode): void {
       offsetMs += seconds * 1000;
     };
     let service: ServiceHarness;
+    /** The embedded service's data folder, whose bytes are searched for personal data in clear. */
+    let dataDir: string | undefined;
     const run = Date.now().toString(36);
     const postIdOf = (name: string) => `${name}-${run}`;
 
     beforeAll(async () => {
-      service = await startServiceHarness(commentsService(), mode, { clock });
+      if (mode === 'embedded') dataDir = await mkdtemp(join(tmpdir(), 'parley-comments-'));
+      service = await startServiceHarness(
+        // A day, so that the retention test moves the clock two days rather than a month.
+        commentsService({ personalData: { retentionDays: 1 } }),
+        mode,
+        { clock, ...(dataDir ? { dataDir } : {}) },
+      );
     });
 
     afterAll(async () => {
       await service?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
+
+    /** Every byte the service stored: its commits as the database holds them, or its data folder. */
+    async function storedBytes(): Promise<Buffer> {
+      if (dataDir) {
+        const files = await readdir(dataDir, { recursive: true, withFileTypes: true });
+        const contents = await Promise.all(
+          files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name))),
+        );
+        return Buffer.concat(contents);
+      }
+      const connection = await mongoose.createConnection(service.mongoUri!).asPromise();
+      try {
+        const raw = await connection.db!.collection('commits').find({}, { raw: true }).toArray();
+        return Buffer.concat(raw as unknown as Buffer[]);
+      } finally {
+        await connection.close();
+      }
+    }
 
     async function publishPost(name: string, title = `Movie Quote Monday ${name}`) {
       const postId = postIdOf(name);
@@ -932,6 +964,106 @@ export function commentsScenario(mode: HarnessMode): void {
         [top.commentId, null, 1, '1'],
         [reply.commentId, top.commentId, 2, '2'],
       ]);
+    });
+
+    it('keeps the IP address and user agent for moderators only, sealed, and erases them alone when the retention ends', async () => {
+      const postId = await publishPost('origins');
+      const gusAgent = 'GusBrowser/7.3 (origin-check; X11)';
+      const beaAgent = 'BeaPhone/2.1 (origin-check)';
+      const write = (
+        body: Record<string, unknown>,
+        as: Actor | null,
+        ip: string,
+        agent: string,
+      ) => {
+        later();
+        return service.request<PostCommentResponse>(
+          'POST',
+          `/v1/posts/${postId}/comments`,
+          body,
+          as,
+          { [ORIGIN_IP_HEADER]: ip, [ORIGIN_AGENT_HEADER]: agent },
+        );
+      };
+      const held = await write(
+        {
+          body: 'Where did I write this from?',
+          author: { name: 'Gus Origin', email: 'gus.origin@example.com' },
+        },
+        null,
+        '203.0.113.77',
+        gusAgent,
+      );
+      expect(held.status).toBe(201);
+      const beas = await write({ body: 'Bea writes from her phone' }, bea, '2001:db8::5', beaAgent);
+      expect(beas.status).toBe(201);
+      expect((await moderate(beas.body.id, 'trash', mo)).body.status).toBe('trash');
+
+      const queue = (status: string, as: Actor) =>
+        service.request<ModerationQueuePage>(
+          'GET',
+          `/v1/moderation/queue?postId=${postId}&status=${status}`,
+          undefined,
+          as,
+        );
+      const queued = async (status: string, id: string, as: Actor = mo) =>
+        (await queue(status, as)).body.items.find((i) => i.id === id);
+      await eventually(async () => (await queued('trash', beas.body.id)) ?? undefined, wait);
+      await eventually(async () => (await queued('pending', held.body.id)) ?? undefined, wait);
+
+      expect((await queued('pending', held.body.id))?.origin).toEqual({
+        ip: '203.0.113.77',
+        userAgent: gusAgent,
+      });
+      expect((await queued('trash', beas.body.id))?.origin).toEqual({
+        ip: '2001:db8::5',
+        userAgent: beaAgent,
+      });
+      // The post's author moderates it, but addresses are for the blog's moderators alone.
+      expect((await queued('pending', held.body.id, ann))?.origin).toBeNull();
+
+      const stored = await storedBytes();
+      for (const clear of ['203.0.113.77', '2001:db8::5', gusAgent, beaAgent])
+        expect({ clear, found: stored.includes(clear) }).toEqual({ clear, found: false });
+
+      // Two days on, with a retention of one day: the keys of the day they were written expire.
+      offsetMs += 2 * 24 * 3600_000;
+      const retention = service.running.app.get(RetentionJob);
+      expect(await retention.run()).toBeGreaterThanOrEqual(2);
+      const after = await queued('pending', held.body.id);
+      expect(after?.origin).toEqual({ ip: null, userAgent: null });
+      expect((await queued('trash', beas.body.id))?.origin).toEqual({ ip: null, userAgent: null });
+      // Everything else stays: the comment, its author's name and the guest's contact.
+      expect(after).toMatchObject({
+        body: 'Where did I write this from?',
+        author: { kind: 'guest', name: 'Gus Origin' },
+        guest: { email: 'gus.origin@example.com' },
+      });
+      const approved = await moderate(held.body.id, 'approved', mo);
+      expect(approved.body).toMatchObject({ status: 'approved', author: { name: 'Gus Origin' } });
+      const shown = await threadWhen(postId, (page) => ids(page).includes(held.body.id));
+      expect(item(shown, held.body.id)?.author?.name).toBe('Gus Origin');
+      // Run again, or by another replica: nothing more to destroy.
+      expect(await retention.run()).toBe(0);
+
+      // What is written from now on is kept again, under the new day's key.
+      const next = await write(
+        {
+          body: 'And this one, two days later?',
+          author: { name: 'Gus Origin', email: 'gus.origin@example.com' },
+        },
+        null,
+        '203.0.113.78',
+        gusAgent,
+      );
+      expect(next.status).toBe(201);
+      // Approved at once now that Gus has been approved: to the spam queue to be looked at.
+      expect((await moderate(next.body.id, 'spam', mo)).body.status).toBe('spam');
+      await eventually(async () => (await queued('spam', next.body.id)) ?? undefined, wait);
+      expect((await queued('spam', next.body.id))?.origin).toEqual({
+        ip: '203.0.113.78',
+        userAgent: gusAgent,
+      });
     });
 
     it('answers one comment to whoever may see it', async () => {

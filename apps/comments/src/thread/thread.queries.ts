@@ -354,6 +354,8 @@ export class ThreadQueries {
         moderationReason: doc.moderationReason,
         post: { id: doc.postId, title: doc.postTitle, slug: doc.postSlug },
         guest: contactOf(doc),
+        // From the comment's own stream, for moderators only (see CommentOrigins).
+        origin: null,
       })),
       total,
       page: request.page,

@@ -130,6 +130,8 @@ export class CommentsController {
         actor: caller,
         // Flood control and duplicate detection also go by the client, whatever name it gives.
         client: this.clientKeys.of(request.ip),
+        // Kept sealed for moderators until the retention period ends (as WordPress's comment_author_IP).
+        origin: { ip: request.ip, userAgent: request.headers['user-agent'] },
       }),
     );
   }

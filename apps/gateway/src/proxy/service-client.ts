@@ -4,6 +4,8 @@ import {
   ACTOR_HEADER,
   CLIENT_HEADER,
   type FieldError,
+  ORIGIN_AGENT_HEADER,
+  ORIGIN_IP_HEADER,
   ProblemException,
   encodeActor,
 } from '@parley/platform';
@@ -20,6 +22,8 @@ export interface ServiceRequest {
   actor: Actor | null;
   /** The caller's client key (never its address), for rules that apply per client. */
   client?: string;
+  /** The writer's address and user agent, for the moderators of what the call writes. */
+  origin?: { ip: string; userAgent: string | undefined };
   headers?: Record<string, string>;
 }
 
@@ -55,6 +59,15 @@ export function publicLocation(location: string): string | undefined {
   }
   if (url.origin !== SERVICE_ORIGIN || !url.pathname.startsWith(SERVICE_PREFIX)) return undefined;
   return `${PUBLIC_PREFIX}${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Control characters would make a header fetch refuses; the rest of a user agent goes as it came. */
+function setOriginHeaders(headers: Record<string, string>, origin: ServiceRequest['origin']): void {
+  if (!origin) return;
+  headers[ORIGIN_IP_HEADER] = origin.ip;
+  // eslint-disable-next-line no-control-regex
+  const agent = origin.userAgent?.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (agent) headers[ORIGIN_AGENT_HEADER] = agent;
 }
 
 function parseProblem(text: string): ProblemBody | undefined {
@@ -163,6 +176,7 @@ export class ServiceClient {
     if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
     if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
     if (request.client) headers[CLIENT_HEADER] = request.client;
+    setOriginHeaders(headers, request.origin);
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     injectTraceHeaders(headers);
 
@@ -238,6 +252,7 @@ export class ServiceClient {
     if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
     if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
     if (request.client) headers[CLIENT_HEADER] = request.client;
+    setOriginHeaders(headers, request.origin);
     if (request.rawBody !== undefined)
       headers['content-type'] = request.contentType ?? 'text/plain';
     injectTraceHeaders(headers);

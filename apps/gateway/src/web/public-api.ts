@@ -69,6 +69,8 @@ export class PublicApi {
       headers: {
         accept: 'application/json',
         'x-correlation-id': String(request.id),
+        // The visitor's browser, not the in-process call, is who wrote what the page sends.
+        ...(request.headers['user-agent'] ? { 'user-agent': request.headers['user-agent'] } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(input.headers ?? {}),

@@ -259,11 +259,23 @@ export const guestContactSchema = z.object({
 });
 export type GuestContact = z.infer<typeof guestContactSchema>;
 
+/**
+ * Where a comment was written from, kept for moderators for the retention period
+ * (PERSONAL_DATA_RETENTION_DAYS): each is null once erased, or when it was never known.
+ */
+export const commentOriginSchema = z.object({
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export type CommentOrigin = z.infer<typeof commentOriginSchema>;
+
 export const moderationQueueItemSchema = commentViewSchema.extend({
   moderationReason: z.string().nullable(),
   post: z.object({ id: z.string(), title: z.string(), slug: z.string() }),
   /** A guest's email, website and client history, for moderators and admins; null otherwise. */
   guest: guestContactSchema.nullable(),
+  /** The writer's IP address and user agent, for moderators and admins; null otherwise. */
+  origin: commentOriginSchema.nullable(),
 });
 export type ModerationQueueItem = z.infer<typeof moderationQueueItemSchema>;
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { type Actor, type Capability, actorSchema, can } from '@parley/contracts';
 import type { FastifyRequest } from 'fastify';
@@ -58,6 +59,41 @@ export const CurrentClient = createParamDecorator(
     const value = Array.isArray(header) ? header[0] : header;
     return value && CLIENT_KEY.test(value) ? value : null;
   },
+);
+
+/**
+ * The writer's IP address and user agent, passed by the gateway with a new comment only, for
+ * moderators to see while the retention period keeps them; services sit behind the gateway.
+ */
+export const ORIGIN_IP_HEADER = 'x-parley-origin-ip';
+export const ORIGIN_AGENT_HEADER = 'x-parley-origin-agent';
+
+/** The longest user agent kept: longer ones are cut, as WordPress cuts comment_agent. */
+export const MAX_USER_AGENT_CHARS = 255;
+
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers[name];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/** The origin of the request as the gateway passed it on; an address that is not one is dropped. */
+export function requestOrigin(request: FastifyRequest): RequestOrigin {
+  const ip = headerValue(request, ORIGIN_IP_HEADER)?.trim();
+  const agent = headerValue(request, ORIGIN_AGENT_HEADER)?.trim();
+  return {
+    ip: ip && isIP(ip) !== 0 ? ip : null,
+    userAgent: agent ? agent.slice(0, MAX_USER_AGENT_CHARS) : null,
+  };
+}
+
+export const CurrentOrigin = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): RequestOrigin =>
+    requestOrigin(context.switchToHttp().getRequest<FastifyRequest>()),
 );
 
 /** The calling account, which must hold the capability: 401 without one, 403 without it. */

@@ -11,6 +11,7 @@ import {
 } from '@parley/eventstore';
 import { lockFolder } from '@parley/files';
 import { EmbeddedMessageBus, KafkaMessageBus, type MessageBus } from '@parley/messaging';
+import { EmbeddedPersonKeyStore, MongoPersonKeyStore, type PersonKeyStore } from '@parley/privacy';
 import {
   type DocumentStore,
   LiveReadModels,
@@ -34,6 +35,8 @@ export interface ServiceInfrastructure {
   readonly bus: MessageBus;
   readonly documents: DocumentStore;
   readonly readModels: LiveReadModels;
+  /** The keys of the personal data this service keeps, apart from its events. */
+  readonly personKeys: PersonKeyStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly partitions: number;
@@ -62,6 +65,8 @@ export async function createDistributedInfrastructure(
   const kafka = createKafka(kafkaOptions, logger);
   const eventStore = new MongoEventStore(mongo, `/parley/${service}`, 'commits', clock);
   await eventStore.init();
+  const personKeys = new MongoPersonKeyStore(mongo);
+  await personKeys.init();
   const bus = new KafkaMessageBus(kafka, {
     consumerMaxWaitMs: config.kafka.consumerMaxWaitMs,
     logger,
@@ -77,6 +82,7 @@ export async function createDistributedInfrastructure(
     bus,
     documents,
     readModels: new LiveReadModels(documents),
+    personKeys,
     clock,
     logger,
     partitions: config.kafka.partitions,
@@ -156,6 +162,9 @@ export async function createEmbeddedInfrastructure(
     platform.dataDir ? join(platform.dataDir, service, 'events.jsonl') : undefined,
     platform.clock,
   );
+  const personKeys = await EmbeddedPersonKeyStore.open(
+    platform.dataDir ? join(platform.dataDir, service, 'person-keys.json') : undefined,
+  );
   const documents = new MemoryDocumentStore();
   return {
     mode: 'embedded',
@@ -165,6 +174,7 @@ export async function createEmbeddedInfrastructure(
     bus: platform.bus,
     documents,
     readModels: new LiveReadModels(documents),
+    personKeys,
     clock: platform.clock,
     logger,
     partitions: platform.partitions,

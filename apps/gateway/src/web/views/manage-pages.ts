@@ -1,4 +1,5 @@
 import type {
+  CommentOrigin,
   GuestContact,
   InboxResponse,
   ModerationQueuePage,
@@ -222,6 +223,15 @@ function guestLine(guest: GuestContact | null): SafeHtml | false {
   </p>`;
 }
 
+/** IP and user agent while the retention period keeps them; "not kept" once erased (or never known). */
+function originLine(origin: CommentOrigin | null): SafeHtml | false {
+  if (!origin) return false;
+  return html`<p class="muted" data-queue-origin>
+    IP: <span data-queue-ip>${origin.ip ?? 'not kept'}</span> · User agent:
+    <span data-queue-agent>${origin.userAgent ?? 'not kept'}</span>
+  </p>`;
+}
+
 function queueActions(tab: ModerationTab, id: string, csrf: string): SafeHtml {
   const token = html`<input type="hidden" name="_csrf" value="${csrf}" />`;
   const from = html`<input type="hidden" name="from" value="${tab}" />`;
@@ -295,7 +305,7 @@ export function moderationPage({ tab, queue, counts, csrf }: ModerationView): Sa
               <span data-queue-status>${c.status}</span
               >${c.moderationReason && html` · held: ${c.moderationReason}`}
             </p>
-            ${guestLine(c.guest)}
+            ${guestLine(c.guest)} ${originLine(c.origin)}
             <div class="comment-body">${trusted(c.html)}</div>
             ${queueActions(tab, c.id, csrf)}
             <p class="field-error" data-queue-error role="alert"></p>
