@@ -36,6 +36,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { BlogSettingsController } from './posts/blog-settings.controller';
 import { LegacyLinksController } from './posts/legacy-links.controller';
 import { PostsController } from './posts/posts.controller';
+import { PersonalDataController } from './privacy/personal-data.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import { FeedsController } from './web/feeds.controller';
 import { NotFoundPageFilter } from './web/not-found.filter';
@@ -120,6 +121,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           BlogSettingsController,
           LegacyLinksController,
           ExportsController,
+          PersonalDataController,
           CommentsController,
           WordpressController,
           NotificationsController,
