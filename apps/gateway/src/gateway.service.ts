@@ -45,6 +45,7 @@ import { PageRenderer } from './web/page-renderer';
 import { PublicApi } from './web/public-api';
 import { WebDeskController } from './web/web-desk.controller';
 import { WebManageController } from './web/web-manage.controller';
+import { WebPrivacyController } from './web/web-privacy.controller';
 import { WebController } from './web/web.controller';
 import { WordpressController } from './wordpress/wordpress.controller';
 import { registerWordpressDiscovery } from './wordpress/wordpress-index';
@@ -115,6 +116,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           WebController,
           WebManageController,
           WebDeskController,
+          WebPrivacyController,
           FeedsController,
           AsyncApiController,
           PostsController,
