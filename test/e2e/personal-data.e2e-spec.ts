@@ -328,6 +328,17 @@ describe('the export of a person’s data (standalone)', () => {
     expect((late.body as { errors?: { field: string }[] }).errors?.[0]?.field).toBe('query.token');
   });
 
+  it('links the privacy page from the reader page, where a guest asks for the link', async () => {
+    const page = await call('GET', `/posts/${post.slug}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<a href="/privacy#export">Export my data</a>');
+    expect(page.text).toContain('<a href="/privacy#delete">Delete my data</a>');
+    const privacy = await call('GET', '/privacy');
+    expect(privacy.status).toBe(200);
+    expect(privacy.text).toContain('action="/privacy/export-requests"');
+    expect(privacy.text).toContain('id="delete"');
+  });
+
   it('prints the same data with npm run privacy -- export, on the data folder', async () => {
     expect(await stopStandalone(parley.child)).toBe(0);
     const printed = await runPrivacy(dataDir, ['export', 'amy@example.com']);
