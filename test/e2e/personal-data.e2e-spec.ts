@@ -248,7 +248,10 @@ describe('the export of a person’s data (standalone)', () => {
     ]);
     const told = amysExport.notifications.find((n) => n.subject.commentId === wadesReply);
     expect(told).toMatchObject({ reason: 'reply' });
-    expect(told?.deliveries.find((d) => d.channel === 'email')).toMatchObject({ state: 'sent' });
+    expect(told?.deliveries.find((d) => d.channel === 'email')).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+    });
     expectNoneOf(amysExport, [...WADE, ...BOOTS]);
   });
 
@@ -284,7 +287,10 @@ describe('the export of a person’s data (standalone)', () => {
     });
     expect(wades.subscriptions).toEqual([expect.objectContaining({ kind: 'replies' })]);
     const told = wades.notifications.find((n) => n.subject.commentId === amysReply);
-    expect(told?.deliveries.find((d) => d.channel === 'email')).toMatchObject({ state: 'sent' });
+    expect(told?.deliveries.find((d) => d.channel === 'email')).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+    });
     expectNoneOf(wades, [...AMY, ...BOOTS]);
   });
 

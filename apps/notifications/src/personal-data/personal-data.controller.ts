@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import {
   type Actor,
+  type ChannelLedger,
   type NotificationsPersonalData,
   type PersonalDataQuery,
   canOnOwn,
@@ -8,14 +9,15 @@ import {
 } from '@parley/contracts';
 import { CurrentActor, READ_MODELS, requireActor, requireCapability } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
-import { EXPLANATION } from '../inbox/inbox.service';
+import { EXPLANATION, InboxService } from '../inbox/inbox.service';
 import { INBOX, type NotificationEntry } from '../inbox/inbox.projection';
-import { accountSubscriberId, guestSubscriberId } from '../shared/ids';
 import {
   SUBSCRIPTIONS,
   type SubscriberEntry,
   type SubscriptionEntry,
 } from '../subscriptions/subscriptions.projection';
+import type { Who } from '../subscriptions/subscriber.decider';
+import { accountWho, guestWho } from '../subscriptions/subscriptions.service';
 
 /**
  * One subscriber's subscriptions, notifications and deliveries, for the export of a person's
@@ -24,7 +26,10 @@ import {
  */
 @Controller('v1/personal-data')
 export class NotificationsPersonalDataController {
-  constructor(@Inject(READ_MODELS) private readonly readModels: LiveReadModels) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    private readonly inbox: InboxService,
+  ) {}
 
   @Get()
   async personalData(
@@ -36,10 +41,9 @@ export class NotificationsPersonalDataController {
       !canOnOwn(requireActor(actor), query.accountId, 'administer')
     )
       requireCapability(actor, 'administer');
-    const subscriberId =
-      query.accountId !== undefined
-        ? accountSubscriberId(query.accountId)
-        : guestSubscriberId(query.email ?? '');
+    const who =
+      query.accountId !== undefined ? accountWho(query.accountId) : guestWho(query.email ?? '');
+    const { subscriberId } = who;
     const subscriptions = this.readModels.db(SUBSCRIPTIONS);
     const [subscriber, followed, notified] = await Promise.all([
       subscriptions.collection<SubscriberEntry>('subscribers').findOne({ _id: subscriberId }),
@@ -73,31 +77,42 @@ export class NotificationsPersonalDataController {
         active: s.active,
         subscribedAt: s.subscribedAt,
       })),
-      notifications: notified.map((n) => ({
-        id: n._id,
-        reason: n.reason,
-        explanation: EXPLANATION[n.reason],
-        subscriptionId: n.subscriptionId,
-        subject:
-          n.subject.kind === 'comment'
-            ? {
-                kind: 'comment',
-                postId: n.subject.postId,
-                postTitle: n.subject.postTitle,
-                postSlug: n.subject.postSlug,
-                commentId: n.subject.commentId,
-              }
-            : {
-                kind: 'post',
-                postId: n.subject.postId,
-                postTitle: n.subject.title,
-                postSlug: n.subject.slug,
-                commentId: null,
-              },
-        createdAt: n.createdAt,
-        readAt: n.readAt,
-        deliveries: n.ledger,
-      })),
+      notifications: await Promise.all(
+        notified.map(async (n) => ({
+          id: n._id,
+          reason: n.reason,
+          explanation: EXPLANATION[n.reason],
+          subscriptionId: n.subscriptionId,
+          subject:
+            n.subject.kind === 'comment'
+              ? {
+                  kind: 'comment',
+                  postId: n.subject.postId,
+                  postTitle: n.subject.postTitle,
+                  postSlug: n.subject.postSlug,
+                  commentId: n.subject.commentId,
+                }
+              : {
+                  kind: 'post',
+                  postId: n.subject.postId,
+                  postTitle: n.subject.title,
+                  postSlug: n.subject.slug,
+                  commentId: null,
+                },
+          createdAt: n.createdAt,
+          readAt: n.readAt,
+          deliveries: await this.ledgerOf(who, n),
+        })),
+      ),
     };
+  }
+
+  /**
+   * The ledger of a notification's deliveries as its own stream has it, as "why was I notified?"
+   * shows it: the read model does not see the attempts started (they stay in the store).
+   */
+  private async ledgerOf(who: Who, entry: NotificationEntry): Promise<ChannelLedger[]> {
+    const why = await this.inbox.why(who, entry._id);
+    return why.ok ? why.value.channels : entry.ledger;
   }
 }
