@@ -188,6 +188,9 @@ describe('the export of a person’s data (standalone)', () => {
         .status,
     ).toBeLessThan(300);
     expect(
+      (await call('PUT', `/api/v1/posts/${post.id}/like`, undefined, amy.accessToken)).status,
+    ).toBeLessThan(300);
+    expect(
       (
         await call(
           'POST',
@@ -243,6 +246,9 @@ describe('the export of a person’s data (standalone)', () => {
     expect(amysExport.likes).toEqual([
       expect.objectContaining({ commentId: wadesComment, postId: post.id, postTitle: 'Her' }),
     ]);
+    expect(amysExport.postLikes).toEqual([
+      expect.objectContaining({ postId: post.id, link: `${PUBLIC_BASE_URL}/posts/${post.slug}` }),
+    ]);
     expect(amysExport.subscriptions).toEqual([
       expect.objectContaining({ kind: 'post', targetId: post.id, active: true }),
     ]);
@@ -280,6 +286,7 @@ describe('the export of a person’s data (standalone)', () => {
     expect(wades.comments.every((c) => c.author.email === 'wade@example.com')).toBe(true);
     expect(wades.comments.find((c) => c.id === wadesReply)?.parentId).toBe(amysReply);
     expect(wades.likes).toEqual([]);
+    expect(wades.postLikes).toEqual([]);
     expect(wades.subscriber).toMatchObject({
       kind: 'guest',
       email: 'wade@example.com',

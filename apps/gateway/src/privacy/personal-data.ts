@@ -3,11 +3,13 @@ import {
   type Actor,
   type CommentsPersonalData,
   type NotificationsPersonalData,
+  type PostsPersonalData,
   PERSONAL_DATA_FORMAT,
   PERSONAL_DATA_VERSION,
   type PersonalDataExport,
   commentsPersonalDataSchema,
   notificationsPersonalDataSchema,
+  postsPersonalDataSchema,
   personalDataExportSchema,
 } from '@parley/contracts';
 import { ProblemException } from '@parley/platform';
@@ -60,11 +62,15 @@ export async function collectPersonalData(input: {
 }): Promise<PersonalDataExport> {
   const { person, actor } = input;
   const base = input.publicBaseUrl.replace(/\/+$/, '');
-  const [comments, notifications]: [CommentsPersonalData, NotificationsPersonalData] =
-    await Promise.all([
-      part(input.services.comments, person, actor, commentsPersonalDataSchema),
-      part(input.services.notifications, person, actor, notificationsPersonalDataSchema),
-    ]);
+  const [comments, posts, notifications]: [
+    CommentsPersonalData,
+    PostsPersonalData,
+    NotificationsPersonalData,
+  ] = await Promise.all([
+    part(input.services.comments, person, actor, commentsPersonalDataSchema),
+    part(input.services.posts, person, actor, postsPersonalDataSchema),
+    part(input.services.notifications, person, actor, notificationsPersonalDataSchema),
+  ]);
   const postLink = (slug: string) => `${base}/posts/${encodeURIComponent(slug)}`;
   return personalDataExportSchema.parse({
     format: PERSONAL_DATA_FORMAT,
@@ -83,6 +89,10 @@ export async function collectPersonalData(input: {
       ...l,
       link: l.postSlug === null ? null : `${postLink(l.postSlug)}#comment-${l.commentId}`,
     })),
+    postLikes: posts.postLikes.map((l) => ({
+      ...l,
+      link: l.postSlug === null ? null : postLink(l.postSlug),
+    })),
     subscriber: notifications.subscriber,
     subscriptions: notifications.subscriptions,
     notifications: notifications.notifications,
@@ -93,6 +103,7 @@ export async function collectPersonalData(input: {
 export function holdsAnything(data: PersonalDataExport): boolean {
   return (
     data.comments.length > 0 ||
+    data.postLikes.length > 0 ||
     data.subscriber !== null ||
     data.subscriptions.length > 0 ||
     data.notifications.length > 0

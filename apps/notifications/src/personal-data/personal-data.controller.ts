@@ -47,9 +47,7 @@ export class NotificationsPersonalDataController {
     const subscriptions = this.readModels.db(SUBSCRIPTIONS);
     const [subscriber, followed, notified] = await Promise.all([
       subscriptions.collection<SubscriberEntry>('subscribers').findOne({ _id: subscriberId }),
-      subscriptions
-        .collection<SubscriptionEntry>('subscriptions')
-        .find({ subscriberId }, { sort: { _id: 1 } }),
+      subscriptions.collection<SubscriptionEntry>('subscriptions').find({ subscriberId }),
       this.readModels
         .db(INBOX)
         .collection<NotificationEntry>('notifications')
@@ -68,15 +66,17 @@ export class NotificationsPersonalDataController {
               : null,
           }
         : null,
-      subscriptions: followed.map((s) => ({
-        id: s._id,
-        kind: s.kind,
-        targetId: s.targetId,
-        channels: s.channels,
-        frequency: s.frequency,
-        active: s.active,
-        subscribedAt: s.subscribedAt,
-      })),
+      subscriptions: followed
+        .sort((a, b) => a.subscribedAt.localeCompare(b.subscribedAt) || a._id.localeCompare(b._id))
+        .map((s) => ({
+          id: s._id,
+          kind: s.kind,
+          targetId: s.targetId,
+          channels: s.channels,
+          frequency: s.frequency,
+          active: s.active,
+          subscribedAt: s.subscribedAt,
+        })),
       notifications: await Promise.all(
         notified.map(async (n) => ({
           id: n._id,

@@ -66,6 +66,18 @@ export const commentsPersonalDataSchema = z.object({
 });
 export type CommentsPersonalData = z.infer<typeof commentsPersonalDataSchema>;
 
+/** A post the person likes (accounts only). */
+export const personalPostLikeSchema = z.object({
+  postId: idSchema,
+  postTitle: z.string().nullable(),
+  postSlug: z.string().nullable(),
+  likedAt: z.string(),
+});
+
+/** The posts service's part: the posts the person likes. */
+export const postsPersonalDataSchema = z.object({ postLikes: z.array(personalPostLikeSchema) });
+export type PostsPersonalData = z.infer<typeof postsPersonalDataSchema>;
+
 export const personalSubscriberSchema = z.object({
   id: idSchema,
   kind: z.enum(['account', 'guest']),
@@ -129,6 +141,7 @@ export const personalDataExportSchema = z.object({
   account: accountViewSchema.nullable(),
   comments: z.array(personalCommentSchema.extend({ link: z.string() })),
   likes: z.array(personalLikeSchema.extend({ link: z.string().nullable() })),
+  postLikes: z.array(personalPostLikeSchema.extend({ link: z.string().nullable() })),
   subscriber: personalSubscriberSchema.nullable(),
   subscriptions: z.array(personalSubscriptionSchema),
   notifications: z.array(personalNotificationSchema),
