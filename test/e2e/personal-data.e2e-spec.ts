@@ -9,9 +9,9 @@ import {
   type TokensResponse,
   personalDataExportSchema,
 } from '@parley/contracts';
-import { MailCatcher, buildApps, eventually } from '@parley/testing';
+import { MailCatcher, buildApps, describeInfra, eventually, testInfra } from '@parley/testing';
 import { TokenSigner } from '../../apps/gateway/src/identity/credentials';
-import { PUBLIC_BASE_URL } from './stack';
+import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 import { caller } from './wordpress-fixture';
 
@@ -373,5 +373,114 @@ describe('the export of a person’s data (standalone)', () => {
     const usage = await runPrivacy(dataDir, ['export']);
     expect(usage.code).toBe(64);
     expect(usage.stderr).toContain('export [--guest] <email>');
+  });
+});
+
+/** `npm run privacy -- <args>` with KAFKA_BROKERS set: the gateway's entry point, as a process. */
+function runGatewayPrivacy(
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const main = join(buildApps(), 'apps', 'gateway', 'src', 'main.js');
+  const child = spawn(process.execPath, [main, 'privacy', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describeInfra('the export of a person’s data on Kafka and the Mongo-compatible server', () => {
+  jest.setTimeout(180_000);
+  const wait = { timeoutMs: 60_000 };
+  const smtp = new MailCatcher();
+  let parley: ParleyStack;
+  const call = caller(() => parley.url);
+
+  beforeAll(async () => {
+    await smtp.start();
+    parley = await startParleyStack('distributed', { smtpUrl: smtp.url });
+  }, 180_000);
+
+  afterAll(async () => {
+    await parley?.close();
+    await smtp.stop();
+  });
+
+  it('prints a person’s data with the gateway’s environment, from the running services', async () => {
+    const register = async (email: string, displayName: string) => {
+      const created = await call<TokensResponse>('POST', '/api/v1/auth/register', {
+        email,
+        password: PASSWORD,
+        displayName,
+      });
+      expect(created.status).toBe(201);
+      return created.body;
+    };
+    const admin = await register('boots@blog.example', 'Boots Admin');
+    const amy = await register('amy@example.com', 'Amy Reader');
+    const draft = await call<PostView>(
+      'POST',
+      '/api/v1/posts',
+      { title: 'Her', body: 'A film.' },
+      admin.accessToken,
+    );
+    expect(
+      (await call('POST', `/api/v1/posts/${draft.body.id}/publish`, undefined, admin.accessToken))
+        .status,
+    ).toBe(200);
+    const postId = draft.body.id;
+    await eventually(async () => {
+      const thread = await call<{ commentsOpen: boolean }>(
+        'GET',
+        `/api/v1/posts/${postId}/comments`,
+      );
+      return thread.status === 200 && thread.body.commentsOpen ? true : undefined;
+    }, wait);
+    const wade = await call<PostCommentResponse>('POST', `/api/v1/posts/${postId}/comments`, {
+      body: 'What a film.',
+      author: { name: 'Wade Guest', email: 'wade@example.com', url: 'https://wade.example' },
+    });
+    expect(wade.status).toBe(201);
+    const reply = await call<PostCommentResponse>(
+      'POST',
+      `/api/v1/posts/${postId}/comments`,
+      { body: 'Indeed.' },
+      amy.accessToken,
+    );
+    expect(reply.status).toBe(201);
+
+    const services = parley.services!;
+    const env = {
+      KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
+      MONGODB_URI: services.gateway.mongoUri ?? '',
+      POSTS_URL: services.posts.url,
+      COMMENTS_URL: services.comments.url,
+      NOTIFICATIONS_URL: services.notifications.url,
+      JWT_SECRET: 'a-privacy-command-secret-of-32-chars-at-least',
+      PUBLIC_BASE_URL,
+      SMTP_URL: smtp.url,
+    };
+    const amys = await eventually(async () => {
+      const printed = await runGatewayPrivacy(env, ['export', 'amy@example.com']);
+      expect({ code: printed.code, stderr: printed.stderr }).toMatchObject({ code: 0 });
+      const document = personalDataExportSchema.parse(JSON.parse(printed.stdout));
+      return document.comments.length === 1 ? document : undefined;
+    }, wait);
+    expect(amys.person).toEqual({ kind: 'account', accountId: amy.account.id });
+    expect(amys.account?.email).toBe('amy@example.com');
+    expect(amys.comments.map((c) => c.id)).toEqual([reply.body.id]);
+    expectNoneOf(amys, [...WADE, ...BOOTS]);
+
+    const wades = await runGatewayPrivacy(env, ['export', 'wade@example.com']);
+    expect(wades.code).toBe(0);
+    const guest = personalDataExportSchema.parse(JSON.parse(wades.stdout));
+    expect(guest.person).toEqual({ kind: 'guest', email: 'wade@example.com' });
+    expect(guest.comments.map((c) => c.id)).toEqual([wade.body.id]);
+    expectNoneOf(guest, [...AMY, ...BOOTS]);
   });
 });
