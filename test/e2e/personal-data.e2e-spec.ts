@@ -308,6 +308,15 @@ describe('the export of a person’s data (standalone)', () => {
     const token = decodeURIComponent(
       linkIn(mail?.text ?? '', '/api/v1/personal-data?token=').split('token=')[1] ?? '',
     );
+    // The services' own route is not a public one, and the public one needs the link's token.
+    for (const path of [
+      '/v1/personal-data?email=wade%40example.com',
+      '/api/v1/personal-data?email=wade%40example.com',
+    ]) {
+      const refused = await call('GET', path);
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.text).not.toContain('I cried at the ending');
+    }
     // Another address in the payload, with the signature of the real one.
     const [header, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<
