@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
 import type { Browser } from 'playwright-core';
@@ -158,6 +159,48 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
     await context.close();
   });
 
+  it("lets an account download its data from its page, and a guest ask for theirs by mail from the reader page's link", async () => {
+    const { context, page } = await loggedIn('amy@example.com');
+    await page.getByRole('link', { name: 'Amy', exact: true }).click();
+    expect(await page.locator('h1').textContent()).toBe('Your account');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^parley-personal-data-\d{4}-\d\d-\d\d\.json$/);
+    const file = await download.path();
+    const data = JSON.parse(await readFile(file, 'utf8')) as {
+      person: { kind: string };
+      account: { email: string };
+    };
+    expect(data.person.kind).toBe('account');
+    expect(data.account.email).toBe('amy@example.com');
+    await context.close();
+
+    const guest = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const reader = await guest.newPage();
+    await reader.goto(`${parley.url}${postPath}`);
+    await reader.getByRole('link', { name: 'Export my data' }).click();
+    expect(await reader.locator('h1').textContent()).toBe('Your data');
+    await reader.getByLabel('Email').first().fill('wade@example.com');
+    await reader.getByRole('button', { name: 'Mail me a link' }).click();
+    expect(await reader.locator('h1').textContent()).toBe('Check your mail');
+    const mail = await until(() =>
+      parley.mailbox
+        .messages()
+        .find(
+          (m) => m.to === 'wade@example.com' && m.text.includes('/api/v1/personal-data?token='),
+        ),
+    );
+    const link = /\/api\/v1\/personal-data\?token=[^\s"<>]+/.exec(mail.text)?.[0] ?? '';
+    const answer = await fetch(`${parley.url}${link}`);
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { person: { email: string } }).person.email).toBe(
+      'wade@example.com',
+    );
+    await guest.close();
+  });
+
   it('has no serious accessibility problems, in light and dark, on the post page, the inbox and the subscription manager', async () => {
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
@@ -168,6 +211,8 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
         '/moderation',
         '/write',
         '/subscriptions/manage',
+        '/account',
+        '/privacy',
       ]) {
         await page.goto(`${blog.url}${path}`);
         for (const problem of await accessibilityProblems(page))

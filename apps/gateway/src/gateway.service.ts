@@ -36,6 +36,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { BlogSettingsController } from './posts/blog-settings.controller';
 import { LegacyLinksController } from './posts/legacy-links.controller';
 import { PostsController } from './posts/posts.controller';
+import { PersonalDataController } from './privacy/personal-data.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import { FeedsController } from './web/feeds.controller';
 import { NotFoundPageFilter } from './web/not-found.filter';
@@ -44,6 +45,7 @@ import { PageRenderer } from './web/page-renderer';
 import { PublicApi } from './web/public-api';
 import { WebDeskController } from './web/web-desk.controller';
 import { WebManageController } from './web/web-manage.controller';
+import { WebPrivacyController } from './web/web-privacy.controller';
 import { WebController } from './web/web.controller';
 import { WordpressController } from './wordpress/wordpress.controller';
 import { registerWordpressDiscovery } from './wordpress/wordpress-index';
@@ -114,12 +116,14 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           WebController,
           WebManageController,
           WebDeskController,
+          WebPrivacyController,
           FeedsController,
           AsyncApiController,
           PostsController,
           BlogSettingsController,
           LegacyLinksController,
           ExportsController,
+          PersonalDataController,
           CommentsController,
           WordpressController,
           NotificationsController,

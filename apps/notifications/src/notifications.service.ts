@@ -10,6 +10,7 @@ import { directoryProjection } from './directory/directory.projection';
 import { InboxController } from './inbox/inbox.controller';
 import { inboxProjection } from './inbox/inbox.projection';
 import { InboxService } from './inbox/inbox.service';
+import { NotificationsPersonalDataController } from './personal-data/personal-data.controller';
 import {
   NOTIFICATIONS_OPTIONS,
   type NotificationsOptions,
@@ -60,6 +61,7 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
           SubscriptionsController,
           WebhooksController,
           InboxController,
+          NotificationsPersonalDataController,
           MailboxController,
           PolicyController,
           DeliveryController,

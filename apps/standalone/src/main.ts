@@ -10,6 +10,8 @@ import { runImportCommand } from '@parley/wordpress';
 import { runExportCommand } from '../../gateway/src/export/export-command';
 import { SERVICE_CLIENTS, type ServiceClients } from '../../gateway/src/proxy/service-clients';
 import { BlogIdentity } from '../../gateway/src/web/blog-identity';
+import { IdentityService } from '../../gateway/src/identity/identity.service';
+import { runPrivacyCommand } from '../../gateway/src/privacy/privacy-command';
 import { embeddedImportTarget } from './import-target';
 
 /** Exit codes beyond 0 and 1: 78 a bad setting; 75 the data folder is held by another process. */
@@ -100,6 +102,36 @@ async function main(): Promise<void> {
             ...blog,
             url: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
           },
+          close: () => parley.close(),
+        };
+      },
+    });
+    process.exit(code);
+  }
+  if (process.argv[2] === 'privacy') {
+    // The data folder's Parley, with the same services; what a command prints alone goes to stdout.
+    const code = await runPrivacyCommand({
+      args: process.argv.slice(3),
+      out: process.stdout,
+      log: process.stderr,
+      connect: async () => {
+        const parley = await startEmbeddedParley({
+          dataDir: env.DATA_DIR,
+          host: '127.0.0.1',
+          port: 0,
+          logLevel: env.LOG_LEVEL,
+          logDestination: destination(2),
+          ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+          ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+          webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+        });
+        const gateway = parley.gateway.app;
+        const identity = gateway.get(IdentityService, { strict: false });
+        return {
+          services: gateway.get<symbol, ServiceClients>(SERVICE_CLIENTS, { strict: false }),
+          accountByEmail: (email) => identity.accountByEmail(email),
+          publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
+          now: () => new Date(),
           close: () => parley.close(),
         };
       },

@@ -80,7 +80,12 @@ export const accountPrivateEvents = {
   /** A mail the gateway sent to an address or an account (hashed key): the mail quota. */
   'parley.identity.mail-sent.v1': z.object({
     key: z.string().min(1),
-    kind: z.enum(['verification', 'registration-attempt', 'password-reset']),
+    kind: z.enum([
+      'verification',
+      'registration-attempt',
+      'password-reset',
+      'personal-data-export',
+    ]),
     sentAt: isoTimeSchema,
   }),
   'parley.session.started.v1': z.object({

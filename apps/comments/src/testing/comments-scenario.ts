@@ -2,6 +2,7 @@ import type {
   Actor,
   CommentSettingsView,
   CommentView,
+  CommentsPersonalData,
   DomainEvent,
   ExportCommentsPage,
   ModerationQueuePage,
@@ -301,6 +302,57 @@ export function commentsScenario(mode: HarnessMode): void {
         [trashed.id, null, 'trash', 'account', null],
         [held.id, null, 'pending', 'guest', 'hal@example.com'],
       ]);
+    });
+
+    it("gives one person's comments and likes to that account or an admin, and to nobody else", async () => {
+      const postId = await publishPost('personal-data');
+      const pia = account(`pia-${run}`);
+      const pat = { name: 'Pat', email: `Pat-${run}@Example.com`, url: 'https://pat.example' };
+      const top = await posted(postId, 'Written by Pat.', null, { author: pat });
+      expect((await moderate(top.id, 'approved', root)).status).toBe(200);
+      const reply = await posted(postId, 'Written by Pia.', pia, { parentId: top.id });
+      await posted(postId, 'Written by Cy.', cy);
+      expect(
+        (await service.request('PUT', `/v1/comments/${top.id}/like`, undefined, pia)).status,
+      ).toBeLessThan(300);
+
+      const ask = (query: string, as: Actor | null) =>
+        service.request<CommentsPersonalData & Problem>(
+          'GET',
+          `/v1/personal-data?${query}`,
+          undefined,
+          as,
+        );
+      const piasOwn = await eventually(async () => {
+        const got = await ask(`accountId=${pia.accountId}`, pia);
+        return got.status === 200 && got.body.likes.length === 1 ? got.body : undefined;
+      }, wait);
+      expect(piasOwn.comments.map((c) => [c.id, c.body, c.parentId, c.author.email])).toEqual([
+        [reply.id, 'Written by Pia.', top.id, null],
+      ]);
+      expect(piasOwn.likes).toEqual([
+        {
+          commentId: top.id,
+          postId,
+          postTitle: 'Movie Quote Monday personal-data',
+          postSlug: 'movie-quote-monday-personal-data',
+        },
+      ]);
+      expect((await ask(`accountId=${pia.accountId}`, root)).body.comments).toHaveLength(1);
+
+      const email = encodeURIComponent(pat.email.toLowerCase());
+      const pats = await ask(`email=${email}`, root);
+      expect(pats.status).toBe(200);
+      expect(pats.body.comments.map((c) => [c.id, c.author.name, c.author.email])).toEqual([
+        [top.id, 'Pat', pat.email.toLowerCase()],
+      ]);
+      expect(pats.body.likes).toEqual([]);
+
+      expect((await ask(`accountId=${pia.accountId}`, null)).status).toBe(401);
+      expect((await ask(`accountId=${pia.accountId}`, cy)).status).toBe(403);
+      expect((await ask(`email=${email}`, pia)).status).toBe(403);
+      expect((await ask(`email=${email}&accountId=${pia.accountId}`, root)).status).toBe(400);
+      expect((await ask('', root)).status).toBe(400);
     });
 
     it('takes a comment posted the moment a post is published, and shows its thread, every time', async () => {

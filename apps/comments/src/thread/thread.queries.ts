@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AWAITING_MODERATION_MESSAGE,
   type CommentView,
+  type CommentsPersonalData,
   DELETED_COMMENT_MESSAGE,
   type ExportCommentsPage,
   type ExportCommentsQuery,
@@ -400,6 +401,58 @@ export class ThreadQueries {
         };
       }),
       nextAfter: docs.length > query.limit ? (page.at(-1)?._id ?? null) : null,
+    };
+  }
+
+  /**
+   * What the comments service holds of one person (an author key): their comments, deleted ones
+   * left out, and the comments they like, each with its post. Newest first.
+   */
+  async personalData(authorKey: string, accountId: string | null): Promise<CommentsPersonalData> {
+    const [written, liked] = await Promise.all([
+      this.comments.find({ authorKey }, { sort: { _id: -1 } }),
+      accountId
+        ? this.collection<CommentLikeDocument>(C.likes).find(
+            { accountId },
+            { sort: { commentId: 1 } },
+          )
+        : Promise.resolve([]),
+    ]);
+    const likes = liked.filter((like) => like.liked);
+    const likedComments = likes.length
+      ? await this.comments.find({ _id: { $in: likes.map((like) => like.commentId) } })
+      : [];
+    const postOf = new Map(likedComments.map((doc) => [doc._id, doc]));
+    return {
+      comments: written
+        .filter((doc) => !doc.deleted)
+        .map((doc) => ({
+          id: doc._id,
+          postId: doc.postId,
+          postTitle: doc.postTitle,
+          postSlug: doc.postSlug,
+          parentId: doc.parentId,
+          author: {
+            kind: doc.author.kind,
+            name: doc.author.name,
+            url: doc.author.url,
+            email: doc.author.kind === 'guest' ? (doc.guestEmail ?? null) : null,
+          },
+          body: doc.body,
+          status: doc.status,
+          kind: doc.kind ?? 'comment',
+          postedAt: doc.postedAt,
+          editedAt: doc.editedAt,
+        })),
+      likes: likes.map((like) => {
+        const comment = postOf.get(like.commentId);
+        return {
+          commentId: like.commentId,
+          postId: like.postId,
+          postTitle: comment?.postTitle ?? null,
+          postSlug: comment?.postSlug ?? null,
+        };
+      }),
     };
   }
 

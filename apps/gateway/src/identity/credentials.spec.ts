@@ -45,4 +45,19 @@ describe('the token signer', () => {
     const elsewhere = new TokenSigner('another-secret-of-at-least-thirty-two-chars', 900);
     expect(await elsewhere.verifyAccess(access, now)).toBeNull();
   });
+
+  it("takes a guest's personal-data link only for its address, until it expires, and no other kind of token for it", async () => {
+    const link = await signer.personalDataExport('wade@example.com', later(24 * 3600_000), now);
+    expect(await signer.verifyPersonalDataExportToken(link, later(23 * 3600_000))).toBe(
+      'wade@example.com',
+    );
+    expect(
+      await signer.verifyPersonalDataExportToken(link, later(24 * 3600_000 + 1000)),
+    ).toBeNull();
+    const verify = await signer.emailVerification('bo', 'bo@example.com', now);
+    expect(await signer.verifyPersonalDataExportToken(verify, now)).toBeNull();
+    expect(await signer.verifyEmailToken(link, now)).toBeNull();
+    const elsewhere = new TokenSigner('another-secret-of-at-least-thirty-two-chars', 900);
+    expect(await elsewhere.verifyPersonalDataExportToken(link, now)).toBeNull();
+  });
 });

@@ -46,7 +46,7 @@ export function parseRefreshToken(
 }
 
 /** What a token is for: one kind is never accepted where another is asked for. */
-type TokenUse = 'access' | 'password-reset' | 'verify-email';
+type TokenUse = 'access' | 'password-reset' | 'verify-email' | 'personal-data';
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -144,6 +144,17 @@ export class TokenSigner {
     const payload = await this.verify(token, 'verify-email', now);
     if (!payload || typeof payload.email !== 'string') return null;
     return { accountId: payload.sub, email: payload.email };
+  }
+
+  /** A guest's link to download their data: the address it was mailed to, until it expires. */
+  async personalDataExport(email: string, expiresAt: Date, now: Date): Promise<string> {
+    return this.sign('personal-data', 'guest', { email }, now, seconds(expiresAt));
+  }
+
+  /** The address of a valid personal-data link, or null (forged, altered or expired). */
+  async verifyPersonalDataExportToken(token: string, now: Date): Promise<string | null> {
+    const payload = await this.verify(token, 'personal-data', now);
+    return payload && typeof payload.email === 'string' ? payload.email : null;
   }
 
   private sign(

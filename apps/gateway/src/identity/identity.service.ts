@@ -86,6 +86,9 @@ const tooManyAttempts = <T>(waitMs: number): Outcome<T> => ({
 /** How long a password reset link works. */
 export const PASSWORD_RESET_TTL_MS = 3600_000;
 
+/** How long the link mailed to a guest for their data works. */
+export const PERSONAL_DATA_LINK_TTL_MS = 24 * 3600_000;
+
 const FIRST_ADMIN_STREAM = 'identity-first-admin';
 const accountStream = (id: string) => `account-${id}`;
 const emailStream = (email: string) => `identity-email-${sha256(email)}`;
@@ -107,6 +110,21 @@ export async function verifiedAccountByEmail(
   if (!accountId) return null;
   const account = await loadState(store, accountDecider, accountStream(accountId));
   return account.exists && account.emailVerified ? accountView(account) : null;
+}
+
+/** The account that holds an address, verified or not, from the identity event store; null when none does. */
+export async function accountByEmail(
+  store: EventStore,
+  emailInput: string,
+): Promise<AccountView | null> {
+  const { accountId } = await loadState(
+    store,
+    reservationDecider,
+    emailStream(normalizeEmail(emailInput)),
+  );
+  if (!accountId) return null;
+  const account = await loadState(store, accountDecider, accountStream(accountId));
+  return account.exists ? accountView(account) : null;
 }
 
 export function accountView(account: Account): AccountView {
@@ -313,6 +331,40 @@ export class IdentityService {
     } catch (error) {
       this.logger.warn({ err: error, accountId }, 'password reset mail not sent');
     }
+  }
+
+  /**
+   * Mails a guest the link to download their data, within the address's mail quota. The caller
+   * answers the same whatever happens, so it runs after the answer.
+   */
+  async mailPersonalDataLink(emailInput: string): Promise<void> {
+    const email = normalizeEmail(emailInput);
+    if (!(await this.takeMailQuota('personal-data-export', [`address-${sha256(email)}`]))) return;
+    const now = this.clock();
+    const expiresAt = new Date(now.getTime() + PERSONAL_DATA_LINK_TTL_MS);
+    const token = await this.tokens.personalDataExport(email, expiresAt, now);
+    const link = `${this.options.publicBaseUrl}/api/v1/personal-data?token=${encodeURIComponent(token)}`;
+    try {
+      await this.options.mailer.send({
+        from: this.options.mailFrom,
+        to: email,
+        subject: 'Your data on Parley',
+        text: `Hello,\n\nSomeone (we hope you) asked for the data Parley holds of this address: your comments, subscriptions and notifications. This link downloads it as JSON for the next 24 hours:\n\n${link}\n\nIf it was not you, there is nothing to do: nobody else gets the link.\n`,
+        html: `<p>Hello,</p><p>Someone (we hope you) asked for the data Parley holds of this address: your comments, subscriptions and notifications. This link downloads it as JSON for the next 24 hours:</p><p><a href="${escapeHtml(link)}">Download my data</a></p><p>If it was not you, there is nothing to do: nobody else gets the link.</p>`,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'personal data link not sent');
+    }
+  }
+
+  /** The address a personal-data link was mailed to, while the link is valid; null otherwise. */
+  personalDataLinkAddress(token: string): Promise<string | null> {
+    return this.tokens.verifyPersonalDataExportToken(token, this.clock());
+  }
+
+  /** The account that holds an address, verified or not; null when none does. */
+  accountByEmail(emailInput: string): Promise<AccountView | null> {
+    return accountByEmail(this.store, emailInput);
   }
 
   /** Sets the password chosen through a reset link (once) and ends every session of the account. */

@@ -54,6 +54,8 @@ export const inboxProjection: Projection<'notifications'> = {
       { keys: { accountId: 1, inApp: 1, readAt: 1 } },
       { keys: { retrying: 1 } },
       { keys: { digestDueAt: 1 } },
+      // The export of a person's data: everything one subscriber was sent, newest first.
+      { keys: { subscriberId: 1, createdAt: -1, _id: -1 } },
     ],
   },
   async apply(event, db) {

@@ -25,7 +25,7 @@ import { type NotificationState, notificationDecider } from './notification.deci
 
 export type InboxError = DomainError<'NotificationNotFound' | 'InvalidCursor'>;
 
-const EXPLANATION: Record<NotificationReason, string> = {
+export const EXPLANATION: Record<NotificationReason, string> = {
   reply: 'Someone replied to your comment, and you get replies to your comments.',
   branch: 'Someone commented in a thread you follow.',
   post: 'Someone commented on a post whose comments you follow.',

@@ -6,6 +6,7 @@ import type {
   WebhookCreated,
   WebhookList,
   InboxResponse,
+  NotificationsPersonalData,
   NotificationWhy,
   SubscriptionList,
   SubscriptionView,
@@ -33,6 +34,7 @@ const actor = (accountId: string): Actor => ({
   roles: ['reader'],
 });
 const email = (accountId: string) => `${accountId}@example.com`;
+const admin: Actor = { accountId: 'root', displayName: 'Root', roles: ['admin'] };
 
 /** How long to keep watching for a mail that must not come. */
 const QUIET_MS = 1_500;
@@ -427,8 +429,10 @@ export function notificationsScenario(mode: HarnessMode): void {
       }
     });
 
+    let guestOfD = '';
     it('(d) sends a guest who never confirmed nothing but the confirmation', async () => {
       const guest = `gus-${Date.now().toString(36)}@example.net`;
+      guestOfD = guest;
       const g1 = await blog.comment({
         postId: post,
         author: { guest: { name: 'Gus', email: guest } },
@@ -469,6 +473,62 @@ export function notificationsScenario(mode: HarnessMode): void {
         smtp.about(afterConfirming.id).some((m) => m.to.includes(guest)) ? true : undefined,
       );
       expect(smtp.to(guest)).toHaveLength(2);
+    });
+
+    const personalData = (query: string, as: Actor | null) =>
+      harness.request<NotificationsPersonalData>(
+        'GET',
+        `/v1/personal-data?${query}`,
+        undefined,
+        as,
+      );
+
+    it("gives a subscriber's subscriptions, notifications and deliveries to that account or an admin, and to nobody else", async () => {
+      const own = await personalData(`accountId=${B}`, actor(B));
+      expect(own.status).toBe(200);
+      const aboutC3 = own.body.notifications.find((n) => n.subject.commentId === c3.id);
+      expect(aboutC3).toMatchObject({
+        reason: 'reply',
+        subject: { kind: 'comment', postId: post },
+      });
+      expect(aboutC3?.deliveries.find((d) => d.channel === 'email')).toMatchObject({
+        state: 'sent',
+        attempts: 1,
+      });
+      // Another reader's name and words are theirs, not B's.
+      expect(JSON.stringify(own.body)).not.toContain('C answers B');
+      expect(JSON.stringify(own.body)).not.toContain(C);
+      const followerOfPost = await personalData(`accountId=${D}`, admin);
+      expect(followerOfPost.body.subscriber).toMatchObject({
+        id: accountSubscriberId(D),
+        kind: 'account',
+      });
+      expect(followerOfPost.body.subscriptions).toEqual([
+        expect.objectContaining({ kind: 'post', targetId: post, active: true }),
+      ]);
+      expect((await personalData(`accountId=${B}`, null)).status).toBe(401);
+      expect((await personalData(`accountId=${B}`, actor(C))).status).toBe(403);
+      expect((await personalData(`email=${email(B)}`, actor(B))).status).toBe(403);
+    });
+
+    it("gives a guest's subscriptions and notifications by their address, to an admin", async () => {
+      const guests = await personalData(
+        `email=${encodeURIComponent(guestOfD.toUpperCase())}`,
+        admin,
+      );
+      expect(guests.status).toBe(200);
+      expect(guests.body.subscriber).toMatchObject({
+        id: guestSubscriberId(guestOfD),
+        kind: 'guest',
+        email: guestOfD,
+        confirmed: true,
+      });
+      expect(guests.body.subscriptions.length).toBeGreaterThan(0);
+      expect(
+        guests.body.notifications.some((n) =>
+          n.deliveries.some((d) => d.channel === 'email' && d.state === 'sent'),
+        ),
+      ).toBe(true);
     });
 
     it('(e) stops the next notification after a one-click unsubscribe by POST', async () => {

@@ -1,6 +1,7 @@
 import { can } from '@parley/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
+  PostsPersonalData,
   Actor,
   ExportPostsPage,
   ExportPostsQuery,
@@ -172,6 +173,27 @@ export class PostQueries {
    * Every post of one status with what an export of the blog carries, in the order the
    * lists use; the caller is an admin (the controller checks).
    */
+  /** The posts an account likes, for the export of its data; a post gone since shows no title. */
+  async postLikesOf(accountId: string): Promise<PostsPersonalData> {
+    const likes = (
+      await this.db.collection<LikeDocument>(COLLECTIONS.likes).find({ accountId })
+    ).filter((like) => like.liked);
+    const posts = likes.length
+      ? await this.posts.find({ _id: { $in: likes.map((like) => like.postId) } })
+      : [];
+    const byId = new Map(posts.map((post) => [post._id, post]));
+    return {
+      postLikes: likes
+        .sort((a, b) => a.likedAt.localeCompare(b.likedAt) || a._id.localeCompare(b._id))
+        .map((like) => ({
+          postId: like.postId,
+          postTitle: byId.get(like.postId)?.title ?? null,
+          postSlug: byId.get(like.postId)?.slug ?? null,
+          likedAt: like.likedAt,
+        })),
+    };
+  }
+
   async exportPage(query: ExportPostsQuery): Promise<ExportPostsPage> {
     const docs = await this.posts.find(
       { status: query.status, ...after('sortAt', query.cursor, -1) },

@@ -8,6 +8,7 @@ import type {
   LikersPage,
   PostPage,
   PostView,
+  PostsPersonalData,
   SchedulerPass,
 } from '@parley/contracts';
 import { eventToMessage } from '@parley/messaging';
@@ -620,6 +621,37 @@ export function postsScenario(mode: HarnessMode): void {
         ),
       );
       await seen(created.id, (p) => p?.likers[0] === 'Boots the Cat');
+    });
+
+    it('gives the posts an account likes to that account or an admin, and to nobody else', async () => {
+      const liked = await draft(amy, { title: 'Liked for the export' });
+      const unliked = await draft(amy, { title: 'Liked, then not' });
+      await publishNow(amy, liked.id);
+      await publishNow(amy, unliked.id);
+      const pia = reader('pia');
+      for (const id of [liked.id, unliked.id])
+        expect((await call('PUT', `/v1/posts/${id}/like`, pia)).status).toBe(200);
+      expect((await call('DELETE', `/v1/posts/${unliked.id}/like`, pia)).status).toBe(200);
+      expect((await call('PUT', `/v1/posts/${unliked.id}/like`, reader('cy'))).status).toBe(200);
+
+      const ask = (query: string, as: Actor | null) =>
+        call<PostsPersonalData & Problem>('GET', `/v1/personal-data?${query}`, as);
+      const own = await eventually(async () => {
+        const got = await ask(`accountId=${pia.accountId}`, pia);
+        return got.status === 200 &&
+          got.body.postLikes.length === 1 &&
+          !got.body.postLikes.some((l) => l.postId === unliked.id)
+          ? got.body
+          : undefined;
+      }, wait);
+      expect(own.postLikes).toEqual([
+        expect.objectContaining({ postId: liked.id, postTitle: 'Liked for the export' }),
+      ]);
+      expect((await ask(`accountId=${pia.accountId}`, root)).body.postLikes).toHaveLength(1);
+      expect((await ask(`accountId=${pia.accountId}`, null)).status).toBe(401);
+      expect((await ask(`accountId=${pia.accountId}`, reader('cy'))).status).toBe(403);
+      expect((await ask('email=pia%40example.com', pia)).status).toBe(403);
+      expect((await ask('email=pia%40example.com', root)).body).toEqual({ postLikes: [] });
     });
 
     it('counts approved comments from the events of the comments service', async () => {

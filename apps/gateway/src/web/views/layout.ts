@@ -99,7 +99,7 @@ ${(page.feeds ?? []).map(
                 >
               </li>
               <li><a href="/subscriptions/manage">Subscriptions</a></li>
-              <li><span class="who">${page.viewer.actor.displayName}</span></li>
+              <li><a href="/account" class="who">${page.viewer.actor.displayName}</a></li>
               <li>
                 <form method="post" action="/logout" class="inline">
                   <input type="hidden" name="_csrf" value="${page.csrf}" /><button

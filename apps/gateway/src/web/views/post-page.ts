@@ -91,5 +91,8 @@ export function postPage(input: {
       <button type="button" class="new-comments secondary" data-new-comments hidden></button>
       ${(input.renderThread ?? threadList)(thread.items, ctx)} ${threadPagination(thread, post.slug)}
       ${commentForm({ postId: post.id, slug: post.slug, csrf: input.csrf, viewer, replyTo: input.replyTo, open: thread.commentsOpen, page: thread.page, state: input.form })}
+      <p class="privacy-links">
+        <a href="/privacy#export">Export my data</a> · <a href="/privacy#delete">Delete my data</a>
+      </p>
     </section>`;
 }

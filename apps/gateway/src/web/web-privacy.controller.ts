@@ -1,0 +1,134 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { AccountView, PersonalDataExport } from '@parley/contracts';
+import type { FieldError } from '@parley/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { PageRenderer } from './page-renderer';
+import { PublicApi } from './public-api';
+import { messagePage } from './views/account-pages';
+import { ERASURE_REQUESTS_PATH, accountPage, privacyPage } from './views/privacy-pages';
+import { csrfToken, formTokenValid } from './web-session';
+
+const text = z.string().max(1000).optional();
+const requestForm = z.object({ _csrf: text, email: text });
+
+interface Problem {
+  title?: string;
+  errors?: FieldError[];
+}
+
+/** The reader's data: the privacy page (export, delete), the account page and its download. */
+@ApiExcludeController()
+@Controller()
+export class WebPrivacyController {
+  constructor(
+    private readonly api: PublicApi,
+    private readonly pages: PageRenderer,
+    private readonly host: HttpAdapterHost,
+  ) {}
+
+  /** Whether this gateway serves erasure requests: the delete form is offered only then. */
+  private erasureServed(): boolean {
+    return this.host.httpAdapter
+      .getInstance<FastifyInstance>()
+      .hasRoute({ method: 'POST', url: ERASURE_REQUESTS_PATH });
+  }
+
+  private async account(request: FastifyRequest, reply: FastifyReply): Promise<AccountView | null> {
+    if (!(await this.api.viewer(request, reply))) return null;
+    const me = await this.api.call<AccountView>(request, { method: 'GET', path: '/api/v1/me' });
+    return me.status === 200 ? me.body : null;
+  }
+
+  @Get('privacy')
+  async privacy(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const account = await this.account(request, reply);
+    await this.pages.send(request, reply, {
+      title: 'Your data',
+      main: privacyPage(csrfToken(request, reply), {
+        account,
+        erasure: this.erasureServed(),
+        email: '',
+        formError: null,
+      }),
+    });
+  }
+
+  @Post('privacy/export-requests')
+  async requestExport(
+    @Body({ schema: requestForm }) form: z.infer<typeof requestForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/personal-data/requests',
+      body: { email: form.email ?? '' },
+    });
+    if (answer.status !== 202) {
+      const reason = answer.body?.errors?.find((e) => e.field === 'body.email')?.reason;
+      await this.pages.send(request, reply, {
+        title: 'Your data',
+        status: answer.status,
+        main: privacyPage(csrfToken(request, reply), {
+          account: await this.account(request, reply),
+          erasure: this.erasureServed(),
+          email: form.email ?? '',
+          formError: reason
+            ? `The address ${reason}.`
+            : (answer.body?.title ?? 'Could not send the link.'),
+        }),
+      });
+      return;
+    }
+    await this.pages.send(request, reply, {
+      title: 'Check your mail',
+      main: messagePage(
+        'Check your mail',
+        'If this blog holds anything of this address, a mail with a link that downloads it is on its way. The link works for 24 hours.',
+        { href: '/privacy', label: 'Back' },
+      ),
+    });
+  }
+
+  @Get('account')
+  async accountHome(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const account = await this.account(request, reply);
+    if (!account) return this.pages.toLogin(request, reply);
+    await this.pages.send(request, reply, { title: 'Your account', main: accountPage(account) });
+  }
+
+  @Get('account/personal-data')
+  async download(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!(await this.api.viewer(request, reply))) return this.pages.toLogin(request, reply);
+    const answer = await this.api.call<PersonalDataExport>(request, {
+      method: 'GET',
+      path: '/api/v1/me/personal-data',
+    });
+    if (answer.status !== 200) {
+      await this.pages.send(request, reply, {
+        title: 'Your data',
+        status: answer.status,
+        main: messagePage(
+          'Your data',
+          'Your data could not be gathered just now. Try again in a moment.',
+        ),
+      });
+      return;
+    }
+    const disposition = answer.headers['content-disposition'];
+    await reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header(
+        'content-disposition',
+        typeof disposition === 'string'
+          ? disposition
+          : 'attachment; filename="parley-personal-data.json"',
+      )
+      .send(`${JSON.stringify(answer.body, null, 2)}\n`);
+  }
+}
