@@ -179,21 +179,21 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
 
     const guest = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const reader = await guest.newPage();
-    await reader.goto(`${parley.url}${postPath}`);
+    await reader.goto(`${blog.url}${postPath}`);
     await reader.getByRole('link', { name: 'Export my data' }).click();
     expect(await reader.locator('h1').textContent()).toBe('Your data');
     await reader.getByLabel('Email').first().fill('wade@example.com');
     await reader.getByRole('button', { name: 'Mail me a link' }).click();
     expect(await reader.locator('h1').textContent()).toBe('Check your mail');
     const mail = await until(() =>
-      parley.mailbox
+      blog.parley.mailbox
         .messages()
         .find(
           (m) => m.to === 'wade@example.com' && m.text.includes('/api/v1/personal-data?token='),
         ),
     );
     const link = /\/api\/v1\/personal-data\?token=[^\s"<>]+/.exec(mail.text)?.[0] ?? '';
-    const answer = await fetch(`${parley.url}${link}`);
+    const answer = await fetch(`${blog.url}${link}`);
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { person: { email: string } }).person.email).toBe(
       'wade@example.com',
