@@ -94,6 +94,8 @@ export interface PostComment {
   /** The comment answered, folded from its stream; absent for a top-level comment. */
   parent?: { id: string; state: CommentState };
   writer: CommentWriter;
+  /** The writer as the event records it: a guest's name, email and website sealed (sealGuest). */
+  author: CommentAuthor;
   body: string;
   notify: NotifyChoice;
   viewerTokenHash: string | null;
@@ -136,6 +138,8 @@ export interface ImportComment {
   /** The comment answered, imported before it; absent for a top-level comment. */
   parent?: { id: string; state: CommentState };
   writer: CommentWriter;
+  /** The writer as the event records it: a guest's name, email and website sealed (sealGuest). */
+  author: CommentAuthor;
   /** The content as the source stored it (HTML with its line breaks). */
   content: string;
   status: CommentStatus;
@@ -200,7 +204,8 @@ export function mayModerate(actor: Actor, postAuthorId: string | null): boolean 
   return canOnOwn(actor, postAuthorId, 'moderate');
 }
 
-function authorOf(writer: CommentWriter): CommentAuthor {
+/** The writer in plaintext, as the moderation rules read it; never what an event records. */
+function plainAuthorOf(writer: CommentWriter): CommentAuthor {
   return writer.kind === 'account'
     ? { kind: 'account', accountId: writer.accountId, displayName: writer.displayName }
     : {
@@ -320,20 +325,23 @@ function decidePost(
   const flood = floodError(history, command.settings.floodSeconds, byModerator, now);
   if (flood) return flood;
 
-  const author = authorOf(writer);
   const html = renderCommentMarkdown(body);
-  const outcome = moderationAtPosting({ author, body, html }, command.settings, {
-    byModerator,
-    hasApprovedComment: command.history.hasApprovedComment,
-  });
+  const outcome = moderationAtPosting(
+    { author: plainAuthorOf(writer), body, html },
+    command.settings,
+    {
+      byModerator,
+      hasApprovedComment: command.history.hasApprovedComment,
+    },
+  );
   return [
     {
-      type: 'parley.comment.posted.v1',
+      type: 'parley.comment.posted.v2',
       data: {
         commentId: command.commentId,
         postId: post.postId,
         ...lineage,
-        author,
+        author: command.author,
         body,
         html,
         status: outcome.status,
@@ -373,11 +381,11 @@ function decideImport(
   const ref = { commentId: command.commentId, postId: post.postId };
   const events: CommentEvent[] = [
     {
-      type: 'parley.comment.posted.v1',
+      type: 'parley.comment.posted.v2',
       data: {
         ...ref,
         ...lineage,
-        author: authorOf(command.writer),
+        author: command.author,
         body,
         html,
         // A comment in the trash arrives held, then goes to the trash as it was.
@@ -524,7 +532,7 @@ function remember(comment: Comment): Comment['statusBeforeRemoval'] {
 }
 
 function evolve(state: CommentState, event: CommentEvent): CommentState {
-  if (event.type === 'parley.comment.posted.v1') {
+  if (event.type === 'parley.comment.posted.v2') {
     const d = event.data;
     return {
       commentId: d.commentId,

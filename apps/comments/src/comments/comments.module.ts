@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PersonalDataModule } from '../personal-data/personal-data.module';
 import { PostStatusModule } from '../post-status/post-status.module';
 import { SettingsModule } from '../settings/settings.module';
 import { ThreadModule } from '../thread/thread.module';
@@ -7,7 +8,7 @@ import { CommentsController } from './comments.controller';
 import { ImportsController } from './imports.controller';
 
 @Module({
-  imports: [PostStatusModule, SettingsModule, ThreadModule],
+  imports: [PersonalDataModule, PostStatusModule, SettingsModule, ThreadModule],
   controllers: [CommentsController, ImportsController],
   providers: [CommentUseCases],
   exports: [CommentUseCases],

@@ -7,7 +7,7 @@ import { LiveHub } from './live-hub';
 export const LIVE = Symbol('live-feeds');
 
 /** The public view of a comment in a live event: never the guest's email. */
-function publicAuthor(author: EventOf<'parley.comment.posted.v1'>['data']['author']) {
+function publicAuthor(author: EventOf<'parley.comment.posted.v2'>['data']['author']) {
   return author.kind === 'account'
     ? { kind: 'account' as const, accountId: author.accountId, name: author.displayName, url: null }
     : { kind: 'guest' as const, accountId: null, name: author.name, url: author.url };
@@ -17,8 +17,8 @@ function publicAuthor(author: EventOf<'parley.comment.posted.v1'>['data']['autho
 export class LiveFeedConsumer {
   constructor(private readonly hub: LiveHub) {}
 
-  @OnEvent('parley.comment.posted.v1', LIVE)
-  onPosted(event: EventOf<'parley.comment.posted.v1'>): void {
+  @OnEvent('parley.comment.posted.v2', LIVE)
+  onPosted(event: EventOf<'parley.comment.posted.v2'>): void {
     if (event.data.status !== 'approved') return;
     this.hub.publish(`post:${event.data.postId}`, {
       id: event.id,

@@ -103,7 +103,7 @@ export class PolicyService {
     private readonly subscriptions: SubscriptionsService,
   ) {}
 
-  async onCommentPosted(event: EventOf<'parley.comment.posted.v1'>): Promise<void> {
+  async onCommentPosted(event: EventOf<'parley.comment.posted.v2'>): Promise<void> {
     const d = event.data;
     // An imported comment was news on its own blog years ago: nobody is told, nor subscribed.
     if (d.imported) return;
