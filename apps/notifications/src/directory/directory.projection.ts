@@ -18,6 +18,10 @@ export interface PostEntry extends Versioned {
   deleted: boolean;
 }
 
+/**
+ * A guest's email and name as the event carries them: sealed with the guest's key, which only
+ * the comments service holds (the policy asks it to open them), or plaintext from before sealing.
+ */
 export type CommentAuthorEntry =
   | { kind: 'account'; accountId: string; name: string }
   | { kind: 'guest'; email: string; name: string };
