@@ -40,6 +40,8 @@ export interface HarnessOptions {
   topicPrefix?: string;
   partitions?: number;
   logLevel?: string;
+  /** Embedded: keep the event logs, topics and keys in this folder instead of in memory. */
+  dataDir?: string;
 }
 
 /** Boots one service on the real Kafka and Mongo-compatible server, or on the embedded adapters. */
@@ -70,6 +72,7 @@ export async function startServiceHarness(
   } else {
     const platform = await openEmbeddedPlatform({
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       partitions: options.partitions ?? 4,
     });
     infra = await createEmbeddedInfrastructure(platform, definition.name, logger);
