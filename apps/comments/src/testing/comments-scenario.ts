@@ -16,7 +16,7 @@ import {
   publishEvents,
   startServiceHarness,
 } from '@parley/testing';
-import { CLIENT_HEADER } from '@parley/platform';
+import { CLIENT_HEADER, CommentsPersonalDataClient } from '@parley/platform';
 import { guestPerson } from '@parley/privacy';
 import { MAX_MARKDOWN_NESTING } from '@parley/text';
 import { commentsService } from '../comments.service';
@@ -226,7 +226,22 @@ export function commentsScenario(mode: HarnessMode): void {
       );
       expect(moved.body.values).toEqual([{ status: 'unreadable' }]);
 
+      // The client other services use: plaintext written before sealing needs no call.
+      const client = new CommentsPersonalDataClient(service.url, root);
+      expect(
+        await client.open([
+          { field: 'comment.author.name', value: author.name },
+          { field: 'comment.author.name', value: 'Written Before Sealing' },
+        ]),
+      ).toEqual([
+        { status: 'plain', value: vera.name },
+        { status: 'plain', value: 'Written Before Sealing' },
+      ]);
+
       await service.infra.personKeys.destroy(guestPerson(vera.email));
+      expect(await client.open([{ field: 'comment.author.email', value: author.email }])).toEqual([
+        { status: 'erased' },
+      ]);
       expect((await open(root)).body.values).toEqual([
         { status: 'erased' },
         { status: 'erased' },
