@@ -68,6 +68,16 @@ describe('what the public API exposes', () => {
     expect(await scrape.text()).toMatch(/parley_http_request_duration_ms_count\{service="gateway"/);
   });
 
+  it("does not open a guest's sealed data for the public, not even for an admin", async () => {
+    const values = [
+      { field: 'comment.author.email', value: 'pd1.k.AAAAAAAAAAAAAAAA.YQ.AAAAAAAAAAAAAAAAAAAAAA' },
+    ];
+    for (const path of ['/api/v1/personal-data/opened', '/v1/personal-data/opened']) {
+      const opened = await json('POST', path, { values }, admin.accessToken);
+      expect(opened.status).toBe(404);
+    }
+  });
+
   it('points the Location of a new comment and a new post at their public paths, which answer', async () => {
     const posted = await eventually(async () => {
       const answer = await json<PostCommentResponse>(

@@ -91,6 +91,7 @@ export async function startParleyStack(
         from: 'Parley <notifications@blog.example>',
         tokenSecret: TOKEN_SECRET,
         publicBaseUrl: PUBLIC_BASE_URL,
+        commentsUrl: comments.url,
       }),
     );
     const gateway = await start(

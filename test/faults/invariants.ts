@@ -28,6 +28,7 @@ import type {
 } from './conversation';
 import { definitionOf } from '../ops/consumer-groups';
 import { type App, type FaultStack, PUBLIC_BASE_URL } from './fault-stack';
+import { MongoPersonKeyStore } from '@parley/privacy';
 
 /** What a notification is about, and which rule made it: a visible comment, a held one, a new post. */
 type Kind = 'visible' | 'held' | 'blog';
@@ -510,6 +511,8 @@ export async function rebuiltReadModelsDiffer(
               bus,
               store: scratchStore,
               topicName: (key) => stack.topic(key),
+              // The service's own keys open the personal data its events carry sealed.
+              context: { personKeys: new MongoPersonKeyStore(live) },
             });
             rebuilt += 1;
             for (const logical of Object.keys(projection.collections)) {

@@ -4,7 +4,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
+import type { Actor } from '@parley/contracts';
+import {
+  CommentsPersonalDataClient,
+  PERSONAL_DATA_OPENER,
+  type ServiceDefinition,
+  ServiceRuntimeModule,
+} from '@parley/platform';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { CommentsController } from './comments/comments.controller';
@@ -54,6 +60,13 @@ import {
   type IdentityOptions,
   IdentityService,
 } from './identity/identity.service';
+
+/** Who the gateway is when it asks comments to open a guest's name for the live feed. */
+const GATEWAY_CALLER: Actor = {
+  accountId: 'parley-gateway',
+  displayName: 'Parley gateway',
+  roles: ['admin'],
+};
 
 export { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 
@@ -140,6 +153,14 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           {
             provide: SERVICE_CLIENTS,
             useValue: createServiceClients(options.services, infra.logger),
+          },
+          {
+            provide: PERSONAL_DATA_OPENER,
+            useValue: new CommentsPersonalDataClient(
+              options.services.commentsUrl,
+              GATEWAY_CALLER,
+              options.services.timeoutMs,
+            ),
           },
           { provide: ClientKeys, useValue: new ClientKeys(options.auth.jwtSecret) },
           {

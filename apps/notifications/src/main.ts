@@ -10,6 +10,7 @@ void runServiceProcess('notifications', (config) =>
     from: config.smtp.from,
     tokenSecret: config.tokens.secret,
     publicBaseUrl: config.publicBaseUrl,
+    commentsUrl: config.commentsUrl,
     clock: () => new Date(),
     delivery: { retryBaseDelayMs: config.delivery.retryBaseDelayMs },
     webhooks: config.webhooks,

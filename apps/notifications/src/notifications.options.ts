@@ -11,6 +11,11 @@ export interface NotificationsOptions {
   tokenSecret: string;
   /** Public URL of the site: links in mail point there (the gateway serves them). */
   publicBaseUrl: string;
+  /**
+   * Internal base URL of the comments service, which opens the guests' sealed names and
+   * addresses for the policy. Without it only values written before sealing can be read.
+   */
+  commentsUrl?: string;
   /** Defaults to the infrastructure's clock. */
   clock?: Clock;
   delivery?: {

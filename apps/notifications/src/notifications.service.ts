@@ -1,6 +1,14 @@
 import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
+import type { Actor } from '@parley/contracts';
+import {
+  CommentsPersonalDataClient,
+  PERSONAL_DATA_OPENER,
+  type PersonalDataOpener,
+  type ServiceDefinition,
+  ServiceRuntimeModule,
+} from '@parley/platform';
+import { isLegacyPlaintext } from '@parley/privacy';
 import type { FastifyInstance } from 'fastify';
 import { DeliveryController, DELIVERY } from './delivery/delivery.controller';
 import { DeliveryScheduler } from './delivery/delivery-scheduler';
@@ -25,6 +33,22 @@ import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { WebhooksController } from './subscriptions/webhooks.controller';
 
 export type { NotificationsOptions } from './notifications.options';
+
+/** Who notifications is when it asks comments to open a guest's address and name. */
+const NOTIFICATIONS_CALLER: Actor = {
+  accountId: 'parley-notifications',
+  displayName: 'Parley notifications',
+  roles: ['admin'],
+};
+
+/** Without the comments service, only what was written before sealing reads. */
+const PLAINTEXT_ONLY: PersonalDataOpener = {
+  open: async (values) =>
+    values.map(({ value }) => {
+      if (isLegacyPlaintext(value)) return { status: 'plain', value };
+      throw new Error('Notifications has no comments URL to open sealed personal data with');
+    }),
+};
 
 /** Mail clients POST `List-Unsubscribe=One-Click` as a form (RFC 8058): accept it as text. */
 @Injectable()
@@ -69,6 +93,12 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
         providers: [
           { provide: NOTIFICATIONS_OPTIONS, useValue: resolveOptions(options, infra.clock) },
           linksProvider,
+          {
+            provide: PERSONAL_DATA_OPENER,
+            useValue: options.commentsUrl
+              ? new CommentsPersonalDataClient(options.commentsUrl, NOTIFICATIONS_CALLER)
+              : PLAINTEXT_ONLY,
+          },
           SubscriptionsService,
           PolicyService,
           DeliveryService,

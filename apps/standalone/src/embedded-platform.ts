@@ -117,6 +117,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         from: 'Parley <notifications@parley.localhost>',
         tokenSecret: secrets.tokenSecret,
         publicBaseUrl,
+        commentsUrl: comments.url,
         ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       }),
       '127.0.0.1',

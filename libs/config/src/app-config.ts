@@ -60,6 +60,8 @@ export interface NotificationsConfig extends BaseConfig {
   smtp: { url: string; from: string };
   tokens: { secret: string };
   publicBaseUrl: string;
+  /** Internal base URL of the comments service, which opens the guests' sealed data. */
+  commentsUrl: string;
   delivery: { retryBaseDelayMs: number };
   webhooks: { allowPrivateNetworks: boolean; allowedNetworks: string[] };
 }
@@ -146,6 +148,7 @@ const NOTIFICATIONS = [
   'MAIL_FROM',
   'TOKEN_SECRET',
   'PUBLIC_BASE_URL',
+  'COMMENTS_URL',
   'DELIVERY_RETRY_BASE_MS',
   'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
   'WEBHOOK_ALLOWED_NETWORKS',
@@ -205,6 +208,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       smtp: { url: v.SMTP_URL, from: v.MAIL_FROM },
       tokens: { secret: v.TOKEN_SECRET },
       publicBaseUrl: v.PUBLIC_BASE_URL,
+      commentsUrl: v.COMMENTS_URL,
       delivery: { retryBaseDelayMs: v.DELIVERY_RETRY_BASE_MS },
       webhooks: {
         allowPrivateNetworks: v.WEBHOOK_ALLOW_PRIVATE_NETWORKS,

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
   it('names every missing variable at once', () => {
     const problems = problemsOf(() => loadConfig('notifications', {}));
     expect(Object.keys(problems).sort()).toEqual([
+      'COMMENTS_URL',
       'KAFKA_BROKERS',
       'MONGODB_URI',
       'SMTP_URL',
@@ -102,7 +103,12 @@ describe('loadConfig', () => {
   });
 
   it('keeps webhooks to public addresses unless private networks are allowed', () => {
-    const notifications = { ...valid, SMTP_URL: 'smtp://mail:1025', TOKEN_SECRET: SECRET };
+    const notifications = {
+      ...valid,
+      SMTP_URL: 'smtp://mail:1025',
+      TOKEN_SECRET: SECRET,
+      COMMENTS_URL: 'http://comments:3002',
+    };
     expect(loadConfig('notifications', notifications).webhooks).toEqual({
       allowPrivateNetworks: false,
       allowedNetworks: [],

@@ -188,8 +188,9 @@ export const VARIABLES = {
   },
   COMMENTS_URL: {
     schema: httpUrl,
-    description: 'Internal base URL of the comments service.',
-    apps: ['gateway'],
+    description:
+      'Internal base URL of the comments service. Notifications asks it to open the sealed names and addresses of guests (it keeps their keys).',
+    apps: ['gateway', 'notifications'],
   },
   NOTIFICATIONS_URL: {
     schema: httpUrl,

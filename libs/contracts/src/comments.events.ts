@@ -5,6 +5,7 @@ import {
   idSchema,
   importedFromSchema,
   isoTimeSchema,
+  personalDataSchema,
 } from './common.schemas';
 
 export const COMMENT_STATUSES = ['pending', 'approved', 'spam', 'trash'] as const;
@@ -21,9 +22,12 @@ export const commentAuthorSchema = z.discriminatedUnion('kind', [
     kind: z.literal('guest'),
     /** Stable pseudonymous id of the guest: a keyed hash of the lower-cased email. */
     guestId: idSchema,
-    name: displayNameSchema,
-    email: emailSchema,
-    url: z.url().nullable(),
+    /** Sealed with the guest's key, which the comments service keeps (POST /v1/personal-data/opened opens it). */
+    name: personalDataSchema(displayNameSchema),
+    /** Sealed with the guest's key, like the name. */
+    email: personalDataSchema(emailSchema),
+    /** Sealed with the guest's key, like the name; null when the guest gave no website. */
+    url: personalDataSchema(z.url()).nullable(),
   }),
 ]);
 export type CommentAuthor = z.infer<typeof commentAuthorSchema>;
@@ -40,7 +44,8 @@ const ref = { commentId: idSchema, postId: idSchema };
 const byModerator = { by: idSchema, at: isoTimeSchema };
 
 export const commentEvents = {
-  'parley.comment.posted.v1': z.object({
+  /** v2: a guest author's name, email and website are sealed (v1 carried them in plaintext). */
+  'parley.comment.posted.v2': z.object({
     ...ref,
     parentId: idSchema.nullable(),
     /** Every ancestor, the thread's root first and the parent last: no lookup needed downstream. */
@@ -122,3 +127,15 @@ export const commentPrivateEvents = {
     recordedAt: isoTimeSchema,
   }),
 };
+
+/**
+ * v1 carried a guest's name, email and website in plaintext: it reads as v2 with those values
+ * as they were, which every reader of a sealed field takes as legacy plaintext.
+ */
+export const commentUpcasters = [
+  {
+    from: 'parley.comment.posted.v1',
+    to: 'parley.comment.posted.v2',
+    upcast: (data: unknown) => data,
+  },
+];

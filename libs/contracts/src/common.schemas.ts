@@ -35,6 +35,27 @@ export const importedFromSchema = z.object({
 });
 export type ImportedFrom = z.infer<typeof importedFromSchema>;
 
+/**
+ * Personal data (a name, an address, a website) sealed with its person's key, as
+ * `pd1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url parts, AES-256-GCM): only the service that
+ * keeps the key opens it, and once the key is destroyed nobody can.
+ */
+export const sealedValueSchema = z
+  .string()
+  .max(16384)
+  .regex(
+    /^pd1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/,
+    'is not a sealed value',
+  );
+
+/**
+ * A personal data field of an event: a sealed value, or, in an event written before personal
+ * data was sealed (and upcast since), the plaintext it was written with, read as it is.
+ */
+export function personalDataSchema<T extends z.ZodType<string, string>>(legacyPlaintext: T) {
+  return z.union([sealedValueSchema, legacyPlaintext]);
+}
+
 /** A list's opaque position (base64url), as its previous page gave it. */
 export const cursorSchema = (maxLength: number) =>
   z

@@ -17,3 +17,4 @@ export * from './http/imports.api';
 export * from './policy';
 export * from './http/wordpress.api';
 export * from './http/personal-data.api';
+export * from './http/sealed-data.api';

@@ -22,7 +22,7 @@ const attributes = {
 
 describe('event registry', () => {
   it('knows the topic of each published type and keeps private types off the bus', () => {
-    expect(topicOfType('parley.comment.posted.v1')).toBe('comments');
+    expect(topicOfType('parley.comment.posted.v2')).toBe('comments');
     expect(topicOfType('parley.comment-settings.changed.v1')).toBe('comments');
     expect(topicOfType('parley.account.registered.v1')).toBe('accounts');
     expect(topicOfType('parley.credentials.password-set.v1')).toBeUndefined();
@@ -78,6 +78,54 @@ describe('event registry', () => {
     );
     expect(event.type).toBe('parley.thing.named.v3');
     expect(event.data).toEqual({ first: 'Ada', last: 'Lovelace', nickname: null });
+  });
+
+  describe('a comment posted before personal data was sealed', () => {
+    const v1 = {
+      commentId: 'c1',
+      postId: 'p1',
+      parentId: null,
+      ancestorIds: [],
+      ancestorAuthorIds: [],
+      depth: 1,
+      author: {
+        kind: 'guest',
+        guestId: 'g1',
+        name: 'Gus',
+        email: 'gus@example.com',
+        url: 'https://gus.example',
+      },
+      body: 'Hello',
+      html: '<p>Hello</p>',
+      status: 'approved',
+      moderationReason: null,
+      notify: 'none',
+      postAuthorId: null,
+      postTitle: 'A post',
+      postSlug: 'a-post',
+      viewerTokenHash: null,
+      postedAt: '2026-11-24T10:00:00.000Z',
+    };
+    const comment = { ...attributes, source: '/parley/comments', subject: 'comment-c1' };
+
+    it('reads as v2 with its plaintext kept as it was written', () => {
+      const event = parseEvent({ ...comment, type: 'parley.comment.posted.v1' }, v1);
+      expect(event.type).toBe('parley.comment.posted.v2');
+      expect(event.data).toEqual(v1);
+    });
+
+    it('v2 takes sealed values, and no value that is neither sealed nor a well-formed plaintext', () => {
+      const sealed = 'pd1.k1.AAAAAAAAAAAAAAAA.Z3Vz.AAAAAAAAAAAAAAAAAAAAAA';
+      const author = { kind: 'guest', guestId: 'g1', name: sealed, email: sealed, url: sealed };
+      const event = parseEvent({ ...comment, type: 'parley.comment.posted.v2' }, { ...v1, author });
+      expect(event.data).toMatchObject({ author });
+      expect(() =>
+        parseEvent(
+          { ...comment, type: 'parley.comment.posted.v2' },
+          { ...v1, author: { ...author, email: 'not an address' } },
+        ),
+      ).toThrow(EventSchemaError);
+    });
   });
 
   it('refuses two upcasters from the same version', () => {

@@ -1,6 +1,6 @@
 import { type z } from 'zod';
 import { accountEvents, accountPrivateEvents } from './accounts.events';
-import { commentEvents, commentPrivateEvents } from './comments.events';
+import { commentEvents, commentPrivateEvents, commentUpcasters } from './comments.events';
 import { type EnvelopeAttributes, type EventEnvelope } from './envelope';
 import { notificationEvents, notificationPrivateEvents } from './notifications.events';
 import { postEvents, postPrivateEvents } from './posts.events';
@@ -33,7 +33,7 @@ export const EVENT_SCHEMAS = {
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.output<(typeof EVENT_SCHEMAS)[T]>;
 
-/** A typed envelope: `EventOf<'parley.comment.posted.v1'>` has that event's `data`. */
+/** A typed envelope: `EventOf<'parley.comment.posted.v2'>` has that event's `data`. */
 export type EventOf<T extends EventType> = EventEnvelope<T, EventData<T>>;
 export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];
 
@@ -115,8 +115,8 @@ export class Upcasters {
   }
 }
 
-/** The platform's upcasters. Every event type is still at its first version. */
-export const UPCASTERS = new Upcasters([]);
+/** The platform's upcasters: every consumer handles the newest version of each event only. */
+export const UPCASTERS = new Upcasters([...commentUpcasters]);
 
 /**
  * Validates an event where it enters a process (from Kafka, from a store) and

@@ -17,3 +17,4 @@ export * from './service/start-service';
 export * from './http/actor';
 export * from './service/run-service-process';
 export * from './service/rebuild-command';
+export * from './http/personal-data.client';

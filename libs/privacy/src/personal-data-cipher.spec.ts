@@ -171,6 +171,55 @@ describe('PersonalDataCipher', () => {
     }
   });
 
+  it('reads a value stored in plaintext before sealing as legacy plaintext, and only such a value', async () => {
+    const { cipher } = await cipherWithStore();
+    const sealed = await cipher.seal(ann, 'comment.author.name', 'Ann');
+    expect(await cipher.openStored('Ann Éloïse', 'comment.author.name')).toEqual({
+      status: 'plain',
+      value: 'Ann Éloïse',
+      legacy: true,
+    });
+    expect(await cipher.openStored(sealed, 'comment.author.name')).toEqual({
+      status: 'plain',
+      value: 'Ann',
+    });
+    expect((await cipher.openStored('pd1.only.three', 'comment.author.name')).status).toBe(
+      'unreadable',
+    );
+    expect((await cipher.openStored(sealed.replace(/^pd1/, 'pd2'), 'x')).status).toBe('unreadable');
+  });
+
+  it('opens several fields with one lookup per key, each as its own field', async () => {
+    const store = await EmbeddedPersonKeyStore.open();
+    const finds: string[] = [];
+    const cipher = new PersonalDataCipher(
+      delegating(store, {
+        find: (keyId) => {
+          finds.push(keyId);
+          return store.find(keyId);
+        },
+      }),
+    );
+    const sealed = await cipher.sealAll(ann, { name: 'Ann', email: 'ann@example.org' });
+    const bob = await cipher.seal(guestPerson('bob@example.org'), 'name', 'Bob');
+    await store.destroy(guestPerson('bob@example.org'));
+    const opened = await cipher.openStoredAll([
+      { value: sealed.name, field: 'name' },
+      { value: sealed.email, field: 'email' },
+      { value: sealed.email, field: 'name' },
+      { value: 'Old Carl', field: 'name' },
+      { value: bob, field: 'name' },
+    ]);
+    expect(opened).toEqual([
+      { status: 'plain', value: 'Ann' },
+      { status: 'plain', value: 'ann@example.org' },
+      { status: 'unreadable', reason: 'tampered' },
+      { status: 'plain', value: 'Old Carl', legacy: true },
+      { status: 'erased', keyId: bob.split('.')[1] },
+    ]);
+    expect(finds).toHaveLength(2);
+  });
+
   it('refuses to seal for a nameless field or with a key that is not 256 bits', async () => {
     const short: PersonKey = { keyId: 'k', material: Buffer.alloc(16) };
     const store = await EmbeddedPersonKeyStore.open();

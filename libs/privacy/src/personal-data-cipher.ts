@@ -20,7 +20,8 @@ export interface SealedParts {
 }
 
 export type OpenedValue =
-  | { readonly status: 'plain'; readonly value: string }
+  /** The plaintext; `legacy` when the value was stored in plaintext, before values were sealed. */
+  | { readonly status: 'plain'; readonly value: string; readonly legacy?: true }
   /** The person's key was destroyed: the value is gone for good. */
   | { readonly status: 'erased'; readonly keyId: string }
   | {
@@ -36,6 +37,14 @@ export interface SealOptions {
 /** Whether a stored value is a sealed one (as opposed to plaintext written before encryption). */
 export function isSealedValue(value: unknown): value is SealedValue {
   return typeof value === 'string' && parseSealedValue(value) !== undefined;
+}
+
+/**
+ * Whether a stored value was written in plaintext, before personal data was sealed: anything
+ * that does not even claim to be sealed (`pd<n>.`). Such a value reads as it is.
+ */
+export function isLegacyPlaintext(value: string): boolean {
+  return !/^pd\d+\./.test(value);
 }
 
 export function parseSealedValue(value: string): SealedParts | undefined {
@@ -95,6 +104,32 @@ export class PersonalDataCipher {
     const sealed = {} as Record<F, SealedValue>;
     for (const field of fields) sealed[field] = sealWith(key, field, values[field]);
     return sealed;
+  }
+
+  /**
+   * Opens a stored personal data field: a sealed value as `open` does, and a value written in
+   * plaintext before sealing (see isLegacyPlaintext) as that plaintext, marked legacy.
+   */
+  async openStored(value: string, field: string): Promise<OpenedValue> {
+    if (isLegacyPlaintext(value)) return { status: 'plain', value, legacy: true };
+    return this.open(value, field);
+  }
+
+  /** Opens several stored fields (see openStored), looking each key up once. */
+  async openStoredAll(
+    items: readonly { readonly value: string; readonly field: string }[],
+  ): Promise<OpenedValue[]> {
+    const keys = new Map<string, Promise<PersonKey | undefined>>();
+    return Promise.all(
+      items.map(async ({ value, field }): Promise<OpenedValue> => {
+        const parts = isLegacyPlaintext(value) ? undefined : parseSealedValue(value);
+        if (!parts) return this.openStored(value, field);
+        let key = keys.get(parts.keyId);
+        if (!key) keys.set(parts.keyId, (key = this.keys.find(parts.keyId)));
+        const found = await key;
+        return found ? openWith(found, parts, field) : { status: 'erased', keyId: parts.keyId };
+      }),
+    );
   }
 
   /** Opens a value sealed for the field: its plaintext, or why there is none; never throws for bad input. */

@@ -1,9 +1,16 @@
 import type { TopicEvent, TopicKey } from '@parley/contracts';
+import type { PersonKeyStore } from '@parley/privacy';
 import type { Document, DocumentCollection, DocumentStore, IndexSpec } from './document-store.port';
 
 /** The collections a projection writes, by logical name. */
 export interface ProjectionDb {
   collection<T extends Document>(logical: string): DocumentCollection<T>;
+}
+
+/** What a projection may use besides its collections, given by the service that runs it. */
+export interface ProjectionContext {
+  /** The keys of the personal data the service owns, to open the sealed values of its events. */
+  readonly personKeys?: PersonKeyStore;
 }
 
 /**
@@ -16,7 +23,7 @@ export interface Projection<K extends TopicKey = TopicKey> {
   readonly name: string;
   readonly topics: readonly K[];
   readonly collections: Readonly<Record<string, readonly IndexSpec[]>>;
-  apply(event: TopicEvent<K>, db: ProjectionDb): Promise<void>;
+  apply(event: TopicEvent<K>, db: ProjectionDb, context?: ProjectionContext): Promise<void>;
 }
 
 /** Physical name of a logical collection in one generation of a projection. */

@@ -3,7 +3,12 @@ import { eventTypesOf } from '@parley/contracts';
 import { classifyFailure, decodeEvent, type MessageBus } from '@parley/messaging';
 import type { DocumentStore } from './document-store.port';
 import { projectionGroupId } from './nest/projection.server';
-import { GenerationDb, type Projection, ProjectionGenerations } from './projection';
+import {
+  GenerationDb,
+  type Projection,
+  type ProjectionContext,
+  ProjectionGenerations,
+} from './projection';
 
 export interface RebuildOptions {
   service: string;
@@ -15,6 +20,8 @@ export interface RebuildOptions {
   /** Drop the previous generation's collections once the new one is live. */
   dropPrevious?: boolean;
   clock?: () => Date;
+  /** What the projection may use besides its collections (the service's person keys). */
+  context?: ProjectionContext;
 }
 
 export interface RebuildResult {
@@ -69,7 +76,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       try {
         const event = decodeEvent(message);
         if (types.has(event.type))
-          await options.projection.apply(event as TopicEvent<TopicKey>, db);
+          await options.projection.apply(event as TopicEvent<TopicKey>, db, options.context ?? {});
       } catch (error) {
         // A message no attempt can apply was dead-lettered by the live projection too: skip it.
         if (classifyFailure(error) !== 'permanent') throw error;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   type Actor,
   AWAITING_MODERATION_MESSAGE,
+  type CommentAuthor,
   type CommentKind,
   type CommentStatus,
   type ImportedFrom,
@@ -19,6 +20,7 @@ import {
   type RequestOrigin,
   validationProblem,
 } from '@parley/platform';
+import { PersonalDataCipher } from '@parley/privacy';
 import type { Logger } from 'pino';
 import { commandContext, runCommand } from '../command-context';
 import { CommentOrigins } from '../origins/comment-origins';
@@ -46,6 +48,7 @@ import {
   textKeyOf,
   viewerTokenHashOf,
 } from './comment-keys';
+import { openGuest, sealGuest } from '../personal-data/comment-personal-data';
 import { RecentWriters, type WriteKeys } from './recent-writers';
 
 /** Who writes: the calling account, or the guest who gave a name and an email. */
@@ -66,8 +69,14 @@ export function writerOf(actor: Actor | null, guest: GuestAuthorInput | undefine
   };
 }
 
+/** What a comment shows of its author: their name and website (a guest's opened). */
+export interface ShownAuthor {
+  name: string;
+  url: string | null;
+}
+
 /** A comment as the write endpoints answer it, from its own stream. */
-export function commentView(comment: Comment): CommentView {
+export function commentView(comment: Comment, shown: ShownAuthor): CommentView {
   const { author } = comment;
   const authorKey = authorKeyOf(author);
   return {
@@ -87,8 +96,8 @@ export function commentView(comment: Comment): CommentView {
         : {
             kind: 'guest',
             accountId: null,
-            name: author.name,
-            url: author.url,
+            name: shown.name,
+            url: shown.url,
             avatarSeed: avatarSeedOf(authorKey),
           },
     body: comment.deleted ? '' : comment.body,
@@ -139,7 +148,21 @@ export class CommentUseCases {
     private readonly posts: PostStatusQueries,
     private readonly threads: ThreadQueries,
     private readonly origins: CommentOrigins,
+    private readonly cipher: PersonalDataCipher,
   ) {}
+
+  /** The writer as events record them: a guest's name, email and website sealed with their key. */
+  private async authorOf(writer: CommentWriter): Promise<CommentAuthor> {
+    if (writer.kind === 'guest') return sealGuest(this.cipher, writer);
+    return { kind: 'account', accountId: writer.accountId, displayName: writer.displayName };
+  }
+
+  /** What the answer shows of a comment's author, a guest's opened from the event. */
+  private async shownAuthor(author: CommentAuthor): Promise<ShownAuthor> {
+    if (author.kind === 'account') return { name: author.displayName, url: null };
+    const { name, url } = await openGuest(this.cipher, author);
+    return { name, url };
+  }
 
   /** The comment as its stream tells it: the latest, whatever the read model says yet. */
   async load(commentId: string): Promise<CommentState> {
@@ -171,6 +194,7 @@ export class CommentUseCases {
     ]);
     const viewerToken = writer.kind === 'guest' ? newViewerToken() : null;
     const commentId = newCommentId(now);
+    const author = await this.authorOf(writer);
     const { state, version } = await runCommand(() =>
       handleCommand(
         this.store,
@@ -183,6 +207,7 @@ export class CommentUseCases {
           post,
           ...(parentId ? { parent: { id: parentId, state: parent } } : {}),
           writer,
+          author,
           body: request.body,
           notify: request.notify,
           viewerTokenHash: viewerToken ? viewerTokenHashOf(viewerToken) : null,
@@ -208,17 +233,23 @@ export class CommentUseCases {
       status,
       ...(status === 'approved' ? {} : { message: AWAITING_MODERATION_MESSAGE }),
       ...(viewerToken ? { viewerToken } : {}),
-      comment: commentView(comment),
+      comment: commentView(
+        comment,
+        writer.kind === 'guest'
+          ? { name: writer.name, url: writer.url }
+          : { name: writer.displayName, url: null },
+      ),
     };
   }
 
   /** Brings a comment of another blog in as it was there (see ImportComment). */
   async importComment(input: ImportCommentInput): Promise<ImportOutcome> {
     const now = this.clock();
-    const [settings, post, parent] = await Promise.all([
+    const [settings, post, parent, author] = await Promise.all([
       this.settings.current(),
       this.posts.find(input.postId, now, ['PostNotFound']),
       input.parentId ? this.load(input.parentId) : Promise.resolve(null),
+      this.authorOf(input.writer),
     ]);
     const outcome = await handleCommand(
       this.store,
@@ -230,6 +261,7 @@ export class CommentUseCases {
         post,
         ...(input.parentId ? { parent: { id: input.parentId, state: parent } } : {}),
         writer: input.writer,
+        author,
         content: input.content,
         status: input.status,
         kind: input.kind,
@@ -274,7 +306,7 @@ export class CommentUseCases {
       ),
     );
     if (appended > 0) await this.awaitProjection(commentId, version);
-    return commentView(state!);
+    return commentView(state!, await this.shownAuthor(state!.author));
   }
 
   /** Read-your-writes: the answer waits (briefly) until the thread shows the change. */

@@ -1,4 +1,4 @@
-import type { Actor, EventData } from '@parley/contracts';
+import type { Actor, CommentAuthor, EventData } from '@parley/contracts';
 import { deciderSpec } from '@parley/testing';
 import type { PostFacts } from '../post-status/post-facts';
 import {
@@ -49,6 +49,22 @@ const guestWith = (changes: { email?: string; url?: string }): CommentWriter => 
   ...changes,
 });
 const guest = guestWith({});
+/** What the use case hands the decider for a writer: a guest's data sealed (stand-ins here). */
+const SEALED = {
+  name: 'pd1.k-gus.AAAAAAAAAAAAAAAA.bmFtZQ.AAAAAAAAAAAAAAAAAAAAAA',
+  email: 'pd1.k-gus.BBBBBBBBBBBBBBBB.ZW1haWw.BBBBBBBBBBBBBBBBBBBBBB',
+  url: 'pd1.k-gus.CCCCCCCCCCCCCCCC.dXJs.CCCCCCCCCCCCCCCCCCCCCC',
+};
+const recorded = (writer: CommentWriter): CommentAuthor =>
+  writer.kind === 'account'
+    ? { kind: 'account', accountId: writer.accountId, displayName: writer.displayName }
+    : {
+        kind: 'guest',
+        guestId: writer.guestId,
+        name: SEALED.name,
+        email: SEALED.email,
+        url: writer.url === null ? null : SEALED.url,
+      };
 const settings = (changes: Partial<CommentSettings> = {}): CommentSettings => ({
   ...DEFAULT_COMMENT_SETTINGS,
   ...changes,
@@ -64,12 +80,14 @@ const history = (changes: Partial<WriterHistory> = {}): WriterHistory => ({
 });
 
 function postCommand(changes: Partial<PostComment> = {}): PostComment {
+  const writer = changes.writer ?? account('bea');
   return {
     type: 'PostComment',
     commentId: 'c-1',
     postId: 'post-1',
     post: post(),
-    writer: account('bea'),
+    writer,
+    author: recorded(writer),
     body: 'Great quote!',
     notify: 'none',
     viewerTokenHash: null,
@@ -80,11 +98,11 @@ function postCommand(changes: Partial<PostComment> = {}): PostComment {
   };
 }
 
-type Posted = EventData<'parley.comment.posted.v1'>;
+type Posted = EventData<'parley.comment.posted.v2'>;
 
 function posted(changes: Partial<Posted> = {}): CommentEvent {
   return {
-    type: 'parley.comment.posted.v1',
+    type: 'parley.comment.posted.v2',
     data: {
       commentId: 'c-1',
       postId: 'post-1',
@@ -135,28 +153,31 @@ describe('the Comment aggregate', () => {
         ]);
     });
 
-    it('posts as a guest with name, email and website, and records the viewer token hash', () => {
+    it('posts as a guest with name, email and website, sealed, and records the viewer token hash', () => {
+      const command = postCommand({
+        writer: guest,
+        viewerTokenHash: 'token-hash',
+        history: history({ hasApprovedComment: true }),
+      });
       spec
         .given([])
-        .when(
-          postCommand({
-            writer: guest,
-            viewerTokenHash: 'token-hash',
-            history: history({ hasApprovedComment: true }),
-          }),
-        )
+        .when(command)
         .then([
           posted({
             author: {
               kind: 'guest',
               guestId: 'guest-hash',
-              name: 'Gus',
-              email: 'gus@example.com',
-              url: 'https://gus.example',
+              name: SEALED.name,
+              email: SEALED.email,
+              url: SEALED.url,
             },
             viewerTokenHash: 'token-hash',
           }),
         ]);
+      const event = JSON.stringify(spec.given([]).when(command).decision());
+      for (const plaintext of ['Gus', 'gus@example.com', 'gus.example']) {
+        expect(event).not.toContain(plaintext);
+      }
     });
 
     it('records where the comment came from, sealed, in the same commit, and only what is known', () => {
@@ -870,7 +891,8 @@ describe('importing a comment from WordPress', () => {
     type: 'ImportComment',
     commentId: 'c-1',
     post: post(),
-    writer: guest,
+    writer: changes.writer ?? guest,
+    author: recorded(changes.writer ?? guest),
     content: 'Comment Depth 10\n\nAlso an <b>author</b> comment.',
     status: 'approved',
     kind: 'comment',
@@ -882,13 +904,7 @@ describe('importing a comment from WordPress', () => {
   });
   const importedPosted = (changes: Partial<Posted> = {}) =>
     posted({
-      author: {
-        kind: 'guest',
-        guestId: 'guest-hash',
-        name: 'Gus',
-        email: 'gus@example.com',
-        url: 'https://gus.example',
-      },
+      author: recorded(guest),
       body: 'Comment Depth 10\n\nAlso an author comment.',
       html: '<p>Comment Depth 10</p>\n<p>Also an <strong>author</strong> comment.</p>',
       postedAt: ORIGINAL.toISOString(),

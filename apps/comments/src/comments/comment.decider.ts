@@ -104,6 +104,8 @@ export interface PostComment {
   /** The comment answered, folded from its stream; absent for a top-level comment. */
   parent?: { id: string; state: CommentState };
   writer: CommentWriter;
+  /** The writer as the event records it: a guest's name, email and website sealed (sealGuest). */
+  author: CommentAuthor;
   body: string;
   notify: NotifyChoice;
   viewerTokenHash: string | null;
@@ -148,6 +150,8 @@ export interface ImportComment {
   /** The comment answered, imported before it; absent for a top-level comment. */
   parent?: { id: string; state: CommentState };
   writer: CommentWriter;
+  /** The writer as the event records it: a guest's name, email and website sealed (sealGuest). */
+  author: CommentAuthor;
   /** The content as the source stored it (HTML with its line breaks). */
   content: string;
   status: CommentStatus;
@@ -212,7 +216,8 @@ export function mayModerate(actor: Actor, postAuthorId: string | null): boolean 
   return canOnOwn(actor, postAuthorId, 'moderate');
 }
 
-function authorOf(writer: CommentWriter): CommentAuthor {
+/** The writer in plaintext, as the moderation rules read it; never what an event records. */
+function plainAuthorOf(writer: CommentWriter): CommentAuthor {
   return writer.kind === 'account'
     ? { kind: 'account', accountId: writer.accountId, displayName: writer.displayName }
     : {
@@ -332,20 +337,23 @@ function decidePost(
   const flood = floodError(history, command.settings.floodSeconds, byModerator, now);
   if (flood) return flood;
 
-  const author = authorOf(writer);
   const html = renderCommentMarkdown(body);
-  const outcome = moderationAtPosting({ author, body, html }, command.settings, {
-    byModerator,
-    hasApprovedComment: command.history.hasApprovedComment,
-  });
+  const outcome = moderationAtPosting(
+    { author: plainAuthorOf(writer), body, html },
+    command.settings,
+    {
+      byModerator,
+      hasApprovedComment: command.history.hasApprovedComment,
+    },
+  );
   return [
     {
-      type: 'parley.comment.posted.v1',
+      type: 'parley.comment.posted.v2',
       data: {
         commentId: command.commentId,
         postId: post.postId,
         ...lineage,
-        author,
+        author: command.author,
         body,
         html,
         status: outcome.status,
@@ -403,11 +411,11 @@ function decideImport(
   const ref = { commentId: command.commentId, postId: post.postId };
   const events: CommentEvent[] = [
     {
-      type: 'parley.comment.posted.v1',
+      type: 'parley.comment.posted.v2',
       data: {
         ...ref,
         ...lineage,
-        author: authorOf(command.writer),
+        author: command.author,
         body,
         html,
         // A comment in the trash arrives held, then goes to the trash as it was.
@@ -554,7 +562,7 @@ function remember(comment: Comment): Comment['statusBeforeRemoval'] {
 }
 
 function evolve(state: CommentState, event: CommentEvent): CommentState {
-  if (event.type === 'parley.comment.posted.v1') {
+  if (event.type === 'parley.comment.posted.v2') {
     const d = event.data;
     return {
       commentId: d.commentId,

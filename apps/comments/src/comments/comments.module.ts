@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OriginsModule } from '../origins/origins.module';
+import { PersonalDataModule } from '../personal-data/personal-data.module';
 import { PostStatusModule } from '../post-status/post-status.module';
 import { SettingsModule } from '../settings/settings.module';
 import { ThreadModule } from '../thread/thread.module';
@@ -8,7 +9,7 @@ import { CommentsController } from './comments.controller';
 import { ImportsController } from './imports.controller';
 
 @Module({
-  imports: [OriginsModule, PostStatusModule, SettingsModule, ThreadModule],
+  imports: [OriginsModule, PersonalDataModule, PostStatusModule, SettingsModule, ThreadModule],
   controllers: [CommentsController, ImportsController],
   providers: [CommentUseCases],
   exports: [CommentUseCases],

@@ -20,7 +20,13 @@ import {
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENT_HEADER, ORIGIN_AGENT_HEADER, ORIGIN_IP_HEADER } from '@parley/platform';
+import {
+  CLIENT_HEADER,
+  CommentsPersonalDataClient,
+  ORIGIN_AGENT_HEADER,
+  ORIGIN_IP_HEADER,
+} from '@parley/platform';
+import { guestPerson } from '@parley/privacy';
 import { MAX_MARKDOWN_NESTING } from '@parley/text';
 import mongoose from 'mongoose';
 import { commentsService } from '../comments.service';
@@ -49,7 +55,7 @@ const mo = account('mo', ['moderator']);
 const root = account('root', ['admin']);
 const gus = { name: 'Gus', email: 'Gus@Example.com', url: 'https://gus.example' };
 
-function postDrafted(postId: string, title: string): DomainEvent<'parley.post.drafted.v1'> {
+export function postDrafted(postId: string, title: string): DomainEvent<'parley.post.drafted.v1'> {
   return {
     type: 'parley.post.drafted.v1',
     data: {
@@ -69,7 +75,10 @@ function postDrafted(postId: string, title: string): DomainEvent<'parley.post.dr
   };
 }
 
-function postPublished(postId: string, title: string): DomainEvent<'parley.post.published.v1'> {
+export function postPublished(
+  postId: string,
+  title: string,
+): DomainEvent<'parley.post.published.v1'> {
   return {
     type: 'parley.post.published.v1',
     data: {
@@ -206,6 +215,77 @@ export function commentsScenario(mode: HarnessMode): void {
 
     const moderate = (commentId: string, status: string, as: Actor) =>
       service.request<CommentView>('POST', `/v1/comments/${commentId}/moderation`, { status }, as);
+
+    it("keeps a guest's name, email and website sealed in its events and opens them for services and admins only", async () => {
+      const postId = await publishPost('sealed');
+      const vera = {
+        name: 'Vera Sealwright',
+        email: 'Vera@Sealed.example',
+        url: 'https://vera.example',
+      };
+      const mine = await posted(postId, 'Sealed, I hope.', null, { author: vera });
+      expect(mine.comment.author).toMatchObject({ name: vera.name, url: vera.url });
+      await moderate(mine.id, 'approved', mo);
+      const page = await threadWhen(postId, (p) => p.items.length === 1);
+      expect(page.items[0]?.author).toMatchObject({
+        kind: 'guest',
+        name: vera.name,
+        url: vera.url,
+      });
+
+      const { events } = await service.infra.eventStore.readStream(`comment-${mine.id}`);
+      const [postedEvent] = events;
+      if (postedEvent?.type !== 'parley.comment.posted.v2') throw new Error('a posted event');
+      const author = postedEvent.data.author;
+      if (author.kind !== 'guest') throw new Error('a guest');
+      const stored = JSON.stringify(events).toLowerCase();
+      for (const plaintext of ['vera sealwright', 'vera@sealed.example', 'vera.example'])
+        expect(stored).not.toContain(plaintext);
+      const values = [
+        { field: 'comment.author.name', value: author.name },
+        { field: 'comment.author.email', value: author.email },
+        { field: 'comment.author.url', value: author.url },
+      ];
+      const open = (as: Actor | null) =>
+        service.request<{ values: unknown[] }>('POST', '/v1/personal-data/opened', { values }, as);
+      expect((await open(root)).body.values).toEqual([
+        { status: 'plain', value: vera.name },
+        { status: 'plain', value: 'vera@sealed.example' },
+        { status: 'plain', value: vera.url },
+      ]);
+      expect((await open(mo)).status).toBe(403);
+      expect((await open(null)).status).toBe(401);
+      // A value opens only as the field it was sealed for.
+      const moved = await service.request<{ values: unknown[] }>(
+        'POST',
+        '/v1/personal-data/opened',
+        { values: [{ field: 'comment.author.name', value: author.email }] },
+        root,
+      );
+      expect(moved.body.values).toEqual([{ status: 'unreadable' }]);
+
+      // The client other services use: plaintext written before sealing needs no call.
+      const client = new CommentsPersonalDataClient(service.url, root);
+      expect(
+        await client.open([
+          { field: 'comment.author.name', value: author.name },
+          { field: 'comment.author.name', value: 'Written Before Sealing' },
+        ]),
+      ).toEqual([
+        { status: 'plain', value: vera.name },
+        { status: 'plain', value: 'Written Before Sealing' },
+      ]);
+
+      await service.infra.personKeys.destroy(guestPerson(vera.email));
+      expect(await client.open([{ field: 'comment.author.email', value: author.email }])).toEqual([
+        { status: 'erased' },
+      ]);
+      expect((await open(root)).body.values).toEqual([
+        { status: 'erased' },
+        { status: 'erased' },
+        { status: 'erased' },
+      ]);
+    });
 
     it('returns a real blog discussion in display order with its nesting and numbers', async () => {
       const postId = await publishPost('discussion');

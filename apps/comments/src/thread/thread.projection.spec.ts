@@ -9,6 +9,13 @@ import {
   MemoryDocumentStore,
 } from '@parley/readmodel';
 import { StreamWriter } from '@parley/testing';
+import {
+  EmbeddedPersonKeyStore,
+  PersonalDataCipher,
+  type PersonKeyStore,
+  guestPerson,
+} from '@parley/privacy';
+import { sealGuest } from '../personal-data/comment-personal-data';
 import { wordpressIdOf } from '@parley/domain';
 import { authorKeyOf } from '../comments/comment-keys';
 import {
@@ -51,7 +58,7 @@ class CountingStore implements DocumentStore {
   }
 }
 
-function setup() {
+function setup(keys: Promise<PersonKeyStore> = EmbeddedPersonKeyStore.open()) {
   const store = new MemoryDocumentStore();
   const db = new GenerationDb(store, threadProjection, 1);
   const live = new LiveReadModels(store);
@@ -64,9 +71,10 @@ function setup() {
     return writer.next(...events);
   };
   const apply = async (events: readonly AnyEvent[]) => {
-    for (const event of events) await threadProjection.apply(event as Fed, db);
+    const personKeys = await keys;
+    for (const event of events) await threadProjection.apply(event as Fed, db, { personKeys });
   };
-  const posted = new Map<string, EventData<'parley.comment.posted.v1'>>();
+  const posted = new Map<string, EventData<'parley.comment.posted.v2'>>();
   /** Posts a comment (below `parent` when given) and returns its envelope. */
   const post = (id: string, options: PostedOptions & { parentOf?: string } = {}) => {
     const event = commentPosted(id, {
@@ -101,11 +109,43 @@ const shape = (items: { id: string; depth: number; parentId: string | null }[]) 
   items.map((i) => `${i.id}@${i.depth}<${i.parentId ?? '-'}`);
 
 describe('the thread read model', () => {
+  it("shows a guest's sealed name and website, and once their key is destroyed a rebuild shows a deleted reader", async () => {
+    const keys = await EmbeddedPersonKeyStore.open();
+    const cipher = new PersonalDataCipher(keys);
+    const event = commentPosted('c01');
+    event.data.author = await sealGuest(cipher, {
+      kind: 'guest',
+      guestId: 'g-hal',
+      name: 'Hal Incandenza',
+      email: 'hal@example.com',
+      url: 'https://hal.example',
+    });
+    const envelope = new StreamWriter('comment-c01', '/parley/comments').next(event);
+    const live = setup(Promise.resolve(keys));
+    await live.apply(envelope);
+    const [shown] = (await live.page()).items;
+    expect(shown?.author).toMatchObject({ name: 'Hal Incandenza', url: 'https://hal.example' });
+    const [doc] = await live.db.collection(THREAD_COLLECTIONS.comments).find({});
+    expect(doc).toMatchObject({ guestEmail: 'hal@example.com' });
+
+    await keys.destroy(guestPerson('HAL@example.com'));
+    const rebuilt = setup(Promise.resolve(keys));
+    await rebuilt.apply(envelope);
+    const [anonymized] = (await rebuilt.page()).items;
+    expect(anonymized?.author).toMatchObject({ name: 'Deleted reader', url: null });
+    expect(anonymized?.html).toBe(shown?.html);
+    const [erased] = await rebuilt.db.collection(THREAD_COLLECTIONS.comments).find({});
+    expect(erased).toMatchObject({ guestEmail: null });
+    expect(JSON.stringify(await rebuilt.dump())).not.toMatch(
+      /Hal Incandenza|hal@example|hal\.example/,
+    );
+  });
+
   it("lists a post's approved comments flat by date for WordPress clients, with their and their parents' integer ids", async () => {
     const t = setup();
     const first = t.post('c01', { postedAt: '2026-11-20T08:00:00.000Z' });
     const [imported] = first;
-    if (imported?.type !== 'parley.comment.posted.v1') throw new Error('a posted event');
+    if (imported?.type !== 'parley.comment.posted.v2') throw new Error('a posted event');
     imported.data.imported = { system: 'wordpress', site: 'https://old.example', id: '904' };
     await t.apply([
       ...first,
@@ -333,7 +373,7 @@ describe('the thread read model', () => {
     live.use(threadProjection, 1);
     const queries = new ThreadQueries(live);
     const id = (n: number) => `c${String(n).padStart(4, '0')}`;
-    const parents = new Map<string, EventData<'parley.comment.posted.v1'>>();
+    const parents = new Map<string, EventData<'parley.comment.posted.v2'>>();
     for (let n = 1; n <= 1000; n++) {
       // 20 threads of 50 comments, each reply answering one of the five before it.
       const start = n - ((n - 1) % 50);
@@ -343,6 +383,7 @@ describe('the thread read model', () => {
       await threadProjection.apply(
         new StreamWriter(`comment-${id(n)}`, '/parley/comments').next(event)[0] as Fed,
         db,
+        {},
       );
     }
     const request: ThreadPageRequest = {

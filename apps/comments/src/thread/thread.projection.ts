@@ -7,9 +7,12 @@ import {
   type DocumentCollection,
   DuplicateKeyError,
   type Projection,
+  type ProjectionContext,
   type ProjectionDb,
 } from '@parley/readmodel';
+import { PersonalDataCipher } from '@parley/privacy';
 import { authorKeyOfComment, avatarSeedOf, textKeyOf } from '../comments/comment-keys';
+import { type OpenedGuest, openGuest } from '../personal-data/comment-personal-data';
 import {
   AUTHOR_NAMES_VERSION,
   type AuthorNameDocument,
@@ -32,8 +35,9 @@ type Doc = Omit<ThreadCommentDocument, '_v'>;
 function evolveComment(
   current: ThreadCommentDocument | null,
   event: CommentStreamEnvelope,
+  guest: OpenedGuest | null,
 ): Doc | null {
-  if (event.type === 'parley.comment.posted.v1') {
+  if (event.type === 'parley.comment.posted.v2') {
     const d = event.data;
     const authorKey = authorKeyOfComment(d.author);
     return {
@@ -52,9 +56,9 @@ function evolveComment(
               name: d.author.displayName,
               url: null,
             }
-          : { kind: 'guest', accountId: null, name: d.author.name, url: d.author.url },
+          : { kind: 'guest', accountId: null, name: guest?.name ?? '', url: guest?.url ?? null },
       authorKey,
-      guestEmail: d.author.kind === 'guest' ? d.author.email : null,
+      guestEmail: guest?.email ?? null,
       clientKey: d.clientKey ?? null,
       avatarSeed: avatarSeedOf(authorKey),
       body: d.body,
@@ -184,11 +188,27 @@ function oneAtATime<T>(key: string, write: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function applyCommentEvent(event: CommentStreamEnvelope, db: ProjectionDb) {
+/** A guest author of a posted event opened with the service's keys (read models hold plaintext). */
+async function guestOf(
+  event: CommentStreamEnvelope,
+  context: ProjectionContext | undefined,
+): Promise<OpenedGuest | null> {
+  if (event.type !== 'parley.comment.posted.v2' || event.data.author.kind !== 'guest') return null;
+  if (!context?.personKeys)
+    throw new Error('The thread projection opens guests’ personal data with the person keys');
+  return openGuest(new PersonalDataCipher(context.personKeys), event.data.author);
+}
+
+async function applyCommentEvent(
+  event: CommentStreamEnvelope,
+  db: ProjectionDb,
+  context: ProjectionContext | undefined,
+) {
   const comments = db.collection<ThreadCommentDocument>(C.comments);
   const { commentId } = event.data;
+  const guest = await guestOf(event, context);
   await applyToOwnedDocument<ThreadCommentDocument>(comments, commentId, event, (current) =>
-    evolveComment(current, event),
+    evolveComment(current, event, guest),
   );
   const doc = await comments.findOne({ _id: commentId });
   if (!doc) return;
@@ -291,9 +311,9 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
     [C.clients]: [],
     [C.versions]: [],
   },
-  async apply(event, db) {
+  async apply(event, db, context) {
     switch (event.type) {
-      case 'parley.comment.posted.v1':
+      case 'parley.comment.posted.v2':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
       case 'parley.comment.marked-spam.v1':
@@ -301,7 +321,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       case 'parley.comment.restored.v1':
       case 'parley.comment.edited.v1':
       case 'parley.comment.deleted.v1':
-        return applyCommentEvent(event, db);
+        return applyCommentEvent(event, db, context);
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
         return applyLikeEvent(event, db);

@@ -1,25 +1,45 @@
-import { Controller } from '@nestjs/common';
-import type { EventOf } from '@parley/contracts';
+import { Controller, Inject } from '@nestjs/common';
+import { COMMENT_PERSONAL_FIELDS as F, ERASED_PERSON_NAME, type EventOf } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
+import { PERSONAL_DATA_OPENER, type PersonalDataOpener } from '@parley/platform';
 import { LiveHub } from './live-hub';
 
 /** Events every gateway instance receives (a consumer group of its own), for its open streams. */
 export const LIVE = Symbol('live-feeds');
 
-/** The public view of a comment in a live event: never the guest's email. */
-function publicAuthor(author: EventOf<'parley.comment.posted.v1'>['data']['author']) {
-  return author.kind === 'account'
-    ? { kind: 'account' as const, accountId: author.accountId, name: author.displayName, url: null }
-    : { kind: 'guest' as const, accountId: null, name: author.name, url: author.url };
-}
-
 @Controller()
 export class LiveFeedConsumer {
-  constructor(private readonly hub: LiveHub) {}
+  constructor(
+    private readonly hub: LiveHub,
+    @Inject(PERSONAL_DATA_OPENER) private readonly personalData: PersonalDataOpener,
+  ) {}
 
-  @OnEvent('parley.comment.posted.v1', LIVE)
-  onPosted(event: EventOf<'parley.comment.posted.v1'>): void {
+  /** The public view of a comment's author: a guest's name and website opened by comments, never the email. */
+  private async publicAuthor(author: EventOf<'parley.comment.posted.v2'>['data']['author']) {
+    if (author.kind === 'account')
+      return {
+        kind: 'account' as const,
+        accountId: author.accountId,
+        name: author.displayName,
+        url: null,
+      };
+    const [name, url] = await this.personalData.open([
+      { field: F.authorName, value: author.name },
+      ...(author.url === null ? [] : [{ field: F.authorUrl, value: author.url }]),
+    ]);
+    const shown = name?.status === 'plain';
+    return {
+      kind: 'guest' as const,
+      accountId: null,
+      name: shown ? name.value : ERASED_PERSON_NAME,
+      url: shown && url?.status === 'plain' ? url.value : null,
+    };
+  }
+
+  @OnEvent('parley.comment.posted.v2', LIVE)
+  async onPosted(event: EventOf<'parley.comment.posted.v2'>): Promise<void> {
     if (event.data.status !== 'approved') return;
+    const author = await this.publicAuthor(event.data.author);
     this.hub.publish(`post:${event.data.postId}`, {
       id: event.id,
       type: 'comment',
@@ -28,7 +48,7 @@ export class LiveFeedConsumer {
         postId: event.data.postId,
         parentId: event.data.parentId,
         depth: event.data.depth,
-        author: publicAuthor(event.data.author),
+        author,
         html: event.data.html,
         postedAt: event.data.postedAt,
       },

@@ -14,9 +14,9 @@ function posted(
   commentId: string,
   postId: string,
   status: 'approved' | 'pending',
-): DomainEvent<'parley.comment.posted.v1'> {
+): DomainEvent<'parley.comment.posted.v2'> {
   return {
-    type: 'parley.comment.posted.v1',
+    type: 'parley.comment.posted.v2',
     data: {
       commentId,
       postId,

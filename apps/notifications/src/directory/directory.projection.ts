@@ -18,6 +18,10 @@ export interface PostEntry extends Versioned {
   deleted: boolean;
 }
 
+/**
+ * A guest's email and name as the event carries them: sealed with the guest's key, which only
+ * the comments service holds (the policy asks it to open them), or plaintext from before sealing.
+ */
 export type CommentAuthorEntry =
   | { kind: 'account'; accountId: string; name: string }
   | { kind: 'guest'; email: string; name: string };
@@ -48,7 +52,7 @@ export function excerptOf(body: string, length = 280): string {
 }
 
 /** What the directory keeps of a posted comment, and what the policy knows of it on posting. */
-export function commentEntryOf(d: EventData<'parley.comment.posted.v1'>): Omit<CommentEntry, '_v'> {
+export function commentEntryOf(d: EventData<'parley.comment.posted.v2'>): Omit<CommentEntry, '_v'> {
   return {
     _id: d.commentId,
     postId: d.postId,
@@ -152,7 +156,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
         });
         return;
       }
-      case 'parley.comment.posted.v1':
+      case 'parley.comment.posted.v2':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
       case 'parley.comment.marked-spam.v1':
@@ -166,7 +170,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
           id,
           event,
           (current) => {
-            if (event.type === 'parley.comment.posted.v1') return commentEntryOf(event.data);
+            if (event.type === 'parley.comment.posted.v2') return commentEntryOf(event.data);
             if (!current) return null;
             const moved = { ...current, status: commentStatusAfter(current.status, event) };
             switch (event.type) {

@@ -1,7 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventOf, NotificationSubject } from '@parley/contracts';
+import {
+  COMMENT_PERSONAL_FIELDS as F,
+  ERASED_PERSON_NAME,
+  type EventOf,
+  type NotificationSubject,
+} from '@parley/contracts';
 import { type EventStore, handleCommand } from '@parley/eventstore';
-import { APP_LOGGER, EVENT_STORE, READ_MODELS } from '@parley/platform';
+import {
+  APP_LOGGER,
+  EVENT_STORE,
+  PERSONAL_DATA_OPENER,
+  type PersonalDataOpener,
+  READ_MODELS,
+} from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import {
@@ -62,29 +73,28 @@ export class NotYetProjected extends Error {
   }
 }
 
-function identityOfAuthor(author: CommentEntry['author']): Identity {
-  return author.kind === 'account'
-    ? {
-        subscriberId: accountSubscriberId(author.accountId),
-        accountId: author.accountId,
-        email: null,
-      }
-    : { subscriberId: guestSubscriberId(author.email), accountId: null, email: author.email };
+/** A comment's author as the policy knows them: who they are (null once erased) and their name. */
+interface OpenedAuthor {
+  identity: Identity | null;
+  name: string;
 }
+
+/** Someone who cannot be told anything: an erased guest, recognised as nobody. */
+const NOBODY: Identity = { subscriberId: 'erased', accountId: null, email: null };
 
 function accountIdentity(accountId: string): Identity {
   return { subscriberId: accountSubscriberId(accountId), accountId, email: null };
 }
 
-function factsOf(entry: Omit<CommentEntry, '_v'>): CommentFacts {
+function factsOf(entry: Omit<CommentEntry, '_v'>, author: OpenedAuthor): CommentFacts {
   return {
     commentId: entry._id,
     postId: entry.postId,
     parentId: entry.parentId,
     ancestorIds: entry.ancestorIds,
     ancestorAuthorIds: entry.ancestorAuthorIds,
-    author: identityOfAuthor(entry.author),
-    authorName: entry.author.name,
+    author: author.identity ?? NOBODY,
+    authorName: author.name,
     excerpt: entry.excerpt,
     postAuthorId: entry.postAuthorId,
     postTitle: entry.postTitle,
@@ -100,16 +110,44 @@ export class PolicyService {
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
     @Inject(NOTIFICATIONS_OPTIONS) private readonly options: ResolvedNotificationsOptions,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(PERSONAL_DATA_OPENER) private readonly personalData: PersonalDataOpener,
     private readonly subscriptions: SubscriptionsService,
   ) {}
 
-  async onCommentPosted(event: EventOf<'parley.comment.posted.v1'>): Promise<void> {
+  /**
+   * A comment's author, a guest's address and name opened by the comments service (which keeps
+   * their key): an erased guest is nobody, so no mail goes to the address they had.
+   */
+  private async openAuthor(author: CommentEntry['author']): Promise<OpenedAuthor> {
+    if (author.kind === 'account')
+      return { identity: accountIdentity(author.accountId), name: author.name };
+    const [email, name] = await this.personalData.open([
+      { field: F.authorEmail, value: author.email },
+      { field: F.authorName, value: author.name },
+    ]);
+    if (email?.status !== 'plain' || name?.status !== 'plain')
+      return { identity: null, name: ERASED_PERSON_NAME };
+    return {
+      identity: {
+        subscriberId: guestSubscriberId(email.value),
+        accountId: null,
+        email: email.value,
+      },
+      name: name.value,
+    };
+  }
+
+  async onCommentPosted(event: EventOf<'parley.comment.posted.v2'>): Promise<void> {
     const d = event.data;
     // An imported comment was news on its own blog years ago: nobody is told, nor subscribed.
     if (d.imported) return;
-    if (d.notify !== 'none') {
+    const entry = commentEntryOf(d);
+    const author = await this.openAuthor(entry.author);
+    if (d.notify !== 'none' && author.identity) {
       const who =
-        d.author.kind === 'guest' ? guestWho(d.author.email) : accountWho(d.author.accountId);
+        d.author.kind === 'guest'
+          ? guestWho(author.identity.email ?? '')
+          : accountWho(d.author.accountId);
       // Accounts follow replies to their comments already; guests ask for it here.
       if (d.author.kind === 'guest')
         await this.subscriptions.subscribeFromComment({
@@ -126,7 +164,7 @@ export class PolicyService {
           targetId: d.postId,
         });
     }
-    const facts = factsOf(commentEntryOf(d));
+    const facts = factsOf(entry, author);
     if (d.status === 'approved') await this.notifyVisible(facts, event.id);
     else if (d.status === 'pending') await this.notifyHeld(facts, event.id);
   }
@@ -139,7 +177,7 @@ export class PolicyService {
       .findOne({ _id: commentId });
     if (!entry) throw new NotYetProjected(`Comment ${commentId}`);
     if (entry.deleted) return;
-    await this.notifyVisible(factsOf(entry), causeEventId);
+    await this.notifyVisible(factsOf(entry, await this.openAuthor(entry.author)), causeEventId);
   }
 
   async onPostPublished(event: EventOf<'parley.post.published.v1'>): Promise<void> {
@@ -223,7 +261,7 @@ export class PolicyService {
       .db(DIRECTORY)
       .collection<CommentEntry>('comments')
       .findOne({ _id: facts.parentId });
-    if (parent) return identityOfAuthor(parent.author);
+    if (parent) return (await this.openAuthor(parent.author)).identity;
     const accountId = facts.ancestorAuthorIds[facts.ancestorAuthorIds.length - 1] ?? null;
     return accountId ? accountIdentity(accountId) : null;
   }

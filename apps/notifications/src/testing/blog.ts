@@ -139,7 +139,7 @@ export class Blog {
       'comments',
       this.messages('comments', `comment-${id}`, [
         {
-          type: 'parley.comment.posted.v1',
+          type: 'parley.comment.posted.v2',
           data: {
             commentId: id,
             postId: input.postId,

@@ -57,6 +57,7 @@ export async function runRebuildCommand(options: RebuildCommandOptions): Promise
       projection,
       bus: infra.bus,
       store: infra.documents,
+      context: { personKeys: infra.personKeys },
       topicName: (key) => infra.topicName(key),
       dropPrevious,
       onProgress: (done, total) => {

@@ -171,6 +171,7 @@ export async function startService(
           projection,
           bus: infra.bus,
           readModels: infra.readModels,
+          context: { personKeys: infra.personKeys },
           topicName: (key) => infra.topicName(key),
           logger: infra.logger,
         }),

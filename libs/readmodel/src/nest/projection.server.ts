@@ -17,7 +17,12 @@ import {
 } from '@parley/observability';
 import type { Logger } from 'pino';
 import type { LiveReadModels } from '../live-read-models';
-import { type GenerationDb, type Projection, ProjectionGenerations } from '../projection';
+import {
+  type GenerationDb,
+  type Projection,
+  type ProjectionContext,
+  ProjectionGenerations,
+} from '../projection';
 
 export interface ProjectionServerOptions {
   service: string;
@@ -26,6 +31,8 @@ export interface ProjectionServerOptions {
   readModels: LiveReadModels;
   topicName(key: TopicKey): string;
   logger?: Logger;
+  /** What the projection may use besides its collections (the service's person keys). */
+  context?: ProjectionContext;
   /** How often to look for a generation switched by a rebuild. */
   generationPollMs?: number;
   onHandled?: (projection: string, ms: number, message: IncomingMessage) => void;
@@ -173,7 +180,12 @@ export class ProjectionServer extends Server implements CustomTransportStrategy 
           'messaging.destination.name': message.topic,
           'parley.projection': this.options.projection.name,
         },
-        () => this.options.projection.apply(event as TopicEvent<TopicKey>, db),
+        () =>
+          this.options.projection.apply(
+            event as TopicEvent<TopicKey>,
+            db,
+            this.options.context ?? {},
+          ),
       ),
     );
     if (db === this.db)

@@ -1,0 +1,79 @@
+import type { EventOf, OpenedPersonalData } from '@parley/contracts';
+import type { PersonalDataOpener, PersonalDataValue } from '@parley/platform';
+import { StreamWriter } from '@parley/testing';
+import { LiveFeedConsumer } from './live-feed.consumer';
+import type { LiveEvent, LiveHub } from './live-hub';
+
+const NAME = 'pd1.k-wade.AAAAAAAAAAAAAAAA.bmFtZQ.AAAAAAAAAAAAAAAAAAAAAA';
+const EMAIL = 'pd1.k-wade.BBBBBBBBBBBBBBBB.ZW1haWw.BBBBBBBBBBBBBBBBBBBBBB';
+const URL = 'pd1.k-wade.CCCCCCCCCCCCCCCC.dXJs.CCCCCCCCCCCCCCCCCCCCCC';
+
+/** The comments service's contract as the live feed sees it: the values it was asked for. */
+class Opener implements PersonalDataOpener {
+  asked: PersonalDataValue[] = [];
+  constructor(private readonly answers: Record<string, OpenedPersonalData>) {}
+  async open(values: readonly PersonalDataValue[]): Promise<OpenedPersonalData[]> {
+    this.asked.push(...values);
+    return values.map((v) => this.answers[v.value] ?? { status: 'unreadable' });
+  }
+}
+
+function postedBySealedGuest(): EventOf<'parley.comment.posted.v2'> {
+  const [event] = new StreamWriter('comment-c1', '/parley/comments').next({
+    type: 'parley.comment.posted.v2',
+    data: {
+      commentId: 'c1',
+      postId: 'p1',
+      parentId: null,
+      ancestorIds: [],
+      ancestorAuthorIds: [],
+      depth: 1,
+      author: { kind: 'guest', guestId: 'g1', name: NAME, email: EMAIL, url: URL },
+      body: 'Hello',
+      html: '<p>Hello</p>',
+      status: 'approved',
+      moderationReason: null,
+      notify: 'none',
+      postAuthorId: null,
+      postTitle: 'Her',
+      postSlug: 'her',
+      viewerTokenHash: null,
+      postedAt: '2026-11-24T12:00:00.000Z',
+    },
+  });
+  return event as EventOf<'parley.comment.posted.v2'>;
+}
+
+async function liveAuthor(opener: Opener): Promise<unknown> {
+  const published: LiveEvent[] = [];
+  const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
+  await new LiveFeedConsumer(hub as unknown as LiveHub, opener).onPosted(postedBySealedGuest());
+  const [comment] = published;
+  return comment?.type === 'comment' ? comment.data.author : undefined;
+}
+
+describe('the live comment feed', () => {
+  it("shows a guest's name and website opened by the comments service, and never asks for the email", async () => {
+    const opener = new Opener({
+      [NAME]: { status: 'plain', value: 'Wade Watts' },
+      [URL]: { status: 'plain', value: 'https://wade.example' },
+    });
+    expect(await liveAuthor(opener)).toEqual({
+      kind: 'guest',
+      accountId: null,
+      name: 'Wade Watts',
+      url: 'https://wade.example',
+    });
+    expect(opener.asked.map((v) => v.field)).toEqual(['comment.author.name', 'comment.author.url']);
+  });
+
+  it('shows an erased guest as a deleted reader without a website', async () => {
+    const erased = new Opener({ [NAME]: { status: 'erased' }, [URL]: { status: 'erased' } });
+    expect(await liveAuthor(erased)).toEqual({
+      kind: 'guest',
+      accountId: null,
+      name: 'Deleted reader',
+      url: null,
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * The sealed fields of comment events, by the name each was sealed for (the name is
+ * authenticated with the value: a value opens only as the field it was sealed for).
+ */
+export const COMMENT_PERSONAL_FIELDS = {
+  authorName: 'comment.author.name',
+  authorEmail: 'comment.author.email',
+  authorUrl: 'comment.author.url',
+} as const;
+export type CommentPersonalField =
+  (typeof COMMENT_PERSONAL_FIELDS)[keyof typeof COMMENT_PERSONAL_FIELDS];
+
+/** What an erased person's comments show instead of their name. */
+export const ERASED_PERSON_NAME = 'Deleted reader';
+
+/** The internal route of the comments service that opens the personal data of its events. */
+export const OPEN_PERSONAL_DATA_PATH = '/v1/personal-data/opened';
+export const OPEN_PERSONAL_DATA_MAX_VALUES = 500;
+
+/**
+ * `POST /v1/personal-data/opened` on the comments service (internal: never forwarded by the
+ * gateway; services and admins only): the sealed values of comment events, each with its field.
+ */
+export const openPersonalDataRequestSchema = z.object({
+  values: z
+    .array(
+      z.object({
+        field: z.enum(Object.values(COMMENT_PERSONAL_FIELDS) as [CommentPersonalField]),
+        value: z.string().max(16384),
+      }),
+    )
+    .max(OPEN_PERSONAL_DATA_MAX_VALUES),
+});
+export type OpenPersonalDataRequest = z.infer<typeof openPersonalDataRequestSchema>;
+
+/** One value opened: its plaintext, erased (its person's key is destroyed) or unreadable. */
+export const openedPersonalDataSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('plain'), value: z.string() }),
+  z.object({ status: z.literal('erased') }),
+  z.object({ status: z.literal('unreadable') }),
+]);
+export type OpenedPersonalData = z.infer<typeof openedPersonalDataSchema>;
+
+/** The values in the order they were asked. */
+export const openPersonalDataResponseSchema = z.object({
+  values: z.array(openedPersonalDataSchema),
+});
+export type OpenPersonalDataResponse = z.infer<typeof openPersonalDataResponseSchema>;
