@@ -10,6 +10,7 @@ import {
   type PostCommentRequest,
   type PostCommentResponse,
 } from '@parley/contracts';
+import { ERASED_PERSON_NAME } from '@parley/domain';
 import { type EventStore, handleCommand, loadState } from '@parley/eventstore';
 import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, validationProblem } from '@parley/platform';
 import type { Logger } from 'pino';
@@ -32,6 +33,7 @@ import {
 import {
   authorKeyOf,
   avatarSeedOf,
+  ERASED_AUTHOR_KEY,
   guestIdOf,
   newCommentId,
   newViewerToken,
@@ -67,8 +69,15 @@ export function commentView(comment: Comment): CommentView {
     postId: comment.postId,
     parentId: comment.parentId,
     depth: comment.depth,
-    author:
-      author.kind === 'account'
+    author: comment.erased
+      ? {
+          kind: author.kind,
+          accountId: null,
+          name: ERASED_PERSON_NAME,
+          url: null,
+          avatarSeed: avatarSeedOf(ERASED_AUTHOR_KEY),
+        }
+      : author.kind === 'account'
         ? {
             kind: 'account',
             accountId: author.accountId,

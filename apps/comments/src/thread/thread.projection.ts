@@ -1,5 +1,10 @@
 import type { AnyEvent, EventType } from '@parley/contracts';
-import { type CommentStreamEvent, commentStatusAfter, wordpressIdOf } from '@parley/domain';
+import {
+  type CommentStreamEvent,
+  commentStatusAfter,
+  ERASED_PERSON_NAME,
+  wordpressIdOf,
+} from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import {
   applyToOwnedDocument,
@@ -9,7 +14,12 @@ import {
   type Projection,
   type ProjectionDb,
 } from '@parley/readmodel';
-import { authorKeyOfComment, avatarSeedOf, textKeyOf } from '../comments/comment-keys';
+import {
+  authorKeyOfComment,
+  avatarSeedOf,
+  ERASED_AUTHOR_KEY,
+  textKeyOf,
+} from '../comments/comment-keys';
 import {
   AUTHOR_NAMES_VERSION,
   type AuthorNameDocument,
@@ -98,9 +108,26 @@ function evolveComment(
       };
     case 'parley.comment.deleted.v1':
       return { ...doc, deleted: true };
+    case 'parley.comment.author-erased.v1':
+      return erasedAuthor(doc, event.data.mode);
     default:
       return assertNever(event, 'comment event');
   }
+}
+
+/** A comment whose author was erased: nothing of them is left, and with `remove` no text either. */
+function erasedAuthor(doc: Doc, mode: 'anonymize' | 'remove'): Doc {
+  const anonymized: Doc = {
+    ...doc,
+    author: { kind: doc.author.kind, accountId: null, name: ERASED_PERSON_NAME, url: null },
+    authorKey: ERASED_AUTHOR_KEY,
+    guestEmail: null,
+    clientKey: null,
+    avatarSeed: avatarSeedOf(ERASED_AUTHOR_KEY),
+    viewerTokenHash: null,
+  };
+  if (mode === 'anonymize') return anonymized;
+  return { ...anonymized, body: '', textKey: textKeyOf(''), html: '', deleted: true };
 }
 
 /**
@@ -301,6 +328,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       case 'parley.comment.restored.v1':
       case 'parley.comment.edited.v1':
       case 'parley.comment.deleted.v1':
+      case 'parley.comment.author-erased.v1':
         return applyCommentEvent(event, db);
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':

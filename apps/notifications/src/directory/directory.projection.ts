@@ -1,5 +1,5 @@
 import type { CommentStatus, EventData, NotifyChoice, Role } from '@parley/contracts';
-import { commentStatusAfter } from '@parley/domain';
+import { commentStatusAfter, ERASED_PERSON_NAME } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 /** What the policy needs of an account: where to write, whether it may, what to call it. */
@@ -20,7 +20,9 @@ export interface PostEntry extends Versioned {
 
 export type CommentAuthorEntry =
   | { kind: 'account'; accountId: string; name: string }
-  | { kind: 'guest'; email: string; name: string };
+  | { kind: 'guest'; email: string; name: string }
+  /** Erased at their request: nobody to notify of replies, no address or name kept. */
+  | { kind: 'erased'; name: string };
 
 /** What the policy needs of a comment once its posted event is gone by: enough to notify on approval. */
 export interface CommentEntry extends Versioned {
@@ -159,7 +161,8 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
       case 'parley.comment.trashed.v1':
       case 'parley.comment.restored.v1':
       case 'parley.comment.edited.v1':
-      case 'parley.comment.deleted.v1': {
+      case 'parley.comment.deleted.v1':
+      case 'parley.comment.author-erased.v1': {
         const id = event.data.commentId;
         await applyToOwnedDocument<CommentEntry>(
           db.collection('comments'),
@@ -180,6 +183,15 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
                 return { ...moved, excerpt: excerptOf(event.data.body) };
               case 'parley.comment.deleted.v1':
                 return { ...moved, deleted: true };
+              case 'parley.comment.author-erased.v1': {
+                const erased = {
+                  ...moved,
+                  author: { kind: 'erased' as const, name: ERASED_PERSON_NAME },
+                };
+                return event.data.mode === 'remove'
+                  ? { ...erased, excerpt: '', deleted: true }
+                  : erased;
+              }
             }
           },
         );

@@ -62,7 +62,11 @@ export class NotYetProjected extends Error {
   }
 }
 
+/** Whoever an erased author was: nobody's subscriber, so nobody is spared or told as them. */
+const ERASED_AUTHOR: Identity = { subscriberId: 'erased', accountId: null, email: null };
+
 function identityOfAuthor(author: CommentEntry['author']): Identity {
+  if (author.kind === 'erased') return ERASED_AUTHOR;
   return author.kind === 'account'
     ? {
         subscriberId: accountSubscriberId(author.accountId),
@@ -223,7 +227,8 @@ export class PolicyService {
       .db(DIRECTORY)
       .collection<CommentEntry>('comments')
       .findOne({ _id: facts.parentId });
-    if (parent) return identityOfAuthor(parent.author);
+    // A reply to an erased person's comment tells nobody.
+    if (parent) return parent.author.kind === 'erased' ? null : identityOfAuthor(parent.author);
     const accountId = facts.ancestorAuthorIds[facts.ancestorAuthorIds.length - 1] ?? null;
     return accountId ? accountIdentity(accountId) : null;
   }

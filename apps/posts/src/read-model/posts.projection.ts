@@ -327,7 +327,11 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
       commentId,
       // A comment whose posted event is missing counts once a moderator approves it.
       status: commentStatusAfter(current?.status ?? 'pending', event),
-      deleted: (current?.deleted ?? false) || event.type === 'parley.comment.deleted.v1',
+      deleted:
+        (current?.deleted ?? false) ||
+        event.type === 'parley.comment.deleted.v1' ||
+        // A comment removed with its author's data is a tombstone: it counts no more.
+        (event.type === 'parley.comment.author-erased.v1' && event.data.mode === 'remove'),
     }),
   );
   await recountPost(db, postId);
@@ -415,6 +419,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.comment.trashed.v1':
       case 'parley.comment.restored.v1':
       case 'parley.comment.deleted.v1':
+      case 'parley.comment.author-erased.v1':
         return applyCommentEvent(event, db);
       case 'parley.account.registered.v1':
       case 'parley.account.display-name-changed.v1':

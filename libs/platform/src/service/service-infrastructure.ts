@@ -11,6 +11,7 @@ import {
 } from '@parley/eventstore';
 import { lockFolder } from '@parley/files';
 import { EmbeddedMessageBus, KafkaMessageBus, type MessageBus } from '@parley/messaging';
+import { EmbeddedPersonKeyStore, MongoPersonKeyStore, type PersonKeyStore } from '@parley/privacy';
 import {
   type DocumentStore,
   LiveReadModels,
@@ -34,6 +35,8 @@ export interface ServiceInfrastructure {
   readonly bus: MessageBus;
   readonly documents: DocumentStore;
   readonly readModels: LiveReadModels;
+  /** The keys of the people whose data the service owns, kept apart from its events. */
+  readonly personKeys: PersonKeyStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly partitions: number;
@@ -68,6 +71,8 @@ export async function createDistributedInfrastructure(
     groupPrefix: config.kafka.topicPrefix,
   });
   const documents = new MongoDocumentStore(mongo);
+  const personKeys = new MongoPersonKeyStore(mongo);
+  await personKeys.init();
   const kafkaCheck = kafkaReadiness(kafkaOptions, logger);
   return {
     mode: 'distributed',
@@ -77,6 +82,7 @@ export async function createDistributedInfrastructure(
     bus,
     documents,
     readModels: new LiveReadModels(documents),
+    personKeys,
     clock,
     logger,
     partitions: config.kafka.partitions,
@@ -157,6 +163,9 @@ export async function createEmbeddedInfrastructure(
     platform.clock,
   );
   const documents = new MemoryDocumentStore();
+  const personKeys = await EmbeddedPersonKeyStore.open(
+    platform.dataDir ? join(platform.dataDir, service, 'person-keys.json') : undefined,
+  );
   return {
     mode: 'embedded',
     service,
@@ -165,6 +174,7 @@ export async function createEmbeddedInfrastructure(
     bus: platform.bus,
     documents,
     readModels: new LiveReadModels(documents),
+    personKeys,
     clock: platform.clock,
     logger,
     partitions: platform.partitions,

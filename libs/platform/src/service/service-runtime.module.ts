@@ -18,6 +18,7 @@ import {
   EVENT_STORE,
   LEASES,
   MESSAGE_BUS,
+  PERSON_KEYS,
   READ_MODELS,
   SERVICE_INFRASTRUCTURE,
 } from './tokens';
@@ -84,6 +85,7 @@ export class ServiceRuntimeModule {
         { provide: LEASES, useValue: infra.leases },
         { provide: MESSAGE_BUS, useValue: infra.bus },
         { provide: READ_MODELS, useValue: infra.readModels },
+        { provide: PERSON_KEYS, useValue: infra.personKeys },
         { provide: CLOCK, useValue: infra.clock },
         { provide: APP_LOGGER, useValue: infra.logger },
         ServiceLifecycle,
@@ -94,6 +96,7 @@ export class ServiceRuntimeModule {
         LEASES,
         MESSAGE_BUS,
         READ_MODELS,
+        PERSON_KEYS,
         CLOCK,
         APP_LOGGER,
         ServiceLifecycle,

@@ -5,3 +5,4 @@ export const LEASES = Symbol('LEASES');
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 export const READ_MODELS = Symbol('READ_MODELS');
 export const CLOCK = Symbol('CLOCK');
+export const PERSON_KEYS = Symbol('PERSON_KEYS');
