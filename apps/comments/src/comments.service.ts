@@ -3,6 +3,7 @@ import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { CommentsModule } from './comments/comments.module';
 import { LikesModule } from './likes/likes.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { postStatusProjection } from './post-status/post-status.projection';
 import { SettingsModule } from './settings/settings.module';
 import { ThreadModule } from './thread/thread.module';
@@ -24,6 +25,7 @@ export function commentsService(_config?: CommentsConfig): ServiceDefinition {
         CommentsModule,
         ModerationModule,
         LikesModule,
+        PersonalDataModule,
       ],
     }),
   };

@@ -16,3 +16,4 @@ export * from './http/exports.api';
 export * from './http/imports.api';
 export * from './policy';
 export * from './http/wordpress.api';
+export * from './http/erasure.api';
