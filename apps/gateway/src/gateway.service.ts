@@ -20,6 +20,8 @@ import { registerSecurityHeaders } from './http/security-headers';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { STAFF_NAMES } from './identity/staff-names.projection';
 import { AuthController } from './identity/auth.controller';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PersonalDataErasure } from './personal-data/personal-data-erasure.service';
 import {
   ENDED_SESSIONS,
   ENDED_SESSIONS_OPTIONS,
@@ -123,6 +125,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           CommentsController,
           WordpressController,
           NotificationsController,
+          PersonalDataController,
           ImportsController,
           LiveController,
           LiveFeedConsumer,
@@ -144,6 +147,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           },
           EndedSessions,
           IdentityService,
+          PersonalDataErasure,
           ImportJobs,
           PublicApi,
           BlogIdentity,

@@ -263,10 +263,16 @@ async function applyLikeEvent(
 }
 
 async function applyAccountEvent(
-  event: Envelope<'parley.account.registered.v1' | 'parley.account.display-name-changed.v1'>,
+  event: Envelope<
+    | 'parley.account.registered.v1'
+    | 'parley.account.display-name-changed.v1'
+    | 'parley.account.erased.v1'
+  >,
   db: ProjectionDb,
 ) {
-  const { accountId, displayName } = event.data;
+  const { accountId } = event.data;
+  const displayName =
+    event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
   await applyToOwnedDocument<AuthorNameDocument>(
     db.collection<AuthorNameDocument>(C.authors),
     accountId,
@@ -335,6 +341,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
         return applyLikeEvent(event, db);
       case 'parley.account.registered.v1':
       case 'parley.account.display-name-changed.v1':
+      case 'parley.account.erased.v1':
         return applyAccountEvent(event, db);
       // Settings are read from their stream; addresses and roles do not show in threads.
       case 'parley.comment-settings.changed.v1':

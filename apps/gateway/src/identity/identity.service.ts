@@ -18,7 +18,15 @@ import {
 } from '@parley/eventstore';
 import type { Mailer } from '@parley/mail';
 import { currentCorrelation } from '@parley/observability';
-import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, READ_MODELS } from '@parley/platform';
+import {
+  APP_LOGGER,
+  CLOCK,
+  type Clock,
+  EVENT_STORE,
+  PERSON_KEYS,
+  READ_MODELS,
+} from '@parley/platform';
+import { accountPerson, type PersonKeyStore } from '@parley/privacy';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import { type Account, accountDecider } from './account.decider';
@@ -94,6 +102,62 @@ const loginStream = (key: string) => `identity-login-${key}`;
 const mailStream = (key: string) => `identity-mail-${key}`;
 const accountSessionsStream = (id: string) => `identity-account-sessions-${id}`;
 
+/** The account registered with an address, verified or not; null when none is. */
+export async function accountIdByEmail(
+  store: EventStore,
+  emailInput: string,
+): Promise<string | null> {
+  return (await loadState(store, reservationDecider, emailStream(normalizeEmail(emailInput))))
+    .accountId;
+}
+
+/** What erasing an account did: whether it was erased now, and the sessions it ended. */
+export interface AccountErasure {
+  erased: boolean;
+  endedSessions: string[];
+  keysDestroyed: number;
+}
+
+/**
+ * Erases an account from the identity event store: the account records it (once), its sessions
+ * end, and its keys are destroyed. A plain function, so that a command can run it without the app.
+ */
+export async function eraseAccount(
+  store: EventStore,
+  keys: PersonKeyStore,
+  accountId: string,
+  options: { now: Clock; context: AppendContext },
+): Promise<AccountErasure | null> {
+  const outcome = await handleCommand(
+    store,
+    accountDecider,
+    accountStream(accountId),
+    { type: 'Erase' },
+    options.context,
+    { now: options.now },
+  );
+  if (!outcome.ok) return null;
+  const { sessionIds } = await loadState(
+    store,
+    accountSessionsDecider,
+    accountSessionsStream(accountId),
+  );
+  const endedSessions: string[] = [];
+  for (const sessionId of sessionIds) {
+    const revoked = await handleCommand(
+      store,
+      sessionDecider,
+      sessionStream(sessionId),
+      { type: 'Revoke' },
+      options.context,
+      { now: options.now },
+    );
+    if (revoked.ok && revoked.events.length > 0) endedSessions.push(sessionId);
+  }
+  const keysDestroyed = await keys.destroy(accountPerson(accountId));
+  return { erased: outcome.events.length > 0, endedSessions, keysDestroyed };
+}
+
 /** The account that holds an address and has proved it, from the identity event store; null when none does. */
 export async function verifiedAccountByEmail(
   store: EventStore,
@@ -132,6 +196,7 @@ export class IdentityService {
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
     private readonly endedSessions: EndedSessions,
+    @Inject(PERSON_KEYS) private readonly keys: PersonKeyStore,
   ) {
     this.tokens = new TokenSigner(options.jwtSecret, options.accessTtlSeconds);
   }
@@ -376,6 +441,24 @@ export class IdentityService {
    */
   verifiedAccountByEmail(emailInput: string): Promise<AccountView | null> {
     return verifiedAccountByEmail(this.store, emailInput);
+  }
+
+  /** The account registered with an address, verified or not; null when none is. */
+  accountIdByEmail(emailInput: string): Promise<string | null> {
+    return accountIdByEmail(this.store, emailInput);
+  }
+
+  /** Erases an account at its owner's or an admin's request (see eraseAccount). */
+  async erase(accountId: string): Promise<Outcome<AccountErasure>> {
+    const erasure = await eraseAccount(this.store, this.keys, accountId, {
+      now: this.clock,
+      context: this.context(),
+    });
+    if (!erasure) return fail('AccountNotFound', 'There is no such account');
+    // This instance refuses the account's access tokens at once; the others when the events reach them.
+    for (const sessionId of erasure.endedSessions) this.endedSessions.end(sessionId, this.clock());
+    this.logger.info({ accountId, erased: erasure.erased }, 'account erased');
+    return ok(erasure);
   }
 
   async changeDisplayName(accountId: string, displayName: string): Promise<Outcome<AccountView>> {

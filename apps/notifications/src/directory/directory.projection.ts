@@ -86,7 +86,8 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
       case 'parley.account.registered.v1':
       case 'parley.account.email-verified.v1':
       case 'parley.account.display-name-changed.v1':
-      case 'parley.account.roles-changed.v1': {
+      case 'parley.account.roles-changed.v1':
+      case 'parley.account.erased.v1': {
         const id = event.data.accountId;
         await applyToOwnedDocument<AccountEntry>(
           db.collection('accounts'),
@@ -108,6 +109,17 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
                 return current && { ...current, displayName: event.data.displayName };
               case 'parley.account.roles-changed.v1':
                 return current && { ...current, roles: event.data.roles };
+              case 'parley.account.erased.v1':
+                // No address is left to write to, and no name to show.
+                return (
+                  current && {
+                    ...current,
+                    email: '',
+                    emailVerified: false,
+                    displayName: ERASED_PERSON_NAME,
+                    roles: [],
+                  }
+                );
             }
           },
         );

@@ -15,6 +15,7 @@ import {
 import {
   type CommentStreamEvent,
   commentStatusAfter,
+  ERASED_PERSON_NAME,
   wordpressIdOf,
   wordpressTermIdOf,
 } from '@parley/domain';
@@ -338,10 +339,16 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
 }
 
 async function applyAccountEvent(
-  event: Envelope<'parley.account.registered.v1' | 'parley.account.display-name-changed.v1'>,
+  event: Envelope<
+    | 'parley.account.registered.v1'
+    | 'parley.account.display-name-changed.v1'
+    | 'parley.account.erased.v1'
+  >,
   db: ProjectionDb,
 ) {
-  const { accountId, displayName } = event.data;
+  const { accountId } = event.data;
+  const displayName =
+    event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
   await applyToOwnedDocument<AccountNameDocument>(
     db.collection<AccountNameDocument>(COLLECTIONS.accounts),
     accountId,
@@ -423,6 +430,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
         return applyCommentEvent(event, db);
       case 'parley.account.registered.v1':
       case 'parley.account.display-name-changed.v1':
+      case 'parley.account.erased.v1':
         return applyAccountEvent(event, db);
       case 'parley.comment.edited.v1':
       case 'parley.comment.liked.v1':

@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Actor, ErasureRequest, ErasureResult } from '@parley/contracts';
+import { IdentityService } from '../identity/identity.service';
+import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
+import { type AccountEraser, erasePerson } from './person-erasure';
+
+/** Erasing a person across the platform, for the admin route, the account page and the command. */
+@Injectable()
+export class PersonalDataErasure {
+  private readonly accounts: AccountEraser;
+
+  constructor(
+    @Inject(SERVICE_CLIENTS) private readonly services: ServiceClients,
+    identity: IdentityService,
+  ) {
+    this.accounts = {
+      accountIdByEmail: (email) => identity.accountIdByEmail(email),
+      erase: async (accountId) => {
+        const outcome = await identity.erase(accountId);
+        return outcome.ok ? outcome.value : null;
+      },
+    };
+  }
+
+  erase(request: ErasureRequest, actor: Actor): Promise<ErasureResult> {
+    return erasePerson(this.services, this.accounts, request, actor);
+  }
+}
