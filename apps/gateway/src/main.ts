@@ -4,6 +4,7 @@ import { runServiceProcess } from '@parley/platform';
 import { gatewayExportCommand } from './export/export-service-command';
 import { gatewayService } from './gateway.service';
 import { gatewayImportCommand } from './imports/import-command';
+import { gatewayPrivacyCommand } from './personal-data/privacy-service-command';
 
 void runServiceProcess(
   'gateway',
@@ -19,5 +20,5 @@ void runServiceProcess(
       liveStreams: config.liveStreams,
       imports: config.imports,
     }),
-  { import: gatewayImportCommand, export: gatewayExportCommand },
+  { import: gatewayImportCommand, export: gatewayExportCommand, privacy: gatewayPrivacyCommand },
 );

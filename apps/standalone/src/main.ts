@@ -8,6 +8,8 @@ import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 import { runImportCommand } from '@parley/wordpress';
 import { runExportCommand } from '../../gateway/src/export/export-command';
+import { runEraseCommand } from '../../gateway/src/personal-data/erase-command';
+import { PersonalDataErasure } from '../../gateway/src/personal-data/personal-data-erasure.service';
 import { SERVICE_CLIENTS, type ServiceClients } from '../../gateway/src/proxy/service-clients';
 import { BlogIdentity } from '../../gateway/src/web/blog-identity';
 import { embeddedImportTarget } from './import-target';
@@ -92,6 +94,38 @@ async function main(): Promise<void> {
             ...blog,
             url: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
           },
+          close: () => parley.close(),
+        };
+      },
+    });
+    process.exit(code);
+  }
+  if (process.argv[2] === 'privacy') {
+    // The data folder's Parley, nothing listening beyond loopback; the summary alone goes to stdout.
+    const [name, ...args] = process.argv.slice(3);
+    const commands: Record<string, typeof runEraseCommand> = { erase: runEraseCommand };
+    const command = name === undefined ? undefined : commands[name];
+    if (!command) {
+      process.stderr.write(`usage: privacy <${Object.keys(commands).join('|')}> …\n`);
+      process.exit(64);
+    }
+    const code = await command({
+      args,
+      out: process.stdout,
+      log: process.stderr,
+      connect: async () => {
+        const parley = await startEmbeddedParley({
+          dataDir: env.DATA_DIR,
+          host: '127.0.0.1',
+          port: 0,
+          logLevel: env.LOG_LEVEL,
+          logDestination: destination(2),
+          ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+          webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+        });
+        const erasure = parley.gateway.app.get(PersonalDataErasure, { strict: false });
+        return {
+          erase: (request, actor) => erasure.erase(request, actor),
           close: () => parley.close(),
         };
       },

@@ -1,0 +1,52 @@
+import { PassThrough } from 'node:stream';
+import type { ErasureRequest } from '@parley/contracts';
+import { runEraseCommand } from './erase-command';
+
+function run(args: string[]) {
+  const out = new PassThrough();
+  const log = new PassThrough();
+  const asked: ErasureRequest[] = [];
+  let connected = false;
+  const code = runEraseCommand({
+    args,
+    out,
+    log,
+    connect: async () => {
+      connected = true;
+      return {
+        erase: async (request) => {
+          asked.push(request);
+          return {
+            mode: request.mode,
+            comments: 2,
+            subscriptions: 1,
+            keysDestroyed: 1,
+            account: false,
+          };
+        },
+        close: async () => undefined,
+      };
+    },
+  });
+  const text = (stream: PassThrough) => String(stream.read() ?? '');
+  return code.then((exit) => ({ exit, asked, connected, out: text(out), log: text(log) }));
+}
+
+describe('privacy erase', () => {
+  it('anonymizes by default and removes with --remove, printing what it erased', async () => {
+    const anonymized = await run(['gus@example.com']);
+    expect(anonymized.exit).toBe(0);
+    expect(anonymized.asked).toEqual([{ email: 'gus@example.com', mode: 'anonymize' }]);
+    expect(JSON.parse(anonymized.out)).toMatchObject({ comments: 2, subscriptions: 1 });
+    const removed = await run(['--remove', 'gus@example.com']);
+    expect(removed.asked).toEqual([{ email: 'gus@example.com', mode: 'remove' }]);
+  });
+
+  it('says how to use it, and touches nothing, without one valid address', async () => {
+    for (const args of [[], ['not-an-address'], ['a@example.com', 'b@example.com']]) {
+      const outcome = await run(args);
+      expect(outcome).toMatchObject({ exit: 64, connected: false });
+      expect(outcome.log).toContain('usage: privacy erase <email> [--remove]');
+    }
+  });
+});
