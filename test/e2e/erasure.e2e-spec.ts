@@ -98,6 +98,8 @@ function erasure(mode: HarnessMode): void {
       expect(bad.headers.get('content-type')).toContain('application/problem+json');
       expect(bad.body.errors?.map((e) => e.field)).toEqual(['email']);
 
+      const adminItself = await call<Problem>('DELETE', '/api/v1/me', undefined, admin);
+      expect(adminItself.status).toBe(409);
       const erasedGus = await erase({ email: 'GUS@guest.example' }, admin);
       expect(erasedGus.status).toBe(200);
       expect(erasedGus.body).toMatchObject({ mode: 'anonymize', comments: 1, account: false });

@@ -52,6 +52,7 @@ export type AccountError = DomainError<
   | 'EmailMismatch'
   | 'NotAllowed'
   | 'CannotDemoteSelf'
+  | 'CannotEraseAdmin'
   | 'ResetLinkInvalid'
 >;
 
@@ -140,6 +141,12 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
     if (!state.exists) return domainError('AccountNotFound', 'There is no such account');
     switch (command.type) {
       case 'Erase':
+        // As an admin cannot demote themselves: the blog is never left without one by accident.
+        if (state.roles.includes('admin'))
+          return domainError(
+            'CannotEraseAdmin',
+            'An admin account is erased once another admin has taken its admin role away',
+          );
         return [
           { type: 'parley.account.erased.v1', data: { accountId: state.accountId, erasedAt: at } },
         ];

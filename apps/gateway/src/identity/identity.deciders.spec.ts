@@ -141,6 +141,13 @@ describe('the account decider', () => {
       });
     });
 
+    it('refuses to erase an admin, so that the blog keeps one', () => {
+      account
+        .given([{ ...registered, data: { ...registered.data, roles: ['admin'] } }])
+        .when({ type: 'Erase' })
+        .thenError('CannotEraseAdmin');
+    });
+
     it('takes no other command, nor a second registration under its id', () => {
       account
         .given([registered, erased])

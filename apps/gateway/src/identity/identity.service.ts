@@ -29,7 +29,7 @@ import {
 import { accountPerson, type PersonKeyStore } from '@parley/privacy';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
-import { type Account, accountDecider } from './account.decider';
+import { type Account, type AccountError, accountDecider } from './account.decider';
 import {
   type AccessClaims,
   TokenSigner,
@@ -65,6 +65,7 @@ export type IdentityErrorCode =
   | 'AccountNotFound'
   | 'NotAllowed'
   | 'CannotDemoteSelf'
+  | 'CannotEraseAdmin'
   | 'EmailMismatch'
   | 'NameReserved'
   | 'TooManyAttempts';
@@ -127,7 +128,7 @@ export async function eraseAccount(
   keys: PersonKeyStore,
   accountId: string,
   options: { now: Clock; context: AppendContext },
-): Promise<AccountErasure | null> {
+): Promise<AccountErasure | AccountError> {
   const outcome = await handleCommand(
     store,
     accountDecider,
@@ -136,7 +137,7 @@ export async function eraseAccount(
     options.context,
     { now: options.now },
   );
-  if (!outcome.ok) return null;
+  if (!outcome.ok) return outcome.error;
   const { sessionIds } = await loadState(
     store,
     accountSessionsDecider,
@@ -454,7 +455,10 @@ export class IdentityService {
       now: this.clock,
       context: this.context(),
     });
-    if (!erasure) return fail('AccountNotFound', 'There is no such account');
+    if ('kind' in erasure)
+      return erasure.code === 'CannotEraseAdmin'
+        ? fail('CannotEraseAdmin', erasure.message)
+        : fail('AccountNotFound', 'There is no such account');
     // This instance refuses the account's access tokens at once; the others when the events reach them.
     for (const sessionId of erasure.endedSessions) this.endedSessions.end(sessionId, this.clock());
     this.logger.info({ accountId, erased: erasure.erased }, 'account erased');

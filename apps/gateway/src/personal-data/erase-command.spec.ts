@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { ErasureRequest } from '@parley/contracts';
-import { runEraseCommand } from './erase-command';
+import { ErasureRefused, runEraseCommand } from './erase-command';
 
-function run(args: string[]) {
+function run(args: string[], refuse = false) {
   const out = new PassThrough();
   const log = new PassThrough();
   const asked: ErasureRequest[] = [];
@@ -16,6 +16,7 @@ function run(args: string[]) {
       return {
         erase: async (request) => {
           asked.push(request);
+          if (refuse) throw new ErasureRefused('An admin account is erased once demoted');
           return {
             mode: request.mode,
             comments: 2,
@@ -40,6 +41,13 @@ describe('privacy erase', () => {
     expect(JSON.parse(anonymized.out)).toMatchObject({ comments: 2, subscriptions: 1 });
     const removed = await run(['--remove', 'gus@example.com']);
     expect(removed.asked).toEqual([{ email: 'gus@example.com', mode: 'remove' }]);
+  });
+
+  it('says why, and fails, when the erasure is refused', async () => {
+    const refused = await run(['boss@example.com'], true);
+    expect(refused.exit).toBe(1);
+    expect(refused.out).toBe('');
+    expect(refused.log).toContain('not erased: An admin account is erased once demoted');
   });
 
   it('says how to use it, and touches nothing, without one valid address', async () => {

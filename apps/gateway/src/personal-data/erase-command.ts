@@ -1,10 +1,19 @@
 import type { Writable } from 'node:stream';
+import { ProblemException } from '@parley/platform';
 import {
   type Actor,
   type ErasureRequest,
   type ErasureResult,
   erasureRequestSchema,
 } from '@parley/contracts';
+
+/** The erasure was refused for a reason the operator can act on (an admin account). */
+export class ErasureRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ErasureRefused';
+  }
+}
 
 export const ERASE_USAGE = 'usage: privacy erase <email> [--remove]\n';
 
@@ -29,6 +38,13 @@ export interface EraseCommandOptions {
   log: Writable;
 }
 
+/** Why an erasure was refused, from the command's own refusal or the gateway's problem; null otherwise. */
+function refusalOf(error: unknown): string | null {
+  if (error instanceof ErasureRefused) return error.message;
+  if (error instanceof ProblemException && error.status === 409) return error.detail ?? error.title;
+  return null;
+}
+
 /**
  * `erase <email> [--remove]`: erases the guest of that address and the account registered with
  * it, anonymizing their comments unless `--remove` is given. Answers the exit code (64 usage).
@@ -49,6 +65,11 @@ export async function runEraseCommand(options: EraseCommandOptions): Promise<num
     const result = await parley.erase(parsed.data, OPERATOR);
     options.out.write(`${JSON.stringify(result)}\n`);
     return 0;
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal === null) throw error;
+    options.log.write(`not erased: ${refusal}\n`);
+    return 1;
   } finally {
     await parley.close();
   }

@@ -10,16 +10,17 @@ import type { ServiceClients } from '../proxy/service-clients';
 /** What erasing an account needs of identity: finding it by address, and erasing it. */
 export interface AccountEraser {
   accountIdByEmail(email: string): Promise<string | null>;
-  /** Null when there is no such account. */
+  /** Null when there is no such account; throws when the account may not be erased (an admin). */
   erase(accountId: string): Promise<{ erased: boolean; keysDestroyed: number } | null>;
 }
 
 type PersonOfRequest = { email: string } | { accountId: string };
 
 /**
- * Erases a person everywhere: the services that hold their data first (comments, then
- * subscriptions), then the account itself, so that a failure half way can be run again and
- * finishes what was left. An address erases its guest and the account registered with it.
+ * Erases a person everywhere: the account first (an admin account is refused before anything is
+ * erased), then the services that hold their data (comments, then subscriptions). Every step is
+ * idempotent, so a failure half way is run again and finishes what was left. An address erases
+ * its guest and the account registered with it.
  */
 export async function erasePerson(
   services: ServiceClients,
@@ -41,6 +42,13 @@ export async function erasePerson(
     keysDestroyed: 0,
     account: false,
   };
+  if (accountId !== null) {
+    const erased = await accounts.erase(accountId);
+    if (erased) {
+      total.account = erased.erased;
+      total.keysDestroyed += erased.keysDestroyed;
+    }
+  }
   for (const person of people) {
     for (const service of [services.comments, services.notifications]) {
       const answer = await service.call<ServiceErasure>({
@@ -50,13 +58,6 @@ export async function erasePerson(
         actor,
       });
       add(total, answer.body);
-    }
-  }
-  if (accountId !== null) {
-    const erased = await accounts.erase(accountId);
-    if (erased) {
-      total.account = erased.erased;
-      total.keysDestroyed += erased.keysDestroyed;
     }
   }
   return total;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, ErasureRequest, ErasureResult } from '@parley/contracts';
+import { identityProblem } from '../identity/auth.controller';
 import { IdentityService } from '../identity/identity.service';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
 import { type AccountEraser, erasePerson } from './person-erasure';
@@ -17,7 +18,9 @@ export class PersonalDataErasure {
       accountIdByEmail: (email) => identity.accountIdByEmail(email),
       erase: async (accountId) => {
         const outcome = await identity.erase(accountId);
-        return outcome.ok ? outcome.value : null;
+        if (outcome.ok) return outcome.value;
+        if (outcome.error.code === 'AccountNotFound') return null;
+        throw identityProblem(outcome.error);
       },
     };
   }

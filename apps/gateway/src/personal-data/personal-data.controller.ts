@@ -27,10 +27,10 @@ export class PersonalDataController {
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
     summary:
-      'Erase a person at their request (admins): a guest by their address (and the account registered with it), or an account. `anonymize` (the default) keeps their comments as by "Deleted reader"; `remove` leaves tombstones that keep the replies. Their keys are destroyed, their subscriptions end and nothing is mailed to them again. Running it again changes nothing.',
+      'Erase a person at their request (admins): a guest by their address (and the account registered with it), or an account. `anonymize` (the default) keeps their comments as by "Deleted reader"; `remove` leaves tombstones that keep the replies. Their keys are destroyed, their subscriptions end and nothing is mailed to them again. Running it again changes nothing. An admin account is refused (409) until another admin takes its role away.',
   })
   @ApiJson(200, erasureResultSchema, 'What was erased')
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(400, 401, 403, 409)
   async erase(
     @Caller() caller: Actor,
     @Body({ schema: erasureRequestSchema }) body: ErasureRequest,
@@ -44,10 +44,10 @@ export class PersonalDataController {
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
     summary:
-      'Delete the logged-in account and its personal data: its comments stay as by "Deleted reader" (mode=anonymize, the default) or become tombstones (mode=remove); it signs in no more.',
+      'Delete the logged-in account and its personal data: its comments stay as by "Deleted reader" (mode=anonymize, the default) or become tombstones (mode=remove); it signs in no more. An admin is refused (409) until another admin takes its role away.',
   })
   @ApiJson(200, erasureResultSchema, 'What was erased')
-  @ApiProblems(400, 401)
+  @ApiProblems(400, 401, 409)
   async eraseMe(
     @Caller() caller: Actor,
     @Query({ schema: eraseMeQuerySchema }) query: z.output<typeof eraseMeQuerySchema>,

@@ -4,7 +4,7 @@ import { createDistributedInfrastructure, type ServiceCommand } from '@parley/pl
 import { destination } from 'pino';
 import { accountIdByEmail, eraseAccount } from '../identity/identity.service';
 import { createServiceClients } from '../proxy/service-clients';
-import { runEraseCommand } from './erase-command';
+import { ErasureRefused, runEraseCommand } from './erase-command';
 import { erasePerson } from './person-erasure';
 
 /**
@@ -28,11 +28,15 @@ const gatewayEraseCommand: ServiceCommand<'gateway'> = ({ config, args, out }) =
             services,
             {
               accountIdByEmail: (email) => accountIdByEmail(infra.eventStore, email),
-              erase: (accountId) =>
-                eraseAccount(infra.eventStore, infra.personKeys, accountId, {
+              erase: async (accountId) => {
+                const erased = await eraseAccount(infra.eventStore, infra.personKeys, accountId, {
                   now: infra.clock,
                   context,
-                }),
+                });
+                if (!('kind' in erased)) return erased;
+                if (erased.code === 'AccountNotFound') return null;
+                throw new ErasureRefused(erased.message);
+              },
             },
             request,
             actor,
