@@ -135,6 +135,62 @@ function erasure(mode: HarnessMode): void {
       expect(login.status).toBe(401);
       expect((await erase({ email: gus.email }, admin)).body).toMatchObject({ comments: 0 });
     });
+
+    it('erases a guest who confirms the link mailed to their address, and nobody with a forged one', async () => {
+      const hal = { name: 'Hal Guest', email: 'hal@guest.example' };
+      const posts = await call<{ items: { id: string; slug: string }[] }>('GET', '/api/v1/posts');
+      const postId = posts.body.items.find((p) => p.slug === 'forget-me')?.id ?? '';
+      const posted = await call<PostCommentResponse>('POST', `/api/v1/posts/${postId}/comments`, {
+        body: 'Hal writes.',
+        author: hal,
+      });
+      const byHal = posted.body.id;
+      const login = await call<TokensResponse>('POST', '/api/v1/auth/login', {
+        email: 'admin@blog.example',
+        password: 'correct horse battery staple',
+      });
+      const admin = login.body.accessToken;
+      await call('POST', `/api/v1/comments/${byHal}/moderation`, { status: 'approved' }, admin);
+      const answer = await call<PostCommentResponse>(
+        'POST',
+        `/api/v1/posts/${postId}/comments`,
+        { body: 'Welcome.', parentId: byHal },
+        admin,
+      );
+
+      const asked = await call('POST', '/api/v1/personal-data/erasure-requests', {
+        email: 'HAL@guest.example',
+        mode: 'remove',
+      });
+      expect(asked.status).toBe(202);
+      const mail = await eventually(() => smtp.to(hal.email)[0], wait);
+      const token = /erasure-requests\/confirm\?token=(\S+)/.exec(mail.text)?.[1] ?? '';
+      const preview = await call<{ mode: string }>(
+        'GET',
+        `/api/v1/personal-data/erasure-requests/confirm?token=${token}`,
+      );
+      expect(preview.body).toMatchObject({ mode: 'remove', confirmed: false });
+      const forged = await call('POST', '/api/v1/personal-data/erasure-requests/confirm', {
+        token: `${token.slice(0, -4)}abcd`,
+      });
+      expect(forged.status).toBe(401);
+      const still = await call<ThreadPage>('GET', `/api/v1/posts/${postId}/comments`);
+      expect(still.body.items.find((i) => i.id === byHal)?.author?.name).toBe('Hal Guest');
+
+      const confirmed = await call<{ comments: number }>(
+        'POST',
+        '/api/v1/personal-data/erasure-requests/confirm',
+        { token: decodeURIComponent(token) },
+      );
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body).toMatchObject({ mode: 'remove', comments: 1, account: false });
+      const page = await eventually(async () => {
+        const thread = await call<ThreadPage>('GET', `/api/v1/posts/${postId}/comments`);
+        return thread.body.items.find((i) => i.id === byHal)?.deleted ? thread.body : undefined;
+      }, wait);
+      expect(page.items.find((i) => i.id === answer.body.id)?.body).toBe('Welcome.');
+      expect(JSON.stringify(page)).not.toContain('Hal');
+    });
   });
 }
 

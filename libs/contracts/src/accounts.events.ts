@@ -85,7 +85,7 @@ export const accountPrivateEvents = {
   /** A mail the gateway sent to an address or an account (hashed key): the mail quota. */
   'parley.identity.mail-sent.v1': z.object({
     key: z.string().min(1),
-    kind: z.enum(['verification', 'registration-attempt', 'password-reset']),
+    kind: z.enum(['verification', 'registration-attempt', 'password-reset', 'erasure']),
     sentAt: isoTimeSchema,
   }),
   'parley.session.started.v1': z.object({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AccountView,
+  type ErasureMode,
   type DomainEvent,
   type Role,
   type TokensResponse,
@@ -91,6 +92,9 @@ const tooManyAttempts = <T>(waitMs: number): Outcome<T> => ({
   ),
   retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
 });
+
+/** How long a guest's erasure link works. */
+export const GUEST_ERASURE_TTL_MS = 3600_000;
 
 /** How long a password reset link works. */
 export const PASSWORD_RESET_TTL_MS = 3600_000;
@@ -379,6 +383,40 @@ export class IdentityService {
     } catch (error) {
       this.logger.warn({ err: error, accountId }, 'password reset mail not sent');
     }
+  }
+
+  /**
+   * Mails an address a link that erases its guest's data once followed and confirmed, within
+   * the hour. The answer is the same whether anyone wrote with it or a mail went out.
+   */
+  async requestGuestErasure(emailInput: string, mode: ErasureMode): Promise<void> {
+    const email = normalizeEmail(emailInput);
+    if (!(await this.takeMailQuota('erasure', [`address-${sha256(email)}`]))) return;
+    const now = this.clock();
+    const expiresAt = new Date(now.getTime() + GUEST_ERASURE_TTL_MS);
+    const token = await this.tokens.guestErasure(email, mode, now, expiresAt);
+    const link = `${this.options.publicBaseUrl}/api/v1/personal-data/erasure-requests/confirm?token=${encodeURIComponent(token)}`;
+    const what =
+      mode === 'remove'
+        ? 'the text of your comments will be removed (replies to them stay)'
+        : 'your comments will stay, shown as by "Deleted reader"';
+    try {
+      await this.options.mailer.send({
+        from: this.options.mailFrom,
+        to: email,
+        subject: 'Confirm the erasure of your data',
+        text: `Someone (we hope you) asked to erase the data this blog keeps about this address: your name, address and website, and your subscriptions; ${what}. To confirm, send this link back with POST within the hour (the page it opens does it):\n\n${link}\n\nIf it was not you, there is nothing to do.\n`,
+        html: `<p>Someone (we hope you) asked to erase the data this blog keeps about this address: your name, address and website, and your subscriptions; ${escapeHtml(what)}.</p><p><a href="${escapeHtml(link)}">Confirm the erasure</a> (within the hour)</p><p>If it was not you, there is nothing to do.</p>`,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'erasure confirmation mail not sent');
+    }
+  }
+
+  /** The address and mode a guest's erasure link confirms, or why it does not. */
+  async guestErasureOf(token: string): Promise<Outcome<{ email: string; mode: ErasureMode }>> {
+    const claims = await this.tokens.verifyGuestErasureToken(token, this.clock());
+    return claims ? ok(claims) : fail('InvalidToken', 'This link is not valid or has expired');
   }
 
   /** Sets the password chosen through a reset link (once) and ends every session of the account. */

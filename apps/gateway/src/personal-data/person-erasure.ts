@@ -27,10 +27,13 @@ export async function erasePerson(
   accounts: AccountEraser,
   request: ErasureRequest,
   actor: Actor,
+  options: { accountOfAddress: boolean } = { accountOfAddress: true },
 ): Promise<ErasureResult> {
   const accountId =
     request.accountId ??
-    (request.email !== undefined ? await accounts.accountIdByEmail(request.email) : null);
+    (request.email !== undefined && options.accountOfAddress
+      ? await accounts.accountIdByEmail(request.email)
+      : null);
   const people: PersonOfRequest[] = [
     ...(request.email !== undefined ? [{ email: request.email }] : []),
     ...(accountId !== null ? [{ accountId }] : []),
