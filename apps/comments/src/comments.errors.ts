@@ -12,6 +12,7 @@ const answer = errorTable<CommentsErrorCode>({
   CommentNotFound: { status: 404 },
   ParentNotFound: { status: 404, field: 'parentId' },
   NotAllowed: { status: 403 },
+  NotTheAuthor: { status: 409 },
   PostNotPublished: { status: 409 },
   CommentsClosed: { status: 409 },
   DuplicateComment: { status: 409 },

@@ -3,6 +3,7 @@ import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { CommentsModule } from './comments/comments.module';
 import { LikesModule } from './likes/likes.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { postStatusProjection } from './post-status/post-status.projection';
 import { RetentionModule } from './retention/retention.module';
 import { SettingsModule } from './settings/settings.module';
@@ -30,6 +31,7 @@ export function commentsService(options: CommentsServiceOptions = {}): ServiceDe
         ModerationModule,
         LikesModule,
         RetentionModule.forRoot({ retentionDays }),
+        PersonalDataModule,
       ],
     }),
   };

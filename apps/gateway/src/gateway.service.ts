@@ -42,6 +42,8 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { BlogSettingsController } from './posts/blog-settings.controller';
 import { LegacyLinksController } from './posts/legacy-links.controller';
 import { PostsController } from './posts/posts.controller';
+import { ErasureController } from './privacy/erasure.controller';
+import { PersonalDataErasure } from './privacy/personal-data-erasure.service';
 import { PersonalDataController } from './privacy/personal-data.controller';
 import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
 import { FeedsController } from './web/feeds.controller';
@@ -140,6 +142,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           CommentsController,
           WordpressController,
           NotificationsController,
+          ErasureController,
           ImportsController,
           LiveController,
           LiveFeedConsumer,
@@ -169,6 +172,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           },
           EndedSessions,
           IdentityService,
+          PersonalDataErasure,
           ImportJobs,
           PublicApi,
           BlogIdentity,

@@ -24,6 +24,7 @@ import {
   type NotificationsOptions,
   resolveOptions,
 } from './notifications.options';
+import { ErasureController } from './personal-data/erasure.controller';
 import { POLICY, PolicyController } from './policy/policy.controller';
 import { PolicyService } from './policy/policy.service';
 import { linksProvider } from './shared/runtime';
@@ -89,6 +90,7 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
           MailboxController,
           PolicyController,
           DeliveryController,
+          ErasureController,
         ],
         providers: [
           { provide: NOTIFICATIONS_OPTIONS, useValue: resolveOptions(options, infra.clock) },

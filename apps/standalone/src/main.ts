@@ -8,6 +8,7 @@ import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 import { runImportCommand } from '@parley/wordpress';
 import { runExportCommand } from '../../gateway/src/export/export-command';
+import { PersonalDataErasure } from '../../gateway/src/privacy/personal-data-erasure.service';
 import { SERVICE_CLIENTS, type ServiceClients } from '../../gateway/src/proxy/service-clients';
 import { BlogIdentity } from '../../gateway/src/web/blog-identity';
 import { IdentityService } from '../../gateway/src/identity/identity.service';
@@ -127,11 +128,13 @@ async function main(): Promise<void> {
         });
         const gateway = parley.gateway.app;
         const identity = gateway.get(IdentityService, { strict: false });
+        const erasure = gateway.get(PersonalDataErasure, { strict: false });
         return {
           services: gateway.get<symbol, ServiceClients>(SERVICE_CLIENTS, { strict: false }),
           accountByEmail: (email) => identity.accountByEmail(email),
           publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
           now: () => new Date(),
+          erase: (request, actor) => erasure.erase(request, actor),
           close: () => parley.close(),
         };
       },

@@ -31,6 +31,11 @@ export const accountEvents = {
     changedBy: idSchema,
     changedAt: isoTimeSchema,
   }),
+  /**
+   * The account was erased at its owner's request: every read model drops its address and
+   * name (it shows as "Deleted reader"), and it signs in no more.
+   */
+  'parley.account.erased.v1': z.object({ accountId: idSchema, erasedAt: isoTimeSchema }),
   /** Published so that every gateway refuses the session's access tokens from now on. */
   'parley.session.ended.v1': z.object({
     sessionId: idSchema,
@@ -85,6 +90,7 @@ export const accountPrivateEvents = {
       'registration-attempt',
       'password-reset',
       'personal-data-export',
+      'erasure',
     ]),
     sentAt: isoTimeSchema,
   }),

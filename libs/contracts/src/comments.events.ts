@@ -40,6 +40,18 @@ export type CommentKind = z.infer<typeof commentKindSchema>;
 export const notifyChoiceSchema = z.enum(['none', 'replies', 'all']);
 export type NotifyChoice = z.infer<typeof notifyChoiceSchema>;
 
+/** What erasing a person leaves of their comments: anonymized ("Deleted reader") or removed to tombstones. */
+export const ERASURE_MODES = ['anonymize', 'remove'] as const;
+export const erasureModeSchema = z.enum(ERASURE_MODES);
+export type ErasureMode = z.infer<typeof erasureModeSchema>;
+
+/** Whose data an erasure removed: the author as comment events name them, without personal data. */
+export const erasedAuthorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('account'), accountId: idSchema }),
+  z.object({ kind: z.literal('guest'), guestId: idSchema }),
+]);
+export type ErasedAuthor = z.infer<typeof erasedAuthorSchema>;
+
 const ref = { commentId: idSchema, postId: idSchema };
 const byModerator = { by: idSchema, at: isoTimeSchema };
 
@@ -95,6 +107,16 @@ export const commentEvents = {
     editedAt: isoTimeSchema,
   }),
   'parley.comment.deleted.v1': z.object({ ...ref, deletedBy: idSchema, deletedAt: isoTimeSchema }),
+  /**
+   * Its author was erased: every read model drops their name, email, website and avatar
+   * ("Deleted reader"), and with `remove` the body too, leaving a tombstone that keeps its replies.
+   */
+  'parley.comment.author-erased.v1': z.object({
+    ...ref,
+    author: erasedAuthorSchema,
+    mode: erasureModeSchema,
+    erasedAt: isoTimeSchema,
+  }),
   'parley.comment.liked.v1': z.object({ ...ref, accountId: idSchema, likedAt: isoTimeSchema }),
   'parley.comment.unliked.v1': z.object({ ...ref, accountId: idSchema, unlikedAt: isoTimeSchema }),
   'parley.comment-settings.changed.v1': z.object({

@@ -18,3 +18,4 @@ export * from './policy';
 export * from './http/wordpress.api';
 export * from './http/personal-data.api';
 export * from './http/sealed-data.api';
+export * from './http/erasure.api';

@@ -160,6 +160,11 @@ export const notificationEvents = {
     messageId: z.string(),
     mailedAt: isoTimeSchema,
   }),
+  /**
+   * The subscriber was erased at their request: every subscription ended, their address and
+   * webhook dropped, and nothing is ever sent to them again, whatever they were subscribed to.
+   */
+  'parley.subscriber.erased.v1': z.object({ ...subscriber, erasedAt: isoTimeSchema }),
 };
 
 /** Kept inside the notifications store: signing secrets never leave it. */

@@ -95,6 +95,21 @@ const table: Record<CommentStreamEvent['type'], [string, CommentStreamEvent, Aft
       unchanged,
     ],
   ],
+  'parley.comment.author-erased.v1': [
+    [
+      'author erased',
+      {
+        type: 'parley.comment.author-erased.v1',
+        data: {
+          ...ref,
+          author: { kind: 'guest', guestId: 'g1' },
+          mode: 'remove',
+          erasedAt: '2026-01-01T00:03:00.000Z',
+        },
+      },
+      unchanged,
+    ],
+  ],
 };
 
 const rows = Object.values(table)

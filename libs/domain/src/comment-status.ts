@@ -10,6 +10,7 @@ export type CommentStreamEvent = DomainEvent<
   | 'parley.comment.restored.v1'
   | 'parley.comment.edited.v1'
   | 'parley.comment.deleted.v1'
+  | 'parley.comment.author-erased.v1'
 >;
 
 /**
@@ -37,6 +38,7 @@ export function commentStatusAfter(
       return event.data.status;
     case 'parley.comment.edited.v1':
     case 'parley.comment.deleted.v1':
+    case 'parley.comment.author-erased.v1':
       return before;
     default: {
       const unknown: never = event;

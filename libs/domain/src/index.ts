@@ -1,2 +1,3 @@
 export * from './comment-status';
 export * from './wordpress-id';
+export * from './erased-person';

@@ -28,6 +28,9 @@ export function authorKeyOfComment(author: CommentAuthor): string {
   return authorKeyOf(author);
 }
 
+/** What an erased author's comments are filed under: one key for everyone erased, so no one is told apart. */
+export const ERASED_AUTHOR_KEY = 'erased';
+
 /** Seeds an avatar picture: stable per author, and it tells nothing about them. */
 export function avatarSeedOf(authorKey: string): string {
   return sha256(`parley-avatar:${authorKey}`).slice(0, 16);

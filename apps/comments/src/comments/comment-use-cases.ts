@@ -11,6 +11,7 @@ import {
   type PostCommentRequest,
   type PostCommentResponse,
 } from '@parley/contracts';
+import { ERASED_PERSON_NAME } from '@parley/domain';
 import { type EventStore, handleCommand, loadState } from '@parley/eventstore';
 import {
   APP_LOGGER,
@@ -42,6 +43,7 @@ import {
 import {
   authorKeyOf,
   avatarSeedOf,
+  ERASED_AUTHOR_KEY,
   guestIdOf,
   newCommentId,
   newViewerToken,
@@ -84,8 +86,15 @@ export function commentView(comment: Comment, shown: ShownAuthor): CommentView {
     postId: comment.postId,
     parentId: comment.parentId,
     depth: comment.depth,
-    author:
-      author.kind === 'account'
+    author: comment.erased
+      ? {
+          kind: author.kind,
+          accountId: null,
+          name: ERASED_PERSON_NAME,
+          url: null,
+          avatarSeed: avatarSeedOf(ERASED_AUTHOR_KEY),
+        }
+      : author.kind === 'account'
         ? {
             kind: 'account',
             accountId: author.accountId,

@@ -9,6 +9,7 @@ import {
   type CommentEvent,
   type CommentWriter,
   commentDecider,
+  type EraseAuthor,
   type ImportComment,
   type PostComment,
   type WriterHistory,
@@ -798,6 +799,94 @@ describe('the Comment aggregate', () => {
         .given([existing()])
         .when(remove(actor('cy')))
         .thenError('NotAllowed');
+    });
+  });
+
+  describe('erasing the author', () => {
+    const erase = (
+      mode: 'anonymize' | 'remove',
+      author: EraseAuthor['author'] = { kind: 'account', accountId: 'bea' },
+    ): EraseAuthor => ({ type: 'EraseAuthor', author, mode });
+    const erased = (mode: 'anonymize' | 'remove', author: EraseAuthor['author']) =>
+      ({
+        type: 'parley.comment.author-erased.v1',
+        data: { commentId: 'c-1', postId: 'post-1', author, mode, erasedAt: NOW.toISOString() },
+      }) as const;
+    const gus = { kind: 'guest', guestId: 'guest-hash' } as const;
+    const byGus = existing({
+      author: {
+        kind: 'guest',
+        guestId: 'guest-hash',
+        name: 'Gus',
+        email: 'gus@example.com',
+        url: null,
+      },
+    });
+
+    it('erases an account’s comment, once per mode', () => {
+      const bea = { kind: 'account', accountId: 'bea' } as const;
+      spec
+        .given([existing()])
+        .when(erase('anonymize'))
+        .then([erased('anonymize', bea)]);
+      spec
+        .given([existing(), erased('anonymize', bea)])
+        .when(erase('anonymize'))
+        .then([]);
+    });
+
+    it('erases a guest’s comment by their guest id', () => {
+      spec
+        .given([byGus])
+        .when(erase('remove', gus))
+        .then([erased('remove', gus)]);
+    });
+
+    it('refuses a comment by someone else', () => {
+      spec
+        .given([byGus])
+        .when(erase('anonymize', { kind: 'guest', guestId: 'another' }))
+        .thenError('NotTheAuthor');
+      spec.given([existing()]).when(erase('anonymize', gus)).thenError('NotTheAuthor');
+    });
+
+    it('removes an anonymized comment, and a removed one stays removed', () => {
+      spec
+        .given([byGus, erased('anonymize', gus)])
+        .when(erase('remove', gus))
+        .then([erased('remove', gus)]);
+      spec
+        .given([byGus, erased('remove', gus)])
+        .when(erase('anonymize', gus))
+        .then([]);
+    });
+
+    it('leaves a removed comment as a tombstone with no text', () => {
+      const state = [byGus, erased('remove', gus)].reduce(
+        commentDecider.evolve,
+        commentDecider.initialState,
+      );
+      expect(state).toMatchObject({ deleted: true, erased: 'remove', body: '', html: '' });
+    });
+
+    it('names no account to notify in a reply to an erased author', () => {
+      const parent = [
+        existing({ commentId: 'p-1' }),
+        erased('anonymize', { kind: 'account', accountId: 'bea' }),
+      ]
+        .map((e) => ({ ...e, data: { ...e.data, commentId: 'p-1' } }) as CommentEvent)
+        .reduce(commentDecider.evolve, commentDecider.initialState);
+      const decision = spec
+        .given([])
+        .when(
+          postCommand({
+            commentId: 'r-1',
+            writer: account('cy'),
+            parent: { id: 'p-1', state: parent },
+          }),
+        )
+        .decision();
+      expect(decision).toMatchObject([{ data: { parentId: 'p-1', ancestorAuthorIds: [null] } }]);
     });
   });
 

@@ -5,6 +5,8 @@ import type {
   CommentKind,
   CommentStatus,
   DomainEvent,
+  ErasedAuthor,
+  ErasureMode,
   ImportedFrom,
   NotifyChoice,
 } from '@parley/contracts';
@@ -50,6 +52,8 @@ export interface Comment {
   /** Where a restore returns a comment taken to spam or trash. */
   statusBeforeRemoval: 'approved' | 'pending';
   deleted: boolean;
+  /** Its author was erased, and how: their data is gone from every view (and the body, with `remove`). */
+  erased: ErasureMode | null;
   postedAt: string;
   editedAt: string | null;
 }
@@ -163,8 +167,15 @@ export interface ImportComment {
   settings: CommentSettings;
 }
 
+/** Erases the comment's author (their personal data, and with `remove` the body) at their request. */
+export interface EraseAuthor {
+  type: 'EraseAuthor';
+  author: ErasedAuthor;
+  mode: ErasureMode;
+}
+
 export type CommentCommand =
-  PostComment | ImportComment | EditComment | DeleteComment | ModerateComment;
+  PostComment | ImportComment | EditComment | DeleteComment | ModerateComment | EraseAuthor;
 
 export type CommentErrorCode =
   | 'PostNotFound'
@@ -183,7 +194,8 @@ export type CommentErrorCode =
   | 'CommentDeleted'
   | 'CommentNotEditable'
   | 'EditWindowClosed'
-  | 'NotAllowed';
+  | 'NotAllowed'
+  | 'NotTheAuthor';
 export type CommentError = DomainError<CommentErrorCode>;
 
 const REFUSALS = {
@@ -192,8 +204,17 @@ const REFUSALS = {
   CommentsClosed: 'Comments are closed on this post',
 } as const;
 
-function accountIdOf(author: CommentAuthor): string | null {
-  return author.kind === 'account' ? author.accountId : null;
+function accountIdOf(comment: Pick<Comment, 'author' | 'erased'>): string | null {
+  // An erased author is nobody to notify: a reply to them names no account.
+  if (comment.erased) return null;
+  return comment.author.kind === 'account' ? comment.author.accountId : null;
+}
+
+/** Whether the comment is by the person an erasure names. */
+export function isWrittenBy(author: CommentAuthor, erased: ErasedAuthor): boolean {
+  if (author.kind === 'account')
+    return erased.kind === 'account' && erased.accountId === author.accountId;
+  return erased.kind === 'guest' && erased.guestId === author.guestId;
 }
 
 /** Where a comment stands in its thread: its parent, every ancestor and their authors, its depth. */
@@ -205,7 +226,7 @@ function lineageBelow(parent: Comment, threadDepth: number): Lineage {
   return {
     parentId: parent.commentId,
     ancestorIds: [...parent.ancestorIds, parent.commentId],
-    ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent.author)],
+    ancestorAuthorIds: [...parent.ancestorAuthorIds, accountIdOf(parent)],
     // A reply below the deepest level is shown at its parent's level, right after it.
     depth: parent.depth >= threadDepth ? parent.depth : parent.depth + 1,
   };
@@ -555,6 +576,32 @@ function decideModeration(
   }
 }
 
+/**
+ * Erasing is idempotent: once in a mode, again in it is nothing, and `remove` covers
+ * `anonymize`; an anonymized comment may still be removed.
+ */
+function decideErasure(
+  command: EraseAuthor,
+  comment: Comment,
+  now: Date,
+): readonly CommentEvent[] | CommentError {
+  if (!isWrittenBy(comment.author, command.author))
+    return domainError('NotTheAuthor', 'This comment is not by the person erased');
+  if (comment.erased === 'remove' || comment.erased === command.mode) return [];
+  return [
+    {
+      type: 'parley.comment.author-erased.v1',
+      data: {
+        commentId: comment.commentId,
+        postId: comment.postId,
+        author: command.author,
+        mode: command.mode,
+        erasedAt: now.toISOString(),
+      },
+    },
+  ];
+}
+
 function remember(comment: Comment): Comment['statusBeforeRemoval'] {
   return comment.status === 'approved' || comment.status === 'pending'
     ? comment.status
@@ -579,6 +626,7 @@ function evolve(state: CommentState, event: CommentEvent): CommentState {
       kind: d.kind ?? 'comment',
       statusBeforeRemoval: 'pending',
       deleted: false,
+      erased: null,
       postedAt: d.postedAt,
       editedAt: null,
     };
@@ -603,6 +651,10 @@ function evolve(state: CommentState, event: CommentEvent): CommentState {
       };
     case 'parley.comment.deleted.v1':
       return { ...moved, deleted: true };
+    case 'parley.comment.author-erased.v1':
+      return event.data.mode === 'remove'
+        ? { ...moved, erased: 'remove', deleted: true, body: '', html: '' }
+        : { ...moved, erased: 'anonymize' };
     default:
       return assertNever(event, 'comment event');
   }
@@ -624,6 +676,8 @@ export const commentDecider: Decider<CommentState, CommentCommand, CommentEvent,
         return decideDelete(command, state, now);
       case 'ModerateComment':
         return decideModeration(command, state, now);
+      case 'EraseAuthor':
+        return decideErasure(command, state, now);
       default:
         return assertNever(command, 'comment command');
     }

@@ -7,6 +7,7 @@ import type {
   ExportCommentsPage,
   ModerationQueuePage,
   PostCommentResponse,
+  ServiceErasure,
   ThreadItem,
   ThreadPage,
 } from '@parley/contracts';
@@ -1008,6 +1009,58 @@ export function commentsScenario(mode: HarnessMode): void {
       );
       const page = await threadWhen(postId, (p) => item(p, written.id)?.author?.name === 'Dee Dee');
       expect(page.items).toHaveLength(1);
+    });
+
+    it('erases a guest and an account: "Deleted reader" in place or tombstones, replies kept, once, for admins and the account itself', async () => {
+      const postId = await publishPost('erasure');
+      const ida = { name: 'Ida', email: 'Ida@Example.com', url: 'https://ida.example' };
+      const eve = account('eve');
+      const idaKey = await service.infra.personKeys.keyFor(guestPerson(ida.email));
+      const first = await posted(postId, 'Loved the quote.', null, { author: ida });
+      expect((await moderate(first.id, 'approved', root)).status).toBe(200);
+      const answer = await posted(postId, 'So did I.', bea, { parentId: first.id });
+      const again = await posted(postId, 'And the sequel.', null, { author: ida });
+      expect((await moderate(again.id, 'approved', root)).status).toBe(200);
+      const byEve = await posted(postId, 'Eve was here.', eve);
+      const toEve = await posted(postId, 'Hello Eve.', cy, { parentId: byEve.id });
+      await threadWhen(postId, (p) => p.items.length === 5);
+
+      const erase = (body: Record<string, unknown>, as: Actor | null) =>
+        service.request<ServiceErasure & Problem>('POST', '/v1/personal-data/erasures', body, as);
+      expect((await erase({ email: 'ida@example.com' }, null)).status).toBe(401);
+      expect((await erase({ email: 'ida@example.com' }, bea)).status).toBe(403);
+      expect((await erase({ accountId: 'eve' }, bea)).status).toBe(403);
+      const neither = await erase({ mode: 'remove' }, root);
+      expect(neither.status).toBe(400);
+      expect(neither.body.errors?.map((e) => e.field)).toEqual(['email']);
+
+      const erasedIda = await erase({ email: 'ida@EXAMPLE.com' }, root);
+      expect(erasedIda.status).toBe(200);
+      expect(erasedIda.body).toMatchObject({ mode: 'anonymize', comments: 2, keysDestroyed: 1 });
+      expect(await service.infra.personKeys.find(idaKey.keyId)).toBeUndefined();
+      const erasedEve = await erase({ accountId: 'eve', mode: 'remove' }, eve);
+      expect(erasedEve.body).toMatchObject({ mode: 'remove', comments: 1 });
+
+      const page = await threadWhen(postId, (p) => item(p, byEve.id)?.deleted === true);
+      expect(
+        page.items.map((i) => [i.id, i.author?.name ?? null, i.author?.url ?? null, i.deleted]),
+      ).toEqual([
+        [first.id, 'Deleted reader', null, false],
+        [answer.id, 'Bea', null, false],
+        [again.id, 'Deleted reader', null, false],
+        [byEve.id, null, null, true],
+        [toEve.id, 'Cy', null, false],
+      ]);
+      expect(item(page, first.id)?.body).toBe('Loved the quote.');
+      expect(item(page, byEve.id)?.body).toBe('');
+      const forModerators = await thread(postId, '?view=moderation', mo);
+      expect(JSON.stringify(forModerators.body).toLowerCase()).not.toContain('ida');
+
+      // Once erased, there is nothing left to erase.
+      expect((await erase({ email: 'ida@example.com' }, root)).body).toMatchObject({
+        comments: 0,
+        keysDestroyed: 0,
+      });
     });
 
     it('lets only admins read and change the comment settings', async () => {

@@ -77,3 +77,15 @@ export function commentDeleted(
     data: { commentId, postId, deletedBy: 'bea', deletedAt: '2026-11-24T12:30:00.000Z' },
   };
 }
+
+export function commentAuthorErased(
+  commentId: string,
+  author: EventData<'parley.comment.author-erased.v1'>['author'],
+  mode: 'anonymize' | 'remove',
+  postId = 'post-1',
+): DomainEvent<'parley.comment.author-erased.v1'> {
+  return {
+    type: 'parley.comment.author-erased.v1',
+    data: { commentId, postId, author, mode, erasedAt: '2026-11-24T13:00:00.000Z' },
+  };
+}

@@ -19,6 +19,7 @@ import { sealGuest } from '../personal-data/comment-personal-data';
 import { wordpressIdOf } from '@parley/domain';
 import { authorKeyOf } from '../comments/comment-keys';
 import {
+  commentAuthorErased,
   commentDeleted,
   commentModerated,
   commentPosted,
@@ -241,6 +242,47 @@ describe('the thread read model', () => {
     ({ items, totals } = await t.page());
     expect(items).toEqual([]);
     expect(totals).toEqual({ comments: 0, threads: 0, pages: 1 });
+  });
+
+  it('shows an erased author’s comments as by "Deleted reader" in place, or as tombstones that keep their replies', async () => {
+    const t = setup();
+    const gus = { name: 'Gus', email: 'gus@example.com' };
+    await t.apply([
+      ...t.post('c01', { guest: gus }),
+      ...t.post('c02', { parentOf: 'c01' }),
+      ...t.post('c03', { guest: gus }),
+      ...t.post('c04', { parentOf: 'c03' }),
+      ...t.post('c05', { accountId: 'cy' }),
+    ]);
+    await t.apply([
+      ...t.envelopes(
+        'comment-c01',
+        commentAuthorErased('c01', { kind: 'guest', guestId: 'g-Gus' }, 'anonymize'),
+      ),
+      ...t.envelopes(
+        'comment-c03',
+        commentAuthorErased('c03', { kind: 'guest', guestId: 'g-Gus' }, 'remove'),
+      ),
+      ...t.envelopes(
+        'comment-c05',
+        commentAuthorErased('c05', { kind: 'account', accountId: 'cy' }, 'anonymize'),
+      ),
+    ]);
+    const { items, totals } = await t.page();
+    expect(
+      items.map((i) => [i.id, i.deleted, i.author?.name ?? null, i.author?.url ?? null, i.body]),
+    ).toEqual([
+      ['c01', false, 'Deleted reader', null, 'Comment c01'],
+      ['c02', false, 'bea', null, 'Comment c02'],
+      ['c03', true, null, null, ''],
+      ['c04', false, 'bea', null, 'Comment c04'],
+      ['c05', false, 'Deleted reader', null, 'Comment c05'],
+    ]);
+    expect(items.find((i) => i.id === 'c05')?.author?.accountId).toBeNull();
+    expect(totals.comments).toBe(4);
+    const held = await t.db.collection(THREAD_COLLECTIONS.comments).find({});
+    expect(JSON.stringify(held)).not.toContain('gus@example.com');
+    expect(JSON.stringify(held)).not.toContain('Gus"');
   });
 
   it('hides the replies of a comment taken to spam, and shows held ones to their author and moderators', async () => {

@@ -1,5 +1,10 @@
 import type { AnyEvent, EventType } from '@parley/contracts';
-import { type CommentStreamEvent, commentStatusAfter, wordpressIdOf } from '@parley/domain';
+import {
+  type CommentStreamEvent,
+  commentStatusAfter,
+  ERASED_PERSON_NAME,
+  wordpressIdOf,
+} from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import {
   applyToOwnedDocument,
@@ -11,7 +16,12 @@ import {
   type ProjectionDb,
 } from '@parley/readmodel';
 import { PersonalDataCipher } from '@parley/privacy';
-import { authorKeyOfComment, avatarSeedOf, textKeyOf } from '../comments/comment-keys';
+import {
+  authorKeyOfComment,
+  avatarSeedOf,
+  ERASED_AUTHOR_KEY,
+  textKeyOf,
+} from '../comments/comment-keys';
 import { type OpenedGuest, openGuest } from '../personal-data/comment-personal-data';
 import {
   AUTHOR_NAMES_VERSION,
@@ -102,9 +112,26 @@ function evolveComment(
       };
     case 'parley.comment.deleted.v1':
       return { ...doc, deleted: true };
+    case 'parley.comment.author-erased.v1':
+      return erasedAuthor(doc, event.data.mode);
     default:
       return assertNever(event, 'comment event');
   }
+}
+
+/** A comment whose author was erased: nothing of them is left, and with `remove` no text either. */
+function erasedAuthor(doc: Doc, mode: 'anonymize' | 'remove'): Doc {
+  const anonymized: Doc = {
+    ...doc,
+    author: { kind: doc.author.kind, accountId: null, name: ERASED_PERSON_NAME, url: null },
+    authorKey: ERASED_AUTHOR_KEY,
+    guestEmail: null,
+    clientKey: null,
+    avatarSeed: avatarSeedOf(ERASED_AUTHOR_KEY),
+    viewerTokenHash: null,
+  };
+  if (mode === 'anonymize') return anonymized;
+  return { ...anonymized, body: '', textKey: textKeyOf(''), html: '', deleted: true };
 }
 
 /**
@@ -256,10 +283,16 @@ async function applyLikeEvent(
 }
 
 async function applyAccountEvent(
-  event: Envelope<'parley.account.registered.v1' | 'parley.account.display-name-changed.v1'>,
+  event: Envelope<
+    | 'parley.account.registered.v1'
+    | 'parley.account.display-name-changed.v1'
+    | 'parley.account.erased.v1'
+  >,
   db: ProjectionDb,
 ) {
-  const { accountId, displayName } = event.data;
+  const { accountId } = event.data;
+  const displayName =
+    event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
   await applyToOwnedDocument<AuthorNameDocument>(
     db.collection<AuthorNameDocument>(C.authors),
     accountId,
@@ -321,12 +354,14 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       case 'parley.comment.restored.v1':
       case 'parley.comment.edited.v1':
       case 'parley.comment.deleted.v1':
+      case 'parley.comment.author-erased.v1':
         return applyCommentEvent(event, db, context);
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
         return applyLikeEvent(event, db);
       case 'parley.account.registered.v1':
       case 'parley.account.display-name-changed.v1':
+      case 'parley.account.erased.v1':
         return applyAccountEvent(event, db);
       // Settings are read from their stream; addresses and roles do not show in threads.
       case 'parley.comment-settings.changed.v1':

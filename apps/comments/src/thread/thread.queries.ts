@@ -89,6 +89,12 @@ export class ThreadQueries {
     return this.collection<ThreadCommentDocument>(C.comments);
   }
 
+  /** Every comment filed under an author, newest first: what erasing them goes through. */
+  async commentIdsBy(authorKey: string): Promise<string[]> {
+    const docs = await this.comments.find({ authorKey }, { sort: { _id: -1 } });
+    return docs.map((doc) => doc._id);
+  }
+
   /** What the moderation rules need to know of a writer. */
   /** What flood control and duplicate detection need to know of a writer, their address and their text. */
   async writerHistory(keys: WriteKeys): Promise<WriterHistory> {

@@ -9,6 +9,7 @@ export type AccountEvent = DomainEvent<
   | 'parley.account.display-name-changed.v1'
   | 'parley.account.roles-changed.v1'
   | 'parley.credentials.reset-requested.v1'
+  | 'parley.account.erased.v1'
 >;
 
 export interface Account {
@@ -24,6 +25,8 @@ export interface Account {
   resets: Record<string, string>;
   /** When a reset link last set the password: sessions older than that are over. */
   resetAt: string;
+  /** Erased at its owner's request: nothing of the person is kept, and it exists no more. */
+  erased: boolean;
 }
 
 export type AccountCommand =
@@ -40,7 +43,8 @@ export type AccountCommand =
   | { type: 'SetRoles'; roles: Role[]; by: { accountId: string; roles: Role[] } }
   | { type: 'SetPassword'; passwordHash: string }
   | { type: 'RequestPasswordReset'; resetId: string; expiresAt: Date }
-  | { type: 'ResetPassword'; resetId: string; passwordHash: string };
+  | { type: 'ResetPassword'; resetId: string; passwordHash: string }
+  | { type: 'Erase' };
 
 export type AccountError = DomainError<
   | 'AccountExists'
@@ -48,6 +52,7 @@ export type AccountError = DomainError<
   | 'EmailMismatch'
   | 'NotAllowed'
   | 'CannotDemoteSelf'
+  | 'CannotEraseAdmin'
   | 'ResetLinkInvalid'
 >;
 
@@ -62,6 +67,7 @@ const initial: Account = {
   registeredAt: '',
   resets: {},
   resetAt: '',
+  erased: false,
 };
 
 function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
@@ -102,6 +108,8 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
         return { ...state, displayName: event.data.displayName };
       case 'parley.account.roles-changed.v1':
         return { ...state, roles: event.data.roles };
+      case 'parley.account.erased.v1':
+        return { ...initial, accountId: state.accountId, erased: true };
       default:
         return assertNever(event, 'account event');
     }
@@ -109,7 +117,8 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
   decide(command, state, now) {
     const at = now.toISOString();
     if (command.type === 'Register') {
-      if (state.exists) return domainError('AccountExists', 'This account exists already');
+      if (state.exists || state.erased)
+        return domainError('AccountExists', 'This account exists already');
       return [
         {
           type: 'parley.account.registered.v1',
@@ -127,8 +136,20 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
         },
       ];
     }
+    // Erasing is idempotent: an account erased already has nothing left to erase.
+    if (command.type === 'Erase' && state.erased) return [];
     if (!state.exists) return domainError('AccountNotFound', 'There is no such account');
     switch (command.type) {
+      case 'Erase':
+        // As an admin cannot demote themselves: the blog is never left without one by accident.
+        if (state.roles.includes('admin'))
+          return domainError(
+            'CannotEraseAdmin',
+            'An admin account is erased once another admin has taken its admin role away',
+          );
+        return [
+          { type: 'parley.account.erased.v1', data: { accountId: state.accountId, erasedAt: at } },
+        ];
       case 'VerifyEmail':
         if (command.email !== state.email) {
           return domainError(

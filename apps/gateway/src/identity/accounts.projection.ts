@@ -1,4 +1,5 @@
 import type { Role } from '@parley/contracts';
+import { ERASED_PERSON_NAME } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 export interface AccountDirectoryEntry extends Versioned {
@@ -33,6 +34,15 @@ export const ACCOUNTS_DIRECTORY: Projection<'accounts'> = {
           return current && { ...current, displayName: event.data.displayName };
         case 'parley.account.roles-changed.v1':
           return current && { ...current, roles: event.data.roles };
+        case 'parley.account.erased.v1':
+          return (
+            current && {
+              ...current,
+              displayName: ERASED_PERSON_NAME,
+              roles: [],
+              emailVerified: false,
+            }
+          );
       }
     });
   },

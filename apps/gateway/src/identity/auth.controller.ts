@@ -41,12 +41,13 @@ import { ACCOUNTS_DIRECTORY, type AccountDirectoryEntry } from './accounts.proje
 import { type IdentityErrorCode, IdentityService, type Outcome } from './identity.service';
 
 /** The HTTP answer to each domain error of identity, in one place. */
-const answer = errorTable<IdentityErrorCode>({
+export const identityProblem = errorTable<IdentityErrorCode>({
   InvalidCredentials: { status: 401 },
   InvalidToken: { status: 401 },
   AccountNotFound: { status: 404 },
   NotAllowed: { status: 403 },
   CannotDemoteSelf: { status: 409 },
+  CannotEraseAdmin: { status: 409 },
   EmailMismatch: { status: 409 },
   NameReserved: { status: 422, field: 'displayName' },
   TooManyAttempts: { status: 429 },
@@ -54,7 +55,7 @@ const answer = errorTable<IdentityErrorCode>({
 
 function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok)
-    throw answer(
+    throw identityProblem(
       outcome.error,
       outcome.retryAfterSeconds !== undefined
         ? { 'retry-after': String(outcome.retryAfterSeconds) }

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import type { Role } from '@parley/contracts';
+import type { ErasureMode, Role } from '@parley/contracts';
 import { type JWTPayload, SignJWT, jwtVerify } from 'jose';
 
 // OWASP's recommended argon2id parameters: 19 MiB, 2 passes, 1 lane.
@@ -46,7 +46,7 @@ export function parseRefreshToken(
 }
 
 /** What a token is for: one kind is never accepted where another is asked for. */
-type TokenUse = 'access' | 'password-reset' | 'verify-email' | 'personal-data';
+type TokenUse = 'access' | 'password-reset' | 'verify-email' | 'personal-data' | 'erase-guest';
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -155,6 +155,25 @@ export class TokenSigner {
   async verifyPersonalDataExportToken(token: string, now: Date): Promise<string | null> {
     const payload = await this.verify(token, 'personal-data', now);
     return payload && typeof payload.email === 'string' ? payload.email : null;
+  }
+
+  /** A guest's confirmation that the data of their address be erased, in a mode. */
+  async guestErasure(
+    email: string,
+    mode: ErasureMode,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<string> {
+    return this.sign('erase-guest', email, { mode }, now, seconds(expiresAt));
+  }
+
+  async verifyGuestErasureToken(
+    token: string,
+    now: Date,
+  ): Promise<{ email: string; mode: ErasureMode } | null> {
+    const payload = await this.verify(token, 'erase-guest', now);
+    if (!payload || (payload.mode !== 'anonymize' && payload.mode !== 'remove')) return null;
+    return { email: payload.sub, mode: payload.mode };
   }
 
   private sign(

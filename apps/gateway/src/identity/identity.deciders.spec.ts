@@ -122,6 +122,52 @@ describe('the account decider', () => {
       .thenError('CannotDemoteSelf');
   });
 
+  describe('erasure', () => {
+    const erased: AccountEvent = {
+      type: 'parley.account.erased.v1',
+      data: { accountId: 'a1', erasedAt: at },
+    };
+
+    it('erases an account once, and keeps nothing of the person', () => {
+      account.given([registered]).when({ type: 'Erase' }).then([erased]);
+      account.given([registered, erased]).when({ type: 'Erase' }).then([]);
+      const state = [registered, erased].reduce(accountDecider.evolve, accountDecider.initialState);
+      expect(state).toMatchObject({
+        exists: false,
+        erased: true,
+        email: '',
+        displayName: '',
+        passwordHash: '',
+      });
+    });
+
+    it('refuses to erase an admin, so that the blog keeps one', () => {
+      account
+        .given([{ ...registered, data: { ...registered.data, roles: ['admin'] } }])
+        .when({ type: 'Erase' })
+        .thenError('CannotEraseAdmin');
+    });
+
+    it('takes no other command, nor a second registration under its id', () => {
+      account
+        .given([registered, erased])
+        .when({ type: 'ChangeDisplayName', displayName: 'Back' })
+        .thenError('AccountNotFound');
+      account
+        .given([registered, erased])
+        .when({
+          type: 'Register',
+          accountId: 'a1',
+          email: 'amy@example.com',
+          displayName: 'Amy',
+          passwordHash: 'h',
+          roles: ['reader'],
+        })
+        .thenError('AccountExists');
+      account.given([]).when({ type: 'Erase' }).thenError('AccountNotFound');
+    });
+  });
+
   describe('password reset', () => {
     const requested = (resetId: string, expiresAt: string): AccountEvent => ({
       type: 'parley.credentials.reset-requested.v1',

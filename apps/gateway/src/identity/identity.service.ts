@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AccountView,
+  type ErasureMode,
   type DomainEvent,
   type Role,
   type TokensResponse,
@@ -18,10 +19,18 @@ import {
 } from '@parley/eventstore';
 import type { Mailer } from '@parley/mail';
 import { currentCorrelation } from '@parley/observability';
-import { APP_LOGGER, CLOCK, type Clock, EVENT_STORE, READ_MODELS } from '@parley/platform';
+import {
+  APP_LOGGER,
+  CLOCK,
+  type Clock,
+  EVENT_STORE,
+  PERSON_KEYS,
+  READ_MODELS,
+} from '@parley/platform';
+import { accountPerson, type PersonKeyStore } from '@parley/privacy';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
-import { type Account, accountDecider } from './account.decider';
+import { type Account, type AccountError, accountDecider } from './account.decider';
 import {
   type AccessClaims,
   TokenSigner,
@@ -57,6 +66,7 @@ export type IdentityErrorCode =
   | 'AccountNotFound'
   | 'NotAllowed'
   | 'CannotDemoteSelf'
+  | 'CannotEraseAdmin'
   | 'EmailMismatch'
   | 'NameReserved'
   | 'TooManyAttempts';
@@ -83,6 +93,9 @@ const tooManyAttempts = <T>(waitMs: number): Outcome<T> => ({
   retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
 });
 
+/** How long a guest's erasure link works. */
+export const GUEST_ERASURE_TTL_MS = 3600_000;
+
 /** How long a password reset link works. */
 export const PASSWORD_RESET_TTL_MS = 3600_000;
 
@@ -96,6 +109,62 @@ const sessionStream = (id: string) => `session-${id}`;
 const loginStream = (key: string) => `identity-login-${key}`;
 const mailStream = (key: string) => `identity-mail-${key}`;
 const accountSessionsStream = (id: string) => `identity-account-sessions-${id}`;
+
+/** The account registered with an address, verified or not; null when none is. */
+export async function accountIdByEmail(
+  store: EventStore,
+  emailInput: string,
+): Promise<string | null> {
+  return (await loadState(store, reservationDecider, emailStream(normalizeEmail(emailInput))))
+    .accountId;
+}
+
+/** What erasing an account did: whether it was erased now, and the sessions it ended. */
+export interface AccountErasure {
+  erased: boolean;
+  endedSessions: string[];
+  keysDestroyed: number;
+}
+
+/**
+ * Erases an account from the identity event store: the account records it (once), its sessions
+ * end, and its keys are destroyed. A plain function, so that a command can run it without the app.
+ */
+export async function eraseAccount(
+  store: EventStore,
+  keys: PersonKeyStore,
+  accountId: string,
+  options: { now: Clock; context: AppendContext },
+): Promise<AccountErasure | AccountError> {
+  const outcome = await handleCommand(
+    store,
+    accountDecider,
+    accountStream(accountId),
+    { type: 'Erase' },
+    options.context,
+    { now: options.now },
+  );
+  if (!outcome.ok) return outcome.error;
+  const { sessionIds } = await loadState(
+    store,
+    accountSessionsDecider,
+    accountSessionsStream(accountId),
+  );
+  const endedSessions: string[] = [];
+  for (const sessionId of sessionIds) {
+    const revoked = await handleCommand(
+      store,
+      sessionDecider,
+      sessionStream(sessionId),
+      { type: 'Revoke' },
+      options.context,
+      { now: options.now },
+    );
+    if (revoked.ok && revoked.events.length > 0) endedSessions.push(sessionId);
+  }
+  const keysDestroyed = await keys.destroy(accountPerson(accountId));
+  return { erased: outcome.events.length > 0, endedSessions, keysDestroyed };
+}
 
 /** The account that holds an address and has proved it, from the identity event store; null when none does. */
 export async function verifiedAccountByEmail(
@@ -150,6 +219,7 @@ export class IdentityService {
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
     private readonly endedSessions: EndedSessions,
+    @Inject(PERSON_KEYS) private readonly keys: PersonKeyStore,
   ) {
     this.tokens = new TokenSigner(options.jwtSecret, options.accessTtlSeconds);
   }
@@ -367,6 +437,41 @@ export class IdentityService {
     return accountByEmail(this.store, emailInput);
   }
 
+  /**
+   * Mails an address a link that erases its guest's data once followed and confirmed, within
+   * the hour. The answer is the same whether anyone wrote with it or a mail went out.
+   */
+  async requestGuestErasure(emailInput: string, mode: ErasureMode): Promise<void> {
+    const email = normalizeEmail(emailInput);
+    if (!(await this.takeMailQuota('erasure', [`address-${sha256(email)}`]))) return;
+    const now = this.clock();
+    const expiresAt = new Date(now.getTime() + GUEST_ERASURE_TTL_MS);
+    const token = await this.tokens.guestErasure(email, mode, now, expiresAt);
+    // The privacy page's confirmation, which erases only when its button is pressed.
+    const link = `${this.options.publicBaseUrl}/privacy/erase?token=${encodeURIComponent(token)}`;
+    const what =
+      mode === 'remove'
+        ? 'the text of your comments will be removed (replies to them stay)'
+        : 'your comments will stay, shown as by "Deleted reader"';
+    try {
+      await this.options.mailer.send({
+        from: this.options.mailFrom,
+        to: email,
+        subject: 'Confirm the erasure of your data',
+        text: `Someone (we hope you) asked to erase the data this blog keeps about this address: your name, address and website, and your subscriptions; ${what}. To confirm, open this link within the hour and press the button on the page:\n\n${link}\n\nIf it was not you, there is nothing to do.\n`,
+        html: `<p>Someone (we hope you) asked to erase the data this blog keeps about this address: your name, address and website, and your subscriptions; ${escapeHtml(what)}.</p><p><a href="${escapeHtml(link)}">Confirm the erasure</a> (within the hour)</p><p>If it was not you, there is nothing to do.</p>`,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'erasure confirmation mail not sent');
+    }
+  }
+
+  /** The address and mode a guest's erasure link confirms, or why it does not. */
+  async guestErasureOf(token: string): Promise<Outcome<{ email: string; mode: ErasureMode }>> {
+    const claims = await this.tokens.verifyGuestErasureToken(token, this.clock());
+    return claims ? ok(claims) : fail('InvalidToken', 'This link is not valid or has expired');
+  }
+
   /** Sets the password chosen through a reset link (once) and ends every session of the account. */
   async confirmPasswordReset(token: string, password: string): Promise<Outcome<null>> {
     const claims = await this.tokens.verifyPasswordResetToken(token, this.clock());
@@ -428,6 +533,27 @@ export class IdentityService {
    */
   verifiedAccountByEmail(emailInput: string): Promise<AccountView | null> {
     return verifiedAccountByEmail(this.store, emailInput);
+  }
+
+  /** The account registered with an address, verified or not; null when none is. */
+  accountIdByEmail(emailInput: string): Promise<string | null> {
+    return accountIdByEmail(this.store, emailInput);
+  }
+
+  /** Erases an account at its owner's or an admin's request (see eraseAccount). */
+  async erase(accountId: string): Promise<Outcome<AccountErasure>> {
+    const erasure = await eraseAccount(this.store, this.keys, accountId, {
+      now: this.clock,
+      context: this.context(),
+    });
+    if ('kind' in erasure)
+      return erasure.code === 'CannotEraseAdmin'
+        ? fail('CannotEraseAdmin', erasure.message)
+        : fail('AccountNotFound', 'There is no such account');
+    // This instance refuses the account's access tokens at once; the others when the events reach them.
+    for (const sessionId of erasure.endedSessions) this.endedSessions.end(sessionId, this.clock());
+    this.logger.info({ accountId, erased: erasure.erased }, 'account erased');
+    return ok(erasure);
   }
 
   async changeDisplayName(accountId: string, displayName: string): Promise<Outcome<AccountView>> {

@@ -43,6 +43,14 @@ export const STAFF_NAMES: Projection<'accounts'> = {
           event,
           (current) => current && { ...current, staff: isStaff(event.data.roles) },
         ));
+      case 'parley.account.erased.v1':
+        // An erased account's name is free again, and it is nobody's staff.
+        return void (await applyToOwnedDocument<NameEntry>(
+          names,
+          event.data.accountId,
+          event,
+          (current) => current && { ...current, nameKey: '', staff: false },
+        ));
       case 'parley.account.email-verified.v1':
       case 'parley.session.ended.v1':
         return;

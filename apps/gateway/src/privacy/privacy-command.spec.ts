@@ -14,6 +14,7 @@ describe('the privacy command runner', () => {
     accountByEmail: () => Promise.resolve(null),
     publicBaseUrl: 'https://blog.example',
     now: () => new Date('2026-11-27T00:00:00.000Z'),
+    erase: () => Promise.reject(new Error('not asked')),
     close: () => {
       closed.push('closed');
       return Promise.resolve();

@@ -1,5 +1,12 @@
 import type { Writable } from 'node:stream';
-import type { AccountView } from '@parley/contracts';
+import {
+  type AccountView,
+  type Actor,
+  type ErasureRequest,
+  type ErasureResult,
+  erasureRequestSchema,
+} from '@parley/contracts';
+import { ProblemException } from '@parley/platform';
 import type { ServiceClients } from '../proxy/service-clients';
 import { type ExportedPerson, PERSONAL_DATA_OPERATOR, collectPersonalData } from './personal-data';
 
@@ -10,7 +17,17 @@ export interface PrivacyParley {
   accountByEmail(email: string): Promise<AccountView | null>;
   publicBaseUrl: string;
   now(): Date;
+  /** Erases the guest of an address and the account registered with it, as the actor. */
+  erase(request: ErasureRequest, actor: Actor): Promise<ErasureResult>;
   close(): Promise<void>;
+}
+
+/** The erasure was refused for a reason the operator can act on (an admin account). */
+export class ErasureRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ErasureRefused';
+  }
 }
 
 export interface PrivacyCommand {
@@ -61,9 +78,49 @@ export const exportPersonalData: PrivacyCommand = {
   },
 };
 
+/** Why an erasure was refused, from the command's own refusal or the gateway's problem; null otherwise. */
+function refusalOf(error: unknown): string | null {
+  if (error instanceof ErasureRefused) return error.message;
+  if (error instanceof ProblemException && error.status === 409) return error.detail ?? error.title;
+  return null;
+}
+
+/** `erase [--remove] <email>`'s request, or undefined when the arguments are not one address. */
+function erasureRequestOf(args: readonly string[]): ErasureRequest | undefined {
+  const rest = args.filter((arg) => arg !== '--remove');
+  const parsed = erasureRequestSchema.safeParse({
+    email: rest[0],
+    mode: args.includes('--remove') ? 'remove' : 'anonymize',
+  });
+  return rest.length === 1 && parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * `erase <email> [--remove]`: erases the guest of that address and the account registered with
+ * it, anonymizing their comments unless `--remove` is given; prints what it erased as JSON.
+ */
+export const erasePersonalData: PrivacyCommand = {
+  usage: 'erase <email> [--remove]   erases the person with this address (--remove: tombstones)',
+  accepts: (args) => erasureRequestOf(args) !== undefined,
+  async run({ args, parley, out, log }) {
+    const request = erasureRequestOf(args);
+    if (!request) return 64;
+    try {
+      out.write(`${JSON.stringify(await parley.erase(request, PERSONAL_DATA_OPERATOR))}\n`);
+      return 0;
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal === null) throw error;
+      log.write(`not erased: ${refusal}\n`);
+      return 1;
+    }
+  },
+};
+
 /** The privacy commands by name; each is one entry. */
 export const PRIVACY_COMMANDS: Readonly<Record<string, PrivacyCommand>> = {
   export: exportPersonalData,
+  erase: erasePersonalData,
 };
 
 export function privacyUsage(commands: Readonly<Record<string, PrivacyCommand>>): string {

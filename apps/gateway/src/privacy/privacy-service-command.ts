@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { type ServiceCommand, createDistributedInfrastructure } from '@parley/platform';
 import { createLogger } from '@parley/observability';
 import { destination } from 'pino';
-import { accountByEmail } from '../identity/identity.service';
+import { accountByEmail, accountIdByEmail, eraseAccount } from '../identity/identity.service';
 import { createServiceClients } from '../proxy/service-clients';
-import { runPrivacyCommand } from './privacy-command';
+import { erasePerson } from './person-erasure';
+import { ErasureRefused, runPrivacyCommand } from './privacy-command';
 
 /**
  * `<gateway main> privacy <command> …` with the gateway's environment: the running services
@@ -18,11 +20,33 @@ export const gatewayPrivacyCommand: ServiceCommand<'gateway'> = ({ config, args,
     log: out,
     connect: async () => {
       const infra = await createDistributedInfrastructure(config, logger);
+      const services = createServiceClients(config.services, logger);
+      const context = { correlationId: randomUUID(), causationId: null };
       return {
-        services: createServiceClients(config.services, logger),
+        services,
         accountByEmail: (email) => accountByEmail(infra.eventStore, email),
         publicBaseUrl: config.publicBaseUrl,
         now: () => new Date(),
+        // The account is erased in the gateway's identity store; its events reach the topic
+        // through the running gateway's relay.
+        erase: (request, actor) =>
+          erasePerson(
+            services,
+            {
+              accountIdByEmail: (email) => accountIdByEmail(infra.eventStore, email),
+              erase: async (accountId) => {
+                const erased = await eraseAccount(infra.eventStore, infra.personKeys, accountId, {
+                  now: infra.clock,
+                  context,
+                });
+                if (!('kind' in erased)) return erased;
+                if (erased.code === 'AccountNotFound') return null;
+                throw new ErasureRefused(erased.message);
+              },
+            },
+            request,
+            actor,
+          ),
         close: () => infra.close(),
       };
     },

@@ -1,18 +1,29 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { AccountView, PersonalDataExport } from '@parley/contracts';
 import type { FieldError } from '@parley/platform';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
-import { ERASURE_REQUESTS_PATH, accountPage, privacyPage } from './views/privacy-pages';
+import {
+  ERASURE_CONFIRM_PATH,
+  ERASURE_REQUESTS_PATH,
+  type ErasureChoice,
+  accountPage,
+  erasureConfirmPage,
+  privacyPage,
+} from './views/privacy-pages';
 import { csrfToken, formTokenValid } from './web-session';
 
 const text = z.string().max(1000).optional();
 const requestForm = z.object({ _csrf: text, email: text });
+const erasureForm = z.object({ _csrf: text, email: text, mode: text });
+const confirmForm = z.object({ _csrf: text, token: z.string().max(4096).optional() });
+const tokenQuery = z.object({ token: z.string().max(4096).optional() });
+const LINK_REFUSED =
+  'This link is not valid or has expired. Ask again on the privacy page: a new link works for an hour.';
 
 interface Problem {
   title?: string;
@@ -26,15 +37,7 @@ export class WebPrivacyController {
   constructor(
     private readonly api: PublicApi,
     private readonly pages: PageRenderer,
-    private readonly host: HttpAdapterHost,
   ) {}
-
-  /** Whether this gateway serves erasure requests: the delete form is offered only then. */
-  private erasureServed(): boolean {
-    return this.host.httpAdapter
-      .getInstance<FastifyInstance>()
-      .hasRoute({ method: 'POST', url: ERASURE_REQUESTS_PATH });
-  }
 
   private async account(request: FastifyRequest, reply: FastifyReply): Promise<AccountView | null> {
     if (!(await this.api.viewer(request, reply))) return null;
@@ -49,7 +52,6 @@ export class WebPrivacyController {
       title: 'Your data',
       main: privacyPage(csrfToken(request, reply), {
         account,
-        erasure: this.erasureServed(),
         email: '',
         formError: null,
       }),
@@ -75,7 +77,6 @@ export class WebPrivacyController {
         status: answer.status,
         main: privacyPage(csrfToken(request, reply), {
           account: await this.account(request, reply),
-          erasure: this.erasureServed(),
           email: form.email ?? '',
           formError: reason
             ? `The address ${reason}.`
@@ -91,6 +92,99 @@ export class WebPrivacyController {
         'If this blog holds anything of this address, a mail with a link that downloads it is on its way. The link works for 24 hours.',
         { href: '/privacy', label: 'Back' },
       ),
+    });
+  }
+
+  @Post(ERASURE_REQUESTS_PATH.slice(1))
+  async requestErasure(
+    @Body({ schema: erasureForm }) form: z.infer<typeof erasureForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    const answer = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/personal-data/erasure-requests',
+      body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
+    });
+    if (answer.status !== 202) {
+      const reason = answer.body?.errors?.find((e) => e.field === 'body.email')?.reason;
+      await this.pages.send(request, reply, {
+        title: 'Delete my data',
+        status: answer.status,
+        main: messagePage(
+          'Delete my data',
+          reason ? `The address ${reason}.` : (answer.body?.title ?? 'Could not send the link.'),
+          { href: '/privacy#delete', label: 'Back' },
+        ),
+      });
+      return;
+    }
+    await this.pages.send(request, reply, {
+      title: 'Check your mail',
+      main: messagePage(
+        'Check your mail',
+        'If this blog holds anything of this address, a mail with a link to confirm the erasure is on its way. The link works for an hour.',
+        { href: '/privacy', label: 'Back' },
+      ),
+    });
+  }
+
+  /** The mailed link: says what it will erase; only the button (a POST) erases. */
+  @Get(ERASURE_CONFIRM_PATH.slice(1))
+  async erasureLink(
+    @Query({ schema: tokenQuery }) query: z.infer<typeof tokenQuery>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const token = query.token ?? '';
+    const preview = await this.api.call<{ mode: ErasureChoice }>(request, {
+      method: 'GET',
+      path: `/api/v1/personal-data/erasure-requests/confirm?token=${encodeURIComponent(token)}`,
+    });
+    if (preview.status !== 200) {
+      await this.pages.send(request, reply, {
+        title: 'Delete my data',
+        status: preview.status,
+        main: messagePage('Delete my data', LINK_REFUSED, {
+          href: '/privacy#delete',
+          label: 'Ask again',
+        }),
+      });
+      return;
+    }
+    await this.pages.send(request, reply, {
+      title: 'Delete my data',
+      main: erasureConfirmPage(csrfToken(request, reply), token, preview.body.mode),
+    });
+  }
+
+  @Post(ERASURE_CONFIRM_PATH.slice(1))
+  async confirmErasure(
+    @Body({ schema: confirmForm }) form: z.infer<typeof confirmForm>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    const erased = await this.api.call<Problem>(request, {
+      method: 'POST',
+      path: '/api/v1/personal-data/erasure-requests/confirm',
+      body: { token: form.token ?? '' },
+    });
+    await this.pages.send(request, reply, {
+      title: 'Delete my data',
+      status: erased.status,
+      main:
+        erased.status === 200
+          ? messagePage(
+              'Your data is erased',
+              'Your name, address and website are gone from this blog, your subscriptions have ended, and nothing will be mailed to you again.',
+              { href: '/', label: 'Back to the blog' },
+            )
+          : messagePage('Delete my data', LINK_REFUSED, {
+              href: '/privacy#delete',
+              label: 'Ask again',
+            }),
     });
   }
 

@@ -384,6 +384,7 @@ export class DeliveryService {
     channel: Channel,
     now: Date,
   ): Promise<Target> {
+    if (subscriber.erased) return { kind: 'suppress', reason: 'erased' };
     const subscription = n.subscriptionId ? subscriber.subscriptions[n.subscriptionId] : undefined;
     if (subscription && !subscription.active) return { kind: 'suppress', reason: 'unsubscribed' };
     if (subscription && !subscription.channels.includes(channel))

@@ -1,5 +1,5 @@
 import type { CommentStatus, EventData, NotifyChoice, Role } from '@parley/contracts';
-import { commentStatusAfter } from '@parley/domain';
+import { commentStatusAfter, ERASED_PERSON_NAME } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 /** What the policy needs of an account: where to write, whether it may, what to call it. */
@@ -24,7 +24,9 @@ export interface PostEntry extends Versioned {
  */
 export type CommentAuthorEntry =
   | { kind: 'account'; accountId: string; name: string }
-  | { kind: 'guest'; email: string; name: string };
+  | { kind: 'guest'; email: string; name: string }
+  /** Erased at their request: nobody to notify of replies, no address or name kept. */
+  | { kind: 'erased'; name: string };
 
 /** What the policy needs of a comment once its posted event is gone by: enough to notify on approval. */
 export interface CommentEntry extends Versioned {
@@ -88,7 +90,8 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
       case 'parley.account.registered.v1':
       case 'parley.account.email-verified.v1':
       case 'parley.account.display-name-changed.v1':
-      case 'parley.account.roles-changed.v1': {
+      case 'parley.account.roles-changed.v1':
+      case 'parley.account.erased.v1': {
         const id = event.data.accountId;
         await applyToOwnedDocument<AccountEntry>(
           db.collection('accounts'),
@@ -110,6 +113,17 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
                 return current && { ...current, displayName: event.data.displayName };
               case 'parley.account.roles-changed.v1':
                 return current && { ...current, roles: event.data.roles };
+              case 'parley.account.erased.v1':
+                // No address is left to write to, and no name to show.
+                return (
+                  current && {
+                    ...current,
+                    email: '',
+                    emailVerified: false,
+                    displayName: ERASED_PERSON_NAME,
+                    roles: [],
+                  }
+                );
             }
           },
         );
@@ -163,7 +177,8 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
       case 'parley.comment.trashed.v1':
       case 'parley.comment.restored.v1':
       case 'parley.comment.edited.v1':
-      case 'parley.comment.deleted.v1': {
+      case 'parley.comment.deleted.v1':
+      case 'parley.comment.author-erased.v1': {
         const id = event.data.commentId;
         await applyToOwnedDocument<CommentEntry>(
           db.collection('comments'),
@@ -184,6 +199,15 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
                 return { ...moved, excerpt: excerptOf(event.data.body) };
               case 'parley.comment.deleted.v1':
                 return { ...moved, deleted: true };
+              case 'parley.comment.author-erased.v1': {
+                const erased = {
+                  ...moved,
+                  author: { kind: 'erased' as const, name: ERASED_PERSON_NAME },
+                };
+                return event.data.mode === 'remove'
+                  ? { ...erased, excerpt: '', deleted: true }
+                  : erased;
+              }
             }
           },
         );

@@ -4,6 +4,7 @@ import type {
   NotificationReason,
   NotificationSubject,
 } from '@parley/contracts';
+import { ERASED_PERSON_NAME } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 import { digestOf } from '../shared/digest-period';
 import { channelOutcome } from './notification.decider';
@@ -44,9 +45,9 @@ function updateChannel(
 }
 
 /** Every notification with its delivery ledger: the inbox of accounts and "why was I notified?". */
-export const inboxProjection: Projection<'notifications'> = {
+export const inboxProjection: Projection<'notifications' | 'comments'> = {
   name: INBOX,
-  topics: ['notifications'],
+  topics: ['notifications', 'comments'],
   collections: {
     notifications: [
       // An account's in-app inbox, newest first, and its unread ones.
@@ -54,8 +55,10 @@ export const inboxProjection: Projection<'notifications'> = {
       { keys: { accountId: 1, inApp: 1, readAt: 1 } },
       { keys: { retrying: 1 } },
       { keys: { digestDueAt: 1 } },
-      // The export of a person's data: everything one subscriber was sent, newest first.
+      // The export of a person's data: everything one subscriber was sent, newest first; and
+      // erasures: a subscriber's notifications (the same index), and those telling of an erased author's comment.
       { keys: { subscriberId: 1, createdAt: -1, _id: -1 } },
+      { keys: { 'subject.commentId': 1 } },
     ],
   },
   async apply(event, db) {
@@ -132,6 +135,38 @@ export const inboxProjection: Projection<'notifications'> = {
       case 'parley.subscriber.resumed.v1':
       case 'parley.subscriber.webhook-registered.v1':
       case 'parley.subscriber.webhook-removed.v1':
+        return;
+      case 'parley.subscriber.erased.v1':
+        // Nobody's inbox any more: what was sent to them stays out of every list.
+        await notifications.updateMany(
+          { subscriberId: event.data.subscriberId },
+          { $set: { inApp: false, retrying: false, digestDueAt: null } },
+        );
+        return;
+      case 'parley.comment.author-erased.v1': {
+        const { commentId, mode } = event.data;
+        await notifications.updateMany(
+          { 'subject.commentId': commentId },
+          {
+            $set: {
+              'subject.authorName': ERASED_PERSON_NAME,
+              ...(mode === 'remove' ? { 'subject.excerpt': '' } : {}),
+            },
+          },
+        );
+        return;
+      }
+      case 'parley.comment.posted.v2':
+      case 'parley.comment.approved.v1':
+      case 'parley.comment.unapproved.v1':
+      case 'parley.comment.marked-spam.v1':
+      case 'parley.comment.trashed.v1':
+      case 'parley.comment.restored.v1':
+      case 'parley.comment.edited.v1':
+      case 'parley.comment.deleted.v1':
+      case 'parley.comment.liked.v1':
+      case 'parley.comment.unliked.v1':
+      case 'parley.comment-settings.changed.v1':
         return;
     }
   },

@@ -119,6 +119,8 @@ export class PolicyService {
    * their key): an erased guest is nobody, so no mail goes to the address they had.
    */
   private async openAuthor(author: CommentEntry['author']): Promise<OpenedAuthor> {
+    // Whoever an erased author was: nobody's subscriber, so nobody is spared or told as them.
+    if (author.kind === 'erased') return { identity: null, name: ERASED_PERSON_NAME };
     if (author.kind === 'account')
       return { identity: accountIdentity(author.accountId), name: author.name };
     const [email, name] = await this.personalData.open([

@@ -201,6 +201,54 @@ describe('the subscriber', () => {
     });
   });
 
+  describe('erasure', () => {
+    const confirmed: SubscriberEvent = {
+      type: 'parley.subscriber.confirmed.v1',
+      data: { subscriberId: guest.subscriberId, confirmedAt: at },
+    };
+    const erased: SubscriberEvent = {
+      type: 'parley.subscriber.erased.v1',
+      data: { subscriberId: guest.subscriberId, erasedAt: at },
+    };
+
+    it('ends every subscription, once', () => {
+      spec
+        .given([subscribed(guest, postSub), confirmed])
+        .when({ type: 'Erase', who: guest })
+        .then([erased]);
+      spec
+        .given([subscribed(guest, postSub), confirmed, erased])
+        .when({ type: 'Erase', who: guest })
+        .then([]);
+    });
+
+    it('forgets the address and its consent, so no mail can go out to it', () => {
+      const state = [subscribed(guest, postSub), confirmed, erased].reduce(
+        subscriberDecider.evolve,
+        subscriberDecider.initialState,
+      );
+      expect(state.subscriptions[postSub]?.active).toBe(false);
+      expect(state.ref).toBeNull();
+      expect(consentedBefore(state, at)).toBe(false);
+      expect(state.erased).toBe(true);
+    });
+
+    it('never subscribes the address again, nor asks it to confirm', () => {
+      spec
+        .given([subscribed(guest, postSub), erased])
+        .when({
+          type: 'Subscribe',
+          who: guest,
+          subscriptionId: postSub,
+          kind: 'post',
+          targetId: 'p1',
+          viaCommentId: 'c9',
+        })
+        .then([]);
+      spec.given([erased]).when({ type: 'Confirm', who: guest }).then([]);
+    });
+  });
+
   describe('subscribing from a comment', () => {
     it('applies a comment\'s "notify me" choice once, even after an unsubscribe', () => {
       const via = subscribed(guest, postSub, { viaCommentId: 'c1:post' });

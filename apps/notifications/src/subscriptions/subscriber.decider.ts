@@ -13,6 +13,7 @@ export type SubscriberEvent = DomainEvent<
   | 'parley.subscriber.webhook-removed.v1'
   | 'parley.webhook-secret.issued.v1'
   | 'parley.subscriber.confirmation-mailed.v1'
+  | 'parley.subscriber.erased.v1'
 >;
 
 /** Who a subscriber is: an account (its verified address), or a guest's email address. */
@@ -60,6 +61,8 @@ export interface Subscriber {
   webhook: WebhookState | null;
   /** Comments whose "notify me" choice was applied already: a redelivery changes nothing. */
   viaComments: string[];
+  /** Erased at their request: subscribed to nothing, and never sent anything again. */
+  erased: boolean;
 }
 
 /** A subscription an account has without asking for it, materialized when it is first changed. */
@@ -112,7 +115,8 @@ export type SubscriberCommand =
       implicit: readonly NamedImplicitSubscription[];
     }
   | { type: 'RemoveWebhook'; who: Who; webhookId: string }
-  | { type: 'RecordConfirmationMailed'; who: Who; requestedAt: string; messageId: string };
+  | { type: 'RecordConfirmationMailed'; who: Who; requestedAt: string; messageId: string }
+  | { type: 'Erase'; who: Who };
 
 export type SubscriberErrorCode =
   | 'SubscriptionNotFound'
@@ -164,6 +168,7 @@ export const initialSubscriber: Subscriber = {
   pausedUntil: null,
   webhook: null,
   viaComments: [],
+  erased: false,
 };
 
 function sameChannels(a: readonly Channel[], b: readonly Channel[]): boolean {
@@ -386,6 +391,20 @@ export const subscriberDecider: Decider<
           ...state,
           confirmationsMailed: [...state.confirmationsMailed, event.data.requestedAt],
         };
+      case 'parley.subscriber.erased.v1':
+        return {
+          ...state,
+          ref: state.ref?.kind === 'email' ? null : state.ref,
+          subscriptions: Object.fromEntries(
+            Object.entries(state.subscriptions).map(([id, s]) => [id, { ...s, active: false }]),
+          ),
+          confirmed: false,
+          confirmedAt: null,
+          confirmationRequestedAt: null,
+          pausedUntil: null,
+          webhook: null,
+          erased: true,
+        };
       default:
         return assertNever(event, 'subscriber event');
     }
@@ -393,7 +412,16 @@ export const subscriberDecider: Decider<
   decide(command, state, now) {
     const at = now.toISOString();
     const { who } = command;
+    // An erased person asked never to hear from the blog again: nothing subscribes or mails them.
+    if (state.erased) return [];
     switch (command.type) {
+      case 'Erase':
+        return [
+          {
+            type: 'parley.subscriber.erased.v1',
+            data: { subscriberId: who.subscriberId, erasedAt: at },
+          },
+        ];
       case 'Subscribe': {
         if (command.viaCommentId !== undefined && state.viaComments.includes(command.viaCommentId))
           return [];

@@ -14,6 +14,8 @@ export interface SubscriberEntry extends Versioned {
    * scheduler sends it again while the mail server refuses it for now.
    */
   confirmationDue: string | null;
+  /** Erased at their request: no address, nothing active, nothing sent again. */
+  erased?: boolean;
 }
 
 export interface SubscriptionEntry extends Versioned {
@@ -143,6 +145,24 @@ export const subscriptionsProjection: Projection<'notifications'> = {
               return base.webhook?.id === event.data.webhookId ? { ...base, webhook: null } : base;
           }
         });
+        return;
+      }
+      case 'parley.subscriber.erased.v1': {
+        const id = event.data.subscriberId;
+        await applyToOwnedDocument<SubscriberEntry>(subscribers, id, event, (current) => ({
+          ...(current ?? blankSubscriber(id)),
+          email: null,
+          confirmed: false,
+          pausedUntil: null,
+          webhook: null,
+          confirmationDue: null,
+          erased: true,
+        }));
+        // The subscriber's stream made each of them: after its erasure it makes no more.
+        await subscriptions.updateMany(
+          { subscriberId: id },
+          { $set: { active: false, email: null } },
+        );
         return;
       }
       case 'parley.notification.created.v1':

@@ -143,6 +143,15 @@ export class SubscriptionsService {
     };
   }
 
+  /** Erases a subscriber (see the Erase command); answers how many subscriptions it ended. */
+  async erase(who: Who): Promise<number> {
+    const before = await this.load(who.subscriberId);
+    const outcome = await this.execute({ type: 'Erase', who });
+    if (!outcome.ok) throw new Error(`Erasing a subscriber failed: ${outcome.error.code}`);
+    if (outcome.value.events.length === 0) return 0;
+    return Object.values(before.subscriptions).filter((s) => s.active).length;
+  }
+
   /** The subscriber behind a request: the actor's account, or the one a manage link names. */
   async resolveCaller(caller: Caller): Promise<Result<Who>> {
     if (caller.kind === 'actor') return ok(accountWho(caller.actor.accountId));

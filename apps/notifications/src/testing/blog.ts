@@ -179,6 +179,28 @@ export class Blog {
     return ref;
   }
 
+  /** The comment's author erased at their request, as the comments service publishes it. */
+  async eraseAuthor(comment: CommentRef, author: { guestId: string } | { accountId: string }) {
+    await this.send(
+      'comments',
+      this.messages('comments', `comment-${comment.id}`, [
+        {
+          type: 'parley.comment.author-erased.v1',
+          data: {
+            commentId: comment.id,
+            postId: comment.postId,
+            author:
+              'guestId' in author
+                ? { kind: 'guest', guestId: author.guestId }
+                : { kind: 'account', accountId: author.accountId },
+            mode: 'anonymize',
+            erasedAt: new Date().toISOString(),
+          },
+        },
+      ]),
+    );
+  }
+
   approvedMessages(comment: CommentRef, by = 'moderator'): OutgoingMessage[] {
     return this.moderatedMessages(comment, 'parley.comment.approved.v1', by);
   }

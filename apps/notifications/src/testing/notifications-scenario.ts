@@ -531,6 +531,48 @@ export function notificationsScenario(mode: HarnessMode): void {
       ).toBe(true);
     });
 
+    it('erases a guest: subscriptions end, a reply to their comment notifies nobody, and nothing is mailed to them again', async () => {
+      const hal = `hal-${Date.now().toString(36)}@example.net`;
+      const h1 = await blog.comment({
+        postId: post,
+        author: { guest: { name: 'Hal', email: hal } },
+        notify: 'all',
+      });
+      const confirmation = await eventually(() => smtp.to(hal)[0]);
+      const token = /subscriptions\/confirm\?token=(\S+)/.exec(confirmation.text)?.[1];
+      expect(
+        (await harness.request('GET', `/v1/subscriptions/confirm?token=${token}`)).status,
+      ).toBe(200);
+      const before = await blog.comment({ postId: post, author: { accountId: B }, parent: h1 });
+      await eventually(() =>
+        smtp.about(before.id).some((m) => m.to.includes(hal)) ? true : undefined,
+      );
+      const mailed = smtp.to(hal).length;
+
+      const admin: Actor = { accountId: 'root', displayName: 'Root', roles: ['admin'] };
+      const erase = (body: Record<string, unknown>, as: Actor) =>
+        harness.request<{ subscriptions: number }>('POST', '/v1/personal-data/erasures', body, as);
+      expect((await erase({ email: hal }, actor(B))).status).toBe(403);
+      const erased = await erase({ email: hal.toUpperCase() }, admin);
+      expect(erased.status).toBe(200);
+      expect(erased.body.subscriptions).toBe(2);
+      expect((await erase({ email: hal }, admin)).body.subscriptions).toBe(0);
+      await blog.eraseAuthor(h1, { guestId: `g-${hal}` });
+
+      const after = await blog.comment({ postId: post, author: { accountId: C }, parent: h1 });
+      const again = await blog.comment({
+        postId: post,
+        author: { guest: { name: 'Hal', email: hal } },
+        notify: 'all',
+      });
+      await eventually(() =>
+        mailsTo(E, after).length === 1 && mailsTo(E, again).length === 1 ? true : undefined,
+      );
+      await sleep(QUIET_MS);
+      expect(smtp.to(hal)).toHaveLength(mailed);
+      expect(recipientsOf(after)).not.toContain(hal);
+    });
+
     it('(e) stops the next notification after a one-click unsubscribe by POST', async () => {
       const toD = mailsTo(D, c3)[0] as CaughtMail;
       const url = /^<https:\/\/blog\.example\/api(\/v1\/unsubscribe\?token=.+)>$/.exec(

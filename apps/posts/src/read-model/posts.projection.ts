@@ -15,6 +15,7 @@ import {
 import {
   type CommentStreamEvent,
   commentStatusAfter,
+  ERASED_PERSON_NAME,
   wordpressIdOf,
   wordpressTermIdOf,
 } from '@parley/domain';
@@ -342,7 +343,11 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
         commentId,
         // A comment whose posted event is missing counts once a moderator approves it.
         status: commentStatusAfter(current?.status ?? 'pending', event),
-        deleted: (current?.deleted ?? false) || event.type === 'parley.comment.deleted.v1',
+        deleted:
+          (current?.deleted ?? false) ||
+          event.type === 'parley.comment.deleted.v1' ||
+          // A comment removed with its author's data is a tombstone: it counts no more.
+          (event.type === 'parley.comment.author-erased.v1' && event.data.mode === 'remove'),
       };
       countChanged = counted(current) !== counted(next);
       return next;
@@ -354,10 +359,16 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
 }
 
 async function applyAccountEvent(
-  event: Envelope<'parley.account.registered.v1' | 'parley.account.display-name-changed.v1'>,
+  event: Envelope<
+    | 'parley.account.registered.v1'
+    | 'parley.account.display-name-changed.v1'
+    | 'parley.account.erased.v1'
+  >,
   db: ProjectionDb,
 ) {
-  const { accountId, displayName } = event.data;
+  const { accountId } = event.data;
+  const displayName =
+    event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
   await applyToOwnedDocument<AccountNameDocument>(
     db.collection<AccountNameDocument>(COLLECTIONS.accounts),
     accountId,
@@ -435,9 +446,11 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.comment.trashed.v1':
       case 'parley.comment.restored.v1':
       case 'parley.comment.deleted.v1':
+      case 'parley.comment.author-erased.v1':
         return applyCommentEvent(event, db);
       case 'parley.account.registered.v1':
       case 'parley.account.display-name-changed.v1':
+      case 'parley.account.erased.v1':
         return applyAccountEvent(event, db);
       case 'parley.comment.edited.v1':
       case 'parley.comment.liked.v1':

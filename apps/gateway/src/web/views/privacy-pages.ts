@@ -1,14 +1,20 @@
 import type { AccountView } from '@parley/contracts';
 import { type SafeHtml, html } from '../html';
 
-/** Where a reader deletes their data (served by the erasure pages once they exist). */
+/** Where a guest asks for their data to be deleted, and where the mailed link confirms it. */
 export const ERASURE_REQUESTS_PATH = '/privacy/erasure-requests';
+export const ERASURE_CONFIRM_PATH = '/privacy/erase';
+
+export type ErasureChoice = 'anonymize' | 'remove';
+
+const ERASURE_OUTCOMES: Record<ErasureChoice, string> = {
+  anonymize: 'your comments stay, shown as by "Deleted reader"',
+  remove: 'the text of your comments is removed (replies to them stay)',
+};
 
 export interface PrivacyPageState {
   /** The logged-in account, which downloads its data at once. */
   account: AccountView | null;
-  /** Whether the erasure requests are served here: the delete form is shown only then. */
-  erasure: boolean;
   email: string;
   formError: string | null;
 }
@@ -41,20 +47,21 @@ export function privacyPage(csrf: string, state: PrivacyPageState): SafeHtml {
     </section>
     <section id="delete" aria-labelledby="delete-title">
       <h2 id="delete-title">Delete my data</h2>
-      ${
-        state.erasure
-          ? html`<p>
-                Give the address you commented or subscribed with: we mail you a link to confirm
-                that your data is to be deleted.
-              </p>
-              <form method="post" action="${ERASURE_REQUESTS_PATH}" class="stacked" data-erasure>
-                <input type="hidden" name="_csrf" value="${csrf}" />
-                <label for="delete-email">Email</label>
-                <input id="delete-email" name="email" type="email" autocomplete="email" required />
-                <div class="actions"><button type="submit">Delete my data</button></div>
-              </form>`
-          : html`<p>To have your data deleted, write to the blog's owner.</p>`
-      }
+      <p>
+        Give the address you commented or subscribed with: we mail you a link to confirm that your
+        name, address and website are to be erased and your subscriptions ended.
+      </p>
+      <form method="post" action="${ERASURE_REQUESTS_PATH}" class="stacked" data-erasure>
+        <input type="hidden" name="_csrf" value="${csrf}" />
+        <label for="delete-email">Email</label>
+        <input id="delete-email" name="email" type="email" autocomplete="email" required />
+        <fieldset>
+          <legend>Your comments</legend>
+          <label><input type="radio" name="mode" value="anonymize" checked /> Keep them, shown as by "Deleted reader"</label>
+          <label><input type="radio" name="mode" value="remove" /> Remove their text (replies to them stay)</label>
+        </fieldset>
+        <div class="actions"><button type="submit">Delete my data</button></div>
+      </form>
     </section>`;
 }
 
@@ -72,4 +79,18 @@ export function accountPage(account: AccountView): SafeHtml {
       <a href="/privacy#delete">Delete my data</a> ·
       <a href="/subscriptions/manage">Subscriptions</a>
     </p>`;
+}
+
+/** What a mailed erasure link does, and the button that does it (a GET erases nothing). */
+export function erasureConfirmPage(csrf: string, token: string, mode: ErasureChoice): SafeHtml {
+  return html`<h1>Delete my data</h1>
+    <p>
+      Your name, address and website are erased from this blog, your subscriptions end and nothing
+      is mailed to you again; ${ERASURE_OUTCOMES[mode]}. This cannot be undone.
+    </p>
+    <form method="post" action="${ERASURE_CONFIRM_PATH}" class="stacked" data-erasure-confirm>
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <input type="hidden" name="token" value="${token}" />
+      <div class="actions"><button type="submit">Erase my data</button></div>
+    </form>`;
 }
