@@ -201,6 +201,63 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
     await guest.close();
   });
 
+  it('lets a guest delete their data from the privacy page: a mailed link opens a page whose button erases, and their comment stays as by "Deleted reader"', async () => {
+    const written = await blog.api<PostCommentResponse>(
+      'POST',
+      `/api/v1/posts/${postId}/comments`,
+      {
+        body: 'Quinn was here, and would rather not be.',
+        author: { name: 'Quinn Guest', email: 'quinn@example.com' },
+      },
+    );
+    expect(written.status).toBe(201);
+    if (written.body.status !== 'approved')
+      await blog.api(
+        'POST',
+        `/api/v1/comments/${written.body.id}/moderation`,
+        { status: 'approved' },
+        admin.accessToken,
+      );
+    const threadText = async () => {
+      const thread = await blog.api<{ items: unknown[] }>(
+        'GET',
+        `/api/v1/posts/${postId}/comments`,
+      );
+      return JSON.stringify(thread.body.items);
+    };
+    await until(async () => ((await threadText()).includes('Quinn Guest') ? true : undefined));
+
+    const guest = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const reader = await guest.newPage();
+    await reader.goto(`${blog.url}${postPath}`);
+    await reader.getByRole('link', { name: 'Delete my data' }).click();
+    await reader.getByLabel('Email').last().fill('quinn@example.com');
+    await reader.getByRole('button', { name: 'Delete my data' }).click();
+    expect(await reader.locator('h1').textContent()).toBe('Check your mail');
+    const mail = await until(() =>
+      blog.parley.mailbox
+        .messages()
+        .find((m) => m.to === 'quinn@example.com' && m.text.includes('/privacy/erase?token=')),
+    );
+    const link = /\/privacy\/erase\?token=[^\s"<>]+/.exec(mail.text)?.[0] ?? '';
+    await reader.goto(`${blog.url}${link}`);
+    // Opening the link erases nothing: only its button does.
+    expect(await threadText()).toContain('Quinn Guest');
+    await reader.getByRole('button', { name: 'Erase my data' }).click();
+    expect(await reader.locator('h1').textContent()).toBe('Your data is erased');
+    await until(async () => {
+      await reader.goto(`${blog.url}${postPath}`);
+      const shown = await reader.locator(`#comment-${written.body.id}`).textContent();
+      return shown?.includes('Deleted reader') && !shown.includes('Quinn Guest') ? true : undefined;
+    });
+    expect(await reader.locator(`#comment-${written.body.id}`).textContent()).toContain(
+      'would rather not be',
+    );
+    // Nowhere on the page: not in a reply's label, a feed or the page's data.
+    expect(await reader.content()).not.toContain('Quinn Guest');
+    await guest.close();
+  });
+
   it('has no serious accessibility problems, in light and dark, on the post page, the inbox and the subscription manager', async () => {
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {

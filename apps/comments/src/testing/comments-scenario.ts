@@ -1021,6 +1021,8 @@ export function commentsScenario(mode: HarnessMode): void {
       const answer = await posted(postId, 'So did I.', bea, { parentId: first.id });
       const again = await posted(postId, 'And the sequel.', null, { author: ida });
       expect((await moderate(again.id, 'approved', root)).status).toBe(200);
+      const held = await posted(postId, 'Still waiting for a moderator.', null, { author: ida });
+      expect((await moderate(held.id, 'pending', root)).status).toBe(200);
       const byEve = await posted(postId, 'Eve was here.', eve);
       const toEve = await posted(postId, 'Hello Eve.', cy, { parentId: byEve.id });
       await threadWhen(postId, (p) => p.items.length === 5);
@@ -1036,7 +1038,7 @@ export function commentsScenario(mode: HarnessMode): void {
 
       const erasedIda = await erase({ email: 'ida@EXAMPLE.com' }, root);
       expect(erasedIda.status).toBe(200);
-      expect(erasedIda.body).toMatchObject({ mode: 'anonymize', comments: 2, keysDestroyed: 1 });
+      expect(erasedIda.body).toMatchObject({ mode: 'anonymize', comments: 3, keysDestroyed: 1 });
       expect(await service.infra.personKeys.find(idaKey.keyId)).toBeUndefined();
       const erasedEve = await erase({ accountId: 'eve', mode: 'remove' }, eve);
       expect(erasedEve.body).toMatchObject({ mode: 'remove', comments: 1 });
@@ -1055,6 +1057,16 @@ export function commentsScenario(mode: HarnessMode): void {
       expect(item(page, byEve.id)?.body).toBe('');
       const forModerators = await thread(postId, '?view=moderation', mo);
       expect(JSON.stringify(forModerators.body).toLowerCase()).not.toContain('ida');
+      // A held comment of an erased guest waits without a contact: no address to write to.
+      const queue = await service.request<ModerationQueuePage>(
+        'GET',
+        `/v1/moderation/queue?postId=${postId}`,
+        undefined,
+        root,
+      );
+      expect(queue.body.items.map((i) => [i.id, i.author?.name, i.guest])).toEqual([
+        [held.id, 'Deleted reader', null],
+      ]);
 
       // Once erased, there is nothing left to erase.
       expect((await erase({ email: 'ida@example.com' }, root)).body).toMatchObject({

@@ -347,10 +347,11 @@ export class ThreadQueries {
         { approved: c.approved, pending: c.pending, spam: c.spam, trash: c.trash },
       ]),
     );
+    // An erased guest (or one imported without an address) has no contact to show.
     const contactOf = (doc: ThreadCommentDocument): GuestContact | null =>
-      request.withGuestContact && doc.author.kind === 'guest'
+      request.withGuestContact && doc.author.kind === 'guest' && doc.guestEmail
         ? {
-            email: doc.guestEmail ?? '',
+            email: doc.guestEmail,
             url: doc.author.url,
             sameClient: (doc.clientKey && histories.get(doc.clientKey)) || null,
           }
