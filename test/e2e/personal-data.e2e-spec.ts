@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +8,12 @@ import {
   type TokensResponse,
   personalDataExportSchema,
 } from '@parley/contracts';
-import { MailCatcher, buildApps, describeInfra, eventually, testInfra } from '@parley/testing';
+import { MailCatcher, describeInfra, eventually, runEntryPoint, testInfra } from '@parley/testing';
 import { TokenSigner } from '../../apps/gateway/src/identity/credentials';
 import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 import { caller } from './wordpress-fixture';
 
-const ROOT = join(__dirname, '..', '..');
 const PASSWORD = 'correct horse battery staple';
 
 /** What names a person: if any of these shows in another person's export, it leaked. */
@@ -24,28 +22,10 @@ const AMY = ['Amy Reader', 'amy@example.com'];
 const BOOTS = ['Boots Admin', 'boots@blog.example'];
 
 /** `npm run privacy -- <args>` on a data folder: the standalone entry point, as a process. */
-function runPrivacy(
-  dataDir: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = join(buildApps(), 'apps', 'standalone', 'src', 'main.js');
-  const child = spawn(process.execPath, [main, 'privacy', ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_PATH: join(ROOT, 'node_modules'),
-      DATA_DIR: dataDir,
-      PUBLIC_BASE_URL,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const runPrivacy = (dataDir: string, args: string[]) =>
+  runEntryPoint('standalone', ['privacy', ...args], {
+    env: { DATA_DIR: dataDir, PUBLIC_BASE_URL, LOG_LEVEL: 'warn' },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 function expectNoneOf(document: unknown, words: readonly string[]): void {
   const text = JSON.stringify(document).toLowerCase();
@@ -386,22 +366,8 @@ describe('the export of a person’s data (standalone)', () => {
 });
 
 /** `npm run privacy -- <args>` with KAFKA_BROKERS set: the gateway's entry point, as a process. */
-function runGatewayPrivacy(
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = join(buildApps(), 'apps', 'gateway', 'src', 'main.js');
-  const child = spawn(process.execPath, [main, 'privacy', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const runGatewayPrivacy = (env: Record<string, string>, args: string[]) =>
+  runEntryPoint('gateway', ['privacy', ...args], { env: { LOG_LEVEL: 'warn', ...env } });
 
 describeInfra('the export of a person’s data on Kafka and the Mongo-compatible server', () => {
   jest.setTimeout(180_000);
