@@ -157,6 +157,8 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
           // Each process its own free scrape port: four on one machine cannot share 9464.
           METRICS_PORT: '0',
           MONGODB_URI: mongo.toString(),
+          // Notifications asks comments to open guests' sealed names and addresses.
+          ...(name === 'notifications' ? { COMMENTS_URL: urls.comments! } : {}),
           ...(name === 'gateway'
             ? {
                 POSTS_URL: urls.posts!,

@@ -98,6 +98,8 @@ export class FaultStack {
       comments: { ...common('comments'), ...options.env?.comments },
       notifications: {
         ...common('notifications'),
+        // Guests' sealed names and addresses are opened by the comments service.
+        COMMENTS_URL: at('comments'),
         SMTP_URL: options.smtpUrl,
         TOKEN_SECRET,
         PUBLIC_BASE_URL,
