@@ -22,7 +22,12 @@ export function commandContext(): AppendContext {
  */
 export async function runCommand<S, E extends CommentsError>(
   work: () => Promise<CommandOutcome<S, E>>,
-): Promise<{ state: S; appended: number; version: number }> {
+): Promise<{
+  state: S;
+  appended: number;
+  /** The version the thread's read model reaches with it (see CommandOutcome.projectedVersion). */
+  version: number;
+}> {
   let outcome: CommandOutcome<S, E>;
   try {
     outcome = await work();
@@ -33,5 +38,9 @@ export async function runCommand<S, E extends CommentsError>(
     );
   }
   if (!outcome.ok) throw commentsProblem(outcome.error);
-  return { state: outcome.state, appended: outcome.events.length, version: outcome.version };
+  return {
+    state: outcome.state,
+    appended: outcome.events.length,
+    version: outcome.projectedVersion,
+  };
 }

@@ -1,4 +1,4 @@
-import type { AnyEvent, DomainEvent } from '@parley/contracts';
+import { type AnyEvent, type DomainEvent, isPrivateEventType } from '@parley/contracts';
 import { type Decider, type DomainError, fold, isDomainError } from './decider';
 import { type AppendContext, ConcurrencyError, type EventStore } from './event-store.port';
 
@@ -20,6 +20,12 @@ export type CommandOutcome<S, Err extends DomainError> =
       events: AnyEvent[];
       state: S;
       version: number;
+      /**
+       * The stream version the read models reach with this command: that of its last published
+       * event. A private event (kept in the store, never published) is seen by no projection, so
+       * waiting for its version would wait in vain.
+       */
+      projectedVersion: number;
     }
   | { ok: false; error: Err };
 
@@ -68,11 +74,19 @@ export async function handleCommand<S, C, E extends DomainEvent, Err extends Dom
     const decision = decider.decide(command, state, now());
     if (isDomainError(decision)) return { ok: false, error: decision };
     const events = decision;
-    if (events.length === 0) return { ok: true, events: [], state, version };
+    if (events.length === 0)
+      return { ok: true, events: [], state, version, projectedVersion: version };
     try {
       const appended = await store.append(streamId, version, events, context);
       const after = events.reduce((s, e) => decider.evolve(s, e), state);
-      return { ok: true, events: appended.events, state: after, version: appended.version };
+      const published = appended.events.filter((e) => !isPrivateEventType(e.type));
+      return {
+        ok: true,
+        events: appended.events,
+        state: after,
+        version: appended.version,
+        projectedVersion: published.at(-1)?.streamVersion ?? version,
+      };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= retries) throw error;
     }

@@ -284,7 +284,7 @@ export class CommentUseCases {
     );
     if (!outcome.ok) return { refused: outcome.error };
     if (outcome.events.length === 0) return { added: false };
-    await this.awaitProjection(input.commentId, outcome.version);
+    await this.awaitProjection(input.commentId, outcome.projectedVersion);
     return { added: true };
   }
 

@@ -1,0 +1,45 @@
+import type { DomainEvent } from '@parley/contracts';
+import { handleCommand } from './command-handler';
+import type { Decider } from './decider';
+import { EmbeddedEventStore } from './embedded/embedded-event-store';
+
+type Liked = DomainEvent<'parley.post.liked.v1'>;
+type Signed = DomainEvent<'parley.login.succeeded.v1'>;
+
+/** A like, and with it (when asked) a private note kept in the store only. */
+const likes: Decider<number, { withPrivateNote: boolean }, Liked | Signed> = {
+  initialState: 0,
+  evolve: (count, event) => (event.type === 'parley.post.liked.v1' ? count + 1 : count),
+  decide: (command, count, now) => [
+    {
+      type: 'parley.post.liked.v1',
+      data: {
+        postId: 'p1',
+        accountId: `a${count}`,
+        displayName: 'Amy',
+        likedAt: now.toISOString(),
+      },
+    },
+    ...(command.withPrivateNote
+      ? [
+          {
+            type: 'parley.login.succeeded.v1' as const,
+            data: { key: 'k', succeededAt: now.toISOString() },
+          },
+        ]
+      : []),
+  ],
+};
+
+describe('handleCommand', () => {
+  const context = { correlationId: 'c', causationId: null };
+
+  it('reports the version read models reach: that of the last published event, not of a private one after it', async () => {
+    const store = await EmbeddedEventStore.open('/parley/test');
+    const first = await handleCommand(store, likes, 's1', { withPrivateNote: true }, context);
+    expect(first).toMatchObject({ ok: true, version: 2, projectedVersion: 1 });
+    const second = await handleCommand(store, likes, 's1', { withPrivateNote: false }, context);
+    expect(second).toMatchObject({ ok: true, version: 3, projectedVersion: 3 });
+    await store.close();
+  });
+});
