@@ -99,6 +99,8 @@ export interface StackOptions {
   nodeArgs?: string[];
   /** Where --cpu-prof writes. */
   cwd?: string;
+  /** Extra environment of the embedded server's process (BENCH_SEALING). */
+  env?: Record<string, string>;
 }
 
 export async function startStack(mode: Mode, options: StackOptions): Promise<RunningStack> {
@@ -106,7 +108,7 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
   if (mode === 'embedded') {
     const { child, stderr } = spawnNode(
       join(dist(), 'bench', 'embedded-server.js'),
-      { SMTP_URL: options.smtpUrl, BENCH_RATE_LIMIT: String(UNLIMITED) },
+      { SMTP_URL: options.smtpUrl, BENCH_RATE_LIMIT: String(UNLIMITED), ...options.env },
       nodeArgs,
     );
     const url = await new Promise<string>((resolve, reject) => {
