@@ -93,21 +93,28 @@ export class KafkaMessageBus implements MessageBus {
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     if (topics.length === 0) return;
     const admin = await this.connectedAdmin();
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.name,
-          numPartitions: t.partitions,
-          configEntries: [{ name: 'retention.ms', value: String(t.retentionMs ?? -1) }],
-        })),
-      });
-    } catch (error) {
-      // Another replica created them at the same moment.
-      if (!String((error as Error).message).includes('already exists')) throw error;
+    for (let attempt = 1; ; attempt++) {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (missing.length === 0) return;
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            configEntries: [{ name: 'retention.ms', value: String(t.retentionMs ?? -1) }],
+          })),
+        });
+        return;
+      } catch (error) {
+        // Another replica created them at the same moment.
+        if (String((error as Error).message).includes('already exists')) return;
+        // A topic another replica just created is not in every broker's metadata yet: look again.
+        const unknown = (error as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+        if (!unknown || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
     }
   }
 
