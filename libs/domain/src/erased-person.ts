@@ -1,2 +1,2 @@
-/** How every view names a person whose data was erased. */
-export const ERASED_PERSON_NAME = 'Deleted reader';
+/** How every view names a person whose data was erased: the contract's one name for them. */
+export { ERASED_PERSON_NAME } from '@parley/contracts';
