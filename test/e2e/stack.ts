@@ -2,6 +2,7 @@ import { SmtpMailer } from '@parley/mail';
 import type { RunningService } from '@parley/platform';
 import {
   type HarnessMode,
+  type HarnessOptions,
   type ServiceHarness,
   startServiceHarness,
   uniqueName,
@@ -37,6 +38,12 @@ export interface StackOptions {
   metrics?: boolean;
   /** The largest WordPress export the gateway takes as an upload, in bytes. */
   importMaxBytes?: number;
+  /** Embedded: the data folder, as `npm start` keeps one (memory only without it). */
+  dataDir?: string;
+  /** Believe X-Forwarded-For, as behind a proxy. */
+  trustProxy?: boolean;
+  /** Distributed: a Kafka broker and Mongo-compatible server of the test's own. */
+  servers?: HarnessOptions['servers'];
 }
 
 const JWT_SECRET = 'an-end-to-end-secret-of-at-least-32-chars';
@@ -66,6 +73,8 @@ export async function startParleyStack(
         : {}),
       ...(options.metrics ? { metricsPort: 0 } : {}),
       ...(options.importMaxBytes ? { importMaxBytes: options.importMaxBytes } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     });
     return {
       url: parley.url,
@@ -77,7 +86,10 @@ export async function startParleyStack(
   const topicPrefix = uniqueName('story').replace(/[^a-zA-Z0-9._-]/g, '-');
   const started: ServiceHarness[] = [];
   const start = async (definition: Parameters<typeof startServiceHarness>[0]) => {
-    const harness = await startServiceHarness(definition, 'distributed', { topicPrefix });
+    const harness = await startServiceHarness(definition, 'distributed', {
+      topicPrefix,
+      ...(options.servers ? { servers: options.servers } : {}),
+    });
     started.push(harness);
     return harness;
   };
@@ -111,6 +123,7 @@ export async function startParleyStack(
           ? { liveStreams: { perClient: options.liveStreamsPerClient } }
           : {}),
         ...(options.importMaxBytes ? { imports: { maxBytes: options.importMaxBytes } } : {}),
+        ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
       }),
     );
     return {

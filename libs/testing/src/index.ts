@@ -8,3 +8,4 @@ export * from './http-json';
 export * from './decider-spec';
 export * from './log-level';
 export * from './index-coverage';
+export * from './raw-bytes';

@@ -98,6 +98,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The folder the infrastructure scripts keep their servers' files in (scripts/infra/common.sh). */
+function infraDir(): string {
+  return process.env.PARLEY_INFRA_DIR ?? join(ROOT, '.infra');
+}
+
 /** Runs an infrastructure script without blocking the test process, failing with its output. */
 function runScript(script: string, action: string, env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -122,6 +127,11 @@ export class PrivateKafka {
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.port}`];
+  }
+
+  /** Where the broker keeps its log segments. */
+  get dataDir(): string {
+    return join(infraDir(), 'kafka', this.instance, 'data');
   }
 
   start(): void {
@@ -167,6 +177,11 @@ export class PrivateMongo {
 
   uri(database: string): string {
     return `mongodb://127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** Where the server keeps its database files. */
+  get dataDir(): string {
+    return join(infraDir(), 'ferretdb', this.instance, 'data');
   }
 
   start(): void {

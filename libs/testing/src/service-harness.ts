@@ -42,6 +42,8 @@ export interface HarnessOptions {
   logLevel?: string;
   /** Embedded mode: keep the service's files in this data folder instead of memory only. */
   dataDir?: string;
+  /** Distributed mode: a Kafka broker and Mongo-compatible server of the test's own. */
+  servers?: { kafkaBrokers: string[]; mongoUri(database: string): string };
 }
 
 /** Boots one service on the real Kafka and Mongo-compatible server, or on the embedded adapters. */
@@ -58,9 +60,10 @@ export async function startServiceHarness(
   let closePlatform: () => Promise<void> = async () => undefined;
   let mongoUri: string | undefined;
   if (mode === 'distributed') {
+    const servers = options.servers ?? testInfra();
     const config = loadConfig('posts', {
-      KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
-      MONGODB_URI: testInfra().mongoUri(definition.name),
+      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+      MONGODB_URI: servers.mongoUri(definition.name),
       KAFKA_TOPIC_PREFIX:
         options.topicPrefix ?? uniqueName(definition.name).replace(/[^a-zA-Z0-9._-]/g, '-'),
       KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 3),

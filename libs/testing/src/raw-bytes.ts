@@ -1,0 +1,45 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One text found in one file, with the bytes around it to show where. */
+export interface RawFinding {
+  file: string;
+  text: string;
+  around: string;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/**
+ * Every place the given texts occur in the raw bytes of the files under the folders: UTF-8
+ * as written, and as JSON escapes it (a string inside a JSON document or a BSON one).
+ */
+export async function findInRawBytes(
+  dirs: readonly string[],
+  texts: readonly string[],
+): Promise<RawFinding[]> {
+  const needles = texts.flatMap((text) => {
+    const escaped = JSON.stringify(text).slice(1, -1);
+    return [...new Set([text, escaped])].map((form) => ({ text, bytes: Buffer.from(form) }));
+  });
+  const findings: RawFinding[] = [];
+  for (const dir of dirs) {
+    for (const file of await filesUnder(dir)) {
+      const bytes = await readFile(file).catch(() => undefined);
+      if (!bytes) continue;
+      for (const needle of needles) {
+        const at = bytes.indexOf(needle.bytes);
+        if (at < 0) continue;
+        const around = bytes
+          .subarray(Math.max(0, at - 40), at + needle.bytes.length + 40)
+          .toString('latin1')
+          .replace(/[^\x20-\x7e]/g, '.');
+        findings.push({ file, text: needle.text, around });
+      }
+    }
+  }
+  return findings;
+}
