@@ -181,6 +181,9 @@ export async function createEmbeddedInfrastructure(
     relayPollMs: 250,
     readiness: [],
     topicName: (key) => topicName(key),
-    close: () => eventStore.close(),
+    close: async () => {
+      await eventStore.close();
+      await personKeys.close();
+    },
   };
 }
