@@ -6,7 +6,14 @@ import {
   frequencySchema,
   idSchema,
   isoTimeSchema,
+  personalDataSchema,
 } from './common.schemas';
+
+/**
+ * The sealed fields of notification events, by the name each was sealed for: a subscriber's
+ * address is sealed with the subscriber's key, which the notifications service keeps.
+ */
+export const SUBSCRIBER_PERSONAL_FIELDS = { email: 'subscriber.email' } as const;
 
 export const SUBSCRIPTION_KINDS = ['replies', 'branch', 'post', 'blog'] as const;
 export const subscriptionKindSchema = z.enum(SUBSCRIPTION_KINDS);
@@ -26,7 +33,11 @@ export type NotificationReason = z.infer<typeof notificationReasonSchema>;
 
 export const subscriberRefSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('account'), accountId: idSchema }),
-  z.object({ kind: z.literal('email'), email: emailSchema }),
+  z.object({
+    kind: z.literal('email'),
+    /** Sealed with the subscriber's key (field `subscriber.email`); legacy plaintext in upcast v1 events. */
+    email: personalDataSchema(emailSchema),
+  }),
 ]);
 
 export const notificationSubjectSchema = z.discriminatedUnion('kind', [
@@ -36,7 +47,11 @@ export const notificationSubjectSchema = z.discriminatedUnion('kind', [
     postId: idSchema,
     postTitle: z.string(),
     postSlug: z.string(),
-    authorName: displayNameSchema,
+    /**
+     * As the comment event carries it: a guest's name sealed with the guest's key, which the
+     * comments service keeps and opens (field `comment.author.name`); an account's name in plaintext.
+     */
+    authorName: personalDataSchema(displayNameSchema),
     excerpt: z.string(),
     parentId: idSchema.nullable(),
   }),
@@ -54,7 +69,8 @@ export type NotificationSubject = z.infer<typeof notificationSubjectSchema>;
 const subscriber = { subscriberId: idSchema };
 
 export const notificationEvents = {
-  'parley.subscriber.subscribed.v1': z.object({
+  /** v2: a guest's address is sealed with the subscriber's key (v1 carried it in plaintext). */
+  'parley.subscriber.subscribed.v2': z.object({
     ...subscriber,
     subscriptionId: idSchema,
     subscriber: subscriberRefSchema,
@@ -67,9 +83,10 @@ export const notificationEvents = {
     /** The comment whose "notify me" choice made this subscription, when one did. */
     viaCommentId: idSchema.optional(),
   }),
-  'parley.subscriber.confirmation-requested.v1': z.object({
+  /** v2: the address is sealed with the subscriber's key (v1 carried it in plaintext). */
+  'parley.subscriber.confirmation-requested.v2': z.object({
     ...subscriber,
-    email: emailSchema,
+    email: personalDataSchema(emailSchema),
     requestedAt: isoTimeSchema,
   }),
   'parley.subscriber.confirmed.v1': z.object({ ...subscriber, confirmedAt: isoTimeSchema }),
@@ -105,12 +122,15 @@ export const notificationEvents = {
     webhookId: idSchema,
     removedAt: isoTimeSchema,
   }),
-  'parley.notification.created.v1': z.object({
+  /**
+   * v2: the subject's author name is the comment event's own value (a guest's sealed with the
+   * guest's key), and the recipient has no display name (the account directory has it).
+   */
+  'parley.notification.created.v2': z.object({
     notificationId: idSchema,
     recipient: z.object({
       subscriberId: idSchema,
       accountId: idSchema.nullable(),
-      displayName: z.string().nullable(),
     }),
     reason: notificationReasonSchema,
     /** The subscription (or rule) that made this person a recipient. */
@@ -188,3 +208,34 @@ export const notificationPrivateEvents = {
     startedAt: isoTimeSchema,
   }),
 };
+
+/**
+ * v1 events carried a guest's address, and the names of a notification, in plaintext: they read
+ * as v2 with those values as they were, which every reader of a sealed field takes as legacy
+ * plaintext; a v1 recipient's display name is dropped (the account directory has it).
+ */
+export const notificationUpcasters = [
+  {
+    from: 'parley.subscriber.subscribed.v1',
+    to: 'parley.subscriber.subscribed.v2',
+    upcast: (data: unknown) => data,
+  },
+  {
+    from: 'parley.subscriber.confirmation-requested.v1',
+    to: 'parley.subscriber.confirmation-requested.v2',
+    upcast: (data: unknown) => data,
+  },
+  {
+    from: 'parley.notification.created.v1',
+    to: 'parley.notification.created.v2',
+    upcast: (data: unknown) => withoutRecipientName(data),
+  },
+];
+
+function withoutRecipientName(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  const { recipient } = data as { recipient?: unknown };
+  if (typeof recipient !== 'object' || recipient === null) return data;
+  const { displayName: _dropped, ...rest } = recipient as Record<string, unknown>;
+  return { ...data, recipient: rest };
+}

@@ -2,7 +2,11 @@ import { type z } from 'zod';
 import { accountEvents, accountPrivateEvents } from './accounts.events';
 import { commentEvents, commentPrivateEvents, commentUpcasters } from './comments.events';
 import { type EnvelopeAttributes, type EventEnvelope } from './envelope';
-import { notificationEvents, notificationPrivateEvents } from './notifications.events';
+import {
+  notificationEvents,
+  notificationPrivateEvents,
+  notificationUpcasters,
+} from './notifications.events';
 import { postEvents, postPrivateEvents } from './posts.events';
 import { type TopicKey } from './topics';
 
@@ -116,7 +120,7 @@ export class Upcasters {
 }
 
 /** The platform's upcasters: every consumer handles the newest version of each event only. */
-export const UPCASTERS = new Upcasters([...commentUpcasters]);
+export const UPCASTERS = new Upcasters([...commentUpcasters, ...notificationUpcasters]);
 
 /**
  * Validates an event where it enters a process (from Kafka, from a store) and

@@ -77,3 +77,54 @@ describe('the live comment feed', () => {
     });
   });
 });
+
+function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
+  const [event] = new StreamWriter('notification-n1', '/parley/notifications').next({
+    type: 'parley.notification.created.v2',
+    data: {
+      notificationId: 'n1',
+      recipient: { subscriberId: 'subscriber-amy', accountId: 'amy' },
+      reason: 'reply',
+      subscriptionId: null,
+      subject: {
+        kind: 'comment',
+        commentId: 'c1',
+        postId: 'p1',
+        postTitle: 'Her',
+        postSlug: 'her',
+        authorName: NAME,
+        excerpt: 'Hello',
+        parentId: null,
+      },
+      causeEventId: 'e1',
+      channels: ['in-app'],
+      frequency: 'immediate',
+      createdAt: '2026-11-24T12:00:01.000Z',
+    },
+  });
+  return event as EventOf<'parley.notification.created.v2'>;
+}
+
+async function liveNotifiedName(opener: Opener): Promise<unknown> {
+  const published: LiveEvent[] = [];
+  const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
+  await new LiveFeedConsumer(hub as unknown as LiveHub, opener).onNotification(
+    notifiedOfSealedGuest(),
+  );
+  const [notification] = published;
+  return notification?.type === 'notification' ? notification.data.subject.authorName : undefined;
+}
+
+describe('the live notification feed', () => {
+  it("shows the name of a guest's comment opened by the comments service", async () => {
+    const opener = new Opener({ [NAME]: { status: 'plain', value: 'Wade Watts' } });
+    expect(await liveNotifiedName(opener)).toBe('Wade Watts');
+    expect(opener.asked).toEqual([{ field: 'comment.author.name', value: NAME }]);
+  });
+
+  it('shows an erased guest as a deleted reader', async () => {
+    expect(await liveNotifiedName(new Opener({ [NAME]: { status: 'erased' } }))).toBe(
+      'Deleted reader',
+    );
+  });
+});

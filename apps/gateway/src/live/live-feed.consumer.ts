@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { COMMENT_PERSONAL_FIELDS as F, ERASED_PERSON_NAME, type EventOf } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
-import { PERSONAL_DATA_OPENER, type PersonalDataOpener } from '@parley/platform';
+import { openAuthorNames, PERSONAL_DATA_OPENER, type PersonalDataOpener } from '@parley/platform';
 import { LiveHub } from './live-hub';
 
 /** Events every gateway instance receives (a consumer group of its own), for its open streams. */
@@ -64,17 +64,20 @@ export class LiveFeedConsumer {
     });
   }
 
-  @OnEvent('parley.notification.created.v1', LIVE)
-  onNotification(event: EventOf<'parley.notification.created.v1'>): void {
+  @OnEvent('parley.notification.created.v2', LIVE)
+  async onNotification(event: EventOf<'parley.notification.created.v2'>): Promise<void> {
     const accountId = event.data.recipient.accountId;
     if (!accountId || !event.data.channels.includes('in-app')) return;
+    const [subject = event.data.subject] = await openAuthorNames(this.personalData, [
+      event.data.subject,
+    ]);
     this.hub.publish(`account:${accountId}`, {
       id: notificationEventId(event.data.createdAt, event.data.notificationId),
       type: 'notification',
       data: {
         id: event.data.notificationId,
         reason: event.data.reason,
-        subject: event.data.subject,
+        subject,
         createdAt: event.data.createdAt,
       },
     });

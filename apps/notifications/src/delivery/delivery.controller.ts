@@ -10,14 +10,14 @@ export const DELIVERY = Symbol('notifications-delivery');
 export class DeliveryController {
   constructor(private readonly delivery: DeliveryService) {}
 
-  @OnEvent('parley.notification.created.v1', DELIVERY)
-  async onCreated(event: EventOf<'parley.notification.created.v1'>): Promise<void> {
+  @OnEvent('parley.notification.created.v2', DELIVERY)
+  async onCreated(event: EventOf<'parley.notification.created.v2'>): Promise<void> {
     await this.delivery.deliver(event.data.notificationId);
   }
 
-  @OnEvent('parley.subscriber.confirmation-requested.v1', DELIVERY)
+  @OnEvent('parley.subscriber.confirmation-requested.v2', DELIVERY)
   async onConfirmationRequested(
-    event: EventOf<'parley.subscriber.confirmation-requested.v1'>,
+    event: EventOf<'parley.subscriber.confirmation-requested.v2'>,
   ): Promise<void> {
     await this.delivery.mailConfirmation(event);
   }

@@ -11,7 +11,15 @@ import {
 } from '@parley/eventstore';
 import { MailDeliveryError, type MailMessage } from '@parley/mail';
 import { backoffMs, classifyFailure, sleep } from '@parley/messaging';
-import { APP_LOGGER, EVENT_STORE, LEASES, READ_MODELS } from '@parley/platform';
+import {
+  APP_LOGGER,
+  EVENT_STORE,
+  LEASES,
+  PERSONAL_DATA_OPENER,
+  type PersonalDataOpener,
+  READ_MODELS,
+  openAuthorNames,
+} from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import { type AccountEntry, DIRECTORY } from '../directory/directory.projection';
@@ -71,6 +79,7 @@ export class DeliveryService {
     @Inject(LINKS) private readonly links: Links,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(LEASES) private readonly leases: LeaseStore,
+    @Inject(PERSONAL_DATA_OPENER) private readonly personalData: PersonalDataOpener,
     private readonly subscriptions: SubscriptionsService,
   ) {}
 
@@ -142,9 +151,12 @@ export class DeliveryService {
    * The consumer and the scheduler may reach one request at the same time (after an outage,
    * say): a lease on the request lets one of them send it, and the other leaves it.
    */
-  async mailConfirmation(
-    event: Pick<EventOf<'parley.subscriber.confirmation-requested.v1'>, 'data'>,
-  ): Promise<ConfirmationOutcome> {
+  async mailConfirmation(event: {
+    data: Pick<
+      EventOf<'parley.subscriber.confirmation-requested.v2'>['data'],
+      'subscriberId' | 'requestedAt'
+    >;
+  }): Promise<ConfirmationOutcome> {
     const { subscriberId, requestedAt } = event.data;
     const claim = `confirmation-mail:${subscriberId}:${requestedAt}`;
     const owner = randomUUID();
@@ -158,15 +170,19 @@ export class DeliveryService {
 
   private async mailConfirmationClaimed({
     subscriberId,
-    email,
     requestedAt,
-  }: EventOf<'parley.subscriber.confirmation-requested.v1'>['data']): Promise<ConfirmationOutcome> {
+  }: {
+    subscriberId: string;
+    requestedAt: string;
+  }): Promise<ConfirmationOutcome> {
     const state = await this.subscriptions.load(subscriberId);
     if (state.confirmed || state.confirmationsMailed.includes(requestedAt)) return 'not-owed';
     // A newer request sends its own mail.
     if (state.confirmationRequestedAt !== requestedAt) return 'not-owed';
+    // The address opened with the subscriber's key: an erased subscriber has none.
     const who = await this.subscriptions.whoOf(subscriberId);
-    if (!who.ok) return 'not-owed';
+    if (!who.ok || who.value.ref.kind !== 'email') return 'not-owed';
+    const email = who.value.ref.email;
     const now = this.options.clock();
     const mail = confirmationMail(this.links.confirm(subscriberId, email, now));
     const messageId = `<confirm-${createHash('sha256').update(`${subscriberId}|${requestedAt}`).digest('hex').slice(0, 32)}@${this.options.mailDomain}>`;
@@ -242,7 +258,7 @@ export class DeliveryService {
       if (last && last.at + retryDelayMs(last.attempts, base) > now.getTime()) continue;
       tried += 1;
       const outcome = await this.mailConfirmation({
-        data: { subscriberId: entry._id, email: entry.email, requestedAt },
+        data: { subscriberId: entry._id, requestedAt },
       });
       if (outcome === 'deferred')
         this.confirmationTries.set(key, { attempts: (last?.attempts ?? 0) + 1, at: now.getTime() });
@@ -286,10 +302,13 @@ export class DeliveryService {
     }
     const messageId =
       channel === 'email' ? `<${n.notificationId}@${this.options.mailDomain}>` : n.notificationId;
+    // Opened before the attempt is recorded: an outage of the comments service is waited out, not taken for a sent mail.
+    const shown = await this.shown(n);
+    const payload = target.kind === 'webhook' ? await this.webhookPayload(shown) : null;
     if (!(await this.start(n.notificationId, channel, by, messageId))) return;
     try {
       if (target.kind === 'email')
-        await this.options.mailer.send(this.message(n, subscriber, target.to, now));
+        await this.options.mailer.send(this.message(shown, subscriber, target.to, now));
       else if (target.kind === 'webhook')
         await postWebhook({
           url: target.url,
@@ -298,7 +317,7 @@ export class DeliveryService {
           body: JSON.stringify({
             id: n.notificationId,
             type: 'notification.created',
-            notification: n,
+            notification: payload,
           }),
           now,
           timeoutMs: this.options.webhookTimeoutMs,
@@ -328,8 +347,18 @@ export class DeliveryService {
     const messageId = `<${digestId}@${this.options.mailDomain}>`;
     const items: { notification: NotificationData; links: ItemLinks }[] = [];
     let to = '';
+    // Opened before any attempt is recorded, as for a single mail.
+    const shown = new Map(
+      await Promise.all(
+        waiting.flatMap((s) =>
+          s.notification
+            ? [this.shown(s.notification).then((o) => [o.notificationId, o] as const)]
+            : [],
+        ),
+      ),
+    );
     for (const state of waiting) {
-      const n = state.notification;
+      const n = state.notification && shown.get(state.notification.notificationId);
       if (!n) continue;
       if (state.channels.email?.status === 'sending') {
         // Cut off while the digest was being sent: recorded, not sent again.
@@ -402,7 +431,8 @@ export class DeliveryService {
       // Double opt-in: an unconfirmed address gets the confirmation mail and nothing else.
       if (!consentedBefore(subscriber, n.createdAt))
         return { kind: 'suppress', reason: 'email-unconfirmed' };
-      return { kind: 'email', to: subscriber.ref.email };
+      const to = await this.subscriptions.addressOf(subscriber.ref);
+      return to === null ? { kind: 'suppress', reason: 'erased' } : { kind: 'email', to };
     }
     const account = await this.readModels
       .db(DIRECTORY)
@@ -411,6 +441,24 @@ export class DeliveryService {
     if (!account) throw new NotYetProjected(`Account ${accountId}`);
     if (!account.emailVerified) return { kind: 'suppress', reason: 'email-unverified' };
     return { kind: 'email', to: account.email };
+  }
+
+  /** The notification as mail and webhooks show it: the author's name opened by the comments service. */
+  private async shown(n: NotificationData): Promise<NotificationData> {
+    const [subject = n.subject] = await openAuthorNames(this.personalData, [n.subject]);
+    return { ...n, subject };
+  }
+
+  /** What a webhook receives: the notification, with its recipient's name from the directory. */
+  private async webhookPayload(n: NotificationData): Promise<unknown> {
+    const account =
+      n.recipient.accountId === null
+        ? null
+        : await this.readModels
+            .db(DIRECTORY)
+            .collection<AccountEntry>('accounts')
+            .findOne({ _id: n.recipient.accountId });
+    return { ...n, recipient: { ...n.recipient, displayName: account?.displayName ?? null } };
   }
 
   private itemLinks(n: NotificationData, subscriber: Subscriber): ItemLinks {

@@ -1,6 +1,6 @@
 import type { EventData, NotificationReason } from '@parley/contracts';
 
-type NotificationData = EventData<'parley.notification.created.v1'>;
+type NotificationData = EventData<'parley.notification.created.v2'>;
 
 export interface RenderedMail {
   subject: string;

@@ -17,10 +17,10 @@ function envelopes(streamId: string, events: DomainEvent[]): AnyEvent[] {
 }
 
 const created: DomainEvent = {
-  type: 'parley.notification.created.v1',
+  type: 'parley.notification.created.v2',
   data: {
     notificationId: 'ntf-1',
-    recipient: { subscriberId: 'subscriber-bo', accountId: 'bo', displayName: 'Bo' },
+    recipient: { subscriberId: 'subscriber-bo', accountId: 'bo' },
     reason: 'post',
     subscriptionId: 'sub-1',
     subject: {
@@ -118,7 +118,7 @@ describe('the subscriptions projection', () => {
     const db = new GenerationDb(new MemoryDocumentStore(), subscriptionsProjection, 1);
     const events = envelopes('subscriber-bo', [
       {
-        type: 'parley.subscriber.subscribed.v1',
+        type: 'parley.subscriber.subscribed.v2',
         data: {
           subscriberId: 'subscriber-bo',
           subscriptionId: 'sub-1',

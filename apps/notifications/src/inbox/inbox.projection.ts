@@ -64,7 +64,7 @@ export const inboxProjection: Projection<'notifications' | 'comments'> = {
   async apply(event, db) {
     const notifications = db.collection<NotificationEntry>('notifications');
     switch (event.type) {
-      case 'parley.notification.created.v1': {
+      case 'parley.notification.created.v2': {
         const d = event.data;
         await applyToOwnedDocument<NotificationEntry>(
           notifications,
@@ -125,8 +125,8 @@ export const inboxProjection: Projection<'notifications' | 'comments'> = {
         });
         return;
       }
-      case 'parley.subscriber.subscribed.v1':
-      case 'parley.subscriber.confirmation-requested.v1':
+      case 'parley.subscriber.subscribed.v2':
+      case 'parley.subscriber.confirmation-requested.v2':
       case 'parley.subscriber.confirmation-mailed.v1':
       case 'parley.subscriber.confirmed.v1':
       case 'parley.subscriber.preferences-changed.v1':

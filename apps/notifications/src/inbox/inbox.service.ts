@@ -13,7 +13,13 @@ import {
   handleCommand,
   loadState,
 } from '@parley/eventstore';
-import { EVENT_STORE, READ_MODELS } from '@parley/platform';
+import {
+  EVENT_STORE,
+  PERSONAL_DATA_OPENER,
+  type PersonalDataOpener,
+  READ_MODELS,
+  openAuthorNames,
+} from '@parley/platform';
 import type { Filter, LiveReadModels } from '@parley/readmodel';
 import { NOTIFICATIONS_OPTIONS, type ResolvedNotificationsOptions } from '../notifications.options';
 import { notificationStream } from '../shared/ids';
@@ -58,6 +64,7 @@ export class InboxService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
     @Inject(NOTIFICATIONS_OPTIONS) private readonly options: ResolvedNotificationsOptions,
+    @Inject(PERSONAL_DATA_OPENER) private readonly personalData: PersonalDataOpener,
     private readonly subscriptions: SubscriptionsService,
   ) {}
 
@@ -81,13 +88,18 @@ export class InboxService {
     ]);
     const items = page.slice(0, limit);
     const last = items[items.length - 1];
+    // The read model keeps the author's name as the event has it: opened for each answer.
+    const subjects = await openAuthorNames(
+      this.personalData,
+      items.map((e) => e.subject),
+    );
     return {
       ok: true,
       value: {
-        items: items.map((e) => ({
+        items: items.map((e, i) => ({
           id: e._id,
           reason: e.reason,
-          subject: e.subject,
+          subject: subjects[i] ?? e.subject,
           createdAt: e.createdAt,
           readAt: e.readAt,
         })),
@@ -133,6 +145,16 @@ export class InboxService {
 
   /** "Why was I notified?", from the notification's own stream: the ledger as it is now. */
   async why(who: Who, notificationId: string): Promise<Outcome<NotificationWhy, InboxError>> {
+    const why = await this.ledger(who, notificationId);
+    if (!why.ok) return why;
+    const [subject = why.value.subject] = await openAuthorNames(this.personalData, [
+      why.value.subject,
+    ]);
+    return { ok: true, value: { ...why.value, subject } };
+  }
+
+  /** What `why` answers, with the author's name as the event carries it (sealed for a guest). */
+  async ledger(who: Who, notificationId: string): Promise<Outcome<NotificationWhy, InboxError>> {
     const state = await this.load(notificationId);
     const n = state.notification;
     if (!n || n.recipient.subscriberId !== who.subscriberId) return this.notFound();

@@ -12,7 +12,7 @@ const spec = deciderSpec(notificationDecider, () => NOW);
 
 const data: NotificationData = {
   notificationId: 'ntf-1',
-  recipient: { subscriberId: 'subscriber-bo', accountId: 'bo', displayName: 'Bo' },
+  recipient: { subscriberId: 'subscriber-bo', accountId: 'bo' },
   reason: 'reply',
   subscriptionId: 'sub-1',
   subject: {
@@ -30,7 +30,7 @@ const data: NotificationData = {
   frequency: 'immediate',
   createdAt: at,
 };
-const created: NotificationEvent = { type: 'parley.notification.created.v1', data };
+const created: NotificationEvent = { type: 'parley.notification.created.v2', data };
 const inApp: NotificationEvent = {
   type: 'parley.notification.delivered.v1',
   data: { notificationId: 'ntf-1', channel: 'in-app', messageId: null, deliveredAt: at },
@@ -70,13 +70,13 @@ describe('a notification and its delivery ledger', () => {
   it('suppresses the in-app channel of a guest', () => {
     const guest = {
       ...data,
-      recipient: { subscriberId: 'subscriber-guest-x', accountId: null, displayName: null },
+      recipient: { subscriberId: 'subscriber-guest-x', accountId: null },
     };
     spec
       .given([])
       .when({ type: 'Create', notification: guest })
       .then([
-        { type: 'parley.notification.created.v1', data: guest },
+        { type: 'parley.notification.created.v2', data: guest },
         {
           type: 'parley.notification.suppressed.v1',
           data: {
@@ -137,7 +137,7 @@ describe('a notification and its delivery ledger', () => {
       },
     };
     spec
-      .given([{ type: 'parley.notification.created.v1', data: hook }, hookStarted])
+      .given([{ type: 'parley.notification.created.v2', data: hook }, hookStarted])
       .when({
         ...startEmail,
         channel: 'webhook',

@@ -112,7 +112,7 @@ export class NotificationsPersonalDataController {
    * shows it: the read model does not see the attempts started (they stay in the store).
    */
   private async ledgerOf(who: Who, entry: NotificationEntry): Promise<ChannelLedger[]> {
-    const why = await this.inbox.why(who, entry._id);
+    const why = await this.inbox.ledger(who, entry._id);
     return why.ok ? why.value.channels : entry.ledger;
   }
 }

@@ -73,7 +73,10 @@ export class NotYetProjected extends Error {
   }
 }
 
-/** A comment's author as the policy knows them: who they are (null once erased) and their name. */
+/**
+ * A comment's author as the policy knows them: who they are (null once erased) and their name as
+ * the comment event carries it (a guest's sealed with the guest's key, never opened here).
+ */
 interface OpenedAuthor {
   identity: Identity | null;
   name: string;
@@ -115,27 +118,24 @@ export class PolicyService {
   ) {}
 
   /**
-   * A comment's author, a guest's address and name opened by the comments service (which keeps
-   * their key): an erased guest is nobody, so no mail goes to the address they had.
+   * A comment's author, a guest's address opened by the comments service (which keeps their
+   * key): an erased guest is nobody, so no mail goes to the address they had. The name stays
+   * sealed as the comment event has it: erasing the guest erases it from the notification too.
    */
   private async openAuthor(author: CommentEntry['author']): Promise<OpenedAuthor> {
     // Whoever an erased author was: nobody's subscriber, so nobody is spared or told as them.
     if (author.kind === 'erased') return { identity: null, name: ERASED_PERSON_NAME };
     if (author.kind === 'account')
       return { identity: accountIdentity(author.accountId), name: author.name };
-    const [email, name] = await this.personalData.open([
-      { field: F.authorEmail, value: author.email },
-      { field: F.authorName, value: author.name },
-    ]);
-    if (email?.status !== 'plain' || name?.status !== 'plain')
-      return { identity: null, name: ERASED_PERSON_NAME };
+    const [email] = await this.personalData.open([{ field: F.authorEmail, value: author.email }]);
+    if (email?.status !== 'plain') return { identity: null, name: ERASED_PERSON_NAME };
     return {
       identity: {
         subscriberId: guestSubscriberId(email.value),
         accountId: null,
         email: email.value,
       },
-      name: name.value,
+      name: author.name,
     };
   }
 
@@ -302,15 +302,6 @@ export class PolicyService {
     subject: NotificationSubject,
   ): Promise<void> {
     if (recipients.length === 0) return;
-    const accountIds = recipients.flatMap((r) => (r.accountId ? [r.accountId] : []));
-    const accounts =
-      accountIds.length > 0
-        ? await this.readModels
-            .db(DIRECTORY)
-            .collection<AccountEntry>('accounts')
-            .find({ _id: { $in: accountIds } })
-        : [];
-    const names = new Map(accounts.map((a) => [a._id, a.displayName]));
     const now = this.options.clock().toISOString();
     await Promise.all(
       recipients.map(async (r) => {
@@ -323,11 +314,7 @@ export class PolicyService {
             type: 'Create',
             notification: {
               notificationId,
-              recipient: {
-                subscriberId: r.subscriberId,
-                accountId: r.accountId,
-                displayName: r.accountId ? (names.get(r.accountId) ?? null) : null,
-              },
+              recipient: { subscriberId: r.subscriberId, accountId: r.accountId },
               reason: r.reason,
               subscriptionId: r.subscriptionId,
               subject,

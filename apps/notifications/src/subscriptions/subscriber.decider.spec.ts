@@ -17,6 +17,8 @@ const guest: Who = {
   subscriberId: 'subscriber-guest-abc',
   ref: { kind: 'email', email: 'gus@example.com' },
 };
+/** The guest's address as the use case seals it with the guest's key (the decider never opens it). */
+const SEALED_GUS = 'pd1.key-gus.AAAAAAAAAAAAAAAA.Z3Vz.AAAAAAAAAAAAAAAAAAAAAA';
 const amy: Who = { subscriberId: 'subscriber-amy', ref: { kind: 'account', accountId: 'amy' } };
 const postSub = subscriptionIdOf(guest.subscriberId, 'post', 'p1');
 const amyReplies = subscriptionIdOf(amy.subscriberId, 'replies', null);
@@ -25,15 +27,15 @@ function subscribed(
   who: Who,
   subscriptionId: string,
   overrides: Partial<
-    Extract<SubscriberEvent, { type: 'parley.subscriber.subscribed.v1' }>['data']
+    Extract<SubscriberEvent, { type: 'parley.subscriber.subscribed.v2' }>['data']
   > = {},
 ): SubscriberEvent {
   return {
-    type: 'parley.subscriber.subscribed.v1',
+    type: 'parley.subscriber.subscribed.v2',
     data: {
       subscriberId: who.subscriberId,
       subscriptionId,
-      subscriber: who.ref,
+      subscriber: who.ref.kind === 'email' ? { kind: 'email', email: SEALED_GUS } : who.ref,
       kind: 'post',
       targetId: 'p1',
       channels: who.ref.kind === 'account' ? ['email', 'in-app'] : ['email'],
@@ -45,11 +47,37 @@ function subscribed(
 }
 
 const requested = (requestedAt = at): SubscriberEvent => ({
-  type: 'parley.subscriber.confirmation-requested.v1',
-  data: { subscriberId: guest.subscriberId, email: 'gus@example.com', requestedAt },
+  type: 'parley.subscriber.confirmation-requested.v2',
+  data: { subscriberId: guest.subscriberId, email: SEALED_GUS, requestedAt },
 });
 
 describe('the subscriber', () => {
+  describe('the address of a guest in events', () => {
+    const subscribe = {
+      type: 'Subscribe' as const,
+      who: guest,
+      subscriptionId: postSub,
+      kind: 'post' as const,
+      targetId: 'p1',
+    };
+
+    it('travels only sealed, in the subscription and in the confirmation request', () => {
+      const events = subscriberDecider.decide(
+        { ...subscribe, sealedEmail: SEALED_GUS },
+        subscriberDecider.initialState,
+        NOW,
+      );
+      expect(events).toEqual([subscribed(guest, postSub), requested()]);
+      expect(JSON.stringify(events)).not.toContain('gus@example.com');
+    });
+
+    it('is never written in plaintext: a guest without the sealed address is refused', () => {
+      expect(() =>
+        subscriberDecider.decide(subscribe, subscriberDecider.initialState, NOW),
+      ).toThrow(/sealed/);
+    });
+  });
+
   describe('double opt-in for guests', () => {
     it('asks an unconfirmed address to confirm when it subscribes', () => {
       spec
@@ -57,6 +85,7 @@ describe('the subscriber', () => {
         .when({
           type: 'Subscribe',
           who: guest,
+          sealedEmail: SEALED_GUS,
           subscriptionId: postSub,
           kind: 'post',
           targetId: 'p1',
@@ -71,6 +100,7 @@ describe('the subscriber', () => {
         .when({
           type: 'Subscribe',
           who: guest,
+          sealedEmail: SEALED_GUS,
           subscriptionId: subscriptionIdOf(guest.subscriberId, 'blog', null),
           kind: 'blog',
           targetId: null,
@@ -90,6 +120,7 @@ describe('the subscriber', () => {
         .when({
           type: 'Subscribe',
           who: guest,
+          sealedEmail: SEALED_GUS,
           subscriptionId: postSub,
           kind: 'post',
           targetId: 'p1',
@@ -105,6 +136,7 @@ describe('the subscriber', () => {
       const again = {
         type: 'Subscribe',
         who: guest,
+        sealedEmail: SEALED_GUS,
         subscriptionId: postSub,
         kind: 'post',
         targetId: 'p1',
@@ -133,6 +165,7 @@ describe('the subscriber', () => {
         .when({
           type: 'Subscribe',
           who: guest,
+          sealedEmail: SEALED_GUS,
           subscriptionId: subscriptionIdOf(guest.subscriberId, 'blog', null),
           kind: 'blog',
           targetId: null,
@@ -192,6 +225,7 @@ describe('the subscriber', () => {
         .when({
           type: 'Subscribe',
           who: guest,
+          sealedEmail: SEALED_GUS,
           subscriptionId: postSub,
           kind: 'post',
           targetId: 'p1',
@@ -239,6 +273,7 @@ describe('the subscriber', () => {
         .when({
           type: 'Subscribe',
           who: guest,
+          sealedEmail: SEALED_GUS,
           subscriptionId: postSub,
           kind: 'post',
           targetId: 'p1',
@@ -266,6 +301,7 @@ describe('the subscriber', () => {
         .when({
           type: 'Subscribe',
           who: guest,
+          sealedEmail: SEALED_GUS,
           subscriptionId: postSub,
           kind: 'post',
           targetId: 'p1',

@@ -2,8 +2,8 @@ import type { Channel, DomainEvent, Frequency, SubscriptionKind } from '@parley/
 import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
 
 export type SubscriberEvent = DomainEvent<
-  | 'parley.subscriber.subscribed.v1'
-  | 'parley.subscriber.confirmation-requested.v1'
+  | 'parley.subscriber.subscribed.v2'
+  | 'parley.subscriber.confirmation-requested.v2'
   | 'parley.subscriber.confirmed.v1'
   | 'parley.subscriber.preferences-changed.v1'
   | 'parley.subscriber.unsubscribed.v1'
@@ -16,7 +16,11 @@ export type SubscriberEvent = DomainEvent<
   | 'parley.subscriber.erased.v1'
 >;
 
-/** Who a subscriber is: an account (its verified address), or a guest's email address. */
+/**
+ * Who a subscriber is: an account (its verified address), or a guest's email address. In a
+ * command the address is in plaintext; in events, and so in the state, it is sealed with the
+ * subscriber's key (or legacy plaintext from an upcast v1 event).
+ */
 export type SubscriberRef =
   { kind: 'account'; accountId: string } | { kind: 'email'; email: string };
 
@@ -84,6 +88,8 @@ export type SubscriberCommand =
       channels?: Channel[];
       frequency?: Frequency;
       viaCommentId?: string;
+      /** A guest's address sealed with their key, as the events carry it (the use case seals it). */
+      sealedEmail?: string;
     }
   | { type: 'Confirm'; who: Who }
   | {
@@ -175,7 +181,22 @@ function sameChannels(a: readonly Channel[], b: readonly Channel[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }
 
-function confirmationRequest(state: Subscriber, who: Who, now: Date): SubscriberEvent[] {
+/** The subscriber as events name them: a guest's address only sealed, never in plaintext. */
+function eventRef(who: Who, sealedEmail: string | undefined): SubscriberRef {
+  return who.ref.kind === 'account' ? who.ref : { kind: 'email', email: sealed(sealedEmail) };
+}
+
+function sealed(email: string | undefined): string {
+  if (email === undefined) throw new Error('A guest subscribes with their address sealed');
+  return email;
+}
+
+function confirmationRequest(
+  state: Subscriber,
+  who: Who,
+  sealedEmail: string | undefined,
+  now: Date,
+): SubscriberEvent[] {
   if (who.ref.kind !== 'email' || state.confirmed) return [];
   const last = state.confirmationRequestedAt ? Date.parse(state.confirmationRequestedAt) : null;
   if (last !== null && now.getTime() - last < CONFIRMATION_COOLDOWN_MS) return [];
@@ -184,10 +205,10 @@ function confirmationRequest(state: Subscriber, who: Who, now: Date): Subscriber
   if (today.length >= CONFIRMATION_DAILY_LIMIT) return [];
   return [
     {
-      type: 'parley.subscriber.confirmation-requested.v1',
+      type: 'parley.subscriber.confirmation-requested.v2',
       data: {
         subscriberId: who.subscriberId,
-        email: who.ref.email,
+        email: sealed(sealedEmail),
         requestedAt: now.toISOString(),
       },
     },
@@ -196,6 +217,7 @@ function confirmationRequest(state: Subscriber, who: Who, now: Date): Subscriber
 
 function subscribed(
   who: Who,
+  ref: SubscriberRef,
   subscriptionId: string,
   kind: SubscriptionKind,
   targetId: string | null,
@@ -205,11 +227,11 @@ function subscribed(
   viaCommentId?: string,
 ): SubscriberEvent {
   return {
-    type: 'parley.subscriber.subscribed.v1',
+    type: 'parley.subscriber.subscribed.v2',
     data: {
       subscriberId: who.subscriberId,
       subscriptionId,
-      subscriber: who.ref,
+      subscriber: ref,
       kind,
       targetId,
       channels,
@@ -235,6 +257,7 @@ function resolve(
   const channels = newSubscriptionChannels(state, who.ref);
   const event = subscribed(
     who,
+    who.ref,
     subscriptionId,
     implicit.kind,
     implicit.targetId,
@@ -280,6 +303,7 @@ function webhookForSubscriptions(
     .map((i) =>
       subscribed(
         who,
+        who.ref,
         i.subscriptionId,
         i.kind,
         i.targetId,
@@ -305,7 +329,7 @@ export const subscriberDecider: Decider<
   initialState: initialSubscriber,
   evolve(state, event) {
     switch (event.type) {
-      case 'parley.subscriber.subscribed.v1': {
+      case 'parley.subscriber.subscribed.v2': {
         const d = event.data;
         return {
           ...state,
@@ -329,7 +353,7 @@ export const subscriberDecider: Decider<
               : state.viaComments,
         };
       }
-      case 'parley.subscriber.confirmation-requested.v1': {
+      case 'parley.subscriber.confirmation-requested.v2': {
         const at = Date.parse(event.data.requestedAt);
         return {
           ...state,
@@ -438,6 +462,7 @@ export const subscriberDecider: Decider<
           events.push(
             subscribed(
               who,
+              eventRef(who, command.sealedEmail),
               command.subscriptionId,
               command.kind,
               command.targetId,
@@ -462,7 +487,7 @@ export const subscriberDecider: Decider<
             },
           });
         }
-        return [...events, ...confirmationRequest(state, who, now)];
+        return [...events, ...confirmationRequest(state, who, command.sealedEmail, now)];
       }
       case 'Confirm':
         if (who.ref.kind !== 'email')

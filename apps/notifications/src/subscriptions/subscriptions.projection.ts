@@ -1,5 +1,16 @@
-import type { Channel, Frequency, SubscriptionKind } from '@parley/contracts';
-import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+import {
+  type Channel,
+  type Frequency,
+  SUBSCRIBER_PERSONAL_FIELDS as F,
+  type SubscriptionKind,
+} from '@parley/contracts';
+import { isLegacyPlaintext, PersonalDataCipher } from '@parley/privacy';
+import {
+  type Projection,
+  type ProjectionContext,
+  type Versioned,
+  applyToOwnedDocument,
+} from '@parley/readmodel';
 
 export interface SubscriberEntry extends Versioned {
   kind: 'account' | 'guest';
@@ -46,6 +57,21 @@ function blankSubscriber(id: string): Omit<SubscriberEntry, '_v'> {
   };
 }
 
+/**
+ * A guest's address as the event carries it, opened with the service's own keys (the read model
+ * holds plaintext): null once the subscriber is erased, in the live model and in a rebuild alike.
+ */
+async function openAddress(
+  email: string,
+  context: ProjectionContext | undefined,
+): Promise<string | null> {
+  if (isLegacyPlaintext(email)) return email;
+  if (!context?.personKeys)
+    throw new Error('The subscriptions projection opens addresses with the person keys');
+  const opened = await new PersonalDataCipher(context.personKeys).open(email, F.email);
+  return opened.status === 'plain' ? opened.value : null;
+}
+
 /** Who follows what, and each subscriber's confirmation, pause and webhook. */
 export const subscriptionsProjection: Projection<'notifications'> = {
   name: SUBSCRIPTIONS,
@@ -54,19 +80,21 @@ export const subscriptionsProjection: Projection<'notifications'> = {
     subscribers: [{ keys: { confirmationDue: 1 } }],
     subscriptions: [{ keys: { kind: 1, targetId: 1 } }, { keys: { subscriberId: 1 } }],
   },
-  async apply(event, db) {
+  async apply(event, db, context) {
     const subscribers = db.collection<SubscriberEntry>('subscribers');
     const subscriptions = db.collection<SubscriptionEntry>('subscriptions');
     switch (event.type) {
-      case 'parley.subscriber.subscribed.v1': {
+      case 'parley.subscriber.subscribed.v2': {
         const d = event.data;
+        const email =
+          d.subscriber.kind === 'email' ? await openAddress(d.subscriber.email, context) : null;
         await applyToOwnedDocument<SubscriberEntry>(
           subscribers,
           d.subscriberId,
           event,
           (current) => ({
             ...(current ?? blankSubscriber(d.subscriberId)),
-            ...(d.subscriber.kind === 'email' ? { email: d.subscriber.email } : {}),
+            ...(d.subscriber.kind === 'email' ? { email } : {}),
           }),
         );
         await applyToOwnedDocument<SubscriptionEntry>(
@@ -77,7 +105,7 @@ export const subscriptionsProjection: Projection<'notifications'> = {
             _id: d.subscriptionId,
             subscriberId: d.subscriberId,
             accountId: d.subscriber.kind === 'account' ? d.subscriber.accountId : null,
-            email: d.subscriber.kind === 'email' ? d.subscriber.email : null,
+            email,
             kind: d.kind,
             targetId: d.targetId,
             channels: d.channels,
@@ -109,7 +137,7 @@ export const subscriptionsProjection: Projection<'notifications'> = {
           (current) => current && { ...current, active: false },
         );
         return;
-      case 'parley.subscriber.confirmation-requested.v1':
+      case 'parley.subscriber.confirmation-requested.v2':
       case 'parley.subscriber.confirmation-mailed.v1':
       case 'parley.subscriber.confirmed.v1':
       case 'parley.subscriber.paused.v1':
@@ -117,11 +145,18 @@ export const subscriptionsProjection: Projection<'notifications'> = {
       case 'parley.subscriber.webhook-registered.v1':
       case 'parley.subscriber.webhook-removed.v1': {
         const id = event.data.subscriberId;
+        const requestedEmail =
+          event.type === 'parley.subscriber.confirmation-requested.v2'
+            ? await openAddress(event.data.email, context)
+            : null;
         await applyToOwnedDocument<SubscriberEntry>(subscribers, id, event, (current) => {
           const base = current ?? blankSubscriber(id);
           switch (event.type) {
-            case 'parley.subscriber.confirmation-requested.v1':
-              return { ...base, email: event.data.email, confirmationDue: event.data.requestedAt };
+            case 'parley.subscriber.confirmation-requested.v2':
+              // An erased address owes no confirmation mail.
+              return requestedEmail === null
+                ? base
+                : { ...base, email: requestedEmail, confirmationDue: event.data.requestedAt };
             case 'parley.subscriber.confirmation-mailed.v1':
               return base.confirmationDue === event.data.requestedAt
                 ? { ...base, confirmationDue: null }
@@ -165,7 +200,7 @@ export const subscriptionsProjection: Projection<'notifications'> = {
         );
         return;
       }
-      case 'parley.notification.created.v1':
+      case 'parley.notification.created.v2':
       case 'parley.notification.delivered.v1':
       case 'parley.notification.delivery-failed.v1':
       case 'parley.notification.suppressed.v1':

@@ -1,14 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type {
-  Actor,
-  SubscribeRequest,
-  SubscriberView,
-  SubscriptionList,
-  SubscriptionView,
-  UpdateSubscriptionRequest,
-  WebhookCreated,
-  WebhookView,
+import {
+  type Actor,
+  SUBSCRIBER_PERSONAL_FIELDS as F,
+  type SubscribeRequest,
+  type SubscriberView,
+  type SubscriptionList,
+  type SubscriptionView,
+  type UpdateSubscriptionRequest,
+  type WebhookCreated,
+  type WebhookView,
 } from '@parley/contracts';
 import {
   type DomainError,
@@ -17,7 +18,8 @@ import {
   handleCommand,
   loadState,
 } from '@parley/eventstore';
-import { EVENT_STORE, READ_MODELS } from '@parley/platform';
+import { EVENT_STORE, PERSON_KEYS, READ_MODELS } from '@parley/platform';
+import { guestPerson, PersonalDataCipher, type PersonKeyStore } from '@parley/privacy';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { LinkGrant } from '../links/link-tokens';
 import type { Links } from '../links/links';
@@ -36,6 +38,7 @@ import {
   type SubscriberCommand,
   type SubscriberErrorCode,
   type SubscriberEvent,
+  type SubscriberRef,
   type SubscriptionState,
   type WebhookState,
   type Who,
@@ -114,15 +117,30 @@ function webhookView(webhook: WebhookState): WebhookView {
 /** Subscribing, double opt-in, preferences, unsubscribing, pausing and webhooks. */
 @Injectable()
 export class SubscriptionsService {
+  private readonly cipher: PersonalDataCipher;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
     @Inject(NOTIFICATIONS_OPTIONS) private readonly options: ResolvedNotificationsOptions,
     @Inject(LINKS) private readonly links: Links,
-  ) {}
+    @Inject(PERSON_KEYS) keys: PersonKeyStore,
+  ) {
+    this.cipher = new PersonalDataCipher(keys);
+  }
 
   async load(subscriberId: string): Promise<Subscriber> {
     return loadState(this.store, subscriberDecider, subscriberStream(subscriberId));
+  }
+
+  /**
+   * A subscriber's address as the events carry it, opened with the subscriber's key: null once
+   * the subscriber is erased (the key destroyed), so nothing is ever mailed to it again.
+   */
+  async addressOf(ref: SubscriberRef | null): Promise<string | null> {
+    if (ref?.kind !== 'email') return null;
+    const opened = await this.cipher.openStored(ref.email, F.email);
+    return opened.status === 'plain' ? opened.value : null;
   }
 
   async execute(
@@ -132,7 +150,7 @@ export class SubscriptionsService {
       this.store,
       subscriberDecider,
       subscriberStream(command.who.subscriberId),
-      command,
+      await this.sealed(command),
       appendContext(),
       { now: this.options.clock, retriesOnConflict: 5 },
     );
@@ -141,6 +159,17 @@ export class SubscriptionsService {
       ok: true,
       value: { state: outcome.state, events: outcome.events as unknown as SubscriberEvent[] },
     };
+  }
+
+  /**
+   * A guest's Subscribe with their address sealed with their key for its events. An erased
+   * subscriber is sealed nothing: a new key would name their address again.
+   */
+  private async sealed(command: SubscriberCommand): Promise<SubscriberCommand> {
+    if (command.type !== 'Subscribe' || command.who.ref.kind !== 'email') return command;
+    if ((await this.load(command.who.subscriberId)).erased) return command;
+    const email = command.who.ref.email;
+    return { ...command, sealedEmail: await this.cipher.seal(guestPerson(email), F.email, email) };
   }
 
   /** Erases a subscriber (see the Erase command); answers how many subscriptions it ended. */
@@ -423,9 +452,9 @@ export class SubscriptionsService {
   async whoOf(subscriberId: string): Promise<Result<Who>> {
     if (!subscriberId.startsWith('subscriber-guest-'))
       return ok(accountWho(subscriberId.slice('subscriber-'.length)));
-    const state = await this.load(subscriberId);
-    if (state.ref?.kind !== 'email') return fail('InvalidToken', 'This link is not valid');
-    return ok({ subscriberId, ref: state.ref });
+    const email = await this.addressOf((await this.load(subscriberId)).ref);
+    if (email === null) return fail('InvalidToken', 'This link is not valid');
+    return ok({ subscriberId, ref: { kind: 'email', email } });
   }
 
   /** With `useForSubscriptions`, the webhook channel joins every subscription the account has. */

@@ -11,7 +11,8 @@ export interface CommentRef {
   authorId: string | null;
 }
 
-type Author = { accountId: string } | { guest: { name: string; email: string } };
+/** A guest's name and address as given, or sealed as the comments service seals them (with their guestId). */
+type Author = { accountId: string } | { guest: { name: string; email: string; guestId?: string } };
 
 const SOURCES: Record<TopicKey, string> = {
   accounts: '/parley/gateway',
@@ -156,7 +157,7 @@ export class Blog {
                   }
                 : {
                     kind: 'guest',
-                    guestId: `g-${input.author.guest.email}`,
+                    guestId: input.author.guest.guestId ?? `g-${input.author.guest.email}`,
                     name: input.author.guest.name,
                     email: input.author.guest.email,
                     url: null,

@@ -1,17 +1,26 @@
 import { createHmac } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  Actor,
-  WebhookCreated,
-  WebhookList,
-  InboxResponse,
-  NotificationsPersonalData,
-  NotificationWhy,
-  SubscriptionList,
-  SubscriptionView,
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Actor,
+  COMMENT_PERSONAL_FIELDS,
+  ERASED_PERSON_NAME,
+  type WebhookCreated,
+  type WebhookList,
+  type InboxResponse,
+  type NotificationsPersonalData,
+  type NotificationWhy,
+  OPEN_PERSONAL_DATA_PATH,
+  type OpenPersonalDataRequest,
+  type SubscriptionList,
+  type SubscriptionView,
 } from '@parley/contracts';
 import { SmtpMailer } from '@parley/mail';
+import { EmbeddedPersonKeyStore, guestPerson, PersonalDataCipher } from '@parley/privacy';
+import mongoose from 'mongoose';
 import {
   type CaughtMail,
   type HarnessMode,
@@ -85,21 +94,74 @@ async function receiver(
 }
 
 /**
+ * The comments service as far as notifications needs it: its guests' keys, and its route that
+ * opens the sealed values of its events.
+ */
+async function commentsKeeper() {
+  const keys = await EmbeddedPersonKeyStore.open();
+  const cipher = new PersonalDataCipher(keys);
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      if (request.method !== 'POST' || request.url !== OPEN_PERSONAL_DATA_PATH) {
+        response.writeHead(404).end();
+        return;
+      }
+      const { values } = JSON.parse(body) as OpenPersonalDataRequest;
+      void cipher.openStoredAll(values).then((opened) =>
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            values: opened.map((o) =>
+              o.status === 'plain' ? { status: 'plain', value: o.value } : { status: o.status },
+            ),
+          }),
+        ),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /** A guest author as the comments service's events carry them: name and address sealed. */
+    async sealedGuest(name: string, email: string) {
+      const sealed = await cipher.sealAll(guestPerson(email), {
+        [COMMENT_PERSONAL_FIELDS.authorName]: name,
+        [COMMENT_PERSONAL_FIELDS.authorEmail]: email,
+      });
+      return {
+        guestId: `g-sealed-${email.split('@')[0]}`,
+        name: sealed[COMMENT_PERSONAL_FIELDS.authorName],
+        email: sealed[COMMENT_PERSONAL_FIELDS.authorEmail],
+      };
+    },
+    /** The comments service's erasure of a guest: their key destroyed. */
+    erase: (email: string) => keys.destroy(guestPerson(email)),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
  * The notifications service on a bus, a store and a real SMTP server: who is mailed for a
  * reply, held comments, double opt-in, one-click unsubscribe, digests, retries, the inbox.
  */
 export function notificationsScenario(mode: HarnessMode): void {
   describe(`notifications (${mode})`, () => {
     let smtp: MailCatcher;
+    let comments: Awaited<ReturnType<typeof commentsKeeper>>;
     let harness: ServiceHarness;
     let blog: Blog;
+    let dataDir: string | undefined;
     let offsetMs = 0;
     const clock = () => new Date(Date.now() + offsetMs);
 
     beforeAll(async () => {
       smtp = await new MailCatcher().start();
+      comments = await commentsKeeper();
+      if (mode === 'embedded') dataDir = await mkdtemp(join(tmpdir(), 'parley-notifications-'));
       harness = await startServiceHarness(
         notificationsService({
+          commentsUrl: comments.url,
           mailer: new SmtpMailer(smtp.url, 'blog.example'),
           from: 'Parley <notifications@blog.example>',
           tokenSecret: 'scenario-token-secret-0123456789',
@@ -116,7 +178,7 @@ export function notificationsScenario(mode: HarnessMode): void {
           },
         }),
         mode,
-        { clock },
+        { clock, ...(dataDir ? { dataDir } : {}) },
       );
       blog = new Blog(harness.infra.bus, (key) => harness.infra.topicName(key));
     });
@@ -124,7 +186,27 @@ export function notificationsScenario(mode: HarnessMode): void {
     afterAll(async () => {
       await harness?.close();
       await smtp?.stop();
+      await comments?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
+
+    /** Every byte the service stored: its commits as the database holds them, or its data folder. */
+    async function storedBytes(): Promise<Buffer> {
+      if (dataDir) {
+        const files = await readdir(dataDir, { recursive: true, withFileTypes: true });
+        const contents = await Promise.all(
+          files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name))),
+        );
+        return Buffer.concat(contents);
+      }
+      const connection = await mongoose.createConnection(harness.mongoUri!).asPromise();
+      try {
+        const raw = await connection.db!.collection('commits').find({}, { raw: true }).toArray();
+        return Buffer.concat(raw as unknown as Buffer[]);
+      } finally {
+        await connection.close();
+      }
+    }
 
     const subscribe = async (who: string, body: Record<string, unknown>) => {
       const response = await harness.request<SubscriptionView>(
@@ -571,6 +653,48 @@ export function notificationsScenario(mode: HarnessMode): void {
       await sleep(QUIET_MS);
       expect(smtp.to(hal)).toHaveLength(mailed);
       expect(recipientsOf(after)).not.toContain(hal);
+    });
+
+    it("stores neither a guest subscriber's address nor a guest author's name in clear, yet mails the address and shows the name until the author is erased", async () => {
+      const run = Date.now().toString(36);
+      const gus = `gus-${run}@example.org`;
+      const name = `Gus Sealed ${run}`;
+      const g1 = await blog.comment({
+        postId: post,
+        author: { guest: await comments.sealedGuest(name, gus) },
+        parent: c1,
+        notify: 'replies',
+      });
+      const confirmation = await eventually(() => smtp.to(gus)[0], SLOW);
+      const token = /subscriptions\/confirm\?token=(\S+)/.exec(confirmation.text)?.[1];
+      expect(
+        (await harness.request('GET', `/v1/subscriptions/confirm?token=${token}`)).status,
+      ).toBe(200);
+      const toA = await eventually(() => mailsTo(A, g1)[0], SLOW);
+      expect(toA.headers.subject).toContain(name);
+      const reply = await blog.comment({ postId: post, author: { accountId: B }, parent: g1 });
+      await eventually(() => (recipientsOf(reply).includes(gus) ? true : undefined), SLOW);
+
+      const stored = (await storedBytes()).toString('utf8');
+      expect(stored).toContain(g1.id);
+      expect(stored).not.toContain(gus);
+      expect(stored).not.toContain(name);
+
+      const shownTo = async (account: string) => {
+        const inbox = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(account),
+        );
+        const item = inbox.body.items.find(
+          (i) => i.subject.kind === 'comment' && i.subject.commentId === g1.id,
+        );
+        return item?.subject.authorName;
+      };
+      expect(await eventually(() => shownTo(A))).toBe(name);
+      await comments.erase(gus);
+      expect(await shownTo(A)).toBe(ERASED_PERSON_NAME);
     });
 
     it('(e) stops the next notification after a one-click unsubscribe by POST', async () => {

@@ -1,6 +1,8 @@
 import {
   type Actor,
+  COMMENT_PERSONAL_FIELDS,
   type CommentPersonalField,
+  ERASED_PERSON_NAME,
   OPEN_PERSONAL_DATA_MAX_VALUES,
   OPEN_PERSONAL_DATA_PATH,
   type OpenedPersonalData,
@@ -87,4 +89,21 @@ export class CommentsPersonalDataClient implements PersonalDataOpener {
       throw new PersonalDataUnavailable('The comments service answered something else');
     return parsed.data.values;
   }
+}
+
+/**
+ * Notification subjects with their authors' names opened, as the comment events carry them (a
+ * guest's sealed, an account's in plaintext): a name whose key is destroyed reads as a deleted reader.
+ */
+export async function openAuthorNames<S extends { readonly authorName: string }>(
+  opener: PersonalDataOpener,
+  subjects: readonly S[],
+): Promise<S[]> {
+  const opened = await opener.open(
+    subjects.map((s) => ({ field: COMMENT_PERSONAL_FIELDS.authorName, value: s.authorName })),
+  );
+  return subjects.map((s, i) => {
+    const name = opened[i];
+    return { ...s, authorName: name?.status === 'plain' ? name.value : ERASED_PERSON_NAME };
+  });
 }
