@@ -6,8 +6,11 @@ import {
   assertPeriod,
   KEY_BYTES,
   type PersonKey,
+  PersonKeyConflictError,
+  type PersonKeyEntry,
   type PersonKeyStore,
   type StoredKeyInfo,
+  type TransferablePersonKeys,
 } from '../person-key-store.port';
 
 interface Entry {
@@ -36,7 +39,7 @@ const slot = (person: string, period: string | null) => `${person}/${period ?? '
  * The file is replaced whole on every change (written aside, synced, renamed), so a destroyed
  * key leaves no copy in it; it is readable by its owner only.
  */
-export class EmbeddedPersonKeyStore implements PersonKeyStore {
+export class EmbeddedPersonKeyStore implements PersonKeyStore, TransferablePersonKeys {
   private readonly entries = new Map<string, Entry>();
   /** The same entries by key reference: every sealed value opened looks its key up here. */
   private readonly byKeyId = new Map<string, Entry>();
@@ -103,6 +106,27 @@ export class EmbeddedPersonKeyStore implements PersonKeyStore {
 
   async list(): Promise<StoredKeyInfo[]> {
     return [...this.entries.values()].map((entry) => entry.info);
+  }
+
+  async allKeys(): Promise<PersonKeyEntry[]> {
+    return [...this.entries.values()].map(({ info, key }) => ({ info, key }));
+  }
+
+  async adopt(entry: PersonKeyEntry): Promise<'added' | 'present'> {
+    const { info, key } = entry;
+    if (key.material.length !== KEY_BYTES) throw new Error('A person key has 32 bytes');
+    const name = slot(info.person, info.period);
+    const held = this.entries.get(name);
+    if (held) {
+      if (held.info.keyId !== info.keyId || !held.key.material.equals(key.material))
+        throw new PersonKeyConflictError(info.keyId);
+      await held.durable;
+      return 'present';
+    }
+    if (this.byKeyId.has(info.keyId)) throw new PersonKeyConflictError(info.keyId);
+    this.add(name, { info, key, durable: Promise.resolve() });
+    await this.persist();
+    return 'added';
   }
 
   private async remove(doomed: (info: StoredKeyInfo) => boolean): Promise<number> {
