@@ -61,6 +61,31 @@ export interface LogCopySummary {
   sealed: number;
 }
 
+/** The ids of the commits the target holds, all of them copies of these; refuses any other. */
+async function heldCopy(commits: readonly Commit[], to: CopyableEventLog): Promise<Set<string>> {
+  const byId = new Map(commits.map((c) => [c.id, c]));
+  const present = new Set<string>();
+  for await (const held of to.allCommits()) {
+    const own = byId.get(held.id);
+    if (!own || !sameCommit(own, held))
+      throw new LogMismatchError(
+        `the target already holds another log (commit ${held.id} is not one of this log's)`,
+      );
+    present.add(held.id);
+  }
+  return present;
+}
+
+/** Refuses a target holding anything but (part of) a copy of the source, before a copy writes. */
+export async function assertCopyTarget(
+  from: CopyableEventLog,
+  to: CopyableEventLog,
+): Promise<void> {
+  const commits: Commit[] = [];
+  for await (const commit of from.allCommits()) commits.push(commit);
+  await heldCopy(commits, to);
+}
+
 const unchanged: EventRewrite = async (event) => ({ event, sealed: 0 });
 
 /**
@@ -86,16 +111,7 @@ export async function copyEventLog(options: {
     if (stream) stream.push(...events);
     else streams.set(commit.streamId, [...events]);
   }
-  const byId = new Map(commits.map((c) => [c.id, c]));
-  const present = new Set<string>();
-  for await (const held of to.allCommits()) {
-    const own = byId.get(held.id);
-    if (!own || !sameCommit(own, held))
-      throw new LogMismatchError(
-        `the target already holds another log (commit ${held.id} is not one of this log's)`,
-      );
-    present.add(held.id);
-  }
+  const present = await heldCopy(commits, to);
   const summary: LogCopySummary = {
     streams: streams.size,
     commits: commits.length,

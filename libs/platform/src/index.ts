@@ -19,3 +19,4 @@ export * from './service/run-service-process';
 export * from './service/rebuild-command';
 export * from './http/personal-data.client';
 export * from './migration/log-migration';
+export * from './migration/migrate-log-command';
