@@ -3,6 +3,7 @@ import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
 import { CommentsModule } from './comments/comments.module';
 import { LikesModule } from './likes/likes.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { commentResealers } from './personal-data/comment-resealers';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { postStatusProjection } from './post-status/post-status.projection';
 import { RetentionModule } from './retention/retention.module';
@@ -21,6 +22,7 @@ export function commentsService(options: CommentsServiceOptions = {}): ServiceDe
     produces: ['comments'],
     projections: [postStatusProjection, threadProjection],
     consumers: [],
+    resealers: commentResealers,
     module: (infra) => ({
       module: class CommentsServiceModule {},
       imports: [

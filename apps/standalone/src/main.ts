@@ -14,6 +14,7 @@ import { BlogIdentity } from '../../gateway/src/web/blog-identity';
 import { IdentityService } from '../../gateway/src/identity/identity.service';
 import { runPrivacyCommand } from '../../gateway/src/privacy/privacy-command';
 import { embeddedImportTarget } from './import-target';
+import { runEmbeddedLogMigration } from './log-migration';
 
 /** Exit codes beyond 0 and 1: 78 a bad setting; 75 the data folder is held by another process. */
 const FOLDER_IN_USE_EXIT_CODE = 75;
@@ -108,6 +109,16 @@ async function main(): Promise<void> {
       },
     });
     process.exit(code);
+  }
+  if (process.argv[2] === 'migrate-log') {
+    // A copy of the data folder's logs, sealed, into a new folder: the old one is then destroyed.
+    process.exit(
+      await runEmbeddedLogMigration({
+        dataDir: env.DATA_DIR,
+        args: process.argv.slice(3),
+        out: process.stderr,
+      }),
+    );
   }
   if (process.argv[2] === 'privacy') {
     // The data folder's Parley, with the same services; what a command prints alone goes to stdout.

@@ -7,3 +7,4 @@ export * from './mongo/mongo-event-store';
 export * from './mongo/mongo-lease-store';
 export * from './embedded/embedded-event-store';
 export * from './embedded/embedded-lease-store';
+export * from './log-copy';

@@ -18,3 +18,5 @@ export * from './http/actor';
 export * from './service/run-service-process';
 export * from './service/rebuild-command';
 export * from './http/personal-data.client';
+export * from './migration/log-migration';
+export * from './migration/migrate-log-command';

@@ -32,6 +32,27 @@ export interface PersonKeyStore {
   list(): Promise<StoredKeyInfo[]>;
 }
 
+/** A stored key with what it is for: what a copy of the key store carries. */
+export interface PersonKeyEntry {
+  readonly info: StoredKeyInfo;
+  readonly key: PersonKey;
+}
+
+/** A key store whose keys can be copied into another one, as they are (a log migrated to a new store keeps opening). */
+export interface TransferablePersonKeys {
+  allKeys(): Promise<PersonKeyEntry[]>;
+  /** Keeps the key as given; 'present' when it is there already. Throws when the person and period hold another key. */
+  adopt(entry: PersonKeyEntry): Promise<'added' | 'present'>;
+}
+
+/** Another key of the same person and period is already in the store a key is copied into. */
+export class PersonKeyConflictError extends Error {
+  constructor(readonly keyId: string) {
+    super(`The target key store holds another key for the person and period of key ${keyId}`);
+    this.name = 'PersonKeyConflictError';
+  }
+}
+
 export const KEY_BYTES = 32;
 const PERIOD = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -21,6 +21,23 @@ export function personOfWriter(writer: CommentWriter): PersonRef {
   return writer.kind === 'guest' ? guestPerson(writer.email) : accountPerson(writer.accountId);
 }
 
+/** Seals an origin with the person's key of the day `at` (one key lookup for both values). */
+export async function sealOrigin(
+  cipher: PersonalDataCipher,
+  person: PersonRef,
+  origin: RequestOrigin,
+  at: Date,
+): Promise<SealedOrigin> {
+  if (origin.ip === null && origin.userAgent === null) return { ip: null, userAgent: null };
+  const known: Record<string, string> = {};
+  if (origin.ip !== null) known[FIELDS.ip] = origin.ip;
+  if (origin.userAgent !== null) known[FIELDS.userAgent] = origin.userAgent;
+  const sealed: Partial<Record<string, string>> = await cipher.sealAll(person, known, {
+    period: retentionPeriod(at),
+  });
+  return { ip: sealed[FIELDS.ip] ?? null, userAgent: sealed[FIELDS.userAgent] ?? null };
+}
+
 /** One lookup per key however many values of one page it opens. */
 function rememberingFinds(keys: PersonKeyStore): PersonKeyStore {
   const found = new Map<string, Promise<PersonKey | undefined>>();
@@ -53,19 +70,7 @@ export class CommentOrigins {
 
   /** Seals what is known of the origin with the writer's key of the day it is written. */
   async seal(writer: CommentWriter, origin: RequestOrigin, now: Date): Promise<SealedOrigin> {
-    if (origin.ip === null && origin.userAgent === null) return { ip: null, userAgent: null };
-    const known: Record<string, string> = {};
-    if (origin.ip !== null) known[FIELDS.ip] = origin.ip;
-    if (origin.userAgent !== null) known[FIELDS.userAgent] = origin.userAgent;
-    // One key lookup for both values.
-    const sealed: Partial<Record<string, string>> = await new PersonalDataCipher(this.keys).sealAll(
-      personOfWriter(writer),
-      known,
-      { period: retentionPeriod(now) },
-    );
-    const ip = sealed[FIELDS.ip] ?? null;
-    const userAgent = sealed[FIELDS.userAgent] ?? null;
-    return { ip, userAgent };
+    return sealOrigin(new PersonalDataCipher(this.keys), personOfWriter(writer), origin, now);
   }
 
   /** Each comment's origin as far as it can still be read: null fields once their key is gone. */

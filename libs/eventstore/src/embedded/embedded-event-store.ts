@@ -10,6 +10,7 @@ import {
   commitId,
 } from '../event-store.port';
 import { AppendLog } from '@parley/files';
+import { type CopyableEventLog, LogMismatchError, assertContinues, sameCommit } from '../log-copy';
 
 type LogRecord =
   | { t: 'commit'; c: Omit<Commit, 'committedAt'> & { committedAt: string } }
@@ -20,8 +21,10 @@ type LogRecord =
  * synced to disk before the append resolves, and the whole log is held in memory.
  * Without a path it keeps nothing on disk (fast unit tests).
  */
-export class EmbeddedEventStore implements EventStore {
+export class EmbeddedEventStore implements EventStore, CopyableEventLog {
   private readonly streams = new Map<string, Commit[]>();
+  /** Every commit in append order, for a copy of the whole log. */
+  private readonly appended: Commit[] = [];
   /** Durable commits waiting for the relay, in append order. */
   private readonly unpublished = new Map<string, Commit>();
   private readonly listeners = new Set<(commit: Commit) => void>();
@@ -118,11 +121,34 @@ export class EmbeddedEventStore implements EventStore {
     return () => this.listeners.delete(listener);
   }
 
+  async *allCommits(): AsyncIterable<Commit> {
+    yield* [...this.appended];
+  }
+
+  async importCommit(commit: Commit): Promise<'written' | 'present'> {
+    const commits = this.streams.get(commit.streamId) ?? [];
+    const held = commits.find((c) => c.version === commit.version);
+    if (held) {
+      if (sameCommit(held, commit)) return 'present';
+      throw new LogMismatchError(`the target holds another commit ${commit.id}`);
+    }
+    assertContinues(commit, commits.at(-1)?.lastVersion ?? 0);
+    this.remember(commit);
+    await this.log?.append({
+      t: 'commit',
+      c: { ...commit, committedAt: commit.committedAt.toISOString() },
+    });
+    this.unpublished.set(commit.id, commit);
+    for (const listener of this.listeners) listener(commit);
+    return 'written';
+  }
+
   async close(): Promise<void> {
     await this.log?.close();
   }
 
   private remember(commit: Commit): void {
+    this.appended.push(commit);
     const commits = this.streams.get(commit.streamId);
     if (commits) commits.push(commit);
     else this.streams.set(commit.streamId, [commit]);

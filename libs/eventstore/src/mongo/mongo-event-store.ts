@@ -10,6 +10,7 @@ import {
   type StreamSlice,
   commitId,
 } from '../event-store.port';
+import { type CopyableEventLog, LogMismatchError, assertContinues, sameCommit } from '../log-copy';
 
 interface CommitDocument {
   _id: string;
@@ -54,7 +55,7 @@ function isDuplicateKey(error: unknown): boolean {
  * The event store on MongoDB (or FerretDB): atomic appends without transactions,
  * because each commit is one document and the unique index arbitrates races.
  */
-export class MongoEventStore implements EventStore {
+export class MongoEventStore implements EventStore, CopyableEventLog {
   private readonly commits: Model<CommitDocument>;
   private readonly listeners = new Set<(commit: Commit) => void>();
 
@@ -149,6 +150,49 @@ export class MongoEventStore implements EventStore {
         { $set: { published: true, publishedAt: this.clock() } },
       )
       .exec();
+  }
+
+  async *allCommits(): AsyncIterable<Commit> {
+    const cursor = this.commits
+      .find({})
+      .sort({ committedAt: 1, streamId: 1, version: 1 })
+      .lean()
+      .cursor();
+    for await (const d of cursor) {
+      yield {
+        id: d._id,
+        streamId: d.streamId,
+        version: d.version,
+        lastVersion: d.lastVersion,
+        events: d.events,
+        committedAt: d.committedAt,
+      };
+    }
+  }
+
+  async importCommit(commit: Commit): Promise<'written' | 'present'> {
+    const held = await this.commits.findOne({ _id: commit.id }).lean().exec();
+    if (held) {
+      if (sameCommit({ ...held, id: held._id }, commit)) return 'present';
+      throw new LogMismatchError(`the target holds another commit ${commit.id}`);
+    }
+    assertContinues(commit, await this.currentVersion(commit.streamId));
+    try {
+      await this.commits.insertOne({
+        _id: commit.id,
+        streamId: commit.streamId,
+        version: commit.version,
+        lastVersion: commit.lastVersion,
+        events: commit.events,
+        committedAt: commit.committedAt,
+        published: false,
+      });
+    } catch (error) {
+      // Another copy wrote it meanwhile: the same one, or refused like any other.
+      if (isDuplicateKey(error)) return this.importCommit(commit);
+      throw error;
+    }
+    return 'written';
   }
 
   onAppended(listener: (commit: Commit) => void): () => void {

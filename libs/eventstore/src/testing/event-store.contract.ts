@@ -1,14 +1,16 @@
 import type { DomainEvent } from '@parley/contracts';
 import { handleCommand } from '../command-handler';
 import { type Decider, domainError, type DomainError } from '../decider';
-import { ConcurrencyError, type EventStore } from '../event-store.port';
+import { type Commit, ConcurrencyError, type EventStore } from '../event-store.port';
 import type { LeaseStore } from '../lease.port';
+import { EmbeddedEventStore } from '../embedded/embedded-event-store';
+import { type CopyableEventLog, LogMismatchError } from '../log-copy';
 
 export interface EventStoreHarness {
-  store: EventStore;
+  store: EventStore & CopyableEventLog;
   leases: LeaseStore;
   /** A new store instance over the same storage, as after a restart. */
-  reopen(): Promise<EventStore>;
+  reopen(): Promise<EventStore & CopyableEventLog>;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ const likeCounter: Decider<number, { postId: string; accountId: string }, Liked,
 export function eventStoreContract(adapter: string, open: () => Promise<EventStoreHarness>): void {
   describe(`EventStore contract: ${adapter}`, () => {
     let harness: EventStoreHarness;
-    let store: EventStore;
+    let store: EventStore & CopyableEventLog;
 
     beforeEach(async () => {
       harness = await open();
@@ -209,6 +211,39 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
         (c) => c.streamId === a || c.streamId === b,
       );
       expect(left.map((c) => c.streamId)).toEqual([b]);
+    });
+
+    it('takes commits copied from another log as they were, unpublished, once, and refuses another commit in their place', async () => {
+      const source = await EmbeddedEventStore.open(store.source);
+      const stream = uniqueStream('copy');
+      await source.append(stream, 0, [liked('p', 'a'), liked('p', 'b')], context);
+      await source.append(stream, 2, [liked('p', 'c')], { correlationId: 'c2', causationId: 'x' });
+      const commits: Commit[] = [];
+      for await (const commit of source.allCommits()) commits.push(commit);
+      const [first, second] = commits as [Commit, Commit];
+
+      await expect(store.importCommit(second)).rejects.toBeInstanceOf(LogMismatchError);
+      expect(await store.importCommit(first)).toBe('written');
+      expect(await store.importCommit(second)).toBe('written');
+      expect(await store.importCommit(first)).toBe('present');
+
+      const reopened = await harness.reopen();
+      expect((await reopened.readStream(stream)).events).toEqual(
+        (await source.readStream(stream)).events,
+      );
+      const copied: Commit[] = [];
+      for await (const commit of reopened.allCommits())
+        if (commit.streamId === stream) copied.push(commit);
+      expect(copied).toEqual(commits);
+      const unpublished = (await reopened.readUnpublished(1000)).filter(
+        (c) => c.streamId === stream,
+      );
+      expect(unpublished.map((c) => c.id)).toEqual(commits.map((c) => c.id));
+
+      const other = await EmbeddedEventStore.open(store.source);
+      await other.append(stream, 0, [liked('p', 'z')], context);
+      for await (const commit of other.allCommits())
+        await expect(reopened.importCommit(commit)).rejects.toBeInstanceOf(LogMismatchError);
     });
 
     it('keeps every commit and the published marks across a restart', async () => {

@@ -4,6 +4,7 @@ import { createLogger, initTracing } from '@parley/observability';
 import type { Logger } from 'pino';
 import { installGracefulShutdown } from '../bootstrap/graceful-shutdown';
 import { ReadinessService } from '../health/readiness.service';
+import { runMongoLogMigration } from '../migration/migrate-log-command';
 import { runRebuildCommand } from './rebuild-command';
 import {
   type ServiceInfrastructure,
@@ -22,7 +23,8 @@ export type ServiceCommand<A extends AppName> = (context: {
 /**
  * Entry point of a service process on Kafka and MongoDB: configuration, infrastructure, app,
  * shutdown. `<main> rebuild <projection…|all>` rebuilds read models instead of serving, and
- * `<main> <command> …` runs one of the service's own commands.
+ * `<main> migrate-log --to <database>` copies its log into a new database with its personal data
+ * sealed, and `<main> <command> …` runs one of the service's own commands.
  */
 export async function runServiceProcess<A extends AppName>(
   name: A,
@@ -54,6 +56,10 @@ export async function runServiceProcess<A extends AppName>(
       out: process.stderr,
     }).finally(() => infra.close());
     process.exit(code);
+  }
+  if (command === 'migrate-log') {
+    const definition = define(config);
+    process.exit(await runMongoLogMigration({ definition, config, args, out: process.stderr }));
   }
   const own = command === undefined ? undefined : commands[command];
   if (own) process.exit(await own({ config, logger, args, out: process.stderr }));

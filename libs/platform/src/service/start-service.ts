@@ -6,6 +6,7 @@ import { metrics } from '@parley/observability';
 import { type Projection, ProjectionServer, projectionGroupId } from '@parley/readmodel';
 import { createHttpApp, listen } from '../bootstrap/http-app';
 import { type MetricsServer, startMetricsServer } from '../bootstrap/metrics-server';
+import type { Resealers } from '../migration/log-migration';
 import type { ServiceInfrastructure } from './service-infrastructure';
 
 /** A group of `@OnEvent` handlers that share one consumer group (a policy, a live feed). */
@@ -29,6 +30,8 @@ export interface ServiceDefinition {
   bodyLimit?: number;
   /** Proxies in front of the service that are believed about the client and the scheme. */
   trustProxy?: boolean | number | string[];
+  /** What seals the plaintext personal data of its events written before sealing, when its log is migrated. */
+  resealers?: Resealers;
   /** Last touches to the app before it listens (HTTP plugins, documentation). */
   configure?(app: NestFastifyApplication, infra: ServiceInfrastructure): Promise<void>;
 }

@@ -6,8 +6,11 @@ import {
   assertPeriod,
   KEY_BYTES,
   type PersonKey,
+  PersonKeyConflictError,
+  type PersonKeyEntry,
   type PersonKeyStore,
   type StoredKeyInfo,
+  type TransferablePersonKeys,
 } from '../person-key-store.port';
 
 interface Entry {
@@ -45,7 +48,7 @@ interface Waiter {
  * sync); destroying keys rewrites the file whole without them (written aside, synced,
  * renamed), so no copy of a destroyed key stays in it.
  */
-export class EmbeddedPersonKeyStore implements PersonKeyStore {
+export class EmbeddedPersonKeyStore implements PersonKeyStore, TransferablePersonKeys {
   private readonly entries = new Map<string, Entry>();
   /** The same entries by key reference: every sealed value opened looks its key up here. */
   private readonly byKeyId = new Map<string, Entry>();
@@ -125,6 +128,32 @@ export class EmbeddedPersonKeyStore implements PersonKeyStore {
     await this.writing;
     await this.handle?.close();
     this.handle = undefined;
+  }
+
+  async allKeys(): Promise<PersonKeyEntry[]> {
+    return [...this.entries.values()].map(({ info, key }) => ({ info, key }));
+  }
+
+  async adopt(entry: PersonKeyEntry): Promise<'added' | 'present'> {
+    const { info, key } = entry;
+    if (key.material.length !== KEY_BYTES) throw new Error('A person key has 32 bytes');
+    const name = slot(info.person, info.period);
+    const held = this.entries.get(name);
+    if (held) {
+      if (held.info.keyId !== info.keyId || !held.key.material.equals(key.material))
+        throw new PersonKeyConflictError(info.keyId);
+      await held.durable;
+      return 'present';
+    }
+    if (this.byKeyId.has(info.keyId)) throw new PersonKeyConflictError(info.keyId);
+    const adopted: Entry = { info, key, durable: Promise.resolve() };
+    this.add(name, adopted);
+    adopted.durable = this.write((waiter) => {
+      this.appends.lines.push(line(info, key));
+      this.appends.waiters.push(waiter);
+    });
+    await adopted.durable;
+    return 'added';
   }
 
   private async remove(doomed: (info: StoredKeyInfo) => boolean): Promise<number> {

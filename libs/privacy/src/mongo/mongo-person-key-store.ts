@@ -5,8 +5,11 @@ import {
   assertPeriod,
   KEY_BYTES,
   type PersonKey,
+  PersonKeyConflictError,
+  type PersonKeyEntry,
   type PersonKeyStore,
   type StoredKeyInfo,
+  type TransferablePersonKeys,
 } from '../person-key-store.port';
 
 interface KeyDocument {
@@ -51,7 +54,7 @@ function toKey(doc: Pick<KeyDocument, 'keyId' | 'key'>): PersonKey {
  * made by one upsert keyed by person and period, so replicas racing for a new person agree on
  * one key; destroying deletes the documents.
  */
-export class MongoPersonKeyStore implements PersonKeyStore {
+export class MongoPersonKeyStore implements PersonKeyStore, TransferablePersonKeys {
   private readonly keys: Model<KeyDocument>;
 
   constructor(connection: Connection) {
@@ -115,5 +118,36 @@ export class MongoPersonKeyStore implements PersonKeyStore {
   async list(): Promise<StoredKeyInfo[]> {
     const docs = await this.keys.find({}, { keyId: 1, person: 1, period: 1 }).lean().exec();
     return docs.map((doc) => ({ keyId: doc.keyId, person: doc.person, period: doc.period }));
+  }
+
+  async allKeys(): Promise<PersonKeyEntry[]> {
+    const docs = await this.keys.find({}).lean().exec();
+    return docs.map((doc) => ({
+      info: { keyId: doc.keyId, person: doc.person, period: doc.period },
+      key: toKey(doc),
+    }));
+  }
+
+  async adopt(entry: PersonKeyEntry): Promise<'added' | 'present'> {
+    const { info, key } = entry;
+    if (key.material.length !== KEY_BYTES) throw new Error('A person key has 32 bytes');
+    const _id = `${info.person}/${info.period ?? ''}`;
+    const material = key.material.toString('base64');
+    try {
+      await this.keys.create({
+        _id,
+        keyId: info.keyId,
+        person: info.person,
+        period: info.period,
+        key: material,
+        createdAt: new Date(),
+      });
+      return 'added';
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const held = await this.keys.findOne({ _id }).lean().exec();
+    if (held?.keyId === info.keyId && held.key === material) return 'present';
+    throw new PersonKeyConflictError(info.keyId);
   }
 }

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { accountPerson, guestPerson, personDigest } from '../person';
-import type { PersonKeyStore } from '../person-key-store.port';
+import { EmbeddedPersonKeyStore } from '../embedded/embedded-person-key-store';
+import {
+  PersonKeyConflictError,
+  type PersonKeyStore,
+  type TransferablePersonKeys,
+} from '../person-key-store.port';
 import { parseSealedValue, PersonalDataCipher } from '../personal-data-cipher';
 
 export interface PersonKeyStoreHarness {
-  store: PersonKeyStore;
+  store: PersonKeyStore & TransferablePersonKeys;
   /** A new store instance over the same storage, as after a restart. */
   reopen(): Promise<PersonKeyStore>;
   /** A second instance over the same storage at the same time, as another replica; absent for one-process stores. */
@@ -23,7 +28,7 @@ export function personKeyStoreContract(
 ): void {
   describe(`PersonKeyStore contract: ${adapter}`, () => {
     let harness: PersonKeyStoreHarness;
-    let store: PersonKeyStore;
+    let store: PersonKeyStore & TransferablePersonKeys;
 
     beforeEach(async () => {
       harness = await open();
@@ -150,6 +155,35 @@ export function personKeyStoreContract(
       expect(erased).toEqual({ status: 'erased', keyId: parseSealedValue(sealed)?.keyId });
       const reopened = new PersonalDataCipher(await harness.reopen());
       expect((await reopened.open(sealed, 'comment.authorEmail')).status).toBe('erased');
+    });
+
+    it('takes keys copied from another store as they are: what they sealed opens here, once, and another key of the same person is refused', async () => {
+      const source = await EmbeddedPersonKeyStore.open();
+      const email = someGuest();
+      const sealed = await new PersonalDataCipher(source).seal(guestPerson(email), 'f', email);
+      await source.keyFor(guestPerson(email), '2026-01-02');
+      const entries = await source.allKeys();
+      expect(entries).toHaveLength(2);
+
+      for (const entry of entries) expect(await store.adopt(entry)).toBe('added');
+      for (const entry of entries) expect(await store.adopt(entry)).toBe('present');
+      expect(await new PersonalDataCipher(store).open(sealed, 'f')).toEqual({
+        status: 'plain',
+        value: email,
+      });
+      expect(await new PersonalDataCipher(await harness.reopen()).open(sealed, 'f')).toEqual({
+        status: 'plain',
+        value: email,
+      });
+      const mine = await store.allKeys();
+      expect(mine.map((e) => e.info.keyId)).toEqual(
+        expect.arrayContaining(entries.map((e) => e.info.keyId)),
+      );
+
+      const other = await EmbeddedPersonKeyStore.open();
+      const rival = await other.keyFor(guestPerson(email));
+      const rivalEntry = (await other.allKeys()).find((e) => e.info.keyId === rival.keyId)!;
+      await expect(store.adopt(rivalEntry)).rejects.toBeInstanceOf(PersonKeyConflictError);
     });
   });
 }
