@@ -32,6 +32,7 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
 import { subscriptionsProjection } from './subscriptions/subscriptions.projection';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { WebhooksController } from './subscriptions/webhooks.controller';
+import { subscriberResealers } from './subscriptions/subscriber-resealers';
 
 export type { NotificationsOptions } from './notifications.options';
 
@@ -73,6 +74,7 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
   return {
     name: 'notifications',
     produces: ['notifications'],
+    resealers: subscriberResealers,
     projections: [directoryProjection, subscriptionsProjection, inboxProjection],
     consumers: [
       { name: 'policy', transportId: POLICY, topics: ['comments', 'posts'] },

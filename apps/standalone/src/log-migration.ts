@@ -16,12 +16,13 @@ import {
 } from '@parley/platform';
 import { EmbeddedPersonKeyStore } from '@parley/privacy';
 import { commentResealers } from '../../comments/src/personal-data/comment-resealers';
+import { subscriberResealers } from '../../notifications/src/subscriptions/subscriber-resealers';
 
 /** Every service of a data folder, with the resealers of its events (none: copied as they are). */
 export const LOG_RESEALERS = new ResealerRegistry()
   .add('posts')
   .add('comments', commentResealers)
-  .add('notifications')
+  .add('notifications', subscriberResealers)
   .add('gateway');
 
 /** Exit code when a data folder is held by a running Parley. */
