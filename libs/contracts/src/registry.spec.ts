@@ -24,6 +24,9 @@ describe('event registry', () => {
   it('knows the topic of each published type and keeps private types off the bus', () => {
     expect(topicOfType('parley.comment.posted.v2')).toBe('comments');
     expect(topicOfType('parley.comment-settings.changed.v1')).toBe('comments');
+    // An older version travels where its newest does: a commit appended before an upgrade.
+    expect(topicOfType('parley.comment.posted.v1')).toBe('comments');
+    expect(topicOfType('parley.subscriber.subscribed.v1')).toBe('notifications');
     expect(topicOfType('parley.account.registered.v1')).toBe('accounts');
     expect(topicOfType('parley.credentials.password-set.v1')).toBeUndefined();
     expect(isPrivateEventType('parley.credentials.password-set.v1')).toBe(true);

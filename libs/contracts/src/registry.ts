@@ -67,9 +67,12 @@ export function isPrivateEventType(type: string): boolean {
   return Object.prototype.hasOwnProperty.call(PRIVATE_EVENTS, type);
 }
 
-/** The topic a published event type travels on; undefined for private events. */
+/**
+ * The topic a published event type travels on; an older version travels where its newest one
+ * does (a commit appended before an upgrade is published after it); undefined for private events.
+ */
 export function topicOfType(type: string): TopicKey | undefined {
-  return TOPIC_OF_TYPE.get(type);
+  return TOPIC_OF_TYPE.get(type) ?? TOPIC_OF_TYPE.get(UPCASTERS.newestType(type));
 }
 
 export function eventTypesOf(topic: TopicKey): EventType[] {
@@ -104,6 +107,17 @@ export class Upcasters {
       if (this.byFrom.has(u.from)) throw new Error(`Two upcasters from ${u.from}`);
       this.byFrom.set(u.from, u);
     }
+  }
+
+  /** The newest type an old one upcasts to (the type itself when none does). */
+  newestType(type: string): string {
+    let current = type;
+    const seen = new Set<string>();
+    for (let u = this.byFrom.get(current); u && !seen.has(u.from); u = this.byFrom.get(current)) {
+      seen.add(u.from);
+      current = u.to;
+    }
+    return current;
   }
 
   /** Follows the chain from an old type to the newest one it upcasts to. */
