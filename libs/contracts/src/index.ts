@@ -19,3 +19,6 @@ export * from './http/wordpress.api';
 export * from './http/personal-data.api';
 export * from './http/sealed-data.api';
 export * from './http/erasure.api';
+export * from './http/routes';
+export * from './http/comments.routes';
+export * from './http/posts.routes';

@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+import type { Role } from '../common.schemas';
+
+/** The services behind the gateway, each answering under `/v1/…`. */
+export type RouteService = 'posts' | 'comments' | 'notifications';
+
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route: anyone (guests too), or a logged-in account with one of the roles (none: any account; admin has them all). */
+export type RouteAccess = 'anyone' | { readonly roles: readonly Role[] };
+
+export const ANYONE: RouteAccess = 'anyone';
+export const ANY_ACCOUNT: RouteAccess = { roles: [] };
+export const withRole = (...roles: Role[]): RouteAccess => ({ roles });
+
+/** The answer a route gives when it succeeds: JSON of the schema, or nothing (204) without one. */
+export interface RouteAnswer {
+  readonly status: number;
+  readonly schema?: z.ZodType;
+  readonly description: string;
+}
+
+/**
+ * One public route the gateway forwards to the service that owns it. Its public path and the
+ * service path name the same parameters (`:id`), each checked by its schema before forwarding.
+ */
+export interface RouteEntry {
+  readonly method: RouteMethod;
+  /** As the client calls it, e.g. `/api/v1/comments/:id`. */
+  readonly path: `/api/v1/${string}`;
+  readonly service: RouteService;
+  /** As the owning service answers it, e.g. `/v1/comments/:id`. */
+  readonly servicePath: `/v1/${string}`;
+  readonly params?: Readonly<Record<string, z.ZodType<string>>>;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  readonly answer: RouteAnswer;
+  /** The problem statuses the route gives besides the ones every route can give. */
+  readonly problems: readonly number[];
+  readonly access: RouteAccess;
+  readonly summary: string;
+  /** Counted against the stricter limit of writes. */
+  readonly writeLimited?: boolean;
+  /** The service answers the same to everyone: the caller's account does not travel with it. */
+  readonly anonymousCall?: boolean;
+  /**
+   * The answer is passed on as the service wrote it, unparsed (it can be megabytes), with the
+   * client's If-None-Match, and kept for guests by its ETag.
+   */
+  readonly passedUnparsed?: boolean;
+}
+
+/** A room's routes by operation name (the name the OpenAPI operation id ends with), in document order. */
+export interface RouteTable {
+  readonly tag: string;
+  readonly routes: Readonly<Record<string, RouteEntry>>;
+}
+
+export function routeTable<T extends Record<string, RouteEntry>>(
+  tag: string,
+  routes: T,
+): RouteTable & { readonly routes: T } {
+  return { tag, routes };
+}
+
+/** The names a path template declares, in order: `/v1/posts/:id/like` → `['id']`. */
+export function pathParamsOf(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z][A-Za-z0-9]*)/g)].map((match) => match[1] ?? '');
+}
+
+/** A path template with its parameters filled in, each one encoded as a single segment. */
+export function fillPath(path: string, values: Readonly<Record<string, string>>): string {
+  return path.replace(/:([A-Za-z][A-Za-z0-9]*)/g, (_whole, name: string) =>
+    encodeURIComponent(values[name] ?? ''),
+  );
+}
