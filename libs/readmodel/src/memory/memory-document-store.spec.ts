@@ -35,6 +35,12 @@ describe('memory store lookups through declared indexes', () => {
     fc.record({ postId: key }),
     fc.record({ tags: fc.constantFrom('x', 'y') }),
     fc.record({ postId: key, n: fc.integer({ min: 0, max: 3 }) }),
+    fc.record({
+      postId: key,
+      n: fc.record({ $in: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }) }),
+    }),
+    fc.record({ postId: key, n: fc.integer({ min: 0, max: 3 }), tags: fc.constantFrom('x', 'y') }),
+    fc.record({ postId: key, n: fc.record({ $gte: fc.integer({ min: 0, max: 3 }) }) }),
     fc.record({ n: fc.integer({ min: 0, max: 3 }) }),
     fc.record({
       postId: fc.record({
@@ -79,6 +85,19 @@ describe('memory store lookups through declared indexes', () => {
               await scanned.find(filter, { sort: { _id: 1 } }),
             );
             expect(await indexed.count(filter)).toBe(await scanned.count(filter));
+            for (const direction of [1, -1] as const)
+              for (const limit of [1, 2, 5])
+                expect(await indexed.find(filter, { sort: { _id: direction }, limit })).toEqual(
+                  await scanned.find(filter, { sort: { _id: direction }, limit }),
+                );
+            expect(await indexed.find(filter, { sort: { _id: -1 }, skip: 1, limit: 1 })).toEqual(
+              await scanned.find(filter, { sort: { _id: -1 }, skip: 1, limit: 1 }),
+            );
+            // findOne answers any one match, as MongoDB does without a sort.
+            const one = await indexed.findOne(filter);
+            const all = await scanned.find(filter);
+            if (all.length === 0) expect(one).toBeNull();
+            else expect(all).toContainEqual(one);
           }
         },
       ),

@@ -21,7 +21,7 @@ function isKey(value: unknown): value is Key {
   return (
     value === null ||
     typeof value === 'string' ||
-    typeof value === 'number' ||
+    (typeof value === 'number' && Number.isFinite(value)) ||
     typeof value === 'boolean'
   );
 }
@@ -36,20 +36,36 @@ function keysOf(condition: unknown): Key[] | null {
   return list;
 }
 
+/** Every combination of one value per field, as one lookup key each (at most `cap`, else null). */
+function combinations(perField: readonly (readonly Key[])[], cap = Infinity): string[] | null {
+  let tuples: Key[][] = [[]];
+  for (const values of perField) {
+    const next: Key[][] = [];
+    for (const tuple of tuples) for (const value of new Set(values)) next.push([...tuple, value]);
+    if (next.length > cap) return null;
+    tuples = next;
+  }
+  return tuples.map((tuple) => JSON.stringify(tuple));
+}
+
 /**
- * Equality lookups on the leading top-level field of each declared index, as MongoDB would
- * use the index: the documents whose field holds a value (arrays: each element).
+ * Equality lookups on a prefix of a declared index's top-level fields, as MongoDB would use
+ * the index: the documents whose fields hold a combination of values (arrays: each element).
  */
 class EqualityIndex {
-  private readonly entries = new Map<Key, Set<string>>();
+  private readonly entries = new Map<string, Set<string>>();
 
-  constructor(readonly field: string) {}
+  constructor(readonly fields: readonly string[]) {}
 
-  private keysOf(doc: Document): Key[] {
-    const value = (doc as unknown as Record<string, unknown>)[this.field];
-    if (value === undefined) return [null];
-    if (Array.isArray(value)) return value.filter(isKey);
-    return isKey(value) ? [value] : [];
+  private keysOf(doc: Document): string[] {
+    return combinations(
+      this.fields.map((field) => {
+        const value = (doc as unknown as Record<string, unknown>)[field];
+        if (value === undefined) return [null];
+        if (Array.isArray(value)) return value.filter(isKey);
+        return isKey(value) ? [value] : [];
+      }),
+    )!;
   }
 
   add(doc: Document): void {
@@ -68,40 +84,107 @@ class EqualityIndex {
     }
   }
 
-  lookup(key: Key): ReadonlySet<string> {
+  lookup(key: string): ReadonlySet<string> {
     return this.entries.get(key) ?? new Set();
   }
+}
+
+/** The documents a filter can match and whether each of them does (the index answered it all). */
+interface Candidates<T> {
+  docs: T[];
+  exact: boolean;
+}
+
+/** More lookups than this in one `$in` combination and the index is not worth it. */
+const MAX_LOOKUPS = 256;
+
+function compareIds(a: Document, b: Document): number {
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+}
+
+/** The first `count` documents in id order (`direction` -1: the last), without sorting them all. */
+function firstById<T extends Document>(docs: readonly T[], direction: 1 | -1, count: number): T[] {
+  const order = (a: T, b: T) => direction * compareIds(a, b);
+  if (count >= docs.length / 4) return [...docs].sort(order).slice(0, count);
+  const best: T[] = [];
+  for (const doc of docs) {
+    if (best.length === count && order(doc, best[count - 1]!) >= 0) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (order(best[mid]!, doc) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    best.splice(low, 0, doc);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   private readonly docs = new Map<string, T>();
   private uniqueIndexes: IndexSpec[] = [];
+  /** The leading top-level fields of each declared index, and each shorter prefix of them, longest first. */
+  private prefixes: string[][] = [];
+  /** Built on first use, then kept in step with every write. */
   private readonly equality = new Map<string, EqualityIndex>();
 
   constructor(readonly name: string) {}
 
+  /** Projections pass the same declaration with every use of a collection: nothing new to learn. */
+  private declared: readonly IndexSpec[] | undefined;
+
   setIndexes(indexes: readonly IndexSpec[]): void {
+    if (indexes === this.declared) return;
+    this.declared = indexes;
     this.uniqueIndexes = indexes.filter((i) => i.unique);
+    const known = new Map(this.prefixes.map((fields) => [fields.join('\u0000'), fields]));
     for (const index of indexes) {
-      const field = Object.keys(index.keys)[0];
-      if (!field || field.includes('.') || field === '_id' || this.equality.has(field)) continue;
-      const built = new EqualityIndex(field);
-      for (const doc of this.docs.values()) built.add(doc);
-      this.equality.set(field, built);
+      const fields: string[] = [];
+      for (const field of Object.keys(index.keys)) {
+        if (field.includes('.') || field === '_id') break;
+        fields.push(field);
+        known.set(fields.join('\u0000'), [...fields]);
+      }
     }
+    this.prefixes = [...known.values()].sort((a, b) => b.length - a.length);
+  }
+
+  private index(fields: readonly string[]): EqualityIndex {
+    const name = fields.join('\u0000');
+    let index = this.equality.get(name);
+    if (!index) {
+      index = new EqualityIndex(fields);
+      for (const doc of this.docs.values()) index.add(doc);
+      this.equality.set(name, index);
+    }
+    return index;
   }
 
   async findOne(filter: Filter): Promise<T | null> {
-    const found = this.match(filter)[0];
+    const found = this.first(filter);
     return found ? clone(found) : null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let cursor = new Query(filter).find<T>(this.candidates(filter));
-    if (options.sort) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
-    return cursor.all().map(clone);
+    const docs = this.match(filter);
+    const skip = options.skip ?? 0;
+    const sortKeys = options.sort ? Object.keys(options.sort) : [];
+    let sorted: T[];
+    if (sortKeys.length === 0) sorted = docs.slice(skip);
+    else if (sortKeys.length === 1 && sortKeys[0] === '_id')
+      sorted = firstById(
+        docs,
+        options.sort!._id!,
+        options.limit ? skip + options.limit : docs.length,
+      ).slice(skip);
+    else {
+      let cursor = new Query({}).find<T>(docs).sort(options.sort!);
+      if (skip) cursor = cursor.skip(skip);
+      sorted = cursor.all();
+    }
+    return (options.limit ? sorted.slice(0, options.limit) : sorted).map(clone);
   }
 
   async count(filter: Filter): Promise<number> {
@@ -130,36 +213,46 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   }
 
   /**
-   * The documents a filter can match: by id, by an indexed field's value or `$in` list of
-   * values (as MongoDB would use the index), or all of them. The filter is tested after.
+   * The documents a filter can match: by id, by the values of the longest declared index
+   * prefix the filter asks for by equality (as MongoDB would use the index), or all of them.
+   * When the index covers every condition of the filter, they all match and need no test.
    */
-  private candidates(filter: Filter): T[] {
+  private candidates(filter: Filter): Candidates<T> {
+    const conditions = Object.keys(filter);
     const ids = keysOf(filter._id);
     if (ids) {
-      const found: T[] = [];
+      const docs: T[] = [];
       for (const id of new Set(ids)) {
         const doc = typeof id === 'string' ? this.docs.get(id) : undefined;
-        if (doc) found.push(doc);
+        if (doc) docs.push(doc);
       }
-      return found;
+      return { docs, exact: conditions.length === 1 };
     }
-    for (const [field, index] of this.equality) {
-      const values = keysOf(filter[field]);
-      if (!values) continue;
+    for (const fields of this.prefixes) {
+      const values: Key[][] = [];
+      for (const field of fields) {
+        const asked = keysOf(filter[field]);
+        if (!asked) break;
+        values.push(asked);
+      }
+      if (values.length < fields.length) continue;
+      const keys = combinations(values, MAX_LOOKUPS);
+      if (!keys) continue;
+      const index = this.index(fields);
       const docIds = new Set<string>();
-      for (const value of values) for (const docId of index.lookup(value)) docIds.add(docId);
-      const found: T[] = [];
+      for (const key of keys) for (const docId of index.lookup(key)) docIds.add(docId);
+      const docs: T[] = [];
       for (const docId of docIds) {
         const doc = this.docs.get(docId);
-        if (doc) found.push(doc);
+        if (doc) docs.push(doc);
       }
-      return found;
+      return { docs, exact: conditions.length === fields.length };
     }
-    return [...this.docs.values()];
+    return { docs: [...this.docs.values()], exact: conditions.length === 0 };
   }
 
   async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<number> {
-    const current = this.match(filter)[0];
+    const current = this.first(filter);
     if (!current) {
       if (options.upsert) await this.insertOne(doc);
       return 0;
@@ -175,7 +268,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     update: Update,
     options: { upsert?: boolean } = {},
   ): Promise<number> {
-    const current = this.match(filter)[0];
+    const current = this.first(filter);
     if (!current) {
       if (!options.upsert) return 0;
       const seed = Object.fromEntries(
@@ -211,12 +304,20 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     return matches.length;
   }
 
+  /** Every document the filter matches, narrowed like an index would, then tested if need be. */
   private match(filter: Filter): T[] {
-    // Narrowed like an index would (by id or an indexed field), then tested against the filter.
-    const candidates = this.candidates(filter);
-    if (typeof filter._id === 'string' && Object.keys(filter).length === 1) return candidates;
+    const { docs, exact } = this.candidates(filter);
+    if (exact) return docs;
     const query = new Query(filter);
-    return candidates.filter((doc) => query.test(doc as unknown as Record<string, unknown>));
+    return docs.filter((doc) => query.test(doc as unknown as Record<string, unknown>));
+  }
+
+  /** The first document the filter matches, testing no further than it. */
+  private first(filter: Filter): T | undefined {
+    const { docs, exact } = this.candidates(filter);
+    if (exact) return docs[0];
+    const query = new Query(filter);
+    return docs.find((doc) => query.test(doc as unknown as Record<string, unknown>));
   }
 
   private apply(doc: T, update: Update): void {
@@ -230,12 +331,13 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     for (const index of this.uniqueIndexes) {
       const fields = Object.keys(index.keys);
       const values = fields.map((f) => (doc as Record<string, unknown>)[f]);
-      const leading = values[0];
-      const others =
-        fields[0] !== undefined && this.equality.has(fields[0]) && isKey(leading)
-          ? this.candidates({ [fields[0]]: leading })
-          : this.docs.values();
-      for (const other of others) {
+      // Only documents holding the same values can clash: looked up through an index where one serves.
+      const probe: Filter = {};
+      for (const [i, field] of fields.entries()) {
+        if (!isKey(values[i]) || field === '_id') break;
+        probe[field] = values[i];
+      }
+      for (const other of this.candidates(probe).docs) {
         if (other._id === ignoreId || other._id === doc._id) continue;
         if (fields.every((f, i) => (other as Record<string, unknown>)[f] === values[i])) {
           throw new DuplicateKeyError(this.name, fields.join(', '));
