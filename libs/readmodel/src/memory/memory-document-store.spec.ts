@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { update as applyUpdate } from 'mingo/updater';
 import { documentStoreContract } from '../testing/document-store.contract';
 import { MemoryDocumentStore } from './memory-document-store';
 
@@ -101,6 +102,65 @@ describe('memory store lookups through declared indexes', () => {
           }
         },
       ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('memory store updates', () => {
+  interface Nested {
+    _id: string;
+    streams?: Record<string, number>;
+    meta?: { seen?: { at?: number }; tags?: string[] };
+    n?: number;
+  }
+  const path = fc.constantFrom('streams.a', 'streams.b', 'meta.seen.at', 'n');
+  const update = fc.oneof(
+    fc.record({ $max: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
+    fc.record({ $inc: fc.dictionary(path, fc.integer({ min: 1, max: 3 }), { maxKeys: 2 }) }),
+    fc.record({ $set: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
+    fc.record({ $unset: fc.dictionary(path, fc.constant('' as const), { maxKeys: 1 }) }),
+    fc.record({ $addToSet: fc.record({ 'meta.tags': fc.constantFrom('x', 'y') }) }),
+    fc.record({ $pull: fc.record({ 'meta.tags': fc.constantFrom('x', 'y') }) }),
+  );
+
+  it('change only the document updated, as a fresh copy would, and never what was read before', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('a', 'b'), update)), async (steps) => {
+        const items = new MemoryDocumentStore().collection<Nested>('items');
+        const start: Nested = {
+          _id: '',
+          streams: { a: 1 },
+          meta: { seen: { at: 1 }, tags: ['x'] },
+        };
+        await items.insertOne({ ...structuredClone(start), _id: 'a' });
+        await items.insertOne({ ...structuredClone(start), _id: 'b' });
+        const expected = new Map([
+          ['a', { ...structuredClone(start), _id: 'a' }],
+          ['b', { ...structuredClone(start), _id: 'b' }],
+        ]);
+        const reads: [Nested, Nested][] = [];
+        for (const [id, change] of steps) {
+          const before = (await items.findOne({ _id: id }))!;
+          reads.push([before, structuredClone(before)]);
+          const reference = structuredClone(expected.get(id)!);
+          let refused = false;
+          try {
+            applyUpdate(reference as unknown as Record<string, unknown>, change as never);
+          } catch {
+            refused = true;
+          }
+          const outcome = items.updateOne({ _id: id }, change);
+          if (refused) await expect(outcome).rejects.toThrow();
+          else {
+            await outcome;
+            expected.set(id, reference);
+          }
+          for (const other of ['a', 'b'])
+            expect(await items.findOne({ _id: other })).toEqual(expected.get(other));
+        }
+        for (const [read, copy] of reads) expect(read).toEqual(copy);
+      }),
       { numRuns: 200 },
     );
   });

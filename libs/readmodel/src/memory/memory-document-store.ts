@@ -11,8 +11,51 @@ import {
   type Update,
 } from '../document-store.port';
 
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A deep copy: plain objects, arrays and dates by hand (several times faster than structuredClone on small documents). */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (!isPlainObject(value)) return structuredClone(value);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = clone(value[key]);
+  return copy as T;
+}
+
+/** A shallow copy of a plain object or array; anything else deeply. */
+function copyOf(value: object): object {
+  if (Array.isArray(value)) return [...(value as unknown[])];
+  return isPlainObject(value) ? { ...value } : clone(value);
+}
+
+/**
+ * The document as an update may change it, sharing with the stored one what the update does
+ * not touch: each object along an updated path is copied, so the stored version stays as it
+ * was (the indexes still know it) and a large document costs no more than the fields it
+ * changes. Null for paths this cannot follow (positional operators): copy all of it.
+ */
+function copiedAlong<T extends Document>(doc: T, update: Update): T | null {
+  const top = { ...doc } as Record<string, unknown>;
+  for (const fields of Object.values(update) as (Record<string, unknown> | undefined)[]) {
+    for (const path of Object.keys(fields ?? {})) {
+      const segments = path.split('.');
+      if (segments.some((segment) => segment.startsWith('$'))) return null;
+      let current = top;
+      for (const segment of segments) {
+        const next = current[segment];
+        if (typeof next !== 'object' || next === null) break;
+        const copy = copyOf(next) as Record<string, unknown>;
+        current[segment] = copy;
+        current = copy;
+      }
+    }
+  }
+  return top as T;
 }
 
 type Key = string | number | boolean | null;
@@ -281,7 +324,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
       await this.insertOne(seed);
       return 0;
     }
-    const next = clone(current);
+    const next = copiedAlong(current, update) ?? clone(current);
     this.apply(next, update);
     this.checkUnique(next, current._id);
     this.store(next);
@@ -291,7 +334,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   async updateMany(filter: Filter, update: Update): Promise<number> {
     const matches = this.match(filter);
     for (const doc of matches) {
-      const next = clone(doc);
+      const next = copiedAlong(doc, update) ?? clone(doc);
       this.apply(next, update);
       this.store(next);
     }
