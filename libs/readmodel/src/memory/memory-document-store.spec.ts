@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Query } from 'mingo';
 import { update as applyUpdate } from 'mingo/updater';
 import { documentStoreContract } from '../testing/document-store.contract';
 import { MemoryDocumentStore } from './memory-document-store';
@@ -42,6 +43,17 @@ describe('memory store lookups through declared indexes', () => {
     }),
     fc.record({ postId: key, n: fc.integer({ min: 0, max: 3 }), tags: fc.constantFrom('x', 'y') }),
     fc.record({ postId: key, n: fc.record({ $gte: fc.integer({ min: 0, max: 3 }) }) }),
+    fc.record({ n: fc.record({ $lt: fc.integer({ min: 0, max: 3 }) }) }),
+    fc.record({ n: fc.record({ $ne: fc.integer({ min: 0, max: 3 }) }), postId: key }),
+    fc.record({ postId: fc.record({ $ne: key }) }),
+    fc.record({ tags: fc.record({ $exists: fc.boolean() }) }),
+    fc.record({ tags: fc.record({ $ne: fc.constantFrom('x', 'y') }) }),
+    fc.record({
+      $or: fc.tuple(fc.record({ postId: key }), fc.record({ tags: fc.constantFrom('x', 'y') })),
+    }),
+    fc.record({
+      $or: fc.tuple(fc.record({ postId: key }), fc.record({ n: fc.integer({ min: 0, max: 3 }) })),
+    }),
     fc.record({ n: fc.integer({ min: 0, max: 3 }) }),
     fc.record({
       postId: fc.record({
@@ -82,8 +94,13 @@ describe('memory store lookups through declared indexes', () => {
             }
           for (const q of queries) {
             const filter = clean(q);
+            // mingo over every document is the reference MongoDB semantics come from.
+            const everything = await scanned.find({}, { sort: { _id: 1 } });
             expect(await indexed.find(filter, { sort: { _id: 1 } })).toEqual(
-              await scanned.find(filter, { sort: { _id: 1 } }),
+              new Query(filter).find<Item>(everything).all(),
+            );
+            expect(await scanned.find(filter, { sort: { _id: 1 } })).toEqual(
+              new Query(filter).find<Item>(everything).all(),
             );
             expect(await indexed.count(filter)).toBe(await scanned.count(filter));
             for (const direction of [1, -1] as const)
@@ -114,9 +131,10 @@ describe('memory store updates', () => {
     meta?: { seen?: { at?: number }; tags?: string[] };
     n?: number;
   }
-  const path = fc.constantFrom('streams.a', 'streams.b', 'meta.seen.at', 'n');
+  const path = fc.constantFrom('streams.a', 'streams.b', 'meta.seen.at', 'n', 'extra.deep.x');
   const update = fc.oneof(
     fc.record({ $max: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
+    fc.record({ $min: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
     fc.record({ $inc: fc.dictionary(path, fc.integer({ min: 1, max: 3 }), { maxKeys: 2 }) }),
     fc.record({ $set: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
     fc.record({ $unset: fc.dictionary(path, fc.constant('' as const), { maxKeys: 1 }) }),

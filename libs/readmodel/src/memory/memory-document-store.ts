@@ -132,10 +132,156 @@ class EqualityIndex {
   }
 }
 
+type Test = (doc: Record<string, unknown>) => boolean | undefined;
+
+function scalarOrder(value: unknown, operand: unknown): number | undefined {
+  if (typeof value === 'number' && typeof operand === 'number') return value - operand;
+  if (typeof value === 'string' && typeof operand === 'string')
+    return value < operand ? -1 : value > operand ? 1 : 0;
+  return undefined;
+}
+
+/** One condition on a field holding a scalar or nothing; undefined where only mingo can tell. */
+function conditionTest(condition: unknown): ((value: unknown) => boolean | undefined) | null {
+  if (isKey(condition)) return (value) => (value ?? null) === condition;
+  if (typeof condition !== 'object' || condition === null || !isPlainObject(condition)) return null;
+  const tests: ((value: unknown) => boolean | undefined)[] = [];
+  for (const [operator, operand] of Object.entries(condition)) {
+    const ordered = (accept: (order: number) => boolean) => (value: unknown) => {
+      if (value === undefined) return false;
+      const order = scalarOrder(value, operand);
+      return order === undefined ? undefined : accept(order);
+    };
+    if (operator === '$lt') tests.push(ordered((o) => o < 0));
+    else if (operator === '$lte') tests.push(ordered((o) => o <= 0));
+    else if (operator === '$gt') tests.push(ordered((o) => o > 0));
+    else if (operator === '$gte') tests.push(ordered((o) => o >= 0));
+    else if (operator === '$ne' && isKey(operand))
+      tests.push((value) => (value ?? null) !== operand);
+    else if (operator === '$in' && Array.isArray(operand) && operand.every(isKey)) {
+      const list: Key[] = operand;
+      tests.push((value) => list.includes((value ?? null) as Key));
+    } else if (operator === '$exists' && typeof operand === 'boolean')
+      tests.push((value) => (value !== undefined) === operand);
+    else return null;
+  }
+  return (value) => {
+    for (const test of tests) {
+      const result = test(value);
+      if (result !== true) return result;
+    }
+    return true;
+  };
+}
+
+/**
+ * A filter of equalities and comparisons on top-level fields, tested without mingo (whose
+ * compiling of each query costs more than the test): null when the filter has other operators,
+ * and per document undefined when a field holds an array or an object.
+ */
+function quickTest(filter: Filter): Test | null {
+  const fields: [string, (value: unknown) => boolean | undefined][] = [];
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field.startsWith('$') || field.includes('.')) return null;
+    const test = conditionTest(condition);
+    if (!test) return null;
+    fields.push([field, test]);
+  }
+  return (doc) => {
+    for (const [field, test] of fields) {
+      const value = doc[field];
+      if (typeof value === 'object' && value !== null) return undefined;
+      const result = test(value);
+      if (result !== true) return result;
+    }
+    return true;
+  };
+}
+
+/** A matcher of one filter: the quick test where it tells, mingo (compiled once) otherwise. */
+function matcher(filter: Filter): (doc: Document) => boolean {
+  const quick = quickTest(filter);
+  let query: Query | undefined;
+  const slow = (doc: Record<string, unknown>) => (query ??= new Query(filter)).test(doc);
+  return (doc) => {
+    const record = doc as unknown as Record<string, unknown>;
+    return (quick ? quick(record) : undefined) ?? slow(record);
+  };
+}
+
+const SIMPLE_UPDATES = new Set(['$set', '$unset', '$inc', '$max', '$min']);
+
+/**
+ * Applies $set, $unset, $inc, $max and $min on paths through plain objects, with scalar
+ * operands where they compare, the way MongoDB does; false, having changed nothing, for any
+ * other update, which mingo then applies.
+ */
+function applySimple(doc: Record<string, unknown>, update: Update): boolean {
+  const steps: [string, string[], unknown][] = [];
+  const paths: string[] = [];
+  for (const [operator, fields] of Object.entries(update) as [string, Record<string, unknown>][]) {
+    if (!SIMPLE_UPDATES.has(operator)) return false;
+    for (const [path, operand] of Object.entries(fields)) {
+      const segments = path.split('.');
+      if (segments.some((s) => s === '' || s.startsWith('$') || /^\d+$/.test(s))) return false;
+      let current: unknown = doc;
+      for (const segment of segments.slice(0, -1)) {
+        current = (current as Record<string, unknown> | undefined)?.[segment];
+        if (
+          current !== undefined &&
+          (typeof current !== 'object' || current === null || !isPlainObject(current))
+        )
+          return false;
+      }
+      const value = (current as Record<string, unknown> | undefined)?.[segments.at(-1)!];
+      if (
+        operator === '$inc' &&
+        (typeof operand !== 'number' || (value !== undefined && typeof value !== 'number'))
+      )
+        return false;
+      if (
+        (operator === '$max' || operator === '$min') &&
+        value !== undefined &&
+        scalarOrder(value, operand) === undefined
+      )
+        return false;
+      if ((operator === '$max' || operator === '$min') && !isKey(operand)) return false;
+      steps.push([operator, segments, operand]);
+      paths.push(path);
+    }
+  }
+  // Overlapping paths (MongoDB refuses them) are left to mingo.
+  const sorted = [...paths].sort();
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i] === sorted[i - 1] || sorted[i]!.startsWith(`${sorted[i - 1]}.`)) return false;
+  for (const [operator, segments, operand] of steps) {
+    let parent = doc;
+    for (const segment of segments.slice(0, -1)) {
+      if (parent[segment] === undefined) {
+        if (operator === '$unset') break;
+        parent[segment] = {};
+      }
+      parent = parent[segment] as Record<string, unknown>;
+    }
+    const field = segments.at(-1)!;
+    const value = parent[field];
+    if (operator === '$set') parent[field] = clone(operand);
+    else if (operator === '$unset') delete parent[field];
+    else if (operator === '$inc')
+      parent[field] = ((value as number | undefined) ?? 0) + (operand as number);
+    else if (operator === '$max') {
+      if (value === undefined || scalarOrder(value, operand)! < 0) parent[field] = operand;
+    } else if (value === undefined || scalarOrder(value, operand)! > 0) parent[field] = operand;
+  }
+  return true;
+}
+
 /** The documents a filter can match and whether each of them does (the index answered it all). */
 interface Candidates<T> {
-  docs: T[];
+  docs: Iterable<T>;
   exact: boolean;
+  /** No index served the filter: every document of the collection. */
+  scan?: boolean;
 }
 
 /** More lookups than this in one `$in` combination and the index is not worth it. */
@@ -146,9 +292,13 @@ function compareIds(a: Document, b: Document): number {
 }
 
 /** The first `count` documents in id order (`direction` -1: the last), without sorting them all. */
-function firstById<T extends Document>(docs: readonly T[], direction: 1 | -1, count: number): T[] {
+function firstById<T extends Document>(
+  docs: Iterable<T>,
+  direction: 1 | -1,
+  count: number | undefined,
+): T[] {
   const order = (a: T, b: T) => direction * compareIds(a, b);
-  if (count >= docs.length / 4) return [...docs].sort(order).slice(0, count);
+  if (count === undefined) return [...docs].sort(order);
   const best: T[] = [];
   for (const doc of docs) {
     if (best.length === count && order(doc, best[count - 1]!) >= 0) continue;
@@ -211,19 +361,20 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    const docs = this.match(filter);
+    const { docs: candidates, exact } = this.candidates(filter);
+    const docs = exact ? candidates : this.tested(candidates, filter);
     const skip = options.skip ?? 0;
     const sortKeys = options.sort ? Object.keys(options.sort) : [];
     let sorted: T[];
-    if (sortKeys.length === 0) sorted = docs.slice(skip);
+    if (sortKeys.length === 0) sorted = [...docs].slice(skip);
     else if (sortKeys.length === 1 && sortKeys[0] === '_id')
       sorted = firstById(
         docs,
         options.sort!._id!,
-        options.limit ? skip + options.limit : docs.length,
+        options.limit ? skip + options.limit : undefined,
       ).slice(skip);
     else {
-      let cursor = new Query({}).find<T>(docs).sort(options.sort!);
+      let cursor = new Query({}).find<T>([...docs]).sort(options.sort!);
       if (skip) cursor = cursor.skip(skip);
       sorted = cursor.all();
     }
@@ -282,16 +433,44 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
       const keys = combinations(values, MAX_LOOKUPS);
       if (!keys) continue;
       const index = this.index(fields);
-      const docIds = new Set<string>();
-      for (const key of keys) for (const docId of index.lookup(key)) docIds.add(docId);
-      const docs: T[] = [];
-      for (const docId of docIds) {
-        const doc = this.docs.get(docId);
-        if (doc) docs.push(doc);
+      let docIds: ReadonlySet<string>;
+      if (keys.length === 1) docIds = index.lookup(keys[0]!);
+      else {
+        const union = new Set<string>();
+        for (const key of keys) for (const docId of index.lookup(key)) union.add(docId);
+        docIds = union;
       }
-      return { docs, exact: conditions.length === fields.length };
+      return { docs: this.resolve(docIds), exact: conditions.length === fields.length };
     }
-    return { docs: [...this.docs.values()], exact: conditions.length === 0 };
+    // Each branch of an $or through its own index, as MongoDB plans it, when every branch has one.
+    const branches = filter.$or;
+    if (Array.isArray(branches) && branches.length > 0) {
+      const union = new Map<string, T>();
+      let served = true;
+      for (const branch of branches as Filter[]) {
+        const found = this.candidates(branch);
+        if (found.scan) {
+          served = false;
+          break;
+        }
+        for (const doc of found.docs) union.set(doc._id, doc);
+      }
+      if (served) return { docs: union.values(), exact: false };
+    }
+    return { docs: this.docs.values(), exact: conditions.length === 0, scan: true };
+  }
+
+  private *resolve(ids: Iterable<string>): Generator<T> {
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (doc) yield doc;
+    }
+  }
+
+  /** The candidates the filter matches. */
+  private *tested(docs: Iterable<T>, filter: Filter): Generator<T> {
+    const matches = matcher(filter);
+    for (const doc of docs) if (matches(doc)) yield doc;
   }
 
   async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<number> {
@@ -350,20 +529,18 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   /** Every document the filter matches, narrowed like an index would, then tested if need be. */
   private match(filter: Filter): T[] {
     const { docs, exact } = this.candidates(filter);
-    if (exact) return docs;
-    const query = new Query(filter);
-    return docs.filter((doc) => query.test(doc as unknown as Record<string, unknown>));
+    return [...(exact ? docs : this.tested(docs, filter))];
   }
 
   /** The first document the filter matches, testing no further than it. */
   private first(filter: Filter): T | undefined {
     const { docs, exact } = this.candidates(filter);
-    if (exact) return docs[0];
-    const query = new Query(filter);
-    return docs.find((doc) => query.test(doc as unknown as Record<string, unknown>));
+    for (const doc of exact ? docs : this.tested(docs, filter)) return doc;
+    return undefined;
   }
 
   private apply(doc: T, update: Update): void {
+    if (applySimple(doc as unknown as Record<string, unknown>, update)) return;
     applyUpdate(
       doc as unknown as Record<string, unknown>,
       update as Parameters<typeof applyUpdate>[1],
@@ -380,7 +557,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
         if (!isKey(values[i]) || field === '_id') break;
         probe[field] = values[i];
       }
-      for (const other of this.candidates(probe).docs) {
+      for (const other of [...this.candidates(probe).docs]) {
         if (other._id === ignoreId || other._id === doc._id) continue;
         if (fields.every((f, i) => (other as Record<string, unknown>)[f] === values[i])) {
           throw new DuplicateKeyError(this.name, fields.join(', '));
