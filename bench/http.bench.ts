@@ -14,6 +14,7 @@ import {
   type RunningStack,
   type ServiceName,
   autocannon,
+  cpuMs,
   loadAverage,
   measureLoad,
   quiesce,
@@ -67,13 +68,20 @@ interface WriteFigure {
   p99: number;
   catchUpMs: number;
   refused: number;
+  /** CPU time of the server processes per accepted comment, load and catch-up together. */
+  cpuMsPerComment: number;
 }
 
 /**
  * Comments posted through the API for SECONDS at `rate` (unset: as fast as it answers), then
  * the time until the thread read model and the post's comment count show every accepted one.
  */
-async function writeRun(blog: Blog, post: SeededPost, rate?: number): Promise<WriteFigure> {
+async function writeRun(
+  blog: Blog,
+  post: SeededPost,
+  pids: readonly number[],
+  rate?: number,
+): Promise<WriteFigure> {
   const thread = async () =>
     (
       await blog.api.call<{ totals: { comments: number } }>(
@@ -84,6 +92,7 @@ async function writeRun(blog: Blog, post: SeededPost, rate?: number): Promise<Wr
   const postCount = async () =>
     (await blog.api.call<{ commentCount: number }>('GET', `/api/v1/posts/${post.id}`)).commentCount;
   const before = await thread();
+  const cpuBefore = cpuMs(pids);
   const result = await autocannon({
     url: `${blog.api.base}/api/v1/posts/${post.id}/comments`,
     method: 'POST',
@@ -112,6 +121,7 @@ async function writeRun(blog: Blog, post: SeededPost, rate?: number): Promise<Wr
     p99: result.p99,
     catchUpMs: Math.round(performance.now() - ended),
     refused: result.non2xx + result.errors,
+    cpuMsPerComment: accepted > 0 ? round((cpuMs(pids) - cpuBefore) / accepted, 1) : 0,
   };
 }
 
@@ -135,14 +145,16 @@ async function runMode(mode: Mode, smtpUrl: string): Promise<ModeResult> {
     // Writes first, on a blog with no comments yet; again below once the threads are seeded.
     const target = await seedPost(blog, 'Writes under load', 0);
     await quiesce(Object.values(stack.pids));
-    const [unlimited, writeLoad] = await peakRss(stack, () => writeRun(blog, target));
+    const [unlimited, writeLoad] = await peakRss(stack, () =>
+      writeRun(blog, target, Object.values(stack.pids)),
+    );
     process.stdout.write(`${mode}: writes unlimited: ${JSON.stringify(unlimited)}\n`);
     // Lower the offered rate until the read models catch up within a second of the load ending.
     let sustained: WriteFigure | null = unlimited.catchUpMs < 1000 ? unlimited : null;
     let rate = Math.max(1, Math.floor(unlimited.acceptedPerSecond * 0.7));
     for (let attempt = 0; sustained === null && attempt < 4; attempt++) {
       await quiesce(Object.values(stack.pids));
-      const figure = await writeRun(blog, target, rate);
+      const figure = await writeRun(blog, target, Object.values(stack.pids), rate);
       process.stdout.write(`${mode}: writes at ${rate}/s: ${JSON.stringify(figure)}\n`);
       if (figure.catchUpMs < 1000) sustained = figure;
       rate = Math.max(1, Math.floor(rate * 0.5));
@@ -197,7 +209,9 @@ async function runMode(mode: Mode, smtpUrl: string): Promise<ModeResult> {
     }
 
     await quiesce(Object.values(stack.pids));
-    const [seeded, writeLoadSeeded] = await peakRss(stack, () => writeRun(blog, target));
+    const [seeded, writeLoadSeeded] = await peakRss(stack, () =>
+      writeRun(blog, target, Object.values(stack.pids)),
+    );
     for (const service of SERVICES)
       writeLoad[service] = Math.max(writeLoad[service], writeLoadSeeded[service]);
     process.stdout.write(`${mode}: writes with the threads seeded: ${JSON.stringify(seeded)}\n`);
@@ -397,6 +411,7 @@ function reportWrites(results: ModeResult[], common: Common): void {
         '201 p50',
         '201 p99',
         'Read models caught up after',
+        'Server CPU per comment',
         'Target',
       ],
       ...results.flatMap((r) =>
@@ -417,6 +432,7 @@ function reportWrites(results: ModeResult[], common: Common): void {
           ms(w.p50),
           ms(w.p99),
           ms(w.catchUpMs),
+          w.cpuMsPerComment !== undefined ? ms(w.cpuMsPerComment) : '—',
           w.catchUpMs < 1000
             ? w.acceptedPerSecond >= 1500
               ? '≥ 1,500/s, lag < 1 s: met'
@@ -426,7 +442,7 @@ function reportWrites(results: ModeResult[], common: Common): void {
       ),
     ],
     [
-      `One run of ${SECONDS} s per offered rate (autocannon, 16 connections, one logged-in reader posting top-level comments on one post). "Caught up" = after the load ends, the comments service's thread read model and the posts service's comment count both show every accepted comment (polled every 20 ms); under 1 s means the projections kept up.`,
+      `One run of ${SECONDS} s per offered rate (autocannon, 16 connections, one logged-in reader posting top-level comments on one post). "Caught up" = after the load ends, the comments service's thread read model and the posts service's comment count both show every accepted comment (polled every 20 ms); under 1 s means the projections kept up. Server CPU per comment: user + system time of the server processes (/proc/<pid>/stat) from the start of the load to the catch-up, divided by the accepted comments; on this shared machine it moves less with the other workloads than the rate does.`,
       "When the unlimited run leaves the read models more than a second behind, the offered rate is lowered (70 %, then halved) until they keep up; that rate is the sustainable one. Measured first on a blog with no comments, then again, unlimited, once the thread benchmark's threads are seeded: the cost of a write grows with the comments already stored.",
       "What limits it (profile with --cpu-prof, embedded, one reader posting to one post at 16 connections for 10 s, shares of the process's samples in that window): no single function any more. Each write crosses the gateway's and the comments service's Fastify/Nest pipelines and the loopback HTTP hop between them (the gateway's service call about 5 % inclusive), runs the command (decide with the Markdown rendering about 4 %, the append 3 %, sealing the origin 2 %, the writer's history 2 %), and its event is applied by the projections and the notification policy in their consumer groups (projections about 7 %, decoding the event 4 %, the relay 2 %); garbage collection takes 8 % and promise and async-context machinery most of the node internals (about 28 % self). Before the in-memory store looked filters up through compound index prefixes and $or branches and copied only what an update changes, the writer's history (8 %) and the posts projection's counters (5 %) tested every comment of the post or of the writer on each write, so writes slowed down as the blog grew; each consumer group also parsed and validated every event again, and Nest's handler lookup threw an exception per event and group.",
       loadNote(results),
