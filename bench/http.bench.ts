@@ -287,6 +287,15 @@ function writeReports(results: ModeResult[]): void {
   if (measures('thread')) reportFootprint(results);
 }
 
+/** The command as run, with the knobs that were set. */
+function commandLine(): string {
+  const knobs = Object.entries(process.env)
+    .filter(([name]) => /^BENCH_(MODES|RUNS|SECONDS|THREADS|WORKLOADS)$/.test(name))
+    .map(([name, value]) => `${name}=${value}`)
+    .sort();
+  return `\`${[...knobs, 'npm run bench -- http'].join(' ')}\``;
+}
+
 interface Common {
   runs: number;
   secondsPerRun: number;
@@ -443,10 +452,10 @@ function reportWrites(results: ModeResult[], common: Common): void {
     ],
     [
       `One run of ${SECONDS} s per offered rate (autocannon, 16 connections, one logged-in reader posting top-level comments on one post). "Caught up" = after the load ends, the comments service's thread read model and the posts service's comment count both show every accepted comment (polled every 20 ms); under 1 s means the projections kept up. Server CPU per comment: user + system time of the server processes (/proc/<pid>/stat) from the start of the load to the catch-up, divided by the accepted comments; on this shared machine it moves less with the other workloads than the rate does.`,
-      "When the unlimited run leaves the read models more than a second behind, the offered rate is lowered (70 %, then halved) until they keep up; that rate is the sustainable one. Measured first on a blog with no comments, then again, unlimited, once the thread benchmark's threads are seeded: the cost of a write grows with the comments already stored.",
+      "When the unlimited run leaves the read models more than a second behind, the offered rate is lowered (70 %, then halved) until they keep up; that rate is the sustainable one. Measured first on a blog with no comments, then again, unlimited, once the thread benchmark's threads are seeded: whether the cost of a write grows with the comments already stored.",
       "What limits it (profile with --cpu-prof, embedded, one reader posting to one post at 16 connections for 10 s, shares of the process's samples in that window): no single function any more. Each write crosses the gateway's and the comments service's Fastify/Nest pipelines and the loopback HTTP hop between them (the gateway's service call about 5 % inclusive), runs the command (decide with the Markdown rendering about 4 %, the append 3 %, sealing the origin 2 %, the writer's history 2 %), and its event is applied by the projections and the notification policy in their consumer groups (projections about 7 %, decoding the event 4 %, the relay 2 %); garbage collection takes 8 % and promise and async-context machinery most of the node internals (about 28 % self). Before the in-memory store looked filters up through compound index prefixes and $or branches and copied only what an update changes, the writer's history (8 %) and the posts projection's counters (5 %) tested every comment of the post or of the writer on each write, so writes slowed down as the blog grew; each consumer group also parsed and validated every event again, and Nest's handler lookup threw an exception per event and group.",
       loadNote(results),
-      'Command: `npm run bench -- http`.',
+      `Command: ${commandLine()}.`,
     ],
   );
 }
