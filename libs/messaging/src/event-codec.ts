@@ -7,8 +7,32 @@ import {
 import { PermanentError } from './errors';
 import type { IncomingMessage, OutgoingMessage } from './message';
 
+/** A copy of a JSON value (an event as parsed). */
+function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) copy[key] = copyJson(field);
+  return copy as T;
+}
+
+/**
+ * Events decoded already, by the headers of the message that carried them: in one process the
+ * bus hands every consumer group the same stored message, and each would parse and validate it
+ * again. A hit answers a copy, so that no handler sees what another did to its event.
+ */
+const decoded = new WeakMap<object, { value: string; event: AnyEvent }>();
+
 /** Reads a Parley event from a message and validates it; a message that is not one is permanent poison. */
 export function decodeEvent(message: IncomingMessage): AnyEvent {
+  const known = decoded.get(message.headers);
+  if (known && known.value === message.value) return copyJson(known.event);
+  const event = decodeOnce(message);
+  decoded.set(message.headers, { value: message.value, event: copyJson(event) });
+  return event;
+}
+
+function decodeOnce(message: IncomingMessage): AnyEvent {
   let data: unknown;
   try {
     data = JSON.parse(message.value);

@@ -41,6 +41,8 @@ export class EventContext {
 export class EventBusServer extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   private consumer: MessageConsumer | undefined;
+  /** Handlers by event type: Nest's lookup JSON-parses the pattern, which throws for a plain type. */
+  private readonly handlers = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
 
   constructor(private readonly options: EventConsumerOptions) {
     super();
@@ -89,7 +91,11 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
 
   private async dispatch(message: IncomingMessage): Promise<void> {
     const event = decodeEvent(message);
-    const handler = this.getHandlerByPattern(event.type);
+    let handler = this.handlers.get(event.type);
+    if (!this.handlers.has(event.type)) {
+      handler = this.getHandlerByPattern(event.type);
+      this.handlers.set(event.type, handler);
+    }
     if (!handler) return;
     const started = performance.now();
     await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, () =>

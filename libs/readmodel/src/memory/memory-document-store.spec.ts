@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { Query } from 'mingo';
+import { update as applyUpdate } from 'mingo/updater';
 import { documentStoreContract } from '../testing/document-store.contract';
 import { MemoryDocumentStore } from './memory-document-store';
 
@@ -35,6 +37,23 @@ describe('memory store lookups through declared indexes', () => {
     fc.record({ postId: key }),
     fc.record({ tags: fc.constantFrom('x', 'y') }),
     fc.record({ postId: key, n: fc.integer({ min: 0, max: 3 }) }),
+    fc.record({
+      postId: key,
+      n: fc.record({ $in: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }) }),
+    }),
+    fc.record({ postId: key, n: fc.integer({ min: 0, max: 3 }), tags: fc.constantFrom('x', 'y') }),
+    fc.record({ postId: key, n: fc.record({ $gte: fc.integer({ min: 0, max: 3 }) }) }),
+    fc.record({ n: fc.record({ $lt: fc.integer({ min: 0, max: 3 }) }) }),
+    fc.record({ n: fc.record({ $ne: fc.integer({ min: 0, max: 3 }) }), postId: key }),
+    fc.record({ postId: fc.record({ $ne: key }) }),
+    fc.record({ tags: fc.record({ $exists: fc.boolean() }) }),
+    fc.record({ tags: fc.record({ $ne: fc.constantFrom('x', 'y') }) }),
+    fc.record({
+      $or: fc.tuple(fc.record({ postId: key }), fc.record({ tags: fc.constantFrom('x', 'y') })),
+    }),
+    fc.record({
+      $or: fc.tuple(fc.record({ postId: key }), fc.record({ n: fc.integer({ min: 0, max: 3 }) })),
+    }),
     fc.record({ n: fc.integer({ min: 0, max: 3 }) }),
     fc.record({
       postId: fc.record({
@@ -75,13 +94,91 @@ describe('memory store lookups through declared indexes', () => {
             }
           for (const q of queries) {
             const filter = clean(q);
+            // mingo over every document is the reference MongoDB semantics come from.
+            const everything = await scanned.find({}, { sort: { _id: 1 } });
             expect(await indexed.find(filter, { sort: { _id: 1 } })).toEqual(
-              await scanned.find(filter, { sort: { _id: 1 } }),
+              new Query(filter).find<Item>(everything).all(),
+            );
+            expect(await scanned.find(filter, { sort: { _id: 1 } })).toEqual(
+              new Query(filter).find<Item>(everything).all(),
             );
             expect(await indexed.count(filter)).toBe(await scanned.count(filter));
+            for (const direction of [1, -1] as const)
+              for (const limit of [1, 2, 5])
+                expect(await indexed.find(filter, { sort: { _id: direction }, limit })).toEqual(
+                  await scanned.find(filter, { sort: { _id: direction }, limit }),
+                );
+            expect(await indexed.find(filter, { sort: { _id: -1 }, skip: 1, limit: 1 })).toEqual(
+              await scanned.find(filter, { sort: { _id: -1 }, skip: 1, limit: 1 }),
+            );
+            // findOne answers any one match, as MongoDB does without a sort.
+            const one = await indexed.findOne(filter);
+            const all = await scanned.find(filter);
+            if (all.length === 0) expect(one).toBeNull();
+            else expect(all).toContainEqual(one);
           }
         },
       ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('memory store updates', () => {
+  interface Nested {
+    _id: string;
+    streams?: Record<string, number>;
+    meta?: { seen?: { at?: number }; tags?: string[] };
+    n?: number;
+  }
+  const path = fc.constantFrom('streams.a', 'streams.b', 'meta.seen.at', 'n', 'extra.deep.x');
+  const update = fc.oneof(
+    fc.record({ $max: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
+    fc.record({ $min: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
+    fc.record({ $inc: fc.dictionary(path, fc.integer({ min: 1, max: 3 }), { maxKeys: 2 }) }),
+    fc.record({ $set: fc.dictionary(path, fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }) }),
+    fc.record({ $unset: fc.dictionary(path, fc.constant('' as const), { maxKeys: 1 }) }),
+    fc.record({ $addToSet: fc.record({ 'meta.tags': fc.constantFrom('x', 'y') }) }),
+    fc.record({ $pull: fc.record({ 'meta.tags': fc.constantFrom('x', 'y') }) }),
+  );
+
+  it('change only the document updated, as a fresh copy would, and never what was read before', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('a', 'b'), update)), async (steps) => {
+        const items = new MemoryDocumentStore().collection<Nested>('items');
+        const start: Nested = {
+          _id: '',
+          streams: { a: 1 },
+          meta: { seen: { at: 1 }, tags: ['x'] },
+        };
+        await items.insertOne({ ...structuredClone(start), _id: 'a' });
+        await items.insertOne({ ...structuredClone(start), _id: 'b' });
+        const expected = new Map([
+          ['a', { ...structuredClone(start), _id: 'a' }],
+          ['b', { ...structuredClone(start), _id: 'b' }],
+        ]);
+        const reads: [Nested, Nested][] = [];
+        for (const [id, change] of steps) {
+          const before = (await items.findOne({ _id: id }))!;
+          reads.push([before, structuredClone(before)]);
+          const reference = structuredClone(expected.get(id)!);
+          let refused = false;
+          try {
+            applyUpdate(reference as unknown as Record<string, unknown>, change as never);
+          } catch {
+            refused = true;
+          }
+          const outcome = items.updateOne({ _id: id }, change);
+          if (refused) await expect(outcome).rejects.toThrow();
+          else {
+            await outcome;
+            expected.set(id, reference);
+          }
+          for (const other of ['a', 'b'])
+            expect(await items.findOne({ _id: other })).toEqual(expected.get(other));
+        }
+        for (const [read, copy] of reads) expect(read).toEqual(copy);
+      }),
       { numRuns: 200 },
     );
   });

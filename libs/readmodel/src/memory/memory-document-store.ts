@@ -11,8 +11,51 @@ import {
   type Update,
 } from '../document-store.port';
 
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A deep copy: plain objects, arrays and dates by hand (several times faster than structuredClone on small documents). */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (!isPlainObject(value)) return structuredClone(value);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = clone(value[key]);
+  return copy as T;
+}
+
+/** A shallow copy of a plain object or array; anything else deeply. */
+function copyOf(value: object): object {
+  if (Array.isArray(value)) return [...(value as unknown[])];
+  return isPlainObject(value) ? { ...value } : clone(value);
+}
+
+/**
+ * The document as an update may change it, sharing with the stored one what the update does
+ * not touch: each object along an updated path is copied, so the stored version stays as it
+ * was (the indexes still know it) and a large document costs no more than the fields it
+ * changes. Null for paths this cannot follow (positional operators): copy all of it.
+ */
+function copiedAlong<T extends Document>(doc: T, update: Update): T | null {
+  const top = { ...doc } as Record<string, unknown>;
+  for (const fields of Object.values(update) as (Record<string, unknown> | undefined)[]) {
+    for (const path of Object.keys(fields ?? {})) {
+      const segments = path.split('.');
+      if (segments.some((segment) => segment.startsWith('$'))) return null;
+      let current = top;
+      for (const segment of segments) {
+        const next = current[segment];
+        if (typeof next !== 'object' || next === null) break;
+        const copy = copyOf(next) as Record<string, unknown>;
+        current[segment] = copy;
+        current = copy;
+      }
+    }
+  }
+  return top as T;
 }
 
 type Key = string | number | boolean | null;
@@ -21,7 +64,7 @@ function isKey(value: unknown): value is Key {
   return (
     value === null ||
     typeof value === 'string' ||
-    typeof value === 'number' ||
+    (typeof value === 'number' && Number.isFinite(value)) ||
     typeof value === 'boolean'
   );
 }
@@ -36,20 +79,36 @@ function keysOf(condition: unknown): Key[] | null {
   return list;
 }
 
+/** Every combination of one value per field, as one lookup key each (at most `cap`, else null). */
+function combinations(perField: readonly (readonly Key[])[], cap = Infinity): string[] | null {
+  let tuples: Key[][] = [[]];
+  for (const values of perField) {
+    const next: Key[][] = [];
+    for (const tuple of tuples) for (const value of new Set(values)) next.push([...tuple, value]);
+    if (next.length > cap) return null;
+    tuples = next;
+  }
+  return tuples.map((tuple) => JSON.stringify(tuple));
+}
+
 /**
- * Equality lookups on the leading top-level field of each declared index, as MongoDB would
- * use the index: the documents whose field holds a value (arrays: each element).
+ * Equality lookups on a prefix of a declared index's top-level fields, as MongoDB would use
+ * the index: the documents whose fields hold a combination of values (arrays: each element).
  */
 class EqualityIndex {
-  private readonly entries = new Map<Key, Set<string>>();
+  private readonly entries = new Map<string, Set<string>>();
 
-  constructor(readonly field: string) {}
+  constructor(readonly fields: readonly string[]) {}
 
-  private keysOf(doc: Document): Key[] {
-    const value = (doc as unknown as Record<string, unknown>)[this.field];
-    if (value === undefined) return [null];
-    if (Array.isArray(value)) return value.filter(isKey);
-    return isKey(value) ? [value] : [];
+  private keysOf(doc: Document): string[] {
+    return combinations(
+      this.fields.map((field) => {
+        const value = (doc as unknown as Record<string, unknown>)[field];
+        if (value === undefined) return [null];
+        if (Array.isArray(value)) return value.filter(isKey);
+        return isKey(value) ? [value] : [];
+      }),
+    )!;
   }
 
   add(doc: Document): void {
@@ -68,40 +127,258 @@ class EqualityIndex {
     }
   }
 
-  lookup(key: Key): ReadonlySet<string> {
+  lookup(key: string): ReadonlySet<string> {
     return this.entries.get(key) ?? new Set();
   }
+}
+
+type Test = (doc: Record<string, unknown>) => boolean | undefined;
+
+function scalarOrder(value: unknown, operand: unknown): number | undefined {
+  if (typeof value === 'number' && typeof operand === 'number') return value - operand;
+  if (typeof value === 'string' && typeof operand === 'string')
+    return value < operand ? -1 : value > operand ? 1 : 0;
+  return undefined;
+}
+
+/** One condition on a field holding a scalar or nothing; undefined where only mingo can tell. */
+function conditionTest(condition: unknown): ((value: unknown) => boolean | undefined) | null {
+  if (isKey(condition)) return (value) => (value ?? null) === condition;
+  if (typeof condition !== 'object' || condition === null || !isPlainObject(condition)) return null;
+  const tests: ((value: unknown) => boolean | undefined)[] = [];
+  for (const [operator, operand] of Object.entries(condition)) {
+    const ordered = (accept: (order: number) => boolean) => (value: unknown) => {
+      if (value === undefined) return false;
+      const order = scalarOrder(value, operand);
+      return order === undefined ? undefined : accept(order);
+    };
+    if (operator === '$lt') tests.push(ordered((o) => o < 0));
+    else if (operator === '$lte') tests.push(ordered((o) => o <= 0));
+    else if (operator === '$gt') tests.push(ordered((o) => o > 0));
+    else if (operator === '$gte') tests.push(ordered((o) => o >= 0));
+    else if (operator === '$ne' && isKey(operand))
+      tests.push((value) => (value ?? null) !== operand);
+    else if (operator === '$in' && Array.isArray(operand) && operand.every(isKey)) {
+      const list: Key[] = operand;
+      tests.push((value) => list.includes((value ?? null) as Key));
+    } else if (operator === '$exists' && typeof operand === 'boolean')
+      tests.push((value) => (value !== undefined) === operand);
+    else return null;
+  }
+  return (value) => {
+    for (const test of tests) {
+      const result = test(value);
+      if (result !== true) return result;
+    }
+    return true;
+  };
+}
+
+/**
+ * A filter of equalities and comparisons on top-level fields, tested without mingo (whose
+ * compiling of each query costs more than the test): null when the filter has other operators,
+ * and per document undefined when a field holds an array or an object.
+ */
+function quickTest(filter: Filter): Test | null {
+  const fields: [string, (value: unknown) => boolean | undefined][] = [];
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field.startsWith('$') || field.includes('.')) return null;
+    const test = conditionTest(condition);
+    if (!test) return null;
+    fields.push([field, test]);
+  }
+  return (doc) => {
+    for (const [field, test] of fields) {
+      const value = doc[field];
+      if (typeof value === 'object' && value !== null) return undefined;
+      const result = test(value);
+      if (result !== true) return result;
+    }
+    return true;
+  };
+}
+
+/** A matcher of one filter: the quick test where it tells, mingo (compiled once) otherwise. */
+function matcher(filter: Filter): (doc: Document) => boolean {
+  const quick = quickTest(filter);
+  let query: Query | undefined;
+  const slow = (doc: Record<string, unknown>) => (query ??= new Query(filter)).test(doc);
+  return (doc) => {
+    const record = doc as unknown as Record<string, unknown>;
+    return (quick ? quick(record) : undefined) ?? slow(record);
+  };
+}
+
+const SIMPLE_UPDATES = new Set(['$set', '$unset', '$inc', '$max', '$min']);
+
+/**
+ * Applies $set, $unset, $inc, $max and $min on paths through plain objects, with scalar
+ * operands where they compare, the way MongoDB does; false, having changed nothing, for any
+ * other update, which mingo then applies.
+ */
+function applySimple(doc: Record<string, unknown>, update: Update): boolean {
+  const steps: [string, string[], unknown][] = [];
+  const paths: string[] = [];
+  for (const [operator, fields] of Object.entries(update) as [string, Record<string, unknown>][]) {
+    if (!SIMPLE_UPDATES.has(operator)) return false;
+    for (const [path, operand] of Object.entries(fields)) {
+      const segments = path.split('.');
+      if (segments.some((s) => s === '' || s.startsWith('$') || /^\d+$/.test(s))) return false;
+      let current: unknown = doc;
+      for (const segment of segments.slice(0, -1)) {
+        current = (current as Record<string, unknown> | undefined)?.[segment];
+        if (
+          current !== undefined &&
+          (typeof current !== 'object' || current === null || !isPlainObject(current))
+        )
+          return false;
+      }
+      const value = (current as Record<string, unknown> | undefined)?.[segments.at(-1)!];
+      if (
+        operator === '$inc' &&
+        (typeof operand !== 'number' || (value !== undefined && typeof value !== 'number'))
+      )
+        return false;
+      if (
+        (operator === '$max' || operator === '$min') &&
+        value !== undefined &&
+        scalarOrder(value, operand) === undefined
+      )
+        return false;
+      if ((operator === '$max' || operator === '$min') && !isKey(operand)) return false;
+      steps.push([operator, segments, operand]);
+      paths.push(path);
+    }
+  }
+  // Overlapping paths (MongoDB refuses them) are left to mingo.
+  const sorted = [...paths].sort();
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i] === sorted[i - 1] || sorted[i]!.startsWith(`${sorted[i - 1]}.`)) return false;
+  for (const [operator, segments, operand] of steps) {
+    let parent = doc;
+    for (const segment of segments.slice(0, -1)) {
+      if (parent[segment] === undefined) {
+        if (operator === '$unset') break;
+        parent[segment] = {};
+      }
+      parent = parent[segment] as Record<string, unknown>;
+    }
+    const field = segments.at(-1)!;
+    const value = parent[field];
+    if (operator === '$set') parent[field] = clone(operand);
+    else if (operator === '$unset') delete parent[field];
+    else if (operator === '$inc')
+      parent[field] = ((value as number | undefined) ?? 0) + (operand as number);
+    else if (operator === '$max') {
+      if (value === undefined || scalarOrder(value, operand)! < 0) parent[field] = operand;
+    } else if (value === undefined || scalarOrder(value, operand)! > 0) parent[field] = operand;
+  }
+  return true;
+}
+
+/** The documents a filter can match and whether each of them does (the index answered it all). */
+interface Candidates<T> {
+  docs: Iterable<T>;
+  exact: boolean;
+  /** No index served the filter: every document of the collection. */
+  scan?: boolean;
+}
+
+/** More lookups than this in one `$in` combination and the index is not worth it. */
+const MAX_LOOKUPS = 256;
+
+function compareIds(a: Document, b: Document): number {
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+}
+
+/** The first `count` documents in id order (`direction` -1: the last), without sorting them all. */
+function firstById<T extends Document>(
+  docs: Iterable<T>,
+  direction: 1 | -1,
+  count: number | undefined,
+): T[] {
+  const order = (a: T, b: T) => direction * compareIds(a, b);
+  if (count === undefined) return [...docs].sort(order);
+  const best: T[] = [];
+  for (const doc of docs) {
+    if (best.length === count && order(doc, best[count - 1]!) >= 0) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (order(best[mid]!, doc) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    best.splice(low, 0, doc);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   private readonly docs = new Map<string, T>();
   private uniqueIndexes: IndexSpec[] = [];
+  /** The leading top-level fields of each declared index, and each shorter prefix of them, longest first. */
+  private prefixes: string[][] = [];
+  /** Built on first use, then kept in step with every write. */
   private readonly equality = new Map<string, EqualityIndex>();
 
   constructor(readonly name: string) {}
 
+  /** Projections pass the same declaration with every use of a collection: nothing new to learn. */
+  private declared: readonly IndexSpec[] | undefined;
+
   setIndexes(indexes: readonly IndexSpec[]): void {
+    if (indexes === this.declared) return;
+    this.declared = indexes;
     this.uniqueIndexes = indexes.filter((i) => i.unique);
+    const known = new Map(this.prefixes.map((fields) => [fields.join('\u0000'), fields]));
     for (const index of indexes) {
-      const field = Object.keys(index.keys)[0];
-      if (!field || field.includes('.') || field === '_id' || this.equality.has(field)) continue;
-      const built = new EqualityIndex(field);
-      for (const doc of this.docs.values()) built.add(doc);
-      this.equality.set(field, built);
+      const fields: string[] = [];
+      for (const field of Object.keys(index.keys)) {
+        if (field.includes('.') || field === '_id') break;
+        fields.push(field);
+        known.set(fields.join('\u0000'), [...fields]);
+      }
     }
+    this.prefixes = [...known.values()].sort((a, b) => b.length - a.length);
+  }
+
+  private index(fields: readonly string[]): EqualityIndex {
+    const name = fields.join('\u0000');
+    let index = this.equality.get(name);
+    if (!index) {
+      index = new EqualityIndex(fields);
+      for (const doc of this.docs.values()) index.add(doc);
+      this.equality.set(name, index);
+    }
+    return index;
   }
 
   async findOne(filter: Filter): Promise<T | null> {
-    const found = this.match(filter)[0];
+    const found = this.first(filter);
     return found ? clone(found) : null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let cursor = new Query(filter).find<T>(this.candidates(filter));
-    if (options.sort) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
-    return cursor.all().map(clone);
+    const { docs: candidates, exact } = this.candidates(filter);
+    const docs = exact ? candidates : this.tested(candidates, filter);
+    const skip = options.skip ?? 0;
+    const sortKeys = options.sort ? Object.keys(options.sort) : [];
+    let sorted: T[];
+    if (sortKeys.length === 0) sorted = [...docs].slice(skip);
+    else if (sortKeys.length === 1 && sortKeys[0] === '_id')
+      sorted = firstById(
+        docs,
+        options.sort!._id!,
+        options.limit ? skip + options.limit : undefined,
+      ).slice(skip);
+    else {
+      let cursor = new Query({}).find<T>([...docs]).sort(options.sort!);
+      if (skip) cursor = cursor.skip(skip);
+      sorted = cursor.all();
+    }
+    return (options.limit ? sorted.slice(0, options.limit) : sorted).map(clone);
   }
 
   async count(filter: Filter): Promise<number> {
@@ -130,36 +407,74 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   }
 
   /**
-   * The documents a filter can match: by id, by an indexed field's value or `$in` list of
-   * values (as MongoDB would use the index), or all of them. The filter is tested after.
+   * The documents a filter can match: by id, by the values of the longest declared index
+   * prefix the filter asks for by equality (as MongoDB would use the index), or all of them.
+   * When the index covers every condition of the filter, they all match and need no test.
    */
-  private candidates(filter: Filter): T[] {
+  private candidates(filter: Filter): Candidates<T> {
+    const conditions = Object.keys(filter);
     const ids = keysOf(filter._id);
     if (ids) {
-      const found: T[] = [];
+      const docs: T[] = [];
       for (const id of new Set(ids)) {
         const doc = typeof id === 'string' ? this.docs.get(id) : undefined;
-        if (doc) found.push(doc);
+        if (doc) docs.push(doc);
       }
-      return found;
+      return { docs, exact: conditions.length === 1 };
     }
-    for (const [field, index] of this.equality) {
-      const values = keysOf(filter[field]);
-      if (!values) continue;
-      const docIds = new Set<string>();
-      for (const value of values) for (const docId of index.lookup(value)) docIds.add(docId);
-      const found: T[] = [];
-      for (const docId of docIds) {
-        const doc = this.docs.get(docId);
-        if (doc) found.push(doc);
+    for (const fields of this.prefixes) {
+      const values: Key[][] = [];
+      for (const field of fields) {
+        const asked = keysOf(filter[field]);
+        if (!asked) break;
+        values.push(asked);
       }
-      return found;
+      if (values.length < fields.length) continue;
+      const keys = combinations(values, MAX_LOOKUPS);
+      if (!keys) continue;
+      const index = this.index(fields);
+      let docIds: ReadonlySet<string>;
+      if (keys.length === 1) docIds = index.lookup(keys[0]!);
+      else {
+        const union = new Set<string>();
+        for (const key of keys) for (const docId of index.lookup(key)) union.add(docId);
+        docIds = union;
+      }
+      return { docs: this.resolve(docIds), exact: conditions.length === fields.length };
     }
-    return [...this.docs.values()];
+    // Each branch of an $or through its own index, as MongoDB plans it, when every branch has one.
+    const branches = filter.$or;
+    if (Array.isArray(branches) && branches.length > 0) {
+      const union = new Map<string, T>();
+      let served = true;
+      for (const branch of branches as Filter[]) {
+        const found = this.candidates(branch);
+        if (found.scan) {
+          served = false;
+          break;
+        }
+        for (const doc of found.docs) union.set(doc._id, doc);
+      }
+      if (served) return { docs: union.values(), exact: false };
+    }
+    return { docs: this.docs.values(), exact: conditions.length === 0, scan: true };
+  }
+
+  private *resolve(ids: Iterable<string>): Generator<T> {
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (doc) yield doc;
+    }
+  }
+
+  /** The candidates the filter matches. */
+  private *tested(docs: Iterable<T>, filter: Filter): Generator<T> {
+    const matches = matcher(filter);
+    for (const doc of docs) if (matches(doc)) yield doc;
   }
 
   async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<number> {
-    const current = this.match(filter)[0];
+    const current = this.first(filter);
     if (!current) {
       if (options.upsert) await this.insertOne(doc);
       return 0;
@@ -175,7 +490,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     update: Update,
     options: { upsert?: boolean } = {},
   ): Promise<number> {
-    const current = this.match(filter)[0];
+    const current = this.first(filter);
     if (!current) {
       if (!options.upsert) return 0;
       const seed = Object.fromEntries(
@@ -188,7 +503,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
       await this.insertOne(seed);
       return 0;
     }
-    const next = clone(current);
+    const next = copiedAlong(current, update) ?? clone(current);
     this.apply(next, update);
     this.checkUnique(next, current._id);
     this.store(next);
@@ -198,7 +513,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   async updateMany(filter: Filter, update: Update): Promise<number> {
     const matches = this.match(filter);
     for (const doc of matches) {
-      const next = clone(doc);
+      const next = copiedAlong(doc, update) ?? clone(doc);
       this.apply(next, update);
       this.store(next);
     }
@@ -211,15 +526,21 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     return matches.length;
   }
 
+  /** Every document the filter matches, narrowed like an index would, then tested if need be. */
   private match(filter: Filter): T[] {
-    // Narrowed like an index would (by id or an indexed field), then tested against the filter.
-    const candidates = this.candidates(filter);
-    if (typeof filter._id === 'string' && Object.keys(filter).length === 1) return candidates;
-    const query = new Query(filter);
-    return candidates.filter((doc) => query.test(doc as unknown as Record<string, unknown>));
+    const { docs, exact } = this.candidates(filter);
+    return [...(exact ? docs : this.tested(docs, filter))];
+  }
+
+  /** The first document the filter matches, testing no further than it. */
+  private first(filter: Filter): T | undefined {
+    const { docs, exact } = this.candidates(filter);
+    for (const doc of exact ? docs : this.tested(docs, filter)) return doc;
+    return undefined;
   }
 
   private apply(doc: T, update: Update): void {
+    if (applySimple(doc as unknown as Record<string, unknown>, update)) return;
     applyUpdate(
       doc as unknown as Record<string, unknown>,
       update as Parameters<typeof applyUpdate>[1],
@@ -230,12 +551,13 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     for (const index of this.uniqueIndexes) {
       const fields = Object.keys(index.keys);
       const values = fields.map((f) => (doc as Record<string, unknown>)[f]);
-      const leading = values[0];
-      const others =
-        fields[0] !== undefined && this.equality.has(fields[0]) && isKey(leading)
-          ? this.candidates({ [fields[0]]: leading })
-          : this.docs.values();
-      for (const other of others) {
+      // Only documents holding the same values can clash: looked up through an index where one serves.
+      const probe: Filter = {};
+      for (const [i, field] of fields.entries()) {
+        if (!isKey(values[i]) || field === '_id') break;
+        probe[field] = values[i];
+      }
+      for (const other of [...this.candidates(probe).docs]) {
         if (other._id === ignoreId || other._id === doc._id) continue;
         if (fields.every((f, i) => (other as Record<string, unknown>)[f] === values[i])) {
           throw new DuplicateKeyError(this.name, fields.join(', '));
