@@ -1,5 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import mongoose from 'mongoose';
 
 /** One text found in one file, with the bytes around it to show where. */
 export interface RawFinding {
@@ -42,4 +43,26 @@ export async function findInRawBytes(
     }
   }
   return findings;
+}
+
+/**
+ * Every byte a service stored for its events: the files of its data folder (standalone), or
+ * its commits as the database holds them (the Mongo-compatible server, in BSON).
+ */
+export async function storedEventBytes(where: {
+  dataDir?: string | undefined;
+  mongoUri?: string | undefined;
+}): Promise<Buffer> {
+  if (where.dataDir) {
+    const files = await filesUnder(where.dataDir);
+    return Buffer.concat(await Promise.all(files.map((file) => readFile(file))));
+  }
+  if (!where.mongoUri) throw new Error('storedEventBytes needs a data folder or a database');
+  const connection = await mongoose.createConnection(where.mongoUri).asPromise();
+  try {
+    const raw = await connection.db!.collection('commits').find({}, { raw: true }).toArray();
+    return Buffer.concat(raw as unknown as Buffer[]);
+  } finally {
+    await connection.close();
+  }
 }

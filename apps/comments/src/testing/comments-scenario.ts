@@ -17,8 +17,9 @@ import {
   eventually,
   publishEvents,
   startServiceHarness,
+  storedEventBytes,
 } from '@parley/testing';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -29,7 +30,6 @@ import {
 } from '@parley/platform';
 import { guestPerson } from '@parley/privacy';
 import { MAX_MARKDOWN_NESTING } from '@parley/text';
-import mongoose from 'mongoose';
 import { commentsService } from '../comments.service';
 import { RetentionJob } from '../retention/retention.job';
 import { expectInert, XSS_CORPUS } from './xss-corpus';
@@ -133,23 +133,7 @@ export function commentsScenario(mode: HarnessMode): void {
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
 
-    /** Every byte the service stored: its commits as the database holds them, or its data folder. */
-    async function storedBytes(): Promise<Buffer> {
-      if (dataDir) {
-        const files = await readdir(dataDir, { recursive: true, withFileTypes: true });
-        const contents = await Promise.all(
-          files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name))),
-        );
-        return Buffer.concat(contents);
-      }
-      const connection = await mongoose.createConnection(service.mongoUri!).asPromise();
-      try {
-        const raw = await connection.db!.collection('commits').find({}, { raw: true }).toArray();
-        return Buffer.concat(raw as unknown as Buffer[]);
-      } finally {
-        await connection.close();
-      }
-    }
+    const storedBytes = () => storedEventBytes({ dataDir, mongoUri: service.mongoUri });
 
     async function publishPost(name: string, title = `Movie Quote Monday ${name}`) {
       const postId = postIdOf(name);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,6 @@ import {
 } from '@parley/contracts';
 import { SmtpMailer } from '@parley/mail';
 import { EmbeddedPersonKeyStore, guestPerson, PersonalDataCipher } from '@parley/privacy';
-import mongoose from 'mongoose';
 import {
   type CaughtMail,
   type HarnessMode,
@@ -29,6 +28,7 @@ import {
   eventually as eventuallyWithin,
   sleep,
   startServiceHarness,
+  storedEventBytes,
 } from '@parley/testing';
 import { DeliveryService } from '../delivery/delivery.service';
 import { notificationsService } from '../notifications.service';
@@ -190,23 +190,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
 
-    /** Every byte the service stored: its commits as the database holds them, or its data folder. */
-    async function storedBytes(): Promise<Buffer> {
-      if (dataDir) {
-        const files = await readdir(dataDir, { recursive: true, withFileTypes: true });
-        const contents = await Promise.all(
-          files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name))),
-        );
-        return Buffer.concat(contents);
-      }
-      const connection = await mongoose.createConnection(harness.mongoUri!).asPromise();
-      try {
-        const raw = await connection.db!.collection('commits').find({}, { raw: true }).toArray();
-        return Buffer.concat(raw as unknown as Buffer[]);
-      } finally {
-        await connection.close();
-      }
-    }
+    const storedBytes = () => storedEventBytes({ dataDir, mongoUri: harness.mongoUri });
 
     const subscribe = async (who: string, body: Record<string, unknown>) => {
       const response = await harness.request<SubscriptionView>(
