@@ -14,6 +14,16 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
+/** A file's bytes; none when it went between listing and reading (a running service renames its temporary files). */
+async function bytesOf(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw error;
+  }
+}
+
 /**
  * Every place the given texts occur in the raw bytes of the files under the folders: UTF-8
  * as written, and as JSON escapes it (a string inside a JSON document or a BSON one).
@@ -29,8 +39,7 @@ export async function findInRawBytes(
   const findings: RawFinding[] = [];
   for (const dir of dirs) {
     for (const file of await filesUnder(dir)) {
-      const bytes = await readFile(file).catch(() => undefined);
-      if (!bytes) continue;
+      const bytes = await bytesOf(file);
       for (const needle of needles) {
         const at = bytes.indexOf(needle.bytes);
         if (at < 0) continue;
@@ -55,7 +64,7 @@ export async function storedEventBytes(where: {
 }): Promise<Buffer> {
   if (where.dataDir) {
     const files = await filesUnder(where.dataDir);
-    return Buffer.concat(await Promise.all(files.map((file) => readFile(file))));
+    return Buffer.concat(await Promise.all(files.map(bytesOf)));
   }
   if (!where.mongoUri) throw new Error('storedEventBytes needs a data folder or a database');
   const connection = await mongoose.createConnection(where.mongoUri).asPromise();
