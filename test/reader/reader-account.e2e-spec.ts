@@ -57,7 +57,8 @@ describeBrowser('the reader page for accounts and subscribers, in Chromium', () 
       { body: 'Boots answers Amy.', parentId: firstComment.id },
       admin.accessToken,
     );
-    await page.locator('[data-unread]:not([hidden])').waitFor();
+    // The reply reaches the bell through the policy, the relay and the live feed: slow at CI load.
+    await page.locator('[data-unread]:not([hidden])').waitFor({ timeout: 50_000 });
     expect(await page.locator('[data-unread]').textContent()).toBe('1');
     expect(await bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
 
