@@ -177,17 +177,30 @@ export class Conversation {
     return this.seq;
   }
 
+  /**
+   * How long a request waits for its answer before it counts as unanswered: 10 s once the
+   * faults may come, longer while the cast is set up (on a loaded machine the first requests
+   * after the services start took more than 10 s).
+   */
+  private answerWithinMs = 60_000;
+
   get readers(): Account[] {
     return [this.pat, this.rui, this.sam, this.kim];
   }
 
-  async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<Reply<T>> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    timeoutMs = this.answerWithinMs,
+  ): Promise<Reply<T>> {
     this.requests.total += 1;
     try {
       const response = await fetch(`${this.options.url()}${path}`, {
         method,
         redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(timeoutMs),
         headers: {
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -275,8 +288,9 @@ export class Conversation {
         this.accounts.every((a) => this.mailsTo(a.email).some((m) => /Read it:/.test(m.text)))
           ? true
           : undefined,
-      { timeoutMs: 30_000, intervalMs: 200, message: 'every account to get a notification mail' },
+      { timeoutMs: 90_000, intervalMs: 200, message: 'every account to get a notification mail' },
     );
+    this.answerWithinMs = 10_000;
   }
 
   private async register(handle: string, name: string): Promise<Account> {
@@ -304,7 +318,7 @@ export class Conversation {
         this.mailsTo(account.email).find((m) =>
           /confirm your email/i.test(m.headers.subject ?? ''),
         ),
-      { timeoutMs: 15_000, message: `the verification mail to ${account.key}` },
+      { timeoutMs: 60_000, message: `the verification mail to ${account.key}` },
     );
     await this.must(303, 'GET', linkIn(mail.text, '/api/v1/auth/verify-email?token='));
   }
