@@ -39,6 +39,11 @@ export interface DocumentCollection<T extends Document> {
   readonly name: string;
   findOne(filter: Filter): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  /** Only the named top-level fields (and `_id`) of each document: less to read and send. */
+  find<K extends keyof T & string>(
+    filter: Filter,
+    options: FindOptions & { fields: readonly K[] },
+  ): Promise<Pick<T, K | '_id'>[]>;
   count(filter: Filter): Promise<number>;
   /** Rejects with DuplicateKeyError when the id (or a unique index) is taken. */
   insertOne(doc: T): Promise<void>;

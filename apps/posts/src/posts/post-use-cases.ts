@@ -87,7 +87,8 @@ export class PostUseCases {
     const refusal = this.refusal(command, initialPost);
     if (refusal) return { ok: false, error: refusal };
     const slug = await this.reserveSlug(input.slug || input.content.title, input.postId);
-    const outcome = await this.run(input.postId, { ...command, slug });
+    // An import reads nothing back per post: it does not wait for the read model.
+    const outcome = await this.run(input.postId, { ...command, slug }, { readYourWrite: false });
     return outcome.ok ? { ok: true, value: { post: outcome.value, added: true } } : outcome;
   }
 
@@ -156,7 +157,11 @@ export class PostUseCases {
     return isDomainError(decision) ? decision : undefined;
   }
 
-  private async run(postId: string, command: PostCommand): Promise<Outcome<Post>> {
+  private async run(
+    postId: string,
+    command: PostCommand,
+    { readYourWrite = true } = {},
+  ): Promise<Outcome<Post>> {
     let appended: number | undefined;
     const outcome = await runCommand(async () => {
       const result = await handleCommand(
@@ -170,7 +175,7 @@ export class PostUseCases {
       if (result.ok && result.events.length > 0) appended = result.version;
       return result;
     });
-    if (appended !== undefined) await this.awaitProjection(postId, appended);
+    if (appended !== undefined && readYourWrite) await this.awaitProjection(postId, appended);
     return outcome;
   }
 

@@ -152,6 +152,62 @@ describe('the posts projection', () => {
     expect(await terms()).toEqual([]);
   });
 
+  it('recounts categories and tags only when a published post gains, loses or renames one, or on a redelivery', async () => {
+    const posts = db.collection<PostDocument>(COLLECTIONS.posts);
+    const find = jest.spyOn(posts, 'find');
+    const measures = () => find.mock.calls.filter(([, options]) => options?.fields).length;
+    const terms = () =>
+      db
+        .collection<TermDocument>(COLLECTIONS.terms)
+        .find({}, { sort: { _id: 1 } })
+        .then((all) => all.map((t) => `${t.name} ${t.count}`));
+    const stream = postStream('p1');
+    await feed(stream.next(drafted('p1')));
+    expect(measures()).toBe(0);
+
+    const publication = stream.next(published('p1', '2026-11-21T09:00:00.000Z', true));
+    await feed(publication);
+    // Categories and tags: each measured once in one query, then once more to see it held.
+    expect(measures()).toBe(4);
+    expect(await terms()).toEqual(['Movie Reviews 1', 'Movies 1', 'Spike Jonze 1']);
+
+    const base = drafted('p1');
+    if (base.type !== 'parley.post.drafted.v1') throw new Error('a drafted event');
+    const edit = (tags: string[]): PostEvent => ({
+      type: 'parley.post.edited.v1',
+      data: {
+        postId: 'p1',
+        revision: 2,
+        slug: 'p1',
+        title: base.data.title,
+        body: base.data.body,
+        excerpt: base.data.excerpt,
+        autoExcerpt: base.data.autoExcerpt,
+        categories: base.data.categories,
+        tags,
+        series: base.data.series,
+        editedBy: 'amy',
+        editedAt: '2026-11-22T09:00:00.000Z',
+      },
+    });
+    await feed(stream.next(edit(['Spike Jonze'])));
+    expect(measures()).toBe(4);
+    await feed(stream.next(edit(['Spike Jonze', 'Joaquin Phoenix'])));
+    expect(measures()).toBe(6);
+    await feed(stream.next(edit(['spike jonze', 'Joaquin Phoenix'])));
+    expect(measures()).toBe(8);
+    expect(await terms()).toEqual([
+      'Movie Reviews 1',
+      'Movies 1',
+      'Joaquin Phoenix 1',
+      'spike jonze 1',
+    ]);
+
+    await feed(publication);
+    expect(measures()).toBe(12);
+    expect(await terms()).toHaveLength(4);
+  });
+
   it("keeps an imported post's old addresses through its later events, for the lookup's index", async () => {
     const stream = postStream('p1');
     const imported = drafted('p1');

@@ -205,25 +205,39 @@ export function termSlug(name: string): string {
 }
 
 /**
- * Recounts the published posts carrying a category or tag (an indexed count), as racing
- * recounts of one term settle: it counts again after writing until the figure holds.
+ * Recounts the published posts carrying each of some categories or tags, all of them in one
+ * query, as racing recounts settle: it counts again after writing until the figures hold.
  */
-async function recountTerm(
+async function recountTerms(
   db: ProjectionDb,
   kind: TermDocument['kind'],
-  key: string,
-  name: string | undefined,
+  names: ReadonlyMap<string, string | undefined>,
 ): Promise<void> {
   const posts = db.collection<PostDocument>(COLLECTIONS.posts);
   const terms = db.collection<TermDocument>(COLLECTIONS.terms);
-  const _id = `${kind}:${key}`;
   const field = kind === 'category' ? 'categoryKeys' : 'tagKeys';
-  const measure = () => posts.count({ [field]: key, status: 'published' });
-  let count = await measure();
-  for (let attempt = 0; attempt < 10; attempt++) {
-    if (count === 0) await terms.deleteMany({ _id });
-    else {
-      const shownAs = name ?? (await terms.findOne({ _id }))?.name ?? key;
+  const measure = async (keys: readonly string[]) => {
+    const counts = new Map(keys.map((key) => [key, 0]));
+    const carrying = await posts.find(
+      { [field]: { $in: keys }, status: 'published' },
+      { fields: [field] },
+    );
+    for (const post of carrying)
+      for (const key of new Set(post[field]))
+        if (counts.has(key)) counts.set(key, counts.get(key)! + 1);
+    return counts;
+  };
+  let pending = [...names.keys()];
+  let counts = await measure(pending);
+  for (let attempt = 0; attempt < 10 && pending.length > 0; attempt++) {
+    for (const key of pending) {
+      const _id = `${kind}:${key}`;
+      const count = counts.get(key)!;
+      if (count === 0) {
+        await terms.deleteMany({ _id });
+        continue;
+      }
+      const shownAs = names.get(key) ?? (await terms.findOne({ _id }))?.name ?? key;
       const doc: TermDocument = {
         _id,
         kind,
@@ -239,28 +253,48 @@ async function recountTerm(
         if (!(error instanceof DuplicateKeyError)) throw error;
       }
     }
-    const again = await measure();
-    if (again === count) return;
-    count = again;
+    const again = await measure(pending);
+    pending = pending.filter((key) => again.get(key) !== counts.get(key));
+    counts = again;
   }
-  throw new Error(`The count of ${_id} keeps changing`);
+  if (pending.length > 0)
+    throw new Error(`The count of ${kind} ${pending.join(', ')} keeps changing`);
 }
 
-/** Recounts the categories and tags a post had before an event or has after it. */
+/**
+ * Recounts the categories and tags whose figure or name an event may have changed: those a
+ * post gained or lost as a published post, or shows under a new name. After a redelivery
+ * (`everything`) all of them: its first delivery may have stopped before counting.
+ */
 async function recountTermsOf(
   db: ProjectionDb,
   before: PostDocument | null,
   after: PostDocument | null,
+  everything: boolean,
 ): Promise<void> {
   for (const kind of ['category', 'tag'] as const) {
     const keysOf = (doc: PostDocument | null) =>
-      (kind === 'category' ? doc?.categoryKeys : doc?.tagKeys) ?? [];
-    const names = new Map<string, string>();
-    (kind === 'category' ? after?.categories : after?.tags)?.forEach((name) =>
-      names.set(termKey(name), name),
-    );
+      new Set((kind === 'category' ? doc?.categoryKeys : doc?.tagKeys) ?? []);
+    const namesOf = (doc: PostDocument | null) =>
+      new Map(
+        ((kind === 'category' ? doc?.categories : doc?.tags) ?? []).map((name) => [
+          termKey(name),
+          name,
+        ]),
+      );
+    const counted = (doc: PostDocument | null) =>
+      doc?.status === 'published' ? keysOf(doc) : new Set<string>();
+    const [was, is] = [counted(before), counted(after)];
+    const [namedBefore, named] = [namesOf(before), namesOf(after)];
+    const changed = new Map<string, string | undefined>();
     for (const key of new Set([...keysOf(before), ...keysOf(after)]))
-      await recountTerm(db, kind, key, names.get(key));
+      if (
+        everything ||
+        was.has(key) !== is.has(key) ||
+        (is.has(key) && named.get(key) !== namedBefore.get(key))
+      )
+        changed.set(key, named.get(key));
+    if (changed.size > 0) await recountTerms(db, kind, changed);
   }
 }
 
@@ -270,7 +304,7 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
   const before = await posts.findOne({ _id: postId });
   const authorId = event.type === 'parley.post.drafted.v1' ? event.data.authorId : before?.authorId;
   const renamed = authorId === undefined ? undefined : await accountName(db, authorId);
-  await applyToOwnedDocument<PostDocument>(posts, postId, event, (current) => {
+  const outcome = await applyToOwnedDocument<PostDocument>(posts, postId, event, (current) => {
     // Without its drafted event (dead-lettered) there is nothing to build the post on.
     if (!current && event.type !== 'parley.post.drafted.v1') return null;
     const post = postDecider.evolve(current ? postFromDocument(current) : initialPost, event);
@@ -292,7 +326,7 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
       await posts.updateOne({ _id: postId }, { $set: { authorName: latest } });
   }
   // Counted from the posts as they now stand, so a redelivery counts the same.
-  await recountTermsOf(db, before, await posts.findOne({ _id: postId }));
+  await recountTermsOf(db, before, await posts.findOne({ _id: postId }), outcome === 'skipped');
 }
 
 async function applyLikeEvent(

@@ -360,7 +360,15 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     return found ? clone(found) : null;
   }
 
-  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  find<K extends keyof T & string>(
+    filter: Filter,
+    options: FindOptions & { fields: readonly K[] },
+  ): Promise<Pick<T, K | '_id'>[]>;
+  async find(
+    filter: Filter,
+    options: FindOptions & { fields?: readonly string[] } = {},
+  ): Promise<T[]> {
     const { docs: candidates, exact } = this.candidates(filter);
     const docs = exact ? candidates : this.tested(candidates, filter);
     const skip = options.skip ?? 0;
@@ -378,7 +386,15 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
       if (skip) cursor = cursor.skip(skip);
       sorted = cursor.all();
     }
-    return (options.limit ? sorted.slice(0, options.limit) : sorted).map(clone);
+    const found = options.limit ? sorted.slice(0, options.limit) : sorted;
+    const { fields } = options;
+    if (!fields) return found.map(clone);
+    return found.map((doc) => {
+      const picked: Record<string, unknown> = { _id: doc._id };
+      for (const field of fields)
+        if (field in doc) picked[field] = clone((doc as Record<string, unknown>)[field]);
+      return picked as T;
+    });
   }
 
   async count(filter: Filter): Promise<number> {

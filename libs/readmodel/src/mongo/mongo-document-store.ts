@@ -36,8 +36,17 @@ class MongoCollection<T extends Document> implements DocumentCollection<T> {
     return (await this.model.findOne(filter).lean<T>().exec()) ?? null;
   }
 
-  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  find<K extends keyof T & string>(
+    filter: Filter,
+    options: FindOptions & { fields: readonly K[] },
+  ): Promise<Pick<T, K | '_id'>[]>;
+  async find(
+    filter: Filter,
+    options: FindOptions & { fields?: readonly string[] } = {},
+  ): Promise<T[]> {
     let query = this.model.find(filter);
+    if (options.fields) query = query.select(Object.fromEntries(options.fields.map((f) => [f, 1])));
     if (options.sort) query = query.sort(options.sort);
     if (options.skip) query = query.skip(options.skip);
     if (options.limit) query = query.limit(options.limit);

@@ -93,6 +93,15 @@ export function documentStoreContract(
         ),
       ).toEqual(['a', 'c']);
       expect(await posts.count({ publishedAt: { $lt: '2026-01-03T00:00:00.000Z' } })).toBe(2);
+      expect(
+        await posts.find(
+          { tags: { $in: ['quote', 'music'] } },
+          { sort: { _id: 1 }, fields: ['tags'] },
+        ),
+      ).toEqual([
+        { _id: 'a', tags: ['film', 'quote'] },
+        { _id: 'c', tags: ['music'] },
+      ]);
       expect((await posts.findOne({ slug: 'c' }))?.title).toBe('Post c');
       expect(await posts.findOne({ slug: 'nope' })).toBeNull();
     });
