@@ -45,7 +45,7 @@ function identityScenario(mode: HarnessMode): void {
 
     afterAll(async () => {
       await gateway.close();
-    });
+    }, 120_000);
 
     const post = <T>(path: string, body: unknown, token?: string) =>
       fetch(`${gateway.url}${path}`, {
@@ -632,7 +632,8 @@ function identityScenario(mode: HarnessMode): void {
       }
       expect(limited?.body.code).toBe('rate-limited');
       expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
-    });
+      // A hundred password checks before the limit: minutes on a loaded machine.
+    }, 240_000);
   });
 }
 

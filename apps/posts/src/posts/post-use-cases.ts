@@ -87,8 +87,9 @@ export class PostUseCases {
     const refusal = this.refusal(command, initialPost);
     if (refusal) return { ok: false, error: refusal };
     const slug = await this.reserveSlug(input.slug || input.content.title, input.postId);
-    // An import reads nothing back per post: it does not wait for the read model.
-    const outcome = await this.run(input.postId, { ...command, slug }, { readYourWrite: false });
+    // The wait for the read model is kept: once the post is there it is on the topic, so the
+    // comments service, which learns of posts from the topic, takes the post's comments next.
+    const outcome = await this.run(input.postId, { ...command, slug });
     return outcome.ok ? { ok: true, value: { post: outcome.value, added: true } } : outcome;
   }
 
@@ -157,11 +158,7 @@ export class PostUseCases {
     return isDomainError(decision) ? decision : undefined;
   }
 
-  private async run(
-    postId: string,
-    command: PostCommand,
-    { readYourWrite = true } = {},
-  ): Promise<Outcome<Post>> {
+  private async run(postId: string, command: PostCommand): Promise<Outcome<Post>> {
     let appended: number | undefined;
     const outcome = await runCommand(async () => {
       const result = await handleCommand(
@@ -175,7 +172,7 @@ export class PostUseCases {
       if (result.ok && result.events.length > 0) appended = result.version;
       return result;
     });
-    if (appended !== undefined && readYourWrite) await this.awaitProjection(postId, appended);
+    if (appended !== undefined) await this.awaitProjection(postId, appended);
     return outcome;
   }
 

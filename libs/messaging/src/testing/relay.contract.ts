@@ -75,7 +75,9 @@ export function relayContract(adapter: string, open: () => Promise<RelayHarness>
         name: `relay-${prefix}`,
         topicFor: () => 'parley.posts',
         pollMs: 20,
-        leaseTtlMs: 2_000,
+        // Long enough that the leader keeps it on a loaded machine: a lease lost mid-batch
+        // lets the other relay publish the same commits again (at least once, not this test).
+        leaseTtlMs: 10_000,
       };
       const relays = [
         new Relay(store, publisher, harness.leases, relayOptions),
