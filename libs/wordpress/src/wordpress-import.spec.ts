@@ -62,7 +62,40 @@ async function* chunks(text: string): AsyncGenerator<string> {
   yield text;
 }
 
+/** A target that takes a while for each comment, and notes what it was doing when. */
+class SlowTarget extends FakeTarget {
+  readonly log: string[] = [];
+  private inFlight = 0;
+  maxInFlight = 0;
+
+  override async importComment(comment: CommentToImport): Promise<StepOutcome> {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.log.push(`start ${comment.imported.id}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    this.log.push(`in ${comment.imported.id}`);
+    this.inFlight -= 1;
+    return super.importComment(comment);
+  }
+}
+
 describe('importing a WordPress export', () => {
+  it('imports several comments of a post at a time, a reply only once its parent is in', async () => {
+    const replies = Array.from({ length: 20 }, (_, i) => comment(String(i + 5), '1')).join('');
+    const target = new SlowTarget();
+    const summary = await importWordpress({
+      open: () => chunks(wxr(POST.replace('</item>', `${replies}</item>`))),
+      target,
+      dryRun: false,
+    });
+    expect(summary.comments.added).toBe(24);
+    expect(target.maxInFlight).toBe(8);
+    const at = (entry: string) => target.log.indexOf(entry);
+    expect(at('start 2')).toBeGreaterThan(at('in 1'));
+    expect(at('start 3')).toBeGreaterThan(at('in 2'));
+    for (let i = 5; i < 25; i++) expect(at(`start ${i}`)).toBeGreaterThan(at('in 1'));
+  });
+
   it('imports a post and its comments parents first, with ids from the site and the WordPress ids', async () => {
     const target = new FakeTarget();
     const summary = await importWordpress({
@@ -83,18 +116,24 @@ describe('importing a WordPress export', () => {
     });
     const idOf = (id: string) =>
       importedId(SITE, 'comment', id, new Date(`2014-01-0${id}T10:00:00Z`));
-    expect(target.comments.map((c) => [c.imported.id, c.parentId])).toEqual([
+    const calls = target.comments.map((c) => [c.imported.id, c.parentId]);
+    expect([...calls].sort()).toEqual([
       ['1', null],
       ['2', idOf('1')],
       ['3', idOf('2')],
       // Its parent is not in the file: it stands on its own.
       ['4', null],
     ]);
-    expect(target.comments[1]!.author).toEqual({
+    // Several at a time, but never a reply before its parent.
+    const at = (id: string) => calls.findIndex(([wpId]) => wpId === id);
+    expect(at('1')).toBeLessThan(at('2'));
+    expect(at('2')).toBeLessThan(at('3'));
+    const byId = (id: string) => target.comments.find((c) => c.imported.id === id)!;
+    expect(byId('2').author).toEqual({
       kind: 'account',
       account: { accountId: 'acc-guest2@example.com', displayName: 'Ann Here', roles: ['author'] },
     });
-    expect(target.comments[0]!.author).toEqual({
+    expect(byId('1').author).toEqual({
       kind: 'guest',
       person: { name: 'Guest 1', email: 'guest1@example.com', url: null },
     });

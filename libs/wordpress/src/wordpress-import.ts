@@ -367,64 +367,105 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
     summary.posts[outcome] += 1;
     summary.posts[status] += 1;
 
-    const ids = new Map<string, string>();
     const present = new Set(item.comments.map((c) => c.id));
+    // Several comments of the post at a time, each once its parent is in: their appends share
+    // the store's syncs. What each comment became: its id, or null when it was not imported.
+    const imported = new Map<string, Promise<string | null>>();
+    const slots = semaphore(COMMENTS_AT_A_TIME);
     for (const comment of parentsFirst(item.comments)) {
-      const postedAt = wordpressDate(comment.dateGmt, comment.date) ?? date;
-      const commentId = importedId(from.url, 'comment', comment.id, postedAt);
       const parentWpId = comment.parentId && comment.parentId !== '0' ? comment.parentId : null;
       if (parentWpId && !present.has(parentWpId))
         count(
           summary.notes,
           'replies to a comment not in the file, imported as top-level comments',
         );
-      const parentId = parentWpId ? (ids.get(parentWpId) ?? null) : null;
-      if (parentWpId && present.has(parentWpId) && parentId === null) {
-        count(summary.skipped, 'replies to a comment that was not imported');
-        continue;
-      }
-      const kind = commentKindOf(comment.type);
-      const commentStatus = commentStatusOf(comment.approved);
-      const email = comment.authorEmail.trim().toLowerCase();
-      const account = kind === 'comment' && EMAIL.test(email) ? await accountOf(email) : null;
-      const name =
-        clip(htmlToText(comment.authorName), 80) ||
-        (kind === 'comment' ? 'Anonymous' : comment.authorUrl);
-      const outcome = options.dryRun
-        ? await dryRun('comment', commentId)
-        : await options.target.importComment({
-            commentId,
-            postId,
-            parentId,
-            author: account
-              ? { kind: 'account', account }
-              : {
-                  kind: 'guest',
-                  person: {
-                    name: clip(name || 'Anonymous', 80),
-                    email: EMAIL.test(email)
-                      ? email
-                      : `wordpress-${createHash('sha256').update(`${from.url}\n${comment.id}`).digest('hex').slice(0, 16)}@import.invalid`,
-                    url: webAddress(comment.authorUrl),
-                  },
-                },
-            content: comment.content,
-            status: commentStatus,
-            kind,
-            postedAt,
-            imported: { system: 'wordpress', site: from.url, id: comment.id },
-          });
-      if (typeof outcome === 'object') {
-        count(summary.skipped, `comments refused: ${outcome.refused}`);
-        continue;
-      }
-      ids.set(comment.id, commentId);
-      if (account) count(summary.notes, 'comments given to the account holding their address');
-      summary.comments[outcome] += 1;
-      summary.comments.byStatus[commentStatus] += 1;
-      summary.comments.byKind[kind] += 1;
+      const parent = parentWpId ? imported.get(parentWpId) : undefined;
+      imported.set(
+        comment.id,
+        (async () => {
+          const parentId = parent ? await parent : null;
+          if (parentWpId && present.has(parentWpId) && parentId === null) {
+            count(summary.skipped, 'replies to a comment that was not imported');
+            return null;
+          }
+          return slots(() => importComment(comment, postId, parentId, date, from));
+        })(),
+      );
     }
+    await Promise.all(imported.values());
   }
+
+  async function importComment(
+    comment: WxrComment,
+    postId: string,
+    parentId: string | null,
+    postDate: Date,
+    from: WxrSite,
+  ): Promise<string | null> {
+    const postedAt = wordpressDate(comment.dateGmt, comment.date) ?? postDate;
+    const commentId = importedId(from.url, 'comment', comment.id, postedAt);
+    const kind = commentKindOf(comment.type);
+    const commentStatus = commentStatusOf(comment.approved);
+    const email = comment.authorEmail.trim().toLowerCase();
+    const account = kind === 'comment' && EMAIL.test(email) ? await accountOf(email) : null;
+    const name =
+      clip(htmlToText(comment.authorName), 80) ||
+      (kind === 'comment' ? 'Anonymous' : comment.authorUrl);
+    const outcome = options.dryRun
+      ? await dryRun('comment', commentId)
+      : await options.target.importComment({
+          commentId,
+          postId,
+          parentId,
+          author: account
+            ? { kind: 'account', account }
+            : {
+                kind: 'guest',
+                person: {
+                  name: clip(name || 'Anonymous', 80),
+                  email: EMAIL.test(email)
+                    ? email
+                    : `wordpress-${createHash('sha256').update(`${from.url}\n${comment.id}`).digest('hex').slice(0, 16)}@import.invalid`,
+                  url: webAddress(comment.authorUrl),
+                },
+              },
+          content: comment.content,
+          status: commentStatus,
+          kind,
+          postedAt,
+          imported: { system: 'wordpress', site: from.url, id: comment.id },
+        });
+    if (typeof outcome === 'object') {
+      count(summary.skipped, `comments refused: ${outcome.refused}`);
+      return null;
+    }
+    if (account) count(summary.notes, 'comments given to the account holding their address');
+    summary.comments[outcome] += 1;
+    summary.comments.byStatus[commentStatus] += 1;
+    summary.comments.byKind[kind] += 1;
+    return commentId;
+  }
+}
+
+/** How many comments of one post are imported at once. */
+const COMMENTS_AT_A_TIME = 8;
+
+/** Runs at most `size` of the tasks given to it at once, the others as places free up. */
+function semaphore(size: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running < size) running += 1;
+    // A place freed by a finished task is handed straight to the next one waiting.
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }
 
 /** The summary as lines for a terminal. */
