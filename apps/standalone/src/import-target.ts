@@ -4,7 +4,9 @@ import { guestIdOf } from '../../comments/src/comments/comment-keys';
 import { CommentUseCases } from '../../comments/src/comments/comment-use-cases';
 import { PostUseCases } from '../../posts/src/posts/post-use-cases';
 import { IdentityService } from '../../gateway/src/identity/identity.service';
-import type { ImportTarget } from '@parley/wordpress';
+import { type ImportTarget, refusedAs } from '@parley/wordpress';
+import { commentsProblem } from '../../comments/src/comments.errors';
+import { failure as postsProblem } from '../../posts/src/posts/posts.errors';
 
 function provider<T>(services: readonly RunningService[], service: string, type: Type<T>): T {
   const running = services.find((s) => s.infra.service === service);
@@ -26,7 +28,8 @@ export function embeddedImportTarget(services: readonly RunningService[]): Impor
     },
     async importPost(post) {
       const outcome = await posts.importPost(post);
-      if (!outcome.ok) return { refused: `${outcome.error.code}: ${outcome.error.message}` };
+      // Refused in the words the posts service answers with over HTTP.
+      if (!outcome.ok) return refusedAs(postsProblem(outcome.error));
       return outcome.value.added ? 'added' : 'existing';
     },
     async has(what, id) {
@@ -42,8 +45,7 @@ export function embeddedImportTarget(services: readonly RunningService[]): Impor
             : { kind: 'guest', guestId: guestIdOf(author.person.email), ...author.person },
         by: 'wordpress-import',
       });
-      if ('refused' in outcome)
-        return { refused: `${outcome.refused.code}: ${outcome.refused.message}` };
+      if ('refused' in outcome) return refusedAs(commentsProblem(outcome.refused));
       return outcome.added ? 'added' : 'existing';
     },
   };

@@ -54,6 +54,11 @@ export interface CommentToImport {
 /** What an import step did: added, found already there, or refused with a reason. */
 export type StepOutcome = 'added' | 'existing' | { refused: string };
 
+/** A refusal as the summary names it, in the same words whichever target refused. */
+export function refusedAs(problem: { code: string; title: string }): { refused: string } {
+  return { refused: `${problem.code}: ${problem.title}` };
+}
+
 /** Where the import goes: the services of one Parley, however they are reached. */
 export interface ImportTarget {
   /** The account that has proved it holds this address, if any. */

@@ -7,7 +7,7 @@ import type {
   ImportedPresence,
 } from '@parley/contracts';
 import { ProblemException } from '@parley/platform';
-import type { ImportTarget, StepOutcome } from '@parley/wordpress';
+import { type ImportTarget, type StepOutcome, refusedAs } from '@parley/wordpress';
 import type { ServiceClient } from '../proxy/service-client';
 
 /** One imported post or comment may wait for its read model and a slug or two: more than a page does. */
@@ -29,8 +29,7 @@ async function step(run: () => Promise<{ body: ImportStepResponse }>): Promise<S
   try {
     return (await run()).body.outcome;
   } catch (error) {
-    if (error instanceof ProblemException && REFUSED.has(error.status))
-      return { refused: `${error.code}: ${error.title}` };
+    if (error instanceof ProblemException && REFUSED.has(error.status)) return refusedAs(error);
     throw error;
   }
 }
