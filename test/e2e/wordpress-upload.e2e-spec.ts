@@ -43,8 +43,9 @@ function uploads(mode: HarnessMode): void {
       body: Buffer | string | Readable | null,
       token?: string,
       type = 'application/xml',
+      search = '',
     ) {
-      const response = await fetch(`${parley.url}/api/v1/imports`, {
+      const response = await fetch(`${parley.url}/api/v1/imports${search}`, {
         method: 'POST',
         headers: {
           'content-type': type,
@@ -141,6 +142,24 @@ function uploads(mode: HarnessMode): void {
       expect(unknown.status).toBe(404);
     });
 
+    it('runs a dry run of an upload: what the import would bring, nothing written', async () => {
+      const accepted = await upload(null, admin, 'application/xml', '?dryRun=true');
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toMatchObject({ dryRun: true, state: 'queued' });
+      const last = (await follow(accepted.location!)).at(-1)!;
+      expect(last).toMatchObject({
+        dryRun: true,
+        state: 'done',
+        summary: {
+          posts: { added: 51, existing: 0 },
+          comments: { added: 27, existing: 0 },
+        },
+      });
+      expect((await call<PostPage>('GET', '/api/v1/posts')).body.items).toEqual([]);
+      const unknown = await upload(null, admin, 'application/xml', '?dryRun=maybe');
+      expect(unknown).toMatchObject({ status: 400 });
+    });
+
     it('imports the upload in the background with its progress readable, the fixture on the pages, a second upload adding nothing (standalone), nobody told', async () => {
       const mailsBefore = smtp.mails.length;
       const accepted = await upload(null, admin);
@@ -149,6 +168,7 @@ function uploads(mode: HarnessMode): void {
       expect(accepted.location).toBe(`/api/v1/imports/${started.id}`);
       expect(started).toMatchObject({
         source: 'wordpress',
+        dryRun: false,
         state: 'queued',
         items: { done: 0, total: 180 },
       });

@@ -39,6 +39,8 @@ interface ImportDocument {
   _id: string;
   ownerId: string;
   source: 'wordpress';
+  /** Absent on imports recorded before dry runs could be uploaded. */
+  dryRun?: boolean;
   state: ImportState;
   items: { done: number; total: number | null };
   createdAt: string;
@@ -48,8 +50,8 @@ interface ImportDocument {
 }
 
 function view(doc: ImportDocument): ImportView {
-  const { _id, ownerId: _owner, ...rest } = doc;
-  return { id: _id, ...rest };
+  const { _id, ownerId: _owner, dryRun = false, ...rest } = doc;
+  return { id: _id, dryRun, ...rest };
 }
 
 function summaryView(summary: ImportSummary): ImportSummaryView {
@@ -121,11 +123,16 @@ export class ImportJobs {
    * Takes an upload in: checks it whole as it is stored, then queues its import. Throws a
    * problem (422 naming the reason, 413) for a file that will not be imported.
    */
-  async start(owner: Actor, upload: AsyncIterable<Buffer | string>): Promise<ImportView> {
+  async start(
+    owner: Actor,
+    upload: AsyncIterable<Buffer | string>,
+    { dryRun = false } = {},
+  ): Promise<ImportView> {
     const doc: ImportDocument = {
       _id: randomUUID(),
       ownerId: owner.accountId,
       source: 'wordpress',
+      dryRun,
       state: 'checking',
       items: { done: 0, total: null },
       createdAt: this.clock().toISOString(),
@@ -167,7 +174,7 @@ export class ImportJobs {
     );
     // One import at a time: the next waits in the queue.
     this.queue = this.queue
-      .then(() => this.run(doc._id, owner, file, items))
+      .then(() => this.run(doc._id, owner, file, items, dryRun))
       .catch((error: unknown) =>
         this.logger.error({ err: error, importId: doc._id }, 'import lost'),
       )
@@ -175,7 +182,13 @@ export class ImportJobs {
     return view({ ...doc, state: 'queued', items: { done: 0, total: items } });
   }
 
-  private async run(id: string, owner: Actor, file: string, items: number): Promise<void> {
+  private async run(
+    id: string,
+    owner: Actor,
+    file: string,
+    items: number,
+    dryRun: boolean,
+  ): Promise<void> {
     await this.jobs.updateOne({ _id: id }, { $set: { state: 'importing' } });
     let written = 0;
     let pending: Promise<unknown> = Promise.resolve();
@@ -183,7 +196,7 @@ export class ImportJobs {
       const summary = await importWordpress({
         open: () => createReadStream(file),
         items,
-        dryRun: false,
+        dryRun,
         target: serviceImportTarget({
           posts: this.services.posts,
           comments: this.services.comments,

@@ -1,10 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   type Actor,
+  type ImportUploadQuery,
   type ImportView,
   can,
   importIdParamSchema,
+  importUploadQuerySchema,
   importViewSchema,
 } from '@parley/contracts';
 import { ProblemException } from '@parley/platform';
@@ -29,6 +31,13 @@ export class ImportsController {
     summary:
       'Import a WordPress export (WXR, from Tools → Export) sent as the body (application/xml), for authors and admins. The file is streamed and read through as it arrives: one that is not WXR or was cut off is refused with 422 naming the reason, and nothing is written. Otherwise the import runs in the background, with the same rules and outcome as `npm run import`: imported posts and comments notify nobody, and the same file again adds nothing. Follow the Location for its progress.',
   })
+  @ApiQuery({
+    name: 'dryRun',
+    required: false,
+    enum: ['true', 'false'],
+    description:
+      'true: read the file and look everything up, and report what the import would bring, writing nothing',
+  })
   @ApiConsumes(...UPLOAD_TYPES)
   @ApiBody({
     description: 'The WordPress export, as WordPress wrote it',
@@ -38,11 +47,12 @@ export class ImportsController {
   @ApiProblems(401, 403, 413, 415, 422)
   async upload(
     @Caller() caller: Actor,
+    @Query({ schema: importUploadQuerySchema }) query: ImportUploadQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportView> {
     const upload = uploadOf(request, this.jobs.maxBytes);
-    const started = await this.jobs.start(caller, upload);
+    const started = await this.jobs.start(caller, upload, { dryRun: query.dryRun === 'true' });
     void reply.header('location', `/api/v1/imports/${started.id}`);
     return started;
   }

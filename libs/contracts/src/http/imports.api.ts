@@ -104,6 +104,11 @@ export type ImportSummaryView = z.infer<typeof importSummarySchema>;
 export const importViewSchema = z.object({
   id: z.string(),
   source: z.literal('wordpress'),
+  dryRun: z
+    .boolean()
+    .describe(
+      'A dry run: the file read and looked up, what it would bring counted, nothing written',
+    ),
   state: importStateSchema.describe(
     'queued, checking (the whole file is read before anything is written), importing, done or failed',
   ),
@@ -122,3 +127,9 @@ export const importViewSchema = z.object({
 export type ImportView = z.infer<typeof importViewSchema>;
 
 export const importIdParamSchema = z.uuid();
+
+/** POST /api/v1/imports?dryRun=true: only what the import would do. */
+export const importUploadQuerySchema = z
+  .object({ dryRun: z.enum(['true', 'false']).optional() })
+  .strict();
+export type ImportUploadQuery = z.infer<typeof importUploadQuerySchema>;
