@@ -123,7 +123,7 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
       0,
       [
         {
-          type: 'parley.account.registered.v1',
+          type: 'parley.account.registered.v2',
           data: {
             accountId,
             email: `${accountId}@example.com`,
@@ -133,7 +133,7 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
           },
         },
         {
-          type: 'parley.account.email-verified.v1',
+          type: 'parley.account.email-verified.v2',
           data: { accountId, email: `${accountId}@example.com`, verifiedAt: at() },
         },
       ],

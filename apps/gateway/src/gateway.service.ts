@@ -23,6 +23,7 @@ import { AsyncApiController } from './http/asyncapi.controller';
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
+import { accountResealers } from './identity/account-resealers';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { STAFF_NAMES } from './identity/staff-names.projection';
 import { AuthController } from './identity/auth.controller';
@@ -100,6 +101,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
   return {
     name: 'gateway',
     produces: ['accounts'],
+    resealers: accountResealers,
     projections: [ACCOUNTS_DIRECTORY, STAFF_NAMES],
     consumers: [
       // Every gateway instance needs every live event for the streams it holds open.

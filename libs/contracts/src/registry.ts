@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { accountEvents, accountPrivateEvents } from './accounts.events';
+import { accountEvents, accountPrivateEvents, accountUpcasters } from './accounts.events';
 import { commentEvents, commentPrivateEvents, commentUpcasters } from './comments.events';
 import { type EnvelopeAttributes, type EventEnvelope } from './envelope';
 import {
@@ -134,7 +134,11 @@ export class Upcasters {
 }
 
 /** The platform's upcasters: every consumer handles the newest version of each event only. */
-export const UPCASTERS = new Upcasters([...commentUpcasters, ...notificationUpcasters]);
+export const UPCASTERS = new Upcasters([
+  ...accountUpcasters,
+  ...commentUpcasters,
+  ...notificationUpcasters,
+]);
 
 /**
  * Validates an event where it enters a process (from Kafka, from a store) and

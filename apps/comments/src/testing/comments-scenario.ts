@@ -985,7 +985,7 @@ export function commentsScenario(mode: HarnessMode): void {
         'account-dee',
         [
           {
-            type: 'parley.account.display-name-changed.v1',
+            type: 'parley.account.display-name-changed.v2',
             data: { accountId: 'dee', displayName: 'Dee Dee', changedAt: clock().toISOString() },
           },
         ],

@@ -355,7 +355,7 @@ describe('the thread read model', () => {
       t.envelopes(
         'account-bea',
         {
-          type: 'parley.account.registered.v1',
+          type: 'parley.account.registered.v2',
           data: {
             accountId: 'bea',
             email: 'bea@example.com',
@@ -365,7 +365,7 @@ describe('the thread read model', () => {
           },
         },
         {
-          type: 'parley.account.display-name-changed.v1',
+          type: 'parley.account.display-name-changed.v2',
           data: {
             accountId: 'bea',
             displayName: 'Beatrice',

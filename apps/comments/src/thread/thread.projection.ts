@@ -284,8 +284,8 @@ async function applyLikeEvent(
 
 async function applyAccountEvent(
   event: Envelope<
-    | 'parley.account.registered.v1'
-    | 'parley.account.display-name-changed.v1'
+    | 'parley.account.registered.v2'
+    | 'parley.account.display-name-changed.v2'
     | 'parley.account.erased.v1'
   >,
   db: ProjectionDb,
@@ -359,13 +359,13 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
         return applyLikeEvent(event, db);
-      case 'parley.account.registered.v1':
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.registered.v2':
+      case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':
         return applyAccountEvent(event, db);
       // Settings are read from their stream; addresses and roles do not show in threads.
       case 'parley.comment-settings.changed.v1':
-      case 'parley.account.email-verified.v1':
+      case 'parley.account.email-verified.v2':
       case 'parley.account.roles-changed.v1':
       case 'parley.session.ended.v1':
         return;

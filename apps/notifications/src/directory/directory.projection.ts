@@ -87,9 +87,9 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
   },
   async apply(event, db) {
     switch (event.type) {
-      case 'parley.account.registered.v1':
-      case 'parley.account.email-verified.v1':
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.registered.v2':
+      case 'parley.account.email-verified.v2':
+      case 'parley.account.display-name-changed.v2':
       case 'parley.account.roles-changed.v1':
       case 'parley.account.erased.v1': {
         const id = event.data.accountId;
@@ -99,7 +99,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
           event,
           (current) => {
             switch (event.type) {
-              case 'parley.account.registered.v1':
+              case 'parley.account.registered.v2':
                 return {
                   _id: id,
                   email: event.data.email,
@@ -107,9 +107,9 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
                   displayName: event.data.displayName,
                   roles: event.data.roles,
                 };
-              case 'parley.account.email-verified.v1':
+              case 'parley.account.email-verified.v2':
                 return current && { ...current, email: event.data.email, emailVerified: true };
-              case 'parley.account.display-name-changed.v1':
+              case 'parley.account.display-name-changed.v2':
                 return current && { ...current, displayName: event.data.displayName };
               case 'parley.account.roles-changed.v1':
                 return current && { ...current, roles: event.data.roles };

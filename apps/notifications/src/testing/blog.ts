@@ -68,7 +68,7 @@ export class Blog {
     const email = `${accountId}@example.com`;
     const events: DomainEvent[] = [
       {
-        type: 'parley.account.registered.v1',
+        type: 'parley.account.registered.v2',
         data: {
           accountId,
           email,
@@ -80,7 +80,7 @@ export class Blog {
     ];
     if (options.verified ?? true)
       events.push({
-        type: 'parley.account.email-verified.v1',
+        type: 'parley.account.email-verified.v2',
         data: { accountId, email, verifiedAt: at },
       });
     await this.send('accounts', this.messages('accounts', `account-${accountId}`, events));

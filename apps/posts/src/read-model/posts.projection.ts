@@ -360,8 +360,8 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
 
 async function applyAccountEvent(
   event: Envelope<
-    | 'parley.account.registered.v1'
-    | 'parley.account.display-name-changed.v1'
+    | 'parley.account.registered.v2'
+    | 'parley.account.display-name-changed.v2'
     | 'parley.account.erased.v1'
   >,
   db: ProjectionDb,
@@ -448,15 +448,15 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.comment.deleted.v1':
       case 'parley.comment.author-erased.v1':
         return applyCommentEvent(event, db);
-      case 'parley.account.registered.v1':
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.registered.v2':
+      case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':
         return applyAccountEvent(event, db);
       case 'parley.comment.edited.v1':
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
       case 'parley.comment-settings.changed.v1':
-      case 'parley.account.email-verified.v1':
+      case 'parley.account.email-verified.v2':
       case 'parley.account.roles-changed.v1':
       case 'parley.session.ended.v1':
         // Nothing a post shows depends on these.

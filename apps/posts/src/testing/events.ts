@@ -68,9 +68,9 @@ export function commentDeleted(
 export function displayNameChanged(
   accountId: string,
   displayName: string,
-): DomainEvent<'parley.account.display-name-changed.v1'> {
+): DomainEvent<'parley.account.display-name-changed.v2'> {
   return {
-    type: 'parley.account.display-name-changed.v1',
+    type: 'parley.account.display-name-changed.v2',
     data: { accountId, displayName, changedAt: '2026-11-24T12:00:00.000Z' },
   };
 }
