@@ -81,6 +81,8 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
     TOKEN_SECRET: 'bench-token-secret-0123456789abcdef',
     // No comments service runs: the bench's comment events carry plaintext, which needs no opening.
     COMMENTS_URL: 'http://127.0.0.1:9',
+    // Nor does a gateway: the bench's account events carry plaintext too.
+    IDENTITY_URL: 'http://127.0.0.1:9',
     // Appends in the process wake the relay at once; the scan is only a fallback (and scans cost on FerretDB).
     RELAY_POLL_MS: '500',
   });

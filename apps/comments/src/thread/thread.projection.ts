@@ -6,6 +6,7 @@ import {
   wordpressIdOf,
 } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
+import { openAccountEventFor } from '@parley/platform';
 import {
   applyToOwnedDocument,
   type Document,
@@ -283,13 +284,16 @@ async function applyLikeEvent(
 }
 
 async function applyAccountEvent(
-  event: Envelope<
+  sealed: Envelope<
     | 'parley.account.registered.v2'
     | 'parley.account.display-name-changed.v2'
     | 'parley.account.erased.v1'
   >,
   db: ProjectionDb,
+  context: ProjectionContext | undefined,
 ) {
+  // Opened once, through the gateway's identity: the authors keep the name in plaintext.
+  const event = await openAccountEventFor(sealed, context);
   const { accountId } = event.data;
   const displayName =
     event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
@@ -362,7 +366,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       case 'parley.account.registered.v2':
       case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':
-        return applyAccountEvent(event, db);
+        return applyAccountEvent(event, db, context);
       // Settings are read from their stream; addresses and roles do not show in threads.
       case 'parley.comment-settings.changed.v1':
       case 'parley.account.email-verified.v2':

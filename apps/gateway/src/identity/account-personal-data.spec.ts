@@ -6,7 +6,7 @@ import {
   loadState,
   reviveEnvelope,
 } from '@parley/eventstore';
-import { migrateServiceLog } from '@parley/platform';
+import { LocalPersonalDataOpener, migrateServiceLog } from '@parley/platform';
 import {
   accountPerson,
   EmbeddedPersonKeyStore,
@@ -106,7 +106,11 @@ describe("an account's personal data in the identity's events", () => {
     ) as TopicEvent<'accounts'>[];
     const directory = async () => {
       const db = new GenerationDb(new MemoryDocumentStore(), ACCOUNTS_DIRECTORY, 1);
-      for (const event of events) await ACCOUNTS_DIRECTORY.apply(event, db, { personKeys: keys });
+      for (const event of events)
+        await ACCOUNTS_DIRECTORY.apply(event, db, {
+          personKeys: keys,
+          personalData: new LocalPersonalDataOpener(new PersonalDataCipher(keys)),
+        });
       return db.collection<AccountDirectoryEntry>('accounts').findOne({ _id: 'ada' });
     };
     expect(await directory()).toMatchObject({ displayName: 'Ada King', emailVerified: true });

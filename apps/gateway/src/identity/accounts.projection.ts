@@ -1,7 +1,7 @@
 import type { Role } from '@parley/contracts';
 import { ERASED_PERSON_NAME } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
-import { openAccountEventIn } from './account-personal-data';
+import { openAccountEventFor } from '@parley/platform';
 
 export interface AccountDirectoryEntry extends Versioned {
   displayName: string;
@@ -18,7 +18,7 @@ export const ACCOUNTS_DIRECTORY: Projection<'accounts'> = {
   async apply(sealed, db, context) {
     if (sealed.type === 'parley.session.ended.v1') return;
     // Opened once here: the directory keeps the name in plaintext, and drops it on erasure.
-    const event = await openAccountEventIn(sealed, context);
+    const event = await openAccountEventFor(sealed, context);
     const accounts = db.collection<AccountDirectoryEntry>('accounts');
     const id = event.data.accountId;
     await applyToOwnedDocument<AccountDirectoryEntry>(accounts, id, event, (current) => {

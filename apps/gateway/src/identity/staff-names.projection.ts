@@ -1,6 +1,6 @@
 import { type Role, displayNameKey } from '@parley/contracts';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
-import { openAccountEventIn } from './account-personal-data';
+import { openAccountEventFor } from '@parley/platform';
 
 export interface NameEntry extends Versioned {
   /** What the account's display name reads as (displayNameKey). */
@@ -17,7 +17,7 @@ export const STAFF_NAMES: Projection<'accounts'> = {
   topics: ['accounts'],
   collections: { names: [{ keys: { nameKey: 1 } }] },
   async apply(sealed, db, context) {
-    const event = await openAccountEventIn(sealed, context);
+    const event = await openAccountEventFor(sealed, context);
     const names = db.collection<NameEntry>('names');
     switch (event.type) {
       case 'parley.account.registered.v2':

@@ -1,5 +1,6 @@
 import type { CommentStatus, EventData, NotifyChoice, Role } from '@parley/contracts';
 import { commentStatusAfter, ERASED_PERSON_NAME } from '@parley/domain';
+import { openAccountEventFor } from '@parley/platform';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 /** What the policy needs of an account: where to write, whether it may, what to call it. */
@@ -85,7 +86,10 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
     posts: [],
     comments: [{ keys: { postId: 1 } }],
   },
-  async apply(event, db) {
+  async apply(sealed, db, context) {
+    // An account's address and name are opened once, through the gateway's identity: the
+    // directory keeps them in plaintext (the mailer needs the address) and drops them on erasure.
+    const event = await openAccountEventFor(sealed, context);
     switch (event.type) {
       case 'parley.account.registered.v2':
       case 'parley.account.email-verified.v2':

@@ -4,10 +4,12 @@ import {
   type EventType,
   POST_LIKERS_SHOWN,
 } from '@parley/contracts';
+import { openAccountEventFor } from '@parley/platform';
 import {
   type Document,
   DuplicateKeyError,
   type Projection,
+  type ProjectionContext,
   type ProjectionDb,
   type Versioned,
   applyToOwnedDocument,
@@ -359,13 +361,16 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
 }
 
 async function applyAccountEvent(
-  event: Envelope<
+  sealed: Envelope<
     | 'parley.account.registered.v2'
     | 'parley.account.display-name-changed.v2'
     | 'parley.account.erased.v1'
   >,
   db: ProjectionDb,
+  context: ProjectionContext | undefined,
 ) {
+  // Opened once, through the gateway's identity: the read model keeps the name in plaintext.
+  const event = await openAccountEventFor(sealed, context);
   const { accountId } = event.data;
   const displayName =
     event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
@@ -426,7 +431,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       { keys: { kind: 1, wordpressId: 1 } },
     ],
   },
-  async apply(event, db) {
+  async apply(event, db, context) {
     switch (event.type) {
       case 'parley.post.drafted.v1':
       case 'parley.post.edited.v1':
@@ -451,7 +456,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.account.registered.v2':
       case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':
-        return applyAccountEvent(event, db);
+        return applyAccountEvent(event, db, context);
       case 'parley.comment.edited.v1':
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
