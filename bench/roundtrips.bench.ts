@@ -48,6 +48,8 @@ async function start(
   mongo.pathname = `/bench_rt_${tag}_${name}`;
   // The base configuration each service shares; what is its own comes in its definition.
   const config = loadConfig('posts', {
+    // Only its infrastructure is used: no account's data is opened through it.
+    IDENTITY_URL: 'http://127.0.0.1:9',
     KAFKA_BROKERS: BROKERS,
     MONGODB_URI: mongo.toString(),
     KAFKA_TOPIC_PREFIX: `bench-rt-${tag}`,
