@@ -145,7 +145,7 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
   const postId = `post-${tag}`;
   const root = `c-${tag}-root`;
   const posted = (commentId: string, parentId: string | null, by: string): DomainEvent => ({
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       commentId,
       postId,

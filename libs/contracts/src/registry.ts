@@ -37,7 +37,7 @@ export const EVENT_SCHEMAS = {
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.output<(typeof EVENT_SCHEMAS)[T]>;
 
-/** A typed envelope: `EventOf<'parley.comment.posted.v2'>` has that event's `data`. */
+/** A typed envelope: `EventOf<'parley.comment.posted.v3'>` has that event's `data`. */
 export type EventOf<T extends EventType> = EventEnvelope<T, EventData<T>>;
 export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];
 

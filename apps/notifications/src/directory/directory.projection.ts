@@ -55,7 +55,7 @@ export function excerptOf(body: string, length = 280): string {
 }
 
 /** What the directory keeps of a posted comment, and what the policy knows of it on posting. */
-export function commentEntryOf(d: EventData<'parley.comment.posted.v2'>): Omit<CommentEntry, '_v'> {
+export function commentEntryOf(d: EventData<'parley.comment.posted.v3'>): Omit<CommentEntry, '_v'> {
   return {
     _id: d.commentId,
     postId: d.postId,
@@ -64,7 +64,8 @@ export function commentEntryOf(d: EventData<'parley.comment.posted.v2'>): Omit<C
     ancestorAuthorIds: d.ancestorAuthorIds,
     author:
       d.author.kind === 'account'
-        ? { kind: 'account', accountId: d.author.accountId, name: d.author.displayName }
+        ? // v3 names an account by id only: its name is in the accounts, from the account events.
+          { kind: 'account', accountId: d.author.accountId, name: d.author.displayName ?? '' }
         : { kind: 'guest', email: d.author.email, name: d.author.name },
     status: d.status,
     deleted: false,
@@ -174,7 +175,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
         });
         return;
       }
-      case 'parley.comment.posted.v2':
+      case 'parley.comment.posted.v3':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
       case 'parley.comment.marked-spam.v1':
@@ -189,7 +190,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
           id,
           event,
           (current) => {
-            if (event.type === 'parley.comment.posted.v2') return commentEntryOf(event.data);
+            if (event.type === 'parley.comment.posted.v3') return commentEntryOf(event.data);
             if (!current) return null;
             const moved = { ...current, status: commentStatusAfter(current.status, event) };
             switch (event.type) {

@@ -140,7 +140,7 @@ export class Blog {
       'comments',
       this.messages('comments', `comment-${id}`, [
         {
-          type: 'parley.comment.posted.v2',
+          type: 'parley.comment.posted.v3',
           data: {
             commentId: id,
             postId: input.postId,
