@@ -81,6 +81,8 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
     TOKEN_SECRET: 'bench-token-secret-0123456789abcdef',
     // No comments service runs: the bench's comment events carry plaintext, which needs no opening.
     COMMENTS_URL: 'http://127.0.0.1:9',
+    // Nor does a gateway: the bench's account events carry plaintext too.
+    IDENTITY_URL: 'http://127.0.0.1:9',
     // Appends in the process wake the relay at once; the scan is only a fallback (and scans cost on FerretDB).
     RELAY_POLL_MS: '500',
   });
@@ -123,7 +125,7 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
       0,
       [
         {
-          type: 'parley.account.registered.v1',
+          type: 'parley.account.registered.v2',
           data: {
             accountId,
             email: `${accountId}@example.com`,
@@ -133,7 +135,7 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
           },
         },
         {
-          type: 'parley.account.email-verified.v1',
+          type: 'parley.account.email-verified.v2',
           data: { accountId, email: `${accountId}@example.com`, verifiedAt: at() },
         },
       ],
@@ -143,7 +145,7 @@ async function run(index: number, RATE: number, SAMPLES: number): Promise<number
   const postId = `post-${tag}`;
   const root = `c-${tag}-root`;
   const posted = (commentId: string, parentId: string | null, by: string): DomainEvent => ({
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       commentId,
       postId,

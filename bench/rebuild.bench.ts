@@ -26,7 +26,7 @@ const EMBEDDED_EVENTS = Number(process.env.BENCH_EMBEDDED_EVENTS ?? 5_000);
 const DISTRIBUTED_EVENTS = Number(process.env.BENCH_DISTRIBUTED_EVENTS ?? 300);
 const THREAD = 10;
 
-type Posted = Extract<AnyEvent, { type: 'parley.comment.posted.v2' }>;
+type Posted = Extract<AnyEvent, { type: 'parley.comment.posted.v3' }>;
 
 /** A post's comments: one top-level comment in ten, nine replies under it; 100 per post. */
 function posted(i: number, run: string): Posted {
@@ -39,7 +39,7 @@ function posted(i: number, run: string): Posted {
     specversion: '1.0',
     id: randomUUID(),
     source: '/parley/comments',
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     subject: `comment-${commentId}`,
     time: at,
     datacontenttype: 'application/json',
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
       ]),
     ],
     [
-      "The comments service's thread projection (`comments rebuild thread`) replays parley.comment.posted.v2 events from the start of its topics into a new generation of its collections: each event writes its comment document and recounts its top-level thread (one in ten comments is top-level, nine replies under each, 100 comments per post).",
+      "The comments service's thread projection (`comments rebuild thread`) replays parley.comment.posted.v3 events from the start of its topics into a new generation of its collections: each event writes its comment document and recounts its top-level thread (one in ten comments is top-level, nine replies under each, 100 comments per post).",
       `Baseline: the same number of documents of the same shape inserted into the same store, 1,000 at a time (insertMany on FerretDB; insertOne per document into the in-memory store). Medians of ${RUNS} runs.`,
       `Not 1,000,000 events: the projection's thread recount looks up the comments of a top-level thread by rootId, and neither store uses an index for it. The in-memory document store matches every document of the collection (mingo) and deep-clones what it returns; FerretDB 1.24's SQLite backend scans the whole collection for every query. Each event therefore costs time proportional to the comments already rebuilt, the rebuild is quadratic, and a million events would take days. Profile (--cpu-prof, embedded, 2,000 events): 50 % of the time in the in-memory find of the recount, 9 % cloning, 10 % garbage collection. So this table uses ${EMBEDDED_EVENTS} events on embedded and ${DISTRIBUTED_EVENTS} on Kafka + FerretDB; the rate falls as the count grows.`,
       `Load average after each: ${rows.map((r) => `${r.mode} ${r.load}`).join('; ')}.`,

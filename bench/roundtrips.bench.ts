@@ -23,7 +23,7 @@ import { gatewayService } from '../apps/gateway/src/gateway.service';
 import { notificationsService } from '../apps/notifications/src/notifications.service';
 import { postsService } from '../apps/posts/src/posts.service';
 import { seedPost, startBlog } from './seed';
-import { sleep } from './stack';
+import { freePort, sleep } from './stack';
 import { report } from './support';
 
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -48,6 +48,8 @@ async function start(
   mongo.pathname = `/bench_rt_${tag}_${name}`;
   // The base configuration each service shares; what is its own comes in its definition.
   const config = loadConfig('posts', {
+    // Only its infrastructure is used: no account's data is opened through it.
+    IDENTITY_URL: 'http://127.0.0.1:9',
     KAFKA_BROKERS: BROKERS,
     MONGODB_URI: mongo.toString(),
     KAFKA_TOPIC_PREFIX: `bench-rt-${tag}`,
@@ -92,10 +94,13 @@ async function main(): Promise<void> {
   const mailer = new SmtpMailer(`smtp://127.0.0.1:${port}`);
   const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
   const running: Running[] = [];
+  // The gateway starts last: the others are given its internal listener's address first.
+  const internal = { host: '127.0.0.1', port: await freePort() };
+  const identityUrl = `http://127.0.0.1:${internal.port}`;
   try {
-    const posts = await start('posts', postsService(), tag);
+    const posts = await start('posts', postsService(undefined, { identityUrl }), tag);
     running.push(posts);
-    const comments = await start('comments', commentsService(), tag);
+    const comments = await start('comments', commentsService({ identityUrl }), tag);
     running.push(comments);
     const notifications = await start(
       'notifications',
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
         from: 'Parley <notifications@bench.example>',
         tokenSecret: 'a-benchmark-link-token-secret-32-chars',
         publicBaseUrl: 'https://bench.example',
+        identityUrl,
       }),
       tag,
     );
@@ -126,6 +132,7 @@ async function main(): Promise<void> {
         mail: { mailer, from: 'Parley <accounts@bench.example>' },
         cors: { origins: ['https://bench.example'] },
         rateLimits: { perMinute: 10_000_000, writesPerMinute: 10_000_000 },
+        internal,
       }),
       tag,
     );

@@ -146,6 +146,9 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
   };
   const children: { name: ServiceName; child: ChildProcess }[] = [];
   const urls: Partial<Record<ServiceName, string>> = {};
+  // The gateway starts last: the others are given its internal listener's address first.
+  const internalPort = await freePort();
+  const identityUrl = `http://127.0.0.1:${internalPort}`;
   try {
     for (const name of ['posts', 'comments', 'notifications', 'gateway'] as const) {
       const port = await freePort();
@@ -161,13 +164,15 @@ export async function startStack(mode: Mode, options: StackOptions): Promise<Run
           MONGODB_URI: mongo.toString(),
           // Notifications asks comments to open guests' sealed names and addresses.
           ...(name === 'notifications' ? { COMMENTS_URL: urls.comments! } : {}),
+          // An account's sealed address and name are opened by the gateway's identity.
           ...(name === 'gateway'
             ? {
                 POSTS_URL: urls.posts!,
                 COMMENTS_URL: urls.comments!,
                 NOTIFICATIONS_URL: urls.notifications!,
+                INTERNAL_PORT: String(internalPort),
               }
-            : {}),
+            : { IDENTITY_URL: identityUrl }),
         },
         nodeArgs,
       );

@@ -38,6 +38,8 @@ describeInfra('migrating the comments log into a new database (distributed)', ()
         KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
         MONGODB_URI: sourceUri,
         METRICS_PORT: '0',
+        // The service's environment: migrating its log opens no account's data.
+        IDENTITY_URL: 'http://127.0.0.1:9',
       },
     });
   const commentIds = GUESTS.map(() => randomUUID());
@@ -87,7 +89,7 @@ describeInfra('migrating the comments log into a new database (distributed)', ()
     const cipher = new PersonalDataCipher(new MongoPersonKeyStore(target));
     for (const [i, guest] of GUESTS.entries()) {
       const [posted] = (await log.readStream(`comment-${commentIds[i]}`)).events;
-      expect(posted?.type).toBe('parley.comment.posted.v2');
+      expect(posted?.type).toBe('parley.comment.posted.v3');
       const author = (posted?.data as { author: CommentAuthor }).author;
       if (author.kind !== 'guest') throw new Error('a guest wrote it');
       expect(await openGuest(cipher, author)).toEqual({ ...guest, erased: false });

@@ -19,13 +19,14 @@ import { caller } from './wordpress-fixture';
 const PASSWORD = 'correct horse battery staple';
 
 /**
- * A guest comments, is replied to, subscribes, gets mail, exports and is erased; then the raw
+ * A guest comments, is replied to, subscribes, gets mail, exports and is erased, and an account
+ * comments, is replied to and mailed and deletes itself; then the raw
  * bytes of everything the stack keeps on disk (the standalone data folder; Kafka's log segments
  * and the Mongo-compatible server's files) hold none of the guest's personal data, while a
  * sentence of the comment itself is still found there (the scan sees what is stored in clear).
  */
 function atRest(mode: HarnessMode): void {
-  describe(`a guest's personal data on disk after erasure (${mode})`, () => {
+  describe(`a guest's and an account's personal data on disk after erasure (${mode})`, () => {
     jest.setTimeout(mode === 'distributed' ? 300_000 : 90_000);
     const wait = { timeoutMs: mode === 'distributed' ? 90_000 : 15_000 };
     const smtp = new MailCatcher();
@@ -37,6 +38,10 @@ function atRest(mode: HarnessMode): void {
       name: `Quentin Sealwright ${tag}`,
       email: `quentin.${tag}@guest.example`,
       url: `https://sealwright-${tag}.example/`,
+    };
+    const reader = {
+      name: `Rhoda Keysworth ${tag}`,
+      email: `rhoda.${tag}@reader.example`,
     };
     const ip = `203.0.113.${(Number.parseInt(tag.slice(-2), 36) % 200) + 20}`;
     const kept = `A sentence kept in clear ${tag}`;
@@ -190,6 +195,54 @@ function atRest(mode: HarnessMode): void {
       expect(again.status).toBe(201);
       await sleep(mode === 'distributed' ? 5_000 : 1_500);
       expect(smtp.to(guest.email)).toHaveLength(mailsBefore);
+
+      // An account registers, confirms its address, comments, is replied to and mailed, and
+      // deletes itself.
+      const registered = await call<TokensResponse>('POST', '/api/v1/auth/register', {
+        email: reader.email,
+        password: PASSWORD,
+        displayName: reader.name,
+      });
+      expect(registered.status).toBe(201);
+      const readerToken = registered.body.accessToken;
+      const verification = await eventually(
+        () => smtp.to(reader.email).find((m) => m.text.includes('/api/v1/auth/verify-email')),
+        wait,
+      );
+      const verify = /\S*\/api\/v1\/auth\/verify-email\?token=\S+/.exec(verification.text)?.[0];
+      const verified = await call('GET', new URL(verify!).pathname + new URL(verify!).search);
+      expect(verified.status).toBeLessThan(400);
+      const byReader = await call<PostCommentResponse>(
+        'POST',
+        `/api/v1/posts/${postId}/comments`,
+        { body: `An account's comment ${tag}` },
+        readerToken,
+      );
+      expect(byReader.status).toBe(201);
+      expect(byReader.body.comment.author?.name).toBe(reader.name);
+      await eventually(async () => {
+        const thread = await call<ThreadPage>('GET', `/api/v1/posts/${postId}/comments`);
+        const item = thread.body.items.find((i) => i.id === byReader.body.id);
+        return item?.author?.name === reader.name ? true : undefined;
+      }, wait);
+      const toReader = await call<PostCommentResponse>(
+        'POST',
+        `/api/v1/posts/${postId}/comments`,
+        { body: `A reply to the account ${tag}`, parentId: byReader.body.id },
+        token,
+      );
+      expect(toReader.status).toBe(201);
+      const replyMail = await eventually(
+        () => smtp.to(reader.email).find((m) => m.text.includes(`A reply to the account ${tag}`)),
+        wait,
+      );
+      expect(replyMail.text).toContain('Boots');
+      expect((await call('DELETE', '/api/v1/me', undefined, readerToken)).status).toBe(200);
+      await eventually(async () => {
+        const thread = await call<ThreadPage>('GET', `/api/v1/posts/${postId}/comments`);
+        const item = thread.body.items.find((i) => i.id === byReader.body.id);
+        return item?.author?.name === 'Deleted reader' ? true : undefined;
+      }, wait);
       const before = await shown();
 
       // A clean stop writes out what the servers hold; then every byte on disk is read.
@@ -198,8 +251,21 @@ function atRest(mode: HarnessMode): void {
       if (mode === 'distributed') await Promise.all([mongo.down(), kafka.down()]);
       const dirs = mode === 'embedded' ? [dataDir] : [mongo.dataDir, kafka.dataDir];
       const host = new URL(guest.url).host;
-      const found = await findInRawBytes(dirs, [guest.name, guest.email, host, ip, kept]);
-      expect(found.filter((f) => f.text !== kept)).toEqual([]);
+      const found = await findInRawBytes(dirs, [
+        guest.name,
+        guest.email,
+        host,
+        ip,
+        kept,
+        reader.email,
+        reader.name,
+      ]);
+      // A notification still copies its comment's author name (the post's author was told of
+      // the account's comment): only the notifications service's files may hold the account's name.
+      const leaks = found.filter(
+        (f) => f.text !== kept && !(f.text === reader.name && /notifications/.test(f.file)),
+      );
+      expect(leaks).toEqual([]);
       expect(found.some((f) => f.text === kept)).toBe(true);
 
       // Started again, the read models are rebuilt from the logs and show the same thread.

@@ -6,6 +6,7 @@ import {
   type ServiceHarness,
   startServiceHarness,
   uniqueName,
+  freePort,
 } from '@parley/testing';
 import { commentsService } from '../../apps/comments/src/comments.service';
 import { startEmbeddedParley } from '../../apps/standalone/src/embedded-platform';
@@ -94,9 +95,12 @@ export async function startParleyStack(
     return harness;
   };
   const mailer = new SmtpMailer(options.smtpUrl);
+  // The gateway starts last, and the others are given its internal listener's address first.
+  const internal = { host: '127.0.0.1', port: await freePort() };
+  const identityUrl = `http://127.0.0.1:${internal.port}`;
   try {
-    const posts = await start(postsService());
-    const comments = await start(commentsService());
+    const posts = await start(postsService(undefined, { identityUrl }));
+    const comments = await start(commentsService({ identityUrl }));
     const notifications = await start(
       notificationsService({
         mailer,
@@ -104,6 +108,7 @@ export async function startParleyStack(
         tokenSecret: TOKEN_SECRET,
         publicBaseUrl: PUBLIC_BASE_URL,
         commentsUrl: comments.url,
+        identityUrl,
       }),
     );
     const gateway = await start(
@@ -119,6 +124,7 @@ export async function startParleyStack(
         mail: { mailer, from: 'Parley <accounts@blog.example>' },
         cors: { origins: [PUBLIC_BASE_URL] },
         rateLimits,
+        internal,
         ...(options.liveStreamsPerClient
           ? { liveStreams: { perClient: options.liveStreamsPerClient } }
           : {}),

@@ -84,6 +84,9 @@ export class FaultStack {
       await Promise.all(APPS.map(async (app) => [app, await freePort()] as const)),
     ) as Record<App, number>;
     const at = (app: App) => `http://127.0.0.1:${ports[app]}`;
+    // The gateway's internal listener, where the services open an account's sealed address and name.
+    const internalPort = await freePort();
+    const identityUrl = `http://127.0.0.1:${internalPort}`;
     const common = (app: App): Record<string, string> => ({
       HOST: '127.0.0.1',
       PORT: String(ports[app]),
@@ -94,10 +97,11 @@ export class FaultStack {
       SHUTDOWN_GRACE_MS: '4000',
     });
     const envs: Record<App, Record<string, string>> = {
-      posts: { ...common('posts'), ...options.env?.posts },
-      comments: { ...common('comments'), ...options.env?.comments },
+      posts: { ...common('posts'), IDENTITY_URL: identityUrl, ...options.env?.posts },
+      comments: { ...common('comments'), IDENTITY_URL: identityUrl, ...options.env?.comments },
       notifications: {
         ...common('notifications'),
+        IDENTITY_URL: identityUrl,
         // Guests' sealed names and addresses are opened by the comments service.
         COMMENTS_URL: at('comments'),
         SMTP_URL: options.smtpUrl,
@@ -113,6 +117,7 @@ export class FaultStack {
         POSTS_URL: at('posts'),
         COMMENTS_URL: at('comments'),
         NOTIFICATIONS_URL: at('notifications'),
+        INTERNAL_PORT: String(internalPort),
         SERVICE_TIMEOUT_MS: '4000',
         JWT_SECRET,
         SMTP_URL: options.smtpUrl,

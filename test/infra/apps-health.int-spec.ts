@@ -25,6 +25,8 @@ function envFor(app: AppName, brokers: string[]): Record<string, string> {
     POSTS_URL: 'http://127.0.0.1:1',
     COMMENTS_URL: 'http://127.0.0.1:1',
     NOTIFICATIONS_URL: 'http://127.0.0.1:1',
+    IDENTITY_URL: 'http://127.0.0.1:1',
+    INTERNAL_PORT: '0',
     JWT_SECRET: SECRET,
     TOKEN_SECRET: SECRET,
     SMTP_URL: 'smtp://127.0.0.1:2525',

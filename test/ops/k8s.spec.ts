@@ -174,6 +174,23 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
     },
   );
 
+  it("reaches the gateway's internal listener at IDENTITY_URL, on a port of its own the Ingress does not route", () => {
+    const gateway = deployments.find((d) => d.metadata.name === 'gateway')!;
+    const internalPort = loadConfig('gateway', envOf('gateway')).internal.port;
+    const container = gateway.spec.template.spec.containers[0]!;
+    expect(container.ports?.find((p) => p.name === 'internal')?.containerPort).toBe(internalPort);
+    const service = byKind('Service').find((o) => o.metadata.name === 'gateway') as K8sObject & {
+      spec: { type?: string; ports: { name: string; port: number; targetPort?: string }[] };
+    };
+    expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+    const internal = service.spec.ports.find((p) => p.name === 'internal')!;
+    expect(internal.targetPort).toBe('internal');
+    for (const app of ['posts', 'comments', 'notifications'] as const) {
+      const url = new URL(loadConfig(app, envOf(app)).identityUrl);
+      expect([url.hostname, Number(url.port)]).toEqual(['gateway', internal.port]);
+    }
+  });
+
   it.each(APP_NAMES)(
     'has Prometheus scrape %s on its metrics port, which its Service does not route to',
     (app: AppName) => {

@@ -81,6 +81,8 @@ describeInfra('scale-in of the notifications service: SIGTERM to one of two repl
       TOKEN_SECRET: 'scale-in-test-token-secret-0123456789',
       // No comments service runs: the comment events here carry plaintext, which needs no opening.
       COMMENTS_URL: 'http://127.0.0.1:9',
+      // Nor does a gateway: the account events here carry plaintext too.
+      IDENTITY_URL: 'http://127.0.0.1:9',
       PUBLIC_BASE_URL: 'https://blog.example',
       PORT: '0',
       HOST: '127.0.0.1',

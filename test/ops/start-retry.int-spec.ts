@@ -26,6 +26,8 @@ describeInfra('a service started before its database is up', () => {
       KAFKA_TOPIC_PREFIX: uniqueName('start-retry').replace(/[^a-zA-Z0-9._-]/g, '-'),
       PORT: '0',
       HOST: '127.0.0.1',
+      // No gateway runs: nothing here opens an account's data.
+      IDENTITY_URL: 'http://127.0.0.1:9',
     });
     // Nothing listens on the database's port for the first attempt (it fails after the
     // driver's 5 s server selection): without a second attempt the process would exit 1.

@@ -16,6 +16,11 @@ export interface GatewayOptions {
   imports?: { maxBytes: number };
   /** The blog's name in the reader page. */
   blogTitle?: string;
+  /**
+   * The internal listener (INTERNAL_PORT), where the services open an account's sealed address
+   * and name; none when not given (one process opens them in process).
+   */
+  internal?: { host: string; port: number };
   /** Embedded mode's in-memory mailbox, shown at /dev/mailbox. */
   devMailbox?: MemoryMailbox;
 }

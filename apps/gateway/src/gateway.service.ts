@@ -7,10 +7,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Actor } from '@parley/contracts';
 import {
   CommentsPersonalDataClient,
+  LocalPersonalDataOpener,
   PERSONAL_DATA_OPENER,
+  routedOpener,
   type ServiceDefinition,
   ServiceRuntimeModule,
 } from '@parley/platform';
+import { PersonalDataCipher } from '@parley/privacy';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { CommentsController } from './comments/comments.controller';
@@ -23,6 +26,8 @@ import { AsyncApiController } from './http/asyncapi.controller';
 import { registerIdempotency } from './http/idempotency';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
+import { accountResealers } from './identity/account-resealers';
+import { startInternalListener } from './identity/internal-listener';
 import { ACCOUNTS_DIRECTORY } from './identity/accounts.projection';
 import { STAFF_NAMES } from './identity/staff-names.projection';
 import { AuthController } from './identity/auth.controller';
@@ -100,6 +105,8 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
   return {
     name: 'gateway',
     produces: ['accounts'],
+    resealers: accountResealers,
+    personalData: (infra) => new LocalPersonalDataOpener(new PersonalDataCipher(infra.personKeys)),
     projections: [ACCOUNTS_DIRECTORY, STAFF_NAMES],
     consumers: [
       // Every gateway instance needs every live event for the streams it holds open.
@@ -159,11 +166,14 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           },
           {
             provide: PERSONAL_DATA_OPENER,
-            useValue: new CommentsPersonalDataClient(
-              options.services.commentsUrl,
-              GATEWAY_CALLER,
-              options.services.timeoutMs,
-            ),
+            useValue: routedOpener({
+              comments: new CommentsPersonalDataClient(
+                options.services.commentsUrl,
+                GATEWAY_CALLER,
+                options.services.timeoutMs,
+              ),
+              accounts: new LocalPersonalDataOpener(new PersonalDataCipher(infra.personKeys)),
+            }),
           },
           { provide: ClientKeys, useValue: new ClientKeys(options.auth.jwtSecret) },
           {
@@ -231,6 +241,17 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         infra.clock,
       );
       registerWordpressDiscovery(app);
+      if (options.internal) {
+        const internal = await startInternalListener({
+          ...options.internal,
+          opener: new LocalPersonalDataOpener(new PersonalDataCipher(infra.personKeys)),
+          logger: infra.logger,
+        });
+        app
+          .getHttpAdapter()
+          .getInstance()
+          .addHook('onClose', () => internal.close());
+      }
       const document = buildOpenApiDocument(app);
       SwaggerModule.setup('api/docs', app, document, {
         jsonDocumentUrl: 'api/openapi.json',

@@ -19,6 +19,7 @@ void runServiceProcess(
       rateLimits: config.rateLimits,
       liveStreams: config.liveStreams,
       imports: config.imports,
+      internal: { host: config.http.host, port: config.internal.port },
     }),
   { import: gatewayImportCommand, export: gatewayExportCommand, privacy: gatewayPrivacyCommand },
 );

@@ -11,6 +11,7 @@ void runServiceProcess('notifications', (config) =>
     tokenSecret: config.tokens.secret,
     publicBaseUrl: config.publicBaseUrl,
     commentsUrl: config.commentsUrl,
+    identityUrl: config.identityUrl,
     clock: () => new Date(),
     delivery: { retryBaseDelayMs: config.delivery.retryBaseDelayMs },
     webhooks: config.webhooks,

@@ -1,5 +1,5 @@
 import type { Mailer } from '@parley/mail';
-import type { Clock } from '@parley/platform';
+import type { Clock, PersonalDataOpener } from '@parley/platform';
 import { type ResolveHost, WebhookTargets } from './delivery/webhook-targets';
 
 /** What the notifications service is given, in a process of its own or embedded. */
@@ -16,6 +16,13 @@ export interface NotificationsOptions {
    * addresses for the policy. Without it only values written before sealing can be read.
    */
   commentsUrl?: string;
+  /**
+   * Internal base URL of the gateway's internal listener, which opens an account's sealed
+   * address and name for the directory. Without it (nor `accounts`) only plaintext ones read.
+   */
+  identityUrl?: string;
+  /** Opens an account's sealed data in process (one-process platform) instead of at identityUrl. */
+  accounts?: PersonalDataOpener;
   /** Defaults to the infrastructure's clock. */
   clock?: Clock;
   delivery?: {

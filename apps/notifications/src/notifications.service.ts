@@ -2,13 +2,14 @@ import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nest
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Actor } from '@parley/contracts';
 import {
+  accountDataOpener,
   CommentsPersonalDataClient,
   PERSONAL_DATA_OPENER,
-  type PersonalDataOpener,
+  plaintextOnlyOpener,
+  routedOpener,
   type ServiceDefinition,
   ServiceRuntimeModule,
 } from '@parley/platform';
-import { isLegacyPlaintext } from '@parley/privacy';
 import type { FastifyInstance } from 'fastify';
 import { DeliveryController, DELIVERY } from './delivery/delivery.controller';
 import { DeliveryScheduler } from './delivery/delivery-scheduler';
@@ -36,7 +37,7 @@ import { subscriberResealers } from './subscriptions/subscriber-resealers';
 
 export type { NotificationsOptions } from './notifications.options';
 
-/** Who notifications is when it asks comments to open a guest's address and name. */
+/** Who notifications is when it asks comments (the gateway's identity) to open a guest's (an account's) data. */
 const NOTIFICATIONS_CALLER: Actor = {
   accountId: 'parley-notifications',
   displayName: 'Parley notifications',
@@ -44,13 +45,9 @@ const NOTIFICATIONS_CALLER: Actor = {
 };
 
 /** Without the comments service, only what was written before sealing reads. */
-const PLAINTEXT_ONLY: PersonalDataOpener = {
-  open: async (values) =>
-    values.map(({ value }) => {
-      if (isLegacyPlaintext(value)) return { status: 'plain', value };
-      throw new Error('Notifications has no comments URL to open sealed personal data with');
-    }),
-};
+const PLAINTEXT_ONLY = plaintextOnlyOpener(
+  'Notifications has no comments URL to open sealed personal data with',
+);
 
 /** Mail clients POST `List-Unsubscribe=One-Click` as a form (RFC 8058): accept it as text. */
 @Injectable()
@@ -71,10 +68,18 @@ class OneClickForms implements OnModuleInit {
 
 /** The notifications service: subscriptions, the who-is-notified policy, delivery and the inbox. */
 export function notificationsService(options: NotificationsOptions): ServiceDefinition {
+  const accounts = accountDataOpener({
+    service: 'notifications',
+    caller: NOTIFICATIONS_CALLER,
+    identityUrl: options.identityUrl,
+    accounts: options.accounts,
+  });
   return {
     name: 'notifications',
     produces: ['notifications'],
     resealers: subscriberResealers,
+    // The directory keeps each account's address and name opened once, as the account events bring them.
+    personalData: () => accounts,
     projections: [directoryProjection, subscriptionsProjection, inboxProjection],
     consumers: [
       { name: 'policy', transportId: POLICY, topics: ['comments', 'posts'] },
@@ -99,9 +104,12 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
           linksProvider,
           {
             provide: PERSONAL_DATA_OPENER,
-            useValue: options.commentsUrl
-              ? new CommentsPersonalDataClient(options.commentsUrl, NOTIFICATIONS_CALLER)
-              : PLAINTEXT_ONLY,
+            useValue: routedOpener({
+              comments: options.commentsUrl
+                ? new CommentsPersonalDataClient(options.commentsUrl, NOTIFICATIONS_CALLER)
+                : PLAINTEXT_ONLY,
+              accounts,
+            }),
           },
           SubscriptionsService,
           PolicyService,

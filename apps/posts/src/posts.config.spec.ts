@@ -4,6 +4,7 @@ import { defaultCommentSettingsOf } from './posts.service';
 const env = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   MONGODB_URI: 'mongodb://127.0.0.1:27017/parley_posts',
+  IDENTITY_URL: 'http://gateway:3100',
 };
 
 describe("the blog's default comment settings", () => {

@@ -1,6 +1,15 @@
 import type { PostsConfig } from '@parley/config';
-import { type PostCommentSettings, commentSettingsInputSchema } from '@parley/contracts';
-import { type ServiceDefinition, ServiceRuntimeModule } from '@parley/platform';
+import {
+  type Actor,
+  type PostCommentSettings,
+  commentSettingsInputSchema,
+} from '@parley/contracts';
+import {
+  accountDataOpener,
+  type PersonalDataOpener,
+  type ServiceDefinition,
+  ServiceRuntimeModule,
+} from '@parley/platform';
 import { LikesModule } from './likes/likes.module';
 import type { PostsOptions } from './posts/posts.options';
 import { PostsModule, PostsOptionsModule } from './posts/posts.module';
@@ -14,7 +23,18 @@ export interface PostsServiceOptions {
   blogTitle?: string;
   /** How often the scheduler looks for posts whose time has come; every second by default. */
   schedulerIntervalMs?: number;
+  /** The gateway's internal listener, which opens an account's sealed name; the configured one by default. */
+  identityUrl?: string;
+  /** Opens an account's sealed data in process (one-process platform) instead of at identityUrl. */
+  accounts?: PersonalDataOpener;
 }
+
+/** Who posts is when it asks the gateway's identity to open an account's name. */
+const POSTS_CALLER: Actor = {
+  accountId: 'parley-posts',
+  displayName: 'Parley posts',
+  roles: ['admin'],
+};
 
 /** Room for the largest post body (200 kB of Markdown) in JSON, so a longer one gets its 422. */
 const BODY_LIMIT = 1024 * 1024;
@@ -48,6 +68,14 @@ export function postsService(
     projections: [postsProjection],
     consumers: [],
     bodyLimit: BODY_LIMIT,
+    // The read model's authors keep each account's name opened once, as the account events bring it.
+    personalData: () =>
+      accountDataOpener({
+        service: 'posts',
+        caller: POSTS_CALLER,
+        identityUrl: options.identityUrl ?? config?.identityUrl,
+        accounts: options.accounts,
+      }),
     module: (infra) => ({
       module: class PostsServiceModule {},
       imports: [

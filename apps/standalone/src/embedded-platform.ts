@@ -2,9 +2,12 @@ import { resolve } from 'node:path';
 import { type Mailer, MemoryMailbox, SmtpMailer } from '@parley/mail';
 import { createLogger } from '@parley/observability';
 import type { DestinationStream } from 'pino';
+import { PersonalDataCipher } from '@parley/privacy';
 import {
+  LocalPersonalDataOpener,
   type RunningService,
   type ServiceDefinition,
+  type ServiceInfrastructure,
   createEmbeddedInfrastructure,
   openEmbeddedPlatform,
   startService,
@@ -86,12 +89,15 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
     host: string,
     port: number,
     metricsPort?: number,
+    prepared?: ServiceInfrastructure,
   ) => {
-    const infra = await createEmbeddedInfrastructure(
-      platform,
-      definition.name,
-      logger.child({ app: definition.name }),
-    );
+    const infra =
+      prepared ??
+      (await createEmbeddedInfrastructure(
+        platform,
+        definition.name,
+        logger.child({ app: definition.name }),
+      ));
     const running = await startService(definition, infra, {
       host,
       port,
@@ -101,13 +107,21 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
     return running;
   };
   try {
-    const posts = await start(postsService(), '127.0.0.1', 0);
+    // First, as the others open an account's address and name with its keys, in process.
+    const gatewayInfra = await createEmbeddedInfrastructure(
+      platform,
+      'gateway',
+      logger.child({ app: 'gateway' }),
+    );
+    const accounts = new LocalPersonalDataOpener(new PersonalDataCipher(gatewayInfra.personKeys));
+    const posts = await start(postsService(undefined, { accounts }), '127.0.0.1', 0);
     const comments = await start(
-      commentsService(
-        options.personalDataRetentionDays === undefined
+      commentsService({
+        accounts,
+        ...(options.personalDataRetentionDays === undefined
           ? {}
-          : { personalData: { retentionDays: options.personalDataRetentionDays } },
-      ),
+          : { personalData: { retentionDays: options.personalDataRetentionDays } }),
+      }),
       '127.0.0.1',
       0,
     );
@@ -118,6 +132,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         tokenSecret: secrets.tokenSecret,
         publicBaseUrl,
         commentsUrl: comments.url,
+        accounts,
         ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       }),
       '127.0.0.1',
@@ -147,6 +162,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
       options.port,
       // One registry per process: the gateway's scrape endpoint shows all four services.
       options.metricsPort,
+      gatewayInfra,
     );
     return {
       url: gateway.url,

@@ -16,6 +16,7 @@ import {
 } from '@parley/platform';
 import { EmbeddedPersonKeyStore } from '@parley/privacy';
 import { commentResealers } from '../../comments/src/personal-data/comment-resealers';
+import { accountResealers } from '../../gateway/src/identity/account-resealers';
 import { subscriberResealers } from '../../notifications/src/subscriptions/subscriber-resealers';
 
 /** Every service of a data folder, with the resealers of its events (none: copied as they are). */
@@ -23,7 +24,7 @@ export const LOG_RESEALERS = new ResealerRegistry()
   .add('posts')
   .add('comments', commentResealers)
   .add('notifications', subscriberResealers)
-  .add('gateway');
+  .add('gateway', accountResealers);
 
 /** Exit code when a data folder is held by a running Parley. */
 const FOLDER_IN_USE = 75;

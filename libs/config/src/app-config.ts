@@ -53,6 +53,8 @@ export interface GatewayConfig extends BaseConfig {
   liveStreams: { perClient: number };
   /** Uploaded imports: the largest file taken, in bytes. */
   imports: { maxBytes: number };
+  /** The internal listener's port, never routed by the ingress. */
+  internal: { port: number };
 }
 
 export interface NotificationsConfig extends BaseConfig {
@@ -62,6 +64,8 @@ export interface NotificationsConfig extends BaseConfig {
   publicBaseUrl: string;
   /** Internal base URL of the comments service, which opens the guests' sealed data. */
   commentsUrl: string;
+  /** Internal base URL of the gateway's internal listener, which opens the accounts' sealed data. */
+  identityUrl: string;
   delivery: { retryBaseDelayMs: number };
   webhooks: { allowPrivateNetworks: boolean; allowedNetworks: string[] };
 }
@@ -72,12 +76,16 @@ export interface PostsConfig extends BaseConfig {
   commentsAutoCloseDays: number;
   /** The blog's name until an admin changes it. */
   blogTitle: string;
+  /** Internal base URL of the gateway's internal listener, which opens the accounts' sealed data. */
+  identityUrl: string;
 }
 
 export interface CommentsConfig extends BaseConfig {
   app: 'comments';
   /** Days IP addresses and user agents are kept for moderators before their keys are destroyed. */
   personalData: { retentionDays: number };
+  /** Internal base URL of the gateway's internal listener, which opens the accounts' sealed data. */
+  identityUrl: string;
 }
 
 export interface AppConfigs {
@@ -136,11 +144,12 @@ const GATEWAY = [
   'RATE_LIMIT_WRITES_PER_MINUTE',
   'LIVE_STREAMS_PER_CLIENT',
   'IMPORT_MAX_MEGABYTES',
+  'INTERNAL_PORT',
 ] as const;
 
-const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS', 'BLOG_TITLE'] as const;
+const POSTS = [...BASE, 'COMMENTS_AUTO_CLOSE_DAYS', 'BLOG_TITLE', 'IDENTITY_URL'] as const;
 
-const COMMENTS = [...BASE, 'PERSONAL_DATA_RETENTION_DAYS'] as const;
+const COMMENTS = [...BASE, 'PERSONAL_DATA_RETENTION_DAYS', 'IDENTITY_URL'] as const;
 
 const NOTIFICATIONS = [
   ...BASE,
@@ -149,6 +158,7 @@ const NOTIFICATIONS = [
   'TOKEN_SECRET',
   'PUBLIC_BASE_URL',
   'COMMENTS_URL',
+  'IDENTITY_URL',
   'DELIVERY_RETRY_BASE_MS',
   'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
   'WEBHOOK_ALLOWED_NETWORKS',
@@ -181,6 +191,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       },
       liveStreams: { perClient: v.LIVE_STREAMS_PER_CLIENT },
       imports: { maxBytes: v.IMPORT_MAX_MEGABYTES * 1024 * 1024 },
+      internal: { port: v.INTERNAL_PORT },
     };
   },
   posts: (env) => {
@@ -190,6 +201,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       app: 'posts',
       commentsAutoCloseDays: v.COMMENTS_AUTO_CLOSE_DAYS,
       blogTitle: v.BLOG_TITLE,
+      identityUrl: v.IDENTITY_URL,
     };
   },
   comments: (env) => {
@@ -198,6 +210,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       ...base('comments', v),
       app: 'comments',
       personalData: { retentionDays: v.PERSONAL_DATA_RETENTION_DAYS },
+      identityUrl: v.IDENTITY_URL,
     };
   },
   notifications: (env) => {
@@ -209,6 +222,7 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
       tokens: { secret: v.TOKEN_SECRET },
       publicBaseUrl: v.PUBLIC_BASE_URL,
       commentsUrl: v.COMMENTS_URL,
+      identityUrl: v.IDENTITY_URL,
       delivery: { retryBaseDelayMs: v.DELIVERY_RETRY_BASE_MS },
       webhooks: {
         allowPrivateNetworks: v.WEBHOOK_ALLOW_PRIVATE_NETWORKS,

@@ -5,6 +5,7 @@ const SECRET = 'x'.repeat(32);
 const valid = {
   KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
   MONGODB_URI: 'mongodb://127.0.0.1:27017/parley_posts',
+  IDENTITY_URL: 'http://gateway:3100',
 };
 
 function problemsOf(action: () => unknown): Record<string, string> {
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig('notifications', {}));
     expect(Object.keys(problems).sort()).toEqual([
       'COMMENTS_URL',
+      'IDENTITY_URL',
       'KAFKA_BROKERS',
       'MONGODB_URI',
       'SMTP_URL',
@@ -80,6 +82,16 @@ describe('loadConfig', () => {
     expect(config.services.commentsUrl).toBe('http://comments:3002');
     expect(config.cors.origins).toEqual(['https://blog.example', 'https://www.blog.example']);
     expect(config.liveStreams).toEqual({ perClient: 10 });
+    expect(config.internal).toEqual({ port: 3100 });
+  });
+
+  it("gives the services the gateway's internal listener, where accounts' data is opened", () => {
+    expect(loadConfig('comments', valid).identityUrl).toBe('http://gateway:3100');
+    expect(loadConfig('posts', valid).identityUrl).toBe('http://gateway:3100');
+    const { IDENTITY_URL: _none, ...without } = valid;
+    expect(problemsOf(() => loadConfig('comments', without))).toEqual({
+      IDENTITY_URL: expect.stringMatching(/required/),
+    });
   });
 
   it('serves metrics on a port of their own, 9464 unless told', () => {

@@ -117,6 +117,13 @@ export const VARIABLES = {
     defaultValue: '9464',
     apps: ALL,
   },
+  INTERNAL_PORT: {
+    schema: port,
+    description:
+      "Port of the gateway's internal listener, where the services open an account's sealed address and name (`POST /v1/personal-data/opened`): reachable by the services only, never routed by the ingress or the public Service; 0 picks a free port.",
+    defaultValue: '3100',
+    apps: ['gateway'],
+  },
   SHUTDOWN_GRACE_MS: {
     schema: positiveInt,
     description:
@@ -191,6 +198,12 @@ export const VARIABLES = {
     description:
       'Internal base URL of the comments service. Notifications asks it to open the sealed names and addresses of guests (it keeps their keys).',
     apps: ['gateway', 'notifications'],
+  },
+  IDENTITY_URL: {
+    schema: httpUrl,
+    description:
+      "Internal base URL of the gateway's internal listener (its INTERNAL_PORT), which opens the sealed addresses and names of accounts (the gateway's identity keeps their keys).",
+    apps: ['posts', 'comments', 'notifications'],
   },
   NOTIFICATIONS_URL: {
     schema: httpUrl,

@@ -4,25 +4,42 @@ import {
   emailSchema,
   idSchema,
   isoTimeSchema,
+  personalDataSchema,
   roleSchema,
 } from './common.schemas';
 
+/**
+ * The sealed fields of account events, by the name each was sealed for: an account's address
+ * and display name are sealed with the account's key, which the gateway's identity keeps.
+ */
+export const ACCOUNT_PERSONAL_FIELDS = {
+  email: 'account.email',
+  displayName: 'account.display-name',
+} as const;
+export type AccountPersonalField =
+  (typeof ACCOUNT_PERSONAL_FIELDS)[keyof typeof ACCOUNT_PERSONAL_FIELDS];
+
 export const accountEvents = {
-  'parley.account.registered.v1': z.object({
+  /** v2: the address and the display name are sealed (v1 carried them in plaintext). */
+  'parley.account.registered.v2': z.object({
     accountId: idSchema,
-    email: emailSchema,
-    displayName: displayNameSchema,
+    /** Sealed with the account's key (field `account.email`); legacy plaintext in upcast v1 events. */
+    email: personalDataSchema(emailSchema),
+    /** Sealed with the account's key (field `account.display-name`), like the address. */
+    displayName: personalDataSchema(displayNameSchema),
     roles: z.array(roleSchema),
     registeredAt: isoTimeSchema,
   }),
-  'parley.account.email-verified.v1': z.object({
+  /** v2: the address is sealed, as in parley.account.registered.v2. */
+  'parley.account.email-verified.v2': z.object({
     accountId: idSchema,
-    email: emailSchema,
+    email: personalDataSchema(emailSchema),
     verifiedAt: isoTimeSchema,
   }),
-  'parley.account.display-name-changed.v1': z.object({
+  /** v2: the name is sealed, as in parley.account.registered.v2. */
+  'parley.account.display-name-changed.v2': z.object({
     accountId: idSchema,
-    displayName: displayNameSchema,
+    displayName: personalDataSchema(displayNameSchema),
     changedAt: isoTimeSchema,
   }),
   'parley.account.roles-changed.v1': z.object({
@@ -108,3 +125,13 @@ export const accountPrivateEvents = {
     expiresAt: isoTimeSchema,
   }),
 };
+
+/**
+ * v1 account events carried the address and the display name in plaintext: they read as v2
+ * with those values as they were, which every reader of a sealed field takes as legacy plaintext.
+ */
+export const accountUpcasters = [
+  'parley.account.registered',
+  'parley.account.email-verified',
+  'parley.account.display-name-changed',
+].map((type) => ({ from: `${type}.v1`, to: `${type}.v2`, upcast: (data: unknown) => data }));

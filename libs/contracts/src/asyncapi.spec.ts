@@ -24,7 +24,7 @@ describe('the AsyncAPI document', () => {
       );
       expect(document.channels[`${topic}Dlq`]?.address).toBe(`${TOPICS[topic]}.dlq`);
     }
-    const posted = document.components.messages['parley.comment.posted.v2'];
+    const posted = document.components.messages['parley.comment.posted.v3'];
     expect(Object.keys(posted?.payload.properties ?? {})).toEqual(
       expect.arrayContaining(['commentId', 'postId', 'ancestorIds', 'author', 'status']),
     );

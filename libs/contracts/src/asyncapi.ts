@@ -49,7 +49,7 @@ function headersSchema(): JsonObject {
       [CE_HEADERS.source]: stringHeader(
         'The service that appended the event, e.g. /parley/comments.',
       ),
-      [CE_HEADERS.type]: stringHeader('Versioned event type, e.g. parley.comment.posted.v2.'),
+      [CE_HEADERS.type]: stringHeader('Versioned event type, e.g. parley.comment.posted.v3.'),
       [CE_HEADERS.subject]: stringHeader('The stream (aggregate instance); also the message key.'),
       [CE_HEADERS.time]: stringHeader('When the event was appended (RFC 3339).'),
       [CE_HEADERS.streamVersion]: stringHeader('Position of the event in its stream, from 1.'),

@@ -16,7 +16,11 @@ export const commentAuthorSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('account'),
     accountId: idSchema,
-    displayName: displayNameSchema,
+    /**
+     * Only in events written before v3: an account's name belongs to the account (sealed in its
+     * events); readers take it from the account events, by accountId.
+     */
+    displayName: displayNameSchema.optional(),
   }),
   z.object({
     kind: z.literal('guest'),
@@ -56,8 +60,11 @@ const ref = { commentId: idSchema, postId: idSchema };
 const byModerator = { by: idSchema, at: isoTimeSchema };
 
 export const commentEvents = {
-  /** v2: a guest author's name, email and website are sealed (v1 carried them in plaintext). */
-  'parley.comment.posted.v2': z.object({
+  /**
+   * v3: an account author is named by id only (v2 copied the account's name); v2: a guest
+   * author's name, email and website are sealed (v1 carried them in plaintext).
+   */
+  'parley.comment.posted.v3': z.object({
     ...ref,
     parentId: idSchema.nullable(),
     /** Every ancestor, the thread's root first and the parent last: no lookup needed downstream. */
@@ -158,6 +165,11 @@ export const commentUpcasters = [
   {
     from: 'parley.comment.posted.v1',
     to: 'parley.comment.posted.v2',
+    upcast: (data: unknown) => data,
+  },
+  {
+    from: 'parley.comment.posted.v2',
+    to: 'parley.comment.posted.v3',
     upcast: (data: unknown) => data,
   },
 ];

@@ -22,7 +22,7 @@ const attributes = {
 
 describe('event registry', () => {
   it('knows the topic of each published type and keeps private types off the bus', () => {
-    expect(topicOfType('parley.comment.posted.v2')).toBe('comments');
+    expect(topicOfType('parley.comment.posted.v3')).toBe('comments');
     expect(topicOfType('parley.comment-settings.changed.v1')).toBe('comments');
     // An older version travels where its newest does: a commit appended before an upgrade.
     expect(topicOfType('parley.comment.posted.v1')).toBe('comments');
@@ -113,18 +113,18 @@ describe('event registry', () => {
 
     it('reads as v2 with its plaintext kept as it was written', () => {
       const event = parseEvent({ ...comment, type: 'parley.comment.posted.v1' }, v1);
-      expect(event.type).toBe('parley.comment.posted.v2');
+      expect(event.type).toBe('parley.comment.posted.v3');
       expect(event.data).toEqual(v1);
     });
 
     it('v2 takes sealed values, and no value that is neither sealed nor a well-formed plaintext', () => {
       const sealed = 'pd1.k1.AAAAAAAAAAAAAAAA.Z3Vz.AAAAAAAAAAAAAAAAAAAAAA';
       const author = { kind: 'guest', guestId: 'g1', name: sealed, email: sealed, url: sealed };
-      const event = parseEvent({ ...comment, type: 'parley.comment.posted.v2' }, { ...v1, author });
+      const event = parseEvent({ ...comment, type: 'parley.comment.posted.v3' }, { ...v1, author });
       expect(event.data).toMatchObject({ author });
       expect(() =>
         parseEvent(
-          { ...comment, type: 'parley.comment.posted.v2' },
+          { ...comment, type: 'parley.comment.posted.v3' },
           { ...v1, author: { ...author, email: 'not an address' } },
         ),
       ).toThrow(EventSchemaError);

@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { accountEvents, accountPrivateEvents } from './accounts.events';
+import { accountEvents, accountPrivateEvents, accountUpcasters } from './accounts.events';
 import { commentEvents, commentPrivateEvents, commentUpcasters } from './comments.events';
 import { type EnvelopeAttributes, type EventEnvelope } from './envelope';
 import {
@@ -37,7 +37,7 @@ export const EVENT_SCHEMAS = {
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.output<(typeof EVENT_SCHEMAS)[T]>;
 
-/** A typed envelope: `EventOf<'parley.comment.posted.v2'>` has that event's `data`. */
+/** A typed envelope: `EventOf<'parley.comment.posted.v3'>` has that event's `data`. */
 export type EventOf<T extends EventType> = EventEnvelope<T, EventData<T>>;
 export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];
 
@@ -134,7 +134,11 @@ export class Upcasters {
 }
 
 /** The platform's upcasters: every consumer handles the newest version of each event only. */
-export const UPCASTERS = new Upcasters([...commentUpcasters, ...notificationUpcasters]);
+export const UPCASTERS = new Upcasters([
+  ...accountUpcasters,
+  ...commentUpcasters,
+  ...notificationUpcasters,
+]);
 
 /**
  * Validates an event where it enters a process (from Kafka, from a store) and

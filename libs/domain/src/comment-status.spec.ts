@@ -6,7 +6,7 @@ const moderation = { ...ref, by: 'm1', at: '2026-01-01T00:00:00.000Z' };
 
 function posted(status: 'approved' | 'pending' | 'spam'): CommentStreamEvent {
   return {
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       ...ref,
       parentId: null,
@@ -39,7 +39,7 @@ const unchanged: After = { pending: 'pending', approved: 'approved', spam: 'spam
 
 /** Every event of a comment's stream, and the status it leaves from each status before it. */
 const table: Record<CommentStreamEvent['type'], [string, CommentStreamEvent, After][]> = {
-  'parley.comment.posted.v2': [
+  'parley.comment.posted.v3': [
     ['posted approved', posted('approved'), always('approved')],
     ['posted held', posted('pending'), always('pending')],
     ['posted as spam', posted('spam'), always('spam')],

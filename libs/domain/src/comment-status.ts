@@ -2,7 +2,7 @@ import type { CommentStatus, DomainEvent } from '@parley/contracts';
 
 /** The events of one comment's stream, the only ones that can move its status. */
 export type CommentStreamEvent = DomainEvent<
-  | 'parley.comment.posted.v2'
+  | 'parley.comment.posted.v3'
   | 'parley.comment.approved.v1'
   | 'parley.comment.unapproved.v1'
   | 'parley.comment.marked-spam.v1'
@@ -24,7 +24,7 @@ export function commentStatusAfter(
   event: CommentStreamEvent,
 ): CommentStatus {
   switch (event.type) {
-    case 'parley.comment.posted.v2':
+    case 'parley.comment.posted.v3':
       return event.data.status;
     case 'parley.comment.approved.v1':
       return 'approved';

@@ -7,7 +7,7 @@ const renamed = (displayName: string) =>
     specversion: '1.0',
     id: `e-${displayName}`,
     source: '/parley/gateway',
-    type: 'parley.account.display-name-changed.v1',
+    type: 'parley.account.display-name-changed.v2',
     subject: 'account-bo',
     time: '2026-11-24T12:00:00.000Z',
     datacontenttype: 'application/json',

@@ -1,4 +1,4 @@
-import type { TopicEvent, TopicKey } from '@parley/contracts';
+import type { OpenedPersonalData, PersonalField, TopicEvent, TopicKey } from '@parley/contracts';
 import type { PersonKeyStore } from '@parley/privacy';
 import type { Document, DocumentCollection, DocumentStore, IndexSpec } from './document-store.port';
 
@@ -11,6 +11,15 @@ export interface ProjectionDb {
 export interface ProjectionContext {
   /** The keys of the personal data the service owns, to open the sealed values of its events. */
   readonly personKeys?: PersonKeyStore;
+  /**
+   * Opens the sealed values of the events it reads through the service that keeps their keys
+   * (an account's through the gateway's identity), once, when they are projected.
+   */
+  readonly personalData?: {
+    open(
+      values: readonly { readonly field: PersonalField; readonly value: string }[],
+    ): Promise<OpenedPersonalData[]>;
+  };
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './decider-spec';
 export * from './log-level';
 export * from './index-coverage';
 export * from './raw-bytes';
+export * from './free-port';

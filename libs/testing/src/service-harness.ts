@@ -62,6 +62,8 @@ export async function startServiceHarness(
   if (mode === 'distributed') {
     const servers = options.servers ?? testInfra();
     const config = loadConfig('posts', {
+      // Only its infrastructure is used: no account's data is opened through it.
+      IDENTITY_URL: 'http://127.0.0.1:9',
       KAFKA_BROKERS: servers.kafkaBrokers.join(','),
       MONGODB_URI: servers.mongoUri(definition.name),
       KAFKA_TOPIC_PREFIX:

@@ -98,7 +98,7 @@ export function commentView(comment: Comment, shown: ShownAuthor): CommentView {
         ? {
             kind: 'account',
             accountId: author.accountId,
-            name: author.displayName,
+            name: shown.name,
             url: null,
             avatarSeed: avatarSeedOf(authorKey),
           }
@@ -160,15 +160,21 @@ export class CommentUseCases {
     private readonly cipher: PersonalDataCipher,
   ) {}
 
-  /** The writer as events record them: a guest's name, email and website sealed with their key. */
+  /**
+   * The writer as events record them: a guest's name, email and website sealed with their key;
+   * an account by id only (its name is the account's, in the account events).
+   */
   private async authorOf(writer: CommentWriter): Promise<CommentAuthor> {
     if (writer.kind === 'guest') return sealGuest(this.cipher, writer);
-    return { kind: 'account', accountId: writer.accountId, displayName: writer.displayName };
+    return { kind: 'account', accountId: writer.accountId };
   }
 
-  /** What the answer shows of a comment's author, a guest's opened from the event. */
+  /** What the answer shows of a comment's author: a guest's opened from the event, an account's current name. */
   private async shownAuthor(author: CommentAuthor): Promise<ShownAuthor> {
-    if (author.kind === 'account') return { name: author.displayName, url: null };
+    if (author.kind === 'account') {
+      const name = author.displayName ?? (await this.threads.accountName(author.accountId));
+      return { name: name ?? ERASED_PERSON_NAME, url: null };
+    }
     const { name, url } = await openGuest(this.cipher, author);
     return { name, url };
   }

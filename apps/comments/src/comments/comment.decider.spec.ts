@@ -99,11 +99,11 @@ function postCommand(changes: Partial<PostComment> = {}): PostComment {
   };
 }
 
-type Posted = EventData<'parley.comment.posted.v2'>;
+type Posted = EventData<'parley.comment.posted.v3'>;
 
 function posted(changes: Partial<Posted> = {}): CommentEvent {
   return {
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       commentId: 'c-1',
       postId: 'post-1',

@@ -369,7 +369,7 @@ function decidePost(
   );
   return [
     {
-      type: 'parley.comment.posted.v2',
+      type: 'parley.comment.posted.v3',
       data: {
         commentId: command.commentId,
         postId: post.postId,
@@ -432,7 +432,7 @@ function decideImport(
   const ref = { commentId: command.commentId, postId: post.postId };
   const events: CommentEvent[] = [
     {
-      type: 'parley.comment.posted.v2',
+      type: 'parley.comment.posted.v3',
       data: {
         ...ref,
         ...lineage,
@@ -609,7 +609,7 @@ function remember(comment: Comment): Comment['statusBeforeRemoval'] {
 }
 
 function evolve(state: CommentState, event: CommentEvent): CommentState {
-  if (event.type === 'parley.comment.posted.v2') {
+  if (event.type === 'parley.comment.posted.v3') {
     const d = event.data;
     return {
       commentId: d.commentId,

@@ -11,7 +11,7 @@ const spec = deciderSpec(commentLikeDecider, () => NOW);
 
 const comment = (changes: Partial<Comment> = {}): Comment => ({
   ...commentDecider.evolve(null, {
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       commentId: 'c-1',
       postId: 'post-1',

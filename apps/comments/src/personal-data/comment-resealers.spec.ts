@@ -24,12 +24,12 @@ async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
   return commits;
 }
 
-function postedIn(commits: Commit[], commentId: string): EventOf<'parley.comment.posted.v2'> {
+function postedIn(commits: Commit[], commentId: string): EventOf<'parley.comment.posted.v3'> {
   const event = commits
     .flatMap((c) => c.events)
     .map(reviveEnvelope)
-    .find((e) => e.type === 'parley.comment.posted.v2' && e.data.commentId === commentId);
-  if (event?.type !== 'parley.comment.posted.v2') throw new Error(`no comment ${commentId}`);
+    .find((e) => e.type === 'parley.comment.posted.v3' && e.data.commentId === commentId);
+  if (event?.type !== 'parley.comment.posted.v3') throw new Error(`no comment ${commentId}`);
   return event;
 }
 
@@ -66,7 +66,7 @@ async function oldLog() {
   const template = reviveEnvelope(
     plaintextCommentCommit({ commentId: 'c3', postId: 'p1', body: 'Ok', postedAt: at, ...sam })
       .events[0]!,
-  ) as EventOf<'parley.comment.posted.v2'>;
+  ) as EventOf<'parley.comment.posted.v3'>;
   const author = await sealGuest(new PersonalDataCipher(keys), {
     kind: 'guest',
     guestId: guestIdOf(sam.email),
@@ -75,7 +75,7 @@ async function oldLog() {
   await log.append(
     'comment-c3',
     0,
-    [{ type: 'parley.comment.posted.v2', data: { ...template.data, author } }],
+    [{ type: 'parley.comment.posted.v3', data: { ...template.data, author } }],
     context,
   );
   return { log, keys };
@@ -111,7 +111,7 @@ describe('the comments log migrated to a new store', () => {
     const copied = await commitsOf(to.log);
     const c1 = postedIn(copied, 'c1');
     expect(copied.find((c) => c.id === 'comment-c1@1')?.events[0]?.type).toBe(
-      'parley.comment.posted.v2',
+      'parley.comment.posted.v3',
     );
     const author = c1.data.author as Extract<typeof c1.data.author, { kind: 'guest' }>;
     expect([author.name, author.email, author.url].every(isSealedValue)).toBe(true);

@@ -37,8 +37,8 @@ async function writerOf(
   stream: readonly AnyEvent[],
   context: ResealContext,
 ): Promise<{ person: PersonRef; cipher: PersonalDataCipher }> {
-  const posted = stream.find((e) => e.type === 'parley.comment.posted.v2');
-  if (posted?.type !== 'parley.comment.posted.v2')
+  const posted = stream.find((e) => e.type === 'parley.comment.posted.v3');
+  if (posted?.type !== 'parley.comment.posted.v3')
     return { person: NOBODY, cipher: context.shredder };
   const { author } = posted.data;
   if (erasedIn(stream, author)) return { person: NOBODY, cipher: context.shredder };
@@ -65,12 +65,20 @@ async function resealGuest(author: GuestAuthor, context: ResealContext): Promise
 
 /**
  * The comments service's events with personal data written in plaintext before it was sealed:
- * a guest's name, email and website, and (had any been kept so) an origin's IP and user agent.
+ * a guest's name, email and website, and (had any been kept so) an origin's IP and user agent;
+ * an account author's name, which v3 events no longer copy, is dropped.
  */
 export const commentResealers: Resealers = {
-  'parley.comment.posted.v2': async (event, context) => {
+  'parley.comment.posted.v3': async (event, context) => {
     const { author } = event.data;
-    if (author.kind !== 'guest') return { data: event.data, sealed: 0 };
+    // An account's name, copied into comments before v3, is the account's: it is left out.
+    if (author.kind === 'account')
+      return author.displayName === undefined
+        ? { data: event.data, sealed: 0 }
+        : {
+            data: { ...event.data, author: { kind: 'account', accountId: author.accountId } },
+            sealed: 1,
+          };
     const legacy = [author.name, author.email, author.url].filter(isLegacy).length;
     if (legacy === 0) return { data: event.data, sealed: 0 };
     return {

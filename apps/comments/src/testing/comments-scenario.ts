@@ -126,6 +126,26 @@ export function commentsScenario(mode: HarnessMode): void {
         mode,
         { clock, ...(dataDir ? { dataDir } : {}) },
       );
+      // Comments name an account by id: the name shown is the one its account events bring.
+      for (const who of [ann, bea, cy, dee, mo, root, account('eve')])
+        await publishEvents(
+          service.infra.bus,
+          service.infra.topicName('accounts'),
+          '/parley/gateway',
+          `account-${who.accountId}`,
+          [
+            {
+              type: 'parley.account.registered.v2',
+              data: {
+                accountId: who.accountId,
+                email: `${who.accountId}@example.com`,
+                displayName: who.displayName,
+                roles: who.roles,
+                registeredAt: clock().toISOString(),
+              },
+            },
+          ],
+        );
     });
 
     afterAll(async () => {
@@ -220,7 +240,7 @@ export function commentsScenario(mode: HarnessMode): void {
 
       const { events } = await service.infra.eventStore.readStream(`comment-${mine.id}`);
       const [postedEvent] = events;
-      if (postedEvent?.type !== 'parley.comment.posted.v2') throw new Error('a posted event');
+      if (postedEvent?.type !== 'parley.comment.posted.v3') throw new Error('a posted event');
       const author = postedEvent.data.author;
       if (author.kind !== 'guest') throw new Error('a guest');
       const stored = JSON.stringify(events).toLowerCase();
@@ -985,7 +1005,7 @@ export function commentsScenario(mode: HarnessMode): void {
         'account-dee',
         [
           {
-            type: 'parley.account.display-name-changed.v1',
+            type: 'parley.account.display-name-changed.v2',
             data: { accountId: 'dee', displayName: 'Dee Dee', changedAt: clock().toISOString() },
           },
         ],

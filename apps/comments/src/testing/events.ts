@@ -2,7 +2,7 @@ import type { DomainEvent, EventData } from '@parley/contracts';
 
 export interface PostedOptions {
   postId?: string;
-  parent?: EventData<'parley.comment.posted.v2'> | null;
+  parent?: EventData<'parley.comment.posted.v3'> | null;
   accountId?: string;
   guest?: { name: string; email: string };
   status?: 'approved' | 'pending' | 'spam';
@@ -16,11 +16,11 @@ export interface PostedOptions {
 export function commentPosted(
   commentId: string,
   options: PostedOptions = {},
-): DomainEvent<'parley.comment.posted.v2'> {
+): DomainEvent<'parley.comment.posted.v3'> {
   const parent = options.parent ?? null;
   const status = options.status ?? 'approved';
   return {
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       commentId,
       postId: options.postId ?? parent?.postId ?? 'post-1',

@@ -75,7 +75,7 @@ function setup(keys: Promise<PersonKeyStore> = EmbeddedPersonKeyStore.open()) {
     const personKeys = await keys;
     for (const event of events) await threadProjection.apply(event as Fed, db, { personKeys });
   };
-  const posted = new Map<string, EventData<'parley.comment.posted.v2'>>();
+  const posted = new Map<string, EventData<'parley.comment.posted.v3'>>();
   /** Posts a comment (below `parent` when given) and returns its envelope. */
   const post = (id: string, options: PostedOptions & { parentOf?: string } = {}) => {
     const event = commentPosted(id, {
@@ -146,7 +146,7 @@ describe('the thread read model', () => {
     const t = setup();
     const first = t.post('c01', { postedAt: '2026-11-20T08:00:00.000Z' });
     const [imported] = first;
-    if (imported?.type !== 'parley.comment.posted.v2') throw new Error('a posted event');
+    if (imported?.type !== 'parley.comment.posted.v3') throw new Error('a posted event');
     imported.data.imported = { system: 'wordpress', site: 'https://old.example', id: '904' };
     await t.apply([
       ...first,
@@ -355,7 +355,7 @@ describe('the thread read model', () => {
       t.envelopes(
         'account-bea',
         {
-          type: 'parley.account.registered.v1',
+          type: 'parley.account.registered.v2',
           data: {
             accountId: 'bea',
             email: 'bea@example.com',
@@ -365,7 +365,7 @@ describe('the thread read model', () => {
           },
         },
         {
-          type: 'parley.account.display-name-changed.v1',
+          type: 'parley.account.display-name-changed.v2',
           data: {
             accountId: 'bea',
             displayName: 'Beatrice',
@@ -415,7 +415,7 @@ describe('the thread read model', () => {
     live.use(threadProjection, 1);
     const queries = new ThreadQueries(live);
     const id = (n: number) => `c${String(n).padStart(4, '0')}`;
-    const parents = new Map<string, EventData<'parley.comment.posted.v2'>>();
+    const parents = new Map<string, EventData<'parley.comment.posted.v3'>>();
     for (let n = 1; n <= 1000; n++) {
       // 20 threads of 50 comments, each reply answering one of the five before it.
       const start = n - ((n - 1) % 50);

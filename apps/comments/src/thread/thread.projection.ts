@@ -6,6 +6,7 @@ import {
   wordpressIdOf,
 } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
+import { openAccountEventFor } from '@parley/platform';
 import {
   applyToOwnedDocument,
   type Document,
@@ -46,8 +47,9 @@ function evolveComment(
   current: ThreadCommentDocument | null,
   event: CommentStreamEnvelope,
   guest: OpenedGuest | null,
+  accountName: string,
 ): Doc | null {
-  if (event.type === 'parley.comment.posted.v2') {
+  if (event.type === 'parley.comment.posted.v3') {
     const d = event.data;
     const authorKey = authorKeyOfComment(d.author);
     return {
@@ -63,7 +65,7 @@ function evolveComment(
           ? {
               kind: 'account',
               accountId: d.author.accountId,
-              name: d.author.displayName,
+              name: accountName,
               url: null,
             }
           : { kind: 'guest', accountId: null, name: guest?.name ?? '', url: guest?.url ?? null },
@@ -220,10 +222,23 @@ async function guestOf(
   event: CommentStreamEnvelope,
   context: ProjectionContext | undefined,
 ): Promise<OpenedGuest | null> {
-  if (event.type !== 'parley.comment.posted.v2' || event.data.author.kind !== 'guest') return null;
+  if (event.type !== 'parley.comment.posted.v3' || event.data.author.kind !== 'guest') return null;
   if (!context?.personKeys)
     throw new Error('The thread projection opens guests’ personal data with the person keys');
   return openGuest(new PersonalDataCipher(context.personKeys), event.data.author);
+}
+
+/**
+ * The name of a posted event's account author: the account's, from the authors the account
+ * events feed (v3 events name an account by id only); the queries show the current one anyway.
+ */
+async function accountNameOf(event: CommentStreamEnvelope, db: ProjectionDb): Promise<string> {
+  if (event.type !== 'parley.comment.posted.v3' || event.data.author.kind !== 'account') return '';
+  if (event.data.author.displayName !== undefined) return event.data.author.displayName;
+  const author = await db
+    .collection<AuthorNameDocument>(C.authors)
+    .findOne({ _id: event.data.author.accountId });
+  return author?.displayName ?? '';
 }
 
 async function applyCommentEvent(
@@ -234,8 +249,9 @@ async function applyCommentEvent(
   const comments = db.collection<ThreadCommentDocument>(C.comments);
   const { commentId } = event.data;
   const guest = await guestOf(event, context);
+  const accountName = await accountNameOf(event, db);
   await applyToOwnedDocument<ThreadCommentDocument>(comments, commentId, event, (current) =>
-    evolveComment(current, event, guest),
+    evolveComment(current, event, guest, accountName),
   );
   const doc = await comments.findOne({ _id: commentId });
   if (!doc) return;
@@ -283,13 +299,16 @@ async function applyLikeEvent(
 }
 
 async function applyAccountEvent(
-  event: Envelope<
-    | 'parley.account.registered.v1'
-    | 'parley.account.display-name-changed.v1'
+  sealed: Envelope<
+    | 'parley.account.registered.v2'
+    | 'parley.account.display-name-changed.v2'
     | 'parley.account.erased.v1'
   >,
   db: ProjectionDb,
+  context: ProjectionContext | undefined,
 ) {
+  // Opened once, through the gateway's identity: the authors keep the name in plaintext.
+  const event = await openAccountEventFor(sealed, context);
   const { accountId } = event.data;
   const displayName =
     event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
@@ -346,7 +365,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
   },
   async apply(event, db, context) {
     switch (event.type) {
-      case 'parley.comment.posted.v2':
+      case 'parley.comment.posted.v3':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
       case 'parley.comment.marked-spam.v1':
@@ -359,13 +378,13 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
         return applyLikeEvent(event, db);
-      case 'parley.account.registered.v1':
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.registered.v2':
+      case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':
-        return applyAccountEvent(event, db);
+        return applyAccountEvent(event, db, context);
       // Settings are read from their stream; addresses and roles do not show in threads.
       case 'parley.comment-settings.changed.v1':
-      case 'parley.account.email-verified.v1':
+      case 'parley.account.email-verified.v2':
       case 'parley.account.roles-changed.v1':
       case 'parley.session.ended.v1':
         return;

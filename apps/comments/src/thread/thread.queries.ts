@@ -472,6 +472,12 @@ export class ThreadQueries {
     return docs.map((doc) => doc._id);
   }
 
+  /** An account's current name as the account events gave it; null before any reached this service. */
+  async accountName(accountId: string): Promise<string | null> {
+    const doc = await this.collection<AuthorNameDocument>(C.authors).findOne({ _id: accountId });
+    return doc?.displayName ?? null;
+  }
+
   /** Like counts, the viewer's likes and authors' current names of many comments: three queries. */
   private async decorations(
     docs: readonly ThreadCommentDocument[],

@@ -3,10 +3,10 @@ import type { DomainEvent, Role } from '@parley/contracts';
 import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
 
 export type AccountEvent = DomainEvent<
-  | 'parley.account.registered.v1'
+  | 'parley.account.registered.v2'
   | 'parley.credentials.password-set.v1'
-  | 'parley.account.email-verified.v1'
-  | 'parley.account.display-name-changed.v1'
+  | 'parley.account.email-verified.v2'
+  | 'parley.account.display-name-changed.v2'
   | 'parley.account.roles-changed.v1'
   | 'parley.credentials.reset-requested.v1'
   | 'parley.account.erased.v1'
@@ -79,7 +79,7 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
   initialState: initial,
   evolve(state, event) {
     switch (event.type) {
-      case 'parley.account.registered.v1':
+      case 'parley.account.registered.v2':
         return {
           ...state,
           exists: true,
@@ -102,9 +102,9 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
           ...state,
           resets: { ...state.resets, [event.data.resetId]: event.data.expiresAt },
         };
-      case 'parley.account.email-verified.v1':
+      case 'parley.account.email-verified.v2':
         return { ...state, emailVerified: true };
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.display-name-changed.v2':
         return { ...state, displayName: event.data.displayName };
       case 'parley.account.roles-changed.v1':
         return { ...state, roles: event.data.roles };
@@ -121,7 +121,7 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
         return domainError('AccountExists', 'This account exists already');
       return [
         {
-          type: 'parley.account.registered.v1',
+          type: 'parley.account.registered.v2',
           data: {
             accountId: command.accountId,
             email: command.email,
@@ -160,7 +160,7 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
         if (state.emailVerified) return [];
         return [
           {
-            type: 'parley.account.email-verified.v1',
+            type: 'parley.account.email-verified.v2',
             data: { accountId: state.accountId, email: state.email, verifiedAt: at },
           },
         ];
@@ -168,7 +168,7 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
         if (command.displayName === state.displayName) return [];
         return [
           {
-            type: 'parley.account.display-name-changed.v1',
+            type: 'parley.account.display-name-changed.v2',
             data: { accountId: state.accountId, displayName: command.displayName, changedAt: at },
           },
         ];

@@ -1,6 +1,7 @@
 import type { Role } from '@parley/contracts';
 import { ERASED_PERSON_NAME } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+import { openAccountEventFor } from '@parley/platform';
 
 export interface AccountDirectoryEntry extends Versioned {
   displayName: string;
@@ -14,13 +15,15 @@ export const ACCOUNTS_DIRECTORY: Projection<'accounts'> = {
   name: 'accounts-directory',
   topics: ['accounts'],
   collections: { accounts: [{ keys: { registeredAt: -1 } }] },
-  async apply(event, db) {
-    if (event.type === 'parley.session.ended.v1') return;
+  async apply(sealed, db, context) {
+    if (sealed.type === 'parley.session.ended.v1') return;
+    // Opened once here: the directory keeps the name in plaintext, and drops it on erasure.
+    const event = await openAccountEventFor(sealed, context);
     const accounts = db.collection<AccountDirectoryEntry>('accounts');
     const id = event.data.accountId;
     await applyToOwnedDocument<AccountDirectoryEntry>(accounts, id, event, (current) => {
       switch (event.type) {
-        case 'parley.account.registered.v1':
+        case 'parley.account.registered.v2':
           return {
             _id: id,
             displayName: event.data.displayName,
@@ -28,9 +31,9 @@ export const ACCOUNTS_DIRECTORY: Projection<'accounts'> = {
             emailVerified: false,
             registeredAt: event.data.registeredAt,
           };
-        case 'parley.account.email-verified.v1':
+        case 'parley.account.email-verified.v2':
           return current && { ...current, emailVerified: true };
-        case 'parley.account.display-name-changed.v1':
+        case 'parley.account.display-name-changed.v2':
           return current && { ...current, displayName: event.data.displayName };
         case 'parley.account.roles-changed.v1':
           return current && { ...current, roles: event.data.roles };

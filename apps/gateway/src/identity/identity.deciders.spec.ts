@@ -16,7 +16,7 @@ const session = deciderSpec(sessionDecider);
 const reservation = deciderSpec(reservationDecider);
 
 const registered: AccountEvent = {
-  type: 'parley.account.registered.v1',
+  type: 'parley.account.registered.v2',
   data: {
     accountId: 'a1',
     email: 'amy@example.com',
@@ -64,7 +64,7 @@ describe('the account decider', () => {
 
   it('verifies the address the link was sent to, once', () => {
     const verified: AccountEvent = {
-      type: 'parley.account.email-verified.v1',
+      type: 'parley.account.email-verified.v2',
       data: { accountId: 'a1', email: 'amy@example.com', verifiedAt: at },
     };
     account
@@ -87,7 +87,7 @@ describe('the account decider', () => {
       .when({ type: 'ChangeDisplayName', displayName: 'Amy P.' })
       .then([
         {
-          type: 'parley.account.display-name-changed.v1',
+          type: 'parley.account.display-name-changed.v2',
           data: { accountId: 'a1', displayName: 'Amy P.', changedAt: at },
         },
       ]);

@@ -31,6 +31,7 @@ import { accountPerson, type PersonKeyStore } from '@parley/privacy';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import { type Account, type AccountError, accountDecider } from './account.decider';
+import { identityStore } from './account-personal-data';
 import {
   type AccessClaims,
   TokenSigner,
@@ -166,7 +167,10 @@ export async function eraseAccount(
   return { erased: outcome.events.length > 0, endedSessions, keysDestroyed };
 }
 
-/** The account that holds an address and has proved it, from the identity event store; null when none does. */
+/**
+ * The account that holds an address and has proved it, from the identity event store (opened:
+ * see identityStore); null when none does.
+ */
 export async function verifiedAccountByEmail(
   store: EventStore,
   emailInput: string,
@@ -181,7 +185,7 @@ export async function verifiedAccountByEmail(
   return account.exists && account.emailVerified ? accountView(account) : null;
 }
 
-/** The account that holds an address, verified or not, from the identity event store; null when none does. */
+/** The account that holds an address, verified or not, from the identity event store (opened); null when none does. */
 export async function accountByEmail(
   store: EventStore,
   emailInput: string,
@@ -211,9 +215,10 @@ export function accountView(account: Account): AccountView {
 @Injectable()
 export class IdentityService {
   readonly tokens: TokenSigner;
+  private readonly store: EventStore;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -222,6 +227,7 @@ export class IdentityService {
     @Inject(PERSON_KEYS) private readonly keys: PersonKeyStore,
   ) {
     this.tokens = new TokenSigner(options.jwtSecret, options.accessTtlSeconds);
+    this.store = identityStore(store, keys);
   }
 
   async register(input: {

@@ -1,5 +1,6 @@
 import { type Role, displayNameKey } from '@parley/contracts';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+import { openAccountEventFor } from '@parley/platform';
 
 export interface NameEntry extends Versioned {
   /** What the account's display name reads as (displayNameKey). */
@@ -15,10 +16,11 @@ export const STAFF_NAMES: Projection<'accounts'> = {
   name: 'staff-names',
   topics: ['accounts'],
   collections: { names: [{ keys: { nameKey: 1 } }] },
-  async apply(event, db) {
+  async apply(sealed, db, context) {
+    const event = await openAccountEventFor(sealed, context);
     const names = db.collection<NameEntry>('names');
     switch (event.type) {
-      case 'parley.account.registered.v1':
+      case 'parley.account.registered.v2':
         return void (await applyToOwnedDocument<NameEntry>(
           names,
           event.data.accountId,
@@ -29,7 +31,7 @@ export const STAFF_NAMES: Projection<'accounts'> = {
             staff: isStaff(event.data.roles),
           }),
         ));
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.display-name-changed.v2':
         return void (await applyToOwnedDocument<NameEntry>(
           names,
           event.data.accountId,
@@ -51,7 +53,7 @@ export const STAFF_NAMES: Projection<'accounts'> = {
           event,
           (current) => current && { ...current, nameKey: '', staff: false },
         ));
-      case 'parley.account.email-verified.v1':
+      case 'parley.account.email-verified.v2':
       case 'parley.session.ended.v1':
         return;
     }

@@ -5,6 +5,7 @@ import {
   createDistributedInfrastructure,
 } from '@parley/platform';
 import { runImportCommand } from '@parley/wordpress';
+import { identityStore } from '../identity/account-personal-data';
 import { verifiedAccountByEmail } from '../identity/identity.service';
 import { createServiceClients } from '../proxy/service-clients';
 import { IMPORT_CALL_TIMEOUT_MS, serviceImportTarget } from './service-import-target';
@@ -44,7 +45,8 @@ export const gatewayImportCommand: ServiceCommand<'gateway'> = async ({
           target: serviceImportTarget({
             posts: services.posts,
             comments: services.comments,
-            accountByEmail: (email) => verifiedAccountByEmail(infra.eventStore, email),
+            accountByEmail: (email) =>
+              verifiedAccountByEmail(identityStore(infra.eventStore, infra.personKeys), email),
             importer: OPERATOR_IMPORTER,
           }),
           close: () => infra.close(),

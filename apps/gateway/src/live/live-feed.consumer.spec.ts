@@ -1,3 +1,4 @@
+import type { LiveReadModels } from '@parley/readmodel';
 import type { EventOf, OpenedPersonalData } from '@parley/contracts';
 import type { PersonalDataOpener, PersonalDataValue } from '@parley/platform';
 import { StreamWriter } from '@parley/testing';
@@ -18,9 +19,9 @@ class Opener implements PersonalDataOpener {
   }
 }
 
-function postedBySealedGuest(): EventOf<'parley.comment.posted.v2'> {
+function postedBySealedGuest(): EventOf<'parley.comment.posted.v3'> {
   const [event] = new StreamWriter('comment-c1', '/parley/comments').next({
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       commentId: 'c1',
       postId: 'p1',
@@ -41,13 +42,18 @@ function postedBySealedGuest(): EventOf<'parley.comment.posted.v2'> {
       postedAt: '2026-11-24T12:00:00.000Z',
     },
   });
-  return event as EventOf<'parley.comment.posted.v2'>;
+  return event as EventOf<'parley.comment.posted.v3'>;
 }
+
+/** No account's name is read: these comments are by guests. */
+const GUESTS_ONLY = {} as unknown as LiveReadModels;
 
 async function liveAuthor(opener: Opener): Promise<unknown> {
   const published: LiveEvent[] = [];
   const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
-  await new LiveFeedConsumer(hub as unknown as LiveHub, opener).onPosted(postedBySealedGuest());
+  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, GUESTS_ONLY).onPosted(
+    postedBySealedGuest(),
+  );
   const [comment] = published;
   return comment?.type === 'comment' ? comment.data.author : undefined;
 }
@@ -108,7 +114,7 @@ function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
 async function liveNotifiedName(opener: Opener): Promise<unknown> {
   const published: LiveEvent[] = [];
   const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
-  await new LiveFeedConsumer(hub as unknown as LiveHub, opener).onNotification(
+  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, GUESTS_ONLY).onNotification(
     notifiedOfSealedGuest(),
   );
   const [notification] = published;

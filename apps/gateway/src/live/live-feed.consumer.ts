@@ -1,7 +1,14 @@
 import { Controller, Inject } from '@nestjs/common';
 import { COMMENT_PERSONAL_FIELDS as F, ERASED_PERSON_NAME, type EventOf } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
-import { openAuthorNames, PERSONAL_DATA_OPENER, type PersonalDataOpener } from '@parley/platform';
+import {
+  openAuthorNames,
+  PERSONAL_DATA_OPENER,
+  type PersonalDataOpener,
+  READ_MODELS,
+} from '@parley/platform';
+import type { LiveReadModels } from '@parley/readmodel';
+import { type AccountDirectoryEntry, ACCOUNTS_DIRECTORY } from '../identity/accounts.projection';
 import { LiveHub } from './live-hub';
 
 /** Events every gateway instance receives (a consumer group of its own), for its open streams. */
@@ -12,15 +19,25 @@ export class LiveFeedConsumer {
   constructor(
     private readonly hub: LiveHub,
     @Inject(PERSONAL_DATA_OPENER) private readonly personalData: PersonalDataOpener,
+    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
   ) {}
 
+  /** An account's current name, from the gateway's account directory (v3 events name it by id only). */
+  private async accountName(accountId: string): Promise<string> {
+    const account = await this.readModels
+      .db(ACCOUNTS_DIRECTORY.name)
+      .collection<AccountDirectoryEntry>('accounts')
+      .findOne({ _id: accountId });
+    return account?.displayName ?? ERASED_PERSON_NAME;
+  }
+
   /** The public view of a comment's author: a guest's name and website opened by comments, never the email. */
-  private async publicAuthor(author: EventOf<'parley.comment.posted.v2'>['data']['author']) {
+  private async publicAuthor(author: EventOf<'parley.comment.posted.v3'>['data']['author']) {
     if (author.kind === 'account')
       return {
         kind: 'account' as const,
         accountId: author.accountId,
-        name: author.displayName,
+        name: author.displayName ?? (await this.accountName(author.accountId)),
         url: null,
       };
     const [name, url] = await this.personalData.open([
@@ -36,8 +53,8 @@ export class LiveFeedConsumer {
     };
   }
 
-  @OnEvent('parley.comment.posted.v2', LIVE)
-  async onPosted(event: EventOf<'parley.comment.posted.v2'>): Promise<void> {
+  @OnEvent('parley.comment.posted.v3', LIVE)
+  async onPosted(event: EventOf<'parley.comment.posted.v3'>): Promise<void> {
     if (event.data.status !== 'approved') return;
     const author = await this.publicAuthor(event.data.author);
     this.hub.publish(`post:${event.data.postId}`, {

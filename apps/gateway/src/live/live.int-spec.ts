@@ -14,9 +14,9 @@ function posted(
   commentId: string,
   postId: string,
   status: 'approved' | 'pending',
-): DomainEvent<'parley.comment.posted.v2'> {
+): DomainEvent<'parley.comment.posted.v3'> {
   return {
-    type: 'parley.comment.posted.v2',
+    type: 'parley.comment.posted.v3',
     data: {
       commentId,
       postId,

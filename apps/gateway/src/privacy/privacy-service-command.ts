@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ServiceCommand, createDistributedInfrastructure } from '@parley/platform';
 import { createLogger } from '@parley/observability';
 import { destination } from 'pino';
+import { identityStore } from '../identity/account-personal-data';
 import { accountByEmail, accountIdByEmail, eraseAccount } from '../identity/identity.service';
 import { createServiceClients } from '../proxy/service-clients';
 import { erasePerson } from './person-erasure';
@@ -22,9 +23,10 @@ export const gatewayPrivacyCommand: ServiceCommand<'gateway'> = ({ config, args,
       const infra = await createDistributedInfrastructure(config, logger);
       const services = createServiceClients(config.services, logger);
       const context = { correlationId: randomUUID(), causationId: null };
+      const identity = identityStore(infra.eventStore, infra.personKeys);
       return {
         services,
-        accountByEmail: (email) => accountByEmail(infra.eventStore, email),
+        accountByEmail: (email) => accountByEmail(identity, email),
         publicBaseUrl: config.publicBaseUrl,
         now: () => new Date(),
         // The account is erased in the gateway's identity store; its events reach the topic
@@ -33,9 +35,9 @@ export const gatewayPrivacyCommand: ServiceCommand<'gateway'> = ({ config, args,
           erasePerson(
             services,
             {
-              accountIdByEmail: (email) => accountIdByEmail(infra.eventStore, email),
+              accountIdByEmail: (email) => accountIdByEmail(identity, email),
               erase: async (accountId) => {
-                const erased = await eraseAccount(infra.eventStore, infra.personKeys, accountId, {
+                const erased = await eraseAccount(identity, infra.personKeys, accountId, {
                   now: infra.clock,
                   context,
                 });

@@ -1,5 +1,6 @@
 import type { CommentStatus, EventData, NotifyChoice, Role } from '@parley/contracts';
 import { commentStatusAfter, ERASED_PERSON_NAME } from '@parley/domain';
+import { openAccountEventFor } from '@parley/platform';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 /** What the policy needs of an account: where to write, whether it may, what to call it. */
@@ -54,7 +55,7 @@ export function excerptOf(body: string, length = 280): string {
 }
 
 /** What the directory keeps of a posted comment, and what the policy knows of it on posting. */
-export function commentEntryOf(d: EventData<'parley.comment.posted.v2'>): Omit<CommentEntry, '_v'> {
+export function commentEntryOf(d: EventData<'parley.comment.posted.v3'>): Omit<CommentEntry, '_v'> {
   return {
     _id: d.commentId,
     postId: d.postId,
@@ -63,7 +64,8 @@ export function commentEntryOf(d: EventData<'parley.comment.posted.v2'>): Omit<C
     ancestorAuthorIds: d.ancestorAuthorIds,
     author:
       d.author.kind === 'account'
-        ? { kind: 'account', accountId: d.author.accountId, name: d.author.displayName }
+        ? // v3 names an account by id only: its name is in the accounts, from the account events.
+          { kind: 'account', accountId: d.author.accountId, name: d.author.displayName ?? '' }
         : { kind: 'guest', email: d.author.email, name: d.author.name },
     status: d.status,
     deleted: false,
@@ -85,11 +87,14 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
     posts: [],
     comments: [{ keys: { postId: 1 } }],
   },
-  async apply(event, db) {
+  async apply(sealed, db, context) {
+    // An account's address and name are opened once, through the gateway's identity: the
+    // directory keeps them in plaintext (the mailer needs the address) and drops them on erasure.
+    const event = await openAccountEventFor(sealed, context);
     switch (event.type) {
-      case 'parley.account.registered.v1':
-      case 'parley.account.email-verified.v1':
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.registered.v2':
+      case 'parley.account.email-verified.v2':
+      case 'parley.account.display-name-changed.v2':
       case 'parley.account.roles-changed.v1':
       case 'parley.account.erased.v1': {
         const id = event.data.accountId;
@@ -99,7 +104,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
           event,
           (current) => {
             switch (event.type) {
-              case 'parley.account.registered.v1':
+              case 'parley.account.registered.v2':
                 return {
                   _id: id,
                   email: event.data.email,
@@ -107,9 +112,9 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
                   displayName: event.data.displayName,
                   roles: event.data.roles,
                 };
-              case 'parley.account.email-verified.v1':
+              case 'parley.account.email-verified.v2':
                 return current && { ...current, email: event.data.email, emailVerified: true };
-              case 'parley.account.display-name-changed.v1':
+              case 'parley.account.display-name-changed.v2':
                 return current && { ...current, displayName: event.data.displayName };
               case 'parley.account.roles-changed.v1':
                 return current && { ...current, roles: event.data.roles };
@@ -170,7 +175,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
         });
         return;
       }
-      case 'parley.comment.posted.v2':
+      case 'parley.comment.posted.v3':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
       case 'parley.comment.marked-spam.v1':
@@ -185,7 +190,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
           id,
           event,
           (current) => {
-            if (event.type === 'parley.comment.posted.v2') return commentEntryOf(event.data);
+            if (event.type === 'parley.comment.posted.v3') return commentEntryOf(event.data);
             if (!current) return null;
             const moved = { ...current, status: commentStatusAfter(current.status, event) };
             switch (event.type) {

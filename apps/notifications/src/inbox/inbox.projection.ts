@@ -156,7 +156,7 @@ export const inboxProjection: Projection<'notifications' | 'comments'> = {
         );
         return;
       }
-      case 'parley.comment.posted.v2':
+      case 'parley.comment.posted.v3':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
       case 'parley.comment.marked-spam.v1':

@@ -10,8 +10,8 @@ export const POLICY = Symbol('notifications-policy');
 export class PolicyController {
   constructor(private readonly policy: PolicyService) {}
 
-  @OnEvent('parley.comment.posted.v2', POLICY)
-  async onPosted(event: EventOf<'parley.comment.posted.v2'>): Promise<void> {
+  @OnEvent('parley.comment.posted.v3', POLICY)
+  async onPosted(event: EventOf<'parley.comment.posted.v3'>): Promise<void> {
     await this.policy.onCommentPosted(event);
   }
 

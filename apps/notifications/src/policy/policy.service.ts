@@ -126,7 +126,10 @@ export class PolicyService {
     // Whoever an erased author was: nobody's subscriber, so nobody is spared or told as them.
     if (author.kind === 'erased') return { identity: null, name: ERASED_PERSON_NAME };
     if (author.kind === 'account')
-      return { identity: accountIdentity(author.accountId), name: author.name };
+      return {
+        identity: accountIdentity(author.accountId),
+        name: author.name || (await this.accountName(author.accountId)),
+      };
     const [email] = await this.personalData.open([{ field: F.authorEmail, value: author.email }]);
     if (email?.status !== 'plain') return { identity: null, name: ERASED_PERSON_NAME };
     return {
@@ -139,7 +142,16 @@ export class PolicyService {
     };
   }
 
-  async onCommentPosted(event: EventOf<'parley.comment.posted.v2'>): Promise<void> {
+  /** An account's current name, as the account events gave the directory. */
+  private async accountName(accountId: string): Promise<string> {
+    const account = await this.readModels
+      .db(DIRECTORY)
+      .collection<AccountEntry>('accounts')
+      .findOne({ _id: accountId });
+    return account?.displayName || ERASED_PERSON_NAME;
+  }
+
+  async onCommentPosted(event: EventOf<'parley.comment.posted.v3'>): Promise<void> {
     const d = event.data;
     // An imported comment was news on its own blog years ago: nobody is told, nor subscribed.
     if (d.imported) return;

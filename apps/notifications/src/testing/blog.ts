@@ -68,7 +68,7 @@ export class Blog {
     const email = `${accountId}@example.com`;
     const events: DomainEvent[] = [
       {
-        type: 'parley.account.registered.v1',
+        type: 'parley.account.registered.v2',
         data: {
           accountId,
           email,
@@ -80,7 +80,7 @@ export class Blog {
     ];
     if (options.verified ?? true)
       events.push({
-        type: 'parley.account.email-verified.v1',
+        type: 'parley.account.email-verified.v2',
         data: { accountId, email, verifiedAt: at },
       });
     await this.send('accounts', this.messages('accounts', `account-${accountId}`, events));
@@ -140,7 +140,7 @@ export class Blog {
       'comments',
       this.messages('comments', `comment-${id}`, [
         {
-          type: 'parley.comment.posted.v2',
+          type: 'parley.comment.posted.v3',
           data: {
             commentId: id,
             postId: input.postId,

@@ -4,10 +4,12 @@ import {
   type EventType,
   POST_LIKERS_SHOWN,
 } from '@parley/contracts';
+import { openAccountEventFor } from '@parley/platform';
 import {
   type Document,
   DuplicateKeyError,
   type Projection,
+  type ProjectionContext,
   type ProjectionDb,
   type Versioned,
   applyToOwnedDocument,
@@ -393,13 +395,16 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
 }
 
 async function applyAccountEvent(
-  event: Envelope<
-    | 'parley.account.registered.v1'
-    | 'parley.account.display-name-changed.v1'
+  sealed: Envelope<
+    | 'parley.account.registered.v2'
+    | 'parley.account.display-name-changed.v2'
     | 'parley.account.erased.v1'
   >,
   db: ProjectionDb,
+  context: ProjectionContext | undefined,
 ) {
+  // Opened once, through the gateway's identity: the read model keeps the name in plaintext.
+  const event = await openAccountEventFor(sealed, context);
   const { accountId } = event.data;
   const displayName =
     event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
@@ -460,7 +465,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       { keys: { kind: 1, wordpressId: 1 } },
     ],
   },
-  async apply(event, db) {
+  async apply(event, db, context) {
     switch (event.type) {
       case 'parley.post.drafted.v1':
       case 'parley.post.edited.v1':
@@ -473,7 +478,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.post.liked.v1':
       case 'parley.post.unliked.v1':
         return applyLikeEvent(event, db);
-      case 'parley.comment.posted.v2':
+      case 'parley.comment.posted.v3':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
       case 'parley.comment.marked-spam.v1':
@@ -482,15 +487,15 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.comment.deleted.v1':
       case 'parley.comment.author-erased.v1':
         return applyCommentEvent(event, db);
-      case 'parley.account.registered.v1':
-      case 'parley.account.display-name-changed.v1':
+      case 'parley.account.registered.v2':
+      case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':
-        return applyAccountEvent(event, db);
+        return applyAccountEvent(event, db, context);
       case 'parley.comment.edited.v1':
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
       case 'parley.comment-settings.changed.v1':
-      case 'parley.account.email-verified.v1':
+      case 'parley.account.email-verified.v2':
       case 'parley.account.roles-changed.v1':
       case 'parley.session.ended.v1':
         // Nothing a post shows depends on these.

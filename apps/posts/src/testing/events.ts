@@ -6,8 +6,8 @@ export function commentPosted(
   commentId: string,
   status: 'approved' | 'pending' | 'spam',
   at = '2026-11-24T12:00:00.000Z',
-): DomainEvent<'parley.comment.posted.v2'> {
-  const data: EventData<'parley.comment.posted.v2'> = {
+): DomainEvent<'parley.comment.posted.v3'> {
+  const data: EventData<'parley.comment.posted.v3'> = {
     commentId,
     postId,
     parentId: null,
@@ -26,7 +26,7 @@ export function commentPosted(
     viewerTokenHash: null,
     postedAt: at,
   };
-  return { type: 'parley.comment.posted.v2', data };
+  return { type: 'parley.comment.posted.v3', data };
 }
 
 type ModerationType =
@@ -68,9 +68,9 @@ export function commentDeleted(
 export function displayNameChanged(
   accountId: string,
   displayName: string,
-): DomainEvent<'parley.account.display-name-changed.v1'> {
+): DomainEvent<'parley.account.display-name-changed.v2'> {
   return {
-    type: 'parley.account.display-name-changed.v1',
+    type: 'parley.account.display-name-changed.v2',
     data: { accountId, displayName, changedAt: '2026-11-24T12:00:00.000Z' },
   };
 }

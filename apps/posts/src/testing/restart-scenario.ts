@@ -42,6 +42,8 @@ async function deployment(mode: HarnessMode, clock: Clock): Promise<Deployment> 
   };
   if (mode === 'distributed') {
     const config = loadConfig('posts', {
+      // Only its infrastructure is used: no account's data is opened through it.
+      IDENTITY_URL: 'http://127.0.0.1:9',
       KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
       MONGODB_URI: testInfra().mongoUri('posts-restart'),
       KAFKA_TOPIC_PREFIX: uniqueName('posts-restart').replace(/[^a-zA-Z0-9._-]/g, '-'),

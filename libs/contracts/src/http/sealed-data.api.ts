@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_PERSONAL_FIELDS, type AccountPersonalField } from '../accounts.events';
 
 /**
  * The sealed fields of comment events, by the name each was sealed for (the name is
@@ -11,6 +12,9 @@ export const COMMENT_PERSONAL_FIELDS = {
 } as const;
 export type CommentPersonalField =
   (typeof COMMENT_PERSONAL_FIELDS)[keyof typeof COMMENT_PERSONAL_FIELDS];
+
+/** A sealed field of any service's events: a comment's guest author's, or an account's. */
+export type PersonalField = CommentPersonalField | AccountPersonalField;
 
 /** What an erased person's comments show instead of their name. */
 export const ERASED_PERSON_NAME = 'Deleted reader';
@@ -34,6 +38,22 @@ export const openPersonalDataRequestSchema = z.object({
     .max(OPEN_PERSONAL_DATA_MAX_VALUES),
 });
 export type OpenPersonalDataRequest = z.infer<typeof openPersonalDataRequestSchema>;
+
+/**
+ * `POST /v1/personal-data/opened` on the gateway's internal listener (never on its public port):
+ * the sealed values of account events, each with its field, in the same answer's shape.
+ */
+export const openAccountPersonalDataRequestSchema = z.object({
+  values: z
+    .array(
+      z.object({
+        field: z.enum(Object.values(ACCOUNT_PERSONAL_FIELDS) as [AccountPersonalField]),
+        value: z.string().max(16384),
+      }),
+    )
+    .max(OPEN_PERSONAL_DATA_MAX_VALUES),
+});
+export type OpenAccountPersonalDataRequest = z.infer<typeof openAccountPersonalDataRequestSchema>;
 
 /** One value opened: its plaintext, erased (its person's key is destroyed) or unreadable. */
 export const openedPersonalDataSchema = z.discriminatedUnion('status', [

@@ -1,24 +1,29 @@
 import {
+  ACCOUNT_PERSONAL_FIELDS,
   type Actor,
   COMMENT_PERSONAL_FIELDS,
-  type CommentPersonalField,
   ERASED_PERSON_NAME,
   OPEN_PERSONAL_DATA_MAX_VALUES,
   OPEN_PERSONAL_DATA_PATH,
   type OpenedPersonalData,
   openPersonalDataResponseSchema,
+  type PersonalField,
 } from '@parley/contracts';
 import { CORRELATION_HEADER, currentCorrelation } from '@parley/observability';
-import { isLegacyPlaintext } from '@parley/privacy';
+import { isLegacyPlaintext, type PersonalDataCipher } from '@parley/privacy';
+import type { ProjectionContext } from '@parley/readmodel';
 import { ACTOR_HEADER, encodeActor } from './actor';
 
-/** A sealed field of a comment event, as a consumer holds it. */
+/** A sealed field of an event, as a consumer holds it. */
 export interface PersonalDataValue {
-  readonly field: CommentPersonalField;
+  readonly field: PersonalField;
   readonly value: string;
 }
 
-/** Opens the personal data of comment events through the comments service, which keeps the keys. */
+/**
+ * Opens the personal data of events through the service that keeps the keys: the comments
+ * service for a guest author's, the gateway's identity for an account's.
+ */
 export interface PersonalDataOpener {
   /** The values in the order given: plaintext, or erased / unreadable. */
   open(values: readonly PersonalDataValue[]): Promise<OpenedPersonalData[]>;
@@ -26,7 +31,7 @@ export interface PersonalDataOpener {
 
 export const PERSONAL_DATA_OPENER = Symbol('PERSONAL_DATA_OPENER');
 
-/** The comments service was unreachable or failed: waited on as an outage, never dead-lettered. */
+/** The service that keeps the keys was unreachable or failed: waited on as an outage, never dead-lettered. */
 export class PersonalDataUnavailable extends Error {
   readonly infrastructure = true;
 
@@ -37,15 +42,17 @@ export class PersonalDataUnavailable extends Error {
 }
 
 /**
- * The client of the comments service's `POST /v1/personal-data/opened`: values written in
- * plaintext before sealing read as they are without a call; sealed ones are sent in batches.
+ * The client of a service's `POST /v1/personal-data/opened` (the comments service's, or the
+ * gateway's internal listener's): values written in plaintext before sealing read as they are
+ * without a call; sealed ones are sent in batches.
  */
-export class CommentsPersonalDataClient implements PersonalDataOpener {
+export class PersonalDataClient implements PersonalDataOpener {
   constructor(
-    private readonly commentsUrl: string,
+    private readonly baseUrl: string,
     /** Who the calling service acts as: the route answers services and admins only. */
     private readonly caller: Actor,
     private readonly timeoutMs = 5000,
+    private readonly owner = 'The comments service',
   ) {}
 
   async open(values: readonly PersonalDataValue[]): Promise<OpenedPersonalData[]> {
@@ -62,7 +69,7 @@ export class CommentsPersonalDataClient implements PersonalDataOpener {
   }
 
   private async call(values: PersonalDataValue[]): Promise<OpenedPersonalData[]> {
-    const url = new URL(OPEN_PERSONAL_DATA_PATH, this.commentsUrl);
+    const url = new URL(OPEN_PERSONAL_DATA_PATH, this.baseUrl);
     const correlation = currentCorrelation();
     let response: Response;
     try {
@@ -77,16 +84,16 @@ export class CommentsPersonalDataClient implements PersonalDataOpener {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new PersonalDataUnavailable('The comments service did not answer', { cause: error });
+      throw new PersonalDataUnavailable(`${this.owner} did not answer`, { cause: error });
     }
     // A refusal (4xx) is this caller's mistake, not an outage to wait out.
     if (response.status >= 400 && response.status < 500)
-      throw new Error(`The comments service refused to open personal data (${response.status})`);
+      throw new Error(`${this.owner} refused to open personal data (${response.status})`);
     if (!response.ok)
-      throw new PersonalDataUnavailable(`The comments service answered ${response.status}`);
+      throw new PersonalDataUnavailable(`${this.owner} answered ${response.status}`);
     const parsed = openPersonalDataResponseSchema.safeParse(await response.json());
     if (!parsed.success || parsed.data.values.length !== values.length)
-      throw new PersonalDataUnavailable('The comments service answered something else');
+      throw new PersonalDataUnavailable(`${this.owner} answered something else`);
     return parsed.data.values;
   }
 }
@@ -106,4 +113,135 @@ export async function openAuthorNames<S extends { readonly authorName: string }>
     const name = opened[i];
     return { ...s, authorName: name?.status === 'plain' ? name.value : ERASED_PERSON_NAME };
   });
+}
+
+/** The client of the comments service, which keeps the guests' keys. */
+export class CommentsPersonalDataClient extends PersonalDataClient {}
+
+/** The client of the gateway's internal listener, where the identity opens the accounts' data. */
+export class IdentityPersonalDataClient extends PersonalDataClient {
+  constructor(identityUrl: string, caller: Actor, timeoutMs = 5000) {
+    super(identityUrl, caller, timeoutMs, 'The gateway identity');
+  }
+}
+
+/** Opens with keys this process holds (the service that keeps them, or a one-process platform). */
+export class LocalPersonalDataOpener implements PersonalDataOpener {
+  constructor(private readonly cipher: PersonalDataCipher) {}
+
+  async open(values: readonly PersonalDataValue[]): Promise<OpenedPersonalData[]> {
+    const opened = await this.cipher.openStoredAll(values);
+    return opened.map((o) =>
+      o.status === 'plain' ? { status: 'plain', value: o.value } : { status: o.status },
+    );
+  }
+}
+
+/** Values written in plaintext before sealing read as they are; a sealed one cannot be opened here. */
+export function plaintextOnlyOpener(why: string): PersonalDataOpener {
+  return {
+    open: async (values) =>
+      values.map(({ value }) => {
+        if (isLegacyPlaintext(value)) return { status: 'plain', value };
+        throw new Error(why);
+      }),
+  };
+}
+
+const ACCOUNT_FIELDS: ReadonlySet<string> = new Set(Object.values(ACCOUNT_PERSONAL_FIELDS));
+
+/** Sends each value to the service that keeps its keys: an account's to the identity, the rest to comments. */
+export function routedOpener(owners: {
+  comments: PersonalDataOpener;
+  accounts: PersonalDataOpener;
+}): PersonalDataOpener {
+  return {
+    async open(values) {
+      const isAccount = values.map((v) => ACCOUNT_FIELDS.has(v.field));
+      const [accounts, comments] = await Promise.all([
+        owners.accounts.open(values.filter((_, i) => isAccount[i])),
+        owners.comments.open(values.filter((_, i) => !isAccount[i])),
+      ]);
+      let a = 0;
+      let c = 0;
+      return isAccount.map((account) => (account ? accounts[a++] : comments[c++])!);
+    },
+  };
+}
+
+type AccountEventWithData =
+  | {
+      type: 'parley.account.registered.v2';
+      data: { accountId: string; email: string; displayName: string };
+    }
+  | { type: 'parley.account.email-verified.v2'; data: { accountId: string; email: string } }
+  | {
+      type: 'parley.account.display-name-changed.v2';
+      data: { accountId: string; displayName: string };
+    };
+
+function hasAccountData(event: { type: string }): event is AccountEventWithData {
+  return (
+    event.type === 'parley.account.registered.v2' ||
+    event.type === 'parley.account.email-verified.v2' ||
+    event.type === 'parley.account.display-name-changed.v2'
+  );
+}
+
+/** What an address reads as once its account's key is destroyed: no address at all. */
+export const ERASED_ADDRESS = '';
+
+/**
+ * An account event with its address and name opened by the opener (legacy plaintext as it is),
+ * for a read model that keeps them in plaintext: a value whose key is destroyed reads as a
+ * deleted reader's name and no address. Other events are returned as they are.
+ */
+export async function openAccountEvent<E extends { type: string }>(
+  event: E,
+  opener: PersonalDataOpener,
+): Promise<E> {
+  if (!hasAccountData(event)) return event;
+  const F = ACCOUNT_PERSONAL_FIELDS;
+  const data: Record<string, string> = { ...event.data };
+  const fields = (['email', 'displayName'] as const).filter((k) => k in data);
+  const opened = await opener.open(fields.map((k) => ({ field: F[k], value: data[k]! })));
+  fields.forEach((k, i) => {
+    const o = opened[i];
+    data[k] = o?.status === 'plain' ? o.value : k === 'email' ? ERASED_ADDRESS : ERASED_PERSON_NAME;
+  });
+  return { ...event, data };
+}
+
+/**
+ * What a service opens an account's sealed data with: the opener given (a one-process platform
+ * opens in process), else the gateway's internal listener at IDENTITY_URL; without either, only
+ * values written in plaintext read.
+ */
+export function accountDataOpener(options: {
+  service: string;
+  caller: Actor;
+  identityUrl?: string | undefined;
+  accounts?: PersonalDataOpener | undefined;
+}): PersonalDataOpener {
+  if (options.accounts) return options.accounts;
+  if (options.identityUrl)
+    return new IdentityPersonalDataClient(options.identityUrl, options.caller);
+  return plaintextOnlyOpener(
+    `${options.service} has no IDENTITY_URL to open an account's data with`,
+  );
+}
+
+/**
+ * An account event opened for a projection, with the opener its service gives it (see
+ * ProjectionContext.personalData); without one, only values written in plaintext read.
+ */
+export function openAccountEventFor<E extends { type: string }>(
+  event: E,
+  context: ProjectionContext | undefined,
+): Promise<E> {
+  return openAccountEvent(
+    event,
+    context?.personalData ??
+      plaintextOnlyOpener('This projection was given nothing to open sealed account data with'),
+  );
 }

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { type Projection, rebuildProjection } from '@parley/readmodel';
 import { Presets, SingleBar } from 'cli-progress';
 import type { ServiceInfrastructure } from './service-infrastructure';
-import type { ServiceDefinition } from './start-service';
+import { projectionContext, type ServiceDefinition } from './start-service';
 
 export interface RebuildCommandOptions {
   definition: ServiceDefinition;
@@ -57,7 +57,7 @@ export async function runRebuildCommand(options: RebuildCommandOptions): Promise
       projection,
       bus: infra.bus,
       store: infra.documents,
-      context: { personKeys: infra.personKeys },
+      context: projectionContext(definition, infra),
       topicName: (key) => infra.topicName(key),
       dropPrevious,
       onProgress: (done, total) => {

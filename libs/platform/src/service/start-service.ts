@@ -3,11 +3,28 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { dlqOf, type TopicKey } from '@parley/contracts';
 import { EventBusServer, type IncomingMessage, type MessageBus } from '@parley/messaging';
 import { metrics } from '@parley/observability';
-import { type Projection, ProjectionServer, projectionGroupId } from '@parley/readmodel';
+import {
+  type Projection,
+  type ProjectionContext,
+  ProjectionServer,
+  projectionGroupId,
+} from '@parley/readmodel';
 import { createHttpApp, listen } from '../bootstrap/http-app';
 import { type MetricsServer, startMetricsServer } from '../bootstrap/metrics-server';
 import type { Resealers } from '../migration/log-migration';
 import type { ServiceInfrastructure } from './service-infrastructure';
+import type { PersonalDataOpener } from '../http/personal-data.client';
+
+/** What a service's projections may use besides their collections. */
+export function projectionContext(
+  definition: Pick<ServiceDefinition, 'personalData'>,
+  infra: ServiceInfrastructure,
+): ProjectionContext {
+  return {
+    personKeys: infra.personKeys,
+    ...(definition.personalData ? { personalData: definition.personalData(infra) } : {}),
+  };
+}
 
 /** A group of `@OnEvent` handlers that share one consumer group (a policy, a live feed). */
 export interface ConsumerGroupDefinition {
@@ -32,6 +49,11 @@ export interface ServiceDefinition {
   trustProxy?: boolean | number | string[];
   /** What seals the plaintext personal data of its events written before sealing, when its log is migrated. */
   resealers?: Resealers;
+  /**
+   * What its projections open the sealed personal data of the events they read with (see
+   * ProjectionContext.personalData); without it, only values written in plaintext read.
+   */
+  personalData?(infra: ServiceInfrastructure): PersonalDataOpener;
   /** Last touches to the app before it listens (HTTP plugins, documentation). */
   configure?(app: NestFastifyApplication, infra: ServiceInfrastructure): Promise<void>;
 }
@@ -174,7 +196,7 @@ export async function startService(
           projection,
           bus: infra.bus,
           readModels: infra.readModels,
-          context: { personKeys: infra.personKeys },
+          context: projectionContext(definition, infra),
           topicName: (key) => infra.topicName(key),
           logger: infra.logger,
         }),
