@@ -67,6 +67,8 @@ export class FaultStack {
     readonly options: FaultStackOptions,
     private readonly envs: Record<App, Record<string, string>>,
     readonly url: string,
+    /** The gateway's internal listener, where an account's sealed address and name open. */
+    readonly identityUrl: string,
   ) {
     this.kafka = new Kafka({
       clientId: 'fault-tests',
@@ -129,7 +131,7 @@ export class FaultStack {
         ...options.env?.gateway,
       },
     };
-    const stack = new FaultStack(options, envs, at('gateway'));
+    const stack = new FaultStack(options, envs, at('gateway'), identityUrl);
     try {
       // The services need nothing of each other to start; the gateway only their addresses.
       await Promise.all(APPS.map((app) => stack.spawn(app)));

@@ -8,7 +8,7 @@ import type {
   ThreadPage,
 } from '@parley/contracts';
 import { KafkaMessageBus } from '@parley/messaging';
-import { connectMongo } from '@parley/platform';
+import { accountDataOpener, connectMongo } from '@parley/platform';
 import {
   MongoDocumentStore,
   type Projection,
@@ -528,8 +528,16 @@ export async function rebuiltReadModelsDiffer(
               bus,
               store: scratchStore,
               topicName: (key) => stack.topic(key),
-              // The service's own keys open the personal data its events carry sealed.
-              context: { personKeys: new MongoPersonKeyStore(live) },
+              // The service's own keys open the personal data its events carry sealed, and
+              // the gateway's internal listener an account's, as for the service itself.
+              context: {
+                personKeys: new MongoPersonKeyStore(live),
+                personalData: accountDataOpener({
+                  service: app,
+                  caller: { accountId: `fault-rebuild-${app}`, displayName: app, roles: ['admin'] },
+                  identityUrl: stack.identityUrl,
+                }),
+              },
             });
             rebuilt += 1;
             for (const logical of Object.keys(projection.collections)) {
