@@ -22,3 +22,4 @@ export * from './http/erasure.api';
 export * from './http/routes';
 export * from './http/comments.routes';
 export * from './http/posts.routes';
+export * from './http/notifications.routes';

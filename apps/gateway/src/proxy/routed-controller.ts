@@ -13,7 +13,13 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, type RouteEntry, type RouteTable, fillPath } from '@parley/contracts';
+import {
+  type Actor,
+  type RouteEntry,
+  type RouteTable,
+  fillPath,
+  servicePathOf,
+} from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import { Authenticated, Caller } from '../auth/authentication.guard';
 import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
@@ -103,7 +109,7 @@ function serviceRequest(route: RouteEntry, slots: Slots, args: readonly unknown[
   const query = slots.query !== undefined ? (args[slots.query] as Record<string, unknown>) : null;
   return {
     method: route.method,
-    path: fillPath(route.servicePath, values),
+    path: fillPath(servicePathOf(route), values),
     ...(query ? { query: forwardedQuery(query) } : {}),
     ...(slots.body !== undefined ? { body: args[slots.body] } : {}),
     actor: route.anonymousCall ? null : ((args[0] as Actor | null) ?? null),

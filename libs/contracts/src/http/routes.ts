@@ -29,8 +29,8 @@ export interface RouteEntry {
   /** As the client calls it, e.g. `/api/v1/comments/:id`. */
   readonly path: `/api/v1/${string}`;
   readonly service: RouteService;
-  /** As the owning service answers it, e.g. `/v1/comments/:id`. */
-  readonly servicePath: `/v1/${string}`;
+  /** As the owning service answers it, when it is not the public path without `/api`. */
+  readonly servicePath?: `/v1/${string}`;
   readonly params?: Readonly<Record<string, z.ZodType<string>>>;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
@@ -48,6 +48,11 @@ export interface RouteEntry {
    * client's If-None-Match, and kept for guests by its ETag.
    */
   readonly passedUnparsed?: boolean;
+}
+
+/** Where the owning service answers a route: its own path, or the public one without `/api`. */
+export function servicePathOf(route: RouteEntry): `/v1/${string}` {
+  return route.servicePath ?? (route.path.slice('/api'.length) as `/v1/${string}`);
 }
 
 /** A room's routes by operation name (the name the OpenAPI operation id ends with), in document order. */
