@@ -23,3 +23,4 @@ export * from './http/routes';
 export * from './http/comments.routes';
 export * from './http/posts.routes';
 export * from './http/notifications.routes';
+export * from './http/problem';

@@ -79,3 +79,37 @@ export function fillPath(path: string, values: Readonly<Record<string, string>>)
     encodeURIComponent(values[name] ?? ''),
   );
 }
+
+/** The values a client gives for a query: typed as the service reads them, optional as the client may leave them. */
+type QueryValues<Q extends z.ZodType> = {
+  [K in keyof z.input<Q>]: K extends keyof z.output<Q> ? z.output<Q>[K] : z.input<Q>[K];
+};
+
+type ParamsPart<R> = R extends { readonly params: infer P }
+  ? { readonly params: { readonly [K in keyof P]: string } }
+  : { readonly params?: never };
+type QueryPart<R> = R extends { readonly query: infer Q extends z.ZodType }
+  ? object extends QueryValues<Q>
+    ? { readonly query?: QueryValues<Q> }
+    : { readonly query: QueryValues<Q> }
+  : { readonly query?: never };
+type BodyPart<R> = R extends { readonly body: infer B extends z.ZodType }
+  ? object extends z.input<B>
+    ? { readonly body?: z.input<B> }
+    : { readonly body: z.input<B> }
+  : { readonly body?: never };
+
+/** What a client sends to call a route of the table: its path parameters, query and body. */
+export type RouteRequest<R extends RouteEntry> = ParamsPart<R> &
+  QueryPart<R> &
+  BodyPart<R> & {
+    /** Sent as they are (an Idempotency-Key, If-None-Match). */
+    readonly headers?: Readonly<Record<string, string>>;
+  };
+
+/** What a route answers when it succeeds: JSON of its answer schema, or nothing. */
+export type RouteAnswerBody<R extends RouteEntry> = R['answer'] extends {
+  readonly schema: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : undefined;
