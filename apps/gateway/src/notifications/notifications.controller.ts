@@ -1,15 +1,9 @@
-import { Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces } from '@nestjs/swagger';
-import {
-  NOTIFICATION_ROUTES,
-  confirmResultSchema,
-  tokenQuerySchema,
-  unsubscribeResultSchema,
-} from '@parley/contracts';
+import { Controller, Headers, Query, Res } from '@nestjs/common';
+import { ApiProduces } from '@nestjs/swagger';
+import { NOTIFICATION_ROUTES, tokenQuerySchema } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ApiJson, ApiProblems } from '../http/api-docs';
-import { routedController } from '../proxy/routed-controller';
+import { TableRoute, routedController } from '../proxy/routed-controller';
 import { passThrough } from '../proxy/service-client';
 
 /**
@@ -17,18 +11,14 @@ import { passThrough } from '../proxy/service-client';
  * otherwise than a program (a redirect, or the service's own HTML page).
  */
 @Controller()
-export class NotificationsController extends routedController(NOTIFICATION_ROUTES) {
+export class NotificationsController extends routedController(NOTIFICATION_ROUTES, {
+  written: ['confirm', 'unsubscribePage', 'oneClick'],
+}) {
   private get notifications() {
     return this.services.notifications;
   }
 
-  @Get('api/v1/subscriptions/confirm')
-  @ApiOperation({
-    summary:
-      'The link of the confirmation mail: confirms the address. A browser is sent on to the blog.',
-  })
-  @ApiJson(200, confirmResultSchema, 'Confirmed')
-  @ApiProblems(403, 422)
+  @TableRoute(NOTIFICATION_ROUTES.routes.confirm)
   async confirm(
     @Query({ schema: tokenQuerySchema }) query: z.output<typeof tokenQuerySchema>,
     @Headers('accept') accept: string | undefined,
@@ -50,14 +40,8 @@ export class NotificationsController extends routedController(NOTIFICATION_ROUTE
     return result;
   }
 
-  @Get('api/v1/unsubscribe')
-  @ApiOperation({
-    summary:
-      'The unsubscribe link: shows what would stop and changes nothing (mail scanners follow links). HTML for browsers.',
-  })
+  @TableRoute(NOTIFICATION_ROUTES.routes.unsubscribePage)
   @ApiProduces('application/json', 'text/html')
-  @ApiJson(200, unsubscribeResultSchema, 'What the link would stop')
-  @ApiProblems(403, 422)
   async unsubscribePage(
     @Query({ schema: tokenQuerySchema }) query: z.output<typeof tokenQuerySchema>,
     @Headers('accept') accept: string | undefined,
@@ -66,15 +50,8 @@ export class NotificationsController extends routedController(NOTIFICATION_ROUTE
     await this.raw(reply, 'GET', query.token, accept);
   }
 
-  @Post('api/v1/unsubscribe')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'One-click unsubscribe (RFC 8058): a POST with the link, no login; mail clients send List-Unsubscribe=One-Click.',
-  })
+  @TableRoute(NOTIFICATION_ROUTES.routes.oneClick)
   @ApiProduces('application/json', 'text/html')
-  @ApiJson(200, unsubscribeResultSchema, 'Stopped')
-  @ApiProblems(403, 422)
   async oneClick(
     @Query({ schema: tokenQuerySchema }) query: z.output<typeof tokenQuerySchema>,
     @Headers('accept') accept: string | undefined,

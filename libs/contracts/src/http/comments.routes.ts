@@ -11,6 +11,8 @@ import {
   moderateCommentRequestSchema,
   moderationQueuePageSchema,
   moderationQueueQuerySchema,
+  postCommentRequestSchema,
+  postCommentResponseSchema,
   threadItemSchema,
   threadPageSchema,
   threadQuerySchema,
@@ -19,7 +21,7 @@ import { ANYONE, ANY_ACCOUNT, routeTable, withRole } from './routes';
 
 const commentId = { id: commentIdParamSchema };
 
-/** The public routes of the comments service that the gateway forwards as they are. */
+/** The public routes of the comments service: the gateway forwards them as they are, but for posting, which checks a guest's name first. */
 export const COMMENT_ROUTES = routeTable('Comments', {
   thread: {
     method: 'GET',
@@ -34,6 +36,24 @@ export const COMMENT_ROUTES = routeTable('Comments', {
       'The thread of a post in display order: top-level numbering, nesting to the blog depth, reply and like counts, paginated by top-level thread. ' +
       'view=moderation (moderators and the post author) includes held and spam comments; a guest sees their own held comment with viewerToken.',
     passedUnparsed: true,
+  },
+  post: {
+    method: 'POST',
+    path: '/api/v1/posts/:id/comments',
+    service: 'comments',
+    params: { id: commentPostIdParamSchema },
+    body: postCommentRequestSchema,
+    answer: {
+      status: 201,
+      schema: postCommentResponseSchema,
+      description: 'The comment and its status',
+    },
+    problems: [401, 404, 409, 422],
+    access: ANYONE,
+    summary:
+      'Post a comment or a reply (parentId). Logged in, or as a guest with author {name, email, url?}; the email is never shown. ' +
+      'The answer says what happened: approved, or pending ("Your comment is awaiting moderation"). Posting again within the flood interval is a 429.',
+    writeLimited: true,
   },
   get: {
     method: 'GET',

@@ -1,5 +1,6 @@
 import { idSchema } from '../common.schemas';
 import {
+  confirmResultSchema,
   inboxQuerySchema,
   inboxResponseSchema,
   notificationWhySchema,
@@ -11,6 +12,8 @@ import {
   subscribeRequestSchema,
   subscriptionListSchema,
   subscriptionViewSchema,
+  tokenQuerySchema,
+  unsubscribeResultSchema,
   updateSubscriptionRequestSchema,
   webhookCreatedSchema,
   webhookListSchema,
@@ -20,8 +23,9 @@ import { ANYONE, ANY_ACCOUNT, routeTable } from './routes';
 const id = { id: idSchema };
 
 /**
- * The public routes of the notifications service that the gateway forwards as they are. Those
- * open to anyone are the subscriber's own, reached logged in or with the token of a manage link.
+ * The public routes of the notifications service. Those open to anyone are the subscriber's own,
+ * reached logged in or with the token of a manage link, and the links of the mails, which the
+ * gateway answers otherwise to a browser (a redirect, or the service's HTML page).
  */
 export const NOTIFICATION_ROUTES = routeTable('Notifications', {
   inbox: {
@@ -99,6 +103,17 @@ export const NOTIFICATION_ROUTES = routeTable('Notifications', {
       'Follow replies, a branch, a post or the blog. Guests give an email address and confirm it (double opt-in) before anything else is mailed.',
     writeLimited: true,
   },
+  confirm: {
+    method: 'GET',
+    path: '/api/v1/subscriptions/confirm',
+    service: 'notifications',
+    query: tokenQuerySchema,
+    answer: { status: 200, schema: confirmResultSchema, description: 'Confirmed' },
+    problems: [403, 422],
+    access: ANYONE,
+    summary:
+      'The link of the confirmation mail: confirms the address. A browser is sent on to the blog.',
+  },
   pause: {
     method: 'POST',
     path: '/api/v1/subscriptions/pause',
@@ -143,6 +158,32 @@ export const NOTIFICATION_ROUTES = routeTable('Notifications', {
     problems: [401, 403, 404],
     access: ANYONE,
     summary: 'Stop a subscription.',
+  },
+  unsubscribePage: {
+    method: 'GET',
+    path: '/api/v1/unsubscribe',
+    service: 'notifications',
+    query: tokenQuerySchema,
+    answer: {
+      status: 200,
+      schema: unsubscribeResultSchema,
+      description: 'What the link would stop',
+    },
+    problems: [403, 422],
+    access: ANYONE,
+    summary:
+      'The unsubscribe link: shows what would stop and changes nothing (mail scanners follow links). HTML for browsers.',
+  },
+  oneClick: {
+    method: 'POST',
+    path: '/api/v1/unsubscribe',
+    service: 'notifications',
+    query: tokenQuerySchema,
+    answer: { status: 200, schema: unsubscribeResultSchema, description: 'Stopped' },
+    problems: [403, 422],
+    access: ANYONE,
+    summary:
+      'One-click unsubscribe (RFC 8058): a POST with the link, no login; mail clients send List-Unsubscribe=One-Click.',
   },
   webhooks: {
     method: 'GET',

@@ -1,9 +1,10 @@
 import { COMMENT_ROUTES } from './comments.routes';
+import { IDENTITY_ROUTES } from './identity.routes';
 import { NOTIFICATION_ROUTES } from './notifications.routes';
 import { POST_ROUTES } from './posts.routes';
 import { type RouteTable, fillPath, pathParamsOf, servicePathOf } from './routes';
 
-const TABLES: RouteTable[] = [COMMENT_ROUTES, NOTIFICATION_ROUTES, POST_ROUTES];
+const TABLES: RouteTable[] = [COMMENT_ROUTES, IDENTITY_ROUTES, NOTIFICATION_ROUTES, POST_ROUTES];
 const entries = TABLES.flatMap((table) =>
   Object.entries(table.routes).map(([name, route]) => ({ name: `${table.tag}.${name}`, route })),
 );

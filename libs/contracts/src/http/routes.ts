@@ -21,14 +21,16 @@ export interface RouteAnswer {
 }
 
 /**
- * One public route the gateway forwards to the service that owns it. Its public path and the
+ * One public route, which the gateway forwards to the service that owns it unless its handler
+ * is written by hand (the gateway's own routes, and those that do more than forward). Its public path and the
  * service path name the same parameters (`:id`), each checked by its schema before forwarding.
  */
 export interface RouteEntry {
   readonly method: RouteMethod;
   /** As the client calls it, e.g. `/api/v1/comments/:id`. */
   readonly path: `/api/v1/${string}`;
-  readonly service: RouteService;
+  /** Who answers it: a service the gateway forwards to, or the gateway itself (identity). */
+  readonly service: RouteService | 'gateway';
   /** As the owning service answers it, when it is not the public path without `/api`. */
   readonly servicePath?: `/v1/${string}`;
   readonly params?: Readonly<Record<string, z.ZodType<string>>>;
