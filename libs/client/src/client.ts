@@ -1,5 +1,6 @@
 import {
   COMMENT_ROUTES,
+  IDENTITY_ROUTES,
   NOTIFICATION_ROUTES,
   POST_ROUTES,
   type ProblemDocument,
@@ -42,6 +43,7 @@ export interface ParleyClient {
   call<R extends RouteEntry>(route: R, ...args: CallArgs<R>): Promise<Answer<RouteAnswerBody<R>>>;
   /** The same client calling as the bearer of another token (none: as a guest). */
   as(token: string | undefined): ParleyClient;
+  readonly identity: TableClient<typeof IDENTITY_ROUTES>;
   readonly posts: TableClient<typeof POST_ROUTES>;
   readonly comments: TableClient<typeof COMMENT_ROUTES>;
   readonly notifications: TableClient<typeof NOTIFICATION_ROUTES>;
@@ -121,6 +123,7 @@ export function parleyClient(options: ClientOptions): ParleyClient {
   return {
     call: (route, ...[request]) => send(options, route, request),
     as: (token) => parleyClient({ ...options, token }),
+    identity: tableClient(options, IDENTITY_ROUTES),
     posts: tableClient(options, POST_ROUTES),
     comments: tableClient(options, COMMENT_ROUTES),
     notifications: tableClient(options, NOTIFICATION_ROUTES),
