@@ -16,6 +16,7 @@ describe('the typed client', () => {
   let server: Server;
   let baseUrl: string;
   const seen: Seen[] = [];
+  const headersSeen: IncomingMessage['headers'][] = [];
   let handle: Handler = (_request, response) => response.end();
 
   beforeAll(async () => {
@@ -34,6 +35,7 @@ describe('the typed client', () => {
             : {}),
           body,
         });
+        headersSeen.push(request.headers);
         handle(request, response);
       });
     });
@@ -81,6 +83,16 @@ describe('the typed client', () => {
       url: '/api/v1/posts/p2/comments?page=2&view=moderation',
       body: '',
     });
+  });
+
+  it("sends the client's headers on every call, and a call's own over them", async () => {
+    answerJson(200, { items: [] });
+    const api = parleyClient({
+      baseUrl,
+      headers: { 'x-forwarded-for': '203.0.113.7', 'x-a': '1' },
+    });
+    await api.posts.list({ headers: { 'x-a': '2' } });
+    expect(headersSeen.at(-1)).toMatchObject({ 'x-forwarded-for': '203.0.113.7', 'x-a': '2' });
   });
 
   it('answers a problem with the fields it names', async () => {

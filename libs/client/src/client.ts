@@ -36,6 +36,8 @@ export interface ClientOptions {
   readonly baseUrl: string;
   /** An access token, sent as a bearer on every call. */
   readonly token?: string | undefined;
+  /** Sent on every call (a user agent, the address a proxy in front of the tests names). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly fetch?: typeof fetch;
 }
 
@@ -96,6 +98,7 @@ async function send<R extends RouteEntry>(
       accept: 'application/json',
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
       ...headers,
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
