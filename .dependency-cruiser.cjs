@@ -3,7 +3,8 @@
  * - an app never imports another app (only the one-process composition root wires them all);
  * - libraries never import apps, and no import cycle runs through the libraries;
  * - the keys of personal data live apart from the events they open;
- * - libs/domain (the rules several services share) imports nothing but the contracts.
+ * - libs/domain (the rules several services share) imports nothing but the contracts;
+ * - libs/client (the typed client of the public API) imports nothing but the contracts.
  */
 const { existsSync } = require('node:fs');
 
@@ -38,6 +39,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/domain/' },
       to: { pathNot: '^libs/(domain|contracts)/' },
+    },
+    {
+      name: 'client-over-contracts-only',
+      comment:
+        'The typed client is the route table over fetch: pages, seeds, benchmarks and tests take it without a server library.',
+      severity: 'error',
+      from: { path: '^libs/client/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: '^libs/(client|contracts)/' },
     },
     {
       name: 'no-cycle',

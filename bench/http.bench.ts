@@ -82,15 +82,11 @@ async function writeRun(
   pids: readonly number[],
   rate?: number,
 ): Promise<WriteFigure> {
+  const guest = blog.api.as();
   const thread = async () =>
-    (
-      await blog.api.call<{ totals: { comments: number } }>(
-        'GET',
-        `/api/v1/posts/${post.id}/comments`,
-      )
-    ).totals.comments;
+    (await blog.api.must(() => guest.comments.thread({ params: { id: post.id } }))).totals.comments;
   const postCount = async () =>
-    (await blog.api.call<{ commentCount: number }>('GET', `/api/v1/posts/${post.id}`)).commentCount;
+    (await blog.api.must(() => guest.posts.get({ params: { idOrSlug: post.id } }))).commentCount;
   const before = await thread();
   const cpuBefore = cpuMs(pids);
   const result = await autocannon({

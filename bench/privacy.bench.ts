@@ -60,11 +60,11 @@ async function measure(sealing: Sealing): Promise<Map<string, LoadFigure>> {
   try {
     const blog = await startBlog(stack.url);
     // Guests are not held for a first comment here: every write takes the same path.
-    await blog.api.call(
-      'PUT',
-      '/api/v1/settings/comments',
-      { requirePreviouslyApproved: { guests: false, accounts: false } },
-      blog.admin.accessToken,
+    await blog.api.must((headers) =>
+      blog.api.as(blog.admin.accessToken).comments.changeSettings({
+        body: { requirePreviouslyApproved: { guests: false, accounts: false } },
+        headers,
+      }),
     );
     const post = await seedPost(blog, `Sealing ${sealing}`, 0);
     const figures = new Map<string, LoadFigure>();

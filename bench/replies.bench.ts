@@ -4,7 +4,6 @@
 // server accepts the mail. Baseline: a bare kafkajs produce → consume round trip on the same
 // broker at the same rate, in the same run. Embedded mode and the distributed services.
 import type { AddressInfo } from 'node:net';
-import type { TokensResponse } from '@parley/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -129,11 +128,12 @@ async function measureMode(mode: Mode): Promise<{ rate: number; runs: Latencies[
     const api = new Api(stack.url);
     const register = async (name: string) => {
       const email = `${name}@bench.example`;
-      const tokens = await api.call<TokensResponse>('POST', '/api/v1/auth/register', {
-        email,
-        password: 'a-benchmark-password',
-        displayName: name,
-      });
+      const tokens = await api.must((headers) =>
+        api.as().identity.register({
+          body: { email, password: 'a-benchmark-password', displayName: name },
+          headers,
+        }),
+      );
       const mail = await eventually(
         () => smtp.mails.find((m) => m.to === email && /confirm your email/i.test(m.subject)),
         `${name}'s confirmation mail`,
@@ -147,25 +147,28 @@ async function measureMode(mode: Mode): Promise<{ rate: number; runs: Latencies[
     };
     const author = await register('author');
     const reader = await register('reader');
-    await api.call('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, author.accessToken);
-    const post = await api.call<{ id: string }>(
-      'POST',
-      '/api/v1/posts',
-      { title: 'Replies under load', body: 'Tell me what you think.' },
-      author.accessToken,
+    const asAuthor = api.as(author.accessToken);
+    await api.must((headers) =>
+      asAuthor.comments.changeSettings({ body: { floodSeconds: 0 }, headers }),
     );
-    await api.call('POST', `/api/v1/posts/${post.id}/publish`, undefined, author.accessToken);
+    const post = await api.must((headers) =>
+      asAuthor.posts.create({
+        body: { title: 'Replies under load', body: 'Tell me what you think.' },
+        headers,
+      }),
+    );
+    const onPost = { params: { id: post.id } };
+    await api.must((headers) => asAuthor.posts.publish({ ...onPost, headers }));
     await api.until(
-      async () =>
-        (await api.call<{ commentsOpen: boolean }>('GET', `/api/v1/posts/${post.id}/comments`))
-          .commentsOpen,
+      async () => (await api.must(() => api.as().comments.thread(onPost))).commentsOpen,
       'the post to take comments',
     );
-    const root = await api.call<{ id: string }>(
-      'POST',
-      `/api/v1/posts/${post.id}/comments`,
-      { body: 'What do you think? Reply and I will hear of it.', notify: 'replies' },
-      author.accessToken,
+    const root = await api.must((headers) =>
+      asAuthor.comments.post({
+        ...onPost,
+        body: { body: 'What do you think? Reply and I will hear of it.', notify: 'replies' },
+        headers,
+      }),
     );
     const feed = await openFeed(stack.url, author.accessToken);
     const mailAt = (commentId: string) =>

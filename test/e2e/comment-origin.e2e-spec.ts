@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModerationQueuePage, PostView, TokensResponse } from '@parley/contracts';
+import { type ParleyClient, bodyOf, parleyClient } from '@parley/client';
+import type { PostView, TokensResponse } from '@parley/contracts';
 import { eventually } from '@parley/testing';
 import {
   type EmbeddedParley,
@@ -23,24 +24,8 @@ describe('the IP address and user agent of a comment, kept for moderators (stand
   let admin: TokensResponse;
   let post: PostView;
 
-  async function json<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-  const asAdmin = () => ({ authorization: `Bearer ${admin.accessToken}` });
+  let api: ParleyClient;
+  const asAdmin = () => api.as(admin.accessToken);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'parley-origin-'));
@@ -52,29 +37,21 @@ describe('the IP address and user agent of a comment, kept for moderators (stand
       trustProxy: true,
       rateLimits: { perMinute: 1000, writesPerMinute: 100 },
     });
-    admin = (
-      await json<TokensResponse>('POST', '/api/v1/auth/register', {
-        email: 'boots@blog.example',
-        password: PASSWORD,
-        displayName: 'Boots',
-      })
-    ).body;
-    const draft = await json<PostView>(
-      'POST',
-      '/api/v1/posts',
-      { title: 'Origins', body: 'Where comments come from.' },
-      asAdmin(),
+    api = parleyClient({ baseUrl: parley.url });
+    admin = bodyOf(
+      await api.identity.register({
+        body: { email: 'boots@blog.example', password: PASSWORD, displayName: 'Boots' },
+      }),
     );
-    expect(
-      (await json('POST', `/api/v1/posts/${draft.body.id}/publish`, undefined, asAdmin())).status,
-    ).toBe(200);
-    post = draft.body;
+    post = bodyOf(
+      await asAdmin().posts.create({
+        body: { title: 'Origins', body: 'Where comments come from.' },
+      }),
+    );
+    expect((await asAdmin().posts.publish({ params: { id: post.id } })).status).toBe(200);
     await eventually(async () => {
-      const thread = await json<{ commentsOpen?: boolean }>(
-        'GET',
-        `/api/v1/posts/${post.id}/comments`,
-      );
-      return thread.body.commentsOpen ? true : undefined;
+      const thread = await api.comments.thread({ params: { id: post.id } });
+      return thread.ok && thread.body.commentsOpen ? true : undefined;
     });
   });
 
@@ -86,12 +63,11 @@ describe('the IP address and user agent of a comment, kept for moderators (stand
   it('takes the address the trusted proxy names and the browser’s user agent, shows them on the desk, and stores neither in clear', async () => {
     const fromApi = { ip: '198.51.100.40', userAgent: 'OriginApiClient/1.0 (api)' };
     const fromForm = { ip: '198.51.100.41', userAgent: 'OriginFormBrowser/2.0 (page form)' };
-    const viaApi = await json<{ id: string }>(
-      'POST',
-      `/api/v1/posts/${post.id}/comments`,
-      { body: 'Written through the API', author: { name: 'Ona', email: 'ona@example.com' } },
-      { 'x-forwarded-for': fromApi.ip, 'user-agent': fromApi.userAgent },
-    );
+    const viaApi = await api.comments.post({
+      params: { id: post.id },
+      body: { body: 'Written through the API', author: { name: 'Ona', email: 'ona@example.com' } },
+      headers: { 'x-forwarded-for': fromApi.ip, 'user-agent': fromApi.userAgent },
+    });
     expect(viaApi.status).toBe(201);
     const form = await fetch(`${parley.url}/posts/${post.slug}/comments`, {
       method: 'POST',
@@ -115,13 +91,8 @@ describe('the IP address and user agent of a comment, kept for moderators (stand
     expect(form.status).toBe(303);
 
     const queue = await eventually(async () => {
-      const page = await json<ModerationQueuePage>(
-        'GET',
-        `/api/v1/moderation/queue?postId=${post.id}`,
-        undefined,
-        asAdmin(),
-      );
-      return page.body.items?.length === 2 ? page.body : undefined;
+      const page = bodyOf(await asAdmin().comments.queue({ query: { postId: post.id } }));
+      return page.items.length === 2 ? page : undefined;
     });
     const originOf = (body: string) => queue.items.find((i) => i.body === body)?.origin;
     expect(originOf('Written through the API')).toEqual(fromApi);

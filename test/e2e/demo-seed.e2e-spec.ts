@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ThreadPage } from '@parley/contracts';
+import { bodyOf, parleyClient } from '@parley/client';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemo } from '../../apps/standalone/src/demo-seed';
 import {
@@ -28,16 +28,11 @@ describe('the demo blog (npm start -- --seed-demo)', () => {
     expect(summary.seeded).toBe(true);
     postUrl = summary.postUrl ?? '';
     const slug = postUrl.split('/posts/')[1] ?? '';
-    const post = (await (await fetch(`${parley.url}/api/v1/posts/${slug}`)).json()) as {
-      id: string;
-      likeCount: number;
-      series: string | null;
-    };
+    const api = parleyClient({ baseUrl: parley.url });
+    const post = bodyOf(await api.posts.get({ params: { idOrSlug: slug } }));
     expect(post.series).toBe('Movie Quote Monday');
     expect(post.likeCount).toBe(3);
-    const thread = (await (
-      await fetch(`${parley.url}/api/v1/posts/${post.id}/comments`)
-    ).json()) as ThreadPage;
+    const thread = bodyOf(await api.comments.thread({ params: { id: post.id } }));
     expect(thread.totals.comments).toBe(12);
     expect(thread.items).toHaveLength(12);
     expect(thread.items.every((c) => c.status === 'approved')).toBe(true);
@@ -45,26 +40,16 @@ describe('the demo blog (npm start -- --seed-demo)', () => {
     expect(Math.max(...thread.items.map((c) => c.depth))).toBe(4);
     expect(thread.items.filter((c) => c.likeCount > 0)).toHaveLength(2);
 
-    const login = await fetch(`${parley.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: summary.accounts[0], password: DEMO_PASSWORD }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const queue = (await (
-      await fetch(`${parley.url}/api/v1/moderation/queue`, {
-        headers: { authorization: `Bearer ${accessToken}` },
-      })
-    ).json()) as { items: { author: { name: string } | null }[] };
+    const { accessToken } = bodyOf(
+      await api.identity.login({
+        body: { email: summary.accounts[0] ?? '', password: DEMO_PASSWORD },
+      }),
+    );
+    const boots = api.as(accessToken);
+    const queue = bodyOf(await boots.comments.queue());
     expect(queue.items.map((c) => c.author?.name)).toEqual(['Priya']);
     // Flood control is back as it was.
-    const settings = (await (
-      await fetch(`${parley.url}/api/v1/settings/comments`, {
-        headers: { authorization: `Bearer ${accessToken}` },
-      })
-    ).json()) as {
-      floodSeconds: number;
-    };
+    const settings = bodyOf(await boots.comments.settings());
     expect(settings.floodSeconds).toBe(15);
   });
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
+import { bodyOf, parleyClient } from '@parley/client';
 import { MailCatcher, eventually } from '@parley/testing';
 import {
   type EmbeddedParley,
@@ -36,49 +36,33 @@ describe('log lines', () => {
     await smtp.stop();
   });
 
-  const call = async <T>(method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        'x-forwarded-for': '203.0.113.77',
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-
   it('carry ids and correlation ids, never emails, passwords, tokens or client addresses', async () => {
-    const admin = await call<TokensResponse>('POST', '/api/v1/auth/register', {
-      email: 'boots.private@blog.example',
-      password: PASSWORD,
-      displayName: 'Boots',
+    const guest = parleyClient({
+      baseUrl: parley.url,
+      headers: { 'x-forwarded-for': '203.0.113.77' },
     });
-    await call('POST', '/api/v1/auth/login', {
-      email: 'nobody.private@blog.example',
-      password: 'wrong password entirely',
-    });
-    const token = admin.body.accessToken;
-    const post = await call<{ id: string }>(
-      'POST',
-      '/api/v1/posts',
-      { title: 'Her', body: 'A film.' },
-      token,
+    const admin = bodyOf(
+      await guest.identity.register({
+        body: { email: 'boots.private@blog.example', password: PASSWORD, displayName: 'Boots' },
+      }),
     );
-    await call('POST', `/api/v1/posts/${post.body.id}/publish`, undefined, token);
+    await guest.identity.login({
+      body: { email: 'nobody.private@blog.example', password: 'wrong password entirely' },
+    });
+    const token = admin.accessToken;
+    const author = guest.as(token);
+    const post = bodyOf(await author.posts.create({ body: { title: 'Her', body: 'A film.' } }));
+    await author.posts.publish({ params: { id: post.id } });
     const comment = await eventually(async () => {
-      const posted = await call<PostCommentResponse>(
-        'POST',
-        `/api/v1/posts/${post.body.id}/comments`,
-        {
+      const posted = await guest.comments.post({
+        params: { id: post.id },
+        body: {
           body: 'A guest who wants replies.',
           author: { name: 'Wade', email: 'wade.private@example.com' },
           notify: 'all',
         },
-      );
-      return posted.status === 201 ? posted.body : undefined;
+      });
+      return posted.ok ? posted.body : undefined;
     });
     expect(comment.status).toBe('pending');
     // The mail to the guest went out, so the delivery path has logged whatever it logs.

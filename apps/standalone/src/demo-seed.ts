@@ -1,4 +1,5 @@
-import type { PostCommentResponse, PostView, TokensResponse } from '@parley/contracts';
+import { bodyOf, parleyClient } from '@parley/client';
+import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
 
 /** Every demo account logs in with this password. */
 export const DEMO_PASSWORD = 'parley-demo';
@@ -19,29 +20,12 @@ export interface DemoSummary {
   accounts: string[];
 }
 
-class DemoClient {
-  constructor(private readonly base: string) {}
-
-  async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  async until(probe: () => Promise<boolean>, what: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+/** Asks `probe` until it says yes, for 15 s at most. */
+async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -60,83 +44,71 @@ Tell us in the comments. Bonus points for the line you would have picked instead
  * Does nothing when posts exist already.
  */
 export async function seedDemo(baseUrl: string): Promise<DemoSummary> {
-  const api = new DemoClient(baseUrl);
-  const existing = await api.call<{ items: unknown[] }>('GET', '/api/v1/posts?limit=1');
+  const guest = parleyClient({ baseUrl });
+  const existing = bodyOf(await guest.posts.list({ query: { limit: 1 } }));
   if (existing.items.length > 0) return { seeded: false, accounts: [] };
 
-  const register = (person: DemoPerson) =>
-    api.call<TokensResponse>('POST', '/api/v1/auth/register', {
-      email: person.email,
-      password: DEMO_PASSWORD,
-      displayName: person.displayName,
-    });
+  const register = async (person: DemoPerson) =>
+    bodyOf(
+      await guest.identity.register({
+        body: { email: person.email, password: DEMO_PASSWORD, displayName: person.displayName },
+      }),
+    );
   const boots = await register(BOOTS);
   const amy = await register(AMY);
   const ben = await register(BEN);
   const cleo = await register(CLEO);
+  const admin = guest.as(boots.accessToken);
 
   // The demo's readers write faster than flood control allows; restore it afterwards.
-  const settings = await api.call<{ floodSeconds: number }>(
-    'GET',
-    '/api/v1/settings/comments',
-    undefined,
-    boots.accessToken,
-  );
-  await api.call('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, boots.accessToken);
+  const settings = bodyOf(await admin.comments.settings());
+  bodyOf(await admin.comments.changeSettings({ body: { floodSeconds: 0 } }));
 
-  const draft = await api.call<PostView>(
-    'POST',
-    '/api/v1/posts',
-    {
-      title: 'Movie Quote Monday: Her',
-      body: POST_BODY,
-      categories: ['Films'],
-      tags: ['her', 'spike-jonze', 'movie-quotes'],
-      series: 'Movie Quote Monday',
-    },
-    boots.accessToken,
+  const draft = bodyOf(
+    await admin.posts.create({
+      body: {
+        title: 'Movie Quote Monday: Her',
+        body: POST_BODY,
+        categories: ['Films'],
+        tags: ['her', 'spike-jonze', 'movie-quotes'],
+        series: 'Movie Quote Monday',
+      },
+    }),
   );
-  await api.call('POST', `/api/v1/posts/${draft.id}/publish`, undefined, boots.accessToken);
-  await api.until(async () => {
+  const onPost = { params: { id: draft.id } };
+  bodyOf(await admin.posts.publish(onPost));
+  await until(async () => {
     // The comments service learns of the post from its events: 404 until then.
-    const thread = await api
-      .call<{ commentsOpen: boolean }>('GET', `/api/v1/posts/${draft.id}/comments`)
-      .catch(() => undefined);
-    return thread?.commentsOpen === true;
+    const thread = await guest.comments.thread(onPost);
+    return thread.ok && thread.body.commentsOpen;
   }, 'the post to take comments');
 
-  const comment = (
+  const comment = async (
     body: string,
     who: TokensResponse | { name: string; email: string; url?: string },
     parentId?: string,
     notify?: 'none' | 'replies' | 'all',
   ) =>
-    api.call<PostCommentResponse>(
-      'POST',
-      `/api/v1/posts/${draft.id}/comments`,
-      {
-        body,
-        ...(parentId ? { parentId } : {}),
-        ...('accessToken' in who ? {} : { author: who }),
-        ...(notify ? { notify } : {}),
-      },
-      'accessToken' in who ? who.accessToken : undefined,
+    bodyOf(
+      await guest.as('accessToken' in who ? who.accessToken : undefined).comments.post({
+        ...onPost,
+        body: {
+          body,
+          ...(parentId ? { parentId } : {}),
+          ...('accessToken' in who ? {} : { author: who }),
+          ...(notify ? { notify } : {}),
+        },
+      }),
     );
 
   /** A guest's comment may be held for a moderator: Boots lets it in, and it is shown. */
   const approved = async (posted: PostCommentResponse): Promise<PostCommentResponse> => {
     if (posted.status === 'approved') return posted;
-    await api.call(
-      'POST',
-      `/api/v1/comments/${posted.id}/moderation`,
-      { status: 'approved' },
-      boots.accessToken,
+    bodyOf(
+      await admin.comments.moderate({ params: { id: posted.id }, body: { status: 'approved' } }),
     );
-    await api.until(async () => {
-      const thread = await api.call<{ items: { id: string }[] }>(
-        'GET',
-        `/api/v1/posts/${draft.id}/comments`,
-      );
+    await until(async () => {
+      const thread = bodyOf(await guest.comments.thread(onPost));
       return thread.items.some((c) => c.id === posted.id);
     }, 'a held comment to be shown');
     return posted;
@@ -216,17 +188,15 @@ export async function seedDemo(baseUrl: string): Promise<DemoSummary> {
   });
 
   for (const reader of [amy, ben, cleo])
-    await api.call('PUT', `/api/v1/posts/${draft.id}/like`, undefined, reader.accessToken);
-  await api.call('PUT', `/api/v1/comments/${amyTop.id}/like`, undefined, boots.accessToken);
-  await api.call('PUT', `/api/v1/comments/${amyTop.id}/like`, undefined, cleo.accessToken);
-  await api.call('PUT', `/api/v1/comments/${cleoTop.id}/like`, undefined, ben.accessToken);
+    bodyOf(await guest.as(reader.accessToken).posts.like(onPost));
+  for (const [liker, liked] of [
+    [boots, amyTop],
+    [cleo, amyTop],
+    [ben, cleoTop],
+  ] as const)
+    bodyOf(await guest.as(liker.accessToken).comments.like({ params: { id: liked.id } }));
 
-  await api.call(
-    'PUT',
-    '/api/v1/settings/comments',
-    { floodSeconds: settings.floodSeconds },
-    boots.accessToken,
-  );
+  bodyOf(await admin.comments.changeSettings({ body: { floodSeconds: settings.floodSeconds } }));
   return {
     seeded: true,
     postUrl: `${baseUrl}/posts/${draft.slug}`,

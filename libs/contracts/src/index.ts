@@ -22,3 +22,6 @@ export * from './http/erasure.api';
 export * from './http/routes';
 export * from './http/comments.routes';
 export * from './http/posts.routes';
+export * from './http/identity.routes';
+export * from './http/notifications.routes';
+export * from './http/problem';

@@ -1,27 +1,23 @@
-import { Body, Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { Body, Controller, Inject, Param, Req, Res } from '@nestjs/common';
 import {
   type Actor,
   COMMENT_ROUTES,
   commentPostIdParamSchema,
   postCommentRequestSchema,
-  postCommentResponseSchema,
 } from '@parley/contracts';
 import { ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Caller } from '../auth/authentication.guard';
-import { ApiJson, ApiProblems } from '../http/api-docs';
 import { ClientKeys } from '../http/client-key';
-import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
 import { IdentityService } from '../identity/identity.service';
-import { routedController } from '../proxy/routed-controller';
+import { TableRoute, routedController } from '../proxy/routed-controller';
 import { passThrough } from '../proxy/service-client';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
 
 /** The comments routes: the table's, and posting, which first checks the name a guest gives. */
 @Controller()
-export class CommentsController extends routedController(COMMENT_ROUTES) {
+export class CommentsController extends routedController(COMMENT_ROUTES, { written: ['post'] }) {
   constructor(
     @Inject(SERVICE_CLIENTS) services: ServiceClients,
     private readonly clientKeys: ClientKeys,
@@ -30,15 +26,7 @@ export class CommentsController extends routedController(COMMENT_ROUTES) {
     super(services);
   }
 
-  @Post('api/v1/posts/:id/comments')
-  @RateLimited(WRITE_LIMIT)
-  @ApiOperation({
-    summary:
-      'Post a comment or a reply (parentId). Logged in, or as a guest with author {name, email, url?}; the email is never shown. ' +
-      'The answer says what happened: approved, or pending ("Your comment is awaiting moderation"). Posting again within the flood interval is a 429.',
-  })
-  @ApiJson(201, postCommentResponseSchema, 'The comment and its status')
-  @ApiProblems(401, 404, 409, 422)
+  @TableRoute(COMMENT_ROUTES.routes.post)
   async post(
     @Caller() caller: Actor | null,
     @Param('id', { schema: commentPostIdParamSchema }) postId: string,

@@ -16,6 +16,7 @@ import {
   type Actor,
   type AccountSummary,
   type AccountView,
+  IDENTITY_ROUTES,
   type TokensResponse,
   accountSummarySchema,
   accountViewSchema,
@@ -37,6 +38,7 @@ import { z } from 'zod';
 import { Authenticated, Caller } from '../auth/authentication.guard';
 import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
 import { WRITE_LIMIT, RateLimited } from '../http/rate-limits';
+import { TableRoute } from '../proxy/routed-controller';
 import { ACCOUNTS_DIRECTORY, type AccountDirectoryEntry } from './accounts.projection';
 import { type IdentityErrorCode, IdentityService, type Outcome } from './identity.service';
 
@@ -67,7 +69,7 @@ function unwrap<T>(outcome: Outcome<T>): T {
 const accountIdParam = z.string().min(1).max(100);
 
 @ApiTags('Identity')
-@Controller('api/v1')
+@Controller()
 export class AuthController {
   constructor(
     private readonly identity: IdentityService,
@@ -75,38 +77,21 @@ export class AuthController {
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
-  @Post('auth/register')
-  @RateLimited(WRITE_LIMIT)
-  @ApiOperation({
-    summary:
-      'Create an account; the first account of the blog is its admin. Sends a verification mail. ' +
-      'The answer does not tell whether the address has an account: if it has, the new account is not bound to the address (it cannot be verified nor logged in to with it) and the owner is told by mail.',
-  })
-  @ApiJson(201, tokensResponseSchema, 'The account and its first tokens')
-  @ApiProblems(422)
+  @TableRoute(IDENTITY_ROUTES.routes.register)
   async register(
     @Body({ schema: registerRequestSchema }) body: z.infer<typeof registerRequestSchema>,
   ): Promise<TokensResponse> {
     return unwrap(await this.identity.register(body));
   }
 
-  @Post('auth/login')
-  @HttpCode(200)
-  @RateLimited(WRITE_LIMIT)
-  @ApiOperation({
-    summary:
-      'Log in with email and password. The answer is the same for an unknown address and a wrong password. ' +
-      'After a few wrong passwords for an address, its logins are refused for a while (429 with Retry-After), from any client.',
-  })
-  @ApiJson(200, tokensResponseSchema, 'Tokens for the account')
-  @ApiProblems(401, 429)
+  @TableRoute(IDENTITY_ROUTES.routes.login)
   async login(
     @Body({ schema: loginRequestSchema }) body: z.infer<typeof loginRequestSchema>,
   ): Promise<TokensResponse> {
     return unwrap(await this.identity.login(body));
   }
 
-  @Post('auth/refresh')
+  @Post('api/v1/auth/refresh')
   @HttpCode(200)
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
@@ -121,7 +106,7 @@ export class AuthController {
     return unwrap(await this.identity.refresh(body.refreshToken));
   }
 
-  @Post('auth/logout')
+  @Post('api/v1/auth/logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'End the session of a refresh token.' })
   @ApiNoContent('The session has ended')
@@ -132,7 +117,7 @@ export class AuthController {
     unwrap(await this.identity.logout(body.refreshToken));
   }
 
-  @Post('auth/password-reset')
+  @Post('api/v1/auth/password-reset')
   @HttpCode(202)
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
@@ -154,7 +139,7 @@ export class AuthController {
     });
   }
 
-  @Post('auth/password-reset/confirm')
+  @Post('api/v1/auth/password-reset/confirm')
   @HttpCode(204)
   @RateLimited(WRITE_LIMIT)
   @ApiOperation({
@@ -169,7 +154,7 @@ export class AuthController {
     unwrap(await this.identity.confirmPasswordReset(body.token, body.password));
   }
 
-  @Post('auth/verify-email')
+  @Post('api/v1/auth/verify-email')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm the email address with the token from the verification mail.' })
   @ApiJson(200, accountViewSchema, 'The account, now verified')
@@ -180,7 +165,7 @@ export class AuthController {
     return unwrap(await this.identity.verifyEmail(body.token));
   }
 
-  @Get('auth/verify-email')
+  @Get('api/v1/auth/verify-email')
   @ApiOperation({
     summary:
       'The link in the verification mail: confirms the address and sends the browser to the blog.',
@@ -195,7 +180,7 @@ export class AuthController {
     await reply.status(303).header('location', '/?email-verified=1').send();
   }
 
-  @Post('auth/resend-verification')
+  @Post('api/v1/auth/resend-verification')
   @HttpCode(202)
   @Authenticated()
   @RateLimited(WRITE_LIMIT)
@@ -212,7 +197,7 @@ export class AuthController {
     unwrap(await this.identity.resendVerification(caller.accountId));
   }
 
-  @Get('me')
+  @Get('api/v1/me')
   @Authenticated()
   @ApiOperation({ summary: 'The logged-in account.' })
   @ApiJson(200, accountViewSchema, 'The account')
@@ -221,7 +206,7 @@ export class AuthController {
     return unwrap(await this.identity.me(caller.accountId));
   }
 
-  @Patch('me')
+  @Patch('api/v1/me')
   @Authenticated()
   @ApiOperation({
     summary:
@@ -236,7 +221,7 @@ export class AuthController {
     return unwrap(await this.identity.changeDisplayName(caller.accountId, body.displayName));
   }
 
-  @Get('accounts')
+  @Get('api/v1/accounts')
   @Authenticated('admin')
   @ApiOperation({ summary: 'The accounts of the blog, newest first (admins).' })
   @ApiJson(200, z.object({ items: z.array(accountSummarySchema) }), 'Accounts')
@@ -257,7 +242,7 @@ export class AuthController {
     };
   }
 
-  @Put('accounts/:id/roles')
+  @Put('api/v1/accounts/:id/roles')
   @Authenticated('admin')
   @ApiOperation({
     summary: 'Set the roles of an account (admins). Effective at its next token refresh.',

@@ -1,4 +1,4 @@
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Module, Param } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,7 +8,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { AuthenticationGuard } from '../auth/authentication.guard';
 import { IdentityService } from '../identity/identity.service';
-import { routedController } from './routed-controller';
+import { TableRoute, routedController } from './routed-controller';
 import type { ServiceRequest, ServiceResponse } from './service-client';
 import { SERVICE_CLIENTS } from './service-clients';
 
@@ -17,7 +17,6 @@ const WIDGET_ROUTES = routeTable('Widgets', {
     method: 'POST',
     path: '/api/v1/widgets/:id/parts',
     service: 'posts',
-    servicePath: '/v1/widgets/:id/parts',
     params: { id: z.string().min(1).max(8) },
     body: z.object({ name: z.string().min(1) }).strict(),
     answer: { status: 201, schema: z.object({ id: z.string() }), description: 'The part' },
@@ -30,7 +29,6 @@ const WIDGET_ROUTES = routeTable('Widgets', {
     method: 'GET',
     path: '/api/v1/widgets/:id/parts',
     service: 'posts',
-    servicePath: '/v1/widgets/:id/parts',
     params: { id: z.string().min(1).max(8) },
     query: z.object({ token: z.array(z.string()).optional(), limit: z.coerce.number().optional() }),
     answer: { status: 200, schema: z.object({ items: z.array(z.string()) }), description: 'Parts' },
@@ -55,12 +53,21 @@ const WIDGET_ROUTES = routeTable('Widgets', {
     method: 'DELETE',
     path: '/api/v1/widgets/:id',
     service: 'posts',
-    servicePath: '/v1/widgets/:id',
     params: { id: z.string().max(8) },
     answer: { status: 204, description: 'Scrapped' },
     problems: [401],
     access: ANY_ACCOUNT,
     summary: 'Scrap a widget.',
+  },
+  inspect: {
+    method: 'POST',
+    path: '/api/v1/widgets/:id/inspection',
+    service: 'posts',
+    params: { id: z.string().max(8) },
+    answer: { status: 200, schema: z.object({ verdict: z.string() }), description: 'The verdict' },
+    problems: [401],
+    access: ANY_ACCOUNT,
+    summary: 'Inspect a widget, answered by the gateway itself.',
   },
 });
 
@@ -103,7 +110,12 @@ describe('a controller built from a route table', () => {
 
   beforeAll(async () => {
     @Controller()
-    class WidgetsController extends routedController(WIDGET_ROUTES) {}
+    class WidgetsController extends routedController(WIDGET_ROUTES, { written: ['inspect'] }) {
+      @TableRoute(WIDGET_ROUTES.routes.inspect)
+      async inspect(@Param('id') id: string): Promise<{ verdict: string }> {
+        return { verdict: `${id} is fine` };
+      }
+    }
 
     const identity = {
       verifyAccess: async (token: string) => ({ author: AUTHOR, reader: READER })[token] ?? null,
@@ -265,6 +277,15 @@ describe('a controller built from a route table', () => {
     expect(unchanged.body).toBe('');
   });
 
+  it("gives a handler written by hand its entry's route, status and access, and forwards nothing", async () => {
+    const before = posts.seen.length;
+    const response = await send('POST', '/api/v1/widgets/w1/inspection', { token: 'reader' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ verdict: 'w1 is fine' });
+    expect((await send('POST', '/api/v1/widgets/w1/inspection')).statusCode).toBe(401);
+    expect(posts.seen.length).toBe(before);
+  });
+
   it('describes each entry in the OpenAPI document as a written handler would be', () => {
     const document = SwaggerModule.createDocument(
       app,
@@ -293,6 +314,12 @@ describe('a controller built from a route table', () => {
     expect(document.paths['/api/v1/widgets/{id}/sheet']?.get?.parameters).toHaveLength(1);
     expect(document.paths['/api/v1/widgets/{id}']?.delete?.responses['204']).toEqual({
       description: 'Scrapped',
+    });
+    expect(document.paths['/api/v1/widgets/{id}/inspection']?.post).toMatchObject({
+      operationId: 'WidgetsController_inspect',
+      summary: 'Inspect a widget, answered by the gateway itself.',
+      security: [{ bearer: [] }],
+      responses: { '200': { description: 'The verdict' } },
     });
   });
 });

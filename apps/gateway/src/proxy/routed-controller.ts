@@ -13,7 +13,14 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, type RouteEntry, type RouteTable, fillPath } from '@parley/contracts';
+import {
+  type Actor,
+  type RouteEntry,
+  type RouteService,
+  type RouteTable,
+  fillPath,
+  servicePathOf,
+} from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import { Authenticated, Caller } from '../auth/authentication.guard';
 import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
@@ -65,9 +72,9 @@ function slotsOf(route: RouteEntry): Slots {
   };
 }
 
-/** The decorators a hand-written handler of the route would carry, in the order it would write them. */
-function decoratorsOf(route: RouteEntry, slots: Slots): Decorator[] {
-  const method: Decorator[] = [
+/** The decorators a hand-written handler of the route would carry above it, in the order it would write them. */
+function methodDecoratorsOf(route: RouteEntry): MethodDecorator[] {
+  return [
     VERBS[route.method](route.path.slice(1)),
     ...(route.answer.status !== defaultStatus(route.method) ? [HttpCode(route.answer.status)] : []),
     ...(route.writeLimited ? [RateLimited(WRITE_LIMIT)] : []),
@@ -78,6 +85,23 @@ function decoratorsOf(route: RouteEntry, slots: Slots): Decorator[] {
       : ApiNoContent(route.answer.description),
     ApiProblems(...route.problems),
   ];
+}
+
+/**
+ * The route, access, limit and OpenAPI description of a table entry on a handler written by
+ * hand (one that does more than forward); its parameters stay written.
+ */
+export function TableRoute(route: RouteEntry): MethodDecorator {
+  const decorators = methodDecoratorsOf(route);
+  return (target, key, descriptor) => {
+    // As if written one above the other: the lowest applies first.
+    for (const decorator of [...decorators].reverse()) decorator(target, key, descriptor);
+  };
+}
+
+/** The decorators a hand-written handler of the route would carry, in the order it would write them. */
+function decoratorsOf(route: RouteEntry, slots: Slots): Decorator[] {
+  const method = methodDecoratorsOf(route);
   const at =
     (index: number, decorator: ParameterDecorator): ParameterDecorator =>
     (target, key) =>
@@ -103,7 +127,7 @@ function serviceRequest(route: RouteEntry, slots: Slots, args: readonly unknown[
   const query = slots.query !== undefined ? (args[slots.query] as Record<string, unknown>) : null;
   return {
     method: route.method,
-    path: fillPath(route.servicePath, values),
+    path: fillPath(servicePathOf(route), values),
     ...(query ? { query: forwardedQuery(query) } : {}),
     ...(slots.body !== undefined ? { body: args[slots.body] } : {}),
     actor: route.anonymousCall ? null : ((args[0] as Actor | null) ?? null),
@@ -116,10 +140,13 @@ export interface RoutedController {
 
 /** A route of the table as a handler method: validated by Nest, forwarded to its service. */
 function addRoute(prototype: RoutedController, name: string, route: RouteEntry): void {
+  if (route.service === 'gateway')
+    throw new Error(`${name} is answered by the gateway: write its handler`);
+  const service: RouteService = route.service;
   const slots = slotsOf(route);
   async function handler(this: RoutedController, ...args: unknown[]): Promise<unknown> {
     const reply = args[slots.reply] as FastifyReply;
-    const client = this.services[route.service];
+    const client = this.services[service];
     const request = serviceRequest(route, slots, args);
     if (!route.passedUnparsed) return passThrough(reply, await client.call(request));
     const ifNoneMatch = slots.ifNoneMatch !== undefined ? args[slots.ifNoneMatch] : undefined;
@@ -162,15 +189,20 @@ function addRoute(prototype: RoutedController, name: string, route: RouteEntry):
  * The base of a controller whose routes are the table's entries: each becomes a handler with
  * the validation, authentication, rate limit and OpenAPI description a written one would have,
  * forwarding to the service that owns it, under the table's OpenAPI tag. A controller extends
- * it with a prefix-free `@Controller()` and writes only the routes that do more than forward.
+ * it with a prefix-free `@Controller()` and writes only the routes that do more than forward,
+ * named in `written` and each decorated with its entry's `@TableRoute`.
  */
-export function routedController(table: RouteTable) {
+export function routedController<T extends RouteTable>(
+  table: T,
+  options: { readonly written?: readonly (keyof T['routes'])[] } = {},
+) {
   class Routed implements RoutedController {
     constructor(readonly services: ServiceClients) {}
   }
   ApiTags(table.tag)(Routed);
   Inject(SERVICE_CLIENTS)(Routed, undefined, 0);
   Reflect.defineMetadata('design:paramtypes', [Object], Routed);
-  for (const [name, route] of Object.entries(table.routes)) addRoute(Routed.prototype, name, route);
+  for (const [name, route] of Object.entries(table.routes))
+    if (!options.written?.includes(name)) addRoute(Routed.prototype, name, route);
   return Routed;
 }

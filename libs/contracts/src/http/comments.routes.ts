@@ -11,6 +11,8 @@ import {
   moderateCommentRequestSchema,
   moderationQueuePageSchema,
   moderationQueueQuerySchema,
+  postCommentRequestSchema,
+  postCommentResponseSchema,
   threadItemSchema,
   threadPageSchema,
   threadQuerySchema,
@@ -19,13 +21,12 @@ import { ANYONE, ANY_ACCOUNT, routeTable, withRole } from './routes';
 
 const commentId = { id: commentIdParamSchema };
 
-/** The public routes of the comments service that the gateway forwards as they are. */
+/** The public routes of the comments service: the gateway forwards them as they are, but for posting, which checks a guest's name first. */
 export const COMMENT_ROUTES = routeTable('Comments', {
   thread: {
     method: 'GET',
     path: '/api/v1/posts/:id/comments',
     service: 'comments',
-    servicePath: '/v1/posts/:id/comments',
     params: { id: commentPostIdParamSchema },
     query: threadQuerySchema,
     answer: { status: 200, schema: threadPageSchema, description: 'A page of the thread' },
@@ -36,11 +37,28 @@ export const COMMENT_ROUTES = routeTable('Comments', {
       'view=moderation (moderators and the post author) includes held and spam comments; a guest sees their own held comment with viewerToken.',
     passedUnparsed: true,
   },
+  post: {
+    method: 'POST',
+    path: '/api/v1/posts/:id/comments',
+    service: 'comments',
+    params: { id: commentPostIdParamSchema },
+    body: postCommentRequestSchema,
+    answer: {
+      status: 201,
+      schema: postCommentResponseSchema,
+      description: 'The comment and its status',
+    },
+    problems: [401, 404, 409, 422],
+    access: ANYONE,
+    summary:
+      'Post a comment or a reply (parentId). Logged in, or as a guest with author {name, email, url?}; the email is never shown. ' +
+      'The answer says what happened: approved, or pending ("Your comment is awaiting moderation"). Posting again within the flood interval is a 429.',
+    writeLimited: true,
+  },
   get: {
     method: 'GET',
     path: '/api/v1/comments/:id',
     service: 'comments',
-    servicePath: '/v1/comments/:id',
     params: commentId,
     query: commentQuerySchema,
     answer: {
@@ -56,7 +74,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'PATCH',
     path: '/api/v1/comments/:id',
     service: 'comments',
-    servicePath: '/v1/comments/:id',
     params: commentId,
     body: editCommentRequestSchema,
     answer: { status: 200, schema: commentViewSchema, description: 'The comment' },
@@ -69,7 +86,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'DELETE',
     path: '/api/v1/comments/:id',
     service: 'comments',
-    servicePath: '/v1/comments/:id',
     params: commentId,
     answer: { status: 204, description: 'Deleted' },
     problems: [401, 403, 404],
@@ -81,7 +97,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'PUT',
     path: '/api/v1/comments/:id/like',
     service: 'comments',
-    servicePath: '/v1/comments/:id/like',
     params: commentId,
     answer: { status: 200, schema: commentLikeStateSchema, description: 'Liked' },
     problems: [401, 404, 409],
@@ -92,7 +107,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'DELETE',
     path: '/api/v1/comments/:id/like',
     service: 'comments',
-    servicePath: '/v1/comments/:id/like',
     params: commentId,
     answer: { status: 200, schema: commentLikeStateSchema, description: 'Not liked' },
     problems: [401, 404],
@@ -103,7 +117,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'GET',
     path: '/api/v1/moderation/queue',
     service: 'comments',
-    servicePath: '/v1/moderation/queue',
     query: moderationQueueQuerySchema,
     answer: { status: 200, schema: moderationQueuePageSchema, description: 'A page of the queue' },
     problems: [401, 403],
@@ -116,7 +129,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'POST',
     path: '/api/v1/comments/:id/moderation',
     service: 'comments',
-    servicePath: '/v1/comments/:id/moderation',
     params: commentId,
     body: moderateCommentRequestSchema,
     answer: { status: 200, schema: commentViewSchema, description: 'The comment' },
@@ -129,7 +141,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'POST',
     path: '/api/v1/comments/:id/restore',
     service: 'comments',
-    servicePath: '/v1/comments/:id/restore',
     params: commentId,
     answer: { status: 200, schema: commentViewSchema, description: 'The comment' },
     problems: [401, 403, 404, 409],
@@ -140,7 +151,6 @@ export const COMMENT_ROUTES = routeTable('Comments', {
     method: 'POST',
     path: '/api/v1/moderation/trash/empty',
     service: 'comments',
-    servicePath: '/v1/moderation/trash/empty',
     answer: { status: 200, schema: emptyTrashResultSchema, description: 'How many were deleted' },
     problems: [401, 403],
     access: ANY_ACCOUNT,

@@ -1,8 +1,10 @@
 import { COMMENT_ROUTES } from './comments.routes';
+import { IDENTITY_ROUTES } from './identity.routes';
+import { NOTIFICATION_ROUTES } from './notifications.routes';
 import { POST_ROUTES } from './posts.routes';
-import { type RouteTable, fillPath, pathParamsOf } from './routes';
+import { type RouteTable, fillPath, pathParamsOf, servicePathOf } from './routes';
 
-const TABLES: RouteTable[] = [COMMENT_ROUTES, POST_ROUTES];
+const TABLES: RouteTable[] = [COMMENT_ROUTES, IDENTITY_ROUTES, NOTIFICATION_ROUTES, POST_ROUTES];
 const entries = TABLES.flatMap((table) =>
   Object.entries(table.routes).map(([name, route]) => ({ name: `${table.tag}.${name}`, route })),
 );
@@ -11,7 +13,7 @@ describe('the route tables', () => {
   it.each(entries)('$name checks every path parameter and forwards only those', ({ route }) => {
     const declared = pathParamsOf(route.path);
     expect(Object.keys(route.params ?? {}).sort()).toEqual([...declared].sort());
-    for (const name of pathParamsOf(route.servicePath)) expect(declared).toContain(name);
+    for (const name of pathParamsOf(servicePathOf(route))) expect(declared).toContain(name);
   });
 
   it('gives each method and public path to one entry only', () => {
