@@ -377,6 +377,50 @@ describe('the thread read model', () => {
     expect((await t.page()).items[0]?.author?.name).toBe('Beatrice');
   });
 
+  it("names an account's comments after its latest name, whether the account's events come before them or after", async () => {
+    const dumps: unknown[] = [];
+    for (const order of [
+      ['comment', 'registered', 'renamed'],
+      ['registered', 'comment', 'renamed'],
+      ['registered', 'renamed', 'comment'],
+    ]) {
+      const t = setup();
+      const [posted] = t.post('c01', { accountId: 'dee' });
+      if (posted?.type !== 'parley.comment.posted.v3' || posted.data.author.kind !== 'account')
+        throw new Error("an account's posted event");
+      // Named by id only, as a comment by an account is written now.
+      delete posted.data.author.displayName;
+      const [registered, renamed] = t.envelopes(
+        'account-dee',
+        {
+          type: 'parley.account.registered.v2',
+          data: {
+            accountId: 'dee',
+            email: 'dee@example.com',
+            displayName: 'Dee',
+            roles: ['reader'],
+            registeredAt: '2026-11-01T00:00:00.000Z',
+          },
+        },
+        {
+          type: 'parley.account.display-name-changed.v2',
+          data: { accountId: 'dee', displayName: 'Deirdre', changedAt: '2026-11-24T13:00:00.000Z' },
+        },
+      );
+      const events: Record<string, AnyEvent> = {
+        comment: posted,
+        registered: registered!,
+        renamed: renamed!,
+      };
+      await t.apply(order.map((name) => events[name]!));
+      const [doc] = await t.db.collection(THREAD_COLLECTIONS.comments).find({});
+      expect(doc).toMatchObject({ author: { name: 'Deirdre' } });
+      dumps.push(await t.dump());
+    }
+    expect(dumps[1]).toEqual(dumps[0]);
+    expect(dumps[2]).toEqual(dumps[0]);
+  });
+
   it('ends with the same documents whatever the order across streams and however often events come', async () => {
     const inOrder = setup();
     const events = [

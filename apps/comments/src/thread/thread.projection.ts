@@ -18,6 +18,7 @@ import {
 } from '@parley/readmodel';
 import { PersonalDataCipher } from '@parley/privacy';
 import {
+  authorKeyOf,
   authorKeyOfComment,
   avatarSeedOf,
   ERASED_AUTHOR_KEY,
@@ -312,12 +313,21 @@ async function applyAccountEvent(
   const { accountId } = event.data;
   const displayName =
     event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
-  await applyToOwnedDocument<AuthorNameDocument>(
-    db.collection<AuthorNameDocument>(C.authors),
-    accountId,
-    event,
-    () => ({ _id: accountId, displayName }),
-  );
+  const authors = db.collection<AuthorNameDocument>(C.authors);
+  await applyToOwnedDocument<AuthorNameDocument>(authors, accountId, event, () => ({
+    _id: accountId,
+    displayName,
+  }));
+  // The account's comments carry its latest name, whether they came before this event or
+  // after it (a rebuild reads the two topics in its own order): the same documents either way.
+  const latest = (await authors.findOne({ _id: accountId }))?.displayName;
+  if (latest !== undefined)
+    await db
+      .collection<ThreadCommentDocument>(C.comments)
+      .updateMany(
+        { authorKey: authorKeyOf({ kind: 'account', accountId }), 'author.name': { $ne: latest } },
+        { $set: { 'author.name': latest } },
+      );
   // A name shows on every comment its account wrote, on any post: every kept page is remade.
   await recordChange(db, AUTHOR_NAMES_VERSION, event);
 }
