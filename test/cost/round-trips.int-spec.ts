@@ -197,7 +197,9 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
     expect(total.byService.comments).toBeLessThanOrEqual(SETTLED_BOUND.comments);
     expect(total.byService.posts).toBeLessThanOrEqual(SETTLED_BOUND.posts);
     expect(total.byService.notifications).toBeLessThanOrEqual(SETTLED_BOUND.notifications);
-    expect(total.byService.gateway).toBe(0);
+    // The live feed names the comment's account from the account directory (one indexed read):
+    // the posted event names an account by id only, since an account's name is sealed.
+    expect(total.byService.gateway).toBeLessThanOrEqual(1);
   });
 
   it('reads a page of the thread within its bound, fewer when its answer is kept', async () => {

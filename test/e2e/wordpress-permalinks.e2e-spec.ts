@@ -72,10 +72,17 @@ function permalinks(mode: HarnessMode): void {
         slug: 'template-comments',
       });
       // Its comments keep their WordPress ids, which the page answers as their old anchors.
-      const thread = (await (await get(`/api/v1/posts/${post.id}/comments`)).json()) as ThreadPage;
-      expect(thread.items.find((c) => c.imported?.id === DEEPEST_COMMENT)?.body).toMatch(
-        /^Comment Depth 10/,
+      // An import does not wait for the thread after each comment: it catches up just after.
+      const deepest = await eventually(
+        async () => {
+          const thread = (await (
+            await get(`/api/v1/posts/${post.id}/comments`)
+          ).json()) as ThreadPage;
+          return thread.items.find((c) => c.imported?.id === DEEPEST_COMMENT);
+        },
+        { timeoutMs: timeouts.wait },
       );
+      expect(deepest.body).toMatch(/^Comment Depth 10/);
       const page = await (await get('/posts/template-comments')).text();
       expect(page).toContain(`<article id="comment-${DEEPEST_COMMENT}"`);
       expect((await get('/2012/01/03/not-a-post-there/')).status).toBe(404);
