@@ -151,8 +151,10 @@ async function recount<T extends Document>(
     try {
       await collection.replaceOne({ _id: figures._id }, figures, { upsert: true });
     } catch (error) {
-      // Two first recounts raced to insert the document: measure and write again.
+      // Two first recounts raced to insert the document: this write did not happen, so it is
+      // written again (an update now), never taken as written.
       if (!(error instanceof DuplicateKeyError)) throw error;
+      continue;
     }
     const again = await measure();
     if (JSON.stringify(again) === JSON.stringify(figures)) return;

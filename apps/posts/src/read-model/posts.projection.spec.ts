@@ -1,5 +1,5 @@
 import type { AnyEvent, DomainEvent, TopicEvent } from '@parley/contracts';
-import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
+import { DuplicateKeyError, GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
 import { StreamWriter } from '@parley/testing';
 import type { PostEvent } from '../posts/post.decider';
 import {
@@ -326,6 +326,34 @@ describe('the posts projection', () => {
     await feed(approved);
     expect(recounts).toHaveBeenCalledTimes(4);
     expect((await stats('p1'))?.commentCount).toBe(1);
+  });
+
+  it("writes a post's figures and a term's count even when its first write lost a race to insert them", async () => {
+    // Another recount inserted the document first: the write is refused as a duplicate, once.
+    const loseFirstInsert = (name: string, method: 'updateOne' | 'replaceOne') => {
+      const collection = db.collection(name);
+      const write = collection[method].bind(collection) as (...args: unknown[]) => Promise<number>;
+      let lost = false;
+      jest.spyOn(collection, method).mockImplementation((...args: unknown[]) => {
+        if (lost) return write(...args);
+        lost = true;
+        return Promise.reject(new DuplicateKeyError(name, 'a racing insert'));
+      });
+    };
+    loseFirstInsert(COLLECTIONS.stats, 'updateOne');
+    loseFirstInsert(COLLECTIONS.terms, 'replaceOne');
+    await feed(postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)));
+    const stream = like('p1', 'a0');
+    await feed(stream.next(liked('p1', 'a0', 'Amy', '2026-11-24T12:00:00.000Z')));
+    expect(await stats('p1')).toMatchObject({ likeCount: 1, likers: ['Amy'] });
+    const terms = await db
+      .collection<TermDocument>(COLLECTIONS.terms)
+      .find({}, { sort: { _id: 1 } });
+    expect(terms.map((t) => `${t.name} ${t.count}`)).toEqual([
+      'Movie Reviews 1',
+      'Movies 1',
+      'Spike Jonze 1',
+    ]);
   });
 
   it('counts likes and names the first few likers, and takes an unlike back', async () => {

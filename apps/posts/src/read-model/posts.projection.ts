@@ -164,8 +164,10 @@ async function settleFigures(
     try {
       await stats.updateOne({ _id: postId }, { $set: figures }, { upsert: true });
     } catch (error) {
-      // Two first writes of one post's figures raced to insert its document: measure and write again.
+      // Two first writes of one post's figures raced to insert its document: this write did
+      // not happen, so it is written again (an update now), never taken as written.
       if (!(error instanceof DuplicateKeyError)) throw error;
+      continue;
     }
     const again = await measure();
     if (JSON.stringify(again) === JSON.stringify(figures)) return;
@@ -232,6 +234,8 @@ async function recountTerms(
   let pending = [...names.keys()];
   let counts = await measure(pending);
   for (let attempt = 0; attempt < 10 && pending.length > 0; attempt++) {
+    // Writes lost to a racing first insert: not written, so written again.
+    const lost = new Set<string>();
     for (const key of pending) {
       const _id = `${kind}:${key}`;
       const count = counts.get(key)!;
@@ -253,10 +257,11 @@ async function recountTerms(
         await terms.replaceOne({ _id }, doc, { upsert: true });
       } catch (error) {
         if (!(error instanceof DuplicateKeyError)) throw error;
+        lost.add(key);
       }
     }
     const again = await measure(pending);
-    pending = pending.filter((key) => again.get(key) !== counts.get(key));
+    pending = pending.filter((key) => lost.has(key) || again.get(key) !== counts.get(key));
     counts = again;
   }
   if (pending.length > 0)
