@@ -7,6 +7,7 @@ import {
   type IndexSpec,
   LiveReadModels,
   MemoryDocumentStore,
+  type ProjectionDb,
 } from '@parley/readmodel';
 import { StreamWriter } from '@parley/testing';
 import {
@@ -419,6 +420,53 @@ describe('the thread read model', () => {
     }
     expect(dumps[1]).toEqual(dumps[0]);
     expect(dumps[2]).toEqual(dumps[0]);
+  });
+
+  it("names an account's comment when the account's registration is applied while the comment is being applied", async () => {
+    const t = setup();
+    const [posted] = t.post('c01', { accountId: 'dee' });
+    if (posted?.type !== 'parley.comment.posted.v3' || posted.data.author.kind !== 'account')
+      throw new Error("an account's posted event");
+    delete posted.data.author.displayName;
+    const [registered] = t.envelopes('account-dee', {
+      type: 'parley.account.registered.v2',
+      data: {
+        accountId: 'dee',
+        email: 'dee@example.com',
+        displayName: 'Dee',
+        roles: ['reader'],
+        registeredAt: '2026-11-01T00:00:00.000Z',
+      },
+    });
+    const personKeys = await EmbeddedPersonKeyStore.open();
+    // The registration runs whole right after the comment has looked its author up, before
+    // the comment is written: what two topics consumed at once can do.
+    let interleave: (() => Promise<void>) | undefined = () =>
+      threadProjection.apply(registered as Fed, t.db, { personKeys });
+    const racing: ProjectionDb = {
+      collection: <T extends Document>(name: string) => {
+        const collection = t.db.collection<T>(name);
+        if (name !== THREAD_COLLECTIONS.authors) return collection;
+        return new Proxy(collection, {
+          get: (target, key: keyof DocumentCollection<T>) =>
+            key === 'findOne'
+              ? async (...args: Parameters<DocumentCollection<T>['findOne']>) => {
+                  const found = await target.findOne(...args);
+                  const run = interleave;
+                  interleave = undefined;
+                  await run?.();
+                  return found;
+                }
+              : typeof target[key] === 'function'
+                ? (target[key] as (...a: unknown[]) => unknown).bind(target)
+                : target[key],
+        });
+      },
+    };
+    await threadProjection.apply(posted, racing, { personKeys });
+    expect(interleave).toBeUndefined();
+    const [doc] = await t.db.collection(THREAD_COLLECTIONS.comments).find({});
+    expect(doc).toMatchObject({ author: { name: 'Dee' } });
   });
 
   it('ends with the same documents whatever the order across streams and however often events come', async () => {

@@ -258,10 +258,30 @@ async function applyCommentEvent(
   );
   const doc = await comments.findOne({ _id: commentId });
   if (!doc) return;
+  await takeAuthorsLatestName(db, doc);
   // The client's history first: a write is answered once its thread is counted, so it is ready then.
   if (doc.clientKey) await recountClient(db, doc.clientKey);
   await recountThread(db, doc.postId, doc.rootId);
   await recordChange(db, doc.postId, event);
+}
+
+/**
+ * An account's events may have been applied between this comment's read of the authors and
+ * its write (a rebuild reads the two topics at once): they then found no comment to name, so
+ * the comment takes the latest name itself, only over the name it was written with.
+ */
+async function takeAuthorsLatestName(db: ProjectionDb, doc: ThreadCommentDocument) {
+  if (doc.author.kind !== 'account' || doc.author.accountId === null) return;
+  const latest = (
+    await db.collection<AuthorNameDocument>(C.authors).findOne({ _id: doc.author.accountId })
+  )?.displayName;
+  if (latest === undefined || latest === doc.author.name) return;
+  await db
+    .collection<ThreadCommentDocument>(C.comments)
+    .updateOne(
+      { _id: doc._id, 'author.name': doc.author.name },
+      { $set: { 'author.name': latest } },
+    );
 }
 
 /** What came from a client, for moderators judging a guest: a few indexed counts per change. */
