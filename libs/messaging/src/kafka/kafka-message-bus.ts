@@ -67,14 +67,20 @@ export class KafkaMessageBus implements MessageBus {
     return {
       publish: async (batches: TopicBatch[]) => {
         if (batches.length === 0) return;
-        const producer = await this.connectedProducer();
-        await producer.sendBatch({
-          acks: -1,
-          topicMessages: batches.map((b) => ({
-            topic: b.topic,
-            messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-          })),
-        });
+        const session = this.connectedProducer();
+        const producer = await session;
+        try {
+          await producer.sendBatch({
+            acks: -1,
+            topicMessages: batches.map((b) => ({
+              topic: b.topic,
+              messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+            })),
+          });
+        } catch (error) {
+          this.endProducerSession(session, producer);
+          throw error;
+        }
       },
     };
   }
@@ -163,6 +169,18 @@ export class KafkaMessageBus implements MessageBus {
       throw error;
     });
     return this.producer;
+  }
+
+  /**
+   * A send that failed may still have been written by a broker that could not answer (it was
+   * stopping): the producer then numbers its next batch as that one, and the broker acks it as
+   * a duplicate and drops it. A new session (a new producer id) numbers from zero again; what
+   * is sent again may come twice, which every consumer takes as once.
+   */
+  private endProducerSession(session: Promise<Producer>, producer: Producer): void {
+    if (this.producer !== session) return;
+    this.producer = undefined;
+    void producer.disconnect().catch(() => undefined);
   }
 
   private connectedAdmin(): Promise<Admin> {
