@@ -98,10 +98,6 @@ export function withBodyLimitProblems(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-export function ApiNoContent(description: string) {
-  return ApiResponse({ status: 204, description });
-}
-
 /** A server-sent event stream and the events it carries. */
 export function ApiEventStream(events: Record<string, z.ZodType>) {
   const described = Object.entries(events)

@@ -12,7 +12,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type Actor,
   type RouteEntry,
@@ -23,7 +23,7 @@ import {
 } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import { Authenticated, Caller } from '../auth/authentication.guard';
-import { ApiJson, ApiNoContent, ApiProblems } from '../http/api-docs';
+import { ApiJson, ApiProblems } from '../http/api-docs';
 import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
 import { type ServiceRequest, passThrough } from './service-client';
 import { SERVICE_CLIENTS, type ServiceClients } from './service-clients';
@@ -82,7 +82,7 @@ function methodDecoratorsOf(route: RouteEntry): MethodDecorator[] {
     ApiOperation({ summary: route.summary }),
     route.answer.schema
       ? ApiJson(route.answer.status, route.answer.schema, route.answer.description)
-      : ApiNoContent(route.answer.description),
+      : ApiResponse({ status: route.answer.status, description: route.answer.description }),
     ApiProblems(...route.problems),
   ];
 }

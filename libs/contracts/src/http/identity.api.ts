@@ -66,6 +66,10 @@ export const accountViewSchema = z.object({
 export type AccountView = z.infer<typeof accountViewSchema>;
 
 export const accountSummarySchema = accountViewSchema.omit({ email: true });
+
+/** The accounts of the blog, newest first, as admins list them. */
+export const accountsPageSchema = z.object({ items: z.array(accountSummarySchema) });
+export type AccountsPage = z.infer<typeof accountsPageSchema>;
 export type AccountSummary = z.infer<typeof accountSummarySchema>;
 
 export const tokensResponseSchema = z.object({
