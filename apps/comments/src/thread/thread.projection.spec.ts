@@ -107,6 +107,26 @@ function setup(keys: Promise<PersonKeyStore> = EmbeddedPersonKeyStore.open()) {
   return { store, db, queries, envelopes, apply, post, page, dump };
 }
 
+const DEE_REGISTERED: DomainEvent = {
+  type: 'parley.account.registered.v2',
+  data: {
+    accountId: 'dee',
+    email: 'dee@example.com',
+    displayName: 'Dee',
+    roles: ['reader'],
+    registeredAt: '2026-11-01T00:00:00.000Z',
+  },
+};
+
+/** Dee's comment c01, naming her account by id only, as a comment by an account is written now. */
+function postedByAccountId(t: ReturnType<typeof setup>): Fed {
+  const [posted] = t.post('c01', { accountId: 'dee' });
+  if (posted?.type !== 'parley.comment.posted.v3' || posted.data.author.kind !== 'account')
+    throw new Error("an account's posted event");
+  delete posted.data.author.displayName;
+  return posted;
+}
+
 const shape = (items: { id: string; depth: number; parentId: string | null }[]) =>
   items.map((i) => `${i.id}@${i.depth}<${i.parentId ?? '-'}`);
 
@@ -386,28 +406,11 @@ describe('the thread read model', () => {
       ['registered', 'renamed', 'comment'],
     ]) {
       const t = setup();
-      const [posted] = t.post('c01', { accountId: 'dee' });
-      if (posted?.type !== 'parley.comment.posted.v3' || posted.data.author.kind !== 'account')
-        throw new Error("an account's posted event");
-      // Named by id only, as a comment by an account is written now.
-      delete posted.data.author.displayName;
-      const [registered, renamed] = t.envelopes(
-        'account-dee',
-        {
-          type: 'parley.account.registered.v2',
-          data: {
-            accountId: 'dee',
-            email: 'dee@example.com',
-            displayName: 'Dee',
-            roles: ['reader'],
-            registeredAt: '2026-11-01T00:00:00.000Z',
-          },
-        },
-        {
-          type: 'parley.account.display-name-changed.v2',
-          data: { accountId: 'dee', displayName: 'Deirdre', changedAt: '2026-11-24T13:00:00.000Z' },
-        },
-      );
+      const posted = postedByAccountId(t);
+      const [registered, renamed] = t.envelopes('account-dee', DEE_REGISTERED, {
+        type: 'parley.account.display-name-changed.v2',
+        data: { accountId: 'dee', displayName: 'Deirdre', changedAt: '2026-11-24T13:00:00.000Z' },
+      });
       const events: Record<string, AnyEvent> = {
         comment: posted,
         registered: registered!,
@@ -424,20 +427,8 @@ describe('the thread read model', () => {
 
   it("names an account's comment when the account's registration is applied while the comment is being applied", async () => {
     const t = setup();
-    const [posted] = t.post('c01', { accountId: 'dee' });
-    if (posted?.type !== 'parley.comment.posted.v3' || posted.data.author.kind !== 'account')
-      throw new Error("an account's posted event");
-    delete posted.data.author.displayName;
-    const [registered] = t.envelopes('account-dee', {
-      type: 'parley.account.registered.v2',
-      data: {
-        accountId: 'dee',
-        email: 'dee@example.com',
-        displayName: 'Dee',
-        roles: ['reader'],
-        registeredAt: '2026-11-01T00:00:00.000Z',
-      },
-    });
+    const posted = postedByAccountId(t);
+    const [registered] = t.envelopes('account-dee', DEE_REGISTERED);
     const personKeys = await EmbeddedPersonKeyStore.open();
     // The registration runs whole right after the comment has looked its author up, before
     // the comment is written: what two topics consumed at once can do.
