@@ -107,8 +107,6 @@ async function testService(state: ServiceState): Promise<NestFastifyApplication>
   return createHttpApp(TestModule, {
     service: 'comments',
     logger: pino({ level: 'silent' }),
-    host: '127.0.0.1',
-    port: 0,
   });
 }
 
