@@ -71,7 +71,8 @@ function pathOf(request: ServiceRequest): string {
     if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
   }
   const search = query.toString();
-  return search ? `${request.path}?${search}` : request.path;
+  if (!search) return request.path;
+  return `${request.path}${request.path.includes('?') ? '&' : '?'}${search}`;
 }
 
 /** Control characters would make a header fetch refuses; the rest of a user agent goes as it came. */
