@@ -1,5 +1,5 @@
 import { SmtpMailer } from '@parley/mail';
-import type { RunningService } from '@parley/platform';
+import type { StartedService } from '@parley/platform';
 import {
   type HarnessMode,
   type HarnessOptions,
@@ -25,7 +25,7 @@ export interface ParleyStack {
   /** Each service's own harness, on the distributed stack (its round trips to the database). */
   services?: Record<ServiceName, ServiceHarness>;
   /** The services running in this process, for what only an operator does (an import). */
-  running: RunningService[];
+  running: StartedService[];
   close(): Promise<void>;
 }
 

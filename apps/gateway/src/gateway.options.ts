@@ -1,8 +1,9 @@
 import type { Mailer, MemoryMailbox } from '@parley/mail';
 import type { RateLimits } from './http/rate-limits';
+import type { ServiceEndpoints } from './proxy/service-clients';
 
 export interface GatewayOptions {
-  services: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number };
+  services: ServiceEndpoints;
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlDays: number };
   publicBaseUrl: string;
   mail: { mailer: Mailer; from: string };

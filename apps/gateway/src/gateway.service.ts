@@ -50,7 +50,7 @@ import { PostsController } from './posts/posts.controller';
 import { ErasureController } from './privacy/erasure.controller';
 import { PersonalDataErasure } from './privacy/personal-data-erasure.service';
 import { PersonalDataController } from './privacy/personal-data.controller';
-import { SERVICE_CLIENTS, createServiceClients } from './proxy/service-clients';
+import { SERVICE_CLIENTS, createServiceClients, serviceTransports } from './proxy/service-clients';
 import { FeedsController } from './web/feeds.controller';
 import { NotFoundPageFilter } from './web/not-found.filter';
 import { BlogIdentity } from './web/blog-identity';
@@ -168,7 +168,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
             provide: PERSONAL_DATA_OPENER,
             useValue: routedOpener({
               comments: new CommentsPersonalDataClient(
-                options.services.commentsUrl,
+                serviceTransports(options.services).comments,
                 GATEWAY_CALLER,
                 options.services.timeoutMs,
               ),

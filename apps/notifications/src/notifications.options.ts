@@ -1,5 +1,5 @@
 import type { Mailer } from '@parley/mail';
-import type { Clock, PersonalDataOpener } from '@parley/platform';
+import type { Clock, PersonalDataOpener, ServiceTransport } from '@parley/platform';
 import { type ResolveHost, WebhookTargets } from './delivery/webhook-targets';
 
 /** What the notifications service is given, in a process of its own or embedded. */
@@ -16,6 +16,8 @@ export interface NotificationsOptions {
    * addresses for the policy. Without it only values written before sealing can be read.
    */
   commentsUrl?: string;
+  /** The comments service in this process (one-process platform), used instead of commentsUrl. */
+  comments?: ServiceTransport;
   /**
    * Internal base URL of the gateway's internal listener, which opens an account's sealed
    * address and name for the directory. Without it (nor `accounts`) only plaintext ones read.

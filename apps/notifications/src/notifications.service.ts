@@ -74,6 +74,7 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
     identityUrl: options.identityUrl,
     accounts: options.accounts,
   });
+  const comments = options.comments ?? options.commentsUrl;
   return {
     name: 'notifications',
     produces: ['notifications'],
@@ -105,8 +106,8 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
           {
             provide: PERSONAL_DATA_OPENER,
             useValue: routedOpener({
-              comments: options.commentsUrl
-                ? new CommentsPersonalDataClient(options.commentsUrl, NOTIFICATIONS_CALLER)
+              comments: comments
+                ? new CommentsPersonalDataClient(comments, NOTIFICATIONS_CALLER)
                 : PLAINTEXT_ONLY,
               accounts,
             }),

@@ -4,10 +4,12 @@ import { createLogger } from '@parley/observability';
 import type { DestinationStream } from 'pino';
 import { PersonalDataCipher } from '@parley/privacy';
 import {
+  IN_PROCESS,
+  InProcessServiceTransport,
   LocalPersonalDataOpener,
   type RunningService,
   type ServiceDefinition,
-  type ServiceInfrastructure,
+  type StartedService,
   createEmbeddedInfrastructure,
   openEmbeddedPlatform,
   startService,
@@ -52,7 +54,8 @@ export interface EmbeddedOptions {
 export interface EmbeddedParley {
   url: string;
   gateway: RunningService;
-  services: RunningService[];
+  /** The services behind it, which answer only the gateway and each other, in this process. */
+  services: StartedService[];
   mailbox: MemoryMailbox;
   /** Where Prometheus scrapes the process, when `metricsPort` was given. */
   metricsUrl?: string;
@@ -62,8 +65,8 @@ export interface EmbeddedParley {
 /**
  * The whole platform in one process: the same four services, deciders, policies and HTTP
  * surfaces, on the embedded adapters (event logs on disk, one in-process bus, read models
- * in memory rebuilt at start). The services listen on loopback ports of their own; the
- * gateway is the only door.
+ * in memory rebuilt at start). The gateway is the only door, and the only listener: it hands
+ * its requests to the services' apps in process, without a socket.
  */
 export async function startEmbeddedParley(options: EmbeddedOptions): Promise<EmbeddedParley> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
@@ -83,28 +86,16 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
   const mailer: Mailer = options.smtpUrl ? new SmtpMailer(options.smtpUrl) : mailbox;
   const publicBaseUrl = options.publicBaseUrl ?? `http://localhost:${options.port}`;
 
-  const services: RunningService[] = [];
-  const start = async (
-    definition: ServiceDefinition,
-    host: string,
-    port: number,
-    metricsPort?: number,
-    prepared?: ServiceInfrastructure,
-  ) => {
-    const infra =
-      prepared ??
-      (await createEmbeddedInfrastructure(
-        platform,
-        definition.name,
-        logger.child({ app: definition.name }),
-      ));
-    const running = await startService(definition, infra, {
-      host,
-      port,
-      ...(metricsPort === undefined ? {} : { metricsPort }),
-    });
-    services.push(running);
-    return running;
+  const services: StartedService[] = [];
+  const start = async (definition: ServiceDefinition) => {
+    const infra = await createEmbeddedInfrastructure(
+      platform,
+      definition.name,
+      logger.child({ app: definition.name }),
+    );
+    const started = await startService(definition, infra, IN_PROCESS);
+    services.push(started);
+    return new InProcessServiceTransport(started.app);
   };
   try {
     // First, as the others open an account's address and name with its keys, in process.
@@ -114,7 +105,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
       logger.child({ app: 'gateway' }),
     );
     const accounts = new LocalPersonalDataOpener(new PersonalDataCipher(gatewayInfra.personKeys));
-    const posts = await start(postsService(undefined, { accounts }), '127.0.0.1', 0);
+    const posts = await start(postsService(undefined, { accounts }));
     const comments = await start(
       commentsService({
         accounts,
@@ -122,8 +113,6 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
           ? {}
           : { personalData: { retentionDays: options.personalDataRetentionDays } }),
       }),
-      '127.0.0.1',
-      0,
     );
     const notifications = await start(
       notificationsService({
@@ -131,21 +120,14 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         from: 'Parley <notifications@parley.localhost>',
         tokenSecret: secrets.tokenSecret,
         publicBaseUrl,
-        commentsUrl: comments.url,
+        comments,
         accounts,
         ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       }),
-      '127.0.0.1',
-      0,
     );
-    const gateway = await start(
+    const gateway = await startService(
       gatewayService({
-        services: {
-          postsUrl: posts.url,
-          commentsUrl: comments.url,
-          notificationsUrl: notifications.url,
-          timeoutMs: 5000,
-        },
+        services: { transports: { posts, comments, notifications }, timeoutMs: 5000 },
         auth: { jwtSecret: secrets.jwtSecret, accessTtlSeconds: 900, refreshTtlDays: 30 },
         publicBaseUrl,
         mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
@@ -158,12 +140,15 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
         ...(options.importMaxBytes ? { imports: { maxBytes: options.importMaxBytes } } : {}),
       }),
-      options.host,
-      options.port,
-      // One registry per process: the gateway's scrape endpoint shows all four services.
-      options.metricsPort,
       gatewayInfra,
+      {
+        host: options.host,
+        port: options.port,
+        // One registry per process: the gateway's scrape endpoint shows all four services.
+        ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+      },
     );
+    services.push(gateway);
     return {
       url: gateway.url,
       ...(gateway.metricsUrl ? { metricsUrl: gateway.metricsUrl } : {}),

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { RunningService } from '@parley/platform';
+import type { StartedService } from '@parley/platform';
 import { guestIdOf } from '../../comments/src/comments/comment-keys';
 import { CommentUseCases } from '../../comments/src/comments/comment-use-cases';
 import { PostUseCases } from '../../posts/src/posts/post-use-cases';
@@ -8,14 +8,14 @@ import { type ImportTarget, refusedAs } from '@parley/wordpress';
 import { commentsProblem } from '../../comments/src/comments.errors';
 import { failure as postsProblem } from '../../posts/src/posts/posts.errors';
 
-function provider<T>(services: readonly RunningService[], service: string, type: Type<T>): T {
+function provider<T>(services: readonly StartedService[], service: string, type: Type<T>): T {
   const running = services.find((s) => s.infra.service === service);
   if (!running) throw new Error(`The ${service} service is not in this process`);
   return running.app.get(type, { strict: false });
 }
 
 /** The import's way into an embedded Parley: the services' own use cases, in this process. */
-export function embeddedImportTarget(services: readonly RunningService[]): ImportTarget {
+export function embeddedImportTarget(services: readonly StartedService[]): ImportTarget {
   const identity = provider(services, 'gateway', IdentityService);
   const posts = provider(services, 'posts', PostUseCases);
   const comments = provider(services, 'comments', CommentUseCases);

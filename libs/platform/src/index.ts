@@ -18,5 +18,6 @@ export * from './http/actor';
 export * from './service/run-service-process';
 export * from './service/rebuild-command';
 export * from './http/personal-data.client';
+export * from './http/service-transport';
 export * from './migration/log-migration';
 export * from './migration/migrate-log-command';

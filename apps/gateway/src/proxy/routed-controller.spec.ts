@@ -134,8 +134,6 @@ describe('a controller built from a route table', () => {
     app = await createHttpApp(WidgetsModule, {
       service: 'test',
       logger: pino({ level: 'silent' }),
-      host: '127.0.0.1',
-      port: 0,
     });
     app
       .getHttpAdapter()

@@ -7,6 +7,9 @@ import {
   ORIGIN_AGENT_HEADER,
   ORIGIN_IP_HEADER,
   ProblemException,
+  type ServiceAnswer,
+  type ServiceTransport,
+  ServiceUnanswered,
   encodeActor,
 } from '@parley/platform';
 import { KeptAnswers, matchesEtag } from '@parley/readmodel';
@@ -61,6 +64,17 @@ export function publicLocation(location: string): string | undefined {
   return `${PUBLIC_PREFIX}${url.pathname}${url.search}${url.hash}`;
 }
 
+/** The service path with the request's query, as the service is asked it. */
+function pathOf(request: ServiceRequest): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(request.query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  }
+  const search = query.toString();
+  if (!search) return request.path;
+  return `${request.path}${request.path.includes('?') ? '&' : '?'}${search}`;
+}
+
 /** Control characters would make a header fetch refuses; the rest of a user agent goes as it came. */
 function setOriginHeaders(headers: Record<string, string>, origin: ServiceRequest['origin']): void {
   if (!origin) return;
@@ -91,33 +105,32 @@ function relayedHeaders(headers: Headers): Record<string, string> {
 }
 
 /**
- * Calls a service over internal HTTP (keep-alive) with a timeout on every call. The
- * caller's account travels in the actor header, the correlation id with it. A service's
- * own problem (4xx) reaches the client as it is; an unreachable service is a 503, a slow
- * one a 504, a failing one a 502 — never a hang.
+ * Calls a service through its transport (internal HTTP with keep-alive, or in process) with a
+ * timeout on every call. The caller's account travels in the actor header, the correlation id
+ * with it. A service's own problem (4xx) reaches the client as it is; an unreachable service is
+ * a 503, a slow one a 504, a failing one a 502 — never a hang.
  */
 export class ServiceClient {
   constructor(
     readonly name: ServiceName,
-    private readonly baseUrl: string,
+    private readonly transport: ServiceTransport,
     private readonly timeoutMs: number,
     private readonly logger: Logger,
   ) {}
 
-  /** Anonymous answers relayed with an ETag, by URL, up to 32 MiB of them. */
+  /** Anonymous answers relayed with an ETag, by path and query, up to 32 MiB of them. */
   private readonly kept = new KeptAnswers<{ etag: string; bytes: Buffer }>(
     32 * 1024 * 1024,
     (answer) => answer.bytes.length,
   );
 
   async call<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
-    const { response, bytes } = await this.exchange(request);
-    const text = bytes.toString('utf8');
+    const answer = await this.exchange(request);
     const body =
-      text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')
-        ? (JSON.parse(text) as unknown)
+      answer.bytes.length > 0 && (answer.headers.get('content-type') ?? '').includes('json')
+        ? (JSON.parse(answer.bytes.toString('utf8')) as unknown)
         : undefined;
-    return { status: response.status, body: body as T, headers: response.headers };
+    return { status: answer.status, body: body as T, headers: answer.headers };
   }
 
   /**
@@ -126,17 +139,17 @@ export class ServiceClient {
    */
   async relay(request: ServiceRequest): Promise<ServiceResponse<Buffer | undefined>> {
     const shared = request.method === 'GET' && request.actor === null;
-    const slot = shared ? this.urlOf(request).toString() : '';
+    const slot = shared ? pathOf(request) : '';
     const kept = shared ? this.kept.get(slot, slot) : undefined;
     const asked = request.headers?.['if-none-match'];
     // What an anonymous caller reads is asked for again only if it changed since the gateway kept it.
-    const { response, bytes } = await this.exchange(
+    const answer = await this.exchange(
       kept
         ? { ...request, headers: { ...request.headers, 'if-none-match': kept.value.etag } }
         : request,
     );
-    if (kept && response.status === 304) {
-      const headers = new Headers(response.headers);
+    if (kept && answer.status === 304) {
+      const headers = new Headers(answer.headers);
       headers.set('etag', kept.value.etag);
       const unchanged = matchesEtag(asked, kept.value.etag);
       return {
@@ -145,58 +158,81 @@ export class ServiceClient {
         headers,
       };
     }
-    const etag = response.headers.get('etag');
-    if (shared && response.status === 200 && etag) this.kept.set(slot, slot, { etag, bytes });
+    const etag = answer.headers.get('etag');
+    if (shared && answer.status === 200 && etag)
+      this.kept.set(slot, slot, { etag, bytes: answer.bytes });
     else if (shared) this.kept.delete(slot);
-    if (shared && response.status === 200 && matchesEtag(asked, etag ?? ''))
-      return { status: 304, body: undefined, headers: response.headers };
+    if (shared && answer.status === 200 && matchesEtag(asked, etag ?? ''))
+      return { status: 304, body: undefined, headers: answer.headers };
     return {
-      status: response.status,
-      body: bytes.length > 0 ? bytes : undefined,
-      headers: response.headers,
+      status: answer.status,
+      body: answer.bytes.length > 0 ? answer.bytes : undefined,
+      headers: answer.headers,
     };
   }
 
-  private urlOf(request: ServiceRequest): URL {
-    const url = new URL(request.path, this.baseUrl);
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined && value !== null && value !== '')
-        url.searchParams.set(key, String(value));
-    }
-    return url;
+  /** Like `call`, for answers that are not JSON (an HTML page): the text and its content type. */
+  async callRaw(
+    request: ServiceRequest & { accept: string; contentType?: string; rawBody?: string },
+  ): Promise<{
+    status: number;
+    contentType: string;
+    text: string;
+  }> {
+    const { accept, contentType, rawBody, ...rest } = request;
+    const answer = await this.send(rest, { accept }, rawBody, contentType ?? 'text/plain', false);
+    return {
+      status: answer.status,
+      contentType: answer.headers.get('content-type') ?? 'text/plain',
+      text: answer.bytes.toString('utf8'),
+    };
   }
 
-  private async exchange(request: ServiceRequest): Promise<{ response: Response; bytes: Buffer }> {
-    const url = this.urlOf(request);
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...(request.headers ?? {}),
-    };
+  private exchange(request: ServiceRequest): Promise<ServiceAnswer> {
+    return this.send(
+      request,
+      { accept: 'application/json' },
+      request.body === undefined ? undefined : JSON.stringify(request.body),
+      'application/json',
+      true,
+    );
+  }
+
+  /**
+   * One exchange with the service, its failures mapped for the client: no answer is 503 or 504,
+   * a 5xx is 502, and a problem+json refusal becomes the gateway's own problem about the client's
+   * path (with the headers it must follow). `anyRefusal` maps a refusal in another type too.
+   */
+  private async send(
+    request: ServiceRequest,
+    base: Record<string, string>,
+    body: string | undefined,
+    contentType: string,
+    anyRefusal: boolean,
+  ): Promise<ServiceAnswer> {
+    const path = pathOf(request);
+    const headers: Record<string, string> = { ...base, ...(request.headers ?? {}) };
     const correlation = currentCorrelation();
     if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
     if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
     if (request.client) headers[CLIENT_HEADER] = request.client;
     setOriginHeaders(headers, request.origin);
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     injectTraceHeaders(headers);
 
-    let response: Response;
+    let answer: ServiceAnswer;
     try {
-      response = await fetch(url, {
+      answer = await this.transport.exchange({
         method: request.method,
+        path,
         headers,
-        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(body !== undefined ? { body } : {}),
+        timeoutMs: this.timeoutMs,
       });
     } catch (error) {
-      // Checked by name: the abort reason is a DOMException, not always an Error of this realm.
-      const timedOut = [error, (error as { cause?: unknown }).cause].some((e) => {
-        const name =
-          typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined;
-        return name === 'TimeoutError' || name === 'AbortError';
-      });
+      const timedOut = error instanceof ServiceUnanswered && error.reason === 'timeout';
       this.logger.warn(
-        { err: error, service: this.name, path: url.pathname },
+        { err: error, service: this.name, path: path.split('?')[0] },
         timedOut ? 'service call timed out' : 'service unreachable',
       );
       throw new ProblemException(
@@ -216,10 +252,9 @@ export class ServiceClient {
             },
       );
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (response.status >= 500) {
+    if (answer.status >= 500) {
       this.logger.error(
-        { service: this.name, path: url.pathname, status: response.status },
+        { service: this.name, path: path.split('?')[0], status: answer.status },
         'service failed',
       );
       throw new ProblemException({
@@ -229,70 +264,16 @@ export class ServiceClient {
         detail: 'The error was logged; try again later.',
       });
     }
-    if (response.status >= 400)
-      throw this.problemOf(response, parseProblem(bytes.toString('utf8')));
-    return { response, bytes };
+    if (
+      answer.status >= 400 &&
+      (anyRefusal || (answer.headers.get('content-type') ?? '').includes('json'))
+    )
+      throw this.problemOf(answer, parseProblem(answer.bytes.toString('utf8')));
+    return answer;
   }
 
-  /** Like `call`, for answers that are not JSON (an HTML page): the text and its content type. */
-  async callRaw(
-    request: ServiceRequest & { accept: string; contentType?: string; rawBody?: string },
-  ): Promise<{
-    status: number;
-    contentType: string;
-    text: string;
-  }> {
-    const url = new URL(request.path, this.baseUrl);
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined && value !== null && value !== '')
-        url.searchParams.set(key, String(value));
-    }
-    const headers: Record<string, string> = { accept: request.accept };
-    const correlation = currentCorrelation();
-    if (correlation) headers[CORRELATION_HEADER] = correlation.correlationId;
-    if (request.actor) headers[ACTOR_HEADER] = encodeActor(request.actor);
-    if (request.client) headers[CLIENT_HEADER] = request.client;
-    setOriginHeaders(headers, request.origin);
-    if (request.rawBody !== undefined)
-      headers['content-type'] = request.contentType ?? 'text/plain';
-    injectTraceHeaders(headers);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        ...(request.rawBody !== undefined ? { body: request.rawBody } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      throw new ProblemException({
-        status: 503,
-        code: 'service-unavailable',
-        title: `The ${this.name} service is unavailable`,
-        headers: { 'retry-after': '5' },
-      });
-    }
-    if (response.status >= 500) {
-      throw new ProblemException({
-        status: 502,
-        code: 'service-error',
-        title: `The ${this.name} service failed`,
-      });
-    }
-    const contentType = response.headers.get('content-type') ?? 'text/plain';
-    // A refusal comes back as the gateway's own problem, about the client's path, not the service's.
-    if (response.status >= 400 && contentType.includes('json')) {
-      throw this.problemOf(response, parseProblem(await response.text()));
-    }
-    return {
-      status: response.status,
-      contentType,
-      text: await response.text(),
-    };
-  }
-
-  private problemOf(response: Response, body: ProblemBody | undefined): ProblemException {
-    const headers = relayedHeaders(response.headers);
+  private problemOf(answer: ServiceAnswer, body: ProblemBody | undefined): ProblemException {
+    const headers = relayedHeaders(answer.headers);
     const {
       type: _type,
       title,
@@ -305,7 +286,7 @@ export class ServiceClient {
       ...extensions
     } = body ?? {};
     return new ProblemException({
-      status: response.status,
+      status: answer.status,
       code: code ?? 'bad-request',
       title: title ?? `The ${this.name} service refused the request`,
       ...(detail !== undefined ? { detail } : {}),

@@ -1,5 +1,6 @@
+import { HttpServiceTransport, type ServiceTransport } from '@parley/platform';
 import type { Logger } from 'pino';
-import { ServiceClient } from './service-client';
+import { ServiceClient, type ServiceName } from './service-client';
 
 export const SERVICE_CLIENTS = Symbol('SERVICE_CLIENTS');
 
@@ -9,18 +10,34 @@ export interface ServiceClients {
   notifications: ServiceClient;
 }
 
-export function createServiceClients(
-  urls: { postsUrl: string; commentsUrl: string; notificationsUrl: string; timeoutMs: number },
-  logger: Logger,
-): ServiceClients {
+/**
+ * Where the gateway reaches each service: at its internal URL, or, in one process, through the
+ * transports given (the services' apps, without a socket).
+ */
+export type ServiceEndpoints = { timeoutMs: number } & (
+  | { postsUrl: string; commentsUrl: string; notificationsUrl: string }
+  | { transports: Readonly<Record<ServiceName, ServiceTransport>> }
+);
+
+/** One transport per service, as the endpoints name them. */
+export function serviceTransports(
+  endpoints: ServiceEndpoints,
+): Readonly<Record<ServiceName, ServiceTransport>> {
+  if ('transports' in endpoints) return endpoints.transports;
   return {
-    posts: new ServiceClient('posts', urls.postsUrl, urls.timeoutMs, logger),
-    comments: new ServiceClient('comments', urls.commentsUrl, urls.timeoutMs, logger),
-    notifications: new ServiceClient(
-      'notifications',
-      urls.notificationsUrl,
-      urls.timeoutMs,
-      logger,
-    ),
+    posts: new HttpServiceTransport(endpoints.postsUrl),
+    comments: new HttpServiceTransport(endpoints.commentsUrl),
+    notifications: new HttpServiceTransport(endpoints.notificationsUrl),
+  };
+}
+
+export function createServiceClients(endpoints: ServiceEndpoints, logger: Logger): ServiceClients {
+  const transports = serviceTransports(endpoints);
+  const client = (name: ServiceName) =>
+    new ServiceClient(name, transports[name], endpoints.timeoutMs, logger);
+  return {
+    posts: client('posts'),
+    comments: client('comments'),
+    notifications: client('notifications'),
   };
 }

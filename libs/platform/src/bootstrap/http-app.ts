@@ -24,8 +24,6 @@ export interface HttpAppOptions {
   /** The service name in metrics. */
   service: string;
   logger: Logger;
-  host: string;
-  port: number;
   /** Largest accepted request body in bytes; larger ones get 413. */
   bodyLimit?: number;
   /** Paths whose requests are not logged (health probes). */

@@ -13,6 +13,11 @@ import { CORRELATION_HEADER, currentCorrelation } from '@parley/observability';
 import { isLegacyPlaintext, type PersonalDataCipher } from '@parley/privacy';
 import type { ProjectionContext } from '@parley/readmodel';
 import { ACTOR_HEADER, encodeActor } from './actor';
+import {
+  HttpServiceTransport,
+  type ServiceAnswer,
+  type ServiceTransport,
+} from './service-transport';
 
 /** A sealed field of an event, as a consumer holds it. */
 export interface PersonalDataValue {
@@ -47,13 +52,18 @@ export class PersonalDataUnavailable extends Error {
  * without a call; sealed ones are sent in batches.
  */
 export class PersonalDataClient implements PersonalDataOpener {
+  private readonly transport: ServiceTransport;
+
   constructor(
-    private readonly baseUrl: string,
+    /** The service's base URL, or its transport (in one process). */
+    service: string | ServiceTransport,
     /** Who the calling service acts as: the route answers services and admins only. */
     private readonly caller: Actor,
     private readonly timeoutMs = 5000,
     private readonly owner = 'The comments service',
-  ) {}
+  ) {
+    this.transport = typeof service === 'string' ? new HttpServiceTransport(service) : service;
+  }
 
   async open(values: readonly PersonalDataValue[]): Promise<OpenedPersonalData[]> {
     const answers: (OpenedPersonalData | undefined)[] = values.map((v) =>
@@ -69,29 +79,35 @@ export class PersonalDataClient implements PersonalDataOpener {
   }
 
   private async call(values: PersonalDataValue[]): Promise<OpenedPersonalData[]> {
-    const url = new URL(OPEN_PERSONAL_DATA_PATH, this.baseUrl);
     const correlation = currentCorrelation();
-    let response: Response;
+    let answer: ServiceAnswer;
     try {
-      response = await fetch(url, {
+      answer = await this.transport.exchange({
         method: 'POST',
+        path: OPEN_PERSONAL_DATA_PATH,
         headers: {
           'content-type': 'application/json',
           [ACTOR_HEADER]: encodeActor(this.caller),
           ...(correlation ? { [CORRELATION_HEADER]: correlation.correlationId } : {}),
         },
         body: JSON.stringify({ values }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (error) {
       throw new PersonalDataUnavailable(`${this.owner} did not answer`, { cause: error });
     }
     // A refusal (4xx) is this caller's mistake, not an outage to wait out.
-    if (response.status >= 400 && response.status < 500)
-      throw new Error(`${this.owner} refused to open personal data (${response.status})`);
-    if (!response.ok)
-      throw new PersonalDataUnavailable(`${this.owner} answered ${response.status}`);
-    const parsed = openPersonalDataResponseSchema.safeParse(await response.json());
+    if (answer.status >= 400 && answer.status < 500)
+      throw new Error(`${this.owner} refused to open personal data (${answer.status})`);
+    if (answer.status < 200 || answer.status >= 300)
+      throw new PersonalDataUnavailable(`${this.owner} answered ${answer.status}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.bytes.toString('utf8'));
+    } catch (error) {
+      throw new PersonalDataUnavailable(`${this.owner} answered something else`, { cause: error });
+    }
+    const parsed = openPersonalDataResponseSchema.safeParse(body);
     if (!parsed.success || parsed.data.values.length !== values.length)
       throw new PersonalDataUnavailable(`${this.owner} answered something else`);
     return parsed.data.values;

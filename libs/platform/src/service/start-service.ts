@@ -58,14 +58,19 @@ export interface ServiceDefinition {
   configure?(app: NestFastifyApplication, infra: ServiceInfrastructure): Promise<void>;
 }
 
-export interface RunningService {
+/** A started service, whether it listens on a port or answers only callers in its process. */
+export interface StartedService {
   app: NestFastifyApplication;
-  url: string;
   infra: ServiceInfrastructure;
   /** Consumer groups of this instance, with their topics (for lag and operations). */
   groups: { groupId: string; topics: string[] }[];
   /** Where Prometheus scrapes this process (`<metricsUrl>/metrics`), when it was asked to serve them. */
   metricsUrl?: string;
+}
+
+/** A service that listens: other processes reach it at its URL. */
+export interface RunningService extends StartedService {
+  url: string;
 }
 
 function recorder(service: string, groupId: string) {
@@ -157,16 +162,32 @@ let instanceCounter = 0;
  * Boots a service: creates the topics it touches, builds its Nest app, connects its
  * projections and consumer groups as microservices, starts them and listens.
  */
+export interface ServiceListener {
+  host: string;
+  port: number;
+  /** Serves the process's metrics on this port, apart from the HTTP port; 0 picks a free one. */
+  metricsPort?: number;
+}
+
+/** Callers in the same process reach the service through its app (an in-process transport). */
+export const IN_PROCESS = 'in-process';
+
 export async function startService(
   definition: ServiceDefinition,
   infra: ServiceInfrastructure,
-  http: {
-    host: string;
-    port: number;
-    /** Serves the process's metrics on this port, apart from the HTTP port; 0 picks a free one. */
-    metricsPort?: number;
-  },
-): Promise<RunningService> {
+  http: ServiceListener,
+): Promise<RunningService>;
+export async function startService(
+  definition: ServiceDefinition,
+  infra: ServiceInfrastructure,
+  http: typeof IN_PROCESS,
+): Promise<StartedService>;
+export async function startService(
+  definition: ServiceDefinition,
+  infra: ServiceInfrastructure,
+  http: ServiceListener | typeof IN_PROCESS,
+): Promise<StartedService & { url?: string }> {
+  const listener = http === IN_PROCESS ? undefined : http;
   const topics = topicsOf(definition).flatMap((key) => {
     const name = infra.topicName(key);
     return [
@@ -179,8 +200,6 @@ export async function startService(
   const app = await createHttpApp(definition.module(infra), {
     service: definition.name,
     logger: infra.logger,
-    host: http.host,
-    port: http.port,
     ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
     ...(definition.trustProxy === undefined ? {} : { trustProxy: definition.trustProxy }),
   });
@@ -226,28 +245,33 @@ export async function startService(
       { inheritAppConfig: true },
     );
   }
-  let running: Awaited<ReturnType<typeof listen>>;
+  let url: string | undefined;
   let metricsServer: MetricsServer | undefined;
+  const lagTimer = monitorLag(definition.name, infra.bus, groups);
+  // Fastify's own close, which runs whether or not the app listened.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', async () => {
+      clearInterval(lagTimer);
+      await metricsServer?.close();
+    });
   try {
     await definition.configure?.(app, infra);
     await app.startAllMicroservices();
-    if (http.metricsPort !== undefined)
-      metricsServer = await startMetricsServer(http.host, http.metricsPort);
-    running = await listen(app, http.host, http.port);
+    if (listener?.metricsPort !== undefined)
+      metricsServer = await startMetricsServer(listener.host, listener.metricsPort);
+    if (listener) url = (await listen(app, listener.host, listener.port)).url;
+    else await app.init();
   } catch (error) {
     // Consumers that did join leave again, so that a new attempt starts from nothing.
     await app.close().catch(() => undefined);
     await metricsServer?.close();
     throw error;
   }
-  const lagTimer = monitorLag(definition.name, infra.bus, groups);
-  app.getHttpServer().once('close', () => {
-    clearInterval(lagTimer);
-    void metricsServer?.close();
-  });
   return {
     app,
-    url: running.url,
+    ...(url !== undefined ? { url } : {}),
     infra,
     groups,
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
