@@ -84,9 +84,17 @@ describe('the live comment feed', () => {
   });
 });
 
-function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
+type NotifiedAuthor = EventOf<'parley.notification.created.v3'>['data']['subject'] extends infer S
+  ? S extends { kind: 'comment'; author: infer A }
+    ? A
+    : never
+  : never;
+
+function notifiedOfSealedGuest(
+  author: NotifiedAuthor = { kind: 'guest', name: NAME },
+): EventOf<'parley.notification.created.v3'> {
   const [event] = new StreamWriter('notification-n1', '/parley/notifications').next({
-    type: 'parley.notification.created.v2',
+    type: 'parley.notification.created.v3',
     data: {
       notificationId: 'n1',
       recipient: { subscriberId: 'subscriber-amy', accountId: 'amy' },
@@ -98,7 +106,7 @@ function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
         postId: 'p1',
         postTitle: 'Her',
         postSlug: 'her',
-        authorName: NAME,
+        author,
         excerpt: 'Hello',
         parentId: null,
       },
@@ -108,15 +116,26 @@ function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
       createdAt: '2026-11-24T12:00:01.000Z',
     },
   });
-  return event as EventOf<'parley.notification.created.v2'>;
+  return event as EventOf<'parley.notification.created.v3'>;
 }
 
-async function liveNotifiedName(opener: Opener): Promise<unknown> {
+/** The gateway's account directory as the account events left it. */
+function directoryOf(accounts: { _id: string; displayName: string }[]): LiveReadModels {
+  const collection = {
+    find: async (filter: { _id: { $in: string[] } }) =>
+      accounts.filter((a) => filter._id.$in.includes(a._id)),
+  };
+  return { db: () => ({ collection: () => collection }) } as unknown as LiveReadModels;
+}
+
+async function liveNotifiedName(
+  opener: Opener,
+  event = notifiedOfSealedGuest(),
+  readModels = GUESTS_ONLY,
+): Promise<unknown> {
   const published: LiveEvent[] = [];
   const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
-  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, GUESTS_ONLY).onNotification(
-    notifiedOfSealedGuest(),
-  );
+  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, readModels).onNotification(event);
   const [notification] = published;
   return notification?.type === 'notification' ? notification.data.subject.authorName : undefined;
 }
@@ -130,6 +149,23 @@ describe('the live notification feed', () => {
 
   it('shows an erased guest as a deleted reader', async () => {
     expect(await liveNotifiedName(new Opener({ [NAME]: { status: 'erased' } }))).toBe(
+      'Deleted reader',
+    );
+  });
+
+  it("shows an account author's current name from the account directory, and opens nothing", async () => {
+    const opener = new Opener({});
+    const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
+    const directory = directoryOf([{ _id: 'wade', displayName: 'Parzival' }]);
+    expect(await liveNotifiedName(opener, byAccount, directory)).toBe('Parzival');
+    expect(opener.asked).toEqual([]);
+  });
+
+  it('shows an erased account, which the directory knows as a deleted reader or not at all, as a deleted reader', async () => {
+    const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
+    const erased = directoryOf([{ _id: 'wade', displayName: 'Deleted reader' }]);
+    expect(await liveNotifiedName(new Opener({}), byAccount, erased)).toBe('Deleted reader');
+    expect(await liveNotifiedName(new Opener({}), byAccount, directoryOf([]))).toBe(
       'Deleted reader',
     );
   });

@@ -2,10 +2,11 @@ import { Controller, Inject } from '@nestjs/common';
 import { COMMENT_PERSONAL_FIELDS as F, ERASED_PERSON_NAME, type EventOf } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
 import {
-  openAuthorNames,
+  type AccountNames,
   PERSONAL_DATA_OPENER,
   type PersonalDataOpener,
   READ_MODELS,
+  showSubjects,
 } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import { type AccountDirectoryEntry, ACCOUNTS_DIRECTORY } from '../identity/accounts.projection';
@@ -24,12 +25,17 @@ export class LiveFeedConsumer {
 
   /** An account's current name, from the gateway's account directory (v3 events name it by id only). */
   private async accountName(accountId: string): Promise<string> {
-    const account = await this.readModels
+    return (await this.accountNames([accountId])).get(accountId) ?? ERASED_PERSON_NAME;
+  }
+
+  /** Accounts' current names, from the gateway's account directory, in one indexed read. */
+  private readonly accountNames: AccountNames = async (accountIds) => {
+    const accounts = await this.readModels
       .db(ACCOUNTS_DIRECTORY.name)
       .collection<AccountDirectoryEntry>('accounts')
-      .findOne({ _id: accountId });
-    return account?.displayName ?? ERASED_PERSON_NAME;
-  }
+      .find({ _id: { $in: [...accountIds] } }, { limit: accountIds.length });
+    return new Map(accounts.map((a) => [a._id, a.displayName]));
+  };
 
   /** The public view of a comment's author: a guest's name and website opened by comments, never the email. */
   private async publicAuthor(author: EventOf<'parley.comment.posted.v3'>['data']['author']) {
@@ -81,13 +87,15 @@ export class LiveFeedConsumer {
     });
   }
 
-  @OnEvent('parley.notification.created.v2', LIVE)
-  async onNotification(event: EventOf<'parley.notification.created.v2'>): Promise<void> {
+  @OnEvent('parley.notification.created.v3', LIVE)
+  async onNotification(event: EventOf<'parley.notification.created.v3'>): Promise<void> {
     const accountId = event.data.recipient.accountId;
     if (!accountId || !event.data.channels.includes('in-app')) return;
-    const [subject = event.data.subject] = await openAuthorNames(this.personalData, [
-      event.data.subject,
-    ]);
+    const [subject] = await showSubjects([event.data.subject], {
+      opener: this.personalData,
+      accountNames: this.accountNames,
+    });
+    if (!subject) return;
     this.hub.publish(`account:${accountId}`, {
       id: notificationEventId(event.data.createdAt, event.data.notificationId),
       type: 'notification',

@@ -24,7 +24,8 @@ export interface PostEntry extends Versioned {
  * the comments service holds (the policy asks it to open them), or plaintext from before sealing.
  */
 export type CommentAuthorEntry =
-  | { kind: 'account'; accountId: string; name: string }
+  /** By id only: the account's name is the account's, in the accounts (a comment before v3 copied it). */
+  | { kind: 'account'; accountId: string }
   | { kind: 'guest'; email: string; name: string }
   /** Erased at their request: nobody to notify of replies, no address or name kept. */
   | { kind: 'erased'; name: string };
@@ -64,8 +65,7 @@ export function commentEntryOf(d: EventData<'parley.comment.posted.v3'>): Omit<C
     ancestorAuthorIds: d.ancestorAuthorIds,
     author:
       d.author.kind === 'account'
-        ? // v3 names an account by id only: its name is in the accounts, from the account events.
-          { kind: 'account', accountId: d.author.accountId, name: d.author.displayName ?? '' }
+        ? { kind: 'account', accountId: d.author.accountId }
         : { kind: 'guest', email: d.author.email, name: d.author.name },
     status: d.status,
     deleted: false,
