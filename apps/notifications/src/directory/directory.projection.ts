@@ -134,9 +134,9 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
         );
         return;
       }
-      case 'parley.post.drafted.v1':
+      case 'parley.post.drafted.v2':
       case 'parley.post.edited.v1':
-      case 'parley.post.published.v1':
+      case 'parley.post.published.v2':
       case 'parley.post.unpublished.v1':
       case 'parley.post.deleted.v1': {
         const id = event.data.postId;
@@ -150,7 +150,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
             deleted: false,
           };
           switch (event.type) {
-            case 'parley.post.drafted.v1':
+            case 'parley.post.drafted.v2':
               return {
                 ...base,
                 authorId: event.data.authorId,
@@ -159,7 +159,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
               };
             case 'parley.post.edited.v1':
               return { ...base, title: event.data.title, slug: event.data.slug };
-            case 'parley.post.published.v1':
+            case 'parley.post.published.v2':
               return {
                 ...base,
                 authorId: event.data.authorId,
@@ -220,7 +220,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
       }
       case 'parley.post.scheduled.v1':
       case 'parley.post.comment-settings-changed.v1':
-      case 'parley.post.liked.v1':
+      case 'parley.post.liked.v2':
       case 'parley.post.unliked.v1':
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':

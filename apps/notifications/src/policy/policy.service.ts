@@ -188,7 +188,7 @@ export class PolicyService {
     await this.notifyVisible(factsOf(entry, await this.openAuthor(entry.author)), causeEventId);
   }
 
-  async onPostPublished(event: EventOf<'parley.post.published.v1'>): Promise<void> {
+  async onPostPublished(event: EventOf<'parley.post.published.v2'>): Promise<void> {
     const d = event.data;
     if (!d.firstPublication || d.imported) return;
     const facts = await this.subscriptionFacts({ kind: 'blog' });

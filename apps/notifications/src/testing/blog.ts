@@ -123,14 +123,13 @@ export class Blog {
       'posts',
       this.messages('posts', `post-${postId}`, [
         {
-          type: 'parley.post.published.v1',
+          type: 'parley.post.published.v2',
           data: {
             postId,
             slug: postId,
             title,
             excerpt: `About ${title}`,
             authorId,
-            authorName: authorId,
             firstPublication: true,
             publishedAt: new Date().toISOString(),
             publishedBy: authorId,

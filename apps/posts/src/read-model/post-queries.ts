@@ -35,6 +35,7 @@ import {
   postView,
 } from './post-view';
 import {
+  type AccountNameDocument,
   COLLECTIONS,
   type LikeDocument,
   POSTS_PROJECTION,
@@ -129,9 +130,14 @@ export class PostQueries {
     return (await this.figures([postId])).get(postId) ?? NO_FIGURES;
   }
 
-  /** A post with its figures, as its author sees it. */
+  /** A post with its figures, as its author sees it: named by its account's current name. */
   async view(post: VisiblePost): Promise<PostView> {
-    return postView(post, await this.figuresOf(post.postId), this.clock());
+    const [figures, account] = await Promise.all([
+      this.figuresOf(post.postId),
+      this.db.collection<AccountNameDocument>(COLLECTIONS.accounts).findOne({ _id: post.authorId }),
+    ]);
+    const named = account ? { ...post, authorName: account.displayName } : post;
+    return postView(named, figures, this.clock());
   }
 
   /**
