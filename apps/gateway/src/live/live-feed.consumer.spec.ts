@@ -2,6 +2,7 @@ import type { LiveReadModels } from '@parley/readmodel';
 import type { EventOf, OpenedPersonalData } from '@parley/contracts';
 import type { PersonalDataOpener, PersonalDataValue } from '@parley/platform';
 import { StreamWriter } from '@parley/testing';
+import { AccountNamesConsumer, LiveAccountNames } from './account-names';
 import { LiveFeedConsumer } from './live-feed.consumer';
 import type { LiveEvent, LiveHub } from './live-hub';
 
@@ -51,9 +52,11 @@ const GUESTS_ONLY = {} as unknown as LiveReadModels;
 async function liveAuthor(opener: Opener): Promise<unknown> {
   const published: LiveEvent[] = [];
   const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
-  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, GUESTS_ONLY).onPosted(
-    postedBySealedGuest(),
-  );
+  await new LiveFeedConsumer(
+    hub as unknown as LiveHub,
+    opener,
+    new LiveAccountNames(GUESTS_ONLY),
+  ).onPosted(postedBySealedGuest());
   const [comment] = published;
   return comment?.type === 'comment' ? comment.data.author : undefined;
 }
@@ -131,11 +134,11 @@ function directoryOf(accounts: { _id: string; displayName: string }[]): LiveRead
 async function liveNotifiedName(
   opener: Opener,
   event = notifiedOfSealedGuest(),
-  readModels = GUESTS_ONLY,
+  names = new LiveAccountNames(GUESTS_ONLY),
 ): Promise<unknown> {
   const published: LiveEvent[] = [];
   const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
-  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, readModels).onNotification(event);
+  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, names).onNotification(event);
   const [notification] = published;
   return notification?.type === 'notification' ? notification.data.subject.authorName : undefined;
 }
@@ -156,17 +159,53 @@ describe('the live notification feed', () => {
   it("shows an account author's current name from the account directory, and opens nothing", async () => {
     const opener = new Opener({});
     const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
-    const directory = directoryOf([{ _id: 'wade', displayName: 'Parzival' }]);
+    const directory = new LiveAccountNames(directoryOf([{ _id: 'wade', displayName: 'Parzival' }]));
     expect(await liveNotifiedName(opener, byAccount, directory)).toBe('Parzival');
     expect(opener.asked).toEqual([]);
   });
 
   it('shows an erased account, which the directory knows as a deleted reader or not at all, as a deleted reader', async () => {
     const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
-    const erased = directoryOf([{ _id: 'wade', displayName: 'Deleted reader' }]);
-    expect(await liveNotifiedName(new Opener({}), byAccount, erased)).toBe('Deleted reader');
-    expect(await liveNotifiedName(new Opener({}), byAccount, directoryOf([]))).toBe(
-      'Deleted reader',
+    const erased = new LiveAccountNames(
+      directoryOf([{ _id: 'wade', displayName: 'Deleted reader' }]),
     );
+    expect(await liveNotifiedName(new Opener({}), byAccount, erased)).toBe('Deleted reader');
+    expect(
+      await liveNotifiedName(new Opener({}), byAccount, new LiveAccountNames(directoryOf([]))),
+    ).toBe('Deleted reader');
+  });
+
+  it('names an account from the account events it has read, without reading the directory, and a deleted reader once erased', async () => {
+    const SEALED_NAME = 'pd1.k-wade.DDDDDDDDDDDDDDDD.bmFtZQ.DDDDDDDDDDDDDDDDDDDDDD';
+    const noReads = {
+      db: () => {
+        throw new Error('the directory was read');
+      },
+    } as unknown as LiveReadModels;
+    const names = new LiveAccountNames(noReads);
+    const accounts = new AccountNamesConsumer(
+      names,
+      new Opener({ [SEALED_NAME]: { status: 'plain', value: 'Parzival' } }),
+    );
+    const account = new StreamWriter('account-wade', '/parley/gateway');
+    const [renamed, erased] = account.next(
+      {
+        type: 'parley.account.display-name-changed.v2',
+        data: {
+          accountId: 'wade',
+          displayName: SEALED_NAME,
+          changedAt: '2026-11-24T12:00:00.000Z',
+        },
+      },
+      {
+        type: 'parley.account.erased.v1',
+        data: { accountId: 'wade', erasedAt: '2026-11-24T13:00:00.000Z' },
+      },
+    );
+    const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
+    await accounts.onRenamed(renamed as EventOf<'parley.account.display-name-changed.v2'>);
+    expect(await liveNotifiedName(new Opener({}), byAccount, names)).toBe('Parzival');
+    accounts.onErased(erased as EventOf<'parley.account.erased.v1'>);
+    expect(await liveNotifiedName(new Opener({}), byAccount, names)).toBe('Deleted reader');
   });
 });

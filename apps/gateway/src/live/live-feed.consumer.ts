@@ -1,15 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import { COMMENT_PERSONAL_FIELDS as F, ERASED_PERSON_NAME, type EventOf } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
-import {
-  type AccountNames,
-  PERSONAL_DATA_OPENER,
-  type PersonalDataOpener,
-  READ_MODELS,
-  showSubjects,
-} from '@parley/platform';
-import type { LiveReadModels } from '@parley/readmodel';
-import { type AccountDirectoryEntry, ACCOUNTS_DIRECTORY } from '../identity/accounts.projection';
+import { PERSONAL_DATA_OPENER, type PersonalDataOpener, showSubjects } from '@parley/platform';
+import { LiveAccountNames } from './account-names';
 import { LiveHub } from './live-hub';
 
 /** Events every gateway instance receives (a consumer group of its own), for its open streams. */
@@ -20,22 +13,8 @@ export class LiveFeedConsumer {
   constructor(
     private readonly hub: LiveHub,
     @Inject(PERSONAL_DATA_OPENER) private readonly personalData: PersonalDataOpener,
-    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    private readonly accountNames: LiveAccountNames,
   ) {}
-
-  /** An account's current name, from the gateway's account directory (v3 events name it by id only). */
-  private async accountName(accountId: string): Promise<string> {
-    return (await this.accountNames([accountId])).get(accountId) ?? ERASED_PERSON_NAME;
-  }
-
-  /** Accounts' current names, from the gateway's account directory, in one indexed read. */
-  private readonly accountNames: AccountNames = async (accountIds) => {
-    const accounts = await this.readModels
-      .db(ACCOUNTS_DIRECTORY.name)
-      .collection<AccountDirectoryEntry>('accounts')
-      .find({ _id: { $in: [...accountIds] } }, { limit: accountIds.length });
-    return new Map(accounts.map((a) => [a._id, a.displayName]));
-  };
 
   /** The public view of a comment's author: a guest's name and website opened by comments, never the email. */
   private async publicAuthor(author: EventOf<'parley.comment.posted.v3'>['data']['author']) {
@@ -43,7 +22,7 @@ export class LiveFeedConsumer {
       return {
         kind: 'account' as const,
         accountId: author.accountId,
-        name: author.displayName ?? (await this.accountName(author.accountId)),
+        name: author.displayName ?? (await this.accountNames.nameOf(author.accountId)),
         url: null,
       };
     const [name, url] = await this.personalData.open([
@@ -93,7 +72,7 @@ export class LiveFeedConsumer {
     if (!accountId || !event.data.channels.includes('in-app')) return;
     const [subject] = await showSubjects([event.data.subject], {
       opener: this.personalData,
-      accountNames: this.accountNames,
+      accountNames: this.accountNames.lookup,
     });
     if (!subject) return;
     this.hub.publish(`account:${accountId}`, {
