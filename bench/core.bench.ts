@@ -27,7 +27,7 @@ const CONCURRENCY = 16;
 
 const context = { correlationId: 'bench-core', causationId: null };
 const liked = (i: number) => ({
-  type: 'parley.post.liked.v1' as const,
+  type: 'parley.post.liked.v2' as const,
   data: {
     postId: `p${i}`,
     accountId: `a${i}`,

@@ -22,7 +22,7 @@ const PASSWORD = 'correct horse battery staple';
  * A guest comments, is replied to, subscribes, gets mail, exports and is erased, and an account
  * comments, is replied to and mailed and deletes itself; then the raw
  * bytes of everything the stack keeps on disk (the standalone data folder; Kafka's log segments
- * and the Mongo-compatible server's files) hold none of the guest's personal data, while a
+ * and the Mongo-compatible server's files) hold none of their personal data, while a
  * sentence of the comment itself is still found there (the scan sees what is stored in clear).
  */
 function atRest(mode: HarnessMode): void {
@@ -260,11 +260,7 @@ function atRest(mode: HarnessMode): void {
         reader.email,
         reader.name,
       ]);
-      // A notification still copies its comment's author name (the post's author was told of
-      // the account's comment): only the notifications service's files may hold the account's name.
-      const leaks = found.filter(
-        (f) => f.text !== kept && !(f.text === reader.name && /notifications/.test(f.file)),
-      );
+      const leaks = found.filter((f) => f.text !== kept);
       expect(leaks).toEqual([]);
       expect(found.some((f) => f.text === kept)).toBe(true);
 

@@ -40,6 +40,7 @@ import {
 import { ImportJobs } from './imports/import-jobs';
 import { ImportsController } from './imports/imports.controller';
 import { registerUploadParser } from './imports/upload';
+import { ACCOUNT_NAMES, AccountNamesConsumer, LiveAccountNames } from './live/account-names';
 import { LIVE, LiveFeedConsumer } from './live/live-feed.consumer';
 import { LiveHub } from './live/live-hub';
 import { LiveController } from './live/live.controller';
@@ -117,6 +118,14 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         perInstance: true,
         fromBeginning: false,
       },
+      // Every instance keeps the accounts' names for the live feed, from the first account event.
+      {
+        name: 'account-names',
+        transportId: ACCOUNT_NAMES,
+        topics: ['accounts'],
+        perInstance: true,
+        fromBeginning: true,
+      },
       // Every instance refuses the access tokens of a session that ended on any of them.
       {
         name: 'ended-sessions',
@@ -153,6 +162,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           ImportsController,
           LiveController,
           LiveFeedConsumer,
+          AccountNamesConsumer,
           EndedSessionsConsumer,
           ...(options.devMailbox ? [DevMailboxController] : []),
         ],
@@ -181,6 +191,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
             useValue: { accessTtlSeconds: options.auth.accessTtlSeconds },
           },
           EndedSessions,
+          LiveAccountNames,
           IdentityService,
           PersonalDataErasure,
           ImportJobs,

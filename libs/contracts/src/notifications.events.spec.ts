@@ -12,6 +12,16 @@ const attributes = {
   causationId: null,
 };
 const at = '2026-11-24T10:00:00.000Z';
+const notification = {
+  notificationId: 'ntf-1',
+  recipient: { subscriberId: 'subscriber-bo', accountId: 'bo' },
+  reason: 'blog',
+  subscriptionId: null,
+  causeEventId: 'e-0',
+  channels: ['in-app'],
+  frequency: 'immediate',
+  createdAt: at,
+};
 
 describe('notification events written before personal data was sealed', () => {
   it('reads a v1 subscription as v2, the plaintext address kept as legacy text', () => {
@@ -41,7 +51,7 @@ describe('notification events written before personal data was sealed', () => {
     expect(event.data).toMatchObject({ email: 'gus@example.com' });
   });
 
-  it('reads a v1 notification as v2: the author name as it was, the recipient without a name', () => {
+  it('reads a v1 notification as v3: the author name as it was, the recipient without a name', () => {
     const event = parseEvent(
       { ...attributes, type: 'parley.notification.created.v1' },
       {
@@ -65,12 +75,53 @@ describe('notification events written before personal data was sealed', () => {
         createdAt: at,
       },
     );
-    expect(event.type).toBe('parley.notification.created.v2');
+    expect(event.type).toBe('parley.notification.created.v3');
     expect(event.data).toMatchObject({
       recipient: { subscriberId: 'subscriber-bo', accountId: 'bo' },
-      subject: { authorName: 'Gus Guest' },
+      subject: { author: { kind: 'named', name: 'Gus Guest' } },
     });
     expect(JSON.stringify(event.data)).not.toContain('"Bo"');
+  });
+
+  it('reads a v2 notification, which copied its author name, as v3 with the name as it was', () => {
+    const subject = {
+      kind: 'post',
+      postId: 'p1',
+      title: 'Hello',
+      slug: 'hello',
+      authorName: 'Ada Author',
+      excerpt: 'Hi',
+    };
+    const event = parseEvent(
+      { ...attributes, type: 'parley.notification.created.v2' },
+      { ...notification, subject },
+    );
+    expect(event.type).toBe('parley.notification.created.v3');
+    expect(event.data).toMatchObject({
+      subject: { kind: 'post', postId: 'p1', author: { kind: 'named', name: 'Ada Author' } },
+    });
+    expect(event.data).not.toHaveProperty('subject.authorName');
+  });
+
+  it('takes a v3 account author by id, and no name beside it', () => {
+    const subject = {
+      kind: 'comment',
+      commentId: 'c1',
+      postId: 'p1',
+      postTitle: 'Hello',
+      postSlug: 'hello',
+      author: { kind: 'account', accountId: 'ada', name: 'Ada' },
+      excerpt: 'Hi',
+      parentId: null,
+    };
+    const event = parseEvent(
+      { ...attributes, type: 'parley.notification.created.v3' },
+      { ...notification, subject },
+    );
+    expect(JSON.stringify(event.data)).not.toContain('"Ada"');
+    expect(event.data).toMatchObject({
+      subject: { author: { kind: 'account', accountId: 'ada' } },
+    });
   });
 
   it('refuses a v2 address that is neither sealed nor an address', () => {

@@ -40,6 +40,7 @@ export const subscriberRefSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** What a notification is about, as the inbox, the live feed, mail and webhooks show it. */
 export const notificationSubjectSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('comment'),
@@ -47,10 +48,7 @@ export const notificationSubjectSchema = z.discriminatedUnion('kind', [
     postId: idSchema,
     postTitle: z.string(),
     postSlug: z.string(),
-    /**
-     * As the comment event carries it: a guest's name sealed with the guest's key, which the
-     * comments service keeps and opens (field `comment.author.name`); an account's name in plaintext.
-     */
+    /** The author's name as the reader is shown it: an account's current one, a guest's opened. */
     authorName: personalDataSchema(displayNameSchema),
     excerpt: z.string(),
     parentId: idSchema.nullable(),
@@ -65,6 +63,48 @@ export const notificationSubjectSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type NotificationSubject = z.infer<typeof notificationSubjectSchema>;
+
+/**
+ * Who wrote a notification's comment or post, as the notification event names them: an account
+ * by id only (its name is the account's, looked up when the notification is shown), a guest by
+ * the name the comment event carries (sealed with the guest's key).
+ */
+export const notifiedAuthorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('account'), accountId: idSchema }),
+  z.object({
+    kind: z.literal('guest'),
+    /** Sealed with the guest's key, which the comments service keeps (field `comment.author.name`). */
+    name: personalDataSchema(displayNameSchema),
+  }),
+  /** Erased at their request before the notification was made, or since: shown as a deleted reader. */
+  z.object({ kind: z.literal('erased') }),
+  /** Only in events written before v3: the name as the notification copied it (an account's in plaintext). */
+  z.object({ kind: z.literal('named'), name: personalDataSchema(displayNameSchema) }),
+]);
+export type NotifiedAuthor = z.infer<typeof notifiedAuthorSchema>;
+
+/** What a notification is about, as its event keeps it: the author named as in notifiedAuthorSchema. */
+export const notifiedSubjectSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('comment'),
+    commentId: idSchema,
+    postId: idSchema,
+    postTitle: z.string(),
+    postSlug: z.string(),
+    author: notifiedAuthorSchema,
+    excerpt: z.string(),
+    parentId: idSchema.nullable(),
+  }),
+  z.object({
+    kind: z.literal('post'),
+    postId: idSchema,
+    title: z.string(),
+    slug: z.string(),
+    author: notifiedAuthorSchema,
+    excerpt: z.string(),
+  }),
+]);
+export type NotifiedSubject = z.infer<typeof notifiedSubjectSchema>;
 
 const subscriber = { subscriberId: idSchema };
 
@@ -123,10 +163,10 @@ export const notificationEvents = {
     removedAt: isoTimeSchema,
   }),
   /**
-   * v2: the subject's author name is the comment event's own value (a guest's sealed with the
-   * guest's key), and the recipient has no display name (the account directory has it).
+   * v3: the subject names an account author by id only (v2 copied the account's name); v2: a
+   * guest author's name is sealed with the guest's key, and the recipient has no display name.
    */
-  'parley.notification.created.v2': z.object({
+  'parley.notification.created.v3': z.object({
     notificationId: idSchema,
     recipient: z.object({
       subscriberId: idSchema,
@@ -135,7 +175,7 @@ export const notificationEvents = {
     reason: notificationReasonSchema,
     /** The subscription (or rule) that made this person a recipient. */
     subscriptionId: idSchema.nullable(),
-    subject: notificationSubjectSchema,
+    subject: notifiedSubjectSchema,
     /** The event that caused the notification (comment visible, post published). */
     causeEventId: idSchema,
     channels: z.array(channelSchema),
@@ -212,7 +252,8 @@ export const notificationPrivateEvents = {
 /**
  * v1 events carried a guest's address, and the names of a notification, in plaintext: they read
  * as v2 with those values as they were, which every reader of a sealed field takes as legacy
- * plaintext; a v1 recipient's display name is dropped (the account directory has it).
+ * plaintext; a v1 recipient's display name is dropped (the account directory has it). A v2
+ * notification, which copied its author's name, reads as v3 with that name as it was.
  */
 export const notificationUpcasters = [
   {
@@ -230,7 +271,20 @@ export const notificationUpcasters = [
     to: 'parley.notification.created.v2',
     upcast: (data: unknown) => withoutRecipientName(data),
   },
+  {
+    from: 'parley.notification.created.v2',
+    to: 'parley.notification.created.v3',
+    upcast: (data: unknown) => withCopiedAuthorName(data),
+  },
 ];
+
+function withCopiedAuthorName(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  const { subject } = data as { subject?: unknown };
+  if (typeof subject !== 'object' || subject === null || !('authorName' in subject)) return data;
+  const { authorName, ...rest } = subject as Record<string, unknown>;
+  return { ...data, subject: { ...rest, author: { kind: 'named', name: authorName } } };
+}
 
 function withoutRecipientName(data: unknown): unknown {
   if (typeof data !== 'object' || data === null) return data;

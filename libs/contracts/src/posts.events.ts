@@ -22,10 +22,18 @@ const postContent = {
 };
 
 export const postEvents = {
-  'parley.post.drafted.v1': z.object({
+  /**
+   * v2: the author is named by id only (v1 copied the account's name): an account's name is the
+   * account's, which readers take from the account events.
+   */
+  'parley.post.drafted.v2': z.object({
     postId: idSchema,
     authorId: idSchema,
-    authorName: displayNameSchema,
+    /**
+     * Only the byline of an imported post as its old blog gave it (its writer may have no account
+     * here), and in events written before v2; an account's current name wins wherever it is known.
+     */
+    authorName: displayNameSchema.optional(),
     slug: z.string().min(1),
     ...postContent,
     commentSettings: commentSettingsSchema,
@@ -42,13 +50,13 @@ export const postEvents = {
     editedBy: idSchema,
     editedAt: isoTimeSchema,
   }),
-  'parley.post.published.v1': z.object({
+  /** v2: the author is named by id only (v1 copied the account's name). */
+  'parley.post.published.v2': z.object({
     postId: idSchema,
     slug: z.string().min(1),
     title: z.string().min(1),
     excerpt: z.string(),
     authorId: idSchema,
-    authorName: displayNameSchema,
     /** True the first time the post is published (new-post notifications go out only then). */
     firstPublication: z.boolean(),
     publishedAt: isoTimeSchema,
@@ -78,10 +86,10 @@ export const postEvents = {
     changedBy: idSchema,
     changedAt: isoTimeSchema,
   }),
-  'parley.post.liked.v1': z.object({
+  /** v2: the reader is named by id only (v1 copied the account's name). */
+  'parley.post.liked.v2': z.object({
     postId: idSchema,
     accountId: idSchema,
-    displayName: displayNameSchema,
     likedAt: isoTimeSchema,
   }),
   'parley.post.unliked.v1': z.object({
@@ -107,3 +115,31 @@ export const postPrivateEvents = {
     reservedAt: isoTimeSchema,
   }),
 };
+
+/**
+ * v1 events copied an account's name: a drafted post reads as v2 with the name it had (shown
+ * until the account's own name is known); a publication or a like reads as v2 without it.
+ */
+export const postUpcasters = [
+  {
+    from: 'parley.post.drafted.v1',
+    to: 'parley.post.drafted.v2',
+    upcast: (data: unknown) => data,
+  },
+  {
+    from: 'parley.post.published.v1',
+    to: 'parley.post.published.v2',
+    upcast: (data: unknown) => withoutField(data, 'authorName'),
+  },
+  {
+    from: 'parley.post.liked.v1',
+    to: 'parley.post.liked.v2',
+    upcast: (data: unknown) => withoutField(data, 'displayName'),
+  },
+];
+
+function withoutField(data: unknown, field: string): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  const { [field]: _dropped, ...rest } = data as Record<string, unknown>;
+  return rest;
+}

@@ -30,18 +30,18 @@ describe('event registry', () => {
     expect(topicOfType('parley.account.registered.v1')).toBe('accounts');
     expect(topicOfType('parley.credentials.password-set.v1')).toBeUndefined();
     expect(isPrivateEventType('parley.credentials.password-set.v1')).toBe(true);
-    expect(isPrivateEventType('parley.post.liked.v1')).toBe(false);
+    expect(isPrivateEventType('parley.post.liked.v2')).toBe(false);
   });
 
   it('validates data where an event enters a process', () => {
     const event = parseEvent(
-      { ...attributes, type: 'parley.post.liked.v1' },
+      { ...attributes, type: 'parley.post.liked.v2' },
       { postId: 'p1', accountId: 'a1', displayName: 'Amy', likedAt: '2026-11-24T10:00:00.000Z' },
     );
-    expect(event.type).toBe('parley.post.liked.v1');
+    expect(event.type).toBe('parley.post.liked.v2');
     expect(() =>
       parseEvent(
-        { ...attributes, type: 'parley.post.liked.v1' },
+        { ...attributes, type: 'parley.post.liked.v2' },
         { postId: 'p1', displayName: '' },
       ),
     ).toThrow(EventSchemaError);
@@ -139,12 +139,12 @@ describe('event registry', () => {
   it('carries envelope attributes as CloudEvents binary-mode headers and back', () => {
     const envelope: EventEnvelope = {
       ...attributes,
-      type: 'parley.post.liked.v1',
+      type: 'parley.post.liked.v2',
       causationId: 'cause-1',
       data: {},
     };
     const headers = envelopeToHeaders(envelope);
-    expect(headers.ce_type).toBe('parley.post.liked.v1');
+    expect(headers.ce_type).toBe('parley.post.liked.v2');
     expect(headers.ce_streamversion).toBe('3');
     expect(headers['content-type']).toBe('application/json');
     const { data: _data, ...expected } = envelope;

@@ -7,7 +7,7 @@ import {
   notificationPrivateEvents,
   notificationUpcasters,
 } from './notifications.events';
-import { postEvents, postPrivateEvents } from './posts.events';
+import { postEvents, postPrivateEvents, postUpcasters } from './posts.events';
 import { type TopicKey } from './topics';
 
 /** Published events, by topic: what other services may consume. */
@@ -138,6 +138,7 @@ export const UPCASTERS = new Upcasters([
   ...accountUpcasters,
   ...commentUpcasters,
   ...notificationUpcasters,
+  ...postUpcasters,
 ]);
 
 /**

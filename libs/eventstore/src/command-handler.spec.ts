@@ -3,16 +3,16 @@ import { handleCommand } from './command-handler';
 import type { Decider } from './decider';
 import { EmbeddedEventStore } from './embedded/embedded-event-store';
 
-type Liked = DomainEvent<'parley.post.liked.v1'>;
+type Liked = DomainEvent<'parley.post.liked.v2'>;
 type Signed = DomainEvent<'parley.login.succeeded.v1'>;
 
 /** A like, and with it (when asked) a private note kept in the store only. */
 const likes: Decider<number, { withPrivateNote: boolean }, Liked | Signed> = {
   initialState: 0,
-  evolve: (count, event) => (event.type === 'parley.post.liked.v1' ? count + 1 : count),
+  evolve: (count, event) => (event.type === 'parley.post.liked.v2' ? count + 1 : count),
   decide: (command, count, now) => [
     {
-      type: 'parley.post.liked.v1',
+      type: 'parley.post.liked.v2',
       data: {
         postId: 'p1',
         accountId: `a${count}`,

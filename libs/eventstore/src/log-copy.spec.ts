@@ -4,14 +4,17 @@ import type { Commit } from './event-store.port';
 import { type EventRewrite, LogMismatchError, copyEventLog } from './log-copy';
 
 const context = { correlationId: 'corr-1', causationId: 'cause-1' };
-const liked = (accountId: string, displayName: string): DomainEvent<'parley.post.liked.v1'> => ({
-  type: 'parley.post.liked.v1',
-  data: { postId: 'p1', accountId, displayName, likedAt: '2026-01-01T00:00:00.000Z' },
+const renamed = (
+  accountId: string,
+  displayName: string,
+): DomainEvent<'parley.account.display-name-changed.v2'> => ({
+  type: 'parley.account.display-name-changed.v2',
+  data: { accountId, displayName, changedAt: '2026-01-01T00:00:00.000Z' },
 });
 
 /** Hides every display name, as a resealer would seal it. */
 const hideNames: EventRewrite = async (event) =>
-  event.type === 'parley.post.liked.v1'
+  event.type === 'parley.account.display-name-changed.v2'
     ? { event: { ...event, data: { ...event.data, displayName: 'hidden' } }, sealed: 1 }
     : { event, sealed: 0 };
 
@@ -23,9 +26,9 @@ async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
 
 async function oldLog(): Promise<EmbeddedEventStore> {
   const store = await EmbeddedEventStore.open('/parley/posts');
-  await store.append('post-a', 0, [liked('x', 'Ann'), liked('y', 'Bob')], context);
-  await store.append('post-b', 0, [liked('z', 'Cy')], context);
-  await store.append('post-a', 2, [liked('w', 'Di')], context);
+  await store.append('post-a', 0, [renamed('x', 'Ann'), renamed('y', 'Bob')], context);
+  await store.append('post-b', 0, [renamed('z', 'Cy')], context);
+  await store.append('post-a', 2, [renamed('w', 'Di')], context);
   return store;
 }
 
@@ -67,7 +70,7 @@ describe('copyEventLog', () => {
   it('refuses a target that holds another log before writing anything', async () => {
     const from = await oldLog();
     const to = await EmbeddedEventStore.open('/parley/posts');
-    await to.append('post-c', 0, [liked('q', 'Eve')], context);
+    await to.append('post-c', 0, [renamed('q', 'Eve')], context);
     await expect(copyEventLog({ from, to })).rejects.toBeInstanceOf(LogMismatchError);
     expect((await commitsOf(to)).map((c) => c.streamId)).toEqual(['post-c']);
   });

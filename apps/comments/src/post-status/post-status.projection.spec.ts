@@ -4,12 +4,11 @@ import { StreamWriter } from '@parley/testing';
 import { commentsCloseAt, refusalOf } from './post-facts';
 import { postFactsOf, postStatusCollection, postStatusProjection } from './post-status.projection';
 
-const drafted: DomainEvent<'parley.post.drafted.v1'> = {
-  type: 'parley.post.drafted.v1',
+const drafted: DomainEvent<'parley.post.drafted.v2'> = {
+  type: 'parley.post.drafted.v2',
   data: {
     postId: 'p1',
     authorId: 'ann',
-    authorName: 'Ann',
     slug: 'her',
     title: 'Her',
     body: 'Body',
@@ -24,15 +23,14 @@ const drafted: DomainEvent<'parley.post.drafted.v1'> = {
 const published = (
   publishedAt: string,
   first: boolean,
-): DomainEvent<'parley.post.published.v1'> => ({
-  type: 'parley.post.published.v1',
+): DomainEvent<'parley.post.published.v2'> => ({
+  type: 'parley.post.published.v2',
   data: {
     postId: 'p1',
     slug: 'her-2',
     title: 'Her, again',
     excerpt: 'Body',
     authorId: 'ann',
-    authorName: 'Ann',
     firstPublication: first,
     publishedAt,
     publishedBy: 'ann',

@@ -14,9 +14,9 @@ const POSTS = 'posts';
 
 type Envelope<T extends EventType> = Extract<AnyEvent, { type: T }>;
 type PostStreamEvent = Envelope<
-  | 'parley.post.drafted.v1'
+  | 'parley.post.drafted.v2'
   | 'parley.post.edited.v1'
-  | 'parley.post.published.v1'
+  | 'parley.post.published.v2'
   | 'parley.post.scheduled.v1'
   | 'parley.post.unpublished.v1'
   | 'parley.post.deleted.v1'
@@ -27,7 +27,7 @@ type PostStreamEvent = Envelope<
 export interface PostStatusDocument extends Versioned, PostFacts {}
 
 function evolve(current: PostStatusDocument | null, event: PostStreamEvent): PostFacts | null {
-  if (event.type === 'parley.post.drafted.v1') {
+  if (event.type === 'parley.post.drafted.v2') {
     const d = event.data;
     return {
       postId: d.postId,
@@ -46,7 +46,7 @@ function evolve(current: PostStatusDocument | null, event: PostStreamEvent): Pos
   switch (event.type) {
     case 'parley.post.edited.v1':
       return { ...post, title: event.data.title, slug: event.data.slug };
-    case 'parley.post.published.v1':
+    case 'parley.post.published.v2':
       return {
         ...post,
         status: 'published',
@@ -74,9 +74,9 @@ export const postStatusProjection: Projection<'posts'> = {
   collections: { [POSTS]: [] },
   async apply(event, db) {
     switch (event.type) {
-      case 'parley.post.drafted.v1':
+      case 'parley.post.drafted.v2':
       case 'parley.post.edited.v1':
-      case 'parley.post.published.v1':
+      case 'parley.post.published.v2':
       case 'parley.post.scheduled.v1':
       case 'parley.post.unpublished.v1':
       case 'parley.post.deleted.v1':
@@ -94,7 +94,7 @@ export const postStatusProjection: Projection<'posts'> = {
         return;
       }
       // Post likes are streams of their own and say nothing about comments.
-      case 'parley.post.liked.v1':
+      case 'parley.post.liked.v2':
       case 'parley.post.unliked.v1':
         return;
       default:

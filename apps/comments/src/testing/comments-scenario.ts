@@ -56,13 +56,12 @@ const mo = account('mo', ['moderator']);
 const root = account('root', ['admin']);
 const gus = { name: 'Gus', email: 'Gus@Example.com', url: 'https://gus.example' };
 
-export function postDrafted(postId: string, title: string): DomainEvent<'parley.post.drafted.v1'> {
+export function postDrafted(postId: string, title: string): DomainEvent<'parley.post.drafted.v2'> {
   return {
-    type: 'parley.post.drafted.v1',
+    type: 'parley.post.drafted.v2',
     data: {
       postId,
       authorId: 'ann',
-      authorName: 'Ann',
       slug: title.toLowerCase().replace(/\W+/g, '-'),
       title,
       body: 'The quote of the week.',
@@ -79,16 +78,15 @@ export function postDrafted(postId: string, title: string): DomainEvent<'parley.
 export function postPublished(
   postId: string,
   title: string,
-): DomainEvent<'parley.post.published.v1'> {
+): DomainEvent<'parley.post.published.v2'> {
   return {
-    type: 'parley.post.published.v1',
+    type: 'parley.post.published.v2',
     data: {
       postId,
       slug: title.toLowerCase().replace(/\W+/g, '-'),
       title,
       excerpt: 'The quote of the week.',
       authorId: 'ann',
-      authorName: 'Ann',
       firstPublication: true,
       publishedAt: '2026-11-20T09:00:00.000Z',
       publishedBy: 'ann',

@@ -2,6 +2,7 @@ import type { LiveReadModels } from '@parley/readmodel';
 import type { EventOf, OpenedPersonalData } from '@parley/contracts';
 import type { PersonalDataOpener, PersonalDataValue } from '@parley/platform';
 import { StreamWriter } from '@parley/testing';
+import { AccountNamesConsumer, LiveAccountNames } from './account-names';
 import { LiveFeedConsumer } from './live-feed.consumer';
 import type { LiveEvent, LiveHub } from './live-hub';
 
@@ -51,9 +52,11 @@ const GUESTS_ONLY = {} as unknown as LiveReadModels;
 async function liveAuthor(opener: Opener): Promise<unknown> {
   const published: LiveEvent[] = [];
   const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
-  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, GUESTS_ONLY).onPosted(
-    postedBySealedGuest(),
-  );
+  await new LiveFeedConsumer(
+    hub as unknown as LiveHub,
+    opener,
+    new LiveAccountNames(GUESTS_ONLY),
+  ).onPosted(postedBySealedGuest());
   const [comment] = published;
   return comment?.type === 'comment' ? comment.data.author : undefined;
 }
@@ -84,9 +87,17 @@ describe('the live comment feed', () => {
   });
 });
 
-function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
+type NotifiedAuthor = EventOf<'parley.notification.created.v3'>['data']['subject'] extends infer S
+  ? S extends { kind: 'comment'; author: infer A }
+    ? A
+    : never
+  : never;
+
+function notifiedOfSealedGuest(
+  author: NotifiedAuthor = { kind: 'guest', name: NAME },
+): EventOf<'parley.notification.created.v3'> {
   const [event] = new StreamWriter('notification-n1', '/parley/notifications').next({
-    type: 'parley.notification.created.v2',
+    type: 'parley.notification.created.v3',
     data: {
       notificationId: 'n1',
       recipient: { subscriberId: 'subscriber-amy', accountId: 'amy' },
@@ -98,7 +109,7 @@ function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
         postId: 'p1',
         postTitle: 'Her',
         postSlug: 'her',
-        authorName: NAME,
+        author,
         excerpt: 'Hello',
         parentId: null,
       },
@@ -108,15 +119,26 @@ function notifiedOfSealedGuest(): EventOf<'parley.notification.created.v2'> {
       createdAt: '2026-11-24T12:00:01.000Z',
     },
   });
-  return event as EventOf<'parley.notification.created.v2'>;
+  return event as EventOf<'parley.notification.created.v3'>;
 }
 
-async function liveNotifiedName(opener: Opener): Promise<unknown> {
+/** The gateway's account directory as the account events left it. */
+function directoryOf(accounts: { _id: string; displayName: string }[]): LiveReadModels {
+  const collection = {
+    find: async (filter: { _id: { $in: string[] } }) =>
+      accounts.filter((a) => filter._id.$in.includes(a._id)),
+  };
+  return { db: () => ({ collection: () => collection }) } as unknown as LiveReadModels;
+}
+
+async function liveNotifiedName(
+  opener: Opener,
+  event = notifiedOfSealedGuest(),
+  names = new LiveAccountNames(GUESTS_ONLY),
+): Promise<unknown> {
   const published: LiveEvent[] = [];
   const hub = { publish: (_channel: string, event: LiveEvent) => published.push(event) };
-  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, GUESTS_ONLY).onNotification(
-    notifiedOfSealedGuest(),
-  );
+  await new LiveFeedConsumer(hub as unknown as LiveHub, opener, names).onNotification(event);
   const [notification] = published;
   return notification?.type === 'notification' ? notification.data.subject.authorName : undefined;
 }
@@ -132,5 +154,58 @@ describe('the live notification feed', () => {
     expect(await liveNotifiedName(new Opener({ [NAME]: { status: 'erased' } }))).toBe(
       'Deleted reader',
     );
+  });
+
+  it("shows an account author's current name from the account directory, and opens nothing", async () => {
+    const opener = new Opener({});
+    const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
+    const directory = new LiveAccountNames(directoryOf([{ _id: 'wade', displayName: 'Parzival' }]));
+    expect(await liveNotifiedName(opener, byAccount, directory)).toBe('Parzival');
+    expect(opener.asked).toEqual([]);
+  });
+
+  it('shows an erased account, which the directory knows as a deleted reader or not at all, as a deleted reader', async () => {
+    const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
+    const erased = new LiveAccountNames(
+      directoryOf([{ _id: 'wade', displayName: 'Deleted reader' }]),
+    );
+    expect(await liveNotifiedName(new Opener({}), byAccount, erased)).toBe('Deleted reader');
+    expect(
+      await liveNotifiedName(new Opener({}), byAccount, new LiveAccountNames(directoryOf([]))),
+    ).toBe('Deleted reader');
+  });
+
+  it('names an account from the account events it has read, without reading the directory, and a deleted reader once erased', async () => {
+    const SEALED_NAME = 'pd1.k-wade.DDDDDDDDDDDDDDDD.bmFtZQ.DDDDDDDDDDDDDDDDDDDDDD';
+    const noReads = {
+      db: () => {
+        throw new Error('the directory was read');
+      },
+    } as unknown as LiveReadModels;
+    const names = new LiveAccountNames(noReads);
+    const accounts = new AccountNamesConsumer(
+      names,
+      new Opener({ [SEALED_NAME]: { status: 'plain', value: 'Parzival' } }),
+    );
+    const account = new StreamWriter('account-wade', '/parley/gateway');
+    const [renamed, erased] = account.next(
+      {
+        type: 'parley.account.display-name-changed.v2',
+        data: {
+          accountId: 'wade',
+          displayName: SEALED_NAME,
+          changedAt: '2026-11-24T12:00:00.000Z',
+        },
+      },
+      {
+        type: 'parley.account.erased.v1',
+        data: { accountId: 'wade', erasedAt: '2026-11-24T13:00:00.000Z' },
+      },
+    );
+    const byAccount = notifiedOfSealedGuest({ kind: 'account', accountId: 'wade' });
+    await accounts.onRenamed(renamed as EventOf<'parley.account.display-name-changed.v2'>);
+    expect(await liveNotifiedName(new Opener({}), byAccount, names)).toBe('Parzival');
+    accounts.onErased(erased as EventOf<'parley.account.erased.v1'>);
+    expect(await liveNotifiedName(new Opener({}), byAccount, names)).toBe('Deleted reader');
   });
 });

@@ -1,14 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import { COMMENT_PERSONAL_FIELDS as F, ERASED_PERSON_NAME, type EventOf } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
-import {
-  openAuthorNames,
-  PERSONAL_DATA_OPENER,
-  type PersonalDataOpener,
-  READ_MODELS,
-} from '@parley/platform';
-import type { LiveReadModels } from '@parley/readmodel';
-import { type AccountDirectoryEntry, ACCOUNTS_DIRECTORY } from '../identity/accounts.projection';
+import { PERSONAL_DATA_OPENER, type PersonalDataOpener, showSubjects } from '@parley/platform';
+import { LiveAccountNames } from './account-names';
 import { LiveHub } from './live-hub';
 
 /** Events every gateway instance receives (a consumer group of its own), for its open streams. */
@@ -19,17 +13,8 @@ export class LiveFeedConsumer {
   constructor(
     private readonly hub: LiveHub,
     @Inject(PERSONAL_DATA_OPENER) private readonly personalData: PersonalDataOpener,
-    @Inject(READ_MODELS) private readonly readModels: LiveReadModels,
+    private readonly accountNames: LiveAccountNames,
   ) {}
-
-  /** An account's current name, from the gateway's account directory (v3 events name it by id only). */
-  private async accountName(accountId: string): Promise<string> {
-    const account = await this.readModels
-      .db(ACCOUNTS_DIRECTORY.name)
-      .collection<AccountDirectoryEntry>('accounts')
-      .findOne({ _id: accountId });
-    return account?.displayName ?? ERASED_PERSON_NAME;
-  }
 
   /** The public view of a comment's author: a guest's name and website opened by comments, never the email. */
   private async publicAuthor(author: EventOf<'parley.comment.posted.v3'>['data']['author']) {
@@ -37,7 +22,7 @@ export class LiveFeedConsumer {
       return {
         kind: 'account' as const,
         accountId: author.accountId,
-        name: author.displayName ?? (await this.accountName(author.accountId)),
+        name: author.displayName ?? (await this.accountNames.nameOf(author.accountId)),
         url: null,
       };
     const [name, url] = await this.personalData.open([
@@ -81,13 +66,15 @@ export class LiveFeedConsumer {
     });
   }
 
-  @OnEvent('parley.notification.created.v2', LIVE)
-  async onNotification(event: EventOf<'parley.notification.created.v2'>): Promise<void> {
+  @OnEvent('parley.notification.created.v3', LIVE)
+  async onNotification(event: EventOf<'parley.notification.created.v3'>): Promise<void> {
     const accountId = event.data.recipient.accountId;
     if (!accountId || !event.data.channels.includes('in-app')) return;
-    const [subject = event.data.subject] = await openAuthorNames(this.personalData, [
-      event.data.subject,
-    ]);
+    const [subject] = await showSubjects([event.data.subject], {
+      opener: this.personalData,
+      accountNames: this.accountNames.lookup,
+    });
+    if (!subject) return;
     this.hub.publish(`account:${accountId}`, {
       id: notificationEventId(event.data.createdAt, event.data.notificationId),
       type: 'notification',

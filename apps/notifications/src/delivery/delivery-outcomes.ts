@@ -17,7 +17,7 @@ export function outcomeOf(
       return { channel: event.data.channel, outcome: 'suppressed' };
     case 'parley.notification.batched.v1':
       return { channel: event.data.channel, outcome: 'batched' };
-    case 'parley.notification.created.v2':
+    case 'parley.notification.created.v3':
     case 'parley.notification.delivery-started.v1':
     case 'parley.notification.read.v1':
       return undefined;

@@ -10,8 +10,8 @@ export const DELIVERY = Symbol('notifications-delivery');
 export class DeliveryController {
   constructor(private readonly delivery: DeliveryService) {}
 
-  @OnEvent('parley.notification.created.v2', DELIVERY)
-  async onCreated(event: EventOf<'parley.notification.created.v2'>): Promise<void> {
+  @OnEvent('parley.notification.created.v3', DELIVERY)
+  async onCreated(event: EventOf<'parley.notification.created.v3'>): Promise<void> {
     await this.delivery.deliver(event.data.notificationId);
   }
 

@@ -18,10 +18,11 @@ import {
   PERSONAL_DATA_OPENER,
   type PersonalDataOpener,
   READ_MODELS,
-  openAuthorNames,
+  showSubjects,
 } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import type { Logger } from 'pino';
+import { directoryAccountNames } from '../directory/account-names';
 import { type AccountEntry, DIRECTORY } from '../directory/directory.projection';
 import { INBOX, type NotificationEntry } from '../inbox/inbox.projection';
 import {
@@ -29,6 +30,7 @@ import {
   type NotificationData,
   type NotificationEvent,
   type NotificationState,
+  type ShownNotification,
   type Worker,
   notificationDecider,
 } from '../inbox/notification.decider';
@@ -303,7 +305,8 @@ export class DeliveryService {
     const messageId =
       channel === 'email' ? `<${n.notificationId}@${this.options.mailDomain}>` : n.notificationId;
     // Opened before the attempt is recorded: an outage of the comments service is waited out, not taken for a sent mail.
-    const shown = await this.shown(n);
+    const [shown] = await this.shown([n]);
+    if (!shown) return;
     const payload = target.kind === 'webhook' ? await this.webhookPayload(shown) : null;
     if (!(await this.start(n.notificationId, channel, by, messageId))) return;
     try {
@@ -345,16 +348,12 @@ export class DeliveryService {
     const subscriberId = first.recipient.subscriberId;
     const subscriber = await this.subscriptions.load(subscriberId);
     const messageId = `<${digestId}@${this.options.mailDomain}>`;
-    const items: { notification: NotificationData; links: ItemLinks }[] = [];
+    const items: { notification: ShownNotification; links: ItemLinks }[] = [];
     let to = '';
-    // Opened before any attempt is recorded, as for a single mail.
+    // Named before any attempt is recorded, as for a single mail.
     const shown = new Map(
-      await Promise.all(
-        waiting.flatMap((s) =>
-          s.notification
-            ? [this.shown(s.notification).then((o) => [o.notificationId, o] as const)]
-            : [],
-        ),
+      (await this.shown(waiting.flatMap((s) => (s.notification ? [s.notification] : [])))).map(
+        (o) => [o.notificationId, o] as const,
       ),
     );
     for (const state of waiting) {
@@ -408,7 +407,7 @@ export class DeliveryService {
 
   /** Where a channel goes for this recipient now, or why it must not. */
   private async target(
-    n: NotificationData,
+    n: Omit<NotificationData, 'subject'>,
     subscriber: Subscriber,
     channel: Channel,
     now: Date,
@@ -443,14 +442,30 @@ export class DeliveryService {
     return { kind: 'email', to: account.email };
   }
 
-  /** The notification as mail and webhooks show it: the author's name opened by the comments service. */
-  private async shown(n: NotificationData): Promise<NotificationData> {
-    const [subject = n.subject] = await openAuthorNames(this.personalData, [n.subject]);
-    return { ...n, subject };
+  /**
+   * Notifications as mail and webhooks show them: an account author's current name from the
+   * directory (waited on while the account events have not brought it), a guest's opened by the
+   * comments service.
+   */
+  private async shown(ns: readonly NotificationData[]): Promise<ShownNotification[]> {
+    const names = directoryAccountNames(this.readModels);
+    const subjects = await showSubjects(
+      ns.map((n) => n.subject),
+      {
+        opener: this.personalData,
+        accountNames: async (ids) => {
+          const found = await names(ids);
+          const missing = ids.find((id) => !found.has(id));
+          if (missing !== undefined) throw new NotYetProjected(`Account ${missing}`);
+          return found;
+        },
+      },
+    );
+    return ns.map((n, i) => ({ ...n, subject: subjects[i]! }));
   }
 
   /** What a webhook receives: the notification, with its recipient's name from the directory. */
-  private async webhookPayload(n: NotificationData): Promise<unknown> {
+  private async webhookPayload(n: ShownNotification): Promise<unknown> {
     const account =
       n.recipient.accountId === null
         ? null
@@ -461,7 +476,7 @@ export class DeliveryService {
     return { ...n, recipient: { ...n.recipient, displayName: account?.displayName ?? null } };
   }
 
-  private itemLinks(n: NotificationData, subscriber: Subscriber): ItemLinks {
+  private itemLinks(n: ShownNotification, subscriber: Subscriber): ItemLinks {
     const s = n.subject;
     return {
       item:
@@ -474,7 +489,7 @@ export class DeliveryService {
   }
 
   /** The one-click link of the subscription that caused the notification. */
-  private unsubscribeLink(n: NotificationData, subscriber: Subscriber): string {
+  private unsubscribeLink(n: ShownNotification, subscriber: Subscriber): string {
     const subscriberId = n.recipient.subscriberId;
     if (n.subscriptionId === null) return this.links.unsubscribeDigest(subscriberId, n.frequency);
     const known = subscriber.subscriptions[n.subscriptionId];
@@ -497,7 +512,12 @@ export class DeliveryService {
     };
   }
 
-  private message(n: NotificationData, subscriber: Subscriber, to: string, now: Date): MailMessage {
+  private message(
+    n: ShownNotification,
+    subscriber: Subscriber,
+    to: string,
+    now: Date,
+  ): MailMessage {
     const links = this.itemLinks(n, subscriber);
     const mail = notificationMail(n, {
       ...links,

@@ -1,6 +1,5 @@
-import type { EventData, NotificationReason } from '@parley/contracts';
-
-type NotificationData = EventData<'parley.notification.created.v2'>;
+import type { NotificationReason } from '@parley/contracts';
+import type { ShownNotification as NotificationData } from '../inbox/notification.decider';
 
 export interface RenderedMail {
   subject: string;

@@ -24,7 +24,8 @@ export interface PostEntry extends Versioned {
  * the comments service holds (the policy asks it to open them), or plaintext from before sealing.
  */
 export type CommentAuthorEntry =
-  | { kind: 'account'; accountId: string; name: string }
+  /** By id only: the account's name is the account's, in the accounts (a comment before v3 copied it). */
+  | { kind: 'account'; accountId: string }
   | { kind: 'guest'; email: string; name: string }
   /** Erased at their request: nobody to notify of replies, no address or name kept. */
   | { kind: 'erased'; name: string };
@@ -64,8 +65,7 @@ export function commentEntryOf(d: EventData<'parley.comment.posted.v3'>): Omit<C
     ancestorAuthorIds: d.ancestorAuthorIds,
     author:
       d.author.kind === 'account'
-        ? // v3 names an account by id only: its name is in the accounts, from the account events.
-          { kind: 'account', accountId: d.author.accountId, name: d.author.displayName ?? '' }
+        ? { kind: 'account', accountId: d.author.accountId }
         : { kind: 'guest', email: d.author.email, name: d.author.name },
     status: d.status,
     deleted: false,
@@ -134,9 +134,9 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
         );
         return;
       }
-      case 'parley.post.drafted.v1':
+      case 'parley.post.drafted.v2':
       case 'parley.post.edited.v1':
-      case 'parley.post.published.v1':
+      case 'parley.post.published.v2':
       case 'parley.post.unpublished.v1':
       case 'parley.post.deleted.v1': {
         const id = event.data.postId;
@@ -150,7 +150,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
             deleted: false,
           };
           switch (event.type) {
-            case 'parley.post.drafted.v1':
+            case 'parley.post.drafted.v2':
               return {
                 ...base,
                 authorId: event.data.authorId,
@@ -159,7 +159,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
               };
             case 'parley.post.edited.v1':
               return { ...base, title: event.data.title, slug: event.data.slug };
-            case 'parley.post.published.v1':
+            case 'parley.post.published.v2':
               return {
                 ...base,
                 authorId: event.data.authorId,
@@ -220,7 +220,7 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
       }
       case 'parley.post.scheduled.v1':
       case 'parley.post.comment-settings-changed.v1':
-      case 'parley.post.liked.v1':
+      case 'parley.post.liked.v2':
       case 'parley.post.unliked.v1':
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':

@@ -17,7 +17,7 @@ function envelopes(streamId: string, events: DomainEvent[]): AnyEvent[] {
 }
 
 const created: DomainEvent = {
-  type: 'parley.notification.created.v2',
+  type: 'parley.notification.created.v3',
   data: {
     notificationId: 'ntf-1',
     recipient: { subscriberId: 'subscriber-bo', accountId: 'bo' },
@@ -29,7 +29,7 @@ const created: DomainEvent = {
       postId: 'p1',
       postTitle: 'Hello',
       postSlug: 'hello',
-      authorName: 'Cy',
+      author: { kind: 'account', accountId: 'cy' },
       excerpt: 'Hi',
       parentId: null,
     },

@@ -2,9 +2,9 @@ import type {
   Channel,
   ChannelLedger,
   NotificationReason,
-  NotificationSubject,
+  NotifiedAuthor,
+  NotifiedSubject,
 } from '@parley/contracts';
-import { ERASED_PERSON_NAME } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 import { digestOf } from '../shared/digest-period';
 import { channelOutcome } from './notification.decider';
@@ -14,7 +14,8 @@ export interface NotificationEntry extends Versioned {
   accountId: string | null;
   reason: NotificationReason;
   subscriptionId: string | null;
-  subject: NotificationSubject;
+  /** The author named as the event names them: shown with an account's current name. */
+  subject: NotifiedSubject;
   causeEventId: string;
   createdAt: string;
   readAt: string | null;
@@ -64,7 +65,7 @@ export const inboxProjection: Projection<'notifications' | 'comments'> = {
   async apply(event, db) {
     const notifications = db.collection<NotificationEntry>('notifications');
     switch (event.type) {
-      case 'parley.notification.created.v2': {
+      case 'parley.notification.created.v3': {
         const d = event.data;
         await applyToOwnedDocument<NotificationEntry>(
           notifications,
@@ -149,7 +150,7 @@ export const inboxProjection: Projection<'notifications' | 'comments'> = {
           { 'subject.commentId': commentId },
           {
             $set: {
-              'subject.authorName': ERASED_PERSON_NAME,
+              'subject.author': { kind: 'erased' } satisfies NotifiedAuthor,
               ...(mode === 'remove' ? { 'subject.excerpt': '' } : {}),
             },
           },

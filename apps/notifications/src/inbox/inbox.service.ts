@@ -4,7 +4,9 @@ import type {
   InboxQuery,
   InboxResponse,
   NotificationReason,
+  NotificationSubject,
   NotificationWhy,
+  NotifiedSubject,
 } from '@parley/contracts';
 import {
   type DomainError,
@@ -18,9 +20,10 @@ import {
   PERSONAL_DATA_OPENER,
   type PersonalDataOpener,
   READ_MODELS,
-  openAuthorNames,
+  showSubjects,
 } from '@parley/platform';
 import type { Filter, LiveReadModels } from '@parley/readmodel';
+import { directoryAccountNames } from '../directory/account-names';
 import { NOTIFICATIONS_OPTIONS, type ResolvedNotificationsOptions } from '../notifications.options';
 import { notificationStream } from '../shared/ids';
 import { type Outcome, appendContext } from '../shared/runtime';
@@ -30,6 +33,9 @@ import { INBOX, type NotificationEntry } from './inbox.projection';
 import { type NotificationState, notificationDecider } from './notification.decider';
 
 export type InboxError = DomainError<'NotificationNotFound' | 'InvalidCursor'>;
+
+/** "Why was I notified?" before its author is named for the reader. */
+export type NotificationLedger = Omit<NotificationWhy, 'subject'> & { subject: NotifiedSubject };
 
 export const EXPLANATION: Record<NotificationReason, string> = {
   reply: 'Someone replied to your comment, and you get replies to your comments.',
@@ -88,18 +94,15 @@ export class InboxService {
     ]);
     const items = page.slice(0, limit);
     const last = items[items.length - 1];
-    // The read model keeps the author's name as the event has it: opened for each answer.
-    const subjects = await openAuthorNames(
-      this.personalData,
-      items.map((e) => e.subject),
-    );
+    // The read model names the author as the event does: named for each answer.
+    const subjects = await this.show(items.map((e) => e.subject));
     return {
       ok: true,
       value: {
         items: items.map((e, i) => ({
           id: e._id,
           reason: e.reason,
-          subject: subjects[i] ?? e.subject,
+          subject: subjects[i]!,
           createdAt: e.createdAt,
           readAt: e.readAt,
         })),
@@ -147,14 +150,20 @@ export class InboxService {
   async why(who: Who, notificationId: string): Promise<Outcome<NotificationWhy, InboxError>> {
     const why = await this.ledger(who, notificationId);
     if (!why.ok) return why;
-    const [subject = why.value.subject] = await openAuthorNames(this.personalData, [
-      why.value.subject,
-    ]);
-    return { ok: true, value: { ...why.value, subject } };
+    const [subject] = await this.show([why.value.subject]);
+    return { ok: true, value: { ...why.value, subject: subject! } };
   }
 
-  /** What `why` answers, with the author's name as the event carries it (sealed for a guest). */
-  async ledger(who: Who, notificationId: string): Promise<Outcome<NotificationWhy, InboxError>> {
+  /** The subjects as a reader is shown them: an account author's current name, a guest's opened. */
+  private show(subjects: readonly NotifiedSubject[]): Promise<NotificationSubject[]> {
+    return showSubjects(subjects, {
+      opener: this.personalData,
+      accountNames: directoryAccountNames(this.readModels),
+    });
+  }
+
+  /** What `why` answers, with the author named as the event names them (a guest's name sealed). */
+  async ledger(who: Who, notificationId: string): Promise<Outcome<NotificationLedger, InboxError>> {
     const state = await this.load(notificationId);
     const n = state.notification;
     if (!n || n.recipient.subscriberId !== who.subscriberId) return this.notFound();

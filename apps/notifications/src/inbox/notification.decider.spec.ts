@@ -21,7 +21,7 @@ const data: NotificationData = {
     postId: 'p1',
     postTitle: 'Hello',
     postSlug: 'hello',
-    authorName: 'Cy',
+    author: { kind: 'account', accountId: 'cy' },
     excerpt: 'Indeed',
     parentId: 'c1',
   },
@@ -30,7 +30,7 @@ const data: NotificationData = {
   frequency: 'immediate',
   createdAt: at,
 };
-const created: NotificationEvent = { type: 'parley.notification.created.v2', data };
+const created: NotificationEvent = { type: 'parley.notification.created.v3', data };
 const inApp: NotificationEvent = {
   type: 'parley.notification.delivered.v1',
   data: { notificationId: 'ntf-1', channel: 'in-app', messageId: null, deliveredAt: at },
@@ -76,7 +76,7 @@ describe('a notification and its delivery ledger', () => {
       .given([])
       .when({ type: 'Create', notification: guest })
       .then([
-        { type: 'parley.notification.created.v2', data: guest },
+        { type: 'parley.notification.created.v3', data: guest },
         {
           type: 'parley.notification.suppressed.v1',
           data: {
@@ -137,7 +137,7 @@ describe('a notification and its delivery ledger', () => {
       },
     };
     spec
-      .given([{ type: 'parley.notification.created.v2', data: hook }, hookStarted])
+      .given([{ type: 'parley.notification.created.v3', data: hook }, hookStarted])
       .when({
         ...startEmail,
         channel: 'webhook',

@@ -1,8 +1,8 @@
-import type { Channel, DomainEvent, EventData } from '@parley/contracts';
+import type { Channel, DomainEvent, EventData, NotificationSubject } from '@parley/contracts';
 import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
 
 export type NotificationEvent = DomainEvent<
-  | 'parley.notification.created.v2'
+  | 'parley.notification.created.v3'
   | 'parley.notification.delivery-started.v1'
   | 'parley.notification.delivered.v1'
   | 'parley.notification.delivery-failed.v1'
@@ -11,7 +11,12 @@ export type NotificationEvent = DomainEvent<
   | 'parley.notification.read.v1'
 >;
 
-export type NotificationData = EventData<'parley.notification.created.v2'>;
+export type NotificationData = EventData<'parley.notification.created.v3'>;
+
+/** A notification as mail, webhooks and the inbox show it: its author named for the reader. */
+export type ShownNotification = Omit<NotificationData, 'subject'> & {
+  subject: NotificationSubject;
+};
 
 export type ChannelStatus =
   'queued' | 'sending' | 'sent' | 'batched' | 'suppressed' | 'retrying' | 'failed';
@@ -171,7 +176,7 @@ export const notificationDecider: Decider<
   initialState: initialNotification,
   evolve(state, event) {
     switch (event.type) {
-      case 'parley.notification.created.v2': {
+      case 'parley.notification.created.v3': {
         const channels: Partial<Record<Channel, ChannelState>> = {};
         for (const channel of event.data.channels) channels[channel] = queued(event.data.createdAt);
         return { ...state, notification: event.data, channels };
@@ -202,7 +207,7 @@ export const notificationDecider: Decider<
     if (command.type === 'Create') {
       if (state.notification) return [];
       const created: NotificationEvent = {
-        type: 'parley.notification.created.v2',
+        type: 'parley.notification.created.v3',
         data: command.notification,
       };
       if (!command.notification.channels.includes('in-app')) return [created];

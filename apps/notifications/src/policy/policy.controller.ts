@@ -26,8 +26,8 @@ export class PolicyController {
       await this.policy.onCommentApproved(event.data.commentId, event.id);
   }
 
-  @OnEvent('parley.post.published.v1', POLICY)
-  async onPublished(event: EventOf<'parley.post.published.v1'>): Promise<void> {
+  @OnEvent('parley.post.published.v2', POLICY)
+  async onPublished(event: EventOf<'parley.post.published.v2'>): Promise<void> {
     await this.policy.onPostPublished(event);
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   COMMENT_PERSONAL_FIELDS as F,
-  ERASED_PERSON_NAME,
   type EventOf,
-  type NotificationSubject,
+  type NotifiedAuthor,
+  type NotifiedSubject,
 } from '@parley/contracts';
 import { type EventStore, handleCommand } from '@parley/eventstore';
 import {
@@ -51,7 +51,8 @@ interface CommentFacts {
   ancestorIds: string[];
   ancestorAuthorIds: (string | null)[];
   author: Identity;
-  authorName: string;
+  /** How the notification names the author: an account by id, a guest by the sealed name. */
+  named: NotifiedAuthor;
   excerpt: string;
   postAuthorId: string | null;
   postTitle: string;
@@ -74,12 +75,13 @@ export class NotYetProjected extends Error {
 }
 
 /**
- * A comment's author as the policy knows them: who they are (null once erased) and their name as
- * the comment event carries it (a guest's sealed with the guest's key, never opened here).
+ * A comment's author as the policy knows them: who they are (null once erased) and how a
+ * notification names them (an account by id, a guest by the name sealed with the guest's key,
+ * never opened here).
  */
 interface OpenedAuthor {
   identity: Identity | null;
-  name: string;
+  named: NotifiedAuthor;
 }
 
 /** Someone who cannot be told anything: an erased guest, recognised as nobody. */
@@ -97,7 +99,7 @@ function factsOf(entry: Omit<CommentEntry, '_v'>, author: OpenedAuthor): Comment
     ancestorIds: entry.ancestorIds,
     ancestorAuthorIds: entry.ancestorAuthorIds,
     author: author.identity ?? NOBODY,
-    authorName: author.name,
+    named: author.named,
     excerpt: entry.excerpt,
     postAuthorId: entry.postAuthorId,
     postTitle: entry.postTitle,
@@ -120,35 +122,27 @@ export class PolicyService {
   /**
    * A comment's author, a guest's address opened by the comments service (which keeps their
    * key): an erased guest is nobody, so no mail goes to the address they had. The name stays
-   * sealed as the comment event has it: erasing the guest erases it from the notification too.
+   * sealed as the comment event has it: erasing the guest erases it from the notification too;
+   * an account is named by id, so that its name is never copied into a notification.
    */
   private async openAuthor(author: CommentEntry['author']): Promise<OpenedAuthor> {
     // Whoever an erased author was: nobody's subscriber, so nobody is spared or told as them.
-    if (author.kind === 'erased') return { identity: null, name: ERASED_PERSON_NAME };
+    if (author.kind === 'erased') return { identity: null, named: { kind: 'erased' } };
     if (author.kind === 'account')
       return {
         identity: accountIdentity(author.accountId),
-        name: author.name || (await this.accountName(author.accountId)),
+        named: { kind: 'account', accountId: author.accountId },
       };
     const [email] = await this.personalData.open([{ field: F.authorEmail, value: author.email }]);
-    if (email?.status !== 'plain') return { identity: null, name: ERASED_PERSON_NAME };
+    if (email?.status !== 'plain') return { identity: null, named: { kind: 'erased' } };
     return {
       identity: {
         subscriberId: guestSubscriberId(email.value),
         accountId: null,
         email: email.value,
       },
-      name: author.name,
+      named: { kind: 'guest', name: author.name },
     };
-  }
-
-  /** An account's current name, as the account events gave the directory. */
-  private async accountName(accountId: string): Promise<string> {
-    const account = await this.readModels
-      .db(DIRECTORY)
-      .collection<AccountEntry>('accounts')
-      .findOne({ _id: accountId });
-    return account?.displayName || ERASED_PERSON_NAME;
   }
 
   async onCommentPosted(event: EventOf<'parley.comment.posted.v3'>): Promise<void> {
@@ -194,7 +188,7 @@ export class PolicyService {
     await this.notifyVisible(factsOf(entry, await this.openAuthor(entry.author)), causeEventId);
   }
 
-  async onPostPublished(event: EventOf<'parley.post.published.v1'>): Promise<void> {
+  async onPostPublished(event: EventOf<'parley.post.published.v2'>): Promise<void> {
     const d = event.data;
     if (!d.firstPublication || d.imported) return;
     const facts = await this.subscriptionFacts({ kind: 'blog' });
@@ -204,7 +198,7 @@ export class PolicyService {
       postId: d.postId,
       title: d.title,
       slug: d.slug,
-      authorName: d.authorName,
+      author: { kind: 'account', accountId: d.authorId },
       excerpt: excerptOf(d.excerpt),
     });
   }
@@ -256,14 +250,14 @@ export class PolicyService {
     );
   }
 
-  private subject(facts: CommentFacts): NotificationSubject {
+  private subject(facts: CommentFacts): NotifiedSubject {
     return {
       kind: 'comment',
       commentId: facts.commentId,
       postId: facts.postId,
       postTitle: facts.postTitle,
       postSlug: facts.postSlug,
-      authorName: facts.authorName,
+      author: facts.named,
       excerpt: facts.excerpt,
       parentId: facts.parentId,
     };
@@ -311,7 +305,7 @@ export class PolicyService {
     recipients: readonly Recipient[],
     causeKey: string,
     causeEventId: string,
-    subject: NotificationSubject,
+    subject: NotifiedSubject,
   ): Promise<void> {
     if (recipients.length === 0) return;
     const now = this.options.clock().toISOString();

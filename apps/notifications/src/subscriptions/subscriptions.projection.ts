@@ -200,7 +200,7 @@ export const subscriptionsProjection: Projection<'notifications'> = {
         );
         return;
       }
-      case 'parley.notification.created.v2':
+      case 'parley.notification.created.v3':
       case 'parley.notification.delivered.v1':
       case 'parley.notification.delivery-failed.v1':
       case 'parley.notification.suppressed.v1':

@@ -86,6 +86,32 @@ export class Blog {
     await this.send('accounts', this.messages('accounts', `account-${accountId}`, events));
   }
 
+  /** The account's owner chose another name, as the gateway's identity publishes it. */
+  async renameAccount(accountId: string, displayName: string): Promise<void> {
+    await this.send(
+      'accounts',
+      this.messages('accounts', `account-${accountId}`, [
+        {
+          type: 'parley.account.display-name-changed.v2',
+          data: { accountId, displayName, changedAt: new Date().toISOString() },
+        },
+      ]),
+    );
+  }
+
+  /** The account erased at its owner's request, as the gateway's identity publishes it. */
+  async eraseAccount(accountId: string): Promise<void> {
+    await this.send(
+      'accounts',
+      this.messages('accounts', `account-${accountId}`, [
+        {
+          type: 'parley.account.erased.v1',
+          data: { accountId, erasedAt: new Date().toISOString() },
+        },
+      ]),
+    );
+  }
+
   async publishPost(
     postId: string,
     authorId: string,
@@ -97,14 +123,13 @@ export class Blog {
       'posts',
       this.messages('posts', `post-${postId}`, [
         {
-          type: 'parley.post.published.v1',
+          type: 'parley.post.published.v2',
           data: {
             postId,
             slug: postId,
             title,
             excerpt: `About ${title}`,
             authorId,
-            authorName: authorId,
             firstPublication: true,
             publishedAt: new Date().toISOString(),
             publishedBy: authorId,
@@ -150,11 +175,7 @@ export class Blog {
             depth: ref.ancestorIds.length + 1,
             author:
               'accountId' in input.author
-                ? {
-                    kind: 'account',
-                    accountId: input.author.accountId,
-                    displayName: input.author.accountId,
-                  }
+                ? { kind: 'account', accountId: input.author.accountId }
                 : {
                     kind: 'guest',
                     guestId: input.author.guest.guestId ?? `g-${input.author.guest.email}`,

@@ -681,6 +681,42 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(await shownTo(A)).toBe(ERASED_PERSON_NAME);
     });
 
+    it("names an account's comment by id: mail and the inbox show the account's current name, which no notification stores, and a deleted reader once it is erased", async () => {
+      const run = Date.now().toString(36);
+      const P = `p-${run}`;
+      const name = `Pia Named ${run}`;
+      await blog.account(P, { name });
+      const p1 = await blog.comment({ postId: post, author: { accountId: P }, parent: c1 });
+      const toA = await eventually(() => mailsTo(A, p1)[0], SLOW);
+      expect(toA.headers.subject).toBe(`${name} replied to your comment on "Reply notifications"`);
+
+      const shownTo = async (account: string) => {
+        const inbox = await harness.request<InboxResponse>(
+          'GET',
+          '/v1/notifications',
+          undefined,
+          actor(account),
+        );
+        const item = inbox.body.items.find(
+          (i) => i.subject.kind === 'comment' && i.subject.commentId === p1.id,
+        );
+        return item?.subject.authorName;
+      };
+      expect(await eventually(() => shownTo(A))).toBe(name);
+      const stored = (await storedBytes()).toString('utf8');
+      expect(stored).toContain(p1.id);
+      // Checked where the store holds the service's events alone: the embedded data folder also
+      // keeps the accounts topic, whose events this blog writes with the name in clear.
+      expect(mode === 'distributed' ? stored : '').not.toContain(name);
+
+      await blog.renameAccount(P, `Pia Renamed ${run}`);
+      await eventually(async () =>
+        (await shownTo(A)) === `Pia Renamed ${run}` ? true : undefined,
+      );
+      await blog.eraseAccount(P);
+      await eventually(async () => ((await shownTo(A)) === ERASED_PERSON_NAME ? true : undefined));
+    });
+
     it('(e) stops the next notification after a one-click unsubscribe by POST', async () => {
       const toD = mailsTo(D, c3)[0] as CaughtMail;
       const url = /^<https:\/\/blog\.example\/api(\/v1\/unsubscribe\?token=.+)>$/.exec(

@@ -19,7 +19,6 @@ export class LikeUseCases {
       type: 'LikePost',
       postId,
       accountId: actor.accountId,
-      displayName: actor.displayName,
       post,
     }));
   }

@@ -9,7 +9,6 @@ const like = (post: LikedPost = publishedPost): LikeCommand => ({
   type: 'LikePost',
   postId: 'p1',
   accountId: 'amy',
-  displayName: 'Amy',
   post,
 });
 const unlike: LikeCommand = {
@@ -19,8 +18,8 @@ const unlike: LikeCommand = {
   post: publishedPost,
 };
 const liked: LikeEvent = {
-  type: 'parley.post.liked.v1',
-  data: { postId: 'p1', accountId: 'amy', displayName: 'Amy', likedAt: at },
+  type: 'parley.post.liked.v2',
+  data: { postId: 'p1', accountId: 'amy', likedAt: at },
 };
 const unliked: LikeEvent = {
   type: 'parley.post.unliked.v1',

@@ -3,7 +3,7 @@ import { type Decider, type DomainError, assertNever, domainError } from '@parle
 import type { Post } from '../posts/post.decider';
 
 /** One reader's like of one post: a stream per relationship, `post-like-<postId>-<accountId>`. */
-export type LikeEvent = DomainEvent<'parley.post.liked.v1' | 'parley.post.unliked.v1'>;
+export type LikeEvent = DomainEvent<'parley.post.liked.v2' | 'parley.post.unliked.v1'>;
 
 export interface Like {
   liked: boolean;
@@ -13,7 +13,7 @@ export interface Like {
 export type LikedPost = Pick<Post, 'exists' | 'status'>;
 
 export type LikeCommand =
-  | { type: 'LikePost'; postId: string; accountId: string; displayName: string; post: LikedPost }
+  | { type: 'LikePost'; postId: string; accountId: string; post: LikedPost }
   | { type: 'UnlikePost'; postId: string; accountId: string; post: LikedPost };
 
 export type LikeError = DomainError<'PostNotFound' | 'PostNotPublished'>;
@@ -26,7 +26,7 @@ export const likeDecider: Decider<Like, LikeCommand, LikeEvent, LikeError> = {
   initialState: { liked: false },
   evolve(state, event) {
     switch (event.type) {
-      case 'parley.post.liked.v1':
+      case 'parley.post.liked.v2':
         return { liked: true };
       case 'parley.post.unliked.v1':
         return { liked: false };
@@ -45,13 +45,8 @@ export const likeDecider: Decider<Like, LikeCommand, LikeEvent, LikeError> = {
         if (state.liked) return [];
         return [
           {
-            type: 'parley.post.liked.v1',
-            data: {
-              postId: command.postId,
-              accountId: command.accountId,
-              displayName: command.displayName,
-              likedAt: at,
-            },
+            type: 'parley.post.liked.v2',
+            data: { postId: command.postId, accountId: command.accountId, likedAt: at },
           },
         ];
       case 'UnlikePost':

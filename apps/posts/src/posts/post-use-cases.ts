@@ -67,7 +67,7 @@ export class PostUseCases {
     const command = {
       type: 'DraftPost' as const,
       postId,
-      author: { ...editorOf(actor), displayName: actor.displayName },
+      author: editorOf(actor),
       slug: '',
       content: input.content,
       commentSettings: input.commentSettings ?? (await this.blog.current()).defaultCommentSettings,

@@ -11,9 +11,9 @@ import {
 import { excerptOf } from './excerpt';
 
 export type PostEvent = DomainEvent<
-  | 'parley.post.drafted.v1'
+  | 'parley.post.drafted.v2'
   | 'parley.post.edited.v1'
-  | 'parley.post.published.v1'
+  | 'parley.post.published.v2'
   | 'parley.post.scheduled.v1'
   | 'parley.post.unpublished.v1'
   | 'parley.post.deleted.v1'
@@ -26,6 +26,10 @@ export interface Post {
   exists: boolean;
   postId: string;
   authorId: string;
+  /**
+   * The byline the drafted event gave (an imported post's, or a name copied before v2); the read
+   * model shows the account's current name instead wherever the account events gave it.
+   */
   authorName: string;
   /** The current slug: it follows the title until the first publication, then stays. */
   slug: string;
@@ -73,7 +77,7 @@ export type PostCommand =
   | {
       type: 'DraftPost';
       postId: string;
-      author: Editor & { displayName: string };
+      author: Editor;
       /** Reserved for this post beforehand (see the slug reservation decider). */
       slug: string;
       content: PostContent;
@@ -248,14 +252,13 @@ function sameContent(post: Post, next: ResolvedContent): boolean {
 
 function published(post: Post, at: string, by: string | null, imported?: ImportedFrom): PostEvent {
   return {
-    type: 'parley.post.published.v1',
+    type: 'parley.post.published.v2',
     data: {
       postId: post.postId,
       slug: post.slug,
       title: post.title,
       excerpt: post.excerpt,
       authorId: post.authorId,
-      authorName: post.authorName,
       firstPublication: post.firstPublishedAt === null,
       publishedAt: at,
       publishedBy: by,
@@ -270,14 +273,14 @@ function withSlug(slugs: readonly string[], slug: string): string[] {
 
 function evolve(state: Post, event: PostEvent): Post {
   switch (event.type) {
-    case 'parley.post.drafted.v1': {
+    case 'parley.post.drafted.v2': {
       const d = event.data;
       return {
         ...initialPost,
         exists: true,
         postId: d.postId,
         authorId: d.authorId,
-        authorName: d.authorName,
+        authorName: d.authorName ?? '',
         slug: d.slug,
         slugs: [d.slug],
         title: d.title,
@@ -311,7 +314,7 @@ function evolve(state: Post, event: PostEvent): Post {
         updatedAt: d.editedAt,
       };
     }
-    case 'parley.post.published.v1':
+    case 'parley.post.published.v2':
       return {
         ...state,
         status: 'published',
@@ -357,11 +360,12 @@ function firstDraft(
   );
   if (isDomainError(content)) return content;
   return {
-    type: 'parley.post.drafted.v1',
+    type: 'parley.post.drafted.v2',
     data: {
       postId: command.postId,
       authorId: command.author.accountId,
-      authorName: command.author.displayName,
+      // An imported post keeps its old blog's byline; a post written here names its account by id.
+      ...(command.type === 'ImportPost' ? { authorName: command.author.displayName } : {}),
       slug: command.slug,
       ...content,
       commentSettings: command.commentSettings,

@@ -35,6 +35,7 @@ import {
   postView,
 } from './post-view';
 import {
+  type AccountNameDocument,
   COLLECTIONS,
   type LikeDocument,
   POSTS_PROJECTION,
@@ -129,9 +130,17 @@ export class PostQueries {
     return (await this.figures([postId])).get(postId) ?? NO_FIGURES;
   }
 
-  /** A post with its figures, as its author sees it. */
+  /**
+   * A post folded from its stream with its figures, as its author sees it: named by its account's
+   * current name, which the events name by id only.
+   */
   async view(post: VisiblePost): Promise<PostView> {
-    return postView(post, await this.figuresOf(post.postId), this.clock());
+    const [figures, account] = await Promise.all([
+      this.figuresOf(post.postId),
+      this.db.collection<AccountNameDocument>(COLLECTIONS.accounts).findOne({ _id: post.authorId }),
+    ]);
+    const named = account ? { ...post, authorName: account.displayName } : post;
+    return postView(named, figures, this.clock());
   }
 
   /**
@@ -241,7 +250,8 @@ export class PostQueries {
     }
     if (!doc || doc.status !== 'published') return null;
     const post = postFromDocument(doc);
-    return isVisible(post) ? this.view(post) : null;
+    // The document is named already: the projection gives it the account's name.
+    return isVisible(post) ? postView(post, await this.figuresOf(post.postId), this.clock()) : null;
   }
 
   /**

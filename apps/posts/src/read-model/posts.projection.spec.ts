@@ -3,6 +3,7 @@ import { DuplicateKeyError, GenerationDb, MemoryDocumentStore } from '@parley/re
 import { StreamWriter } from '@parley/testing';
 import type { PostEvent } from '../posts/post.decider';
 import {
+  accountRegistered,
   commentDeleted,
   commentModerated,
   commentPosted,
@@ -23,11 +24,10 @@ type Fed = TopicEvent<'posts' | 'comments' | 'accounts'>;
 
 function drafted(postId: string, authorId = 'amy'): PostEvent {
   return {
-    type: 'parley.post.drafted.v1',
+    type: 'parley.post.drafted.v2',
     data: {
       postId,
       authorId,
-      authorName: 'Amy',
       slug: postId,
       title: 'Her',
       body: 'Body',
@@ -44,14 +44,13 @@ function drafted(postId: string, authorId = 'amy'): PostEvent {
 
 function published(postId: string, publishedAt: string, first: boolean): PostEvent {
   return {
-    type: 'parley.post.published.v1',
+    type: 'parley.post.published.v2',
     data: {
       postId,
       slug: postId,
       title: 'Her',
       excerpt: 'Body',
       authorId: 'amy',
-      authorName: 'Amy',
       firstPublication: first,
       publishedAt,
       publishedBy: 'amy',
@@ -64,9 +63,9 @@ const unpublished = (postId: string): PostEvent => ({
   data: { postId, unpublishedBy: 'amy', unpublishedAt: '2026-11-22T00:00:00.000Z' },
 });
 
-const liked = (postId: string, accountId: string, displayName: string, likedAt: string) => ({
-  type: 'parley.post.liked.v1' as const,
-  data: { postId, accountId, displayName, likedAt },
+const liked = (postId: string, accountId: string, likedAt: string) => ({
+  type: 'parley.post.liked.v2' as const,
+  data: { postId, accountId, likedAt },
 });
 
 describe('the posts projection', () => {
@@ -90,6 +89,8 @@ describe('the posts projection', () => {
     new StreamWriter(`comment-${commentId}`, '/parley/comments');
   const like = (postId: string, accountId: string) =>
     new StreamWriter(`post-like-${postId}-${accountId}`, '/parley/posts');
+  const account = (accountId: string) =>
+    new StreamWriter(`account-${accountId}`, '/parley/gateway');
 
   it('follows a post through its lifecycle, keeping its first publication as its date', async () => {
     const stream = postStream('p1');
@@ -121,7 +122,7 @@ describe('the posts projection', () => {
   it('keeps the integer id WordPress clients know a post by, whatever event came last', async () => {
     const stream = postStream('p1');
     const imported = drafted('p1');
-    if (imported.type !== 'parley.post.drafted.v1') throw new Error('a drafted event');
+    if (imported.type !== 'parley.post.drafted.v2') throw new Error('a drafted event');
     imported.data.imported = { system: 'wordpress', site: 'https://old.example', id: '1148' };
     await feed(stream.next(imported));
     await feed(stream.next(published('p1', '2026-11-21T09:00:00.000Z', true)));
@@ -172,7 +173,7 @@ describe('the posts projection', () => {
     expect(await terms()).toEqual(['Movie Reviews 1', 'Movies 1', 'Spike Jonze 1']);
 
     const base = drafted('p1');
-    if (base.type !== 'parley.post.drafted.v1') throw new Error('a drafted event');
+    if (base.type !== 'parley.post.drafted.v2') throw new Error('a drafted event');
     const edit = (tags: string[]): PostEvent => ({
       type: 'parley.post.edited.v1',
       data: {
@@ -211,7 +212,7 @@ describe('the posts projection', () => {
   it("keeps an imported post's old addresses through its later events, for the lookup's index", async () => {
     const stream = postStream('p1');
     const imported = drafted('p1');
-    if (imported.type !== 'parley.post.drafted.v1') throw new Error('a drafted event');
+    if (imported.type !== 'parley.post.drafted.v2') throw new Error('a drafted event');
     imported.data.imported = {
       system: 'wordpress',
       site: 'https://old.example',
@@ -344,7 +345,8 @@ describe('the posts projection', () => {
     loseFirstInsert(COLLECTIONS.terms, 'replaceOne');
     await feed(postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)));
     const stream = like('p1', 'a0');
-    await feed(stream.next(liked('p1', 'a0', 'Amy', '2026-11-24T12:00:00.000Z')));
+    await feed(account('a0').next(accountRegistered('a0', 'Amy')));
+    await feed(stream.next(liked('p1', 'a0', '2026-11-24T12:00:00.000Z')));
     expect(await stats('p1')).toMatchObject({ likeCount: 1, likers: ['Amy'] });
     const terms = await db
       .collection<TermDocument>(COLLECTIONS.terms)
@@ -363,12 +365,15 @@ describe('the posts projection', () => {
       stream: like('p1', `a${i}`),
       at: `2026-11-24T12:0${i}:00.000Z`,
     }));
-    for (const l of [...likers].reverse())
-      await feed(l.stream.next(liked('p1', l.stream.streamId.slice(-2), l.name, l.at)));
+    for (const l of [...likers].reverse()) {
+      const accountId = l.stream.streamId.slice(-2);
+      await feed(account(accountId).next(accountRegistered(accountId, l.name)));
+      await feed(l.stream.next(liked('p1', accountId, l.at)));
+    }
     expect(await stats('p1')).toMatchObject({ likeCount: 5, likers: ['Boots', 'Amy', 'Cy'] });
 
     await feed(
-      like('p1', 'a1').next(liked('p1', 'a1', 'Amy', '2026-11-24T12:01:00.000Z'), {
+      like('p1', 'a1').next(liked('p1', 'a1', '2026-11-24T12:01:00.000Z'), {
         type: 'parley.post.unliked.v1',
         data: { postId: 'p1', accountId: 'a1', unlikedAt: '2026-11-24T13:00:00.000Z' },
       }),
@@ -378,7 +383,7 @@ describe('the posts projection', () => {
 
   it('shows the current display name of likers and authors, whichever event comes first', async () => {
     await feed(postStream('p1').next(drafted('p1', 'amy')));
-    await feed(like('p1', 'bo').next(liked('p1', 'bo', 'Bo', '2026-11-24T12:00:00.000Z')));
+    await feed(like('p1', 'bo').next(liked('p1', 'bo', '2026-11-24T12:00:00.000Z')));
     await feed(
       new StreamWriter('account-bo', '/parley/gateway').next(displayNameChanged('bo', 'Boots')),
     );
@@ -392,8 +397,35 @@ describe('the posts projection', () => {
     expect((await post('p2'))?.authorName).toBe('Amy P.');
   });
 
+  it("names a post's author and a liker by their account's name, which events of the posts topic no longer carry", async () => {
+    await feed(postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)));
+    await feed(like('p1', 'cy').next(liked('p1', 'cy', '2026-11-24T12:00:00.000Z')));
+    expect((await post('p1'))?.authorName).toBe('');
+    await feed(account('amy').next(accountRegistered('amy', 'Amy')));
+    const cy = account('cy');
+    await feed(cy.next(accountRegistered('cy', 'Cy')));
+    expect((await post('p1'))?.authorName).toBe('Amy');
+    expect((await stats('p1'))?.likers).toEqual(['Cy']);
+    await feed(
+      cy.next({
+        type: 'parley.account.erased.v1',
+        data: { accountId: 'cy', erasedAt: '2026-11-25T00:00:00.000Z' },
+      }),
+    );
+    expect((await stats('p1'))?.likers).toEqual(['Deleted reader']);
+  });
+
+  it('keeps the byline of an imported post whose writer has no account here', async () => {
+    const imported = drafted('p9', 'wordpress-ann');
+    if (imported.type !== 'parley.post.drafted.v2') throw new Error('a drafted event');
+    await feed(
+      postStream('p9').next({ ...imported, data: { ...imported.data, authorName: 'Ann' } }),
+    );
+    expect((await post('p9'))?.authorName).toBe('Ann');
+  });
+
   it('finishes a rename on redelivery when the first delivery stopped halfway', async () => {
-    await feed(like('p1', 'bo').next(liked('p1', 'bo', 'Bo', '2026-11-24T12:00:00.000Z')));
+    await feed(like('p1', 'bo').next(liked('p1', 'bo', '2026-11-24T12:00:00.000Z')));
     const rename = new StreamWriter('account-bo', '/parley/gateway').next(
       displayNameChanged('bo', 'Boots'),
     );
@@ -413,10 +445,12 @@ describe('the posts projection', () => {
         commentModerated('parley.comment.approved.v1', 'p1', 'c1'),
       ),
       c2: comment('c2').next(commentPosted('p1', 'c2', 'approved')),
-      like: like('p1', 'bo').next(liked('p1', 'bo', 'Bo', '2026-11-24T12:00:00.000Z')),
+      like: like('p1', 'bo').next(liked('p1', 'bo', '2026-11-24T12:00:00.000Z')),
       rename: new StreamWriter('account-bo', '/parley/gateway').next(
+        accountRegistered('bo', 'Bo'),
         displayNameChanged('bo', 'Boots'),
       ),
+      author: account('amy').next(accountRegistered('amy', 'Amy')),
     };
     const snapshot = async () =>
       Promise.all(
@@ -425,12 +459,28 @@ describe('the posts projection', () => {
         ),
       );
 
-    await feed([...streams.post, ...streams.c1, ...streams.c2, ...streams.like, ...streams.rename]);
+    await feed([
+      ...streams.post,
+      ...streams.c1,
+      ...streams.c2,
+      ...streams.like,
+      ...streams.rename,
+      ...streams.author,
+    ]);
     const inOrder = await snapshot();
+    // Posts and likes name their accounts by id: the names are the account events', in either order.
+    expect((await post('p1'))?.authorName).toBe('Amy');
 
     store = new MemoryDocumentStore();
     db = new GenerationDb(store, postsProjection, 1);
-    await feed([...streams.rename, ...streams.like, ...streams.c2, ...streams.c1, ...streams.post]);
+    await feed([
+      ...streams.author,
+      ...streams.rename,
+      ...streams.like,
+      ...streams.c2,
+      ...streams.c1,
+      ...streams.post,
+    ]);
     expect(await snapshot()).toEqual(inOrder);
     expect(await stats('p1')).toEqual({
       _id: 'p1',

@@ -309,19 +309,19 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
   const posts = db.collection<PostDocument>(COLLECTIONS.posts);
   const postId = event.data.postId;
   const before = await posts.findOne({ _id: postId });
-  const authorId = event.type === 'parley.post.drafted.v1' ? event.data.authorId : before?.authorId;
+  const authorId = event.type === 'parley.post.drafted.v2' ? event.data.authorId : before?.authorId;
   const renamed = authorId === undefined ? undefined : await accountName(db, authorId);
   const outcome = await applyToOwnedDocument<PostDocument>(posts, postId, event, (current) => {
     // Without its drafted event (dead-lettered) there is nothing to build the post on.
-    if (!current && event.type !== 'parley.post.drafted.v1') return null;
+    if (!current && event.type !== 'parley.post.drafted.v2') return null;
     const post = postDecider.evolve(current ? postFromDocument(current) : initialPost, event);
     const doc = postDocument(renamed === undefined ? post : { ...post, authorName: renamed });
     const legacyLinks =
-      event.type === 'parley.post.drafted.v1'
+      event.type === 'parley.post.drafted.v2'
         ? legacyKeysOf(event.data.imported)
         : (current?.legacyLinks ?? []);
     const wordpressId =
-      event.type === 'parley.post.drafted.v1'
+      event.type === 'parley.post.drafted.v2'
         ? wordpressIdOf(postId, event.data.imported)
         : (current?.wordpressId ?? wordpressIdOf(postId));
     return { ...doc, wordpressId, ...(legacyLinks.length > 0 ? { legacyLinks } : {}) };
@@ -337,19 +337,20 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
 }
 
 async function applyLikeEvent(
-  event: Envelope<'parley.post.liked.v1'> | Envelope<'parley.post.unliked.v1'>,
+  event: Envelope<'parley.post.liked.v2'> | Envelope<'parley.post.unliked.v1'>,
   db: ProjectionDb,
 ) {
   const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
   const { postId, accountId } = event.data;
   const renamed = await accountName(db, accountId);
   await applyToOwnedDocument<LikeDocument>(likes, event.subject, event, (current) =>
-    event.type === 'parley.post.liked.v1'
+    event.type === 'parley.post.liked.v2'
       ? {
           _id: event.subject,
           postId,
           accountId,
-          displayName: renamed ?? event.data.displayName,
+          // Named by id only: the name comes with the account events, before or after.
+          displayName: renamed ?? '',
           liked: true,
           likedAt: event.data.likedAt,
         }
@@ -472,15 +473,15 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
   },
   async apply(event, db, context) {
     switch (event.type) {
-      case 'parley.post.drafted.v1':
+      case 'parley.post.drafted.v2':
       case 'parley.post.edited.v1':
-      case 'parley.post.published.v1':
+      case 'parley.post.published.v2':
       case 'parley.post.scheduled.v1':
       case 'parley.post.unpublished.v1':
       case 'parley.post.deleted.v1':
       case 'parley.post.comment-settings-changed.v1':
         return applyPostEvent(event, db);
-      case 'parley.post.liked.v1':
+      case 'parley.post.liked.v2':
       case 'parley.post.unliked.v1':
         return applyLikeEvent(event, db);
       case 'parley.comment.posted.v3':

@@ -74,3 +74,20 @@ export function displayNameChanged(
     data: { accountId, displayName, changedAt: '2026-11-24T12:00:00.000Z' },
   };
 }
+
+/** An account as the gateway's identity registers it (its name in clear, as written before sealing). */
+export function accountRegistered(
+  accountId: string,
+  displayName: string,
+): DomainEvent<'parley.account.registered.v2'> {
+  return {
+    type: 'parley.account.registered.v2',
+    data: {
+      accountId,
+      email: `${accountId}@example.com`,
+      displayName,
+      roles: ['reader'],
+      registeredAt: '2026-11-01T12:00:00.000Z',
+    },
+  };
+}

@@ -12,8 +12,8 @@ import type {
   SchedulerPass,
 } from '@parley/contracts';
 import { eventToMessage } from '@parley/messaging';
-import { ACTOR_HEADER, encodeActor } from '@parley/platform';
-import { rebuildProjection } from '@parley/readmodel';
+import { ACTOR_HEADER, READ_MODELS, encodeActor } from '@parley/platform';
+import { type LiveReadModels, rebuildProjection } from '@parley/readmodel';
 import {
   type HarnessMode,
   type ServiceHarness,
@@ -24,8 +24,19 @@ import {
 import { postsService } from '../posts.service';
 import { newPostId } from '../posts/post-id';
 import { PostUseCases } from '../posts/post-use-cases';
-import { POSTS_PROJECTION, postsProjection } from '../read-model/posts.projection';
-import { commentDeleted, commentModerated, commentPosted, displayNameChanged } from './events';
+import {
+  type AccountNameDocument,
+  COLLECTIONS,
+  POSTS_PROJECTION,
+  postsProjection,
+} from '../read-model/posts.projection';
+import {
+  accountRegistered,
+  commentDeleted,
+  commentModerated,
+  commentPosted,
+  displayNameChanged,
+} from './events';
 
 interface Problem {
   status: number;
@@ -72,6 +83,8 @@ export function postsScenario(mode: HarnessMode): void {
           clock: () => now,
         },
       );
+      // Posts and likes name an account by id: the name shown is the one its account events bring.
+      await register(amy, bo, root);
     });
 
     afterAll(async () => {
@@ -101,13 +114,36 @@ export function postsScenario(mode: HarnessMode): void {
       call<PostPage>('GET', `/v1/posts?${query}`, as);
     const publishedEvents = async (id: string) =>
       (await posts.infra.eventStore.readStream(`post-${id}`)).events.filter(
-        (e) => e.type === 'parley.post.published.v1',
+        (e) => e.type === 'parley.post.published.v2',
       );
     const publishOn = async (topic: 'comments' | 'accounts', events: readonly AnyEvent[]) => {
       await posts.infra.bus
         .publisher()
         .publish([{ topic: posts.infra.topicName(topic), messages: events.map(eventToMessage) }]);
     };
+    /** Each account's stream, numbered on as the gateway's identity numbers it. */
+    const accountStreams = new Map<string, StreamWriter>();
+    const accountEvents = (accountId: string, ...events: DomainEvent[]) => {
+      const stream =
+        accountStreams.get(accountId) ??
+        new StreamWriter(`account-${accountId}`, '/parley/gateway');
+      accountStreams.set(accountId, stream);
+      return publishOn('accounts', stream.next(...events));
+    };
+    /** Registers accounts as the gateway does, and waits until the posts read model has their names. */
+    async function register(...accounts: Actor[]): Promise<void> {
+      for (const a of accounts)
+        await accountEvents(a.accountId, accountRegistered(a.accountId, a.displayName));
+      const names = posts.running.app
+        .get<symbol, LiveReadModels>(READ_MODELS, { strict: false })
+        .db(POSTS_PROJECTION)
+        .collection<AccountNameDocument>(COLLECTIONS.accounts);
+      for (const a of accounts)
+        await eventually(
+          async () => (await names.findOne({ _id: a.accountId })) ?? undefined,
+          wait,
+        );
+    }
 
     it('gives a second post with the same title the next free slug', async () => {
       const first = await draft(amy, { title: 'Her' });
@@ -574,19 +610,17 @@ export function postsScenario(mode: HarnessMode): void {
       await publishNow(amy, created.id);
 
       const names = ['Boots', 'Amy', 'Cy', 'Dee', 'Eve'];
-      for (const [i, displayName] of names.entries()) {
+      await register(...names.map((displayName, i) => ({ ...reader(i), displayName })));
+      for (const i of names.keys()) {
         advance(1000);
-        const liker = { ...reader(i), displayName };
+        const liker = reader(i);
         expect((await call('PUT', `/v1/posts/${created.id}/like`, liker)).body).toEqual({
           postId: created.id,
           liked: true,
         });
       }
       // Liking twice is not an error, and counts once.
-      expect(
-        (await call('PUT', `/v1/posts/${created.id}/like`, { ...reader(0), displayName: 'Boots' }))
-          .status,
-      ).toBe(200);
+      expect((await call('PUT', `/v1/posts/${created.id}/like`, reader(0))).status).toBe(200);
       expect((await call('PUT', `/v1/posts/${created.id}/like`, null)).status).toBe(401);
 
       // A slug that happens to name a like's stream is just a slug nobody has.
@@ -614,13 +648,43 @@ export function postsScenario(mode: HarnessMode): void {
       expect(after?.likers).toEqual(['Boots', 'Cy', 'Dee']);
 
       // A liker who renames themselves is shown with the new name.
-      await publishOn(
-        'accounts',
-        new StreamWriter('account-reader-0', '/parley/gateway').next(
-          displayNameChanged('reader-0', 'Boots the Cat'),
-        ),
-      );
+      await accountEvents('reader-0', displayNameChanged('reader-0', 'Boots the Cat'));
       await seen(created.id, (p) => p?.likers[0] === 'Boots the Cat');
+    });
+
+    it("names a post's author and its likers by their accounts' current names, which the post's events do not carry", async () => {
+      const run = Date.now().toString(36);
+      const writer: Actor = {
+        accountId: `wren-${run}`,
+        displayName: `Wren ${run}`,
+        roles: ['author'],
+      };
+      const fan: Actor = { accountId: `fan-${run}`, displayName: `Fan ${run}`, roles: ['reader'] };
+      await register(writer, fan);
+      const created = await draft(writer, { title: `Named by id ${run}` });
+      expect(created.author).toEqual({ id: writer.accountId, displayName: writer.displayName });
+      await publishNow(writer, created.id);
+      expect((await call('PUT', `/v1/posts/${created.id}/like`, fan)).status).toBe(200);
+      await seen(created.id, (p) => p?.likers[0] === fan.displayName);
+      const postEvents = await posts.infra.eventStore.readStream(`post-${created.id}`);
+      const likeEvents = await posts.infra.eventStore.readStream(
+        `post-like-${created.id}-${fan.accountId}`,
+      );
+      const stored = JSON.stringify([...postEvents.events, ...likeEvents.events]);
+      expect(stored).toContain(created.id);
+      expect(stored).not.toContain(writer.displayName);
+      expect(stored).not.toContain(fan.displayName);
+
+      await accountEvents(
+        writer.accountId,
+        displayNameChanged(writer.accountId, `Wren Renamed ${run}`),
+      );
+      await seen(created.id, (p) => p?.author.displayName === `Wren Renamed ${run}`);
+      await accountEvents(fan.accountId, {
+        type: 'parley.account.erased.v1',
+        data: { accountId: fan.accountId, erasedAt: now.toISOString() },
+      });
+      await seen(created.id, (p) => p?.likers[0] === 'Deleted reader');
     });
 
     it('gives the posts an account likes to that account or an admin, and to nobody else', async () => {

@@ -146,7 +146,7 @@ export function restartScenario(mode: HarnessMode): void {
       }, wait);
     const publications = async (service: RunningService, id: string) =>
       (await service.infra.eventStore.readStream(`post-${id}`)).events.filter(
-        (e) => e.type === 'parley.post.published.v1',
+        (e) => e.type === 'parley.post.published.v2',
       );
 
     it('publishes a post that came due while the service was down, once it is back', async () => {

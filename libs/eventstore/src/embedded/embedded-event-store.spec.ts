@@ -31,7 +31,7 @@ describe('EmbeddedEventStore on disk', () => {
     const path = join(dir, 'events.jsonl');
     const store = await EmbeddedEventStore.open('/parley/test', path);
     const event = {
-      type: 'parley.post.liked.v1' as const,
+      type: 'parley.post.liked.v2' as const,
       data: { postId: 'p', accountId: 'a', displayName: 'A', likedAt: '2026-11-24T12:00:00.000Z' },
     };
     await store.append('post-1', 0, [event], { correlationId: 'c-123456', causationId: null });

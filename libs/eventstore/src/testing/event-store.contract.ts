@@ -14,7 +14,7 @@ export interface EventStoreHarness {
   close(): Promise<void>;
 }
 
-type Liked = DomainEvent<'parley.post.liked.v1'>;
+type Liked = DomainEvent<'parley.post.liked.v2'>;
 
 let counter = 0;
 const uniqueStream = (label: string) =>
@@ -23,11 +23,10 @@ const context = { correlationId: 'corr-contract', causationId: null };
 
 function liked(postId: string, accountId: string): Liked {
   return {
-    type: 'parley.post.liked.v1',
+    type: 'parley.post.liked.v2',
     data: {
       postId,
       accountId,
-      displayName: `Reader ${accountId}`,
       likedAt: '2026-11-24T12:00:00.000Z',
     },
   };
@@ -80,7 +79,7 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       expect(last).toMatchObject({
         specversion: '1.0',
         source: store.source,
-        type: 'parley.post.liked.v1',
+        type: 'parley.post.liked.v2',
         subject: stream,
         datacontenttype: 'application/json',
         correlationId: 'corr-2',
@@ -185,7 +184,7 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
 
     it('refuses events that do not match their schema, before anything is written', async () => {
       const stream = uniqueStream('invalid');
-      const bad = { type: 'parley.post.liked.v1', data: { postId: 'p' } } as unknown as Liked;
+      const bad = { type: 'parley.post.liked.v2', data: { postId: 'p' } } as unknown as Liked;
       await expect(store.append(stream, 0, [bad], context)).rejects.toThrow(
         /does not match its schema/,
       );

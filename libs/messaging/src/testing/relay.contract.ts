@@ -9,7 +9,7 @@ export interface RelayHarness {
   close(): Promise<void>;
 }
 
-type Liked = DomainEvent<'parley.post.liked.v1'>;
+type Liked = DomainEvent<'parley.post.liked.v2'>;
 
 let counter = 0;
 const uniqueStream = (label: string) =>
@@ -18,11 +18,10 @@ const context = { correlationId: 'corr-contract', causationId: null };
 
 function liked(postId: string, accountId: string): Liked {
   return {
-    type: 'parley.post.liked.v1',
+    type: 'parley.post.liked.v2',
     data: {
       postId,
       accountId,
-      displayName: `Reader ${accountId}`,
       likedAt: '2026-11-24T12:00:00.000Z',
     },
   };

@@ -5,6 +5,8 @@ import {
   ERASED_PERSON_NAME,
   OPEN_PERSONAL_DATA_MAX_VALUES,
   OPEN_PERSONAL_DATA_PATH,
+  type NotificationSubject,
+  type NotifiedSubject,
   type OpenedPersonalData,
   openPersonalDataResponseSchema,
   type PersonalField,
@@ -114,20 +116,42 @@ export class PersonalDataClient implements PersonalDataOpener {
   }
 }
 
+/** The current names of accounts, by id: an account it does not know is left out. */
+export type AccountNames = (accountIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+
 /**
- * Notification subjects with their authors' names opened, as the comment events carry them (a
- * guest's sealed, an account's in plaintext): a name whose key is destroyed reads as a deleted reader.
+ * Notification subjects as a reader is shown them: an account author's current name from the
+ * account names given, a guest's opened by the comments service; an erased author, an account
+ * unknown, or a name whose key is destroyed reads as a deleted reader.
  */
-export async function openAuthorNames<S extends { readonly authorName: string }>(
-  opener: PersonalDataOpener,
-  subjects: readonly S[],
-): Promise<S[]> {
-  const opened = await opener.open(
-    subjects.map((s) => ({ field: COMMENT_PERSONAL_FIELDS.authorName, value: s.authorName })),
+export async function showSubjects(
+  stored: readonly NotifiedSubject[],
+  sources: { opener: PersonalDataOpener; accountNames: AccountNames },
+): Promise<NotificationSubject[]> {
+  const subjects = stored.map(withAuthor);
+  const accountIds = [
+    ...new Set(subjects.flatMap((s) => (s.author.kind === 'account' ? [s.author.accountId] : []))),
+  ];
+  const written = subjects.flatMap((s, i) =>
+    s.author.kind === 'guest' || s.author.kind === 'named' ? [{ i, name: s.author.name }] : [],
   );
+  const [names, opened] = await Promise.all([
+    accountIds.length > 0 ? sources.accountNames(accountIds) : new Map<string, string>(),
+    sources.opener.open(
+      written.map((w) => ({ field: COMMENT_PERSONAL_FIELDS.authorName, value: w.name })),
+    ),
+  ]);
+  const openedAt = new Map(written.map((w, k) => [w.i, opened[k]]));
   return subjects.map((s, i) => {
-    const name = opened[i];
-    return { ...s, authorName: name?.status === 'plain' ? name.value : ERASED_PERSON_NAME };
+    const { author, ...rest } = s;
+    const o = openedAt.get(i);
+    const authorName =
+      author.kind === 'account'
+        ? names.get(author.accountId) || ERASED_PERSON_NAME
+        : o?.status === 'plain'
+          ? o.value
+          : ERASED_PERSON_NAME;
+    return { ...rest, authorName };
   });
 }
 
@@ -139,6 +163,17 @@ export class IdentityPersonalDataClient extends PersonalDataClient {
   constructor(identityUrl: string, caller: Actor, timeoutMs = 5000) {
     super(identityUrl, caller, timeoutMs, 'The gateway identity');
   }
+}
+
+/**
+ * Inbox documents written from a notification.created before v3 keep the author's name as it
+ * was copied (`authorName`), not an author: they read as named, as their events upcast do.
+ */
+function withAuthor(subject: NotifiedSubject): NotifiedSubject {
+  const kept: { author?: unknown; authorName?: unknown } = subject;
+  if (kept.author !== undefined) return subject;
+  const name = typeof kept.authorName === 'string' ? kept.authorName : '';
+  return { ...subject, author: { kind: 'named', name } };
 }
 
 /** Opens with keys this process holds (the service that keeps them, or a one-process platform). */

@@ -47,8 +47,8 @@ describe('traces across HTTP and the bus', () => {
         .map((s) => s.name);
     while (
       !(
-        names().includes('process parley.post.liked.v1') &&
-        names().includes('project parley.post.liked.v1')
+        names().includes('process parley.post.liked.v2') &&
+        names().includes('project parley.post.liked.v2')
       ) &&
       Date.now() < deadline
     ) {
@@ -57,8 +57,8 @@ describe('traces across HTTP and the bus', () => {
     expect(names()).toEqual(
       expect.arrayContaining([
         'POST /likes/:postId',
-        'process parley.post.liked.v1',
-        'project parley.post.liked.v1',
+        'process parley.post.liked.v2',
+        'project parley.post.liked.v2',
       ]),
     );
   });

@@ -25,7 +25,7 @@ import { ServiceRuntimeModule } from '../service-runtime.module';
 import { type RunningService, type ServiceDefinition, startService } from '../start-service';
 import { EVENT_STORE, READ_MODELS } from '../tokens';
 
-type Liked = DomainEvent<'parley.post.liked.v1'>;
+type Liked = DomainEvent<'parley.post.liked.v2'>;
 
 const likeDecider: Decider<
   Set<string>,
@@ -40,7 +40,7 @@ const likeDecider: Decider<
       ? []
       : [
           {
-            type: 'parley.post.liked.v1',
+            type: 'parley.post.liked.v2',
             data: {
               postId: command.postId,
               accountId: command.accountId,
@@ -61,7 +61,7 @@ export const likeCounts: Projection<'posts'> = {
   topics: ['posts'],
   collections: { like_counts: [] },
   async apply(event, db) {
-    if (event.type !== 'parley.post.liked.v1') return;
+    if (event.type !== 'parley.post.liked.v2') return;
     await applyToOwnedDocument<LikeCount>(
       db.collection('like_counts'),
       event.subject,
@@ -87,8 +87,8 @@ export const audit: {
 
 @Controller()
 class AuditPolicy {
-  @OnEvent('parley.post.liked.v1', AUDIT)
-  async onLiked(event: EventOf<'parley.post.liked.v1'>): Promise<void> {
+  @OnEvent('parley.post.liked.v2', AUDIT)
+  async onLiked(event: EventOf<'parley.post.liked.v2'>): Promise<void> {
     if (event.data.accountId.startsWith('refused-'))
       throw new PermanentError(`the audit refuses ${event.data.accountId}`);
     const correlation = currentCorrelation();
@@ -219,7 +219,7 @@ export function coreScenario(
       const seen = await eventually(async () =>
         audit.find((a) => a.accountId === 'amy' && a.correlationId === 'corr-amy-likes-1'),
       );
-      expect(seen.type).toBe('parley.post.liked.v1');
+      expect(seen.type).toBe('parley.post.liked.v2');
       expect(seen.causationId).toEqual(expect.any(String));
     });
 
@@ -271,7 +271,7 @@ export function coreScenario(
             {
               key: `post-${post}`,
               value: '{"not":"a like"}',
-              headers: { ce_type: 'parley.post.liked.v1', ce_id: 'x' },
+              headers: { ce_type: 'parley.post.liked.v2', ce_id: 'x' },
             },
           ],
         },
@@ -325,7 +325,7 @@ export function coreScenario(
         /parley_http_request_duration_ms_count\{service="likes",method="POST",route="\/likes\/:postId",status="201"\} \d+/,
       );
       expect(text).toMatch(
-        /parley_events_appended_total\{service="likes",type="parley.post.liked.v1"\} [1-9]/,
+        /parley_events_appended_total\{service="likes",type="parley.post.liked.v2"\} [1-9]/,
       );
       expect(text).toMatch(/parley_relay_events_published_total\{service="likes"\} [1-9]/);
       expect(text).toMatch(
