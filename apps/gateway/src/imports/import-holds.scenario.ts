@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImportState } from '@parley/contracts';
 import type { DocumentCollection, DocumentStore } from '@parley/readmodel';
-import { type HeldImport, ImportHolds } from './import-holds';
+import { type HeldImport, type ImportClaim, ImportHolds } from './import-holds';
 import { INTERRUPTED } from './import-recovery';
 
 const HOLD_MS = 30_000;
@@ -13,8 +13,8 @@ type Job = HeldImport & { ownerId: string };
 
 /**
  * Gateway replicas sharing the imports' records, as they share the gateway's database: run on
- * the memory store and on the Mongo-compatible server, whose conditional write is what lets one
- * replica alone take an import over.
+ * the memory store and on the Mongo-compatible server, where two updates conditional on the same
+ * hold may both match, and a claim's unique id is what lets one replica alone take an import over.
  */
 export function importTakeOverScenario(
   store: string,
@@ -25,14 +25,17 @@ export function importTakeOverScenario(
     let clock: Date;
     let opened: { store: DocumentStore; close: () => Promise<void> };
     let jobs: DocumentCollection<Job>;
+    let claims: DocumentCollection<ImportClaim>;
     const replica = (runner: string, exclusive = false) =>
-      new ImportHolds(jobs, runner, { clock: () => clock, holdMs: HOLD_MS, exclusive });
+      new ImportHolds(jobs, claims, runner, { clock: () => clock, holdMs: HOLD_MS, exclusive });
 
     beforeEach(async () => {
       dir = await mkdtemp(join(tmpdir(), 'parley-import-holds-'));
       clock = new Date(T0);
       opened = await open();
-      jobs = opened.store.collection<Job>(`imports_${Math.random().toString(36).slice(2)}`);
+      const name = `imports_${Math.random().toString(36).slice(2)}`;
+      jobs = opened.store.collection<Job>(name);
+      claims = opened.store.collection<ImportClaim>(`${name}_claims`);
     });
     afterEach(async () => {
       await opened.close();
@@ -88,6 +91,10 @@ export function importTakeOverScenario(
       await leftBy('stopping', 'importing', true);
       await replica('stopping').release();
       expect(await replica('other').takeOver()).toHaveLength(1);
+      // Let go again by the one that took it over: taken over again.
+      await replica('other').release();
+      expect(await replica('third').takeOver()).toHaveLength(1);
+      expect(await jobs.findOne({ _id: 'job-importing' })).toMatchObject({ heldBy: 'third' });
     });
 
     it('takes over an import recorded before imports were held', async () => {

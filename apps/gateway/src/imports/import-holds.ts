@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import type { Clock } from '@parley/platform';
-import type { DocumentCollection } from '@parley/readmodel';
+import { type DocumentCollection, DuplicateKeyError } from '@parley/readmodel';
 import {
   type ImportHold,
   type Recovery,
@@ -14,6 +14,16 @@ export interface HeldImport extends ImportHold {
   _id: string;
   /** Where the upload waits for its import (absent on imports recorded before). */
   file?: string | null;
+  /** How many times it was taken over: the key of the next take-over's claim. */
+  takeovers?: number;
+}
+
+/** One take-over of an import: its id is unique, so of two replicas inserting it one succeeds. */
+export interface ImportClaim {
+  _id: string;
+  importId: string;
+  by: string;
+  at: string;
 }
 
 async function isThere(file: string | null | undefined): Promise<boolean> {
@@ -27,11 +37,15 @@ async function isThere(file: string | null | undefined): Promise<boolean> {
 /**
  * The holds of one gateway process on the imports it works on, kept in the imports' own
  * records: renewed while it runs, let go when it stops, and taken over from processes that are
- * gone by a write conditional on the hold as it was read, which one replica alone wins.
+ * gone. A take-over is claimed by inserting a document keyed by the import and its count of
+ * take-overs, which one replica alone can do: an update conditional on the hold it read is not
+ * enough, as a Mongo-compatible server without transactions (FerretDB) lets two such updates
+ * both match.
  */
 export class ImportHolds<T extends HeldImport> {
   constructor(
     private readonly jobs: DocumentCollection<T>,
+    private readonly claims: DocumentCollection<ImportClaim>,
     readonly runner: string,
     private readonly options: { clock: Clock; holdMs: number; exclusive: boolean },
   ) {}
@@ -67,17 +81,24 @@ export class ImportHolds<T extends HeldImport> {
     const taken: { job: T; recovery: Recovery }[] = [];
     for (const job of await this.jobs.find({ state: { $in: [...UNFINISHED_STATES] } })) {
       if (!isAbandoned(job, observer)) continue;
-      const claimed = await this.jobs.updateOne(
-        {
-          _id: job._id,
-          state: job.state,
-          heldBy: job.heldBy ?? null,
-          heldUntil: job.heldUntil ?? null,
-        },
-        { $set: this.hold() },
+      const takeovers = job.takeovers ?? 0;
+      try {
+        await this.claims.insertOne({
+          _id: `${job._id}#${takeovers}`,
+          importId: job._id,
+          by: this.runner,
+          at: observer.now.toISOString(),
+        });
+      } catch (error) {
+        // Another replica took it first.
+        if (error instanceof DuplicateKeyError) continue;
+        throw error;
+      }
+      const held = await this.jobs.updateOne(
+        { _id: job._id, state: { $in: [...UNFINISHED_STATES] } },
+        { $set: { ...this.hold(), takeovers: takeovers + 1 } },
       );
-      // Another replica took it first.
-      if (claimed === 0) continue;
+      if (held === 0) continue;
       taken.push({ job, recovery: recoveryOf(job, await isThere(job.file)) });
     }
     return taken;

@@ -37,7 +37,7 @@ import { IdentityService } from '../identity/identity.service';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { createServiceClients } from '../proxy/service-clients';
 import type { ServiceClients } from '../proxy/service-clients';
-import { ImportHolds } from './import-holds';
+import { type ImportClaim, ImportHolds } from './import-holds';
 import { IMPORT_CALL_TIMEOUT_MS, serviceImportTarget } from './service-import-target';
 import { uploadTooLarge } from './upload';
 
@@ -69,6 +69,7 @@ interface ImportDocument {
   /** The gateway process working on it, until when unless it renews its hold; null once ended. */
   heldBy?: string | null;
   heldUntil?: string | null;
+  takeovers?: number;
 }
 
 function view(doc: ImportDocument): ImportView {
@@ -79,6 +80,7 @@ function view(doc: ImportDocument): ImportView {
     file: _file,
     heldBy: _heldBy,
     heldUntil: _heldUntil,
+    takeovers: _takeovers,
     ...rest
   } = doc;
   return { id: _id, dryRun, ...rest };
@@ -120,8 +122,8 @@ async function* spooled(
  *
  * The gateway process working on an import holds it, renewing its hold while it runs. One that
  * finds an import whose process is gone (its hold lapsed, or any other holder in embedded mode,
- * where one process holds the data folder) takes it over with a conditional write, so only one
- * replica does, and runs the file again (the import is idempotent) or, when the file is not
+ * where one process holds the data folder) takes it over with a claim that one replica alone
+ * can insert, and runs the file again (the import is idempotent) or, when the file is not
  * there, fails it naming why. The file is removed once the import ends, however it ends.
  */
 @Injectable()
@@ -150,11 +152,16 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     this.dir = options.imports?.dir || join(tmpdir(), 'parley-imports');
     this.holdMs = options.imports?.holdMs ?? DEFAULT_IMPORT_HOLD_MS;
     this.resume = options.imports?.resume ?? true;
-    this.holds = new ImportHolds(this.jobs, randomUUID(), {
-      clock,
-      holdMs: this.holdMs,
-      exclusive: infra.mode === 'embedded',
-    });
+    this.holds = new ImportHolds(
+      this.jobs,
+      infra.documents.collection<ImportClaim>('import_claims'),
+      randomUUID(),
+      {
+        clock,
+        holdMs: this.holdMs,
+        exclusive: infra.mode === 'embedded',
+      },
+    );
     this.services = createServiceClients(
       {
         ...options.services,
