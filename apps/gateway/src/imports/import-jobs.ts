@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -173,6 +173,9 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     await this.tick();
+    await this.removeLeftFiles().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'left uploads could not be removed'),
+    );
     this.timer = setInterval(() => void this.tick(), Math.max(100, this.holdMs / 3));
     this.timer.unref();
   }
@@ -201,6 +204,18 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.warn({ err: error }, 'imports could not be looked after; trying again'),
       );
     return this.ticking;
+  }
+
+  /** Removes the uploads of imports that ended (a process stopped between the two). */
+  private async removeLeftFiles(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => []);
+    for (const name of names) {
+      const id = /^([0-9a-f-]{36})\.xml$/.exec(name)?.[1];
+      if (!id) continue;
+      // A new upload's record is written before its file: a file without one is left over.
+      const job = await this.jobs.findOne({ _id: id });
+      if (!job || job.finishedAt !== null) await rm(join(this.dir, name), { force: true });
+    }
   }
 
   /** Runs again, or fails naming why, each import a gone process left. */
