@@ -13,8 +13,17 @@ export interface GatewayOptions {
   rateLimits: RateLimits;
   /** Live streams a client may hold open at once (10 when not given). */
   liveStreams?: { perClient: number };
-  /** Uploaded imports: the largest file taken, in bytes (256 MiB when not given). */
-  imports?: { maxBytes: number };
+  /** Uploaded imports. */
+  imports?: {
+    /** The largest file taken, in bytes (256 MiB when not given). */
+    maxBytes?: number;
+    /** Where uploads wait for their import (IMPORT_DIR; a folder of the system's temporary one when not given). */
+    dir?: string;
+    /** How long a process's hold on an import lasts unless renewed (30 s when not given). */
+    holdMs?: number;
+    /** Whether this process takes over the imports of gone processes (yes when not given). */
+    resume?: boolean;
+  };
   /** The blog's name in the reader page. */
   blogTitle?: string;
   /**

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Mailer, MemoryMailbox, SmtpMailer } from '@parley/mail';
 import { createLogger } from '@parley/observability';
 import type { DestinationStream } from 'pino';
@@ -45,6 +45,11 @@ export interface EmbeddedOptions {
   metricsPort?: number;
   /** The largest WordPress export an author may upload, in bytes (IMPORT_MAX_MEGABYTES). */
   importMaxBytes?: number;
+  /**
+   * Whether an uploaded import that a previous run left unfinished is taken over (yes when not
+   * given): a command that opens the data folder for a moment leaves it to `npm start`.
+   */
+  resumeImports?: boolean;
   /** Development: webhooks may go to loopback and private addresses. */
   webhooks?: { allowPrivateNetworks: boolean };
   /** Days IP addresses and user agents are kept (PERSONAL_DATA_RETENTION_DAYS). */
@@ -138,7 +143,12 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
           ? { liveStreams: { perClient: options.liveStreamsPerClient } }
           : {}),
         ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
-        ...(options.importMaxBytes ? { imports: { maxBytes: options.importMaxBytes } } : {}),
+        imports: {
+          ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}),
+          // In the data folder: an upload outlives a stop, and the next start imports it.
+          ...(dataDir ? { dir: join(dataDir, 'gateway', 'uploads') } : {}),
+          resume: options.resumeImports ?? true,
+        },
       }),
       gatewayInfra,
       {

@@ -51,8 +51,8 @@ export interface GatewayConfig extends BaseConfig {
   smtp: { url: string; from: string };
   rateLimits: { perMinute: number; writesPerMinute: number };
   liveStreams: { perClient: number };
-  /** Uploaded imports: the largest file taken, in bytes. */
-  imports: { maxBytes: number };
+  /** Uploaded imports: the largest file taken, in bytes, and where it waits for its import. */
+  imports: { maxBytes: number; dir?: string };
   /** The internal listener's port, never routed by the ingress. */
   internal: { port: number };
 }
@@ -144,6 +144,7 @@ const GATEWAY = [
   'RATE_LIMIT_WRITES_PER_MINUTE',
   'LIVE_STREAMS_PER_CLIENT',
   'IMPORT_MAX_MEGABYTES',
+  'IMPORT_DIR',
   'INTERNAL_PORT',
 ] as const;
 
@@ -190,7 +191,10 @@ const builders: { [A in AppName]: (env: Env) => AppConfigs[A] } = {
         writesPerMinute: v.RATE_LIMIT_WRITES_PER_MINUTE,
       },
       liveStreams: { perClient: v.LIVE_STREAMS_PER_CLIENT },
-      imports: { maxBytes: v.IMPORT_MAX_MEGABYTES * 1024 * 1024 },
+      imports: {
+        maxBytes: v.IMPORT_MAX_MEGABYTES * 1024 * 1024,
+        ...(v.IMPORT_DIR ? { dir: v.IMPORT_DIR } : {}),
+      },
       internal: { port: v.INTERNAL_PORT },
     };
   },

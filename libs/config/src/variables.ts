@@ -316,6 +316,13 @@ export const VARIABLES = {
     defaultValue: '256',
     apps: ['gateway'],
   },
+  IMPORT_DIR: {
+    schema: z.string(),
+    description:
+      "Folder where an uploaded WordPress export waits until its import ends (then it is removed); empty: `parley-imports` in the system's temporary folder. A gateway that stopped mid-import is taken over by the next one to start (or by another replica after 30 s), which runs the file again if it sees it: give every replica the same volume here, or such an import fails asking for the file again.",
+    defaultValue: '',
+    apps: ['gateway'],
+  },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     schema: z.union([z.literal(''), httpUrl]),
     description:

@@ -54,6 +54,14 @@ export interface DocumentCollection<T extends Document> {
   deleteMany(filter: Filter): Promise<number>;
 }
 
+export interface CollectionOptions {
+  /**
+   * Records a process keeps, not a view rebuilt from events (an upload's import job): they
+   * survive a restart in embedded mode too, where the other collections start empty.
+   */
+  durable?: boolean;
+}
+
 /** Where read models live: MongoDB in a deployment, memory in embedded mode. */
 export interface DocumentStore {
   /** True when documents do not survive the process, so projections rebuild at every start. */
@@ -61,6 +69,7 @@ export interface DocumentStore {
   collection<T extends Document>(
     name: string,
     indexes?: readonly IndexSpec[],
+    options?: CollectionOptions,
   ): DocumentCollection<T>;
   /** Creates the declared indexes of a collection (idempotent). */
   ensureIndexes(name: string, indexes: readonly IndexSpec[]): Promise<void>;

@@ -61,7 +61,7 @@ export class ImportsController {
   @Authenticated('author')
   @ApiOperation({
     summary:
-      'How far an uploaded import has come: its state (queued, checking, importing, done, failed), the items done of the total, and once done its summary (posts, comments by status and kind, authors, categories, tags, what was skipped and why). For whoever uploaded it, and admins.',
+      'How far an uploaded import has come: its state (checking, queued, importing, then done or failed), the items done of the total, and once done its summary (posts, comments by status and kind, authors, categories, tags, what was skipped and why), or why it failed. An import whose gateway stopped is taken over by the next gateway to start, or by another replica: run again from its file (adding only what is missing), or failed asking for the file again when it is gone. For whoever uploaded it, and admins.',
   })
   @ApiJson(200, importViewSchema, 'The import')
   @ApiProblems(401, 403, 404)

@@ -110,7 +110,7 @@ export const importViewSchema = z.object({
       'A dry run: the file read and looked up, what it would bring counted, nothing written',
     ),
   state: importStateSchema.describe(
-    'queued, checking (the whole file is read before anything is written), importing, done or failed',
+    'checking (the file is coming in, and read whole before anything is written), queued (waiting for the imports before it), importing, then done or failed. An import whose gateway stopped stays importing until a gateway takes it over (at its next start, or another replica within a minute): it runs the file again, adding only what is missing, or fails asking for the file again when the file is not there',
   ),
   items: z.object({
     done: tally,
@@ -122,7 +122,9 @@ export const importViewSchema = z.object({
   failure: z
     .object({ reason: z.string() })
     .nullable()
-    .describe('Why it failed, when it did (a file cut off during the import, a service away)'),
+    .describe(
+      'Why it failed, when it did (a file cut off during the import, a service away, an import interrupted whose file is gone)',
+    ),
 });
 export type ImportView = z.infer<typeof importViewSchema>;
 

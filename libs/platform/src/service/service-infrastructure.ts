@@ -151,7 +151,10 @@ export async function openEmbeddedPlatform(
   };
 }
 
-/** One service of an embedded process: its own event log on disk and read models in memory. */
+/**
+ * One service of an embedded process: its own event log on disk, read models in memory, and its
+ * durable records (not read models) kept in the data folder.
+ */
 export async function createEmbeddedInfrastructure(
   platform: EmbeddedPlatform,
   service: string,
@@ -165,7 +168,9 @@ export async function createEmbeddedInfrastructure(
   const personKeys = await EmbeddedPersonKeyStore.open(
     platform.dataDir ? join(platform.dataDir, service, 'person-keys.json') : undefined,
   );
-  const documents = new MemoryDocumentStore();
+  const documents = new MemoryDocumentStore(
+    platform.dataDir ? { dir: join(platform.dataDir, service, 'documents') } : {},
+  );
   return {
     mode: 'embedded',
     service,

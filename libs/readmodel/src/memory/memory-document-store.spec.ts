@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Query } from 'mingo';
 import { update as applyUpdate } from 'mingo/updater';
@@ -181,5 +184,40 @@ describe('memory store updates', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('durable collections of an embedded process', () => {
+  interface Job {
+    _id: string;
+    state: string;
+    done: number;
+  }
+
+  it('are there again for the next process on the same folder, with their last write; others start empty', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-durable-'));
+    try {
+      const first = new MemoryDocumentStore({ dir });
+      const jobs = first.collection<Job>('imports', [], { durable: true });
+      await jobs.insertOne({ _id: 'a', state: 'importing', done: 0 });
+      await jobs.insertOne({ _id: 'b', state: 'queued', done: 0 });
+      await jobs.updateOne({ _id: 'a' }, { $set: { done: 40 } });
+      await jobs.deleteMany({ _id: 'b' });
+      await first.collection<Job>('threads').insertOne({ _id: 't', state: 'x', done: 1 });
+
+      const next = new MemoryDocumentStore({ dir });
+      const again = next.collection<Job>('imports', [], { durable: true });
+      expect(await again.find({})).toEqual([{ _id: 'a', state: 'importing', done: 40 }]);
+      expect(
+        await again.updateOne({ _id: 'a', state: 'importing' }, { $set: { state: 'done' } }),
+      ).toBe(1);
+      expect(await next.collection<Job>('threads').find({})).toEqual([]);
+      const third = new MemoryDocumentStore({ dir });
+      expect(
+        await third.collection<Job>('imports', [], { durable: true }).findOne({ _id: 'a' }),
+      ).toMatchObject({ state: 'done' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

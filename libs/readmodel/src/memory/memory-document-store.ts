@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SnapshotFile } from '@parley/files';
 import { Query } from 'mingo';
 import { update as applyUpdate } from 'mingo/updater';
 import {
+  type CollectionOptions,
   type Document,
   type DocumentCollection,
   type DocumentStore,
@@ -401,6 +406,15 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     return this.match(filter).length;
   }
 
+  /** Documents read back from a durable collection's file, as they were saved. */
+  seed(docs: readonly T[]): void {
+    for (const doc of docs) this.store(doc);
+  }
+
+  all(): T[] {
+    return [...this.docs.values()];
+  }
+
   async insertOne(doc: T): Promise<void> {
     if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, `_id ${doc._id}`);
     this.checkUnique(doc);
@@ -583,14 +597,83 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   }
 }
 
+/**
+ * A durable collection of an embedded process: in memory like the others, and saved whole to
+ * its file after each write (small collections only: job records, not read models), so that it
+ * is there again after a restart, even one by SIGKILL.
+ */
+class SnapshotCollection<T extends Document> implements DocumentCollection<T> {
+  constructor(
+    private readonly inner: MemoryCollection<T>,
+    private readonly file: SnapshotFile,
+  ) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  findOne(filter: Filter): Promise<T | null> {
+    return this.inner.findOne(filter);
+  }
+
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  find<K extends keyof T & string>(
+    filter: Filter,
+    options: FindOptions & { fields: readonly K[] },
+  ): Promise<Pick<T, K | '_id'>[]>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]> {
+    return this.inner.find(filter, options);
+  }
+
+  count(filter: Filter): Promise<number> {
+    return this.inner.count(filter);
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    await this.inner.insertOne(doc);
+    await this.save();
+  }
+
+  replaceOne(filter: Filter, doc: T, options?: { upsert?: boolean }): Promise<number> {
+    return this.saved(this.inner.replaceOne(filter, doc, options));
+  }
+
+  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<number> {
+    return this.saved(this.inner.updateOne(filter, update, options));
+  }
+
+  updateMany(filter: Filter, update: Update): Promise<number> {
+    return this.saved(this.inner.updateMany(filter, update));
+  }
+
+  deleteMany(filter: Filter): Promise<number> {
+    return this.saved(this.inner.deleteMany(filter));
+  }
+
+  private async saved(write: Promise<number>): Promise<number> {
+    const changed = await write;
+    if (changed > 0) await this.save();
+    return changed;
+  }
+
+  private save(): Promise<void> {
+    return this.file.save(JSON.stringify(this.inner.all()));
+  }
+}
+
 /** Read models in memory, with MongoDB's query and update semantics (via mingo). */
 export class MemoryDocumentStore implements DocumentStore {
   readonly volatile = true;
   private readonly collections = new Map<string, MemoryCollection<Document>>();
+  private readonly durable = new Map<string, SnapshotCollection<Document>>();
+
+  /** `dir`: where durable collections are kept (in memory only, like the others, without one). */
+  constructor(private readonly options: { dir?: string } = {}) {}
 
   collection<T extends Document>(
     name: string,
     indexes: readonly IndexSpec[] = [],
+    options: CollectionOptions = {},
   ): DocumentCollection<T> {
     let collection = this.collections.get(name);
     if (!collection) {
@@ -598,7 +681,16 @@ export class MemoryDocumentStore implements DocumentStore {
       this.collections.set(name, collection);
     }
     if (indexes.length > 0) collection.setIndexes(indexes);
-    return collection as unknown as DocumentCollection<T>;
+    const { dir } = this.options;
+    if (!options.durable || !dir) return collection as unknown as DocumentCollection<T>;
+    let durable = this.durable.get(name);
+    if (!durable) {
+      const path = join(dir, `${name}.json`);
+      collection.seed(readSaved(path));
+      durable = new SnapshotCollection(collection, new SnapshotFile(path));
+      this.durable.set(name, durable);
+    }
+    return durable as unknown as DocumentCollection<T>;
   }
 
   async ensureIndexes(name: string, indexes: readonly IndexSpec[]): Promise<void> {
@@ -607,9 +699,26 @@ export class MemoryDocumentStore implements DocumentStore {
 
   async dropCollection(name: string): Promise<void> {
     this.collections.delete(name);
+    if (this.durable.delete(name) && this.options.dir)
+      await rm(join(this.options.dir, `${name}.json`), { force: true });
   }
 
   async listCollections(): Promise<string[]> {
     return [...this.collections.keys()];
   }
+}
+
+/** What a durable collection's file holds; nothing when it was never saved. */
+function readSaved(path: string): Document[] {
+  let text: string;
+  try {
+    // Read once, when the process first asks for the collection at boot.
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const docs: unknown = JSON.parse(text);
+  if (!Array.isArray(docs)) throw new Error(`${path} does not hold a list of documents`);
+  return docs as Document[];
 }
