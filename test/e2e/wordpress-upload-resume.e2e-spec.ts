@@ -59,14 +59,14 @@ describe('an uploaded import whose standalone process was killed (npm start)', (
       file: join(dir, 'first.wordpress.xml'),
       written: await writeWxrFile(join(dir, 'first.wordpress.xml'), {
         posts: 20,
-        commentsPerPost: 120,
+        commentsPerPost: 40,
       }),
     };
     second = {
       file: join(dir, 'second.wordpress.xml'),
       written: await writeWxrFile(join(dir, 'second.wordpress.xml'), {
         posts: 30,
-        commentsPerPost: 120,
+        commentsPerPost: 40,
       }),
     };
     parley = await startStandalone(dataDir);

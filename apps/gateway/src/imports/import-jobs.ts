@@ -50,7 +50,8 @@ const PROGRESS_EVERY_MS = 250;
 /** How long a gateway's hold on its imports lasts unless renewed, when it is given no other. */
 export const DEFAULT_IMPORT_HOLD_MS = 30_000;
 
-const INDEXES: readonly IndexSpec[] = [{ keys: { state: 1 } }];
+/** Unfinished imports by state (the take-over), and a process's own holds (renewed, let go). */
+const INDEXES: readonly IndexSpec[] = [{ keys: { state: 1 } }, { keys: { heldBy: 1, state: 1 } }];
 
 interface ImportDocument {
   _id: string;
@@ -141,7 +142,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
   private stopping = false;
 
   constructor(
-    @Inject(SERVICE_INFRASTRUCTURE) infra: ServiceInfrastructure,
+    @Inject(SERVICE_INFRASTRUCTURE) private readonly infra: ServiceInfrastructure,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -172,6 +173,8 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // The holds are looked up by state on every tick: the store is told of their index.
+    await this.infra.documents.ensureIndexes('imports', INDEXES);
     await this.tick();
     await this.removeLeftFiles().catch((error: unknown) =>
       this.logger.warn({ err: error }, 'left uploads could not be removed'),
