@@ -266,12 +266,14 @@ async function applyCommentEvent(
 }
 
 /**
- * An account's events may have been applied between this comment's read of the authors and
- * its write (a rebuild reads the two topics at once): they then found no comment to name, so
- * the comment takes the latest name itself, only over the name it was written with.
+ * An account's registration may have been applied between this comment's read of the authors
+ * and its write (a rebuild reads the two topics at once): it then found no comment to name, and
+ * the comment was written without a name. Such a comment takes the name itself, only over the
+ * empty one; a comment written with a name costs no further read.
  */
 async function takeAuthorsLatestName(db: ProjectionDb, doc: ThreadCommentDocument) {
-  if (doc.author.kind !== 'account' || doc.author.accountId === null) return;
+  if (doc.author.kind !== 'account' || doc.author.accountId === null || doc.author.name !== '')
+    return;
   const latest = (
     await db.collection<AuthorNameDocument>(C.authors).findOne({ _id: doc.author.accountId })
   )?.displayName;
