@@ -1,4 +1,4 @@
-import type { Kafka, ProducerBatch } from 'kafkajs';
+import type { EachBatchPayload, Kafka, ProducerBatch } from 'kafkajs';
 import { KafkaMessageBus } from './kafka-message-bus';
 
 /**
@@ -82,3 +82,95 @@ describe('the Kafka publisher', () => {
     expect(sessions()).toBe(1);
   });
 });
+
+/**
+ * A consumer group as the broker keeps it for one member: it is given partition 0 of
+ * `parley.posts`, then one batch; commits are refused while `down` (the broker away).
+ */
+function groupOn(messages: string[]) {
+  const committed: string[] = [];
+  let refused = 0;
+  let down = false;
+  const listeners = new Map<string, (event: unknown) => void>();
+  const events = { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' };
+  const consumer = {
+    events,
+    on: (name: string, listener: (event: unknown) => void) => listeners.set(name, listener),
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    stop: async () => undefined,
+    disconnect: async () => undefined,
+    commitOffsets: async (offsets: { topic: string; partition: number; offset: string }[]) => {
+      if (down) {
+        refused += 1;
+        throw new Error('Connection error: connect ECONNREFUSED');
+      }
+      committed.push(...offsets.map((o) => `${o.topic}:${o.partition}@${o.offset}`));
+    },
+    run: async ({ eachBatch }: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
+      listeners.get(events.GROUP_JOIN)?.({
+        payload: { memberAssignment: { 'parley.posts': [0] } },
+      });
+      down = true;
+      const batch = {
+        topic: 'parley.posts',
+        partition: 0,
+        messages: messages.map((value, i) => ({
+          offset: String(i),
+          key: null,
+          value: Buffer.from(value),
+          headers: {},
+          timestamp: '0',
+        })),
+      };
+      void eachBatch({
+        batch,
+        resolveOffset: () => undefined,
+        heartbeat: async () => undefined,
+        isRunning: () => true,
+        isStale: () => false,
+      } as unknown as EachBatchPayload);
+    },
+  };
+  const kafka = { consumer: () => consumer } as unknown as Kafka;
+  return {
+    kafka,
+    committed,
+    refused: () => refused,
+    brokerBack: () => {
+      down = false;
+    },
+  };
+}
+
+describe('a Kafka consumer group member', () => {
+  it('commits what it handled before the broker went away once the broker is back, with no new message', async () => {
+    const group = groupOn(['drafted', 'published']);
+    const handled: string[] = [];
+    const member = new KafkaMessageBus(group.kafka, { consumerMaxWaitMs: 20 }).consumer({
+      groupId: 'parley-posts.test',
+      topics: ['parley.posts'],
+      fromBeginning: true,
+      handler: async (m) => {
+        handled.push(m.value);
+      },
+    });
+    await member.start();
+    await waitFor(() => group.refused() > 0);
+    expect(handled).toEqual(['drafted', 'published']);
+    expect(group.committed).toEqual([]);
+
+    group.brokerBack();
+    await waitFor(() => group.committed.length > 0);
+    expect(group.committed).toEqual(['parley.posts:0@2']);
+    await member.stop();
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

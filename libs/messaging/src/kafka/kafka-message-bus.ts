@@ -211,6 +211,8 @@ class KafkaGroupMember implements MessageConsumer {
   private assigned: Record<string, number[]> = {};
   private lastCommit = Date.now();
   private committing: Promise<void> = Promise.resolve();
+  private commitRetry: NodeJS.Timeout | undefined;
+  private refusedCommits = 0;
   private running = false;
   private stopping = false;
   private aborting = false;
@@ -246,6 +248,13 @@ class KafkaGroupMember implements MessageConsumer {
           [...partitions].sort((a, b) => a - b),
         ]),
       );
+      // A partition given to another member is its to commit from now on: an offset handled
+      // here before is never committed over the new owner's (it would take the group back).
+      for (const [key, at] of this.handled)
+        if (!this.owns(at.topic, at.partition)) {
+          this.handled.delete(key);
+          this.committed.delete(key);
+        }
     });
     this.consumer = consumer;
     this.running = true;
@@ -295,6 +304,7 @@ class KafkaGroupMember implements MessageConsumer {
     if (!consumer || this.stopping) return;
     this.stopping = true;
     this.running = false;
+    clearTimeout(this.commitRetry);
     // stop() lets the batch in hand finish and commit at its end (the consumer is still ours
     // to commit with), then disconnect() leaves the group so the rebalance starts at once.
     await consumer.stop().catch(() => undefined);
@@ -352,27 +362,50 @@ class KafkaGroupMember implements MessageConsumer {
     if (!this.aborting) await this.commit();
   }
 
-  /** Commits handled offsets; serialized, since partitions are worked on concurrently. */
+  /**
+   * Commits handled offsets of the partitions this member owns; serialized, since partitions
+   * are worked on concurrently. A refused commit (the broker away, say) is tried again until
+   * it is taken: the last offsets handled before an outage would otherwise stay uncommitted
+   * until their partition's next message, and the group would show a lag it does not have.
+   */
   private commit(): Promise<void> {
     this.committing = this.committing.then(async () => {
       const consumer = this.consumer;
       if (!consumer) return;
       const pending = [...this.handled.entries()].filter(
-        ([k, v]) => this.committed.get(k) !== v.offset,
+        ([k, v]) => this.committed.get(k) !== v.offset && this.owns(v.topic, v.partition),
       );
       if (pending.length === 0) return;
       this.lastCommit = Date.now();
       try {
         await consumer.commitOffsets(pending.map(([, v]) => v));
         for (const [k, v] of pending) this.committed.set(k, v.offset);
+        this.refusedCommits = 0;
       } catch (error) {
-        // Partitions moved in a rebalance: their new owner starts from the last commit.
         this.busOptions.logger?.debug(
           { err: error, groupId: this.options.groupId },
-          'offset commit refused',
+          'offset commit refused; trying again',
         );
+        this.refusedCommits += 1;
+        this.commitAgainLater();
       }
     });
     return this.committing;
+  }
+
+  private commitAgainLater(): void {
+    if (this.commitRetry !== undefined || !this.running) return;
+    this.commitRetry = setTimeout(
+      () => {
+        this.commitRetry = undefined;
+        if (this.running) void this.commit();
+      },
+      backoffMs(this.refusedCommits, 500, 10_000),
+    );
+    this.commitRetry.unref();
+  }
+
+  private owns(topic: string, partition: number): boolean {
+    return this.assigned[topic]?.includes(partition) ?? false;
   }
 }
