@@ -191,7 +191,7 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
     // the answer is read: marking the commit published (an update), a due scan of the outbox
     // (a find) and a renewal of its lease. Which of those land first is a matter of timing.
     const afterAppend = request.slice(appended + 1).map((c) => `${c.command} ${c.collection}`);
-    const relayWork = new Set(['update commits', 'find commits', 'findAndModify leases']);
+    const relayWork = new Set(['update commits', 'find commits', 'update lease_terms']);
     expect(afterAppend.filter((c) => !relayWork.has(c))).toEqual([]);
     expect(afterAppend.length).toBeLessThanOrEqual(relayWork.size);
     expect(total.byService.comments).toBeLessThanOrEqual(SETTLED_BOUND.comments);

@@ -281,5 +281,30 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       await new Promise((resolve) => setTimeout(resolve, 80));
       expect(await harness.leases.tryAcquire(name, 'three', 60_000)).toBe(true);
     });
+
+    it('does not give a lease back to an owner that let it expire once another took it', async () => {
+      const name = uniqueStream('lease-stalled');
+      expect(await harness.leases.tryAcquire(name, 'stalled', 20)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(await harness.leases.tryAcquire(name, 'next', 60_000)).toBe(true);
+      expect(await harness.leases.tryAcquire(name, 'stalled', 60_000)).toBe(false);
+      await harness.leases.release(name, 'stalled');
+      expect(await harness.leases.tryAcquire(name, 'next', 60_000)).toBe(true);
+      expect(await harness.leases.tryAcquire(name, 'other', 60_000)).toBe(false);
+    });
+
+    it('gives an expired lease to one of the owners racing for it', async () => {
+      const name = uniqueStream('lease-expired');
+      for (let round = 0; round < 10; round++) {
+        await harness.leases.tryAcquire(name, `holder-${round}`, 20);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        const racers = await Promise.all(
+          ['x', 'y', 'z', 'w'].map((o) => harness.leases.tryAcquire(name, `${o}-${round}`, 60_000)),
+        );
+        expect({ round, winners: racers.filter(Boolean).length }).toEqual({ round, winners: 1 });
+        const winner = ['x', 'y', 'z', 'w'][racers.indexOf(true)];
+        await harness.leases.release(name, `${winner}-${round}`);
+      }
+    });
   });
 }
