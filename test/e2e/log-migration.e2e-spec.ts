@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PostPage, ThreadPage } from '@parley/contracts';
-import { EmbeddedEventStore } from '@parley/eventstore';
+import type { PostPage, PostView, ThreadPage } from '@parley/contracts';
+import { type Commit, EmbeddedEventStore } from '@parley/eventstore';
 import { eventually, runEntryPoint } from '@parley/testing';
 import { plaintextCommentCommit } from '../../apps/comments/src/testing/plaintext-comments';
+import { oldNotificationCommit } from '../../apps/notifications/src/testing/old-notifications';
+import { oldLikeCommit, oldPostCommit } from '../../apps/posts/src/testing/old-post-events';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 import { caller } from './wordpress-fixture';
 
@@ -14,6 +16,33 @@ const GUESTS = [
   { name: 'Olga Plaintext', email: 'olga.plaintext@example.com', url: 'https://olga-site.example' },
   { name: 'Pavel Cleartext', email: 'pavel.cleartext@example.com', url: null },
 ];
+
+/** Names an account had, which events written before they named accounts by id copied. */
+const COPIED = {
+  draft: 'Quentin Draftname',
+  imported: 'Quinn Importedname',
+  like: 'Lena Likedname',
+  notification: 'Nora Notifiedname',
+} as const;
+
+/** An old Parley's events of another service, written into its log as they were. */
+async function writeOld(dir: string, service: string, commits: Commit[]): Promise<void> {
+  const log = await EmbeddedEventStore.open(
+    `/parley/${service}`,
+    join(dir, service, 'events.jsonl'),
+  );
+  for (const commit of commits) await log.importCommit(commit);
+  await log.close();
+}
+
+/** The bytes of every service's event log in a data folder. */
+function logBytes(dir: string): string {
+  return readdirSync(dir)
+    .map((service) => join(dir, service, 'events.jsonl'))
+    .filter((path) => existsSync(path))
+    .map((path) => readFileSync(path, 'utf8'))
+    .join('\n');
+}
 
 /** `npm run migrate-log -- <args>` on a data folder: the standalone entry point, as a process. */
 const migrateLog = (dataDir: string, args: string[]) =>
@@ -35,7 +64,8 @@ function rawBytes(dir: string): Buffer {
 /**
  * A data folder whose comments were written in plaintext, before personal data was sealed,
  * copied into a new folder by `npm run migrate-log`: the new Parley shows the same thread, and
- * nothing in the new folder holds the guests' names or addresses in clear.
+ * nothing in the new folder holds the guests' names or addresses in clear; nor does its log hold
+ * the names that posts, likes and notifications copied from accounts before naming them by id.
  */
 describe('migrating a log written before sealing (standalone)', () => {
   jest.setTimeout(300_000);
@@ -46,6 +76,8 @@ describe('migrating a log written before sealing (standalone)', () => {
   const call = caller(() => parley?.url ?? '');
   let postId = '';
   let before: ThreadPage;
+  let author = { id: '', displayName: '' };
+  const importedPostId = randomUUID();
 
   afterAll(async () => {
     if (parley) await stopStandalone(parley.child);
@@ -57,6 +89,7 @@ describe('migrating a log written before sealing (standalone)', () => {
     const posts = await call<PostPage>('GET', '/api/v1/posts?limit=1');
     const post = posts.body.items[0]!;
     postId = post.id;
+    author = post.author;
     before = (await call<ThreadPage>('GET', `/api/v1/posts/${postId}/comments`)).body;
     expect(before.items.length).toBeGreaterThan(0);
     expect(await stopStandalone(parley.child)).toBe(0);
@@ -80,8 +113,49 @@ describe('migrating a log written before sealing (standalone)', () => {
         }),
       );
     await log.close();
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    await writeOld(oldDir, 'posts', [
+      oldPostCommit({
+        postId: randomUUID(),
+        authorId: author.id,
+        authorName: COPIED.draft,
+        slug: 'a-draft-written-before-v2',
+        title: 'A draft written before v2',
+        at,
+      }),
+      // Imported by an older Parley from a writer who had an account here, with their name.
+      oldPostCommit({
+        postId: importedPostId,
+        authorId: author.id,
+        authorName: COPIED.imported,
+        slug: 'imported-before-v2',
+        title: 'Imported before v2',
+        at,
+        published: true,
+        imported: { system: 'wordpress', site: 'https://old-blog.example', id: '41' },
+      }),
+      oldLikeCommit({
+        postId: importedPostId,
+        accountId: author.id,
+        displayName: COPIED.like,
+        at,
+      }),
+    ]);
+    await writeOld(oldDir, 'notifications', [
+      oldNotificationCommit({
+        notificationId: `ntf-${randomUUID()}`,
+        authorName: COPIED.notification,
+        recipientAccountId: author.id,
+        version: 2,
+        at,
+      }),
+    ]);
     const raw = rawBytes(oldDir).toString('utf8');
     for (const guest of GUESTS) expect(raw).toContain(guest.email);
+    const logs = logBytes(oldDir);
+    expect(Object.values(COPIED).filter((name) => logs.includes(name))).toEqual(
+      Object.values(COPIED),
+    );
   });
 
   it('refuses bad arguments and names what is wrong', async () => {
@@ -101,6 +175,9 @@ describe('migrating a log written before sealing (standalone)', () => {
     expect(run.stderr).toMatch(/comments: \d+ streams, \d+ commits/);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/comments: .* 5 personal data fields sealed/);
+    // The names a draft and an import copied from an account, and the one a notification did.
+    expect(run.stderr).toMatch(/posts: .* 2 personal data fields sealed/);
+    expect(run.stderr).toMatch(/notifications: .* 1 personal data fields sealed/);
 
     const again = await migrateLog(oldDir, ['--to', newDir]);
     expect(again.code).toBe(0);
@@ -127,6 +204,15 @@ describe('migrating a log written before sealing (standalone)', () => {
       GUESTS.map((g, i) => [g.name, g.url, `Written before sealing, number ${i + 1}.`]),
     );
     expect(after.items.filter((item) => !old.includes(item))).toEqual(before.items);
+    // The post imported with the name it copied shows its account's own name instead.
+    const imported = await eventually(
+      async () => {
+        const found = await call<PostView>('GET', `/api/v1/posts/${importedPostId}`);
+        return found.status === 200 && found.body.author.displayName ? found.body : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(imported.author).toEqual(author);
     expect(await stopStandalone(parley.child)).toBe(0);
     parley = undefined;
   });
@@ -137,6 +223,12 @@ describe('migrating a log written before sealing (standalone)', () => {
       for (const text of [guest.name, guest.email, guest.url]) {
         if (text !== null) expect(raw).not.toContain(text);
       }
+  });
+
+  it('holds no name copied from an account in the new folder’s logs', () => {
+    const raw = logBytes(newDir);
+    expect(raw).toContain('parley.post.drafted.v2');
+    expect(Object.values(COPIED).filter((name) => raw.includes(name))).toEqual([]);
   });
 
   it('refuses a target that holds another log', async () => {

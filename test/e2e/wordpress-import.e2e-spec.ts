@@ -49,6 +49,11 @@ describe('importing a WordPress export into the embedded Parley (npm run import)
     const first = await runImport(dataDir, ['wordpress', FIXTURE], env);
     expect({ code: first.code, output: first.output }).toMatchObject({ code: 0 });
     expectFirstImport(first.output);
+    // A writer with an account here is named by id only: the posts' log holds no copy of the
+    // account's name; a writer without one keeps their old blog's byline.
+    const postsLog = readFileSync(join(dataDir, 'posts', 'events.jsonl'), 'utf8');
+    expect(postsLog).not.toContain('Reviewer Here');
+    expect(postsLog).toContain('Theme Buster');
 
     const dry = await runImport(dataDir, ['wordpress', FIXTURE, '--dry-run'], env);
     expect(dry.code).toBe(0);

@@ -19,6 +19,7 @@ import { directoryProjection } from './directory/directory.projection';
 import { InboxController } from './inbox/inbox.controller';
 import { inboxProjection } from './inbox/inbox.projection';
 import { InboxService } from './inbox/inbox.service';
+import { notificationsResealers } from './personal-data/notifications-resealers';
 import { NotificationsPersonalDataController } from './personal-data/personal-data.controller';
 import {
   NOTIFICATIONS_OPTIONS,
@@ -33,7 +34,6 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
 import { subscriptionsProjection } from './subscriptions/subscriptions.projection';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { WebhooksController } from './subscriptions/webhooks.controller';
-import { subscriberResealers } from './subscriptions/subscriber-resealers';
 
 export type { NotificationsOptions } from './notifications.options';
 
@@ -78,7 +78,7 @@ export function notificationsService(options: NotificationsOptions): ServiceDefi
   return {
     name: 'notifications',
     produces: ['notifications'],
-    resealers: subscriberResealers,
+    resealers: notificationsResealers,
     // The directory keeps each account's address and name opened once, as the account events bring them.
     personalData: () => accounts,
     projections: [directoryProjection, subscriptionsProjection, inboxProjection],

@@ -13,6 +13,7 @@ import {
 import { LikesModule } from './likes/likes.module';
 import type { PostsOptions } from './posts/posts.options';
 import { PostsModule, PostsOptionsModule } from './posts/posts.module';
+import { postResealers } from './posts/post-resealers';
 import { postsProjection } from './read-model/posts.projection';
 import { SchedulerModule } from './scheduler/scheduler.module';
 
@@ -65,6 +66,7 @@ export function postsService(
   return {
     name: 'posts',
     produces: ['posts'],
+    resealers: postResealers,
     projections: [postsProjection],
     consumers: [],
     bodyLimit: BODY_LIMIT,

@@ -17,13 +17,14 @@ import {
 import { EmbeddedPersonKeyStore } from '@parley/privacy';
 import { commentResealers } from '../../comments/src/personal-data/comment-resealers';
 import { accountResealers } from '../../gateway/src/identity/account-resealers';
-import { subscriberResealers } from '../../notifications/src/subscriptions/subscriber-resealers';
+import { notificationsResealers } from '../../notifications/src/personal-data/notifications-resealers';
+import { postResealers } from '../../posts/src/posts/post-resealers';
 
 /** Every service of a data folder, with the resealers of its events (none: copied as they are). */
 export const LOG_RESEALERS = new ResealerRegistry()
-  .add('posts')
+  .add('posts', postResealers)
   .add('comments', commentResealers)
-  .add('notifications', subscriberResealers)
+  .add('notifications', notificationsResealers)
   .add('gateway', accountResealers);
 
 /** Exit code when a data folder is held by a running Parley. */

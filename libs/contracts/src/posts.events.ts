@@ -30,8 +30,10 @@ export const postEvents = {
     postId: idSchema,
     authorId: idSchema,
     /**
-     * Only the byline of an imported post as its old blog gave it (its writer may have no account
-     * here), and in events written before v2; an account's current name wins wherever it is known.
+     * Only the byline of a post imported from a writer without an account here (an imported
+     * writer's id, see isImportedWriterId), as their old blog gave it; events written before v2,
+     * and imports that named an account's post by its name, copied the account's here, which a
+     * migrated log drops. An account's current name wins wherever it is known.
      */
     authorName: displayNameSchema.optional(),
     slug: z.string().min(1),

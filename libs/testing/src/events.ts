@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyEvent, DomainEvent } from '@parley/contracts';
-import { toEnvelopes } from '@parley/eventstore';
+import { type Commit, commitId, toEnvelopes } from '@parley/eventstore';
 import { eventToMessage } from '@parley/messaging';
 import type { MessageBus } from '@parley/messaging';
 
@@ -49,4 +50,47 @@ export class StreamWriter {
     this.version += events.length;
     return envelopes;
   }
+}
+
+/** An event as an old log stored it: a type and data the stores no longer write. */
+export interface StoredEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The commit of events as a log written by an older Parley holds them (versions it reads by
+ * upcasting, which the stores write no more), to import into a store as they were.
+ */
+export function oldCommit(
+  source: string,
+  streamId: string,
+  version: number,
+  events: readonly StoredEvent[],
+  time: string,
+): Commit {
+  const stored = events.map(
+    (event, index) =>
+      ({
+        specversion: '1.0',
+        id: randomUUID(),
+        source,
+        type: event.type,
+        subject: streamId,
+        time,
+        datacontenttype: 'application/json',
+        streamVersion: version + index,
+        correlationId: `old-${streamId}`,
+        causationId: null,
+        data: event.data,
+      }) as unknown as AnyEvent,
+  );
+  return {
+    id: commitId(streamId, version),
+    streamId,
+    version,
+    lastVersion: version + events.length - 1,
+    events: stored,
+    committedAt: new Date(time),
+  };
 }

@@ -1,4 +1,5 @@
 import type { CommentToImport, ImportTarget, PostToImport, StepOutcome } from './wordpress-import';
+import { isImportedWriterId } from '@parley/domain';
 import { importWordpress, importedId, postStatusOf } from './wordpress-import';
 
 const SITE = 'https://old.example';
@@ -96,6 +97,20 @@ describe('importing a WordPress export', () => {
     for (let i = 5; i < 25; i++) expect(at(`start ${i}`)).toBeGreaterThan(at('in 1'));
   });
 
+  it("keeps the byline of a writer without an account here, under an imported writer's id", async () => {
+    const target = new FakeTarget();
+    const bea = wxr(
+      POST.replace('<dc:creator>ann</dc:creator>', '<dc:creator>bea</dc:creator>'),
+    ).replace(
+      '</wp:author>',
+      '</wp:author><wp:author><wp:author_login>bea</wp:author_login><wp:author_email>bea@old.example</wp:author_email><wp:author_display_name>Bea Old</wp:author_display_name></wp:author>',
+    );
+    await importWordpress({ open: () => chunks(bea), target, dryRun: false });
+    const { author } = target.posts[0]!;
+    expect(author.displayName).toBe('Bea Old');
+    expect(isImportedWriterId(author.accountId)).toBe(true);
+  });
+
   it('imports a post and its comments parents first, with ids from the site and the WordPress ids', async () => {
     const target = new FakeTarget();
     const summary = await importWordpress({
@@ -108,12 +123,13 @@ describe('importing a WordPress export', () => {
     const postId = importedId(SITE, 'post', '10', new Date('2014-01-01T09:00:00Z'));
     expect(post).toMatchObject({
       postId,
-      author: { accountId: 'acc-ann@old.example', displayName: 'Ann Here' },
       slug: 'hello',
       status: 'published',
       content: { title: 'Hello', body: '<p>Hi</p>' },
       imported: { system: 'wordpress', site: SITE, id: '10', link: `${SITE}/2014/01/01/hello/` },
     });
+    // Its writer has an account here: named by id only, the account's name is the account's.
+    expect(post.author).toEqual({ accountId: 'acc-ann@old.example' });
     const idOf = (id: string) =>
       importedId(SITE, 'comment', id, new Date(`2014-01-0${id}T10:00:00Z`));
     const calls = target.comments.map((c) => [c.imported.id, c.parentId]);

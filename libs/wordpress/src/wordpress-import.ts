@@ -1,6 +1,7 @@
 import { can } from '@parley/contracts';
 import { createHash } from 'node:crypto';
 import type { CommentKind, CommentStatus, ImportedFrom, Role } from '@parley/contracts';
+import { IMPORTED_WRITER_ID_PREFIX } from '@parley/domain';
 import { htmlToText, plainTitle, wordpressPostHtml } from '@parley/text';
 import { type WxrComment, type WxrItem, type WxrSite, readWxr } from './wxr-reader';
 
@@ -22,7 +23,11 @@ export type PostImportStatus = 'draft' | 'scheduled' | 'published';
 
 export interface PostToImport {
   postId: string;
-  author: { accountId: string; displayName: string };
+  /**
+   * The account that wrote it, by id only (its name is the account's), or a writer of the old
+   * blog without an account here, by an imported writer's id and their old blog's byline.
+   */
+  author: { accountId: string; displayName?: string };
   slug: string;
   content: {
     title: string;
@@ -327,11 +332,11 @@ export async function importWordpress(options: ImportOptions): Promise<ImportSum
     // Logins hold no angle brackets; some exports leave one on (`>themereviewteam`).
     const writer = authors.get(item.creator.replace(/[<>]/g, ''));
     const account = writer ? await accountOf(writer.email) : null;
-    const author =
+    const author: PostToImport['author'] =
       account && can(account, 'write')
-        ? { accountId: account.accountId, displayName: account.displayName }
+        ? { accountId: account.accountId }
         : {
-            accountId: `wordpress-${createHash('sha256').update(`${from.url}\n${item.creator}`).digest('hex').slice(0, 24)}`,
+            accountId: `${IMPORTED_WRITER_ID_PREFIX}${createHash('sha256').update(`${from.url}\n${item.creator}`).digest('hex').slice(0, 24)}`,
             displayName: clip(writer?.displayName || item.creator || 'WordPress', 80),
           };
     const excerpt = htmlToText(item.excerpt);

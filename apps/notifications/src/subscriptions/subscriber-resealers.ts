@@ -19,8 +19,7 @@ async function sealAddress(email: string, context: ResealContext): Promise<strin
 
 /**
  * The notifications service's events with an address written in plaintext before it was
- * sealed. The author names that notifications carry belong to the comments' authors, whose
- * keys only the comments service holds: they are copied as they are.
+ * sealed (the author names notifications copied: notificationResealers).
  */
 export const subscriberResealers: Resealers = {
   'parley.subscriber.subscribed.v2': async (event, context) => {

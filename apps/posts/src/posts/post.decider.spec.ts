@@ -533,7 +533,7 @@ describe('importing a post from WordPress', () => {
   ): PostCommand => ({
     type: 'ImportPost',
     postId: 'p1',
-    author: { accountId: 'amy', displayName: 'Amy' },
+    author: { accountId: 'amy' },
     slug: 'her',
     content,
     commentSettings: open,
@@ -544,7 +544,7 @@ describe('importing a post from WordPress', () => {
   });
   const importedDraft = (draftedAt: string): PostEvent => ({
     ...drafted,
-    data: { ...drafted.data, authorName: 'Amy', draftedAt, imported },
+    data: { ...drafted.data, draftedAt, imported },
   });
   const importedPublication = (publishedAt: string): PostEvent => ({
     type: 'parley.post.published.v2',
@@ -600,6 +600,30 @@ describe('importing a post from WordPress', () => {
       .given([importedDraft(at)])
       .when(importPost())
       .then([]);
+  });
+
+  it('names a writer with an account by id only, and keeps the byline of one without', () => {
+    spec
+      .given([])
+      // A byline given with an account (as an import made before this did) is the account's name.
+      .when(importPost({ status: 'draft', author: { accountId: 'amy', displayName: 'Amy' } }))
+      .then([importedDraft('2012-01-03T17:11:37.000Z')]);
+    const writer = 'wordpress-5e1f0c2a9b7d4e3f8a6b1c0d';
+    spec
+      .given([])
+      .when(importPost({ status: 'draft', author: { accountId: writer, displayName: 'Ann Old' } }))
+      .then([
+        {
+          ...drafted,
+          data: {
+            ...drafted.data,
+            authorId: writer,
+            authorName: 'Ann Old',
+            draftedAt: '2012-01-03T17:11:37.000Z',
+            imported,
+          },
+        },
+      ]);
   });
 
   it('refuses a post the rules of every post refuse', () => {

@@ -8,6 +8,7 @@ import {
   domainError,
   isDomainError,
 } from '@parley/eventstore';
+import { isImportedWriterId } from '@parley/domain';
 import { excerptOf } from './excerpt';
 
 export type PostEvent = DomainEvent<
@@ -105,7 +106,8 @@ export type PostCommand =
   | {
       type: 'ImportPost';
       postId: string;
-      author: { accountId: string; displayName: string };
+      /** An account by id; an imported writer without an account here with their old byline. */
+      author: { accountId: string; displayName?: string };
       slug: string;
       content: PostContent;
       commentSettings: PostCommentSettings;
@@ -364,8 +366,8 @@ function firstDraft(
     data: {
       postId: command.postId,
       authorId: command.author.accountId,
-      // An imported post keeps its old blog's byline; a post written here names its account by id.
-      ...(command.type === 'ImportPost' ? { authorName: command.author.displayName } : {}),
+      // Only a writer without an account here keeps their old blog's byline: an account is named by id.
+      ...(command.type === 'ImportPost' ? bylineOf(command.author) : {}),
       slug: command.slug,
       ...content,
       commentSettings: command.commentSettings,
@@ -373,6 +375,13 @@ function firstDraft(
       ...(command.type === 'ImportPost' ? { imported: command.imported } : {}),
     },
   };
+}
+
+/** An imported post's byline, kept only for a writer without an account here. */
+function bylineOf(author: { accountId: string; displayName?: string }): { authorName?: string } {
+  return author.displayName !== undefined && isImportedWriterId(author.accountId)
+    ? { authorName: author.displayName }
+    : {};
 }
 
 function decideImport(

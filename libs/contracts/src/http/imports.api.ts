@@ -15,7 +15,11 @@ import { commentKindSchema, commentStatusSchema } from '../comments.events';
 export const importPostRequestSchema = z
   .object({
     postId: idSchema,
-    author: z.object({ accountId: idSchema, displayName: displayNameSchema }),
+    /**
+     * An account by id only; a writer of the old blog without an account here by an imported
+     * writer's id and their old blog's byline (`displayName`).
+     */
+    author: z.object({ accountId: idSchema, displayName: displayNameSchema.optional() }),
     slug: z.string().max(200),
     content: z.object({
       title: z.string().max(300),
