@@ -11,6 +11,7 @@ import { SaxesParser } from 'saxes';
 import { loadAverage } from './stack';
 import { median, report, round } from './support';
 import { writeWxrFile } from './wxr-file';
+import { COMMENTS_AT_A_TIME } from '@parley/wordpress';
 
 const COMMENTS = Number(process.env.BENCH_IMPORT_COMMENTS ?? 100_000);
 const PER_POST = 100;
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
     ];
     report(
       'import',
-      'Import: a generated 100,000-comment WordPress export, embedded',
+      `Import: a generated ${written.comments.toLocaleString('en')}-comment WordPress export, embedded`,
       {
         comments: written.comments,
         posts: written.posts,
@@ -220,7 +221,7 @@ async function main(): Promise<void> {
         `The file: ${written.comments.toLocaleString('en')} comments (${written.pingbacks} pingbacks; ${written.byStatus.approved} approved, ${written.byStatus.pending} held, ${written.byStatus.spam} spam) by ${Math.min(5000, written.comments).toLocaleString('en')} guests on ${written.posts} posts, ${PER_POST} a post, about half of them replies to an earlier comment of the post; ${round(written.bytes / MiB, 1)} MiB, generated as a stream into a temporary folder.`,
         `Seconds: the import's own phase, from the start of its progress bar to its summary, after start-up and the check pass that reads the file through once before anything is written; the whole command took ${round(imported.ms / 1000, 1)} s (dry run ${round(dry.ms / 1000, 1)} s). Bare parse: median of ${RUNS} runs in the bench process; the two imports ran once each.`,
         'Peak RSS: VmHWM of the child process from /proc/<pid>/status, sampled every 200 ms, without a heap cap (V8 collects lazily on a machine of this size). Reading does not grow with the file (test/e2e/wordpress-import-memory.e2e-spec.ts imports a 120 MB file with the heap capped at 96 MB); what grows is what is imported: the embedded platform keeps every event, topic message and read model in memory, about 10 KB of live heap per imported comment (measured with --expose-gc on 5,000 comments: 62 MB after start-up, 111 MB after the import), so 100,000 comments need about 1 GB of heap in embedded mode, for the import and for a later `npm start` alike.',
-        `What limits it (profile with --cpu-prof, ${PROFILE_COMMENTS.toLocaleString('en')} comments): ${round(profile.idle * 100, 0)} % of the time the process is idle, waiting for the disk: each comment is imported after the one before it has been appended to the comments log and synced (fdatasync, about 4 ms on this disk), relayed to the bus's topic log (synced again) and projected into the thread view the use case waits for (read-your-write), so the syncs of one comment are not shared with another. Busiest functions by own time: ${profile.top.join('; ')}. The rest is CPU, about 5 ms a comment (10,000 comments took 56 s of user time): the projections each comment feeds in memory (deep clones and mingo matching in the in-memory document store, and the garbage they make). Importing a post's comments several at a time, each after its parent, would let their appends share syncs (the embedded log takes 19,344 commits/s from 16 writers in the core benchmark), up to that CPU cost.`,
+        `What limits it (profile with --cpu-prof, ${PROFILE_COMMENTS.toLocaleString('en')} comments): ${round(profile.idle * 100, 0)} % of the time the process is idle, waiting for the disk: each write is appended to the comments log and synced (fdatasync), then relayed to the bus's topic log (synced again). Up to ${COMMENTS_AT_A_TIME} comments of a post are imported at once, each reply once its parent is in, so that their appends share syncs; imported comments do not wait for the thread view, while each post is imported alone and waits for its read model (once it is there, the post is on the topic the comments service learns of posts from). Busiest functions by own time: ${profile.top.join('; ')}. The rest is CPU: the projections each comment feeds in memory (deep clones and mingo matching in the in-memory document store, and the garbage they make).`,
         `Load average after the import: ${load} (the machine is shared with other workloads).`,
         'Command: `npm run bench -- import` (BENCH_IMPORT_COMMENTS, BENCH_RUNS, BENCH_IMPORT_PROFILE_COMMENTS).',
       ],

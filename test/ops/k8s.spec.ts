@@ -27,6 +27,7 @@ interface Container {
   livenessProbe?: { httpGet?: { path: string } };
   lifecycle?: { preStop?: { exec?: { command: string[] } } };
   securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean };
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
 }
 
 interface DeploymentSpec {
@@ -38,6 +39,7 @@ interface DeploymentSpec {
       securityContext?: { runAsNonRoot?: boolean };
       topologySpreadConstraints?: unknown[];
       containers: Container[];
+      volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[];
     };
   };
 }
@@ -55,6 +57,23 @@ function secretStandIn(key: string): string {
   const value = SECRET_STAND_INS[key];
   if (!value) throw new Error(`unknown secret key ${key}`);
   return value;
+}
+
+/** A storage quantity in bytes (binary and decimal suffixes, as Kubernetes reads them). */
+function bytesOf(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
+  if (!match) throw new Error(`unreadable quantity ${quantity}`);
+  const unit = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
+  return Number(match[1]) * (match[2] ? unit[match[2] as keyof typeof unit] : 1);
 }
 
 interface ScaledObjectSpec {
@@ -189,6 +208,34 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
       const url = new URL(loadConfig(app, envOf(app)).identityUrl);
       expect([url.hostname, Number(url.port)]).toEqual(['gateway', internal.port]);
     }
+  });
+
+  it('keeps uploads waiting for their import at IMPORT_DIR, on one claim every gateway replica mounts', () => {
+    const dir = loadConfig('gateway', envOf('gateway')).imports.dir;
+    expect(dir).toMatch(/^\//);
+    const pod = deployments.find((d) => d.metadata.name === 'gateway')!.spec.template.spec;
+    const container = pod.containers[0]!;
+    // The mount the folder is on: the deepest whose path holds it.
+    const mount = (container.volumeMounts ?? [])
+      .filter((m) => dir === m.mountPath || dir!.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
+      .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+    expect(mount).toMatchObject({ mountPath: dir });
+    expect(mount?.readOnly ?? false).toBe(false);
+    expect(mount?.subPath).toBeUndefined();
+    const claimName = pod.volumes?.find((v) => v.name === mount?.name)?.persistentVolumeClaim
+      ?.claimName;
+    expect(claimName).toBeDefined();
+    const claim = byKind('PersistentVolumeClaim').find(
+      (c) => c.metadata.name === claimName,
+    ) as K8sObject & {
+      spec: { accessModes: string[]; resources: { requests: { storage: string } } };
+    };
+    expect(claim).toBeDefined();
+    // Every replica reads and writes it, wherever it runs (the dev cluster is one node).
+    expect(claim.spec.accessModes).toEqual([overlay === 'dev' ? 'ReadWriteOnce' : 'ReadWriteMany']);
+    expect(bytesOf(claim.spec.resources.requests.storage)).toBeGreaterThanOrEqual(
+      loadConfig('gateway', envOf('gateway')).imports.maxBytes,
+    );
   });
 
   it.each(APP_NAMES)(

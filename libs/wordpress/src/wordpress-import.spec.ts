@@ -1,6 +1,6 @@
 import type { CommentToImport, ImportTarget, PostToImport, StepOutcome } from './wordpress-import';
 import { isImportedWriterId } from '@parley/domain';
-import { importWordpress, importedId, postStatusOf } from './wordpress-import';
+import { COMMENTS_AT_A_TIME, importWordpress, importedId, postStatusOf } from './wordpress-import';
 
 const SITE = 'https://old.example';
 
@@ -90,7 +90,7 @@ describe('importing a WordPress export', () => {
       dryRun: false,
     });
     expect(summary.comments.added).toBe(24);
-    expect(target.maxInFlight).toBe(8);
+    expect(target.maxInFlight).toBe(COMMENTS_AT_A_TIME);
     const at = (entry: string) => target.log.indexOf(entry);
     expect(at('start 2')).toBeGreaterThan(at('in 1'));
     expect(at('start 3')).toBeGreaterThan(at('in 2'));
@@ -109,6 +109,65 @@ describe('importing a WordPress export', () => {
     const { author } = target.posts[0]!;
     expect(author.displayName).toBe('Bea Old');
     expect(isImportedWriterId(author.accountId)).toBe(true);
+  });
+
+  it('stops at a comment whose import fails, with its error, and starts no other after it', async () => {
+    const failure = new Error('comments service unreachable');
+    class FailingTarget extends SlowTarget {
+      override async importComment(comment: CommentToImport): Promise<StepOutcome> {
+        if (comment.imported.id === '7') {
+          this.log.push('start 7');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          this.log.push('failed 7');
+          throw failure;
+        }
+        return super.importComment(comment);
+      }
+    }
+    const others = Array.from({ length: 20 }, (_, i) => comment(String(i + 5), '0')).join('');
+    const target = new FailingTarget();
+    await expect(
+      importWordpress({
+        open: () => chunks(wxr(POST.replace('</item>', `${others}</item>`))),
+        target,
+        dryRun: false,
+      }),
+    ).rejects.toBe(failure);
+    // What was under way when it failed is in; nothing was started after the failure.
+    const failedAt = target.log.indexOf('failed 7');
+    expect(target.log.slice(failedAt).filter((entry) => entry.startsWith('start'))).toEqual([]);
+    expect(target.log.filter((entry) => entry.startsWith('start')).length).toBe(
+      target.log.filter((entry) => entry.startsWith('in')).length + 1,
+    );
+    expect(target.comments.length).toBeLessThan(23);
+  });
+
+  it('reports a refused comment as before, and leaves its replies out', async () => {
+    class RefusingTarget extends SlowTarget {
+      override async importComment(comment: CommentToImport): Promise<StepOutcome> {
+        // The later one is refused first: the summary still names them in the order they were taken.
+        if (comment.imported.id === '4') return { refused: 'body-too-long: Too long' };
+        if (comment.imported.id !== '1') return super.importComment(comment);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { refused: 'post-closed: Comments are closed' };
+      }
+    }
+    const summary = await importWordpress({
+      open: () => chunks(wxr(POST)),
+      target: new RefusingTarget(),
+      dryRun: false,
+    });
+    expect(summary.comments).toMatchObject({ added: 0, existing: 0 });
+    expect(Object.entries(summary.skipped)).toEqual([
+      ['comments refused: post-closed: Comments are closed', 1],
+      ['replies to a comment that was not imported', 2],
+      ['comments refused: body-too-long: Too long', 1],
+      ['page items (Parley has posts only)', 1],
+      ['comments on page items', 1],
+    ]);
+    expect(summary.notes).toEqual({
+      'replies to a comment not in the file, imported as top-level comments': 1,
+    });
   });
 
   it('imports a post and its comments parents first, with ids from the site and the WordPress ids', async () => {
