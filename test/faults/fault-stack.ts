@@ -294,6 +294,14 @@ export class FaultStack {
   /** Per shared consumer group: messages on its topics that it has not committed yet. */
   async lag(): Promise<Record<string, number>> {
     const lags: Record<string, number> = {};
+    for (const [groupId, partitions] of Object.entries(await this.lagByPartition()))
+      lags[groupId] = Object.values(partitions).reduce((sum, n) => sum + n, 0);
+    return lags;
+  }
+
+  /** Per shared consumer group, its uncommitted messages by `topic:partition`. */
+  async lagByPartition(): Promise<Record<string, Record<string, number>>> {
+    const lags: Record<string, Record<string, number>> = {};
     const groups = [
       {
         groupId: projectionGroupId('gateway', ACCOUNTS_DIRECTORY.name, 1),
@@ -304,7 +312,7 @@ export class FaultStack {
       ),
     ];
     for (const group of groups) {
-      let lag = 0;
+      const partitions: Record<string, number> = {};
       for (const key of group.topics) {
         const topic = this.topic(key);
         const [ends, committed] = await Promise.all([
@@ -313,10 +321,10 @@ export class FaultStack {
         ]);
         for (const end of ends) {
           const at = Number(committed.find((c) => c.partition === end.partition)?.high ?? -1);
-          lag += Number(end.high) - Math.max(0, at);
+          partitions[`${topic}:${end.partition}`] = Number(end.high) - Math.max(0, at);
         }
       }
-      lags[group.groupId] = lag;
+      lags[group.groupId] = partitions;
     }
     return lags;
   }
@@ -331,9 +339,14 @@ export class FaultStack {
     await eventually(
       async () => {
         this.assertAlive();
-        const lags = await this.lag();
+        const lags = await this.lagByPartition();
         const ends = JSON.stringify(await this.topicSizes(TOPIC_KEYS.map((k) => this.topic(k))));
-        const behind = Object.entries(lags).filter(([, n]) => n > 0);
+        // Which partitions of which group: a member that stopped and a commit that never came
+        // look alike in a total.
+        const behind = Object.entries(lags).flatMap(([group, partitions]) => {
+          const late = Object.entries(partitions).filter(([, n]) => n > 0);
+          return late.length > 0 ? [[group, Object.fromEntries(late)] as const] : [];
+        });
         if (ends !== last || behind.length > 0) {
           last = ends;
           since = Date.now();
