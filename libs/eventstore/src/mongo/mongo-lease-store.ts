@@ -23,6 +23,8 @@ const leaseTermSchema = new Schema<LeaseTermDocument>(
 );
 
 const TERM_DIGITS = 12;
+/** How far from expiry a released term must be to be removed (clocks of two replicas differ). */
+const RELEASE_MARGIN_MS = 1_000;
 
 function termId(name: string, term: number): string {
   return `${name}#${String(term).padStart(TERM_DIGITS, '0')}`;
@@ -80,7 +82,7 @@ export class MongoLeaseStore implements LeaseStore {
     }
     this.held.set(key, id);
     // Terms before the one just taken are over: only the latest is ever read.
-    await this.terms.deleteMany({ _id: { $gte: termId(name, 0), $lt: id } }).exec();
+    if (term > 1) await this.terms.deleteMany({ _id: { $gte: termId(name, 0), $lt: id } }).exec();
     return true;
   }
 
@@ -89,7 +91,18 @@ export class MongoLeaseStore implements LeaseStore {
     const held = this.held.get(key) ?? (await this.latestTerm(name))?._id;
     this.held.delete(key);
     if (held === undefined) return;
-    // The term stays, expired: the next owner takes the term after it, never this one again.
+    // A live term is removed: whoever looks at the lease meanwhile finds it held, or free with
+    // no term, and the first term is taken by one insert again. One that lapsed may be
+    // counted as expired by an owner taking the next term right now: it stays, expired, so
+    // that no one starts over at the first term beside it.
+    const removed = await this.terms
+      .deleteOne({
+        _id: held,
+        owner,
+        expiresAt: { $gt: new Date(this.clock().getTime() + RELEASE_MARGIN_MS) },
+      })
+      .exec();
+    if (removed.deletedCount === 1) return;
     await this.terms.updateOne({ _id: held, owner }, { $set: { expiresAt: new Date(0) } }).exec();
   }
 
