@@ -4,6 +4,7 @@ export * from './mongo/mongo-document-store';
 export * from './versioned';
 export * from './applied-streams';
 export * from './kept-answers';
+export * from './one-at-a-time';
 export * from './projection';
 export * from './live-read-models';
 export * from './rebuild';

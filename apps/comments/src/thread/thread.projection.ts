@@ -12,6 +12,7 @@ import {
   type Document,
   type DocumentCollection,
   DuplicateKeyError,
+  oneAtATime,
   type Projection,
   type ProjectionContext,
   type ProjectionDb,
@@ -199,25 +200,6 @@ async function recordChange(
       { upsert: true },
     ),
   );
-}
-
-/** The version writes still in flight, per document: each waits for the one before it. */
-const versionWrites = new Map<string, Promise<unknown>>();
-
-/**
- * Runs the writes of one version document one after another. Events of several streams (so of
- * several partitions, consumed concurrently) touch the same document, and the Mongo-compatible
- * server of the tests (FerretDB) loses concurrent updates of one document without an error
- * (11 of 40 concurrent `$max` fields survived there), where MongoDB applies each atomically.
- */
-function oneAtATime<T>(key: string, write: () => Promise<T>): Promise<T> {
-  const next = (versionWrites.get(key) ?? Promise.resolve()).catch(() => undefined).then(write);
-  versionWrites.set(key, next);
-  const forget = () => {
-    if (versionWrites.get(key) === next) versionWrites.delete(key);
-  };
-  next.then(forget, forget);
-  return next;
 }
 
 /** A guest author of a posted event opened with the service's keys (read models hold plaintext). */

@@ -358,6 +358,30 @@ describe('the posts projection', () => {
     ]);
   });
 
+  it("keeps a post's comment figures and like figures when their events are applied at the same time", async () => {
+    // As the Mongo-compatible server of the tests updates: it reads the whole document, and
+    // writes the whole document back with the update applied, after a while.
+    const figures = db.collection<PostStatsDocument>(COLLECTIONS.stats);
+    const replace = figures.replaceOne.bind(figures);
+    jest.spyOn(figures, 'updateOne').mockImplementation(async (filter, update) => {
+      const id = (filter as { _id: string })._id;
+      const read = (await figures.findOne({ _id: id })) ?? { _id: id };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const set = (update as { $set: Partial<PostStatsDocument> }).$set;
+      await replace({ _id: id }, { ...read, ...set } as PostStatsDocument, { upsert: true });
+      return 1;
+    });
+    await feed(postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)));
+    await feed(account('a0').next(accountRegistered('a0', 'Amy')));
+    const events = [
+      ...comment('c1').next(commentPosted('p1', 'c1', 'approved')),
+      ...like('p1', 'a0').next(liked('p1', 'a0', '2026-11-24T12:00:00.000Z')),
+      ...comment('c2').next(commentPosted('p1', 'c2', 'approved')),
+    ];
+    await Promise.all(events.map((event) => postsProjection.apply(event as Fed, db)));
+    expect(await stats('p1')).toMatchObject({ commentCount: 2, likeCount: 1, likers: ['Amy'] });
+  });
+
   it('counts likes and names the first few likers, and takes an unlike back', async () => {
     await feed(postStream('p1').next(drafted('p1'), published('p1', '2026-11-21T00:00:00Z', true)));
     const likers = ['Boots', 'Amy', 'Cy', 'Dee', 'Eve'].map((name, i) => ({

@@ -13,6 +13,7 @@ import {
   type ProjectionDb,
   type Versioned,
   applyToOwnedDocument,
+  oneAtATime,
 } from '@parley/readmodel';
 import {
   type CommentStreamEvent,
@@ -151,7 +152,9 @@ async function accountName(db: ProjectionDb, accountId: string): Promise<string 
 /**
  * Writes figures of a post measured from the per-comment or per-like documents. A measure
  * racing another one may write an older figure, so it measures again after writing and
- * writes again until the figures hold: the last writer always wrote what it last saw.
+ * writes again until the figures hold: the last writer always wrote what it last saw. The
+ * comment figures and the like figures are written by different events into one document,
+ * one write at a time, so that neither undoes the other.
  */
 async function settleFigures(
   db: ProjectionDb,
@@ -162,7 +165,10 @@ async function settleFigures(
   let figures = await measure();
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
-      await stats.updateOne({ _id: postId }, { $set: figures }, { upsert: true });
+      const set = figures;
+      await oneAtATime(`${stats.name}|${postId}`, () =>
+        stats.updateOne({ _id: postId }, { $set: set }, { upsert: true }),
+      );
     } catch (error) {
       // Two first writes of one post's figures raced to insert its document: this write did
       // not happen, so it is written again (an update now), never taken as written.
