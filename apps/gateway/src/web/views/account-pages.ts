@@ -6,6 +6,9 @@ export interface AccountFormState {
   formError: string | null;
 }
 
+/** An account form as first shown: empty, nothing to correct. */
+export const blankAccountForm: AccountFormState = { values: {}, errors: {}, formError: null };
+
 function input(
   name: string,
   label: string,
