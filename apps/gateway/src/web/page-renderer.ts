@@ -23,6 +23,14 @@ export interface PageContent {
 /** What a page asks of the public API: the method, the path, and the query, body and headers. */
 export type ApiCall = Parameters<PublicApi['call']>[1];
 
+/** A form's call to the API, the answer it is meant to get, and the page any other answer gets. */
+export interface Submission {
+  call: ApiCall;
+  expected: number;
+  /** The page for a problem: mostly the form once more, with its field errors. */
+  again: (problem: Problem) => PageContent | Promise<PageContent>;
+}
+
 /**
  * Every HTML page of the site in the blog's frame (its name, the viewer's links, the form
  * token), and the checks a page makes before it acts: the form's token, the visitor's login.
@@ -129,22 +137,36 @@ export class PageRenderer {
   }
 
   /**
-   * Makes a form's call to the API as the visitor. Any answer but `expected` is a problem: the
-   * page `again` makes of it (the form once more, with its field errors) is shown with the
-   * answer's status, and null is returned.
+   * Makes a form's call to the API as the visitor. Any answer but the expected one is a
+   * problem: the page `again` makes of it is shown with the answer's status, and null returned.
    */
   async submit<T>(
     request: FastifyRequest,
     reply: FastifyReply,
-    call: ApiCall,
-    expected: number,
-    again: (problem: Problem) => PageContent | Promise<PageContent>,
+    { call, expected, again }: Submission,
   ): Promise<ApiAnswer<T> | null> {
     const answer = await this.api.call<T>(request, call);
     if (answer.status === expected) return answer;
     const page = await again(answer.body as Problem);
     await this.send(request, reply, { ...page, status: answer.status });
     return null;
+  }
+
+  /**
+   * A form that asks the API to mail the visitor a link: a page says it is on its way (the
+   * `mailed` text, and the way `back`), or a problem shows the form again.
+   */
+  async mailLink(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    submission: Submission & { mailed: string; back: { href: string; label: string } },
+  ): Promise<void> {
+    if (!(await this.formAccepted(request, reply, form))) return;
+    if (!(await this.submit(request, reply, submission))) return;
+    await this.message(request, reply, 'Check your mail', submission.mailed, {
+      link: submission.back,
+    });
   }
 
   /** The post of this slug or id; where there is none, the Not found page is shown and null returned. */

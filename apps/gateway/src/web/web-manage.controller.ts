@@ -32,6 +32,8 @@ import { formProblemMessage, type Problem } from './web-problem';
 import { csrfToken } from './web-session';
 
 const text = z.string().max(300_000).optional();
+const idParam = z.string().min(1).max(100);
+const slugParam = z.string().min(1).max(200);
 const tokenQuery = z.object({ token: z.string().min(16).max(2000).optional() });
 const manageForm = z.object({
   _csrf: text,
@@ -166,7 +168,7 @@ export class WebManageController {
 
   @Get('notifications/:id/why')
   async why(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Query({ schema: tokenQuery }) query: z.infer<typeof tokenQuery>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -320,7 +322,7 @@ export class WebManageController {
 
   @Post('subscriptions/manage/:id')
   async change(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: manageForm }) form: z.infer<typeof manageForm>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -421,7 +423,7 @@ export class WebManageController {
 
   @Post('moderation/:id')
   async moderate(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: csrfForm }) form: z.infer<typeof csrfForm>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -437,7 +439,7 @@ export class WebManageController {
   /** Restore from spam or trash, or delete for good, then back to the tab it was done from. */
   @Post('moderation/:id/:action')
   async restoreOrDelete(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Param('action', { schema: z.enum(['restore', 'delete']) }) action: 'restore' | 'delete',
     @Body({ schema: removedForm }) form: z.infer<typeof removedForm>,
     @Req() request: FastifyRequest,
@@ -484,7 +486,7 @@ export class WebManageController {
 
   @Get('posts/:slug/edit')
   async edit(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -495,7 +497,7 @@ export class WebManageController {
 
   @Post('posts/:slug/edit')
   async update(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Body({ schema: editorForm }) form: z.infer<typeof editorForm>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

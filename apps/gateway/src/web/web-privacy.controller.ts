@@ -55,12 +55,6 @@ export class WebPrivacyController {
     return me.status === 200 ? me.body : null;
   }
 
-  /** A link on its way to the address the reader gave (if the blog holds anything of it). */
-  private linkMailed(request: FastifyRequest, reply: FastifyReply, text: string): Promise<void> {
-    const link = { href: '/privacy', label: 'Back' };
-    return this.pages.message(request, reply, 'Check your mail', text, { link });
-  }
-
   @Get('privacy')
   async privacy(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const account = await this.account(request, reply);
@@ -80,17 +74,14 @@ export class WebPrivacyController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    const requested = await this.pages.submit(
-      request,
-      reply,
-      {
+    await this.pages.mailLink(request, reply, form, {
+      call: {
         method: 'POST',
         path: '/api/v1/personal-data/requests',
         body: { email: form.email ?? '' },
       },
-      202,
-      async (problem) => ({
+      expected: 202,
+      again: async (problem) => ({
         title: 'Your data',
         main: privacyPage(csrfToken(request, reply), {
           account: await this.account(request, reply),
@@ -98,13 +89,10 @@ export class WebPrivacyController {
           formError: addressRefusal(problem),
         }),
       }),
-    );
-    if (requested)
-      await this.linkMailed(
-        request,
-        reply,
+      mailed:
         'If this blog holds anything of this address, a mail with a link that downloads it is on its way. The link works for 24 hours.',
-      );
+      back: { href: '/privacy', label: 'Back' },
+    });
   }
 
   @Post(ERASURE_REQUESTS_PATH.slice(1))
@@ -113,30 +101,24 @@ export class WebPrivacyController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    const requested = await this.pages.submit(
-      request,
-      reply,
-      {
+    await this.pages.mailLink(request, reply, form, {
+      call: {
         method: 'POST',
         path: '/api/v1/personal-data/erasure-requests',
         body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
       },
-      202,
-      (problem) => ({
+      expected: 202,
+      again: (problem) => ({
         title: 'Delete my data',
         main: messagePage('Delete my data', addressRefusal(problem), {
           href: '/privacy#delete',
           label: 'Back',
         }),
       }),
-    );
-    if (requested)
-      await this.linkMailed(
-        request,
-        reply,
+      mailed:
         'If this blog holds anything of this address, a mail with a link to confirm the erasure is on its way. The link works for an hour.',
-      );
+      back: { href: '/privacy', label: 'Back' },
+    });
   }
 
   /** The mailed link: says what it will erase; only the button (a POST) erases. */

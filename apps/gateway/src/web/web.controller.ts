@@ -19,7 +19,7 @@ import type { SafeHtml } from './html';
 import { identicon } from './identicon';
 import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
-import { type ApiCall, type PageContent, PageRenderer } from './page-renderer';
+import { type PageContent, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
 import {
@@ -51,6 +51,8 @@ const ASSET_TYPES: Record<string, string> = {
 };
 
 const text = z.string().max(100_000).optional();
+const idParam = z.string().min(1).max(100);
+const slugParam = z.string().min(1).max(200);
 const commentFormSchema = z.object({
   _csrf: z.string().optional(),
   body: text,
@@ -151,7 +153,7 @@ export class WebController {
 
   @Get('posts/:slug')
   async post(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Query({
       schema: z.object({ cpage: text, corder: text, replyTo: text, view: text, edit: text }),
     })
@@ -269,7 +271,7 @@ export class WebController {
 
   @Post('posts/:slug/comments')
   async postComment(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Body({ schema: commentFormSchema }) form: z.infer<typeof commentFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -373,7 +375,7 @@ export class WebController {
   /** One comment's markup, for the script to put in place (a new comment, a live one). */
   @Get('fragments/comments/:id')
   async commentFragment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Query({
       schema: z.object({
         viewerToken: z
@@ -448,7 +450,7 @@ export class WebController {
 
   @Post('posts/:slug/like')
   async likePost(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -469,7 +471,7 @@ export class WebController {
 
   @Post('comments/:id/like')
   async likeComment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -485,7 +487,7 @@ export class WebController {
 
   @Post('comments/:id/edit')
   async editComment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: z.object({ _csrf: z.string().optional(), back: text, body: text }) })
     form: { _csrf?: string; back?: string; body?: string },
     @Req() request: FastifyRequest,
@@ -516,7 +518,7 @@ export class WebController {
 
   @Post('comments/:id/delete')
   async deleteComment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -569,13 +571,14 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    const requested = await this.pages.submit(
-      request,
-      reply,
-      { method: 'POST', path: '/api/v1/auth/password-reset', body: { email: form.email ?? '' } },
-      202,
-      (problem) => ({
+    await this.pages.mailLink(request, reply, form, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/auth/password-reset',
+        body: { email: form.email ?? '' },
+      },
+      expected: 202,
+      again: (problem) => ({
         title: 'Forgot your password?',
         main: forgotPasswordPage(csrfToken(request, reply), {
           values: { email: form.email ?? '' },
@@ -583,15 +586,10 @@ export class WebController {
           formError: problemMessage(problem, 'Could not send the link.'),
         }),
       }),
-    );
-    if (!requested) return;
-    await this.pages.message(
-      request,
-      reply,
-      'Check your mail',
-      'If an account has this address, a mail with a link to choose a new password is on its way to it. The link works once, within the hour.',
-      { link: { href: '/login', label: 'Back to log in' } },
-    );
+      mailed:
+        'If an account has this address, a mail with a link to choose a new password is on its way to it. The link works once, within the hour.',
+      back: { href: '/login', label: 'Back to log in' },
+    });
   }
 
   @Get('reset-password')
@@ -621,16 +619,14 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.pages.formAccepted(request, reply, form))) return;
-    const changed = await this.pages.submit(
-      request,
-      reply,
-      {
+    const changed = await this.pages.submit(request, reply, {
+      call: {
         method: 'POST',
         path: '/api/v1/auth/password-reset/confirm',
         body: { token: form.token ?? '', password: form.password ?? '' },
       },
-      204,
-      (problem) => {
+      expected: 204,
+      again: (problem) => {
         const errors = formErrors(problem?.errors);
         return {
           title: 'Choose a new password',
@@ -643,7 +639,7 @@ export class WebController {
           }),
         };
       },
-    );
+    });
     if (!changed) return;
     // Every session of the account has ended, this browser's too.
     clearSessionCookies(reply);
@@ -657,19 +653,22 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.pages.formAccepted(request, reply, form))) return;
-    const login: ApiCall = {
-      method: 'POST',
-      path: '/api/v1/auth/login',
-      body: { email: form.email ?? '', password: form.password ?? '' },
-    };
-    await this.startSession(request, reply, login, 200, form.next, (problem) => ({
-      title: 'Log in',
-      main: loginPage(csrfToken(request, reply), localRedirect(form.next), {
-        values: { email: form.email ?? '' },
-        errors: formErrors(problem.errors),
-        formError: problemMessage(problem, 'Could not log in.'),
+    await this.startSession(request, reply, form.next, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        body: { email: form.email ?? '', password: form.password ?? '' },
+      },
+      expected: 200,
+      again: (problem) => ({
+        title: 'Log in',
+        main: loginPage(csrfToken(request, reply), localRedirect(form.next), {
+          values: { email: form.email ?? '' },
+          errors: formErrors(problem.errors),
+          formError: problemMessage(problem, 'Could not log in.'),
+        }),
       }),
-    }));
+    });
   }
 
   @Get('register')
@@ -693,38 +692,39 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.pages.formAccepted(request, reply, form))) return;
-    const register: ApiCall = {
-      method: 'POST',
-      path: '/api/v1/auth/register',
-      body: {
-        email: form.email ?? '',
-        password: form.password ?? '',
-        displayName: form.displayName ?? '',
+    await this.startSession(request, reply, form.next, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/auth/register',
+        body: {
+          email: form.email ?? '',
+          password: form.password ?? '',
+          displayName: form.displayName ?? '',
+        },
       },
-    };
-    await this.startSession(request, reply, register, 201, form.next, (problem) => ({
-      title: 'Create an account',
-      main: registerPage(csrfToken(request, reply), localRedirect(form.next), {
-        values: { email: form.email ?? '', displayName: form.displayName ?? '' },
-        errors: formErrors(problem.errors),
-        formError: formProblemMessage(problem, 'Could not create the account.'),
+      expected: 201,
+      again: (problem) => ({
+        title: 'Create an account',
+        main: registerPage(csrfToken(request, reply), localRedirect(form.next), {
+          values: { email: form.email ?? '', displayName: form.displayName ?? '' },
+          errors: formErrors(problem.errors),
+          formError: formProblemMessage(problem, 'Could not create the account.'),
+        }),
       }),
-    }));
+    });
   }
 
   /**
-   * Logs the visitor in with the tokens the API answers to `call` (a login, a new account) and
-   * sends them on to `next`; a problem shows the form `again`, with its field errors.
+   * Logs the visitor in with the tokens the API answers to a login or a new account, and sends
+   * them on to `next`; a problem shows the form again, with its field errors.
    */
   private async startSession(
     request: FastifyRequest,
     reply: FastifyReply,
-    call: ApiCall,
-    expected: number,
     next: string | undefined,
-    again: (problem: Problem) => PageContent,
+    submission: Submission,
   ): Promise<void> {
-    const tokens = await this.pages.submit<TokensResponse>(request, reply, call, expected, again);
+    const tokens = await this.pages.submit<TokensResponse>(request, reply, submission);
     if (!tokens) return;
     this.api.startSession(request, reply, tokens.body);
     await this.pages.redirect(reply, localRedirect(next));
