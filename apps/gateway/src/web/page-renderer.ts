@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { Actor, PostView } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlogIdentity } from './blog-identity';
 import type { Renderable } from './html';
-import { PublicApi } from './public-api';
+import { type ApiAnswer, PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import { layout } from './views/layout';
-import { csrfToken } from './web-session';
+import type { Problem } from './web-problem';
+import { csrfToken, formTokenValid } from './web-session';
 
 export interface PageContent {
   /** The page's own title; null names the page by the blog alone (the front page). */
@@ -18,7 +20,21 @@ export interface PageContent {
   refreshSeconds?: number;
 }
 
-/** Every HTML page of the site in the blog's frame: its name, the viewer's links, the form token. */
+/** What a page asks of the public API: the method, the path, and the query, body and headers. */
+export type ApiCall = Parameters<PublicApi['call']>[1];
+
+/** A form's call to the API, the answer it is meant to get, and the page any other answer gets. */
+export interface Submission {
+  call: ApiCall;
+  expected: number;
+  /** The page for a problem: mostly the form once more, with its field errors. */
+  again: (problem: Problem) => PageContent | Promise<PageContent>;
+}
+
+/**
+ * Every HTML page of the site in the blog's frame (its name, the viewer's links, the form
+ * token), and the checks a page makes before it acts: the form's token, the visitor's login.
+ */
 @Injectable()
 export class PageRenderer {
   constructor(
@@ -50,6 +66,26 @@ export class PageRenderer {
       .send(page.value);
   }
 
+  /** A page that says one thing, under a heading that is also its title. */
+  message(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    title: string,
+    text: string,
+    options: { status?: number; link?: { href: string; label: string } } = {},
+  ): Promise<void> {
+    return this.send(request, reply, {
+      title,
+      main: messagePage(title, text, options.link),
+      status: options.status ?? 200,
+    });
+  }
+
+  /** Sends the browser on to a path of the site: after a form, 303 (See Other). */
+  async redirect(reply: FastifyReply, location: string, status = 303): Promise<void> {
+    await reply.status(status).header('location', location).send();
+  }
+
   /** A form without this browser's CSRF token: refused, with the way to send it again. */
   refuseForm(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     return this.send(request, reply, {
@@ -62,11 +98,89 @@ export class PageRenderer {
     });
   }
 
+  /** Whether a form carries this browser's CSRF token; one that does not is refused here. */
+  async formAccepted(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+  ): Promise<boolean> {
+    if (formTokenValid(request, form._csrf)) return true;
+    await this.refuseForm(request, reply);
+    return false;
+  }
+
   /** A page that needs an account, asked for by a guest: to the login form, and back after. */
   async toLogin(request: FastifyRequest, reply: FastifyReply, next = request.url): Promise<void> {
-    await reply
-      .status(303)
-      .header('location', `/login?next=${encodeURIComponent(next)}`)
-      .send();
+    await this.redirect(reply, `/login?next=${encodeURIComponent(next)}`);
+  }
+
+  /** The logged-in visitor; a guest is sent to the login form instead, to come back to `next`. */
+  async signedIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next = request.url,
+  ): Promise<Actor | null> {
+    const viewer = await this.api.viewer(request, reply);
+    if (!viewer) await this.toLogin(request, reply, next);
+    return viewer;
+  }
+
+  /** The logged-in visitor who sent a form with this browser's CSRF token; anyone else is answered here. */
+  async signedInForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    next = request.url,
+  ): Promise<Actor | null> {
+    if (!(await this.formAccepted(request, reply, form))) return null;
+    return this.signedIn(request, reply, next);
+  }
+
+  /**
+   * Makes a form's call to the API as the visitor. Any answer but the expected one is a
+   * problem: the page `again` makes of it is shown with the answer's status, and null returned.
+   */
+  async submit<T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { call, expected, again }: Submission,
+  ): Promise<ApiAnswer<T> | null> {
+    const answer = await this.api.call<T>(request, call);
+    if (answer.status === expected) return answer;
+    const page = await again(answer.body as Problem);
+    await this.send(request, reply, { ...page, status: answer.status });
+    return null;
+  }
+
+  /**
+   * A form that asks the API to mail the visitor a link: a page says it is on its way (the
+   * `mailed` text, and the way `back`), or a problem shows the form again.
+   */
+  async mailLink(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    submission: Submission & { mailed: string; back: { href: string; label: string } },
+  ): Promise<void> {
+    if (!(await this.formAccepted(request, reply, form))) return;
+    if (!(await this.submit(request, reply, submission))) return;
+    await this.message(request, reply, 'Check your mail', submission.mailed, {
+      link: submission.back,
+    });
+  }
+
+  /** The post of this slug or id; where there is none, the Not found page is shown and null returned. */
+  async postOrNotFound(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slugOrId: string,
+  ): Promise<PostView | null> {
+    const post = await this.api.call<PostView>(request, {
+      method: 'GET',
+      path: `/api/v1/posts/${encodeURIComponent(slugOrId)}`,
+    });
+    if (post.status === 200) return post.body;
+    await this.message(request, reply, 'Not found', 'There is no such post.', { status: 404 });
+    return null;
   }
 }

@@ -7,9 +7,8 @@ import type {
   CommentSettingsView,
   PostPage,
   PostSummary,
-  PostView,
 } from '@parley/contracts';
-import { type FieldError, ProblemException } from '@parley/platform';
+import { ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FormTokenCheckedInStream } from '../auth/authentication.guard';
@@ -28,6 +27,7 @@ import {
   settingsValues,
 } from './views/desk-pages';
 import { importFormPage, importProgressPage } from './views/import-pages';
+import { type Problem, titleAndDetail } from './web-problem';
 import { csrfToken, formTokenValid } from './web-session';
 
 const text = z.string().max(300_000).optional();
@@ -54,13 +54,6 @@ const settingsForm = z.object({
 });
 type SettingsForm = z.infer<typeof settingsForm>;
 
-interface Problem {
-  title?: string;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
-}
-
 const SECTIONS = [
   { status: 'draft', title: 'Drafts' },
   { status: 'scheduled', title: 'Scheduled' },
@@ -68,6 +61,7 @@ const SECTIONS = [
 ] as const;
 
 const IMPORT_REFUSAL = 'Only authors and admins import posts.';
+const SETTINGS_REFUSAL = 'Only the blog’s admins change settings.';
 
 function isAdmin(actor: Actor): boolean {
   return can(actor, 'administer');
@@ -126,14 +120,22 @@ export class WebDeskController {
     may: (actor: Actor) => boolean,
     refusal: string,
   ): Promise<Actor | null> {
-    const viewer = await this.api.viewer(request, reply);
-    if (!viewer) {
-      await this.pages.toLogin(request, reply);
-      return null;
-    }
-    if (may(viewer)) return viewer;
-    await this.render(request, reply, 'Not allowed', messagePage('Not allowed', refusal), 403);
+    const viewer = await this.pages.signedIn(request, reply);
+    if (!viewer || may(viewer)) return viewer;
+    await this.pages.message(request, reply, 'Not allowed', refusal, { status: 403 });
     return null;
+  }
+
+  /** A form of the viewer allowed by `may`, sent with this browser's CSRF token. */
+  private async allowedForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    may: (actor: Actor) => boolean,
+    refusal: string,
+  ): Promise<Actor | null> {
+    if (!(await this.pages.formAccepted(request, reply, form))) return null;
+    return this.allowed(request, reply, may, refusal);
   }
 
   private async failed(
@@ -142,16 +144,12 @@ export class WebDeskController {
     answer: { status: number; body: unknown },
   ): Promise<void> {
     const problem = answer.body as Problem | undefined;
-    await this.render(
+    await this.pages.message(
       request,
       reply,
       'That did not work',
-      messagePage(
-        'That did not work',
-        `${problem?.title ?? 'The post could not be changed.'}${problem?.detail ? ` ${problem.detail}` : ''}`,
-        { href: '/desk/posts', label: 'Back to your posts' },
-      ),
-      answer.status,
+      titleAndDetail(problem, 'The post could not be changed.'),
+      { status: answer.status, link: { href: '/desk/posts', label: 'Back to your posts' } },
     );
   }
 
@@ -182,14 +180,6 @@ export class WebDeskController {
     );
   }
 
-  private async postById(request: FastifyRequest, id: string): Promise<PostView | null> {
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(id)}`,
-    });
-    return post.status === 200 ? post.body : null;
-  }
-
   @Post('desk/posts/:id/comments')
   async comments(
     @Param('id', { schema: idParam }) id: string,
@@ -197,15 +187,15 @@ export class WebDeskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.allowed(request, reply, writes, 'Only authors change posts.'))) return;
+    if (!(await this.allowedForm(request, reply, form, writes, 'Only authors change posts.')))
+      return;
     const changed = await this.api.call(request, {
       method: 'PUT',
       path: `/api/v1/posts/${encodeURIComponent(id)}/comment-settings`,
       body: { mode: form.mode ?? 'closed' },
     });
     if (changed.status !== 200) return this.failed(request, reply, changed);
-    await reply.status(303).header('location', '/desk/posts').send();
+    await this.pages.redirect(reply, '/desk/posts');
   }
 
   @Get('desk/posts/:id/delete')
@@ -215,17 +205,8 @@ export class WebDeskController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.allowed(request, reply, writes, 'Only authors delete posts.'))) return;
-    const post = await this.postById(request, id);
-    if (!post) {
-      await this.render(
-        request,
-        reply,
-        'Not found',
-        messagePage('Not found', 'There is no such post.'),
-        404,
-      );
-      return;
-    }
+    const post = await this.pages.postOrNotFound(request, reply, id);
+    if (!post) return;
     await this.render(
       request,
       reply,
@@ -241,21 +222,16 @@ export class WebDeskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.allowed(request, reply, writes, 'Only authors delete posts.'))) return;
-    if (form.confirm !== 'yes') {
-      await reply
-        .status(303)
-        .header('location', `/desk/posts/${encodeURIComponent(id)}/delete`)
-        .send();
+    if (!(await this.allowedForm(request, reply, form, writes, 'Only authors delete posts.')))
       return;
-    }
+    if (form.confirm !== 'yes')
+      return this.pages.redirect(reply, `/desk/posts/${encodeURIComponent(id)}/delete`);
     const deleted = await this.api.call(request, {
       method: 'DELETE',
       path: `/api/v1/posts/${encodeURIComponent(id)}`,
     });
     if (deleted.status !== 204) return this.failed(request, reply, deleted);
-    await reply.status(303).header('location', '/desk/posts').send();
+    await this.pages.redirect(reply, '/desk/posts');
   }
 
   @Get('desk/import')
@@ -297,8 +273,7 @@ export class WebDeskController {
       if (!formTokenValid(request, token)) return this.pages.refuseForm(request, reply);
       try {
         const started = await this.imports.start(viewer, part.file);
-        await reply.status(303).header('location', `/desk/imports/${started.id}`).send();
-        return;
+        return await this.pages.redirect(reply, `/desk/imports/${started.id}`);
       } catch (error) {
         if (!(error instanceof ProblemException)) throw error;
         return refused(error.status, `${error.title}: ${error.detail ?? ''}`);
@@ -347,8 +322,7 @@ export class WebDeskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.allowed(request, reply, isAdmin, 'Only the blog’s admins change settings.')))
-      return;
+    if (!(await this.allowed(request, reply, isAdmin, SETTINGS_REFUSAL))) return;
     const [blog, settings] = await Promise.all([
       this.api.call<BlogSettingsView>(request, { method: 'GET', path: '/api/v1/settings/blog' }),
       this.api.call<CommentSettingsView>(request, {
@@ -381,9 +355,7 @@ export class WebDeskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.allowed(request, reply, isAdmin, 'Only the blog’s admins change settings.')))
-      return;
+    if (!(await this.allowedForm(request, reply, form, isAdmin, SETTINGS_REFUSAL))) return;
     const closeDays = whole(form.newPostCloseDays);
     const [blog, saved] = await Promise.all([
       this.api.call<BlogSettingsView & Problem>(request, {
@@ -420,10 +392,8 @@ export class WebDeskController {
         },
       }),
     ]);
-    if (blog.status === 200 && saved.status === 200) {
-      await reply.status(303).header('location', '/settings?saved=1').send();
-      return;
-    }
+    if (blog.status === 200 && saved.status === 200)
+      return this.pages.redirect(reply, '/settings?saved=1');
     const refused = saved.status === 200 ? blog : saved;
     const problem = refused.body as Problem | undefined;
     const errors = {
@@ -437,7 +407,7 @@ export class WebDeskController {
       formError:
         Object.keys(errors).length > 0
           ? `${blog.status === 200 || saved.status === 200 ? 'Some settings were saved, others not' : 'The settings were not saved'}: please correct the marked fields.`
-          : `${problem?.title ?? 'The settings were not saved.'}${problem?.detail ? ` ${problem.detail}` : ''}`,
+          : titleAndDetail(problem, 'The settings were not saved.'),
     };
     await this.render(
       request,

@@ -10,12 +10,11 @@ import type {
   WebhookList,
   WebhookView,
 } from '@parley/contracts';
-import type { FieldError } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SafeHtml } from './html';
 import { renderPostMarkdown } from '@parley/text';
-import { PageRenderer } from './page-renderer';
+import { type ApiCall, PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import { formErrors } from './views/comment-form';
@@ -29,9 +28,12 @@ import {
   webhookCreatedPage,
   whyPage,
 } from './views/manage-pages';
-import { csrfToken, formTokenValid } from './web-session';
+import { formProblemMessage, type Problem } from './web-problem';
+import { csrfToken } from './web-session';
 
 const text = z.string().max(300_000).optional();
+const idParam = z.string().min(1).max(100);
+const slugParam = z.string().min(1).max(200);
 const tokenQuery = z.object({ token: z.string().min(16).max(2000).optional() });
 const manageForm = z.object({
   _csrf: text,
@@ -68,13 +70,6 @@ const editorForm = z.object({
   do: z.enum(['save', 'preview', 'publish', 'schedule', 'unpublish']).optional(),
 });
 
-interface Problem {
-  title?: string;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
-}
-
 /** The post's comment settings as the editor sets them; none leaves the blog's default (new posts) or the post's own. */
 function commentSettingsOf(form: z.infer<typeof editorForm>): {
   commentSettings?: { mode: string; autoCloseDays: number | string | null };
@@ -97,6 +92,25 @@ function list(value: string | undefined): string[] {
     .filter((v) => v.length > 0);
 }
 
+/** The fields of a post as the editor sends them to the API, to create or to update it. */
+function postFields(form: z.infer<typeof editorForm>) {
+  return {
+    title: form.title ?? '',
+    body: form.body ?? '',
+    categories: list(form.categories),
+    tags: list(form.tags),
+    series: form.series?.trim() || null,
+    ...commentSettingsOf(form),
+  };
+}
+
+/** The subscriptions page, reached by a manage link's token or by the login. */
+function manageAddress(token: string | undefined): string {
+  return `/subscriptions/manage${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+}
+
+const BLANK_EDITOR: EditorState = { values: {}, errors: {}, formError: null, preview: null };
+
 /** The pages behind the account: notifications, subscriptions, writing and moderating. */
 @ApiExcludeController()
 @Controller()
@@ -112,21 +126,26 @@ export class WebManageController {
     title: string,
     main: SafeHtml,
     status = 200,
-    notice: string | null = null,
   ): Promise<void> {
-    return this.pages.send(request, reply, { title, main, status, notice });
+    return this.pages.send(request, reply, { title, main, status, notice: null });
   }
 
-  /** Pages that need a login send a guest to the login form and back. */
-  private async loggedIn(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    if (await this.api.viewer(request, reply)) return true;
-    await this.pages.toLogin(request, reply);
-    return false;
+  /** A logged-in account's form that asks the API for one change (none: null), then goes to `then`. */
+  private async signedInChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    change: ApiCall | null,
+    then: string,
+  ): Promise<void> {
+    if (!(await this.pages.signedInForm(request, reply, form))) return;
+    if (change) await this.api.call(request, change);
+    await this.pages.redirect(reply, then);
   }
 
   @Get('notifications')
   async inbox(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!(await this.loggedIn(request, reply))) return;
+    if (!(await this.pages.signedIn(request, reply))) return;
     const inbox = await this.api.call<InboxResponse>(request, {
       method: 'GET',
       path: '/api/v1/notifications',
@@ -143,35 +162,33 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
-    await this.api.call(request, { method: 'POST', path: '/api/v1/notifications/read-all' });
-    await reply.status(303).header('location', '/notifications').send();
+    const readAll: ApiCall = { method: 'POST', path: '/api/v1/notifications/read-all' };
+    await this.signedInChange(request, reply, form, readAll, '/notifications');
   }
 
   @Get('notifications/:id/why')
   async why(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Query({ schema: tokenQuery }) query: z.infer<typeof tokenQuery>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!query.token && !(await this.loggedIn(request, reply))) return;
+    if (!query.token && !(await this.pages.signedIn(request, reply))) return;
     const why = await this.api.call<NotificationWhy>(request, {
       method: 'GET',
       path: `/api/v1/notifications/${encodeURIComponent(id)}/why`,
       query: { token: query.token },
     });
-    if (why.status !== 200) {
-      await this.render(
+    if (why.status !== 200)
+      return this.pages.message(
         request,
         reply,
         'Not found',
-        messagePage('Not found', 'There is no such notification for you.'),
-        why.status,
+        'There is no such notification for you.',
+        {
+          status: why.status,
+        },
       );
-      return;
-    }
     await this.api.call(request, {
       method: 'POST',
       path: `/api/v1/notifications/${encodeURIComponent(id)}/read`,
@@ -185,7 +202,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!query.token && !(await this.loggedIn(request, reply))) return;
+    if (!query.token && !(await this.pages.signedIn(request, reply))) return;
     const subscriptions = await this.api.call<SubscriptionList & Problem>(request, {
       method: 'GET',
       path: '/api/v1/subscriptions',
@@ -243,8 +260,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
+    if (!(await this.pages.signedInForm(request, reply, form))) return;
     const url = (form.url ?? '').trim();
     const created = await this.api.call<WebhookCreated & Problem>(request, {
       method: 'POST',
@@ -252,13 +268,8 @@ export class WebManageController {
       body: { url, useForSubscriptions: form.useForSubscriptions !== undefined },
     });
     if (created.status === 201) {
-      await this.render(
-        request,
-        reply,
-        'Webhook added',
-        webhookCreatedPage(created.body.url, created.body.secret),
-      );
-      return;
+      const page = webhookCreatedPage(created.body.url, created.body.secret);
+      return this.render(request, reply, 'Webhook added', page);
     }
     const problem = created.body as Problem;
     const reason =
@@ -286,14 +297,10 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
-    if (form.id)
-      await this.api.call(request, {
-        method: 'DELETE',
-        path: `/api/v1/webhooks/${encodeURIComponent(form.id)}`,
-      });
-    await reply.status(303).header('location', '/subscriptions/manage').send();
+    const remove: ApiCall | null = form.id
+      ? { method: 'DELETE', path: `/api/v1/webhooks/${encodeURIComponent(form.id)}` }
+      : null;
+    await this.signedInChange(request, reply, form, remove, '/subscriptions/manage');
   }
 
   @Post('subscriptions/manage/pause')
@@ -302,7 +309,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     await this.api.viewer(request, reply);
     await this.api.call(request, {
       method: 'POST',
@@ -310,32 +317,23 @@ export class WebManageController {
       query: { token: form.token },
       body: { days: Number(form.days) || 7 },
     });
-    await reply
-      .status(303)
-      .header(
-        'location',
-        `/subscriptions/manage${form.token ? `?token=${encodeURIComponent(form.token)}` : ''}`,
-      )
-      .send();
+    await this.pages.redirect(reply, manageAddress(form.token));
   }
 
   @Post('subscriptions/manage/:id')
   async change(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: manageForm }) form: z.infer<typeof manageForm>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     await this.api.viewer(request, reply);
     const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
+    const query = { token: form.token };
     const frequency = form.frequency;
     if (form.do === 'unsubscribe') {
-      const done = await this.api.call(request, {
-        method: 'DELETE',
-        path,
-        query: { token: form.token },
-      });
+      const done = await this.api.call(request, { method: 'DELETE', path, query });
       if (done.status < 300)
         await this.settled(
           request,
@@ -347,19 +345,13 @@ export class WebManageController {
       const done = await this.api.call(request, {
         method: 'PATCH',
         path,
-        query: { token: form.token },
+        query,
         body: { frequency },
       });
       if (done.status < 300)
         await this.settled(request, form.token, id, (s) => s?.frequency === frequency);
     }
-    await reply
-      .status(303)
-      .header(
-        'location',
-        `/subscriptions/manage${form.token ? `?token=${encodeURIComponent(form.token)}` : ''}`,
-      )
-      .send();
+    await this.pages.redirect(reply, manageAddress(form.token));
   }
 
   /**
@@ -389,7 +381,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.loggedIn(request, reply))) return;
+    if (!(await this.pages.signedIn(request, reply))) return;
     const tab = query.status ?? 'pending';
     const list = (status: ModerationTab, limit: number) =>
       this.api.call<ModerationQueuePage & Problem>(request, {
@@ -402,17 +394,8 @@ export class WebManageController {
       ...MODERATION_TABS.filter((t) => t !== tab).map((t) => list(t, 1)),
     ]);
     if (queue.status !== 200) {
-      await this.render(
-        request,
-        reply,
-        'Moderation',
-        messagePage(
-          'Moderation',
-          (queue.body as Problem).title ?? 'You may not moderate comments.',
-        ),
-        queue.status,
-      );
-      return;
+      const refusal = (queue.body as Problem).title ?? 'You may not moderate comments.';
+      return this.pages.message(request, reply, 'Moderation', refusal, { status: queue.status });
     }
     const totals = [queue.body.total, ...others.map((o) => (o.status === 200 ? o.body.total : 0))];
     const order = [tab, ...MODERATION_TABS.filter((t) => t !== tab)];
@@ -434,66 +417,52 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
-    await this.api.call(request, { method: 'POST', path: '/api/v1/moderation/trash/empty' });
-    await reply.status(303).header('location', '/moderation?status=trash').send();
+    const empty: ApiCall = { method: 'POST', path: '/api/v1/moderation/trash/empty' };
+    await this.signedInChange(request, reply, form, empty, '/moderation?status=trash');
   }
 
   @Post('moderation/:id')
   async moderate(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: csrfForm }) form: z.infer<typeof csrfForm>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
-    await this.api.call(request, {
+    const moderate: ApiCall = {
       method: 'POST',
       path: `/api/v1/comments/${encodeURIComponent(id)}/moderation`,
       body: { status: form.status ?? 'approved' },
-    });
-    await reply.status(303).header('location', '/moderation').send();
+    };
+    await this.signedInChange(request, reply, form, moderate, '/moderation');
   }
 
   /** Restore from spam or trash, or delete for good, then back to the tab it was done from. */
   @Post('moderation/:id/:action')
   async restoreOrDelete(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Param('action', { schema: z.enum(['restore', 'delete']) }) action: 'restore' | 'delete',
     @Body({ schema: removedForm }) form: z.infer<typeof removedForm>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
     const path = `/api/v1/comments/${encodeURIComponent(id)}`;
-    await this.api.call(
-      request,
+    const change: ApiCall =
       action === 'restore'
         ? { method: 'POST', path: `${path}/restore` }
-        : { method: 'DELETE', path },
+        : { method: 'DELETE', path };
+    await this.signedInChange(
+      request,
+      reply,
+      form,
+      change,
+      `/moderation?status=${form.from ?? 'trash'}`,
     );
-    await reply
-      .status(303)
-      .header('location', `/moderation?status=${form.from ?? 'trash'}`)
-      .send();
   }
 
   @Get('write')
   async write(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!(await this.loggedIn(request, reply))) return;
-    await this.render(
-      request,
-      reply,
-      'Write a post',
-      editorPage(
-        null,
-        { values: {}, errors: {}, formError: null, preview: null },
-        csrfToken(request, reply),
-      ),
-    );
+    if (!(await this.pages.signedIn(request, reply))) return;
+    await this.showEditor(request, reply, null, BLANK_EDITOR);
   }
 
   @Post('write')
@@ -502,21 +471,13 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
+    if (!(await this.pages.signedInForm(request, reply, form))) return;
     if (form.do === 'preview')
       return this.editor(request, reply, null, form, null, renderPostMarkdown(form.body ?? ''));
     const created = await this.api.call<PostView & Problem>(request, {
       method: 'POST',
       path: '/api/v1/posts',
-      body: {
-        title: form.title ?? '',
-        body: form.body ?? '',
-        categories: list(form.categories),
-        tags: list(form.tags),
-        series: form.series?.trim() || null,
-        ...commentSettingsOf(form),
-      },
+      body: postFields(form),
     });
     if (created.status !== 201)
       return this.editor(request, reply, null, form, created.body, null, created.status);
@@ -525,84 +486,35 @@ export class WebManageController {
 
   @Get('posts/:slug/edit')
   async edit(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.loggedIn(request, reply))) return;
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
-    });
-    if (post.status !== 200) {
-      await this.render(
-        request,
-        reply,
-        'Not found',
-        messagePage('Not found', 'There is no such post.'),
-        404,
-      );
-      return;
-    }
-    await this.render(
-      request,
-      reply,
-      `Edit ${post.body.title}`,
-      editorPage(
-        post.body,
-        { values: {}, errors: {}, formError: null, preview: null },
-        csrfToken(request, reply),
-      ),
-    );
+    if (!(await this.pages.signedIn(request, reply))) return;
+    const post = await this.pages.postOrNotFound(request, reply, slug);
+    if (post) await this.showEditor(request, reply, post, BLANK_EDITOR);
   }
 
   @Post('posts/:slug/edit')
   async update(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Body({ schema: editorForm }) form: z.infer<typeof editorForm>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.loggedIn(request, reply))) return;
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
-    });
-    if (post.status !== 200) {
-      await this.render(
-        request,
-        reply,
-        'Not found',
-        messagePage('Not found', 'There is no such post.'),
-        404,
-      );
-      return;
-    }
+    if (!(await this.pages.signedInForm(request, reply, form))) return;
+    const post = await this.pages.postOrNotFound(request, reply, slug);
+    if (!post) return;
     if (form.do === 'preview')
-      return this.editor(
-        request,
-        reply,
-        post.body,
-        form,
-        null,
-        renderPostMarkdown(form.body ?? ''),
-      );
+      return this.editor(request, reply, post, form, null, renderPostMarkdown(form.body ?? ''));
     const updated = await this.api.call<PostView & Problem>(request, {
       method: 'PATCH',
-      path: `/api/v1/posts/${encodeURIComponent(post.body.id)}`,
-      headers: { 'if-match': `"${Number(form.revision) || post.body.revision}"` },
-      body: {
-        title: form.title ?? '',
-        body: form.body ?? '',
-        categories: list(form.categories),
-        tags: list(form.tags),
-        series: form.series?.trim() || null,
-        ...commentSettingsOf(form),
-      },
+      path: `/api/v1/posts/${encodeURIComponent(post.id)}`,
+      headers: { 'if-match': `"${Number(form.revision) || post.revision}"` },
+      body: postFields(form),
     });
     if (updated.status !== 200)
-      return this.editor(request, reply, post.body, form, updated.body, null, updated.status);
+      return this.editor(request, reply, post, form, updated.body, null, updated.status);
     await this.afterSave(request, reply, updated.body, form);
   }
 
@@ -630,16 +542,15 @@ export class WebManageController {
     if (answer && answer.status !== 200)
       return this.editor(request, reply, post, form, answer.body as Problem, null, answer.status);
     const fresh = await this.api.call<PostView>(request, { method: 'GET', path: base });
-    await reply
-      .status(303)
-      .header(
-        'location',
-        `/posts/${encodeURIComponent(fresh.status === 200 ? fresh.body.slug : post.slug)}${form.do === 'publish' ? '' : '/edit'}`,
-      )
-      .send();
+    const slug = fresh.status === 200 ? fresh.body.slug : post.slug;
+    await this.pages.redirect(
+      reply,
+      `/posts/${encodeURIComponent(slug)}${form.do === 'publish' ? '' : '/edit'}`,
+    );
   }
 
-  private async editor(
+  /** The editor again with what the form sent, the problem the API found in it, or its preview. */
+  private editor(
     request: FastifyRequest,
     reply: FastifyReply,
     post: PostView | null,
@@ -662,14 +573,20 @@ export class WebManageController {
       errors: formErrors(
         problem?.errors?.map((e) => ({ ...e, field: e.field.replace(/^commentSettings\./, '') })),
       ),
-      formError: problem
-        ? problem.code === 'validation-failed'
-          ? 'Please correct the marked fields.'
-          : `${problem.title ?? 'That did not work.'}${problem.detail ? ` ${problem.detail}` : ''}`
-        : null,
+      formError: problem ? formProblemMessage(problem, 'That did not work.') : null,
       preview,
     };
-    await this.render(
+    return this.showEditor(request, reply, post, state, status);
+  }
+
+  private showEditor(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    post: PostView | null,
+    state: EditorState,
+    status = 200,
+  ): Promise<void> {
+    return this.render(
       request,
       reply,
       post ? `Edit ${post.title}` : 'Write a post',

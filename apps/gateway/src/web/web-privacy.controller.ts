@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { AccountView, PersonalDataExport } from '@parley/contracts';
-import type { FieldError } from '@parley/platform';
+import type { SafeHtml } from './html';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PageRenderer } from './page-renderer';
@@ -15,7 +15,8 @@ import {
   erasureConfirmPage,
   privacyPage,
 } from './views/privacy-pages';
-import { csrfToken, formTokenValid } from './web-session';
+import type { Problem } from './web-problem';
+import { csrfToken } from './web-session';
 
 const text = z.string().max(1000).optional();
 const requestForm = z.object({ _csrf: text, email: text });
@@ -25,9 +26,18 @@ const tokenQuery = z.object({ token: z.string().max(4096).optional() });
 const LINK_REFUSED =
   'This link is not valid or has expired. Ask again on the privacy page: a new link works for an hour.';
 
-interface Problem {
-  title?: string;
-  errors?: FieldError[];
+/** An erasure link that does not work, with the way to ask for a new one. */
+function erasureLinkRefused(): SafeHtml {
+  return messagePage('Delete my data', LINK_REFUSED, {
+    href: '/privacy#delete',
+    label: 'Ask again',
+  });
+}
+
+/** Why a request for an address's data was refused: what is wrong with the address, or the problem. */
+function addressRefusal(problem: Problem | undefined): string {
+  const reason = problem?.errors?.find((e) => e.field === 'body.email')?.reason;
+  return reason ? `The address ${reason}.` : (problem?.title ?? 'Could not send the link.');
 }
 
 /** The reader's data: the privacy page (export, delete), the account page and its download. */
@@ -64,34 +74,24 @@ export class WebPrivacyController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    const answer = await this.api.call<Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/personal-data/requests',
-      body: { email: form.email ?? '' },
-    });
-    if (answer.status !== 202) {
-      const reason = answer.body?.errors?.find((e) => e.field === 'body.email')?.reason;
-      await this.pages.send(request, reply, {
+    await this.pages.mailLink(request, reply, form, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/personal-data/requests',
+        body: { email: form.email ?? '' },
+      },
+      expected: 202,
+      again: async (problem) => ({
         title: 'Your data',
-        status: answer.status,
         main: privacyPage(csrfToken(request, reply), {
           account: await this.account(request, reply),
           email: form.email ?? '',
-          formError: reason
-            ? `The address ${reason}.`
-            : (answer.body?.title ?? 'Could not send the link.'),
+          formError: addressRefusal(problem),
         }),
-      });
-      return;
-    }
-    await this.pages.send(request, reply, {
-      title: 'Check your mail',
-      main: messagePage(
-        'Check your mail',
+      }),
+      mailed:
         'If this blog holds anything of this address, a mail with a link that downloads it is on its way. The link works for 24 hours.',
-        { href: '/privacy', label: 'Back' },
-      ),
+      back: { href: '/privacy', label: 'Back' },
     });
   }
 
@@ -101,32 +101,23 @@ export class WebPrivacyController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    const answer = await this.api.call<Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/personal-data/erasure-requests',
-      body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
-    });
-    if (answer.status !== 202) {
-      const reason = answer.body?.errors?.find((e) => e.field === 'body.email')?.reason;
-      await this.pages.send(request, reply, {
+    await this.pages.mailLink(request, reply, form, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/personal-data/erasure-requests',
+        body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
+      },
+      expected: 202,
+      again: (problem) => ({
         title: 'Delete my data',
-        status: answer.status,
-        main: messagePage(
-          'Delete my data',
-          reason ? `The address ${reason}.` : (answer.body?.title ?? 'Could not send the link.'),
-          { href: '/privacy#delete', label: 'Back' },
-        ),
-      });
-      return;
-    }
-    await this.pages.send(request, reply, {
-      title: 'Check your mail',
-      main: messagePage(
-        'Check your mail',
+        main: messagePage('Delete my data', addressRefusal(problem), {
+          href: '/privacy#delete',
+          label: 'Back',
+        }),
+      }),
+      mailed:
         'If this blog holds anything of this address, a mail with a link to confirm the erasure is on its way. The link works for an hour.',
-        { href: '/privacy', label: 'Back' },
-      ),
+      back: { href: '/privacy', label: 'Back' },
     });
   }
 
@@ -142,21 +133,16 @@ export class WebPrivacyController {
       method: 'GET',
       path: `/api/v1/personal-data/erasure-requests/confirm?token=${encodeURIComponent(token)}`,
     });
-    if (preview.status !== 200) {
-      await this.pages.send(request, reply, {
-        title: 'Delete my data',
-        status: preview.status,
-        main: messagePage('Delete my data', LINK_REFUSED, {
-          href: '/privacy#delete',
-          label: 'Ask again',
-        }),
-      });
-      return;
-    }
-    await this.pages.send(request, reply, {
-      title: 'Delete my data',
-      main: erasureConfirmPage(csrfToken(request, reply), token, preview.body.mode),
-    });
+    await this.pages.send(
+      request,
+      reply,
+      preview.status === 200
+        ? {
+            title: 'Delete my data',
+            main: erasureConfirmPage(csrfToken(request, reply), token, preview.body.mode),
+          }
+        : { title: 'Delete my data', status: preview.status, main: erasureLinkRefused() },
+    );
   }
 
   @Post(ERASURE_CONFIRM_PATH.slice(1))
@@ -165,7 +151,7 @@ export class WebPrivacyController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     const erased = await this.api.call<Problem>(request, {
       method: 'POST',
       path: '/api/v1/personal-data/erasure-requests/confirm',
@@ -181,10 +167,7 @@ export class WebPrivacyController {
               'Your name, address and website are gone from this blog, your subscriptions have ended, and nothing will be mailed to you again.',
               { href: '/', label: 'Back to the blog' },
             )
-          : messagePage('Delete my data', LINK_REFUSED, {
-              href: '/privacy#delete',
-              label: 'Ask again',
-            }),
+          : erasureLinkRefused(),
     });
   }
 
@@ -197,22 +180,19 @@ export class WebPrivacyController {
 
   @Get('account/personal-data')
   async download(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!(await this.api.viewer(request, reply))) return this.pages.toLogin(request, reply);
+    if (!(await this.pages.signedIn(request, reply))) return;
     const answer = await this.api.call<PersonalDataExport>(request, {
       method: 'GET',
       path: '/api/v1/me/personal-data',
     });
-    if (answer.status !== 200) {
-      await this.pages.send(request, reply, {
-        title: 'Your data',
-        status: answer.status,
-        main: messagePage(
-          'Your data',
-          'Your data could not be gathered just now. Try again in a moment.',
-        ),
-      });
-      return;
-    }
+    if (answer.status !== 200)
+      return this.pages.message(
+        request,
+        reply,
+        'Your data',
+        'Your data could not be gathered just now. Try again in a moment.',
+        { status: answer.status },
+      );
     const disposition = answer.headers['content-disposition'];
     await reply
       .header('content-type', 'application/json; charset=utf-8')

@@ -12,18 +12,18 @@ import type {
   TokensResponse,
 } from '@parley/contracts';
 import { canOnOwn } from '@parley/contracts';
-import { CLOCK, type Clock, type FieldError } from '@parley/platform';
+import { CLOCK, type Clock } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SafeHtml } from './html';
 import { identicon } from './identicon';
 import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
-import { type PageContent, PageRenderer } from './page-renderer';
+import { type PageContent, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
 import {
-  type AccountFormState,
+  blankAccountForm,
   forgotPasswordPage,
   loginPage,
   messagePage,
@@ -41,8 +41,8 @@ import {
   rememberViewerToken,
   viewerTokens,
   clearSessionCookies,
-  formTokenValid,
 } from './web-session';
+import { formProblemMessage, type Problem, problemMessage } from './web-problem';
 
 const ASSETS = join(__dirname, '..', '..', 'assets');
 const ASSET_TYPES: Record<string, string> = {
@@ -50,15 +50,9 @@ const ASSET_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
 };
 
-interface Problem {
-  status?: number;
-  title?: string;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
-}
-
 const text = z.string().max(100_000).optional();
+const idParam = z.string().min(1).max(100);
+const slugParam = z.string().min(1).max(200);
 const commentFormSchema = z.object({
   _csrf: z.string().optional(),
   body: text,
@@ -83,13 +77,6 @@ const simpleFormSchema = z.object({
   back: text,
   action: z.enum(['like', 'unlike']).optional(),
 });
-
-function problemMessage(problem: Problem | undefined, fallback: string): string {
-  if (!problem) return fallback;
-  return problem.detail && problem.code !== 'validation-failed'
-    ? `${problem.title ?? fallback} ${problem.detail}`
-    : (problem.title ?? fallback);
-}
 
 /** The reader page: a blog post with its discussion, server-rendered, working without JavaScript. */
 @ApiExcludeController()
@@ -166,7 +153,7 @@ export class WebController {
 
   @Get('posts/:slug')
   async post(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Query({
       schema: z.object({ cpage: text, corder: text, replyTo: text, view: text, edit: text }),
     })
@@ -190,40 +177,19 @@ export class WebController {
       method: 'GET',
       path: `/api/v1/posts/${encodeURIComponent(slug)}`,
     });
-    if (post.status === 404) {
-      await this.page(
-        request,
-        reply,
-        'Not found',
-        messagePage('Not found', 'There is no such post.', {
-          href: '/',
-          label: 'Back to the blog',
-        }),
-        { status: 404 },
-      );
-      return;
-    }
+    if (post.status === 404)
+      return this.pages.message(request, reply, 'Not found', 'There is no such post.', {
+        status: 404,
+        link: { href: '/', label: 'Back to the blog' },
+      });
     if (post.status !== 200) {
-      await this.page(
-        request,
-        reply,
-        'Unavailable',
-        messagePage(
-          'Unavailable',
-          problemMessage(post.body as unknown as Problem, 'The post cannot be shown right now.'),
-        ),
-        { status: post.status },
-      );
-      return;
+      const problem = post.body as unknown as Problem;
+      const message = problemMessage(problem, 'The post cannot be shown right now.');
+      return this.pages.message(request, reply, 'Unavailable', message, { status: post.status });
     }
-    if (post.body.slug !== slug && post.body.status === 'published') {
-      // An old slug: send the reader to the post's address.
-      await reply
-        .status(301)
-        .header('location', `/posts/${encodeURIComponent(post.body.slug)}`)
-        .send();
-      return;
-    }
+    // An old slug: send the reader to the post's address.
+    if (post.body.slug !== slug && post.body.status === 'published')
+      return this.pages.redirect(reply, `/posts/${encodeURIComponent(post.body.slug)}`, 301);
     const moderator = canOnOwn(viewer, post.body.author.id, 'moderate');
     const tokens = viewerTokens(request);
     const page = Number(query.cpage);
@@ -305,27 +271,15 @@ export class WebController {
 
   @Post('posts/:slug/comments')
   async postComment(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Body({ schema: commentFormSchema }) form: z.infer<typeof commentFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     const viewer = await this.api.viewer(request, reply);
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
-    });
-    if (post.status !== 200) {
-      await this.page(
-        request,
-        reply,
-        'Not found',
-        messagePage('Not found', 'There is no such post.'),
-        { status: 404 },
-      );
-      return;
-    }
+    const post = await this.pages.postOrNotFound(request, reply, slug);
+    if (!post) return;
     const values = {
       body: form.body ?? '',
       name: form.name ?? '',
@@ -336,7 +290,7 @@ export class WebController {
     };
     const posted = await this.api.call<unknown>(request, {
       method: 'POST',
-      path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
+      path: `/api/v1/posts/${encodeURIComponent(post.id)}/comments`,
       body: {
         body: values.body,
         ...(form.parentId ? { parentId: form.parentId } : {}),
@@ -347,10 +301,7 @@ export class WebController {
     if (posted.status !== 201) {
       const problem = posted.body as Problem;
       const errors = formErrors(problem.errors);
-      const formError =
-        problem.code === 'validation-failed'
-          ? 'Please correct the marked fields.'
-          : problemMessage(problem, 'Your comment could not be posted.');
+      const formError = formProblemMessage(problem, 'Your comment could not be posted.');
       const retryAfter = posted.headers['retry-after'];
       if (retryAfter) void reply.header('retry-after', String(retryAfter));
       await this.renderPost(
@@ -372,13 +323,13 @@ export class WebController {
         body: viewer ? { kind: 'blog' } : { kind: 'blog', email: values.email },
       });
     }
-    await this.visible(request, post.body.id, created.id);
+    await this.visible(request, post.id, created.id);
     const cpage = form.parentId ? Number(form.cpage) || 1 : undefined;
     const target =
       cpage !== undefined
-        ? `/posts/${encodeURIComponent(post.body.slug)}?cpage=${cpage}`
-        : await this.lastPage(request, post.body);
-    await reply.status(303).header('location', `${target}#comment-${created.id}`).send();
+        ? `/posts/${encodeURIComponent(post.slug)}?cpage=${cpage}`
+        : await this.lastPage(request, post);
+    await this.pages.redirect(reply, `${target}#comment-${created.id}`);
   }
 
   /**
@@ -424,7 +375,7 @@ export class WebController {
   /** One comment's markup, for the script to put in place (a new comment, a live one). */
   @Get('fragments/comments/:id')
   async commentFragment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Query({
       schema: z.object({
         viewerToken: z
@@ -499,17 +450,12 @@ export class WebController {
 
   @Post('posts/:slug/like')
   async likePost(
-    @Param('slug', { schema: z.string().min(1).max(200) }) slug: string,
+    @Param('slug', { schema: slugParam }) slug: string,
     @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    const viewer = await this.api.viewer(request, reply);
-    if (!viewer) {
-      await this.pages.toLogin(request, reply, `/posts/${slug}`);
-      return;
-    }
+    if (!(await this.pages.signedInForm(request, reply, form, `/posts/${slug}`))) return;
     const post = await this.api.call<PostView>(request, {
       method: 'GET',
       path: `/api/v1/posts/${encodeURIComponent(slug)}`,
@@ -520,47 +466,35 @@ export class WebController {
         path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
       });
     }
-    await reply
-      .status(303)
-      .header('location', `/posts/${encodeURIComponent(slug)}`)
-      .send();
+    await this.pages.redirect(reply, `/posts/${encodeURIComponent(slug)}`);
   }
 
   @Post('comments/:id/like')
   async likeComment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const back = localRedirect(form.back);
-    const viewer = await this.api.viewer(request, reply);
-    if (!viewer) {
-      await this.pages.toLogin(request, reply, back);
-      return;
-    }
+    if (!(await this.pages.signedInForm(request, reply, form, back))) return;
     await this.api.call(request, {
       method: form.action === 'unlike' ? 'DELETE' : 'PUT',
       path: `/api/v1/comments/${encodeURIComponent(id)}/like`,
     });
-    await reply.status(303).header('location', back).send();
+    await this.pages.redirect(reply, back);
   }
 
   @Post('comments/:id/edit')
   async editComment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: z.object({ _csrf: z.string().optional(), back: text, body: text }) })
     form: { _csrf?: string; back?: string; body?: string },
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
     const back = localRedirect(form.back);
-    if (!(await this.api.viewer(request, reply))) {
-      await this.pages.toLogin(request, reply, back);
-      return;
-    }
+    if (!(await this.pages.signedInForm(request, reply, form, back))) return;
     const edited = await this.api.call<Problem>(request, {
       method: 'PATCH',
       path: `/api/v1/comments/${encodeURIComponent(id)}`,
@@ -569,38 +503,33 @@ export class WebController {
     if (edited.status !== 200) {
       const problem = edited.body;
       const reason = problem?.errors?.[0]?.reason;
-      await this.page(
+      return this.pages.message(
         request,
         reply,
         'Your comment was not changed',
-        messagePage(
-          'Your comment was not changed',
-          reason
-            ? `The text ${reason}.`
-            : problemMessage(problem, 'The comment could not be edited.'),
-          { href: back, label: 'Back to the discussion' },
-        ),
-        { status: edited.status },
+        reason
+          ? `The text ${reason}.`
+          : problemMessage(problem, 'The comment could not be edited.'),
+        { status: edited.status, link: { href: back, label: 'Back to the discussion' } },
       );
-      return;
     }
-    await reply.status(303).header('location', back).send();
+    await this.pages.redirect(reply, back);
   }
 
   @Post('comments/:id/delete')
   async deleteComment(
-    @Param('id', { schema: z.string().min(1).max(100) }) id: string,
+    @Param('id', { schema: idParam }) id: string,
     @Body({ schema: simpleFormSchema }) form: z.infer<typeof simpleFormSchema>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     await this.api.viewer(request, reply);
     await this.api.call(request, {
       method: 'DELETE',
       path: `/api/v1/comments/${encodeURIComponent(id)}`,
     });
-    await reply.status(303).header('location', localRedirect(form.back)).send();
+    await this.pages.redirect(reply, localRedirect(form.back));
   }
 
   @Get('login')
@@ -614,11 +543,7 @@ export class WebController {
       request,
       reply,
       'Log in',
-      loginPage(csrfToken(request, reply), localRedirect(query.next), {
-        values: {},
-        errors: {},
-        formError: null,
-      }),
+      loginPage(csrfToken(request, reply), localRedirect(query.next), blankAccountForm),
       {
         notice: query['password-reset']
           ? 'Your password is changed, and every login with the old one has ended. Log in with the new one.'
@@ -636,7 +561,7 @@ export class WebController {
       request,
       reply,
       'Forgot your password?',
-      forgotPasswordPage(csrfToken(request, reply), { values: {}, errors: {}, formError: null }),
+      forgotPasswordPage(csrfToken(request, reply), blankAccountForm),
     );
   }
 
@@ -646,37 +571,25 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    const answer = await this.api.call<Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/auth/password-reset',
-      body: { email: form.email ?? '' },
-    });
-    if (answer.status !== 202) {
-      const problem = answer.body;
-      await this.page(
-        request,
-        reply,
-        'Forgot your password?',
-        forgotPasswordPage(csrfToken(request, reply), {
+    await this.pages.mailLink(request, reply, form, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/auth/password-reset',
+        body: { email: form.email ?? '' },
+      },
+      expected: 202,
+      again: (problem) => ({
+        title: 'Forgot your password?',
+        main: forgotPasswordPage(csrfToken(request, reply), {
           values: { email: form.email ?? '' },
           errors: formErrors(problem?.errors),
           formError: problemMessage(problem, 'Could not send the link.'),
         }),
-        { status: answer.status },
-      );
-      return;
-    }
-    await this.page(
-      request,
-      reply,
-      'Check your mail',
-      messagePage(
-        'Check your mail',
+      }),
+      mailed:
         'If an account has this address, a mail with a link to choose a new password is on its way to it. The link works once, within the hour.',
-        { href: '/login', label: 'Back to log in' },
-      ),
-    );
+      back: { href: '/login', label: 'Back to log in' },
+    });
   }
 
   @Get('reset-password')
@@ -705,35 +618,32 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    const answer = await this.api.call<Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/auth/password-reset/confirm',
-      body: { token: form.token ?? '', password: form.password ?? '' },
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
+    const changed = await this.pages.submit(request, reply, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/auth/password-reset/confirm',
+        body: { token: form.token ?? '', password: form.password ?? '' },
+      },
+      expected: 204,
+      again: (problem) => {
+        const errors = formErrors(problem?.errors);
+        return {
+          title: 'Choose a new password',
+          main: resetPasswordPage(csrfToken(request, reply), form.token ?? '', {
+            values: {},
+            errors,
+            formError: errors.token
+              ? 'This link is not valid: open the link from the mail again.'
+              : formProblemMessage(problem, 'Could not set the password.'),
+          }),
+        };
+      },
     });
-    if (answer.status !== 204) {
-      const problem = answer.body;
-      const errors = formErrors(problem?.errors);
-      await this.page(
-        request,
-        reply,
-        'Choose a new password',
-        resetPasswordPage(csrfToken(request, reply), form.token ?? '', {
-          values: {},
-          errors,
-          formError: errors.token
-            ? 'This link is not valid: open the link from the mail again.'
-            : problem?.code === 'validation-failed'
-              ? 'Please correct the marked fields.'
-              : problemMessage(problem, 'Could not set the password.'),
-        }),
-        { status: answer.status },
-      );
-      return;
-    }
+    if (!changed) return;
     // Every session of the account has ended, this browser's too.
     clearSessionCookies(reply);
-    await reply.status(303).header('location', '/login?password-reset=1').send();
+    await this.pages.redirect(reply, '/login?password-reset=1');
   }
 
   @Post('login')
@@ -742,30 +652,23 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    const answer = await this.api.call<TokensResponse & Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/auth/login',
-      body: { email: form.email ?? '', password: form.password ?? '' },
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
+    await this.startSession(request, reply, form.next, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        body: { email: form.email ?? '', password: form.password ?? '' },
+      },
+      expected: 200,
+      again: (problem) => ({
+        title: 'Log in',
+        main: loginPage(csrfToken(request, reply), localRedirect(form.next), {
+          values: { email: form.email ?? '' },
+          errors: formErrors(problem.errors),
+          formError: problemMessage(problem, 'Could not log in.'),
+        }),
+      }),
     });
-    if (answer.status !== 200) {
-      const problem = answer.body as Problem;
-      const state: AccountFormState = {
-        values: { email: form.email ?? '' },
-        errors: formErrors(problem.errors),
-        formError: problemMessage(problem, 'Could not log in.'),
-      };
-      await this.page(
-        request,
-        reply,
-        'Log in',
-        loginPage(csrfToken(request, reply), localRedirect(form.next), state),
-        { status: answer.status },
-      );
-      return;
-    }
-    this.api.startSession(request, reply, answer.body);
-    await reply.status(303).header('location', localRedirect(form.next)).send();
   }
 
   @Get('register')
@@ -778,11 +681,7 @@ export class WebController {
       request,
       reply,
       'Create an account',
-      registerPage(csrfToken(request, reply), localRedirect(query.next), {
-        values: {},
-        errors: {},
-        formError: null,
-      }),
+      registerPage(csrfToken(request, reply), localRedirect(query.next), blankAccountForm),
     );
   }
 
@@ -792,37 +691,43 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    const answer = await this.api.call<TokensResponse & Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/auth/register',
-      body: {
-        email: form.email ?? '',
-        password: form.password ?? '',
-        displayName: form.displayName ?? '',
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
+    await this.startSession(request, reply, form.next, {
+      call: {
+        method: 'POST',
+        path: '/api/v1/auth/register',
+        body: {
+          email: form.email ?? '',
+          password: form.password ?? '',
+          displayName: form.displayName ?? '',
+        },
       },
+      expected: 201,
+      again: (problem) => ({
+        title: 'Create an account',
+        main: registerPage(csrfToken(request, reply), localRedirect(form.next), {
+          values: { email: form.email ?? '', displayName: form.displayName ?? '' },
+          errors: formErrors(problem.errors),
+          formError: formProblemMessage(problem, 'Could not create the account.'),
+        }),
+      }),
     });
-    if (answer.status !== 201) {
-      const problem = answer.body as Problem;
-      const state: AccountFormState = {
-        values: { email: form.email ?? '', displayName: form.displayName ?? '' },
-        errors: formErrors(problem.errors),
-        formError:
-          problem.code === 'validation-failed'
-            ? 'Please correct the marked fields.'
-            : problemMessage(problem, 'Could not create the account.'),
-      };
-      await this.page(
-        request,
-        reply,
-        'Create an account',
-        registerPage(csrfToken(request, reply), localRedirect(form.next), state),
-        { status: answer.status },
-      );
-      return;
-    }
-    this.api.startSession(request, reply, answer.body);
-    await reply.status(303).header('location', localRedirect(form.next)).send();
+  }
+
+  /**
+   * Logs the visitor in with the tokens the API answers to a login or a new account, and sends
+   * them on to `next`; a problem shows the form again, with its field errors.
+   */
+  private async startSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: string | undefined,
+    submission: Submission,
+  ): Promise<void> {
+    const tokens = await this.pages.submit<TokensResponse>(request, reply, submission);
+    if (!tokens) return;
+    this.api.startSession(request, reply, tokens.body);
+    await this.pages.redirect(reply, localRedirect(next));
   }
 
   @Post('account/resend-verification')
@@ -831,11 +736,8 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
-    if (!(await this.api.viewer(request, reply))) {
-      await reply.status(303).header('location', '/login').send();
-      return;
-    }
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
+    if (!(await this.api.viewer(request, reply))) return this.pages.redirect(reply, '/login');
     const answer = await this.api.call<Problem>(request, {
       method: 'POST',
       path: '/api/v1/auth/resend-verification',
@@ -861,7 +763,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!formTokenValid(request, form._csrf)) return this.pages.refuseForm(request, reply);
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     const refreshToken = request.cookies[COOKIES.refresh];
     if (refreshToken)
       await this.api.call(request, {
@@ -870,7 +772,7 @@ export class WebController {
         body: { refreshToken },
       });
     clearSessionCookies(reply);
-    await reply.status(303).header('location', '/').send();
+    await this.pages.redirect(reply, '/');
   }
 
   @Post('preview')

@@ -6,6 +6,9 @@ export interface AccountFormState {
   formError: string | null;
 }
 
+/** An account form as first shown: empty, nothing to correct. */
+export const blankAccountForm: AccountFormState = { values: {}, errors: {}, formError: null };
+
 function input(
   name: string,
   label: string,
@@ -33,15 +36,25 @@ function input(
     ${error && html`<p class="field-error" id="${name}-error">${error}</p>`}`;
 }
 
+/** The form's problem when it is not about one field. */
+function formAlert(state: AccountFormState): SafeHtml | null {
+  return state.formError ? html`<p class="form-error" role="alert">${state.formError}</p>` : null;
+}
+
+/** The form's CSRF token, and one more hidden field to send back. */
+function hiddenFields(csrf: string, name: string, value: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${csrf}" /><input
+        type="hidden"
+        name="${name}"
+        value="${value}"
+      />`;
+}
+
 export function loginPage(csrf: string, next: string, state: AccountFormState): SafeHtml {
   return html`<h1>Log in</h1>
-    ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
+    ${formAlert(state)}
     <form method="post" action="/login" class="stacked">
-      <input type="hidden" name="_csrf" value="${csrf}" /><input
-        type="hidden"
-        name="next"
-        value="${next}"
-      />
+      ${hiddenFields(csrf, 'next', next)}
       ${input('email', 'Email', 'email', state, 'email')}
       ${input('password', 'Password', 'password', state, 'current-password')}
       <div class="actions">
@@ -57,13 +70,9 @@ export function registerPage(csrf: string, next: string, state: AccountFormState
       We mail you a link to verify your address: check your mail. Until you follow it, Parley sends
       you no email (no replies, no subscriptions), though you can comment at once.
     </p>
-    ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
+    ${formAlert(state)}
     <form method="post" action="/register" class="stacked">
-      <input type="hidden" name="_csrf" value="${csrf}" /><input
-        type="hidden"
-        name="next"
-        value="${next}"
-      />
+      ${hiddenFields(csrf, 'next', next)}
       ${input('displayName', 'Display name', 'text', state, 'nickname')}
       ${input('email', 'Email', 'email', state, 'email')}
       ${input('password', 'Password (at least 10 characters)', 'password', state, 'new-password')}
@@ -76,7 +85,7 @@ export function registerPage(csrf: string, next: string, state: AccountFormState
 export function forgotPasswordPage(csrf: string, state: AccountFormState): SafeHtml {
   return html`<h1>Forgot your password?</h1>
     <p>Give the address of your account: we mail you a link to choose a new password.</p>
-    ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
+    ${formAlert(state)}
     <form method="post" action="/forgot-password" class="stacked">
       <input type="hidden" name="_csrf" value="${csrf}" />
       ${input('email', 'Email', 'email', state, 'email')}
@@ -88,13 +97,9 @@ export function forgotPasswordPage(csrf: string, state: AccountFormState): SafeH
 
 export function resetPasswordPage(csrf: string, token: string, state: AccountFormState): SafeHtml {
   return html`<h1>Choose a new password</h1>
-    ${state.formError && html`<p class="form-error" role="alert">${state.formError}</p>`}
+    ${formAlert(state)}
     <form method="post" action="/reset-password" class="stacked">
-      <input type="hidden" name="_csrf" value="${csrf}" /><input
-        type="hidden"
-        name="token"
-        value="${token}"
-      />
+      ${hiddenFields(csrf, 'token', token)}
       ${input('password', 'New password (at least 10 characters)', 'password', state, 'new-password')}
       <div class="actions"><button type="submit">Set the password</button></div>
     </form>`;

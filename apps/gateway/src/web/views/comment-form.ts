@@ -52,6 +52,24 @@ function field(
     ${error && html`<p class="field-error" id="comment-${name}-error">${error}</p>`}`;
 }
 
+/** A box to tick for mail of what is new (sent as 1 when ticked). */
+function notifyBox(
+  id: string,
+  name: string,
+  checked: boolean | undefined,
+  label: string,
+): SafeHtml {
+  return html`<div class="check">
+        <input
+          type="checkbox"
+          id="${id}"
+          name="${name}"
+          value="1"
+          ${checked && html` checked`}
+        /><label for="${id}">${label}</label>
+      </div>`;
+}
+
 /** "Leave a Reply": under the thread, and moved under a comment when replying (by the script or ?replyTo=). */
 export function commentForm(input: {
   postId: string;
@@ -109,24 +127,8 @@ ${values.body ?? ''}</textarea>
               ${field('email', 'Email', 'email', values.email, errors, { required: true, autocomplete: 'email' })}
               ${field('url', 'Website', 'url', values.url, errors, { autocomplete: 'url' })}`
       }
-      <div class="check">
-        <input
-          type="checkbox"
-          id="notify-comments"
-          name="notifyComments"
-          value="1"
-          ${values.notifyComments && html` checked`}
-        /><label for="notify-comments">Notify me of new comments via email.</label>
-      </div>
-      <div class="check">
-        <input
-          type="checkbox"
-          id="notify-posts"
-          name="notifyPosts"
-          value="1"
-          ${values.notifyPosts && html` checked`}
-        /><label for="notify-posts">Notify me of new posts via email.</label>
-      </div>
+      ${notifyBox('notify-comments', 'notifyComments', values.notifyComments, 'Notify me of new comments via email.')}
+      ${notifyBox('notify-posts', 'notifyPosts', values.notifyPosts, 'Notify me of new posts via email.')}
       <div class="actions"><button type="submit">Post Comment</button></div>
     </form>
   </div>`;
