@@ -193,16 +193,25 @@ export class WebController {
     const moderator = canOnOwn(viewer, post.body.author.id, 'moderate');
     const tokens = viewerTokens(request);
     const page = Number(query.cpage);
-    const thread = await this.api.call<ThreadPage>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
-      query: {
-        page: Number.isInteger(page) && page > 0 ? page : undefined,
-        order: query.corder === 'newest' || query.corder === 'oldest' ? query.corder : undefined,
-        view: moderator && query.view === 'moderation' ? 'moderation' : undefined,
-        viewerToken: tokens.length > 0 ? tokens.join(',') : undefined,
-      },
-    });
+    // The thread and the viewer's like depend on the post only: asked for together.
+    const [thread, likeState] = await Promise.all([
+      this.api.call<ThreadPage>(request, {
+        method: 'GET',
+        path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
+        query: {
+          page: Number.isInteger(page) && page > 0 ? page : undefined,
+          order: query.corder === 'newest' || query.corder === 'oldest' ? query.corder : undefined,
+          view: moderator && query.view === 'moderation' ? 'moderation' : undefined,
+          viewerToken: tokens.length > 0 ? tokens.join(',') : undefined,
+        },
+      }),
+      viewer
+        ? this.api.call<{ liked: boolean }>(request, {
+            method: 'GET',
+            path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
+          })
+        : null,
+    ]);
     const threadPage: ThreadPage =
       thread.status === 200
         ? thread.body
@@ -221,12 +230,6 @@ export class WebController {
     const replyItem = query.replyTo
       ? threadPage.items.find((i) => i.id === query.replyTo)
       : undefined;
-    const likeState = viewer
-      ? await this.api.call<{ liked: boolean }>(request, {
-          method: 'GET',
-          path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
-        })
-      : null;
     const liked = likeState?.status === 200 && likeState.body.liked;
     const threadTag = thread.status === 200 ? thread.headers.etag : undefined;
     const shared = !viewer && threadPage.view === 'public' && typeof threadTag === 'string';
