@@ -97,11 +97,13 @@ export interface AuthorNameDocument extends Versioned {
 
 /**
  * The latest version of each stream that changed what a post's thread shows (its comments and
- * their likes), recorded by the projection once the change is written: a page kept at a
- * version is current while the version holds.
+ * their likes), recorded by the projection once the change is written, and how many times the
+ * record moved on: a page kept at a count is current while the count holds.
  */
 export interface PostThreadVersionDocument extends Document {
   streams: Record<string, number>;
+  /** Moves of `streams` (a stream's version recorded higher); absent in records made before it. */
+  changes?: number;
 }
 
 /** The key of a stream in `streams` (a field name holds no dot or dollar sign). */
@@ -113,18 +115,14 @@ export function threadVersionField(streamId: string): string {
 export const AUTHOR_NAMES_VERSION = '~author-names';
 
 /**
- * Where a post's thread stands: the sum of its streams' versions (and the names'), which
- * grows with every change that reaches it.
+ * Where a post's thread stands: how often its record moved on (and the names' record), which
+ * grows with every change that reaches it. Read without the streams: the tag costs the same
+ * however many comments the post has.
  */
 export function threadVersionTag(
-  docs: readonly PostThreadVersionDocument[],
+  docs: readonly Pick<PostThreadVersionDocument, '_id' | 'changes'>[],
   postId: string,
 ): string {
-  const sum = (id: string) => {
-    let total = 0;
-    for (const version of Object.values(docs.find((d) => d._id === id)?.streams ?? {}))
-      total += version;
-    return total;
-  };
-  return `${sum(postId)}.${sum(AUTHOR_NAMES_VERSION)}`;
+  const changes = (id: string) => docs.find((d) => d._id === id)?.changes ?? 0;
+  return `c${changes(postId)}.${changes(AUTHOR_NAMES_VERSION)}`;
 }

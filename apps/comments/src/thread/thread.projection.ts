@@ -183,9 +183,10 @@ export async function recountThread(db: ProjectionDb, postId: string, rootId: st
 
 /**
  * Records that an event reached what a post's thread shows (or, for `AUTHOR_NAMES_VERSION`,
- * authors' names), once it is written: the latest version of each stream, by `$max`, so the
- * record is the same whatever the order across streams, however often an event comes, and
- * after a retry of an event whose first try stopped halfway.
+ * authors' names), once it is written: the latest version of each stream, raised only by a
+ * version it has not seen, which moves `changes` on by one. So the record is the same however
+ * often an event comes, and after a retry of an event whose first try stopped halfway; a
+ * reader learns where the thread stands from `changes` alone.
  */
 async function recordChange(
   db: ProjectionDb,
@@ -193,13 +194,23 @@ async function recordChange(
   event: Pick<AnyEvent, 'subject' | 'streamVersion'>,
 ) {
   const versions = db.collection<PostThreadVersionDocument>(C.versions);
-  await oneAtATime(`${versions.name}|${id}`, () =>
+  const field = threadVersionField(event.subject);
+  const version = event.streamVersion;
+  const raise = () =>
     versions.updateOne(
-      { _id: id },
-      { $max: { [`streams.${threadVersionField(event.subject)}`]: event.streamVersion } },
-      { upsert: true },
-    ),
-  );
+      { _id: id, [`streams.${field}`]: { $not: { $gte: version } } },
+      { $set: { [`streams.${field}`]: version }, $inc: { changes: 1 } },
+    );
+  await oneAtATime(`${versions.name}|${id}`, async () => {
+    if ((await raise()) > 0) return;
+    try {
+      await versions.insertOne({ _id: id, streams: { [field]: version }, changes: 1 });
+    } catch (error) {
+      // The record exists: it holds this version already, or another writer made it meanwhile.
+      if (!(error instanceof DuplicateKeyError)) throw error;
+      await raise();
+    }
+  });
 }
 
 /** A guest author of a posted event opened with the service's keys (read models hold plaintext). */

@@ -128,7 +128,10 @@ export class ThreadQueries {
   async threadVersion(postId: string): Promise<string> {
     const versions = this.collection<PostThreadVersionDocument>(C.versions);
     // One round trip for both records; the tag does not depend on the order they come in.
-    const docs = await versions.find({ _id: { $in: [postId, AUTHOR_NAMES_VERSION] } });
+    const docs = await versions.find(
+      { _id: { $in: [postId, AUTHOR_NAMES_VERSION] } },
+      { fields: ['changes'] },
+    );
     return threadVersionTag(docs, postId);
   }
 

@@ -87,10 +87,10 @@ export class ThreadService {
   }
 
   private readable(post: PostFacts | null, query: ThreadQuery, actor: Actor | null): PostFacts {
-    const notFound = commentsProblem(domainError('PostNotFound', 'There is no such post'));
-    if (!post || post.deleted) throw notFound;
+    const notFound = () => commentsProblem(domainError('PostNotFound', 'There is no such post'));
+    if (!post || post.deleted) throw notFound();
     const moderator = actor !== null && mayModerate(actor, post.authorId);
-    if (post.status !== 'published' && !moderator) throw notFound;
+    if (post.status !== 'published' && !moderator) throw notFound();
     if (query.view === 'moderation' && !mayModerate(requireActor(actor), post.authorId))
       throw commentsProblem(
         domainError('NotAllowed', 'Only moderators and the post’s author see held comments'),

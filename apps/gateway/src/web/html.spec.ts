@@ -1,4 +1,4 @@
-import { html, safeUrl, trusted } from './html';
+import { html, pageBytes, SafeHtml, safeUrl, trusted } from './html';
 
 describe('html templates', () => {
   it('escapes every interpolated value', () => {
@@ -25,5 +25,16 @@ describe('html templates', () => {
     expect(safeUrl('data:text/html,x')).toBe('#');
     expect(safeUrl('//evil.example')).toBe('#');
     expect(safeUrl(null)).toBe('#');
+  });
+
+  it('sends kept bytes where their markers stand, however deep they were nested', () => {
+    const kept = (marker: string, text: string) =>
+      new SafeHtml(marker, [
+        { marker, parts: [Buffer.from(text.slice(0, 2)), Buffer.from(text.slice(2))] },
+      ]);
+    const page = html`<body>${[html`<p>${kept('\u0000a\u0000', 'éé 日本')}</p>`]}<hr>${kept('\u0000b\u0000', 'second')}</body>`;
+    expect(page.value).not.toContain('日本');
+    expect(pageBytes(page).toString('utf8')).toBe('<body><p>éé 日本</p><hr>second</body>');
+    expect(pageBytes(html`<p>${'plain'}</p>`)).toBe('<p>plain</p>');
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor, PostView } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlogIdentity } from './blog-identity';
-import type { Renderable } from './html';
+import { pageBytes, type Renderable } from './html';
 import { type ApiAnswer, PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import { layout } from './views/layout';
@@ -63,7 +63,7 @@ export class PageRenderer {
       .status(content.status ?? 200)
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page.value);
+      .send(pageBytes(page));
   }
 
   /** A page that says one thing, under a heading that is also its title. */

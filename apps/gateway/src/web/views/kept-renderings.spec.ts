@@ -1,5 +1,6 @@
 import type { ThreadItem } from '@parley/contracts';
 import { renderPostMarkdown } from '@parley/text';
+import { html, pageBytes, type SafeHtml } from '../html';
 import { KeptRenderings } from './kept-renderings';
 import { type CommentRenderContext, formatDate, threadList } from './thread';
 
@@ -37,14 +38,21 @@ const anonymous = (csrf: string): CommentRenderContext => ({
   editing: null,
 });
 
+/** The markup as a page holding it is sent. */
+const sent = (markup: SafeHtml) => pageBytes(html`<main>${markup}</main>`).toString();
+
 describe('renderings kept for anonymous visitors', () => {
   it('gives each visitor the markup of the thread with their own CSRF token', () => {
     const kept = new KeptRenderings();
     const items = [item('c1'), item('c2', { parentId: 'c1', depth: 2, number: null })];
-    const first = kept.anonymousThread('"v1"', items, anonymous('token-of-ann-000000000')).value;
-    const second = kept.anonymousThread('"v1"', items, anonymous('token-of-bob-000000000')).value;
-    expect(first).toBe(threadList(items, anonymous('token-of-ann-000000000')).value);
-    expect(second).toBe(threadList(items, anonymous('token-of-bob-000000000')).value);
+    const first = sent(kept.anonymousThread('"v1"', items, anonymous('token-of-ann-000000000')));
+    const second = sent(kept.anonymousThread('"v1"', items, anonymous('token-of-bob-000000000')));
+    expect(first).toBe(
+      `<main>${threadList(items, anonymous('token-of-ann-000000000')).value}</main>`,
+    );
+    expect(second).toBe(
+      `<main>${threadList(items, anonymous('token-of-bob-000000000')).value}</main>`,
+    );
     expect(second).not.toContain('token-of-ann');
   });
 
@@ -52,7 +60,7 @@ describe('renderings kept for anonymous visitors', () => {
     const kept = new KeptRenderings();
     kept.anonymousThread('"v1"', [item('c1')], anonymous('t'.repeat(24)));
     const next = kept.anonymousThread('"v2"', [item('c1'), item('c9')], anonymous('t'.repeat(24)));
-    expect(next.value).toContain('Comment c9');
+    expect(sent(next)).toContain('Comment c9');
   });
 
   it('renders a post body once per text: an edited post shows its new text', () => {
