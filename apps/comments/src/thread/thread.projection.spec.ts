@@ -490,6 +490,21 @@ describe('the thread read model', () => {
     ]);
   });
 
+  it("moves the post's thread version with each change it shows, not with an event seen again", async () => {
+    const t = setup();
+    expect(await t.queries.threadVersion('post-1')).toBe('c0.0');
+    const first = t.post('c01');
+    await t.apply(first);
+    const once = await t.queries.threadVersion('post-1');
+    await t.apply(first);
+    expect(await t.queries.threadVersion('post-1')).toBe(once);
+    await t.apply(t.post('c02', { parentOf: 'c01' }));
+    const twice = await t.queries.threadVersion('post-1');
+    expect([once, twice]).toEqual(['c1.0', 'c2.0']);
+    await t.apply(t.envelopes('comment-c02', commentDeleted('c02')));
+    expect(await t.queries.threadVersion('post-1')).toBe('c3.0');
+  });
+
   it('reads a page of a 1,000-comment thread with a constant number of queries', async () => {
     const inner = new MemoryDocumentStore();
     const counting = new CountingStore(inner);
