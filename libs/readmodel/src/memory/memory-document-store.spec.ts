@@ -17,6 +17,7 @@ interface Item {
   postId?: string | null;
   tags?: string[];
   n: number;
+  meta?: { hits: number };
 }
 
 describe('memory store lookups through declared indexes', () => {
@@ -35,6 +36,8 @@ describe('memory store lookups through declared indexes', () => {
       postId: key,
     }),
     fc.record({ kind: fc.constant('delete' as const), filter: fc.record({ postId: key }) }),
+    // A field no index names: changed in place, the indexes left as they are.
+    fc.record({ kind: fc.constant('bump' as const), filter: fc.record({ postId: key }) }),
   );
   const query = fc.oneof(
     fc.record({ postId: key }),
@@ -93,6 +96,8 @@ describe('memory store lookups through declared indexes', () => {
                 });
               else if (op.kind === 'set')
                 await target.updateMany(clean(op.filter), { $set: { postId: op.postId ?? null } });
+              else if (op.kind === 'bump')
+                await target.updateMany(clean(op.filter), { $inc: { 'meta.hits': 1 } });
               else await target.deleteMany(clean(op.filter));
             }
           for (const q of queries) {

@@ -285,6 +285,8 @@ function applySimple(doc: Record<string, unknown>, update: Update): boolean {
 interface Candidates<T> {
   docs: Iterable<T>;
   exact: boolean;
+  /** The ids of `docs`, when an index gave them: counted and ordered without the documents. */
+  ids?: ReadonlySet<string>;
   /** No index served the filter: every document of the collection. */
   scan?: boolean;
 }
@@ -292,33 +294,36 @@ interface Candidates<T> {
 /** More lookups than this in one `$in` combination and the index is not worth it. */
 const MAX_LOOKUPS = 256;
 
-function compareIds(a: Document, b: Document): number {
-  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
-}
-
-/** The first `count` documents in id order (`direction` -1: the last), without sorting them all. */
-function firstById<T extends Document>(
-  docs: Iterable<T>,
+/** The first `count` items in id order (`direction` -1: the last), without sorting them all. */
+function firstInIdOrder<X>(
+  items: Iterable<X>,
+  idOf: (item: X) => string,
   direction: 1 | -1,
   count: number | undefined,
-): T[] {
-  const order = (a: T, b: T) => direction * compareIds(a, b);
-  if (count === undefined) return [...docs].sort(order);
-  const best: T[] = [];
-  for (const doc of docs) {
-    if (best.length === count && order(doc, best[count - 1]!) >= 0) continue;
+): X[] {
+  const order = (a: X, b: X) => {
+    const [x, y] = [idOf(a), idOf(b)];
+    return direction * (x < y ? -1 : x > y ? 1 : 0);
+  };
+  if (count === undefined) return [...items].sort(order);
+  const best: X[] = [];
+  for (const item of items) {
+    if (best.length === count && order(item, best[count - 1]!) >= 0) continue;
     let low = 0;
     let high = best.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (order(best[mid]!, doc) <= 0) low = mid + 1;
+      if (order(best[mid]!, item) <= 0) low = mid + 1;
       else high = mid;
     }
-    best.splice(low, 0, doc);
+    best.splice(low, 0, item);
     if (best.length > count) best.pop();
   }
   return best;
 }
+
+const idOf = (doc: Document) => doc._id;
+const itself = (id: string) => id;
 
 class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   private readonly docs = new Map<string, T>();
@@ -327,6 +332,8 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   private prefixes: string[][] = [];
   /** Built on first use, then kept in step with every write. */
   private readonly equality = new Map<string, EqualityIndex>();
+  /** The top-level fields that any declared index names. */
+  private readonly indexed = new Set<string>(['_id']);
 
   constructor(readonly name: string) {}
 
@@ -339,6 +346,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     this.uniqueIndexes = indexes.filter((i) => i.unique);
     const known = new Map(this.prefixes.map((fields) => [fields.join('\u0000'), fields]));
     for (const index of indexes) {
+      for (const field of Object.keys(index.keys)) this.indexed.add(field.split('.')[0]!);
       const fields: string[] = [];
       for (const field of Object.keys(index.keys)) {
         if (field.includes('.') || field === '_id') break;
@@ -374,18 +382,18 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     filter: Filter,
     options: FindOptions & { fields?: readonly string[] } = {},
   ): Promise<T[]> {
-    const { docs: candidates, exact } = this.candidates(filter);
+    const { docs: candidates, exact, ids } = this.candidates(filter);
     const docs = exact ? candidates : this.tested(candidates, filter);
     const skip = options.skip ?? 0;
     const sortKeys = options.sort ? Object.keys(options.sort) : [];
+    const byId = sortKeys.length === 1 && sortKeys[0] === '_id' ? options.sort!._id! : undefined;
+    const upTo = options.limit ? skip + options.limit : undefined;
     let sorted: T[];
     if (sortKeys.length === 0) sorted = [...docs].slice(skip);
-    else if (sortKeys.length === 1 && sortKeys[0] === '_id')
-      sorted = firstById(
-        docs,
-        options.sort!._id!,
-        options.limit ? skip + options.limit : undefined,
-      ).slice(skip);
+    else if (byId && exact && ids && upTo !== undefined)
+      // The newest few of an index's entries (a writer's latest comment): chosen by id alone.
+      sorted = [...this.resolve(firstInIdOrder(ids, itself, byId, upTo))].slice(skip);
+    else if (byId) sorted = firstInIdOrder(docs, idOf, byId, upTo).slice(skip);
     else {
       let cursor = new Query({}).find<T>([...docs]).sort(options.sort!);
       if (skip) cursor = cursor.skip(skip);
@@ -403,6 +411,9 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   }
 
   async count(filter: Filter): Promise<number> {
+    const { exact, ids } = this.candidates(filter);
+    // An index that serves every condition counts without the documents.
+    if (exact && ids) return ids.size;
     return this.match(filter).length;
   }
 
@@ -421,13 +432,17 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     this.store(clone(doc));
   }
 
-  /** Puts a document in place of the one with its id, keeping the indexes in step. */
-  private store(doc: T): void {
+  /**
+   * Puts a document in place of the one with its id, keeping the indexes in step (`keysKept`:
+   * no indexed field changed, so the indexes hold it already).
+   */
+  private store(doc: T, keysKept = false): void {
     const previous = this.docs.get(doc._id);
-    for (const index of this.equality.values()) {
-      if (previous) index.remove(previous);
-      index.add(doc);
-    }
+    if (!(previous && keysKept))
+      for (const index of this.equality.values()) {
+        if (previous) index.remove(previous);
+        index.add(doc);
+      }
     this.docs.set(doc._id, doc);
   }
 
@@ -470,7 +485,11 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
         for (const key of keys) for (const docId of index.lookup(key)) union.add(docId);
         docIds = union;
       }
-      return { docs: this.resolve(docIds), exact: conditions.length === fields.length };
+      return {
+        docs: this.resolve(docIds),
+        ids: docIds,
+        exact: conditions.length === fields.length,
+      };
     }
     // Each branch of an $or through its own index, as MongoDB plans it, when every branch has one.
     const branches = filter.$or;
@@ -533,19 +552,17 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
       await this.insertOne(seed);
       return 0;
     }
-    const next = copiedAlong(current, update) ?? clone(current);
-    this.apply(next, update);
-    this.checkUnique(next, current._id);
-    this.store(next);
+    const { next, keysKept } = this.updated(current, update);
+    if (!keysKept) this.checkUnique(next, current._id);
+    this.store(next, keysKept);
     return 1;
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
     const matches = this.match(filter);
     for (const doc of matches) {
-      const next = copiedAlong(doc, update) ?? clone(doc);
-      this.apply(next, update);
-      this.store(next);
+      const { next, keysKept } = this.updated(doc, update);
+      this.store(next, keysKept);
     }
     return matches.length;
   }
@@ -567,6 +584,28 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     const { docs, exact } = this.candidates(filter);
     for (const doc of exact ? docs : this.tested(docs, filter)) return doc;
     return undefined;
+  }
+
+  /**
+   * The stored document with the update applied, as a new document. An update of fields no
+   * index names, which `applySimple` checks whole before it changes anything, changes the
+   * objects under them where they are: no index or unique check looks into them, and no one
+   * else holds them (a document is stored as a copy and read as one), so a map with an entry
+   * per comment costs nothing to update. Any other update copies what it changes (copiedAlong).
+   */
+  private updated(current: T, update: Update): { next: T; keysKept: boolean } {
+    const fields = Object.values(update) as (Record<string, unknown> | undefined)[];
+    const keysKept = fields.every((f) =>
+      Object.keys(f ?? {}).every((path) => !this.indexed.has(path.split('.')[0]!)),
+    );
+    if (keysKept) {
+      const next = { ...current };
+      if (applySimple(next as unknown as Record<string, unknown>, update))
+        return { next, keysKept };
+    }
+    const next = copiedAlong(current, update) ?? clone(current);
+    this.apply(next, update);
+    return { next, keysKept };
   }
 
   private apply(doc: T, update: Update): void {
