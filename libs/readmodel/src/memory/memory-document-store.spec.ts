@@ -60,6 +60,12 @@ describe('memory store lookups through declared indexes', () => {
     fc.record({
       $or: fc.tuple(fc.record({ postId: key }), fc.record({ n: fc.integer({ min: 0, max: 3 }) })),
     }),
+    // An array field asked by equality (null too) inside and outside an $or.
+    fc.record({
+      $or: fc.tuple(fc.record({ tags: fc.constantFrom('x', null) }), fc.record({ postId: key })),
+      n: fc.record({ $lte: fc.integer({ min: 0, max: 3 }) }),
+    }),
+    fc.record({ tags: fc.record({ $in: fc.constantFrom(['x', null], [null], ['z']) }) }),
     fc.record({ n: fc.integer({ min: 0, max: 3 }) }),
     fc.record({
       postId: fc.record({

@@ -179,27 +179,64 @@ function conditionTest(condition: unknown): ((value: unknown) => boolean | undef
   };
 }
 
+/** Whether a condition asks for values by equality only (a value or an `$in` list of them). */
+function byEquality(condition: unknown): boolean {
+  return keysOf(condition) !== null;
+}
+
 /**
- * A filter of equalities and comparisons on top-level fields, tested without mingo (whose
- * compiling of each query costs more than the test): null when the filter has other operators,
- * and per document undefined when a field holds an array or an object.
+ * A filter of equalities and comparisons on top-level fields, and `$or` of such filters, tested
+ * without mingo (whose compiling of each query costs more than the test): null when the filter
+ * has other operators, and per document undefined when a field holds an object, or an array
+ * the condition does not ask of by equality (an array matches when one of its values does).
  */
 function quickTest(filter: Filter): Test | null {
-  const fields: [string, (value: unknown) => boolean | undefined][] = [];
+  const fields: [string, (value: unknown) => boolean | undefined, boolean][] = [];
+  const alternatives: Test[] = [];
   for (const [field, condition] of Object.entries(filter)) {
+    if (field === '$or' && Array.isArray(condition) && condition.length > 0) {
+      const branches = (condition as unknown[]).map((branch) =>
+        typeof branch === 'object' && branch !== null && isPlainObject(branch)
+          ? quickTest(branch as Filter)
+          : null,
+      );
+      if (branches.some((branch) => branch === null)) return null;
+      alternatives.push(anyOf(branches as Test[]));
+      continue;
+    }
     if (field.startsWith('$') || field.includes('.')) return null;
     const test = conditionTest(condition);
     if (!test) return null;
-    fields.push([field, test]);
+    fields.push([field, test, byEquality(condition)]);
   }
   return (doc) => {
-    for (const [field, test] of fields) {
+    for (const [field, test, onElements] of fields) {
       const value = doc[field];
-      if (typeof value === 'object' && value !== null) return undefined;
-      const result = test(value);
+      let result: boolean | undefined;
+      if (Array.isArray(value))
+        result = onElements && value.every(isKey) ? value.some((v) => test(v) === true) : undefined;
+      else if (typeof value === 'object' && value !== null) return undefined;
+      else result = test(value);
+      if (result !== true) return result;
+    }
+    for (const alternative of alternatives) {
+      const result = alternative(doc);
       if (result !== true) return result;
     }
     return true;
+  };
+}
+
+/** True when one test is, false when all are false, undefined when only mingo can tell. */
+function anyOf(tests: readonly Test[]): Test {
+  return (doc) => {
+    let unknown = false;
+    for (const test of tests) {
+      const result = test(doc);
+      if (result === true) return true;
+      if (result === undefined) unknown = true;
+    }
+    return unknown ? undefined : false;
   };
 }
 
