@@ -54,7 +54,7 @@ export function callerOf(request: FastifyRequest): Actor | null {
   return (request as WithCaller).caller ?? null;
 }
 
-const unauthenticated = (detail: string) =>
+export const unauthenticated = (detail: string) =>
   new ProblemException({
     status: 401,
     code: 'unauthenticated',
@@ -62,6 +62,18 @@ const unauthenticated = (detail: string) =>
     detail,
     headers: { 'www-authenticate': 'Bearer' },
   });
+
+/** Refuses (403) an account with none of the roles, when any are asked for (admin has them all). */
+export function requireRole(caller: Actor, roles: readonly Role[]): void {
+  if (roles.length === 0 || caller.roles.includes('admin')) return;
+  if (roles.some((role) => caller.roles.includes(role))) return;
+  throw new ProblemException({
+    status: 403,
+    code: 'forbidden',
+    title: 'Your account may not do this',
+    detail: `This needs one of the roles: ${roles.join(', ')}`,
+  });
+}
 
 /**
  * Reads the bearer token of every request: a valid one makes the caller known, an
@@ -88,19 +100,7 @@ export class AuthenticationGuard implements CanActivate {
     if (!requirement) return true;
     if (!request.caller)
       throw unauthenticated('Send an access token: Authorization: Bearer <token>');
-    const { roles } = requirement;
-    if (
-      roles.length > 0 &&
-      !request.caller.roles.includes('admin') &&
-      !roles.some((r) => request.caller?.roles.includes(r))
-    ) {
-      throw new ProblemException({
-        status: 403,
-        code: 'forbidden',
-        title: 'Your account may not do this',
-        detail: `This needs one of the roles: ${roles.join(', ')}`,
-      });
-    }
+    requireRole(request.caller, requirement.roles);
     return true;
   }
 

@@ -37,7 +37,7 @@ const VERBS = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete } a
 const defaultStatus = (method: RouteEntry['method']) => (method === 'POST' ? 201 : 200);
 
 /** An array query value (viewer tokens) travels as the comma-separated list the service reads. */
-function forwardedQuery(query: Record<string, unknown>): Record<string, QueryValue> {
+export function forwardedQuery(query: Record<string, unknown>): Record<string, QueryValue> {
   const forwarded: Record<string, QueryValue> = {};
   for (const [name, value] of Object.entries(query)) {
     if (Array.isArray(value)) {

@@ -1,11 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { AccountView, Actor, InboxResponse, TokensResponse } from '@parley/contracts';
-import { CLOCK, type Clock } from '@parley/platform';
+import {
+  type AccountView,
+  type Actor,
+  type InboxResponse,
+  type RouteAnswerBody,
+  type RouteEntry,
+  type RouteRequest,
+  type TokensResponse,
+  fillPath,
+  servicePathOf,
+} from '@parley/contracts';
+import {
+  CLOCK,
+  type Clock,
+  type FieldError,
+  ProblemException,
+  issuesToFieldErrors,
+  validationProblem,
+} from '@parley/platform';
 import { KeptAnswers } from '@parley/readmodel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { requireRole, unauthenticated } from '../auth/authentication.guard';
 import { IdentityService } from '../identity/identity.service';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { forwardedQuery } from '../proxy/routed-controller';
+import type { ServiceClient, ServiceRequest, ServiceResponse } from '../proxy/service-client';
+import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
 import type { Viewer } from './views/layout';
 import { COOKIES, clearSessionCookies, setSessionCookies } from './web-session';
 
@@ -32,6 +54,7 @@ export class PublicApi {
     private readonly identity: IdentityService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    @Inject(SERVICE_CLIENTS) private readonly services: ServiceClients,
   ) {}
 
   /** Anonymous answers that carried an ETag, parsed, by path: the pages read them, never change them. */
@@ -90,6 +113,53 @@ export class PublicApi {
       this.shared.set(slot, slot, { etag, body: json, size: text.length });
     else if (shared) this.shared.delete(slot);
     return { status: response.statusCode, body: json, headers: response.headers };
+  }
+
+  /**
+   * A read of a route the gateway only forwards, asked of the service that owns it through the
+   * gateway's client, as the visitor: the route's schemas check what the page asks and its access
+   * rule who asks, as the gateway's own route would, without a second pass through the gateway's
+   * pipeline. A refusal is an answer with its problem, as from `call`.
+   */
+  async read<R extends RouteEntry & { method: 'GET' }>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: R,
+    input: RouteRequest<R>,
+  ): Promise<ApiAnswer<RouteAnswerBody<R>>> {
+    if (route.service === 'gateway') throw new Error(`${route.path} is the gateway's own route`);
+    const actor = await this.viewer(request, reply);
+    try {
+      const asked = serviceRead(route, input, actor);
+      const client = this.services[route.service];
+      if (!route.passedUnparsed) return answerOf(await client.call<RouteAnswerBody<R>>(asked));
+      return await this.readKept<RouteAnswerBody<R>>(client, asked);
+    } catch (error) {
+      if (!(error instanceof ProblemException)) throw error;
+      return {
+        status: error.status,
+        body: error.toDocument(undefined, undefined) as RouteAnswerBody<R>,
+        headers: error.headers,
+      };
+    }
+  }
+
+  /** A large answer: kept parsed for anonymous visitors by its tag, parsed again only when it changed. */
+  private async readKept<T>(client: ServiceClient, asked: ServiceRequest): Promise<ApiAnswer<T>> {
+    const slot = asked.actor === null ? JSON.stringify([asked.path, asked.query ?? {}]) : '';
+    const kept = slot ? this.shared.get(slot, slot) : undefined;
+    const relayed = await client.relay({
+      ...asked,
+      ...(kept ? { headers: { 'if-none-match': kept.value.etag } } : {}),
+    });
+    if (kept && relayed.status === 304)
+      return answerOf({ ...relayed, status: 200, body: kept.value.body as T });
+    const text = relayed.body?.toString('utf8') ?? '';
+    const body = (text ? JSON.parse(text) : undefined) as T;
+    const etag = relayed.headers.get('etag');
+    if (slot && relayed.status === 200 && etag)
+      this.shared.set(slot, slot, { etag, body, size: text.length });
+    return answerOf({ ...relayed, body });
   }
 
   /** The logged-in visitor, refreshing an expired access token with the refresh cookie. */
@@ -157,4 +227,49 @@ export class PublicApi {
       roles: tokens.account.roles,
     };
   }
+}
+
+/** A service's answer as the pages read the public API's. */
+function answerOf<T>(answer: ServiceResponse<T>): ApiAnswer<T> {
+  return {
+    status: answer.status,
+    body: answer.body,
+    headers: Object.fromEntries(answer.headers.entries()),
+  };
+}
+
+/**
+ * What the route's service is asked for a page's read, once the route's access rule and schemas
+ * accept it (else a 401, 403 or 400 problem naming each field, as the gateway's route answers).
+ */
+function serviceRead<R extends RouteEntry>(
+  route: R,
+  input: RouteRequest<R>,
+  actor: Actor | null,
+): ServiceRequest {
+  if (route.access !== 'anyone') {
+    if (!actor) throw unauthenticated('Log in to see this');
+    requireRole(actor, route.access.roles);
+  }
+  const errors: FieldError[] = [];
+  const valid = <T>(schema: z.ZodType<T>, value: unknown, field: string): T | undefined => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) errors.push(...issuesToFieldErrors(parsed.error.issues, field));
+    return parsed.data;
+  };
+  const given = (input.params ?? {}) as Record<string, unknown>;
+  const params: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(route.params ?? {}))
+    params[name] = valid(schema, given[name], `path.${name}`) ?? '';
+  // The query as a client sends it: a list as its comma-separated text.
+  const query = route.query
+    ? valid(route.query, forwardedQuery((input.query ?? {}) as Record<string, unknown>), 'query')
+    : undefined;
+  if (errors.length > 0) throw validationProblem(errors);
+  return {
+    method: 'GET',
+    path: fillPath(servicePathOf(route), params),
+    ...(query === undefined ? {} : { query: forwardedQuery(query as Record<string, unknown>) }),
+    actor: route.anonymousCall ? null : actor,
+  };
 }

@@ -11,7 +11,7 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
-import { canOnOwn } from '@parley/contracts';
+import { COMMENT_ROUTES, POST_ROUTES, canOnOwn } from '@parley/contracts';
 import { CLOCK, type Clock } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -173,9 +173,8 @@ export class WebController {
     status: number,
   ): Promise<void> {
     const viewer = await this.api.viewer(request, reply);
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    const post = await this.api.read(request, reply, POST_ROUTES.routes.get, {
+      params: { idOrSlug: slug },
     });
     if (post.status === 404)
       return this.pages.message(request, reply, 'Not found', 'There is no such post.', {
@@ -194,23 +193,20 @@ export class WebController {
     const tokens = viewerTokens(request);
     const page = Number(query.cpage);
     // The thread and the viewer's like depend on the post only: asked for together.
+    const onPost = { params: { id: post.body.id } };
     const [thread, likeState] = await Promise.all([
-      this.api.call<ThreadPage>(request, {
-        method: 'GET',
-        path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
+      this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
+        ...onPost,
         query: {
-          page: Number.isInteger(page) && page > 0 ? page : undefined,
-          order: query.corder === 'newest' || query.corder === 'oldest' ? query.corder : undefined,
-          view: moderator && query.view === 'moderation' ? 'moderation' : undefined,
-          viewerToken: tokens.length > 0 ? tokens.join(',') : undefined,
+          ...(Number.isInteger(page) && page > 0 ? { page } : {}),
+          ...(query.corder === 'newest' || query.corder === 'oldest'
+            ? { order: query.corder }
+            : {}),
+          ...(moderator && query.view === 'moderation' ? { view: 'moderation' as const } : {}),
+          ...(tokens.length > 0 ? { viewerToken: tokens } : {}),
         },
       }),
-      viewer
-        ? this.api.call<{ liked: boolean }>(request, {
-            method: 'GET',
-            path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
-          })
-        : null,
+      viewer ? this.api.read(request, reply, POST_ROUTES.routes.likeState, onPost) : null,
     ]);
     const threadPage: ThreadPage =
       thread.status === 200
