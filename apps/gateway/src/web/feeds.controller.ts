@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { PostPage, PostView, ThreadPage } from '@parley/contracts';
+import { COMMENT_ROUTES, POST_ROUTES } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BlogIdentity } from './blog-identity';
@@ -30,9 +30,7 @@ export class FeedsController {
   @Get('feed')
   async posts(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const origin = originOf(request);
-    const page = await this.api.call<PostPage>(request, {
-      method: 'GET',
-      path: '/api/v1/posts',
+    const page = await this.api.read(request, reply, POST_ROUTES.routes.list, {
       query: { limit: POSTS_IN_FEED },
     });
     if (page.status !== 200) return unavailable(reply, page.status);
@@ -64,18 +62,16 @@ export class FeedsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const origin = originOf(request);
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    const post = await this.api.read(request, reply, POST_ROUTES.routes.get, {
+      params: { idOrSlug: slug },
     });
     if (post.status !== 200 || post.body.status !== 'published')
       return unavailable(reply, post.status === 200 ? 404 : post.status);
     const postUrl = `${origin}/posts/${encodeURIComponent(post.body.slug)}`;
     const items: FeedItem[] = [];
     for (let page = 1; page <= THREAD_PAGES_READ; page++) {
-      const thread = await this.api.call<ThreadPage>(request, {
-        method: 'GET',
-        path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/comments`,
+      const thread = await this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
+        params: { id: post.body.id },
         query: { page },
       });
       if (thread.status !== 200) return unavailable(reply, thread.status);

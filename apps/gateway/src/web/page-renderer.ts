@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor, PostView } from '@parley/contracts';
+import { type Actor, POST_ROUTES, type PostView } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlogIdentity } from './blog-identity';
 import { pageBytes, type Renderable } from './html';
@@ -175,9 +175,8 @@ export class PageRenderer {
     reply: FastifyReply,
     slugOrId: string,
   ): Promise<PostView | null> {
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(slugOrId)}`,
+    const post = await this.api.read(request, reply, POST_ROUTES.routes.get, {
+      params: { idOrSlug: slugOrId },
     });
     if (post.status === 200) return post.body;
     await this.message(request, reply, 'Not found', 'There is no such post.', { status: 404 });

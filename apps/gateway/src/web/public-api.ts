@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   type AccountView,
+  NOTIFICATION_ROUTES,
   type Actor,
-  type InboxResponse,
   type RouteAnswerBody,
   type RouteEntry,
   type RouteRequest,
@@ -203,11 +203,7 @@ export class PublicApi {
     if (!actor) return null;
     const [me, inbox] = await Promise.all([
       this.call<AccountView>(request, { method: 'GET', path: '/api/v1/me' }),
-      this.call<InboxResponse>(request, {
-        method: 'GET',
-        path: '/api/v1/notifications',
-        query: { limit: 1 },
-      }),
+      this.read(request, reply, NOTIFICATION_ROUTES.routes.inbox, { query: { limit: 1 } }),
     ]);
     return {
       actor,

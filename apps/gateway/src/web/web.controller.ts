@@ -5,7 +5,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type {
   Actor,
   PostCommentResponse,
-  PostPage,
   PostView,
   ThreadItem,
   ThreadPage,
@@ -126,14 +125,12 @@ export class WebController {
     )
       return;
     await this.api.viewer(request, reply);
-    const posts = await this.api.call<PostPage>(request, {
-      method: 'GET',
-      path: '/api/v1/posts',
+    const posts = await this.api.read(request, reply, POST_ROUTES.routes.list, {
       query: {
-        cursor: query.cursor,
-        tag: query.tag,
-        category: query.category,
-        series: query.series,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.tag ? { tag: query.tag } : {}),
+        ...(query.category ? { category: query.category } : {}),
+        ...(query.series ? { series: query.series } : {}),
         limit: 10,
       },
     });
@@ -322,12 +319,12 @@ export class WebController {
         body: viewer ? { kind: 'blog' } : { kind: 'blog', email: values.email },
       });
     }
-    await this.visible(request, post.id, created.id);
+    await this.visible(request, reply, post.id, created.id);
     const cpage = form.parentId ? Number(form.cpage) || 1 : undefined;
     const target =
       cpage !== undefined
         ? `/posts/${encodeURIComponent(post.slug)}?cpage=${cpage}`
-        : await this.lastPage(request, post);
+        : await this.lastPage(request, reply, post);
     await this.pages.redirect(reply, `${target}#comment-${created.id}`);
   }
 
@@ -335,23 +332,24 @@ export class WebController {
    * The thread is a read model a moment behind the write: wait briefly (bounded) until the
    * new comment is in it, so the page the author lands on shows it.
    */
-  private async visible(request: FastifyRequest, postId: string, commentId: string): Promise<void> {
+  private async visible(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    postId: string,
+    commentId: string,
+  ): Promise<void> {
     const tokens = viewerTokens(request);
+    const viewerToken = tokens.length > 0 ? { viewerToken: tokens } : {};
     for (let attempt = 0; attempt < 20; attempt++) {
-      const found = await this.api.call(request, {
-        method: 'GET',
-        path: `/api/v1/comments/${encodeURIComponent(commentId)}`,
-        query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined },
+      const found = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
+        params: { id: commentId },
+        query: viewerToken,
       });
       const thread =
         found.status === 200
-          ? await this.api.call<ThreadPage>(request, {
-              method: 'GET',
-              path: `/api/v1/posts/${encodeURIComponent(postId)}/comments`,
-              query: {
-                viewerToken: tokens.length > 0 ? tokens.join(',') : undefined,
-                order: 'newest',
-              },
+          ? await this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
+              params: { id: postId },
+              query: { ...viewerToken, order: 'newest' },
             })
           : null;
       if (thread?.status === 200 && thread.body.items.some((item) => item.id === commentId)) return;
@@ -360,10 +358,13 @@ export class WebController {
   }
 
   /** A new top-level comment comes last (oldest first): the thread's last page. */
-  private async lastPage(request: FastifyRequest, post: PostView): Promise<string> {
-    const thread = await this.api.call<ThreadPage>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(post.id)}/comments`,
+  private async lastPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    post: PostView,
+  ): Promise<string> {
+    const thread = await this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
+      params: { id: post.id },
     });
     const base = `/posts/${encodeURIComponent(post.slug)}`;
     if (thread.status !== 200 || thread.body.order === 'newest' || thread.body.totals.pages <= 1)
@@ -393,10 +394,9 @@ export class WebController {
     const tokens = [
       ...new Set([...viewerTokens(request), ...(query.viewerToken ? [query.viewerToken] : [])]),
     ];
-    const comment = await this.api.call<ThreadItem>(request, {
-      method: 'GET',
-      path: `/api/v1/comments/${encodeURIComponent(id)}`,
-      query: { viewerToken: tokens.length > 0 ? tokens.join(',') : undefined },
+    const comment = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
+      params: { id },
+      query: tokens.length > 0 ? { viewerToken: tokens } : {},
     });
     if (comment.status !== 200) {
       await reply
@@ -405,9 +405,8 @@ export class WebController {
         .send('');
       return;
     }
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(comment.body.postId)}`,
+    const post = await this.api.read(request, reply, POST_ROUTES.routes.get, {
+      params: { idOrSlug: comment.body.postId },
     });
     const item: ThreadItem = {
       ...comment.body,
@@ -420,9 +419,8 @@ export class WebController {
     const mine = viewer !== null && item.author?.accountId === viewer.accountId;
     // Only the author's own comment needs the edit window: its Edit link.
     const thread = mine
-      ? await this.api.call<ThreadPage>(request, {
-          method: 'GET',
-          path: `/api/v1/posts/${encodeURIComponent(item.postId)}/comments`,
+      ? await this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
+          params: { id: item.postId },
         })
       : null;
     const editWindowMinutes = thread?.status === 200 ? thread.body.editWindowMinutes : 0;
@@ -455,9 +453,8 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.pages.signedInForm(request, reply, form, `/posts/${slug}`))) return;
-    const post = await this.api.call<PostView>(request, {
-      method: 'GET',
-      path: `/api/v1/posts/${encodeURIComponent(slug)}`,
+    const post = await this.api.read(request, reply, POST_ROUTES.routes.get, {
+      params: { idOrSlug: slug },
     });
     if (post.status === 200) {
       await this.api.call(request, {
