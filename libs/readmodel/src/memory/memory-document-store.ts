@@ -101,7 +101,8 @@ function combinations(perField: readonly (readonly Key[])[], cap = Infinity): st
  * the index: the documents whose fields hold a combination of values (arrays: each element).
  */
 class EqualityIndex {
-  private readonly entries = new Map<string, Set<string>>();
+  /** The ids of the documents under each key, in id order. */
+  private readonly entries = new Map<string, string[]>();
 
   constructor(readonly fields: readonly string[]) {}
 
@@ -119,22 +120,43 @@ class EqualityIndex {
   add(doc: Document): void {
     for (const key of this.keysOf(doc)) {
       let ids = this.entries.get(key);
-      if (!ids) this.entries.set(key, (ids = new Set()));
-      ids.add(doc._id);
+      if (!ids) this.entries.set(key, (ids = []));
+      // Ids mostly grow with time: a new one goes last without a search.
+      const last = ids.at(-1);
+      if (last === undefined || last < doc._id) ids.push(doc._id);
+      else {
+        const at = sortedIndex(ids, doc._id);
+        if (ids[at] !== doc._id) ids.splice(at, 0, doc._id);
+      }
     }
   }
 
   remove(doc: Document): void {
     for (const key of this.keysOf(doc)) {
       const ids = this.entries.get(key);
-      ids?.delete(doc._id);
-      if (ids?.size === 0) this.entries.delete(key);
+      if (!ids) continue;
+      const at = sortedIndex(ids, doc._id);
+      if (ids[at] === doc._id) ids.splice(at, 1);
+      if (ids.length === 0) this.entries.delete(key);
     }
   }
 
-  lookup(key: string): ReadonlySet<string> {
-    return this.entries.get(key) ?? new Set();
+  /** The ids under a key, in id order. */
+  lookup(key: string): readonly string[] {
+    return this.entries.get(key) ?? [];
   }
+}
+
+/** Where `id` is or would go in ids sorted in id order. */
+function sortedIndex(ids: readonly string[], id: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (ids[mid]! < id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 type Test = (doc: Record<string, unknown>) => boolean | undefined;
@@ -322,8 +344,8 @@ function applySimple(doc: Record<string, unknown>, update: Update): boolean {
 interface Candidates<T> {
   docs: Iterable<T>;
   exact: boolean;
-  /** The ids of `docs`, when an index gave them: counted and ordered without the documents. */
-  ids?: ReadonlySet<string>;
+  /** The ids of `docs` in id order, when an index gave them: counted and ordered without the documents. */
+  ids?: readonly string[];
   /** No index served the filter: every document of the collection. */
   scan?: boolean;
 }
@@ -331,36 +353,34 @@ interface Candidates<T> {
 /** More lookups than this in one `$in` combination and the index is not worth it. */
 const MAX_LOOKUPS = 256;
 
-/** The first `count` items in id order (`direction` -1: the last), without sorting them all. */
-function firstInIdOrder<X>(
-  items: Iterable<X>,
-  idOf: (item: X) => string,
+/** The first `count` documents in id order (`direction` -1: the last), without sorting them all. */
+function firstById<T extends Document>(
+  docs: Iterable<T>,
   direction: 1 | -1,
   count: number | undefined,
-): X[] {
-  const order = (a: X, b: X) => {
-    const [x, y] = [idOf(a), idOf(b)];
-    return direction * (x < y ? -1 : x > y ? 1 : 0);
-  };
-  if (count === undefined) return [...items].sort(order);
-  const best: X[] = [];
-  for (const item of items) {
-    if (best.length === count && order(item, best[count - 1]!) >= 0) continue;
+): T[] {
+  const order = (a: T, b: T) => direction * (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
+  if (count === undefined) return [...docs].sort(order);
+  const best: T[] = [];
+  for (const doc of docs) {
+    if (best.length === count && order(doc, best[count - 1]!) >= 0) continue;
     let low = 0;
     let high = best.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (order(best[mid]!, item) <= 0) low = mid + 1;
+      if (order(best[mid]!, doc) <= 0) low = mid + 1;
       else high = mid;
     }
-    best.splice(low, 0, item);
+    best.splice(low, 0, doc);
     if (best.length > count) best.pop();
   }
   return best;
 }
 
-const idOf = (doc: Document) => doc._id;
-const itself = (id: string) => id;
+/** The items last to first. */
+function* backwards<X>(items: readonly X[]): Generator<X> {
+  for (let i = items.length - 1; i >= 0; i--) yield items[i]!;
+}
 
 class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   private readonly docs = new Map<string, T>();
@@ -427,10 +447,16 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
     const upTo = options.limit ? skip + options.limit : undefined;
     let sorted: T[];
     if (sortKeys.length === 0) sorted = [...docs].slice(skip);
-    else if (byId && exact && ids && upTo !== undefined)
-      // The newest few of an index's entries (a writer's latest comment): chosen by id alone.
-      sorted = [...this.resolve(firstInIdOrder(ids, itself, byId, upTo))].slice(skip);
-    else if (byId) sorted = firstInIdOrder(docs, idOf, byId, upTo).slice(skip);
+    else if (byId && ids) {
+      // An index gave the candidates in id order: the first (or last) few that match, unsorted.
+      const inOrder = this.resolve(byId === 1 ? ids : backwards(ids));
+      sorted = [];
+      for (const doc of exact ? inOrder : this.tested(inOrder, filter)) {
+        if (upTo !== undefined && sorted.length === upTo) break;
+        sorted.push(doc);
+      }
+      sorted = sorted.slice(skip);
+    } else if (byId) sorted = firstById(docs, byId, upTo).slice(skip);
     else {
       let cursor = new Query({}).find<T>([...docs]).sort(options.sort!);
       if (skip) cursor = cursor.skip(skip);
@@ -450,7 +476,7 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   async count(filter: Filter): Promise<number> {
     const { exact, ids } = this.candidates(filter);
     // An index that serves every condition counts without the documents.
-    if (exact && ids) return ids.size;
+    if (exact && ids) return ids.length;
     return this.match(filter).length;
   }
 
@@ -515,13 +541,10 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
       const keys = combinations(values, MAX_LOOKUPS);
       if (!keys) continue;
       const index = this.index(fields);
-      let docIds: ReadonlySet<string>;
-      if (keys.length === 1) docIds = index.lookup(keys[0]!);
-      else {
-        const union = new Set<string>();
-        for (const key of keys) for (const docId of index.lookup(key)) union.add(docId);
-        docIds = union;
-      }
+      const docIds =
+        keys.length === 1
+          ? index.lookup(keys[0]!)
+          : [...new Set(keys.flatMap((key) => index.lookup(key)))].sort();
       return {
         docs: this.resolve(docIds),
         ids: docIds,
