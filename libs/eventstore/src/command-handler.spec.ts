@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@parley/contracts';
-import { handleCommand } from './command-handler';
+import { KeptStreamState, handleCommand } from './command-handler';
 import type { Decider } from './decider';
 import { EmbeddedEventStore } from './embedded/embedded-event-store';
 
@@ -41,5 +41,33 @@ describe('handleCommand', () => {
     const second = await handleCommand(store, likes, 's1', { withPrivateNote: false }, context);
     expect(second).toMatchObject({ ok: true, version: 3, projectedVersion: 3 });
     await store.close();
+  });
+});
+
+describe('a kept stream state', () => {
+  const context = { correlationId: 'c', causationId: null };
+
+  it("is the stream's latest state, read from the store only after the version it holds", async () => {
+    const store = await EmbeddedEventStore.open('/parley/test');
+    const asked: (number | undefined)[] = [];
+    const read = store.readStream.bind(store);
+    store.readStream = (streamId, after) => {
+      asked.push(after);
+      return read(streamId, after);
+    };
+    const kept = new KeptStreamState(store, likes, 's1');
+    expect(await kept.current()).toEqual({ state: 0, version: 0 });
+    await handleCommand(store, likes, 's1', { withPrivateNote: false }, context);
+    await handleCommand(store, likes, 's1', { withPrivateNote: true }, context);
+    expect(await kept.current()).toEqual({ state: 2, version: 3 });
+    expect(await kept.current()).toEqual({ state: 2, version: 3 });
+    await handleCommand(store, likes, 's1', { withPrivateNote: false }, context);
+    const [first, second] = await Promise.all([kept.current(), kept.current()]);
+    expect([first, second, await kept.current()]).toEqual([
+      { state: 3, version: 4 },
+      { state: 3, version: 4 },
+      { state: 3, version: 4 },
+    ]);
+    expect(asked.filter((after) => after !== undefined)).toEqual([0, 0, 3, 3, 3, 4]);
   });
 });

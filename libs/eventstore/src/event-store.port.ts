@@ -53,7 +53,11 @@ export class ConcurrencyError extends Error {
 export interface EventStore {
   /** `/parley/<service>`: the CloudEvents source of everything appended here. */
   readonly source: string;
-  readStream(streamId: string): Promise<StreamSlice>;
+  /**
+   * The stream's events in order and its version; with `after` (a version this stream had),
+   * only the events after it: a caller that keeps a stream's state reads only what is new.
+   */
+  readStream(streamId: string, after?: number): Promise<StreamSlice>;
   /** Appends after `expectedVersion` or rejects with ConcurrencyError. Appending no events is a no-op. */
   append(
     streamId: string,

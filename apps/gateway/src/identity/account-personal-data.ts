@@ -40,8 +40,8 @@ export function identityStore(store: EventStore, keys: PersonKeyStore): EventSto
   const opener = new LocalPersonalDataOpener(cipher);
   return {
     source: store.source,
-    async readStream(streamId) {
-      const slice = await store.readStream(streamId);
+    async readStream(streamId, after) {
+      const slice = await store.readStream(streamId, after);
       return {
         ...slice,
         events: await Promise.all(slice.events.map((e) => openAccountEvent(e, opener))),

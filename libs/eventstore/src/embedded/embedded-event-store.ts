@@ -55,11 +55,16 @@ export class EmbeddedEventStore implements EventStore, CopyableEventLog {
     return store;
   }
 
-  async readStream(streamId: string): Promise<StreamSlice> {
+  async readStream(streamId: string, after = 0): Promise<StreamSlice> {
     const commits = this.streams.get(streamId) ?? [];
+    // The new commits are the last ones: looked for from the end.
+    let first = commits.length;
+    while (first > 0 && commits[first - 1]!.lastVersion > after) first--;
     return {
       version: commits.at(-1)?.lastVersion ?? 0,
-      events: commits.flatMap((c) => c.events.map(reviveEnvelope)),
+      events: commits
+        .slice(first)
+        .flatMap((c) => c.events.filter((e) => e.streamVersion > after).map(reviveEnvelope)),
     };
   }
 

@@ -74,11 +74,17 @@ export class MongoEventStore implements EventStore, CopyableEventLog {
     await this.commits.createIndexes();
   }
 
-  async readStream(streamId: string): Promise<StreamSlice> {
-    const docs = await this.commits.find({ streamId }).sort({ version: 1 }).lean().exec();
-    const events = docs.flatMap((d) => d.events.map(reviveEnvelope));
+  async readStream(streamId: string, after = 0): Promise<StreamSlice> {
+    const docs = await this.commits
+      .find(after > 0 ? { streamId, lastVersion: { $gt: after } } : { streamId })
+      .sort({ version: 1 })
+      .lean()
+      .exec();
+    const events = docs.flatMap((d) =>
+      d.events.filter((e) => e.streamVersion > after).map(reviveEnvelope),
+    );
     const last = docs.at(-1);
-    return { version: last ? last.lastVersion : 0, events };
+    return { version: last ? last.lastVersion : after, events };
   }
 
   async append(

@@ -89,6 +89,21 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       expect((await store.readStream(uniqueStream('empty'))).version).toBe(0);
     });
 
+    it("reads only the events after a version the stream had, with the stream's version", async () => {
+      const stream = uniqueStream('after');
+      await store.append(stream, 0, [liked('p1', 'a'), liked('p1', 'b')], context);
+      await store.append(stream, 2, [liked('p1', 'c')], context);
+      await store.append(stream, 3, [liked('p1', 'd'), liked('p1', 'e')], context);
+      const after = async (version: number) => {
+        const slice = await store.readStream(stream, version);
+        return [slice.version, slice.events.map((e) => e.streamVersion)];
+      };
+      expect(await after(2)).toEqual([5, [3, 4, 5]]);
+      expect(await after(3)).toEqual([5, [4, 5]]);
+      expect(await after(5)).toEqual([5, []]);
+      expect(await after(0)).toEqual([5, [1, 2, 3, 4, 5]]);
+    });
+
     it('refuses an append at a stale version, or beyond the head, with a ConcurrencyError', async () => {
       const stream = uniqueStream('stale');
       await store.append(stream, 0, [liked('p', 'a')], context);
