@@ -1,6 +1,7 @@
 export * from './message';
 export * from './retry';
 export * from './kafka/kafka-message-bus';
+export * from './kafka/idle-request-queue';
 export * from './embedded/embedded-message-bus';
 export * from './errors';
 export * from './reliable-handler';

@@ -19,6 +19,7 @@ import type {
   TopicSpec,
 } from '../message';
 import { backoffMs, retryUntilStopped, sleep } from '../retry';
+import { quietIdleKafkaConnections } from './idle-request-queue';
 
 export interface KafkaBusOptions {
   /** Longest time a fetch waits for new data: low values keep end-to-end latency low. */
@@ -61,7 +62,9 @@ export class KafkaMessageBus implements MessageBus {
   constructor(
     private readonly kafka: Kafka,
     private readonly options: KafkaBusOptions,
-  ) {}
+  ) {
+    quietIdleKafkaConnections();
+  }
 
   publisher(): MessagePublisher {
     return {

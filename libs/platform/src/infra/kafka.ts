@@ -5,6 +5,7 @@ import {
   logLevel as KafkaLogLevel,
   type LogEntry,
 } from 'kafkajs';
+import { quietIdleKafkaConnections } from '@parley/messaging';
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../health/readiness.service';
 
@@ -45,6 +46,7 @@ export function createKafka(
   logger: Logger,
   overrides: Partial<KafkaConfig> = {},
 ): Kafka {
+  quietIdleKafkaConnections();
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
