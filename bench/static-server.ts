@@ -1,20 +1,31 @@
-// The baseline of the thread read: the Fastify that Parley's gateway runs on, answering a
-// static JSON body of a given size with nothing behind it. Prints `listening <url>`.
-import Fastify from 'fastify';
+// The ceiling of the thread read: a bare Node `http` server answering a static JSON body of a
+// given size, kept as bytes, with nothing behind it. Prints `listening <url>`.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 async function main(): Promise<void> {
   const bytes = Number(process.env.BENCH_BYTES ?? 1000);
   const item = { id: 'c-00000000', body: 'x'.repeat(200) };
   const items: (typeof item)[] = [];
   while (JSON.stringify(items).length < bytes) items.push(item);
-  const body = JSON.stringify({ items });
-  const app = Fastify({ logger: false });
-  app.get('/static.json', async (_request, reply) =>
-    reply.header('content-type', 'application/json; charset=utf-8').send(body),
-  );
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  process.stdout.write(`listening ${url}\n`);
-  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  const body = Buffer.from(JSON.stringify({ items }));
+  const server = createServer((request, response) => {
+    if (request.url !== '/static.json') {
+      response.writeHead(404).end();
+      return;
+    }
+    response
+      .writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': body.length,
+      })
+      .end(body);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`listening http://127.0.0.1:${port}\n`);
+  process.once('SIGTERM', () => process.exit(0));
 }
 
 main().catch((error: unknown) => {
