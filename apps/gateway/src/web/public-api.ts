@@ -83,36 +83,58 @@ export class PublicApi {
     // What every anonymous visitor reads alike is asked for again only if it changed.
     const shared = input.method === 'GET' && !token && input.headers === undefined;
     const slot = shared ? `${input.path}?${new URLSearchParams(query).toString()}` : '';
-    const kept = shared ? this.shared.get(slot, slot) : undefined;
-    const response = await fastify.inject({
-      method: input.method,
-      url: input.path,
-      query,
-      remoteAddress: request.ip,
-      headers: {
-        accept: 'application/json',
-        'x-correlation-id': String(request.id),
-        // The visitor's browser, not the in-process call, is who wrote what the page sends.
-        ...(request.headers['user-agent'] ? { 'user-agent': request.headers['user-agent'] } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(input.headers ?? {}),
-        ...(kept ? { 'if-none-match': kept.value.etag } : {}),
-      },
-      ...(input.body !== undefined ? { payload: JSON.stringify(input.body) } : {}),
+    return this.keptRead<T, ApiAnswer<T>['headers']>(slot, async (etag) => {
+      const response = await fastify.inject({
+        method: input.method,
+        url: input.path,
+        query,
+        remoteAddress: request.ip,
+        headers: {
+          accept: 'application/json',
+          'x-correlation-id': String(request.id),
+          // The visitor's browser, not the in-process call, is who wrote what the page sends.
+          ...(request.headers['user-agent'] ? { 'user-agent': request.headers['user-agent'] } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(input.headers ?? {}),
+          ...(etag ? { 'if-none-match': etag } : {}),
+        },
+        ...(input.body !== undefined ? { payload: JSON.stringify(input.body) } : {}),
+      });
+      const tag = response.headers.etag;
+      return {
+        status: response.statusCode,
+        text: response.body,
+        json: String(response.headers['content-type'] ?? '').includes('json'),
+        etag: typeof tag === 'string' ? tag : undefined,
+        headers: response.headers,
+      };
     });
-    if (kept && response.statusCode === 304)
-      return { status: 200, body: kept.value.body as T, headers: response.headers };
-    const text = response.body;
-    const json =
-      text && String(response.headers['content-type'] ?? '').includes('json')
-        ? (JSON.parse(text) as T)
-        : (undefined as T);
-    const etag = response.headers.etag;
-    if (shared && response.statusCode === 200 && typeof etag === 'string')
-      this.shared.set(slot, slot, { etag, body: json, size: text.length });
-    else if (shared) this.shared.delete(slot);
-    return { status: response.statusCode, body: json, headers: response.headers };
+  }
+
+  /**
+   * An answer kept parsed in `slot` ('' keeps nothing) by its ETag: asked for again with that
+   * tag, and parsed again only when it changed (a 304 gives back the kept body).
+   */
+  private async keptRead<T, H>(
+    slot: string,
+    ask: (etag: string | undefined) => Promise<{
+      status: number;
+      text: string;
+      json: boolean;
+      etag: string | undefined;
+      headers: H;
+    }>,
+  ): Promise<{ status: number; body: T; headers: H }> {
+    const kept = slot ? this.shared.get(slot, slot) : undefined;
+    const answer = await ask(kept?.value.etag);
+    if (kept && answer.status === 304)
+      return { status: 200, body: kept.value.body as T, headers: answer.headers };
+    const body = (answer.text && answer.json ? JSON.parse(answer.text) : undefined) as T;
+    if (slot && answer.status === 200 && answer.etag)
+      this.shared.set(slot, slot, { etag: answer.etag, body, size: answer.text.length });
+    else if (slot) this.shared.delete(slot);
+    return { status: answer.status, body, headers: answer.headers };
   }
 
   /**
@@ -147,19 +169,20 @@ export class PublicApi {
   /** A large answer: kept parsed for anonymous visitors by its tag, parsed again only when it changed. */
   private async readKept<T>(client: ServiceClient, asked: ServiceRequest): Promise<ApiAnswer<T>> {
     const slot = asked.actor === null ? JSON.stringify([asked.path, asked.query ?? {}]) : '';
-    const kept = slot ? this.shared.get(slot, slot) : undefined;
-    const relayed = await client.relay({
-      ...asked,
-      ...(kept ? { headers: { 'if-none-match': kept.value.etag } } : {}),
+    const answer = await this.keptRead<T, Headers>(slot, async (etag) => {
+      const relayed = await client.relay({
+        ...asked,
+        ...(etag ? { headers: { 'if-none-match': etag } } : {}),
+      });
+      return {
+        status: relayed.status,
+        text: relayed.body?.toString('utf8') ?? '',
+        json: true,
+        etag: relayed.headers.get('etag') ?? undefined,
+        headers: relayed.headers,
+      };
     });
-    if (kept && relayed.status === 304)
-      return answerOf({ ...relayed, status: 200, body: kept.value.body as T });
-    const text = relayed.body?.toString('utf8') ?? '';
-    const body = (text ? JSON.parse(text) : undefined) as T;
-    const etag = relayed.headers.get('etag');
-    if (slot && relayed.status === 200 && etag)
-      this.shared.set(slot, slot, { etag, body, size: text.length });
-    return answerOf({ ...relayed, body });
+    return answerOf(answer);
   }
 
   /** The logged-in visitor, refreshing an expired access token with the refresh cookie. */
