@@ -10,6 +10,7 @@ import type {
   ServiceErasure,
   ThreadItem,
   ThreadPage,
+  ThreadViewerState,
 } from '@parley/contracts';
 import {
   type HarnessMode,
@@ -212,6 +213,17 @@ export function commentsScenario(mode: HarnessMode): void {
         return response.status === 200 && ready(response.body) ? response.body : undefined;
       }, wait);
     }
+
+    /** What the thread shows `as` alone: their likes and how many of their comments are held. */
+    const mine = async (postId: string, query = '', as: Actor | null = null) =>
+      (
+        await service.request<ThreadViewerState>(
+          'GET',
+          `/v1/posts/${postId}/comments/mine${query}`,
+          undefined,
+          as,
+        )
+      ).body;
 
     const ids = (page: ThreadPage) => page.items.map((item) => item.id);
     const item = (page: ThreadPage, id: string) => page.items.find((i) => i.id === id);
@@ -608,6 +620,12 @@ export function commentsScenario(mode: HarnessMode): void {
         status: 'pending',
         message: 'Your comment is awaiting moderation',
       });
+      expect(await mine(postId, `?viewerToken=${held.viewerToken}`)).toEqual({
+        postId,
+        liked: [],
+        held: 1,
+      });
+      expect(await mine(postId)).toEqual({ postId, liked: [], held: 0 });
       expect((await thread(postId, '?view=moderation', bea)).status).toBe(403);
       const forModerators = (await thread(postId, '?view=moderation', mo)).body;
       expect(item(forModerators, held.id)).toMatchObject({
@@ -745,6 +763,9 @@ export function commentsScenario(mode: HarnessMode): void {
         const forBea = await threadWhen(postId, (p) => p.items.length === 1, '', bea);
         expect(forBea.items[0]).toMatchObject({ id: held.id, status: 'pending' });
         expect((await thread(postId, '', cy)).body.items).toEqual([]);
+        expect([(await mine(postId, '', bea)).held, (await mine(postId, '', cy)).held]).toEqual([
+          1, 0,
+        ]);
         const queue = await service.request<ModerationQueuePage>(
           'GET',
           `/v1/moderation/queue?postId=${postId}`,
@@ -846,6 +867,15 @@ export function commentsScenario(mode: HarnessMode): void {
         ).toBe(200);
       const liked = await threadWhen(postId, (p) => item(p, a.id)?.likeCount === 2, '', cy);
       expect(item(liked, a.id)?.likedByViewer).toBe(true);
+      expect(await mine(postId, '', cy)).toEqual({ postId, liked: [a.id], held: 0 });
+      // With nothing of theirs held, a reader's page is everyone's page with their likes marked.
+      const everyone = (await thread(postId)).body;
+      for (const liker of [cy, dee])
+        expect((await thread(postId, '', liker)).body).toEqual({
+          ...everyone,
+          items: everyone.items.map((i) => ({ ...i, likedByViewer: i.id === a.id })),
+        });
+      expect((await thread(postId, '', bea)).body).toEqual(everyone);
       await service.request('DELETE', `/v1/comments/${a.id}/like`, undefined, cy);
       await threadWhen(postId, (p) => item(p, a.id)?.likeCount === 1);
 

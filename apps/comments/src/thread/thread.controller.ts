@@ -8,6 +8,7 @@ import {
   type ThreadItem,
   type ThreadPage,
   type ThreadQuery,
+  type ThreadViewerState,
   threadQuerySchema,
 } from '@parley/contracts';
 import { CurrentActor } from '@parley/platform';
@@ -37,7 +38,16 @@ export class ThreadController {
       return undefined;
     }
     void reply.header('content-type', 'application/json; charset=utf-8');
-    return answer.value;
+    return answer.value.bytes;
+  }
+
+  @Get('posts/:postId/comments/mine')
+  async mine(
+    @CurrentActor() actor: Actor | null,
+    @Param('postId', { schema: commentPostIdParamSchema }) postId: string,
+    @Query({ schema: commentQuerySchema }) query: CommentQuery,
+  ): Promise<ThreadViewerState> {
+    return this.threads.viewerState(postId, query, actor);
   }
 
   @Get('comments/:commentId')

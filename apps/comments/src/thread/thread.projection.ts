@@ -384,7 +384,12 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       { keys: { postId: 1, listed: 1, _id: 1 } },
       { keys: { postId: 1, listedForModeration: 1, _id: 1 } },
     ],
-    [C.likes]: [{ keys: { commentId: 1, liked: 1 } }, { keys: { accountId: 1, commentId: 1 } }],
+    [C.likes]: [
+      { keys: { commentId: 1, liked: 1 } },
+      { keys: { accountId: 1, commentId: 1 } },
+      // What a reader likes on one post, beside the thread everyone reads.
+      { keys: { accountId: 1, postId: 1, liked: 1 } },
+    ],
     [C.likeCounts]: [],
     [C.authors]: [],
     [C.clients]: [],

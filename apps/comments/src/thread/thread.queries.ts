@@ -141,20 +141,16 @@ export class ThreadQueries {
     const listed: Record<string, unknown> =
       viewer.view === 'moderation' ? { listedForModeration: true } : { listed: true };
     // A reader's own held top-level comments start threads only they see.
+    const own = ownComments(viewer);
     const ownHeldRoots =
-      viewer.view === 'public' && (viewer.authorKey || viewer.viewerTokenHashes.length > 0)
+      viewer.view === 'public' && own
         ? (
             await this.comments.find({
               postId,
               parentId: null,
               status: 'pending',
               deleted: false,
-              $or: [
-                ...(viewer.authorKey ? [{ authorKey: viewer.authorKey }] : []),
-                ...(viewer.viewerTokenHashes.length > 0
-                  ? [{ viewerTokenHash: { $in: viewer.viewerTokenHashes } }]
-                  : []),
-              ],
+              $or: own,
             })
           ).map((doc) => doc._id)
         : [];
@@ -201,6 +197,31 @@ export class ThreadQueries {
       items: ordered.map(({ shown, number }) => toThreadItem(shown, number, viewer, decorate)),
       totals,
     };
+  }
+
+  /**
+   * What a post's public thread shows the viewer alone: the comments their account likes there,
+   * and how many of their own comments there are held. Two indexed queries, none for a stranger.
+   */
+  async viewerState(
+    postId: string,
+    viewer: ThreadViewer,
+    accountId: string | null,
+  ): Promise<{ liked: string[]; held: number }> {
+    const own = ownComments(viewer);
+    const [likes, held] = await Promise.all([
+      accountId
+        ? this.collection<CommentLikeDocument>(C.likes).find(
+            { accountId, postId, liked: true },
+            { sort: { commentId: 1 } },
+          )
+        : Promise.resolve([]),
+      own
+        ? // Deleted ones too: a held comment deleted under approved replies still shows them to its writer.
+          this.comments.count({ postId, status: 'pending', $or: own })
+        : Promise.resolve(0),
+    ]);
+    return { liked: likes.map((like) => like.commentId), held };
   }
 
   /**
@@ -511,6 +532,17 @@ export class ThreadQueries {
       names: new Map(names.map((n) => [n._id, n.displayName])),
     };
   }
+}
+
+/** What makes a comment the viewer's own, as a filter's `$or`; null for a stranger. */
+function ownComments(viewer: ThreadViewer): Record<string, unknown>[] | null {
+  const own = [
+    ...(viewer.authorKey ? [{ authorKey: viewer.authorKey }] : []),
+    ...(viewer.viewerTokenHashes.length > 0
+      ? [{ viewerTokenHash: { $in: [...viewer.viewerTokenHashes] } }]
+      : []),
+  ];
+  return own.length > 0 ? own : null;
 }
 
 function wordpressIdOfDoc(doc: ThreadCommentDocument): number {

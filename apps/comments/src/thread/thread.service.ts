@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Actor, CommentQuery, ThreadItem, ThreadPage, ThreadQuery } from '@parley/contracts';
+import type {
+  Actor,
+  CommentQuery,
+  ThreadItem,
+  ThreadPage,
+  ThreadQuery,
+  ThreadViewerState,
+} from '@parley/contracts';
 import { domainError } from '@parley/eventstore';
 import { CLOCK, type Clock, requireActor } from '@parley/platform';
 import { type KeptAnswer, KeptAnswers } from '@parley/readmodel';
@@ -19,6 +26,22 @@ import type { ThreadViewer } from './thread-tree';
  */
 export function atMostDepth<T extends { depth: number }>(item: T, threadDepth: number): T {
   return item.depth > threadDepth ? { ...item, depth: threadDepth } : item;
+}
+
+/** An anonymous page served as this reader's: the same, with the comments they like marked. */
+function withLikes(page: ThreadPage, liked: readonly string[]): ThreadPage {
+  if (liked.length === 0) return page;
+  const likes = new Set(liked);
+  return {
+    ...page,
+    items: page.items.map((item) => (likes.has(item.id) ? { ...item, likedByViewer: true } : item)),
+  };
+}
+
+/** A thread page kept for anonymous readers: its JSON to send, and the page to mark likes on. */
+interface SharedPage {
+  bytes: Buffer;
+  page: ThreadPage;
 }
 
 function viewerOf(
@@ -43,8 +66,12 @@ export class ThreadService {
     private readonly queries: ThreadQueries,
   ) {}
 
-  /** Serialized anonymous thread pages, up to 32 MiB of them. */
-  private readonly kept = new KeptAnswers<Buffer>(32 * 1024 * 1024, (json) => json.length);
+  /** Anonymous thread pages, serialized and parsed, up to 32 MiB of them. */
+  private readonly kept = new KeptAnswers<SharedPage>(
+    32 * 1024 * 1024,
+    // The parsed page beside its bytes takes about twice their size again.
+    (shared) => shared.bytes.length * 3,
+  );
 
   /** Whether this read is the same for every anonymous reader, so its answer may be kept. */
   static shared(query: ThreadQuery, actor: Actor | null): boolean {
@@ -52,12 +79,12 @@ export class ThreadService {
   }
 
   /**
-   * The serialized thread page an anonymous reader gets, with its ETag. The answer is kept
-   * per post and page and served again while the thread's version, the settings it shows and
-   * whether comments are open are unchanged; the version is read from the store on every call,
-   * so no replica serves a page older than a write it answered.
+   * The thread page an anonymous reader gets, with its ETag. The answer is kept per post and
+   * page and served again while the thread's version, the settings it shows and whether
+   * comments are open are unchanged; the version is read from the store on every call, so no
+   * replica serves a page older than a write it answered.
    */
-  async sharedThread(postId: string, query: ThreadQuery): Promise<KeptAnswer<Buffer>> {
+  async sharedThread(postId: string, query: ThreadQuery): Promise<KeptAnswer<SharedPage>> {
     const now = this.clock();
     // Read before the page: a change landing meanwhile moves it on and the next read remakes the page.
     const [version, post, settings] = await Promise.all([
@@ -65,7 +92,17 @@ export class ThreadService {
       this.posts.find(postId, now),
       this.settings.current(),
     ]);
-    const shown = this.readable(post, query, null);
+    return this.keptPage(this.readable(post, query.view, null), settings, version, query);
+  }
+
+  /** The anonymous page of a post at a thread version, made once from the post and settings read with it. */
+  private async keptPage(
+    post: PostFacts,
+    settings: CommentSettings,
+    version: string,
+    query: ThreadQuery,
+  ): Promise<KeptAnswer<SharedPage>> {
+    const postId = post.postId;
     const order = query.order ?? settings.defaultOrder;
     const key = [
       postId,
@@ -75,35 +112,77 @@ export class ThreadService {
       settings.commentsPerPage,
       settings.threadDepth,
       settings.editWindowMinutes,
-      refusalOf(post, now) === null,
+      refusalOf(post, this.clock()) === null,
     ].join('|');
     const slot = `${postId}|${query.page}|${order}`;
     const kept = this.kept.get(slot, key);
     if (kept) return kept;
-    // The post and settings just read make the page: they are the ones its key names.
-    const page = await this.page(shown, settings, { ...query, order }, null);
-    // Kept as bytes: sent as they are, with no size to measure and no text to encode per request.
-    return this.kept.set(slot, key, Buffer.from(JSON.stringify(page)));
+    const page = await this.page(post, settings, { page: query.page, view: 'public', order }, null);
+    // Kept as bytes too: sent as they are, with no size to measure and no text to encode per request.
+    return this.kept.set(slot, key, { page, bytes: Buffer.from(JSON.stringify(page)) });
   }
 
-  private readable(post: PostFacts | null, query: ThreadQuery, actor: Actor | null): PostFacts {
+  private readable(
+    post: PostFacts | null,
+    view: ThreadQuery['view'],
+    actor: Actor | null,
+  ): PostFacts {
     const notFound = () => commentsProblem(domainError('PostNotFound', 'There is no such post'));
     if (!post || post.deleted) throw notFound();
     const moderator = actor !== null && mayModerate(actor, post.authorId);
     if (post.status !== 'published' && !moderator) throw notFound();
-    if (query.view === 'moderation' && !mayModerate(requireActor(actor), post.authorId))
+    if (view === 'moderation' && !mayModerate(requireActor(actor), post.authorId))
       throw commentsProblem(
         domainError('NotAllowed', 'Only moderators and the post’s author see held comments'),
       );
     return post;
   }
 
+  /**
+   * The thread as this reader sees it. A reader with none of their own comments held sees the
+   * page every anonymous reader gets with their likes marked: the kept page, not one made again.
+   */
   async thread(postId: string, query: ThreadQuery, actor: Actor | null): Promise<ThreadPage> {
-    const [post, settings] = await Promise.all([
-      this.posts.find(postId, this.clock()),
+    const now = this.clock();
+    const personal = query.view === 'public';
+    const [post, settings, version, mine] = await Promise.all([
+      this.posts.find(postId, now),
       this.settings.current(),
+      personal ? this.queries.threadVersion(postId) : null,
+      personal ? this.viewerMarks(postId, query.viewerToken, actor) : null,
     ]);
-    return this.page(this.readable(post, query, actor), settings, query, actor);
+    const shown = this.readable(post, query.view, actor);
+    if (version !== null && mine?.held === 0) {
+      const kept = await this.keptPage(shown, settings, version, query);
+      return withLikes(kept.value.page, mine.liked);
+    }
+    return this.page(shown, settings, query, actor);
+  }
+
+  /** What the thread of a post shows this reader alone: their likes, their held comments. */
+  async viewerState(
+    postId: string,
+    query: CommentQuery,
+    actor: Actor | null,
+  ): Promise<ThreadViewerState> {
+    const [post, mine] = await Promise.all([
+      this.posts.find(postId, this.clock()),
+      this.viewerMarks(postId, query.viewerToken, actor),
+    ]);
+    this.readable(post, 'public', actor);
+    return { postId, ...mine };
+  }
+
+  private viewerMarks(
+    postId: string,
+    tokens: readonly string[] | undefined,
+    actor: Actor | null,
+  ): Promise<Omit<ThreadViewerState, 'postId'>> {
+    return this.queries.viewerState(
+      postId,
+      viewerOf(actor, 'public', tokens),
+      actor?.accountId ?? null,
+    );
   }
 
   private async page(

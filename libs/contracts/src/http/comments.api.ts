@@ -238,6 +238,19 @@ export const postCommentResponseSchema = z.object({
 });
 export type PostCommentResponse = z.infer<typeof postCommentResponseSchema>;
 
+/**
+ * What a post's thread shows only to the one asking: the comments they like, and how many of
+ * their own comments are held (shown to them alone, in place).
+ */
+export const threadViewerStateSchema = z.object({
+  postId: z.string(),
+  /** Ids of the post's comments the asking account likes (none for a guest). */
+  liked: z.array(z.string()),
+  /** Their own comments on the post awaiting moderation, by account or by the viewer tokens given. */
+  held: z.number().int().min(0),
+});
+export type ThreadViewerState = z.infer<typeof threadViewerStateSchema>;
+
 export const commentLikeStateSchema = z.object({ commentId: z.string(), liked: z.boolean() });
 export type CommentLikeState = z.infer<typeof commentLikeStateSchema>;
 

@@ -16,6 +16,7 @@ import {
   threadItemSchema,
   threadPageSchema,
   threadQuerySchema,
+  threadViewerStateSchema,
 } from './comments.api';
 import { ANYONE, ANY_ACCOUNT, routeTable, withRole } from './routes';
 
@@ -36,6 +37,23 @@ export const COMMENT_ROUTES = routeTable('Comments', {
       'The thread of a post in display order: top-level numbering, nesting to the blog depth, reply and like counts, paginated by top-level thread. ' +
       'view=moderation (moderators and the post author) includes held and spam comments; a guest sees their own held comment with viewerToken.',
     passedUnparsed: true,
+  },
+  mine: {
+    method: 'GET',
+    path: '/api/v1/posts/:id/comments/mine',
+    service: 'comments',
+    params: { id: commentPostIdParamSchema },
+    query: commentQuerySchema,
+    answer: {
+      status: 200,
+      schema: threadViewerStateSchema,
+      description: 'What the thread shows the caller alone',
+    },
+    problems: [404],
+    access: ANYONE,
+    summary:
+      'What the thread of a post shows only to the caller: the comments they like, and how many of their own comments are held there (a guest by viewerToken). ' +
+      'With none held, the thread everyone reads with these likes marked is the thread the caller sees.',
   },
   post: {
     method: 'POST',
