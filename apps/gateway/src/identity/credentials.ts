@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, webcrypto } from 'node:crypto';
 import argon2 from 'argon2';
 import type { ErasureMode, Role } from '@parley/contracts';
 import { type JWTPayload, SignJWT, jwtVerify } from 'jose';
@@ -58,15 +58,32 @@ export interface AccessClaims {
   sessionId?: string | undefined;
 }
 
+/** How many checked access tokens are remembered (the oldest leave first). */
+const CHECKED_ACCESS_TOKENS = 10_000;
+
 /** Short-lived access tokens and single-purpose tokens (address verification, password reset), signed HS256. */
 export class TokenSigner {
   private readonly key: Uint8Array;
+  /** The key as the signing library takes it, made once: not imported again for every token. */
+  private readonly hmacKey: Promise<webcrypto.CryptoKey>;
+  /**
+   * Access tokens whose signature was checked, with their claims and expiry: the same token
+   * (every request of a visitor's session) is not checked again until it expires.
+   */
+  private readonly checkedAccess = new Map<string, { claims: AccessClaims; exp: number }>();
 
   constructor(
     secret: string,
     private readonly accessTtlSeconds: number,
   ) {
     this.key = new TextEncoder().encode(secret);
+    this.hmacKey = webcrypto.subtle.importKey(
+      'raw',
+      this.key,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
   }
 
   get accessTokenTtl(): number {
@@ -104,14 +121,23 @@ export class TokenSigner {
 
   /** The account of a valid access token, or null. */
   async verifyAccess(token: string, now: Date): Promise<AccessClaims | null> {
+    // Once its signature holds, a token stays valid until it expires (no not-before is set).
+    const checked = this.checkedAccess.get(token);
+    if (checked) return checked.exp > seconds(now) ? checked.claims : null;
     const payload = await this.verify(token, 'access', now);
     if (!payload) return null;
-    return {
+    const claims = {
       accountId: payload.sub,
       displayName: typeof payload.name === 'string' ? payload.name : '',
       roles: Array.isArray(payload.roles) ? (payload.roles as Role[]) : [],
       sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
     };
+    if (typeof payload.exp === 'number' && payload.nbf === undefined) {
+      if (this.checkedAccess.size >= CHECKED_ACCESS_TOKENS)
+        this.checkedAccess.delete(this.checkedAccess.keys().next().value!);
+      this.checkedAccess.set(token, { claims, exp: payload.exp });
+    }
+    return claims;
   }
 
   /** A password reset link's token: the account and the reset it was mailed for, until it expires. */
@@ -176,7 +202,7 @@ export class TokenSigner {
     return { email: payload.sub, mode: payload.mode };
   }
 
-  private sign(
+  private async sign(
     use: TokenUse,
     subject: string,
     claims: JWTPayload,
@@ -189,7 +215,7 @@ export class TokenSigner {
       .setIssuer('parley')
       .setIssuedAt(seconds(now))
       .setExpirationTime(expiresAtSeconds)
-      .sign(this.key);
+      .sign(await this.hmacKey);
   }
 
   /** The claims of a token signed here for `use` and still valid at `now`, or null. */
@@ -199,7 +225,7 @@ export class TokenSigner {
     now: Date,
   ): Promise<(JWTPayload & { sub: string }) | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.hmacKey, {
         issuer: 'parley',
         currentDate: now,
         algorithms: ['HS256'],

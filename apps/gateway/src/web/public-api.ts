@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
-  type AccountView,
   NOTIFICATION_ROUTES,
   type Actor,
   type RouteAnswerBody,
@@ -148,9 +147,11 @@ export class PublicApi {
     reply: FastifyReply,
     route: R,
     input: RouteRequest<R>,
+    /** Read as anyone reads it (no account, no viewer token): the answer every visitor shares. */
+    options: { asAnyone?: boolean } = {},
   ): Promise<ApiAnswer<RouteAnswerBody<R>>> {
     if (route.service === 'gateway') throw new Error(`${route.path} is the gateway's own route`);
-    const actor = await this.viewer(request, reply);
+    const actor = options.asAnyone ? null : await this.viewer(request, reply);
     try {
       const asked = serviceRead(route, input, actor);
       const client = this.services[route.service];
@@ -224,13 +225,14 @@ export class PublicApi {
   async pageViewer(request: FastifyRequest, reply: FastifyReply): Promise<Viewer | null> {
     const actor = await this.viewer(request, reply);
     if (!actor) return null;
+    // The account from the gateway's own identity, asked directly: it is the visitor's own.
     const [me, inbox] = await Promise.all([
-      this.call<AccountView>(request, { method: 'GET', path: '/api/v1/me' }),
+      this.identity.me(actor.accountId),
       this.read(request, reply, NOTIFICATION_ROUTES.routes.inbox, { query: { limit: 1 } }),
     ]);
     return {
       actor,
-      ...(me.status === 200 ? { emailVerified: me.body.emailVerified } : {}),
+      ...(me.ok ? { emailVerified: me.value.emailVerified } : {}),
       ...(inbox.status === 200 ? { unread: inbox.body.unreadCount } : {}),
     };
   }

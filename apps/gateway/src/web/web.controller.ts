@@ -49,6 +49,8 @@ const ASSET_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
 };
 
+/** A visitor who likes no comment. */
+const NO_LIKES: ReadonlySet<string> = new Set();
 const text = z.string().max(100_000).optional();
 const idParam = z.string().min(1).max(100);
 const slugParam = z.string().min(1).max(200);
@@ -187,21 +189,15 @@ export class WebController {
     if (post.body.slug !== slug && post.body.status === 'published')
       return this.pages.redirect(reply, `/posts/${encodeURIComponent(post.body.slug)}`, 301);
     const moderator = canOnOwn(viewer, post.body.author.id, 'moderate');
-    const tokens = viewerTokens(request);
-    const page = Number(query.cpage);
     // The thread and the viewer's like depend on the post only: asked for together.
     const onPost = { params: { id: post.body.id } };
-    const [thread, likeState] = await Promise.all([
-      this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
-        ...onPost,
-        query: {
-          ...(Number.isInteger(page) && page > 0 ? { page } : {}),
-          ...(query.corder === 'newest' || query.corder === 'oldest'
-            ? { order: query.corder }
-            : {}),
-          ...(moderator && query.view === 'moderation' ? { view: 'moderation' as const } : {}),
-          ...(tokens.length > 0 ? { viewerToken: tokens } : {}),
-        },
+    const [{ thread, likes }, likeState] = await Promise.all([
+      this.readThread(request, reply, post.body.id, {
+        ...(Number.isInteger(Number(query.cpage)) && Number(query.cpage) > 0
+          ? { page: Number(query.cpage) }
+          : {}),
+        ...(query.corder === 'newest' || query.corder === 'oldest' ? { order: query.corder } : {}),
+        ...(moderator && query.view === 'moderation' ? { view: 'moderation' as const } : {}),
       }),
       viewer ? this.api.read(request, reply, POST_ROUTES.routes.likeState, onPost) : null,
     ]);
@@ -225,7 +221,6 @@ export class WebController {
       : undefined;
     const liked = likeState?.status === 200 && likeState.body.liked;
     const threadTag = thread.status === 200 ? thread.headers.etag : undefined;
-    const shared = !viewer && threadPage.view === 'public' && typeof threadTag === 'string';
     const main = postPage({
       post: post.body,
       thread: threadPage,
@@ -238,10 +233,10 @@ export class WebController {
       editing: query.edit ?? null,
       now: this.clock(),
       bodyHtml: this.renderings.postBody(post.body),
-      ...(shared
+      ...(likes && typeof threadTag === 'string'
         ? {
             renderThread: (items: ThreadItem[], ctx: CommentRenderContext) =>
-              this.renderings.anonymousThread(threadTag, items, ctx),
+              this.renderings.thread(threadTag, items, ctx, likes),
           }
         : {}),
     });
@@ -263,6 +258,51 @@ export class WebController {
         ...(viewer ? { 'logged-in': 'true' } : {}),
       },
     });
+  }
+
+  /**
+   * A page of a post's thread as the visitor sees it. The public thread is the same for every
+   * reader with none of their own comments held, but for the comments they like: it is read as
+   * anyone reads it (kept by its tag, its markup too) with what it shows them alone, and read
+   * as theirs only when they have a held comment. `likes` is set when the answer is the shared
+   * one, with the comments the visitor likes.
+   */
+  private async readThread(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    postId: string,
+    query: { page?: number; order?: 'oldest' | 'newest'; view?: 'moderation' },
+  ) {
+    const tokens = viewerTokens(request);
+    const onPost = { params: { id: postId } };
+    const theirs = () =>
+      this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
+        ...onPost,
+        query: { ...query, ...(tokens.length > 0 ? { viewerToken: tokens } : {}) },
+      });
+    if (query.view === 'moderation') return { thread: await theirs(), likes: null };
+    const personal = tokens.length > 0 || (await this.api.viewer(request, reply)) !== null;
+    const [everyone, mine] = await Promise.all([
+      this.api.read(
+        request,
+        reply,
+        COMMENT_ROUTES.routes.thread,
+        { ...onPost, query },
+        {
+          asAnyone: true,
+        },
+      ),
+      personal
+        ? this.api.read(request, reply, COMMENT_ROUTES.routes.mine, {
+            ...onPost,
+            query: tokens.length > 0 ? { viewerToken: tokens } : {},
+          })
+        : null,
+    ]);
+    if (!mine) return { thread: everyone, likes: NO_LIKES };
+    if (everyone.status === 200 && mine.status === 200 && mine.body.held === 0)
+      return { thread: everyone, likes: new Set(mine.body.liked) };
+    return { thread: await theirs(), likes: null };
   }
 
   @Post('posts/:slug/comments')

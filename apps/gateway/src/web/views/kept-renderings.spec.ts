@@ -45,8 +45,8 @@ describe('renderings kept for anonymous visitors', () => {
   it('gives each visitor the markup of the thread with their own CSRF token', () => {
     const kept = new KeptRenderings();
     const items = [item('c1'), item('c2', { parentId: 'c1', depth: 2, number: null })];
-    const first = sent(kept.anonymousThread('"v1"', items, anonymous('token-of-ann-000000000')));
-    const second = sent(kept.anonymousThread('"v1"', items, anonymous('token-of-bob-000000000')));
+    const first = sent(kept.thread('"v1"', items, anonymous('token-of-ann-000000000')));
+    const second = sent(kept.thread('"v1"', items, anonymous('token-of-bob-000000000')));
     expect(first).toBe(
       `<main>${threadList(items, anonymous('token-of-ann-000000000')).value}</main>`,
     );
@@ -56,10 +56,62 @@ describe('renderings kept for anonymous visitors', () => {
     expect(second).not.toContain('token-of-ann');
   });
 
+  it("gives a signed-in reader the thread with their own comments' actions and their likes, from kept markup", () => {
+    const kept = new KeptRenderings();
+    const items = [
+      item('c1', {
+        author: { kind: 'account', accountId: 'ann', name: 'Ann', url: null, avatarSeed: 's' },
+      }),
+      item('c2', { parentId: 'c1', depth: 2, number: null, likeCount: 2 }),
+      item('c3', {
+        parentId: 'c2',
+        depth: 3,
+        number: null,
+        postedAt: '2026-11-24T12:30:00.000Z',
+        author: { kind: 'account', accountId: 'ann', name: 'Ann', url: null, avatarSeed: 's' },
+      }),
+      item('c4', {
+        deleted: true,
+        author: null,
+        body: '',
+        html: '',
+        message: 'This comment was deleted',
+      }),
+      item('c5', { parentId: 'c4', depth: 2, number: null }),
+    ];
+    const ann = (csrf: string, editing: string | null = null): CommentRenderContext => ({
+      ...anonymous(csrf),
+      viewerAccountId: 'ann',
+      // c3 is within the edit window, c1 is not.
+      editableAfter: '2026-11-24T12:15:00.000Z',
+      editing,
+    });
+    const likedBy = (ids: string[]) =>
+      items.map((i) => (ids.includes(i.id) ? { ...i, likedByViewer: true } : i));
+    // Asked in turn by strangers and by Ann, liking more, then editing: each time as rendered afresh.
+    const asks: [CommentRenderContext, string[]][] = [
+      [anonymous('token-of-guest-0000000'), []],
+      [ann('token-of-ann-000000000'), ['c2']],
+      [ann('token-of-ann-111111111'), ['c2', 'c3']],
+      [anonymous('token-of-guest-1111111'), []],
+      [ann('token-of-ann-222222222', 'c3'), ['c2']],
+      [ann('token-of-ann-333333333'), ['c2']],
+    ];
+    for (const [ctx, liked] of asks)
+      expect(sent(kept.thread('"v1"', items, ctx, new Set(liked)))).toBe(
+        `<main>${threadList(likedBy(liked), ctx).value}</main>`,
+      );
+    const editing = sent(kept.thread('"v1"', items, ann('t'.repeat(24), 'c3'), new Set()));
+    expect(editing).toContain('Edit your comment');
+    expect(sent(kept.thread('"v1"', items, ann('t'.repeat(24)), new Set()))).not.toContain(
+      'Edit your comment',
+    );
+  });
+
   it('renders the thread again when its answer has a new tag', () => {
     const kept = new KeptRenderings();
-    kept.anonymousThread('"v1"', [item('c1')], anonymous('t'.repeat(24)));
-    const next = kept.anonymousThread('"v2"', [item('c1'), item('c9')], anonymous('t'.repeat(24)));
+    kept.thread('"v1"', [item('c1')], anonymous('t'.repeat(24)));
+    const next = kept.thread('"v2"', [item('c1'), item('c9')], anonymous('t'.repeat(24)));
     expect(sent(next)).toContain('Comment c9');
   });
 

@@ -76,12 +76,17 @@ function author(item: ThreadItem): SafeHtml {
     /><span class="author">${name}</span>`;
 }
 
-/** One comment, without its replies: the same markup for the page and for in-place updates. */
-export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): SafeHtml {
+/** What the one looking may do with a comment: theirs to delete, to edit, being edited. */
+export function commentActions(item: ThreadItem, ctx: CommentRenderContext) {
   const mine = ctx.viewerAccountId !== null && item.author?.accountId === ctx.viewerAccountId;
   const editable =
     mine && !item.deleted && ctx.editableAfter !== null && item.postedAt > ctx.editableAfter;
-  const editing = editable && ctx.editing === item.id;
+  return { mine, editable, editing: editable && ctx.editing === item.id };
+}
+
+/** One comment, without its replies: the same markup for the page and for in-place updates. */
+export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): SafeHtml {
+  const { mine, editable, editing } = commentActions(item, ctx);
   const replyHref = `/posts/${encodeURIComponent(ctx.slug)}?replyTo=${encodeURIComponent(item.id)}${ctx.page > 1 ? `&cpage=${ctx.page}` : ''}#respond`;
   // An imported comment answers its old blog's anchor too (`#comment-123`), kept across redirects.
   const oldAnchor = item.imported && /^\d+$/.test(item.imported.id) ? item.imported.id : null;
@@ -133,10 +138,13 @@ export function commentArticle(item: ThreadItem, ctx: CommentRenderContext): Saf
 }
 
 /**
- * The thread as nested lists. Items come in display order (depth first) with their depth,
- * so each depth change opens or closes one list of replies.
+ * The markup around the comments of a thread as nested lists: before each item's article (the
+ * end of the item before and the opening of its own list item), then the end of the lists.
+ * Items come in display order (depth first) with their depth, so each depth change opens or
+ * closes one list of replies.
  */
-export function threadList(items: readonly ThreadItem[], ctx: CommentRenderContext): SafeHtml {
+export function threadFrames(items: readonly ThreadItem[]): string[] {
+  const frames: string[] = [];
   let out = '<ol class="comment-list">';
   let depth = 1;
   let open = false;
@@ -156,12 +164,23 @@ export function threadList(items: readonly ThreadItem[], ctx: CommentRenderConte
     out +=
       html`<li id="comment-${item.id}" class="${classes}" data-comment-id="${item.id}" data-depth="${d}">`
         .value;
-    out += commentArticle(item, ctx).value;
+    frames.push(out);
+    out = '';
     open = true;
   }
   if (open) out += '</li>' + '</ol></li>'.repeat(depth - 1);
-  out += '</ol>';
-  return trusted(out);
+  frames.push(`${out}</ol>`);
+  return frames;
+}
+
+/** The thread as nested lists, each comment in its list item. */
+export function threadList(items: readonly ThreadItem[], ctx: CommentRenderContext): SafeHtml {
+  const frames = threadFrames(items);
+  let out = '';
+  items.forEach((item, i) => {
+    out += frames[i]! + commentArticle(item, ctx).value;
+  });
+  return trusted(out + frames[items.length]!);
 }
 
 export function threadPagination(thread: ThreadPage, slug: string): SafeHtml {
