@@ -423,6 +423,25 @@ function story(mode: HarnessMode): void {
       ]);
       expect(thread.items[0]?.author).toMatchObject({ name: 'Wade', url: 'https://wade.example' });
       expect(JSON.stringify(thread)).not.toMatch(/@example\.com|@blog\.example/);
+      // Amy's page is everyone's with her like marked, as the route of what is hers alone says.
+      const mine = await call(
+        'GET',
+        `/api/v1/posts/${post.id}/comments/mine`,
+        undefined,
+        amy.accessToken,
+      );
+      expect(mine.body).toEqual({ postId: post.id, liked: [wadesComment.id], held: 0 });
+      const amys = await call<ThreadPage>(
+        'GET',
+        `/api/v1/posts/${post.id}/comments`,
+        undefined,
+        amy.accessToken,
+      );
+      expect(amys.body.items.map((c) => [c.id, c.likedByViewer])).toEqual([
+        [wadesComment.id, true],
+        [amysReply.id, false],
+        [bensReply.id, false],
+      ]);
     });
 
     it("lets nobody edit or delete someone else's comment, and lets the writer do both", async () => {

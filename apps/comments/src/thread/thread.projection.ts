@@ -388,7 +388,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       { keys: { commentId: 1, liked: 1 } },
       { keys: { accountId: 1, commentId: 1 } },
       // What a reader likes on one post, beside the thread everyone reads.
-      { keys: { accountId: 1, postId: 1, liked: 1 } },
+      { keys: { accountId: 1, postId: 1, liked: 1, commentId: 1 } },
     ],
     [C.likeCounts]: [],
     [C.authors]: [],
