@@ -208,16 +208,21 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
       (await call('GET', `/api/v1/posts/${post.id}/comments`, { correlationId: first })).status,
     ).toBe(200);
     const made = tripsOf(first);
-    const again = operationId('thread-kept');
-    expect(
-      (await call('GET', `/api/v1/posts/${post.id}/comments`, { correlationId: again })).status,
-    ).toBe(200);
-    const kept = tripsOf(again);
+    // The comment settings are looked at once a second: of reads in a row, all but one within it.
+    const keptReads = [];
+    for (let read = 0; read < 3; read++) {
+      const again = operationId(`thread-kept-${read}`);
+      expect(
+        (await call('GET', `/api/v1/posts/${post.id}/comments`, { correlationId: again })).status,
+      ).toBe(200);
+      keptReads.push(tripsOf(again));
+    }
+    const kept = keptReads.reduce((fewest, trips) => (trips.total < fewest.total ? trips : fewest));
     report('GET a thread page', { 'after a write': made.total, 'answer kept': kept.total }, made);
     // Target 2. Today a page after a write recounts and reassembles it from the comments.
     expect(made.total).toBeLessThanOrEqual(9);
-    // The thread's version, the post's status and the comment settings stream.
-    expect(kept.total).toBeLessThanOrEqual(3);
+    // The thread's version and the post's status.
+    expect(kept.total).toBeLessThanOrEqual(2);
   });
 
   it('serves the reader page of a post within its bound', async () => {
@@ -227,8 +232,8 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
     expect(page.body).toContain('A first comment, counted.');
     const trips = tripsOf(id);
     report('GET the reader page', { 'thread answer kept': trips.total }, trips);
-    // The post, its counts, the blog settings stream; then the kept thread's version, the post's status, the comment settings.
-    expect(trips.total).toBeLessThanOrEqual(6);
+    // The post, its counts, the blog settings stream; then the kept thread's version and the post's status.
+    expect(trips.total).toBeLessThanOrEqual(5);
   });
 
   it("takes a reply to its parent author's inbox within its bound", async () => {

@@ -68,6 +68,36 @@ describe('a kept stream state', () => {
       { state: 3, version: 4 },
       { state: 3, version: 4 },
     ]);
-    expect(asked.filter((after) => after !== undefined)).toEqual([0, 0, 3, 3, 3, 4]);
+    // The two reads that overlapped asked the store once.
+    expect(asked.filter((after) => after !== undefined)).toEqual([0, 0, 3, 3, 4]);
+  });
+
+  it('within its freshness is served without a read, with what this process remembered at once', async () => {
+    const store = await EmbeddedEventStore.open('/parley/test');
+    let reads = 0;
+    const read = store.readStream.bind(store);
+    store.readStream = (streamId, after) => {
+      if (after !== undefined) reads += 1;
+      return read(streamId, after);
+    };
+    let clock = 0;
+    const kept = new KeptStreamState(store, likes, 's1', { freshForMs: 1000, now: () => clock });
+    expect(await kept.current()).toEqual({ state: 0, version: 0 });
+    // Another process appends: not seen until the freshness ends.
+    await handleCommand(store, likes, 's1', { withPrivateNote: false }, context);
+    clock = 999;
+    expect([await kept.current(), reads]).toEqual([{ state: 0, version: 0 }, 1]);
+    clock = 1000;
+    expect([await kept.current(), reads]).toEqual([{ state: 1, version: 1 }, 2]);
+    // This process appends and remembers it: seen at once, still without a read.
+    const own = await handleCommand(store, likes, 's1', { withPrivateNote: false }, context);
+    if (!own.ok) throw new Error('appended');
+    kept.remember(own.state, own.version);
+    clock = 1001;
+    expect([await kept.current(), reads]).toEqual([{ state: 2, version: 2 }, 2]);
+    // An older state remembered late changes nothing.
+    kept.remember(1, 1);
+    clock = 2000;
+    expect([await kept.current(), reads]).toEqual([{ state: 2, version: 2 }, 3]);
   });
 });

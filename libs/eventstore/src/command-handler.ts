@@ -51,39 +51,67 @@ export async function loadState<S, E extends DomainEvent>(
   return (await loadStream(store, decider, streamId)).state;
 }
 
+export interface KeptStreamOptions {
+  /**
+   * For how long a state read from the store is served again without asking it (0: every use
+   * asks): changes written through other processes reach this one within that time, changes
+   * this process writes and `remember`s at once.
+   */
+  freshForMs?: number;
+  /** A monotonic clock in milliseconds. */
+  now?: () => number;
+}
+
 /**
- * A stream's state kept by a process that reads it often (the blog's comment settings): each
- * read asks the store only for the events after the version it holds and folds them in, so
- * the state is always the stream's latest at no more cost than a look for news.
+ * A stream's state kept by a process that reads it often (the blog's comment settings): a read
+ * asks the store only for the events after the version it holds and folds them in, uses that
+ * overlap share one such read, and within `freshForMs` of the last read none is made.
  */
 export class KeptStreamState<S, E extends DomainEvent> {
   private kept: { state: S; version: number } | undefined;
+  /** When the last read from the store began. */
+  private readAt = Number.NEGATIVE_INFINITY;
+  private reading: Promise<{ state: S; version: number }> | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly decider: Pick<Decider<S, unknown, E, DomainError>, 'initialState' | 'evolve'>,
     private readonly streamId: string,
+    private readonly options: KeptStreamOptions = {},
   ) {}
 
   async current(): Promise<{ state: S; version: number }> {
+    const now = (this.options.now ?? performance.now.bind(performance))();
+    if (this.kept && now - this.readAt < (this.options.freshForMs ?? 0)) return this.kept;
+    this.reading ??= this.read(now).finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  /** What this process just appended: served from now on, without waiting for a read. */
+  remember(state: S, version: number): void {
+    if (!this.kept || this.kept.version < version) this.kept = { state, version };
+  }
+
+  private async read(startedAt: number): Promise<{ state: S; version: number }> {
     const base = this.kept ?? { state: this.decider.initialState, version: 0 };
     const news = await this.store.readStream(this.streamId, base.version);
     // A stream never goes back; one that did (a copied log) is read whole again.
     if (news.version < base.version) {
       this.kept = undefined;
-      return this.current();
+      return this.read(startedAt);
     }
-    if (news.version === base.version) return base;
-    const next = {
-      state: (news.events as unknown as E[]).reduce(
-        (state, event) => this.decider.evolve(state, event),
-        base.state,
-      ),
-      version: news.version,
-    };
-    // Reads that overlapped keep the newest of what they found.
-    if (!this.kept || this.kept.version < next.version) this.kept = next;
-    return next;
+    this.readAt = startedAt;
+    this.kept ??= base;
+    if (news.version > base.version)
+      this.remember(
+        (news.events as unknown as E[]).reduce(
+          (state, event) => this.decider.evolve(state, event),
+          base.state,
+        ),
+        news.version,
+      );
+    // What this process remembered meanwhile may be newer than what the read found.
+    return this.kept;
   }
 }
 
