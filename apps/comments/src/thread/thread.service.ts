@@ -73,6 +73,9 @@ export class ThreadService {
     (shared) => shared.bytes.length * 3,
   );
 
+  /** Pages being made, by their key. */
+  private readonly making = new Map<string, Promise<KeptAnswer<SharedPage>>>();
+
   /** Whether this read is the same for every anonymous reader, so its answer may be kept. */
   static shared(query: ThreadQuery, actor: Actor | null): boolean {
     return actor === null && query.view === 'public' && (query.viewerToken ?? []).length === 0;
@@ -117,9 +120,15 @@ export class ThreadService {
     const slot = `${postId}|${query.page}|${order}`;
     const kept = this.kept.get(slot, key);
     if (kept) return kept;
-    const page = await this.page(post, settings, { page: query.page, view: 'public', order }, null);
-    // Kept as bytes too: sent as they are, with no size to measure and no text to encode per request.
-    return this.kept.set(slot, key, { page, bytes: Buffer.from(JSON.stringify(page)) });
+    // Readers who come together while it is made wait for the one page being made.
+    const making = this.making.get(key);
+    if (making) return making;
+    const made = this.page(post, settings, { page: query.page, view: 'public', order }, null)
+      // Kept as bytes too: sent as they are, with no size to measure and no text to encode per request.
+      .then((page) => this.kept.set(slot, key, { page, bytes: Buffer.from(JSON.stringify(page)) }))
+      .finally(() => this.making.delete(key));
+    this.making.set(key, made);
+    return made;
   }
 
   private readable(
