@@ -104,7 +104,9 @@ export interface StackOptions {
 }
 
 export async function startStack(mode: Mode, options: StackOptions): Promise<RunningStack> {
-  const nodeArgs = options.nodeArgs ?? [];
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers of any benchmark.
+  const nodeArgs =
+    options.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (mode === 'embedded') {
     const { child, stderr } = spawnNode(
       join(dist(), 'bench', 'embedded-server.js'),

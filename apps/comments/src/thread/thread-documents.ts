@@ -63,10 +63,6 @@ export interface ThreadDocument extends Document {
   listed: boolean;
   /** Shown in the moderation view (held and spam comments too). */
   listedForModeration: boolean;
-  /** Comments a reader sees in the thread (tombstones not counted). */
-  shownComments: number;
-  /** The version of each comment of the thread that this document was counted from. */
-  versions: Record<string, number>;
 }
 
 /** The comments that came from one client (its keyed address), by status, deleted ones left out. */

@@ -20,8 +20,19 @@ export const MODERATION_VIEWER: ThreadViewer = {
   viewerTokenHashes: [],
 };
 
-export interface ShownComment {
-  doc: ThreadCommentDocument;
+/** What arranging a thread reads of each comment. */
+export const ARRANGED_FIELDS = [
+  'parentId',
+  'sortKey',
+  'status',
+  'deleted',
+  'authorKey',
+  'viewerTokenHash',
+] as const;
+export type ArrangedComment = Pick<ThreadCommentDocument, '_id' | (typeof ARRANGED_FIELDS)[number]>;
+
+export interface ShownComment<D extends ArrangedComment = ThreadCommentDocument> {
+  doc: D;
   /** Deleted, shown only so that its replies keep their place. */
   tombstone: boolean;
   /** Held, shown only to the one who wrote it. */
@@ -30,14 +41,14 @@ export interface ShownComment {
   replyCount: number;
 }
 
-export function isOwn(doc: ThreadCommentDocument, viewer: ThreadViewer): boolean {
+export function isOwn(doc: ArrangedComment, viewer: ThreadViewer): boolean {
   return (
     (viewer.authorKey !== null && doc.authorKey === viewer.authorKey) ||
     (doc.viewerTokenHash !== null && viewer.viewerTokenHashes.includes(doc.viewerTokenHash))
   );
 }
 
-function visibleOnItsOwn(doc: ThreadCommentDocument, viewer: ThreadViewer): boolean {
+function visibleOnItsOwn(doc: ArrangedComment, viewer: ThreadViewer): boolean {
   switch (doc.status) {
     case 'approved':
       return true;
@@ -55,10 +66,10 @@ function visibleOnItsOwn(doc: ThreadCommentDocument, viewer: ThreadViewer): bool
  * it and every comment above it may be seen; a deleted one shows as a tombstone only while
  * replies below it show, so a thread stays whole and an empty tombstone disappears.
  */
-export function arrangeThreads(
-  docs: readonly ThreadCommentDocument[],
+export function arrangeThreads<D extends ArrangedComment>(
+  docs: readonly D[],
   viewer: ThreadViewer,
-): ShownComment[] {
+): ShownComment<D>[] {
   const sorted = [...docs].sort((a, b) =>
     a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0,
   );

@@ -29,22 +29,30 @@ import {
 import { THREAD_COLLECTIONS, type ThreadDocument } from './thread-documents';
 import { threadProjection } from './thread.projection';
 import { ThreadQueries, type ThreadPageRequest } from './thread.queries';
-import type { ThreadViewer } from './thread-tree';
+import { PUBLIC_VIEWER, type ThreadViewer } from './thread-tree';
 
 type Fed = TopicEvent<'comments' | 'accounts'>;
 
-/** A document store that counts the queries made through it. */
+/** A document store that counts the queries made through it and the documents they read. */
 class CountingStore implements DocumentStore {
   readonly volatile = true;
   queries = 0;
+  documents = 0;
   constructor(private readonly inner: MemoryDocumentStore) {}
 
   collection<T extends Document>(name: string, indexes?: readonly IndexSpec[]) {
     const collection = this.inner.collection<T>(name, indexes);
+    const read = (found: unknown) => {
+      this.documents += Array.isArray(found) ? found.length : found ? 1 : 0;
+      return found;
+    };
     return new Proxy(collection, {
       get: (target, key: keyof DocumentCollection<T>) => {
         if (key === 'find' || key === 'findOne' || key === 'count') this.queries += 1;
         const value = target[key];
+        if (key === 'find' || key === 'findOne')
+          return (...args: unknown[]) =>
+            (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then(read);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
@@ -484,9 +492,9 @@ describe('the thread read model', () => {
 
     expect(await shuffled.dump()).toEqual(await inOrder.dump());
     const threads = (await inOrder.dump())[THREAD_COLLECTIONS.threads] as ThreadDocument[];
-    expect(threads.map((d) => [d._id, d.listed, d.shownComments])).toEqual([
-      ['c01', true, 2],
-      ['c04', true, 1],
+    expect(threads.map((d) => [d._id, d.listed, d.listedForModeration])).toEqual([
+      ['c01', true, true],
+      ['c04', true, true],
     ]);
   });
 
@@ -503,6 +511,54 @@ describe('the thread read model', () => {
     expect([once, twice]).toEqual(['c1.0', 'c2.0']);
     await t.apply(t.envelopes('comment-c02', commentDeleted('c02')));
     expect(await t.queries.threadVersion('post-1')).toBe('c3.0');
+  });
+
+  it('counts a reply into its thread with reads that do not grow with the thread while its top-level comment stands', async () => {
+    const counting = new CountingStore(new MemoryDocumentStore());
+    const db = new GenerationDb(counting, threadProjection, 1);
+    const live = new LiveReadModels(counting);
+    live.use(threadProjection, 1);
+    const queries = new ThreadQueries(live);
+    const root = commentPosted('c000');
+    const apply = (event: DomainEvent<'parley.comment.posted.v3'>) =>
+      threadProjection.apply(
+        new StreamWriter(`comment-${event.data.commentId}`, '/parley/comments').next(
+          event,
+        )[0] as Fed,
+        db,
+        {},
+      );
+    const readsOfReply = async (n: number) => {
+      counting.documents = 0;
+      await apply(commentPosted(`c${String(n).padStart(3, '0')}`, { parent: root.data }));
+      return counting.documents;
+    };
+    await apply(root);
+    const first = await readsOfReply(1);
+    for (let n = 2; n < 300; n++) await readsOfReply(n);
+    expect(await readsOfReply(300)).toBe(first);
+    const listed = async () =>
+      (
+        await queries.page({
+          postId: 'post-1',
+          viewer: PUBLIC_VIEWER,
+          accountId: null,
+          page: 1,
+          perPage: 50,
+          order: 'oldest',
+        })
+      ).totals.threads;
+    expect(await listed()).toBe(1);
+    // A deleted top-level comment is listed while a reply shows below it.
+    await threadProjection.apply(
+      new StreamWriter('comment-c000', '/parley/comments').next(
+        root,
+        commentDeleted('c000'),
+      )[1] as Fed,
+      db,
+      {},
+    );
+    expect(await listed()).toBe(1);
   });
 
   it('reads a page of a 1,000-comment thread with a constant number of queries', async () => {

@@ -39,7 +39,14 @@ import {
   type ThreadDocument,
   threadVersionField,
 } from './thread-documents';
-import { arrangeThreads, MODERATION_VIEWER, PUBLIC_VIEWER } from './thread-tree';
+import {
+  ARRANGED_FIELDS,
+  type ArrangedComment,
+  arrangeThreads,
+  MODERATION_VIEWER,
+  PUBLIC_VIEWER,
+  type ThreadViewer,
+} from './thread-tree';
 
 type Envelope<T extends EventType> = Extract<AnyEvent, { type: T }>;
 type CommentStreamEnvelope = Envelope<CommentStreamEvent['type']>;
@@ -164,19 +171,25 @@ async function recount<T extends Document>(
   throw new Error(`The figures of ${collection.name}/${figures._id} keep changing`);
 }
 
+/**
+ * Whether a top-level thread is listed, for readers and in the moderation view. A thread whose
+ * top-level comment stands is listed by that comment alone: one read, however long the thread.
+ * Only a deleted one, shown as a tombstone while replies show below it, depends on the rest of
+ * the thread, which is then read (only the fields that place and show each comment).
+ */
 export async function recountThread(db: ProjectionDb, postId: string, rootId: string) {
   const comments = db.collection<ThreadCommentDocument>(C.comments);
   await recount(db.collection<ThreadDocument>(C.threads), async () => {
-    const docs = await comments.find({ rootId });
-    const forReaders = arrangeThreads(docs, PUBLIC_VIEWER);
-    const forModerators = arrangeThreads(docs, MODERATION_VIEWER);
+    const root = await comments.findOne({ _id: rootId });
+    const docs: ArrangedComment[] =
+      root && !root.deleted ? [root] : await comments.find({ rootId }, { fields: ARRANGED_FIELDS });
+    const listedFor = (viewer: ThreadViewer) =>
+      arrangeThreads(docs, viewer).some((shown) => shown.doc._id === rootId);
     return {
       _id: rootId,
       postId,
-      listed: forReaders.some((c) => c.doc._id === rootId),
-      listedForModeration: forModerators.some((c) => c.doc._id === rootId),
-      shownComments: forReaders.filter((c) => !c.tombstone).length,
-      versions: Object.fromEntries(docs.map((c) => [c._id, c._v])),
+      listed: listedFor(PUBLIC_VIEWER),
+      listedForModeration: listedFor(MODERATION_VIEWER),
     };
   });
 }

@@ -241,15 +241,16 @@ export class ThreadQueries {
     });
   }
 
-  /** One look: the comment, its thread and the post's version all show `version`. */
+  /**
+   * One look: the comment and the post's version show `version`. The projection records the
+   * version last, once the comment's thread is counted, so its thread shows it too.
+   */
   private async shows(commentId: string, version: number): Promise<boolean> {
     const doc = await this.comments.findOne({ _id: commentId });
     if (!doc || doc._v < version) return false;
-    const [thread, recorded] = await Promise.all([
-      this.collection<ThreadDocument>(C.threads).findOne({ _id: doc.rootId }),
-      this.collection<PostThreadVersionDocument>(C.versions).findOne({ _id: doc.postId }),
-    ]);
-    if ((thread?.versions?.[commentId] ?? 0) < version) return false;
+    const recorded = await this.collection<PostThreadVersionDocument>(C.versions).findOne({
+      _id: doc.postId,
+    });
     return (recorded?.streams[threadVersionField(commentStream(commentId))] ?? 0) >= version;
   }
 
