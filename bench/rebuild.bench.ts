@@ -21,7 +21,7 @@ import { median, report, round } from './support';
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const MONGO = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/parley';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const EMBEDDED_EVENTS = Number(process.env.BENCH_EMBEDDED_EVENTS ?? 5_000);
+const EMBEDDED_EVENTS = Number(process.env.BENCH_EMBEDDED_EVENTS ?? 100_000);
 /** FerretDB scans a whole collection per query, and each event costs a few queries. */
 const DISTRIBUTED_EVENTS = Number(process.env.BENCH_DISTRIBUTED_EVENTS ?? 300);
 const THREAD = 10;
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
         'Rebuild events/s',
         'Raw inserts docs/s (baseline)',
         'Ratio',
-        'Target (> 20,000/s)',
+        'Target (≥ 50,000/s)',
       ],
       ...rows.map((r) => [
         r.mode === 'embedded' ? 'embedded (in-memory bus and documents)' : 'Kafka + FerretDB',
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
         String(r.rate),
         String(r.baseline),
         `${round(r.rate / r.baseline, 3)}×`,
-        r.rate > 20_000 ? 'met' : 'missed',
+        r.rate >= 50_000 ? 'met' : 'missed',
       ]),
     ],
     [
