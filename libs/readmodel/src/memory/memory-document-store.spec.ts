@@ -79,6 +79,14 @@ describe('memory store lookups through declared indexes', () => {
       _id: fc.record({ $in: fc.array(fc.constantFrom('a', 'b', 'c', 'g'), { maxLength: 4 }) }),
       n: fc.integer({ min: 0, max: 3 }),
     }),
+    // A nested field, missing from some documents, and what an operator does not match.
+    fc.record({
+      _id: fc.constantFrom('a', 'b', 'c'),
+      'meta.hits': fc.record({ $not: fc.record({ $gte: fc.integer({ min: 0, max: 3 }) }) }),
+    }),
+    fc.record({ 'meta.hits': fc.integer({ min: 0, max: 3 }) }),
+    fc.record({ postId: key, 'meta.hits': fc.record({ $lt: fc.integer({ min: 0, max: 3 }) }) }),
+    fc.record({ n: fc.record({ $not: fc.record({ $in: fc.constantFrom([0, 1], [2]) }) }) }),
   );
   const clean = (filter: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));

@@ -190,7 +190,15 @@ function conditionTest(condition: unknown): ((value: unknown) => boolean | undef
       tests.push((value) => list.includes((value ?? null) as Key));
     } else if (operator === '$exists' && typeof operand === 'boolean')
       tests.push((value) => (value !== undefined) === operand);
-    else return null;
+    else if (operator === '$not' && !isKey(operand)) {
+      // What the operators do not match, a missing field too.
+      const negated = conditionTest(operand);
+      if (!negated) return null;
+      tests.push((value) => {
+        const result = negated(value);
+        return result === undefined ? undefined : !result;
+      });
+    } else return null;
   }
   return (value) => {
     for (const test of tests) {
@@ -206,14 +214,29 @@ function byEquality(condition: unknown): boolean {
   return keysOf(condition) !== null;
 }
 
+/** Where a dotted path goes through something other than a plain object: only mingo can tell. */
+const UNSURE = Symbol('unsure');
+
+/** The value at a field's path (`streams.comment-1` names a field of a nested object). */
+function valueAt(doc: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = doc;
+  for (const key of path) {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value) || !isPlainObject(value)) return UNSURE;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
 /**
- * A filter of equalities and comparisons on top-level fields, and `$or` of such filters, tested
- * without mingo (whose compiling of each query costs more than the test): null when the filter
- * has other operators, and per document undefined when a field holds an object, or an array
- * the condition does not ask of by equality (an array matches when one of its values does).
+ * A filter of equalities and comparisons on fields (nested ones through plain objects), and
+ * `$or` of such filters, tested without mingo (whose compiling of each query costs more than
+ * the test): null when the filter has other operators, and per document undefined when a
+ * field holds an object, or an array the condition does not ask of by equality (an array
+ * matches when one of its values does).
  */
 function quickTest(filter: Filter): Test | null {
-  const fields: [string, (value: unknown) => boolean | undefined, boolean][] = [];
+  const fields: [string[], (value: unknown) => boolean | undefined, boolean][] = [];
   const alternatives: Test[] = [];
   for (const [field, condition] of Object.entries(filter)) {
     if (field === '$or' && Array.isArray(condition) && condition.length > 0) {
@@ -226,14 +249,15 @@ function quickTest(filter: Filter): Test | null {
       alternatives.push(anyOf(branches as Test[]));
       continue;
     }
-    if (field.startsWith('$') || field.includes('.')) return null;
+    if (field.startsWith('$')) return null;
     const test = conditionTest(condition);
     if (!test) return null;
-    fields.push([field, test, byEquality(condition)]);
+    fields.push([field.split('.'), test, byEquality(condition)]);
   }
   return (doc) => {
-    for (const [field, test, onElements] of fields) {
-      const value = doc[field];
+    for (const [path, test, onElements] of fields) {
+      const value = path.length === 1 ? doc[path[0]!] : valueAt(doc, path);
+      if (value === UNSURE) return undefined;
       let result: boolean | undefined;
       if (Array.isArray(value))
         result = onElements && value.every(isKey) ? value.some((v) => test(v) === true) : undefined;
