@@ -223,7 +223,7 @@ function valueAt(doc: Record<string, unknown>, path: readonly string[]): unknown
   for (const key of path) {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'object' || Array.isArray(value) || !isPlainObject(value)) return UNSURE;
-    value = (value)[key];
+    value = value[key];
   }
   return value;
 }
