@@ -10,3 +10,4 @@ export * from './log-level';
 export * from './index-coverage';
 export * from './raw-bytes';
 export * from './free-port';
+export * from './thread-item';

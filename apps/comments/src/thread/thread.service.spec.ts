@@ -1,4 +1,5 @@
-import type { Actor, ThreadItem } from '@parley/contracts';
+import type { Actor } from '@parley/contracts';
+import { threadItem } from '@parley/testing';
 import type { PostFacts } from '../post-status/post-facts';
 import type { PostStatusQueries } from '../post-status/post-status.queries';
 import { DEFAULT_COMMENT_SETTINGS } from '../settings/comment-settings.decider';
@@ -17,28 +18,6 @@ const POST: PostFacts = {
   firstPublishedAt: '2026-11-20T00:00:00.000Z',
 };
 
-const item = (id: string): ThreadItem => ({
-  id,
-  postId: 'p1',
-  parentId: null,
-  depth: 1,
-  author: { kind: 'guest', accountId: null, name: 'Gus', url: null, avatarSeed: 's' },
-  body: id,
-  html: `<p>${id}</p>`,
-  status: 'approved',
-  kind: 'comment',
-  postedAt: '2026-11-24T12:00:00.000Z',
-  edited: false,
-  editedAt: null,
-  deleted: false,
-  number: 1,
-  replyCount: 0,
-  likeCount: 1,
-  likedByViewer: false,
-  message: null,
-  moderationReason: null,
-});
-
 const BEA: Actor = { accountId: 'bea', displayName: 'Bea', roles: ['reader'] };
 
 /** The service over read models that count the thread pages made and answer a tick later. */
@@ -52,7 +31,10 @@ function setup() {
     page: async (request: ThreadPageRequest) => {
       made.push(request);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      return { items: [item('c1'), item('c2')], totals: { comments: 2, threads: 2, pages: 1 } };
+      return {
+        items: [threadItem('c1', { likeCount: 1 }), threadItem('c2', { likeCount: 1 })],
+        totals: { comments: 2, threads: 2, pages: 1 },
+      };
     },
   } as unknown as ThreadQueries;
   const posts = { find: async () => POST } as unknown as PostStatusQueries;

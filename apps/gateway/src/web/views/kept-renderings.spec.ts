@@ -1,31 +1,10 @@
-import type { ThreadItem } from '@parley/contracts';
+import { threadItem } from '@parley/testing';
 import { renderPostMarkdown } from '@parley/text';
 import { html, pageBytes, type SafeHtml } from '../html';
 import { KeptRenderings } from './kept-renderings';
 import { type CommentRenderContext, formatDate, threadList } from './thread';
 
-const item = (id: string, over: Partial<ThreadItem> = {}): ThreadItem => ({
-  id,
-  postId: 'p1',
-  parentId: null,
-  depth: 1,
-  author: { kind: 'guest', accountId: null, name: 'Gus', url: null, avatarSeed: 'seed' },
-  body: `Comment ${id}`,
-  html: `<p>Comment ${id}</p>`,
-  status: 'approved',
-  postedAt: '2026-11-24T12:00:00.000Z',
-  edited: false,
-  editedAt: null,
-  deleted: false,
-  number: 1,
-  replyCount: 0,
-  likeCount: 0,
-  likedByViewer: false,
-  message: null,
-  moderationReason: null,
-  kind: 'comment',
-  ...over,
-});
+const item = threadItem;
 
 const anonymous = (csrf: string): CommentRenderContext => ({
   slug: 'hello',

@@ -1,28 +1,14 @@
 import type { ThreadItem } from '@parley/contracts';
+import { threadItem } from '@parley/testing';
 import { type CommentRenderContext, commentArticle } from './thread';
 
-const item = (over: Partial<ThreadItem> = {}): ThreadItem => ({
-  id: 'c1',
-  postId: 'p1',
-  parentId: null,
-  depth: 1,
-  author: { kind: 'account', accountId: 'amy', name: 'Amy', url: null, avatarSeed: 'seed' },
-  body: 'First *words*',
-  html: '<p>First <em>words</em></p>',
-  status: 'approved',
-  kind: 'comment',
-  postedAt: '2026-11-24T12:00:00.000Z',
-  edited: false,
-  editedAt: null,
-  deleted: false,
-  number: 1,
-  replyCount: 0,
-  likeCount: 0,
-  likedByViewer: false,
-  message: null,
-  moderationReason: null,
-  ...over,
-});
+const item = (over: Partial<ThreadItem> = {}): ThreadItem =>
+  threadItem('c1', {
+    author: { kind: 'account', accountId: 'amy', name: 'Amy', url: null, avatarSeed: 'seed' },
+    body: 'First *words*',
+    html: '<p>First <em>words</em></p>',
+    ...over,
+  });
 
 const ctx = (over: Partial<CommentRenderContext> = {}): CommentRenderContext => ({
   slug: 'hello',
