@@ -51,6 +51,8 @@ const ASSET_TYPES: Record<string, string> = {
 
 /** A visitor who likes no comment. */
 const NO_LIKES: ReadonlySet<string> = new Set();
+/** A read of what every visitor reads alike. */
+const EVERYONE = { asAnyone: true };
 const text = z.string().max(100_000).optional();
 const idParam = z.string().min(1).max(100);
 const slugParam = z.string().min(1).max(200);
@@ -189,13 +191,12 @@ export class WebController {
     if (post.body.slug !== slug && post.body.status === 'published')
       return this.pages.redirect(reply, `/posts/${encodeURIComponent(post.body.slug)}`, 301);
     const moderator = canOnOwn(viewer, post.body.author.id, 'moderate');
+    const page = Number(query.cpage);
     // The thread and the viewer's like depend on the post only: asked for together.
     const onPost = { params: { id: post.body.id } };
     const [{ thread, likes }, likeState] = await Promise.all([
       this.readThread(request, reply, post.body.id, {
-        ...(Number.isInteger(Number(query.cpage)) && Number(query.cpage) > 0
-          ? { page: Number(query.cpage) }
-          : {}),
+        ...(Number.isInteger(page) && page > 0 ? { page } : {}),
         ...(query.corder === 'newest' || query.corder === 'oldest' ? { order: query.corder } : {}),
         ...(moderator && query.view === 'moderation' ? { view: 'moderation' as const } : {}),
       }),
@@ -283,15 +284,7 @@ export class WebController {
     if (query.view === 'moderation') return { thread: await theirs(), likes: null };
     const personal = tokens.length > 0 || (await this.api.viewer(request, reply)) !== null;
     const [everyone, mine] = await Promise.all([
-      this.api.read(
-        request,
-        reply,
-        COMMENT_ROUTES.routes.thread,
-        { ...onPost, query },
-        {
-          asAnyone: true,
-        },
-      ),
+      this.api.read(request, reply, COMMENT_ROUTES.routes.thread, { ...onPost, query }, EVERYONE),
       personal
         ? this.api.read(request, reply, COMMENT_ROUTES.routes.mine, {
             ...onPost,
