@@ -133,6 +133,23 @@ describe('memory store lookups through declared indexes', () => {
             expect(await indexed.find(filter, { sort: { _id: -1 }, skip: 1, limit: 1 })).toEqual(
               await scanned.find(filter, { sort: { _id: -1 }, skip: 1, limit: 1 }),
             );
+            // Sorts on other fields then the id: numbers in every document, or values some lack.
+            const matching = new Query(filter).find<Item>(everything).all();
+            for (const sort of [
+              { n: -1, _id: 1 },
+              { n: 1, _id: -1 },
+              { postId: 1, _id: 1 },
+              { 'meta.hits': -1, _id: 1 },
+            ] as Record<string, 1 | -1>[])
+              for (const page of [{}, { limit: 2 }, { skip: 1, limit: 2 }])
+                expect(await indexed.find(filter, { sort, ...page })).toEqual(
+                  new Query({})
+                    .find<Item>(matching)
+                    .sort(sort)
+                    .skip(page.skip ?? 0)
+                    .limit(page.limit ?? matching.length + 1)
+                    .all(),
+                );
             // findOne answers any one match, as MongoDB does without a sort.
             const one = await indexed.findOne(filter);
             const all = await scanned.find(filter);

@@ -383,7 +383,41 @@ function firstById<T extends Document>(
   direction: 1 | -1,
   count: number | undefined,
 ): T[] {
-  const order = (a: T, b: T) => direction * (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
+  return firstBy(docs, (a, b) => direction * (a._id < b._id ? -1 : a._id > b._id ? 1 : 0), count);
+}
+
+/**
+ * The order of a sort on top-level fields that ends with `_id` (so no two documents tie), when
+ * each of its fields holds strings in every document, or numbers in every one: the order
+ * MongoDB gives them. Null when mingo must tell (missing values, mixed types, nested fields).
+ */
+function plainOrder<T extends Document>(
+  docs: readonly T[],
+  sort: Readonly<Record<string, 1 | -1>>,
+): ((a: T, b: T) => number) | null {
+  const keys = Object.entries(sort);
+  if (keys.at(-1)?.[0] !== '_id' || keys.some(([key]) => key.includes('.'))) return null;
+  for (const [key] of keys) {
+    const kind = typeof (docs[0] as Record<string, unknown> | undefined)?.[key];
+    if (kind !== 'string' && kind !== 'number') return null;
+    if (docs.some((doc) => typeof (doc as Record<string, unknown>)[key] !== kind)) return null;
+  }
+  return (a, b) => {
+    for (const [key, direction] of keys) {
+      const x = (a as Record<string, unknown>)[key] as string | number;
+      const y = (b as Record<string, unknown>)[key] as string | number;
+      if (x !== y) return direction * (x < y ? -1 : 1);
+    }
+    return 0;
+  };
+}
+
+/** The first `count` documents in `order` (all of them, sorted, without a count), without sorting them all. */
+function firstBy<T>(
+  docs: Iterable<T>,
+  order: (a: T, b: T) => number,
+  count: number | undefined,
+): T[] {
   if (count === undefined) return [...docs].sort(order);
   const best: T[] = [];
   for (const doc of docs) {
@@ -482,9 +516,15 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
       sorted = sorted.slice(skip);
     } else if (byId) sorted = firstById(docs, byId, upTo).slice(skip);
     else {
-      let cursor = new Query({}).find<T>([...docs]).sort(options.sort!);
-      if (skip) cursor = cursor.skip(skip);
-      sorted = cursor.all();
+      const listed = [...docs];
+      // Strings or numbers in every document, ending with the id: the few first, as MongoDB orders them.
+      const order = plainOrder(listed, options.sort!);
+      if (order) sorted = firstBy(listed, order, upTo).slice(skip);
+      else {
+        let cursor = new Query({}).find<T>(listed).sort(options.sort!);
+        if (skip) cursor = cursor.skip(skip);
+        sorted = cursor.all();
+      }
     }
     const found = options.limit ? sorted.slice(0, options.limit) : sorted;
     const { fields } = options;
