@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { type TopicKey, TOPICS, dlqOf, topicName } from '@parley/contracts';
 import { KafkaMessageBus } from '@parley/messaging';
@@ -8,6 +7,7 @@ import {
   type ServiceProcess,
   eventually,
   levelAtLeast,
+  restartablePort,
   spawnServiceProcess,
 } from '@parley/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -38,15 +38,6 @@ export interface FaultStackOptions {
   topicPrefix: string;
   /** Extra environment of one app. */
   env?: Partial<Record<App, Record<string, string>>>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**
@@ -83,11 +74,11 @@ export class FaultStack {
 
   static async start(options: FaultStackOptions): Promise<FaultStack> {
     const ports = Object.fromEntries(
-      await Promise.all(APPS.map(async (app) => [app, await freePort()] as const)),
+      await Promise.all(APPS.map(async (app) => [app, await restartablePort()] as const)),
     ) as Record<App, number>;
     const at = (app: App) => `http://127.0.0.1:${ports[app]}`;
     // The gateway's internal listener, where the services open an account's sealed address and name.
-    const internalPort = await freePort();
+    const internalPort = await restartablePort();
     const identityUrl = `http://127.0.0.1:${internalPort}`;
     const common = (app: App): Record<string, string> => ({
       HOST: '127.0.0.1',
