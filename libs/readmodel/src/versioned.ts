@@ -1,5 +1,6 @@
 import type { AnyEvent } from '@parley/contracts';
 import { type Document, type DocumentCollection, DuplicateKeyError } from './document-store.port';
+import { writeOneAtATime } from './one-at-a-time';
 
 /** A read-model document owned by one stream: `_v` is the version of the last event applied. */
 export interface Versioned extends Document {
@@ -20,6 +21,9 @@ export async function applyToOwnedDocument<T extends Versioned>(
   event: Pick<AnyEvent, 'streamVersion'>,
   evolve: Evolve<T>,
 ): Promise<'applied' | 'skipped'> {
+  // Each write is queued behind the other writes of the document in this process (an author's
+  // new name written over all their documents, say): FerretDB would lose one of the two.
+  const write = <R>(change: () => Promise<R>) => writeOneAtATime(collection, id, change);
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await collection.findOne({ _id: id });
     if (current && current._v >= event.streamVersion) return 'skipped';
@@ -28,9 +32,8 @@ export async function applyToOwnedDocument<T extends Versioned>(
       if (!current) return 'skipped';
       // Nothing to change, but the version moves on so the event counts as applied.
       if (
-        (await collection.updateOne(
-          { _id: id, _v: current._v },
-          { $set: { _v: event.streamVersion } },
+        (await write(() =>
+          collection.updateOne({ _id: id, _v: current._v }, { $set: { _v: event.streamVersion } }),
         )) === 1
       )
         return 'applied';
@@ -38,11 +41,12 @@ export async function applyToOwnedDocument<T extends Versioned>(
     }
     const doc = { ...next, _id: id, _v: event.streamVersion } as T;
     if (current) {
-      if ((await collection.replaceOne({ _id: id, _v: current._v }, doc)) === 1) return 'applied';
+      if ((await write(() => collection.replaceOne({ _id: id, _v: current._v }, doc))) === 1)
+        return 'applied';
       continue;
     }
     try {
-      await collection.insertOne(doc);
+      await write(() => collection.insertOne(doc));
       return 'applied';
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;

@@ -16,6 +16,8 @@ import {
   type Projection,
   type ProjectionContext,
   type ProjectionDb,
+  updateEach,
+  writeOneAtATime,
 } from '@parley/readmodel';
 import { PersonalDataCipher } from '@parley/privacy';
 import {
@@ -284,12 +286,13 @@ async function takeAuthorsLatestName(db: ProjectionDb, doc: ThreadCommentDocumen
     await db.collection<AuthorNameDocument>(C.authors).findOne({ _id: doc.author.accountId })
   )?.displayName;
   if (latest === undefined || latest === doc.author.name) return;
-  await db
-    .collection<ThreadCommentDocument>(C.comments)
-    .updateOne(
+  const comments = db.collection<ThreadCommentDocument>(C.comments);
+  await writeOneAtATime(comments, doc._id, () =>
+    comments.updateOne(
       { _id: doc._id, 'author.name': doc.author.name },
       { $set: { 'author.name': latest } },
-    );
+    ),
+  );
 }
 
 /** What came from a client, for moderators judging a guest: a few indexed counts per change. */
@@ -352,12 +355,11 @@ async function applyAccountEvent(
   // after it (a rebuild reads the two topics in its own order): the same documents either way.
   const latest = (await authors.findOne({ _id: accountId }))?.displayName;
   if (latest !== undefined)
-    await db
-      .collection<ThreadCommentDocument>(C.comments)
-      .updateMany(
-        { authorKey: authorKeyOf({ kind: 'account', accountId }), 'author.name': { $ne: latest } },
-        { $set: { 'author.name': latest } },
-      );
+    await updateEach(
+      db.collection<ThreadCommentDocument>(C.comments),
+      { authorKey: authorKeyOf({ kind: 'account', accountId }), 'author.name': { $ne: latest } },
+      { $set: { 'author.name': latest } },
+    );
   // A name shows on every comment its account wrote, on any post: every kept page is remade.
   await recordChange(db, AUTHOR_NAMES_VERSION, event);
 }

@@ -5,7 +5,12 @@ import type {
   NotifiedAuthor,
   NotifiedSubject,
 } from '@parley/contracts';
-import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
+import {
+  type Projection,
+  type Versioned,
+  applyToOwnedDocument,
+  updateEach,
+} from '@parley/readmodel';
 import { digestOf } from '../shared/digest-period';
 import { channelOutcome } from './notification.decider';
 
@@ -139,14 +144,16 @@ export const inboxProjection: Projection<'notifications' | 'comments'> = {
         return;
       case 'parley.subscriber.erased.v1':
         // Nobody's inbox any more: what was sent to them stays out of every list.
-        await notifications.updateMany(
+        await updateEach(
+          notifications,
           { subscriberId: event.data.subscriberId },
           { $set: { inApp: false, retrying: false, digestDueAt: null } },
         );
         return;
       case 'parley.comment.author-erased.v1': {
         const { commentId, mode } = event.data;
-        await notifications.updateMany(
+        await updateEach(
+          notifications,
           { 'subject.commentId': commentId },
           {
             $set: {

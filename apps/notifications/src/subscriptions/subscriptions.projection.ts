@@ -10,6 +10,7 @@ import {
   type ProjectionContext,
   type Versioned,
   applyToOwnedDocument,
+  updateEach,
 } from '@parley/readmodel';
 
 export interface SubscriberEntry extends Versioned {
@@ -194,7 +195,8 @@ export const subscriptionsProjection: Projection<'notifications'> = {
           erased: true,
         }));
         // The subscriber's stream made each of them: after its erasure it makes no more.
-        await subscriptions.updateMany(
+        await updateEach(
+          subscriptions,
           { subscriberId: id },
           { $set: { active: false, email: null } },
         );

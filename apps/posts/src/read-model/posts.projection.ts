@@ -14,6 +14,8 @@ import {
   type Versioned,
   applyToOwnedDocument,
   oneAtATime,
+  updateEach,
+  writeOneAtATime,
 } from '@parley/readmodel';
 import {
   type CommentStreamEvent,
@@ -336,7 +338,9 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
   if (authorId !== undefined) {
     const latest = await accountName(db, authorId);
     if (latest !== undefined && latest !== renamed)
-      await posts.updateOne({ _id: postId }, { $set: { authorName: latest } });
+      await writeOneAtATime(posts, postId, () =>
+        posts.updateOne({ _id: postId }, { $set: { authorName: latest } }),
+      );
   }
   // Counted from the posts as they now stand, so a redelivery counts the same.
   await recountTermsOf(db, before, await posts.findOne({ _id: postId }), outcome === 'skipped');
@@ -364,7 +368,9 @@ async function applyLikeEvent(
   );
   const latest = await accountName(db, accountId);
   if (latest !== undefined && latest !== renamed)
-    await likes.updateOne({ _id: event.subject }, { $set: { displayName: latest } });
+    await writeOneAtATime(likes, event.subject, () =>
+      likes.updateOne({ _id: event.subject }, { $set: { displayName: latest } }),
+    );
   await recountLikes(db, postId);
 }
 
@@ -429,16 +435,19 @@ async function applyAccountEvent(
   // Also on a redelivery: the first delivery may have stopped before reaching posts and likes.
   const current = await accountName(db, accountId);
   if (current === undefined) return;
-  await db.collection<PostDocument>(COLLECTIONS.posts).updateMany(
+  await updateEach(
+    db.collection<PostDocument>(COLLECTIONS.posts),
     { authorId: accountId, authorName: { $ne: current } },
-    {
-      $set: { authorName: current },
-    },
+    { $set: { authorName: current } },
   );
   const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
   const stale = await likes.find({ accountId, displayName: { $ne: current } });
   if (stale.length === 0) return;
-  await likes.updateMany({ accountId }, { $set: { displayName: current } });
+  await updateEach(
+    likes,
+    { accountId, displayName: { $ne: current } },
+    { $set: { displayName: current } },
+  );
   for (const postId of new Set(stale.map((like) => like.postId))) await recountLikes(db, postId);
 }
 

@@ -1,4 +1,6 @@
 import { type DocumentStore, DuplicateKeyError } from '../document-store.port';
+import { updateEach } from '../one-at-a-time';
+import { applyToOwnedDocument } from '../versioned';
 
 interface Post {
   _id: string;
@@ -183,6 +185,44 @@ export function documentStoreContract(
       expect(await posts.count({ 'author.name': 'Amy' })).toBe(2);
       expect(await posts.deleteMany({ 'author.id': 'amy' })).toBe(2);
       expect((await posts.find({})).map((p) => p._id)).toEqual(['c']);
+    });
+
+    it("loses no event of a document while an author's new name is written over all of theirs", async () => {
+      const posts = collection();
+      const ids = Array.from({ length: 12 }, (_, i) => `p${i}`);
+      for (const id of ids) await posts.insertOne(post(id));
+      for (let round = 1; round <= 4; round++) {
+        const name = `Amy ${round}`;
+        // Each post's next event, applied while the rename runs over the same documents.
+        await Promise.all([
+          updateEach(
+            posts,
+            { 'author.id': 'amy', 'author.name': { $ne: name } },
+            {
+              $set: { 'author.name': name },
+            },
+          ),
+          ...ids.map((id) =>
+            applyToOwnedDocument(
+              posts,
+              id,
+              { streamVersion: round + 1 },
+              (current) => current && { ...current, likes: current.likes + 1 },
+            ),
+          ),
+        ]);
+        const after = await posts.find({}, { sort: { _id: 1 } });
+        expect(after.map((p) => [p._v, p.likes])).toEqual(ids.map(() => [round + 1, round]));
+        // A name the event's write put back is written again by a second pass, as projections do.
+        await updateEach(
+          posts,
+          { 'author.id': 'amy', 'author.name': { $ne: name } },
+          {
+            $set: { 'author.name': name },
+          },
+        );
+        expect(await posts.count({ 'author.name': name })).toBe(ids.length);
+      }
     });
 
     it('drops a collection', async () => {
