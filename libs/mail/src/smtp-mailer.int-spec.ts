@@ -13,12 +13,19 @@ async function startServer(): Promise<{
   url: string;
   received: Received[];
   refuseWith: { code?: number };
+  /** How many connections clients opened. */
+  connections: () => number;
   close(): Promise<void>;
 }> {
   const received: Received[] = [];
   const refuseWith: { code?: number } = {};
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
@@ -43,6 +50,7 @@ async function startServer(): Promise<{
     url: `smtp://127.0.0.1:${port}`,
     received,
     refuseWith,
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -100,5 +108,19 @@ describe('SmtpMailer against a real SMTP server', () => {
     expect((transient as MailDeliveryError).permanent).toBe(false);
     expect((transient as MailDeliveryError).responseCode).toBe(451);
     expect(server.received).toHaveLength(0);
+  });
+
+  it('sends many mails over a few kept connections, not a connection per mail', async () => {
+    const mails = Array.from({ length: 24 }, (_, i) =>
+      mailer.send({ from: 'a@b.c', to: `reader${i}@example.com`, subject: 's', text: `t${i}` }),
+    );
+    await Promise.all(mails);
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        mailer.send({ from: 'a@b.c', to: `late${i}@example.com`, subject: 's', text: 't' }),
+      ),
+    );
+    expect(server.received).toHaveLength(32);
+    expect(server.connections()).toBeLessThanOrEqual(4);
   });
 });

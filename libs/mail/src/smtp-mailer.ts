@@ -16,7 +16,9 @@ export class SmtpMailer implements Mailer {
     url: string,
     private readonly domain = 'parley.localhost',
   ) {
-    this.transport = nodemailer.createTransport(url, { pool: true, maxConnections: 4 } as object);
+    // The options beside the URL: given as the first argument's second part they would be the
+    // messages' defaults, and every mail would open a connection of its own.
+    this.transport = nodemailer.createTransport({ url, pool: true, maxConnections: 4 });
   }
 
   async send(message: MailMessage): Promise<SentMail> {
