@@ -7,7 +7,14 @@ import type {
   TokensResponse,
 } from '@parley/contracts';
 import type { DatabaseCommand } from '@parley/platform';
-import { MailCatcher, describeInfra, eventually, sleep } from '@parley/testing';
+import {
+  type JsonAnswer,
+  MailCatcher,
+  callJson,
+  describeInfra,
+  eventually,
+  sleep,
+} from '@parley/testing';
 import { type ParleyStack, type ServiceName, startParleyStack } from '../e2e/stack';
 
 const PASSWORD = 'correct horse battery staple';
@@ -34,11 +41,6 @@ function report(operation: string, figures: Record<string, number>, trips: Trips
   );
 }
 
-interface Answer<T> {
-  status: number;
-  body: T;
-}
-
 /** Round trips of one operation: per service, and by `service: command collection`. */
 interface Trips {
   total: number;
@@ -59,25 +61,16 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
   let ben: TokensResponse;
   let post: PostView;
 
-  async function call<T>(
+  /** A call of the public API, tagged with a correlation id whose database commands are counted. */
+  const call = <T>(
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; correlationId?: string } = {},
-  ): Promise<Answer<T>> {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}),
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    { correlationId, ...options }: { body?: unknown; token?: string; correlationId?: string } = {},
+  ): Promise<JsonAnswer<T>> =>
+    callJson<T>(parley.url, method, path, {
+      ...options,
+      ...(correlationId ? { headers: { 'x-correlation-id': correlationId } } : {}),
     });
-    const text = await response.text();
-    const json = response.headers.get('content-type')?.includes('json');
-    return { status: response.status, body: (json && text ? JSON.parse(text) : text) as T };
-  }
 
   function commandsOf(service: ServiceName, correlationId: string): DatabaseCommand[] {
     const monitor = parley.services?.[service].infra.databaseCommands;

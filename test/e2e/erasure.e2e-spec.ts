@@ -1,7 +1,12 @@
 import type { PostCommentResponse, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
-import { type HarnessMode, MailCatcher, describeInfra, eventually } from '@parley/testing';
+import {
+  type HarnessMode,
+  MailCatcher,
+  describeInfra,
+  eventually,
+  jsonCaller,
+} from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
-import { caller } from './wordpress-fixture';
 
 interface Problem {
   status: number;
@@ -18,7 +23,7 @@ function erasure(mode: HarnessMode): void {
     const wait = { timeoutMs: mode === 'distributed' ? 60_000 : 10_000 };
     const smtp = new MailCatcher();
     let parley: ParleyStack;
-    const call = caller(() => parley.url);
+    const call = jsonCaller(() => parley.url);
 
     const register = async (email: string, displayName: string) => {
       const account = await call<TokensResponse>('POST', '/api/v1/auth/register', {

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostPage, PostView, ThreadPage } from '@parley/contracts';
 import { type Commit, EmbeddedEventStore } from '@parley/eventstore';
-import { eventually, runEntryPoint } from '@parley/testing';
+import { eventually, runEntryPoint, jsonCaller } from '@parley/testing';
 import { plaintextCommentCommit } from '../../apps/comments/src/testing/plaintext-comments';
 import { oldNotificationCommit } from '../../apps/notifications/src/testing/old-notifications';
 import { oldLikeCommit, oldPostCommit } from '../../apps/posts/src/testing/old-post-events';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
-import { caller } from './wordpress-fixture';
 
 /** Guests whose comments an old Parley wrote in plaintext. */
 const GUESTS = [
@@ -73,7 +72,7 @@ describe('migrating a log written before sealing (standalone)', () => {
   const oldDir = join(root, 'old');
   const newDir = join(root, 'new');
   let parley: StandaloneProcess | undefined;
-  const call = caller(() => parley?.url ?? '');
+  const call = jsonCaller(() => parley?.url ?? '');
   let postId = '';
   let before: ThreadPage;
   let author = { id: '', displayName: '' };

@@ -12,9 +12,9 @@ import {
   findInRawBytes,
   sleep,
   uniqueName,
+  jsonCaller,
 } from '@parley/testing';
 import { type ParleyStack, type StackOptions, startParleyStack } from './stack';
-import { caller } from './wordpress-fixture';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -49,7 +49,7 @@ function atRest(mode: HarnessMode): void {
     const mongo = new PrivateMongo('at-rest', 27241);
     const kafka = new PrivateKafka('at-rest', 19492);
     let parley: ParleyStack | undefined;
-    const call = caller(() => parley?.url ?? '');
+    const call = jsonCaller(() => parley?.url ?? '');
 
     const options = (): StackOptions => ({
       smtpUrl: smtp.url,

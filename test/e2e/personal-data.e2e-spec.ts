@@ -8,11 +8,17 @@ import {
   type TokensResponse,
   personalDataExportSchema,
 } from '@parley/contracts';
-import { MailCatcher, describeInfra, eventually, runEntryPoint, testInfra } from '@parley/testing';
+import {
+  MailCatcher,
+  describeInfra,
+  eventually,
+  runEntryPoint,
+  testInfra,
+  jsonCaller,
+} from '@parley/testing';
 import { TokenSigner } from '../../apps/gateway/src/identity/credentials';
 import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
-import { caller } from './wordpress-fixture';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -42,7 +48,7 @@ describe('the export of a person’s data (standalone)', () => {
   const smtp = new MailCatcher();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-personal-data-'));
   let parley: StandaloneProcess;
-  const call = caller(() => parley.url);
+  const call = jsonCaller(() => parley.url);
 
   let admin: TokensResponse;
   let amy: TokensResponse;
@@ -374,7 +380,7 @@ describeInfra('the export of a person’s data on Kafka and the Mongo-compatible
   const wait = { timeoutMs: 60_000 };
   const smtp = new MailCatcher();
   let parley: ParleyStack;
-  const call = caller(() => parley.url);
+  const call = jsonCaller(() => parley.url);
 
   beforeAll(async () => {
     await smtp.start();

@@ -16,6 +16,7 @@ import {
   type SseClient,
   describeInfra,
   eventually,
+  jsonCaller,
   openSse,
 } from '@parley/testing';
 import { type ParleyStack, PUBLIC_BASE_URL, startParleyStack } from './stack';
@@ -24,12 +25,6 @@ const PASSWORD = 'correct horse battery staple';
 
 /** Query shapes that read a whole collection on purpose. */
 const INTENDED_SCANS: IntendedScan[] = [];
-
-interface Reply<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
 
 /**
  * The whole story through the public API: people register, an author publishes, a guest
@@ -42,29 +37,7 @@ function story(mode: HarnessMode): void {
     let parley: ParleyStack;
     const smtp = new MailCatcher();
 
-    async function call<T>(
-      method: string,
-      path: string,
-      body?: unknown,
-      token?: string,
-    ): Promise<Reply<T>> {
-      const response = await fetch(`${parley.url}${path}`, {
-        method,
-        redirect: 'manual',
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      const json = response.headers.get('content-type')?.includes('json');
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (json && text ? JSON.parse(text) : text) as T,
-      };
-    }
+    const call = jsonCaller(() => parley.url);
 
     /** A link from a mail, followed on the gateway. */
     function linkIn(text: string, path: string): string {

@@ -5,10 +5,10 @@ import {
   runEntryPoint,
   describeInfra,
   eventually,
+  jsonCaller,
 } from '@parley/testing';
 import { SaxesParser } from 'saxes';
 import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
-import { caller } from './wordpress-fixture';
 
 interface WxrComment {
   id: string;
@@ -74,7 +74,7 @@ function download(mode: HarnessMode): void {
     const smtp = new MailCatcher();
     let parley: ParleyStack;
 
-    const call = caller(() => parley.url);
+    const call = jsonCaller(() => parley.url);
 
     const register = async (email: string, displayName: string) => {
       const account = await call<TokensResponse>('POST', '/api/v1/auth/register', {

@@ -10,9 +10,9 @@ import type {
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
-import { runEntryPoint } from '@parley/testing';
+import { runEntryPoint, jsonCaller } from '@parley/testing';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
-import { type Answer, type Call, WORDPRESS_FIXTURE, caller } from './wordpress-fixture';
+import { type Answer, type Call, WORDPRESS_FIXTURE } from './wordpress-fixture';
 
 const FIXTURE = WORDPRESS_FIXTURE;
 const GUEST_EMAIL = 'round.trip.guest@example.com';
@@ -160,7 +160,7 @@ describe('exporting the blog as WXR and importing that into an empty Parley (npm
     // Comments of every status and kind, written here as well as imported.
     parley = await startStandalone(first);
     const firstUrl = parley.url;
-    let call = caller(() => firstUrl);
+    let call = jsonCaller(() => firstUrl);
     let token = await registerAdmin(call);
     expect(
       (await call('PUT', '/api/v1/settings/comments', { floodSeconds: 0 }, token)).status,
@@ -229,7 +229,7 @@ describe('exporting the blog as WXR and importing that into an empty Parley (npm
 
     parley = await startStandalone(second);
     const secondUrl = parley.url;
-    call = caller(() => secondUrl);
+    call = jsonCaller(() => secondUrl);
     token = await registerAdmin(call);
     const after = await snapshot(call, token);
 

@@ -9,7 +9,13 @@ import type {
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MailCatcher, eventually, sleep } from '@parley/testing';
+import {
+  type JsonAnswer,
+  type JsonCaller,
+  type MailCatcher,
+  eventually,
+  sleep,
+} from '@parley/testing';
 import { sharedFixture } from '../support/shared-fixtures';
 
 /** The Theme Unit Test export, as WordPress.com gave it. */
@@ -45,42 +51,9 @@ export function fixtureWithPosts(postIds: readonly string[]): string {
 export const WRITER_EMAIL = 'themereviewteam@gmail.com';
 const PASSWORD = 'correct horse battery staple';
 
-export interface Answer<T> {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: T;
-}
-
-export type Call = <T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-) => Promise<Answer<T>>;
-
-/** Calls the gateway at `base` as the tests of the import do: JSON in, JSON or text out, no redirects followed. */
-export function caller(base: () => string): Call {
-  return async <T>(method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(`${base()}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const json = response.headers.get('content-type')?.includes('json');
-    return {
-      status: response.status,
-      headers: response.headers,
-      text,
-      body: (json && text ? JSON.parse(text) : text) as T,
-    };
-  };
-}
+/** What the import's tests call the gateway with and get back (see `jsonCaller`). */
+export type Answer<T> = JsonAnswer<T>;
+export type Call = JsonCaller;
 
 /**
  * The old blog's writer as an admin here with a verified address, following new posts: the

@@ -1,8 +1,7 @@
-import { MailCatcher, runEntryPoint, describeInfra, testInfra } from '@parley/testing';
+import { MailCatcher, runEntryPoint, describeInfra, testInfra, jsonCaller } from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
 import {
   WORDPRESS_FIXTURE as FIXTURE,
-  caller,
   expectFirstImport,
   expectFixtureOnPages,
   expectNobodyTold,
@@ -35,7 +34,7 @@ describeInfra(
   () => {
     const smtp = new MailCatcher();
     let parley: ParleyStack;
-    const call = caller(() => parley.url);
+    const call = jsonCaller(() => parley.url);
 
     beforeAll(async () => {
       await smtp.start();

@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MailCatcher, runEntryPoint } from '@parley/testing';
+import { MailCatcher, runEntryPoint, jsonCaller } from '@parley/testing';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
 import {
   WORDPRESS_FIXTURE as FIXTURE,
-  caller,
   expectFirstImport,
   expectFixtureOnPages,
   expectNobodyTold,
@@ -26,7 +25,7 @@ describe('importing a WordPress export into the embedded Parley (npm run import)
   const smtp = new MailCatcher();
   let parley: StandaloneProcess | undefined;
 
-  const call = caller(() => parley!.url);
+  const call = jsonCaller(() => parley!.url);
 
   beforeAll(async () => {
     await smtp.start();

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ImportView, PostPage, TokensResponse } from '@parley/contracts';
 import { FOLDER_LOCK_STALE_MS } from '@parley/files';
-import { eventually, sleep } from '@parley/testing';
+import { eventually, sleep, jsonCaller } from '@parley/testing';
 import { type WxrWritten, writeWxrFile } from '../../bench/wxr-file';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
-import { caller } from './wordpress-fixture';
 
 /** Killed outright, the process cannot let go of its data folder: the next start waits for the lock to go stale. */
 async function kill(parley: StandaloneProcess): Promise<void> {
@@ -23,7 +22,7 @@ describe('an uploaded import whose standalone process was killed (npm start)', (
   const uploads = join(dataDir, 'gateway', 'uploads');
   let parley: StandaloneProcess | undefined;
   let admin: string;
-  const call = caller(() => parley!.url);
+  const call = jsonCaller(() => parley!.url);
   let first: { file: string; written: WxrWritten };
   let second: { file: string; written: WxrWritten };
 

@@ -1,11 +1,10 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ImportView, PostPage, TokensResponse } from '@parley/contracts';
-import { type HarnessMode, MailCatcher, describeInfra, sleep } from '@parley/testing';
+import { type HarnessMode, MailCatcher, describeInfra, sleep, jsonCaller } from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
 import {
   WORDPRESS_FIXTURE as FIXTURE,
-  caller,
   expectFixtureOnPages,
   expectNobodyTold,
   writerFollowingTheBlog,
@@ -36,7 +35,7 @@ function uploads(mode: HarnessMode): void {
     let parley: ParleyStack;
     let admin: string;
     let reader: string;
-    const call = caller(() => parley.url);
+    const call = jsonCaller(() => parley.url);
 
     /** Sends the body as a stream, the way a large file goes up. */
     async function upload(

@@ -1,31 +1,77 @@
 export interface JsonAnswer<T> {
   status: number;
   headers: Headers;
+  /** The answer parsed when it is JSON, else its text. */
   body: T;
   text: string;
 }
 
-/** One JSON request to a running server, as a bearer of `token` when one is given. */
-export async function requestJson<T = unknown>(
+export interface JsonCallOptions {
+  body?: unknown;
+  /** Sent as a bearer token. */
+  token?: string;
+  headers?: Record<string, string>;
+  /** Redirects are answers to look at unless asked to be followed. */
+  redirect?: 'follow' | 'manual';
+}
+
+/**
+ * One request to a running server as an API client: the body sent as JSON, the answer parsed
+ * when it says it is JSON (a problem too), else kept as its text.
+ */
+export async function callJson<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  options: JsonCallOptions = {},
+): Promise<JsonAnswer<T>> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    redirect: options.redirect ?? 'manual',
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  const json = response.headers.get('content-type')?.includes('json');
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (json && text ? JSON.parse(text) : text) as T,
+    text,
+  };
+}
+
+/** One JSON request to a running server, following redirects, as a bearer of `token` when one is given. */
+export function requestJson<T = unknown>(
   base: string,
   method: string,
   path: string,
   body?: unknown,
   token?: string,
 ): Promise<JsonAnswer<T>> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  return callJson<T>(base, method, path, {
+    redirect: 'follow',
+    ...(body !== undefined ? { body } : {}),
+    ...(token ? { token } : {}),
   });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as T,
-    text,
-  };
+}
+
+export type JsonCaller = <T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+) => Promise<JsonAnswer<T>>;
+
+/** `callJson` on the server `base` names when called (a stack may start after the caller is made). */
+export function jsonCaller(base: () => string): JsonCaller {
+  return (method, path, body, token) =>
+    callJson(base(), method, path, {
+      ...(body !== undefined ? { body } : {}),
+      ...(token ? { token } : {}),
+    });
 }
