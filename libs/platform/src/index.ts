@@ -21,3 +21,4 @@ export * from './http/personal-data.client';
 export * from './http/service-transport';
 export * from './migration/log-migration';
 export * from './migration/migrate-log-command';
+export * from './projection/account-names';
