@@ -5,12 +5,9 @@
 // reader", or become tombstones with --remove) and prints a summary. Embedded: the
 // Parley of this folder's data (DATA_DIR; stop npm start on it first). With KAFKA_BROKERS or
 // MONGODB_URI set: the running services, with the gateway's environment (COMMENTS_URL, …).
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtMain, distributed } from './built-main.mjs';
 import { runToStdout } from './stdout-command.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 if (args.length === 0) {
   process.stderr.write(
@@ -18,10 +15,5 @@ if (args.length === 0) {
   );
   process.exit(64);
 }
-const distributed = Boolean(process.env.KAFKA_BROKERS || process.env.MONGODB_URI);
-const main = join(root, 'dist', 'apps', distributed ? 'gateway' : 'standalone', 'src', 'main.js');
-if (!existsSync(main)) {
-  process.stderr.write(`${main} is missing: run npm run build first\n`);
-  process.exit(1);
-}
+const main = builtMain(distributed ? 'gateway' : 'standalone');
 runToStdout({ event: 'privacy', main, command: 'privacy', args });

@@ -4,7 +4,7 @@ import { guestIdOf } from '../../comments/src/comments/comment-keys';
 import { CommentUseCases } from '../../comments/src/comments/comment-use-cases';
 import { PostUseCases } from '../../posts/src/posts/post-use-cases';
 import { IdentityService } from '../../gateway/src/identity/identity.service';
-import { type ImportTarget, refusedAs } from '@parley/wordpress';
+import { type ImportTarget, importAccountOf, refusedAs } from '@parley/wordpress';
 import { commentsProblem } from '../../comments/src/comments.errors';
 import { failure as postsProblem } from '../../posts/src/posts/posts.errors';
 
@@ -21,10 +21,7 @@ export function embeddedImportTarget(services: readonly StartedService[]): Impor
   const comments = provider(services, 'comments', CommentUseCases);
   return {
     async accountByEmail(email) {
-      const account = await identity.verifiedAccountByEmail(email);
-      return account
-        ? { accountId: account.id, displayName: account.displayName, roles: account.roles }
-        : null;
+      return importAccountOf(await identity.verifiedAccountByEmail(email));
     },
     async importPost(post) {
       const outcome = await posts.importPost(post);

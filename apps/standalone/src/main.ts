@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { VARIABLES } from '@parley/config';
 import { FolderInUseError } from '@parley/files';
 import { initTracing } from '@parley/observability';
-import { EMBEDDED_RATE_LIMITS, startEmbeddedParley } from './embedded-platform';
+import {
+  EMBEDDED_RATE_LIMITS,
+  type EmbeddedOptions,
+  startEmbeddedParley,
+} from './embedded-platform';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed';
 import { runImportCommand } from '@parley/wordpress';
 import { runExportCommand } from '../../gateway/src/export/export-command';
@@ -54,6 +58,20 @@ async function main(): Promise<void> {
     env.PERSONAL_DATA_RETENTION_DAYS === undefined
       ? {}
       : { personalDataRetentionDays: Number(env.PERSONAL_DATA_RETENTION_DAYS) };
+  const smtp = env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {};
+  const siteUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
+  // A command holds the data folder for a moment, on a free loopback port: imports resume at start.
+  const startForCommand = (options: Partial<EmbeddedOptions>) =>
+    startEmbeddedParley({
+      dataDir: env.DATA_DIR,
+      host: '127.0.0.1',
+      port: 0,
+      resumeImports: false,
+      logLevel: env.LOG_LEVEL,
+      ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+      webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+      ...options,
+    });
   initTracing({ serviceName: 'parley-embedded' });
   if (process.argv[2] === 'import') {
     // Into the data folder, with the same services; nothing listens beyond loopback meanwhile.
@@ -61,17 +79,7 @@ async function main(): Promise<void> {
       args: process.argv.slice(3),
       out: process.stderr,
       connect: async () => {
-        const parley = await startEmbeddedParley({
-          dataDir: env.DATA_DIR,
-          host: '127.0.0.1',
-          port: 0,
-          resumeImports: false,
-          logLevel: env.LOG_LEVEL,
-          ...retention,
-          ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
-          ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
-          webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
-        });
+        const parley = await startForCommand({ ...retention, ...smtp });
         return {
           target: embeddedImportTarget([parley.gateway, ...parley.services]),
           close: () => parley.close(),
@@ -87,24 +95,14 @@ async function main(): Promise<void> {
       out: process.stdout,
       log: process.stderr,
       connect: async () => {
-        const parley = await startEmbeddedParley({
-          dataDir: env.DATA_DIR,
-          host: '127.0.0.1',
-          port: 0,
-          resumeImports: false,
-          logLevel: env.LOG_LEVEL,
-          ...retention,
-          logDestination: destination(2),
-          ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
-          webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
-        });
+        const parley = await startForCommand({ ...retention, logDestination: destination(2) });
         const gateway = parley.gateway.app;
         const blog = await gateway.get(BlogIdentity, { strict: false }).name();
         return {
           services: gateway.get<symbol, ServiceClients>(SERVICE_CLIENTS, { strict: false }),
           site: {
             ...blog,
-            url: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+            url: siteUrl.replace(/\/+$/, ''),
           },
           close: () => parley.close(),
         };
@@ -129,24 +127,14 @@ async function main(): Promise<void> {
       out: process.stdout,
       log: process.stderr,
       connect: async () => {
-        const parley = await startEmbeddedParley({
-          dataDir: env.DATA_DIR,
-          host: '127.0.0.1',
-          port: 0,
-          resumeImports: false,
-          logLevel: env.LOG_LEVEL,
-          logDestination: destination(2),
-          ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
-          ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
-          webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
-        });
+        const parley = await startForCommand({ logDestination: destination(2), ...smtp });
         const gateway = parley.gateway.app;
         const identity = gateway.get(IdentityService, { strict: false });
         const erasure = gateway.get(PersonalDataErasure, { strict: false });
         return {
           services: gateway.get<symbol, ServiceClients>(SERVICE_CLIENTS, { strict: false }),
           accountByEmail: (email) => identity.accountByEmail(email),
-          publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
+          publicBaseUrl: siteUrl,
           now: () => new Date(),
           erase: (request, actor) => erasure.erase(request, actor),
           close: () => parley.close(),
@@ -166,7 +154,7 @@ async function main(): Promise<void> {
     ...(env.IMPORT_MAX_MEGABYTES === undefined
       ? {}
       : { importMaxBytes: env.IMPORT_MAX_MEGABYTES * 1024 * 1024 }),
-    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+    ...smtp,
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     ...(env.METRICS_PORT === undefined ? {} : { metricsPort: env.METRICS_PORT }),
     ...(env.RATE_LIMIT_PER_MINUTE !== undefined || env.RATE_LIMIT_WRITES_PER_MINUTE !== undefined

@@ -40,28 +40,42 @@ export const subscriberRefSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * What a notification is about, a comment or a post, with its author in the fields given: the
+ * notification event and what readers are shown differ in the author alone.
+ */
+function subjectSchema<CommentAuthor extends z.ZodRawShape, PostAuthor extends z.ZodRawShape>(
+  commentAuthor: CommentAuthor,
+  postAuthor: PostAuthor,
+) {
+  return z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('comment'),
+      commentId: idSchema,
+      postId: idSchema,
+      postTitle: z.string(),
+      postSlug: z.string(),
+      ...commentAuthor,
+      excerpt: z.string(),
+      parentId: idSchema.nullable(),
+    }),
+    z.object({
+      kind: z.literal('post'),
+      postId: idSchema,
+      title: z.string(),
+      slug: z.string(),
+      ...postAuthor,
+      excerpt: z.string(),
+    }),
+  ]);
+}
+
 /** What a notification is about, as the inbox, the live feed, mail and webhooks show it. */
-export const notificationSubjectSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('comment'),
-    commentId: idSchema,
-    postId: idSchema,
-    postTitle: z.string(),
-    postSlug: z.string(),
-    /** The author's name as the reader is shown it: an account's current one, a guest's opened. */
-    authorName: personalDataSchema(displayNameSchema),
-    excerpt: z.string(),
-    parentId: idSchema.nullable(),
-  }),
-  z.object({
-    kind: z.literal('post'),
-    postId: idSchema,
-    title: z.string(),
-    slug: z.string(),
-    authorName: displayNameSchema,
-    excerpt: z.string(),
-  }),
-]);
+export const notificationSubjectSchema = subjectSchema(
+  /** The author's name as the reader is shown it: an account's current one, a guest's opened. */
+  { authorName: personalDataSchema(displayNameSchema) },
+  { authorName: displayNameSchema },
+);
 export type NotificationSubject = z.infer<typeof notificationSubjectSchema>;
 
 /**
@@ -84,26 +98,10 @@ export const notifiedAuthorSchema = z.discriminatedUnion('kind', [
 export type NotifiedAuthor = z.infer<typeof notifiedAuthorSchema>;
 
 /** What a notification is about, as its event keeps it: the author named as in notifiedAuthorSchema. */
-export const notifiedSubjectSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('comment'),
-    commentId: idSchema,
-    postId: idSchema,
-    postTitle: z.string(),
-    postSlug: z.string(),
-    author: notifiedAuthorSchema,
-    excerpt: z.string(),
-    parentId: idSchema.nullable(),
-  }),
-  z.object({
-    kind: z.literal('post'),
-    postId: idSchema,
-    title: z.string(),
-    slug: z.string(),
-    author: notifiedAuthorSchema,
-    excerpt: z.string(),
-  }),
-]);
+export const notifiedSubjectSchema = subjectSchema(
+  { author: notifiedAuthorSchema },
+  { author: notifiedAuthorSchema },
+);
 export type NotifiedSubject = z.infer<typeof notifiedSubjectSchema>;
 
 const subscriber = { subscriberId: idSchema };

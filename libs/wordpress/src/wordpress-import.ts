@@ -1,6 +1,12 @@
 import { can } from '@parley/contracts';
 import { createHash } from 'node:crypto';
-import type { CommentKind, CommentStatus, ImportedFrom, Role } from '@parley/contracts';
+import type {
+  AccountView,
+  CommentKind,
+  CommentStatus,
+  ImportedFrom,
+  Role,
+} from '@parley/contracts';
 import { IMPORTED_WRITER_ID_PREFIX } from '@parley/domain';
 import { htmlToText, plainTitle, wordpressPostHtml } from '@parley/text';
 import { runParentsFirst } from './parents-first';
@@ -18,6 +24,13 @@ export interface ImportAccount {
   accountId: string;
   displayName: string;
   roles: readonly Role[];
+}
+
+/** The writer an account is to the import, from the account the identity answers with. */
+export function importAccountOf(account: AccountView | null): ImportAccount | null {
+  return account
+    ? { accountId: account.id, displayName: account.displayName, roles: account.roles }
+    : null;
 }
 
 export type PostImportStatus = 'draft' | 'scheduled' | 'published';

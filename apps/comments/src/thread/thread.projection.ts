@@ -6,7 +6,7 @@ import {
   wordpressIdOf,
 } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
-import { openAccountEventFor } from '@parley/platform';
+import { type AccountNamingEvent, applyAccountName } from '@parley/platform';
 import {
   applyToOwnedDocument,
   type Document,
@@ -333,27 +333,18 @@ async function applyLikeEvent(
 }
 
 async function applyAccountEvent(
-  sealed: Envelope<
-    | 'parley.account.registered.v2'
-    | 'parley.account.display-name-changed.v2'
-    | 'parley.account.erased.v1'
-  >,
+  sealed: AccountNamingEvent,
   db: ProjectionDb,
   context: ProjectionContext | undefined,
 ) {
-  // Opened once, through the gateway's identity: the authors keep the name in plaintext.
-  const event = await openAccountEventFor(sealed, context);
-  const { accountId } = event.data;
-  const displayName =
-    event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
-  const authors = db.collection<AuthorNameDocument>(C.authors);
-  await applyToOwnedDocument<AuthorNameDocument>(authors, accountId, event, () => ({
-    _id: accountId,
-    displayName,
-  }));
+  const { accountId } = sealed.data;
   // The account's comments carry its latest name, whether they came before this event or
   // after it (a rebuild reads the two topics in its own order): the same documents either way.
-  const latest = (await authors.findOne({ _id: accountId }))?.displayName;
+  const latest = await applyAccountName(
+    sealed,
+    db.collection<AuthorNameDocument>(C.authors),
+    context,
+  );
   if (latest !== undefined)
     await updateEach(
       db.collection<ThreadCommentDocument>(C.comments),
@@ -361,7 +352,7 @@ async function applyAccountEvent(
       { $set: { 'author.name': latest } },
     );
   // A name shows on every comment its account wrote, on any post: every kept page is remade.
-  await recordChange(db, AUTHOR_NAMES_VERSION, event);
+  await recordChange(db, AUTHOR_NAMES_VERSION, sealed);
 }
 
 /**

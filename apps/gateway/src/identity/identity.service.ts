@@ -167,6 +167,18 @@ export async function eraseAccount(
   return { erased: outcome.events.length > 0, endedSessions, keysDestroyed };
 }
 
+/** The account that holds an address, verified or not, from the identity event store (opened). */
+async function accountHolding(store: EventStore, emailInput: string): Promise<Account | null> {
+  const { accountId } = await loadState(
+    store,
+    reservationDecider,
+    emailStream(normalizeEmail(emailInput)),
+  );
+  if (!accountId) return null;
+  const account = await loadState(store, accountDecider, accountStream(accountId));
+  return account.exists ? account : null;
+}
+
 /**
  * The account that holds an address and has proved it, from the identity event store (opened:
  * see identityStore); null when none does.
@@ -175,14 +187,8 @@ export async function verifiedAccountByEmail(
   store: EventStore,
   emailInput: string,
 ): Promise<AccountView | null> {
-  const { accountId } = await loadState(
-    store,
-    reservationDecider,
-    emailStream(normalizeEmail(emailInput)),
-  );
-  if (!accountId) return null;
-  const account = await loadState(store, accountDecider, accountStream(accountId));
-  return account.exists && account.emailVerified ? accountView(account) : null;
+  const account = await accountHolding(store, emailInput);
+  return account?.emailVerified ? accountView(account) : null;
 }
 
 /** The account that holds an address, verified or not, from the identity event store (opened); null when none does. */
@@ -190,14 +196,8 @@ export async function accountByEmail(
   store: EventStore,
   emailInput: string,
 ): Promise<AccountView | null> {
-  const { accountId } = await loadState(
-    store,
-    reservationDecider,
-    emailStream(normalizeEmail(emailInput)),
-  );
-  if (!accountId) return null;
-  const account = await loadState(store, accountDecider, accountStream(accountId));
-  return account.exists ? accountView(account) : null;
+  const account = await accountHolding(store, emailInput);
+  return account ? accountView(account) : null;
 }
 
 export function accountView(account: Account): AccountView {

@@ -18,44 +18,28 @@ export const STAFF_NAMES: Projection<'accounts'> = {
   collections: { names: [{ keys: { nameKey: 1 } }] },
   async apply(sealed, db, context) {
     const event = await openAccountEventFor(sealed, context);
-    const names = db.collection<NameEntry>('names');
-    switch (event.type) {
-      case 'parley.account.registered.v2':
-        return void (await applyToOwnedDocument<NameEntry>(
-          names,
-          event.data.accountId,
-          event,
-          () => ({
-            _id: event.data.accountId,
+    if (
+      event.type === 'parley.account.email-verified.v2' ||
+      event.type === 'parley.session.ended.v1'
+    )
+      return;
+    const id = event.data.accountId;
+    await applyToOwnedDocument<NameEntry>(db.collection('names'), id, event, (current) => {
+      switch (event.type) {
+        case 'parley.account.registered.v2':
+          return {
+            _id: id,
             nameKey: displayNameKey(event.data.displayName),
             staff: isStaff(event.data.roles),
-          }),
-        ));
-      case 'parley.account.display-name-changed.v2':
-        return void (await applyToOwnedDocument<NameEntry>(
-          names,
-          event.data.accountId,
-          event,
-          (current) => current && { ...current, nameKey: displayNameKey(event.data.displayName) },
-        ));
-      case 'parley.account.roles-changed.v1':
-        return void (await applyToOwnedDocument<NameEntry>(
-          names,
-          event.data.accountId,
-          event,
-          (current) => current && { ...current, staff: isStaff(event.data.roles) },
-        ));
-      case 'parley.account.erased.v1':
-        // An erased account's name is free again, and it is nobody's staff.
-        return void (await applyToOwnedDocument<NameEntry>(
-          names,
-          event.data.accountId,
-          event,
-          (current) => current && { ...current, nameKey: '', staff: false },
-        ));
-      case 'parley.account.email-verified.v2':
-      case 'parley.session.ended.v1':
-        return;
-    }
+          };
+        case 'parley.account.display-name-changed.v2':
+          return current && { ...current, nameKey: displayNameKey(event.data.displayName) };
+        case 'parley.account.roles-changed.v1':
+          return current && { ...current, staff: isStaff(event.data.roles) };
+        case 'parley.account.erased.v1':
+          // An erased account's name is free again, and it is nobody's staff.
+          return current && { ...current, nameKey: '', staff: false };
+      }
+    });
   },
 };

@@ -7,7 +7,7 @@ import type {
   ImportedPresence,
 } from '@parley/contracts';
 import { ProblemException } from '@parley/platform';
-import { type ImportTarget, type StepOutcome, refusedAs } from '@parley/wordpress';
+import { type ImportTarget, type StepOutcome, importAccountOf, refusedAs } from '@parley/wordpress';
 import type { ServiceClient } from '../proxy/service-client';
 
 /** One imported post or comment may wait for its read model and a slug or two: more than a page does. */
@@ -43,10 +43,7 @@ export function serviceImportTarget(options: ServiceImportTargetOptions): Import
   const { posts, comments, importer: actor } = options;
   return {
     async accountByEmail(email) {
-      const account = await options.accountByEmail(email);
-      return account
-        ? { accountId: account.id, displayName: account.displayName, roles: account.roles }
-        : null;
+      return importAccountOf(await options.accountByEmail(email));
     },
     importPost(post) {
       const body: ImportPostRequest = { ...post, date: post.date.toISOString() };

@@ -1,19 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import {
   type Actor,
-  canOnOwn,
   type ErasureRequest,
   erasureRequestSchema,
   type ServiceErasure,
 } from '@parley/contracts';
-import {
-  APP_LOGGER,
-  CurrentActor,
-  PERSON_KEYS,
-  ProblemException,
-  requireActor,
-} from '@parley/platform';
-import { accountPerson, guestPerson, type PersonKeyStore } from '@parley/privacy';
+import { APP_LOGGER, CurrentActor, PERSON_KEYS, personToErase } from '@parley/platform';
+import type { PersonKeyStore } from '@parley/privacy';
 import type { Logger } from 'pino';
 import { accountWho, guestWho, SubscriptionsService } from '../subscriptions/subscriptions.service';
 
@@ -32,17 +25,9 @@ export class ErasureController {
     @CurrentActor() actor: Actor | null,
     @Body({ schema: erasureRequestSchema }) body: ErasureRequest,
   ): Promise<ServiceErasure> {
-    // An account may erase itself; anyone else, and any guest, only an admin.
-    if (!canOnOwn(requireActor(actor), body.accountId ?? null, 'administer'))
-      throw new ProblemException({
-        status: 403,
-        code: 'forbidden',
-        title: 'Only an admin erases someone else',
-      });
+    const person = personToErase(actor, body);
     const who =
       body.accountId !== undefined ? accountWho(body.accountId) : guestWho(body.email ?? '');
-    const person =
-      body.accountId !== undefined ? accountPerson(body.accountId) : guestPerson(body.email ?? '');
     const subscriptions = await this.subscriptions.erase(who);
     const keysDestroyed = await this.keys.destroy(person);
     this.logger.info({ person: person.kind, subscriptions, keysDestroyed }, 'subscriber erased');

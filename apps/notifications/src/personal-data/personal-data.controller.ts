@@ -15,6 +15,7 @@ import {
   SUBSCRIPTIONS,
   type SubscriberEntry,
   type SubscriptionEntry,
+  subscriptionStateOf,
 } from '../subscriptions/subscriptions.projection';
 import type { Who } from '../subscriptions/subscriber.decider';
 import { accountWho, guestWho } from '../subscriptions/subscriptions.service';
@@ -68,15 +69,7 @@ export class NotificationsPersonalDataController {
         : null,
       subscriptions: followed
         .sort((a, b) => a.subscribedAt.localeCompare(b.subscribedAt) || a._id.localeCompare(b._id))
-        .map((s) => ({
-          id: s._id,
-          kind: s.kind,
-          targetId: s.targetId,
-          channels: s.channels,
-          frequency: s.frequency,
-          active: s.active,
-          subscribedAt: s.subscribedAt,
-        })),
+        .map(subscriptionStateOf),
       notifications: await Promise.all(
         notified.map(async (n) => ({
           id: n._id,

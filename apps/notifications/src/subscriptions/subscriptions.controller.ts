@@ -57,6 +57,22 @@ const answer = errorTable<SubscriptionsErrorCode>({
   WebhookTargetNotAllowed: { status: 422, field: 'url' },
 });
 
+/** An unsubscribe answer as a page for a browser (a mailed link opened), else as JSON. */
+async function sendUnsubscribeResult(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: UnsubscribeResult,
+): Promise<void> {
+  if ((request.headers.accept ?? '').includes('text/html')) {
+    await reply
+      .status(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .send(unsubscribePage(result));
+    return;
+  }
+  await reply.status(200).send(result);
+}
+
 export function unwrap<T>(outcome: Outcome<T, SubscriptionsError>): T {
   if (!outcome.ok) throw answer(outcome.error);
   return outcome.value;
@@ -153,14 +169,7 @@ export class SubscriptionsController {
   ): Promise<void> {
     const subscriptions = unwrap(await this.subscriptions.previewUnsubscribe(query.token));
     const result: UnsubscribeResult = { unsubscribed: false, subscriptions };
-    if ((request.headers.accept ?? '').includes('text/html')) {
-      await reply
-        .status(200)
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(unsubscribePage(result));
-      return;
-    }
-    await reply.status(200).send(result);
+    await sendUnsubscribeResult(request, reply, result);
   }
 
   /** RFC 8058 one-click unsubscribe: a POST with the link's token, no login. */
@@ -173,13 +182,6 @@ export class SubscriptionsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const result = unwrap(await this.subscriptions.oneClickUnsubscribe(query.token));
-    if ((request.headers.accept ?? '').includes('text/html')) {
-      await reply
-        .status(200)
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(unsubscribePage(result));
-      return;
-    }
-    await reply.status(200).send(result);
+    await sendUnsubscribeResult(request, reply, result);
   }
 }

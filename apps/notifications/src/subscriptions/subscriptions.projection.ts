@@ -12,6 +12,7 @@ import {
   applyToOwnedDocument,
   updateEach,
 } from '@parley/readmodel';
+import type { SubscriptionState } from './subscriber.decider';
 
 export interface SubscriberEntry extends Versioned {
   kind: 'account' | 'guest';
@@ -40,6 +41,19 @@ export interface SubscriptionEntry extends Versioned {
   frequency: Frequency;
   active: boolean;
   subscribedAt: string;
+}
+
+/** A subscription's entry as its subscriber's state holds it: what lists and exports show. */
+export function subscriptionStateOf(entry: SubscriptionEntry): SubscriptionState {
+  return {
+    id: entry._id,
+    kind: entry.kind,
+    targetId: entry.targetId,
+    channels: entry.channels,
+    frequency: entry.frequency,
+    active: entry.active,
+    subscribedAt: entry.subscribedAt,
+  };
 }
 
 export const SUBSCRIPTIONS = 'subscriptions';

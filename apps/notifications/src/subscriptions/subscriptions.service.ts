@@ -50,6 +50,7 @@ import {
   SUBSCRIPTIONS,
   type SubscriberEntry,
   type SubscriptionEntry,
+  subscriptionStateOf,
 } from './subscriptions.projection';
 
 export type SubscriptionsErrorCode =
@@ -251,21 +252,7 @@ export class SubscriptionsService {
     };
     const items = known
       .filter((s) => s.active)
-      .map((s) =>
-        view(
-          {
-            id: s._id,
-            kind: s.kind,
-            targetId: s.targetId,
-            channels: s.channels,
-            frequency: s.frequency,
-            active: s.active,
-            subscribedAt: s.subscribedAt,
-          },
-          state,
-          false,
-        ),
-      );
+      .map((s) => view(subscriptionStateOf(s), state, false));
     if (who.ref.kind === 'account') {
       const repliesId = subscriptionIdOf(who.subscriberId, 'replies', null);
       if (!known.some((s) => s._id === repliesId)) {

@@ -4,7 +4,7 @@ import {
   type EventType,
   POST_LIKERS_SHOWN,
 } from '@parley/contracts';
-import { openAccountEventFor } from '@parley/platform';
+import { type AccountNamingEvent, applyAccountName } from '@parley/platform';
 import {
   type Document,
   DuplicateKeyError,
@@ -20,7 +20,6 @@ import {
 import {
   type CommentStreamEvent,
   commentStatusAfter,
-  ERASED_PERSON_NAME,
   wordpressIdOf,
   wordpressTermIdOf,
 } from '@parley/domain';
@@ -413,27 +412,17 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
 }
 
 async function applyAccountEvent(
-  sealed: Envelope<
-    | 'parley.account.registered.v2'
-    | 'parley.account.display-name-changed.v2'
-    | 'parley.account.erased.v1'
-  >,
+  sealed: AccountNamingEvent,
   db: ProjectionDb,
   context: ProjectionContext | undefined,
 ) {
-  // Opened once, through the gateway's identity: the read model keeps the name in plaintext.
-  const event = await openAccountEventFor(sealed, context);
-  const { accountId } = event.data;
-  const displayName =
-    event.type === 'parley.account.erased.v1' ? ERASED_PERSON_NAME : event.data.displayName;
-  await applyToOwnedDocument<AccountNameDocument>(
-    db.collection<AccountNameDocument>(COLLECTIONS.accounts),
-    accountId,
-    event,
-    () => ({ _id: accountId, displayName }),
-  );
+  const { accountId } = sealed.data;
   // Also on a redelivery: the first delivery may have stopped before reaching posts and likes.
-  const current = await accountName(db, accountId);
+  const current = await applyAccountName(
+    sealed,
+    db.collection<AccountNameDocument>(COLLECTIONS.accounts),
+    context,
+  );
   if (current === undefined) return;
   await updateEach(
     db.collection<PostDocument>(COLLECTIONS.posts),

@@ -162,6 +162,13 @@ export const publicCommentAuthorSchema = z.object({
 });
 export type PublicCommentAuthor = z.infer<typeof publicCommentAuthorSchema>;
 
+/** Where an imported comment came from: the blog and its id there (`#comment-123`). */
+export const importedCommentSchema = z.object({
+  system: z.literal('wordpress'),
+  site: z.string(),
+  id: z.string(),
+});
+
 /** A comment as the write endpoints answer it. */
 export const commentViewSchema = z.object({
   id: z.string(),
@@ -178,10 +185,8 @@ export const commentViewSchema = z.object({
   status: commentStatusSchema,
   /** A comment, or a pingback or trackback kept from an imported blog. */
   kind: commentKindSchema,
-  /** Set when the comment was imported: the blog it came from and its id there (`#comment-123`). */
-  imported: z
-    .object({ system: z.literal('wordpress'), site: z.string(), id: z.string() })
-    .optional(),
+  /** Set when the comment was imported. */
+  imported: importedCommentSchema.optional(),
   postedAt: z.string(),
   edited: z.boolean(),
   editedAt: z.string().nullable(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cursorSchema, idSchema } from '../common.schemas';
 import { commentKindSchema, commentStatusSchema } from '../comments.events';
 import { commentSettingsSchema } from '../posts.events';
+import { importedCommentSchema } from './comments.api';
 import { postStatusSchema } from './posts.api';
 
 // What the services hand to an export of the whole blog (admins only), a page at a time.
@@ -71,9 +72,7 @@ export const exportedCommentSchema = z.object({
   html: z.string(),
   status: commentStatusSchema,
   kind: commentKindSchema,
-  imported: z
-    .object({ system: z.literal('wordpress'), site: z.string(), id: z.string() })
-    .optional(),
+  imported: importedCommentSchema.optional(),
   postedAt: z.string(),
 });
 export type ExportedComment = z.infer<typeof exportedCommentSchema>;

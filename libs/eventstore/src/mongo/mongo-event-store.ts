@@ -41,6 +41,18 @@ commitSchema.index({ streamId: 1, version: 1 }, { unique: true });
 commitSchema.index({ streamId: 1, lastVersion: 1 });
 commitSchema.index({ published: 1, streamId: 1, version: 1 });
 
+/** A stored commit as the port hands it out, without the relay's bookkeeping. */
+function commitOf(d: CommitDocument): Commit {
+  return {
+    id: d._id,
+    streamId: d.streamId,
+    version: d.version,
+    lastVersion: d.lastVersion,
+    events: d.events,
+    committedAt: d.committedAt,
+  };
+}
+
 const DUPLICATE_KEY = 11000;
 
 function isDuplicateKey(error: unknown): boolean {
@@ -138,14 +150,7 @@ export class MongoEventStore implements EventStore, CopyableEventLog {
       .limit(limit)
       .lean()
       .exec();
-    return docs.map((d) => ({
-      id: d._id,
-      streamId: d.streamId,
-      version: d.version,
-      lastVersion: d.lastVersion,
-      events: d.events,
-      committedAt: d.committedAt,
-    }));
+    return docs.map(commitOf);
   }
 
   async markPublished(commitIds: readonly string[]): Promise<void> {
@@ -164,16 +169,7 @@ export class MongoEventStore implements EventStore, CopyableEventLog {
       .sort({ committedAt: 1, streamId: 1, version: 1 })
       .lean()
       .cursor();
-    for await (const d of cursor) {
-      yield {
-        id: d._id,
-        streamId: d.streamId,
-        version: d.version,
-        lastVersion: d.lastVersion,
-        events: d.events,
-        committedAt: d.committedAt,
-      };
-    }
+    for await (const d of cursor) yield commitOf(d);
   }
 
   async importCommit(commit: Commit): Promise<'written' | 'present'> {

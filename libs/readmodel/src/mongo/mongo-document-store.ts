@@ -58,26 +58,14 @@ class MongoCollection<T extends Document> implements DocumentCollection<T> {
   }
 
   async insertOne(doc: T): Promise<void> {
-    try {
-      await this.model.collection.insertOne(doc as never);
-    } catch (error) {
-      if (isDuplicateKey(error))
-        throw new DuplicateKeyError(this.name, String((error as Error).message));
-      throw error;
-    }
+    await this.write(() => this.model.collection.insertOne(doc as never));
   }
 
   async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<number> {
-    try {
-      const result = await this.model.collection.replaceOne(filter, doc, {
-        upsert: options.upsert ?? false,
-      });
-      return result.matchedCount;
-    } catch (error) {
-      if (isDuplicateKey(error))
-        throw new DuplicateKeyError(this.name, String((error as Error).message));
-      throw error;
-    }
+    const result = await this.write(() =>
+      this.model.collection.replaceOne(filter, doc, { upsert: options.upsert ?? false }),
+    );
+    return result.matchedCount;
   }
 
   async updateOne(
@@ -85,16 +73,12 @@ class MongoCollection<T extends Document> implements DocumentCollection<T> {
     update: Update,
     options: { upsert?: boolean } = {},
   ): Promise<number> {
-    try {
-      const result = await this.model.collection.updateOne(filter, update as never, {
+    const result = await this.write(() =>
+      this.model.collection.updateOne(filter, update as never, {
         upsert: options.upsert ?? false,
-      });
-      return result.matchedCount;
-    } catch (error) {
-      if (isDuplicateKey(error))
-        throw new DuplicateKeyError(this.name, String((error as Error).message));
-      throw error;
-    }
+      }),
+    );
+    return result.matchedCount;
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
@@ -105,6 +89,17 @@ class MongoCollection<T extends Document> implements DocumentCollection<T> {
   async deleteMany(filter: Filter): Promise<number> {
     const result = await this.model.collection.deleteMany(filter);
     return result.deletedCount;
+  }
+
+  /** A write whose unique-index collision reaches the caller as the port's DuplicateKeyError. */
+  private async write<R>(change: () => Promise<R>): Promise<R> {
+    try {
+      return await change();
+    } catch (error) {
+      if (isDuplicateKey(error))
+        throw new DuplicateKeyError(this.name, String((error as Error).message));
+      throw error;
+    }
   }
 }
 
