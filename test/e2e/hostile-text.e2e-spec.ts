@@ -1,5 +1,5 @@
 import type { PostCommentResponse, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
-import { MailCatcher, eventually } from '@parley/testing';
+import { type JsonAnswer, MailCatcher, callJson, eventually } from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
 
 const PASSWORD = 'correct horse battery staple';
@@ -21,31 +21,19 @@ describe('hostile text at the public API and the pages', () => {
   let admin: TokensResponse;
   let reader: TokensResponse;
 
-  async function send<T = unknown>(
+  /** A request as a reader's client sends it: redirects followed, as a browser does. */
+  const send = <T = unknown>(
     method: string,
     path: string,
     body?: unknown,
-    init: { token?: string; cookie?: string; headers?: Record<string, string> } = {},
-  ): Promise<{ status: number; type: string; text: string; json: T }> {
-    const response = await fetch(`${parley.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...(init.cookie ? { cookie: init.cookie } : {}),
-        ...init.headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    { cookie, ...init }: { token?: string; cookie?: string; headers?: Record<string, string> } = {},
+  ): Promise<JsonAnswer<T>> =>
+    callJson<T>(parley.url, method, path, {
+      ...init,
+      ...(body !== undefined ? { body } : {}),
+      ...(cookie ? { headers: { ...init.headers, cookie } } : {}),
+      redirect: 'follow',
     });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    return {
-      status: response.status,
-      type,
-      text,
-      json: (type.includes('json') ? JSON.parse(text) : null) as T,
-    };
-  }
 
   async function publishedPost(title: string, body: string): Promise<PostView> {
     const draft = await send<PostView>(
@@ -57,16 +45,16 @@ describe('hostile text at the public API and the pages', () => {
     expect(draft.status).toBe(201);
     expect(
       (
-        await send('POST', `/api/v1/posts/${draft.json.id}/publish`, undefined, {
+        await send('POST', `/api/v1/posts/${draft.body.id}/publish`, undefined, {
           token: admin.accessToken,
         })
       ).status,
     ).toBe(200);
     await eventually(async () => {
-      const thread = await send<ThreadPage>('GET', `/api/v1/posts/${draft.json.id}/comments`);
-      return thread.status === 200 && thread.json.commentsOpen ? true : undefined;
+      const thread = await send<ThreadPage>('GET', `/api/v1/posts/${draft.body.id}/comments`);
+      return thread.status === 200 && thread.body.commentsOpen ? true : undefined;
     });
-    return draft.json;
+    return draft.body;
   }
 
   beforeAll(async () => {
@@ -82,7 +70,7 @@ describe('hostile text at the public API and the pages', () => {
           password: PASSWORD,
           displayName,
         })
-      ).json;
+      ).body;
     admin = await register('boots@blog.example', 'Boots');
     reader = await register('amy@example.com', 'Amy');
   });
@@ -108,7 +96,7 @@ describe('hostile text at the public API and the pages', () => {
     expect(comment.status).toBe(201);
     const thread = await send<ThreadPage>('GET', `/api/v1/posts/${post.id}/comments`);
     expect(thread.status).toBe(200);
-    expect(thread.json.items.map((i) => i.html).join('')).toContain('the deepest quote');
+    expect(thread.body.items.map((i) => i.html).join('')).toContain('the deepest quote');
     const withComment = await send('GET', `/posts/${post.slug}`);
     expect(withComment.status).toBe(200);
     expect(withComment.text.split('the deepest quote')).toHaveLength(3);
@@ -141,8 +129,8 @@ describe('hostile text at the public API and the pages', () => {
         { token: reader.accessToken },
       );
       expect(refused.status).toBe(422);
-      expect(refused.type).toMatch(/^application\/problem\+json/);
-      expect(refused.json.errors).toEqual([{ field: 'body', reason }]);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(refused.body.errors).toEqual([{ field: 'body', reason }]);
     }
     const title = await send<Problem>(
       'POST',
@@ -151,8 +139,8 @@ describe('hostile text at the public API and the pages', () => {
       { token: admin.accessToken },
     );
     expect(title.status).toBe(422);
-    expect(title.json.errors?.map((e) => e.field)).toEqual(['title']);
-    expect((await send<ThreadPage>('GET', `/api/v1/posts/${post.id}/comments`)).json.items).toEqual(
+    expect(title.body.errors?.map((e) => e.field)).toEqual(['title']);
+    expect((await send<ThreadPage>('GET', `/api/v1/posts/${post.id}/comments`)).body.items).toEqual(
       [],
     );
   });

@@ -60,7 +60,8 @@ async function main(): Promise<void> {
       : { personalDataRetentionDays: Number(env.PERSONAL_DATA_RETENTION_DAYS) };
   const smtp = env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {};
   const siteUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
-  // A command holds the data folder for a moment, on a free loopback port: imports resume at start.
+  // A command holds the data folder for a moment, on a free loopback port: imports resume at
+  // start. Its services run the retention job too, with the retention chosen.
   const startForCommand = (options: Partial<EmbeddedOptions>) =>
     startEmbeddedParley({
       dataDir: env.DATA_DIR,
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       port: 0,
       resumeImports: false,
       logLevel: env.LOG_LEVEL,
+      ...retention,
       ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
       webhooks: { allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
       ...options,
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
       args: process.argv.slice(3),
       out: process.stderr,
       connect: async () => {
-        const parley = await startForCommand({ ...retention, ...smtp });
+        const parley = await startForCommand(smtp);
         return {
           target: embeddedImportTarget([parley.gateway, ...parley.services]),
           close: () => parley.close(),
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
       out: process.stdout,
       log: process.stderr,
       connect: async () => {
-        const parley = await startForCommand({ ...retention, logDestination: destination(2) });
+        const parley = await startForCommand({ logDestination: destination(2) });
         const gateway = parley.gateway.app;
         const blog = await gateway.get(BlogIdentity, { strict: false }).name();
         return {
