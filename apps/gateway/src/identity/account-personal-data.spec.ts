@@ -14,7 +14,7 @@ import {
   PersonalDataCipher,
 } from '@parley/privacy';
 import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
-import { accountDecider } from './account.decider';
+import { type AccountCommand, accountDecider } from './account.decider';
 import { identityStore } from './account-personal-data';
 import { accountResealers } from './account-resealers';
 import { type AccountDirectoryEntry, ACCOUNTS_DIRECTORY } from './accounts.projection';
@@ -30,35 +30,26 @@ async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
   return commits;
 }
 
+const runOn = (
+  identity: ReturnType<typeof identityStore>,
+  stream: string,
+  command: AccountCommand,
+) => handleCommand(identity, accountDecider, stream, command, context, { now });
+
 async function registered() {
   const log = await EmbeddedEventStore.open('/parley/gateway');
   const keys = await EmbeddedPersonKeyStore.open();
   const identity = identityStore(log, keys);
   const stream = 'account-ada';
-  await handleCommand(
-    identity,
-    accountDecider,
-    stream,
-    { type: 'Register', accountId: 'ada', ...ada, passwordHash: 'hash', roles: ['reader'] },
-    context,
-    { now },
-  );
-  await handleCommand(
-    identity,
-    accountDecider,
-    stream,
-    { type: 'VerifyEmail', email: ada.email },
-    context,
-    { now },
-  );
-  await handleCommand(
-    identity,
-    accountDecider,
-    stream,
-    { type: 'ChangeDisplayName', displayName: 'Ada King' },
-    context,
-    { now },
-  );
+  await runOn(identity, stream, {
+    type: 'Register',
+    accountId: 'ada',
+    ...ada,
+    passwordHash: 'hash',
+    roles: ['reader'],
+  });
+  await runOn(identity, stream, { type: 'VerifyEmail', email: ada.email });
+  await runOn(identity, stream, { type: 'ChangeDisplayName', displayName: 'Ada King' });
   return { log, keys, identity, stream };
 }
 
@@ -88,14 +79,10 @@ describe("an account's personal data in the identity's events", () => {
       emailVerified: true,
     });
     // The address a verification link names is compared with the opened one.
-    const again = await handleCommand(
-      identity,
-      accountDecider,
-      stream,
-      { type: 'VerifyEmail', email: 'other@example.com' },
-      context,
-      { now },
-    );
+    const again = await runOn(identity, stream, {
+      type: 'VerifyEmail',
+      email: 'other@example.com',
+    });
     expect(again.ok).toBe(false);
   });
 
