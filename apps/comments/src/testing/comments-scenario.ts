@@ -117,22 +117,28 @@ export function commentsScenario(mode: HarnessMode): void {
     const run = Date.now().toString(36);
     const postIdOf = (name: string) => `${name}-${run}`;
 
-    /** Publishes events of a post as the posts service's relay would. */
-    const publishPostEvents = (postId: string, events: DomainEvent[], fromVersion?: number) =>
+    /** Publishes a post's or an account's events as the relay of the service that owns them would. */
+    const publishOf = (
+      owner:
+        | { topic: 'posts'; source: '/parley/posts' }
+        | { topic: 'accounts'; source: '/parley/gateway' },
+      streamId: string,
+      events: DomainEvent[],
+      fromVersion?: number,
+    ) =>
       publishEvents(
         service.infra.bus,
-        service.infra.topicName('posts'),
-        '/parley/posts',
-        `post-${postId}`,
+        service.infra.topicName(owner.topic),
+        owner.source,
+        streamId,
         events,
         fromVersion,
       );
-    /** Publishes events of an account as the gateway's relay would. */
+    const publishPostEvents = (postId: string, events: DomainEvent[], fromVersion?: number) =>
+      publishOf({ topic: 'posts', source: '/parley/posts' }, `post-${postId}`, events, fromVersion);
     const publishAccountEvents = (accountId: string, events: DomainEvent[], fromVersion?: number) =>
-      publishEvents(
-        service.infra.bus,
-        service.infra.topicName('accounts'),
-        '/parley/gateway',
+      publishOf(
+        { topic: 'accounts', source: '/parley/gateway' },
         `account-${accountId}`,
         events,
         fromVersion,
