@@ -252,6 +252,12 @@ export function notificationsScenario(mode: HarnessMode): void {
         .collection<SubscriberEntry>('subscribers')
         .findOne({ _id: subscriberId });
 
+    /** A comment by an account on the scenario's post. */
+    const commentBy = (
+      accountId: string,
+      more: Omit<Parameters<Blog['comment']>[0], 'postId' | 'author'> = {},
+    ) => blog.comment({ postId: post, author: { accountId }, ...more });
+
     const mailsTo = (account: string, comment: CommentRef) =>
       smtp.about(comment.id).filter((m) => m.to.includes(email(account)));
     const recipientsOf = (comment: CommentRef) =>
@@ -320,15 +326,10 @@ export function notificationsScenario(mode: HarnessMode): void {
       const follow = await subscribe(D, { kind: 'post', targetId: post });
       await listed(D, follow.id);
 
-      c1 = await blog.comment({ postId: post, author: { accountId: A } });
-      c2 = await blog.comment({ postId: post, author: { accountId: B }, parent: c1 });
+      c1 = await commentBy(A);
+      c2 = await commentBy(B, { parent: c1 });
       await mailedOnce(A, c2);
-      c3 = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c2,
-        body: 'C answers B',
-      });
+      c3 = await commentBy(C, { parent: c2, body: 'C answers B' });
 
       await mailedToAtLeast(c3, 3);
       await sleep(QUIET_MS);
@@ -350,7 +351,7 @@ export function notificationsScenario(mode: HarnessMode): void {
     it('(a) mails the root author of the thread as well once they follow the branch', async () => {
       const branch = await subscribe(A, { kind: 'branch', targetId: c1.id });
       await listed(A, branch.id);
-      const c4 = await blog.comment({ postId: post, author: { accountId: D }, parent: c2 });
+      const c4 = await commentBy(D, { parent: c2 });
       await mailedToAtLeast(c4, 3);
       await sleep(QUIET_MS);
       expect(recipientsOf(c4)).toEqual([email(A), email(B), email(E)].sort());
@@ -397,12 +398,7 @@ export function notificationsScenario(mode: HarnessMode): void {
     });
 
     it('(b) mails nobody for a held reply until it is approved, then once, even when the approval comes twice', async () => {
-      const held = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'pending',
-      });
+      const held = await commentBy(C, { parent: c1, status: 'pending' });
       const moderation = await notificationOf(M, held);
       expect(moderation.reason).toBe('moderation');
       await sleep(QUIET_MS);
@@ -434,15 +430,9 @@ export function notificationsScenario(mode: HarnessMode): void {
         notify: 'all',
         imported: from('2'),
       });
-      const held = await blog.comment({
-        postId: post,
-        author: { accountId: B },
-        parent: c1,
-        status: 'pending',
-        imported: from('3'),
-      });
+      const held = await commentBy(B, { parent: c1, status: 'pending', imported: from('3') });
       // A reply written here afterwards still reaches the parent's author: the policy ran.
-      const written = await blog.comment({ postId: post, author: { accountId: C }, parent: c1 });
+      const written = await commentBy(C, { parent: c1 });
       const writtenPost = blog.id('post');
       await blog.publishPost(writtenPost, E, 'Written here');
       await mailedOnce(A, written);
@@ -471,31 +461,16 @@ export function notificationsScenario(mode: HarnessMode): void {
     });
 
     it('(b) tells no reader of a spam reply, nor of a held one a moderator trashed or marked spam', async () => {
-      const spam = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'spam',
-      });
-      const trashed = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'pending',
-      });
-      const markedSpam = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'pending',
-      });
+      const spam = await commentBy(C, { parent: c1, status: 'spam' });
+      const trashed = await commentBy(C, { parent: c1, status: 'pending' });
+      const markedSpam = await commentBy(C, { parent: c1, status: 'pending' });
       await blog.send('comments', blog.moderatedMessages(trashed, 'parley.comment.trashed.v1'));
       await blog.send(
         'comments',
         blog.moderatedMessages(markedSpam, 'parley.comment.marked-spam.v1'),
       );
       // A later, visible reply in the same thread reaches its readers: the ones before it were seen.
-      const visible = await blog.comment({ postId: post, author: { accountId: C }, parent: c1 });
+      const visible = await commentBy(C, { parent: c1 });
       await eventually(() => (recipientsOf(visible).length > 0 ? true : undefined));
       await sleep(QUIET_MS);
       for (const hidden of [spam, trashed, markedSpam]) {
@@ -528,12 +503,8 @@ export function notificationsScenario(mode: HarnessMode): void {
       const confirmation = await eventually(() => smtp.to(guest)[0]);
       expect(confirmation.headers.subject).toBe('Confirm your subscription');
 
-      const replyToGuest = await blog.comment({
-        postId: post,
-        author: { accountId: B },
-        parent: g1,
-      });
-      const another = await blog.comment({ postId: post, author: { accountId: C } });
+      const replyToGuest = await commentBy(B, { parent: g1 });
+      const another = await commentBy(C);
       await mailedOnce(E, another, replyToGuest);
       await sleep(QUIET_MS);
       expect(smtp.to(guest)).toHaveLength(1);
@@ -546,11 +517,7 @@ export function notificationsScenario(mode: HarnessMode): void {
         `/v1/subscriptions/confirm?token=${link?.[1]}`,
       );
       expect(confirmed.status).toBe(200);
-      const afterConfirming = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: g1,
-      });
+      const afterConfirming = await commentBy(C, { parent: g1 });
       await eventually(() =>
         smtp.about(afterConfirming.id).some((m) => m.to.includes(guest)) ? true : undefined,
       );
@@ -622,7 +589,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       });
       const confirmation = await eventually(() => smtp.to(hal)[0]);
       expect((await confirmFrom(confirmation)).status).toBe(200);
-      const before = await blog.comment({ postId: post, author: { accountId: B }, parent: h1 });
+      const before = await commentBy(B, { parent: h1 });
       await eventually(() =>
         smtp.about(before.id).some((m) => m.to.includes(hal)) ? true : undefined,
       );
@@ -638,7 +605,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect((await erase({ email: hal }, admin)).body.subscriptions).toBe(0);
       await blog.eraseAuthor(h1, { guestId: `g-${hal}` });
 
-      const after = await blog.comment({ postId: post, author: { accountId: C }, parent: h1 });
+      const after = await commentBy(C, { parent: h1 });
       const again = await blog.comment({
         postId: post,
         author: { guest: { name: 'Hal', email: hal } },
@@ -664,7 +631,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect((await confirmFrom(confirmation)).status).toBe(200);
       const toA = await eventually(() => mailsTo(A, g1)[0], SLOW);
       expect(toA.headers.subject).toContain(name);
-      const reply = await blog.comment({ postId: post, author: { accountId: B }, parent: g1 });
+      const reply = await commentBy(B, { parent: g1 });
       await eventually(() => (recipientsOf(reply).includes(gus) ? true : undefined), SLOW);
 
       const stored = (await storedBytes()).toString('utf8');
@@ -682,7 +649,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       const P = `p-${run}`;
       const name = `Pia Named ${run}`;
       await blog.account(P, { name });
-      const p1 = await blog.comment({ postId: post, author: { accountId: P }, parent: c1 });
+      const p1 = await commentBy(P, { parent: c1 });
       const toA = await eventually(() => mailsTo(A, p1)[0], SLOW);
       expect(toA.headers.subject).toBe(`${name} replied to your comment on "Reply notifications"`);
 
@@ -714,7 +681,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       // A link scanner's GETs show what would stop and change nothing.
       const preview = await fetch(`${harness.url}${url}`);
       expect(await preview.json()).toMatchObject({ unsubscribed: false });
-      const stillFollowed = await blog.comment({ postId: post, author: { accountId: C } });
+      const stillFollowed = await commentBy(C);
       await mailedOnce(D, stillFollowed);
 
       const oneClick = await fetch(`${harness.url}${url}`, {
@@ -725,7 +692,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(oneClick.status).toBe(200);
       expect(((await oneClick.json()) as { unsubscribed: boolean }).unsubscribed).toBe(true);
 
-      const next = await blog.comment({ postId: post, author: { accountId: C } });
+      const next = await commentBy(C);
       await mailedOnce(E, next);
       await sleep(QUIET_MS);
       expect(mailsTo(D, next)).toEqual([]);
@@ -746,16 +713,8 @@ export function notificationsScenario(mode: HarnessMode): void {
     it('batches an hourly subscription into one digest mail per period', async () => {
       const hourly = await subscribe(C, { kind: 'post', targetId: post, frequency: 'hourly' });
       await listed(C, hourly.id);
-      const first = await blog.comment({
-        postId: post,
-        author: { accountId: A },
-        body: 'first of the hour',
-      });
-      const second = await blog.comment({
-        postId: post,
-        author: { accountId: B },
-        body: 'second of the hour',
-      });
+      const first = await commentBy(A, { body: 'first of the hour' });
+      const second = await commentBy(B, { body: 'second of the hour' });
       await mailedOnce(E, first, second);
       await sleep(QUIET_MS);
       expect(digestsTo(C)).toEqual([]);
@@ -776,8 +735,8 @@ export function notificationsScenario(mode: HarnessMode): void {
       await blog.account(F);
       const daily = await subscribe(F, { kind: 'post', targetId: post, frequency: 'daily' });
       await listed(F, daily.id);
-      const morning = await blog.comment({ postId: post, author: { accountId: A } });
-      const evening = await blog.comment({ postId: post, author: { accountId: B } });
+      const morning = await commentBy(A);
+      const evening = await commentBy(B);
       await mailedOnce(E, morning, evening);
       await sleep(QUIET_MS);
       expect(digestsTo(F)).toEqual([]);
@@ -795,11 +754,7 @@ export function notificationsScenario(mode: HarnessMode): void {
 
     it('retries a refused mail (4xx) with backoff and records a permanent refusal (5xx) without retrying', async () => {
       smtp.refuseWith = 451;
-      const retried = await blog.comment({
-        postId: post,
-        author: { accountId: A },
-        body: 'greylisted',
-      });
+      const retried = await commentBy(A, { body: 'greylisted' });
       const waiting = await notificationOf(E, retried);
       const failedOnce = await deliveryIn(E, waiting.id, 'email', ['retrying']);
       expect(failedOnce.reason).toContain('451');
@@ -809,11 +764,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(mailsTo(E, retried)).toHaveLength(1);
 
       smtp.refuseWith = 550;
-      const refused = await blog.comment({
-        postId: post,
-        author: { accountId: A },
-        body: 'refused',
-      });
+      const refused = await commentBy(A, { body: 'refused' });
       const inbox = await notificationOf(E, refused);
       const why = await deliveryIn(E, inbox.id, 'email', ['failed']);
       expect(why.reason).toContain('550');
@@ -935,7 +886,7 @@ export function notificationsScenario(mode: HarnessMode): void {
         expect(hook.status).toBe(201);
         await repliesByWebhook(B);
 
-        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: c2 });
+        const reply = await commentBy(C, { parent: c2 });
         // The first delivery is answered 503: it is tried again, with the same id, and signed anew.
         // A reply's way to a webhook crosses the broker twice and a retry: a loaded machine takes its time.
         await eventually(() => (received.length >= 2 ? true : undefined), SLOW);
@@ -1042,8 +993,8 @@ export function notificationsScenario(mode: HarnessMode): void {
       const webhookOutcome = async (url: string) => {
         const hook = await harness.request('POST', '/v1/webhooks', { url }, actor(W));
         expect(hook.status).toBe(201);
-        const root = await blog.comment({ postId: post, author: { accountId: W } });
-        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: root });
+        const root = await commentBy(W);
+        const reply = await commentBy(C, { parent: root });
         const item = await notificationOf(W, reply, SLOW);
         return deliveryIn(W, item.id, 'webhook', ['failed', 'sent'], SLOW);
       };
