@@ -117,11 +117,26 @@ const draft = (overrides: Partial<Extract<PostCommand, { type: 'DraftPost' }>> =
     ...overrides,
   }) satisfies PostCommand;
 
+type EditPost = Extract<PostCommand, { type: 'EditPost' }>;
+
+/** The author edits the post; `more` gives a slug, an expected revision or another editor. */
+const edit = (changes: EditPost['changes'], more: Partial<EditPost> = {}): EditPost => ({
+  type: 'EditPost',
+  by: author,
+  changes,
+  ...more,
+});
+const scheduleAt = (publishAt: Date): PostCommand => ({
+  type: 'SchedulePost',
+  by: author,
+  publishAt,
+});
+
 /** Every command an editor can give an existing post. */
 const editorCommands: PostCommand[] = [
-  { type: 'EditPost', by: author, changes: { title: 'Her (2013)' } },
+  edit({ title: 'Her (2013)' }),
   { type: 'PublishPost', by: author },
-  { type: 'SchedulePost', by: author, publishAt: new Date('2026-12-01T09:00:00.000Z') },
+  scheduleAt(new Date('2026-12-01T09:00:00.000Z')),
   { type: 'UnpublishPost', by: author },
   { type: 'DeletePost', by: author },
   {
@@ -231,13 +246,12 @@ describe('the post decider', () => {
     it('edits the content with the next revision, and the slug follows the title before publication', () => {
       spec
         .given([drafted])
-        .when({
-          type: 'EditPost',
-          by: author,
-          changes: { title: 'Her (2013)', body: 'New *body*' },
-          slug: 'her-2013',
-          expectedRevision: 1,
-        })
+        .when(
+          edit(
+            { title: 'Her (2013)', body: 'New *body*' },
+            { slug: 'her-2013', expectedRevision: 1 },
+          ),
+        )
         .then([
           edited(2, {
             title: 'Her (2013)',
@@ -251,7 +265,7 @@ describe('the post decider', () => {
     it('keeps the slug once the post has been published, even after an unpublish', () => {
       spec
         .given([drafted, published, unpublished])
-        .when({ type: 'EditPost', by: author, changes: { title: 'Her (2013)' }, slug: 'her-2013' })
+        .when(edit({ title: 'Her (2013)' }, { slug: 'her-2013' }))
         .then([edited(2, { title: 'Her (2013)' })]);
     });
 
@@ -259,52 +273,43 @@ describe('the post decider', () => {
       const custom = edited(2, { excerpt: 'Mine', autoExcerpt: false });
       spec
         .given([drafted, custom])
-        .when({ type: 'EditPost', by: author, changes: { body: 'Other body' } })
+        .when(edit({ body: 'Other body' }))
         .then([edited(3, { body: 'Other body', excerpt: 'Mine', autoExcerpt: false })]);
       spec
         .given([drafted, custom])
-        .when({ type: 'EditPost', by: author, changes: { excerpt: null } })
+        .when(edit({ excerpt: null }))
         .then([edited(3, {})]);
     });
 
     it('lets an admin edit somebody else’s post', () => {
       spec
         .given([drafted])
-        .when({ type: 'EditPost', by: admin, changes: { tags: ['romance'] } })
+        .when(edit({ tags: ['romance'] }, { by: admin }))
         .then([edited(2, { tags: ['romance'], editedBy: 'root' })]);
     });
 
     it('decides nothing when the edit changes nothing, whatever revision it was made from', () => {
       spec
         .given([drafted, edited(2, { title: 'Her (2013)' })])
-        .when({
-          type: 'EditPost',
-          by: author,
-          changes: { title: 'Her (2013)' },
-          expectedRevision: 1,
-        })
+        .when(edit({ title: 'Her (2013)' }, { expectedRevision: 1 }))
         .then([]);
     });
 
     it('refuses an edit made from an older revision, and says which revision is current', () => {
       spec
         .given([drafted, edited(2, { title: 'Her (2013)' })])
-        .when({ type: 'EditPost', by: author, changes: { body: 'Mine' }, expectedRevision: 1 })
+        .when(edit({ body: 'Mine' }, { expectedRevision: 1 }))
         .thenError('RevisionConflict', { currentRevision: 2, expectedRevision: 1 });
     });
 
     it('refuses a blank title and an oversized body', () => {
       spec
         .given([drafted])
-        .when({ type: 'EditPost', by: author, changes: { title: '' } })
+        .when(edit({ title: '' }))
         .thenError('EmptyTitle');
       spec
         .given([drafted])
-        .when({
-          type: 'EditPost',
-          by: author,
-          changes: { body: 'x'.repeat(POST_BODY_MAX_BYTES + 1) },
-        })
+        .when(edit({ body: 'x'.repeat(POST_BODY_MAX_BYTES + 1) }))
         .thenError('BodyTooLarge');
     });
   });
@@ -340,40 +345,33 @@ describe('the post decider', () => {
     it('schedules a draft for a future time, in UTC', () => {
       spec
         .given([drafted])
-        .when({
-          type: 'SchedulePost',
-          by: author,
-          publishAt: new Date('2026-11-27T11:00:00+02:00'),
-        })
+        .when(scheduleAt(new Date('2026-11-27T11:00:00+02:00')))
         .then([scheduled]);
     });
 
     it('moves a schedule to another time, and decides nothing for the same time', () => {
       spec
         .given([drafted, scheduled])
-        .when({ type: 'SchedulePost', by: author, publishAt: new Date('2026-11-28T09:00:00Z') })
+        .when(scheduleAt(new Date('2026-11-28T09:00:00Z')))
         .then([scheduledFor('2026-11-28T09:00:00.000Z')]);
       spec
         .given([drafted, scheduled])
-        .when({ type: 'SchedulePost', by: author, publishAt: new Date('2026-11-27T09:00:00Z') })
+        .when(scheduleAt(new Date('2026-11-27T09:00:00Z')))
         .then([]);
     });
 
     it('refuses a time that is not in the future', () => {
+      spec.given([drafted]).when(scheduleAt(now)).thenError('ScheduleInPast');
       spec
         .given([drafted])
-        .when({ type: 'SchedulePost', by: author, publishAt: now })
-        .thenError('ScheduleInPast');
-      spec
-        .given([drafted])
-        .when({ type: 'SchedulePost', by: author, publishAt: new Date('2026-11-01T00:00:00Z') })
+        .when(scheduleAt(new Date('2026-11-01T00:00:00Z')))
         .thenError('ScheduleInPast');
     });
 
     it('refuses to schedule a published post', () => {
       spec
         .given([drafted, published])
-        .when({ type: 'SchedulePost', by: author, publishAt: new Date('2026-12-01T00:00:00Z') })
+        .when(scheduleAt(new Date('2026-12-01T00:00:00Z')))
         .thenError('AlreadyPublished');
     });
   });
