@@ -8,6 +8,16 @@ const valid = {
   IDENTITY_URL: 'http://gateway:3100',
 };
 
+/** What the gateway needs besides what every service does. */
+const gateway = {
+  ...valid,
+  POSTS_URL: 'http://posts:3001',
+  COMMENTS_URL: 'http://comments:3002',
+  NOTIFICATIONS_URL: 'http://notifications:3003',
+  JWT_SECRET: SECRET,
+  SMTP_URL: 'smtp://mail:1025',
+};
+
 function problemsOf(action: () => unknown): Record<string, string> {
   try {
     action();
@@ -71,12 +81,7 @@ describe('loadConfig', () => {
 
   it('accepts a complete gateway configuration', () => {
     const config = loadConfig('gateway', {
-      ...valid,
-      POSTS_URL: 'http://posts:3001',
-      COMMENTS_URL: 'http://comments:3002',
-      NOTIFICATIONS_URL: 'http://notifications:3003',
-      JWT_SECRET: SECRET,
-      SMTP_URL: 'smtp://mail:1025',
+      ...gateway,
       CORS_ORIGINS: 'https://blog.example, https://www.blog.example',
     });
     expect(config.services.commentsUrl).toBe('http://comments:3002');
@@ -149,14 +154,6 @@ describe('loadConfig', () => {
   });
 
   it('believes no proxy unless told which: a flag, a hop count or addresses', () => {
-    const gateway = {
-      ...valid,
-      POSTS_URL: 'http://posts:3001',
-      COMMENTS_URL: 'http://comments:3002',
-      NOTIFICATIONS_URL: 'http://notifications:3003',
-      JWT_SECRET: SECRET,
-      SMTP_URL: 'smtp://mail:1025',
-    };
     expect(loadConfig('gateway', gateway).trustProxy).toBe(false);
     expect(loadConfig('gateway', { ...gateway, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig('gateway', { ...gateway, TRUST_PROXY: '1' }).trustProxy).toBe(1);

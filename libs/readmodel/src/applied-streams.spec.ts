@@ -2,8 +2,17 @@ import {
   AppliedStreams,
   HOLDING_RECHECK_MS,
   SIGNAL_FIRST_MS,
+  type ReachedStreamOptions,
   reachedStream,
 } from './applied-streams';
+
+/** Whether version 1 of comment-1 reaches the thread projection within the time. */
+const reachesComment1 = (
+  applied: AppliedStreams,
+  withinMs: number,
+  read: ReachedStreamOptions['read'],
+) =>
+  reachedStream({ applied, projection: 'thread', stream: 'comment-1', version: 1, withinMs, read });
 
 describe('AppliedStreams', () => {
   it('answers at once for a version applied before the wait, and waits for a later one', async () => {
@@ -49,14 +58,7 @@ describe('reachedStream', () => {
     const applied = new AppliedStreams();
     const read = jest.fn(() => Promise.resolve(false));
     setTimeout(() => applied.record('thread', 'comment-1', 1), 5);
-    const reached = await reachedStream({
-      applied,
-      projection: 'thread',
-      stream: 'comment-1',
-      version: 1,
-      withinMs: 1_000,
-      read,
-    });
+    const reached = await reachesComment1(applied, 1_000, read);
     expect(reached).toBe(true);
     expect(read).not.toHaveBeenCalled();
   });
@@ -67,14 +69,7 @@ describe('reachedStream', () => {
     const read = jest.fn(() => Promise.resolve(false));
     // Later than the recheck: the wait goes on listening as long as it holds every partition.
     setTimeout(() => applied.record('thread', 'comment-1', 1), HOLDING_RECHECK_MS * 3);
-    const reached = await reachedStream({
-      applied,
-      projection: 'thread',
-      stream: 'comment-1',
-      version: 1,
-      withinMs: 3_000,
-      read,
-    });
+    const reached = await reachesComment1(applied, 3_000, read);
     expect(reached).toBe(true);
     expect(read).not.toHaveBeenCalled();
   });
@@ -85,14 +80,7 @@ describe('reachedStream', () => {
     applied.heldBy('thread', () => holds);
     setTimeout(() => (holds = false), 50);
     let reads = 0;
-    const reached = await reachedStream({
-      applied,
-      projection: 'thread',
-      stream: 'comment-1',
-      version: 1,
-      withinMs: 3_000,
-      read: () => Promise.resolve(++reads >= 2),
-    });
+    const reached = await reachesComment1(applied, 3_000, () => Promise.resolve(++reads >= 2));
     expect(reached).toBe(true);
     expect(reads).toBe(2);
   });
@@ -101,14 +89,7 @@ describe('reachedStream', () => {
     const applied = new AppliedStreams();
     let reads = 0;
     const started = Date.now();
-    const reached = await reachedStream({
-      applied,
-      projection: 'thread',
-      stream: 'comment-1',
-      version: 1,
-      withinMs: 1_000,
-      read: () => Promise.resolve(++reads >= 3),
-    });
+    const reached = await reachesComment1(applied, 1_000, () => Promise.resolve(++reads >= 3));
     expect(reached).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(SIGNAL_FIRST_MS - 1);
     await new Promise((resolve) => setTimeout(resolve, 60));
@@ -120,14 +101,7 @@ describe('reachedStream', () => {
     const applied = new AppliedStreams();
     let reads = 0;
     setTimeout(() => applied.record('thread', 'comment-1', 1), SIGNAL_FIRST_MS + 30);
-    const reached = await reachedStream({
-      applied,
-      projection: 'thread',
-      stream: 'comment-1',
-      version: 1,
-      withinMs: 2_000,
-      read: () => Promise.resolve(++reads < 0),
-    });
+    const reached = await reachesComment1(applied, 2_000, () => Promise.resolve(++reads < 0));
     expect(reached).toBe(true);
     const readsThen = reads;
     await new Promise((resolve) => setTimeout(resolve, 60));
@@ -136,14 +110,7 @@ describe('reachedStream', () => {
 
   it('answers false when neither says so in time', async () => {
     const applied = new AppliedStreams();
-    const reached = await reachedStream({
-      applied,
-      projection: 'thread',
-      stream: 'comment-1',
-      version: 1,
-      withinMs: 80,
-      read: () => Promise.resolve(false),
-    });
+    const reached = await reachesComment1(applied, 80, () => Promise.resolve(false));
     expect(reached).toBe(false);
     expect(applied.listening).toBe(0);
   });

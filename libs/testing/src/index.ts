@@ -11,3 +11,4 @@ export * from './index-coverage';
 export * from './raw-bytes';
 export * from './free-port';
 export * from './thread-item';
+export * from './service-log';

@@ -118,12 +118,49 @@ function runScript(script: string, action: string, env: Record<string, string>):
   });
 }
 
-/** A Kafka broker of the test's own, on its own port, that the test may stop and start. */
-export class PrivateKafka {
+/** A server of the test's own, on its own port, that the test may stop and start with its script. */
+abstract class PrivateServer {
   constructor(
     readonly instance: string,
     readonly port: number,
+    /** Its script in scripts/infra. */
+    private readonly script: string,
   ) {}
+
+  start(): void {
+    this.run('start');
+  }
+
+  stop(): void {
+    this.run('stop');
+  }
+
+  /** start() without blocking the test process: its servers and requests in flight go on meanwhile. */
+  up(): Promise<void> {
+    return runScript(this.script, 'start', this.env());
+  }
+
+  /** stop() without blocking the test process. */
+  down(): Promise<void> {
+    return runScript(this.script, 'stop', this.env());
+  }
+
+  /** What tells the script which instance on which port. */
+  protected abstract env(): Record<string, string>;
+
+  private run(action: string): void {
+    execFileSync('bash', [join(ROOT, 'scripts', 'infra', this.script), action], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ...this.env() },
+    });
+  }
+}
+
+/** A Kafka broker of the test's own, on its own port, that the test may stop and start. */
+export class PrivateKafka extends PrivateServer {
+  constructor(instance: string, port: number) {
+    super(instance, port, 'kafka.sh');
+  }
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.port}`];
@@ -134,46 +171,20 @@ export class PrivateKafka {
     return join(infraDir(), 'kafka', this.instance, 'data');
   }
 
-  start(): void {
-    this.run('start');
-  }
-
-  stop(): void {
-    this.run('stop');
-  }
-
-  /** start() without blocking the test process: its servers and requests in flight go on meanwhile. */
-  up(): Promise<void> {
-    return runScript('kafka.sh', 'start', this.env());
-  }
-
-  /** stop() without blocking the test process. */
-  down(): Promise<void> {
-    return runScript('kafka.sh', 'stop', this.env());
-  }
-
-  private env(): Record<string, string> {
+  protected env(): Record<string, string> {
     return {
       KAFKA_INSTANCE: this.instance,
       KAFKA_PORT: String(this.port),
       KAFKA_CONTROLLER_PORT: String(this.port + 1),
     };
   }
-
-  private run(action: string): void {
-    execFileSync('bash', [join(ROOT, 'scripts', 'infra', 'kafka.sh'), action], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, ...this.env() },
-    });
-  }
 }
 
 /** A Mongo-compatible server of the test's own, on its own port, that the test may stop and start. */
-export class PrivateMongo {
-  constructor(
-    readonly instance: string,
-    readonly port: number,
-  ) {}
+export class PrivateMongo extends PrivateServer {
+  constructor(instance: string, port: number) {
+    super(instance, port, 'ferretdb.sh');
+  }
 
   uri(database: string): string {
     return `mongodb://127.0.0.1:${this.port}/${database}`;
@@ -184,32 +195,7 @@ export class PrivateMongo {
     return join(infraDir(), 'ferretdb', this.instance, 'data');
   }
 
-  start(): void {
-    this.run('start');
-  }
-
-  stop(): void {
-    this.run('stop');
-  }
-
-  /** start() without blocking the test process: its servers and requests in flight go on meanwhile. */
-  up(): Promise<void> {
-    return runScript('ferretdb.sh', 'start', this.env());
-  }
-
-  /** stop() without blocking the test process. */
-  down(): Promise<void> {
-    return runScript('ferretdb.sh', 'stop', this.env());
-  }
-
-  private env(): Record<string, string> {
+  protected env(): Record<string, string> {
     return { FERRETDB_INSTANCE: this.instance, FERRETDB_PORT: String(this.port) };
-  }
-
-  private run(action: string): void {
-    execFileSync('bash', [join(ROOT, 'scripts', 'infra', 'ferretdb.sh'), action], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, ...this.env() },
-    });
   }
 }

@@ -741,7 +741,7 @@ describe('the Comment aggregate', () => {
         .when(edit(actor('bea'), '  '))
         .thenError('CommentEmpty');
       spec
-        .given([existing(), { type: 'parley.comment.deleted.v1', data: deletedData('bea') }])
+        .given([existing(), deleted('bea')])
         .when(edit(actor('bea')))
         .thenError('CommentDeleted');
       spec
@@ -783,9 +783,9 @@ describe('the Comment aggregate', () => {
       spec
         .given([existing()])
         .when(remove(actor('bea')))
-        .then([{ type: 'parley.comment.deleted.v1', data: deletedData('bea') }]);
+        .then([deleted('bea')]);
       spec
-        .given([existing(), { type: 'parley.comment.deleted.v1', data: deletedData('bea') }])
+        .given([existing(), deleted('bea')])
         .when(remove(actor('bea')))
         .then([]);
     });
@@ -794,7 +794,7 @@ describe('the Comment aggregate', () => {
       spec
         .given([existing()])
         .when(remove(actor('mo', ['admin'])))
-        .then([{ type: 'parley.comment.deleted.v1', data: deletedData('mo') }]);
+        .then([deleted('mo')]);
       spec
         .given([existing()])
         .when(remove(actor('cy')))
@@ -900,6 +900,10 @@ describe('the Comment aggregate', () => {
     const approved = existing();
     const spammed: CommentEvent = { type: 'parley.comment.marked-spam.v1', data };
     const trashed: CommentEvent = { type: 'parley.comment.trashed.v1', data };
+    const restoredAs = (status: 'approved' | 'pending'): CommentEvent => ({
+      type: 'parley.comment.restored.v1',
+      data: { ...data, status },
+    });
 
     it('approves a held comment, once', () => {
       spec
@@ -925,11 +929,11 @@ describe('the Comment aggregate', () => {
       spec
         .given([approved, trashed])
         .when(moderate('restore'))
-        .then([{ type: 'parley.comment.restored.v1', data: { ...data, status: 'approved' } }]);
+        .then([restoredAs('approved')]);
       spec
         .given([held, spammed, trashed])
         .when(moderate('restore'))
-        .then([{ type: 'parley.comment.restored.v1', data: { ...data, status: 'pending' } }]);
+        .then([restoredAs('pending')]);
       spec.given([approved]).when(moderate('restore')).then([]);
     });
 
@@ -937,11 +941,11 @@ describe('the Comment aggregate', () => {
       spec
         .given([held, trashed])
         .when(moderate('approve'))
-        .then([{ type: 'parley.comment.restored.v1', data: { ...data, status: 'approved' } }]);
+        .then([restoredAs('approved')]);
       spec
         .given([approved, spammed])
         .when(moderate('unapprove'))
-        .then([{ type: 'parley.comment.restored.v1', data: { ...data, status: 'pending' } }]);
+        .then([restoredAs('pending')]);
       spec
         .given([held, spammed])
         .when(moderate('approve'))
@@ -961,7 +965,7 @@ describe('the Comment aggregate', () => {
 
     it('refuses to moderate a deleted or unknown comment', () => {
       spec
-        .given([approved, { type: 'parley.comment.deleted.v1', data: deletedData('bea') }])
+        .given([approved, deleted('bea')])
         .when(moderate('trash'))
         .thenError('CommentDeleted');
       spec.given([]).when(moderate('trash')).thenError('CommentNotFound');
@@ -969,8 +973,11 @@ describe('the Comment aggregate', () => {
   });
 });
 
-function deletedData(by: string): EventData<'parley.comment.deleted.v1'> {
-  return { commentId: 'c-1', postId: 'post-1', deletedBy: by, deletedAt: NOW.toISOString() };
+function deleted(by: string): CommentEvent {
+  return {
+    type: 'parley.comment.deleted.v1',
+    data: { commentId: 'c-1', postId: 'post-1', deletedBy: by, deletedAt: NOW.toISOString() },
+  };
 }
 
 describe('importing a comment from WordPress', () => {

@@ -8,6 +8,7 @@ import {
   parseSealedValue,
   PersonalDataCipher,
 } from '@parley/privacy';
+import { commitsOf, emptyServiceLog } from '@parley/testing';
 import { guestIdOf } from '../comments/comment-keys';
 import { plaintextCommentCommit } from '../testing/plaintext-comments';
 import { openGuest, sealGuest } from './comment-personal-data';
@@ -17,12 +18,6 @@ const context = { correlationId: 'corr', causationId: null };
 const gus = { name: 'Gus Plain', email: 'gus@example.com', url: 'https://gus.example' };
 const eve = { name: 'Eve Gone', email: 'eve@example.com', url: null };
 const sam = { name: 'Sam Sealed', email: 'sam@example.com', url: null };
-
-async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
-  const commits: Commit[] = [];
-  for await (const commit of store.allCommits()) commits.push(commit);
-  return commits;
-}
 
 function postedIn(commits: Commit[], commentId: string): EventOf<'parley.comment.posted.v3'> {
   const event = commits
@@ -82,10 +77,7 @@ async function oldLog() {
 }
 
 async function migrate(from: Awaited<ReturnType<typeof oldLog>>) {
-  const to = {
-    log: await EmbeddedEventStore.open('/parley/comments'),
-    keys: await EmbeddedPersonKeyStore.open(),
-  };
+  const to = await emptyServiceLog('/parley/comments');
   const summary = await migrateServiceLog({
     service: 'comments',
     resealers: commentResealers,

@@ -117,6 +117,33 @@ export function commentsScenario(mode: HarnessMode): void {
     const run = Date.now().toString(36);
     const postIdOf = (name: string) => `${name}-${run}`;
 
+    /** Publishes a post's or an account's events as the relay of the service that owns them would. */
+    const publishOf = (
+      owner:
+        | { topic: 'posts'; source: '/parley/posts' }
+        | { topic: 'accounts'; source: '/parley/gateway' },
+      streamId: string,
+      events: DomainEvent[],
+      fromVersion?: number,
+    ) =>
+      publishEvents(
+        service.infra.bus,
+        service.infra.topicName(owner.topic),
+        owner.source,
+        streamId,
+        events,
+        fromVersion,
+      );
+    const publishPostEvents = (postId: string, events: DomainEvent[], fromVersion?: number) =>
+      publishOf({ topic: 'posts', source: '/parley/posts' }, `post-${postId}`, events, fromVersion);
+    const publishAccountEvents = (accountId: string, events: DomainEvent[], fromVersion?: number) =>
+      publishOf(
+        { topic: 'accounts', source: '/parley/gateway' },
+        `account-${accountId}`,
+        events,
+        fromVersion,
+      );
+
     beforeAll(async () => {
       if (mode === 'embedded') dataDir = await mkdtemp(join(tmpdir(), 'parley-comments-'));
       service = await startServiceHarness(
@@ -127,24 +154,18 @@ export function commentsScenario(mode: HarnessMode): void {
       );
       // Comments name an account by id: the name shown is the one its account events bring.
       for (const who of [ann, bea, cy, dee, mo, root, account('eve')])
-        await publishEvents(
-          service.infra.bus,
-          service.infra.topicName('accounts'),
-          '/parley/gateway',
-          `account-${who.accountId}`,
-          [
-            {
-              type: 'parley.account.registered.v2',
-              data: {
-                accountId: who.accountId,
-                email: `${who.accountId}@example.com`,
-                displayName: who.displayName,
-                roles: who.roles,
-                registeredAt: clock().toISOString(),
-              },
+        await publishAccountEvents(who.accountId, [
+          {
+            type: 'parley.account.registered.v2',
+            data: {
+              accountId: who.accountId,
+              email: `${who.accountId}@example.com`,
+              displayName: who.displayName,
+              roles: who.roles,
+              registeredAt: clock().toISOString(),
             },
-          ],
-        );
+          },
+        ]);
     });
 
     afterAll(async () => {
@@ -156,13 +177,7 @@ export function commentsScenario(mode: HarnessMode): void {
 
     async function publishPost(name: string, title = `Movie Quote Monday ${name}`) {
       const postId = postIdOf(name);
-      await publishEvents(
-        service.infra.bus,
-        service.infra.topicName('posts'),
-        '/parley/posts',
-        `post-${postId}`,
-        [postDrafted(postId, title), postPublished(postId, title)],
-      );
+      await publishPostEvents(postId, [postDrafted(postId, title), postPublished(postId, title)]);
       await eventually(
         async () =>
           (await service.request('GET', `/v1/posts/${postId}/comments`)).status === 200 ||
@@ -230,6 +245,22 @@ export function commentsScenario(mode: HarnessMode): void {
 
     const moderate = (commentId: string, status: string, as: Actor) =>
       service.request<CommentView>('POST', `/v1/comments/${commentId}/moderation`, { status }, as);
+    const edit = <T = CommentView>(commentId: string, body: string, as: Actor) =>
+      service.request<T>('PATCH', `/v1/comments/${commentId}`, { body }, as);
+    const like = (commentId: string, as: Actor) =>
+      service.request('PUT', `/v1/comments/${commentId}/like`, undefined, as);
+    const remove = (commentId: string, as: Actor) =>
+      service.request('DELETE', `/v1/comments/${commentId}`, undefined, as);
+    const restore = (commentId: string, as: Actor) =>
+      service.request<CommentView>('POST', `/v1/comments/${commentId}/restore`, undefined, as);
+    /** The moderation queue of a post; `query` goes on with `&`. */
+    const moderationQueue = (postId: string, as: Actor, query = '') =>
+      service.request<ModerationQueuePage & Problem>(
+        'GET',
+        `/v1/moderation/queue?postId=${postId}${query}`,
+        undefined,
+        as,
+      );
 
     it("keeps a guest's name, email and website sealed in its events and opens them for services and admins only", async () => {
       const postId = await publishPost('sealed');
@@ -407,9 +438,7 @@ export function commentsScenario(mode: HarnessMode): void {
       expect((await moderate(top.id, 'approved', root)).status).toBe(200);
       const reply = await posted(postId, 'Written by Pia.', pia, { parentId: top.id });
       await posted(postId, 'Written by Cy.', cy);
-      expect(
-        (await service.request('PUT', `/v1/comments/${top.id}/like`, undefined, pia)).status,
-      ).toBeLessThan(300);
+      expect((await like(top.id, pia)).status).toBeLessThan(300);
 
       const ask = (query: string, as: Actor | null) =>
         service.request<CommentsPersonalData & Problem>(
@@ -455,16 +484,10 @@ export function commentsScenario(mode: HarnessMode): void {
       for (let i = 0; i < 20; i++) {
         const postId = postIdOf(`just-published-${i}`);
         // Resolves once the events are on the posts topic, as the posts service's answer does.
-        await publishEvents(
-          service.infra.bus,
-          service.infra.topicName('posts'),
-          '/parley/posts',
-          `post-${postId}`,
-          [
-            postDrafted(postId, `Just published ${i}`),
-            postPublished(postId, `Just published ${i}`),
-          ],
-        );
+        await publishPostEvents(postId, [
+          postDrafted(postId, `Just published ${i}`),
+          postPublished(postId, `Just published ${i}`),
+        ]);
         const [written, page] = await Promise.all([
           comment(postId, `Right away, number ${i}`, bea),
           thread(postId),
@@ -493,16 +516,7 @@ export function commentsScenario(mode: HarnessMode): void {
       const own = (await thread(postId, `?viewerToken=${held.viewerToken}`)).body;
       expect(item(own, held.id)?.message).toBe('Your comment is awaiting moderation');
 
-      expect(
-        (
-          await service.request(
-            'PATCH',
-            `/v1/comments/${mine.id}`,
-            { body: 'Edited, and the edit shows at once' },
-            bea,
-          )
-        ).status,
-      ).toBe(200);
+      expect((await edit(mine.id, 'Edited, and the edit shows at once', bea)).status).toBe(200);
       expect(item((await thread(postId)).body, mine.id)?.html).toBe(
         '<p>Edited, and the edit shows at once</p>',
       );
@@ -510,9 +524,7 @@ export function commentsScenario(mode: HarnessMode): void {
       expect((await moderate(held.id, 'approved', mo)).status).toBe(200);
       expect(ids((await thread(postId)).body)).toEqual([mine.id, held.id]);
 
-      expect(
-        (await service.request('DELETE', `/v1/comments/${held.id}`, undefined, mo)).status,
-      ).toBeLessThan(300);
+      expect((await remove(held.id, mo)).status).toBeLessThan(300);
       expect(ids((await thread(postId)).body)).toEqual([mine.id]);
     });
 
@@ -557,7 +569,7 @@ export function commentsScenario(mode: HarnessMode): void {
         (p) => ids(p).includes(second.id) && p.totals.comments === 2,
       );
       await changedBy(
-        () => service.request('PATCH', `/v1/comments/${first.id}`, { body: 'Edited' }, bea),
+        () => edit(first.id, 'Edited', bea),
         (p) => item(p, first.id)?.html === '<p>Edited</p>',
       );
       await changedBy(
@@ -566,9 +578,7 @@ export function commentsScenario(mode: HarnessMode): void {
       );
       // A like is applied by the projection after its answer: the page changes once it is counted.
       const beforeLike = (await read()).headers.get('etag') ?? '';
-      expect(
-        (await service.request('PUT', `/v1/comments/${first.id}/like`, undefined, dee)).status,
-      ).toBeLessThan(300);
+      expect((await like(first.id, dee)).status).toBeLessThan(300);
       const liked = await eventually(async () => {
         const after = await read(beforeLike);
         return after.status === 200 && item(after.body, first.id)?.likeCount === 1
@@ -632,12 +642,7 @@ export function commentsScenario(mode: HarnessMode): void {
         status: 'pending',
         moderationReason: 'first-comment',
       });
-      const queue = await service.request<ModerationQueuePage>(
-        'GET',
-        `/v1/moderation/queue?postId=${postId}`,
-        undefined,
-        mo,
-      );
+      const queue = await moderationQueue(postId, mo);
       expect(queue.body.items.map((i) => i.id)).toEqual([held.id]);
       expect(queue.body.items[0]?.post).toMatchObject({ id: postId });
 
@@ -655,12 +660,7 @@ export function commentsScenario(mode: HarnessMode): void {
       );
       expect(ids(trashed)).toEqual([shown.id]);
 
-      const restored = await service.request<CommentView>(
-        'POST',
-        `/v1/comments/${held.id}/restore`,
-        undefined,
-        mo,
-      );
+      const restored = await restore(held.id, mo);
       expect(restored.body.status).toBe('approved');
       await threadWhen(postId, (p) => p.items.length === 2);
     });
@@ -682,13 +682,7 @@ export function commentsScenario(mode: HarnessMode): void {
       };
       const first = await asGuest('Hal', 'hal.t@example.com', 'First words from Hal');
       const second = await asGuest('Hal Again', 'hal.t2@example.com', 'More words from Hal');
-      const queue = (query: string, as: Actor) =>
-        service.request<ModerationQueuePage & Problem>(
-          'GET',
-          `/v1/moderation/queue?postId=${postId}&${query}`,
-          undefined,
-          as,
-        );
+      const queue = (query: string, as: Actor) => moderationQueue(postId, as, `&${query}`);
       const listed = (page: ModerationQueuePage) => page.items.map((i) => i.id).sort();
 
       const held = await eventually(async () => {
@@ -719,12 +713,7 @@ export function commentsScenario(mode: HarnessMode): void {
       expect(listed((await queue('status=trash', ann)).body)).toEqual(listed(trash));
       expect((await queue('status=trash', bea)).status).toBe(403);
 
-      const restored = await service.request<CommentView>(
-        'POST',
-        `/v1/comments/${first.id}/restore`,
-        undefined,
-        mo,
-      );
+      const restored = await restore(first.id, mo);
       expect(restored.body.status).toBe('pending');
       expect(listed((await queue('status=trash', mo)).body)).toEqual([second.id]);
       expect(listed((await queue('status=pending', mo)).body)).toEqual([first.id]);
@@ -743,9 +732,7 @@ export function commentsScenario(mode: HarnessMode): void {
       expect((await queue('status=trash', mo)).body.items).toEqual([]);
       expect(listed((await queue('status=pending', mo)).body)).toEqual([first.id]);
       // Deleted for good: it cannot be restored any more.
-      expect(
-        (await service.request('POST', `/v1/comments/${second.id}/restore`, undefined, mo)).status,
-      ).toBe(409);
+      expect((await restore(second.id, mo)).status).toBe(409);
     });
 
     it('holds a comment with a hold word, shown only to its account until approved', async () => {
@@ -766,12 +753,7 @@ export function commentsScenario(mode: HarnessMode): void {
         expect([(await mine(postId, '', bea)).held, (await mine(postId, '', cy)).held]).toEqual([
           1, 0,
         ]);
-        const queue = await service.request<ModerationQueuePage>(
-          'GET',
-          `/v1/moderation/queue?postId=${postId}`,
-          undefined,
-          ann,
-        );
+        const queue = await moderationQueue(postId, ann);
         expect(queue.body.items.map((i) => [i.id, i.moderationReason])).toEqual([
           [held.id, 'hold-word'],
         ]);
@@ -827,44 +809,17 @@ export function commentsScenario(mode: HarnessMode): void {
       const reply = await posted(postId, 'A reply', cy, { parentId: a.id });
       const lonely = await posted(postId, 'Nobody answers me', dee);
 
-      const edited = await service.request<CommentView>(
-        'PATCH',
-        `/v1/comments/${a.id}`,
-        { body: 'Original text' },
-        bea,
-      );
+      const edited = await edit(a.id, 'Original text', bea);
       expect(edited.body).toMatchObject({ edited: true, html: '<p>Original text</p>' });
-      const notHers = await service.request<Problem>(
-        'PATCH',
-        `/v1/comments/${a.id}`,
-        { body: 'Hacked' },
-        cy,
-      );
+      const notHers = await edit<Problem>(a.id, 'Hacked', cy);
       expect(notHers.status).toBe(403);
       later(16 * 60);
-      const late = await service.request<Problem>(
-        'PATCH',
-        `/v1/comments/${a.id}`,
-        { body: 'Too late' },
-        bea,
-      );
+      const late = await edit<Problem>(a.id, 'Too late', bea);
       expect(late.status).toBe(422);
       expect(late.body.code).toBe('edit-window-closed');
-      expect(
-        (
-          await service.request<CommentView>(
-            'PATCH',
-            `/v1/comments/${reply.id}`,
-            { body: 'A reply (edited by a moderator)' },
-            mo,
-          )
-        ).body.edited,
-      ).toBe(true);
+      expect((await edit(reply.id, 'A reply (edited by a moderator)', mo)).body.edited).toBe(true);
 
-      for (const liker of [cy, dee, cy])
-        expect(
-          (await service.request('PUT', `/v1/comments/${a.id}/like`, undefined, liker)).status,
-        ).toBe(200);
+      for (const liker of [cy, dee, cy]) expect((await like(a.id, liker)).status).toBe(200);
       const liked = await threadWhen(postId, (p) => item(p, a.id)?.likeCount === 2, '', cy);
       expect(item(liked, a.id)?.likedByViewer).toBe(true);
       expect(await mine(postId, '', cy)).toEqual({ postId, liked: [a.id], held: 0 });
@@ -879,12 +834,8 @@ export function commentsScenario(mode: HarnessMode): void {
       await service.request('DELETE', `/v1/comments/${a.id}/like`, undefined, cy);
       await threadWhen(postId, (p) => item(p, a.id)?.likeCount === 1);
 
-      expect((await service.request('DELETE', `/v1/comments/${a.id}`, undefined, bea)).status).toBe(
-        204,
-      );
-      expect(
-        (await service.request('DELETE', `/v1/comments/${lonely.id}`, undefined, dee)).status,
-      ).toBe(204);
+      expect((await remove(a.id, bea)).status).toBe(204);
+      expect((await remove(lonely.id, dee)).status).toBe(204);
       const after = await threadWhen(
         postId,
         (p) => p.items.length === 2 && item(p, a.id)?.deleted === true && p.totals.comments === 1,
@@ -932,11 +883,8 @@ export function commentsScenario(mode: HarnessMode): void {
         'extra',
       ]);
 
-      await publishEvents(
-        service.infra.bus,
-        service.infra.topicName('posts'),
-        '/parley/posts',
-        `post-${postId}`,
+      await publishPostEvents(
+        postId,
         [
           {
             type: 'parley.post.comment-settings-changed.v1',
@@ -1026,11 +974,8 @@ export function commentsScenario(mode: HarnessMode): void {
       const written = await posted(postId, 'Signed with my old name', dee);
       // Read once first, so an answer kept from before the rename would show here.
       expect(item((await thread(postId)).body, written.id)?.author?.name).toBe('Dee');
-      await publishEvents(
-        service.infra.bus,
-        service.infra.topicName('accounts'),
-        '/parley/gateway',
-        'account-dee',
+      await publishAccountEvents(
+        'dee',
         [
           {
             type: 'parley.account.display-name-changed.v2',
@@ -1090,12 +1035,7 @@ export function commentsScenario(mode: HarnessMode): void {
       const forModerators = await thread(postId, '?view=moderation', mo);
       expect(JSON.stringify(forModerators.body).toLowerCase()).not.toContain('ida');
       // A held comment of an erased guest waits without a contact: no address to write to.
-      const queue = await service.request<ModerationQueuePage>(
-        'GET',
-        `/v1/moderation/queue?postId=${postId}`,
-        undefined,
-        root,
-      );
+      const queue = await moderationQueue(postId, root);
       expect(queue.body.items.map((i) => [i.id, i.author?.name, i.guest])).toEqual([
         [held.id, 'Deleted reader', null],
       ]);
@@ -1214,27 +1154,20 @@ export function commentsScenario(mode: HarnessMode): void {
           { [ORIGIN_IP_HEADER]: ip, [ORIGIN_AGENT_HEADER]: agent },
         );
       };
-      const held = await write(
-        {
-          body: 'Where did I write this from?',
-          author: { name: 'Gus Origin', email: 'gus.origin@example.com' },
-        },
-        null,
-        '203.0.113.77',
-        gusAgent,
-      );
+      const asGus = (body: string, ip: string) =>
+        write(
+          { body, author: { name: 'Gus Origin', email: 'gus.origin@example.com' } },
+          null,
+          ip,
+          gusAgent,
+        );
+      const held = await asGus('Where did I write this from?', '203.0.113.77');
       expect(held.status).toBe(201);
       const beas = await write({ body: 'Bea writes from her phone' }, bea, '2001:db8::5', beaAgent);
       expect(beas.status).toBe(201);
       expect((await moderate(beas.body.id, 'trash', mo)).body.status).toBe('trash');
 
-      const queue = (status: string, as: Actor) =>
-        service.request<ModerationQueuePage>(
-          'GET',
-          `/v1/moderation/queue?postId=${postId}&status=${status}`,
-          undefined,
-          as,
-        );
+      const queue = (status: string, as: Actor) => moderationQueue(postId, as, `&status=${status}`);
       const queued = async (status: string, id: string, as: Actor = mo) =>
         (await queue(status, as)).body.items.find((i) => i.id === id);
       await eventually(async () => (await queued('trash', beas.body.id)) ?? undefined, wait);
@@ -1276,15 +1209,7 @@ export function commentsScenario(mode: HarnessMode): void {
       expect(await retention.run()).toBe(0);
 
       // What is written from now on is kept again, under the new day's key.
-      const next = await write(
-        {
-          body: 'And this one, two days later?',
-          author: { name: 'Gus Origin', email: 'gus.origin@example.com' },
-        },
-        null,
-        '203.0.113.78',
-        gusAgent,
-      );
+      const next = await asGus('And this one, two days later?', '203.0.113.78');
       expect(next.status).toBe(201);
       // Approved at once now that Gus has been approved: to the spam queue to be looked at.
       expect((await moderate(next.body.id, 'spam', mo)).body.status).toBe('spam');

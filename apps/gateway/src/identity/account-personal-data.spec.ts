@@ -1,11 +1,5 @@
 import { ACCOUNT_PERSONAL_FIELDS as F, type TopicEvent } from '@parley/contracts';
-import {
-  type Commit,
-  EmbeddedEventStore,
-  handleCommand,
-  loadState,
-  reviveEnvelope,
-} from '@parley/eventstore';
+import { EmbeddedEventStore, handleCommand, loadState, reviveEnvelope } from '@parley/eventstore';
 import { LocalPersonalDataOpener, migrateServiceLog } from '@parley/platform';
 import {
   accountPerson,
@@ -14,7 +8,8 @@ import {
   PersonalDataCipher,
 } from '@parley/privacy';
 import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
-import { accountDecider } from './account.decider';
+import { commitsOf, emptyServiceLog } from '@parley/testing';
+import { type AccountCommand, accountDecider } from './account.decider';
 import { identityStore } from './account-personal-data';
 import { accountResealers } from './account-resealers';
 import { type AccountDirectoryEntry, ACCOUNTS_DIRECTORY } from './accounts.projection';
@@ -24,41 +19,26 @@ const at = '2026-11-28T10:00:00.000Z';
 const now = () => new Date(at);
 const ada = { email: 'ada.lovelace@example.com', displayName: 'Ada Lovelace' };
 
-async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
-  const commits: Commit[] = [];
-  for await (const commit of store.allCommits()) commits.push(commit);
-  return commits;
-}
+const runOn = (
+  identity: ReturnType<typeof identityStore>,
+  stream: string,
+  command: AccountCommand,
+) => handleCommand(identity, accountDecider, stream, command, context, { now });
 
 async function registered() {
   const log = await EmbeddedEventStore.open('/parley/gateway');
   const keys = await EmbeddedPersonKeyStore.open();
   const identity = identityStore(log, keys);
   const stream = 'account-ada';
-  await handleCommand(
-    identity,
-    accountDecider,
-    stream,
-    { type: 'Register', accountId: 'ada', ...ada, passwordHash: 'hash', roles: ['reader'] },
-    context,
-    { now },
-  );
-  await handleCommand(
-    identity,
-    accountDecider,
-    stream,
-    { type: 'VerifyEmail', email: ada.email },
-    context,
-    { now },
-  );
-  await handleCommand(
-    identity,
-    accountDecider,
-    stream,
-    { type: 'ChangeDisplayName', displayName: 'Ada King' },
-    context,
-    { now },
-  );
+  await runOn(identity, stream, {
+    type: 'Register',
+    accountId: 'ada',
+    ...ada,
+    passwordHash: 'hash',
+    roles: ['reader'],
+  });
+  await runOn(identity, stream, { type: 'VerifyEmail', email: ada.email });
+  await runOn(identity, stream, { type: 'ChangeDisplayName', displayName: 'Ada King' });
   return { log, keys, identity, stream };
 }
 
@@ -88,14 +68,10 @@ describe("an account's personal data in the identity's events", () => {
       emailVerified: true,
     });
     // The address a verification link names is compared with the opened one.
-    const again = await handleCommand(
-      identity,
-      accountDecider,
-      stream,
-      { type: 'VerifyEmail', email: 'other@example.com' },
-      context,
-      { now },
-    );
+    const again = await runOn(identity, stream, {
+      type: 'VerifyEmail',
+      email: 'other@example.com',
+    });
     expect(again.ok).toBe(false);
   });
 
@@ -119,10 +95,7 @@ describe("an account's personal data in the identity's events", () => {
   });
 
   it('is sealed when a log written in plaintext is migrated, and under no key for an erased account', async () => {
-    const from = {
-      log: await EmbeddedEventStore.open('/parley/gateway'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const from = await emptyServiceLog('/parley/gateway');
     const plain = (accountId: string, email: string, displayName: string) => [
       {
         type: 'parley.account.registered.v2' as const,
@@ -150,10 +123,7 @@ describe("an account's personal data in the identity's events", () => {
       [{ type: 'parley.account.erased.v1', data: { accountId: 'bob', erasedAt: at } }],
       context,
     );
-    const to = {
-      log: await EmbeddedEventStore.open('/parley/gateway'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const to = await emptyServiceLog('/parley/gateway');
 
     const summary = await migrateServiceLog({
       service: 'gateway',

@@ -26,19 +26,20 @@ const registered: AccountEvent = {
   },
 };
 const admin = { accountId: 'root', roles: ['admin' as const] };
+const registerAmy = {
+  type: 'Register' as const,
+  accountId: 'a1',
+  email: 'amy@example.com',
+  displayName: 'Amy',
+  passwordHash: 'h',
+  roles: ['reader' as const],
+};
 
 describe('the account decider', () => {
   it('registers an account with its credentials kept apart', () => {
     account
       .given([])
-      .when({
-        type: 'Register',
-        accountId: 'a1',
-        email: 'amy@example.com',
-        displayName: 'Amy',
-        passwordHash: 'h',
-        roles: ['reader'],
-      })
+      .when(registerAmy)
       .then([
         registered,
         {
@@ -49,17 +50,7 @@ describe('the account decider', () => {
   });
 
   it('refuses to register twice', () => {
-    account
-      .given([registered])
-      .when({
-        type: 'Register',
-        accountId: 'a1',
-        email: 'amy@example.com',
-        displayName: 'Amy',
-        passwordHash: 'h',
-        roles: ['reader'],
-      })
-      .thenError('AccountExists');
+    account.given([registered]).when(registerAmy).thenError('AccountExists');
   });
 
   it('verifies the address the link was sent to, once', () => {
@@ -153,17 +144,7 @@ describe('the account decider', () => {
         .given([registered, erased])
         .when({ type: 'ChangeDisplayName', displayName: 'Back' })
         .thenError('AccountNotFound');
-      account
-        .given([registered, erased])
-        .when({
-          type: 'Register',
-          accountId: 'a1',
-          email: 'amy@example.com',
-          displayName: 'Amy',
-          passwordHash: 'h',
-          roles: ['reader'],
-        })
-        .thenError('AccountExists');
+      account.given([registered, erased]).when(registerAmy).thenError('AccountExists');
       account.given([]).when({ type: 'Erase' }).thenError('AccountNotFound');
     });
   });
@@ -242,69 +223,53 @@ describe('the session decider', () => {
     },
   };
   const later = new Date('2026-12-24T12:00:00.000Z');
+  const refresh = (presentedHash: string, nextHash: string) =>
+    ({ type: 'Refresh', presentedHash, nextHash, expiresAt: later }) as const;
+  const ended = (
+    reason: 'logout' | 'reuse-detected' | 'expired' | 'password-reset',
+    endedAt = at,
+  ): SessionEvent => ({
+    type: 'parley.session.ended.v1',
+    data: { sessionId: 's1', reason, endedAt },
+  });
 
   it('rotates the refresh token', () => {
-    session
-      .given([started])
-      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
-      .then([refreshed]);
+    session.given([started]).when(refresh('h1', 'h2')).then([refreshed]);
   });
 
   it('ends the session when a rotated-away token comes back', () => {
     session
       .given([started, refreshed])
-      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h3', expiresAt: later })
-      .then([
-        {
-          type: 'parley.session.ended.v1',
-          data: { sessionId: 's1', reason: 'reuse-detected', endedAt: at },
-        },
-      ]);
+      .when(refresh('h1', 'h3'))
+      .then([ended('reuse-detected')]);
   });
 
   it('gives a just-rotated token presented again within the grace window the same successor', () => {
     const soon = new Date(Date.parse(at) + REFRESH_GRACE_MS);
     deciderSpec(sessionDecider, () => soon)
       .given([started, refreshed])
-      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
+      .when(refresh('h1', 'h2'))
       .then([]);
     // Another successor than the current one is no race: the token is being reused.
     deciderSpec(sessionDecider, () => soon)
       .given([started, refreshed])
-      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h9', expiresAt: later })
-      .then([
-        {
-          type: 'parley.session.ended.v1',
-          data: { sessionId: 's1', reason: 'reuse-detected', endedAt: soon.toISOString() },
-        },
-      ]);
+      .when(refresh('h1', 'h9'))
+      .then([ended('reuse-detected', soon.toISOString())]);
   });
 
   it('ends the session when the rotated token comes back after the grace window', () => {
     const late = new Date(Date.parse(at) + REFRESH_GRACE_MS + 1);
     deciderSpec(sessionDecider, () => late)
       .given([started, refreshed])
-      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
-      .then([
-        {
-          type: 'parley.session.ended.v1',
-          data: { sessionId: 's1', reason: 'reuse-detected', endedAt: late.toISOString() },
-        },
-      ]);
+      .when(refresh('h1', 'h2'))
+      .then([ended('reuse-detected', late.toISOString())]);
   });
 
   it('refuses an unknown token and a refresh after the end', () => {
+    session.given([started]).when(refresh('nope', 'h2')).thenError('TokenMismatch');
     session
-      .given([started])
-      .when({ type: 'Refresh', presentedHash: 'nope', nextHash: 'h2', expiresAt: later })
-      .thenError('TokenMismatch');
-    const ended: SessionEvent = {
-      type: 'parley.session.ended.v1',
-      data: { sessionId: 's1', reason: 'logout', endedAt: at },
-    };
-    session
-      .given([started, ended])
-      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
+      .given([started, ended('logout')])
+      .when(refresh('h1', 'h2'))
       .thenError('SessionEnded');
   });
 
@@ -315,44 +280,25 @@ describe('the session decider', () => {
     };
     session
       .given([expired])
-      .when({ type: 'Refresh', presentedHash: 'h1', nextHash: 'h2', expiresAt: later })
-      .then([
-        {
-          type: 'parley.session.ended.v1',
-          data: { sessionId: 's1', reason: 'expired', endedAt: at },
-        },
-      ]);
+      .when(refresh('h1', 'h2'))
+      .then([ended('expired')]);
   });
 
   it('ends a session when the password is reset, whoever holds it, once', () => {
     session
       .given([started])
       .when({ type: 'Revoke' })
-      .then([
-        {
-          type: 'parley.session.ended.v1',
-          data: { sessionId: 's1', reason: 'password-reset', endedAt: at },
-        },
-      ]);
+      .then([ended('password-reset')]);
     session
-      .given([
-        started,
-        {
-          type: 'parley.session.ended.v1',
-          data: { sessionId: 's1', reason: 'logout', endedAt: at },
-        },
-      ])
+      .given([started, ended('logout')])
       .when({ type: 'Revoke' })
       .then([]);
   });
 
   it('logs out once', () => {
-    const ended: SessionEvent = {
-      type: 'parley.session.ended.v1',
-      data: { sessionId: 's1', reason: 'logout', endedAt: at },
-    };
-    session.given([started]).when({ type: 'End', presentedHash: 'h1' }).then([ended]);
-    session.given([started, ended]).when({ type: 'End', presentedHash: 'h1' }).then([]);
+    const loggedOut = ended('logout');
+    session.given([started]).when({ type: 'End', presentedHash: 'h1' }).then([loggedOut]);
+    session.given([started, loggedOut]).when({ type: 'End', presentedHash: 'h1' }).then([]);
     session
       .given([started])
       .when({ type: 'End', presentedHash: 'other' })

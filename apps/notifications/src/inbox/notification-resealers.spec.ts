@@ -1,18 +1,13 @@
 import { COMMENT_PERSONAL_FIELDS, type EventOf } from '@parley/contracts';
-import { type Commit, EmbeddedEventStore, reviveEnvelope } from '@parley/eventstore';
+import { reviveEnvelope } from '@parley/eventstore';
 import { migrateServiceLog } from '@parley/platform';
 import { EmbeddedPersonKeyStore, PersonalDataCipher, guestPerson } from '@parley/privacy';
+import { commitsOf, emptyServiceLog } from '@parley/testing';
 import { notificationsResealers } from '../personal-data/notifications-resealers';
 import { oldNotificationCommit } from '../testing/old-notifications';
 
 const at = '2025-03-01T10:00:00.000Z';
 const reader = '0b6c1f7e-6f0d-4a3e-9a57-0d5e2c1b7a03';
-
-async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
-  const commits: Commit[] = [];
-  for await (const commit of store.allCommits()) commits.push(commit);
-  return commits;
-}
 
 describe('the notifications log migrated to a new store', () => {
   it('keeps no name a notification copied in plaintext, and a guest’s sealed one as a guest’s', async () => {
@@ -23,10 +18,7 @@ describe('the notifications log migrated to a new store', () => {
       COMMENT_PERSONAL_FIELDS.authorName,
       'Gina Sealed',
     );
-    const from = {
-      log: await EmbeddedEventStore.open('/parley/notifications'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const from = await emptyServiceLog('/parley/notifications');
     const old = [
       { notificationId: 'ntf-account', authorName: 'Arno Copiedname', version: 2 as const },
       {
@@ -45,10 +37,7 @@ describe('the notifications log migrated to a new store', () => {
     ];
     for (const n of old)
       await from.log.importCommit(oldNotificationCommit({ ...n, recipientAccountId: reader, at }));
-    const to = {
-      log: await EmbeddedEventStore.open('/parley/notifications'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const to = await emptyServiceLog('/parley/notifications');
 
     const summary = await migrateServiceLog({
       service: 'notifications',

@@ -53,6 +53,10 @@ const delivered: NotificationEvent = {
   type: 'parley.notification.delivered.v1',
   data: { notificationId: 'ntf-1', channel: 'email', messageId: '<ntf-1@x>', deliveredAt: at },
 };
+const emailFailed = (attempt: number, error: string, permanent: boolean): NotificationEvent => ({
+  type: 'parley.notification.delivery-failed.v1',
+  data: { notificationId: 'ntf-1', channel: 'email', attempt, error, permanent, failedAt: at },
+});
 const startEmail = {
   type: 'StartDelivery' as const,
   channel: 'email' as const,
@@ -108,19 +112,7 @@ describe('a notification and its delivery ledger', () => {
     spec
       .given([created, inApp, started(1)])
       .when(startEmail)
-      .then([
-        {
-          type: 'parley.notification.delivery-failed.v1',
-          data: {
-            notificationId: 'ntf-1',
-            channel: 'email',
-            attempt: 1,
-            error: INTERRUPTED,
-            permanent: true,
-            failedAt: at,
-          },
-        },
-      ]);
+      .then([emailFailed(1, INTERRUPTED, true)]);
   });
 
   it('sends a webhook again after a crash (receivers dedupe by its id)', () => {
@@ -162,33 +154,11 @@ describe('a notification and its delivery ledger', () => {
       permanent: false,
       maxAttempts: 2,
     };
+    const first = emailFailed(1, 'SMTP 451', false);
     spec
       .given([created, inApp, started(1)])
       .when(failure)
-      .then([
-        {
-          type: 'parley.notification.delivery-failed.v1',
-          data: {
-            notificationId: 'ntf-1',
-            channel: 'email',
-            attempt: 1,
-            error: 'SMTP 451',
-            permanent: false,
-            failedAt: at,
-          },
-        },
-      ]);
-    const first: NotificationEvent = {
-      type: 'parley.notification.delivery-failed.v1',
-      data: {
-        notificationId: 'ntf-1',
-        channel: 'email',
-        attempt: 1,
-        error: 'SMTP 451',
-        permanent: false,
-        failedAt: at,
-      },
-    };
+      .then([first]);
     spec
       .given([created, inApp, started(1), first])
       .when({ ...startEmail, by: 'scheduler' })
@@ -196,19 +166,7 @@ describe('a notification and its delivery ledger', () => {
     spec
       .given([created, inApp, started(1), first, started(2, 'scheduler')])
       .when(failure)
-      .then([
-        {
-          type: 'parley.notification.delivery-failed.v1',
-          data: {
-            notificationId: 'ntf-1',
-            channel: 'email',
-            attempt: 2,
-            error: 'SMTP 451',
-            permanent: true,
-            failedAt: at,
-          },
-        },
-      ]);
+      .then([emailFailed(2, 'SMTP 451', true)]);
   });
 
   it('batches an email into a digest only while it is queued', () => {

@@ -1,12 +1,8 @@
 import { SUBSCRIBER_PERSONAL_FIELDS as F } from '@parley/contracts';
-import { type Commit, EmbeddedEventStore, reviveEnvelope } from '@parley/eventstore';
+import { type Commit, reviveEnvelope } from '@parley/eventstore';
 import { migrateServiceLog } from '@parley/platform';
-import {
-  EmbeddedPersonKeyStore,
-  guestPerson,
-  isSealedValue,
-  PersonalDataCipher,
-} from '@parley/privacy';
+import { guestPerson, isSealedValue, PersonalDataCipher } from '@parley/privacy';
+import { commitsOf, emptyServiceLog } from '@parley/testing';
 import { guestSubscriberId, subscriberStream } from '../shared/ids';
 import { subscriberResealers } from './subscriber-resealers';
 
@@ -39,12 +35,6 @@ function subscribed(email: string) {
   ];
 }
 
-async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
-  const commits: Commit[] = [];
-  for await (const commit of store.allCommits()) commits.push(commit);
-  return commits;
-}
-
 /** The addresses in a subscriber's copied events, in order. */
 function addressesOf(commits: Commit[], email: string): string[] {
   return commits
@@ -61,10 +51,7 @@ function addressesOf(commits: Commit[], email: string): string[] {
 
 describe('the notifications log migrated to a new store', () => {
   it("seals a guest subscriber's plaintext address under their key, and an erased one's under none", async () => {
-    const from = {
-      log: await EmbeddedEventStore.open('/parley/notifications'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const from = await emptyServiceLog('/parley/notifications');
     await from.log.append(subscriberStream(guestSubscriberId(ann)), 0, subscribed(ann), context);
     const bobs = subscriberStream(guestSubscriberId(bob));
     await from.log.append(bobs, 0, subscribed(bob), context);
@@ -79,10 +66,7 @@ describe('the notifications log migrated to a new store', () => {
       ],
       context,
     );
-    const to = {
-      log: await EmbeddedEventStore.open('/parley/notifications'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const to = await emptyServiceLog('/parley/notifications');
 
     const summary = await migrateServiceLog({
       service: 'notifications',

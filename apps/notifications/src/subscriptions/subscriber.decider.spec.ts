@@ -1,8 +1,10 @@
+import type { Channel, Frequency } from '@parley/contracts';
 import { deciderSpec } from '@parley/testing';
 import { subscriptionIdOf } from '../shared/ids';
 import {
   CONFIRMATION_COOLDOWN_MS,
   CONFIRMATION_DAILY_LIMIT,
+  type SubscriberCommand,
   type SubscriberEvent,
   type Who,
   consentedBefore,
@@ -21,7 +23,12 @@ const guest: Who = {
 const SEALED_GUS = 'pd1.key-gus.AAAAAAAAAAAAAAAA.Z3Vz.AAAAAAAAAAAAAAAAAAAAAA';
 const amy: Who = { subscriberId: 'subscriber-amy', ref: { kind: 'account', accountId: 'amy' } };
 const postSub = subscriptionIdOf(guest.subscriberId, 'post', 'p1');
+const guestBlog = subscriptionIdOf(guest.subscriberId, 'blog', null);
 const amyReplies = subscriptionIdOf(amy.subscriberId, 'replies', null);
+const amyPost = subscriptionIdOf(amy.subscriberId, 'post', 'p1');
+const amyBlog = subscriptionIdOf(amy.subscriberId, 'blog', null);
+const blogWide = { kind: 'blog', targetId: null } as const;
+const repliesToAmy = { kind: 'replies', targetId: null } as const;
 
 function subscribed(
   who: Who,
@@ -49,6 +56,58 @@ function subscribed(
 const requested = (requestedAt = at): SubscriberEvent => ({
   type: 'parley.subscriber.confirmation-requested.v2',
   data: { subscriberId: guest.subscriberId, email: SEALED_GUS, requestedAt },
+});
+
+const confirmed = (confirmedAt = at): SubscriberEvent => ({
+  type: 'parley.subscriber.confirmed.v1',
+  data: { subscriberId: guest.subscriberId, confirmedAt },
+});
+
+function unsubscribed(
+  who: Who,
+  subscriptionId: string,
+  via: 'one-click' | 'manage' | 'api',
+): SubscriberEvent {
+  return {
+    type: 'parley.subscriber.unsubscribed.v1',
+    data: { subscriberId: who.subscriberId, subscriptionId, via, unsubscribedAt: at },
+  };
+}
+
+const amyChangedPreferences = (
+  subscriptionId: string,
+  channels: Channel[],
+  frequency: Frequency,
+): SubscriberEvent => ({
+  type: 'parley.subscriber.preferences-changed.v1',
+  data: { subscriberId: amy.subscriberId, subscriptionId, channels, frequency, changedAt: at },
+});
+
+const amyRegisteredWebhook = (
+  webhookId: string,
+  url: string,
+  useForSubscriptions: boolean,
+): SubscriberEvent => ({
+  type: 'parley.subscriber.webhook-registered.v1',
+  data: { subscriberId: amy.subscriberId, webhookId, url, registeredAt: at, useForSubscriptions },
+});
+
+const secretIssued = (webhookId: string, secret: string): SubscriberEvent => ({
+  type: 'parley.webhook-secret.issued.v1',
+  data: { webhookId, secret, issuedAt: at },
+});
+
+type Subscribe = Extract<SubscriberCommand, { type: 'Subscribe' }>;
+
+/** The guest, with their sealed address, follows post p1 unless told otherwise. */
+const guestSubscribes = (overrides: Partial<Subscribe> = {}): Subscribe => ({
+  type: 'Subscribe',
+  who: guest,
+  sealedEmail: SEALED_GUS,
+  subscriptionId: postSub,
+  kind: 'post',
+  targetId: 'p1',
+  ...overrides,
 });
 
 describe('the subscriber', () => {
@@ -82,14 +141,7 @@ describe('the subscriber', () => {
     it('asks an unconfirmed address to confirm when it subscribes', () => {
       spec
         .given([])
-        .when({
-          type: 'Subscribe',
-          who: guest,
-          sealedEmail: SEALED_GUS,
-          subscriptionId: postSub,
-          kind: 'post',
-          targetId: 'p1',
-        })
+        .when(guestSubscribes())
         .then([subscribed(guest, postSub), requested()]);
     });
 
@@ -97,34 +149,15 @@ describe('the subscriber', () => {
       const earlier = new Date(NOW.getTime() - CONFIRMATION_COOLDOWN_MS + 1000).toISOString();
       spec
         .given([subscribed(guest, postSub), requested(earlier)])
-        .when({
-          type: 'Subscribe',
-          who: guest,
-          sealedEmail: SEALED_GUS,
-          subscriptionId: subscriptionIdOf(guest.subscriberId, 'blog', null),
-          kind: 'blog',
-          targetId: null,
-        })
-        .then([
-          subscribed(guest, subscriptionIdOf(guest.subscriberId, 'blog', null), {
-            kind: 'blog',
-            targetId: null,
-          }),
-        ]);
+        .when(guestSubscribes({ subscriptionId: guestBlog, ...blogWide }))
+        .then([subscribed(guest, guestBlog, blogWide)]);
     });
 
     it('asks again once the cool-down is over', () => {
       const earlier = new Date(NOW.getTime() - CONFIRMATION_COOLDOWN_MS - 1000).toISOString();
       spec
         .given([subscribed(guest, postSub), requested(earlier)])
-        .when({
-          type: 'Subscribe',
-          who: guest,
-          sealedEmail: SEALED_GUS,
-          subscriptionId: postSub,
-          kind: 'post',
-          targetId: 'p1',
-        })
+        .when(guestSubscribes())
         .then([requested()]);
     });
 
@@ -133,14 +166,7 @@ describe('the subscriber', () => {
       const earlier = Array.from({ length: CONFIRMATION_DAILY_LIMIT }, (_, i) =>
         requested(hoursAgo(20 - 6 * i)),
       );
-      const again = {
-        type: 'Subscribe',
-        who: guest,
-        sealedEmail: SEALED_GUS,
-        subscriptionId: postSub,
-        kind: 'post',
-        targetId: 'p1',
-      } as const;
+      const again = guestSubscribes();
       spec
         .given([subscribed(guest, postSub), ...earlier])
         .when(again)
@@ -154,29 +180,9 @@ describe('the subscriber', () => {
 
     it('never asks a confirmed address or an account', () => {
       spec
-        .given([
-          subscribed(guest, postSub),
-          requested(),
-          {
-            type: 'parley.subscriber.confirmed.v1',
-            data: { subscriberId: guest.subscriberId, confirmedAt: at },
-          },
-        ])
-        .when({
-          type: 'Subscribe',
-          who: guest,
-          sealedEmail: SEALED_GUS,
-          subscriptionId: subscriptionIdOf(guest.subscriberId, 'blog', null),
-          kind: 'blog',
-          targetId: null,
-        })
-        .then([
-          subscribed(guest, subscriptionIdOf(guest.subscriberId, 'blog', null), {
-            kind: 'blog',
-            targetId: null,
-          }),
-        ]);
-      const amyPost = subscriptionIdOf(amy.subscriberId, 'post', 'p1');
+        .given([subscribed(guest, postSub), requested(), confirmed()])
+        .when(guestSubscribes({ subscriptionId: guestBlog, ...blogWide }))
+        .then([subscribed(guest, guestBlog, blogWide)]);
       spec
         .given([])
         .when({
@@ -190,16 +196,12 @@ describe('the subscriber', () => {
     });
 
     it('confirms once', () => {
-      const confirmed: SubscriberEvent = {
-        type: 'parley.subscriber.confirmed.v1',
-        data: { subscriberId: guest.subscriberId, confirmedAt: at },
-      };
       spec
         .given([subscribed(guest, postSub), requested()])
         .when({ type: 'Confirm', who: guest })
-        .then([confirmed]);
+        .then([confirmed()]);
       spec
-        .given([subscribed(guest, postSub), requested(), confirmed])
+        .given([subscribed(guest, postSub), requested(), confirmed()])
         .when({ type: 'Confirm', who: guest })
         .then([]);
     });
@@ -207,14 +209,11 @@ describe('the subscriber', () => {
     it('mails a guest only what was made after the address confirmed, however late its delivery runs', () => {
       const state = (events: SubscriberEvent[]) =>
         events.reduce(subscriberDecider.evolve, subscriberDecider.initialState);
-      const confirmed: SubscriberEvent = {
-        type: 'parley.subscriber.confirmed.v1',
-        data: { subscriberId: guest.subscriberId, confirmedAt: '2026-11-24T12:05:00.000Z' },
-      };
+      const confirmedAtFive = confirmed('2026-11-24T12:05:00.000Z');
       const before = '2026-11-24T12:04:59.999Z';
       const after = '2026-11-24T12:05:00.001Z';
       expect(consentedBefore(state([subscribed(guest, postSub), requested()]), after)).toBe(false);
-      const answered = state([subscribed(guest, postSub), requested(), confirmed]);
+      const answered = state([subscribed(guest, postSub), requested(), confirmedAtFive]);
       expect(consentedBefore(answered, before)).toBe(false);
       expect(consentedBefore(answered, after)).toBe(true);
     });
@@ -222,24 +221,12 @@ describe('the subscriber', () => {
     it('offers guests email only', () => {
       spec
         .given([])
-        .when({
-          type: 'Subscribe',
-          who: guest,
-          sealedEmail: SEALED_GUS,
-          subscriptionId: postSub,
-          kind: 'post',
-          targetId: 'p1',
-          channels: ['in-app'],
-        })
+        .when(guestSubscribes({ channels: ['in-app'] }))
         .thenError('ChannelNotAvailable');
     });
   });
 
   describe('erasure', () => {
-    const confirmed: SubscriberEvent = {
-      type: 'parley.subscriber.confirmed.v1',
-      data: { subscriberId: guest.subscriberId, confirmedAt: at },
-    };
     const erased: SubscriberEvent = {
       type: 'parley.subscriber.erased.v1',
       data: { subscriberId: guest.subscriberId, erasedAt: at },
@@ -247,17 +234,17 @@ describe('the subscriber', () => {
 
     it('ends every subscription, once', () => {
       spec
-        .given([subscribed(guest, postSub), confirmed])
+        .given([subscribed(guest, postSub), confirmed()])
         .when({ type: 'Erase', who: guest })
         .then([erased]);
       spec
-        .given([subscribed(guest, postSub), confirmed, erased])
+        .given([subscribed(guest, postSub), confirmed(), erased])
         .when({ type: 'Erase', who: guest })
         .then([]);
     });
 
     it('forgets the address and its consent, so no mail can go out to it', () => {
-      const state = [subscribed(guest, postSub), confirmed, erased].reduce(
+      const state = [subscribed(guest, postSub), confirmed(), erased].reduce(
         subscriberDecider.evolve,
         subscriberDecider.initialState,
       );
@@ -270,15 +257,7 @@ describe('the subscriber', () => {
     it('never subscribes the address again, nor asks it to confirm', () => {
       spec
         .given([subscribed(guest, postSub), erased])
-        .when({
-          type: 'Subscribe',
-          who: guest,
-          sealedEmail: SEALED_GUS,
-          subscriptionId: postSub,
-          kind: 'post',
-          targetId: 'p1',
-          viaCommentId: 'c9',
-        })
+        .when(guestSubscribes({ viaCommentId: 'c9' }))
         .then([]);
       spec.given([erased]).when({ type: 'Confirm', who: guest }).then([]);
     });
@@ -287,26 +266,9 @@ describe('the subscriber', () => {
   describe('subscribing from a comment', () => {
     it('applies a comment\'s "notify me" choice once, even after an unsubscribe', () => {
       const via = subscribed(guest, postSub, { viaCommentId: 'c1:post' });
-      const unsubscribed: SubscriberEvent = {
-        type: 'parley.subscriber.unsubscribed.v1',
-        data: {
-          subscriberId: guest.subscriberId,
-          subscriptionId: postSub,
-          via: 'one-click',
-          unsubscribedAt: at,
-        },
-      };
       spec
-        .given([via, requested(), unsubscribed])
-        .when({
-          type: 'Subscribe',
-          who: guest,
-          sealedEmail: SEALED_GUS,
-          subscriptionId: postSub,
-          kind: 'post',
-          targetId: 'p1',
-          viaCommentId: 'c1:post',
-        })
+        .given([via, requested(), unsubscribed(guest, postSub, 'one-click')])
+        .when(guestSubscribes({ viaCommentId: 'c1:post' }))
         .then([]);
     });
   });
@@ -320,35 +282,18 @@ describe('the subscriber', () => {
           who: amy,
           subscriptionId: amyReplies,
           via: 'one-click',
-          implicit: { kind: 'replies', targetId: null },
+          implicit: repliesToAmy,
         })
         .then([
-          subscribed(amy, amyReplies, { kind: 'replies', targetId: null }),
-          {
-            type: 'parley.subscriber.unsubscribed.v1',
-            data: {
-              subscriberId: amy.subscriberId,
-              subscriptionId: amyReplies,
-              via: 'one-click',
-              unsubscribedAt: at,
-            },
-          },
+          subscribed(amy, amyReplies, repliesToAmy),
+          unsubscribed(amy, amyReplies, 'one-click'),
         ]);
     });
 
     it('unsubscribes once and refuses an unknown subscription', () => {
-      const sub = subscribed(amy, amyReplies, { kind: 'replies', targetId: null });
-      const off: SubscriberEvent = {
-        type: 'parley.subscriber.unsubscribed.v1',
-        data: {
-          subscriberId: amy.subscriberId,
-          subscriptionId: amyReplies,
-          via: 'api',
-          unsubscribedAt: at,
-        },
-      };
+      const sub = subscribed(amy, amyReplies, repliesToAmy);
       spec
-        .given([sub, off])
+        .given([sub, unsubscribed(amy, amyReplies, 'api')])
         .when({ type: 'Unsubscribe', who: amy, subscriptionId: amyReplies, via: 'api' })
         .then([]);
       spec
@@ -358,35 +303,15 @@ describe('the subscriber', () => {
     });
 
     it('changes preferences, and decides nothing when they are the same', () => {
-      const sub = subscribed(amy, amyReplies, { kind: 'replies', targetId: null });
+      const sub = subscribed(amy, amyReplies, repliesToAmy);
+      const change = { type: 'ChangePreferences', who: amy, subscriptionId: amyReplies } as const;
       spec
         .given([sub])
-        .when({
-          type: 'ChangePreferences',
-          who: amy,
-          subscriptionId: amyReplies,
-          frequency: 'daily',
-        })
-        .then([
-          {
-            type: 'parley.subscriber.preferences-changed.v1',
-            data: {
-              subscriberId: amy.subscriberId,
-              subscriptionId: amyReplies,
-              channels: ['email', 'in-app'],
-              frequency: 'daily',
-              changedAt: at,
-            },
-          },
-        ]);
+        .when({ ...change, frequency: 'daily' })
+        .then([amyChangedPreferences(amyReplies, ['email', 'in-app'], 'daily')]);
       spec
         .given([sub])
-        .when({
-          type: 'ChangePreferences',
-          who: amy,
-          subscriptionId: amyReplies,
-          channels: ['in-app', 'email'],
-        })
+        .when({ ...change, channels: ['in-app', 'email'] })
         .then([]);
     });
   });
@@ -411,22 +336,11 @@ describe('the subscriber', () => {
 
     it("one-click on a digest stops every subscription of the digest's frequency", () => {
       const daily = subscribed(guest, postSub, { frequency: 'daily' });
-      const blog = subscriptionIdOf(guest.subscriberId, 'blog', null);
-      const immediate = subscribed(guest, blog, { kind: 'blog', targetId: null });
+      const immediate = subscribed(guest, guestBlog, blogWide);
       spec
         .given([daily, immediate])
         .when({ type: 'UnsubscribeDigest', who: guest, frequency: 'daily', via: 'one-click' })
-        .then([
-          {
-            type: 'parley.subscriber.unsubscribed.v1',
-            data: {
-              subscriberId: guest.subscriberId,
-              subscriptionId: postSub,
-              via: 'one-click',
-              unsubscribedAt: at,
-            },
-          },
-        ]);
+        .then([unsubscribed(guest, postSub, 'one-click')]);
     });
 
     it('keeps one webhook per account: registering replaces it, with a new secret kept private', () => {
@@ -440,10 +354,7 @@ describe('the subscriber', () => {
             registeredAt: at,
           },
         },
-        {
-          type: 'parley.webhook-secret.issued.v1',
-          data: { webhookId: 'wh-1', secret: 's'.repeat(40), issuedAt: at },
-        },
+        secretIssued('wh-1', 's'.repeat(40)),
       ];
       spec
         .given(registered)
@@ -461,20 +372,8 @@ describe('the subscriber', () => {
             type: 'parley.subscriber.webhook-removed.v1',
             data: { subscriberId: amy.subscriberId, webhookId: 'wh-1', removedAt: at },
           },
-          {
-            type: 'parley.subscriber.webhook-registered.v1',
-            data: {
-              subscriberId: amy.subscriberId,
-              webhookId: 'wh-2',
-              url: 'https://b.example/hook',
-              registeredAt: at,
-              useForSubscriptions: false,
-            },
-          },
-          {
-            type: 'parley.webhook-secret.issued.v1',
-            data: { webhookId: 'wh-2', secret: 't'.repeat(40), issuedAt: at },
-          },
+          amyRegisteredWebhook('wh-2', 'https://b.example/hook', false),
+          secretIssued('wh-2', 't'.repeat(40)),
         ]);
       spec
         .given([])
@@ -497,55 +396,23 @@ describe('the subscriber', () => {
       url: 'https://a.example/hook',
       secret: 's'.repeat(40),
       useForSubscriptions: true,
-      implicit: [{ subscriptionId: amyReplies, kind: 'replies' as const, targetId: null }],
+      implicit: [{ subscriptionId: amyReplies, ...repliesToAmy }],
     };
-    const amyPost = subscriptionIdOf(amy.subscriberId, 'post', 'p1');
-    const amyBlog = subscriptionIdOf(amy.subscriberId, 'blog', null);
 
     it('adds the webhook channel to every active subscription, the implicit replies one included, when asked', () => {
       spec
         .given([
           subscribed(amy, amyPost, { channels: ['in-app'], frequency: 'daily' }),
-          subscribed(amy, amyBlog, { kind: 'blog', targetId: null }),
-          {
-            type: 'parley.subscriber.unsubscribed.v1',
-            data: {
-              subscriberId: amy.subscriberId,
-              subscriptionId: amyBlog,
-              via: 'api',
-              unsubscribedAt: at,
-            },
-          },
+          subscribed(amy, amyBlog, blogWide),
+          unsubscribed(amy, amyBlog, 'api'),
         ])
         .when(registerForSubscriptions)
         .then([
-          {
-            type: 'parley.subscriber.webhook-registered.v1',
-            data: {
-              subscriberId: amy.subscriberId,
-              webhookId: 'wh-1',
-              url: 'https://a.example/hook',
-              registeredAt: at,
-              useForSubscriptions: true,
-            },
-          },
-          {
-            type: 'parley.webhook-secret.issued.v1',
-            data: { webhookId: 'wh-1', secret: 's'.repeat(40), issuedAt: at },
-          },
-          {
-            type: 'parley.subscriber.preferences-changed.v1',
-            data: {
-              subscriberId: amy.subscriberId,
-              subscriptionId: amyPost,
-              channels: ['in-app', 'webhook'],
-              frequency: 'daily',
-              changedAt: at,
-            },
-          },
+          amyRegisteredWebhook('wh-1', 'https://a.example/hook', true),
+          secretIssued('wh-1', 's'.repeat(40)),
+          amyChangedPreferences(amyPost, ['in-app', 'webhook'], 'daily'),
           subscribed(amy, amyReplies, {
-            kind: 'replies',
-            targetId: null,
+            ...repliesToAmy,
             channels: ['email', 'in-app', 'webhook'],
           }),
         ]);
@@ -553,18 +420,7 @@ describe('the subscriber', () => {
 
     it('leaves an implicit subscription the account turned off as it is', () => {
       spec
-        .given([
-          subscribed(amy, amyReplies, { kind: 'replies', targetId: null }),
-          {
-            type: 'parley.subscriber.unsubscribed.v1',
-            data: {
-              subscriberId: amy.subscriberId,
-              subscriptionId: amyReplies,
-              via: 'api',
-              unsubscribedAt: at,
-            },
-          },
-        ])
+        .given([subscribed(amy, amyReplies, repliesToAmy), unsubscribed(amy, amyReplies, 'api')])
         .when(registerForSubscriptions)
         .then([
           expect.objectContaining({ type: 'parley.subscriber.webhook-registered.v1' }),
@@ -573,16 +429,8 @@ describe('the subscriber', () => {
     });
 
     it('offers the webhook to new subscriptions only when it was registered for them', () => {
-      const registered = (useForSubscriptions: boolean): SubscriberEvent => ({
-        type: 'parley.subscriber.webhook-registered.v1',
-        data: {
-          subscriberId: amy.subscriberId,
-          webhookId: 'wh-1',
-          url: 'https://a.example/hook',
-          registeredAt: at,
-          useForSubscriptions,
-        },
-      });
+      const registered = (useForSubscriptions: boolean) =>
+        amyRegisteredWebhook('wh-1', 'https://a.example/hook', useForSubscriptions);
       const follow = {
         type: 'Subscribe' as const,
         who: amy,

@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Actor,
+  type ChannelLedger,
   COMMENT_PERSONAL_FIELDS,
   ERASED_PERSON_NAME,
   type WebhookCreated,
   type WebhookList,
   type InboxResponse,
   type NotificationsPersonalData,
+  type NotificationView,
   type NotificationWhy,
   OPEN_PERSONAL_DATA_PATH,
   type OpenPersonalDataRequest,
@@ -70,12 +72,17 @@ const ALLOWED_RECEIVER_HOST = '127.0.0.2';
 /** Host names of the scenario's resolver: one of them points at this machine. */
 const HOSTS: Record<string, string[]> = { 'rebinding.example': ['127.0.0.1'] };
 
+interface ReceivedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
 /** An HTTP receiver on a loopback address that counts what it is sent. */
 async function receiver(
   host: string,
   answer: (received: number) => { status: number; headers?: Record<string, string> },
 ) {
-  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const received: ReceivedRequest[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -91,6 +98,15 @@ async function receiver(
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A webhook delivery is signed with the HMAC of its timestamp and body under the hook's secret. */
+function expectSigned(delivery: ReceivedRequest, secret: string) {
+  const timestamp = String(delivery.headers['x-parley-webhook-timestamp']);
+  const expected = createHmac('sha256', secret)
+    .update(`${timestamp}.${delivery.body}`)
+    .digest('hex');
+  expect(delivery.headers['x-parley-webhook-signature']).toBe(`v1=${expected}`);
 }
 
 /**
@@ -202,17 +218,46 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(response.status).toBe(201);
       return response.body;
     };
+    const subscriptionsOf = (who: string) =>
+      harness.request<SubscriptionList>('GET', '/v1/subscriptions', undefined, actor(who));
     /** Waits until the policy's read model lists the subscription. */
     const listed = (who: string, id: string) =>
-      eventually(async () => {
-        const list = await harness.request<SubscriptionList>(
-          'GET',
-          '/v1/subscriptions',
-          undefined,
-          actor(who),
-        );
-        return list.body.items.find((s) => s.id === id);
-      });
+      eventually(async () => (await subscriptionsOf(who)).body.items.find((s) => s.id === id));
+    /** Turns the webhook channel on for the account's replies and waits until it is listed on. */
+    const repliesByWebhook = async (who: string) => {
+      const replies = (await subscriptionsOf(who)).body.items.find((s) => s.kind === 'replies');
+      const changed = await harness.request<SubscriptionView>(
+        'PATCH',
+        `/v1/subscriptions/${replies?.id}`,
+        { channels: ['in-app', 'webhook'] },
+        actor(who),
+      );
+      expect(changed.status).toBe(200);
+      await eventually(async () =>
+        (await subscriptionsOf(who)).body.items.some(
+          (s) => s.id === replies?.id && s.channels.includes('webhook'),
+        )
+          ? true
+          : undefined,
+      );
+    };
+    /** Follows the link of a double opt-in mail. */
+    const confirmFrom = (mail: CaughtMail) => {
+      const token = /subscriptions\/confirm\?token=(\S+)/.exec(mail.text)?.[1];
+      return harness.request('GET', `/v1/subscriptions/confirm?token=${token}`);
+    };
+    const subscriberEntry = (subscriberId: string) =>
+      harness.infra.readModels
+        .db(SUBSCRIPTIONS)
+        .collection<SubscriberEntry>('subscribers')
+        .findOne({ _id: subscriberId });
+
+    /** A comment by an account on the scenario's post. */
+    const commentBy = (
+      accountId: string,
+      more: Omit<Parameters<Blog['comment']>[0], 'postId' | 'author'> = {},
+    ) => blog.comment({ postId: post, author: { accountId }, ...more });
+
     const mailsTo = (account: string, comment: CommentRef) =>
       smtp.about(comment.id).filter((m) => m.to.includes(email(account)));
     const recipientsOf = (comment: CommentRef) =>
@@ -220,6 +265,51 @@ export function notificationsScenario(mode: HarnessMode): void {
         .about(comment.id)
         .flatMap((m) => m.to)
         .sort();
+    /** Waits until the account has been mailed once about each of the comments. */
+    const mailedOnce = (account: string, ...about: CommentRef[]) =>
+      eventually(() => (about.every((c) => mailsTo(account, c).length === 1) ? true : undefined));
+    /** Waits until at least `count` readers have been mailed about the comment. */
+    const mailedToAtLeast = (comment: CommentRef, count: number) =>
+      eventually(() => (recipientsOf(comment).length >= count ? true : undefined), {
+        timeoutMs: 15_000,
+      });
+    const digestsTo = (account: string) =>
+      smtp.to(email(account)).filter((m) => m.headers.subject?.includes('digest'));
+
+    const inboxOf = (who: string, query = '') =>
+      harness.request<InboxResponse>('GET', `/v1/notifications${query}`, undefined, actor(who));
+    const isAbout = (comment: CommentRef) => (item: NotificationView) =>
+      item.subject.kind === 'comment' && item.subject.commentId === comment.id;
+    /** Waits until the account's inbox holds the notification of the comment. */
+    const notificationOf = (
+      who: string,
+      comment: CommentRef,
+      options: { timeoutMs?: number } = {},
+    ) => eventually(async () => (await inboxOf(who)).body.items.find(isAbout(comment)), options);
+    /** The comment's author as the account's inbox names them. */
+    const authorNameShownTo = async (who: string, comment: CommentRef) =>
+      (await inboxOf(who)).body.items.find(isAbout(comment))?.subject.authorName;
+    const whyOf = (who: string, notificationId: string | undefined) =>
+      harness.request<NotificationWhy>(
+        'GET',
+        `/v1/notifications/${notificationId}/why`,
+        undefined,
+        actor(who),
+      );
+    /** Waits until the notification's delivery on the channel is in one of the states. */
+    const deliveryIn = (
+      who: string,
+      notificationId: string,
+      channel: ChannelLedger['channel'],
+      states: ChannelLedger['state'][],
+      options: { timeoutMs?: number } = {},
+    ) =>
+      eventually(async () => {
+        const delivery = (await whyOf(who, notificationId)).body.channels.find(
+          (c) => c.channel === channel,
+        );
+        return delivery && states.includes(delivery.state) ? delivery : undefined;
+      }, options);
 
     let post: string;
     const people = ['a', 'b', 'c', 'd', 'e', 'm'].map((p) => `${p}-${Date.now().toString(36)}`);
@@ -236,19 +326,12 @@ export function notificationsScenario(mode: HarnessMode): void {
       const follow = await subscribe(D, { kind: 'post', targetId: post });
       await listed(D, follow.id);
 
-      c1 = await blog.comment({ postId: post, author: { accountId: A } });
-      c2 = await blog.comment({ postId: post, author: { accountId: B }, parent: c1 });
-      await eventually(() => (mailsTo(A, c2).length === 1 ? true : undefined));
-      c3 = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c2,
-        body: 'C answers B',
-      });
+      c1 = await commentBy(A);
+      c2 = await commentBy(B, { parent: c1 });
+      await mailedOnce(A, c2);
+      c3 = await commentBy(C, { parent: c2, body: 'C answers B' });
 
-      await eventually(() => (recipientsOf(c3).length >= 3 ? true : undefined), {
-        timeoutMs: 15_000,
-      });
+      await mailedToAtLeast(c3, 3);
       await sleep(QUIET_MS);
       expect(recipientsOf(c3)).toEqual([email(B), email(D), email(E)].sort());
 
@@ -268,10 +351,8 @@ export function notificationsScenario(mode: HarnessMode): void {
     it('(a) mails the root author of the thread as well once they follow the branch', async () => {
       const branch = await subscribe(A, { kind: 'branch', targetId: c1.id });
       await listed(A, branch.id);
-      const c4 = await blog.comment({ postId: post, author: { accountId: D }, parent: c2 });
-      await eventually(() => (recipientsOf(c4).length >= 3 ? true : undefined), {
-        timeoutMs: 15_000,
-      });
+      const c4 = await commentBy(D, { parent: c2 });
+      await mailedToAtLeast(c4, 3);
       await sleep(QUIET_MS);
       expect(recipientsOf(c4)).toEqual([email(A), email(B), email(E)].sort());
       expect(mailsTo(A, c4)[0]?.headers.subject).toContain('in a thread you follow');
@@ -279,30 +360,14 @@ export function notificationsScenario(mode: HarnessMode): void {
 
     it('shows the notification in the inbox, says why it was sent, and marks it read', async () => {
       const inbox = await eventually(async () => {
-        const r = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(B),
-        );
-        return r.body.items.some(
-          (i) => i.subject.kind === 'comment' && i.subject.commentId === c3.id,
-        )
-          ? r.body
-          : undefined;
+        const r = await inboxOf(B);
+        return r.body.items.some(isAbout(c3)) ? r.body : undefined;
       });
-      const item = inbox.items.find(
-        (i) => i.subject.kind === 'comment' && i.subject.commentId === c3.id,
-      );
+      const item = inbox.items.find(isAbout(c3));
       expect(item?.reason).toBe('reply');
       expect(inbox.unreadCount).toBeGreaterThanOrEqual(1);
 
-      const why = await harness.request<NotificationWhy>(
-        'GET',
-        `/v1/notifications/${item?.id}/why`,
-        undefined,
-        actor(B),
-      );
+      const why = await whyOf(B, item?.id);
       expect(why.status).toBe(200);
       expect(why.body.subscription?.kind).toBe('replies');
       expect(why.body.channels.find((c) => c.channel === 'email')).toMatchObject({
@@ -310,27 +375,18 @@ export function notificationsScenario(mode: HarnessMode): void {
         attempts: 1,
       });
       expect(why.body.channels.find((c) => c.channel === 'in-app')?.state).toBe('sent');
-      const stranger = await harness.request(
-        'GET',
-        `/v1/notifications/${item?.id}/why`,
-        undefined,
-        actor(C),
-      );
+      const stranger = await whyOf(C, item?.id);
       expect(stranger.status).toBe(404);
 
       expect(
         (await harness.request('POST', `/v1/notifications/${item?.id}/read`, undefined, actor(B)))
           .status,
       ).toBe(204);
-      await eventually(async () => {
-        const r = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications?unread=true',
-          undefined,
-          actor(B),
-        );
-        return r.body.items.every((i) => i.id !== item?.id) ? true : undefined;
-      });
+      await eventually(async () =>
+        (await inboxOf(B, '?unread=true')).body.items.every((i) => i.id !== item?.id)
+          ? true
+          : undefined,
+      );
       const all = await harness.request<{ marked: number }>(
         'POST',
         '/v1/notifications/read-all',
@@ -338,44 +394,19 @@ export function notificationsScenario(mode: HarnessMode): void {
         actor(B),
       );
       expect(all.status).toBe(200);
-      await eventually(async () => {
-        const r = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(B),
-        );
-        return r.body.unreadCount === 0 ? true : undefined;
-      });
+      await eventually(async () => ((await inboxOf(B)).body.unreadCount === 0 ? true : undefined));
     });
 
     it('(b) mails nobody for a held reply until it is approved, then once, even when the approval comes twice', async () => {
-      const held = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'pending',
-      });
-      const moderation = await eventually(async () => {
-        const r = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(M),
-        );
-        return r.body.items.find(
-          (i) => i.subject.kind === 'comment' && i.subject.commentId === held.id,
-        );
-      });
+      const held = await commentBy(C, { parent: c1, status: 'pending' });
+      const moderation = await notificationOf(M, held);
       expect(moderation.reason).toBe('moderation');
       await sleep(QUIET_MS);
       expect(recipientsOf(held)).toEqual([]);
 
       const approval = blog.approvedMessages(held);
       await blog.send('comments', approval);
-      await eventually(() => (recipientsOf(held).length >= 3 ? true : undefined), {
-        timeoutMs: 15_000,
-      });
+      await mailedToAtLeast(held, 3);
       await blog.send('comments', approval);
       await sleep(QUIET_MS);
       expect(recipientsOf(held)).toEqual([email(A), email(D), email(E)].sort());
@@ -399,25 +430,14 @@ export function notificationsScenario(mode: HarnessMode): void {
         notify: 'all',
         imported: from('2'),
       });
-      const held = await blog.comment({
-        postId: post,
-        author: { accountId: B },
-        parent: c1,
-        status: 'pending',
-        imported: from('3'),
-      });
+      const held = await commentBy(B, { parent: c1, status: 'pending', imported: from('3') });
       // A reply written here afterwards still reaches the parent's author: the policy ran.
-      const written = await blog.comment({ postId: post, author: { accountId: C }, parent: c1 });
+      const written = await commentBy(C, { parent: c1 });
       const writtenPost = blog.id('post');
       await blog.publishPost(writtenPost, E, 'Written here');
-      await eventually(() => (mailsTo(A, written).length === 1 ? true : undefined));
+      await mailedOnce(A, written);
       const postsIn = async (who: string) => {
-        const inbox = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(who),
-        );
+        const inbox = await inboxOf(who);
         return inbox.body.items.flatMap((i) =>
           i.subject.kind === 'post' ? [i.subject.postId] : [],
         );
@@ -428,12 +448,7 @@ export function notificationsScenario(mode: HarnessMode): void {
       await sleep(QUIET_MS);
       expect(recipientsOf(visible)).toEqual([]);
       expect(recipientsOf(held)).toEqual([]);
-      const inbox = await harness.request<InboxResponse>(
-        'GET',
-        '/v1/notifications',
-        undefined,
-        actor(M),
-      );
+      const inbox = await inboxOf(M);
       expect(
         inbox.body.items.filter(
           (i) =>
@@ -446,42 +461,22 @@ export function notificationsScenario(mode: HarnessMode): void {
     });
 
     it('(b) tells no reader of a spam reply, nor of a held one a moderator trashed or marked spam', async () => {
-      const spam = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'spam',
-      });
-      const trashed = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'pending',
-      });
-      const markedSpam = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: c1,
-        status: 'pending',
-      });
+      const spam = await commentBy(C, { parent: c1, status: 'spam' });
+      const trashed = await commentBy(C, { parent: c1, status: 'pending' });
+      const markedSpam = await commentBy(C, { parent: c1, status: 'pending' });
       await blog.send('comments', blog.moderatedMessages(trashed, 'parley.comment.trashed.v1'));
       await blog.send(
         'comments',
         blog.moderatedMessages(markedSpam, 'parley.comment.marked-spam.v1'),
       );
       // A later, visible reply in the same thread reaches its readers: the ones before it were seen.
-      const visible = await blog.comment({ postId: post, author: { accountId: C }, parent: c1 });
+      const visible = await commentBy(C, { parent: c1 });
       await eventually(() => (recipientsOf(visible).length > 0 ? true : undefined));
       await sleep(QUIET_MS);
       for (const hidden of [spam, trashed, markedSpam]) {
         expect(recipientsOf(hidden)).toEqual([]);
         for (const reader of [A, B, D, E]) {
-          const inbox = await harness.request<InboxResponse>(
-            'GET',
-            '/v1/notifications',
-            undefined,
-            actor(reader),
-          );
+          const inbox = await inboxOf(reader);
           // The post's author may moderate it and is told it awaits moderation; nothing else.
           expect(
             inbox.body.items.filter(
@@ -508,17 +503,9 @@ export function notificationsScenario(mode: HarnessMode): void {
       const confirmation = await eventually(() => smtp.to(guest)[0]);
       expect(confirmation.headers.subject).toBe('Confirm your subscription');
 
-      const replyToGuest = await blog.comment({
-        postId: post,
-        author: { accountId: B },
-        parent: g1,
-      });
-      const another = await blog.comment({ postId: post, author: { accountId: C } });
-      await eventually(() =>
-        mailsTo(E, another).length === 1 && mailsTo(E, replyToGuest).length === 1
-          ? true
-          : undefined,
-      );
+      const replyToGuest = await commentBy(B, { parent: g1 });
+      const another = await commentBy(C);
+      await mailedOnce(E, another, replyToGuest);
       await sleep(QUIET_MS);
       expect(smtp.to(guest)).toHaveLength(1);
 
@@ -530,11 +517,7 @@ export function notificationsScenario(mode: HarnessMode): void {
         `/v1/subscriptions/confirm?token=${link?.[1]}`,
       );
       expect(confirmed.status).toBe(200);
-      const afterConfirming = await blog.comment({
-        postId: post,
-        author: { accountId: C },
-        parent: g1,
-      });
+      const afterConfirming = await commentBy(C, { parent: g1 });
       await eventually(() =>
         smtp.about(afterConfirming.id).some((m) => m.to.includes(guest)) ? true : undefined,
       );
@@ -605,11 +588,8 @@ export function notificationsScenario(mode: HarnessMode): void {
         notify: 'all',
       });
       const confirmation = await eventually(() => smtp.to(hal)[0]);
-      const token = /subscriptions\/confirm\?token=(\S+)/.exec(confirmation.text)?.[1];
-      expect(
-        (await harness.request('GET', `/v1/subscriptions/confirm?token=${token}`)).status,
-      ).toBe(200);
-      const before = await blog.comment({ postId: post, author: { accountId: B }, parent: h1 });
+      expect((await confirmFrom(confirmation)).status).toBe(200);
+      const before = await commentBy(B, { parent: h1 });
       await eventually(() =>
         smtp.about(before.id).some((m) => m.to.includes(hal)) ? true : undefined,
       );
@@ -625,15 +605,13 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect((await erase({ email: hal }, admin)).body.subscriptions).toBe(0);
       await blog.eraseAuthor(h1, { guestId: `g-${hal}` });
 
-      const after = await blog.comment({ postId: post, author: { accountId: C }, parent: h1 });
+      const after = await commentBy(C, { parent: h1 });
       const again = await blog.comment({
         postId: post,
         author: { guest: { name: 'Hal', email: hal } },
         notify: 'all',
       });
-      await eventually(() =>
-        mailsTo(E, after).length === 1 && mailsTo(E, again).length === 1 ? true : undefined,
-      );
+      await mailedOnce(E, after, again);
       await sleep(QUIET_MS);
       expect(smtp.to(hal)).toHaveLength(mailed);
       expect(recipientsOf(after)).not.toContain(hal);
@@ -650,13 +628,10 @@ export function notificationsScenario(mode: HarnessMode): void {
         notify: 'replies',
       });
       const confirmation = await eventually(() => smtp.to(gus)[0], SLOW);
-      const token = /subscriptions\/confirm\?token=(\S+)/.exec(confirmation.text)?.[1];
-      expect(
-        (await harness.request('GET', `/v1/subscriptions/confirm?token=${token}`)).status,
-      ).toBe(200);
+      expect((await confirmFrom(confirmation)).status).toBe(200);
       const toA = await eventually(() => mailsTo(A, g1)[0], SLOW);
       expect(toA.headers.subject).toContain(name);
-      const reply = await blog.comment({ postId: post, author: { accountId: B }, parent: g1 });
+      const reply = await commentBy(B, { parent: g1 });
       await eventually(() => (recipientsOf(reply).includes(gus) ? true : undefined), SLOW);
 
       const stored = (await storedBytes()).toString('utf8');
@@ -664,21 +639,9 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(stored).not.toContain(gus);
       expect(stored).not.toContain(name);
 
-      const shownTo = async (account: string) => {
-        const inbox = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(account),
-        );
-        const item = inbox.body.items.find(
-          (i) => i.subject.kind === 'comment' && i.subject.commentId === g1.id,
-        );
-        return item?.subject.authorName;
-      };
-      expect(await eventually(() => shownTo(A))).toBe(name);
+      expect(await eventually(() => authorNameShownTo(A, g1))).toBe(name);
       await comments.erase(gus);
-      expect(await shownTo(A)).toBe(ERASED_PERSON_NAME);
+      expect(await authorNameShownTo(A, g1)).toBe(ERASED_PERSON_NAME);
     });
 
     it("names an account's comment by id: mail and the inbox show the account's current name, which no notification stores, and a deleted reader once it is erased", async () => {
@@ -686,23 +649,11 @@ export function notificationsScenario(mode: HarnessMode): void {
       const P = `p-${run}`;
       const name = `Pia Named ${run}`;
       await blog.account(P, { name });
-      const p1 = await blog.comment({ postId: post, author: { accountId: P }, parent: c1 });
+      const p1 = await commentBy(P, { parent: c1 });
       const toA = await eventually(() => mailsTo(A, p1)[0], SLOW);
       expect(toA.headers.subject).toBe(`${name} replied to your comment on "Reply notifications"`);
 
-      const shownTo = async (account: string) => {
-        const inbox = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(account),
-        );
-        const item = inbox.body.items.find(
-          (i) => i.subject.kind === 'comment' && i.subject.commentId === p1.id,
-        );
-        return item?.subject.authorName;
-      };
-      expect(await eventually(() => shownTo(A))).toBe(name);
+      expect(await eventually(() => authorNameShownTo(A, p1))).toBe(name);
       const stored = (await storedBytes()).toString('utf8');
       expect(stored).toContain(p1.id);
       // Checked where the store holds the service's events alone: the embedded data folder also
@@ -711,10 +662,12 @@ export function notificationsScenario(mode: HarnessMode): void {
 
       await blog.renameAccount(P, `Pia Renamed ${run}`);
       await eventually(async () =>
-        (await shownTo(A)) === `Pia Renamed ${run}` ? true : undefined,
+        (await authorNameShownTo(A, p1)) === `Pia Renamed ${run}` ? true : undefined,
       );
       await blog.eraseAccount(P);
-      await eventually(async () => ((await shownTo(A)) === ERASED_PERSON_NAME ? true : undefined));
+      await eventually(async () =>
+        (await authorNameShownTo(A, p1)) === ERASED_PERSON_NAME ? true : undefined,
+      );
     });
 
     it('(e) stops the next notification after a one-click unsubscribe by POST', async () => {
@@ -728,8 +681,8 @@ export function notificationsScenario(mode: HarnessMode): void {
       // A link scanner's GETs show what would stop and change nothing.
       const preview = await fetch(`${harness.url}${url}`);
       expect(await preview.json()).toMatchObject({ unsubscribed: false });
-      const stillFollowed = await blog.comment({ postId: post, author: { accountId: C } });
-      await eventually(() => (mailsTo(D, stillFollowed).length === 1 ? true : undefined));
+      const stillFollowed = await commentBy(C);
+      await mailedOnce(D, stillFollowed);
 
       const oneClick = await fetch(`${harness.url}${url}`, {
         method: 'POST',
@@ -739,8 +692,8 @@ export function notificationsScenario(mode: HarnessMode): void {
       expect(oneClick.status).toBe(200);
       expect(((await oneClick.json()) as { unsubscribed: boolean }).unsubscribed).toBe(true);
 
-      const next = await blog.comment({ postId: post, author: { accountId: C } });
-      await eventually(() => (mailsTo(E, next).length === 1 ? true : undefined));
+      const next = await commentBy(C);
+      await mailedOnce(E, next);
       await sleep(QUIET_MS);
       expect(mailsTo(D, next)).toEqual([]);
       const forged = await fetch(`${harness.url}${url?.slice(0, -3)}abc`, { method: 'POST' });
@@ -760,36 +713,21 @@ export function notificationsScenario(mode: HarnessMode): void {
     it('batches an hourly subscription into one digest mail per period', async () => {
       const hourly = await subscribe(C, { kind: 'post', targetId: post, frequency: 'hourly' });
       await listed(C, hourly.id);
-      const first = await blog.comment({
-        postId: post,
-        author: { accountId: A },
-        body: 'first of the hour',
-      });
-      const second = await blog.comment({
-        postId: post,
-        author: { accountId: B },
-        body: 'second of the hour',
-      });
-      await eventually(() =>
-        mailsTo(E, first).length === 1 && mailsTo(E, second).length === 1 ? true : undefined,
-      );
+      const first = await commentBy(A, { body: 'first of the hour' });
+      const second = await commentBy(B, { body: 'second of the hour' });
+      await mailedOnce(E, first, second);
       await sleep(QUIET_MS);
-      expect(smtp.to(email(C)).filter((m) => m.headers.subject?.includes('digest'))).toEqual([]);
+      expect(digestsTo(C)).toEqual([]);
       await digestWaiting(C, 2);
 
       offsetMs += 3_600_000;
-      const digest = await eventually(
-        () => smtp.to(email(C)).find((m) => m.headers.subject?.includes('digest')),
-        { timeoutMs: 15_000 },
-      );
+      const digest = await eventually(() => digestsTo(C)[0], { timeoutMs: 15_000 });
       expect(digest.headers.subject).toBe('Your hourly digest: 2 new notifications');
       expect(digest.text).toContain(`#comment-${first.id}`);
       expect(digest.text).toContain(`#comment-${second.id}`);
       expect(digest.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
       await sleep(QUIET_MS);
-      expect(smtp.to(email(C)).filter((m) => m.headers.subject?.includes('digest'))).toHaveLength(
-        1,
-      );
+      expect(digestsTo(C)).toHaveLength(1);
     });
 
     it('gathers a daily subscription into one digest mail when its day is over', async () => {
@@ -797,89 +735,38 @@ export function notificationsScenario(mode: HarnessMode): void {
       await blog.account(F);
       const daily = await subscribe(F, { kind: 'post', targetId: post, frequency: 'daily' });
       await listed(F, daily.id);
-      const morning = await blog.comment({ postId: post, author: { accountId: A } });
-      const evening = await blog.comment({ postId: post, author: { accountId: B } });
-      await eventually(() =>
-        mailsTo(E, morning).length === 1 && mailsTo(E, evening).length === 1 ? true : undefined,
-      );
+      const morning = await commentBy(A);
+      const evening = await commentBy(B);
+      await mailedOnce(E, morning, evening);
       await sleep(QUIET_MS);
-      const digests = () => smtp.to(email(F)).filter((m) => m.headers.subject?.includes('digest'));
-      expect(digests()).toEqual([]);
+      expect(digestsTo(F)).toEqual([]);
       expect(mailsTo(F, morning)).toEqual([]);
       await digestWaiting(F, 2);
 
       offsetMs += 24 * 3_600_000;
-      const digest = await eventually(() => digests()[0], { timeoutMs: 15_000 });
+      const digest = await eventually(() => digestsTo(F)[0], { timeoutMs: 15_000 });
       expect(digest.headers.subject).toBe('Your daily digest: 2 new notifications');
       expect(digest.text).toContain(`#comment-${morning.id}`);
       expect(digest.text).toContain(`#comment-${evening.id}`);
       await sleep(QUIET_MS);
-      expect(digests()).toHaveLength(1);
+      expect(digestsTo(F)).toHaveLength(1);
     });
 
     it('retries a refused mail (4xx) with backoff and records a permanent refusal (5xx) without retrying', async () => {
       smtp.refuseWith = 451;
-      const retried = await blog.comment({
-        postId: post,
-        author: { accountId: A },
-        body: 'greylisted',
-      });
-      const waiting = await eventually(async () => {
-        const r = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(E),
-        );
-        return r.body.items.find(
-          (i) => i.subject.kind === 'comment' && i.subject.commentId === retried.id,
-        );
-      });
-      const failedOnce = await eventually(async () => {
-        const r = await harness.request<NotificationWhy>(
-          'GET',
-          `/v1/notifications/${waiting.id}/why`,
-          undefined,
-          actor(E),
-        );
-        const mail = r.body.channels.find((c) => c.channel === 'email');
-        return mail?.state === 'retrying' ? mail : undefined;
-      });
+      const retried = await commentBy(A, { body: 'greylisted' });
+      const waiting = await notificationOf(E, retried);
+      const failedOnce = await deliveryIn(E, waiting.id, 'email', ['retrying']);
       expect(failedOnce.reason).toContain('451');
       smtp.refuseWith = undefined;
-      await eventually(() => (mailsTo(E, retried).length === 1 ? true : undefined), {
-        timeoutMs: 15_000,
-      });
+      await mailedOnce(E, retried);
       await sleep(QUIET_MS);
       expect(mailsTo(E, retried)).toHaveLength(1);
 
       smtp.refuseWith = 550;
-      const refused = await blog.comment({
-        postId: post,
-        author: { accountId: A },
-        body: 'refused',
-      });
-      const inbox = await eventually(async () => {
-        const r = await harness.request<InboxResponse>(
-          'GET',
-          '/v1/notifications',
-          undefined,
-          actor(E),
-        );
-        return r.body.items.find(
-          (i) => i.subject.kind === 'comment' && i.subject.commentId === refused.id,
-        );
-      });
-      const why = await eventually(async () => {
-        const r = await harness.request<NotificationWhy>(
-          'GET',
-          `/v1/notifications/${inbox.id}/why`,
-          undefined,
-          actor(E),
-        );
-        const mail = r.body.channels.find((c) => c.channel === 'email');
-        return mail?.state === 'failed' ? mail : undefined;
-      });
+      const refused = await commentBy(A, { body: 'refused' });
+      const inbox = await notificationOf(E, refused);
+      const why = await deliveryIn(E, inbox.id, 'email', ['failed']);
       expect(why.reason).toContain('550');
       expect(why.attempts).toBe(1);
       smtp.refuseWith = undefined;
@@ -918,13 +805,9 @@ export function notificationsScenario(mode: HarnessMode): void {
         notify: 'replies',
       });
       const subscriberId = guestSubscriberId(guest);
-      const owed = await eventually(async () => {
-        const entry = await harness.infra.readModels
-          .db(SUBSCRIPTIONS)
-          .collection<SubscriberEntry>('subscribers')
-          .findOne({ _id: subscriberId });
-        return entry?.confirmationDue ?? undefined;
-      });
+      const owed = await eventually(
+        async () => (await subscriberEntry(subscriberId))?.confirmationDue ?? undefined,
+      );
       await eventually(() => (smtp.refused.some((to) => to.includes(guest)) ? true : undefined));
       smtp.refuseWith = undefined;
       // Three senders at once (besides the scheduler's own passes): one mail.
@@ -953,13 +836,11 @@ export function notificationsScenario(mode: HarnessMode): void {
       // sender's claim on it while it is still recording.
       const mailed = async (n: number) => {
         await eventually(() => (smtp.to(guest).length === n ? true : undefined), SLOW);
-        await eventually(async () => {
-          const entry = await harness.infra.readModels
-            .db(SUBSCRIPTIONS)
-            .collection<SubscriberEntry>('subscribers')
-            .findOne({ _id: subscriberId });
-          return entry?.confirmationDue === null ? true : undefined;
-        }, SLOW);
+        await eventually(
+          async () =>
+            (await subscriberEntry(subscriberId))?.confirmationDue === null ? true : undefined,
+          SLOW,
+        );
       };
       const minutes = (n: number) => (offsetMs += n * 60_000);
 
@@ -1003,38 +884,14 @@ export function notificationsScenario(mode: HarnessMode): void {
           actor(B),
         );
         expect(hook.status).toBe(201);
-        const replies = (
-          await harness.request<SubscriptionList>('GET', '/v1/subscriptions', undefined, actor(B))
-        ).body.items.find((s) => s.kind === 'replies');
-        const changed = await harness.request<SubscriptionView>(
-          'PATCH',
-          `/v1/subscriptions/${replies?.id}`,
-          { channels: ['in-app', 'webhook'] },
-          actor(B),
-        );
-        expect(changed.status).toBe(200);
-        await eventually(async () => {
-          const list = await harness.request<SubscriptionList>(
-            'GET',
-            '/v1/subscriptions',
-            undefined,
-            actor(B),
-          );
-          return list.body.items.some((s) => s.id === replies?.id && s.channels.includes('webhook'))
-            ? true
-            : undefined;
-        });
+        await repliesByWebhook(B);
 
-        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: c2 });
+        const reply = await commentBy(C, { parent: c2 });
         // The first delivery is answered 503: it is tried again, with the same id, and signed anew.
         // A reply's way to a webhook crosses the broker twice and a retry: a loaded machine takes its time.
         await eventually(() => (received.length >= 2 ? true : undefined), SLOW);
         const delivery = received[1]!;
-        const timestamp = String(delivery.headers['x-parley-webhook-timestamp']);
-        const expected = createHmac('sha256', hook.body.secret)
-          .update(`${timestamp}.${delivery.body}`)
-          .digest('hex');
-        expect(delivery.headers['x-parley-webhook-signature']).toBe(`v1=${expected}`);
+        expectSigned(delivery, hook.body.secret);
         expect(delivery.headers['x-parley-webhook-id']).toBe(
           received[0]?.headers['x-parley-webhook-id'],
         );
@@ -1067,12 +924,7 @@ export function notificationsScenario(mode: HarnessMode): void {
         expect(hook.body.useForSubscriptions).toBe(true);
         // The subscription to replies is used as it is: nobody changes its channels by hand.
         const replies = await eventually(async () => {
-          const list = await harness.request<SubscriptionList>(
-            'GET',
-            '/v1/subscriptions',
-            undefined,
-            actor(V),
-          );
+          const list = await subscriptionsOf(V);
           const found = list.body.items.find((s) => s.kind === 'replies');
           return found?.channels.includes('webhook') ? found : undefined;
         }, SLOW);
@@ -1097,11 +949,7 @@ export function notificationsScenario(mode: HarnessMode): void {
         );
         const payload = JSON.parse(delivery.body) as { notification: { reason: string } };
         expect(payload.notification.reason).toBe('reply');
-        const timestamp = String(delivery.headers['x-parley-webhook-timestamp']);
-        const expected = createHmac('sha256', hook.body.secret)
-          .update(`${timestamp}.${delivery.body}`)
-          .digest('hex');
-        expect(delivery.headers['x-parley-webhook-signature']).toBe(`v1=${expected}`);
+        expectSigned(delivery, hook.body.secret);
       } finally {
         await hooks.close();
       }
@@ -1145,46 +993,13 @@ export function notificationsScenario(mode: HarnessMode): void {
       const webhookOutcome = async (url: string) => {
         const hook = await harness.request('POST', '/v1/webhooks', { url }, actor(W));
         expect(hook.status).toBe(201);
-        const root = await blog.comment({ postId: post, author: { accountId: W } });
-        const reply = await blog.comment({ postId: post, author: { accountId: C }, parent: root });
-        const item = await eventually(async () => {
-          const r = await harness.request<InboxResponse>(
-            'GET',
-            '/v1/notifications',
-            undefined,
-            actor(W),
-          );
-          return r.body.items.find(
-            (i) => i.subject.kind === 'comment' && i.subject.commentId === reply.id,
-          );
-        }, SLOW);
-        return eventually(async () => {
-          const r = await harness.request<NotificationWhy>(
-            'GET',
-            `/v1/notifications/${item.id}/why`,
-            undefined,
-            actor(W),
-          );
-          const webhook = r.body.channels.find((c) => c.channel === 'webhook');
-          return webhook?.state === 'failed' || webhook?.state === 'sent' ? webhook : undefined;
-        }, SLOW);
+        const root = await commentBy(W);
+        const reply = await commentBy(C, { parent: root });
+        const item = await notificationOf(W, reply, SLOW);
+        return deliveryIn(W, item.id, 'webhook', ['failed', 'sent'], SLOW);
       };
       try {
-        const replies = (
-          await harness.request<SubscriptionList>('GET', '/v1/subscriptions', undefined, actor(W))
-        ).body.items.find((s) => s.kind === 'replies');
-        const changed = await harness.request(
-          'PATCH',
-          `/v1/subscriptions/${replies?.id}`,
-          { channels: ['in-app', 'webhook'] },
-          actor(W),
-        );
-        expect(changed.status).toBe(200);
-        await eventually(
-          async () =>
-            (await listed(W, replies?.id ?? '')).channels.includes('webhook') ? true : undefined,
-          SLOW,
-        );
+        await repliesByWebhook(W);
 
         const rebound = await webhookOutcome(`http://rebinding.example:${inside.port}/hook`);
         expect(rebound.state).toBe('failed');

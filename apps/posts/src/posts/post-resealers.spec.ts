@@ -1,6 +1,6 @@
-import { type Commit, EmbeddedEventStore, reviveEnvelope } from '@parley/eventstore';
+import { type Commit, reviveEnvelope } from '@parley/eventstore';
 import { migrateServiceLog } from '@parley/platform';
-import { EmbeddedPersonKeyStore } from '@parley/privacy';
+import { commitsOf, emptyServiceLog } from '@parley/testing';
 import { oldLikeCommit, oldPostCommit } from '../testing/old-post-events';
 import { postDecider } from './post.decider';
 import type { PostEvent } from './post.decider';
@@ -13,12 +13,6 @@ const bo = '0b6c1f7e-6f0d-4a3e-9a57-0d5e2c1b7a02';
 const wordpress = { system: 'wordpress' as const, site: 'https://old.example', id: '7' };
 const writer = 'wordpress-5e1f0c2a9b7d4e3f8a6b1c0d';
 
-async function commitsOf(store: EmbeddedEventStore): Promise<Commit[]> {
-  const commits: Commit[] = [];
-  for await (const commit of store.allCommits()) commits.push(commit);
-  return commits;
-}
-
 /** A post's state as the copied log gives it back. */
 function postIn(commits: Commit[], postId: string) {
   const events = commits
@@ -29,10 +23,7 @@ function postIn(commits: Commit[], postId: string) {
 
 describe('the posts log migrated to a new store', () => {
   it('keeps no name an event copied from an account, and an imported writer’s byline', async () => {
-    const from = {
-      log: await EmbeddedEventStore.open('/parley/posts'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const from = await emptyServiceLog('/parley/posts');
     const old = [
       oldPostCommit({
         postId: 'written',
@@ -65,10 +56,7 @@ describe('the posts log migrated to a new store', () => {
       oldLikeCommit({ postId: 'written', accountId: bo, displayName: 'Bo Likername', at }),
     ];
     for (const commit of old) await from.log.importCommit(commit);
-    const to = {
-      log: await EmbeddedEventStore.open('/parley/posts'),
-      keys: await EmbeddedPersonKeyStore.open(),
-    };
+    const to = await emptyServiceLog('/parley/posts');
 
     const summary = await migrateServiceLog({
       service: 'posts',

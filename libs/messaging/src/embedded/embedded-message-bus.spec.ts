@@ -30,6 +30,25 @@ messageBusContract('embedded', async () => {
   };
 });
 
+/** A consumer of one topic from its beginning that keeps the values it is handed. */
+const collecting = (
+  bus: EmbeddedMessageBus,
+  groupId: string,
+  topic: string,
+  into: string[],
+  options: { volatileOffsets?: boolean } = {},
+) =>
+  bus.consumer({
+    groupId,
+    topics: [topic],
+    fromBeginning: true,
+    ...options,
+    handler: async (m: IncomingMessage) => {
+      into.push(m.value);
+    },
+  });
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('EmbeddedMessageBus on disk', () => {
   it('keeps topics and committed offsets across a restart; volatile groups start over', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'parley-bus-'));
@@ -42,16 +61,9 @@ describe('EmbeddedMessageBus on disk', () => {
       },
     ]);
     const seen: string[] = [];
-    const durable = first.consumer({
-      groupId: 'durable',
-      topics: ['parley.posts'],
-      fromBeginning: true,
-      handler: async (m: IncomingMessage) => {
-        seen.push(m.value);
-      },
-    });
+    const durable = collecting(first, 'durable', 'parley.posts', seen);
     await durable.start();
-    while (seen.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (seen.length < 3) await pause(5);
     await first.close();
 
     const second = await EmbeddedMessageBus.open({ dir });
@@ -63,27 +75,13 @@ describe('EmbeddedMessageBus on disk', () => {
     await second
       .publisher()
       .publish([{ topic: 'parley.posts', messages: [{ key: 'd', value: 'd', headers: {} }] }]);
-    const resumed = second.consumer({
-      groupId: 'durable',
-      topics: ['parley.posts'],
-      fromBeginning: true,
-      handler: async (m) => {
-        again.push(m.value);
-      },
-    });
-    const rebuilt = second.consumer({
-      groupId: 'read-model',
-      topics: ['parley.posts'],
-      fromBeginning: true,
+    const resumed = collecting(second, 'durable', 'parley.posts', again);
+    const rebuilt = collecting(second, 'read-model', 'parley.posts', volatileSeen, {
       volatileOffsets: true,
-      handler: async (m) => {
-        volatileSeen.push(m.value);
-      },
     });
     await resumed.start();
     await rebuilt.start();
-    while (again.length < 1 || volatileSeen.length < 4)
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    while (again.length < 1 || volatileSeen.length < 4) await pause(5);
     expect(again).toEqual(['d']);
     expect(volatileSeen.sort()).toEqual(['a', 'b', 'c', 'd']);
     await second.close();
@@ -106,18 +104,9 @@ describe('EmbeddedMessageBus on disk', () => {
       Array.from({ length: 40 }, (_, i) => `m${i}`),
     );
     const seen: string[] = [];
-    const members = [1, 2].map(() =>
-      first.consumer({
-        groupId: 'delivery',
-        topics: ['parley.comments'],
-        fromBeginning: true,
-        handler: async (m) => {
-          seen.push(m.value);
-        },
-      }),
-    );
+    const members = [1, 2].map(() => collecting(first, 'delivery', 'parley.comments', seen));
     for (const member of members) await member.start();
-    while (seen.length < 40) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (seen.length < 40) await pause(5);
     // Both save the group's offsets at once: two saves of one file overlap.
     await Promise.all(members.map((m) => m.stop()));
     await first.close();
@@ -126,18 +115,9 @@ describe('EmbeddedMessageBus on disk', () => {
     const second = await EmbeddedMessageBus.open({ dir });
     await publish(second, ['late']);
     const again: string[] = [];
-    await second
-      .consumer({
-        groupId: 'delivery',
-        topics: ['parley.comments'],
-        fromBeginning: true,
-        handler: async (m) => {
-          again.push(m.value);
-        },
-      })
-      .start();
-    while (again.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await collecting(second, 'delivery', 'parley.comments', again).start();
+    while (again.length < 1) await pause(5);
+    await pause(50);
     expect(again).toEqual(['late']);
     await second.close();
     await rm(dir, { recursive: true, force: true });
@@ -150,16 +130,7 @@ describe('EmbeddedMessageBus on disk', () => {
     const bus = await EmbeddedMessageBus.open({ dir, logger });
     await bus.ensureTopics([{ name: 'parley.posts', partitions: 1 }]);
     const seen: string[] = [];
-    await bus
-      .consumer({
-        groupId: 'durable',
-        topics: ['parley.posts'],
-        fromBeginning: true,
-        handler: async (m) => {
-          seen.push(m.value);
-        },
-      })
-      .start();
+    await collecting(bus, 'durable', 'parley.posts', seen).start();
     const send = (value: string) =>
       bus
         .publisher()
@@ -168,8 +139,7 @@ describe('EmbeddedMessageBus on disk', () => {
     await rm(join(dir, 'groups'), { recursive: true });
     await writeFile(join(dir, 'groups'), '');
     await send('a');
-    for (let waited = 0; lines.length === 0 && waited < 2_000; waited += 10)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; lines.length === 0 && waited < 2_000; waited += 10) await pause(10);
     expect(JSON.parse(lines[0]!)).toMatchObject({
       groupId: 'durable',
       msg: 'could not save committed offsets',
