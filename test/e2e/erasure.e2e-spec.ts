@@ -1,12 +1,6 @@
 import type { PostCommentResponse, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
-import {
-  type HarnessMode,
-  MailCatcher,
-  describeInfra,
-  eventually,
-  jsonCaller,
-} from '@parley/testing';
-import { type ParleyStack, startParleyStack } from './stack';
+import { type HarnessMode, describeInfra, eventually } from '@parley/testing';
+import { registerAccount, stackForTests } from './stack';
 
 interface Problem {
   status: number;
@@ -21,29 +15,10 @@ function erasure(mode: HarnessMode): void {
   describe(`erasing a person through the gateway (${mode})`, () => {
     jest.setTimeout(mode === 'distributed' ? 180_000 : 30_000);
     const wait = { timeoutMs: mode === 'distributed' ? 60_000 : 10_000 };
-    const smtp = new MailCatcher();
-    let parley: ParleyStack;
-    const call = jsonCaller(() => parley.url);
+    const { smtp, parley, call } = stackForTests(mode, 120_000);
 
-    const register = async (email: string, displayName: string) => {
-      const account = await call<TokensResponse>('POST', '/api/v1/auth/register', {
-        email,
-        password: 'correct horse battery staple',
-        displayName,
-      });
-      expect(account.status).toBe(201);
-      return account.body.accessToken;
-    };
-
-    beforeAll(async () => {
-      await smtp.start();
-      parley = await startParleyStack(mode, { smtpUrl: smtp.url });
-    }, 120_000);
-
-    afterAll(async () => {
-      await parley?.close();
-      await smtp.stop();
-    });
+    const register = async (email: string, displayName: string) =>
+      (await registerAccount(call, email, displayName)).accessToken;
 
     it('anonymizes a guest for an admin and removes an account at its own request, replies kept', async () => {
       const admin = await register('admin@blog.example', 'Boots');
@@ -172,7 +147,7 @@ function erasure(mode: HarnessMode): void {
       const link = /\/privacy\/erase\?token=\S+/.exec(mail.text)?.[0] ?? '';
       const token = link.slice('/privacy/erase?token='.length);
       // The mailed link opens a page whose button erases; opening it erases nothing.
-      const linkPage = await fetch(`${parley.url}${link}`);
+      const linkPage = await fetch(`${parley().url}${link}`);
       expect(linkPage.status).toBe(200);
       expect(await linkPage.text()).toContain('data-erasure-confirm');
       const preview = await call<{ mode: string }>(

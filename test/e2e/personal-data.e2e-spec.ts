@@ -17,10 +17,8 @@ import {
   jsonCaller,
 } from '@parley/testing';
 import { TokenSigner } from '../../apps/gateway/src/identity/credentials';
-import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
+import { PUBLIC_BASE_URL, registerAccount, stackForTests } from './stack';
 import { type StandaloneProcess, startStandalone, stopStandalone } from './standalone-process';
-
-const PASSWORD = 'correct horse battery staple';
 
 /** What names a person: if any of these shows in another person's export, it leaked. */
 const WADE = ['Wade Guest', 'wade@example.com', 'wade.example'];
@@ -67,19 +65,14 @@ describe('the export of a person’s data (standalone)', () => {
   };
 
   const register = async (email: string, displayName: string) => {
-    const created = await call<TokensResponse>('POST', '/api/v1/auth/register', {
-      email,
-      password: PASSWORD,
-      displayName,
-    });
-    expect(created.status).toBe(201);
+    const created = await registerAccount(call, email, displayName);
     const mail = await eventually(() =>
       smtp.to(email).find((m) => /confirm your email/i.test(m.headers.subject ?? '')),
     );
     expect((await call('GET', linkIn(mail.text, '/api/v1/auth/verify-email?token='))).status).toBe(
       303,
     );
-    return created.body;
+    return created;
   };
 
   const comment = async (body: unknown) => {
@@ -378,32 +371,11 @@ const runGatewayPrivacy = (env: Record<string, string>, args: string[]) =>
 describeInfra('the export of a person’s data on Kafka and the Mongo-compatible server', () => {
   jest.setTimeout(180_000);
   const wait = { timeoutMs: 60_000 };
-  const smtp = new MailCatcher();
-  let parley: ParleyStack;
-  const call = jsonCaller(() => parley.url);
-
-  beforeAll(async () => {
-    await smtp.start();
-    parley = await startParleyStack('distributed', { smtpUrl: smtp.url });
-  }, 180_000);
-
-  afterAll(async () => {
-    await parley?.close();
-    await smtp.stop();
-  });
+  const { smtp, parley, call } = stackForTests('distributed', 180_000);
 
   it('prints a person’s data with the gateway’s environment, from the running services', async () => {
-    const register = async (email: string, displayName: string) => {
-      const created = await call<TokensResponse>('POST', '/api/v1/auth/register', {
-        email,
-        password: PASSWORD,
-        displayName,
-      });
-      expect(created.status).toBe(201);
-      return created.body;
-    };
-    const admin = await register('boots@blog.example', 'Boots Admin');
-    const amy = await register('amy@example.com', 'Amy Reader');
+    const admin = await registerAccount(call, 'boots@blog.example', 'Boots Admin');
+    const amy = await registerAccount(call, 'amy@example.com', 'Amy Reader');
     const draft = await call<PostView>(
       'POST',
       '/api/v1/posts',
@@ -435,7 +407,7 @@ describeInfra('the export of a person’s data on Kafka and the Mongo-compatible
     );
     expect(reply.status).toBe(201);
 
-    const services = parley.services!;
+    const services = parley().services!;
     const env = {
       KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
       MONGODB_URI: services.gateway.mongoUri ?? '',

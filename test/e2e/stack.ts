@@ -1,12 +1,16 @@
 import { SmtpMailer } from '@parley/mail';
+import type { TokensResponse } from '@parley/contracts';
 import type { StartedService } from '@parley/platform';
 import {
   type HarnessMode,
   type HarnessOptions,
+  type JsonCaller,
   type ServiceHarness,
+  MailCatcher,
   startServiceHarness,
   uniqueName,
   freePort,
+  jsonCaller,
 } from '@parley/testing';
 import { commentsService } from '../../apps/comments/src/comments.service';
 import { startEmbeddedParley } from '../../apps/standalone/src/embedded-platform';
@@ -16,6 +20,9 @@ import { postsService } from '../../apps/posts/src/posts.service';
 
 /** Links in mail point here; tests follow them on the gateway. */
 export const PUBLIC_BASE_URL = 'https://blog.example';
+
+/** The password of the accounts the tests register. */
+export const PASSWORD = 'correct horse battery staple';
 
 export interface ParleyStack {
   /** The gateway: the only door. */
@@ -146,4 +153,50 @@ export async function startParleyStack(
     await mailer.close();
     throw error;
   }
+}
+
+export interface StackForTests {
+  /** The mail catcher the stack sends through. */
+  smtp: MailCatcher;
+  /** The running stack, once the `beforeAll` has started it. */
+  parley(): ParleyStack;
+  /** `callJson` on the stack's gateway. */
+  call: JsonCaller;
+}
+
+/**
+ * A stack with a mail catcher of its own for the tests of the `describe` this is called in:
+ * started before them (within `startMs` when given), closed after them.
+ */
+export function stackForTests(mode: HarnessMode, startMs?: number): StackForTests {
+  const smtp = new MailCatcher();
+  let parley: ParleyStack | undefined;
+  beforeAll(async () => {
+    await smtp.start();
+    parley = await startParleyStack(mode, { smtpUrl: smtp.url });
+  }, startMs);
+  afterAll(async () => {
+    await parley?.close();
+    await smtp.stop();
+  });
+  const running = () => {
+    if (!parley) throw new Error('the stack is not running: use it within a test');
+    return parley;
+  };
+  return { smtp, parley: running, call: jsonCaller(() => running().url) };
+}
+
+/** Registers an account through the gateway and expects it created; its tokens. */
+export async function registerAccount(
+  call: JsonCaller,
+  email: string,
+  displayName: string,
+): Promise<TokensResponse> {
+  const account = await call<TokensResponse>('POST', '/api/v1/auth/register', {
+    email,
+    password: PASSWORD,
+    displayName,
+  });
+  expect(account.status).toBe(201);
+  return account.body;
 }

@@ -1,14 +1,7 @@
-import type { PostCommentResponse, PostView, TokensResponse } from '@parley/contracts';
-import {
-  type HarnessMode,
-  MailCatcher,
-  runEntryPoint,
-  describeInfra,
-  eventually,
-  jsonCaller,
-} from '@parley/testing';
+import type { PostCommentResponse, PostView } from '@parley/contracts';
+import { type HarnessMode, runEntryPoint, describeInfra, eventually } from '@parley/testing';
 import { SaxesParser } from 'saxes';
-import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
+import { PUBLIC_BASE_URL, registerAccount, stackForTests } from './stack';
 
 interface WxrComment {
   id: string;
@@ -71,30 +64,10 @@ function download(mode: HarnessMode): void {
   describe(`the WordPress export download (${mode})`, () => {
     jest.setTimeout(mode === 'distributed' ? 120_000 : 30_000);
     const wait = { timeoutMs: mode === 'distributed' ? 60_000 : 10_000 };
-    const smtp = new MailCatcher();
-    let parley: ParleyStack;
+    const { smtp, parley, call } = stackForTests(mode, 120_000);
 
-    const call = jsonCaller(() => parley.url);
-
-    const register = async (email: string, displayName: string) => {
-      const account = await call<TokensResponse>('POST', '/api/v1/auth/register', {
-        email,
-        password: 'correct horse battery staple',
-        displayName,
-      });
-      expect(account.status).toBe(201);
-      return account.body.accessToken;
-    };
-
-    beforeAll(async () => {
-      await smtp.start();
-      parley = await startParleyStack(mode, { smtpUrl: smtp.url });
-    }, 120_000);
-
-    afterAll(async () => {
-      await parley?.close();
-      await smtp.stop();
-    });
+    const register = async (email: string, displayName: string) =>
+      (await registerAccount(call, email, displayName)).accessToken;
 
     it('gives admins the posts and every comment with its parent, status and the guest address, and nobody else', async () => {
       const admin = await register('admin@blog.example', 'Boots');
@@ -184,7 +157,7 @@ function download(mode: HarnessMode): void {
 
       if (mode === 'distributed') {
         // The command an operator runs with the gateway's environment reads the same services.
-        const services = parley.services!;
+        const services = parley().services!;
         const command = await runGatewayExport({
           POSTS_URL: services.posts.url,
           COMMENTS_URL: services.comments.url,

@@ -1,5 +1,5 @@
-import { MailCatcher, runEntryPoint, describeInfra, testInfra, jsonCaller } from '@parley/testing';
-import { type ParleyStack, startParleyStack } from './stack';
+import { runEntryPoint, describeInfra, testInfra } from '@parley/testing';
+import { type ParleyStack, stackForTests } from './stack';
 import {
   WORDPRESS_FIXTURE as FIXTURE,
   expectFirstImport,
@@ -32,29 +32,17 @@ function runImport(parley: ParleyStack, smtpUrl: string, args: string[]) {
 describeInfra(
   'importing a WordPress export into Parley on Kafka and the Mongo-compatible server (npm run import)',
   () => {
-    const smtp = new MailCatcher();
-    let parley: ParleyStack;
-    const call = jsonCaller(() => parley.url);
-
-    beforeAll(async () => {
-      await smtp.start();
-      parley = await startParleyStack('distributed', { smtpUrl: smtp.url });
-    }, 120_000);
-
-    afterAll(async () => {
-      await parley?.close();
-      await smtp.stop();
-    });
+    const { smtp, parley, call } = stackForTests('distributed', 120_000);
 
     it('brings in every published post and comment through the running services, nested as in WordPress, a dry run after it finding everything already here, telling nobody', async () => {
       const token = await writerFollowingTheBlog(call, smtp);
       const mailsBefore = smtp.mails.length;
 
-      const first = await runImport(parley, smtp.url, ['wordpress', FIXTURE]);
+      const first = await runImport(parley(), smtp.url, ['wordpress', FIXTURE]);
       expect({ code: first.code, output: first.output }).toMatchObject({ code: 0 });
       expectFirstImport(first.output);
 
-      const dry = await runImport(parley, smtp.url, ['wordpress', FIXTURE, '--dry-run']);
+      const dry = await runImport(parley(), smtp.url, ['wordpress', FIXTURE, '--dry-run']);
       expect(dry.code).toBe(0);
       expect(dry.output).toContain('would import (dry run, nothing written)');
       expect(dry.output).toMatch(/posts: +0 new, 51 already here/);

@@ -1,7 +1,6 @@
-import { MailCatcher } from '@parley/testing';
 import { importWordpress } from '@parley/wordpress';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
-import { type ParleyStack, startParleyStack } from './stack';
+import { stackForTests } from './stack';
 
 const SITE = 'https://refusals.example';
 
@@ -28,23 +27,12 @@ async function* chunks(text: string): AsyncGenerator<string> {
  * HTTP (the problem's code and title), as the import on Kafka + Mongo does.
  */
 describe('refusals in a WordPress import (embedded)', () => {
-  let parley: ParleyStack;
-  const smtp = new MailCatcher();
-
-  beforeAll(async () => {
-    await smtp.start();
-    parley = await startParleyStack('embedded', { smtpUrl: smtp.url });
-  });
-
-  afterAll(async () => {
-    await parley?.close();
-    await smtp.stop();
-  });
+  const { parley } = stackForTests('embedded');
 
   it('reports a refused comment by its problem code and title', async () => {
     const summary = await importWordpress({
       open: () => chunks(EXPORT),
-      target: embeddedImportTarget(parley.running),
+      target: embeddedImportTarget(parley().running),
       dryRun: false,
     });
     expect(summary.posts.added).toBe(1);
