@@ -1,5 +1,5 @@
-import { describeInfra, testInfra } from '@parley/testing';
-import mongoose, { type Connection, Schema } from 'mongoose';
+import { type ScratchDatabase, describeInfra, openScratchDatabase } from '@parley/testing';
+import { Schema } from 'mongoose';
 
 interface Thing {
   slug: string;
@@ -7,19 +7,18 @@ interface Thing {
 }
 
 describeInfra('the real Mongo-compatible server', () => {
-  let connection: Connection;
+  let database: ScratchDatabase;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(testInfra().mongoUri('smoke')).asPromise();
+    database = await openScratchDatabase('smoke');
   });
 
   afterAll(async () => {
-    await connection.dropDatabase().catch(() => undefined);
-    await connection.close();
+    await database.close();
   });
 
   it('writes and reads documents through mongoose', async () => {
-    const Things = connection.model<Thing>(
+    const Things = database.connection.model<Thing>(
       'Thing',
       new Schema<Thing>({ slug: String, title: String }),
     );
@@ -31,7 +30,7 @@ describeInfra('the real Mongo-compatible server', () => {
   it('enforces a unique index: of ten racing inserts exactly one wins', async () => {
     const schema = new Schema<Thing>({ slug: String, title: String });
     schema.index({ slug: 1 }, { unique: true });
-    const Unique = connection.model<Thing>('UniqueThing', schema);
+    const Unique = database.connection.model<Thing>('UniqueThing', schema);
     await Unique.createIndexes();
 
     const results = await Promise.allSettled(

@@ -12,3 +12,4 @@ export * from './raw-bytes';
 export * from './free-port';
 export * from './thread-item';
 export * from './service-log';
+export * from './scratch-database';

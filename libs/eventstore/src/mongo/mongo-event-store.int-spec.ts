@@ -1,14 +1,11 @@
-import { describeInfra, testInfra } from '@parley/testing';
-import mongoose, { type Connection } from 'mongoose';
+import { describeInfra, openScratchDatabase } from '@parley/testing';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { MongoEventStore } from './mongo-event-store';
 import { MongoLeaseStore } from './mongo-lease-store';
 
 describeInfra('MongoEventStore on the real Mongo-compatible server', () => {
   eventStoreContract('mongo (one document per commit)', async () => {
-    const connection: Connection = await mongoose
-      .createConnection(testInfra().mongoUri('eventstore'))
-      .asPromise();
+    const { connection, close } = await openScratchDatabase('eventstore');
     const store = new MongoEventStore(connection, '/parley/test');
     await store.init();
     return {
@@ -19,10 +16,7 @@ describeInfra('MongoEventStore on the real Mongo-compatible server', () => {
         await reopened.init();
         return reopened;
       },
-      async close() {
-        await connection.dropDatabase().catch(() => undefined);
-        await connection.close();
-      },
+      close,
     };
   });
 });

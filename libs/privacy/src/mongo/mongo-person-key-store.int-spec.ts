@@ -1,4 +1,4 @@
-import { describeInfra, testInfra } from '@parley/testing';
+import { describeInfra, openScratchDatabase, testInfra } from '@parley/testing';
 import mongoose, { type Connection } from 'mongoose';
 import { accountPerson, guestPerson } from '../person';
 import { personKeyStoreContract } from '../testing/person-key-store.contract';
@@ -37,7 +37,7 @@ describeInfra('MongoPersonKeyStore on the real Mongo-compatible server', () => {
   );
 
   it('deletes a destroyed key’s document rather than marking it, and keeps no address', async () => {
-    const connection = await connect(testInfra().mongoUri('privacy-raw'));
+    const { connection, close } = await openScratchDatabase('privacy-raw');
     try {
       const store = new MongoPersonKeyStore(connection);
       await store.init();
@@ -54,8 +54,7 @@ describeInfra('MongoPersonKeyStore on the real Mongo-compatible server', () => {
       expect(left.map((doc) => doc.keyId as string)).toEqual([bob.keyId]);
       expect(JSON.stringify(left)).not.toContain(ann.material.toString('base64'));
     } finally {
-      await connection.dropDatabase().catch(() => undefined);
-      await connection.close();
+      await close();
     }
   });
 });

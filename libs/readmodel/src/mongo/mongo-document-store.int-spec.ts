@@ -1,19 +1,10 @@
-import { describeInfra, testInfra } from '@parley/testing';
-import mongoose from 'mongoose';
+import { describeInfra, openScratchDatabase } from '@parley/testing';
 import { documentStoreContract } from '../testing/document-store.contract';
 import { MongoDocumentStore } from './mongo-document-store';
 
 describeInfra('MongoDocumentStore on the real Mongo-compatible server', () => {
   documentStoreContract('mongo', async () => {
-    const connection = await mongoose
-      .createConnection(testInfra().mongoUri('readmodel'))
-      .asPromise();
-    return {
-      store: new MongoDocumentStore(connection),
-      async close() {
-        await connection.dropDatabase().catch(() => undefined);
-        await connection.close();
-      },
-    };
+    const { connection, close } = await openScratchDatabase('readmodel');
+    return { store: new MongoDocumentStore(connection), close };
   });
 });
