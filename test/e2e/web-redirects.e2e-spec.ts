@@ -1,5 +1,5 @@
 import type { TokensResponse } from '@parley/contracts';
-import { MailCatcher } from '@parley/testing';
+import { MailCatcher, postForJson } from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
 
 const PASSWORD = 'correct horse battery staple';
@@ -36,17 +36,8 @@ describe('where the web forms send the browser', () => {
   beforeAll(async () => {
     await smtp.start();
     parley = await startParleyStack('embedded', { smtpUrl: smtp.url });
-    const json = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
-      const response = await fetch(`${parley.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as T;
-    };
+    const json = <T>(path: string, body: unknown, token?: string) =>
+      postForJson<T>(parley.url, path, body, token);
     const admin = await json<TokensResponse>('/api/v1/auth/register', {
       email: 'boots@blog.example',
       password: PASSWORD,

@@ -1,9 +1,11 @@
 import type { TokensResponse } from '@parley/contracts';
+import { postForJson } from '@parley/testing';
 import type { Browser } from 'playwright-core';
 import {
   type EmbeddedParley,
   startEmbeddedParley,
 } from '../../apps/standalone/src/embedded-platform';
+import { PASSWORD } from './blog';
 import { accessibilityProblems, describeBrowser, launchChromium } from './browser';
 
 type StyleOf = (element: unknown) => { display: string };
@@ -28,20 +30,11 @@ describeBrowser('the site opened by a host name over plain HTTP, in Chromium', (
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     });
     origin = `http://${HOST}:${new URL(parley.url).port}`;
-    const call = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
-      const response = await fetch(`${parley.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as T;
-    };
+    const call = <T>(path: string, body: unknown, token?: string) =>
+      postForJson<T>(parley.url, path, body, token);
     const admin = await call<TokensResponse>('/api/v1/auth/register', {
       email: 'boots@blog.example',
-      password: 'correct horse battery staple',
+      password: PASSWORD,
       displayName: 'Boots',
     });
     const post = await call<{ id: string }>(

@@ -75,3 +75,24 @@ export function jsonCaller(base: () => string): JsonCaller {
       ...(token ? { token } : {}),
     });
 }
+
+/**
+ * POSTs `body` as JSON, as a bearer of `token` when one is given, and answers the reply read as
+ * JSON whatever its status (for setting up a scene, where a failure shows in what follows).
+ */
+export async function postForJson<T>(
+  base: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as T;
+}
