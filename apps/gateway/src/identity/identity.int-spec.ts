@@ -9,6 +9,7 @@ import {
   startServiceHarness,
 } from '@parley/testing';
 import { gatewayService } from '../gateway.service';
+import { gatewayAloneOptions } from '../testing/gateway-alone';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -21,23 +22,13 @@ function identityScenario(mode: HarnessMode): void {
 
     beforeAll(async () => {
       gateway = await startServiceHarness(
-        gatewayService({
-          services: {
-            postsUrl: 'http://127.0.0.1:1',
-            commentsUrl: 'http://127.0.0.1:1',
-            notificationsUrl: 'http://127.0.0.1:1',
+        gatewayService(
+          gatewayAloneOptions({
             timeoutMs: 1000,
-          },
-          auth: {
-            jwtSecret: 'a-test-secret-of-at-least-thirty-two-chars',
-            accessTtlSeconds: 900,
-            refreshTtlDays: 30,
-          },
-          publicBaseUrl: 'https://blog.example',
-          mail: { mailer: mailbox, from: 'Parley <accounts@blog.example>' },
-          cors: { origins: ['https://blog.example'] },
-          rateLimits: { perMinute: 1000, writesPerMinute: 100 },
-        }),
+            mailer: mailbox,
+            corsOrigins: ['https://blog.example'],
+          }),
+        ),
         mode,
         { clock },
       );

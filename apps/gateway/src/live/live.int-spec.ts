@@ -1,5 +1,4 @@
 import type { DomainEvent } from '@parley/contracts';
-import { MemoryMailbox } from '@parley/mail';
 import {
   type HarnessMode,
   type ServiceHarness,
@@ -9,6 +8,7 @@ import {
   startServiceHarness,
 } from '@parley/testing';
 import { gatewayService } from '../gateway.service';
+import { gatewayAloneOptions } from '../testing/gateway-alone';
 
 function posted(
   commentId: string,
@@ -45,23 +45,7 @@ function liveScenario(mode: HarnessMode): void {
 
     beforeAll(async () => {
       gateway = await startServiceHarness(
-        gatewayService({
-          services: {
-            postsUrl: 'http://127.0.0.1:1',
-            commentsUrl: 'http://127.0.0.1:1',
-            notificationsUrl: 'http://127.0.0.1:1',
-            timeoutMs: 500,
-          },
-          auth: {
-            jwtSecret: 'a-test-secret-of-at-least-thirty-two-chars',
-            accessTtlSeconds: 900,
-            refreshTtlDays: 30,
-          },
-          publicBaseUrl: 'https://blog.example',
-          mail: { mailer: new MemoryMailbox(), from: 'Parley <accounts@blog.example>' },
-          cors: { origins: [] },
-          rateLimits: { perMinute: 1000, writesPerMinute: 100 },
-        }),
+        gatewayService(gatewayAloneOptions({ timeoutMs: 500 })),
         mode,
       );
     });

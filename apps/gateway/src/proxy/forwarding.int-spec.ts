@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokensResponse } from '@parley/contracts';
-import { MemoryMailbox } from '@parley/mail';
 import { decodeActor } from '@parley/platform';
 import { type ServiceHarness, startServiceHarness } from '@parley/testing';
 import { gatewayService } from '../gateway.service';
+import { gatewayAloneOptions } from '../testing/gateway-alone';
 
 interface Seen {
   method: string;
@@ -70,23 +70,7 @@ describe('the gateway forwarding to a service', () => {
   beforeAll(async () => {
     posts = await upstream((req, body) => behaviour(req, body));
     gateway = await startServiceHarness(
-      gatewayService({
-        services: {
-          postsUrl: posts.url,
-          commentsUrl: 'http://127.0.0.1:1',
-          notificationsUrl: 'http://127.0.0.1:1',
-          timeoutMs: 300,
-        },
-        auth: {
-          jwtSecret: 'a-test-secret-of-at-least-thirty-two-chars',
-          accessTtlSeconds: 900,
-          refreshTtlDays: 30,
-        },
-        publicBaseUrl: 'https://blog.example',
-        mail: { mailer: new MemoryMailbox(), from: 'Parley <accounts@blog.example>' },
-        cors: { origins: [] },
-        rateLimits: { perMinute: 1000, writesPerMinute: 100 },
-      }),
+      gatewayService(gatewayAloneOptions({ timeoutMs: 300, postsUrl: posts.url })),
       'embedded',
     );
     const registered = await fetch(`${gateway.url}/api/v1/auth/register`, {
