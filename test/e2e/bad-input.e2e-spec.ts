@@ -1,8 +1,6 @@
 import type { PostCommentResponse, ThreadPage, TokensResponse } from '@parley/contracts';
 import { MailCatcher, eventually } from '@parley/testing';
-import { type ParleyStack, startParleyStack } from './stack';
-
-const PASSWORD = 'correct horse battery staple';
+import { PASSWORD, type ParleyStack, startParleyStack } from './stack';
 
 interface Problem {
   type: string;

@@ -4,9 +4,8 @@ import type { TokensResponse } from '@parley/contracts';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { MailCatcher } from '@parley/testing';
-import { type ParleyStack, startParleyStack } from './stack';
+import { PASSWORD, type ParleyStack, startParleyStack } from './stack';
 
-const PASSWORD = 'correct horse battery staple';
 const WRITES_PER_MINUTE = 4;
 
 type Schema = Record<string, unknown>;

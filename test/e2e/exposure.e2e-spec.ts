@@ -1,8 +1,7 @@
 import type { PostCommentResponse, TokensResponse } from '@parley/contracts';
 import { MailCatcher, type SseClient, eventually, openSse, requestJson } from '@parley/testing';
-import { type ParleyStack, startParleyStack } from './stack';
+import { PASSWORD, type ParleyStack, startParleyStack } from './stack';
 
-const PASSWORD = 'correct horse battery staple';
 const STREAMS = 3;
 
 interface Problem {

@@ -1,8 +1,6 @@
 import type { PostCommentResponse, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
 import { type JsonAnswer, MailCatcher, callJson, eventually } from '@parley/testing';
-import { type ParleyStack, startParleyStack } from './stack';
-
-const PASSWORD = 'correct horse battery staple';
+import { PASSWORD, type ParleyStack, startParleyStack } from './stack';
 
 interface Problem {
   status: number;

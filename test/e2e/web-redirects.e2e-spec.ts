@@ -1,8 +1,7 @@
 import type { TokensResponse } from '@parley/contracts';
 import { MailCatcher, postForJson } from '@parley/testing';
-import { type ParleyStack, startParleyStack } from './stack';
+import { PASSWORD, type ParleyStack, startParleyStack } from './stack';
 
-const PASSWORD = 'correct horse battery staple';
 const CSRF = 'a-csrf-token-of-the-test-visitor';
 
 /** Open redirects through the web forms' `next` and `back` fields, over HTTP. */

@@ -1,11 +1,17 @@
 import { createReadStream } from 'node:fs';
 import type { LegacyLinkTarget, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
-import { type HarnessMode, MailCatcher, describeInfra, eventually } from '@parley/testing';
+import {
+  type HarnessMode,
+  MailCatcher,
+  describeInfra,
+  eventually,
+  postForJson,
+} from '@parley/testing';
 import type { Browser } from 'playwright-core';
 import { importWordpress } from '@parley/wordpress';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
 import { describeBrowser, launchChromium } from '../reader/browser';
-import { type ParleyStack, startParleyStack } from './stack';
+import { PASSWORD, type ParleyStack, startParleyStack } from './stack';
 import { fixtureWithPosts } from './wordpress-fixture';
 
 /** "Template: Comments" on the old blog: its WordPress id, and the deepest reply's. */
@@ -129,16 +135,11 @@ function permalinks(mode: HarnessMode): void {
         });
 
         it("finds an old comment's anchor on a later page of the thread", async () => {
-          const admin = await fetch(`${parley.url}/api/v1/auth/register`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              email: 'boots@blog.example',
-              password: 'correct horse battery staple',
-              displayName: 'Boots',
-            }),
-          });
-          const { accessToken } = (await admin.json()) as TokensResponse;
+          const { accessToken } = await postForJson<TokensResponse>(
+            parley.url,
+            '/api/v1/auth/register',
+            { email: 'boots@blog.example', password: PASSWORD, displayName: 'Boots' },
+          );
           const changed = await fetch(`${parley.url}/api/v1/settings/comments`, {
             method: 'PUT',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },

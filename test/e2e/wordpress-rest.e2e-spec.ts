@@ -1,6 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { PostView, ThreadPage, TokensResponse } from '@parley/contracts';
-import { type HarnessMode, MailCatcher, describeInfra, eventually } from '@parley/testing';
+import {
+  type HarnessMode,
+  MailCatcher,
+  describeInfra,
+  eventually,
+  postForJson,
+} from '@parley/testing';
 import WPAPI, { type WpPaging } from 'wpapi';
 import type {
   WpComment,
@@ -11,7 +17,7 @@ import type {
 import { importWordpress } from '@parley/wordpress';
 import { embeddedImportTarget } from '../../apps/standalone/src/import-target';
 import { sharedFixture } from '../support/shared-fixtures';
-import { PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
+import { PASSWORD, PUBLIC_BASE_URL, type ParleyStack, startParleyStack } from './stack';
 
 const FIXTURE = sharedFixture('wordpress', 'themeunittestdata.wordpress.xml');
 
@@ -87,16 +93,13 @@ function wordpressDialect(mode: HarnessMode): void {
     beforeAll(async () => {
       await smtp.start();
       parley = await startParleyStack(mode, { smtpUrl: smtp.url });
-      const registered = await fetch(`${parley.url}/api/v1/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
+      admin = (
+        await postForJson<TokensResponse>(parley.url, '/api/v1/auth/register', {
           email: 'boots@blog.example',
-          password: 'correct horse battery staple',
+          password: PASSWORD,
           displayName: 'Boots',
-        }),
-      });
-      admin = ((await registered.json()) as TokensResponse).accessToken;
+        })
+      ).accessToken;
       const drafted = await api<PostView>('/api/v1/posts', {
         method: 'POST',
         body: {
