@@ -136,6 +136,35 @@ export class PageRenderer {
     return this.signedIn(request, reply, next);
   }
 
+  /** A form that asks the API for one change (none: null) as whoever sent it, a guest too, then goes to `then`. */
+  async formChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    change: ApiCall | null,
+    then: string,
+  ): Promise<void> {
+    if (!(await this.formAccepted(request, reply, form))) return;
+    // The visitor's session, renewed if it must be, so that the change is made as them.
+    await this.api.viewer(request, reply);
+    if (change) await this.api.call(request, change);
+    await this.redirect(reply, then);
+  }
+
+  /** A logged-in account's form that asks the API for one change (none: null), then goes to `then`. */
+  async signedInChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    change: ApiCall | null,
+    then: string,
+    next = request.url,
+  ): Promise<void> {
+    if (!(await this.signedInForm(request, reply, form, next))) return;
+    if (change) await this.api.call(request, change);
+    await this.redirect(reply, then);
+  }
+
   /**
    * Makes a form's call to the API as the visitor. Any answer but the expected one is a
    * problem: the page `again` makes of it is shown with the answer's status, and null returned.

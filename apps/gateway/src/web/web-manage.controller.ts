@@ -130,19 +130,6 @@ export class WebManageController {
     return this.pages.send(request, reply, { title, main, status, notice: null });
   }
 
-  /** A logged-in account's form that asks the API for one change (none: null), then goes to `then`. */
-  private async signedInChange(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    form: { _csrf?: string | undefined },
-    change: ApiCall | null,
-    then: string,
-  ): Promise<void> {
-    if (!(await this.pages.signedInForm(request, reply, form))) return;
-    if (change) await this.api.call(request, change);
-    await this.pages.redirect(reply, then);
-  }
-
   @Get('notifications')
   async inbox(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!(await this.pages.signedIn(request, reply))) return;
@@ -163,7 +150,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const readAll: ApiCall = { method: 'POST', path: '/api/v1/notifications/read-all' };
-    await this.signedInChange(request, reply, form, readAll, '/notifications');
+    await this.pages.signedInChange(request, reply, form, readAll, '/notifications');
   }
 
   @Get('notifications/:id/why')
@@ -300,7 +287,7 @@ export class WebManageController {
     const remove: ApiCall | null = form.id
       ? { method: 'DELETE', path: `/api/v1/webhooks/${encodeURIComponent(form.id)}` }
       : null;
-    await this.signedInChange(request, reply, form, remove, '/subscriptions/manage');
+    await this.pages.signedInChange(request, reply, form, remove, '/subscriptions/manage');
   }
 
   @Post('subscriptions/manage/pause')
@@ -309,15 +296,13 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.api.viewer(request, reply);
-    await this.api.call(request, {
+    const pause: ApiCall = {
       method: 'POST',
       path: '/api/v1/subscriptions/pause',
       query: { token: form.token },
       body: { days: Number(form.days) || 7 },
-    });
-    await this.pages.redirect(reply, manageAddress(form.token));
+    };
+    await this.pages.formChange(request, reply, form, pause, manageAddress(form.token));
   }
 
   @Post('subscriptions/manage/:id')
@@ -418,7 +403,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const empty: ApiCall = { method: 'POST', path: '/api/v1/moderation/trash/empty' };
-    await this.signedInChange(request, reply, form, empty, '/moderation?status=trash');
+    await this.pages.signedInChange(request, reply, form, empty, '/moderation?status=trash');
   }
 
   @Post('moderation/:id')
@@ -433,7 +418,7 @@ export class WebManageController {
       path: `/api/v1/comments/${encodeURIComponent(id)}/moderation`,
       body: { status: form.status ?? 'approved' },
     };
-    await this.signedInChange(request, reply, form, moderate, '/moderation');
+    await this.pages.signedInChange(request, reply, form, moderate, '/moderation');
   }
 
   /** Restore from spam or trash, or delete for good, then back to the tab it was done from. */
@@ -450,7 +435,7 @@ export class WebManageController {
       action === 'restore'
         ? { method: 'POST', path: `${path}/restore` }
         : { method: 'DELETE', path };
-    await this.signedInChange(
+    await this.pages.signedInChange(
       request,
       reply,
       form,

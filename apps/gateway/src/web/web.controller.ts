@@ -18,7 +18,7 @@ import type { SafeHtml } from './html';
 import { identicon } from './identicon';
 import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
-import { type PageContent, PageRenderer, type Submission } from './page-renderer';
+import { type ApiCall, type PageContent, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
 import {
@@ -506,12 +506,11 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const back = localRedirect(form.back);
-    if (!(await this.pages.signedInForm(request, reply, form, back))) return;
-    await this.api.call(request, {
+    const like: ApiCall = {
       method: form.action === 'unlike' ? 'DELETE' : 'PUT',
       path: `/api/v1/comments/${encodeURIComponent(id)}/like`,
-    });
-    await this.pages.redirect(reply, back);
+    };
+    await this.pages.signedInChange(request, reply, form, like, back, back);
   }
 
   @Post('comments/:id/edit')
@@ -552,13 +551,11 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.api.viewer(request, reply);
-    await this.api.call(request, {
+    const remove: ApiCall = {
       method: 'DELETE',
       path: `/api/v1/comments/${encodeURIComponent(id)}`,
-    });
-    await this.pages.redirect(reply, localRedirect(form.back));
+    };
+    await this.pages.formChange(request, reply, form, remove, localRedirect(form.back));
   }
 
   @Get('login')
