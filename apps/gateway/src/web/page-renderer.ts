@@ -66,6 +66,17 @@ export class PageRenderer {
       .send(pageBytes(page));
   }
 
+  /** A page of the blog under its own title; a null title is the front page, named by the blog alone. */
+  page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    title: string | null,
+    main: Renderable,
+    extra: Omit<PageContent, 'title' | 'main'> = {},
+  ): Promise<void> {
+    return this.send(request, reply, { title, main, ...extra });
+  }
+
   /** A page that says one thing, under a heading that is also its title. */
   message(
     request: FastifyRequest,

@@ -12,7 +12,6 @@ import type {
 } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SafeHtml } from './html';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiCall, PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
@@ -120,16 +119,6 @@ export class WebManageController {
     private readonly pages: PageRenderer,
   ) {}
 
-  private render(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    title: string,
-    main: SafeHtml,
-    status = 200,
-  ): Promise<void> {
-    return this.pages.send(request, reply, { title, main, status, notice: null });
-  }
-
   @Get('notifications')
   async inbox(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!(await this.pages.signedIn(request, reply))) return;
@@ -140,7 +129,12 @@ export class WebManageController {
     });
     const body =
       inbox.status === 200 ? inbox.body : { items: [], unreadCount: 0, nextCursor: null };
-    await this.render(request, reply, 'Notifications', inboxPage(body, csrfToken(request, reply)));
+    await this.pages.page(
+      request,
+      reply,
+      'Notifications',
+      inboxPage(body, csrfToken(request, reply)),
+    );
   }
 
   @Post('notifications/read-all')
@@ -180,7 +174,7 @@ export class WebManageController {
       method: 'POST',
       path: `/api/v1/notifications/${encodeURIComponent(id)}/read`,
     });
-    await this.render(request, reply, 'Why was I notified?', whyPage(why.body));
+    await this.pages.page(request, reply, 'Why was I notified?', whyPage(why.body));
   }
 
   @Get('subscriptions/manage')
@@ -197,7 +191,7 @@ export class WebManageController {
     });
     if (subscriptions.status !== 200) {
       const problem = subscriptions.body as Problem;
-      await this.render(
+      await this.pages.page(
         request,
         reply,
         'Subscriptions',
@@ -205,7 +199,7 @@ export class WebManageController {
           'This link does not work',
           problem.title ?? 'The link is not valid or has expired. Use the link from a newer mail.',
         ),
-        subscriptions.status,
+        { status: subscriptions.status },
       );
       return;
     }
@@ -232,12 +226,12 @@ export class WebManageController {
         error: webhookError,
       };
     }
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Your subscriptions',
       manageSubscriptionsPage(subscriptions, csrfToken(request, reply), token, webhook),
-      status,
+      { status },
     );
   }
 
@@ -256,7 +250,7 @@ export class WebManageController {
     });
     if (created.status === 201) {
       const page = webhookCreatedPage(created.body.url, created.body.secret);
-      return this.render(request, reply, 'Webhook added', page);
+      return this.pages.page(request, reply, 'Webhook added', page);
     }
     const problem = created.body as Problem;
     const reason =
@@ -388,7 +382,7 @@ export class WebManageController {
       ModerationTab,
       number
     >;
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Moderation',
@@ -571,12 +565,12 @@ export class WebManageController {
     state: EditorState,
     status = 200,
   ): Promise<void> {
-    return this.render(
+    return this.pages.page(
       request,
       reply,
       post ? `Edit ${post.title}` : 'Write a post',
       editorPage(post, state, csrfToken(request, reply)),
-      status,
+      { status },
     );
   }
 }

@@ -14,11 +14,10 @@ import { COMMENT_ROUTES, POST_ROUTES, canOnOwn } from '@parley/contracts';
 import { CLOCK, type Clock } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SafeHtml } from './html';
 import { identicon } from './identicon';
 import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
-import { type ApiCall, type PageContent, PageRenderer, type Submission } from './page-renderer';
+import { type ApiCall, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
 import {
@@ -93,17 +92,6 @@ export class WebController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** A page of the blog; a null title is the front page, named by the blog alone. */
-  private page(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    title: string | null,
-    main: SafeHtml,
-    extra: Omit<PageContent, 'title' | 'main'> = {},
-  ): Promise<void> {
-    return this.pages.send(request, reply, { title, main, ...extra });
-  }
-
   @Get()
   async front(
     @Query({
@@ -149,7 +137,7 @@ export class WebController {
       ...(query.category ? { category: query.category } : {}),
       ...(query.series ? { series: query.series } : {}),
     };
-    await this.page(request, reply, null, frontPage(page, filter), { notice });
+    await this.pages.page(request, reply, null, frontPage(page, filter), { notice });
   }
 
   @Get('posts/:slug')
@@ -241,7 +229,7 @@ export class WebController {
           }
         : {}),
     });
-    await this.page(request, reply, post.body.title, main, {
+    await this.pages.page(request, reply, post.body.title, main, {
       status,
       feeds:
         post.body.status === 'published'
@@ -565,7 +553,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Log in',
@@ -583,7 +571,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Forgot your password?',
@@ -624,7 +612,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Choose a new password',
@@ -703,7 +691,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Create an account',
@@ -768,7 +756,7 @@ export class WebController {
       method: 'POST',
       path: '/api/v1/auth/resend-verification',
     });
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Check your mail',
