@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiCall, PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
+import { untilShown } from './until-shown';
 import { messagePage } from './views/account-pages';
 import { formErrors } from './views/comment-form';
 import {
@@ -343,15 +344,14 @@ export class WebManageController {
     id: string,
     shows: (subscription: SubscriptionList['items'][number] | undefined) => boolean,
   ): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
+    await untilShown(async () => {
       const list = await this.api.call<SubscriptionList>(request, {
         method: 'GET',
         path: '/api/v1/subscriptions',
         query: { token },
       });
-      if (list.status !== 200 || shows(list.body.items.find((s) => s.id === id))) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return list.status !== 200 || shows(list.body.items.find((s) => s.id === id));
+    });
   }
 
   @Get('moderation')

@@ -20,6 +20,7 @@ import { localRedirect } from './local-redirect';
 import { type ApiCall, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiAnswer, PublicApi } from './public-api';
+import { untilShown } from './until-shown';
 import {
   blankAccountForm,
   forgotPasswordPage,
@@ -361,7 +362,7 @@ export class WebController {
   ): Promise<void> {
     const tokens = viewerTokens(request);
     const viewerToken = tokens.length > 0 ? { viewerToken: tokens } : {};
-    for (let attempt = 0; attempt < 20; attempt++) {
+    await untilShown(async () => {
       const found = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
         params: { id: commentId },
         query: viewerToken,
@@ -373,9 +374,8 @@ export class WebController {
               query: { ...viewerToken, order: 'newest' },
             })
           : null;
-      if (thread?.status === 200 && thread.body.items.some((item) => item.id === commentId)) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return thread?.status === 200 && thread.body.items.some((item) => item.id === commentId);
+    });
   }
 
   /** A new top-level comment comes last (oldest first): the thread's last page. */
