@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { FormTokenCheckedInStream } from '../auth/authentication.guard';
 import { ImportJobs } from '../imports/import-jobs';
 import { PageRenderer } from './page-renderer';
+import { idParam } from './page-params';
 import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import {
@@ -30,7 +31,6 @@ import { type Problem, titleAndDetail } from './web-problem';
 import { csrfToken, formTokenValid } from './web-session';
 
 const text = z.string().max(300_000).optional();
-const idParam = z.string().min(1).max(100);
 const csrfForm = z.object({ _csrf: text, confirm: text });
 const commentsForm = z.object({ _csrf: text, mode: z.enum(['open', 'closed']).optional() });
 const settingsForm = z.object({

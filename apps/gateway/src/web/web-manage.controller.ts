@@ -14,6 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiCall, PageRenderer } from './page-renderer';
+import { idParam, slugParam } from './page-params';
 import { PublicApi } from './public-api';
 import { untilShown } from './until-shown';
 import { messagePage } from './views/account-pages';
@@ -32,8 +33,6 @@ import { formProblemMessage, type Problem } from './web-problem';
 import { csrfToken } from './web-session';
 
 const text = z.string().max(300_000).optional();
-const idParam = z.string().min(1).max(100);
-const slugParam = z.string().min(1).max(200);
 const tokenQuery = z.object({ token: z.string().min(16).max(2000).optional() });
 const manageForm = z.object({
   _csrf: text,

@@ -19,6 +19,7 @@ import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
 import { type ApiCall, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
+import { idParam, slugParam } from './page-params';
 import { type ApiAnswer, PublicApi } from './public-api';
 import { untilShown } from './until-shown';
 import {
@@ -54,8 +55,6 @@ const NO_LIKES: ReadonlySet<string> = new Set();
 /** A read of what every visitor reads alike. */
 const EVERYONE = { asAnyone: true };
 const text = z.string().max(100_000).optional();
-const idParam = z.string().min(1).max(100);
-const slugParam = z.string().min(1).max(200);
 const commentFormSchema = z.object({
   _csrf: z.string().optional(),
   body: text,
