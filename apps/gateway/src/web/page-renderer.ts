@@ -66,6 +66,17 @@ export class PageRenderer {
       .send(pageBytes(page));
   }
 
+  /** A page of the blog under its own title; a null title is the front page, named by the blog alone. */
+  page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    title: string | null,
+    main: Renderable,
+    extra: Omit<PageContent, 'title' | 'main'> = {},
+  ): Promise<void> {
+    return this.send(request, reply, { title, main, ...extra });
+  }
+
   /** A page that says one thing, under a heading that is also its title. */
   message(
     request: FastifyRequest,
@@ -134,6 +145,35 @@ export class PageRenderer {
   ): Promise<Actor | null> {
     if (!(await this.formAccepted(request, reply, form))) return null;
     return this.signedIn(request, reply, next);
+  }
+
+  /** A form that asks the API for one change (none: null) as whoever sent it, a guest too, then goes to `then`. */
+  async formChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    change: ApiCall | null,
+    then: string,
+  ): Promise<void> {
+    if (!(await this.formAccepted(request, reply, form))) return;
+    // The visitor's session, renewed if it must be, so that the change is made as them.
+    await this.api.viewer(request, reply);
+    if (change) await this.api.call(request, change);
+    await this.redirect(reply, then);
+  }
+
+  /** A logged-in account's form that asks the API for one change (none: null), then goes to `then`. */
+  async signedInChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { _csrf?: string | undefined },
+    change: ApiCall | null,
+    then: string,
+    next = request.url,
+  ): Promise<void> {
+    if (!(await this.signedInForm(request, reply, form, next))) return;
+    if (change) await this.api.call(request, change);
+    await this.redirect(reply, then);
   }
 
   /**

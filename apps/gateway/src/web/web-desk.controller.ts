@@ -13,8 +13,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FormTokenCheckedInStream } from '../auth/authentication.guard';
 import { ImportJobs } from '../imports/import-jobs';
-import type { SafeHtml } from './html';
 import { PageRenderer } from './page-renderer';
+import { idParam } from './page-params';
 import { PublicApi } from './public-api';
 import { messagePage } from './views/account-pages';
 import {
@@ -31,7 +31,6 @@ import { type Problem, titleAndDetail } from './web-problem';
 import { csrfToken, formTokenValid } from './web-session';
 
 const text = z.string().max(300_000).optional();
-const idParam = z.string().min(1).max(100);
 const csrfForm = z.object({ _csrf: text, confirm: text });
 const commentsForm = z.object({ _csrf: text, mode: z.enum(['open', 'closed']).optional() });
 const settingsForm = z.object({
@@ -95,24 +94,6 @@ export class WebDeskController {
     private readonly imports: ImportJobs,
   ) {}
 
-  private render(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    title: string,
-    main: SafeHtml,
-    status = 200,
-    notice: string | null = null,
-    refreshSeconds?: number,
-  ): Promise<void> {
-    return this.pages.send(request, reply, {
-      title,
-      main,
-      status,
-      notice,
-      ...(refreshSeconds === undefined ? {} : { refreshSeconds }),
-    });
-  }
-
   /** The signed-in viewer allowed by `may`; a guest goes to the login form, anyone else is refused. */
   private async allowed(
     request: FastifyRequest,
@@ -172,7 +153,7 @@ export class WebDeskController {
         return { ...section, posts };
       }),
     );
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Posts',
@@ -207,7 +188,7 @@ export class WebDeskController {
     if (!(await this.allowed(request, reply, writes, 'Only authors delete posts.'))) return;
     const post = await this.pages.postOrNotFound(request, reply, id);
     if (!post) return;
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       `Delete ${post.title}`,
@@ -238,7 +219,7 @@ export class WebDeskController {
   async importForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!(await this.allowed(request, reply, writes, IMPORT_REFUSAL))) return;
     const megabytes = Math.floor(this.imports.maxBytes / 1024 / 1024);
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Import from WordPress',
@@ -253,7 +234,7 @@ export class WebDeskController {
     const viewer = await this.allowed(request, reply, writes, IMPORT_REFUSAL);
     if (!viewer) return;
     const refused = (status: number, reason: string) =>
-      this.render(
+      this.pages.page(
         request,
         reply,
         'The file was not imported',
@@ -261,7 +242,7 @@ export class WebDeskController {
           href: '/desk/import',
           label: 'Choose a file again',
         }),
-        status,
+        { status },
       );
     if (!request.isMultipart()) return refused(415, 'Send the file with the import form.');
     let token: string | undefined;
@@ -293,7 +274,7 @@ export class WebDeskController {
     if (!viewer) return;
     const found = importIdParamSchema.safeParse(id).success ? await this.imports.find(id) : null;
     if (!found || (found.ownerId !== viewer.accountId && !isAdmin(viewer))) {
-      return this.render(
+      return this.pages.page(
         request,
         reply,
         'No such import',
@@ -301,18 +282,16 @@ export class WebDeskController {
           href: '/desk/import',
           label: 'Import from WordPress',
         }),
-        404,
+        { status: 404 },
       );
     }
     const over = found.view.state === 'done' || found.view.state === 'failed';
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Import from WordPress',
       importProgressPage(found.view),
-      200,
-      null,
-      over ? undefined : 2,
+      over ? {} : { refreshSeconds: 2 },
     );
   }
 
@@ -335,7 +314,7 @@ export class WebDeskController {
     const changes = [blog.body.changedAt, settings.body.changedAt].filter(
       (at): at is string => at !== null,
     );
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Settings',
@@ -344,8 +323,7 @@ export class WebDeskController {
         csrfToken(request, reply),
         changes.sort().at(-1) ?? null,
       ),
-      200,
-      query.saved ? 'The settings are saved.' : null,
+      { notice: query.saved ? 'The settings are saved.' : null },
     );
   }
 
@@ -409,12 +387,12 @@ export class WebDeskController {
           ? `${blog.status === 200 || saved.status === 200 ? 'Some settings were saved, others not' : 'The settings were not saved'}: please correct the marked fields.`
           : titleAndDetail(problem, 'The settings were not saved.'),
     };
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Settings',
       settingsPage(state, csrfToken(request, reply), null),
-      refused.status === 400 ? 422 : refused.status,
+      { status: refused.status === 400 ? 422 : refused.status },
     );
   }
 }

@@ -12,10 +12,11 @@ import type {
 } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SafeHtml } from './html';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiCall, PageRenderer } from './page-renderer';
+import { idParam, slugParam } from './page-params';
 import { PublicApi } from './public-api';
+import { untilShown } from './until-shown';
 import { messagePage } from './views/account-pages';
 import { formErrors } from './views/comment-form';
 import {
@@ -32,8 +33,6 @@ import { formProblemMessage, type Problem } from './web-problem';
 import { csrfToken } from './web-session';
 
 const text = z.string().max(300_000).optional();
-const idParam = z.string().min(1).max(100);
-const slugParam = z.string().min(1).max(200);
 const tokenQuery = z.object({ token: z.string().min(16).max(2000).optional() });
 const manageForm = z.object({
   _csrf: text,
@@ -120,29 +119,6 @@ export class WebManageController {
     private readonly pages: PageRenderer,
   ) {}
 
-  private render(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    title: string,
-    main: SafeHtml,
-    status = 200,
-  ): Promise<void> {
-    return this.pages.send(request, reply, { title, main, status, notice: null });
-  }
-
-  /** A logged-in account's form that asks the API for one change (none: null), then goes to `then`. */
-  private async signedInChange(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    form: { _csrf?: string | undefined },
-    change: ApiCall | null,
-    then: string,
-  ): Promise<void> {
-    if (!(await this.pages.signedInForm(request, reply, form))) return;
-    if (change) await this.api.call(request, change);
-    await this.pages.redirect(reply, then);
-  }
-
   @Get('notifications')
   async inbox(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!(await this.pages.signedIn(request, reply))) return;
@@ -153,7 +129,12 @@ export class WebManageController {
     });
     const body =
       inbox.status === 200 ? inbox.body : { items: [], unreadCount: 0, nextCursor: null };
-    await this.render(request, reply, 'Notifications', inboxPage(body, csrfToken(request, reply)));
+    await this.pages.page(
+      request,
+      reply,
+      'Notifications',
+      inboxPage(body, csrfToken(request, reply)),
+    );
   }
 
   @Post('notifications/read-all')
@@ -163,7 +144,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const readAll: ApiCall = { method: 'POST', path: '/api/v1/notifications/read-all' };
-    await this.signedInChange(request, reply, form, readAll, '/notifications');
+    await this.pages.signedInChange(request, reply, form, readAll, '/notifications');
   }
 
   @Get('notifications/:id/why')
@@ -193,7 +174,7 @@ export class WebManageController {
       method: 'POST',
       path: `/api/v1/notifications/${encodeURIComponent(id)}/read`,
     });
-    await this.render(request, reply, 'Why was I notified?', whyPage(why.body));
+    await this.pages.page(request, reply, 'Why was I notified?', whyPage(why.body));
   }
 
   @Get('subscriptions/manage')
@@ -210,7 +191,7 @@ export class WebManageController {
     });
     if (subscriptions.status !== 200) {
       const problem = subscriptions.body as Problem;
-      await this.render(
+      await this.pages.page(
         request,
         reply,
         'Subscriptions',
@@ -218,7 +199,7 @@ export class WebManageController {
           'This link does not work',
           problem.title ?? 'The link is not valid or has expired. Use the link from a newer mail.',
         ),
-        subscriptions.status,
+        { status: subscriptions.status },
       );
       return;
     }
@@ -245,12 +226,12 @@ export class WebManageController {
         error: webhookError,
       };
     }
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Your subscriptions',
       manageSubscriptionsPage(subscriptions, csrfToken(request, reply), token, webhook),
-      status,
+      { status },
     );
   }
 
@@ -269,7 +250,7 @@ export class WebManageController {
     });
     if (created.status === 201) {
       const page = webhookCreatedPage(created.body.url, created.body.secret);
-      return this.render(request, reply, 'Webhook added', page);
+      return this.pages.page(request, reply, 'Webhook added', page);
     }
     const problem = created.body as Problem;
     const reason =
@@ -300,7 +281,7 @@ export class WebManageController {
     const remove: ApiCall | null = form.id
       ? { method: 'DELETE', path: `/api/v1/webhooks/${encodeURIComponent(form.id)}` }
       : null;
-    await this.signedInChange(request, reply, form, remove, '/subscriptions/manage');
+    await this.pages.signedInChange(request, reply, form, remove, '/subscriptions/manage');
   }
 
   @Post('subscriptions/manage/pause')
@@ -309,15 +290,13 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.api.viewer(request, reply);
-    await this.api.call(request, {
+    const pause: ApiCall = {
       method: 'POST',
       path: '/api/v1/subscriptions/pause',
       query: { token: form.token },
       body: { days: Number(form.days) || 7 },
-    });
-    await this.pages.redirect(reply, manageAddress(form.token));
+    };
+    await this.pages.formChange(request, reply, form, pause, manageAddress(form.token));
   }
 
   @Post('subscriptions/manage/:id')
@@ -364,15 +343,14 @@ export class WebManageController {
     id: string,
     shows: (subscription: SubscriptionList['items'][number] | undefined) => boolean,
   ): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
+    await untilShown(async () => {
       const list = await this.api.call<SubscriptionList>(request, {
         method: 'GET',
         path: '/api/v1/subscriptions',
         query: { token },
       });
-      if (list.status !== 200 || shows(list.body.items.find((s) => s.id === id))) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return list.status !== 200 || shows(list.body.items.find((s) => s.id === id));
+    });
   }
 
   @Get('moderation')
@@ -403,7 +381,7 @@ export class WebManageController {
       ModerationTab,
       number
     >;
-    await this.render(
+    await this.pages.page(
       request,
       reply,
       'Moderation',
@@ -418,7 +396,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const empty: ApiCall = { method: 'POST', path: '/api/v1/moderation/trash/empty' };
-    await this.signedInChange(request, reply, form, empty, '/moderation?status=trash');
+    await this.pages.signedInChange(request, reply, form, empty, '/moderation?status=trash');
   }
 
   @Post('moderation/:id')
@@ -433,7 +411,7 @@ export class WebManageController {
       path: `/api/v1/comments/${encodeURIComponent(id)}/moderation`,
       body: { status: form.status ?? 'approved' },
     };
-    await this.signedInChange(request, reply, form, moderate, '/moderation');
+    await this.pages.signedInChange(request, reply, form, moderate, '/moderation');
   }
 
   /** Restore from spam or trash, or delete for good, then back to the tab it was done from. */
@@ -450,7 +428,7 @@ export class WebManageController {
       action === 'restore'
         ? { method: 'POST', path: `${path}/restore` }
         : { method: 'DELETE', path };
-    await this.signedInChange(
+    await this.pages.signedInChange(
       request,
       reply,
       form,
@@ -586,12 +564,12 @@ export class WebManageController {
     state: EditorState,
     status = 200,
   ): Promise<void> {
-    return this.render(
+    return this.pages.page(
       request,
       reply,
       post ? `Edit ${post.title}` : 'Write a post',
       editorPage(post, state, csrfToken(request, reply)),
-      status,
+      { status },
     );
   }
 }

@@ -14,13 +14,14 @@ import { COMMENT_ROUTES, POST_ROUTES, canOnOwn } from '@parley/contracts';
 import { CLOCK, type Clock } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SafeHtml } from './html';
 import { identicon } from './identicon';
 import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
-import { type PageContent, PageRenderer, type Submission } from './page-renderer';
+import { type ApiCall, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
+import { idParam, slugParam } from './page-params';
 import { type ApiAnswer, PublicApi } from './public-api';
+import { untilShown } from './until-shown';
 import {
   blankAccountForm,
   forgotPasswordPage,
@@ -54,8 +55,6 @@ const NO_LIKES: ReadonlySet<string> = new Set();
 /** A read of what every visitor reads alike. */
 const EVERYONE = { asAnyone: true };
 const text = z.string().max(100_000).optional();
-const idParam = z.string().min(1).max(100);
-const slugParam = z.string().min(1).max(200);
 const commentFormSchema = z.object({
   _csrf: z.string().optional(),
   body: text,
@@ -92,17 +91,6 @@ export class WebController {
     private readonly pages: PageRenderer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  /** A page of the blog; a null title is the front page, named by the blog alone. */
-  private page(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    title: string | null,
-    main: SafeHtml,
-    extra: Omit<PageContent, 'title' | 'main'> = {},
-  ): Promise<void> {
-    return this.pages.send(request, reply, { title, main, ...extra });
-  }
 
   @Get()
   async front(
@@ -149,7 +137,7 @@ export class WebController {
       ...(query.category ? { category: query.category } : {}),
       ...(query.series ? { series: query.series } : {}),
     };
-    await this.page(request, reply, null, frontPage(page, filter), { notice });
+    await this.pages.page(request, reply, null, frontPage(page, filter), { notice });
   }
 
   @Get('posts/:slug')
@@ -241,7 +229,7 @@ export class WebController {
           }
         : {}),
     });
-    await this.page(request, reply, post.body.title, main, {
+    await this.pages.page(request, reply, post.body.title, main, {
       status,
       feeds:
         post.body.status === 'published'
@@ -373,7 +361,7 @@ export class WebController {
   ): Promise<void> {
     const tokens = viewerTokens(request);
     const viewerToken = tokens.length > 0 ? { viewerToken: tokens } : {};
-    for (let attempt = 0; attempt < 20; attempt++) {
+    await untilShown(async () => {
       const found = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
         params: { id: commentId },
         query: viewerToken,
@@ -385,9 +373,8 @@ export class WebController {
               query: { ...viewerToken, order: 'newest' },
             })
           : null;
-      if (thread?.status === 200 && thread.body.items.some((item) => item.id === commentId)) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return thread?.status === 200 && thread.body.items.some((item) => item.id === commentId);
+    });
   }
 
   /** A new top-level comment comes last (oldest first): the thread's last page. */
@@ -506,12 +493,11 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const back = localRedirect(form.back);
-    if (!(await this.pages.signedInForm(request, reply, form, back))) return;
-    await this.api.call(request, {
+    const like: ApiCall = {
       method: form.action === 'unlike' ? 'DELETE' : 'PUT',
       path: `/api/v1/comments/${encodeURIComponent(id)}/like`,
-    });
-    await this.pages.redirect(reply, back);
+    };
+    await this.pages.signedInChange(request, reply, form, like, back, back);
   }
 
   @Post('comments/:id/edit')
@@ -552,13 +538,11 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.api.viewer(request, reply);
-    await this.api.call(request, {
+    const remove: ApiCall = {
       method: 'DELETE',
       path: `/api/v1/comments/${encodeURIComponent(id)}`,
-    });
-    await this.pages.redirect(reply, localRedirect(form.back));
+    };
+    await this.pages.formChange(request, reply, form, remove, localRedirect(form.back));
   }
 
   @Get('login')
@@ -568,7 +552,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Log in',
@@ -586,7 +570,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Forgot your password?',
@@ -627,7 +611,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Choose a new password',
@@ -706,7 +690,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Create an account',
@@ -771,7 +755,7 @@ export class WebController {
       method: 'POST',
       path: '/api/v1/auth/resend-verification',
     });
-    await this.page(
+    await this.pages.page(
       request,
       reply,
       'Check your mail',
