@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PostPage, PostView, ThreadPage } from '@parley/contracts';
 import { type Commit, EmbeddedEventStore } from '@parley/eventstore';
 import { eventually, runEntryPoint, jsonCaller } from '@parley/testing';
+import { newCommentId } from '../../apps/comments/src/comments/comment-keys';
 import { plaintextCommentCommit } from '../../apps/comments/src/testing/plaintext-comments';
 import { oldNotificationCommit } from '../../apps/notifications/src/testing/old-notifications';
 import { oldLikeCommit, oldPostCommit } from '../../apps/posts/src/testing/old-post-events';
@@ -99,18 +100,21 @@ describe('migrating a log written before sealing (standalone)', () => {
       '/parley/comments',
       join(oldDir, 'comments', 'events.jsonl'),
     );
-    for (const [i, guest] of GUESTS.entries())
+    for (const [i, guest] of GUESTS.entries()) {
+      // Ids sort by posting time, as Parley makes them: the thread numbers its comments by id.
+      const postedAt = new Date(Date.now() + i * 1000);
       await log.importCommit(
         plaintextCommentCommit({
           ...guest,
-          commentId: randomUUID(),
+          commentId: newCommentId(postedAt),
           postId,
           postTitle: post.title,
           postSlug: post.slug,
           body: `Written before sealing, number ${i + 1}.`,
-          postedAt: new Date(Date.now() + i * 1000).toISOString(),
+          postedAt: postedAt.toISOString(),
         }),
       );
+    }
     await log.close();
     const at = new Date(Date.now() - 86_400_000).toISOString();
     await writeOld(oldDir, 'posts', [
