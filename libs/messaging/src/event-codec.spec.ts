@@ -1,5 +1,5 @@
 import type { AnyEvent } from '@parley/contracts';
-import { decodeEvent, eventToMessage } from './event-codec';
+import { DECODED_KEPT, decodeEvent, decodedKept, eventToMessage } from './event-codec';
 import type { IncomingMessage } from './message';
 
 const renamed = (displayName: string) =>
@@ -45,5 +45,19 @@ describe('decodeEvent', () => {
   it('still refuses a message that is not an event', () => {
     const stored = delivered(renamed('Boots'));
     expect(() => decodeEvent({ ...stored, value: '{not json' })).toThrow('is not JSON');
+  });
+
+  it('keeps only the latest events decoded, however many messages the bus keeps', () => {
+    const messages = Array.from({ length: DECODED_KEPT + 50 }, (_, i) =>
+      delivered(renamed(`Reader ${i}`)),
+    );
+    for (const message of messages) decodeEvent(message);
+    expect(decodedKept()).toBe(DECODED_KEPT);
+    // The oldest is read anew, and still right; the latest still comes from what was kept.
+    expect((decodeEvent({ ...messages[0]! }).data as { displayName: string }).displayName).toBe(
+      'Reader 0',
+    );
+    expect(decodeEvent({ ...messages.at(-1)! })).toEqual(renamed(`Reader ${DECODED_KEPT + 49}`));
+    expect(decodedKept()).toBe(DECODED_KEPT);
   });
 });

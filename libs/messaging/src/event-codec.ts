@@ -17,19 +17,34 @@ function copyJson<T>(value: T): T {
 }
 
 /**
- * Events decoded already, by the headers of the message that carried them: in one process the
- * bus hands every consumer group the same stored message, and each would parse and validate it
- * again. A hit answers a copy, so that no handler sees what another did to its event.
+ * How many decoded events are kept. Live, the groups of one process take a message within
+ * moments of each other, so a few hundred serve them all; keeping every event decoded for as
+ * long as its message is kept held each stored event twice (a third of the standalone heap).
  */
-const decoded = new WeakMap<object, { value: string; event: AnyEvent }>();
+export const DECODED_KEPT = 512;
+
+/**
+ * Events decoded lately, by the headers of the message that carried them: in one process the
+ * bus hands every consumer group the same stored message, and each would parse and validate it
+ * again. A hit answers a copy, so that no handler sees what another did to its event. The
+ * oldest goes when `DECODED_KEPT` are kept.
+ */
+const decoded = new Map<object, { value: string; event: AnyEvent }>();
 
 /** Reads a Parley event from a message and validates it; a message that is not one is permanent poison. */
 export function decodeEvent(message: IncomingMessage): AnyEvent {
   const known = decoded.get(message.headers);
   if (known && known.value === message.value) return copyJson(known.event);
   const event = decodeOnce(message);
+  decoded.delete(message.headers);
   decoded.set(message.headers, { value: message.value, event: copyJson(event) });
+  if (decoded.size > DECODED_KEPT) decoded.delete(decoded.keys().next().value as object);
   return event;
+}
+
+/** How many decoded events are kept now (at most `DECODED_KEPT`). */
+export function decodedKept(): number {
+  return decoded.size;
 }
 
 function decodeOnce(message: IncomingMessage): AnyEvent {

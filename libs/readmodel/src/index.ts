@@ -8,4 +8,5 @@ export * from './one-at-a-time';
 export * from './projection';
 export * from './live-read-models';
 export * from './rebuild';
+export * from './settle';
 export * from './nest/projection.server';

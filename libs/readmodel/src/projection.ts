@@ -12,6 +12,11 @@ export interface ProjectionContext {
   /** The keys of the personal data the service owns, to open the sealed values of its events. */
   readonly personKeys?: PersonKeyStore;
   /**
+   * Given during a replay (a rebuild): takes the work that sets a figure from the documents as
+   * they stand, by key, and runs each key's work once after the last event (see `settle`).
+   */
+  readonly settleLater?: (key: string, work: () => Promise<void>) => void;
+  /**
    * Opens the sealed values of the events it reads through the service that keeps their keys
    * (an account's through the gateway's identity), once, when they are projected.
    */

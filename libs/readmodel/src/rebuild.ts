@@ -9,6 +9,7 @@ import {
   type ProjectionContext,
   ProjectionGenerations,
 } from './projection';
+import { SettledLater } from './settle';
 
 export interface RebuildOptions {
   service: string;
@@ -30,6 +31,8 @@ export interface RebuildResult {
   events: number;
   /** Messages that could not be applied (malformed); the live projection dead-lettered them. */
   skipped: number;
+  /** Figures (counts, listings) set once at the end rather than after each event that moved them. */
+  settled: number;
   ms: number;
 }
 
@@ -63,6 +66,9 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 
   let done = 0;
   let skipped = 0;
+  // Nothing reads the new generation before the switch: each figure is set once, at the end.
+  const settled = new SettledLater();
+  const context: ProjectionContext = { ...options.context, settleLater: settled.add };
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
@@ -76,7 +82,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       try {
         const event = decodeEvent(message);
         if (types.has(event.type))
-          await options.projection.apply(event as TopicEvent<TopicKey>, db, options.context ?? {});
+          await options.projection.apply(event as TopicEvent<TopicKey>, db, context);
       } catch (error) {
         // A message no attempt can apply was dead-lettered by the live projection too: skip it.
         if (classifyFailure(error) !== 'permanent') throw error;
@@ -92,6 +98,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   if (caughtUp()) finish();
   await finished;
   await consumer.stop();
+  const figures = await settled.run();
 
   await generations.switchTo(
     options.projection.name,
@@ -100,5 +107,12 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   );
   if (options.dropPrevious)
     await new GenerationDb(options.store, options.projection, previous).drop();
-  return { generation, previous, events: done, skipped, ms: Date.now() - started };
+  return {
+    generation,
+    previous,
+    events: done,
+    skipped,
+    settled: figures,
+    ms: Date.now() - started,
+  };
 }

@@ -16,6 +16,7 @@ import {
   type Projection,
   type ProjectionContext,
   type ProjectionDb,
+  settle,
   updateEach,
   writeOneAtATime,
 } from '@parley/readmodel';
@@ -268,9 +269,10 @@ async function applyCommentEvent(
   if (!doc) return;
   await takeAuthorsLatestName(db, doc);
   // The client's history first: a write is answered once its thread is counted, so it is ready then.
-  if (doc.clientKey) await recountClient(db, doc.clientKey);
-  await recountThread(db, doc.postId, doc.rootId);
-  await recordChange(db, doc.postId, event);
+  const { clientKey, postId, rootId } = doc;
+  if (clientKey) await settle(context, `clients|${clientKey}`, () => recountClient(db, clientKey));
+  await settle(context, `threads|${rootId}`, () => recountThread(db, postId, rootId));
+  await recordChange(db, postId, event);
 }
 
 /**
@@ -314,6 +316,7 @@ async function recountClient(db: ProjectionDb, clientKey: string) {
 async function applyLikeEvent(
   event: Envelope<'parley.comment.liked.v1' | 'parley.comment.unliked.v1'>,
   db: ProjectionDb,
+  context: ProjectionContext | undefined,
 ) {
   const likes = db.collection<CommentLikeDocument>(C.likes);
   const { commentId, postId, accountId } = event.data;
@@ -324,11 +327,13 @@ async function applyLikeEvent(
     accountId,
     liked: event.type === 'parley.comment.liked.v1',
   }));
-  await recount(db.collection<LikeCountDocument>(C.likeCounts), async () => ({
-    _id: commentId,
-    postId,
-    count: await likes.count({ commentId, liked: true }),
-  }));
+  await settle(context, `likeCounts|${commentId}`, () =>
+    recount(db.collection<LikeCountDocument>(C.likeCounts), async () => ({
+      _id: commentId,
+      postId,
+      count: await likes.count({ commentId, liked: true }),
+    })),
+  );
   await recordChange(db, postId, event);
 }
 
@@ -415,7 +420,7 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
         return applyCommentEvent(event, db, context);
       case 'parley.comment.liked.v1':
       case 'parley.comment.unliked.v1':
-        return applyLikeEvent(event, db);
+        return applyLikeEvent(event, db, context);
       case 'parley.account.registered.v2':
       case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':

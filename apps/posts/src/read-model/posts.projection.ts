@@ -14,6 +14,7 @@ import {
   type Versioned,
   applyToOwnedDocument,
   oneAtATime,
+  settle,
   updateEach,
   writeOneAtATime,
 } from '@parley/readmodel';
@@ -348,6 +349,7 @@ async function applyPostEvent(event: Envelope<PostEvent['type']>, db: Projection
 async function applyLikeEvent(
   event: Envelope<'parley.post.liked.v2'> | Envelope<'parley.post.unliked.v1'>,
   db: ProjectionDb,
+  context: ProjectionContext | undefined,
 ) {
   const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
   const { postId, accountId } = event.data;
@@ -370,7 +372,7 @@ async function applyLikeEvent(
     await writeOneAtATime(likes, event.subject, () =>
       likes.updateOne({ _id: event.subject }, { $set: { displayName: latest } }),
     );
-  await recountLikes(db, postId);
+  await settle(context, `likes|${postId}`, () => recountLikes(db, postId));
 }
 
 /** What can make a comment count or stop counting: all but an edit of its stream's events. */
@@ -382,7 +384,11 @@ type CommentVisibilityEvent = Envelope<
 const counted = (doc: Omit<CommentDocument, '_v'> | null) =>
   doc !== null && doc.status === 'approved' && !doc.deleted;
 
-async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb) {
+async function applyCommentEvent(
+  event: CommentVisibilityEvent,
+  db: ProjectionDb,
+  context: ProjectionContext | undefined,
+) {
   const { postId, commentId } = event.data;
   let countChanged = false;
   const outcome = await applyToOwnedDocument<CommentDocument>(
@@ -408,7 +414,8 @@ async function applyCommentEvent(event: CommentVisibilityEvent, db: ProjectionDb
   );
   // Most events (a held comment, a second approval) leave the count as it is. A redelivery
   // recounts: its first delivery may have stopped before counting.
-  if (countChanged || outcome === 'skipped') await recountComments(db, postId);
+  if (countChanged || outcome === 'skipped')
+    await settle(context, `comments|${postId}`, () => recountComments(db, postId));
 }
 
 async function applyAccountEvent(
@@ -437,7 +444,8 @@ async function applyAccountEvent(
     { accountId, displayName: { $ne: current } },
     { $set: { displayName: current } },
   );
-  for (const postId of new Set(stale.map((like) => like.postId))) await recountLikes(db, postId);
+  for (const postId of new Set(stale.map((like) => like.postId)))
+    await settle(context, `likes|${postId}`, () => recountLikes(db, postId));
 }
 
 /**
@@ -487,7 +495,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
         return applyPostEvent(event, db);
       case 'parley.post.liked.v2':
       case 'parley.post.unliked.v1':
-        return applyLikeEvent(event, db);
+        return applyLikeEvent(event, db, context);
       case 'parley.comment.posted.v3':
       case 'parley.comment.approved.v1':
       case 'parley.comment.unapproved.v1':
@@ -496,7 +504,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
       case 'parley.comment.restored.v1':
       case 'parley.comment.deleted.v1':
       case 'parley.comment.author-erased.v1':
-        return applyCommentEvent(event, db);
+        return applyCommentEvent(event, db, context);
       case 'parley.account.registered.v2':
       case 'parley.account.display-name-changed.v2':
       case 'parley.account.erased.v1':

@@ -1,0 +1,45 @@
+import type { ProjectionContext } from './projection';
+
+/**
+ * Work that sets a figure from the documents as they stand (a count, a listing), by key. A
+ * replay (a rebuild) gathers it: the same key's work runs once, after the replay's last event,
+ * instead of after each of the events that changed what it measures.
+ */
+export class SettledLater {
+  private readonly pending = new Map<string, () => Promise<void>>();
+
+  /** Keeps the work of a key; a later one of the same key stands in for it. */
+  readonly add = (key: string, work: () => Promise<void>): void => {
+    this.pending.delete(key);
+    this.pending.set(key, work);
+  };
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Runs the gathered work, one key after another, until none is left. */
+  async run(): Promise<number> {
+    let ran = 0;
+    for (const [key, work] of this.pending) {
+      this.pending.delete(key);
+      await work();
+      ran += 1;
+    }
+    return ran;
+  }
+}
+
+/**
+ * Sets a figure that depends on many streams: at once when the projection runs live, or once
+ * at the end of a replay whose context gathers such work (`settleLater`). Only a figure that
+ * nothing in the projection reads back while applying may be settled so.
+ */
+export async function settle(
+  context: ProjectionContext | undefined,
+  key: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  if (context?.settleLater) context.settleLater(key, work);
+  else await work();
+}
