@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostCommentResponse, PostView, ThreadPage, TokensResponse } from '@parley/contracts';
@@ -263,12 +263,26 @@ function atRest(mode: HarnessMode): void {
       const leaks = found.filter((f) => f.text !== kept);
       expect(leaks).toEqual([]);
       expect(found.some((f) => f.text === kept)).toBe(true);
+      // Embedded, what was scanned holds the read models the stop kept (sealed): every service's.
+      const keptFiles = ['gateway', 'posts', 'comments', 'notifications'].map((service) =>
+        join(dataDir, service, 'read-models.jsonl'),
+      );
+      if (mode === 'embedded') expect(keptFiles.filter((file) => !existsSync(file))).toEqual([]);
 
-      // Started again, the read models are rebuilt from the logs and show the same thread.
+      // Started again, the read models are taken from the stop (embedded) or are the database's,
+      // and show the same thread.
       if (mode === 'distributed') await Promise.all([mongo.up(), kafka.up()]);
       parley = await startParleyStack(mode, options());
-      const rebuilt = await shown();
-      expect(rebuilt.items).toEqual(before.items);
+      expect(keptFiles.filter((file) => existsSync(file))).toEqual([]);
+      expect((await shown()).items).toEqual(before.items);
+      if (mode === 'embedded') {
+        // And rebuilt from the logs alone, with nothing kept: the erased data does not come back.
+        await parley.close();
+        for (const file of keptFiles) rmSync(file);
+        parley = await startParleyStack(mode, options());
+        const rebuilt = await shown();
+        expect(rebuilt.items).toEqual(before.items);
+      }
     });
   });
 }

@@ -6,12 +6,18 @@ import { PersonalDataCipher } from '@parley/privacy';
 import {
   IN_PROCESS,
   InProcessServiceTransport,
+  type KeptReadModelsOptions,
   LocalPersonalDataOpener,
   type RunningService,
   type ServiceDefinition,
   type StartedService,
   createEmbeddedInfrastructure,
+  keepReadModels,
+  keptReadModelsOf,
   openEmbeddedPlatform,
+  readModelsBehind,
+  restoreReadModels,
+  type ServiceInfrastructure,
   startService,
 } from '@parley/platform';
 import { commentsService } from '../../comments/src/comments.service';
@@ -92,12 +98,22 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
   const publicBaseUrl = options.publicBaseUrl ?? `http://localhost:${options.port}`;
 
   const services: StartedService[] = [];
+  const kept: KeptReadModelsOptions[] = [];
+  // The read models the last stop kept, when there are: the logs are replayed only from there.
+  const restore = async (definition: ServiceDefinition, infra: ServiceInfrastructure) => {
+    const options = dataDir ? keptReadModelsOf(infra, definition, dataDir) : undefined;
+    if (!options) return;
+    kept.push(options);
+    const docs = await restoreReadModels(options);
+    if (docs !== null) infra.logger.info({ docs }, 'read models taken from the last stop');
+  };
   const start = async (definition: ServiceDefinition) => {
     const infra = await createEmbeddedInfrastructure(
       platform,
       definition.name,
       logger.child({ app: definition.name }),
     );
+    await restore(definition, infra);
     const started = await startService(definition, infra, IN_PROCESS);
     services.push(started);
     return new InProcessServiceTransport(started.app);
@@ -130,34 +146,32 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
         ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       }),
     );
-    const gateway = await startService(
-      gatewayService({
-        services: { transports: { posts, comments, notifications }, timeoutMs: 5000 },
-        auth: { jwtSecret: secrets.jwtSecret, accessTtlSeconds: 900, refreshTtlDays: 30 },
-        publicBaseUrl,
-        mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
-        cors: { origins: options.corsOrigins ?? [] },
-        ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-        rateLimits: options.rateLimits ?? EMBEDDED_RATE_LIMITS,
-        ...(options.liveStreamsPerClient
-          ? { liveStreams: { perClient: options.liveStreamsPerClient } }
-          : {}),
-        ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
-        imports: {
-          ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}),
-          // In the data folder: an upload outlives a stop, and the next start imports it.
-          ...(dataDir ? { dir: join(dataDir, 'gateway', 'uploads') } : {}),
-          resume: options.resumeImports ?? true,
-        },
-      }),
-      gatewayInfra,
-      {
-        host: options.host,
-        port: options.port,
-        // One registry per process: the gateway's scrape endpoint shows all four services.
-        ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+    const gatewayDefinition = gatewayService({
+      services: { transports: { posts, comments, notifications }, timeoutMs: 5000 },
+      auth: { jwtSecret: secrets.jwtSecret, accessTtlSeconds: 900, refreshTtlDays: 30 },
+      publicBaseUrl,
+      mail: { mailer, from: 'Parley <notifications@parley.localhost>' },
+      cors: { origins: options.corsOrigins ?? [] },
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+      rateLimits: options.rateLimits ?? EMBEDDED_RATE_LIMITS,
+      ...(options.liveStreamsPerClient
+        ? { liveStreams: { perClient: options.liveStreamsPerClient } }
+        : {}),
+      ...(options.smtpUrl ? {} : { devMailbox: mailbox }),
+      imports: {
+        ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}),
+        // In the data folder: an upload outlives a stop, and the next start imports it.
+        ...(dataDir ? { dir: join(dataDir, 'gateway', 'uploads') } : {}),
+        resume: options.resumeImports ?? true,
       },
-    );
+    });
+    await restore(gatewayDefinition, gatewayInfra);
+    const gateway = await startService(gatewayDefinition, gatewayInfra, {
+      host: options.host,
+      port: options.port,
+      // One registry per process: the gateway's scrape endpoint shows all four services.
+      ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+    });
     services.push(gateway);
     return {
       url: gateway.url,
@@ -166,8 +180,16 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
       services: services.filter((s) => s !== gateway),
       mailbox,
       async close() {
+        // What was written reaches every read model first, so that what is kept holds it all.
+        const settled = kept.length > 0 && (await untilSettled(services, kept));
         // The door first, then what stands behind it, then what they share.
         for (const running of [...services].reverse()) await running.app.close();
+        if (settled && (await nothingUnpublished(services)))
+          for (const options of kept)
+            await keepReadModels(options).catch((error: unknown) => {
+              // Not kept: the next start replays the logs, as it would after a crash.
+              logger.warn({ err: error, file: options.file }, 'could not keep the read models');
+            });
         await mailer.close();
         await platform.close();
       },
@@ -176,5 +198,29 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
     for (const running of services.reverse()) await running.app.close().catch(() => undefined);
     await platform.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** How long a stop waits for every event written to reach every read model before it keeps them. */
+const SETTLE_MS = 5_000;
+
+async function nothingUnpublished(services: readonly StartedService[]): Promise<boolean> {
+  for (const { infra } of services)
+    if ((await infra.eventStore.readUnpublished(1)).length > 0) return false;
+  return true;
+}
+
+/** Waits, at most `SETTLE_MS`, until every commit is on the bus and every read model applied it. */
+async function untilSettled(
+  services: readonly StartedService[],
+  kept: readonly KeptReadModelsOptions[],
+): Promise<boolean> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    let settled = await nothingUnpublished(services);
+    for (const options of kept) if (settled && (await readModelsBehind(options))) settled = false;
+    if (settled) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

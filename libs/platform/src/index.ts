@@ -14,6 +14,7 @@ export * from './service/tokens';
 export * from './service/service-infrastructure';
 export * from './service/service-runtime.module';
 export * from './service/start-service';
+export * from './service/kept-read-models';
 export * from './http/actor';
 export * from './http/erasure-request';
 export * from './service/run-service-process';

@@ -211,6 +211,27 @@ export class EmbeddedMessageBus implements MessageBus {
     }));
   }
 
+  /**
+   * Where a group stands, by `topic:partition`: the next offset it takes on each partition it
+   * has committed on (none for a group this bus has not seen).
+   */
+  async committedOffsets(groupId: string): Promise<Record<string, number>> {
+    const group = await this.groups.get(groupId);
+    return group ? Object.fromEntries(group.committed) : {};
+  }
+
+  /**
+   * Starts a group whose offsets are not kept by the bus (`volatileOffsets`) from the offsets it
+   * had reached when the read models it feeds were kept, instead of from the beginning. Only
+   * before any member of the group has started.
+   */
+  async resumeGroup(groupId: string, offsets: Readonly<Record<string, number>>): Promise<void> {
+    if (this.groups.has(groupId)) throw new Error(`The group ${groupId} has started already`);
+    const group = await this.group(groupId, true);
+    for (const [key, offset] of Object.entries(offsets))
+      group.committed.set(key as PartitionKey, offset);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.members].map((m) => m.stop()));
     for (const topic of this.topics.values()) await topic.log?.close();

@@ -146,6 +146,24 @@ export function sharedConsumerGroups(definition: ServiceDefinition): SharedConsu
   ];
 }
 
+/** A consumer group that feeds read models, with the topics it reads. */
+export interface ReadModelFeed {
+  readonly groupId: string;
+  readonly topics: string[];
+}
+
+/** The group of each projection of a service (its live generation), with the topics it reads. */
+export function projectionFeeds(
+  definition: Pick<ServiceDefinition, 'name' | 'projections'>,
+  infra: Pick<ServiceInfrastructure, 'topicName'>,
+): (ReadModelFeed & { projection: Projection })[] {
+  return definition.projections.map((projection) => ({
+    projection,
+    groupId: projectionGroupId(definition.name, projection.name, 1),
+    topics: projection.topics.map((key) => infra.topicName(key)),
+  }));
+}
+
 function topicsOf(definition: ServiceDefinition): TopicKey[] {
   return [
     ...new Set<TopicKey>([
@@ -204,9 +222,8 @@ export async function startService(
     ...(definition.trustProxy === undefined ? {} : { trustProxy: definition.trustProxy }),
   });
   const groups: RunningService['groups'] = [];
-  for (const projection of definition.projections) {
-    const groupId = projectionGroupId(definition.name, projection.name, 1);
-    groups.push({ groupId, topics: projection.topics.map((key) => infra.topicName(key)) });
+  for (const { projection, groupId, topics } of projectionFeeds(definition, infra)) {
+    groups.push({ groupId, topics });
     app.connectMicroservice(
       {
         strategy: new ProjectionServer({

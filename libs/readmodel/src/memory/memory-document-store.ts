@@ -869,6 +869,23 @@ export class MemoryDocumentStore implements DocumentStore {
   async listCollections(): Promise<string[]> {
     return [...this.collections.keys()];
   }
+
+  /** The documents of each collection not kept in a file of its own (read models), as stored. */
+  keptInMemory(): { name: string; docs: readonly Document[] }[] {
+    return [...this.collections]
+      .filter(([name]) => !this.durable.has(name))
+      .map(([name, collection]) => ({ name, docs: collection.all() }));
+  }
+
+  /** Puts documents kept by `keptInMemory` back into a collection, taking them as they are. */
+  restore(name: string, docs: readonly Document[]): void {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new MemoryCollection<Document>(name);
+      this.collections.set(name, collection);
+    }
+    collection.seed(docs);
+  }
 }
 
 /** What a durable collection's file holds; nothing when it was never saved. */

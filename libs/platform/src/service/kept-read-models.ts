@@ -1,0 +1,329 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EmbeddedMessageBus } from '@parley/messaging';
+import { type Document, MemoryDocumentStore } from '@parley/readmodel';
+import type { Logger } from 'pino';
+import type { ServiceInfrastructure } from './service-infrastructure';
+import { type ReadModelFeed, type ServiceDefinition, projectionFeeds } from './start-service';
+
+/** Where a service of the embedded process keeps its read models between a stop and a start. */
+export const KEPT_READ_MODELS_FILE = 'read-models.jsonl';
+
+export type { ReadModelFeed } from './start-service';
+
+export interface KeptReadModelsOptions {
+  /** The file, in the service's folder of the data folder. */
+  readonly file: string;
+  readonly store: MemoryDocumentStore;
+  readonly bus: EmbeddedMessageBus;
+  /** Every group that writes the store's read models: what they had applied is kept with them. */
+  readonly feeds: readonly ReadModelFeed[];
+  readonly logger?: Logger;
+}
+
+/** The first line of the file: what the documents after it were made from. */
+interface KeptHeader {
+  format: 1;
+  /** The code that projected them: other code may project the same events otherwise. */
+  code: string;
+  keptAt: string;
+  /** Where each feeding group stood, by `topic:partition`, when the documents were kept. */
+  groups: Record<string, Record<string, number>>;
+  collections: string[];
+}
+
+const FORMAT = 1;
+
+let fingerprint: string | undefined;
+
+/**
+ * What identifies the running code: a hash of the files of its `apps` and `libs` folders. Read
+ * models kept by other code (an upgrade, a change) are not taken: they are rebuilt from the logs.
+ */
+export function codeFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  let root = __dirname;
+  while (!isCodeRoot(root)) {
+    const parent = dirname(root);
+    if (parent === root) throw new Error(`No apps and libs folders above ${__dirname}`);
+    root = parent;
+  }
+  const hash = createHash('sha256');
+  for (const folder of ['apps', 'libs'])
+    for (const path of codeFiles(join(root, folder))) {
+      hash.update(path.slice(root.length));
+      hash.update(readFileSync(path));
+    }
+  return (fingerprint = hash.digest('hex'));
+}
+
+function isCodeRoot(dir: string): boolean {
+  try {
+    const names = readdirSync(dir);
+    return names.includes('apps') && names.includes('libs');
+  } catch {
+    return false;
+  }
+}
+
+function codeFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') files.push(...codeFiles(path));
+    } else if (/\.(js|ts|json)$/.test(entry.name)) files.push(path);
+  }
+  return files;
+}
+
+/** A date in a document, marked so that it comes back a date. */
+function marked(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  return this[key] instanceof Date ? { $date: value } : value;
+}
+
+function unmarked(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const date = (value as { $date?: unknown }).$date;
+  return typeof date === 'string' && Object.keys(value).length === 1 ? new Date(date) : value;
+}
+
+/** The first group feeding the read models that has not applied every event of its topics, if any. */
+export async function readModelsBehind(
+  options: Pick<KeptReadModelsOptions, 'bus' | 'feeds'>,
+): Promise<string | undefined> {
+  return (await behind(options.bus, options.feeds)).lagging;
+}
+
+/**
+ * The read models of a service of the embedded process, kept in its folder of the data folder:
+ * undefined when its store or bus are not the embedded ones.
+ */
+export function keptReadModelsOf(
+  infra: ServiceInfrastructure,
+  definition: Pick<ServiceDefinition, 'name' | 'projections'>,
+  dataDir: string,
+): KeptReadModelsOptions | undefined {
+  if (
+    !(infra.documents instanceof MemoryDocumentStore) ||
+    !(infra.bus instanceof EmbeddedMessageBus)
+  )
+    return undefined;
+  return {
+    file: join(dataDir, definition.name, KEPT_READ_MODELS_FILE),
+    store: infra.documents,
+    bus: infra.bus,
+    feeds: projectionFeeds(definition, infra),
+    logger: infra.logger,
+  };
+}
+
+/** Where each group stands against the end of its topics: the first that has not applied all, if any. */
+async function behind(
+  bus: EmbeddedMessageBus,
+  feeds: readonly ReadModelFeed[],
+): Promise<{ groups: KeptHeader['groups']; lagging?: string }> {
+  const groups: KeptHeader['groups'] = {};
+  for (const feed of feeds) {
+    const committed = await bus.committedOffsets(feed.groupId);
+    groups[feed.groupId] = committed;
+    for (const topic of feed.topics)
+      for (const { partition, high } of await bus.topicOffsets(topic))
+        if ((committed[`${topic}:${partition}`] ?? 0) !== Number(high))
+          return { groups, lagging: feed.groupId };
+  }
+  return { groups };
+}
+
+/**
+ * Writes a service's read models to its file with where their groups stand, once the groups
+ * are stopped, so that the next start takes them instead of replaying every log. Only when each
+ * group has applied everything on its topics: what is kept then holds every event written (an
+ * erasure too), and nothing older than the logs comes back. Returns whether it kept them.
+ */
+export async function keepReadModels(options: KeptReadModelsOptions): Promise<boolean> {
+  const { groups, lagging } = await behind(options.bus, options.feeds);
+  if (lagging) {
+    options.logger?.info(
+      { group: lagging },
+      'read models not kept: a group had not applied every event; the next start replays the logs',
+    );
+    return false;
+  }
+  const kept = options.store.keptInMemory();
+  const header: KeptHeader = {
+    format: FORMAT,
+    code: codeFingerprint(),
+    keptAt: new Date().toISOString(),
+    groups,
+    collections: kept.map((c) => c.name),
+  };
+  await sealKeptFile(options.file, keptLines(header, kept));
+  return true;
+}
+
+/** The header, then one line per document: its collection's place in the header, and itself. */
+function* keptLines(
+  header: KeptHeader,
+  kept: readonly { docs: readonly Document[] }[],
+): Generator<string> {
+  yield JSON.stringify(header);
+  for (const [index, { docs }] of kept.entries())
+    for (const doc of docs) yield JSON.stringify([index, doc], marked);
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Writes lines to a file sealed with a key of its own (AES-256-GCM), kept in a small file beside
+ * it: read models hold names and addresses in clear, and once the next start has taken them and
+ * removed the key, what the disk may still hold of them cannot be read. Written whole, synced,
+ * then put in place, so a reader finds the old file or the new one, never a torn one.
+ */
+export async function sealKeptFile(path: string, lines: Iterable<string>): Promise<void> {
+  const key = randomBytes(32);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  const file = await open(tmp, 'w', 0o600);
+  try {
+    await file.write(iv);
+    let chunk: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      chunk.push(line);
+      size += line.length;
+      if (size > 1 << 20) {
+        await file.write(cipher.update(`${chunk.join('\n')}\n`, 'utf8'));
+        chunk = [];
+        size = 0;
+      }
+    }
+    await file.write(cipher.update(`${chunk.join('\n')}\n`, 'utf8'));
+    await file.write(Buffer.concat([cipher.final(), cipher.getAuthTag()]));
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, path);
+  const keyTmp = `${path}.key.${process.pid}.tmp`;
+  await writeFile(keyTmp, key.toString('base64'), { mode: 0o600, flush: true });
+  await rename(keyTmp, `${path}.key`);
+}
+
+/** What `sealKeptFile` wrote, opened with its key: null when either is missing; throws when torn. */
+export async function openKeptFile(path: string): Promise<Buffer | null> {
+  let sealed: Buffer;
+  let key: Buffer;
+  try {
+    [sealed, key] = await Promise.all([
+      readFile(path),
+      readFile(`${path}.key`, 'utf8').then((text) => Buffer.from(text, 'base64')),
+    ]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const iv = sealed.subarray(0, IV_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  return Buffer.concat([
+    decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+    decipher.final(),
+  ]);
+}
+
+/**
+ * Takes the read models a service kept at its last stop, and starts their groups where they
+ * stood then: the logs are replayed from there on. The file is removed whether it is taken or
+ * not (a crash before the next stop leaves none, and that start replays every log). Refused,
+ * and replayed from the logs instead: another format, other code, other groups, or a group
+ * past the end of its topics (logs that are not the ones they were kept with). Returns how
+ * many documents it took, or null.
+ */
+export async function restoreReadModels(options: KeptReadModelsOptions): Promise<number | null> {
+  let bytes: Buffer | null;
+  try {
+    bytes = await openKeptFile(options.file);
+  } catch (error) {
+    bytes = null;
+    options.logger?.info({ err: error }, 'kept read models unreadable; replaying the logs');
+  }
+  await Promise.all([
+    rm(options.file, { force: true }),
+    rm(`${options.file}.key`, { force: true }),
+  ]);
+  if (!bytes) return null;
+  const lines = splitLines(bytes);
+  let header: Partial<KeptHeader> = {};
+  let docs: Document[][] = [];
+  let count = 0;
+  const refusal = await (async () => {
+    header = JSON.parse(lines.next().value ?? '{}') as Partial<KeptHeader>;
+    const refused = await refusalOf(header, options);
+    if (refused) return refused;
+    // Every line is read before anything is taken: a file cut short is refused whole.
+    docs = (header.collections ?? []).map((): Document[] => []);
+    for (const line of lines) {
+      const [index, doc] = JSON.parse(line, line.includes('"$date"') ? unmarked : undefined) as [
+        number,
+        Document,
+      ];
+      docs[index]?.push(doc);
+      count += 1;
+    }
+    return undefined;
+  })().catch((error: unknown) => `unreadable: ${String(error)}`);
+  if (refusal) {
+    options.logger?.info({ reason: refusal }, 'kept read models not taken; replaying the logs');
+    return null;
+  }
+  const names = header.collections ?? [];
+  for (const [index, name] of names.entries()) options.store.restore(name, docs[index] ?? []);
+  for (const [groupId, offsets] of Object.entries(header.groups ?? {}))
+    await options.bus.resumeGroup(groupId, offsets);
+  return count;
+}
+
+async function refusalOf(
+  header: Partial<KeptHeader>,
+  options: KeptReadModelsOptions,
+): Promise<string | undefined> {
+  if (header.format !== FORMAT) return `format ${String(header.format)}`;
+  if (header.code !== codeFingerprint()) return 'kept by other code';
+  const groups = header.groups ?? {};
+  const expected = options.feeds.map((f) => f.groupId).sort();
+  if (JSON.stringify(Object.keys(groups).sort()) !== JSON.stringify(expected))
+    return 'kept for other groups';
+  for (const feed of options.feeds)
+    for (const topic of feed.topics) {
+      const highs = new Map(
+        (await options.bus.topicOffsets(topic)).map((p) => [p.partition, Number(p.high)]),
+      );
+      for (const [key, offset] of Object.entries(groups[feed.groupId] ?? {})) {
+        const at = key.lastIndexOf(':');
+        if (key.slice(0, at) !== topic) continue;
+        if (offset > (highs.get(Number(key.slice(at + 1))) ?? -1))
+          return `${feed.groupId} had passed the end of ${key}`;
+      }
+    }
+  return undefined;
+}
+
+/** The lines of a file, decoded one at a time. */
+function* splitLines(bytes: Buffer): Generator<string, undefined> {
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end === -1) end = bytes.length;
+    if (end > start) yield bytes.toString('utf8', start, end);
+    start = end + 1;
+  }
+  return undefined;
+}
