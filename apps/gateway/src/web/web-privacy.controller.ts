@@ -75,12 +75,8 @@ export class WebPrivacyController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.pages.mailLink(request, reply, form, {
-      call: {
-        method: 'POST',
-        path: '/api/v1/personal-data/requests',
-        body: { email: form.email ?? '' },
-      },
-      expected: 202,
+      path: '/api/v1/personal-data/requests',
+      body: { email: form.email ?? '' },
       again: async (problem) => ({
         title: 'Your data',
         main: privacyPage(csrfToken(request, reply), {
@@ -102,12 +98,8 @@ export class WebPrivacyController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.pages.mailLink(request, reply, form, {
-      call: {
-        method: 'POST',
-        path: '/api/v1/personal-data/erasure-requests',
-        body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
-      },
-      expected: 202,
+      path: '/api/v1/personal-data/erasure-requests',
+      body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
       again: (problem) => ({
         title: 'Delete my data',
         main: messagePage('Delete my data', addressRefusal(problem), {

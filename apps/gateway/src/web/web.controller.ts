@@ -585,12 +585,8 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.pages.mailLink(request, reply, form, {
-      call: {
-        method: 'POST',
-        path: '/api/v1/auth/password-reset',
-        body: { email: form.email ?? '' },
-      },
-      expected: 202,
+      path: '/api/v1/auth/password-reset',
+      body: { email: form.email ?? '' },
       again: (problem) => ({
         title: 'Forgot your password?',
         main: forgotPasswordPage(csrfToken(request, reply), {
