@@ -661,8 +661,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.startSession(request, reply, form.next, {
+    await this.startSession(request, reply, form, {
       call: {
         method: 'POST',
         path: '/api/v1/auth/login',
@@ -700,8 +699,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.startSession(request, reply, form.next, {
+    await this.startSession(request, reply, form, {
       call: {
         method: 'POST',
         path: '/api/v1/auth/register',
@@ -724,19 +722,21 @@ export class WebController {
   }
 
   /**
-   * Logs the visitor in with the tokens the API answers to a login or a new account, and sends
-   * them on to `next`; a problem shows the form again, with its field errors.
+   * A login or new-account form with this browser's CSRF token: logs the visitor in with the
+   * tokens the API answers, and sends them on to the form's `next`; a problem shows the form
+   * again, with its field errors.
    */
   private async startSession(
     request: FastifyRequest,
     reply: FastifyReply,
-    next: string | undefined,
+    form: { _csrf?: string | undefined; next?: string | undefined },
     submission: Submission,
   ): Promise<void> {
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     const tokens = await this.pages.submit<TokensResponse>(request, reply, submission);
     if (!tokens) return;
     this.api.startSession(request, reply, tokens.body);
-    await this.pages.redirect(reply, localRedirect(next));
+    await this.pages.redirect(reply, localRedirect(form.next));
   }
 
   @Post('account/resend-verification')
