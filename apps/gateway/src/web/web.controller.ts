@@ -54,6 +54,12 @@ const ASSET_TYPES: Record<string, string> = {
 const NO_LIKES: ReadonlySet<string> = new Set();
 /** A read of what every visitor reads alike. */
 const EVERYONE = { asAnyone: true };
+
+/** A guest's viewer tokens as the query of a comment or thread read: no key at all for none. */
+function tokensQuery(tokens: string[]): { viewerToken?: string[] } {
+  return tokens.length > 0 ? { viewerToken: tokens } : {};
+}
+
 const text = z.string().max(100_000).optional();
 const commentFormSchema = z.object({
   _csrf: z.string().optional(),
@@ -267,7 +273,7 @@ export class WebController {
     const theirs = () =>
       this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
         ...onPost,
-        query: { ...query, ...(tokens.length > 0 ? { viewerToken: tokens } : {}) },
+        query: { ...query, ...tokensQuery(tokens) },
       });
     if (query.view === 'moderation') return { thread: await theirs(), likes: null };
     const personal = tokens.length > 0 || (await this.api.viewer(request, reply)) !== null;
@@ -276,7 +282,7 @@ export class WebController {
       personal
         ? this.api.read(request, reply, COMMENT_ROUTES.routes.mine, {
             ...onPost,
-            query: tokens.length > 0 ? { viewerToken: tokens } : {},
+            query: tokensQuery(tokens),
           })
         : null,
     ]);
@@ -359,8 +365,7 @@ export class WebController {
     postId: string,
     commentId: string,
   ): Promise<void> {
-    const tokens = viewerTokens(request);
-    const viewerToken = tokens.length > 0 ? { viewerToken: tokens } : {};
+    const viewerToken = tokensQuery(viewerTokens(request));
     await untilShown(async () => {
       const found = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
         params: { id: commentId },
@@ -416,7 +421,7 @@ export class WebController {
     ];
     const comment = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
       params: { id },
-      query: tokens.length > 0 ? { viewerToken: tokens } : {},
+      query: tokensQuery(tokens),
     });
     if (comment.status !== 200) {
       await reply
