@@ -110,14 +110,13 @@ export class PageRenderer {
 
   /** A form without this browser's CSRF token: refused, with the way to send it again. */
   refuseForm(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    return this.send(request, reply, {
-      title: 'Please try again',
-      main: messagePage(
-        'Please try again',
-        'This form was sent from somewhere else or has expired. Reload the page and send it again.',
-      ),
-      status: 403,
-    });
+    return this.message(
+      request,
+      reply,
+      'Please try again',
+      'This form was sent from somewhere else or has expired. Reload the page and send it again.',
+      { status: 403 },
+    );
   }
 
   /** Whether a form carries this browser's CSRF token; one that does not is refused here. */

@@ -16,7 +16,6 @@ import { ImportJobs } from '../imports/import-jobs';
 import { PageRenderer } from './page-renderer';
 import { idParam } from './page-params';
 import { PublicApi } from './public-api';
-import { messagePage } from './views/account-pages';
 import {
   type SettingsFormState,
   confirmDeletePage,
@@ -234,16 +233,10 @@ export class WebDeskController {
     const viewer = await this.allowed(request, reply, writes, IMPORT_REFUSAL);
     if (!viewer) return;
     const refused = (status: number, reason: string) =>
-      this.pages.page(
-        request,
-        reply,
-        'The file was not imported',
-        messagePage('The file was not imported', reason, {
-          href: '/desk/import',
-          label: 'Choose a file again',
-        }),
-        { status },
-      );
+      this.pages.message(request, reply, 'The file was not imported', reason, {
+        status,
+        link: { href: '/desk/import', label: 'Choose a file again' },
+      });
     if (!request.isMultipart()) return refused(415, 'Send the file with the import form.');
     let token: string | undefined;
     for await (const part of request.parts()) {
@@ -274,15 +267,12 @@ export class WebDeskController {
     if (!viewer) return;
     const found = importIdParamSchema.safeParse(id).success ? await this.imports.find(id) : null;
     if (!found || (found.ownerId !== viewer.accountId && !isAdmin(viewer))) {
-      return this.pages.page(
+      return this.pages.message(
         request,
         reply,
         'No such import',
-        messagePage('No such import', 'There is no import of yours at this address.', {
-          href: '/desk/import',
-          label: 'Import from WordPress',
-        }),
-        { status: 404 },
+        'There is no import of yours at this address.',
+        { status: 404, link: { href: '/desk/import', label: 'Import from WordPress' } },
       );
     }
     const over = found.view.state === 'done' || found.view.state === 'failed';
