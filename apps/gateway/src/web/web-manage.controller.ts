@@ -184,11 +184,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!query.token && !(await this.pages.signedIn(request, reply))) return;
-    const subscriptions = await this.api.call<SubscriptionList & Problem>(request, {
-      method: 'GET',
-      path: '/api/v1/subscriptions',
-      query: { token: query.token },
-    });
+    const subscriptions = await this.subscriptions(request, query.token);
     if (subscriptions.status !== 200) {
       const problem = subscriptions.body as Problem;
       await this.pages.page(
@@ -204,6 +200,15 @@ export class WebManageController {
       return;
     }
     await this.renderManage(request, reply, subscriptions.body, query.token ?? null, null);
+  }
+
+  /** The subscriptions of a manage link's token, or without one of the logged-in account. */
+  private subscriptions(request: FastifyRequest, token: string | undefined) {
+    return this.api.call<SubscriptionList & Problem>(request, {
+      method: 'GET',
+      path: '/api/v1/subscriptions',
+      query: { token },
+    });
   }
 
   /** The subscriptions, and for a logged-in account its webhook (a manage link does not reach it). */
@@ -258,10 +263,7 @@ export class WebManageController {
       problem.detail ??
       problem.title ??
       'This webhook could not be added';
-    const subscriptions = await this.api.call<SubscriptionList>(request, {
-      method: 'GET',
-      path: '/api/v1/subscriptions',
-    });
+    const subscriptions = await this.subscriptions(request, undefined);
     await this.renderManage(
       request,
       reply,
@@ -344,11 +346,7 @@ export class WebManageController {
     shows: (subscription: SubscriptionList['items'][number] | undefined) => boolean,
   ): Promise<void> {
     await untilShown(async () => {
-      const list = await this.api.call<SubscriptionList>(request, {
-        method: 'GET',
-        path: '/api/v1/subscriptions',
-        query: { token },
-      });
+      const list = await this.subscriptions(request, token);
       return list.status !== 200 || shows(list.body.items.find((s) => s.id === id));
     });
   }
