@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiCall, PageRenderer } from './page-renderer';
-import { idParam, slugParam } from './page-params';
+import { idParam, postPath, slugParam } from './page-params';
 import { PublicApi } from './public-api';
 import { untilShown } from './until-shown';
 import { messagePage } from './views/account-pages';
@@ -519,10 +519,7 @@ export class WebManageController {
       return this.editor(request, reply, post, form, answer.body as Problem, null, answer.status);
     const fresh = await this.api.call<PostView>(request, { method: 'GET', path: base });
     const slug = fresh.status === 200 ? fresh.body.slug : post.slug;
-    await this.pages.redirect(
-      reply,
-      `/posts/${encodeURIComponent(slug)}${form.do === 'publish' ? '' : '/edit'}`,
-    );
+    await this.pages.redirect(reply, `${postPath(slug)}${form.do === 'publish' ? '' : '/edit'}`);
   }
 
   /** The editor again with what the form sent, the problem the API found in it, or its preview. */

@@ -19,7 +19,7 @@ import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
 import { type ApiCall, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
-import { idParam, slugParam } from './page-params';
+import { idParam, postPath, slugParam } from './page-params';
 import { type ApiAnswer, PublicApi } from './public-api';
 import { untilShown } from './until-shown';
 import {
@@ -183,7 +183,7 @@ export class WebController {
     }
     // An old slug: send the reader to the post's address.
     if (post.body.slug !== slug && post.body.status === 'published')
-      return this.pages.redirect(reply, `/posts/${encodeURIComponent(post.body.slug)}`, 301);
+      return this.pages.redirect(reply, postPath(post.body.slug), 301);
     const moderator = canOnOwn(viewer, post.body.author.id, 'moderate');
     const page = Number(query.cpage);
     // The thread and the viewer's like depend on the post only: asked for together.
@@ -242,7 +242,7 @@ export class WebController {
           ? [
               {
                 title: `Comments on: ${post.body.title}`,
-                href: `/posts/${encodeURIComponent(post.body.slug)}/feed`,
+                href: `${postPath(post.body.slug)}/feed`,
               },
             ]
           : [],
@@ -350,7 +350,7 @@ export class WebController {
     const cpage = form.parentId ? Number(form.cpage) || 1 : undefined;
     const target =
       cpage !== undefined
-        ? `/posts/${encodeURIComponent(post.slug)}?cpage=${cpage}`
+        ? `${postPath(post.slug)}?cpage=${cpage}`
         : await this.lastPage(request, reply, post);
     await this.pages.redirect(reply, `${target}#comment-${created.id}`);
   }
@@ -391,7 +391,7 @@ export class WebController {
     const thread = await this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
       params: { id: post.id },
     });
-    const base = `/posts/${encodeURIComponent(post.slug)}`;
+    const base = postPath(post.slug);
     if (thread.status !== 200 || thread.body.order === 'newest' || thread.body.totals.pages <= 1)
       return base;
     return `${base}?cpage=${thread.body.totals.pages}`;
@@ -487,7 +487,7 @@ export class WebController {
         path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
       });
     }
-    await this.pages.redirect(reply, `/posts/${encodeURIComponent(slug)}`);
+    await this.pages.redirect(reply, postPath(slug));
   }
 
   @Post('comments/:id/like')
