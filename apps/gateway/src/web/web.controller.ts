@@ -123,14 +123,13 @@ export class WebController {
     )
       return;
     await this.api.viewer(request, reply);
+    const filter = {
+      ...(query.tag ? { tag: query.tag } : {}),
+      ...(query.category ? { category: query.category } : {}),
+      ...(query.series ? { series: query.series } : {}),
+    };
     const posts = await this.api.read(request, reply, POST_ROUTES.routes.list, {
-      query: {
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-        ...(query.tag ? { tag: query.tag } : {}),
-        ...(query.category ? { category: query.category } : {}),
-        ...(query.series ? { series: query.series } : {}),
-        limit: 10,
-      },
+      query: { ...(query.cursor ? { cursor: query.cursor } : {}), ...filter, limit: 10 },
     });
     const notice = query['email-verified']
       ? 'Your email address is confirmed.'
@@ -138,11 +137,6 @@ export class WebController {
         ? 'Your subscription is confirmed.'
         : null;
     const page = posts.status === 200 ? posts.body : { items: [], nextCursor: null };
-    const filter = {
-      ...(query.tag ? { tag: query.tag } : {}),
-      ...(query.category ? { category: query.category } : {}),
-      ...(query.series ? { series: query.series } : {}),
-    };
     await this.pages.page(request, reply, null, frontPage(page, filter), { notice });
   }
 
