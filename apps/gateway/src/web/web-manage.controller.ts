@@ -448,16 +448,8 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.pages.signedInForm(request, reply, form))) return;
-    if (form.do === 'preview')
-      return this.editor(request, reply, null, form, null, renderPostMarkdown(form.body ?? ''));
-    const created = await this.api.call<PostView & Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/posts',
-      body: postFields(form),
-    });
-    if (created.status !== 201)
-      return this.editor(request, reply, null, form, created.body, null, created.status);
-    await this.afterSave(request, reply, created.body, form);
+    const create: ApiCall = { method: 'POST', path: '/api/v1/posts', body: postFields(form) };
+    await this.savePost(request, reply, null, form, create, 201);
   }
 
   @Get('posts/:slug/edit')
@@ -481,17 +473,34 @@ export class WebManageController {
     if (!(await this.pages.signedInForm(request, reply, form))) return;
     const post = await this.pages.postOrNotFound(request, reply, slug);
     if (!post) return;
-    if (form.do === 'preview')
-      return this.editor(request, reply, post, form, null, renderPostMarkdown(form.body ?? ''));
-    const updated = await this.api.call<PostView & Problem>(request, {
+    const update: ApiCall = {
       method: 'PATCH',
       path: `/api/v1/posts/${encodeURIComponent(post.id)}`,
       headers: { 'if-match': `"${Number(form.revision) || post.revision}"` },
       body: postFields(form),
-    });
-    if (updated.status !== 200)
-      return this.editor(request, reply, post, form, updated.body, null, updated.status);
-    await this.afterSave(request, reply, updated.body, form);
+    };
+    await this.savePost(request, reply, post, form, update, 200);
+  }
+
+  /**
+   * The editor's form, for a new post (`post` null) or a saved one: its preview, or the post
+   * saved by `call` (answered `expected`) and then published, scheduled or unpublished as asked;
+   * a problem shows the editor again.
+   */
+  private async savePost(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    post: PostView | null,
+    form: z.infer<typeof editorForm>,
+    call: ApiCall,
+    expected: number,
+  ): Promise<void> {
+    if (form.do === 'preview')
+      return this.editor(request, reply, post, form, null, renderPostMarkdown(form.body ?? ''));
+    const saved = await this.api.call<PostView & Problem>(request, call);
+    if (saved.status !== expected)
+      return this.editor(request, reply, post, form, saved.body, null, saved.status);
+    await this.afterSave(request, reply, saved.body, form);
   }
 
   /** After saving: publish, schedule or unpublish as asked, then show the editor again. */
