@@ -22,6 +22,17 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
 
   const row = (page: Page, slug: string) => page.locator(`[data-desk-post="${slug}"]`);
 
+  /** The comment settings as the API has them now. */
+  const commentSettings = async () =>
+    (
+      await blog.api<CommentSettingsView>(
+        'GET',
+        '/api/v1/settings/comments',
+        undefined,
+        admin.accessToken,
+      )
+    ).body;
+
   beforeAll(async () => {
     await blog.open();
     browser = await launchChromium();
@@ -215,13 +226,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await page.goto(`${blog.url}/settings`);
     expect(await page.getByLabel('Blog title').inputValue()).toBe('Field Notes');
     expect(await page.getByLabel('Comments on new posts').inputValue()).toBe('auto-close');
-    const saved = await blog.api<CommentSettingsView>(
-      'GET',
-      '/api/v1/settings/comments',
-      undefined,
-      admin.accessToken,
-    );
-    expect(saved.body).toMatchObject({
+    expect(await commentSettings()).toMatchObject({
       threadDepth: 3,
       commentsPerPage: 25,
       defaultOrder: 'newest',
@@ -249,13 +254,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     expect(await page.getByLabel('A moderator must approve every comment').isChecked()).toBe(false);
     expect(await page.locator('[data-field-error]').count()).toBe(2);
     await checkAccessibility(page);
-    const unchanged = await blog.api<CommentSettingsView>(
-      'GET',
-      '/api/v1/settings/comments',
-      undefined,
-      admin.accessToken,
-    );
-    expect(unchanged.body).toMatchObject({ threadDepth: 3, requireApproval: true });
+    expect(await commentSettings()).toMatchObject({ threadDepth: 3, requireApproval: true });
 
     await page.getByLabel('Thread depth').fill('5');
     await page.getByLabel('Blog title').fill('Field Notes');
@@ -264,13 +263,7 @@ describeBrowser('the author’s desk and the settings page, in Chromium', () => 
     await page.getByLabel('Accounts must have had a comment approved before').uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.waitForURL(`${blog.url}/settings?saved=1`);
-    const after = await blog.api<CommentSettingsView>(
-      'GET',
-      '/api/v1/settings/comments',
-      undefined,
-      admin.accessToken,
-    );
-    expect(after.body).toMatchObject({
+    expect(await commentSettings()).toMatchObject({
       threadDepth: 5,
       requireApproval: false,
       requirePreviouslyApproved: { guests: false, accounts: false },

@@ -51,6 +51,19 @@ describeBrowser('the reader page in Chromium', () => {
     return { context, page, dialogs };
   }
 
+  /** Fills in the comment form (a guest's name, when given, and email too) and posts it. */
+  async function postComment(
+    page: Page,
+    body: string,
+    guest?: { name?: string; email: string },
+  ): Promise<void> {
+    await page.getByRole('textbox', { name: 'Comment', exact: true }).fill(body);
+    if (guest?.name !== undefined)
+      await page.getByRole('textbox', { name: 'Name', exact: true }).fill(guest.name);
+    if (guest) await page.getByRole('textbox', { name: 'Email', exact: true }).fill(guest.email);
+    await page.getByRole('button', { name: 'Post Comment' }).click();
+  }
+
   async function logIn(page: Page, email: string): Promise<void> {
     await signIn(page, blog.url, email, PASSWORD, new URL(postUrl).pathname);
     await page.waitForURL(postUrl);
@@ -99,12 +112,10 @@ describeBrowser('the reader page in Chromium', () => {
     const guest = await newReader();
     const other = await newReader();
     await guest.page.goto(postUrl);
-    await guest.page
-      .getByRole('textbox', { name: 'Comment', exact: true })
-      .fill('What a film. I cried at the ending.');
-    await guest.page.getByRole('textbox', { name: 'Name', exact: true }).fill('Wade');
-    await guest.page.getByRole('textbox', { name: 'Email', exact: true }).fill('wade@example.com');
-    await guest.page.getByRole('button', { name: 'Post Comment' }).click();
+    await postComment(guest.page, 'What a film. I cried at the ending.', {
+      name: 'Wade',
+      email: 'wade@example.com',
+    });
 
     const mine = guest.page.locator('.comment', { hasText: 'I cried at the ending' });
     await mine.waitFor();
@@ -144,18 +155,12 @@ describeBrowser('the reader page in Chromium', () => {
   it('nests a reply under its parent, in place and after a reload', async () => {
     const amy = await newReader();
     await logIn(amy.page, 'amy@example.com');
-    await amy.page
-      .getByRole('textbox', { name: 'Comment', exact: true })
-      .fill('Top-level thought from Amy.');
-    await amy.page.getByRole('button', { name: 'Post Comment' }).click();
+    await postComment(amy.page, 'Top-level thought from Amy.');
     const parent = amy.page.locator('li.comment', { hasText: 'Top-level thought from Amy.' });
     await parent.waitFor();
 
     await parent.getByRole('link', { name: 'Reply' }).click();
-    await amy.page
-      .getByRole('textbox', { name: 'Comment', exact: true })
-      .fill('And a reply to myself, nested.');
-    await amy.page.getByRole('button', { name: 'Post Comment' }).click();
+    await postComment(amy.page, 'And a reply to myself, nested.');
     const nested = parent.locator('ol.children > li.comment', {
       hasText: 'And a reply to myself, nested.',
     });
@@ -227,8 +232,7 @@ describeBrowser('the reader page in Chromium', () => {
   it('renders a comment full of XSS payloads as text: no dialog, no script', async () => {
     const amy = await newReader();
     await logIn(amy.page, 'amy@example.com');
-    await amy.page.getByRole('textbox', { name: 'Comment', exact: true }).fill(XSS.join('\n\n'));
-    await amy.page.getByRole('button', { name: 'Post Comment' }).click();
+    await postComment(amy.page, XSS.join('\n\n'));
     const comment = amy.page.locator('li.comment', { hasText: 'click me' });
     await comment.waitFor();
     await reloadUntilVisible(amy.page, 'click me');
@@ -254,9 +258,7 @@ describeBrowser('the reader page in Chromium', () => {
   it('shows field errors inline, and works without JavaScript', async () => {
     const guest = await newReader();
     await guest.page.goto(postUrl);
-    await guest.page.getByRole('textbox', { name: 'Comment', exact: true }).fill('No name given');
-    await guest.page.getByRole('textbox', { name: 'Email', exact: true }).fill('not an address');
-    await guest.page.getByRole('button', { name: 'Post Comment' }).click();
+    await postComment(guest.page, 'No name given', { email: 'not an address' });
     await guest.page.locator('.field-error').first().waitFor();
     expect(await guest.page.locator('[data-form-error]').textContent()).toContain(
       'Please correct the marked fields.',
@@ -269,12 +271,10 @@ describeBrowser('the reader page in Chromium', () => {
 
     const plain = await newReader({ javaScript: false });
     await plain.page.goto(postUrl);
-    await plain.page
-      .getByRole('textbox', { name: 'Comment', exact: true })
-      .fill('Posted from a browser without JavaScript.');
-    await plain.page.getByRole('textbox', { name: 'Name', exact: true }).fill('Noscript Nora');
-    await plain.page.getByRole('textbox', { name: 'Email', exact: true }).fill('nora@example.com');
-    await plain.page.getByRole('button', { name: 'Post Comment' }).click();
+    await postComment(plain.page, 'Posted from a browser without JavaScript.', {
+      name: 'Noscript Nora',
+      email: 'nora@example.com',
+    });
     const held = plain.page.locator('li.comment', { hasText: 'without JavaScript' });
     await held.waitFor();
     expect(await held.locator('.moderation-notice').textContent()).toBe(
@@ -294,15 +294,9 @@ describeBrowser('the reader page in Chromium', () => {
     try {
       const amy = await newReader();
       await logIn(amy.page, 'quick@example.com');
-      await amy.page
-        .getByRole('textbox', { name: 'Comment', exact: true })
-        .fill('First of two quick comments.');
-      await amy.page.getByRole('button', { name: 'Post Comment' }).click();
+      await postComment(amy.page, 'First of two quick comments.');
       await amy.page.locator('li.comment', { hasText: 'First of two quick comments.' }).waitFor();
-      await amy.page
-        .getByRole('textbox', { name: 'Comment', exact: true })
-        .fill('Second, too soon.');
-      await amy.page.getByRole('button', { name: 'Post Comment' }).click();
+      await postComment(amy.page, 'Second, too soon.');
       const error = amy.page.locator('[data-form-error]');
       await error.waitFor({ state: 'visible' });
       expect(await error.textContent()).toMatch(/second|wait|again/i);

@@ -8,6 +8,7 @@ import { BlogIdentity } from './blog-identity';
 import { PublicApi } from './public-api';
 import { type FeedChannel, type FeedItem, feedUpdatedAt, rssFeed, xmlText } from './views/feed';
 import { originOf } from './origin';
+import { postPath } from './page-params';
 
 const POSTS_IN_FEED = 20;
 const COMMENTS_IN_FEED = 30;
@@ -38,7 +39,7 @@ export class FeedsController {
       .filter((post) => post.status === 'published' && post.publishedAt !== null)
       .map((post) => ({
         title: post.title,
-        link: `${origin}/posts/${encodeURIComponent(post.slug)}`,
+        link: `${origin}${postPath(post.slug)}`,
         guid: `urn:parley:post:${post.id}`,
         published: new Date(post.publishedAt ?? post.updatedAt),
         author: post.author.displayName,
@@ -67,7 +68,7 @@ export class FeedsController {
     });
     if (post.status !== 200 || post.body.status !== 'published')
       return unavailable(reply, post.status === 200 ? 404 : post.status);
-    const postUrl = `${origin}/posts/${encodeURIComponent(post.body.slug)}`;
+    const postUrl = `${origin}${postPath(post.body.slug)}`;
     const items: FeedItem[] = [];
     for (let page = 1; page <= THREAD_PAGES_READ; page++) {
       const thread = await this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {

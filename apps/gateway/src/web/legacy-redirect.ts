@@ -1,5 +1,6 @@
 import type { LegacyLinkQuery, LegacyLinkTarget } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { postPath } from './page-params';
 import type { PublicApi } from './public-api';
 
 /**
@@ -19,9 +20,6 @@ export async function redirectLegacyLink(
     query: 'p' in link ? { p: link.p } : { path: link.path },
   });
   if (found.status !== 200) return false;
-  await reply
-    .status(301)
-    .header('location', `/posts/${encodeURIComponent(found.body.slug)}`)
-    .send();
+  await reply.status(301).header('location', postPath(found.body.slug)).send();
   return true;
 }

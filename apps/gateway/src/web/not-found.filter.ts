@@ -13,7 +13,6 @@ import { type Observable, throwError } from 'rxjs';
 import { redirectLegacyLink } from './legacy-redirect';
 import { PageRenderer } from './page-renderer';
 import { PublicApi } from './public-api';
-import { messagePage } from './views/account-pages';
 
 /** Whether the client asks for a page: it names text/html in Accept with a weight above zero. */
 export function wantsHtml(accept: string | undefined): boolean {
@@ -61,13 +60,9 @@ export class NotFoundPageFilter implements ExceptionFilter {
       sendProblem(exception, request, reply, this.logger);
       return;
     }
-    await this.pages.send(request, reply, {
-      title: 'Not found',
-      main: messagePage('Not found', 'There is no page at this address.', {
-        href: '/',
-        label: 'Back to the blog',
-      }),
+    await this.pages.message(request, reply, 'Not found', 'There is no page at this address.', {
       status: 404,
+      link: { href: '/', label: 'Back to the blog' },
     });
   }
 }

@@ -31,6 +31,17 @@ export interface Submission {
   again: (problem: Problem) => PageContent | Promise<PageContent>;
 }
 
+/** A form's request that the API mail the visitor a link, and what the page says either way. */
+export interface LinkRequest {
+  /** The API's path that mails the link: a POST, accepted (202) before the mail goes out. */
+  path: string;
+  body: ApiCall['body'];
+  again: Submission['again'];
+  /** What the page says once the link is on its way. */
+  mailed: string;
+  back: { href: string; label: string };
+}
+
 /**
  * Every HTML page of the site in the blog's frame (its name, the viewer's links, the form
  * token), and the checks a page makes before it acts: the form's token, the visitor's login.
@@ -99,14 +110,13 @@ export class PageRenderer {
 
   /** A form without this browser's CSRF token: refused, with the way to send it again. */
   refuseForm(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    return this.send(request, reply, {
-      title: 'Please try again',
-      main: messagePage(
-        'Please try again',
-        'This form was sent from somewhere else or has expired. Reload the page and send it again.',
-      ),
-      status: 403,
-    });
+    return this.message(
+      request,
+      reply,
+      'Please try again',
+      'This form was sent from somewhere else or has expired. Reload the page and send it again.',
+      { status: 403 },
+    );
   }
 
   /** Whether a form carries this browser's CSRF token; one that does not is refused here. */
@@ -200,13 +210,12 @@ export class PageRenderer {
     request: FastifyRequest,
     reply: FastifyReply,
     form: { _csrf?: string | undefined },
-    submission: Submission & { mailed: string; back: { href: string; label: string } },
+    { path, body, again, mailed, back }: LinkRequest,
   ): Promise<void> {
     if (!(await this.formAccepted(request, reply, form))) return;
-    if (!(await this.submit(request, reply, submission))) return;
-    await this.message(request, reply, 'Check your mail', submission.mailed, {
-      link: submission.back,
-    });
+    const call: ApiCall = { method: 'POST', path, body };
+    if (!(await this.submit(request, reply, { call, expected: 202, again }))) return;
+    await this.message(request, reply, 'Check your mail', mailed, { link: back });
   }
 
   /** The post of this slug or id; where there is none, the Not found page is shown and null returned. */

@@ -13,10 +13,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FormTokenCheckedInStream } from '../auth/authentication.guard';
 import { ImportJobs } from '../imports/import-jobs';
-import { PageRenderer } from './page-renderer';
+import { type ApiCall, PageRenderer } from './page-renderer';
 import { idParam } from './page-params';
 import { PublicApi } from './public-api';
-import { messagePage } from './views/account-pages';
 import {
   type SettingsFormState,
   confirmDeletePage,
@@ -134,6 +133,18 @@ export class WebDeskController {
     );
   }
 
+  /** Asks the API for one change to a post, answered `expected`: back to the desk, else why not. */
+  private async changePost(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    change: ApiCall,
+    expected: number,
+  ): Promise<void> {
+    const changed = await this.api.call(request, change);
+    if (changed.status !== expected) return this.failed(request, reply, changed);
+    await this.pages.redirect(reply, '/desk/posts');
+  }
+
   @Get('desk/posts')
   async desk(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = await this.allowed(request, reply, writes, 'Only authors keep posts here.');
@@ -170,13 +181,12 @@ export class WebDeskController {
   ): Promise<void> {
     if (!(await this.allowedForm(request, reply, form, writes, 'Only authors change posts.')))
       return;
-    const changed = await this.api.call(request, {
+    const setComments: ApiCall = {
       method: 'PUT',
       path: `/api/v1/posts/${encodeURIComponent(id)}/comment-settings`,
       body: { mode: form.mode ?? 'closed' },
-    });
-    if (changed.status !== 200) return this.failed(request, reply, changed);
-    await this.pages.redirect(reply, '/desk/posts');
+    };
+    await this.changePost(request, reply, setComments, 200);
   }
 
   @Get('desk/posts/:id/delete')
@@ -207,12 +217,8 @@ export class WebDeskController {
       return;
     if (form.confirm !== 'yes')
       return this.pages.redirect(reply, `/desk/posts/${encodeURIComponent(id)}/delete`);
-    const deleted = await this.api.call(request, {
-      method: 'DELETE',
-      path: `/api/v1/posts/${encodeURIComponent(id)}`,
-    });
-    if (deleted.status !== 204) return this.failed(request, reply, deleted);
-    await this.pages.redirect(reply, '/desk/posts');
+    const remove: ApiCall = { method: 'DELETE', path: `/api/v1/posts/${encodeURIComponent(id)}` };
+    await this.changePost(request, reply, remove, 204);
   }
 
   @Get('desk/import')
@@ -234,16 +240,10 @@ export class WebDeskController {
     const viewer = await this.allowed(request, reply, writes, IMPORT_REFUSAL);
     if (!viewer) return;
     const refused = (status: number, reason: string) =>
-      this.pages.page(
-        request,
-        reply,
-        'The file was not imported',
-        messagePage('The file was not imported', reason, {
-          href: '/desk/import',
-          label: 'Choose a file again',
-        }),
-        { status },
-      );
+      this.pages.message(request, reply, 'The file was not imported', reason, {
+        status,
+        link: { href: '/desk/import', label: 'Choose a file again' },
+      });
     if (!request.isMultipart()) return refused(415, 'Send the file with the import form.');
     let token: string | undefined;
     for await (const part of request.parts()) {
@@ -274,15 +274,12 @@ export class WebDeskController {
     if (!viewer) return;
     const found = importIdParamSchema.safeParse(id).success ? await this.imports.find(id) : null;
     if (!found || (found.ownerId !== viewer.accountId && !isAdmin(viewer))) {
-      return this.pages.page(
+      return this.pages.message(
         request,
         reply,
         'No such import',
-        messagePage('No such import', 'There is no import of yours at this address.', {
-          href: '/desk/import',
-          label: 'Import from WordPress',
-        }),
-        { status: 404 },
+        'There is no import of yours at this address.',
+        { status: 404, link: { href: '/desk/import', label: 'Import from WordPress' } },
       );
     }
     const over = found.view.state === 'done' || found.view.state === 'failed';

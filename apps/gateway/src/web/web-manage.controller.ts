@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { renderPostMarkdown } from '@parley/text';
 import { type ApiCall, PageRenderer } from './page-renderer';
-import { idParam, slugParam } from './page-params';
+import { idParam, postPath, slugParam } from './page-params';
 import { PublicApi } from './public-api';
 import { untilShown } from './until-shown';
 import { messagePage } from './views/account-pages';
@@ -184,11 +184,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!query.token && !(await this.pages.signedIn(request, reply))) return;
-    const subscriptions = await this.api.call<SubscriptionList & Problem>(request, {
-      method: 'GET',
-      path: '/api/v1/subscriptions',
-      query: { token: query.token },
-    });
+    const subscriptions = await this.subscriptions(request, query.token);
     if (subscriptions.status !== 200) {
       const problem = subscriptions.body as Problem;
       await this.pages.page(
@@ -204,6 +200,15 @@ export class WebManageController {
       return;
     }
     await this.renderManage(request, reply, subscriptions.body, query.token ?? null, null);
+  }
+
+  /** The subscriptions of a manage link's token, or without one of the logged-in account. */
+  private subscriptions(request: FastifyRequest, token: string | undefined) {
+    return this.api.call<SubscriptionList & Problem>(request, {
+      method: 'GET',
+      path: '/api/v1/subscriptions',
+      query: { token },
+    });
   }
 
   /** The subscriptions, and for a logged-in account its webhook (a manage link does not reach it). */
@@ -258,10 +263,7 @@ export class WebManageController {
       problem.detail ??
       problem.title ??
       'This webhook could not be added';
-    const subscriptions = await this.api.call<SubscriptionList>(request, {
-      method: 'GET',
-      path: '/api/v1/subscriptions',
-    });
+    const subscriptions = await this.subscriptions(request, undefined);
     await this.renderManage(
       request,
       reply,
@@ -344,11 +346,7 @@ export class WebManageController {
     shows: (subscription: SubscriptionList['items'][number] | undefined) => boolean,
   ): Promise<void> {
     await untilShown(async () => {
-      const list = await this.api.call<SubscriptionList>(request, {
-        method: 'GET',
-        path: '/api/v1/subscriptions',
-        query: { token },
-      });
+      const list = await this.subscriptions(request, token);
       return list.status !== 200 || shows(list.body.items.find((s) => s.id === id));
     });
   }
@@ -450,16 +448,8 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.pages.signedInForm(request, reply, form))) return;
-    if (form.do === 'preview')
-      return this.editor(request, reply, null, form, null, renderPostMarkdown(form.body ?? ''));
-    const created = await this.api.call<PostView & Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/posts',
-      body: postFields(form),
-    });
-    if (created.status !== 201)
-      return this.editor(request, reply, null, form, created.body, null, created.status);
-    await this.afterSave(request, reply, created.body, form);
+    const create: ApiCall = { method: 'POST', path: '/api/v1/posts', body: postFields(form) };
+    await this.savePost(request, reply, null, form, create, 201);
   }
 
   @Get('posts/:slug/edit')
@@ -483,17 +473,34 @@ export class WebManageController {
     if (!(await this.pages.signedInForm(request, reply, form))) return;
     const post = await this.pages.postOrNotFound(request, reply, slug);
     if (!post) return;
-    if (form.do === 'preview')
-      return this.editor(request, reply, post, form, null, renderPostMarkdown(form.body ?? ''));
-    const updated = await this.api.call<PostView & Problem>(request, {
+    const update: ApiCall = {
       method: 'PATCH',
       path: `/api/v1/posts/${encodeURIComponent(post.id)}`,
       headers: { 'if-match': `"${Number(form.revision) || post.revision}"` },
       body: postFields(form),
-    });
-    if (updated.status !== 200)
-      return this.editor(request, reply, post, form, updated.body, null, updated.status);
-    await this.afterSave(request, reply, updated.body, form);
+    };
+    await this.savePost(request, reply, post, form, update, 200);
+  }
+
+  /**
+   * The editor's form, for a new post (`post` null) or a saved one: its preview, or the post
+   * saved by `call` (answered `expected`) and then published, scheduled or unpublished as asked;
+   * a problem shows the editor again.
+   */
+  private async savePost(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    post: PostView | null,
+    form: z.infer<typeof editorForm>,
+    call: ApiCall,
+    expected: number,
+  ): Promise<void> {
+    if (form.do === 'preview')
+      return this.editor(request, reply, post, form, null, renderPostMarkdown(form.body ?? ''));
+    const saved = await this.api.call<PostView & Problem>(request, call);
+    if (saved.status !== expected)
+      return this.editor(request, reply, post, form, saved.body, null, saved.status);
+    await this.afterSave(request, reply, saved.body, form);
   }
 
   /** After saving: publish, schedule or unpublish as asked, then show the editor again. */
@@ -521,10 +528,7 @@ export class WebManageController {
       return this.editor(request, reply, post, form, answer.body as Problem, null, answer.status);
     const fresh = await this.api.call<PostView>(request, { method: 'GET', path: base });
     const slug = fresh.status === 200 ? fresh.body.slug : post.slug;
-    await this.pages.redirect(
-      reply,
-      `/posts/${encodeURIComponent(slug)}${form.do === 'publish' ? '' : '/edit'}`,
-    );
+    await this.pages.redirect(reply, `${postPath(slug)}${form.do === 'publish' ? '' : '/edit'}`);
   }
 
   /** The editor again with what the form sent, the problem the API found in it, or its preview. */

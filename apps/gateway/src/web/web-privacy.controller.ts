@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { AccountView, PersonalDataExport } from '@parley/contracts';
-import type { SafeHtml } from './html';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PageRenderer } from './page-renderer';
@@ -23,16 +22,6 @@ const requestForm = z.object({ _csrf: text, email: text });
 const erasureForm = z.object({ _csrf: text, email: text, mode: text });
 const confirmForm = z.object({ _csrf: text, token: z.string().max(4096).optional() });
 const tokenQuery = z.object({ token: z.string().max(4096).optional() });
-const LINK_REFUSED =
-  'This link is not valid or has expired. Ask again on the privacy page: a new link works for an hour.';
-
-/** An erasure link that does not work, with the way to ask for a new one. */
-function erasureLinkRefused(): SafeHtml {
-  return messagePage('Delete my data', LINK_REFUSED, {
-    href: '/privacy#delete',
-    label: 'Ask again',
-  });
-}
 
 /** Why a request for an address's data was refused: what is wrong with the address, or the problem. */
 function addressRefusal(problem: Problem | undefined): string {
@@ -48,6 +37,21 @@ export class WebPrivacyController {
     private readonly api: PublicApi,
     private readonly pages: PageRenderer,
   ) {}
+
+  /** An erasure link that does not work: the API's status, and the way to ask for a new link. */
+  private erasureLinkRefused(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+  ): Promise<void> {
+    return this.pages.message(
+      request,
+      reply,
+      'Delete my data',
+      'This link is not valid or has expired. Ask again on the privacy page: a new link works for an hour.',
+      { status, link: { href: '/privacy#delete', label: 'Ask again' } },
+    );
+  }
 
   private async account(request: FastifyRequest, reply: FastifyReply): Promise<AccountView | null> {
     if (!(await this.api.viewer(request, reply))) return null;
@@ -75,12 +79,8 @@ export class WebPrivacyController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.pages.mailLink(request, reply, form, {
-      call: {
-        method: 'POST',
-        path: '/api/v1/personal-data/requests',
-        body: { email: form.email ?? '' },
-      },
-      expected: 202,
+      path: '/api/v1/personal-data/requests',
+      body: { email: form.email ?? '' },
       again: async (problem) => ({
         title: 'Your data',
         main: privacyPage(csrfToken(request, reply), {
@@ -102,12 +102,8 @@ export class WebPrivacyController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.pages.mailLink(request, reply, form, {
-      call: {
-        method: 'POST',
-        path: '/api/v1/personal-data/erasure-requests',
-        body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
-      },
-      expected: 202,
+      path: '/api/v1/personal-data/erasure-requests',
+      body: { email: form.email ?? '', mode: form.mode === 'remove' ? 'remove' : 'anonymize' },
       again: (problem) => ({
         title: 'Delete my data',
         main: messagePage('Delete my data', addressRefusal(problem), {
@@ -133,16 +129,11 @@ export class WebPrivacyController {
       method: 'GET',
       path: `/api/v1/personal-data/erasure-requests/confirm?token=${encodeURIComponent(token)}`,
     });
-    await this.pages.send(
-      request,
-      reply,
-      preview.status === 200
-        ? {
-            title: 'Delete my data',
-            main: erasureConfirmPage(csrfToken(request, reply), token, preview.body.mode),
-          }
-        : { title: 'Delete my data', status: preview.status, main: erasureLinkRefused() },
-    );
+    if (preview.status !== 200) return this.erasureLinkRefused(request, reply, preview.status);
+    await this.pages.send(request, reply, {
+      title: 'Delete my data',
+      main: erasureConfirmPage(csrfToken(request, reply), token, preview.body.mode),
+    });
   }
 
   @Post(ERASURE_CONFIRM_PATH.slice(1))
@@ -157,17 +148,14 @@ export class WebPrivacyController {
       path: '/api/v1/personal-data/erasure-requests/confirm',
       body: { token: form.token ?? '' },
     });
+    if (erased.status !== 200) return this.erasureLinkRefused(request, reply, erased.status);
     await this.pages.send(request, reply, {
       title: 'Delete my data',
-      status: erased.status,
-      main:
-        erased.status === 200
-          ? messagePage(
-              'Your data is erased',
-              'Your name, address and website are gone from this blog, your subscriptions have ended, and nothing will be mailed to you again.',
-              { href: '/', label: 'Back to the blog' },
-            )
-          : erasureLinkRefused(),
+      main: messagePage(
+        'Your data is erased',
+        'Your name, address and website are gone from this blog, your subscriptions have ended, and nothing will be mailed to you again.',
+        { href: '/', label: 'Back to the blog' },
+      ),
     });
   }
 

@@ -19,7 +19,7 @@ import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
 import { type ApiCall, PageRenderer, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
-import { idParam, slugParam } from './page-params';
+import { idParam, postPath, slugParam } from './page-params';
 import { type ApiAnswer, PublicApi } from './public-api';
 import { untilShown } from './until-shown';
 import {
@@ -54,6 +54,12 @@ const ASSET_TYPES: Record<string, string> = {
 const NO_LIKES: ReadonlySet<string> = new Set();
 /** A read of what every visitor reads alike. */
 const EVERYONE = { asAnyone: true };
+
+/** A guest's viewer tokens as the query of a comment or thread read: no key at all for none. */
+function tokensQuery(tokens: string[]): { viewerToken?: string[] } {
+  return tokens.length > 0 ? { viewerToken: tokens } : {};
+}
+
 const text = z.string().max(100_000).optional();
 const commentFormSchema = z.object({
   _csrf: z.string().optional(),
@@ -117,14 +123,13 @@ export class WebController {
     )
       return;
     await this.api.viewer(request, reply);
+    const filter = {
+      ...(query.tag ? { tag: query.tag } : {}),
+      ...(query.category ? { category: query.category } : {}),
+      ...(query.series ? { series: query.series } : {}),
+    };
     const posts = await this.api.read(request, reply, POST_ROUTES.routes.list, {
-      query: {
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-        ...(query.tag ? { tag: query.tag } : {}),
-        ...(query.category ? { category: query.category } : {}),
-        ...(query.series ? { series: query.series } : {}),
-        limit: 10,
-      },
+      query: { ...(query.cursor ? { cursor: query.cursor } : {}), ...filter, limit: 10 },
     });
     const notice = query['email-verified']
       ? 'Your email address is confirmed.'
@@ -132,11 +137,6 @@ export class WebController {
         ? 'Your subscription is confirmed.'
         : null;
     const page = posts.status === 200 ? posts.body : { items: [], nextCursor: null };
-    const filter = {
-      ...(query.tag ? { tag: query.tag } : {}),
-      ...(query.category ? { category: query.category } : {}),
-      ...(query.series ? { series: query.series } : {}),
-    };
     await this.pages.page(request, reply, null, frontPage(page, filter), { notice });
   }
 
@@ -177,7 +177,7 @@ export class WebController {
     }
     // An old slug: send the reader to the post's address.
     if (post.body.slug !== slug && post.body.status === 'published')
-      return this.pages.redirect(reply, `/posts/${encodeURIComponent(post.body.slug)}`, 301);
+      return this.pages.redirect(reply, postPath(post.body.slug), 301);
     const moderator = canOnOwn(viewer, post.body.author.id, 'moderate');
     const page = Number(query.cpage);
     // The thread and the viewer's like depend on the post only: asked for together.
@@ -236,7 +236,7 @@ export class WebController {
           ? [
               {
                 title: `Comments on: ${post.body.title}`,
-                href: `/posts/${encodeURIComponent(post.body.slug)}/feed`,
+                href: `${postPath(post.body.slug)}/feed`,
               },
             ]
           : [],
@@ -267,7 +267,7 @@ export class WebController {
     const theirs = () =>
       this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
         ...onPost,
-        query: { ...query, ...(tokens.length > 0 ? { viewerToken: tokens } : {}) },
+        query: { ...query, ...tokensQuery(tokens) },
       });
     if (query.view === 'moderation') return { thread: await theirs(), likes: null };
     const personal = tokens.length > 0 || (await this.api.viewer(request, reply)) !== null;
@@ -276,7 +276,7 @@ export class WebController {
       personal
         ? this.api.read(request, reply, COMMENT_ROUTES.routes.mine, {
             ...onPost,
-            query: tokens.length > 0 ? { viewerToken: tokens } : {},
+            query: tokensQuery(tokens),
           })
         : null,
     ]);
@@ -344,7 +344,7 @@ export class WebController {
     const cpage = form.parentId ? Number(form.cpage) || 1 : undefined;
     const target =
       cpage !== undefined
-        ? `/posts/${encodeURIComponent(post.slug)}?cpage=${cpage}`
+        ? `${postPath(post.slug)}?cpage=${cpage}`
         : await this.lastPage(request, reply, post);
     await this.pages.redirect(reply, `${target}#comment-${created.id}`);
   }
@@ -359,8 +359,7 @@ export class WebController {
     postId: string,
     commentId: string,
   ): Promise<void> {
-    const tokens = viewerTokens(request);
-    const viewerToken = tokens.length > 0 ? { viewerToken: tokens } : {};
+    const viewerToken = tokensQuery(viewerTokens(request));
     await untilShown(async () => {
       const found = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
         params: { id: commentId },
@@ -386,7 +385,7 @@ export class WebController {
     const thread = await this.api.read(request, reply, COMMENT_ROUTES.routes.thread, {
       params: { id: post.id },
     });
-    const base = `/posts/${encodeURIComponent(post.slug)}`;
+    const base = postPath(post.slug);
     if (thread.status !== 200 || thread.body.order === 'newest' || thread.body.totals.pages <= 1)
       return base;
     return `${base}?cpage=${thread.body.totals.pages}`;
@@ -416,7 +415,7 @@ export class WebController {
     ];
     const comment = await this.api.read(request, reply, COMMENT_ROUTES.routes.get, {
       params: { id },
-      query: tokens.length > 0 ? { viewerToken: tokens } : {},
+      query: tokensQuery(tokens),
     });
     if (comment.status !== 200) {
       await reply
@@ -482,7 +481,7 @@ export class WebController {
         path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
       });
     }
-    await this.pages.redirect(reply, `/posts/${encodeURIComponent(slug)}`);
+    await this.pages.redirect(reply, postPath(slug));
   }
 
   @Post('comments/:id/like')
@@ -585,12 +584,8 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.pages.mailLink(request, reply, form, {
-      call: {
-        method: 'POST',
-        path: '/api/v1/auth/password-reset',
-        body: { email: form.email ?? '' },
-      },
-      expected: 202,
+      path: '/api/v1/auth/password-reset',
+      body: { email: form.email ?? '' },
       again: (problem) => ({
         title: 'Forgot your password?',
         main: forgotPasswordPage(csrfToken(request, reply), {
@@ -665,8 +660,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.startSession(request, reply, form.next, {
+    await this.startSession(request, reply, form, {
       call: {
         method: 'POST',
         path: '/api/v1/auth/login',
@@ -704,8 +698,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.pages.formAccepted(request, reply, form))) return;
-    await this.startSession(request, reply, form.next, {
+    await this.startSession(request, reply, form, {
       call: {
         method: 'POST',
         path: '/api/v1/auth/register',
@@ -728,19 +721,21 @@ export class WebController {
   }
 
   /**
-   * Logs the visitor in with the tokens the API answers to a login or a new account, and sends
-   * them on to `next`; a problem shows the form again, with its field errors.
+   * A login or new-account form with this browser's CSRF token: logs the visitor in with the
+   * tokens the API answers, and sends them on to the form's `next`; a problem shows the form
+   * again, with its field errors.
    */
   private async startSession(
     request: FastifyRequest,
     reply: FastifyReply,
-    next: string | undefined,
+    form: { _csrf?: string | undefined; next?: string | undefined },
     submission: Submission,
   ): Promise<void> {
+    if (!(await this.pages.formAccepted(request, reply, form))) return;
     const tokens = await this.pages.submit<TokensResponse>(request, reply, submission);
     if (!tokens) return;
     this.api.startSession(request, reply, tokens.body);
-    await this.pages.redirect(reply, localRedirect(next));
+    await this.pages.redirect(reply, localRedirect(form.next));
   }
 
   @Post('account/resend-verification')
