@@ -1,3 +1,4 @@
+export * from './account-profile';
 export * from './comment-status';
 export * from './post-stream';
 export * from './wordpress-id';
