@@ -4,10 +4,9 @@ import {
   type ChannelLedger,
   type NotificationsPersonalData,
   type PersonalDataQuery,
-  canOnOwn,
   personalDataQuerySchema,
 } from '@parley/contracts';
-import { CurrentActor, READ_MODELS, requireActor, requireCapability } from '@parley/platform';
+import { CurrentActor, READ_MODELS, requirePersonalDataReader } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import { EXPLANATION, InboxService } from '../inbox/inbox.service';
 import { INBOX, type NotificationEntry } from '../inbox/inbox.projection';
@@ -37,11 +36,7 @@ export class NotificationsPersonalDataController {
     @CurrentActor() actor: Actor | null,
     @Query({ schema: personalDataQuerySchema }) query: PersonalDataQuery,
   ): Promise<NotificationsPersonalData> {
-    if (
-      query.accountId === undefined ||
-      !canOnOwn(requireActor(actor), query.accountId, 'administer')
-    )
-      requireCapability(actor, 'administer');
+    requirePersonalDataReader(actor, query);
     const who =
       query.accountId !== undefined ? accountWho(query.accountId) : guestWho(query.email ?? '');
     const { subscriberId } = who;
