@@ -17,7 +17,7 @@ import {
   subscriptionStateOf,
 } from '../subscriptions/subscriptions.projection';
 import type { Who } from '../subscriptions/subscriber.decider';
-import { accountWho, guestWho } from '../subscriptions/subscriptions.service';
+import { personWho } from '../subscriptions/subscriptions.service';
 
 /**
  * One subscriber's subscriptions, notifications and deliveries, for the export of a person's
@@ -37,8 +37,7 @@ export class NotificationsPersonalDataController {
     @Query({ schema: personalDataQuerySchema }) query: PersonalDataQuery,
   ): Promise<NotificationsPersonalData> {
     requirePersonalDataReader(actor, query);
-    const who =
-      query.accountId !== undefined ? accountWho(query.accountId) : guestWho(query.email ?? '');
+    const who = personWho(query);
     const { subscriberId } = who;
     const subscriptions = this.readModels.db(SUBSCRIPTIONS);
     const [subscriber, followed, notified] = await Promise.all([
