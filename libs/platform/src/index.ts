@@ -17,6 +17,7 @@ export * from './service/start-service';
 export * from './service/kept-read-models';
 export * from './http/actor';
 export * from './http/erasure-request';
+export * from './http/personal-data-query';
 export * from './service/run-service-process';
 export * from './service/rebuild-command';
 export * from './http/personal-data.client';

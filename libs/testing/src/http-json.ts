@@ -6,6 +6,15 @@ export interface JsonAnswer<T> {
   text: string;
 }
 
+/** A problem+json answer as a test reads it: its code, and the details or field errors it gives. */
+export interface Problem {
+  status: number;
+  code: string;
+  title: string;
+  details?: Record<string, unknown>;
+  errors?: { field: string; reason: string }[];
+}
+
 export interface JsonCallOptions {
   body?: unknown;
   /** Sent as a bearer token. */

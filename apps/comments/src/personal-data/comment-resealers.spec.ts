@@ -1,6 +1,5 @@
 import type { EventOf } from '@parley/contracts';
 import { type Commit, EmbeddedEventStore, reviveEnvelope } from '@parley/eventstore';
-import { migrateServiceLog } from '@parley/platform';
 import {
   EmbeddedPersonKeyStore,
   guestPerson,
@@ -8,7 +7,7 @@ import {
   parseSealedValue,
   PersonalDataCipher,
 } from '@parley/privacy';
-import { commitsOf, emptyServiceLog } from '@parley/testing';
+import { commitsOf, migrateToEmptyLog } from '@parley/testing';
 import { guestIdOf } from '../comments/comment-keys';
 import { plaintextCommentCommit } from '../testing/plaintext-comments';
 import { openGuest, sealGuest } from './comment-personal-data';
@@ -76,16 +75,8 @@ async function oldLog() {
   return { log, keys };
 }
 
-async function migrate(from: Awaited<ReturnType<typeof oldLog>>) {
-  const to = await emptyServiceLog('/parley/comments');
-  const summary = await migrateServiceLog({
-    service: 'comments',
-    resealers: commentResealers,
-    from,
-    to,
-  });
-  return { to, summary };
-}
+const migrate = (from: Awaited<ReturnType<typeof oldLog>>) =>
+  migrateToEmptyLog('comments', commentResealers, from);
 
 describe('the comments log migrated to a new store', () => {
   it('seals a plaintext guest’s name, email and website under their key, the same sealing new comments get', async () => {
@@ -152,15 +143,9 @@ describe('the comments log migrated to a new store', () => {
 
   it('copies nothing more when run again', async () => {
     const from = await oldLog();
-    const { to } = await migrate(from);
+    const { to, again } = await migrate(from);
     const before = await commitsOf(to.log);
-    const again = await migrateServiceLog({
-      service: 'comments',
-      resealers: commentResealers,
-      from,
-      to,
-    });
-    expect(again).toMatchObject({ commits: 4, written: 0, sealed: 0, keys: 0 });
+    expect(await again()).toMatchObject({ commits: 4, written: 0, sealed: 0, keys: 0 });
     expect(await commitsOf(to.log)).toEqual(before);
   });
 

@@ -1,4 +1,5 @@
 import type { AnyEvent, EventType } from '@parley/contracts';
+import type { PostStreamEvent } from '@parley/domain';
 import { assertNever } from '@parley/eventstore';
 import {
   type DocumentCollection,
@@ -13,20 +14,12 @@ export const POST_STATUS_PROJECTION = 'post-status';
 const POSTS = 'posts';
 
 type Envelope<T extends EventType> = Extract<AnyEvent, { type: T }>;
-type PostStreamEvent = Envelope<
-  | 'parley.post.drafted.v2'
-  | 'parley.post.edited.v1'
-  | 'parley.post.published.v2'
-  | 'parley.post.scheduled.v1'
-  | 'parley.post.unpublished.v1'
-  | 'parley.post.deleted.v1'
-  | 'parley.post.comment-settings-changed.v1'
->;
+type PostStreamEnvelope = Envelope<PostStreamEvent['type']>;
 
 /** A post as the comments service needs it, owned by the post's stream. */
 export interface PostStatusDocument extends Versioned, PostFacts {}
 
-function evolve(current: PostStatusDocument | null, event: PostStreamEvent): PostFacts | null {
+function evolve(current: PostStatusDocument | null, event: PostStreamEnvelope): PostFacts | null {
   if (event.type === 'parley.post.drafted.v2') {
     const d = event.data;
     return {

@@ -14,6 +14,7 @@ import type {
 } from '@parley/contracts';
 import {
   type HarnessMode,
+  type Problem,
   type ServiceHarness,
   eventually,
   publishEvents,
@@ -34,14 +35,6 @@ import { MAX_MARKDOWN_NESTING } from '@parley/text';
 import { commentsService } from '../comments.service';
 import { RetentionJob } from '../retention/retention.job';
 import { expectInert, XSS_CORPUS } from './xss-corpus';
-
-interface Problem {
-  status: number;
-  code: string;
-  title: string;
-  details?: Record<string, unknown>;
-  errors?: { field: string; reason: string }[];
-}
 
 const account = (accountId: string, roles: Actor['roles'] = ['reader']): Actor => ({
   accountId,

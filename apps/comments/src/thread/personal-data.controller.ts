@@ -3,10 +3,9 @@ import {
   type Actor,
   type CommentsPersonalData,
   type PersonalDataQuery,
-  canOnOwn,
   personalDataQuerySchema,
 } from '@parley/contracts';
-import { CurrentActor, requireActor, requireCapability } from '@parley/platform';
+import { CurrentActor, requirePersonalDataReader } from '@parley/platform';
 import { authorKeyOf, guestIdOf } from '../comments/comment-keys';
 import { ThreadQueries } from './thread.queries';
 
@@ -24,15 +23,12 @@ export class CommentsPersonalDataController {
     @CurrentActor() actor: Actor | null,
     @Query({ schema: personalDataQuerySchema }) query: PersonalDataQuery,
   ): Promise<CommentsPersonalData> {
-    if (query.accountId !== undefined) {
-      if (!canOnOwn(requireActor(actor), query.accountId, 'administer'))
-        requireCapability(actor, 'administer');
+    requirePersonalDataReader(actor, query);
+    if (query.accountId !== undefined)
       return this.queries.personalData(
         authorKeyOf({ kind: 'account', accountId: query.accountId }),
         query.accountId,
       );
-    }
-    requireCapability(actor, 'administer');
     return this.queries.personalData(
       authorKeyOf({ kind: 'guest', guestId: guestIdOf(query.email ?? '') }),
       null,

@@ -1,4 +1,5 @@
 import type { CommentKind, CommentStatus, ImportedFrom } from '@parley/contracts';
+import type { AccountNameDocument } from '@parley/platform';
 import type { Document, Versioned } from '@parley/readmodel';
 
 export const THREAD_PROJECTION = 'thread';
@@ -87,9 +88,7 @@ export interface LikeCountDocument extends Document {
 }
 
 /** An account's current display name, so a new name reaches comments already written. */
-export interface AuthorNameDocument extends Versioned {
-  displayName: string;
-}
+export type AuthorNameDocument = AccountNameDocument;
 
 /**
  * The latest version of each stream that changed what a post's thread shows (its comments and

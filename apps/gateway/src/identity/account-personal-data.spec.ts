@@ -1,6 +1,6 @@
 import { ACCOUNT_PERSONAL_FIELDS as F, type TopicEvent } from '@parley/contracts';
 import { EmbeddedEventStore, handleCommand, loadState, reviveEnvelope } from '@parley/eventstore';
-import { LocalPersonalDataOpener, migrateServiceLog } from '@parley/platform';
+import { LocalPersonalDataOpener } from '@parley/platform';
 import {
   accountPerson,
   EmbeddedPersonKeyStore,
@@ -8,7 +8,7 @@ import {
   PersonalDataCipher,
 } from '@parley/privacy';
 import { GenerationDb, MemoryDocumentStore } from '@parley/readmodel';
-import { commitsOf, emptyServiceLog } from '@parley/testing';
+import { commitsOf, emptyServiceLog, migrateToEmptyLog } from '@parley/testing';
 import { type AccountCommand, accountDecider } from './account.decider';
 import { identityStore } from './account-personal-data';
 import { accountResealers } from './account-resealers';
@@ -123,14 +123,8 @@ describe("an account's personal data in the identity's events", () => {
       [{ type: 'parley.account.erased.v1', data: { accountId: 'bob', erasedAt: at } }],
       context,
     );
-    const to = await emptyServiceLog('/parley/gateway');
 
-    const summary = await migrateServiceLog({
-      service: 'gateway',
-      resealers: accountResealers,
-      from,
-      to,
-    });
+    const { to, summary } = await migrateToEmptyLog('gateway', accountResealers, from);
 
     expect(summary).toMatchObject({ sealed: 8 });
     const copied = JSON.stringify(await commitsOf(to.log));

@@ -1,5 +1,6 @@
 import { can } from '@parley/contracts';
 import type { DomainEvent, Role } from '@parley/contracts';
+import { profileAfter } from '@parley/domain';
 import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
 
 export type AccountEvent = DomainEvent<
@@ -103,11 +104,9 @@ export const accountDecider: Decider<Account, AccountCommand, AccountEvent, Acco
           resets: { ...state.resets, [event.data.resetId]: event.data.expiresAt },
         };
       case 'parley.account.email-verified.v2':
-        return { ...state, emailVerified: true };
       case 'parley.account.display-name-changed.v2':
-        return { ...state, displayName: event.data.displayName };
       case 'parley.account.roles-changed.v1':
-        return { ...state, roles: event.data.roles };
+        return profileAfter(state, event);
       case 'parley.account.erased.v1':
         return { ...initial, accountId: state.accountId, erased: true };
       default:

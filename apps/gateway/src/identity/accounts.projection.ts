@@ -1,12 +1,8 @@
-import type { Role } from '@parley/contracts';
-import { ERASED_PERSON_NAME } from '@parley/domain';
+import { type AccountProfile, profileAfter } from '@parley/domain';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 import { openAccountEventFor } from '@parley/platform';
 
-export interface AccountDirectoryEntry extends Versioned {
-  displayName: string;
-  roles: Role[];
-  emailVerified: boolean;
+export interface AccountDirectoryEntry extends Versioned, AccountProfile {
   registeredAt: string;
 }
 
@@ -32,20 +28,10 @@ export const ACCOUNTS_DIRECTORY: Projection<'accounts'> = {
             registeredAt: event.data.registeredAt,
           };
         case 'parley.account.email-verified.v2':
-          return current && { ...current, emailVerified: true };
         case 'parley.account.display-name-changed.v2':
-          return current && { ...current, displayName: event.data.displayName };
         case 'parley.account.roles-changed.v1':
-          return current && { ...current, roles: event.data.roles };
         case 'parley.account.erased.v1':
-          return (
-            current && {
-              ...current,
-              displayName: ERASED_PERSON_NAME,
-              roles: [],
-              emailVerified: false,
-            }
-          );
+          return current && profileAfter(current, event);
       }
     });
   },

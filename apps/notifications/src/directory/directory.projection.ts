@@ -1,14 +1,16 @@
-import type { CommentStatus, EventData, NotifyChoice, Role } from '@parley/contracts';
-import { commentStatusAfter, ERASED_PERSON_NAME } from '@parley/domain';
+import type { CommentStatus, EventData, NotifyChoice } from '@parley/contracts';
+import {
+  type AccountProfile,
+  commentStatusAfter,
+  ERASED_PERSON_NAME,
+  profileAfter,
+} from '@parley/domain';
 import { openAccountEventFor } from '@parley/platform';
 import { type Projection, type Versioned, applyToOwnedDocument } from '@parley/readmodel';
 
 /** What the policy needs of an account: where to write, whether it may, what to call it. */
-export interface AccountEntry extends Versioned {
+export interface AccountEntry extends Versioned, AccountProfile {
   email: string;
-  emailVerified: boolean;
-  displayName: string;
-  roles: Role[];
 }
 
 export interface PostEntry extends Versioned {
@@ -113,22 +115,13 @@ export const directoryProjection: Projection<'accounts' | 'posts' | 'comments'> 
                   roles: event.data.roles,
                 };
               case 'parley.account.email-verified.v2':
-                return current && { ...current, email: event.data.email, emailVerified: true };
+                return current && { ...profileAfter(current, event), email: event.data.email };
               case 'parley.account.display-name-changed.v2':
-                return current && { ...current, displayName: event.data.displayName };
               case 'parley.account.roles-changed.v1':
-                return current && { ...current, roles: event.data.roles };
+                return current && profileAfter(current, event);
               case 'parley.account.erased.v1':
                 // No address is left to write to, and no name to show.
-                return (
-                  current && {
-                    ...current,
-                    email: '',
-                    emailVerified: false,
-                    displayName: ERASED_PERSON_NAME,
-                    roles: [],
-                  }
-                );
+                return current && { ...profileAfter(current, event), email: '' };
             }
           },
         );

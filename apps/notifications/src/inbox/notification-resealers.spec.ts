@@ -1,8 +1,7 @@
 import { COMMENT_PERSONAL_FIELDS, type EventOf } from '@parley/contracts';
 import { reviveEnvelope } from '@parley/eventstore';
-import { migrateServiceLog } from '@parley/platform';
 import { EmbeddedPersonKeyStore, PersonalDataCipher, guestPerson } from '@parley/privacy';
-import { commitsOf, emptyServiceLog } from '@parley/testing';
+import { commitsOf, emptyServiceLog, migrateToEmptyLog } from '@parley/testing';
 import { notificationsResealers } from '../personal-data/notifications-resealers';
 import { oldNotificationCommit } from '../testing/old-notifications';
 
@@ -37,14 +36,8 @@ describe('the notifications log migrated to a new store', () => {
     ];
     for (const n of old)
       await from.log.importCommit(oldNotificationCommit({ ...n, recipientAccountId: reader, at }));
-    const to = await emptyServiceLog('/parley/notifications');
 
-    const summary = await migrateServiceLog({
-      service: 'notifications',
-      resealers: notificationsResealers,
-      from,
-      to,
-    });
+    const { to, summary } = await migrateToEmptyLog('notifications', notificationsResealers, from);
 
     expect(summary).toMatchObject({ commits: 4, events: 4, sealed: 3 });
     const copied = await commitsOf(to.log);

@@ -8,7 +8,7 @@ import {
 import { APP_LOGGER, CurrentActor, PERSON_KEYS, personToErase } from '@parley/platform';
 import type { PersonKeyStore } from '@parley/privacy';
 import type { Logger } from 'pino';
-import { accountWho, guestWho, SubscriptionsService } from '../subscriptions/subscriptions.service';
+import { personWho, SubscriptionsService } from '../subscriptions/subscriptions.service';
 
 /** Internal: erasing a subscriber, so that nothing is ever sent to them again. */
 @Controller('v1')
@@ -26,9 +26,7 @@ export class ErasureController {
     @Body({ schema: erasureRequestSchema }) body: ErasureRequest,
   ): Promise<ServiceErasure> {
     const person = personToErase(actor, body);
-    const who =
-      body.accountId !== undefined ? accountWho(body.accountId) : guestWho(body.email ?? '');
-    const subscriptions = await this.subscriptions.erase(who);
+    const subscriptions = await this.subscriptions.erase(personWho(body));
     const keysDestroyed = await this.keys.destroy(person);
     this.logger.info({ person: person.kind, subscriptions, keysDestroyed }, 'subscriber erased');
     return { mode: body.mode, comments: 0, subscriptions, keysDestroyed };

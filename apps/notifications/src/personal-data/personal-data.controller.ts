@@ -4,10 +4,9 @@ import {
   type ChannelLedger,
   type NotificationsPersonalData,
   type PersonalDataQuery,
-  canOnOwn,
   personalDataQuerySchema,
 } from '@parley/contracts';
-import { CurrentActor, READ_MODELS, requireActor, requireCapability } from '@parley/platform';
+import { CurrentActor, READ_MODELS, requirePersonalDataReader } from '@parley/platform';
 import type { LiveReadModels } from '@parley/readmodel';
 import { EXPLANATION, InboxService } from '../inbox/inbox.service';
 import { INBOX, type NotificationEntry } from '../inbox/inbox.projection';
@@ -18,7 +17,7 @@ import {
   subscriptionStateOf,
 } from '../subscriptions/subscriptions.projection';
 import type { Who } from '../subscriptions/subscriber.decider';
-import { accountWho, guestWho } from '../subscriptions/subscriptions.service';
+import { personWho } from '../subscriptions/subscriptions.service';
 
 /**
  * One subscriber's subscriptions, notifications and deliveries, for the export of a person's
@@ -37,13 +36,8 @@ export class NotificationsPersonalDataController {
     @CurrentActor() actor: Actor | null,
     @Query({ schema: personalDataQuerySchema }) query: PersonalDataQuery,
   ): Promise<NotificationsPersonalData> {
-    if (
-      query.accountId === undefined ||
-      !canOnOwn(requireActor(actor), query.accountId, 'administer')
-    )
-      requireCapability(actor, 'administer');
-    const who =
-      query.accountId !== undefined ? accountWho(query.accountId) : guestWho(query.email ?? '');
+    requirePersonalDataReader(actor, query);
+    const who = personWho(query);
     const { subscriberId } = who;
     const subscriptions = this.readModels.db(SUBSCRIPTIONS);
     const [subscriber, followed, notified] = await Promise.all([

@@ -1,8 +1,7 @@
 import { SUBSCRIBER_PERSONAL_FIELDS as F } from '@parley/contracts';
 import { type Commit, reviveEnvelope } from '@parley/eventstore';
-import { migrateServiceLog } from '@parley/platform';
 import { guestPerson, isSealedValue, PersonalDataCipher } from '@parley/privacy';
-import { commitsOf, emptyServiceLog } from '@parley/testing';
+import { commitsOf, emptyServiceLog, migrateToEmptyLog } from '@parley/testing';
 import { guestSubscriberId, subscriberStream } from '../shared/ids';
 import { subscriberResealers } from './subscriber-resealers';
 
@@ -66,14 +65,12 @@ describe('the notifications log migrated to a new store', () => {
       ],
       context,
     );
-    const to = await emptyServiceLog('/parley/notifications');
 
-    const summary = await migrateServiceLog({
-      service: 'notifications',
-      resealers: subscriberResealers,
+    const { to, summary, again } = await migrateToEmptyLog(
+      'notifications',
+      subscriberResealers,
       from,
-      to,
-    });
+    );
 
     expect(summary).toMatchObject({ streams: 2, commits: 3, events: 5, sealed: 4 });
     const copied = await commitsOf(to.log);
@@ -93,12 +90,6 @@ describe('the notifications log migrated to a new store', () => {
     expect((await to.keys.list()).length).toBe(1);
     expect(await to.keys.keyFor(guestPerson(ann))).toBeDefined();
 
-    const again = await migrateServiceLog({
-      service: 'notifications',
-      resealers: subscriberResealers,
-      from,
-      to,
-    });
-    expect(again).toMatchObject({ written: 0 });
+    expect(await again()).toMatchObject({ written: 0 });
   });
 });

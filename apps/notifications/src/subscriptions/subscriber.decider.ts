@@ -1,4 +1,10 @@
-import type { Channel, DomainEvent, Frequency, SubscriptionKind } from '@parley/contracts';
+import type {
+  Channel,
+  DomainEvent,
+  EventData,
+  Frequency,
+  SubscriptionKind,
+} from '@parley/contracts';
 import { type Decider, type DomainError, assertNever, domainError } from '@parley/eventstore';
 
 export type SubscriberEvent = DomainEvent<
@@ -181,6 +187,37 @@ function sameChannels(a: readonly Channel[], b: readonly Channel[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }
 
+/** A subscription as its subscribed event makes it: active, on the channels it names. */
+export function subscriptionOf(d: EventData<'parley.subscriber.subscribed.v2'>): SubscriptionState {
+  return {
+    id: d.subscriptionId,
+    kind: d.kind,
+    targetId: d.targetId,
+    channels: d.channels,
+    frequency: d.frequency,
+    active: true,
+    subscribedAt: d.subscribedAt,
+  };
+}
+
+/** The events of a subscriber that change one of their subscriptions after it was made. */
+type SubscriptionChange = DomainEvent<
+  'parley.subscriber.preferences-changed.v1' | 'parley.subscriber.unsubscribed.v1'
+>;
+
+/**
+ * A subscription once its subscriber changed its channels and frequency, or ended it: the
+ * subscriber's state and the subscriptions read model fold it alike.
+ */
+export function subscriptionAfter<T extends Omit<SubscriptionState, 'id'>>(
+  current: T,
+  event: SubscriptionChange,
+): T {
+  return event.type === 'parley.subscriber.unsubscribed.v1'
+    ? { ...current, active: false }
+    : { ...current, channels: event.data.channels, frequency: event.data.frequency };
+}
+
 /** The subscriber as events name them: a guest's address only sealed, never in plaintext. */
 function eventRef(who: Who, sealedEmail: string | undefined): SubscriberRef {
   return who.ref.kind === 'account' ? who.ref : { kind: 'email', email: sealed(sealedEmail) };
@@ -225,7 +262,7 @@ function subscribed(
   frequency: Frequency,
   at: string,
   viaCommentId?: string,
-): SubscriberEvent {
+): DomainEvent<'parley.subscriber.subscribed.v2'> {
   return {
     type: 'parley.subscriber.subscribed.v2',
     data: {
@@ -265,18 +302,7 @@ function resolve(
     'immediate',
     at,
   );
-  return {
-    subscription: {
-      id: subscriptionId,
-      kind: implicit.kind,
-      targetId: implicit.targetId,
-      channels,
-      frequency: 'immediate',
-      active: true,
-      subscribedAt: at,
-    },
-    materialize: [event],
-  };
+  return { subscription: subscriptionOf(event.data), materialize: [event] };
 }
 
 /** The webhook channel added to each active subscription, implicit ones made explicit with it. */
@@ -335,18 +361,7 @@ export const subscriberDecider: Decider<
           ...state,
           subscriberId: d.subscriberId,
           ref: d.subscriber,
-          subscriptions: {
-            ...state.subscriptions,
-            [d.subscriptionId]: {
-              id: d.subscriptionId,
-              kind: d.kind,
-              targetId: d.targetId,
-              channels: d.channels,
-              frequency: d.frequency,
-              active: true,
-              subscribedAt: d.subscribedAt,
-            },
-          },
+          subscriptions: { ...state.subscriptions, [d.subscriptionId]: subscriptionOf(d) },
           viaComments:
             d.viaCommentId !== undefined
               ? [...state.viaComments, d.viaCommentId]
@@ -366,27 +381,16 @@ export const subscriberDecider: Decider<
       }
       case 'parley.subscriber.confirmed.v1':
         return { ...state, confirmed: true, confirmedAt: event.data.confirmedAt };
-      case 'parley.subscriber.preferences-changed.v1': {
+      case 'parley.subscriber.preferences-changed.v1':
+      case 'parley.subscriber.unsubscribed.v1': {
         const current = state.subscriptions[event.data.subscriptionId];
         if (!current) return state;
         return {
           ...state,
           subscriptions: {
             ...state.subscriptions,
-            [current.id]: {
-              ...current,
-              channels: event.data.channels,
-              frequency: event.data.frequency,
-            },
+            [current.id]: subscriptionAfter(current, event),
           },
-        };
-      }
-      case 'parley.subscriber.unsubscribed.v1': {
-        const current = state.subscriptions[event.data.subscriptionId];
-        if (!current) return state;
-        return {
-          ...state,
-          subscriptions: { ...state.subscriptions, [current.id]: { ...current, active: false } },
         };
       }
       case 'parley.subscriber.paused.v1':

@@ -12,7 +12,7 @@ import {
   applyToOwnedDocument,
   updateEach,
 } from '@parley/readmodel';
-import type { SubscriptionState } from './subscriber.decider';
+import { type SubscriptionState, subscriptionAfter, subscriptionOf } from './subscriber.decider';
 
 export interface SubscriberEntry extends Versioned {
   kind: 'account' | 'guest';
@@ -112,44 +112,23 @@ export const subscriptionsProjection: Projection<'notifications'> = {
             ...(d.subscriber.kind === 'email' ? { email } : {}),
           }),
         );
-        await applyToOwnedDocument<SubscriptionEntry>(
-          subscriptions,
-          d.subscriptionId,
-          event,
-          () => ({
-            _id: d.subscriptionId,
-            subscriberId: d.subscriberId,
-            accountId: d.subscriber.kind === 'account' ? d.subscriber.accountId : null,
-            email,
-            kind: d.kind,
-            targetId: d.targetId,
-            channels: d.channels,
-            frequency: d.frequency,
-            active: true,
-            subscribedAt: d.subscribedAt,
-          }),
-        );
+        const { id, ...subscription } = subscriptionOf(d);
+        await applyToOwnedDocument<SubscriptionEntry>(subscriptions, id, event, () => ({
+          _id: id,
+          subscriberId: d.subscriberId,
+          accountId: d.subscriber.kind === 'account' ? d.subscriber.accountId : null,
+          email,
+          ...subscription,
+        }));
         return;
       }
       case 'parley.subscriber.preferences-changed.v1':
-        await applyToOwnedDocument<SubscriptionEntry>(
-          subscriptions,
-          event.data.subscriptionId,
-          event,
-          (current) =>
-            current && {
-              ...current,
-              channels: event.data.channels,
-              frequency: event.data.frequency,
-            },
-        );
-        return;
       case 'parley.subscriber.unsubscribed.v1':
         await applyToOwnedDocument<SubscriptionEntry>(
           subscriptions,
           event.data.subscriptionId,
           event,
-          (current) => current && { ...current, active: false },
+          (current) => current && subscriptionAfter(current, event),
         );
         return;
       case 'parley.subscriber.confirmation-requested.v2':

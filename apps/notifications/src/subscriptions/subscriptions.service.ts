@@ -81,6 +81,13 @@ export function guestWho(email: string): Who {
   return { subscriberId: guestSubscriberId(normalized), ref: { kind: 'email', email: normalized } };
 }
 
+/** The subscriber a personal-data request names: an account by its id, else a guest by address. */
+export function personWho(person: { accountId?: string; email?: string }): Who {
+  return person.accountId !== undefined
+    ? accountWho(person.accountId)
+    : guestWho(person.email ?? '');
+}
+
 /** The implicit subscription an id stands for, for an account that never changed it. */
 function implicitOf(who: Who, subscriptionId: string): ImplicitSubscription | undefined {
   if (who.ref.kind !== 'account') return undefined;

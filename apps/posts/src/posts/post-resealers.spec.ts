@@ -1,6 +1,5 @@
 import { type Commit, reviveEnvelope } from '@parley/eventstore';
-import { migrateServiceLog } from '@parley/platform';
-import { commitsOf, emptyServiceLog } from '@parley/testing';
+import { commitsOf, emptyServiceLog, migrateToEmptyLog } from '@parley/testing';
 import { oldLikeCommit, oldPostCommit } from '../testing/old-post-events';
 import { postDecider } from './post.decider';
 import type { PostEvent } from './post.decider';
@@ -56,14 +55,8 @@ describe('the posts log migrated to a new store', () => {
       oldLikeCommit({ postId: 'written', accountId: bo, displayName: 'Bo Likername', at }),
     ];
     for (const commit of old) await from.log.importCommit(commit);
-    const to = await emptyServiceLog('/parley/posts');
 
-    const summary = await migrateServiceLog({
-      service: 'posts',
-      resealers: postResealers,
-      from,
-      to,
-    });
+    const { to, summary } = await migrateToEmptyLog('posts', postResealers, from);
 
     expect(summary).toMatchObject({ streams: 4, commits: 4, events: 6, sealed: 2 });
     const copied = await commitsOf(to.log);

@@ -1,5 +1,5 @@
 import { can, canOnOwn } from '@parley/contracts';
-import type { DomainEvent, ImportedFrom, PostCommentSettings, Role } from '@parley/contracts';
+import type { ImportedFrom, PostCommentSettings, Role } from '@parley/contracts';
 import { POST_BODY_MAX_BYTES } from '@parley/contracts';
 import {
   type Decider,
@@ -8,18 +8,11 @@ import {
   domainError,
   isDomainError,
 } from '@parley/eventstore';
-import { isImportedWriterId } from '@parley/domain';
+import { isImportedWriterId, type PostStreamEvent } from '@parley/domain';
 import { excerptOf } from './excerpt';
 
-export type PostEvent = DomainEvent<
-  | 'parley.post.drafted.v2'
-  | 'parley.post.edited.v1'
-  | 'parley.post.published.v2'
-  | 'parley.post.scheduled.v1'
-  | 'parley.post.unpublished.v1'
-  | 'parley.post.deleted.v1'
-  | 'parley.post.comment-settings-changed.v1'
->;
+/** The events a post decides: its stream's, as the read models of posts fold them too. */
+export type PostEvent = PostStreamEvent;
 
 export type PostStatus = 'draft' | 'scheduled' | 'published' | 'deleted';
 

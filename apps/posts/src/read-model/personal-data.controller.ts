@@ -3,10 +3,9 @@ import {
   type Actor,
   type PersonalDataQuery,
   type PostsPersonalData,
-  canOnOwn,
   personalDataQuerySchema,
 } from '@parley/contracts';
-import { CurrentActor, requireActor, requireCapability } from '@parley/platform';
+import { CurrentActor, requirePersonalDataReader } from '@parley/platform';
 import { PostQueries } from './post-queries';
 
 /**
@@ -23,11 +22,7 @@ export class PostsPersonalDataController {
     @CurrentActor() actor: Actor | null,
     @Query({ schema: personalDataQuerySchema }) query: PersonalDataQuery,
   ): Promise<PostsPersonalData> {
-    if (
-      query.accountId === undefined ||
-      !canOnOwn(requireActor(actor), query.accountId, 'administer')
-    )
-      requireCapability(actor, 'administer');
+    requirePersonalDataReader(actor, query);
     return query.accountId === undefined
       ? { postLikes: [] }
       : this.queries.postLikesOf(query.accountId);

@@ -4,7 +4,11 @@ import {
   type EventType,
   POST_LIKERS_SHOWN,
 } from '@parley/contracts';
-import { type AccountNamingEvent, applyAccountName } from '@parley/platform';
+import {
+  type AccountNameDocument,
+  type AccountNamingEvent,
+  applyAccountName,
+} from '@parley/platform';
 import {
   type Document,
   DuplicateKeyError,
@@ -66,9 +70,7 @@ export interface CommentDocument extends Versioned {
 }
 
 /** The current display name of an account, for likers and authors who renamed themselves. */
-export interface AccountNameDocument extends Versioned {
-  displayName: string;
-}
+export type { AccountNameDocument };
 
 /** Figures that span many streams, recounted from the documents above. */
 export interface PostStatsDocument extends Document {

@@ -16,6 +16,7 @@ import { ACTOR_HEADER, READ_MODELS, encodeActor } from '@parley/platform';
 import { type LiveReadModels, rebuildProjection } from '@parley/readmodel';
 import {
   type HarnessMode,
+  type Problem,
   type ServiceHarness,
   eventually,
   startServiceHarness,
@@ -37,14 +38,6 @@ import {
   commentPosted,
   displayNameChanged,
 } from './events';
-
-interface Problem {
-  status: number;
-  code: string;
-  title: string;
-  details?: Record<string, unknown>;
-  errors?: { field: string; reason: string }[];
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
