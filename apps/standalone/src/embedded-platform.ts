@@ -12,10 +12,11 @@ import {
   type ServiceDefinition,
   type StartedService,
   createEmbeddedInfrastructure,
+  untilReadModelsSettled,
   keepReadModels,
   keptReadModelsOf,
+  nothingUnpublished,
   openEmbeddedPlatform,
-  readModelsBehind,
   restoreReadModels,
   type ServiceInfrastructure,
   startService,
@@ -181,7 +182,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
       mailbox,
       async close() {
         // What was written reaches every read model first, so that what is kept holds it all.
-        const settled = kept.length > 0 && (await untilSettled(services, kept));
+        const settled = kept.length > 0 && (await untilReadModelsSettled(services, kept));
         // The door first, then what stands behind it, then what they share.
         for (const running of [...services].reverse()) await running.app.close();
         if (settled && (await nothingUnpublished(services)))
@@ -198,29 +199,5 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
     for (const running of services.reverse()) await running.app.close().catch(() => undefined);
     await platform.close().catch(() => undefined);
     throw error;
-  }
-}
-
-/** How long a stop waits for every event written to reach every read model before it keeps them. */
-const SETTLE_MS = 5_000;
-
-async function nothingUnpublished(services: readonly StartedService[]): Promise<boolean> {
-  for (const { infra } of services)
-    if ((await infra.eventStore.readUnpublished(1)).length > 0) return false;
-  return true;
-}
-
-/** Waits, at most `SETTLE_MS`, until every commit is on the bus and every read model applied it. */
-async function untilSettled(
-  services: readonly StartedService[],
-  kept: readonly KeptReadModelsOptions[],
-): Promise<boolean> {
-  const deadline = Date.now() + SETTLE_MS;
-  for (;;) {
-    let settled = await nothingUnpublished(services);
-    for (const options of kept) if (settled && (await readModelsBehind(options))) settled = false;
-    if (settled) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -7,11 +7,14 @@ import { MemoryDocumentStore } from '@parley/readmodel';
 import {
   type KeptReadModelsOptions,
   keepReadModels,
+  nothingUnpublished,
   openKeptFile,
   readModelsBehind,
   restoreReadModels,
   sealKeptFile,
+  untilReadModelsSettled,
 } from './kept-read-models';
+import type { ServiceInfrastructure } from './service-infrastructure';
 
 interface Seen {
   _id: string;
@@ -199,6 +202,30 @@ describe('read models kept between a stop and a start (embedded)', () => {
   it('starts from the logs when nothing was kept', async () => {
     const first = await opened(dir);
     expect(await restoreReadModels(first.options)).toBeNull();
+    await first.bus.close();
+  });
+
+  it('waits at a stop until every commit is on the bus and every group applied it, for a while', async () => {
+    const first = await opened(dir);
+    let unpublished = 1;
+    const services = [
+      {
+        infra: {
+          eventStore: {
+            readUnpublished: async () => Array.from({ length: unpublished }),
+          },
+        } as unknown as ServiceInfrastructure,
+      },
+    ];
+    expect(await nothingUnpublished(services)).toBe(false);
+    expect(await untilReadModelsSettled(services, [first.options], 50)).toBe(false);
+    // Relayed, but not applied yet: still waiting; then applied.
+    unpublished = 0;
+    await first.publish('a');
+    expect(await untilReadModelsSettled(services, [first.options], 50)).toBe(false);
+    const consumer = await first.project();
+    expect(await untilReadModelsSettled(services, [first.options], 2_000)).toBe(true);
+    await consumer.stop();
     await first.bus.close();
   });
 });

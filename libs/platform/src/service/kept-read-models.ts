@@ -6,7 +6,12 @@ import { EmbeddedMessageBus } from '@parley/messaging';
 import { type Document, MemoryDocumentStore } from '@parley/readmodel';
 import type { Logger } from 'pino';
 import type { ServiceInfrastructure } from './service-infrastructure';
-import { type ReadModelFeed, type ServiceDefinition, projectionFeeds } from './start-service';
+import {
+  type ReadModelFeed,
+  type ServiceDefinition,
+  type StartedService,
+  projectionFeeds,
+} from './start-service';
 
 /** Where a service of the embedded process keeps its read models between a stop and a start. */
 export const KEPT_READ_MODELS_FILE = 'read-models.jsonl';
@@ -120,6 +125,37 @@ export function keptReadModelsOf(
     feeds: projectionFeeds(definition, infra),
     logger: infra.logger,
   };
+}
+
+/** How long a stop waits for every event written to reach every read model before it keeps them. */
+export const SETTLE_MS = 5_000;
+
+/** Whether every commit of the services' logs is on the bus. */
+export async function nothingUnpublished(
+  services: readonly Pick<StartedService, 'infra'>[],
+): Promise<boolean> {
+  for (const { infra } of services)
+    if ((await infra.eventStore.readUnpublished(1)).length > 0) return false;
+  return true;
+}
+
+/**
+ * Waits, at most `withinMs`, until every commit is on the bus and every read model kept has
+ * applied it: a stop does so before it stops the services, so that what it keeps holds it all.
+ */
+export async function untilReadModelsSettled(
+  services: readonly Pick<StartedService, 'infra'>[],
+  kept: readonly Pick<KeptReadModelsOptions, 'bus' | 'feeds'>[],
+  withinMs = SETTLE_MS,
+): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    let settled = await nothingUnpublished(services);
+    for (const options of kept) if (settled && (await readModelsBehind(options))) settled = false;
+    if (settled) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Where each group stands against the end of its topics: the first that has not applied all, if any. */
