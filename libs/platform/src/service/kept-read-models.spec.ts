@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EmbeddedMessageBus } from '@parley/messaging';
 import { MemoryDocumentStore } from '@parley/readmodel';
 import {
@@ -199,9 +199,13 @@ describe('read models kept between a stop and a start (embedded)', () => {
     await second.bus.close();
   });
 
-  it('starts from the logs when nothing was kept', async () => {
+  it('starts from the logs when nothing was kept, and removes what a stop cut short left', async () => {
     const first = await opened(dir);
+    const left = [`${first.options.file}.4242.tmp`, `${first.options.file}.key.4242.tmp`];
+    await mkdir(dirname(first.options.file), { recursive: true });
+    for (const path of left) await writeFile(path, 'half of it');
     expect(await restoreReadModels(first.options)).toBeNull();
+    expect(left.filter((path) => existsSync(path))).toEqual([]);
     await first.bus.close();
   });
 

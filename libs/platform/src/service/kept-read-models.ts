@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { EmbeddedMessageBus } from '@parley/messaging';
 import { type Document, MemoryDocumentStore } from '@parley/readmodel';
 import type { Logger } from 'pino';
@@ -291,10 +291,11 @@ export async function restoreReadModels(options: KeptReadModelsOptions): Promise
     bytes = null;
     options.logger?.info({ err: error }, 'kept read models unreadable; replaying the logs');
   }
-  await Promise.all([
-    rm(options.file, { force: true }),
-    rm(`${options.file}.key`, { force: true }),
-  ]);
+  await Promise.all(
+    [options.file, `${options.file}.key`, ...(await unfinished(options.file))].map((path) =>
+      rm(path, { force: true }),
+    ),
+  );
   if (!bytes) return null;
   const lines = splitLines(bytes);
   let header: Partial<KeptHeader> = {};
@@ -350,6 +351,15 @@ async function refusalOf(
       }
     }
   return undefined;
+}
+
+/** What a stop that ended while it kept the read models left of their files (`sealKeptFile`). */
+async function unfinished(path: string): Promise<string[]> {
+  const prefix = basename(path);
+  const names = await readdir(dirname(path)).catch(() => []);
+  return names
+    .filter((name) => name.startsWith(`${prefix}.`) && name.endsWith('.tmp'))
+    .map((name) => join(dirname(path), name));
 }
 
 /** The lines of a file, decoded one at a time. */
