@@ -297,35 +297,42 @@ export async function restoreReadModels(options: KeptReadModelsOptions): Promise
     ),
   );
   if (!bytes) return null;
-  const lines = splitLines(bytes);
-  let header: Partial<KeptHeader> = {};
-  let docs: Document[][] = [];
-  let count = 0;
-  const refusal = await (async () => {
-    header = JSON.parse(lines.next().value ?? '{}') as Partial<KeptHeader>;
-    const refused = await refusalOf(header, options);
-    if (refused) return refused;
-    // Every line is read before anything is taken: a file cut short is refused whole.
-    docs = (header.collections ?? []).map((): Document[] => []);
-    for (const line of lines) {
-      const [index, doc] = JSON.parse(line, line.includes('"$date"') ? unmarked : undefined) as [
-        number,
-        Document,
-      ];
-      docs[index]?.push(doc);
-      count += 1;
-    }
-    return undefined;
-  })().catch((error: unknown) => `unreadable: ${String(error)}`);
-  if (refusal) {
-    options.logger?.info({ reason: refusal }, 'kept read models not taken; replaying the logs');
+  const read = await readKept(bytes, options).catch(
+    (error: unknown) => `unreadable: ${String(error)}`,
+  );
+  if (typeof read === 'string') {
+    options.logger?.info({ reason: read }, 'kept read models not taken; replaying the logs');
     return null;
   }
-  const names = header.collections ?? [];
-  for (const [index, name] of names.entries()) options.store.restore(name, docs[index] ?? []);
-  for (const [groupId, offsets] of Object.entries(header.groups ?? {}))
+  for (const [index, name] of read.header.collections.entries())
+    options.store.restore(name, read.docs[index] ?? []);
+  for (const [groupId, offsets] of Object.entries(read.header.groups))
     await options.bus.resumeGroup(groupId, offsets);
-  return count;
+  return read.docs.reduce((count, docs) => count + docs.length, 0);
+}
+
+/**
+ * What a kept file holds, each collection's documents in the header's order; or why it is not
+ * taken. Every line is read before anything is taken: a file cut short is refused whole.
+ */
+async function readKept(
+  bytes: Buffer,
+  options: KeptReadModelsOptions,
+): Promise<{ header: KeptHeader; docs: Document[][] } | string> {
+  const lines = splitLines(bytes);
+  const header = JSON.parse(lines.next().value ?? '{}') as Partial<KeptHeader>;
+  const refusal = await refusalOf(header, options);
+  if (refusal) return refusal;
+  const kept = header as KeptHeader;
+  const docs = kept.collections.map((): Document[] => []);
+  for (const line of lines) {
+    const [index, doc] = JSON.parse(line, line.includes('"$date"') ? unmarked : undefined) as [
+      number,
+      Document,
+    ];
+    docs[index]?.push(doc);
+  }
+  return { header: kept, docs };
 }
 
 async function refusalOf(
