@@ -225,12 +225,11 @@ export class DeliveryService {
    * backoff (up to about five minutes) instead of failing the handler, whose retry would
    * repeat the sending too.
    */
-  private async untilRecorded(record: () => Promise<unknown>): Promise<void> {
+  private async untilRecorded<T>(record: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + 300_000;
     for (let attempt = 1; ; attempt++) {
       try {
-        await record();
-        return;
+        return await record();
       } catch (error) {
         const pause = backoffMs(attempt, 100, 5_000);
         if (classifyFailure(error) !== 'infrastructure' || Date.now() + pause > deadline)
@@ -327,10 +326,12 @@ export class DeliveryService {
           targets: this.options.webhookTargets,
         });
     } catch (error) {
-      await this.recordFailure(n.notificationId, channel, error);
+      await this.untilRecorded(() => this.recordFailure(n.notificationId, channel, error));
       return;
     }
-    await this.record(n.notificationId, { type: 'RecordDelivered', channel, messageId });
+    await this.untilRecorded(() =>
+      this.record(n.notificationId, { type: 'RecordDelivered', channel, messageId }),
+    );
   }
 
   private async sendDigest(digestId: string, notificationIds: string[]): Promise<boolean> {
@@ -393,15 +394,19 @@ export class DeliveryService {
       });
     } catch (error) {
       for (const { notification } of items)
-        await this.recordFailure(notification.notificationId, 'email', error);
+        await this.untilRecorded(() =>
+          this.recordFailure(notification.notificationId, 'email', error),
+        );
       return false;
     }
     for (const { notification } of items)
-      await this.record(notification.notificationId, {
-        type: 'RecordDelivered',
-        channel: 'email',
-        messageId,
-      });
+      await this.untilRecorded(() =>
+        this.record(notification.notificationId, {
+          type: 'RecordDelivered',
+          channel: 'email',
+          messageId,
+        }),
+      );
     return true;
   }
 
@@ -536,22 +541,58 @@ export class DeliveryService {
     };
   }
 
-  /** Records the attempt before anything leaves; false when another worker has it or it is done. */
+  /**
+   * Records the attempt before anything leaves; false when another worker has it or it is done.
+   * An append that fails may still have been taken (the store went away before it answered):
+   * once the store answers, the stream tells. This attempt's start found there is this
+   * worker's to send; none found, the start is decided again. Taking it for another worker's
+   * start would leave the message unsent and recorded as cut off.
+   */
   private async start(
     notificationId: string,
     channel: (typeof PUSH_CHANNELS)[number],
     by: Worker,
     messageId: string,
   ): Promise<boolean> {
-    const events = await this.record(notificationId, {
+    const command: NotificationCommand = {
       type: 'StartDelivery',
       channel,
       by,
       messageId,
       resendAfterInterruption: channel === 'webhook',
-    });
+    };
+    for (let attempt = 1; ; attempt++) {
+      const at = this.options.clock();
+      try {
+        const events = await this.record(notificationId, command, { at, once: true });
+        return events.some(
+          (e) => e.type === 'parley.notification.delivery-started.v1' && e.data.by === by,
+        );
+      } catch (error) {
+        if (classifyFailure(error) === 'permanent' || attempt >= 8) throw error;
+        this.logger.warn({ err: error, notificationId, channel }, 'recording a start failed');
+        if (await this.untilRecorded(() => this.startedAt(notificationId, channel, by, at)))
+          return true;
+      }
+    }
+  }
+
+  /** Whether the stream holds the start this worker decided at `at`. */
+  private async startedAt(
+    notificationId: string,
+    channel: Channel,
+    by: Worker,
+    at: Date,
+  ): Promise<boolean> {
+    this.known.delete(notificationId);
+    const { events } = await this.store.readStream(notificationStream(notificationId));
+    const startedAt = at.toISOString();
     return events.some(
-      (e) => e.type === 'parley.notification.delivery-started.v1' && e.data.by === by,
+      (e) =>
+        e.type === 'parley.notification.delivery-started.v1' &&
+        e.data.channel === channel &&
+        e.data.by === by &&
+        e.data.startedAt === startedAt,
     );
   }
 
@@ -579,15 +620,21 @@ export class DeliveryService {
     });
   }
 
-  /** Appends to the ledger, riding out a short outage: an outcome that is known must be kept. */
+  /**
+   * Appends to the ledger, riding out a short outage: an outcome that is known must be kept.
+   * `once`: a failure other than a conflict is not tried again, for a caller that must first
+   * learn whether the append was taken.
+   */
   private async record(
     notificationId: string,
     command: NotificationCommand,
+    { at, once = false }: { at?: Date; once?: boolean } = {},
   ): Promise<NotificationEvent[]> {
+    const now = at ? () => at : this.options.clock;
     const known = this.known.get(notificationId);
     if (known) {
       // The stream was just read: decide on it and append at its version, without reading again.
-      const decision = notificationDecider.decide(command, known.state, this.options.clock());
+      const decision = notificationDecider.decide(command, known.state, now());
       if (!isDomainError(decision)) {
         if (decision.length === 0) return [];
         try {
@@ -608,7 +655,8 @@ export class DeliveryService {
           countOutcomes(decision);
           return [...decision];
         } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
+          this.known.delete(notificationId);
+          if (once && !(error instanceof ConcurrencyError)) throw error;
         }
       }
       this.known.delete(notificationId);
@@ -621,7 +669,7 @@ export class DeliveryService {
           notificationStream(notificationId),
           command,
           appendContext(),
-          { now: this.options.clock, retriesOnConflict: 5 },
+          { now, retriesOnConflict: 5 },
         );
         if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
         this.remember(notificationId, outcome.state, outcome.version);
@@ -629,7 +677,7 @@ export class DeliveryService {
         countOutcomes(appended);
         return appended;
       } catch (error) {
-        if (attempt >= 8) throw error;
+        if (once || attempt >= 8) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 50 * 2 ** attempt)));
       }
     }

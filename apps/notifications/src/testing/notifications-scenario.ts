@@ -20,7 +20,9 @@ import {
   type SubscriptionList,
   type SubscriptionView,
 } from '@parley/contracts';
+import type { EventStore } from '@parley/eventstore';
 import { SmtpMailer } from '@parley/mail';
+import { EVENT_STORE } from '@parley/platform';
 import { EmbeddedPersonKeyStore, guestPerson, PersonalDataCipher } from '@parley/privacy';
 import {
   type CaughtMail,
@@ -772,6 +774,48 @@ export function notificationsScenario(mode: HarnessMode): void {
       smtp.refuseWith = undefined;
       await sleep(QUIET_MS);
       expect(mailsTo(E, refused)).toEqual([]);
+    });
+
+    it('sends a mail once, and records it sent, when the store took its start but failed to answer, then failed to take its outcome twice', async () => {
+      const store = harness.running.app.get<EventStore>(EVENT_STORE);
+      const append = store.append.bind(store);
+      const startsCut = new Set<string>();
+      const outcomesRefused = new Map<string, number>();
+      store.append = async (streamId, expectedVersion, events, context) => {
+        const event = events[0];
+        if (
+          event?.type === 'parley.notification.delivery-started.v1' &&
+          event.data.channel === 'email' &&
+          !startsCut.has(streamId)
+        ) {
+          startsCut.add(streamId);
+          await append(streamId, expectedVersion, events, context);
+          throw Object.assign(new Error('Topology is closed'), {
+            name: 'MongoTopologyClosedError',
+          });
+        }
+        if (event?.type === 'parley.notification.delivered.v1') {
+          const refused = outcomesRefused.get(streamId) ?? 0;
+          if (refused < 2) {
+            outcomesRefused.set(streamId, refused + 1);
+            throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+          }
+        }
+        return append(streamId, expectedVersion, events, context);
+      };
+      try {
+        const cutOff = await commentBy(A, { body: 'the store went away' });
+        const inbox = await notificationOf(E, cutOff);
+        const why = await deliveryIn(E, inbox.id, 'email', ['sent', 'failed']);
+        expect(why.state).toBe('sent');
+        expect(why.attempts).toBe(1);
+        await sleep(QUIET_MS);
+        expect(mailsTo(E, cutOff)).toHaveLength(1);
+        expect(startsCut.size).toBeGreaterThanOrEqual(1);
+        expect([...outcomesRefused.values()]).toContain(2);
+      } finally {
+        store.append = append;
+      }
     });
 
     it("sends a guest's confirmation mail once the mail server accepts it again (4xx for a while)", async () => {
