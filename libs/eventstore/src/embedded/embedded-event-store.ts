@@ -9,24 +9,45 @@ import {
   type StreamSlice,
   commitId,
 } from '../event-store.port';
-import { AppendLog } from '@parley/files';
+import { AppendLog, type LinePlace } from '@parley/files';
 import { type CopyableEventLog, LogMismatchError, assertContinues, sameCommit } from '../log-copy';
 
 type LogRecord =
   | { t: 'commit'; c: Omit<Commit, 'committedAt'> & { committedAt: string } }
   | { t: 'published'; ids: string[] };
 
+/** A commit of the log: held in memory (a log without a file), or placed in the file. */
+interface Entry {
+  streamId: string;
+  version: number;
+  lastVersion: number;
+  commit?: Commit;
+  place?: LinePlace;
+}
+
+/** Commits decoded from the file and kept for the next read (the streams in use). */
+const DECODED_COMMITS = 4_096;
+
 /**
- * The event store of embedded mode: every commit is a line of a JSON-lines file,
- * synced to disk before the append resolves, and the whole log is held in memory.
- * Without a path it keeps nothing on disk (fast unit tests).
+ * How a commit line begins, as this store writes it: its place in its stream is read without
+ * decoding the line (a line that begins otherwise is decoded whole).
+ */
+const COMMIT_LINE =
+  /^\{"t":"commit","c":\{"id":"(?:[^"\\]|\\.)*","streamId":"((?:[^"\\]|\\.)*)","version":(\d+),"lastVersion":(\d+),/;
+
+/**
+ * The event store of embedded mode: every commit is a line of a JSON-lines file, synced to
+ * disk before the append resolves. Memory holds where each stream's commits lie in the file,
+ * and the commits read last; a commit is read back from the file when its stream is.
+ * Without a path it keeps nothing on disk and every commit in memory (fast unit tests).
  */
 export class EmbeddedEventStore implements EventStore, CopyableEventLog {
-  private readonly streams = new Map<string, Commit[]>();
+  private readonly streams = new Map<string, Entry[]>();
   /** Every commit in append order, for a copy of the whole log. */
-  private readonly appended: Commit[] = [];
+  private readonly appended: Entry[] = [];
   /** Durable commits waiting for the relay, in append order. */
-  private readonly unpublished = new Map<string, Commit>();
+  private readonly unpublished = new Map<string, Entry>();
+  private readonly decoded = new Map<Entry, Commit>();
   private readonly listeners = new Set<(commit: Commit) => void>();
 
   private constructor(
@@ -41,30 +62,35 @@ export class EmbeddedEventStore implements EventStore, CopyableEventLog {
     clock: () => Date = () => new Date(),
   ): Promise<EmbeddedEventStore> {
     if (!path) return new EmbeddedEventStore(source, undefined, clock);
-    const { log, records } = await AppendLog.open<LogRecord>(path);
+    const found: { entry: Entry; id: string }[] = [];
+    const published: string[][] = [];
+    const log = await AppendLog.scan(path, (line, place) => {
+      const placed = placeOf(line, place);
+      if (placed === null) return false;
+      if ('entry' in placed) found.push(placed);
+      else published.push(placed.ids);
+      return true;
+    });
     const store = new EmbeddedEventStore(source, log, clock);
-    for (const record of records) {
-      if (record.t === 'commit') {
-        const commit: Commit = { ...record.c, committedAt: new Date(record.c.committedAt) };
-        store.remember(commit);
-        store.unpublished.set(commit.id, commit);
-      } else {
-        for (const id of record.ids) store.unpublished.delete(id);
-      }
+    for (const { entry, id } of found) {
+      store.remember(entry);
+      store.unpublished.set(id, entry);
     }
+    for (const ids of published) for (const id of ids) store.unpublished.delete(id);
     return store;
   }
 
   async readStream(streamId: string, after = 0): Promise<StreamSlice> {
-    const commits = this.streams.get(streamId) ?? [];
+    const entries = this.streams.get(streamId) ?? [];
     // The new commits are the last ones: looked for from the end.
-    let first = commits.length;
-    while (first > 0 && commits[first - 1]!.lastVersion > after) first--;
+    let first = entries.length;
+    while (first > 0 && entries[first - 1]!.lastVersion > after) first--;
+    const commits = await Promise.all(entries.slice(first).map((e) => this.commitOf(e)));
     return {
-      version: commits.at(-1)?.lastVersion ?? 0,
-      events: commits
-        .slice(first)
-        .flatMap((c) => c.events.filter((e) => e.streamVersion > after).map(reviveEnvelope)),
+      version: entries.at(-1)?.lastVersion ?? 0,
+      events: commits.flatMap((c) =>
+        c.events.filter((e) => e.streamVersion > after).map(reviveEnvelope),
+      ),
     };
   }
 
@@ -96,23 +122,17 @@ export class EmbeddedEventStore implements EventStore, CopyableEventLog {
       committedAt,
     };
     // Claimed synchronously so a racing append sees the new version; a failed write stops the log for good.
-    this.remember(commit);
-    await this.log?.append({
-      t: 'commit',
-      c: { ...commit, committedAt: committedAt.toISOString() },
-    });
-    this.unpublished.set(commit.id, commit);
-    for (const listener of this.listeners) listener(commit);
+    await this.write(commit);
     return { version: commit.lastVersion, events: envelopes };
   }
 
   async readUnpublished(limit: number): Promise<Commit[]> {
-    const result: Commit[] = [];
-    for (const commit of this.unpublished.values()) {
-      if (result.length >= limit) break;
-      result.push(commit);
+    const entries: Entry[] = [];
+    for (const entry of this.unpublished.values()) {
+      if (entries.length >= limit) break;
+      entries.push(entry);
     }
-    return result;
+    return Promise.all(entries.map((e) => this.commitOf(e)));
   }
 
   async markPublished(commitIds: readonly string[]): Promise<void> {
@@ -127,24 +147,18 @@ export class EmbeddedEventStore implements EventStore, CopyableEventLog {
   }
 
   async *allCommits(): AsyncIterable<Commit> {
-    yield* [...this.appended];
+    for (const entry of [...this.appended]) yield await this.commitOf(entry);
   }
 
   async importCommit(commit: Commit): Promise<'written' | 'present'> {
-    const commits = this.streams.get(commit.streamId) ?? [];
-    const held = commits.find((c) => c.version === commit.version);
+    const entries = this.streams.get(commit.streamId) ?? [];
+    const held = entries.find((e) => e.version === commit.version);
     if (held) {
-      if (sameCommit(held, commit)) return 'present';
+      if (sameCommit(await this.commitOf(held), commit)) return 'present';
       throw new LogMismatchError(`the target holds another commit ${commit.id}`);
     }
-    assertContinues(commit, commits.at(-1)?.lastVersion ?? 0);
-    this.remember(commit);
-    await this.log?.append({
-      t: 'commit',
-      c: { ...commit, committedAt: commit.committedAt.toISOString() },
-    });
-    this.unpublished.set(commit.id, commit);
-    for (const listener of this.listeners) listener(commit);
+    assertContinues(commit, entries.at(-1)?.lastVersion ?? 0);
+    await this.write(commit);
     return 'written';
   }
 
@@ -152,10 +166,83 @@ export class EmbeddedEventStore implements EventStore, CopyableEventLog {
     await this.log?.close();
   }
 
-  private remember(commit: Commit): void {
-    this.appended.push(commit);
-    const commits = this.streams.get(commit.streamId);
-    if (commits) commits.push(commit);
-    else this.streams.set(commit.streamId, [commit]);
+  /** Remembers the commit at once (its stream's new version), then writes it and tells the relay. */
+  private async write(commit: Commit): Promise<void> {
+    const entry: Entry = {
+      streamId: commit.streamId,
+      version: commit.version,
+      lastVersion: commit.lastVersion,
+    };
+    if (this.log) {
+      const { place, written } = this.log.appendPlaced({
+        t: 'commit',
+        c: { ...commit, committedAt: commit.committedAt.toISOString() },
+      });
+      entry.place = place;
+      this.keepDecoded(entry, commit);
+      this.remember(entry);
+      await written;
+    } else {
+      entry.commit = commit;
+      this.remember(entry);
+    }
+    this.unpublished.set(commit.id, entry);
+    for (const listener of this.listeners) listener(commit);
   }
+
+  private remember(entry: Entry): void {
+    this.appended.push(entry);
+    const entries = this.streams.get(entry.streamId);
+    if (entries) entries.push(entry);
+    else this.streams.set(entry.streamId, [entry]);
+  }
+
+  private async commitOf(entry: Entry): Promise<Commit> {
+    if (entry.commit) return entry.commit;
+    const kept = this.decoded.get(entry);
+    if (kept) {
+      this.decoded.delete(entry);
+      this.decoded.set(entry, kept);
+      return kept;
+    }
+    if (!this.log || !entry.place) throw new Error(`The commit of ${entry.streamId} is lost`);
+    const record = JSON.parse(await this.log.read(entry.place)) as LogRecord;
+    if (record.t !== 'commit') throw new Error(`No commit of ${entry.streamId} at its place`);
+    const commit: Commit = { ...record.c, committedAt: new Date(record.c.committedAt) };
+    this.keepDecoded(entry, commit);
+    return commit;
+  }
+
+  private keepDecoded(entry: Entry, commit: Commit): void {
+    this.decoded.set(entry, commit);
+    if (this.decoded.size > DECODED_COMMITS) {
+      const oldest = this.decoded.keys().next().value;
+      if (oldest !== undefined) this.decoded.delete(oldest);
+    }
+  }
+}
+
+/** A line of the log as opening it needs it: a commit's place, or the ids published; null for no record. */
+function placeOf(
+  line: string,
+  place: LinePlace,
+): { entry: Entry; id: string } | { ids: string[] } | null {
+  const begins = COMMIT_LINE.exec(line);
+  if (begins && line.endsWith('}')) {
+    const streamId = JSON.parse(`"${begins[1]}"`) as string;
+    const version = Number(begins[2]);
+    return {
+      entry: { streamId, version, lastVersion: Number(begins[3]), place },
+      id: commitId(streamId, version),
+    };
+  }
+  let record: LogRecord;
+  try {
+    record = JSON.parse(line) as LogRecord;
+  } catch {
+    return null;
+  }
+  if (record.t === 'published') return { ids: record.ids };
+  const { streamId, version, lastVersion, id } = record.c;
+  return { entry: { streamId, version, lastVersion, place }, id };
 }

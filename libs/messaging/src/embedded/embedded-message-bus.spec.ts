@@ -155,4 +155,43 @@ describe('EmbeddedMessageBus on disk', () => {
     await reopened.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('reads a reopened topic larger than the messages it keeps decoded from its file, each partition in order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-bus-'));
+    const first = await EmbeddedMessageBus.open({ dir });
+    await first.ensureTopics([{ name: 'parley.comments', partitions: 3 }]);
+    const values = Array.from({ length: 3_000 }, (_, i) => `{"n":${i},"text":"é \\"quoted\\" ✓"}`);
+    for (let i = 0; i < values.length; i += 500)
+      await first.publisher().publish([
+        {
+          topic: 'parley.comments',
+          messages: values
+            .slice(i, i + 500)
+            .map((value, j) => ({ key: `k${(i + j) % 7}`, value, headers: { n: String(i + j) } })),
+        },
+      ]);
+    await first.close();
+
+    const second = await EmbeddedMessageBus.open({ dir });
+    const seen: IncomingMessage[] = [];
+    const consumer = second.consumer({
+      groupId: 'again',
+      topics: ['parley.comments'],
+      fromBeginning: true,
+      handler: async (m) => {
+        seen.push(m);
+      },
+    });
+    await consumer.start();
+    while (seen.length < values.length) await pause(5);
+    expect(seen.map((m) => m.value).sort()).toEqual([...values].sort());
+    for (const partition of [0, 1, 2]) {
+      const order = seen.filter((m) => m.partition === partition).map((m) => Number(m.headers.n));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(order.length).toBeGreaterThan(0);
+    }
+    expect(seen.every((m) => m.key === `k${Number(m.headers.n) % 7}`)).toBe(true);
+    await second.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

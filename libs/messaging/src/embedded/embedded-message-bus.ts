@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppendLog, SnapshotFile } from '@parley/files';
+import { AppendLog, type LinePlace, SnapshotFile } from '@parley/files';
 import type { Logger } from 'pino';
 import type {
   ConsumeOptions,
@@ -40,20 +40,108 @@ export function partitionOf(key: string | null, partitions: number): number {
   return (hash >>> 0) % partitions;
 }
 
+/** Messages decoded from a topic's file and kept for the next consumer (the groups reading alike). */
+const DECODED_MESSAGES = 2_048;
+
+/** Messages a consumer takes from a partition at a time, when they are at hand. */
+const READ_AHEAD = 64;
+
+/** How a topic line begins as this bus writes it: its partition is read without decoding the line. */
+const TOPIC_LINE = /^\{"p":(\d+),/;
+
+/**
+ * One partition of a topic: its messages held in memory (a bus without a folder), or where
+ * each lies in the topic's file.
+ */
+class PartitionMessages {
+  private readonly held: StoredMessage[] = [];
+  private readonly positions: number[] = [];
+  private readonly lengths: number[] = [];
+
+  get length(): number {
+    return this.held.length + this.positions.length;
+  }
+
+  hold(message: StoredMessage): void {
+    this.held.push(message);
+  }
+
+  place(place: LinePlace): void {
+    this.positions.push(place.position);
+    this.lengths.push(place.length);
+  }
+
+  placeOf(offset: number): LinePlace | undefined {
+    const position = this.positions[offset];
+    const length = this.lengths[offset];
+    return position === undefined || length === undefined ? undefined : { position, length };
+  }
+
+  heldAt(offset: number): StoredMessage | undefined {
+    return this.held[offset];
+  }
+}
+
 class EmbeddedTopic {
-  readonly partitions: StoredMessage[][];
+  readonly partitions: PartitionMessages[];
   private waiters: (() => void)[] = [];
+  private readonly decoded = new Map<number, StoredMessage>();
 
   constructor(
     readonly name: string,
     partitionCount: number,
     readonly log: AppendLog | undefined,
   ) {
-    this.partitions = Array.from({ length: partitionCount }, () => []);
+    this.partitions = Array.from({ length: partitionCount }, () => new PartitionMessages());
   }
 
-  push(partition: number, message: StoredMessage): void {
-    this.partitions[partition]?.push(message);
+  /**
+   * Up to `max` messages from an offset below the partition's length: those at hand without
+   * waiting, and then the first that must be read from the file.
+   */
+  async messagesFrom(partition: number, offset: number, max: number): Promise<StoredMessage[]> {
+    const messages = this.partitions[partition];
+    const end = Math.min(messages?.length ?? 0, offset + max);
+    const found: StoredMessage[] = [];
+    for (let at = offset; at < end; at++) {
+      const message = this.atHand(partition, at);
+      if (!message) break;
+      found.push(message);
+    }
+    if (found.length === 0 && offset < end) found.push(await this.read(partition, offset));
+    return found;
+  }
+
+  private atHand(partition: number, offset: number): StoredMessage | undefined {
+    const messages = this.partitions[partition];
+    const held = messages?.heldAt(offset);
+    if (held) return held;
+    const place = messages?.placeOf(offset);
+    if (!place || !this.log) return undefined;
+    const kept = this.decoded.get(place.position);
+    if (kept) return kept;
+    const line = this.log.readAtHand(place);
+    return line === undefined ? undefined : this.decode(place, line);
+  }
+
+  private async read(partition: number, offset: number): Promise<StoredMessage> {
+    const place = this.partitions[partition]?.placeOf(offset);
+    if (!place || !this.log) throw new Error(`No message ${offset} in ${this.name}:${partition}`);
+    return this.decode(place, await this.log.read(place));
+  }
+
+  private decode(place: LinePlace, line: string): StoredMessage {
+    const message = storedMessage(JSON.parse(line) as TopicRecord);
+    this.keepDecoded(place, message);
+    return message;
+  }
+
+  keepDecoded(place: LinePlace, message: StoredMessage): void {
+    this.decoded.set(place.position, message);
+    if (this.decoded.size > DECODED_MESSAGES) {
+      const oldest = this.decoded.keys().next().value;
+      if (oldest !== undefined) this.decoded.delete(oldest);
+    }
   }
 
   notify(): void {
@@ -71,6 +159,10 @@ class EmbeddedTopic {
     this.waiters.push(wake);
     return { promise, cancel: wake };
   }
+}
+
+function storedMessage(r: TopicRecord): StoredMessage {
+  return { key: r.k, value: r.v, headers: r.h, timestamp: r.ts };
 }
 
 type PartitionKey = `${string}:${number}`;
@@ -151,8 +243,9 @@ class EmbeddedGroup {
 
 /**
  * The message bus of embedded mode: topics are in-process logs (kept on disk as JSON
- * lines when a directory is given), consumer groups keep their own offsets and split
- * partitions among their members, as Kafka does.
+ * lines when a directory is given, and read back from there: memory holds where each
+ * message lies, and the messages read or published last), consumer groups keep their own
+ * offsets and split partitions among their members, as Kafka does.
  */
 export class EmbeddedMessageBus implements MessageBus {
   readonly kind = 'embedded' as const;
@@ -266,18 +359,24 @@ export class EmbeddedMessageBus implements MessageBus {
   }
 
   private async openTopic(name: string, partitions: number): Promise<void> {
-    let log: AppendLog | undefined;
-    let records: TopicRecord[] = [];
-    if (this.dir) {
-      const opened = await AppendLog.open<TopicRecord>(
-        join(this.dir, 'topics', `${name}.${partitions}.jsonl`),
-      );
-      log = opened.log;
-      records = opened.records;
+    if (!this.dir) {
+      this.topics.set(name, new EmbeddedTopic(name, partitions, undefined));
+      return;
     }
+    const places: { partition: number; place: LinePlace }[] = [];
+    const log = await AppendLog.scan(
+      join(this.dir, 'topics', `${name}.${partitions}.jsonl`),
+      (line, place) => {
+        const partition = partitionOfLine(line);
+        if (partition === null || partition >= partitions) return false;
+        places.push({ partition, place });
+        return true;
+      },
+      // Groups read one topic at different places: more of it is kept at hand than for a store.
+      { cachedBlocks: 64 },
+    );
     const topic = new EmbeddedTopic(name, partitions, log);
-    for (const r of records)
-      topic.push(r.p, { key: r.k, value: r.v, headers: r.h, timestamp: r.ts });
+    for (const { partition, place } of places) topic.partitions[partition]?.place(place);
     this.topics.set(name, topic);
   }
 
@@ -295,16 +394,37 @@ export class EmbeddedMessageBus implements MessageBus {
       return { topic, records };
     });
     // Durable first, visible second: consumers never see a message a crash could take back.
-    await Promise.all(
-      staged.flatMap(({ topic, records }) =>
-        records.map((r) => (topic.log ? topic.log.append(r) : Promise.resolve())),
-      ),
+    const written = staged.map(({ topic, records }) =>
+      records.map((r) => ({
+        partition: r.p,
+        message: storedMessage(r),
+        appended: topic.log?.appendPlaced(r),
+      })),
     );
-    for (const { topic, records } of staged) {
-      for (const r of records)
-        topic.push(r.p, { key: r.k, value: r.v, headers: r.h, timestamp: r.ts });
+    await Promise.all(written.flat().flatMap((w) => (w.appended ? [w.appended.written] : [])));
+    staged.forEach(({ topic }, i) => {
+      for (const { partition, message, appended } of written[i] ?? []) {
+        const messages = topic.partitions[partition];
+        if (appended) {
+          messages?.place(appended.place);
+          // Consumers at the end of the topic take it from here, without reading the file.
+          topic.keepDecoded(appended.place, message);
+        } else messages?.hold(message);
+      }
       topic.notify();
-    }
+    });
+  }
+}
+
+/** The partition a topic line is for, read from its beginning (or from the whole line); null for no record. */
+function partitionOfLine(line: string): number | null {
+  const begins = TOPIC_LINE.exec(line);
+  if (begins && line.endsWith('}')) return Number(begins[1]);
+  try {
+    const record = JSON.parse(line) as Partial<TopicRecord>;
+    return typeof record.p === 'number' ? record.p : null;
+  } catch {
+    return null;
   }
 }
 
@@ -392,18 +512,25 @@ class EmbeddedMember implements MessageConsumer {
     const at = key.lastIndexOf(':');
     const topic = this.bus.requireTopic(key.slice(0, at));
     const partition = Number(key.slice(at + 1));
-    const messages = topic.partitions[partition] ?? [];
+    const messages = topic.partitions[partition];
+    if (!messages) return;
     const live = () => this.active && this.generation === generation;
     let position = group.committed.get(key) ?? this.startOffsets.get(key) ?? 0;
+    // Messages read ahead, the first of them at `position`.
+    let ahead: StoredMessage[] = [];
     while (live()) {
-      const message = messages[position];
-      if (!message) {
+      if (position >= messages.length) {
         const wait = topic.waitForMore();
         this.cancelWaits.add(wait.cancel);
-        if (messages[position] === undefined && live()) await wait.promise;
+        if (position >= messages.length && live()) await wait.promise;
         this.cancelWaits.delete(wait.cancel);
         continue;
       }
+      // Once read, a message is in hand: a stop lets it finish, a crash does not.
+      if (ahead.length === 0) ahead = await topic.messagesFrom(partition, position, READ_AHEAD);
+      if (this.aborting) return;
+      const message = ahead.shift();
+      if (!message) continue;
       const incoming: IncomingMessage = {
         topic: topic.name,
         partition,
