@@ -15,7 +15,7 @@ describe('AppendLog', () => {
   const scanAll = async (file: string) => {
     const lines: { line: string; place: LinePlace }[] = [];
     const log = await AppendLog.scan(file, (line, place) => {
-      lines.push({ line, place });
+      lines.push({ line: line.toString('utf8'), place });
       return true;
     });
     return { log, lines };
@@ -54,7 +54,7 @@ describe('AppendLog', () => {
     await torn.log.close();
     expect(await readFile(path, 'utf8')).toBe('{"a":1}\n{"a":2}\n{"a":3}\n{"a":4}\n');
 
-    const refused = await AppendLog.scan(path, (line) => line !== '{"a":3}');
+    const refused = await AppendLog.scan(path, (line) => line.toString() !== '{"a":3}');
     await refused.close();
     expect(await readFile(path, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
   });

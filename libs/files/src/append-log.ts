@@ -15,10 +15,11 @@ export interface LinePlace {
 }
 
 /**
- * Takes one line of a log being opened, with its place; false when the line is not a record
- * (a torn write): the log ends before it.
+ * Takes one line of a log being opened (its bytes, without the newline, valid only during the
+ * call), with its place; false when the line is not a record (a torn write): the log ends
+ * before it. A visitor that needs only the beginning of a line decodes only that.
  */
-export type LineVisitor = (line: string, place: LinePlace) => boolean;
+export type LineVisitor = (line: Buffer, place: LinePlace) => boolean;
 
 const CHUNK_BYTES = 1 << 20;
 const BLOCK_BYTES = 1 << 16;
@@ -59,7 +60,7 @@ export class AppendLog {
     const records: T[] = [];
     const log = await AppendLog.scan(path, (line) => {
       try {
-        records.push(JSON.parse(line) as T);
+        records.push(JSON.parse(line.toString('utf8')) as T);
         return true;
       } catch {
         return false;
@@ -232,8 +233,7 @@ async function readLines(file: FileHandle, size: number, visit: LineVisitor): Pr
     let start = 0;
     for (let newline = bytes.indexOf(NEWLINE); newline !== -1;) {
       const place = { position: carryAt + start, length: newline - start + 1 };
-      if (place.length > 1 && !visit(bytes.toString('utf8', start, newline), place))
-        return place.position;
+      if (place.length > 1 && !visit(bytes.subarray(start, newline), place)) return place.position;
       start = newline + 1;
       newline = bytes.indexOf(NEWLINE, start);
     }

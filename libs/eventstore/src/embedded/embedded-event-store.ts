@@ -222,13 +222,17 @@ export class EmbeddedEventStore implements EventStore, CopyableEventLog {
   }
 }
 
+/** Bytes of a commit line enough for its beginning (`COMMIT_LINE`) with any stream id Parley makes. */
+const COMMIT_HEAD_BYTES = 512;
+const CLOSING_BRACE = 0x7d;
+
 /** A line of the log as opening it needs it: a commit's place, or the ids published; null for no record. */
 function placeOf(
-  line: string,
+  line: Buffer,
   place: LinePlace,
 ): { entry: Entry; id: string } | { ids: string[] } | null {
-  const begins = COMMIT_LINE.exec(line);
-  if (begins && line.endsWith('}')) {
+  const begins = COMMIT_LINE.exec(line.toString('utf8', 0, COMMIT_HEAD_BYTES));
+  if (begins && line[line.length - 1] === CLOSING_BRACE) {
     const streamId = JSON.parse(`"${begins[1]}"`) as string;
     const version = Number(begins[2]);
     return {
@@ -238,7 +242,7 @@ function placeOf(
   }
   let record: LogRecord;
   try {
-    record = JSON.parse(line) as LogRecord;
+    record = JSON.parse(line.toString('utf8')) as LogRecord;
   } catch {
     return null;
   }

@@ -48,6 +48,7 @@ const READ_AHEAD = 64;
 
 /** How a topic line begins as this bus writes it: its partition is read without decoding the line. */
 const TOPIC_LINE = /^\{"p":(\d+),/;
+const CLOSING_BRACE = 0x7d;
 
 /**
  * One partition of a topic: its messages held in memory (a bus without a folder), or where
@@ -417,11 +418,11 @@ export class EmbeddedMessageBus implements MessageBus {
 }
 
 /** The partition a topic line is for, read from its beginning (or from the whole line); null for no record. */
-function partitionOfLine(line: string): number | null {
-  const begins = TOPIC_LINE.exec(line);
-  if (begins && line.endsWith('}')) return Number(begins[1]);
+function partitionOfLine(line: Buffer): number | null {
+  const begins = TOPIC_LINE.exec(line.toString('latin1', 0, 16));
+  if (begins && line[line.length - 1] === CLOSING_BRACE) return Number(begins[1]);
   try {
-    const record = JSON.parse(line) as Partial<TopicRecord>;
+    const record = JSON.parse(line.toString('utf8')) as Partial<TopicRecord>;
     return typeof record.p === 'number' ? record.p : null;
   } catch {
     return null;
