@@ -55,20 +55,6 @@ export class AppendLog {
     this.written = size;
   }
 
-  /** Opens the log and returns the records already in it; a torn last line (a crash mid-write) is cut off. */
-  static async open<T>(path: string): Promise<{ log: AppendLog; records: T[] }> {
-    const records: T[] = [];
-    const log = await AppendLog.scan(path, (line) => {
-      try {
-        records.push(JSON.parse(line.toString('utf8')) as T);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    return { log, records };
-  }
-
   /**
    * Opens the log, giving each of its lines to `visit` in order, without holding the file in
    * memory; the log ends at the first line `visit` refuses, or at a last line without its
