@@ -59,15 +59,19 @@ describe('AppendLog', () => {
     expect(await readFile(path, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
   });
 
-  it('gives every line of a log longer than the pieces it is read in', async () => {
+  it('gives every line of a log longer than the pieces it is read in, lines longer than a piece too', async () => {
     const line = JSON.stringify({ text: 'x'.repeat(300_000) });
-    await writeFile(path, `${line}\n`.repeat(12));
+    const long = JSON.stringify({ text: 'y'.repeat(2_500_000) });
+    const written = [...Array<string>(6).fill(line), long, ...Array<string>(6).fill(line)];
+    await writeFile(path, written.map((l) => `${l}\n`).join(''));
     const { log, lines } = await scanAll(path);
-    expect(lines).toHaveLength(12);
-    expect(lines.every((l) => l.line === line)).toBe(true);
-    expect(lines.map((l) => l.place.position)).toEqual(
-      Array.from({ length: 12 }, (_, i) => i * (line.length + 1)),
-    );
+    expect(lines.map((l) => l.line)).toEqual(written);
+    let position = 0;
+    for (const [i, l] of lines.entries()) {
+      expect(l.place).toEqual({ position, length: written[i]!.length + 1 });
+      position += written[i]!.length + 1;
+    }
+    expect(await log.read(lines[6]!.place)).toBe(long);
     await log.close();
   });
 });

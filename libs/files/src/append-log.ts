@@ -69,7 +69,7 @@ export class AppendLog {
     const file = await open(path, 'a+');
     try {
       const { size } = await file.stat();
-      const good = await readLines(file, size, visit);
+      const good = readLines(file, size, visit);
       if (good < size) await truncate(path, good);
       return new AppendLog(path, file, good, options.cachedBlocks ?? 16);
     } catch (error) {
@@ -206,24 +206,37 @@ function readExactlyNow(fd: number, position: number, length: number): Buffer {
   return filled === length ? buffer : buffer.subarray(0, filled);
 }
 
-/** Gives each complete line of the file to `visit`; returns where the good lines end. */
-async function readLines(file: FileHandle, size: number, visit: LineVisitor): Promise<number> {
-  let carry = Buffer.alloc(0);
+/**
+ * Gives each complete line of the file to `visit`; returns where the good lines end. The file is
+ * read at once, piece by piece (opening comes before anything is served): each piece lands
+ * right after the unfinished line the last one ended with, so nothing is copied twice.
+ */
+function readLines(file: FileHandle, size: number, visit: LineVisitor): number {
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let carried = 0;
   let carryAt = 0;
   let offset = 0;
   while (offset < size) {
-    const chunk = await readExactly(file, offset, Math.min(CHUNK_BYTES, size - offset));
-    if (chunk.length === 0) break;
-    offset += chunk.length;
-    const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (let newline = bytes.indexOf(NEWLINE); newline !== -1;) {
-      const place = { position: carryAt + start, length: newline - start + 1 };
-      if (place.length > 1 && !visit(bytes.subarray(start, newline), place)) return place.position;
-      start = newline + 1;
-      newline = bytes.indexOf(NEWLINE, start);
+    const want = Math.min(CHUNK_BYTES, size - offset);
+    if (buffer.length < carried + want) {
+      const larger = Buffer.allocUnsafe(Math.max(buffer.length * 2, carried + want));
+      buffer.copy(larger, 0, 0, carried);
+      buffer = larger;
     }
-    carry = Buffer.from(bytes.subarray(start));
+    const read = readSync(file.fd, buffer, carried, want, offset);
+    if (read === 0) break;
+    offset += read;
+    const end = carried + read;
+    let start = 0;
+    for (let newline = buffer.indexOf(NEWLINE); newline !== -1 && newline < end;) {
+      const place = { position: carryAt + start, length: newline - start + 1 };
+      if (place.length > 1 && !visit(buffer.subarray(start, newline), place)) return place.position;
+      start = newline + 1;
+      newline = buffer.indexOf(NEWLINE, start);
+    }
+    // The unfinished line moves to the front; the next piece is read after it.
+    buffer.copy(buffer, 0, start, end);
+    carried = end - start;
     carryAt += start;
   }
   return carryAt;
