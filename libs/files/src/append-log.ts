@@ -105,7 +105,7 @@ export class AppendLog {
   async read(place: LinePlace): Promise<string> {
     const at = this.readAtHand(place);
     if (at !== undefined) return at;
-    const bytes = await this.readBytes(place.position, place.length);
+    const bytes = this.readBytes(place.position, place.length);
     return bytes.toString('utf8', 0, place.length - 1);
   }
 
@@ -126,28 +126,28 @@ export class AppendLog {
     await this.file.close();
   }
 
-  private async readBytes(position: number, length: number): Promise<Buffer> {
+  /** Written bytes are most often in the page cache: they are read at once, without a round through the thread pool. */
+  private readBytes(position: number, length: number): Buffer {
     const first = Math.floor(position / BLOCK_BYTES);
     const last = Math.floor((position + length - 1) / BLOCK_BYTES);
     // Only whole written blocks are cached: the last one still grows.
     if (last - first > 1 || (last + 1) * BLOCK_BYTES > this.written)
-      return readExactly(this.file, position, length);
+      return readExactly(this.file.fd, position, length);
     const parts: Buffer[] = [];
-    for (let block = first; block <= last; block++) parts.push(await this.block(block));
+    for (let block = first; block <= last; block++) parts.push(this.block(block));
     const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     const from = position - first * BLOCK_BYTES;
     return joined.subarray(from, from + length);
   }
 
-  private async block(index: number): Promise<Buffer> {
+  private block(index: number): Buffer {
     const cached = this.blocks.get(index);
     if (cached) {
       this.blocks.delete(index);
       this.blocks.set(index, cached);
       return cached;
     }
-    // A written block is in the page cache most often: read at once, without a round through the thread pool.
-    const bytes = readExactlyNow(this.file.fd, index * BLOCK_BYTES, BLOCK_BYTES);
+    const bytes = readExactly(this.file.fd, index * BLOCK_BYTES, BLOCK_BYTES);
     this.blocks.set(index, bytes);
     if (this.blocks.size > this.cachedBlocks) {
       const oldest = this.blocks.keys().next().value;
@@ -184,18 +184,7 @@ export class AppendLog {
   }
 }
 
-async function readExactly(file: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await file.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled === length ? buffer : buffer.subarray(0, filled);
-}
-
-function readExactlyNow(fd: number, position: number, length: number): Buffer {
+function readExactly(fd: number, position: number, length: number): Buffer {
   const buffer = Buffer.allocUnsafe(length);
   let filled = 0;
   while (filled < length) {
