@@ -174,6 +174,12 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
       ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
     });
     services.push(gateway);
+    // What the last stop kept is taken as it is first asked for; the rest now, between requests.
+    void (async () => {
+      for (const options of kept) await options.store.takeRestored();
+    })().catch((error: unknown) =>
+      logger.error({ err: error }, 'could not take the kept read models'),
+    );
     return {
       url: gateway.url,
       ...(gateway.metricsUrl ? { metricsUrl: gateway.metricsUrl } : {}),

@@ -269,10 +269,9 @@ export async function openKeptFile(path: string): Promise<Buffer | null> {
   const iv = sealed.subarray(0, IV_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  return Buffer.concat([
-    decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
-    decipher.final(),
-  ]);
+  const opened = decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES));
+  const rest = decipher.final();
+  return rest.length === 0 ? opened : Buffer.concat([opened, rest]);
 }
 
 /**
@@ -308,31 +307,77 @@ export async function restoreReadModels(options: KeptReadModelsOptions): Promise
     options.store.restore(name, read.docs[index] ?? []);
   for (const [groupId, offsets] of Object.entries(read.header.groups))
     await options.bus.resumeGroup(groupId, offsets);
-  return read.docs.reduce((count, docs) => count + docs.length, 0);
+  return read.docs.reduce((count, docs) => count + docs.count, 0);
 }
 
 /**
- * What a kept file holds, each collection's documents in the header's order; or why it is not
- * taken. Every line is read before anything is taken: a file cut short is refused whole.
+ * What a kept file holds, each collection's documents in the header's order, parsed when the
+ * collection takes them (the file is authenticated whole: it is the one the last stop wrote);
+ * or why it is not taken.
  */
 async function readKept(
   bytes: Buffer,
   options: KeptReadModelsOptions,
-): Promise<{ header: KeptHeader; docs: Document[][] } | string> {
-  const lines = splitLines(bytes);
-  const header = JSON.parse(lines.next().value ?? '{}') as Partial<KeptHeader>;
+): Promise<{ header: KeptHeader; docs: KeptDocuments[] } | string> {
+  const headerEnd = bytes.indexOf(NEWLINE);
+  const header = JSON.parse(
+    bytes.toString('utf8', 0, headerEnd === -1 ? bytes.length : headerEnd),
+  ) as Partial<KeptHeader>;
   const refusal = await refusalOf(header, options);
   if (refusal) return refusal;
   const kept = header as KeptHeader;
-  const docs = kept.collections.map((): Document[] => []);
-  for (const line of lines) {
-    const [index, doc] = JSON.parse(line, line.includes('"$date"') ? unmarked : undefined) as [
-      number,
-      Document,
-    ];
-    docs[index]?.push(doc);
+  const docs = kept.collections.map(() => new KeptDocuments(bytes));
+  for (let start = headerEnd + 1; start > 0 && start < bytes.length;) {
+    const end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) return 'cut short: its last line has no end';
+    if (end > start) {
+      // Each line is `[index,{document}]`: its collection is read without the rest.
+      const comma = bytes.indexOf(COMMA, start);
+      const collection = docs[Number(bytes.toString('latin1', start + 1, comma))];
+      if (
+        !collection ||
+        bytes[start] !== OPEN ||
+        bytes[comma + 1] !== BRACE ||
+        bytes[end - 2] !== CLOSE_BRACE ||
+        bytes[end - 1] !== CLOSE
+      )
+        return `cut short: a line that is not one document of a collection, at byte ${start}`;
+      collection.line(start, end);
+    }
+    start = end + 1;
   }
   return { header: kept, docs };
+}
+
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+const BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** The documents of one collection in a kept file: where their lines are, parsed as they are taken. */
+class KeptDocuments implements Iterable<Document> {
+  private readonly bounds: number[] = [];
+
+  constructor(private readonly bytes: Buffer) {}
+
+  get count(): number {
+    return this.bounds.length / 2;
+  }
+
+  line(start: number, end: number): void {
+    this.bounds.push(start, end);
+  }
+
+  *[Symbol.iterator](): Iterator<Document> {
+    for (let i = 0; i < this.bounds.length; i += 2) {
+      const line = this.bytes.toString('utf8', this.bounds[i], this.bounds[i + 1]);
+      yield (
+        JSON.parse(line, line.includes('"$date"') ? unmarked : undefined) as [number, Document]
+      )[1];
+    }
+  }
 }
 
 async function refusalOf(
@@ -367,16 +412,4 @@ async function unfinished(path: string): Promise<string[]> {
   return names
     .filter((name) => name.startsWith(`${prefix}.`) && name.endsWith('.tmp'))
     .map((name) => join(dirname(path), name));
-}
-
-/** The lines of a file, decoded one at a time. */
-function* splitLines(bytes: Buffer): Generator<string, undefined> {
-  let start = 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(10, start);
-    if (end === -1) end = bytes.length;
-    if (end > start) yield bytes.toString('utf8', start, end);
-    start = end + 1;
-  }
-  return undefined;
 }

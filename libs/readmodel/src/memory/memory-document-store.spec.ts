@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { Query } from 'mingo';
 import { update as applyUpdate } from 'mingo/updater';
 import { documentStoreContract } from '../testing/document-store.contract';
+import type { IndexSpec } from '../document-store.port';
 import { MemoryDocumentStore } from './memory-document-store';
 
 documentStoreContract('memory (mingo)', async () => ({
@@ -255,5 +256,82 @@ describe('durable collections of an embedded process', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('documents restored from what a stop kept', () => {
+  interface Comment {
+    _id: string;
+    postId: string;
+    n: number;
+  }
+  const declared: IndexSpec[] = [{ keys: { postId: 1, _id: 1 } }];
+
+  /** Documents handed out one at a time, counting how many were asked for. */
+  function counted(docs: readonly Comment[]) {
+    const asked = { count: 0 };
+    const iterable: Iterable<Comment> = {
+      *[Symbol.iterator]() {
+        for (const doc of docs) {
+          asked.count++;
+          yield doc;
+        }
+      },
+    };
+    return { iterable, asked };
+  }
+
+  const docs = Array.from({ length: 10 }, (_, i) => ({
+    _id: `c${i}`,
+    postId: i % 2 === 0 ? 'even' : 'odd',
+    n: i,
+  }));
+
+  it('are taken when the collection is first used, whole, and answer as if inserted', async () => {
+    const store = new MemoryDocumentStore();
+    const { iterable, asked } = counted(docs);
+    store.restore('comments', iterable);
+    expect(asked.count).toBe(0);
+
+    const comments = store.collection<Comment>('comments', declared);
+    expect((await comments.find({ postId: 'odd' }, { sort: { _id: 1 } })).map((c) => c.n)).toEqual([
+      1, 3, 5, 7, 9,
+    ]);
+    expect(asked.count).toBe(10);
+    await comments.updateOne({ _id: 'c2' }, { $set: { postId: 'odd' } });
+    expect(await comments.count({ postId: 'odd' })).toBe(6);
+    await expect(comments.insertOne({ _id: 'c4', postId: 'x', n: 0 })).rejects.toThrow();
+    expect(store.keptInMemory()).toEqual([
+      { name: 'comments', docs: expect.arrayContaining(docs.slice(0, 2)) as unknown },
+    ]);
+  });
+
+  it('are taken a slice at a time by takeRestored, other work running between the slices', async () => {
+    const store = new MemoryDocumentStore();
+    const { iterable, asked } = counted(docs);
+    store.restore('comments', iterable);
+    store.restore('empty', counted([]).iterable);
+    const seen: number[] = [];
+    const watching = (async () => {
+      while (asked.count < docs.length) {
+        seen.push(asked.count);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })();
+    await store.takeRestored(3);
+    await watching;
+    expect(asked.count).toBe(10);
+    // Between slices the others ran: they saw the documents taken so far, three more each time.
+    expect(seen.filter((count) => count > 0 && count < 10)).toEqual(
+      expect.arrayContaining([3, 6, 9]),
+    );
+    expect(await store.collection<Comment>('comments', declared).count({ postId: 'even' })).toBe(5);
+    expect(await store.collection<Comment>('empty').find({})).toEqual([]);
+  });
+
+  it('are taken as they are when given as a list', async () => {
+    const store = new MemoryDocumentStore();
+    store.restore('comments', docs);
+    expect(await store.collection<Comment>('comments').count({})).toBe(10);
   });
 });

@@ -441,7 +441,9 @@ function* backwards<X>(items: readonly X[]): Generator<X> {
 }
 
 class MemoryCollection<T extends Document> implements DocumentCollection<T> {
-  private readonly docs = new Map<string, T>();
+  private readonly held = new Map<string, T>();
+  /** Documents restored and not taken yet: all of them on first use, or a slice at a time before. */
+  private restored: Iterator<T> | undefined;
   private uniqueIndexes: IndexSpec[] = [];
   /** The leading top-level fields of each declared index, and each shorter prefix of them, longest first. */
   private prefixes: string[][] = [];
@@ -451,6 +453,34 @@ class MemoryCollection<T extends Document> implements DocumentCollection<T> {
   private readonly indexed = new Set<string>(['_id']);
 
   constructor(readonly name: string) {}
+
+  /** The documents by id, every restored one taken. */
+  private get docs(): Map<string, T> {
+    if (this.restored) this.takeRestored(Infinity);
+    return this.held;
+  }
+
+  /** Documents to take as they are, on first use or by `takeRestored`, after those held. */
+  restore(docs: Iterator<T>): void {
+    if (this.restored) this.takeRestored(Infinity);
+    this.restored = docs;
+  }
+
+  /** Takes up to `max` of the restored documents; whether some remain. */
+  takeRestored(max: number): boolean {
+    const restored = this.restored;
+    if (!restored) return false;
+    for (let taken = 0; taken < max; taken++) {
+      const next = restored.next();
+      if (next.done) {
+        this.restored = undefined;
+        return false;
+      }
+      // No index is built while documents remain to be taken (building one takes them all).
+      this.held.set(next.value._id, next.value);
+    }
+    return true;
+  }
 
   /** Projections pass the same declaration with every use of a collection: nothing new to learn. */
   private declared: readonly IndexSpec[] | undefined;
@@ -877,14 +907,29 @@ export class MemoryDocumentStore implements DocumentStore {
       .map(([name, collection]) => ({ name, docs: collection.all() }));
   }
 
-  /** Puts documents kept by `keptInMemory` back into a collection, taking them as they are. */
-  restore(name: string, docs: readonly Document[]): void {
+  /**
+   * Puts documents kept by `keptInMemory` back into a collection, as they are. An array is taken
+   * at once; other documents when the collection is first used, or by `takeRestored` before.
+   */
+  restore(name: string, docs: Iterable<Document>): void {
     let collection = this.collections.get(name);
     if (!collection) {
       collection = new MemoryCollection<Document>(name);
       this.collections.set(name, collection);
     }
-    collection.seed(docs);
+    if (Array.isArray(docs)) collection.seed(docs);
+    else collection.restore(docs[Symbol.iterator]());
+  }
+
+  /**
+   * Takes every restored document not taken yet, `slice` at a time, letting other work run
+   * between slices: what a process restored before it served is in place soon after, without
+   * one long pause on the first use of each collection.
+   */
+  async takeRestored(slice = 2_000): Promise<void> {
+    for (const collection of [...this.collections.values()])
+      while (collection.takeRestored(slice))
+        await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
