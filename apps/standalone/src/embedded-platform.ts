@@ -6,9 +6,11 @@ import { PersonalDataCipher } from '@parley/privacy';
 import {
   IN_PROCESS,
   InProcessServiceTransport,
+  KEPT_READ_MODELS_FILE,
   type KeptReadModelsOptions,
   LocalPersonalDataOpener,
   type RunningService,
+  type SealedKeptFile,
   type ServiceDefinition,
   type StartedService,
   createEmbeddedInfrastructure,
@@ -17,6 +19,7 @@ import {
   keptReadModelsOf,
   nothingUnpublished,
   openEmbeddedPlatform,
+  readKeptFile,
   restoreReadModels,
   type ServiceInfrastructure,
   startService,
@@ -74,6 +77,9 @@ export interface EmbeddedParley {
   close(): Promise<void>;
 }
 
+/** The services of the one process, each with its folder in the data folder. */
+const SERVICE_NAMES = ['gateway', 'posts', 'comments', 'notifications'];
+
 /**
  * The whole platform in one process: the same four services, deciders, policies and HTTP
  * surfaces, on the embedded adapters (event logs on disk, one in-process bus, read models
@@ -100,12 +106,25 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
 
   const services: StartedService[] = [];
   const kept: KeptReadModelsOptions[] = [];
+  // Each service's kept file is read from disk now, while the services before it start.
+  const reading = new Map<string, Promise<SealedKeptFile | null>>(
+    dataDir
+      ? SERVICE_NAMES.map((name) => {
+          const read = readKeptFile(join(dataDir, name, KEPT_READ_MODELS_FILE));
+          // Its error, if any, is the restore's to report.
+          read.catch(() => undefined);
+          return [name, read] as const;
+        })
+      : [],
+  );
   // The read models the last stop kept, when there are: the logs are replayed only from there.
   const restore = async (definition: ServiceDefinition, infra: ServiceInfrastructure) => {
     const options = dataDir ? keptReadModelsOf(infra, definition, dataDir) : undefined;
     if (!options) return;
     kept.push(options);
-    const docs = await restoreReadModels(options);
+    const read = reading.get(definition.name);
+    reading.delete(definition.name);
+    const docs = await restoreReadModels(options, read);
     if (docs !== null) infra.logger.info({ docs }, 'read models taken from the last stop');
   };
   const start = async (definition: ServiceDefinition) => {

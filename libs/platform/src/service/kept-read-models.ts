@@ -253,25 +253,40 @@ export async function sealKeptFile(path: string, lines: Iterable<string>): Promi
   await rename(keyTmp, `${path}.key`);
 }
 
-/** What `sealKeptFile` wrote, opened with its key: null when either is missing; throws when torn. */
-export async function openKeptFile(path: string): Promise<Buffer | null> {
-  let sealed: Buffer;
-  let key: Buffer;
+/** A kept file and its key, as read from disk, not opened yet. */
+export interface SealedKeptFile {
+  readonly sealed: Buffer;
+  readonly key: Buffer;
+}
+
+/** A kept file and its key: null when either is missing. */
+export async function readKeptFile(path: string): Promise<SealedKeptFile | null> {
   try {
-    [sealed, key] = await Promise.all([
+    const [sealed, key] = await Promise.all([
       readFile(path),
       readFile(`${path}.key`, 'utf8').then((text) => Buffer.from(text, 'base64')),
     ]);
+    return { sealed, key };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/** What `sealKeptFile` wrote, opened with its key; throws when torn. */
+function openSealed({ sealed, key }: SealedKeptFile): Buffer {
   const iv = sealed.subarray(0, IV_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   const opened = decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES));
   const rest = decipher.final();
   return rest.length === 0 ? opened : Buffer.concat([opened, rest]);
+}
+
+/** What `sealKeptFile` wrote, opened with its key: null when either is missing; throws when torn. */
+export async function openKeptFile(path: string): Promise<Buffer | null> {
+  const read = await readKeptFile(path);
+  return read && openSealed(read);
 }
 
 /**
@@ -282,10 +297,15 @@ export async function openKeptFile(path: string): Promise<Buffer | null> {
  * past the end of its topics (logs that are not the ones they were kept with). Returns how
  * many documents it took, or null.
  */
-export async function restoreReadModels(options: KeptReadModelsOptions): Promise<number | null> {
+export async function restoreReadModels(
+  options: KeptReadModelsOptions,
+  /** The file as read already, when the start read it ahead. */
+  reading: Promise<SealedKeptFile | null> = readKeptFile(options.file),
+): Promise<number | null> {
   let bytes: Buffer | null;
   try {
-    bytes = await openKeptFile(options.file);
+    const read = await reading;
+    bytes = read && openSealed(read);
   } catch (error) {
     bytes = null;
     options.logger?.info({ err: error }, 'kept read models unreadable; replaying the logs');

@@ -107,6 +107,18 @@ class EqualityIndex {
   constructor(readonly fields: readonly string[]) {}
 
   private keysOf(doc: Document): string[] {
+    // Most documents hold one value in each field: one key, without combining.
+    const values: Key[] = [];
+    for (const field of this.fields) {
+      const value = (doc as unknown as Record<string, unknown>)[field];
+      if (value === undefined) values.push(null);
+      else if (isKey(value)) values.push(value);
+      else return this.combinedKeysOf(doc);
+    }
+    return [JSON.stringify(values)];
+  }
+
+  private combinedKeysOf(doc: Document): string[] {
     return combinations(
       this.fields.map((field) => {
         const value = (doc as unknown as Record<string, unknown>)[field];
