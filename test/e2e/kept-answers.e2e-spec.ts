@@ -1,3 +1,5 @@
+import { type IncomingHttpHeaders, get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { PostCommentResponse, ThreadPage, TokensResponse } from '@parley/contracts';
 import { MailCatcher, requestJson } from '@parley/testing';
 import { type ParleyStack, startParleyStack } from './stack';
@@ -74,6 +76,49 @@ describe('answers kept for anonymous readers', () => {
       first.id,
       second.id,
     ]);
+  });
+
+  it('sends the thread compressed to a reader who accepts it, the same answer as the uncompressed one', async () => {
+    await comment(
+      `A longer comment, so that the thread is worth compressing. ${'Words. '.repeat(200)}`,
+    );
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>(
+        (resolve, reject) => {
+          get(`${parley.url}/api/v1/posts/${post.id}/comments`, { headers }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                headers: response.headers,
+                bytes: Buffer.concat(chunks),
+              }),
+            );
+          }).on('error', reject);
+        },
+      );
+    const plain = await raw({ 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const gzipped = await raw({ 'accept-encoding': 'gzip, deflate' });
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers.vary).toContain('accept-encoding');
+    expect(gunzipSync(gzipped.bytes).equals(plain.bytes)).toBe(true);
+    expect(gzipped.bytes.length).toBeLessThan(plain.bytes.length / 2);
+    const brotli = await raw({ 'accept-encoding': 'br;q=1, gzip;q=0.5' });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(brotli.bytes).equals(plain.bytes)).toBe(true);
+    // A reader holding either tag has the answer.
+    expect(gzipped.headers.etag).toBe(`W/${plain.headers.etag}`);
+    expect(
+      (await raw({ 'accept-encoding': 'gzip', 'if-none-match': gzipped.headers.etag ?? '' }))
+        .status,
+    ).toBe(304);
+    expect(
+      (await raw({ 'accept-encoding': 'identity', 'if-none-match': gzipped.headers.etag ?? '' }))
+        .status,
+    ).toBe(304);
   });
 
   it('shows an anonymous visitor the post page with a comment written since their last visit', async () => {

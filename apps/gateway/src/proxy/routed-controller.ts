@@ -25,7 +25,7 @@ import type { FastifyReply } from 'fastify';
 import { Authenticated, Caller } from '../auth/authentication.guard';
 import { ApiJson, ApiProblems } from '../http/api-docs';
 import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
-import { type ServiceRequest, passThrough } from './service-client';
+import { type ServiceRequest, codingFor, passThrough } from './service-client';
 import { SERVICE_CLIENTS, type ServiceClients } from './service-clients';
 
 type Decorator = MethodDecorator | ParameterDecorator;
@@ -150,12 +150,15 @@ function addRoute(prototype: RoutedController, name: string, route: RouteEntry):
     const request = serviceRequest(route, slots, args);
     if (!route.passedUnparsed) return passThrough(reply, await client.call(request));
     const ifNoneMatch = slots.ifNoneMatch !== undefined ? args[slots.ifNoneMatch] : undefined;
-    const answer = await client.relay({
-      ...request,
-      ...(typeof ifNoneMatch === 'string' && ifNoneMatch
-        ? { headers: { 'if-none-match': ifNoneMatch } }
-        : {}),
-    });
+    const answer = await client.relay(
+      {
+        ...request,
+        ...(typeof ifNoneMatch === 'string' && ifNoneMatch
+          ? { headers: { 'if-none-match': ifNoneMatch } }
+          : {}),
+      },
+      codingFor(reply.request.headers['accept-encoding']),
+    );
     if (answer.body !== undefined)
       void reply.header('content-type', 'application/json; charset=utf-8');
     return passThrough(reply, answer);

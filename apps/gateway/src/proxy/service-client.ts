@@ -12,6 +12,9 @@ import {
   ServiceUnanswered,
   encodeActor,
 } from '@parley/platform';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { Negotiator } from '@fastify/accept-negotiator';
 import { KeptAnswers, matchesEtag } from '@parley/readmodel';
 import type { Logger } from 'pino';
 
@@ -36,6 +39,41 @@ export interface ServiceResponse<T> {
   headers: Headers;
 }
 
+/** How a kept answer may go compressed, in the order the gateway prefers them. */
+type Coding = 'br' | 'gzip';
+
+const compress: Record<Coding, (bytes: Buffer) => Promise<Buffer>> = {
+  // Quality 5: most of the gain of the best, at a small part of its time.
+  br: (bytes) =>
+    promisify(brotliCompress)(bytes, {
+      params: {
+        [zlib.BROTLI_PARAM_QUALITY]: 5,
+        [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+      },
+    }),
+  gzip: (bytes) => promisify(gzip)(bytes),
+};
+
+const codings = new Negotiator({ supportedValues: ['br', 'gzip', 'identity'], cache: new Map() });
+
+/** The compression a client's Accept-Encoding takes that the gateway offers, if any. */
+export function codingFor(acceptEncoding: string | undefined): Coding | undefined {
+  if (!acceptEncoding) return undefined;
+  const coding = codings.negotiate(acceptEncoding);
+  return coding === 'br' || coding === 'gzip' ? coding : undefined;
+}
+
+/** Kept answers smaller than this go as they are: compressing them saves too little. */
+const COMPRESSED_FROM = 1024;
+
+interface KeptRelay {
+  etag: string;
+  bytes: Buffer;
+  /** The bytes compressed each way a client asked for, made once, off the event loop. */
+  compressed: Partial<Record<Coding, Promise<Buffer>>>;
+}
+
 interface ProblemBody {
   status?: number;
   code?: string;
@@ -45,7 +83,7 @@ interface ProblemBody {
   [extension: string]: unknown;
 }
 
-const PASSED_HEADERS = ['retry-after', 'location', 'etag'];
+const PASSED_HEADERS = ['retry-after', 'location', 'etag', 'content-encoding', 'vary'];
 
 /** The services answer under `/v1/…`; the gateway publishes the same resources under `/api/v1/…`. */
 const SERVICE_PREFIX = '/v1/';
@@ -118,10 +156,12 @@ export class ServiceClient {
     private readonly logger: Logger,
   ) {}
 
-  /** Anonymous answers relayed with an ETag, by path and query, up to 32 MiB of them. */
-  private readonly kept = new KeptAnswers<{ etag: string; bytes: Buffer }>(
-    32 * 1024 * 1024,
-    (answer) => answer.bytes.length,
+  /**
+   * Anonymous answers relayed with an ETag, by path and query, up to 32 MiB of them; each is
+   * counted with room for its compressed copies (a compressed thread is about a tenth of it).
+   */
+  private readonly kept = new KeptAnswers<KeptRelay>(32 * 1024 * 1024, (answer) =>
+    Math.ceil(answer.bytes.length * 1.25),
   );
 
   async call<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
@@ -135,40 +175,56 @@ export class ServiceClient {
 
   /**
    * Like `call`, but the service's JSON reaches the client as the service wrote it, unparsed:
-   * for large answers the gateway only passes on (a 304 comes back with no body).
+   * for large answers the gateway only passes on (a 304 comes back with no body). An answer
+   * the gateway keeps goes compressed to a client that accepts it (`coding`, from its
+   * Accept-Encoding), compressed once per answer kept.
    */
-  async relay(request: ServiceRequest): Promise<ServiceResponse<Buffer | undefined>> {
+  async relay(
+    request: ServiceRequest,
+    coding?: Coding,
+  ): Promise<ServiceResponse<Buffer | undefined>> {
     const shared = request.method === 'GET' && request.actor === null;
     const slot = shared ? pathOf(request) : '';
-    const kept = shared ? this.kept.get(slot, slot) : undefined;
+    let kept = shared ? this.kept.get(slot, slot)?.value : undefined;
     const asked = request.headers?.['if-none-match'];
     // What an anonymous caller reads is asked for again only if it changed since the gateway kept it.
     const answer = await this.exchange(
-      kept
-        ? { ...request, headers: { ...request.headers, 'if-none-match': kept.value.etag } }
-        : request,
+      kept ? { ...request, headers: { ...request.headers, 'if-none-match': kept.etag } } : request,
     );
-    if (kept && answer.status === 304) {
-      const headers = new Headers(answer.headers);
-      headers.set('etag', kept.value.etag);
-      const unchanged = matchesEtag(asked, kept.value.etag);
-      return {
-        status: unchanged ? 304 : 200,
-        body: unchanged ? undefined : kept.value.bytes,
-        headers,
-      };
+    if (!(kept && answer.status === 304)) {
+      const etag = answer.headers.get('etag');
+      kept =
+        shared && answer.status === 200 && etag
+          ? this.kept.set(slot, slot, { etag, bytes: answer.bytes, compressed: {} }).value
+          : undefined;
+      if (shared && !kept) this.kept.delete(slot);
+      if (!kept)
+        return {
+          status: answer.status,
+          body: answer.bytes.length > 0 ? answer.bytes : undefined,
+          headers: answer.headers,
+        };
     }
-    const etag = answer.headers.get('etag');
-    if (shared && answer.status === 200 && etag)
-      this.kept.set(slot, slot, { etag, bytes: answer.bytes });
-    else if (shared) this.kept.delete(slot);
-    if (shared && answer.status === 200 && matchesEtag(asked, etag ?? ''))
-      return { status: 304, body: undefined, headers: answer.headers };
-    return {
-      status: answer.status,
-      body: answer.bytes.length > 0 ? answer.bytes : undefined,
-      headers: answer.headers,
-    };
+    const headers = new Headers(answer.headers);
+    headers.set('vary', 'accept-encoding');
+    const compressed = coding && kept.bytes.length >= COMPRESSED_FROM ? coding : undefined;
+    // The compressed bytes are another representation of the same answer: a weak tag of it.
+    headers.set('etag', compressed && !kept.etag.startsWith('W/') ? `W/${kept.etag}` : kept.etag);
+    if (matchesEtag(asked, kept.etag)) return { status: 304, body: undefined, headers };
+    if (!compressed) return { status: 200, body: kept.bytes, headers };
+    headers.set('content-encoding', compressed);
+    return { status: 200, body: await this.compressed(kept, compressed), headers };
+  }
+
+  private compressed(kept: KeptRelay, coding: Coding): Promise<Buffer> {
+    let bytes = kept.compressed[coding];
+    if (!bytes) {
+      bytes = compress[coding](kept.bytes);
+      kept.compressed[coding] = bytes;
+      // A failure is not kept: the next reader asks again.
+      bytes.catch(() => delete kept.compressed[coding]);
+    }
+    return bytes;
   }
 
   /** Like `call`, for answers that are not JSON (an HTML page): the text and its content type. */

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Body, Controller, Get, Headers, HttpCode, Module, Post, Query, Res } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Actor } from '@parley/contracts';
@@ -216,6 +217,57 @@ export function serviceClientContract(
       expect(changed.status).toBe(200);
       expect(changed.body?.toString()).toContain('second');
       expect(changed.headers.get('etag')).toBe('"v2"');
+    });
+
+    it('sends a kept answer compressed to a reader who accepts it, compressed once, with a weak tag of it', async () => {
+      state.items = Array.from({ length: 200 }, (_, i) => `comment ${i} of a long thread`);
+      const whole = JSON.stringify({ items: state.items });
+      const read = (coding?: 'br' | 'gzip', ifNoneMatch?: string) =>
+        client.relay(
+          {
+            method: 'GET',
+            path: '/v1/thread',
+            actor: null,
+            ...(ifNoneMatch ? { headers: { 'if-none-match': ifNoneMatch } } : {}),
+          },
+          coding,
+        );
+      const plain = await read();
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(plain.headers.get('vary')).toBe('accept-encoding');
+      expect(plain.body?.toString()).toBe(whole);
+
+      const gzipped = await read('gzip');
+      expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+      expect(gzipped.headers.get('etag')).toBe('W/"v1"');
+      expect(gunzipSync(gzipped.body!).toString()).toBe(whole);
+      expect(gzipped.body!.length).toBeLessThan(whole.length / 4);
+      expect((await read('gzip')).body).toBe(gzipped.body);
+
+      const brotli = await read('br');
+      expect(brotli.headers.get('content-encoding')).toBe('br');
+      expect(brotliDecompressSync(brotli.body!).toString()).toBe(whole);
+
+      // Either tag is the same answer for a reader who has it.
+      expect((await read('gzip', 'W/"v1"')).status).toBe(304);
+      expect((await read(undefined, 'W/"v1"')).status).toBe(304);
+      expect((await read('gzip', '"v1"')).status).toBe(304);
+      expect(state.asked.filter((asked) => asked === '')).toHaveLength(1);
+    });
+
+    it('sends a small kept answer, and a signed-in reader’s, as they are', async () => {
+      expect(
+        (
+          await client.relay({ method: 'GET', path: '/v1/thread', actor: null }, 'gzip')
+        ).headers.get('content-encoding'),
+      ).toBeNull();
+      state.items = Array.from({ length: 200 }, (_, i) => `comment ${i} of a long thread`);
+      const signedIn = await client.relay(
+        { method: 'GET', path: '/v1/thread', actor: AMY },
+        'gzip',
+      );
+      expect(signedIn.headers.get('content-encoding')).toBeNull();
+      expect(JSON.parse(signedIn.body?.toString() ?? '')).toEqual({ items: state.items });
     });
 
     it('keeps nothing of a signed-in reader’s answer', async () => {
