@@ -3,9 +3,11 @@
 // returning a static JSON of the same size), the server-rendered post page, comment
 // writes while the read models keep up, and each process's resident memory.
 // Load comes from autocannon in a child process. Writes bench/results/{thread,page,writes,footprint}.json.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { type Blog, type SeededPost, seedPost, signInReader, startBlog } from './seed';
 import {
@@ -16,7 +18,9 @@ import {
   autocannon,
   cpuMs,
   loadAverage,
+  hasWrk,
   measureLoad,
+  measureWrk,
   quiesce,
   rssMiB,
   sleep,
@@ -33,6 +37,9 @@ const SIZES = (process.env.BENCH_THREADS ?? '50,500,5000').split(',').map(Number
 const DISTRIBUTED_MAX = Number(process.env.BENCH_DISTRIBUTED_MAX_THREAD ?? 500);
 const SERVICES: ServiceName[] = ['gateway', 'posts', 'comments', 'notifications'];
 type Workload = 'thread' | 'page' | 'writes';
+/** Compressed answers are read with wrk (see `measureWrk`), when it is installed. */
+const WRK = hasWrk();
+
 /** The workloads measured; the sections of the others keep the figures of the run that measured them. */
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'thread,page,writes').split(',') as Workload[];
 const measures = (workload: Workload) => WORKLOADS.includes(workload);
@@ -125,7 +132,14 @@ interface ModeResult {
   mode: Mode;
   loadAverage: { start: string; end: string };
   seedSeconds: Record<number, number>;
-  thread: Record<number, Figure & { baseline: Figure }>;
+  thread: Record<
+    number,
+    Figure & {
+      bytes: number;
+      baseline: Figure;
+      gzip?: Figure & { bytes: number; baseline: Figure };
+    }
+  >;
   page: Record<string, Figure>;
   writes: { unlimited: WriteFigure; sustained: WriteFigure | null; seeded: WriteFigure };
   rss: { idle: Rss; threadLoad: Rss; writeLoad: Rss };
@@ -184,6 +198,27 @@ async function runMode(mode: Mode, smtpUrl: string): Promise<ModeResult> {
         });
         await staticServer.close();
         thread[size] = { ...ours, bytes, baseline };
+        // As a browser asks for it: compressed, beside a bare server sending the same bytes.
+        if (WRK) {
+          const gzipped = await compressedAnswer(
+            `${stack.url}/api/v1/posts/${posts[size]!.id}/comments`,
+          );
+          const gzip = await measureWrk(RUNS, {
+            url: `${stack.url}/api/v1/posts/${posts[size]!.id}/comments`,
+            connections: 50,
+            seconds: SECONDS,
+            headers: { 'accept-encoding': 'gzip' },
+          });
+          const staticGzip = await startStaticServer({ file: gzipped.file, encoding: 'gzip' });
+          const gzipBaseline = await measureWrk(RUNS, {
+            url: staticGzip.url,
+            connections: 50,
+            seconds: SECONDS,
+          });
+          await staticGzip.close();
+          rmSync(dirname(gzipped.file), { recursive: true, force: true });
+          thread[size].gzip = { ...gzip, bytes: gzipped.bytes, baseline: gzipBaseline };
+        }
         process.stdout.write(`${mode}: thread ${size}: ${JSON.stringify(thread[size])}\n`);
       }
     });
@@ -317,6 +352,22 @@ function threadTarget(parley: number, bare: number): string {
   return `≥ 0.5× bare: ${half}; ≥ 4,500/s: ${remark}`;
 }
 
+/** An anonymous answer as the server sends it to a client that accepts gzip, kept in a file. */
+async function compressedAnswer(url: string): Promise<{ file: string; bytes: number }> {
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
+      if (response.headers['content-encoding'] !== 'gzip')
+        reject(new Error(`${url} was not sent compressed`));
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve(Buffer.concat(chunks)));
+    }).on('error', reject);
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'parley-bench-gzip-')), 'answer.json.gz');
+  writeFileSync(file, bytes);
+  return { file, bytes: bytes.length };
+}
+
 function reportThread(results: ModeResult[], common: Common): void {
   report(
     'thread',
@@ -344,23 +395,31 @@ function reportThread(results: ModeResult[], common: Common): void {
         'Target',
       ],
       ...results.flatMap((r) =>
-        Object.entries(r.thread).map(([size, f]) => [
-          r.mode,
-          size,
-          String(f.bytes),
-          rps(f),
-          f.requestsPerSecond > 0 ? ms(f.p99) : '—',
-          `${f.non2xx} / ${f.timeouts}`,
-          String(f.baseline.requestsPerSecond),
-          ms(f.baseline.p99),
-          `${round(f.requestsPerSecond / f.baseline.requestsPerSecond, 3)}×`,
-          size === '500' ? threadTarget(f.requestsPerSecond, f.baseline.requestsPerSecond) : '',
-        ]),
+        Object.entries(r.thread).flatMap(([size, plain]) =>
+          [
+            [size, plain] as const,
+            ...(plain.gzip ? [[`${size}, gzip`, plain.gzip] as const] : []),
+          ].map(([label, f]) => [
+            r.mode,
+            label,
+            String(f.bytes),
+            rps(f),
+            f.requestsPerSecond > 0 ? ms(f.p99) : '—',
+            `${f.non2xx} / ${f.timeouts}`,
+            String(f.baseline.requestsPerSecond),
+            ms(f.baseline.p99),
+            `${round(f.requestsPerSecond / f.baseline.requestsPerSecond, 3)}×`,
+            size === '500' ? threadTarget(f.requestsPerSecond, f.baseline.requestsPerSecond) : '',
+          ]),
+        ),
       ),
     ],
     [
       `Medians of ${RUNS} autocannon runs of ${SECONDS} s each (autocannon in its own process, 50 connections); the whole thread is one answer (one top-level comment in ten, nine replies under each; 500 threads per page).`,
       'Baseline: a bare Node http server answering a static JSON body of the same size, kept as bytes (the ceiling of a read), measured right after on the same machine.',
+      WRK
+        ? 'Rows marked gzip: the same reads with `Accept-Encoding: gzip`, as every browser asks (browsers ask for brotli too over HTTPS). The gateway compresses a kept answer once, off the event loop, and sends the compressed bytes to every reader who accepts them until the thread changes; their baseline is the bare server sending those same compressed bytes with `Content-Encoding: gzip`. Both are read with wrk (one thread, 50 connections, medians of the same number of runs): autocannon decodes every answer body as text, which holds it to about 200 MB/s of compressed bytes here, so its figures would measure the load generator.'
+        : 'Compressed answers were not measured: wrk is not installed (`apt install wrk`).',
       "Path per request for an anonymous reader: gateway (auth, validation, rate limit) asks the comments service (in process on embedded, over keep-alive HTTP across processes) with If-None-Match of the answer it kept → comments service reads the post's status, the settings (kept folded, only their changes read) and the thread's version (a count of changes the thread projection moves, read without the rest of its document) and answers 304 while they are unchanged; the gateway then sends the bytes it kept (or 304 to a client that has them). On a change, the service builds the page once from the thread read model, keeps it serialized, and the gateway keeps the new bytes. A signed-in reader's thread is built per request.",
       "What limits it (profile with --cpu-prof, embedded, after the answers are kept): at 500 comments, writing the 410 KB answers to the sockets (writev about 16 % self, the bare server pays the same); at 50 comments, the fixed cost of each request, spread over two Fastify/Nest pipelines (the gateway's with its security headers about 6 %, rate limit, authentication and validation; the comments service's, reached in process through light-my-request), about 0.6 ms a request. Before this run the version check copied and summed a document holding the version of every comment of the post on every read (about 23 % at 500 comments), and the service built a not-found problem (with its stack) for every read it then did not throw.",
       bareNote(results),

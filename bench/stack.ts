@@ -2,7 +2,7 @@
 // separate processes on the real Kafka broker and Mongo-compatible server ('distributed'),
 // or all of them in one process on the embedded adapters ('embedded'), and measures it
 // from the outside: autocannon in a child process, resident memory from /proc.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -298,13 +298,19 @@ export async function autocannon(options: CannonOptions): Promise<CannonResult> 
   };
 }
 
-/** A bare Fastify answering a static JSON body of about `bytes` bytes: the thread baseline. */
+/**
+ * A bare Node `http` server answering a static JSON body of about `bytes` bytes, or the bytes of
+ * a file with a content-encoding: the thread baseline.
+ */
 export async function startStaticServer(
-  bytes: number,
+  bytes: number | { file: string; encoding: string },
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const { child, stderr } = spawnNode(join(dist(), 'bench', 'static-server.js'), {
-    BENCH_BYTES: String(bytes),
-  });
+  const { child, stderr } = spawnNode(
+    join(dist(), 'bench', 'static-server.js'),
+    typeof bytes === 'number'
+      ? { BENCH_BYTES: String(bytes) }
+      : { BENCH_FILE: bytes.file, BENCH_ENCODING: bytes.encoding },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
@@ -362,10 +368,81 @@ export interface LoadFigure {
   timeouts: number;
 }
 
+/** Whether `wrk` (the Debian package of that name) is on this machine. */
+export function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };
+const SIZES: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/**
+ * One run of wrk (one thread, like autocannon's one process) for GETs of `url`: autocannon
+ * decodes every answer's body as text, which holds it to about 200 MB/s of compressed (binary)
+ * answers on this machine, while wrk only counts their bytes.
+ */
+async function wrk(
+  options: Omit<CannonOptions, 'method' | 'body' | 'rate'>,
+): Promise<CannonResult> {
+  const headers = Object.entries(options.headers ?? {}).flatMap(([name, value]) => [
+    '-H',
+    `${name}: ${value}`,
+  ]);
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      'wrk',
+      [
+        '-t1',
+        `-c${options.connections}`,
+        `-d${options.seconds}s`,
+        '--latency',
+        ...headers,
+        options.url,
+      ],
+      { timeout: (options.seconds + 30) * 1000 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`wrk: ${error.message} ${stderr}`)) : resolve(stdout),
+    ),
+  );
+  const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? 0);
+  const latency = (percent: number) => {
+    const found = new RegExp(`^\\s*${percent}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+    return found ? Number(found[1]) * (UNITS[found[2]!] ?? 1) : 0;
+  };
+  const read = /(\d+) requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB) read/.exec(out);
+  const total = Number(read?.[1] ?? 0);
+  const timeouts = number(/timeout (\d+)/);
+  return {
+    requestsPerSecond: Math.round(number(/Requests\/sec:\s+([\d.]+)/)),
+    p50: latency(50),
+    p90: latency(90),
+    p99: latency(99),
+    non2xx: number(/Non-2xx or 3xx responses: (\d+)/),
+    errors: number(/connect (\d+)/) + number(/read (\d+)/) + number(/write (\d+)/) + timeouts,
+    timeouts,
+    bytesPerRequest: total > 0 ? (Number(read?.[2]) * (SIZES[read?.[3] ?? 'B'] ?? 1)) / total : 0,
+    total,
+  };
+}
+
+/** Runs wrk `runs` times (GETs): medians of requests/s, percentiles and answer size. */
+export async function measureWrk(
+  runs: number,
+  options: Omit<CannonOptions, 'method' | 'body' | 'rate'>,
+): Promise<LoadFigure> {
+  const results: CannonResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await wrk(options));
+  return figureOf(results);
+}
+
 /** Runs autocannon `runs` times: medians of requests/s, percentiles and answer size. */
 export async function measureLoad(runs: number, options: CannonOptions): Promise<LoadFigure> {
   const results: CannonResult[] = [];
   for (let i = 0; i < runs; i++) results.push(await autocannon(options));
+  return figureOf(results);
+}
+
+function figureOf(results: readonly CannonResult[]): LoadFigure {
   return {
     requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
     p50: median(results.map((r) => r.p50)),

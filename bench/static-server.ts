@@ -1,14 +1,22 @@
 // The ceiling of the thread read: a bare Node `http` server answering a static JSON body of a
-// given size, kept as bytes, with nothing behind it. Prints `listening <url>`.
+// given size (BENCH_BYTES), or the bytes of a file (BENCH_FILE, sent with BENCH_ENCODING as
+// its content-encoding), kept as bytes, with nothing behind it. Prints `listening <url>`.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-async function main(): Promise<void> {
+function staticBody(): Buffer {
+  if (process.env.BENCH_FILE) return readFileSync(process.env.BENCH_FILE);
   const bytes = Number(process.env.BENCH_BYTES ?? 1000);
   const item = { id: 'c-00000000', body: 'x'.repeat(200) };
   const items: (typeof item)[] = [];
   while (JSON.stringify(items).length < bytes) items.push(item);
-  const body = Buffer.from(JSON.stringify({ items }));
+  return Buffer.from(JSON.stringify({ items }));
+}
+
+async function main(): Promise<void> {
+  const body = staticBody();
+  const encoding = process.env.BENCH_ENCODING;
   const server = createServer((request, response) => {
     if (request.url !== '/static.json') {
       response.writeHead(404).end();
@@ -18,6 +26,7 @@ async function main(): Promise<void> {
       .writeHead(200, {
         'content-type': 'application/json; charset=utf-8',
         'content-length': body.length,
+        ...(encoding ? { 'content-encoding': encoding } : {}),
       })
       .end(body);
   });

@@ -111,6 +111,9 @@ export interface ReachedStreamOptions {
   read: () => Promise<boolean>;
 }
 
+/** Why a read-your-writes wait stops its other way of waiting: it is answered. */
+const SETTLED = 'settled';
+
 /**
  * Read-your-writes: true once the read model shows `version` of `stream`, within `withinMs`.
  * This process's projection says so by a signal, without a read. When the signal has not
@@ -145,6 +148,7 @@ export async function reachedStream(options: ReachedStreamOptions): Promise<bool
       byRead.then((reached) => reached || bySignal),
     ]);
   } finally {
-    stop.abort();
+    // A reason of its own: without one, each write would build (and capture the stack of) an AbortError.
+    stop.abort(SETTLED);
   }
 }
