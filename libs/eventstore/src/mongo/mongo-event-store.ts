@@ -1,5 +1,5 @@
 import type { AnyEvent, DomainEvent } from '@parley/contracts';
-import { type Connection, type Model, Schema } from 'mongoose';
+import type { Connection, Model, Schema } from 'mongoose';
 import { reviveEnvelope, toEnvelopes } from '../envelopes';
 import {
   type AppendContext,
@@ -23,23 +23,28 @@ interface CommitDocument {
   publishedAt?: Date;
 }
 
-const commitSchema = new Schema<CommitDocument>(
-  {
-    _id: { type: String, required: true },
-    streamId: { type: String, required: true },
-    version: { type: Number, required: true },
-    lastVersion: { type: Number, required: true },
-    events: { type: Schema.Types.Mixed, required: true },
-    committedAt: { type: Date, required: true },
-    published: { type: Boolean, required: true },
-    publishedAt: { type: Date },
-  },
-  { versionKey: false, minimize: false },
-);
-// One document per commit: two writers at the same version collide on this index.
-commitSchema.index({ streamId: 1, version: 1 }, { unique: true });
-commitSchema.index({ streamId: 1, lastVersion: 1 });
-commitSchema.index({ published: 1, streamId: 1, version: 1 });
+/** Made with the connection's own mongoose: this module does not load mongoose itself. */
+function commitSchema(connection: Connection): Schema<CommitDocument> {
+  const { Schema } = connection.base;
+  const schema = new Schema<CommitDocument>(
+    {
+      _id: { type: String, required: true },
+      streamId: { type: String, required: true },
+      version: { type: Number, required: true },
+      lastVersion: { type: Number, required: true },
+      events: { type: Schema.Types.Mixed, required: true },
+      committedAt: { type: Date, required: true },
+      published: { type: Boolean, required: true },
+      publishedAt: { type: Date },
+    },
+    { versionKey: false, minimize: false },
+  );
+  // One document per commit: two writers at the same version collide on this index.
+  schema.index({ streamId: 1, version: 1 }, { unique: true });
+  schema.index({ streamId: 1, lastVersion: 1 });
+  schema.index({ published: 1, streamId: 1, version: 1 });
+  return schema;
+}
 
 /** A stored commit as the port hands it out, without the relay's bookkeeping. */
 function commitOf(d: CommitDocument): Commit {
@@ -79,7 +84,7 @@ export class MongoEventStore implements EventStore, CopyableEventLog {
   ) {
     this.commits =
       (connection.models[collection] as Model<CommitDocument> | undefined) ??
-      connection.model<CommitDocument>(collection, commitSchema, collection);
+      connection.model<CommitDocument>(collection, commitSchema(connection), collection);
   }
 
   async init(): Promise<void> {

@@ -1,4 +1,4 @@
-import { type Connection, type Model, Schema } from 'mongoose';
+import type { Connection, Model, Schema } from 'mongoose';
 import type { LeaseStore } from '../lease.port';
 
 /** One term of a lease: who held it, until when. A new owner starts the next term. */
@@ -11,16 +11,18 @@ interface LeaseTermDocument {
   expiresAt: Date;
 }
 
-const leaseTermSchema = new Schema<LeaseTermDocument>(
-  {
-    _id: { type: String, required: true },
-    name: { type: String, required: true },
-    term: { type: Number, required: true },
-    owner: { type: String, required: true },
-    expiresAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
+/** Made with the connection's own mongoose: this module does not load mongoose itself. */
+const leaseTermSchema = (connection: Connection): Schema<LeaseTermDocument> =>
+  new connection.base.Schema<LeaseTermDocument>(
+    {
+      _id: { type: String, required: true },
+      name: { type: String, required: true },
+      term: { type: Number, required: true },
+      owner: { type: String, required: true },
+      expiresAt: { type: Date, required: true },
+    },
+    { versionKey: false },
+  );
 
 const TERM_DIGITS = 12;
 /** How far from expiry a released term must be to be removed (clocks of two replicas differ). */
@@ -48,7 +50,11 @@ export class MongoLeaseStore implements LeaseStore {
   ) {
     this.terms =
       (connection.models.lease_terms as Model<LeaseTermDocument> | undefined) ??
-      connection.model<LeaseTermDocument>('lease_terms', leaseTermSchema, 'lease_terms');
+      connection.model<LeaseTermDocument>(
+        'lease_terms',
+        leaseTermSchema(connection),
+        'lease_terms',
+      );
   }
 
   async tryAcquire(name: string, owner: string, ttlMs: number): Promise<boolean> {

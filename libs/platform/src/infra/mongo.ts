@@ -1,4 +1,5 @@
-import mongoose, { type Connection, type ConnectOptions } from 'mongoose';
+// Types only: mongoose is loaded when a connection is made, never by the embedded process.
+import type { Connection, ConnectOptions } from 'mongoose';
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../health/readiness.service';
 
@@ -12,6 +13,7 @@ const CONNECT_OPTIONS: ConnectOptions = {
 };
 
 export async function connectMongo(uri: string): Promise<Connection> {
+  const { default: mongoose } = await import('mongoose');
   const connection = mongoose.createConnection(uri, CONNECT_OPTIONS);
   await connection.asPromise();
   return connection;
@@ -46,7 +48,7 @@ export function mongoConnectionProbe(connection: Connection, uri: string): Mongo
       await db.admin().ping();
     },
     async pingAfresh() {
-      const client = new mongoose.mongo.MongoClient(uri, {
+      const client = new connection.base.mongo.MongoClient(uri, {
         serverSelectionTimeoutMS: 3000,
         connectTimeoutMS: 3000,
       });

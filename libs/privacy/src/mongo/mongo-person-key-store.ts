@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Connection, type Model, Schema } from 'mongoose';
+import type { Connection, Model, Schema } from 'mongoose';
 import { type PersonRef, personDigest } from '../person';
 import {
   assertPeriod,
@@ -22,20 +22,24 @@ interface KeyDocument {
   createdAt: Date;
 }
 
-const keySchema = new Schema<KeyDocument>(
-  {
-    _id: { type: String, required: true },
-    keyId: { type: String, required: true },
-    person: { type: String, required: true },
-    period: { type: String, default: null },
-    key: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-  },
-  { versionKey: false, autoIndex: false },
-);
-keySchema.index({ keyId: 1 }, { unique: true });
-keySchema.index({ person: 1 });
-keySchema.index({ period: 1 });
+/** Made with the connection's own mongoose: this module does not load mongoose itself. */
+function keySchema(connection: Connection): Schema<KeyDocument> {
+  const schema = new connection.base.Schema<KeyDocument>(
+    {
+      _id: { type: String, required: true },
+      keyId: { type: String, required: true },
+      person: { type: String, required: true },
+      period: { type: String, default: null },
+      key: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+    },
+    { versionKey: false, autoIndex: false },
+  );
+  schema.index({ keyId: 1 }, { unique: true });
+  schema.index({ person: 1 });
+  schema.index({ period: 1 });
+  return schema;
+}
 
 const COLLECTION = 'person_keys';
 
@@ -60,7 +64,7 @@ export class MongoPersonKeyStore implements PersonKeyStore, TransferablePersonKe
   constructor(connection: Connection) {
     this.keys =
       (connection.models[COLLECTION] as Model<KeyDocument> | undefined) ??
-      connection.model<KeyDocument>(COLLECTION, keySchema, COLLECTION);
+      connection.model<KeyDocument>(COLLECTION, keySchema(connection), COLLECTION);
   }
 
   async init(): Promise<void> {

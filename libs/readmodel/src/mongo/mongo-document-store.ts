@@ -1,4 +1,4 @@
-import { type Connection, type Model, Schema } from 'mongoose';
+import type { Connection, Model, Schema } from 'mongoose';
 import {
   type Document,
   type DocumentCollection,
@@ -17,8 +17,9 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 /** Read-model documents are shaped by their projections, so the schema only fixes the id. */
-function readModelSchema(indexes: readonly IndexSpec[]): Schema {
-  const schema = new Schema(
+function readModelSchema(connection: Connection, indexes: readonly IndexSpec[]): Schema {
+  // The connection's own mongoose: this module does not load mongoose itself.
+  const schema = new connection.base.Schema(
     { _id: { type: String, required: true } },
     { strict: false, versionKey: false, minimize: false, autoIndex: false },
   );
@@ -136,7 +137,11 @@ export class MongoDocumentStore implements DocumentStore {
     const existing = this.connection.models[name] as Model<T> | undefined;
     return (
       existing ??
-      this.connection.model<T>(name, readModelSchema(indexes) as unknown as Schema<T>, name)
+      this.connection.model<T>(
+        name,
+        readModelSchema(this.connection, indexes) as unknown as Schema<T>,
+        name,
+      )
     );
   }
 }
