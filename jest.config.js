@@ -26,6 +26,9 @@ const common = {
 
 module.exports = {
   maxWorkers: 2,
+  // A worker runs many suites, several of which start whole platforms in it: one whose heap has
+  // grown past this after a suite is replaced, instead of slowing down and running out of memory.
+  workerIdleMemoryLimit: '1536MB',
   // Infrastructure and browser tests wait for real brokers, servers and pages.
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

@@ -55,7 +55,8 @@ const compress: Record<Coding, (bytes: Buffer) => Promise<Buffer>> = {
   gzip: (bytes) => promisify(gzip)(bytes),
 };
 
-const codings = new Negotiator({ supportedValues: ['br', 'gzip', 'identity'], cache: new Map() });
+// No cache: its keys would be whatever headers clients send, without bound.
+const codings = new Negotiator({ supportedValues: ['br', 'gzip', 'identity'] });
 
 /** The compression a client's Accept-Encoding takes that the gateway offers, if any. */
 export function codingFor(acceptEncoding: string | undefined): Coding | undefined {
