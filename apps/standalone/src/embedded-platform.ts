@@ -6,7 +6,6 @@ import { PersonalDataCipher } from '@parley/privacy';
 import {
   IN_PROCESS,
   InProcessServiceTransport,
-  KEPT_READ_MODELS_FILE,
   type KeptReadModelsOptions,
   LocalPersonalDataOpener,
   type RunningService,
@@ -16,6 +15,7 @@ import {
   createEmbeddedInfrastructure,
   untilReadModelsSettled,
   keepReadModels,
+  keptReadModelsFile,
   keptReadModelsOf,
   nothingUnpublished,
   openEmbeddedPlatform,
@@ -110,7 +110,7 @@ export async function startEmbeddedParley(options: EmbeddedOptions): Promise<Emb
   const reading = new Map<string, Promise<SealedKeptFile | null>>(
     dataDir
       ? SERVICE_NAMES.map((name) => {
-          const read = readKeptFile(join(dataDir, name, KEPT_READ_MODELS_FILE));
+          const read = readKeptFile(keptReadModelsFile(dataDir, name));
           // Its error, if any, is the restore's to report.
           read.catch(() => undefined);
           return [name, read] as const;

@@ -42,17 +42,19 @@ export interface ServiceResponse<T> {
 /** How a kept answer may go compressed, in the order the gateway prefers them. */
 type Coding = 'br' | 'gzip';
 
+const brotli = promisify(brotliCompress);
+
 const compress: Record<Coding, (bytes: Buffer) => Promise<Buffer>> = {
   // Quality 5: most of the gain of the best, at a small part of its time.
   br: (bytes) =>
-    promisify(brotliCompress)(bytes, {
+    brotli(bytes, {
       params: {
         [zlib.BROTLI_PARAM_QUALITY]: 5,
         [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
         [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
       },
     }),
-  gzip: (bytes) => promisify(gzip)(bytes),
+  gzip: promisify(gzip),
 };
 
 // No cache: its keys would be whatever headers clients send, without bound.

@@ -16,6 +16,11 @@ import {
 /** Where a service of the embedded process keeps its read models between a stop and a start. */
 export const KEPT_READ_MODELS_FILE = 'read-models.jsonl';
 
+/** The file a service of the embedded process keeps its read models in. */
+export function keptReadModelsFile(dataDir: string, service: string): string {
+  return join(dataDir, service, KEPT_READ_MODELS_FILE);
+}
+
 export type { ReadModelFeed } from './start-service';
 
 export interface KeptReadModelsOptions {
@@ -119,7 +124,7 @@ export function keptReadModelsOf(
   )
     return undefined;
   return {
-    file: join(dataDir, definition.name, KEPT_READ_MODELS_FILE),
+    file: keptReadModelsFile(dataDir, definition.name),
     store: infra.documents,
     bus: infra.bus,
     feeds: projectionFeeds(definition, infra),
