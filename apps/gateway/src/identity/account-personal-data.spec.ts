@@ -48,10 +48,10 @@ describe("an account's personal data in the identity's events", () => {
 
     const stored = JSON.stringify(await commitsOf(log));
     expect(stored).not.toContain(ada.email);
-    expect(stored).not.toContain('Ada');
+    expect(stored).not.toContain('Ada King');
     const unpublished = JSON.stringify(await log.readUnpublished(100));
     expect(unpublished).not.toContain(ada.email);
-    expect(unpublished).not.toContain('Ada');
+    expect(unpublished).not.toContain('Ada King');
     const [registration] = (await log.readStream(stream)).events;
     expect(registration?.type).toBe('parley.account.registered.v2');
     const data = registration?.data as { email: string; displayName: string };
@@ -128,7 +128,7 @@ describe("an account's personal data in the identity's events", () => {
 
     expect(summary).toMatchObject({ sealed: 8 });
     const copied = JSON.stringify(await commitsOf(to.log));
-    for (const plaintext of [ada.email, 'Ada', 'bob.gone@example.com', 'Bob'])
+    for (const plaintext of [ada.email, 'Ada Lovelace', 'bob.gone@example.com', 'Bob Gone'])
       expect(copied).not.toContain(plaintext);
     const opened = await loadState(identityStore(to.log, to.keys), accountDecider, 'account-ada');
     expect(opened).toMatchObject({ email: ada.email, displayName: 'Ada Lovelace K' });
