@@ -225,8 +225,9 @@ describeInfra('database round trips per operation (Kafka and the Mongo-compatibl
     expect(page.body).toContain('A first comment, counted.');
     const trips = tripsOf(id);
     report('GET the reader page', { 'thread answer kept': trips.total }, trips);
-    // The post, its counts, the blog settings stream; then the kept thread's version and the post's status.
-    expect(trips.total).toBeLessThanOrEqual(5);
+    // The post, its counters, its first likers, the blog settings stream; then the kept thread's
+    // version and the post's status.
+    expect(trips.total).toBeLessThanOrEqual(6);
   });
 
   it("takes a reply to its parent author's inbox within its bound", async () => {

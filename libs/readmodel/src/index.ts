@@ -9,4 +9,5 @@ export * from './projection';
 export * from './live-read-models';
 export * from './rebuild';
 export * from './settle';
+export * from './tally';
 export * from './nest/projection.server';

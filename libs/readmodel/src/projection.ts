@@ -7,6 +7,14 @@ export interface ProjectionDb {
   collection<T extends Document>(logical: string): DocumentCollection<T>;
 }
 
+/** A message's place in its topic. */
+export interface MessagePosition {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka's offset, a decimal string. */
+  readonly offset: string;
+}
+
 /** What a projection may use besides its collections, given by the service that runs it. */
 export interface ProjectionContext {
   /** The keys of the personal data the service owns, to open the sealed values of its events. */
@@ -16,6 +24,11 @@ export interface ProjectionContext {
    * they stand, by key, and runs each key's work once after the last event (see `settle`).
    */
   readonly settleLater?: (key: string, work: () => Promise<void>) => void;
+  /**
+   * Where the event being applied stands in its topic, when it came from one: counters moved
+   * by increments (`tally`) count each message once by it.
+   */
+  readonly position?: MessagePosition;
   /**
    * Opens the sealed values of the events it reads through the service that keeps their keys
    * (an account's through the gateway's identity), once, when they are projected.

@@ -82,7 +82,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       try {
         const event = decodeEvent(message);
         if (types.has(event.type))
-          await options.projection.apply(event as TopicEvent<TopicKey>, db, context);
+          await options.projection.apply(event as TopicEvent<TopicKey>, db, {
+            ...context,
+            position: message,
+          });
       } catch (error) {
         // A message no attempt can apply was dead-lettered by the live projection too: skip it.
         if (classifyFailure(error) !== 'permanent') throw error;

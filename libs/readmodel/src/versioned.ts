@@ -14,12 +14,17 @@ export type Evolve<T extends Versioned> = (current: T | null) => Omit<T, '_v'> |
  * the document's version (a redelivery, a replay) changes nothing. `evolve` returns the
  * next document, or null to leave it as it is. Documents are never removed here (a
  * deletion is a flag), so their version survives and an old event cannot bring them back.
+ *
+ * `beforeWrite` sees the document as it is and as it will be, once, before the write: what
+ * it moves elsewhere (a counter, by `tally`) is moved before the event counts as applied, so a
+ * retry after a crash in between moves it again, where a guard of its own keeps it once.
  */
 export async function applyToOwnedDocument<T extends Versioned>(
   collection: DocumentCollection<T>,
   id: string,
   event: Pick<AnyEvent, 'streamVersion'>,
   evolve: Evolve<T>,
+  beforeWrite?: (current: T | null, next: Omit<T, '_v'> | null) => Promise<void>,
 ): Promise<'applied' | 'skipped'> {
   // Each write is queued behind the other writes of the document in this process (an author's
   // new name written over all their documents, say): FerretDB would lose one of the two.
@@ -28,6 +33,7 @@ export async function applyToOwnedDocument<T extends Versioned>(
     const current = await collection.findOne({ _id: id });
     if (current && current._v >= event.streamVersion) return 'skipped';
     const next = evolve(current);
+    if (attempt === 0) await beforeWrite?.(current, next);
     if (next === null) {
       if (!current) return 'skipped';
       // Nothing to change, but the version moves on so the event counts as applied.

@@ -10,6 +10,8 @@ export interface PostedOptions {
   depth?: number;
   viewerTokenHash?: string | null;
   postedAt?: string;
+  /** The keyed address the comment was written from. */
+  clientKey?: string;
 }
 
 /** A comment as the comments service posts it: below its parent, with the chain above it. */
@@ -50,6 +52,7 @@ export function commentPosted(
       postSlug: 'movie-quote-monday',
       viewerTokenHash: options.viewerTokenHash ?? null,
       postedAt: options.postedAt ?? '2026-11-24T12:00:00.000Z',
+      ...(options.clientKey ? { clientKey: options.clientKey } : {}),
     },
   };
 }

@@ -8,11 +8,21 @@ export const THREAD_COLLECTIONS = {
   comments: 'comments',
   threads: 'threads',
   likes: 'comment_likes',
-  likeCounts: 'comment_like_counts',
   authors: 'author_names',
-  clients: 'client_histories',
+  /** Counters moved by increments (`tally`), named by `THREAD_COUNTERS`. */
+  counts: 'thread_counts',
   versions: 'post_thread_versions',
 } as const;
+
+/** The counters of the thread projection. */
+export const THREAD_COUNTERS = {
+  /** A post's approved comments, deleted ones left out. */
+  approved: (postId: string) => `approved:${postId}`,
+  /** A comment's likes. */
+  likes: (commentId: string) => `likes:${commentId}`,
+  /** The comments that came from one client (its keyed address) by status, deleted ones left out. */
+  client: (clientKey: string, status: CommentStatus) => `client:${status}:${clientKey}`,
+};
 
 /** One comment, owned by its stream. */
 export interface ThreadCommentDocument extends Versioned {
@@ -66,25 +76,12 @@ export interface ThreadDocument extends Document {
   listedForModeration: boolean;
 }
 
-/** The comments that came from one client (its keyed address), by status, deleted ones left out. */
-export interface ClientHistoryDocument extends Document {
-  approved: number;
-  pending: number;
-  spam: number;
-  trash: number;
-}
-
 /** One account's like of one comment, owned by the like's stream. */
 export interface CommentLikeDocument extends Versioned {
   commentId: string;
   postId: string;
   accountId: string;
   liked: boolean;
-}
-
-export interface LikeCountDocument extends Document {
-  postId: string;
-  count: number;
 }
 
 /** An account's current display name, so a new name reaches comments already written. */

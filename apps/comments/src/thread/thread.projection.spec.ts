@@ -357,6 +357,41 @@ describe('the thread read model', () => {
     expect((await t.page({ viewer: dee })).items.map((i) => i.id)).toEqual(['c01', 'c02', 'c04']);
   });
 
+  it("counts a post's approved comments and a client's comments by status as events move them, never counting the comments", async () => {
+    const t = setup();
+    const ann = { name: 'Ann', email: 'ann@example.com' };
+    const from = (id: string, status: 'approved' | 'pending' | 'spam') =>
+      t.post(id, { guest: ann, status, clientKey: 'client-1' });
+    const counts = jest.spyOn(t.db.collection(THREAD_COLLECTIONS.comments), 'count');
+    const c04 = from('c04', 'pending');
+    await t.apply([
+      ...from('c01', 'approved'),
+      ...from('c02', 'pending'),
+      ...from('c03', 'spam'),
+      ...c04,
+      ...c04,
+      ...t.post('c05'),
+    ]);
+    await t.apply(t.envelopes('comment-c04', commentModerated('parley.comment.trashed.v1', 'c04')));
+    await t.apply(t.envelopes('comment-c01', commentDeleted('c01')));
+    await t.apply(
+      t.envelopes('comment-c02', commentModerated('parley.comment.approved.v1', 'c02')),
+    );
+    expect(counts).not.toHaveBeenCalled();
+
+    expect((await t.page()).totals.comments).toBe(2);
+    const queue = await t.queries.moderationQueue({
+      statuses: ['pending', 'spam', 'trash'],
+      withGuestContact: true,
+      page: 1,
+      limit: 10,
+    });
+    expect(queue.items.map((item) => [item.id, item.guest?.sameClient])).toEqual([
+      ['c04', { approved: 1, pending: 0, spam: 1, trash: 1 }],
+      ['c03', { approved: 1, pending: 0, spam: 1, trash: 1 }],
+    ]);
+  });
+
   it('counts likes once per account and shows who liked, and shows an author’s new name', async () => {
     const t = setup();
     const like = (accountId: string, type: 'liked' | 'unliked') =>

@@ -17,6 +17,9 @@ import {
   type ProjectionContext,
   type ProjectionDb,
   settle,
+  TALLY_INDEXES,
+  type TallyPart,
+  tally,
   updateEach,
   writeOneAtATime,
 } from '@parley/readmodel';
@@ -32,11 +35,10 @@ import { type OpenedGuest, openGuest } from '../personal-data/comment-personal-d
 import {
   AUTHOR_NAMES_VERSION,
   type AuthorNameDocument,
-  type ClientHistoryDocument,
   type CommentLikeDocument,
-  type LikeCountDocument,
   type PostThreadVersionDocument,
   THREAD_COLLECTIONS as C,
+  THREAD_COUNTERS,
   THREAD_PROJECTION,
   type ThreadCommentDocument,
   type ThreadDocument,
@@ -262,15 +264,17 @@ async function applyCommentEvent(
   const { commentId } = event.data;
   const guest = await guestOf(event, context);
   const accountName = await accountNameOf(event, db);
-  await applyToOwnedDocument<ThreadCommentDocument>(comments, commentId, event, (current) =>
-    evolveComment(current, event, guest, accountName),
+  await applyToOwnedDocument<ThreadCommentDocument>(
+    comments,
+    commentId,
+    event,
+    (current) => evolveComment(current, event, guest, accountName),
+    (current, next) => countComment(db, current, next, context),
   );
   const doc = await comments.findOne({ _id: commentId });
   if (!doc) return;
   await takeAuthorsLatestName(db, doc);
-  // The client's history first: a write is answered once its thread is counted, so it is ready then.
-  const { clientKey, postId, rootId } = doc;
-  if (clientKey) await settle(context, `clients|${clientKey}`, () => recountClient(db, clientKey));
+  const { postId, rootId } = doc;
   await settle(context, `threads|${rootId}`, () => recountThread(db, postId, rootId));
   await recordChange(db, postId, event);
 }
@@ -297,20 +301,27 @@ async function takeAuthorsLatestName(db: ProjectionDb, doc: ThreadCommentDocumen
   );
 }
 
-/** What came from a client, for moderators judging a guest: a few indexed counts per change. */
-async function recountClient(db: ProjectionDb, clientKey: string) {
-  const comments = db.collection<ThreadCommentDocument>(C.comments);
-  const count = (status: ThreadCommentDocument['status']) =>
-    comments.count({ clientKey, status, deleted: false });
-  await recount(db.collection<ClientHistoryDocument>(C.clients), async () => {
-    const [approved, pending, spam, trash] = await Promise.all([
-      count('approved'),
-      count('pending'),
-      count('spam'),
-      count('trash'),
-    ]);
-    return { _id: clientKey, approved, pending, spam, trash };
-  });
+/** The counters a comment is in: its post's approved comments, and its client's history. */
+function countersOf(doc: Omit<ThreadCommentDocument, '_v'> | null): string[] {
+  if (!doc || doc.deleted) return [];
+  return [
+    ...(doc.status === 'approved' ? [THREAD_COUNTERS.approved(doc.postId)] : []),
+    // What came from a client, for moderators judging a guest.
+    ...(doc.clientKey ? [THREAD_COUNTERS.client(doc.clientKey, doc.status)] : []),
+  ];
+}
+
+/** Moves the counters a comment leaves or enters as an event changes it. */
+async function countComment(
+  db: ProjectionDb,
+  current: Omit<ThreadCommentDocument, '_v'> | null,
+  next: Omit<ThreadCommentDocument, '_v'> | null,
+  context: ProjectionContext | undefined,
+) {
+  const counts = db.collection<TallyPart>(C.counts);
+  const [was, is] = [countersOf(current), countersOf(next ?? current)];
+  for (const counter of was) if (!is.includes(counter)) await tally(counts, counter, -1, context);
+  for (const counter of is) if (!was.includes(counter)) await tally(counts, counter, 1, context);
 }
 
 async function applyLikeEvent(
@@ -320,19 +331,19 @@ async function applyLikeEvent(
 ) {
   const likes = db.collection<CommentLikeDocument>(C.likes);
   const { commentId, postId, accountId } = event.data;
-  await applyToOwnedDocument<CommentLikeDocument>(likes, event.subject, event, () => ({
-    _id: event.subject,
-    commentId,
-    postId,
-    accountId,
-    liked: event.type === 'parley.comment.liked.v1',
-  }));
-  await settle(context, `likeCounts|${commentId}`, () =>
-    recount(db.collection<LikeCountDocument>(C.likeCounts), async () => ({
-      _id: commentId,
-      postId,
-      count: await likes.count({ commentId, liked: true }),
-    })),
+  const liked = event.type === 'parley.comment.liked.v1';
+  await applyToOwnedDocument<CommentLikeDocument>(
+    likes,
+    event.subject,
+    event,
+    () => ({ _id: event.subject, commentId, postId, accountId, liked }),
+    (current) =>
+      tally(
+        db.collection<TallyPart>(C.counts),
+        THREAD_COUNTERS.likes(commentId),
+        Number(liked) - Number(current?.liked ?? false),
+        context,
+      ),
   );
   await recordChange(db, postId, event);
 }
@@ -401,9 +412,8 @@ export const threadProjection: Projection<'comments' | 'accounts'> = {
       // What a reader likes on one post, beside the thread everyone reads.
       { keys: { accountId: 1, postId: 1, liked: 1, commentId: 1 } },
     ],
-    [C.likeCounts]: [],
     [C.authors]: [],
-    [C.clients]: [],
+    [C.counts]: TALLY_INDEXES,
     [C.versions]: [],
   },
   async apply(event, db, context) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AWAITING_MODERATION_MESSAGE,
+  type ClientHistory,
   type CommentView,
   type CommentsPersonalData,
   DELETED_COMMENT_MESSAGE,
@@ -21,17 +22,18 @@ import {
   type DocumentCollection,
   type LiveReadModels,
   reachedStream,
+  type TallyPart,
+  tallies,
 } from '@parley/readmodel';
 import { commentStream, type WriterHistory } from '../comments/comment.decider';
 import type { WriteKeys } from '../comments/recent-writers';
 import {
   AUTHOR_NAMES_VERSION,
   type AuthorNameDocument,
-  type ClientHistoryDocument,
   type CommentLikeDocument,
-  type LikeCountDocument,
   type PostThreadVersionDocument,
   THREAD_COLLECTIONS as C,
+  THREAD_COUNTERS,
   THREAD_PROJECTION,
   type ThreadCommentDocument,
   type ThreadDocument,
@@ -83,6 +85,12 @@ export class ThreadQueries {
 
   private collection<T extends Document>(name: string): DocumentCollection<T> {
     return this.readModels.db(THREAD_PROJECTION).collection<T>(name);
+  }
+
+  /** The values of some counters of the thread projection, 0 for one never moved. */
+  private async counted(counters: readonly string[]): Promise<number[]> {
+    const sums = await tallies(this.collection<TallyPart>(C.counts), counters);
+    return counters.map((counter) => sums.get(counter) ?? 0);
   }
 
   private get comments() {
@@ -162,7 +170,7 @@ export class ThreadQueries {
     const [roots, threadCount, commentCount] = await Promise.all([
       threads.find(filter, { sort: { _id: order === 'oldest' ? 1 : -1 }, skip, limit: perPage }),
       threads.count(filter),
-      this.comments.count({ postId, status: 'approved', deleted: false }),
+      this.counted([THREAD_COUNTERS.approved(postId)]).then(([count]) => count ?? 0),
     ]);
     const totals = {
       comments: commentCount,
@@ -360,18 +368,10 @@ export class ThreadQueries {
     const clientKeys = request.withGuestContact
       ? [...new Set(docs.flatMap((d) => (d.clientKey ? [d.clientKey] : [])))]
       : [];
-    const [decorate, clients] = await Promise.all([
+    const [decorate, histories] = await Promise.all([
       this.decorations(docs, null),
-      clientKeys.length > 0
-        ? this.collection<ClientHistoryDocument>(C.clients).find({ _id: { $in: clientKeys } })
-        : Promise.resolve([]),
+      this.clientHistories(clientKeys),
     ]);
-    const histories = new Map(
-      clients.map((c) => [
-        c._id,
-        { approved: c.approved, pending: c.pending, spam: c.spam, trash: c.trash },
-      ]),
-    );
     // An erased guest (or one imported without an address) has no contact to show.
     const contactOf = (doc: ThreadCommentDocument): GuestContact | null =>
       request.withGuestContact && doc.author.kind === 'guest' && doc.guestEmail
@@ -503,6 +503,25 @@ export class ThreadQueries {
     return doc?.displayName ?? null;
   }
 
+  /** What came from each of some clients, by status: one query. */
+  private async clientHistories(
+    clientKeys: readonly string[],
+  ): Promise<Map<string, ClientHistory>> {
+    const statuses = ['approved', 'pending', 'spam', 'trash'] as const;
+    const counts = await this.counted(
+      clientKeys.flatMap((key) => statuses.map((status) => THREAD_COUNTERS.client(key, status))),
+    );
+    return new Map(
+      clientKeys.map((key, k) => {
+        const [approved = 0, pending = 0, spam = 0, trash = 0] = counts.slice(
+          k * statuses.length,
+          (k + 1) * statuses.length,
+        );
+        return [key, { approved, pending, spam, trash }];
+      }),
+    );
+  }
+
   /** Like counts, the viewer's likes and authors' current names of many comments: three queries. */
   private async decorations(
     docs: readonly ThreadCommentDocument[],
@@ -513,9 +532,7 @@ export class ThreadQueries {
       ...new Set(docs.flatMap((d) => (d.author.accountId ? [d.author.accountId] : []))),
     ];
     const [counts, liked, names] = await Promise.all([
-      ids.length > 0
-        ? this.collection<LikeCountDocument>(C.likeCounts).find({ _id: { $in: ids } })
-        : [],
+      this.counted(ids.map((id) => THREAD_COUNTERS.likes(id))),
       accountId && ids.length > 0
         ? this.collection<CommentLikeDocument>(C.likes).find({
             accountId,
@@ -528,7 +545,7 @@ export class ThreadQueries {
         : [],
     ]);
     return {
-      likeCounts: new Map(counts.map((c) => [c._id, c.count])),
+      likeCounts: new Map(ids.map((id, i) => [id, counts[i] ?? 0])),
       likedByViewer: new Set(liked.map((l) => l.commentId)),
       names: new Map(names.map((n) => [n._id, n.displayName])),
     };

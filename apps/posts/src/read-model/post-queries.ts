@@ -26,21 +26,16 @@ import { type Filter, type LiveReadModels, reachedStream } from '@parley/readmod
 import { canWrite, mayChange } from '../posts/post.decider';
 import { type LegacyLink, legacyKey } from './legacy-links';
 import { loadPost, postStream } from '../posts/post-stream';
-import {
-  NO_FIGURES,
-  type PostFigures,
-  type VisiblePost,
-  isVisible,
-  postSummary,
-  postView,
-} from './post-view';
+import { type VisiblePost, isVisible, postSummary, postView } from './post-view';
 import {
   type AccountNameDocument,
   COLLECTIONS,
   type LikeDocument,
   POSTS_PROJECTION,
   type PostDocument,
-  type PostStatsDocument,
+  figuresOf,
+  NO_FIGURES,
+  type PostFigures,
   type TermDocument,
   postFromDocument,
   termKey,
@@ -117,13 +112,8 @@ export class PostQueries {
     });
   }
 
-  async figures(postIds: readonly string[]): Promise<Map<string, PostFigures>> {
-    if (postIds.length === 0) return new Map();
-    const docs = await this.db
-      .collection<PostStatsDocument>(COLLECTIONS.stats)
-      .find({ _id: { $in: [...postIds] } });
-    // A post's figures are written as they first change: the others are still at zero.
-    return new Map(docs.map((doc) => [doc._id, { ...NO_FIGURES, ...doc }]));
+  figures(postIds: readonly string[]): Promise<Map<string, PostFigures>> {
+    return figuresOf(this.db, postIds);
   }
 
   async figuresOf(postId: string): Promise<PostFigures> {

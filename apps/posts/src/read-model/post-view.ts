@@ -1,12 +1,8 @@
 import type { PostSummary, PostView } from '@parley/contracts';
 import type { Post } from '../posts/post.decider';
-import type { PostStatsDocument } from './posts.projection';
+import type { PostFigures } from './posts.projection';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export type PostFigures = Pick<PostStatsDocument, 'commentCount' | 'likeCount' | 'likers'>;
-
-export const NO_FIGURES: PostFigures = { commentCount: 0, likeCount: 0, likers: [] };
 
 /** A post as readers and its author see it: a draft, a scheduled post or a published one. */
 export type VisiblePost = Omit<Post, 'exists' | 'status'> & {

@@ -19,6 +19,10 @@ import {
   applyToOwnedDocument,
   oneAtATime,
   settle,
+  TALLY_INDEXES,
+  type TallyPart,
+  tallies,
+  tally,
   updateEach,
   writeOneAtATime,
 } from '@parley/readmodel';
@@ -72,12 +76,19 @@ export interface CommentDocument extends Versioned {
 /** The current display name of an account, for likers and authors who renamed themselves. */
 export type { AccountNameDocument };
 
-/** Figures that span many streams, recounted from the documents above. */
+/** The first few likers of a post, listed again from the like documents as they change. */
 export interface PostStatsDocument extends Document {
+  likers: string[];
+}
+
+/** What a post shows of its comments and likes. */
+export interface PostFigures {
   commentCount: number;
   likeCount: number;
   likers: string[];
 }
+
+export const NO_FIGURES: PostFigures = { commentCount: 0, likeCount: 0, likers: [] };
 
 /** A category or tag of published posts, with how many carry it; gone when none does. */
 export interface TermDocument extends Document {
@@ -96,7 +107,41 @@ export const COLLECTIONS = {
   comments: 'post_comments',
   accounts: 'account_names',
   stats: 'post_stats',
+  /** The counters of each post's approved comments and likes, moved by increments (`tally`). */
+  counts: 'post_counts',
 } as const;
+
+const commentCounter = (postId: string) => `comments:${postId}`;
+const likeCounter = (postId: string) => `likes:${postId}`;
+
+/** The figures of some posts: their counters and first likers. */
+export async function figuresOf(
+  db: ProjectionDb,
+  postIds: readonly string[],
+): Promise<Map<string, PostFigures>> {
+  if (postIds.length === 0) return new Map();
+  const ids = [...postIds];
+  const [counts, stats] = await Promise.all([
+    tallies(
+      db.collection<TallyPart>(COLLECTIONS.counts),
+      ids.flatMap((id) => [commentCounter(id), likeCounter(id)]),
+    ),
+    db
+      .collection<PostStatsDocument>(COLLECTIONS.stats)
+      .find(ids.length === 1 ? { _id: ids[0] } : { _id: { $in: ids } }),
+  ]);
+  const likers = new Map(stats.map((doc) => [doc._id, doc.likers]));
+  return new Map(
+    ids.map((id) => [
+      id,
+      {
+        commentCount: counts.get(commentCounter(id)) ?? 0,
+        likeCount: counts.get(likeCounter(id)) ?? 0,
+        likers: likers.get(id) ?? [],
+      },
+    ]),
+  );
+}
 
 export function termKey(term: string): string {
   return term.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -154,18 +199,21 @@ async function accountName(db: ProjectionDb, accountId: string): Promise<string 
 }
 
 /**
- * Writes figures of a post measured from the per-comment or per-like documents. A measure
- * racing another one may write an older figure, so it measures again after writing and
- * writes again until the figures hold: the last writer always wrote what it last saw. The
- * comment figures and the like figures are written by different events into one document,
- * one write at a time, so that neither undoes the other.
+ * Lists a post's first likers from the like documents. A listing racing another one may write
+ * an older list, so it lists again after writing and writes again until the list holds: the
+ * last writer always wrote what it last saw.
  */
-async function settleFigures(
-  db: ProjectionDb,
-  postId: string,
-  measure: () => Promise<Partial<Omit<PostStatsDocument, '_id'>>>,
-): Promise<void> {
+export async function relistLikers(db: ProjectionDb, postId: string): Promise<void> {
   const stats = db.collection<PostStatsDocument>(COLLECTIONS.stats);
+  const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
+  const measure = async () => ({
+    likers: (
+      await likes.find(
+        { postId, liked: true },
+        { sort: { likedAt: 1, _id: 1 }, limit: POST_LIKERS_SHOWN, fields: ['displayName'] },
+      )
+    ).map((like) => like.displayName),
+  });
   let figures = await measure();
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
@@ -174,7 +222,7 @@ async function settleFigures(
         stats.updateOne({ _id: postId }, { $set: set }, { upsert: true }),
       );
     } catch (error) {
-      // Two first writes of one post's figures raced to insert its document: this write did
+      // Two first listings of one post raced to insert its document: this write did
       // not happen, so it is written again (an update now), never taken as written.
       if (!(error instanceof DuplicateKeyError)) throw error;
       continue;
@@ -183,30 +231,7 @@ async function settleFigures(
     if (JSON.stringify(again) === JSON.stringify(figures)) return;
     figures = again;
   }
-  throw new Error(`The figures of post ${postId} keep changing`);
-}
-
-/** Recounts a post's approved comments (an indexed count). */
-export function recountComments(db: ProjectionDb, postId: string): Promise<void> {
-  const comments = db.collection<CommentDocument>(COLLECTIONS.comments);
-  return settleFigures(db, postId, async () => ({
-    commentCount: await comments.count({ postId, status: 'approved', deleted: false }),
-  }));
-}
-
-/** Recounts a post's likes and names its first likers. */
-export function recountLikes(db: ProjectionDb, postId: string): Promise<void> {
-  const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
-  return settleFigures(db, postId, async () => {
-    const [likeCount, first] = await Promise.all([
-      likes.count({ postId, liked: true }),
-      likes.find(
-        { postId, liked: true },
-        { sort: { likedAt: 1, _id: 1 }, limit: POST_LIKERS_SHOWN },
-      ),
-    ]);
-    return { likeCount, likers: first.map((like) => like.displayName) };
-  });
+  throw new Error(`The first likers of post ${postId} keep changing`);
 }
 
 /** A term's slug as WordPress makes one from its name. */
@@ -356,25 +381,36 @@ async function applyLikeEvent(
   const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
   const { postId, accountId } = event.data;
   const renamed = await accountName(db, accountId);
-  await applyToOwnedDocument<LikeDocument>(likes, event.subject, event, (current) =>
-    event.type === 'parley.post.liked.v2'
-      ? {
-          _id: event.subject,
-          postId,
-          accountId,
-          // Named by id only: the name comes with the account events, before or after.
-          displayName: renamed ?? '',
-          liked: true,
-          likedAt: event.data.likedAt,
-        }
-      : current && { ...current, liked: false },
+  await applyToOwnedDocument<LikeDocument>(
+    likes,
+    event.subject,
+    event,
+    (current) =>
+      event.type === 'parley.post.liked.v2'
+        ? {
+            _id: event.subject,
+            postId,
+            accountId,
+            // Named by id only: the name comes with the account events, before or after.
+            displayName: renamed ?? '',
+            liked: true,
+            likedAt: event.data.likedAt,
+          }
+        : current && { ...current, liked: false },
+    (current, next) =>
+      tally(
+        db.collection<TallyPart>(COLLECTIONS.counts),
+        likeCounter(postId),
+        Number(next?.liked ?? current?.liked ?? false) - Number(current?.liked ?? false),
+        context,
+      ),
   );
   const latest = await accountName(db, accountId);
   if (latest !== undefined && latest !== renamed)
     await writeOneAtATime(likes, event.subject, () =>
       likes.updateOne({ _id: event.subject }, { $set: { displayName: latest } }),
     );
-  await settle(context, `likes|${postId}`, () => recountLikes(db, postId));
+  await settle(context, `likers|${postId}`, () => relistLikers(db, postId));
 }
 
 /** What can make a comment count or stop counting: all but an edit of its stream's events. */
@@ -392,8 +428,7 @@ async function applyCommentEvent(
   context: ProjectionContext | undefined,
 ) {
   const { postId, commentId } = event.data;
-  let countChanged = false;
-  const outcome = await applyToOwnedDocument<CommentDocument>(
+  await applyToOwnedDocument<CommentDocument>(
     db.collection<CommentDocument>(COLLECTIONS.comments),
     event.subject,
     event,
@@ -410,14 +445,17 @@ async function applyCommentEvent(
           // A comment removed with its author's data is a tombstone: it counts no more.
           (event.type === 'parley.comment.author-erased.v1' && event.data.mode === 'remove'),
       };
-      countChanged = counted(current) !== counted(next);
       return next;
     },
+    // Most events (a held comment, a second approval) leave the count as it is.
+    (current, next) =>
+      tally(
+        db.collection<TallyPart>(COLLECTIONS.counts),
+        commentCounter(postId),
+        Number(counted(next)) - Number(counted(current)),
+        context,
+      ),
   );
-  // Most events (a held comment, a second approval) leave the count as it is. A redelivery
-  // recounts: its first delivery may have stopped before counting.
-  if (countChanged || outcome === 'skipped')
-    await settle(context, `comments|${postId}`, () => recountComments(db, postId));
 }
 
 async function applyAccountEvent(
@@ -447,7 +485,7 @@ async function applyAccountEvent(
     { $set: { displayName: current } },
   );
   for (const postId of new Set(stale.map((like) => like.postId)))
-    await settle(context, `likes|${postId}`, () => recountLikes(db, postId));
+    await settle(context, `likers|${postId}`, () => relistLikers(db, postId));
 }
 
 /**
@@ -479,6 +517,7 @@ export const postsProjection: Projection<'posts' | 'comments' | 'accounts'> = {
     [COLLECTIONS.comments]: [{ keys: { postId: 1, status: 1, deleted: 1 } }],
     [COLLECTIONS.accounts]: [],
     [COLLECTIONS.stats]: [],
+    [COLLECTIONS.counts]: TALLY_INDEXES,
     [COLLECTIONS.terms]: [
       { keys: { kind: 1, name: 1, _id: 1 } },
       { keys: { kind: 1, slug: 1, name: 1, _id: 1 } },

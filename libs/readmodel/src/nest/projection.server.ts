@@ -181,11 +181,10 @@ export class ProjectionServer extends Server implements CustomTransportStrategy 
           'parley.projection': this.options.projection.name,
         },
         () =>
-          this.options.projection.apply(
-            event as TopicEvent<TopicKey>,
-            db,
-            this.options.context ?? {},
-          ),
+          this.options.projection.apply(event as TopicEvent<TopicKey>, db, {
+            ...this.options.context,
+            position: message,
+          }),
       ),
     );
     if (db === this.db)

@@ -1,5 +1,6 @@
 import { type DocumentStore, DuplicateKeyError } from '../document-store.port';
 import { updateEach } from '../one-at-a-time';
+import { TALLY_INDEXES, type TallyPart, tallies, tally } from '../tally';
 import { applyToOwnedDocument } from '../versioned';
 
 interface Post {
@@ -223,6 +224,36 @@ export function documentStoreContract(
         );
         expect(await posts.count({ 'author.name': name })).toBe(ids.length);
       }
+    });
+
+    it('moves a counter once per message, in one part per partition, summed when read', async () => {
+      await store.ensureIndexes(`counts_${n}`, TALLY_INDEXES);
+      const parts = store.collection<TallyPart>(`counts_${n}`, TALLY_INDEXES);
+      const at = (partition: number, offset: number) => ({
+        position: { topic: 'parley.comments', partition, offset: String(offset) },
+      });
+      await tally(parts, 'comments:p1', 1, at(0, 5));
+      await tally(parts, 'comments:p1', 1, at(0, 5)); // the same message again
+      await tally(parts, 'comments:p1', 1, at(1, 2));
+      await tally(parts, 'comments:p2', 1, at(1, 3));
+      await tally(parts, 'comments:p1', -1, at(0, 9));
+      await tally(parts, 'comments:p1', 1, at(0, 7)); // before the part's last: counted already
+      await tally(parts, 'comments:p1', 0, at(0, 10));
+      // Two deliveries of one message at once (a member a rebalance has not stopped yet).
+      await Promise.all([
+        tally(parts, 'comments:p2', 1, at(1, 8)),
+        tally(parts, 'comments:p2', 1, at(1, 8)),
+      ]);
+      // Without a position, each call moves the counter.
+      await tally(parts, 'comments:p3', 1, {});
+      await tally(parts, 'comments:p3', 1, undefined);
+      const sums = await tallies(parts, ['comments:p1', 'comments:p2', 'comments:p3', 'none']);
+      expect(Object.fromEntries(sums)).toEqual({
+        'comments:p1': 1,
+        'comments:p2': 2,
+        'comments:p3': 2,
+      });
+      expect(await tallies(parts, ['comments:p2'])).toEqual(new Map([['comments:p2', 2]]));
     });
 
     it('drops a collection', async () => {
