@@ -36,8 +36,52 @@ export async function tally(
   const position = context?.position;
   const at = position ? Number(position.offset) : -1;
   const _id = `${counter}|${position ? `${position.topic}:${position.partition}` : UNPLACED}`;
-  const filter = position ? { _id, at: { $lt: at } } : { _id };
-  const seed = { $inc: { value: delta }, $set: { counter, at } };
+  if (position && context?.settleLater)
+    return gather(context.settleLater, parts, _id, counter, delta, at);
+  await movePart(parts, _id, counter, delta, position ? at : undefined);
+}
+
+/** The parts a replay has moved so far, by the replay (its `settleLater`) and the part's id. */
+const gathered = new WeakMap<object, Map<string, { value: number; at: number }>>();
+
+/**
+ * In a replay (a rebuild), nothing reads the counters before the last event: each part's moves
+ * are summed in memory, still once per message, and written once at the end.
+ */
+function gather(
+  settleLater: NonNullable<ProjectionContext['settleLater']>,
+  parts: DocumentCollection<TallyPart>,
+  _id: string,
+  counter: string,
+  delta: number,
+  at: number,
+): void {
+  let moves = gathered.get(settleLater);
+  if (!moves) gathered.set(settleLater, (moves = new Map()));
+  const key = `${parts.name}|${_id}`;
+  const part = moves.get(key);
+  if (part && part.at >= at) return;
+  if (part) {
+    part.value += delta;
+    part.at = at;
+    return;
+  }
+  const moved = { value: delta, at };
+  moves.set(key, moved);
+  settleLater(`tally|${key}`, () => movePart(parts, _id, counter, moved.value, moved.at));
+}
+
+/** Moves one part of a counter, guarded by the offset `at` when it is given. */
+async function movePart(
+  parts: DocumentCollection<TallyPart>,
+  _id: string,
+  counter: string,
+  delta: number,
+  at: number | undefined,
+): Promise<void> {
+  const guarded = at !== undefined;
+  const filter = guarded ? { _id, at: { $lt: at } } : { _id };
+  const seed = { $inc: { value: delta }, $set: { counter, at: at ?? -1 } };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       // One round trip: the part is moved, or made when it is not there yet.
@@ -47,7 +91,7 @@ export async function tally(
       if (!(error instanceof DuplicateKeyError)) throw error;
       // The part is there and its guard did not match: it counted this message already. A
       // part without a guard was made meanwhile by another writer: moved again.
-      if (position) return;
+      if (guarded) return;
     }
   }
   throw new Error(`Could not move the counter ${parts.name}/${counter}`);

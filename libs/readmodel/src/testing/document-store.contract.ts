@@ -1,5 +1,6 @@
 import { type DocumentStore, DuplicateKeyError } from '../document-store.port';
 import { updateEach } from '../one-at-a-time';
+import { SettledLater } from '../settle';
 import { TALLY_INDEXES, type TallyPart, tallies, tally } from '../tally';
 import { applyToOwnedDocument } from '../versioned';
 
@@ -254,6 +255,35 @@ export function documentStoreContract(
         'comments:p3': 2,
       });
       expect(await tallies(parts, ['comments:p2'])).toEqual(new Map([['comments:p2', 2]]));
+    });
+
+    it('sums the moves of a replay in memory, once per message, and writes each part once at its end', async () => {
+      const parts = store.collection<TallyPart>(`counts_${n}`, TALLY_INDEXES);
+      const settled = new SettledLater();
+      const at = (partition: number, offset: number) => ({
+        settleLater: settled.add,
+        position: { topic: 'parley.posts', partition, offset: String(offset) },
+      });
+      const writes = jest.spyOn(parts, 'updateOne');
+      for (const [partition, offset, delta] of [
+        [0, 1, 1],
+        [0, 2, 1],
+        [0, 2, 1], // the same message again
+        [1, 1, 1],
+        [0, 3, -1],
+        [1, 2, 1],
+      ] as const)
+        await tally(parts, 'likes:p1', delta, at(partition, offset));
+      expect(writes).not.toHaveBeenCalled();
+      expect(await tallies(parts, ['likes:p1'])).toEqual(new Map());
+
+      expect(await settled.run()).toBe(2);
+      expect(writes).toHaveBeenCalledTimes(2);
+      expect(await tallies(parts, ['likes:p1'])).toEqual(new Map([['likes:p1', 3]]));
+      // The live projection goes on from where the replay stopped: what it counted stays counted.
+      await tally(parts, 'likes:p1', 1, { position: at(0, 3).position });
+      await tally(parts, 'likes:p1', 1, { position: at(0, 4).position });
+      expect(await tallies(parts, ['likes:p1'])).toEqual(new Map([['likes:p1', 4]]));
     });
 
     it('drops a collection', async () => {
