@@ -57,7 +57,10 @@ function gather(
   at: number,
 ): void {
   let moves = gathered.get(settleLater);
-  if (!moves) gathered.set(settleLater, (moves = new Map()));
+  if (!moves) {
+    moves = new Map<string, { value: number; at: number }>();
+    gathered.set(settleLater, moves);
+  }
   const key = `${parts.name}|${_id}`;
   const part = moves.get(key);
   if (part && part.at >= at) return;
