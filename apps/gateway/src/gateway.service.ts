@@ -118,13 +118,14 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         perInstance: true,
         fromBeginning: false,
       },
-      // Every instance keeps the accounts' names for the live feed, from the first account event.
+      // Every instance keeps the names the live feed shows current, from the account events
+      // written since it started (older names are read from the account directory).
       {
         name: 'account-names',
         transportId: ACCOUNT_NAMES,
         topics: ['accounts'],
         perInstance: true,
-        fromBeginning: true,
+        fromBeginning: false,
       },
       // Every instance refuses the access tokens of a session that ended on any of them.
       {
