@@ -42,6 +42,14 @@ export function decodeEvent(message: IncomingMessage): AnyEvent {
   return event;
 }
 
+/**
+ * Reads a Parley event from a message that no other consumer of this process reads now (a
+ * replay of a topic from its beginning): nothing is kept, so nothing is copied.
+ */
+export function decodeEventAlone(message: IncomingMessage): AnyEvent {
+  return decodeOnce(message);
+}
+
 /** How many decoded events are kept now (at most `DECODED_KEPT`). */
 export function decodedKept(): number {
   return decoded.size;

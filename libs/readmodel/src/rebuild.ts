@@ -1,6 +1,6 @@
 import type { TopicEvent, TopicKey } from '@parley/contracts';
 import { eventTypesOf } from '@parley/contracts';
-import { classifyFailure, decodeEvent, type MessageBus } from '@parley/messaging';
+import { classifyFailure, decodeEventAlone, type MessageBus } from '@parley/messaging';
 import type { DocumentStore } from './document-store.port';
 import { projectionGroupId } from './nest/projection.server';
 import {
@@ -80,7 +80,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     volatileOffsets: options.store.volatile,
     handler: async (message) => {
       try {
-        const event = decodeEvent(message);
+        // Live consumers read the topics' ends, not their history: no one shares these decodings.
+        const event = decodeEventAlone(message);
         if (types.has(event.type))
           await options.projection.apply(event as TopicEvent<TopicKey>, db, {
             ...context,

@@ -43,3 +43,35 @@ export async function settle(
   if (context?.settleLater) context.settleLater(key, work);
   else await work();
 }
+
+/** The values a replay gathers, by the replay (its `settleLater`) and their key. */
+const gathered = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * In a replay (a rebuild), folds each event's share of a document into a value kept in memory
+ * by `key`, and writes the value once, after the last event, instead of writing the document at
+ * each event. `fold` is given the value made by `initial` the first time, and the same value at
+ * each later event of the replay. Only a document nothing in the projection reads back while
+ * applying may be gathered so.
+ */
+export function gatherLater<V>(
+  settleLater: NonNullable<ProjectionContext['settleLater']>,
+  key: string,
+  initial: () => V,
+  fold: (value: V) => void,
+  write: (value: V) => Promise<void>,
+): void {
+  let values = gathered.get(settleLater);
+  if (!values) {
+    values = new Map<string, unknown>();
+    gathered.set(settleLater, values);
+  }
+  let value = values.get(key) as V | undefined;
+  if (value === undefined) {
+    const made = initial();
+    value = made;
+    values.set(key, made);
+    settleLater(key, () => write(made));
+  }
+  fold(value);
+}

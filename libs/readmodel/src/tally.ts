@@ -1,5 +1,6 @@
 import { type Document, type DocumentCollection, DuplicateKeyError } from './document-store.port';
 import type { ProjectionContext } from './projection';
+import { gatherLater } from './settle';
 
 /**
  * One part of a counter: what the messages of one partition moved it by, and the offset of the
@@ -36,42 +37,21 @@ export async function tally(
   const position = context?.position;
   const at = position ? Number(position.offset) : -1;
   const _id = `${counter}|${position ? `${position.topic}:${position.partition}` : UNPLACED}`;
+  // In a replay, nothing reads the counters before the last event: each part's moves are
+  // summed in memory, still once per message, and written once at the end.
   if (position && context?.settleLater)
-    return gather(context.settleLater, parts, _id, counter, delta, at);
+    return gatherLater(
+      context.settleLater,
+      `tally|${parts.name}|${_id}`,
+      () => ({ value: 0, at: -1 }),
+      (part) => {
+        if (part.at >= at) return;
+        part.value += delta;
+        part.at = at;
+      },
+      (part) => movePart(parts, _id, counter, part.value, part.at),
+    );
   await movePart(parts, _id, counter, delta, position ? at : undefined);
-}
-
-/** The parts a replay has moved so far, by the replay (its `settleLater`) and the part's id. */
-const gathered = new WeakMap<object, Map<string, { value: number; at: number }>>();
-
-/**
- * In a replay (a rebuild), nothing reads the counters before the last event: each part's moves
- * are summed in memory, still once per message, and written once at the end.
- */
-function gather(
-  settleLater: NonNullable<ProjectionContext['settleLater']>,
-  parts: DocumentCollection<TallyPart>,
-  _id: string,
-  counter: string,
-  delta: number,
-  at: number,
-): void {
-  let moves = gathered.get(settleLater);
-  if (!moves) {
-    moves = new Map<string, { value: number; at: number }>();
-    gathered.set(settleLater, moves);
-  }
-  const key = `${parts.name}|${_id}`;
-  const part = moves.get(key);
-  if (part && part.at >= at) return;
-  if (part) {
-    part.value += delta;
-    part.at = at;
-    return;
-  }
-  const moved = { value: delta, at };
-  moves.set(key, moved);
-  settleLater(`tally|${key}`, () => movePart(parts, _id, counter, moved.value, moved.at));
 }
 
 /** Moves one part of a counter, guarded by the offset `at` when it is given. */

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { CommentAuthor } from '@parley/contracts';
 import { comparableText } from '@parley/text';
 import { v7 as uuidv7 } from 'uuid';
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** A new comment id: a UUID v7, so ids sort by posting time and sort keys need no lookup. */

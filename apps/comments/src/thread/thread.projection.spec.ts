@@ -1,4 +1,11 @@
-import type { AnyEvent, DomainEvent, EventData, TopicEvent } from '@parley/contracts';
+import {
+  type AnyEvent,
+  type DomainEvent,
+  type EventData,
+  type TopicEvent,
+  topicName,
+} from '@parley/contracts';
+import { decodeEvent, EmbeddedMessageBus, eventToMessage } from '@parley/messaging';
 import {
   type Document,
   type DocumentCollection,
@@ -8,6 +15,7 @@ import {
   LiveReadModels,
   MemoryDocumentStore,
   type ProjectionDb,
+  rebuildProjection,
 } from '@parley/readmodel';
 import { StreamWriter } from '@parley/testing';
 import {
@@ -635,5 +643,107 @@ describe('the thread read model', () => {
     expect(small.items.map((i) => i.number).filter((n) => n !== null)).toEqual([5, 6]);
     expect(small.items).toHaveLength(100);
     expect(counting.queries).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('a rebuild of the thread projection', () => {
+  it('ends with the documents the live projection makes, though it gathers counters and version records in memory', async () => {
+    const bus = await EmbeddedMessageBus.open();
+    const store = new MemoryDocumentStore();
+    const personKeys = await EmbeddedPersonKeyStore.open();
+    const topic = topicName('comments', 'rebuild-spec');
+    try {
+      await bus.ensureTopics([
+        { name: topic, partitions: 3 },
+        { name: topicName('accounts', 'rebuild-spec'), partitions: 1 },
+      ]);
+      const writers = new Map<string, StreamWriter>();
+      const next = (streamId: string, ...events: DomainEvent[]) => {
+        const writer = writers.get(streamId) ?? new StreamWriter(streamId, '/parley/comments');
+        writers.set(streamId, writer);
+        return writer.next(...events);
+      };
+      const posted = new Map<string, EventData<'parley.comment.posted.v3'>>();
+      const events: AnyEvent[] = [];
+      for (let i = 0; i < 30; i++) {
+        const id = `c${String(i).padStart(2, '0')}`;
+        // Threads of five comments, on two posts.
+        const postId = `post-${Math.floor(i / 5) % 2}`;
+        const root = posted.get(`c${String(i - (i % 5)).padStart(2, '0')}`);
+        const event = commentPosted(id, {
+          postId,
+          ...(i % 5 === 0 ? {} : { parent: root ?? null }),
+          status: i % 4 === 0 ? 'pending' : 'approved',
+          clientKey: `client-${i % 3}`,
+          accountId: `reader-${i % 4}`,
+        });
+        posted.set(id, event.data);
+        events.push(...next(`comment-${id}`, event));
+        if (i % 4 === 0)
+          events.push(
+            ...next(`comment-${id}`, commentModerated('parley.comment.approved.v1', id, postId)),
+          );
+        if (i % 7 === 0) events.push(...next(`comment-${id}`, commentDeleted(id, postId)));
+        if (i % 3 === 0)
+          events.push(
+            ...next(`comment-like-${id}-r1`, {
+              type: 'parley.comment.liked.v1',
+              data: {
+                commentId: id,
+                postId,
+                accountId: 'r1',
+                likedAt: '2026-11-24T12:10:00.000Z',
+              },
+            }),
+          );
+      }
+      await bus.publisher().publish([{ topic, messages: events.map(eventToMessage) }]);
+
+      // Live: each message as the projection's consumer applies it, with its position.
+      const live = new GenerationDb(store, threadProjection, 1);
+      let applied = 0;
+      const consumer = bus.consumer({
+        groupId: 'rebuild-spec-live',
+        topics: [topic],
+        fromBeginning: true,
+        handler: async (message) => {
+          await threadProjection.apply(decodeEvent(message) as Fed, live, {
+            personKeys,
+            position: message,
+          });
+          applied += 1;
+        },
+      });
+      await consumer.start();
+      while (applied < events.length) await new Promise((resolve) => setTimeout(resolve, 5));
+      await consumer.stop();
+
+      const result = await rebuildProjection({
+        service: 'rebuild-spec',
+        projection: threadProjection,
+        bus,
+        store,
+        topicName: (key) => topicName(key, 'rebuild-spec'),
+        context: { personKeys },
+      });
+      expect(result).toMatchObject({ generation: 2, events: events.length });
+      const rebuilt = new GenerationDb(store, threadProjection, 2);
+      const dump = (db: GenerationDb) =>
+        Promise.all(
+          Object.values(THREAD_COLLECTIONS).map((name) =>
+            db.collection(name).find({}, { sort: { _id: 1 } }),
+          ),
+        );
+      const [before, after] = [await dump(live), await dump(rebuilt)];
+      expect(after).toEqual(before);
+      // What the comparison covers: counters in parts by partition, and the posts' version records.
+      const counts = before[Object.values(THREAD_COLLECTIONS).indexOf(THREAD_COLLECTIONS.counts)];
+      expect(new Set(counts?.map((part) => part._id.split('|')[1])).size).toBe(3);
+      const versions =
+        before[Object.values(THREAD_COLLECTIONS).indexOf(THREAD_COLLECTIONS.versions)];
+      expect(versions?.map((record) => record._id)).toEqual(['post-0', 'post-1']);
+    } finally {
+      await bus.close();
+    }
   });
 });

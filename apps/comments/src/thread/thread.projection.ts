@@ -12,6 +12,7 @@ import {
   type Document,
   type DocumentCollection,
   DuplicateKeyError,
+  gatherLater,
   oneAtATime,
   type Projection,
   type ProjectionContext,
@@ -204,16 +205,30 @@ export async function recountThread(db: ProjectionDb, postId: string, rootId: st
  * authors' names), once it is written: the latest version of each stream, raised only by a
  * version it has not seen, which moves `changes` on by one. So the record is the same however
  * often an event comes, and after a retry of an event whose first try stopped halfway; a
- * reader learns where the thread stands from `changes` alone.
+ * reader learns where the thread stands from `changes` alone. A replay (a rebuild) raises the
+ * record in memory the same way and writes it once, after its last event.
  */
 async function recordChange(
   db: ProjectionDb,
   id: string,
   event: Pick<AnyEvent, 'subject' | 'streamVersion'>,
+  context: ProjectionContext | undefined,
 ) {
   const versions = db.collection<PostThreadVersionDocument>(C.versions);
   const field = threadVersionField(event.subject);
   const version = event.streamVersion;
+  if (context?.settleLater)
+    return gatherLater(
+      context.settleLater,
+      `${versions.name}|${id}`,
+      (): PostThreadVersionDocument => ({ _id: id, streams: {}, changes: 0 }),
+      (record) => {
+        if ((record.streams[field] ?? 0) >= version) return;
+        record.streams[field] = version;
+        record.changes = (record.changes ?? 0) + 1;
+      },
+      (record) => versions.replaceOne({ _id: id }, record, { upsert: true }).then(() => undefined),
+    );
   const raise = () =>
     versions.updateOne(
       { _id: id, [`streams.${field}`]: { $not: { $gte: version } } },
@@ -276,7 +291,7 @@ async function applyCommentEvent(
   await takeAuthorsLatestName(db, doc);
   const { postId, rootId } = doc;
   await settle(context, `threads|${rootId}`, () => recountThread(db, postId, rootId));
-  await recordChange(db, postId, event);
+  await recordChange(db, postId, event, context);
 }
 
 /**
@@ -345,7 +360,7 @@ async function applyLikeEvent(
         context,
       ),
   );
-  await recordChange(db, postId, event);
+  await recordChange(db, postId, event, context);
 }
 
 async function applyAccountEvent(
@@ -368,7 +383,7 @@ async function applyAccountEvent(
       { $set: { 'author.name': latest } },
     );
   // A name shows on every comment its account wrote, on any post: every kept page is remade.
-  await recordChange(db, AUTHOR_NAMES_VERSION, sealed);
+  await recordChange(db, AUTHOR_NAMES_VERSION, sealed, context);
 }
 
 /**
