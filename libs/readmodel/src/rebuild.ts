@@ -59,10 +59,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       total += Number(high);
     }
   }
-  const reached = new Map<string, bigint>();
+  // The partitions whose messages up to their target are not all applied yet.
+  const behind = new Set([...targets].filter(([, high]) => high > 0n).map(([key]) => key));
   const types = new Set(options.projection.topics.flatMap((t) => eventTypesOf(t)));
-  const caughtUp = () =>
-    [...targets].every(([key, high]) => high === 0n || (reached.get(key) ?? 0n) >= high);
+  const caughtUp = () => behind.size === 0;
 
   let done = 0;
   let skipped = 0;
@@ -92,7 +92,9 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
         if (classifyFailure(error) !== 'permanent') throw error;
         skipped += 1;
       }
-      reached.set(`${message.topic}:${message.partition}`, BigInt(message.offset) + 1n);
+      const key = `${message.topic}:${message.partition}`;
+      if (behind.has(key) && BigInt(message.offset) + 1n >= (targets.get(key) ?? 0n))
+        behind.delete(key);
       done += 1;
       options.onProgress?.(done, total);
       if (caughtUp()) finish();
