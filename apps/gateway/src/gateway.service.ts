@@ -16,6 +16,7 @@ import {
 import { PersonalDataCipher } from '@parley/privacy';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
+import { CommentPosting } from './comments/comment-posting';
 import { CommentsController } from './comments/comments.controller';
 import { ClientKeys } from './http/client-key';
 import { DEV_MAILBOX, DevMailboxController } from './dev/dev-mailbox.controller';
@@ -197,6 +198,7 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
           PersonalDataErasure,
           ImportJobs,
           PublicApi,
+          CommentPosting,
           BlogIdentity,
           PageRenderer,
           LiveHub,

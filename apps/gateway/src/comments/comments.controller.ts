@@ -5,12 +5,10 @@ import {
   commentPostIdParamSchema,
   postCommentRequestSchema,
 } from '@parley/contracts';
-import { ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Caller } from '../auth/authentication.guard';
-import { ClientKeys } from '../http/client-key';
-import { IdentityService } from '../identity/identity.service';
+import { CommentPosting } from './comment-posting';
 import { TableRoute, routedController } from '../proxy/routed-controller';
 import { passThrough } from '../proxy/service-client';
 import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
@@ -20,8 +18,7 @@ import { SERVICE_CLIENTS, type ServiceClients } from '../proxy/service-clients';
 export class CommentsController extends routedController(COMMENT_ROUTES, { written: ['post'] }) {
   constructor(
     @Inject(SERVICE_CLIENTS) services: ServiceClients,
-    private readonly clientKeys: ClientKeys,
-    private readonly identity: IdentityService,
+    private readonly posting: CommentPosting,
   ) {
     super(services);
   }
@@ -34,26 +31,10 @@ export class CommentsController extends routedController(COMMENT_ROUTES, { writt
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    if (!caller && body.author && (await this.identity.nameReserved(body.author.name, null))) {
-      throw new ProblemException({
-        status: 422,
-        code: 'name-reserved',
-        title: 'This name belongs to someone who writes or moderates this blog',
-        errors: [{ field: 'author.name', reason: 'is the name of a member of the blog staff' }],
-      });
-    }
+    const path = `/v1/posts/${encodeURIComponent(postId)}/comments`;
     return passThrough(
       reply,
-      await this.services.comments.call({
-        method: 'POST',
-        path: `/v1/posts/${encodeURIComponent(postId)}/comments`,
-        body,
-        actor: caller,
-        // Flood control and duplicate detection also go by the client, whatever name it gives.
-        client: this.clientKeys.of(request.ip),
-        // Kept sealed for moderators until the retention period ends (as WordPress's comment_author_IP).
-        origin: { ip: request.ip, userAgent: request.headers['user-agent'] },
-      }),
+      await this.posting.post({ method: 'POST', path, body, actor: caller }, request),
     );
   }
 }

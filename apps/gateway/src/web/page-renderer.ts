@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, POST_ROUTES, type PostView } from '@parley/contracts';
+import {
+  type Actor,
+  POST_ROUTES,
+  type PostView,
+  type RouteEntry,
+  type RouteRequest,
+} from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlogIdentity } from './blog-identity';
 import { pageBytes, type Renderable } from './html';
@@ -22,6 +28,23 @@ export interface PageContent {
 
 /** What a page asks of the public API: the method, the path, and the query, body and headers. */
 export type ApiCall = Parameters<PublicApi['call']>[1];
+
+/** A change a page asks of a route the gateway forwards, typed by the route's table entry. */
+export interface RoutedChange {
+  readonly send: (
+    api: PublicApi,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) => Promise<ApiAnswer<unknown>>;
+}
+
+/** The change of a forwarded route with its input, for a form to ask of the route's service. */
+export function routed<R extends RouteEntry>(route: R, input: RouteRequest<R>): RoutedChange {
+  return { send: (api, request, reply) => api.send(request, reply, route, input) };
+}
+
+/** A change a form asks for: through a forwarded route of the table, or a call of the public API. */
+export type PageChange = RoutedChange | ApiCall;
 
 /** A form's call to the API, the answer it is meant to get, and the page any other answer gets. */
 export interface Submission {
@@ -162,13 +185,13 @@ export class PageRenderer {
     request: FastifyRequest,
     reply: FastifyReply,
     form: { _csrf?: string | undefined },
-    change: ApiCall | null,
+    change: PageChange | null,
     then: string,
   ): Promise<void> {
     if (!(await this.formAccepted(request, reply, form))) return;
     // The visitor's session, renewed if it must be, so that the change is made as them.
     await this.api.viewer(request, reply);
-    if (change) await this.api.call(request, change);
+    if (change) await this.change(request, reply, change);
     await this.redirect(reply, then);
   }
 
@@ -177,13 +200,24 @@ export class PageRenderer {
     request: FastifyRequest,
     reply: FastifyReply,
     form: { _csrf?: string | undefined },
-    change: ApiCall | null,
+    change: PageChange | null,
     then: string,
     next = request.url,
   ): Promise<void> {
     if (!(await this.signedInForm(request, reply, form, next))) return;
-    if (change) await this.api.call(request, change);
+    if (change) await this.change(request, reply, change);
     await this.redirect(reply, then);
+  }
+
+  /** Asks for a form's change as the visitor. */
+  change(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    change: PageChange,
+  ): Promise<ApiAnswer<unknown>> {
+    return 'send' in change
+      ? change.send(this.api, request, reply)
+      : this.api.call(request, change);
   }
 
   /**

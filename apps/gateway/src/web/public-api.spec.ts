@@ -109,3 +109,78 @@ describe("the reader pages' reads of the public API", () => {
     });
   });
 });
+
+describe("the reader pages' changes through the public API's routes", () => {
+  const ann = { accountId: 'ann', displayName: 'Ann', roles: ['reader' as const] };
+  const signedIn = (api: PublicApi, request: FastifyRequest) => {
+    // The visitor as the page knows them once their session is read.
+    (request as FastifyRequest & { parleyViewer?: unknown }).parleyViewer = ann;
+    return api;
+  };
+
+  it("ask the owning service with the route's method, its path, the body as the route takes it and the visitor", async () => {
+    const t = setup(() => json(200, { commentId: 'c1', liked: true }));
+    signedIn(t.api, t.request);
+    const liked = await t.api.send(t.request, t.reply, COMMENT_ROUTES.routes.like, {
+      params: { id: 'c1' },
+    });
+    expect(liked).toMatchObject({ status: 200, body: { liked: true } });
+    const edited = await t.api.send(t.request, t.reply, COMMENT_ROUTES.routes.edit, {
+      params: { id: 'c1' },
+      body: { body: 'Edited.' },
+    });
+    expect(edited.status).toBe(200);
+    expect(t.service.asked.map((asked) => [asked.method, asked.path, asked.body])).toEqual([
+      ['PUT', '/v1/comments/c1/like', undefined],
+      ['PATCH', '/v1/comments/c1', JSON.stringify({ body: 'Edited.' })],
+    ]);
+    expect(t.service.asked[0]?.headers['x-parley-actor']).toBeDefined();
+  });
+
+  it('refuse what the route refuses before the service is asked, naming the fields as the route does', async () => {
+    const t = setup(() => json(201, {}));
+    const anonymous = await t.api.send(t.request, t.reply, COMMENT_ROUTES.routes.like, {
+      params: { id: 'c1' },
+    });
+    expect(anonymous.status).toBe(401);
+    const posted = await t.api.send(t.request, t.reply, COMMENT_ROUTES.routes.post, {
+      params: { id: POST_ID },
+      body: { body: 'Hello', author: { name: 'Gus', email: 'not an address' } },
+    });
+    expect(posted).toMatchObject({ status: 400, body: { code: 'validation-failed' } });
+    expect(
+      (posted.body as unknown as { errors: { field: string }[] }).errors.map((e) => e.field),
+    ).toEqual(['author.email']);
+    expect(t.service.asked).toHaveLength(0);
+  });
+
+  it('send a route whose gateway handler does more than forward through what that handler does', async () => {
+    const t = setup(() => json(500, {}));
+    const through = jest.fn(async () => ({
+      status: 201,
+      headers: new Headers(),
+      body: { id: 'c9', status: 'approved' },
+    }));
+    const posted = await t.api.send(
+      t.request,
+      t.reply,
+      COMMENT_ROUTES.routes.post,
+      {
+        params: { id: POST_ID },
+        body: { body: 'Hello', author: { name: 'Gus', email: 'gus@example.com' } },
+      },
+      through,
+    );
+    expect(posted).toMatchObject({ status: 201, body: { id: 'c9' } });
+    expect(through).toHaveBeenCalledWith({
+      method: 'POST',
+      path: `/v1/posts/${POST_ID}/comments`,
+      body: expect.objectContaining({
+        body: 'Hello',
+        author: expect.objectContaining({ name: 'Gus' }),
+      }),
+      actor: null,
+    });
+    expect(t.service.asked).toHaveLength(0);
+  });
+});

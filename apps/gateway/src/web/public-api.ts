@@ -16,6 +16,7 @@ import {
   type FieldError,
   ProblemException,
   issuesToFieldErrors,
+  unprocessableProblem,
   validationProblem,
 } from '@parley/platform';
 import { KeptAnswers } from '@parley/readmodel';
@@ -152,19 +153,35 @@ export class PublicApi {
   ): Promise<ApiAnswer<RouteAnswerBody<R>>> {
     if (route.service === 'gateway') throw new Error(`${route.path} is the gateway's own route`);
     const actor = options.asAnyone ? null : await this.viewer(request, reply);
-    try {
-      const asked = serviceRead(route, input, actor);
-      const client = this.services[route.service];
+    const client = this.services[route.service];
+    return answered(async () => {
+      const asked = serviceRequestOf(route, input, actor);
       if (!route.passedUnparsed) return answerOf(await client.call<RouteAnswerBody<R>>(asked));
-      return await this.readKept<RouteAnswerBody<R>>(client, asked);
-    } catch (error) {
-      if (!(error instanceof ProblemException)) throw error;
-      return {
-        status: error.status,
-        body: error.toDocument(undefined, undefined) as RouteAnswerBody<R>,
-        headers: error.headers,
-      };
-    }
+      return this.readKept<RouteAnswerBody<R>>(client, asked);
+    });
+  }
+
+  /**
+   * A change through a route the gateway only forwards, asked of the service that owns it through
+   * the gateway's client, as the visitor, checked as `read` checks a read: the route's schemas
+   * (the body too), then its access rule. A refusal is an answer with its problem. A route whose
+   * gateway handler does more than forward is sent `through` what that handler does.
+   */
+  async send<R extends RouteEntry>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: R,
+    input: RouteRequest<R>,
+    through?: (asked: ServiceRequest) => Promise<ServiceResponse<unknown>>,
+  ): Promise<ApiAnswer<RouteAnswerBody<R>>> {
+    if (route.service === 'gateway') throw new Error(`${route.path} is the gateway's own route`);
+    const actor = await this.viewer(request, reply);
+    const client = this.services[route.service];
+    return answered(async () => {
+      const asked = serviceRequestOf(route, input, actor);
+      if (!through) return answerOf(await client.call<RouteAnswerBody<R>>(asked));
+      return answerOf((await through(asked)) as ServiceResponse<RouteAnswerBody<R>>);
+    });
   }
 
   /** A large answer: kept parsed for anonymous visitors by its tag, parsed again only when it changed. */
@@ -250,6 +267,20 @@ export class PublicApi {
   }
 }
 
+/** The answer `ask` gives, or the problem it throws as an answer, as from the public API. */
+async function answered<T>(ask: () => Promise<ApiAnswer<T>>): Promise<ApiAnswer<T>> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (!(error instanceof ProblemException)) throw error;
+    return {
+      status: error.status,
+      body: error.toDocument(undefined, undefined) as T,
+      headers: error.headers,
+    };
+  }
+}
+
 /** A service's answer as the pages read the public API's. */
 function answerOf<T>(answer: ServiceResponse<T>): ApiAnswer<T> {
   return {
@@ -260,10 +291,11 @@ function answerOf<T>(answer: ServiceResponse<T>): ApiAnswer<T> {
 }
 
 /**
- * What the route's service is asked for a page's read, once the route's access rule and schemas
- * accept it (else a 401, 403 or 400 problem naming each field, as the gateway's route answers).
+ * What the route's service is asked for a page's read or change, once the route's access rule and
+ * schemas accept it (else a 401, 403, 400 or 422 problem naming each field, as the gateway's
+ * route answers).
  */
-function serviceRead<R extends RouteEntry>(
+function serviceRequestOf<R extends RouteEntry>(
   route: R,
   input: RouteRequest<R>,
   actor: Actor | null,
@@ -287,10 +319,26 @@ function serviceRead<R extends RouteEntry>(
     ? valid(route.query, forwardedQuery((input.query ?? {}) as Record<string, unknown>), 'query')
     : undefined;
   if (errors.length > 0) throw validationProblem(errors);
+  const body = route.body ? validBody(route.body, (input as { body?: unknown }).body) : undefined;
   return {
-    method: 'GET',
+    method: route.method,
     path: fillPath(servicePathOf(route), params),
     ...(query === undefined ? {} : { query: forwardedQuery(query as Record<string, unknown>) }),
+    ...(route.body ? { body } : {}),
     actor: route.anonymousCall ? null : actor,
   };
+}
+
+/**
+ * A body as the route's schema takes it, or the problem the gateway's route answers: each field
+ * by its path, 422 when every issue is about content, 400 otherwise.
+ */
+function validBody(schema: z.ZodType, value: unknown): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const errors = issuesToFieldErrors(parsed.error.issues);
+  const content = parsed.error.issues.every(
+    (issue) => (issue as { params?: { status?: number } }).params?.status === 422,
+  );
+  throw content ? unprocessableProblem(errors) : validationProblem(errors);
 }

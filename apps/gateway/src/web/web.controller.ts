@@ -4,20 +4,21 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
   Actor,
-  PostCommentResponse,
   PostView,
   ThreadItem,
   ThreadPage,
   TokensResponse,
 } from '@parley/contracts';
-import { COMMENT_ROUTES, POST_ROUTES, canOnOwn } from '@parley/contracts';
+import { COMMENT_ROUTES, NOTIFICATION_ROUTES, POST_ROUTES, canOnOwn } from '@parley/contracts';
 import { CLOCK, type Clock } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { CommentPosting } from '../comments/comment-posting';
+import { RateLimited, WRITE_LIMIT } from '../http/rate-limits';
 import { identicon } from './identicon';
 import { redirectLegacyLink } from './legacy-redirect';
 import { localRedirect } from './local-redirect';
-import { type ApiCall, PageRenderer, type Submission } from './page-renderer';
+import { PageRenderer, routed, type Submission } from './page-renderer';
 import { renderPostMarkdown } from '@parley/text';
 import { idParam, postPath, slugParam } from './page-params';
 import { type ApiAnswer, PublicApi } from './public-api';
@@ -95,6 +96,7 @@ export class WebController {
   constructor(
     private readonly api: PublicApi,
     private readonly pages: PageRenderer,
+    private readonly posting: CommentPosting,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -287,6 +289,8 @@ export class WebController {
   }
 
   @Post('posts/:slug/comments')
+  // As the API's route it posts through: the stricter limit of writes.
+  @RateLimited(WRITE_LIMIT)
   async postComment(
     @Param('slug', { schema: slugParam }) slug: string,
     @Body({ schema: commentFormSchema }) form: z.infer<typeof commentFormSchema>,
@@ -305,18 +309,25 @@ export class WebController {
       notifyComments: form.notifyComments === '1',
       notifyPosts: form.notifyPosts === '1',
     };
-    const posted = await this.api.call<unknown>(request, {
-      method: 'POST',
-      path: `/api/v1/posts/${encodeURIComponent(post.id)}/comments`,
-      body: {
-        body: values.body,
-        ...(form.parentId ? { parentId: form.parentId } : {}),
-        ...(viewer ? {} : { author: { name: values.name, email: values.email, url: values.url } }),
-        notify: values.notifyComments ? 'all' : 'none',
+    const posted = await this.api.send(
+      request,
+      reply,
+      COMMENT_ROUTES.routes.post,
+      {
+        params: { id: post.id },
+        body: {
+          body: values.body,
+          ...(form.parentId ? { parentId: form.parentId } : {}),
+          ...(viewer
+            ? {}
+            : { author: { name: values.name, email: values.email, url: values.url } }),
+          notify: values.notifyComments ? 'all' : 'none',
+        },
       },
-    });
+      (asked) => this.posting.post(asked, request),
+    );
     if (posted.status !== 201) {
-      const problem = posted.body as Problem;
+      const problem = posted.body as unknown as Problem;
       const errors = formErrors(problem.errors);
       const formError = formProblemMessage(problem, 'Your comment could not be posted.');
       const retryAfter = posted.headers['retry-after'];
@@ -331,12 +342,10 @@ export class WebController {
       );
       return;
     }
-    const created = posted.body as PostCommentResponse;
+    const created = posted.body;
     if (created.viewerToken) rememberViewerToken(request, reply, created.viewerToken);
     if (values.notifyPosts) {
-      await this.api.call(request, {
-        method: 'POST',
-        path: '/api/v1/subscriptions',
+      await this.api.send(request, reply, NOTIFICATION_ROUTES.routes.subscribe, {
         body: viewer ? { kind: 'blog' } : { kind: 'blog', email: values.email },
       });
     }
@@ -476,10 +485,10 @@ export class WebController {
       params: { idOrSlug: slug },
     });
     if (post.status === 200) {
-      await this.api.call(request, {
-        method: form.action === 'unlike' ? 'DELETE' : 'PUT',
-        path: `/api/v1/posts/${encodeURIComponent(post.body.id)}/like`,
-      });
+      const liked = { params: { id: post.body.id } };
+      if (form.action === 'unlike')
+        await this.api.send(request, reply, POST_ROUTES.routes.unlike, liked);
+      else await this.api.send(request, reply, POST_ROUTES.routes.like, liked);
     }
     await this.pages.redirect(reply, postPath(slug));
   }
@@ -492,10 +501,10 @@ export class WebController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const back = localRedirect(form.back);
-    const like: ApiCall = {
-      method: form.action === 'unlike' ? 'DELETE' : 'PUT',
-      path: `/api/v1/comments/${encodeURIComponent(id)}/like`,
-    };
+    const like =
+      form.action === 'unlike'
+        ? routed(COMMENT_ROUTES.routes.unlike, { params: { id } })
+        : routed(COMMENT_ROUTES.routes.like, { params: { id } });
     await this.pages.signedInChange(request, reply, form, like, back, back);
   }
 
@@ -509,13 +518,12 @@ export class WebController {
   ): Promise<void> {
     const back = localRedirect(form.back);
     if (!(await this.pages.signedInForm(request, reply, form, back))) return;
-    const edited = await this.api.call<Problem>(request, {
-      method: 'PATCH',
-      path: `/api/v1/comments/${encodeURIComponent(id)}`,
+    const edited = await this.api.send(request, reply, COMMENT_ROUTES.routes.edit, {
+      params: { id },
       body: { body: form.body ?? '' },
     });
     if (edited.status !== 200) {
-      const problem = edited.body;
+      const problem = edited.body as unknown as Problem;
       const reason = problem?.errors?.[0]?.reason;
       return this.pages.message(
         request,
@@ -537,10 +545,7 @@ export class WebController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const remove: ApiCall = {
-      method: 'DELETE',
-      path: `/api/v1/comments/${encodeURIComponent(id)}`,
-    };
+    const remove = routed(COMMENT_ROUTES.routes.remove, { params: { id } });
     await this.pages.formChange(request, reply, form, remove, localRedirect(form.back));
   }
 
