@@ -1,19 +1,17 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type {
-  InboxResponse,
-  ModerationQueuePage,
-  NotificationWhy,
-  PostView,
-  SubscriptionList,
-  WebhookCreated,
-  WebhookList,
-  WebhookView,
+import {
+  COMMENT_ROUTES,
+  NOTIFICATION_ROUTES,
+  POST_ROUTES,
+  type PostView,
+  type SubscriptionList,
+  type WebhookView,
 } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { renderPostMarkdown } from '@parley/text';
-import { type ApiCall, PageRenderer } from './page-renderer';
+import { type ApiCall, type PageChange, PageRenderer, routed } from './page-renderer';
 import { idParam, postPath, slugParam } from './page-params';
 import { PublicApi } from './public-api';
 import { untilShown } from './until-shown';
@@ -122,9 +120,7 @@ export class WebManageController {
   @Get('notifications')
   async inbox(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!(await this.pages.signedIn(request, reply))) return;
-    const inbox = await this.api.call<InboxResponse>(request, {
-      method: 'GET',
-      path: '/api/v1/notifications',
+    const inbox = await this.api.read(request, reply, NOTIFICATION_ROUTES.routes.inbox, {
       query: { limit: 50 },
     });
     const body =
@@ -143,7 +139,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const readAll: ApiCall = { method: 'POST', path: '/api/v1/notifications/read-all' };
+    const readAll = routed(NOTIFICATION_ROUTES.routes.readAll, {});
     await this.pages.signedInChange(request, reply, form, readAll, '/notifications');
   }
 
@@ -155,10 +151,9 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!query.token && !(await this.pages.signedIn(request, reply))) return;
-    const why = await this.api.call<NotificationWhy>(request, {
-      method: 'GET',
-      path: `/api/v1/notifications/${encodeURIComponent(id)}/why`,
-      query: { token: query.token },
+    const why = await this.api.read(request, reply, NOTIFICATION_ROUTES.routes.why, {
+      params: { id },
+      query: { token: query.token || undefined },
     });
     if (why.status !== 200)
       return this.pages.message(
@@ -170,10 +165,7 @@ export class WebManageController {
           status: why.status,
         },
       );
-    await this.api.call(request, {
-      method: 'POST',
-      path: `/api/v1/notifications/${encodeURIComponent(id)}/read`,
-    });
+    await this.api.send(request, reply, NOTIFICATION_ROUTES.routes.read, { params: { id } });
     await this.pages.page(request, reply, 'Why was I notified?', whyPage(why.body));
   }
 
@@ -184,9 +176,9 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!query.token && !(await this.pages.signedIn(request, reply))) return;
-    const subscriptions = await this.subscriptions(request, query.token);
+    const subscriptions = await this.subscriptions(request, reply, query.token);
     if (subscriptions.status !== 200) {
-      const problem = subscriptions.body as Problem;
+      const problem = subscriptions.body as unknown as Problem;
       await this.pages.page(
         request,
         reply,
@@ -203,11 +195,9 @@ export class WebManageController {
   }
 
   /** The subscriptions of a manage link's token, or without one of the logged-in account. */
-  private subscriptions(request: FastifyRequest, token: string | undefined) {
-    return this.api.call<SubscriptionList & Problem>(request, {
-      method: 'GET',
-      path: '/api/v1/subscriptions',
-      query: { token },
+  private subscriptions(request: FastifyRequest, reply: FastifyReply, token: string | undefined) {
+    return this.api.read(request, reply, NOTIFICATION_ROUTES.routes.list, {
+      query: { token: token || undefined },
     });
   }
 
@@ -222,10 +212,7 @@ export class WebManageController {
   ): Promise<void> {
     let webhook: { current: WebhookView | null; error: typeof webhookError } | null = null;
     if (!token && (await this.api.viewer(request, reply))) {
-      const hooks = await this.api.call<WebhookList>(request, {
-        method: 'GET',
-        path: '/api/v1/webhooks',
-      });
+      const hooks = await this.api.read(request, reply, NOTIFICATION_ROUTES.routes.webhooks, {});
       webhook = {
         current: hooks.status === 200 ? (hooks.body.items[0] ?? null) : null,
         error: webhookError,
@@ -248,22 +235,25 @@ export class WebManageController {
   ): Promise<void> {
     if (!(await this.pages.signedInForm(request, reply, form))) return;
     const url = (form.url ?? '').trim();
-    const created = await this.api.call<WebhookCreated & Problem>(request, {
-      method: 'POST',
-      path: '/api/v1/webhooks',
-      body: { url, useForSubscriptions: form.useForSubscriptions !== undefined },
-    });
+    const created = await this.api.send(
+      request,
+      reply,
+      NOTIFICATION_ROUTES.routes.registerWebhook,
+      {
+        body: { url, useForSubscriptions: form.useForSubscriptions !== undefined },
+      },
+    );
     if (created.status === 201) {
       const page = webhookCreatedPage(created.body.url, created.body.secret);
       return this.pages.page(request, reply, 'Webhook added', page);
     }
-    const problem = created.body as Problem;
+    const problem = created.body as unknown as Problem;
     const reason =
       problem.errors?.find((e) => e.field === 'url')?.reason ??
       problem.detail ??
       problem.title ??
       'This webhook could not be added';
-    const subscriptions = await this.subscriptions(request, undefined);
+    const subscriptions = await this.subscriptions(request, reply, undefined);
     await this.renderManage(
       request,
       reply,
@@ -280,8 +270,8 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const remove: ApiCall | null = form.id
-      ? { method: 'DELETE', path: `/api/v1/webhooks/${encodeURIComponent(form.id)}` }
+    const remove = form.id
+      ? routed(NOTIFICATION_ROUTES.routes.removeWebhook, { params: { id: form.id } })
       : null;
     await this.pages.signedInChange(request, reply, form, remove, '/subscriptions/manage');
   }
@@ -292,12 +282,10 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const pause: ApiCall = {
-      method: 'POST',
-      path: '/api/v1/subscriptions/pause',
-      query: { token: form.token },
+    const pause = routed(NOTIFICATION_ROUTES.routes.pause, {
+      query: { token: form.token || undefined },
       body: { days: Number(form.days) || 7 },
-    };
+    });
     await this.pages.formChange(request, reply, form, pause, manageAddress(form.token));
   }
 
@@ -310,27 +298,25 @@ export class WebManageController {
   ): Promise<void> {
     if (!(await this.pages.formAccepted(request, reply, form))) return;
     await this.api.viewer(request, reply);
-    const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
-    const query = { token: form.token };
+    const asked = { params: { id }, query: { token: form.token || undefined } };
     const frequency = form.frequency;
     if (form.do === 'unsubscribe') {
-      const done = await this.api.call(request, { method: 'DELETE', path, query });
+      const done = await this.api.send(request, reply, NOTIFICATION_ROUTES.routes.remove, asked);
       if (done.status < 300)
         await this.settled(
           request,
+          reply,
           form.token,
           id,
           (s) => s === undefined || s.status === 'unsubscribed',
         );
     } else if (frequency) {
-      const done = await this.api.call(request, {
-        method: 'PATCH',
-        path,
-        query,
+      const done = await this.api.send(request, reply, NOTIFICATION_ROUTES.routes.update, {
+        ...asked,
         body: { frequency },
       });
       if (done.status < 300)
-        await this.settled(request, form.token, id, (s) => s?.frequency === frequency);
+        await this.settled(request, reply, form.token, id, (s) => s?.frequency === frequency);
     }
     await this.pages.redirect(reply, manageAddress(form.token));
   }
@@ -341,12 +327,13 @@ export class WebManageController {
    */
   private async settled(
     request: FastifyRequest,
+    reply: FastifyReply,
     token: string | undefined,
     id: string,
     shows: (subscription: SubscriptionList['items'][number] | undefined) => boolean,
   ): Promise<void> {
     await untilShown(async () => {
-      const list = await this.subscriptions(request, token);
+      const list = await this.subscriptions(request, reply, token);
       return list.status !== 200 || shows(list.body.items.find((s) => s.id === id));
     });
   }
@@ -360,17 +347,13 @@ export class WebManageController {
     if (!(await this.pages.signedIn(request, reply))) return;
     const tab = query.status ?? 'pending';
     const list = (status: ModerationTab, limit: number) =>
-      this.api.call<ModerationQueuePage & Problem>(request, {
-        method: 'GET',
-        path: '/api/v1/moderation/queue',
-        query: { status, limit },
-      });
+      this.api.read(request, reply, COMMENT_ROUTES.routes.queue, { query: { status, limit } });
     const [queue, ...others] = await Promise.all([
       list(tab, 50),
       ...MODERATION_TABS.filter((t) => t !== tab).map((t) => list(t, 1)),
     ]);
     if (queue.status !== 200) {
-      const refusal = (queue.body as Problem).title ?? 'You may not moderate comments.';
+      const refusal = (queue.body as unknown as Problem).title ?? 'You may not moderate comments.';
       return this.pages.message(request, reply, 'Moderation', refusal, { status: queue.status });
     }
     const totals = [queue.body.total, ...others.map((o) => (o.status === 200 ? o.body.total : 0))];
@@ -393,7 +376,7 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const empty: ApiCall = { method: 'POST', path: '/api/v1/moderation/trash/empty' };
+    const empty = routed(COMMENT_ROUTES.routes.emptyTrash, {});
     await this.pages.signedInChange(request, reply, form, empty, '/moderation?status=trash');
   }
 
@@ -404,11 +387,10 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const moderate: ApiCall = {
-      method: 'POST',
-      path: `/api/v1/comments/${encodeURIComponent(id)}/moderation`,
+    const moderate = routed(COMMENT_ROUTES.routes.moderate, {
+      params: { id },
       body: { status: form.status ?? 'approved' },
-    };
+    });
     await this.pages.signedInChange(request, reply, form, moderate, '/moderation');
   }
 
@@ -421,11 +403,10 @@ export class WebManageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const path = `/api/v1/comments/${encodeURIComponent(id)}`;
-    const change: ApiCall =
+    const change =
       action === 'restore'
-        ? { method: 'POST', path: `${path}/restore` }
-        : { method: 'DELETE', path };
+        ? routed(COMMENT_ROUTES.routes.restore, { params: { id } })
+        : routed(COMMENT_ROUTES.routes.remove, { params: { id } });
     await this.pages.signedInChange(
       request,
       reply,
@@ -448,6 +429,7 @@ export class WebManageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.pages.signedInForm(request, reply, form))) return;
+    // The form's fields as written: the API names each one it refuses, as the editor shows.
     const create: ApiCall = { method: 'POST', path: '/api/v1/posts', body: postFields(form) };
     await this.savePost(request, reply, null, form, create, 201);
   }
@@ -492,15 +474,15 @@ export class WebManageController {
     reply: FastifyReply,
     post: PostView | null,
     form: z.infer<typeof editorForm>,
-    call: ApiCall,
+    call: PageChange,
     expected: number,
   ): Promise<void> {
     if (form.do === 'preview')
       return this.editor(request, reply, post, form, null, renderPostMarkdown(form.body ?? ''));
-    const saved = await this.api.call<PostView & Problem>(request, call);
+    const saved = await this.pages.change(request, reply, call);
     if (saved.status !== expected)
-      return this.editor(request, reply, post, form, saved.body, null, saved.status);
-    await this.afterSave(request, reply, saved.body, form);
+      return this.editor(request, reply, post, form, saved.body as Problem, null, saved.status);
+    await this.afterSave(request, reply, saved.body as PostView, form);
   }
 
   /** After saving: publish, schedule or unpublish as asked, then show the editor again. */
@@ -510,23 +492,24 @@ export class WebManageController {
     post: PostView,
     form: z.infer<typeof editorForm>,
   ): Promise<void> {
-    const base = `/api/v1/posts/${encodeURIComponent(post.id)}`;
+    const params = { id: post.id };
     let answer: { status: number; body: unknown } | null = null;
     if (form.do === 'publish')
-      answer = await this.api.call(request, { method: 'POST', path: `${base}/publish` });
+      answer = await this.api.send(request, reply, POST_ROUTES.routes.publish, { params });
     if (form.do === 'unpublish')
-      answer = await this.api.call(request, { method: 'POST', path: `${base}/unpublish` });
+      answer = await this.api.send(request, reply, POST_ROUTES.routes.unpublish, { params });
     if (form.do === 'schedule') {
       const at = form.publishAt ? new Date(`${form.publishAt}Z`) : null;
-      answer = await this.api.call(request, {
-        method: 'POST',
-        path: `${base}/schedule`,
+      answer = await this.api.send(request, reply, POST_ROUTES.routes.schedule, {
+        params,
         body: { publishAt: at && !Number.isNaN(at.getTime()) ? at.toISOString() : '' },
       });
     }
     if (answer && answer.status !== 200)
       return this.editor(request, reply, post, form, answer.body as Problem, null, answer.status);
-    const fresh = await this.api.call<PostView>(request, { method: 'GET', path: base });
+    const fresh = await this.api.read(request, reply, POST_ROUTES.routes.get, {
+      params: { idOrSlug: post.id },
+    });
     const slug = fresh.status === 200 ? fresh.body.slug : post.slug;
     await this.pages.redirect(reply, `${postPath(slug)}${form.do === 'publish' ? '' : '/edit'}`);
   }
