@@ -1,11 +1,10 @@
-import { can, importIdParamSchema } from '@parley/contracts';
+import { COMMENT_ROUTES, POST_ROUTES, can, importIdParamSchema } from '@parley/contracts';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
   Actor,
   BlogSettingsView,
   CommentSettingsView,
-  PostPage,
   PostSummary,
 } from '@parley/contracts';
 import { ProblemException } from '@parley/platform';
@@ -13,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FormTokenCheckedInStream } from '../auth/authentication.guard';
 import { ImportJobs } from '../imports/import-jobs';
-import { type ApiCall, PageRenderer } from './page-renderer';
+import { type ApiCall, type PageChange, PageRenderer, routed } from './page-renderer';
 import { idParam } from './page-params';
 import { PublicApi } from './public-api';
 import {
@@ -137,10 +136,10 @@ export class WebDeskController {
   private async changePost(
     request: FastifyRequest,
     reply: FastifyReply,
-    change: ApiCall,
+    change: PageChange,
     expected: number,
   ): Promise<void> {
-    const changed = await this.api.call(request, change);
+    const changed = await this.pages.change(request, reply, change);
     if (changed.status !== expected) return this.failed(request, reply, changed);
     await this.pages.redirect(reply, '/desk/posts');
   }
@@ -151,9 +150,7 @@ export class WebDeskController {
     if (!viewer) return;
     const sections = await Promise.all(
       SECTIONS.map(async (section) => {
-        const page = await this.api.call<PostPage>(request, {
-          method: 'GET',
-          path: '/api/v1/posts',
+        const page = await this.api.read(request, reply, POST_ROUTES.routes.list, {
           query: {
             status: section.status,
             limit: 50,
@@ -217,7 +214,7 @@ export class WebDeskController {
       return;
     if (form.confirm !== 'yes')
       return this.pages.redirect(reply, `/desk/posts/${encodeURIComponent(id)}/delete`);
-    const remove: ApiCall = { method: 'DELETE', path: `/api/v1/posts/${encodeURIComponent(id)}` };
+    const remove = routed(POST_ROUTES.routes.remove, { params: { id } });
     await this.changePost(request, reply, remove, 204);
   }
 
@@ -301,10 +298,7 @@ export class WebDeskController {
     if (!(await this.allowed(request, reply, isAdmin, SETTINGS_REFUSAL))) return;
     const [blog, settings] = await Promise.all([
       this.api.call<BlogSettingsView>(request, { method: 'GET', path: '/api/v1/settings/blog' }),
-      this.api.call<CommentSettingsView>(request, {
-        method: 'GET',
-        path: '/api/v1/settings/comments',
-      }),
+      this.api.read(request, reply, COMMENT_ROUTES.routes.settings, {}),
     ]);
     if (blog.status !== 200) return this.failed(request, reply, blog);
     if (settings.status !== 200) return this.failed(request, reply, settings);
