@@ -1,12 +1,7 @@
 import { COMMENT_ROUTES, POST_ROUTES, can, importIdParamSchema } from '@parley/contracts';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type {
-  Actor,
-  BlogSettingsView,
-  CommentSettingsView,
-  PostSummary,
-} from '@parley/contracts';
+import type { Actor, BlogSettingsView, CommentSettingsView, PostSummary } from '@parley/contracts';
 import { ProblemException } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';

@@ -2,13 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type {
-  Actor,
-  PostView,
-  ThreadItem,
-  ThreadPage,
-  TokensResponse,
-} from '@parley/contracts';
+import type { Actor, PostView, ThreadItem, ThreadPage, TokensResponse } from '@parley/contracts';
 import { COMMENT_ROUTES, NOTIFICATION_ROUTES, POST_ROUTES, canOnOwn } from '@parley/contracts';
 import { CLOCK, type Clock } from '@parley/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
