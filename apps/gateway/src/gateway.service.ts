@@ -35,6 +35,7 @@ import { AuthController } from './identity/auth.controller';
 import {
   ENDED_SESSIONS,
   ENDED_SESSIONS_OPTIONS,
+  endedSessionsKeptMs,
   EndedSessions,
   EndedSessionsConsumer,
 } from './identity/ended-sessions';
@@ -128,13 +129,15 @@ export function gatewayService(options: GatewayOptions): ServiceDefinition {
         perInstance: true,
         fromBeginning: false,
       },
-      // Every instance refuses the access tokens of a session that ended on any of them.
+      // Every instance refuses the access tokens of a session that ended on any of them: it
+      // reads the sessions that ended within an access token's lifetime, not the whole topic.
       {
         name: 'ended-sessions',
         transportId: ENDED_SESSIONS,
         topics: ['accounts'],
         perInstance: true,
         fromBeginning: true,
+        fromTime: () => new Date(Date.now() - endedSessionsKeptMs(options.auth.accessTtlSeconds)),
       },
     ],
     // Room for the largest body the document allows, even written as \u escapes, so that a body

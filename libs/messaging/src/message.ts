@@ -38,6 +38,11 @@ export interface ConsumeOptions {
   /** Where a group without committed offsets starts: the oldest message, or new ones only. */
   fromBeginning: boolean;
   /**
+   * Instead: a group without committed offsets starts, in each partition, at the first
+   * message written at or after this time.
+   */
+  fromTime?: Date;
+  /**
    * The handler of one message. Messages of one partition are handled one at a time,
    * in order; an offset is committed only after its handler resolved. A handler that
    * rejects is called again with the same message after a pause.

@@ -3,10 +3,18 @@ import type { EventOf } from '@parley/contracts';
 import { OnEvent } from '@parley/messaging';
 import { CLOCK, type Clock } from '@parley/platform';
 
-/** Every gateway instance reads every ended session (a consumer group of its own). */
+/** Every gateway instance reads the sessions that ended lately (a consumer group of its own). */
 export const ENDED_SESSIONS = Symbol('ended-sessions');
 
 export const ENDED_SESSIONS_OPTIONS = Symbol('ENDED_SESSIONS_OPTIONS');
+
+/**
+ * How long an ended session is kept: its access tokens' lifetime, and a minute more for clocks
+ * a little apart between replicas. A gateway starts reading ended sessions that far back.
+ */
+export function endedSessionsKeptMs(accessTtlSeconds: number): number {
+  return (accessTtlSeconds + 60) * 1000;
+}
 
 /**
  * The sessions that ended within the lifetime of an access token: their access tokens are
@@ -21,8 +29,7 @@ export class EndedSessions {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENDED_SESSIONS_OPTIONS) options: { accessTtlSeconds: number },
   ) {
-    // A minute more than the token lifetime covers clocks a little apart between replicas.
-    this.keepMs = (options.accessTtlSeconds + 60) * 1000;
+    this.keepMs = endedSessionsKeptMs(options.accessTtlSeconds);
   }
 
   end(sessionId: string, at: Date): void {

@@ -113,6 +113,21 @@ class EmbeddedTopic {
     return found;
   }
 
+  /**
+   * The offset of the first message of a partition written at or after `time` (its length when
+   * none is): messages are written in time order, so a search halves the range at each read.
+   */
+  async offsetAt(partition: number, time: number): Promise<number> {
+    let [low, high] = [0, this.partitions[partition]?.length ?? 0];
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const [message] = await this.messagesFrom(partition, middle, 1);
+      if (message && message.timestamp < time) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
   private atHand(partition: number, offset: number): StoredMessage | undefined {
     const messages = this.partitions[partition];
     const held = messages?.heldAt(offset);
@@ -451,11 +466,18 @@ class EmbeddedMember implements MessageConsumer {
   async start(): Promise<void> {
     for (const name of this.options.topics) this.bus.requireTopic(name);
     this.group = await this.bus.group(this.options.groupId, this.options.volatileOffsets ?? false);
+    const from = this.options.fromTime?.getTime();
     for (const name of this.options.topics) {
       const topic = this.bus.requireTopic(name);
-      topic.partitions.forEach((messages, p) =>
-        this.startOffsets.set(`${name}:${p}`, this.options.fromBeginning ? 0 : messages.length),
-      );
+      for (const [p, messages] of topic.partitions.entries())
+        this.startOffsets.set(
+          `${name}:${p}`,
+          from !== undefined
+            ? await topic.offsetAt(p, from)
+            : this.options.fromBeginning
+              ? 0
+              : messages.length,
+        );
     }
     this.active = true;
     this.group.members.push(this);

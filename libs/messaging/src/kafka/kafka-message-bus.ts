@@ -261,6 +261,7 @@ class KafkaGroupMember implements MessageConsumer {
     });
     this.consumer = consumer;
     this.running = true;
+    if (this.options.fromTime) await this.startAt(this.options.fromTime);
     await consumer.connect();
     await consumer.subscribe({
       topics: this.options.topics,
@@ -276,6 +277,27 @@ class KafkaGroupMember implements MessageConsumer {
 
   assignment(): Record<string, number[]> {
     return this.running ? this.assigned : {};
+  }
+
+  /**
+   * Commits, for a group that has committed nothing yet, the offsets of the first messages
+   * written at or after `time`: the group then starts there. A group that has committed goes
+   * on from its own offsets.
+   */
+  private async startAt(time: Date): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groupId, topics } = this.options;
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      if (committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0))) return;
+      for (const topic of topics) {
+        const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, time.getTime());
+        await admin.setOffsets({ groupId, topic, partitions });
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** A new consumer in place of one kafkajs gave up on, tried with backoff until it joins. */

@@ -19,6 +19,8 @@ export interface EventConsumerOptions {
   topics: string[];
   bus: MessageBus;
   fromBeginning?: boolean;
+  /** Instead: a new group starts at the first message written at or after this time. */
+  fromTime?: Date;
   concurrency?: number;
   maxAttempts?: number;
   volatileOffsets?: boolean;
@@ -61,6 +63,7 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
       groupId: this.options.groupId,
       topics: this.options.topics,
       fromBeginning: this.options.fromBeginning ?? true,
+      ...(this.options.fromTime ? { fromTime: this.options.fromTime } : {}),
       handler,
       ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
       ...(this.options.volatileOffsets !== undefined

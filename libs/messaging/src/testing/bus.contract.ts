@@ -124,6 +124,52 @@ export function messageBusContract(adapter: string, open: () => Promise<BusHarne
       expect(lag).toEqual(ends.map(() => 0));
     });
 
+    it('starts a new group from a time at the first messages written since, and a group that committed from its offsets', async () => {
+      const topic = await h.topic('from-time', 3);
+      const publisher = h.bus.publisher();
+      const batch = (label: string) =>
+        publisher.publish([
+          {
+            topic,
+            messages: Array.from({ length: 6 }, (_, i) => message(`k${i}`, `${label}-${i}`)),
+          },
+        ]);
+      await batch('before');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const since = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await batch('after');
+      const read = (group: string, into: string[]) => {
+        const consumer = h.bus.consumer({
+          groupId: group,
+          topics: [topic],
+          fromBeginning: true,
+          fromTime: since,
+          handler: async (m) => {
+            into.push(m.value);
+          },
+        });
+        consumers.push(consumer);
+        return consumer;
+      };
+      const group = h.group('from-time');
+      const first: string[] = [];
+      const consumer = read(group, first);
+      await consumer.start();
+      await waitUntil(() => first.length >= 6, 'six written since');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(first.sort()).toEqual(Array.from({ length: 6 }, (_, i) => `after-${i}`));
+      await consumer.stop();
+
+      // Started again from the same time, the group goes on from what it committed.
+      await batch('later');
+      const again: string[] = [];
+      await read(group, again).start();
+      await waitUntil(() => again.length >= 6, 'six later');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(again.sort()).toEqual(Array.from({ length: 6 }, (_, i) => `later-${i}`));
+    });
+
     it('redelivers after a crash between effect and commit; an idempotent effect is not doubled', async () => {
       const topic = await h.topic('crash', 1);
       const group = h.group('crash');

@@ -33,6 +33,8 @@ export interface ConsumerGroupDefinition {
   topics: readonly TopicKey[];
   /** New groups start at the oldest event (true) or only see new ones (false). */
   fromBeginning?: boolean;
+  /** Instead: new groups start at the first event written at or after this time, asked at start. */
+  fromTime?: () => Date;
   /** Each process of the service gets every event (a live feed), not a share of them. */
   perInstance?: boolean;
 }
@@ -255,6 +257,7 @@ export async function startService(
           topics: group.topics.map((key) => infra.topicName(key)),
           bus: infra.bus,
           fromBeginning: group.fromBeginning ?? true,
+          ...(group.fromTime ? { fromTime: group.fromTime() } : {}),
           ...(group.perInstance ? { volatileOffsets: true } : {}),
           logger: infra.logger,
         }),
