@@ -1,3 +1,4 @@
+import { DuplicateKeyError } from './document-store.port';
 import type { ProjectionContext } from './projection';
 
 /**
@@ -74,4 +75,30 @@ export function gatherLater<V>(
     settleLater(key, () => write(made));
   }
   fold(value);
+}
+
+/**
+ * Writes a figure measured from the documents of many streams (a listing, a list of names). A
+ * measure racing another one may write an older figure, so it measures again after writing and
+ * writes again until the figure holds: the last writer always wrote what it last saw. A write
+ * that lost a race to insert the figure's document did not happen: it is written again.
+ */
+export async function writeUntilSettled<F>(
+  what: string,
+  measure: () => Promise<F>,
+  write: (figure: F) => Promise<unknown>,
+): Promise<void> {
+  let figure = await measure();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      await write(figure);
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+      continue;
+    }
+    const again = await measure();
+    if (JSON.stringify(again) === JSON.stringify(figure)) return;
+    figure = again;
+  }
+  throw new Error(`${what} keeps changing`);
 }

@@ -9,8 +9,6 @@ import { assertNever } from '@parley/eventstore';
 import { type AccountNamingEvent, applyAccountName } from '@parley/platform';
 import {
   applyToOwnedDocument,
-  type Document,
-  type DocumentCollection,
   DuplicateKeyError,
   gatherLater,
   oneAtATime,
@@ -23,6 +21,7 @@ import {
   tally,
   updateEach,
   writeOneAtATime,
+  writeUntilSettled,
 } from '@parley/readmodel';
 import { PersonalDataCipher } from '@parley/privacy';
 import {
@@ -152,32 +151,6 @@ function erasedAuthor(doc: Doc, mode: 'anonymize' | 'remove'): Doc {
 }
 
 /**
- * Writes a figure that depends on many streams. A recount racing another one may write an
- * older figure, so it measures again after writing and writes again until the figure
- * holds: the last writer always wrote what it last saw.
- */
-async function recount<T extends Document>(
-  collection: DocumentCollection<T>,
-  measure: () => Promise<T>,
-): Promise<void> {
-  let figures = await measure();
-  for (let attempt = 0; attempt < 10; attempt++) {
-    try {
-      await collection.replaceOne({ _id: figures._id }, figures, { upsert: true });
-    } catch (error) {
-      // Two first recounts raced to insert the document: this write did not happen, so it is
-      // written again (an update now), never taken as written.
-      if (!(error instanceof DuplicateKeyError)) throw error;
-      continue;
-    }
-    const again = await measure();
-    if (JSON.stringify(again) === JSON.stringify(figures)) return;
-    figures = again;
-  }
-  throw new Error(`The figures of ${collection.name}/${figures._id} keep changing`);
-}
-
-/**
  * Whether a top-level thread is listed, for readers and in the moderation view. A thread whose
  * top-level comment stands is listed by that comment alone: one read, however long the thread.
  * Only a deleted one, shown as a tombstone while replies show below it, depends on the rest of
@@ -185,7 +158,8 @@ async function recount<T extends Document>(
  */
 export async function recountThread(db: ProjectionDb, postId: string, rootId: string) {
   const comments = db.collection<ThreadCommentDocument>(C.comments);
-  await recount(db.collection<ThreadDocument>(C.threads), async () => {
+  const threads = db.collection<ThreadDocument>(C.threads);
+  const listing = async (): Promise<ThreadDocument> => {
     const root = await comments.findOne({ _id: rootId });
     const docs: ArrangedComment[] =
       root && !root.deleted ? [root] : await comments.find({ rootId }, { fields: ARRANGED_FIELDS });
@@ -197,7 +171,10 @@ export async function recountThread(db: ProjectionDb, postId: string, rootId: st
       listed: listedFor(PUBLIC_VIEWER),
       listedForModeration: listedFor(MODERATION_VIEWER),
     };
-  });
+  };
+  await writeUntilSettled(`The listing of thread ${rootId}`, listing, (thread) =>
+    threads.replaceOne({ _id: rootId }, thread, { upsert: true }),
+  );
 }
 
 /**

@@ -15,8 +15,8 @@ import {
   type Clock,
   type FieldError,
   ProblemException,
+  bodyProblem,
   issuesToFieldErrors,
-  unprocessableProblem,
   validationProblem,
 } from '@parley/platform';
 import { KeptAnswers } from '@parley/readmodel';
@@ -329,16 +329,9 @@ function serviceRequestOf<R extends RouteEntry>(
   };
 }
 
-/**
- * A body as the route's schema takes it, or the problem the gateway's route answers: each field
- * by its path, 422 when every issue is about content, 400 otherwise.
- */
+/** A body as the route's schema takes it, or the problem the gateway's route answers. */
 function validBody(schema: z.ZodType, value: unknown): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const errors = issuesToFieldErrors(parsed.error.issues);
-  const content = parsed.error.issues.every(
-    (issue) => (issue as { params?: { status?: number } }).params?.status === 422,
-  );
-  throw content ? unprocessableProblem(errors) : validationProblem(errors);
+  throw bodyProblem(parsed.error.issues);
 }

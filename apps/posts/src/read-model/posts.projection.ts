@@ -25,6 +25,7 @@ import {
   tally,
   updateEach,
   writeOneAtATime,
+  writeUntilSettled,
 } from '@parley/readmodel';
 import {
   type CommentStreamEvent,
@@ -198,12 +199,8 @@ async function accountName(db: ProjectionDb, accountId: string): Promise<string 
   )?.displayName;
 }
 
-/**
- * Lists a post's first likers from the like documents. A listing racing another one may write
- * an older list, so it lists again after writing and writes again until the list holds: the
- * last writer always wrote what it last saw.
- */
-export async function relistLikers(db: ProjectionDb, postId: string): Promise<void> {
+/** Lists a post's first likers from the like documents, until the list holds (`writeUntilSettled`). */
+export function relistLikers(db: ProjectionDb, postId: string): Promise<void> {
   const stats = db.collection<PostStatsDocument>(COLLECTIONS.stats);
   const likes = db.collection<LikeDocument>(COLLECTIONS.likes);
   const measure = async () => ({
@@ -214,24 +211,11 @@ export async function relistLikers(db: ProjectionDb, postId: string): Promise<vo
       )
     ).map((like) => like.displayName),
   });
-  let figures = await measure();
-  for (let attempt = 0; attempt < 10; attempt++) {
-    try {
-      const set = figures;
-      await oneAtATime(`${stats.name}|${postId}`, () =>
-        stats.updateOne({ _id: postId }, { $set: set }, { upsert: true }),
-      );
-    } catch (error) {
-      // Two first listings of one post raced to insert its document: this write did
-      // not happen, so it is written again (an update now), never taken as written.
-      if (!(error instanceof DuplicateKeyError)) throw error;
-      continue;
-    }
-    const again = await measure();
-    if (JSON.stringify(again) === JSON.stringify(figures)) return;
-    figures = again;
-  }
-  throw new Error(`The first likers of post ${postId} keep changing`);
+  return writeUntilSettled(`The first likers of post ${postId}`, measure, (figures) =>
+    oneAtATime(`${stats.name}|${postId}`, () =>
+      stats.updateOne({ _id: postId }, { $set: figures }, { upsert: true }),
+    ),
+  );
 }
 
 /** A term's slug as WordPress makes one from its name. */

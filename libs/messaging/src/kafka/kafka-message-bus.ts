@@ -94,6 +94,7 @@ export class KafkaMessageBus implements MessageBus {
       { ...options, groupId: this.groupId(options.groupId) },
       this.options,
       () => this.members.delete(member),
+      () => this.connectedAdmin(),
     );
     this.members.add(member);
     return member;
@@ -225,6 +226,8 @@ class KafkaGroupMember implements MessageConsumer {
     private readonly options: ConsumeOptions,
     private readonly busOptions: KafkaBusOptions,
     private readonly onGone: () => void,
+    /** The bus's admin client, for a group that starts at a time. */
+    private readonly admin: () => Promise<Admin>,
   ) {}
 
   async start(): Promise<void> {
@@ -285,18 +288,13 @@ class KafkaGroupMember implements MessageConsumer {
    * on from its own offsets.
    */
   private async startAt(time: Date): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const { groupId, topics } = this.options;
-      const committed = await admin.fetchOffsets({ groupId, topics });
-      if (committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0))) return;
-      for (const topic of topics) {
-        const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, time.getTime());
-        await admin.setOffsets({ groupId, topic, partitions });
-      }
-    } finally {
-      await admin.disconnect();
+    const admin = await this.admin();
+    const { groupId, topics } = this.options;
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    if (committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0))) return;
+    for (const topic of topics) {
+      const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, time.getTime());
+      await admin.setOffsets({ groupId, topic, partitions });
     }
   }
 

@@ -26,6 +26,17 @@ export function issuesToFieldErrors(issues: readonly Issue[], prefix?: string): 
   });
 }
 
+/**
+ * The problem of a body its schema refuses: each field by its path, 422 when every issue is
+ * about content (text that is not text), 400 otherwise.
+ */
+export function bodyProblem(issues: readonly Issue[], prefix?: string) {
+  const errors = issuesToFieldErrors(issues, prefix);
+  return issues.every((issue) => issue.params?.status === 422)
+    ? unprocessableProblem(errors)
+    : validationProblem(errors);
+}
+
 const PREFIX: Partial<Record<ArgumentMetadata['type'], string>> = { query: 'query', param: 'path' };
 
 /**
@@ -41,11 +52,8 @@ export class ProblemValidationPipe implements PipeTransform {
     const result = await schema['~standard'].validate(value);
     if (!result.issues) return result.value;
     const prefix = [PREFIX[metadata.type], metadata.data].filter(Boolean).join('.');
-    const errors = issuesToFieldErrors(result.issues, prefix || undefined);
+    if (metadata.type === 'body') throw bodyProblem(result.issues, prefix || undefined);
     // A query or path parameter that breaks a content rule is still a malformed request.
-    const unprocessable =
-      metadata.type === 'body' &&
-      result.issues.every((issue: Issue) => issue.params?.status === 422);
-    throw unprocessable ? unprocessableProblem(errors) : validationProblem(errors);
+    throw validationProblem(issuesToFieldErrors(result.issues, prefix || undefined));
   }
 }
